@@ -1,0 +1,153 @@
+"""The ``tracuu`` command line: ingest, search, documents, show, serve.
+
+Why argparse: the CLI is thin (it parses arguments, calls :mod:`api.service`, prints), and the
+standard library keeps start-up fast for ``tracuu search``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any, Sequence
+
+from api.config import Settings
+from api.errors import ApiError
+from ingest.errors import IngestError
+
+
+def _print_json(data: Any) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _service(args: argparse.Namespace):
+    from api.service import Tracuu
+
+    return Tracuu(Settings.from_env(data_dir=args.data_dir, embed_model=args.model, chroma_url=args.chroma_url))
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    svc = _service(args)
+    reports = svc.ingest([Path(p) for p in args.paths] if args.paths else None)
+    if args.json:
+        _print_json(reports)
+    else:
+        for r in reports:
+            print(format_ingest_report(r))
+    return 0 if all(r["status"] == "ok" for r in reports) else 1
+
+
+def format_ingest_report(r: dict[str, Any]) -> str:
+    """One block per file, in Vietnamese with the English word where it helps."""
+    if r["status"] != "ok":
+        msgs = "; ".join(f"{e['message_vi']} / {e['message_en']}" for e in r["errors"])
+        return f"LỖI (error) {r['path']}: {msgs}"
+    state = "không đổi (unchanged)" if r["unchanged"] else f"nhúng mới {r['embedded_new']}, dùng lại {r['reused']}"
+    lines = [
+        f"OK {r['path']} -> {r['doc_id']}: {r['clauses']} điều khoản (clauses), {r['tables']} bảng (tables), "
+        f"{r['pages']} trang (pages); {state}"
+    ]
+    lines += [f"  cảnh báo (warning): {w}" for w in r.get("warnings", [])]
+    return "\n".join(lines)
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    svc = _service(args)
+    result = svc.search(args.query, k=args.k, doc_ids=args.doc or None, doc_types=args.doc_type or None)
+    if args.json:
+        _print_json(result)
+        return 0
+    if not result["results"]:
+        print("Không tìm thấy điều khoản nào. (No matching clause.)")
+    for i, hit in enumerate(result["results"], 1):
+        print(f"[{i}] {hit['citation']} — trang {hit['page']} (score {hit['score']:.3f})")
+        print(f"    {hit['text']}")
+        print(f"    id: {hit['clause_id']}")
+    return 0
+
+
+def cmd_documents(args: argparse.Namespace) -> int:
+    docs = _service(args).documents()
+    if args.json:
+        _print_json(docs)
+        return 0
+    for d in docs:
+        status = "đã nạp (ingested)" if d["status"] == "ingested" else "được dẫn chiếu, chưa nạp văn bản (referenced, not ingested)"
+        extra = f", {d['clauses']} điều khoản" if d["status"] == "ingested" else ""
+        print(f"{d['doc_id']}: {d['citation']} — {status}{extra}")
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    clause = _service(args).clause(args.clause_id)
+    if args.json:
+        _print_json(clause)
+        return 0
+    print(clause["citation"])
+    print(f"trang {clause['page']}, ký tự {clause['start']}–{clause['end']}")
+    print(clause["text"])
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from api.http import create_app
+
+    svc = _service(args)
+    if svc.is_empty():
+        print("Kho dữ liệu trống: nạp bộ tài liệu kèm theo... (empty data directory: ingesting the bundled corpus)")
+        for r in svc.ingest(None):
+            print(format_ingest_report(r))
+    uvicorn.run(create_app(svc), host=args.host, port=args.port, log_level="info")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="tracuu", description="Tra cứu văn bản chính sách (Vietnamese policy documents).")
+    p.add_argument("--data-dir", help="thư mục dữ liệu (default ./.tracuu or TRACUU_DATA_DIR)")
+    p.add_argument("--model", help="mô hình nhúng: đường dẫn hoặc tên sentence-transformers (default: bundled e5)")
+    p.add_argument("--chroma-url", help="Chroma server URL, e.g. http://127.0.0.1:8000 (default: embedded)")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("ingest", help="nạp tệp/thư mục (mặc định: bộ tài liệu kèm theo)")
+    s.add_argument("paths", nargs="*")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_ingest)
+
+    s = sub.add_parser("search", help="tìm điều khoản")
+    s.add_argument("query")
+    s.add_argument("-k", type=int, default=5)
+    s.add_argument("--doc", action="append", help="chỉ tìm trong tài liệu này (doc_id), có thể lặp lại")
+    s.add_argument("--doc-type", action="append", help="chỉ tìm trong loại văn bản này (vd. 'Kế hoạch')")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_search)
+
+    s = sub.add_parser("documents", help="danh sách tài liệu")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_documents)
+
+    s = sub.add_parser("show", help="xem một điều khoản theo id")
+    s.add_argument("clause_id")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_show)
+
+    s = sub.add_parser("serve", help="chạy API HTTP")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8000)
+    s.set_defaults(func=cmd_serve)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (ApiError, IngestError) as err:
+        print(f"Lỗi: {err.vi}\nError: {err.en}", file=sys.stderr)
+        return 2 if isinstance(err, ApiError) and err.status == 404 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,79 @@
+"""The HTTP API (FastAPI) over the same service layer as the CLI.
+
+Errors are answered as 4xx with a Vietnamese and an English message, so an official reading a
+failed request in a browser understands it, and so does the engineer reading the log.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from api.errors import ApiError
+from api.schemas import ClauseNode, DocumentDetail, DocumentOut, ErrorOut, Health, Hit, SearchResponse
+from api.service import MAX_K, MAX_QUERY_CHARS, Tracuu
+from ingest.errors import IngestError
+
+ERRORS = {400: {"model": ErrorOut}, 404: {"model": ErrorOut}, 422: {"model": ErrorOut}}
+
+
+def create_app(service: Tracuu) -> FastAPI:
+    app = FastAPI(
+        title="tracuu",
+        description="Tra cứu văn bản chính sách: tìm điều khoản và trích dẫn chính xác.",
+        version="0.1.0",
+    )
+    app.state.service = service
+
+    @app.exception_handler(ApiError)
+    async def _api_error(_: Request, err: ApiError) -> JSONResponse:
+        return JSONResponse(status_code=err.status, content=err.to_dict())
+
+    @app.exception_handler(IngestError)
+    async def _ingest_error(_: Request, err: IngestError) -> JSONResponse:
+        return JSONResponse(status_code=400, content=err.to_dict())
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_: Request, err: RequestValidationError) -> JSONResponse:
+        where = "; ".join(".".join(str(p) for p in e.get("loc", ())) + f": {e.get('msg')}" for e in err.errors())
+        return JSONResponse(
+            status_code=422,
+            content={
+                "code": "invalid_request",
+                "message_vi": f"Yêu cầu không hợp lệ ({where}).",
+                "message_en": f"Invalid request ({where}).",
+            },
+        )
+
+    @app.get("/healthz", response_model=Health)
+    def healthz() -> dict:
+        return service.health()
+
+    @app.get("/api/search", response_model=SearchResponse, responses=ERRORS)
+    def search(
+        q: Annotated[str, Query(min_length=1, max_length=MAX_QUERY_CHARS, description="Câu hỏi / query")],
+        k: Annotated[int, Query(ge=1, le=MAX_K)] = 10,
+        doc: Annotated[list[str] | None, Query(description="doc_id filter")] = None,
+        doc_type: Annotated[list[str] | None, Query(description="document type filter, e.g. Kế hoạch")] = None,
+    ) -> dict:
+        return service.search(q, k=k, doc_ids=doc, doc_types=doc_type)
+
+    @app.get("/api/documents", response_model=list[DocumentOut])
+    def documents() -> list[dict]:
+        return service.documents()
+
+    @app.get("/api/documents/{doc_id}", response_model=DocumentDetail, responses=ERRORS)
+    def document(doc_id: str) -> dict:
+        return service.document(doc_id)
+
+    @app.get("/api/clauses/{clause_id}", response_model=Hit, responses=ERRORS)
+    def clause(clause_id: str) -> dict:
+        return service.clause(clause_id)
+
+    return app
+
+
+__all__ = ["create_app", "ClauseNode"]

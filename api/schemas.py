@@ -1,0 +1,87 @@
+"""The JSON shapes of the API, shared by the CLI's ``--json`` and HTTP.
+
+One shape for a hit everywhere, so a script written against the CLI works against HTTP.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class ReferenceOut(BaseModel):
+    text: str = Field(description="The mention as written in the clause")
+    doc_type: str
+    number: str
+    date: str | None
+    doc_id: str | None = Field(description="The document it resolves to, if known")
+    status: str | None = Field(description="ingested | referenced | unknown")
+
+
+class Hit(BaseModel):
+    clause_id: str
+    doc_id: str
+    path: str
+    label: str
+    text: str = Field(description="Exact source text of the clause")
+    score: float
+    citation: str = Field(description="Vietnamese citation a report would use")
+    page: int
+    start: int
+    end: int
+    references: list[ReferenceOut]
+    kind: str
+    heading_chain: list[str]
+    page_end: int
+
+
+class SearchResponse(BaseModel):
+    query: str
+    results: list[Hit]
+
+
+class ClauseNode(BaseModel):
+    clause_id: str
+    path: str
+    label: str
+    kind: str
+    marker: str
+    text: str
+    page: int
+    cells: dict[str, str] | None = None
+    children: list["ClauseNode"] = []
+
+
+class DocumentOut(BaseModel):
+    doc_id: str
+    doc_type: str | None
+    number: str | None
+    date: str | None
+    issuer: str | None
+    title: str | None
+    status: str = Field(description="ingested | referenced (known, text not ingested)")
+    citation: str = Field(description="How a report names the document")
+    level: str | None = None
+    implements: list[str] = []
+    file_name: str | None = None
+    pages: int | None = None
+    clauses: int = 0
+    tables: int = 0
+    signer: dict[str, str | None] | None = None
+    recipients: list[str] = []
+
+
+class DocumentDetail(DocumentOut):
+    tree: list[ClauseNode]
+
+
+class ErrorOut(BaseModel):
+    code: str
+    message_vi: str
+    message_en: str
+
+
+class Health(BaseModel):
+    status: str
+    documents: int
+    clauses: int
+    embed_model: str

@@ -1,0 +1,1 @@
+"""tracuu: ingest/loaders."""

@@ -1,0 +1,54 @@
+"""Vietnamese text helpers: NFC at the door, folding only for matching.
+
+What is shown or cited is always the source text; :func:`fold` exists so that "hằng năm",
+"hàng năm", "hang nam", "uỷ"/"ủy" and "Đ"/"D" all meet on the same key.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_WORD_RE = re.compile(r"[0-9A-Za-zÀ-ỹĐđ]+(?:[/&.-][0-9A-Za-zÀ-ỹĐđ]+)*", re.UNICODE)
+_SYLLABLE_RE = re.compile(r"[0-9a-z]+")
+
+
+def nfc(text: str) -> str:
+    """Unicode NFC: the form every string takes on its way in."""
+    return unicodedata.normalize("NFC", text)
+
+
+def fold(text: str) -> str:
+    """Lowercase, strip every diacritic, map đ to d. For matching keys only, never for display.
+
+    The result has the same length as ``nfc(text)`` for Vietnamese text, which keeps offsets usable.
+    """
+    out = []
+    for ch in nfc(text).lower():
+        if ch == "đ":
+            out.append("d")
+            continue
+        decomposed = unicodedata.normalize("NFD", ch)
+        base = "".join(c for c in decomposed if not unicodedata.combining(c))
+        out.append(base if len(base) == 1 else ch)
+    return "".join(out)
+
+
+def words(text: str) -> list[str]:
+    """Words as written (symbols like 39-CT/TW and 1560/QĐ-TTg kept whole)."""
+    return _WORD_RE.findall(nfc(text))
+
+
+def syllables(text: str) -> list[str]:
+    """Folded syllables: the matching units of the keyword index ("QĐ-TTg" -> ["qd", "ttg"])."""
+    return _SYLLABLE_RE.findall(fold(text))
+
+
+def has_diacritics(text: str) -> bool:
+    """True when any letter carries a Vietnamese mark (or is đ)."""
+    return fold(text) != nfc(text).lower()
+
+
+def collapse_spaces(text: str) -> str:
+    """One space for every whitespace run, ends stripped."""
+    return " ".join(text.split())
