@@ -1,1 +1,44 @@
-"""tracuu: ingest/loaders."""
+"""tracuu: ingest/loaders. One entry point, :func:`load`, that picks a loader by file extension.
+
+Why lazy imports: each loader pulls in a heavy library (pypdf/pdfplumber, python-docx/lxml); a
+caller that only reads .txt files should not pay for them, and a broken optional dependency only
+breaks its own format.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ingest.errors import IngestError
+from ingest.model import SourceText
+
+__all__ = ["load", "SUPPORTED"]
+
+SUPPORTED = (".txt", ".pdf", ".docx")
+
+
+def load(path: Path) -> SourceText:
+    """Load a .txt, .pdf or .docx file into a SourceText; anything else is an IngestError."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED:
+        hint_vi = " Hãy lưu lại dưới dạng .docx." if suffix in (".doc", ".rtf", ".odt") else ""
+        hint_en = " Please save it as .docx." if hint_vi else ""
+        raise IngestError(
+            f"Không hỗ trợ loại tệp '{suffix or path.name}'. Chỉ nhận .txt, .pdf, .docx.{hint_vi}",
+            f"Unsupported file type '{suffix or path.name}'. Only .txt, .pdf and .docx are accepted.{hint_en}",
+            code="unsupported_type",
+        )
+    if not path.is_file():
+        raise IngestError(f"Không tìm thấy tệp: {path}", f"File not found: {path}", code="not_found")
+    if suffix == ".txt":
+        from ingest.loaders.txt import load_txt
+
+        return load_txt(path)
+    if suffix == ".pdf":
+        from ingest.loaders.pdf import load_pdf
+
+        return load_pdf(path)
+    from ingest.loaders.docx import load_docx
+
+    return load_docx(path)
