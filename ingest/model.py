@@ -166,3 +166,5 @@ class ParsedDocument:
     pages: int
     tables: int = 0
     warnings: list[str] = field(default_factory=list)
+    page_starts: list[int] = field(default_factory=list)  # copied from SourceText: pages of offsets
+    dropped: list[tuple[int, int]] = field(default_factory=list)  # copied from SourceText: artefact ranges

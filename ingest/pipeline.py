@@ -108,6 +108,8 @@ def ingest_file(path: Path, manifest: Manifest) -> IngestOutcome:
         entry = manifest.by_file(path) or manifest.by_number(doc.header.number)
         rebase(doc, choose_doc_id(doc.header, path, entry))
         doc.header = apply_manifest(doc.header, entry)
+        doc.page_starts = list(source.page_starts)
+        doc.dropped = [tuple(r) for r in source.dropped]
         numbers = manifest.number_index()
         for clause in doc.clauses:
             clause.references = resolve(clause.references, numbers)

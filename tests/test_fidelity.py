@@ -9,7 +9,7 @@ def test_every_clause_matches_its_source_span(kb_all):
     store = kb_all.store()
     checked = 0
     for doc_id in store.list_ids():
-        source = store.source(doc_id)
+        source = store.source_text(doc_id)
         for clause in store.get(doc_id).clauses:
             assert verify_span(source, clause.span.start, clause.span.end, clause.text), clause.clause_id
             checked += 1

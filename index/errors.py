@@ -1,0 +1,36 @@
+"""Errors of the index layer, with a message in Vietnamese and in English.
+
+Why not :class:`ingest.errors.IngestError`: that one means "bad input" (a 4xx); what goes wrong
+here is mostly configuration (an optional extra not installed, a model missing on disk), which is
+the operator's problem, not the uploader's. The shape (``vi``, ``en``, ``code``, ``to_dict``) is
+the same so the CLI and the HTTP layer can print both alike.
+"""
+
+from __future__ import annotations
+
+
+class TracuuIndexError(RuntimeError):
+    """Base class: something the index cannot do, said in both languages."""
+
+    def __init__(self, vi: str, en: str, *, code: str = "index_error") -> None:
+        super().__init__(f"{vi} / {en}")
+        self.vi = vi
+        self.en = en
+        self.code = code
+
+    def to_dict(self) -> dict[str, str]:
+        return {"code": self.code, "message_vi": self.vi, "message_en": self.en}
+
+
+class EmbedderUnavailable(TracuuIndexError):
+    """The requested embedder cannot be built (extra not installed, model not on disk)."""
+
+    def __init__(self, vi: str, en: str) -> None:
+        super().__init__(vi, en, code="embedder_unavailable")
+
+
+class BadDocument(TracuuIndexError):
+    """A ParsedDocument the index refuses (duplicate clause ids, clauses of another doc_id...)."""
+
+    def __init__(self, vi: str, en: str) -> None:
+        super().__init__(vi, en, code="bad_document")

@@ -1,0 +1,144 @@
+"""What an embedder sees for a clause, and the llama-index node that carries it.
+
+Why a "passage" and not just the clause text: a clause such as "b) Phấn đấu đạt 95%." means
+nothing alone. Prefixing the short document title and the heading chain gives the embedder the
+context a reader has; the prototype measured better retrieval with it. The label ("điểm b khoản 2
+Mục II") goes in too because users quote labels.
+
+The passage's sha256 is ``Clause.text_hash``: change a heading or the title and every passage
+under it gets a new hash, hence a new vector - which is right, since the text the model saw did
+change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Union
+
+from ingest.model import Clause, ParsedDocument
+from ingest.vntext import collapse_spaces, nfc
+
+from index.embedding_cache import text_hash
+
+TITLE_MAX = 120  # characters of the trích yếu kept in a passage
+HEADING_MAX = 160  # characters kept of each enclosing heading
+LIST_SEP = " | "  # how list values are flattened into Chroma metadata
+
+
+@dataclass(frozen=True)
+class DocMeta:
+    """The few document-level facts a passage and a node need."""
+
+    doc_id: str
+    doc_type: str = ""
+    doc_number: str = ""
+    title: str = ""
+    date: str = ""
+
+    @classmethod
+    def of(cls, doc: ParsedDocument) -> "DocMeta":
+        h = doc.header
+        return cls(
+            doc_id=doc.doc_id,
+            doc_type=h.doc_type or "",
+            doc_number=h.number or "",
+            title=h.title or "",
+            date=h.date or "",
+        )
+
+
+def _short(text: str, limit: int) -> str:
+    """Cut at a word boundary and mark the cut: long headings drown the clause's own words."""
+    text = collapse_spaces(text)
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    if " " in cut[limit // 2 :]:
+        cut = cut[: cut.rfind(" ")]
+    return cut.rstrip(" ,;:.") + "…"
+
+
+def short_title(meta: DocMeta) -> str:
+    """E.g. "Kế hoạch 214/KH-UBND: Triển khai ..." (only the parts that are known)."""
+    head = " ".join(p for p in (meta.doc_type, meta.doc_number) if p)
+    title = _short(meta.title, TITLE_MAX) if meta.title else ""
+    if head and title:
+        return f"{head}: {title}"
+    return head or title
+
+
+def passage_text(clause: Clause, meta: DocMeta | ParsedDocument) -> str:
+    """The exact text embedded for ``clause``: title line, heading chain, label and text."""
+    if isinstance(meta, ParsedDocument):
+        meta = DocMeta.of(meta)
+    lines = []
+    title = short_title(meta)
+    if title:
+        lines.append(title)
+    chain = [_short(h, HEADING_MAX) for h in clause.heading_chain if h and h.strip()]
+    if chain:
+        lines.append(" > ".join(chain))
+    body = collapse_spaces(clause.text)
+    label = collapse_spaces(clause.label)
+    if label and body:
+        lines.append(f"{label}: {body}")
+    else:
+        lines.append(label or body)
+    return nfc("\n".join(line for line in lines if line))
+
+
+def keyword_text(clause: Clause) -> str:
+    """What the BM25 index sees: the clause's own words only.
+
+    Headings are left out on purpose: they would make every child of "Mục II. Tuyên truyền"
+    a keyword hit for "tuyên truyền"; the dense side already carries that context.
+    """
+    return clause.text
+
+
+MetaValue = Union[str, int, float, bool]
+
+
+def node_metadata(clause: Clause, meta: DocMeta, passage_hash: str) -> dict[str, MetaValue]:
+    """Flat metadata, as Chroma demands: str/int/float/bool only, never None, never nested."""
+    refs = [r.number for r in clause.references if r.number]
+    md: dict[str, MetaValue] = {
+        "doc_id": clause.doc_id,
+        "clause_id": clause.clause_id,
+        "path": clause.path,
+        "label": clause.label or "",
+        "kind": clause.kind or "",
+        "order": int(clause.order),
+        "page": int(clause.span.page),
+        "page_end": int(clause.span.page_end),
+        "start": int(clause.span.start),
+        "end": int(clause.span.end),
+        "doc_type": meta.doc_type,
+        "doc_number": meta.doc_number,
+        "parent": clause.parent or "",
+        "headings": LIST_SEP.join(clause.heading_chain),
+        "references": LIST_SEP.join(refs),
+        "text_hash": passage_hash,
+    }
+    return md
+
+
+def to_node(clause: Clause, doc_meta: DocMeta | ParsedDocument):  # -> TextNode
+    """A llama-index ``TextNode`` for the clause: id = clause_id, text = the passage.
+
+    Metadata is excluded from the embed/LLM views so that ``node.get_content(MetadataMode.EMBED)``
+    is exactly the passage we hashed and embedded.
+    """
+    from llama_index.core.schema import TextNode
+
+    meta = DocMeta.of(doc_meta) if isinstance(doc_meta, ParsedDocument) else doc_meta
+    text = passage_text(clause, meta)
+    h = text_hash(text)
+    md = node_metadata(clause, meta, h)
+    return TextNode(
+        id_=clause.clause_id,
+        text=text,
+        metadata=md,
+        excluded_embed_metadata_keys=list(md),
+        excluded_llm_metadata_keys=list(md),
+    )

@@ -1,0 +1,387 @@
+"""Diacritic restoration for queries typed without (or with only some) Vietnamese marks.
+
+Why: officials often type "bao cao tinh hinh thuc hien chi thi". The keyword index folds, so it
+does not care, but the dense retriever does: unaccented Vietnamese embeds far from the accented
+passages and hybrid recall collapses. Restoring the marks first with a syllable n-gram model and
+Viterbi decoding recovers almost all of it.
+
+The model is trained on the ingested corpus itself, so it speaks the deployment's language
+("tín dụng chính sách xã hội", "Chi nhánh", "tỷ lệ nợ quá hạn") and stays small: syllable
+unigram/bigram/trigram counts with Witten-Bell interpolation. Candidates for a folded syllable
+are the accented forms seen in the corpus plus every valid Vietnamese syllable with that
+folding (:mod:`.syllables`), the latter at a low prior estimated from the corpus' rhymes and
+tones, so that words the corpus never saw still get their most likely marks.
+
+Rules of the road: only syllables the user typed without any mark are restored (what they did
+accent stays as typed); case is kept ("Chi nhanh" -> "Chi nhánh"); all-caps abbreviations
+(UBND, CT/TW), numbers and symbols are never touched; an accented query comes back unchanged.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from ingest.vntext import fold, has_diacritics, nfc
+
+from .syllables import all_syllables, candidates, common_ranks, match_case, retone, split_syllable
+
+_LETTER = "A-Za-zÀ-ỹĐđ"
+_TOKEN_RE = re.compile(rf"[0-9{_LETTER}]+(?:[/&.\-][0-9{_LETTER}]+)*|[.,;:!?()\[\]{{}}\"|<>…]")
+_NUM_RE = re.compile(r"[0-9]+(?:[/.\-][0-9]+)*")
+_PLAIN_WORD_RE = re.compile(rf"[{_LETTER}]+")
+
+NUM = "<num>"
+SYM = "<sym>"
+_MODEL_VERSION = 1
+
+
+@dataclass(frozen=True)
+class _Token:
+    """One piece of the input: a model token plus what decoding may do with it."""
+
+    start: int
+    end: int
+    surface: str
+    model: str | None  # None = boundary (punctuation): the n-gram history restarts
+    restorable: bool = False
+
+
+class DiacriticRestorer:
+    """Syllable trigram model over accented lowercase text, decoded with pruned Viterbi.
+
+    Build with :meth:`from_texts` (or :meth:`add_texts` on an empty one); save with
+    :meth:`to_dict` and load with :meth:`from_dict`.
+    """
+
+    def __init__(self, beam: int = 32, max_candidates: int = 8, prior_weight: float = 0.5) -> None:
+        self.beam = beam
+        self.max_candidates = max_candidates
+        self.prior_weight = prior_weight  # pseudo-count of the general syllable prior
+        self._uni: Counter[str] = Counter()
+        self._bi: dict[str, dict[str, int]] = {}
+        self._tri: dict[tuple[str, str], dict[str, int]] = {}
+        self._total = 0
+        self._derived: _Derived | None = None
+        self._canon_cache: dict[str, str] = {}
+
+    # ------------------------------------------------------------------ training
+
+    @classmethod
+    def from_texts(cls, texts: Iterable[str], **kwargs: Any) -> DiacriticRestorer:
+        """A restorer trained on ``texts`` (clause texts, whole documents: any accented text)."""
+        model = cls(**kwargs)
+        model.add_texts(texts)
+        model.warm()
+        return model
+
+    def warm(self) -> None:
+        """Build the derived tables and the syllable list now, so the first query is as fast as the rest."""
+        self._d()
+        self._d().prior("a")
+
+    def add_texts(self, texts: Iterable[str]) -> None:
+        """Count the n-grams of more text (call again as documents are ingested)."""
+        for text in texts:
+            for seq in self._sequences(text):
+                self._count(seq)
+        self._derived = None
+
+    def _count(self, seq: list[str]) -> None:
+        uni, bi, tri = self._uni, self._bi, self._tri
+        for i, w in enumerate(seq):
+            uni[w] += 1
+            if i >= 1:
+                d = bi.setdefault(seq[i - 1], {})
+                d[w] = d.get(w, 0) + 1
+            if i >= 2:
+                d = tri.setdefault((seq[i - 2], seq[i - 1]), {})
+                d[w] = d.get(w, 0) + 1
+        self._total += len(seq)
+
+    def _sequences(self, text: str) -> list[list[str]]:
+        """Runs of model tokens between punctuation: the units n-grams do not cross."""
+        out: list[list[str]] = []
+        cur: list[str] = []
+        for m in _TOKEN_RE.finditer(nfc(text)):
+            tok = self._model_token(m.group(0))
+            if tok is None:
+                if cur:
+                    out.append(cur)
+                cur = []
+            else:
+                cur.append(tok)
+        if cur:
+            out.append(cur)
+        return out
+
+    def _model_token(self, surface: str) -> str | None:
+        if not surface[0].isalnum():
+            return None
+        if _NUM_RE.fullmatch(surface):
+            return NUM
+        if not _PLAIN_WORD_RE.fullmatch(surface):
+            return SYM  # 39-CT/TW, QĐ-TTg, NN&MT: one opaque symbol
+        return self._canon(surface)
+
+    def _canon(self, word: str) -> str:
+        """Lowercase, tone mark placed the canonical way (cached: the same words recur).
+
+        Only tone placement is unified ("hoà" -> "hòa"); i/y is kept as written so that the
+        corpus decides between "tỷ" and "tỉ".
+        """
+        got = self._canon_cache.get(word)
+        if got is None:
+            low = word.lower()
+            got = self._canon_cache[word] = retone(low) if has_diacritics(low) else low
+        return got
+
+    # ------------------------------------------------------------------ persistence
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-able counts; everything else is derived again on load."""
+        return {
+            "version": _MODEL_VERSION,
+            "params": {"beam": self.beam, "max_candidates": self.max_candidates, "prior_weight": self.prior_weight},
+            "uni": dict(self._uni),
+            "bi": {f"{v}\t{w}": c for v, d in self._bi.items() for w, c in d.items()},
+            "tri": {f"{u}\t{v}\t{w}": c for (u, v), d in self._tri.items() for w, c in d.items()},
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> DiacriticRestorer:
+        if data.get("version") != _MODEL_VERSION:
+            raise ValueError(f"unsupported restorer model version {data.get('version')!r}")
+        model = cls(**data.get("params", {}))
+        model._uni = Counter(data["uni"])
+        model._total = sum(model._uni.values())
+        for key, c in data["bi"].items():
+            v, w = key.split("\t")
+            model._bi.setdefault(v, {})[w] = c
+        for key, c in data["tri"].items():
+            u, v, w = key.split("\t")
+            model._tri.setdefault((u, v), {})[w] = c
+        model.warm()
+        return model
+
+    def __len__(self) -> int:
+        """Number of syllable tokens trained on."""
+        return self._total
+
+    # ------------------------------------------------------------------ scoring
+
+    def _d(self) -> _Derived:
+        if self._derived is None:
+            self._derived = _Derived(self._uni)
+        return self._derived
+
+    def _p1(self, w: str) -> float:
+        d = self._d()
+        return (self._uni.get(w, 0) + self.prior_weight * d.prior(w)) / (self._total + self.prior_weight)
+
+    def _p2(self, v: str | None, w: str) -> float:
+        p1 = self._p1(w)
+        if v is None:
+            return p1
+        d = self._bi.get(v)
+        if not d:
+            return p1
+        n, t = self._d().bi_stats(v, d)
+        return (d.get(w, 0) + t * p1) / (n + t)
+
+    def _p3(self, u: str | None, v: str | None, w: str) -> float:
+        p2 = self._p2(v, w)
+        if u is None or v is None:
+            return p2
+        d = self._tri.get((u, v))
+        if not d:
+            return p2
+        n, t = self._d().tri_stats((u, v), d)
+        return (d.get(w, 0) + t * p2) / (n + t)
+
+    def candidates_for(self, folded: str) -> list[str]:
+        """Lowercase accented candidates of a folded syllable, best unigram first (pruned)."""
+        d = self._d()
+        pool = set(d.forms.get(folded, ())) | set(candidates(folded))
+        if not pool:
+            return [folded]
+        ranked = sorted(pool, key=lambda w: (-self._p1(w), w))
+        return ranked[: self.max_candidates]
+
+    # ------------------------------------------------------------------ decoding
+
+    def restore(self, query: str) -> str:
+        """``query`` with marks restored on the syllables typed without any.
+
+        >>> r.restore("bao cao tinh hinh thuc hien chi thi")  # doctest: +SKIP
+        'báo cáo tình hình thực hiện chỉ thị'
+        """
+        text = nfc(query)
+        tokens = self._tokens(text)
+        if not any(t.restorable for t in tokens):
+            return text
+        out: list[str] = []
+        pos = 0
+        for segment in _segments(tokens):
+            choice = self._decode(segment)
+            for tok, best in zip(segment, choice):
+                if not tok.restorable or best == tok.surface.lower():
+                    continue
+                out.append(text[pos : tok.start])
+                out.append(match_case(tok.surface, best))
+                pos = tok.end
+        out.append(text[pos:])
+        return "".join(out)
+
+    def _tokens(self, text: str) -> list[_Token]:
+        has_lower = any(ch.islower() for ch in text)
+        toks = []
+        for m in _TOKEN_RE.finditer(text):
+            s = m.group(0)
+            model = self._model_token(s)
+            restorable = model is not None and model not in (NUM, SYM) and _restorable(s, has_lower)
+            toks.append(_Token(m.start(), m.end(), s, model, restorable))
+        return toks
+
+    def _decode(self, segment: list[_Token]) -> list[str]:
+        """Best candidate per token of one punctuation-free run (trigram Viterbi with a beam)."""
+        cands = [self.candidates_for(fold(t.surface)) if t.restorable else [t.model or ""] for t in segment]
+        # state (previous, current) -> (log score, index of the state it came from in the last layer)
+        layers: list[list[tuple[tuple[str | None, str], float, int]]] = []
+        prev: list[tuple[tuple[str | None, str], float, int]] = [((None, ""), 0.0, -1)]
+        first = True
+        for options in cands:
+            best: dict[tuple[str | None, str], tuple[float, int]] = {}
+            for j, ((u, v), score, _) in enumerate(prev):
+                for w in options:
+                    p = self._p3(u, v, w) if not first else self._p1(w)
+                    s = score + math.log(p) if p > 0 else score - 50.0
+                    key = (v if not first else None, w)
+                    if key not in best or s > best[key][0]:
+                        best[key] = (s, j)
+            first = False
+            layer = sorted(((k, s, j) for k, (s, j) in best.items()), key=lambda x: -x[1])[: self.beam]
+            layers.append(layer)
+            prev = layer
+        # backtrack
+        i = max(range(len(prev)), key=lambda k: prev[k][1])
+        path = []
+        for layer in reversed(layers):
+            (_, w), _, j = layer[i]
+            path.append(w)
+            i = j
+        return path[::-1]
+
+
+def _segments(tokens: list[_Token]) -> list[list[_Token]]:
+    segs: list[list[_Token]] = []
+    cur: list[_Token] = []
+    for t in tokens:
+        if t.model is None:
+            if cur:
+                segs.append(cur)
+            cur = []
+        else:
+            cur.append(t)
+    if cur:
+        segs.append(cur)
+    return segs
+
+
+def _restorable(word: str, query_has_lowercase: bool) -> bool:
+    """Typed without any mark, and cased like a word, not like an abbreviation.
+
+    lower ("nhanh") and Title ("Chi") restore; ALL-CAPS of two letters or more ("UBND", "TW")
+    and single capitals ("I", "A") stay as typed — unless the whole query is in capitals
+    ("BAO CAO TINH HINH"), where valid syllables are restored and non-syllables kept.
+    """
+    if has_diacritics(word):
+        return False
+    if word.islower():
+        return True
+    if word[0].isupper() and (len(word) == 1 or word[1:].islower()):
+        return len(word) > 1
+    if word.isupper() and not query_has_lowercase:
+        return bool(candidates(word.lower()))
+    return False
+
+
+class _Derived:
+    """Tables derived from the unigram counts: forms per folding and the general-syllable prior."""
+
+    #: Weight of the hand-written common-syllable list against the corpus' rhyme/tone statistics.
+    common_share = 0.85
+
+    def __init__(self, uni: Counter[str]) -> None:
+        self.forms: dict[str, list[str]] = {}
+        self._rhyme: Counter[tuple[str, int]] = Counter()
+        self._rhyme_folded: Counter[str] = Counter()
+        self._onset: Counter[str] = Counter()
+        self._tone: Counter[int] = Counter()
+        valid = all_syllables()
+        for w, c in uni.items():
+            if w in (NUM, SYM):
+                continue
+            self.forms.setdefault(fold(w), []).append(w)
+            if w in valid:
+                parts = split_syllable(w)
+                if parts:
+                    onset, rhyme, tone = parts
+                    self._rhyme[(rhyme, tone)] += c
+                    self._onset[onset] += c
+                    self._tone[tone] += c
+        n_tone = sum(self._tone.values()) or 1
+        self._tone_p = {t: (self._tone.get(t, 0) + 1) / (n_tone + 6) for t in range(6)}
+        self._prior_cache: dict[str, float] = {}
+        self._bi_cache: dict[str, tuple[int, int]] = {}
+        self._tri_cache: dict[tuple[str, str], tuple[int, int]] = {}
+
+    def bi_stats(self, v: str, d: dict[str, int]) -> tuple[int, int]:
+        got = self._bi_cache.get(v)
+        if got is None:
+            got = self._bi_cache[v] = (sum(d.values()), len(d))
+        return got
+
+    def tri_stats(self, uv: tuple[str, str], d: dict[str, int]) -> tuple[int, int]:
+        got = self._tri_cache.get(uv)
+        if got is None:
+            got = self._tri_cache[uv] = (sum(d.values()), len(d))
+        return got
+
+    def prior(self, w: str) -> float:
+        """P(w | fold(w)) for a valid syllable; 0 for non-syllables.
+
+        Mixes the hand-written list of common readings (:func:`.syllables.common_ranks`: "thoi"
+        is mostly "thời") with rhyme, tone and onset statistics of the corpus ("uong" is far
+        more often "ương" than "uông"), so a syllable the corpus never contained still gets a
+        likely reading.
+        """
+        got = self._prior_cache.get(w)
+        if got is not None:
+            return got
+        f = fold(w)
+        pool = candidates(f)
+        if w not in pool:
+            self._prior_cache[w] = 0.0
+            return 0.0
+        raw = {c: self._raw(c) for c in pool}
+        total = sum(raw.values()) or 1.0
+        ranks = common_ranks()
+        listed = {c: 1.0 / (1 + ranks[c]) for c in pool if c in ranks}
+        listed_total = sum(listed.values())
+        for c in pool:
+            q = raw[c] / total
+            if listed_total:
+                q = self.common_share * listed.get(c, 0.0) / listed_total + (1 - self.common_share) * q
+            self._prior_cache[c] = q
+        return self._prior_cache[w]
+
+    def _raw(self, w: str) -> float:
+        parts = split_syllable(w)
+        if parts is None:
+            return 0.0
+        onset, rhyme, tone = parts
+        return (self._rhyme.get((rhyme, tone), 0) + self._tone_p[tone]) * (self._onset.get(onset, 0) + 1)

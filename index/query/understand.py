@@ -1,0 +1,111 @@
+"""One call that turns a typed query into what each retriever should search with.
+
+Why a single entry point: the steps depend on each other in a fixed order — clean first (so
+restoration and matching see one spelling of quotes, dashes and accents), restore diacritics
+next (so abbreviation long forms and the dense retriever see real Vietnamese), then expand
+abbreviations and list spelling variants. Retrievers should not each redo this differently.
+
+What each retriever gets (:class:`SearchTexts`):
+  * dense: the best reading (restored if needed) with long forms of abbreviations in brackets
+    ("NHCSXH (Ngân hàng Chính sách xã hội) tỉnh") — embeddings need the words, not the letters.
+  * keyword: every distinct reading — as typed, restored, abbreviations expanded and contracted,
+    i/y variants — since the keyword index folds, only readings that fold differently are kept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from ingest.vntext import fold, has_diacritics
+
+from .abbreviations import AbbreviationMatch, AbbreviationTable, default_table
+from .clean import clean_query
+from .variants import canonical_spelling, variant_forms
+
+if TYPE_CHECKING:
+    from .restore import DiacriticRestorer
+
+
+@dataclass(frozen=True)
+class SearchTexts:
+    """The strings to hand to the retrievers."""
+
+    dense: str
+    keyword: str  # the readings of ``keyword_variants`` joined by " | " (the keyword index dedupes terms)
+    keyword_variants: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class QueryUnderstanding:
+    """Everything learned about one query; ``text`` is the reading to show and embed."""
+
+    original: str
+    cleaned: str
+    restored: str | None  # the restored reading, None when nothing was restored
+    text: str  # restored if there is one, else cleaned
+    expanded: tuple[str, ...]  # ``text`` with abbreviations expanded / contracted (``text`` itself excluded)
+    canonical: str  # ``text`` in canonical spelling, for matching against canonicalised passages
+    search_texts: SearchTexts
+    had_diacritics: bool  # the cleaned query had at least one mark
+    was_restored: bool  # restoration changed at least one syllable
+    abbreviations: tuple[AbbreviationMatch, ...] = field(default=())
+
+    @property
+    def abbreviations_found(self) -> list[str]:
+        """The short or long forms found in the query, as typed."""
+        return [m.surface for m in self.abbreviations]
+
+    @property
+    def flags(self) -> dict[str, bool]:
+        return {
+            "had_diacritics": self.had_diacritics,
+            "restored": self.was_restored,
+            "abbreviations": bool(self.abbreviations),
+        }
+
+
+def understand(
+    query: str,
+    restorer: DiacriticRestorer | None = None,
+    table: AbbreviationTable | None = None,
+) -> QueryUnderstanding:
+    """Clean, restore, expand and normalise ``query``.
+
+    ``restorer`` is trained on the deployment's corpus (None: no restoration, e.g. an empty
+    knowledge base); ``table`` defaults to the shared abbreviation table.
+    """
+    table = table or default_table()
+    cleaned = clean_query(query)
+    restored_text = restorer.restore(cleaned) if restorer is not None and cleaned else cleaned
+    was_restored = restored_text != cleaned
+    text = restored_text if was_restored else cleaned
+    matches = tuple(table.find(text))
+    expansions = table.expand(text) if matches else [text]
+    expanded = tuple(e for e in expansions if e != text)
+    dense = table.annotate(text) if matches else text
+    keyword_variants = _distinct_by_fold([text, cleaned, *expanded, *variant_forms(text)[1:]])
+    return QueryUnderstanding(
+        original=query,
+        cleaned=cleaned,
+        restored=restored_text if was_restored else None,
+        text=text,
+        expanded=expanded,
+        canonical=canonical_spelling(text),
+        search_texts=SearchTexts(dense=dense, keyword=" | ".join(keyword_variants), keyword_variants=keyword_variants),
+        had_diacritics=has_diacritics(cleaned),
+        was_restored=was_restored,
+        abbreviations=matches,
+    )
+
+
+def _distinct_by_fold(texts: list[str]) -> tuple[str, ...]:
+    """Texts whose folded forms differ (the keyword index folds, so the rest add nothing)."""
+    seen: set[str] = set()
+    out = []
+    for t in texts:
+        key = " ".join(fold(t).split())
+        if t and key not in seen:
+            seen.add(key)
+            out.append(t)
+    return tuple(out)

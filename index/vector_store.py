@@ -1,0 +1,172 @@
+"""The dense side: one Chroma collection of clause vectors.
+
+Why Chroma without its embedding function: chromadb records a default ONNX embedder and tries
+to download it the moment ``add(documents=...)`` or ``query(query_texts=...)`` is called without
+vectors. Every call here passes ``embeddings=`` / ``query_embeddings=``; the collection is
+created with ``embedding_function=None``.
+
+Chroma is a derived index, not the record: :class:`index.doc_store.DocStore` says what exists.
+The collection is stamped with the embedder's name; opened with another embedder it is dropped
+and rebuilt (vectors of two models must never be compared).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any, Sequence
+from urllib.parse import urlparse
+
+log = logging.getLogger(__name__)
+
+COLLECTION = "tracuu_clauses"
+_PAGE = 1000  # ids per get() page when scanning the whole collection
+
+
+def parse_chroma_url(url: str) -> tuple[str, int, bool]:
+    """``"http://host:8000"``, ``"https://host"`` or ``"host:8000"`` -> (host, port, ssl)."""
+    if "://" not in url:
+        url = "http://" + url
+    u = urlparse(url)
+    if not u.hostname:
+        raise ValueError(f"bad Chroma URL: {url!r}")
+    ssl = u.scheme == "https"
+    port = u.port or (443 if ssl else 8000)
+    return u.hostname, port, ssl
+
+
+def make_where(doc_ids: Sequence[str] | None = None, doc_types: Sequence[str] | None = None) -> dict[str, Any] | None:
+    """A Chroma ``where`` filter on doc_id and/or doc_type (exact values), or None."""
+    parts: list[dict[str, Any]] = []
+    if doc_ids is not None:
+        parts.append({"doc_id": {"$in": list(doc_ids)}})
+    if doc_types is not None:
+        parts.append({"doc_type": {"$in": list(doc_types)}})
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else {"$and": parts}
+
+
+class ChromaVectorStore:
+    """Clause vectors in a cosine-space Chroma collection, local or on a server."""
+
+    def __init__(
+        self,
+        data_dir: Path | None,
+        *,
+        embedder_name: str,
+        dim: int,
+        chroma_url: str | None = None,
+        collection: str = COLLECTION,
+    ) -> None:
+        import chromadb
+        from chromadb.config import Settings
+
+        settings = Settings(anonymized_telemetry=False)
+        if chroma_url:
+            host, port, ssl = parse_chroma_url(chroma_url)
+            self._client = chromadb.HttpClient(host=host, port=port, ssl=ssl, settings=settings)
+        else:
+            if data_dir is None:
+                raise ValueError("data_dir is required without chroma_url")
+            path = Path(data_dir) / "chroma"
+            path.mkdir(parents=True, exist_ok=True)
+            self._client = chromadb.PersistentClient(path=str(path), settings=settings)
+        self.name = collection
+        self.embedder_name = embedder_name
+        self.dim = dim
+        self.reset = False  # True when an existing collection of another embedder was dropped
+        self._col = self._open()
+
+    def _create(self) -> Any:
+        return self._client.get_or_create_collection(
+            self.name,
+            embedding_function=None,
+            configuration={"hnsw": {"space": "cosine"}},
+            metadata={"embedder": self.embedder_name, "dim": self.dim},
+        )
+
+    def _open(self) -> Any:
+        col = self._create()
+        md = col.metadata or {}
+        if md.get("embedder") != self.embedder_name or md.get("dim") != self.dim:
+            log.warning(
+                "Chroma collection %s was built with %s (dim %s); rebuilding for %s (dim %s)",
+                self.name, md.get("embedder"), md.get("dim"), self.embedder_name, self.dim,
+            )
+            self._client.delete_collection(self.name)
+            col = self._create()
+            self.reset = True
+        return col
+
+    # ------------------------------------------------------------------ writes
+
+    def upsert(self, nodes: Sequence[Any], embeddings: Sequence[Sequence[float]]) -> None:
+        """Store llama-index ``TextNode``s with their vectors (ids = node ids)."""
+        if len(nodes) != len(embeddings):
+            raise ValueError("one embedding per node")
+        step = max(1, min(self._client.get_max_batch_size(), 2000))
+        for i in range(0, len(nodes), step):
+            batch = nodes[i : i + step]
+            self._col.upsert(
+                ids=[n.node_id for n in batch],
+                embeddings=[list(map(float, e)) for e in embeddings[i : i + step]],
+                metadatas=[dict(n.metadata) for n in batch],
+                documents=[n.text for n in batch],
+            )
+
+    def delete_ids(self, ids: Sequence[str]) -> None:
+        ids = list(ids)
+        step = max(1, min(self._client.get_max_batch_size(), 2000))
+        for i in range(0, len(ids), step):
+            self._col.delete(ids=ids[i : i + step])
+
+    def delete_doc(self, doc_id: str) -> None:
+        self._col.delete(where={"doc_id": doc_id})
+
+    # ------------------------------------------------------------------ reads
+
+    def count(self) -> int:
+        return int(self._col.count())
+
+    def ids_for_doc(self, doc_id: str) -> list[str]:
+        return list(self._col.get(where={"doc_id": doc_id}, include=[])["ids"])
+
+    def hashes(self) -> dict[str, tuple[str, str]]:
+        """Every stored id -> (doc_id, text_hash): what reconciliation compares to the record."""
+        out: dict[str, tuple[str, str]] = {}
+        offset = 0
+        while True:
+            got = self._col.get(include=["metadatas"], limit=_PAGE, offset=offset)
+            ids = got["ids"]
+            for cid, md in zip(ids, got["metadatas"] or [{}] * len(ids)):
+                md = md or {}
+                out[cid] = (str(md.get("doc_id", "")), str(md.get("text_hash", "")))
+            if len(ids) < _PAGE:
+                return out
+            offset += _PAGE
+
+    def embeddings_for(self, ids: Sequence[str]) -> dict[str, list[float]]:
+        """Stored vectors by id (missing ids absent): dense scores for keyword-only candidates."""
+        if not ids:
+            return {}
+        got = self._col.get(ids=list(ids), include=["embeddings"])
+        embs = got["embeddings"]
+        if embs is None:
+            return {}
+        return {cid: [float(x) for x in e] for cid, e in zip(got["ids"], embs)}
+
+    def query(self, vector: Sequence[float], k: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
+        """Top-k (clause_id, cosine similarity), best first."""
+        n = self.count()
+        if n == 0 or k <= 0:
+            return []
+        res = self._col.query(
+            query_embeddings=[list(map(float, vector))],
+            n_results=min(k, n),
+            where=where,
+            include=["distances"],
+        )
+        ids = res["ids"][0] if res["ids"] else []
+        dists = res["distances"][0] if res.get("distances") else []
+        return [(cid, 1.0 - float(d)) for cid, d in zip(ids, dists)]
