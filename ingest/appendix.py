@@ -1,0 +1,260 @@
+"""Appendix tables ("PHỤ LỤC / NHIỆM VỤ CỤ THỂ"): one clause per group row and per task row.
+
+Why rows are clauses: in a plan the appendix *is* the task list; "nhiệm vụ số 5 Phụ lục" is
+what people cite, with its owner, partners and deadline in the other cells. So a task row
+becomes ``PL.5`` (text = the task cell, ``cells`` = column name -> cell text, span = the task
+cell) under its group row ``PL.I``.
+
+Paths when a document has several appendices: ``PL1.5``, ``PL2.3`` (the appendix's own number,
+from "PHỤ LỤC I"/"PHỤ LỤC 2", else its position); a single appendix is always ``PL``.
+When the STT numbering restarts in each group, rows are ``PL.II.1`` ("nhiệm vụ số 1 nhóm II Phụ lục").
+
+Limit: an appendix that reaches us only as paragraphs (a .txt whose table lost its columns)
+gives rows from paragraphs that start with the next STT number; the row text is the whole
+row as one string (cells run together) and ``cells`` is None.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest.labels import (
+    appendix_group_label,
+    appendix_para_label,
+    appendix_row_label,
+    appendix_suffix,
+    heading_text,
+)
+from ingest.markers import Draft, Pager, Piece, cut, is_caps, join_pieces, roman_value
+from ingest.model import Cell
+from ingest.vntext import collapse_spaces, fold
+
+__all__ = ["is_appendix_heading", "appendix_numeral", "parse_appendix", "AppendixResult"]
+
+_HEAD_RE = re.compile(r"^PH[ỤU]\s+L[ỤU]C\b\s*(?:SỐ\s*)?(?P<num>[IVXL]+|\d{1,2})?\b", re.IGNORECASE)
+_STT_NAMES = {"stt", "tt", "so tt", "so thu tu"}
+_TASK_WORDS = ("nhiem vu", "noi dung", "cong viec", "giai phap")
+_ROMAN_CELL_RE = re.compile(r"^(?P<num>[IVXL]{1,6})\s*[.:)]?\s*")
+_GROUP_RE = re.compile(r"^(?P<num>[IVXL]{1,6})\s*[.:)]\s*(?=\S)")
+_ROW_RE = re.compile(r"^(?P<num>\d{1,3}(?:\.\d{1,2})*)\s*[.)]?\s+(?=\S)")
+
+
+def is_appendix_heading(text: str) -> bool:
+    """"PHỤ LỤC", "PHỤ LỤC I", "PHỤ LỤC 02 ..." written in capitals (a mention in a sentence is not)."""
+    t = text.strip()
+    return bool(_HEAD_RE.match(t)) and t[:7].isupper()
+
+
+def appendix_numeral(text: str) -> str | None:
+    m = _HEAD_RE.match(text.strip())
+    return m.group("num") if m and m.group("num") else None
+
+
+def numeral_value(numeral: str) -> int | None:
+    return int(numeral) if numeral.isdigit() else roman_value(numeral.upper())
+
+
+@dataclass
+class AppendixResult:
+    drafts: list[Draft]
+    warnings: list[str]
+
+
+def _cell_piece(cell: Cell, row: Piece, pager: Pager) -> Piece:
+    whole = Piece(cell.text, tuple(cell.offsets), row.page, row.page_end, row.block)
+    return cut(whole, 0, None, pager)
+
+
+def _is_header_cells(texts: list[str]) -> bool:
+    folded = [collapse_spaces(fold(t)).strip(" .") for t in texts]
+    return any(f in _STT_NAMES for f in folded) and any(any(w in f for w in _TASK_WORDS) for f in folded)
+
+
+def _task_index(columns: list[str]) -> int:
+    for k, name in enumerate(columns):
+        if any(w in fold(name) for w in _TASK_WORDS):
+            return k
+    return 1 if len(columns) > 1 else 0
+
+
+def parse_appendix(
+    pieces: list[Piece], pager: Pager, *, prefix: str, name: str, order: int
+) -> AppendixResult:
+    """Clauses of one appendix; ``pieces[0]`` is its heading, ``prefix`` "PL" or "PL2", ``name``
+    "Phụ lục" or "Phụ lục II" (label suffix), ``order`` the order number of its first clause."""
+    drafts: list[Draft] = []
+    warnings: list[str] = []
+    rows = [p for p in pieces if p.is_row]
+    columns: list[str] = []
+    group: Draft | None = None
+    current: Draft | None = None
+    last_group = 0
+    last_row = 0
+    para_count = 0
+    fresh_group = False  # a group row was just read (paragraph mode: numbering may restart)
+
+    def add(d: Draft) -> Draft:
+        nonlocal order
+        d.order = order
+        order += 1
+        drafts.append(d)
+        return d
+
+    # STT numbers that restart in each group need the group in the path
+    seen: set[str] = set()
+    restart = False
+    for r in rows:
+        cells = r.block.cells if r.block else ()
+        first = collapse_spaces(cells[0].text) if cells else ""
+        if re.fullmatch(r"\d{1,3}\.?", first):
+            restart = restart or first.rstrip(".") in seen
+            seen.add(first.rstrip("."))
+
+    def row_path(num: str) -> tuple[str, str | None]:
+        g = group.marker.rstrip(".:)") if (restart and group) else None
+        return (f"{prefix}.{g}.{num}" if g else f"{prefix}.{num}"), g
+
+    def start_group(numeral: str, marker: str, text_piece: Piece) -> None:
+        nonlocal group, current, last_group, fresh_group
+        group = add(
+            Draft(
+                path=f"{prefix}.{numeral}",
+                kind="appendix_group",
+                label=appendix_group_label(numeral, name),
+                marker=marker,
+                parent=None,
+                parts=[text_piece],
+                heading_chain=[],
+                order=0,
+            )
+        )
+        current = None
+        last_group = roman_value(numeral) or last_group + 1
+        fresh_group = True
+
+    # --- subtitle lines under the heading: capitals or "(Kèm theo ...)"
+    k = 1
+    while k < len(pieces) and not pieces[k].is_row and (
+        is_caps(pieces[k].text) or pieces[k].text.startswith("(")
+    ) and not _GROUP_RE.match(pieces[k].text):
+        k += 1
+
+    for p in pieces[k:]:
+        if p.is_row and p.block is not None:
+            cells = list(p.block.cells)
+            texts = [c.text for c in cells]
+            nonempty = [c for c in cells if c.text.strip()]
+            if p.block.header_row or _is_header_cells(texts):
+                if not columns:
+                    columns = [collapse_spaces(t) for t in texts]
+                continue
+            if not nonempty:
+                continue
+            first = collapse_spaces(cells[0].text)
+            gm = _GROUP_RE.match(nonempty[0].text) if len(nonempty) == 1 else None
+            rm = _ROMAN_CELL_RE.fullmatch(first) if first else None
+            if gm and roman_value(gm.group("num")):
+                whole = _cell_piece(nonempty[0], p, pager)
+                start_group(gm.group("num"), whole.text[: gm.end()].strip(), cut(whole, gm.end(), None, pager))
+                continue
+            if rm and roman_value(rm.group("num")) and len(nonempty) >= 2:
+                rest = [_cell_piece(c, p, pager) for c in cells[1:] if c.text.strip()]
+                text_piece = rest[0]
+                for extra in rest[1:]:
+                    text_piece = join_pieces(text_piece, extra)
+                start_group(rm.group("num"), first, text_piece)
+                continue
+            if re.fullmatch(r"\d{1,3}(?:\.\d{1,2})*\.?", first):
+                cols = columns or [f"Cột {n + 1}" for n in range(len(cells))]
+                task_k = _task_index(cols)
+                names = [cols[n] if n < len(cols) else f"Cột {n + 1}" for n in range(len(cells))]
+                cell_map = {names[n]: cells[n].text for n in range(len(cells))}
+                task = _cell_piece(cells[task_k], p, pager) if task_k < len(cells) else _cell_piece(cells[-1], p, pager)
+                num = first.rstrip(".")
+                path, g = row_path(num)
+                current = add(
+                    Draft(
+                        path=path,
+                        kind="appendix_row",
+                        label=appendix_row_label(num, name, g),
+                        marker=first,
+                        parent=group.path if group else None,
+                        parts=[task],
+                        heading_chain=[heading_text(group.marker, group.text)] if group else [],
+                        order=0,
+                        cells=cell_map,
+                    )
+                )
+                continue
+            if current is not None and current.cells is not None:
+                # a row split across pages: its second half has no STT
+                cols = list(current.cells)
+                for n, c in enumerate(cells):
+                    if c.text.strip() and n < len(cols):
+                        current.cells[cols[n]] = (current.cells[cols[n]] + "\n" + c.text).strip()
+                task_k = _task_index(cols)
+                if task_k < len(cells) and cells[task_k].text.strip():
+                    current.parts[0] = join_pieces(current.parts[0], _cell_piece(cells[task_k], p, pager))
+                continue
+            warnings.append(f"Bỏ qua dòng bảng không có STT / Skipped a table row without STT: {p.text[:60]}")
+            continue
+        # --- paragraphs: a table that lost its columns, or prose in the appendix
+        t = p.text
+        if fold(t).startswith(("stt ", "tt ")):
+            continue
+        gm = _GROUP_RE.match(t)
+        if gm and roman_value(gm.group("num")) == last_group + 1:
+            start_group(gm.group("num"), t[: gm.end()].strip(), cut(p, gm.end(), None, pager))
+            continue
+        rm = _ROW_RE.match(t)
+        n = int(rm.group("num")) if rm and rm.group("num").isdigit() else -1
+        if n == last_row + 1 or (n == 1 and fresh_group and last_row > 0):
+            if n == 1 and last_row > 0:
+                restart = True
+            last_row, fresh_group = n, False
+            assert rm is not None
+            num = rm.group("num")
+            path, g = row_path(num)
+            current = add(
+                Draft(
+                    path=path,
+                    kind="appendix_row",
+                    label=appendix_row_label(num, name, g),
+                    marker=t[: rm.end()].strip(),
+                    parent=group.path if group else None,
+                    parts=[cut(p, rm.end(), None, pager)],
+                    heading_chain=[heading_text(group.marker, group.text)] if group else [],
+                    order=0,
+                )
+            )
+            continue
+        if current is not None:
+            current.parts[-1] = join_pieces(current.parts[-1], p)
+            continue
+        para_count += 1
+        add(
+            Draft(
+                path=f"{prefix}.p{para_count}",
+                kind="doan_khong_danh_so",
+                label=appendix_para_label(para_count, name),
+                marker="",
+                parent=None,
+                parts=[p],
+                heading_chain=[],
+                order=0,
+            )
+        )
+    return AppendixResult(drafts, warnings)
+
+
+def appendix_names(headings: list[str]) -> list[tuple[str, str]]:
+    """(path prefix, label suffix) for each appendix heading of a document, in order."""
+    if len(headings) <= 1:
+        return [("PL", appendix_suffix(None))]
+    out = []
+    for k, h in enumerate(headings, start=1):
+        numeral = appendix_numeral(h)
+        value = numeral_value(numeral) if numeral else None
+        out.append((f"PL{value or k}", appendix_suffix(numeral or str(k))))
+    return out

@@ -1,0 +1,640 @@
+"""What a document says about itself: the header above the body and the block below it.
+
+Header (Nghị định 30/2020/NĐ-CP layout): issuer and quốc hiệu side by side, the number
+("Số: 214/KH-UBND"), place and date, the type line ("KẾ HOẠCH") and the title (trích yếu).
+Tail: "Nơi nhận:" with its "- ...;" lines, and the signature ("TM. ỦY BAN NHÂN DÂN",
+"KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", the name).
+
+Why everything here works on *pieces* that it may cut: loaders do not agree on lines. A .docx
+layout table gives one line per paragraph, in left-then-right or interleaved order; a PDF or a
+.txt may glue "ỦY BAN NHÂN DÂN TỈNH BÌNH SƠN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" or
+"KT. CHỦ TỊCH PHÓ CHỦ TỊCH" into one. So facts are found by pattern inside pieces, not by
+line position, and what is not found stays None (nothing is invented).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections import deque
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+from ingest.appendix import is_appendix_heading
+from ingest.markers import (
+    Pager,
+    Piece,
+    cut,
+    ends_terminal,
+    find_marker,
+    is_caps,
+    is_name_like,
+    join_pieces,
+    split_at,
+)
+from ingest.model import Signer
+from ingest.references import find_date, normalize_number
+from ingest.vntext import collapse_spaces, fold
+
+__all__ = [
+    "DocType",
+    "HeaderInfo",
+    "Tail",
+    "doc_types",
+    "doc_type_heading",
+    "issuer_case",
+    "scan_header",
+    "is_tail_start",
+    "parse_tail",
+    "is_note",
+]
+
+
+# ---------------------------------------------------------------------------- data
+
+
+@dataclass(frozen=True)
+class DocType:
+    name: str  # "Kế hoạch"
+    codes: tuple[str, ...]  # ("KH",)
+    attach_prefix: str  # "KH"
+    name_gap: bool = False
+
+    @property
+    def caps(self) -> str:
+        return self.name.upper()
+
+
+@lru_cache(maxsize=1)
+def _data() -> dict:
+    with resources.files("ingest").joinpath("data/doc_types.toml").open("rb") as fh:
+        return tomllib.load(fh)
+
+
+@lru_cache(maxsize=1)
+def doc_types() -> tuple[DocType, ...]:
+    """Document types from ``ingest/data/doc_types.toml``, longest name first (for matching)."""
+    out = []
+    for t in _data()["types"]:
+        codes = tuple(t.get("codes", ()))
+        initials = "".join(w[0] for w in fold(t["name"]).split()).upper()
+        prefix = t.get("attach_prefix") or (codes[0] if codes else initials)
+        out.append(DocType(t["name"], codes, prefix, bool(t.get("name_gap", False))))
+    return tuple(sorted(out, key=lambda d: len(d.name), reverse=True))
+
+
+def _folded_words(text: str) -> list[str]:
+    return re.findall(r"[0-9a-z]+", fold(text))
+
+
+def doc_type_heading(text: str) -> DocType | None:
+    """The type named by an all-caps heading line ("KẾ HOẠCH", "QUYẾT ĐỊNH:"), else None."""
+    text = text.strip().rstrip(":.").strip()
+    if not is_caps(text):
+        return None
+    words = _folded_words(text)
+    for t in doc_types():
+        if words == _folded_words(t.name):
+            return t
+    return None
+
+
+def _type_prefix(text: str) -> tuple[DocType, int] | None:
+    """A type heading glued to its title: "KẾ HOẠCH Triển khai ..." -> (Kế hoạch, 9)."""
+    for t in doc_types():
+        n = len(t.caps)
+        if text[:n] == t.caps and text[n : n + 1] == " ":
+            rest = text[n + 1 :].split()
+            first = rest[0] if rest else ""
+            if first[:1].isupper() and any(ch.islower() for ch in first):
+                return t, n + 1
+    return None
+
+
+def _flex(line: str) -> re.Pattern[str]:
+    """A folded, whitespace- and dash-tolerant pattern for a fixed line (quốc hiệu, tiêu ngữ)."""
+    words = _folded_words(line)
+    return re.compile(r"[\s\-–—]*".join(re.escape(w) for w in words))
+
+
+@lru_cache(maxsize=1)
+def _national_patterns() -> tuple[re.Pattern[str], ...]:
+    return tuple(_flex(line) for line in _data()["header"]["national_lines"])
+
+
+@lru_cache(maxsize=1)
+def _body_heading_words() -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(_folded_words(h)) for h in _data()["header"]["body_headings"])
+
+
+def is_body_heading(text: str) -> bool:
+    """"QUYẾT ĐỊNH:" / "QUYẾT NGHỊ:" that opens the articles of a decision or resolution."""
+    return is_caps(text) and tuple(_folded_words(text)) in _body_heading_words()
+
+
+# ---------------------------------------------------------------------------- issuer casing
+
+
+@lru_cache(maxsize=1)
+def _issuer_vocab() -> tuple[list[tuple[list[str], str]], list[list[str]], list[list[str]]]:
+    iss = _data()["issuer"]
+    phrases = sorted(
+        ((_folded_words(k), v) for k, v in iss["phrases"].items()), key=lambda kv: len(kv[0]), reverse=True
+    )
+    places = sorted((_folded_words(w) for w in iss["place_words"]), key=len, reverse=True)
+    agencies = sorted((_folded_words(w) for w in iss["agency_words"]), key=len, reverse=True)
+    return phrases, places, agencies
+
+
+def _match_at(folded: list[str], i: int, options: list[list[str]]) -> int:
+    for opt in options:
+        if folded[i : i + len(opt)] == opt:
+            return len(opt)
+    return 0
+
+
+def _title(word: str) -> str:
+    return word[:1].upper() + word[1:].lower()
+
+
+def issuer_case(caps: str) -> str:
+    """"ỦY BAN NHÂN DÂN TỈNH BÌNH SƠN" -> "Ủy ban nhân dân tỉnh Bình Sơn" (rules in doc_types.toml)."""
+    phrases, places, agencies = _issuer_vocab()
+    words = caps.split()
+    folded = [" ".join(_folded_words(w)) for w in words]
+    out: list[str] = []
+    i = 0
+    mode = "name"  # how to case an unmatched word: "name" (title case) or "agency" (lower case)
+    cap_next = False
+    while i < len(words):
+        n = _match_at(folded, i, [p for p, _ in phrases])
+        if n:
+            out.append(next(v for p, v in phrases if p == folded[i : i + n]))
+            i, mode, cap_next = i + n, "name", False
+            continue
+        n = _match_at(folded, i, places)
+        if n:
+            out.extend(w.lower() for w in words[i : i + n])
+            i, mode, cap_next = i + n, "name", False
+            continue
+        n = _match_at(folded, i, agencies) if mode != "agency" else 0
+        if n:
+            out.append(_title(words[i]))
+            out.extend(w.lower() for w in words[i + 1 : i + n])
+            i, mode, cap_next = i + n, "agency", True
+            continue
+        w = words[i]
+        if mode == "agency":
+            if folded[i] == "va":
+                out.append("và")
+                cap_next = True
+            else:
+                out.append(_title(w) if cap_next else w.lower())
+                cap_next = w.endswith(",")
+        else:
+            out.append(_title(w))
+        i += 1
+    text = " ".join(out)
+    return text[:1].upper() + text[1:]
+
+
+def _issuer_from_lines(lines: list[str]) -> str | None:
+    """Issuer from its all-caps lines. A line that starts with an administrative unit ("TỈNH
+    BÌNH SƠN") continues the previous one; another line is a subordinate body ("UBND TỈNH X" /
+    "SỞ TÀI CHÍNH"), which is the real issuer: "Sở Tài chính tỉnh X"."""
+    if not lines:
+        return None
+    _, places, _ = _issuer_vocab()
+    phrases = [p for p, _ in _issuer_vocab()[0]]
+    groups: list[list[str]] = []
+    for line in lines:
+        f = _folded_words(line)
+        continues = groups and _match_at(f, 0, places) and not _match_at(f, 0, phrases)
+        if continues:
+            groups[-1].append(line)
+        else:
+            groups.append([line])
+    own = issuer_case(" ".join(groups[-1]))
+    if len(groups) > 1 and not any(_match_at(_folded_words(l), 0, places) for l in groups[-1][1:]):
+        parent = " ".join(groups[-2])
+        pf = _folded_words(parent)
+        for k in range(len(pf)):
+            if _match_at(pf, k, places):
+                place = issuer_case(" ".join(parent.split()[k:]))
+                return f"{own} {place[:1].lower()}{place[1:]}"
+    return own
+
+
+# ---------------------------------------------------------------------------- header
+
+
+@dataclass
+class HeaderInfo:
+    """Facts read from the header; None where the text does not say."""
+
+    doc_type: DocType | None = None
+    type_as_written: str | None = None
+    number: str | None = None
+    date: str | None = None
+    date_as_written: str | None = None
+    place: str | None = None
+    issuer_lines: list[str] = field(default_factory=list)
+    title: str | None = None
+    notes: list[str] = field(default_factory=list)  # "(Ban hành kèm theo ...)", "(Văn bản mẫu ...)"
+
+    @property
+    def issuer(self) -> str | None:
+        return _issuer_from_lines(self.issuer_lines)
+
+
+_NUMBER_RE = re.compile(r"(?:(?<=\s)|^)(?:Số|SỐ|số)\s*:?\s*(?P<num>[^\s,;]+)")
+_RULE_RE = re.compile(r"^[\s\-–—_*=.~•]+$")
+_NOTE_STARTS = ("(Ban hành kèm theo", "(Kèm theo", "(Văn bản mẫu", "(kèm theo", "(ban hành kèm theo")
+_VV_RE = re.compile(r"^(?:V/v|V/V|v/v)\b\.?\s*")
+_PLACE_DATE_RE = re.compile(r"^[^,]{2,60},\s*ngày\b", re.IGNORECASE)
+
+
+def is_note(text: str) -> bool:
+    """A parenthesised line under a title: "(Ban hành kèm theo Quyết định số ...)"."""
+    t = text.strip()
+    return t.startswith("(") and t.rstrip(".").endswith(")")
+
+
+def _is_header_line(p: Piece) -> bool:
+    t = p.text
+    if p.is_row:
+        return False
+    if p.layout or _RULE_RE.match(t) or _VV_RE.match(t):
+        return True
+    if find_marker(t) is not None and find_marker(t).kind not in ("dash",):
+        return False
+    folded = fold(t)
+    if any(rx.search(folded) for rx in _national_patterns()):
+        return True
+    if _NUMBER_RE.match(t) or _PLACE_DATE_RE.match(t):
+        return True
+    return is_caps(t) and len(t) <= 160 and doc_type_heading(t) is None
+
+
+def _read_header_piece(p: Piece, info: HeaderInfo) -> None:
+    """Take number, place/date, V/v title and issuer lines out of one header piece."""
+    text = p.text
+    vv = _VV_RE.match(text)
+    if vv:  # "V/v ..." is a công văn's title; a number or date inside it is not the document's
+        if info.title is None:
+            info.title = text[vv.end() :].strip() or None
+        if info.doc_type is None:
+            info.doc_type = next((t for t in doc_types() if t.name == "Công văn"), None)
+            info.type_as_written = None
+        return
+    taken: list[tuple[int, int]] = []
+    folded = fold(text)
+    for rx in _national_patterns():
+        for m in rx.finditer(folded):
+            taken.append((m.start(), m.end()))
+    num_end = 0
+    m = _NUMBER_RE.search(text)
+    if m and (m.start() == 0 or m.group("num")[:1].isdigit()):
+        num = normalize_number(m.group("num").rstrip("."))
+        if any(ch.isdigit() for ch in num) and info.number is None:
+            info.number = num
+        taken.append((m.start(), m.end()))
+        num_end = m.end()
+    found = find_date(text, num_end)
+    if found and info.date_as_written is None:
+        iso, dm = found
+        # the place is what precedes ", ngày" (after the number or a quốc hiệu glued before it)
+        start = max([num_end] + [b for a, b in taken if b <= dm.start()])
+        before = text[start : dm.start()]
+        place = before.strip().rstrip(",").strip()
+        if len(place) <= 60 and (not place or before.rstrip().endswith(",")) and not is_caps(place):
+            info.place = place or None
+            info.date = iso
+            first = text.find(place, start) if place else dm.start()
+            info.date_as_written = text[first : dm.end()].strip()
+            taken.append((first, dm.end()))
+    # what is left: issuer lines (all caps), in reading order
+    taken.sort()
+    pos = 0
+    rest: list[str] = []
+    for a, b in taken + [(len(text), len(text))]:
+        if a > pos:
+            rest.append(text[pos:a])
+        pos = max(pos, b)
+    for chunk in rest:
+        chunk = collapse_spaces(re.sub(r"[-–—_*=~•]{2,}|^\s*[*•]\s*$", " ", chunk))
+        if chunk and is_caps(chunk) and not _RULE_RE.match(chunk):
+            info.issuer_lines.append(chunk)
+
+
+@lru_cache(maxsize=1)
+def _preamble_starts() -> tuple[str, ...]:
+    return tuple(_data()["header"]["preamble_starts"])
+
+
+def _looks_like_title(p: Piece) -> bool:
+    t = p.text
+    return not (
+        p.is_row
+        or find_marker(t) is not None
+        or is_caps(t)
+        or t.startswith("(")
+        or t.endswith(":")
+        or fold(t).startswith("can cu")
+        or len(t) > 700
+    )
+
+
+def _split_merged_title(title: Piece, pager: Pager) -> tuple[Piece, list[Piece]]:
+    """Cut a note or a first body paragraph that a loader glued to the title."""
+    text = title.text
+    extra: list[Piece] = []
+    for start in _NOTE_STARTS:
+        k = text.find(" " + start)
+        if k > 0:
+            note_end = text.find(")", k)
+            note_end = len(text) if note_end < 0 else note_end + 1
+            body = cut(title, note_end, None, pager)
+            extra = [cut(title, k, note_end, pager)] + ([body] if body.text else [])
+            title = cut(title, 0, k, pager)
+            text = title.text
+            break
+    if len(text) > 300 or text.endswith(":"):
+        best = None
+        for word in _preamble_starts():
+            for m in re.finditer(rf"(?<=\s){re.escape(word)}\s", text):
+                if m.start() > 20 and text[m.start() - 2] not in ",;(" and (best is None or m.start() < best):
+                    best = m.start()
+        if best is not None:
+            extra = [cut(title, best, None, pager)] + extra
+            title = cut(title, 0, best, pager)
+    return title, extra
+
+
+def scan_header(pieces: list[Piece], start: int, pager: Pager) -> tuple[HeaderInfo, int, list[Piece]]:
+    """Read the header from ``pieces[start:]``.
+
+    Returns the facts, the index where the body starts, and the piece list (a loader's glued
+    title/first paragraph may have been cut in two, which inserts a piece).
+    """
+    info = HeaderInfo()
+    i = start
+    limit = min(len(pieces), start + 30)
+    type_piece: Piece | None = None
+    title_rest: Piece | None = None
+    while i < limit:
+        p = pieces[i]
+        t = doc_type_heading(p.text)
+        if t is not None and not p.is_row:
+            info.doc_type, info.type_as_written, type_piece = t, p.text.strip(), p
+            i += 1
+            break
+        glued = _type_prefix(p.text)
+        if glued is not None and not p.layout:
+            info.doc_type, type_piece = glued[0], p
+            info.type_as_written = p.text[: glued[1]].strip()
+            title_rest = cut(p, glued[1], None, pager)
+            i += 1
+            break
+        if _is_header_line(p):
+            _read_header_piece(p, info)
+            i += 1
+            continue
+        break
+    if type_piece is None:
+        return info, i, pieces
+    # title: the next piece, plus pieces that continue its sentence in lower case
+    title_parts: list[Piece] = []
+    if title_rest is not None and title_rest.text:
+        title_parts.append(title_rest)
+    elif i < len(pieces) and _looks_like_title(pieces[i]):
+        title_parts.append(pieces[i])
+        i += 1
+    while title_parts and i < len(pieces):
+        nxt = pieces[i]
+        prev = title_parts[-1].text
+        if ends_terminal(prev) or prev.endswith(":") or not nxt.text[:1].islower() or find_marker(nxt.text):
+            break
+        title_parts.append(nxt)
+        i += 1
+    if title_parts:
+        title = title_parts[0]
+        for part in title_parts[1:]:
+            title = join_pieces(title, part)
+        title, extra = _split_merged_title(title, pager)
+        info.title = title.text or None
+        if extra:
+            pieces = pieces[:i] + extra + pieces[i:]
+    # notes under the title and rule lines
+    while i < len(pieces) and (is_note(pieces[i].text) or _RULE_RE.match(pieces[i].text)) and not pieces[i].is_row:
+        if is_note(pieces[i].text):
+            info.notes.append(pieces[i].text)
+        i += 1
+    return info, i, pieces
+
+
+# ---------------------------------------------------------------------------- tail
+
+
+@lru_cache(maxsize=1)
+def _sig_vocab() -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    s = _data()["signature"]
+    positions = tuple(sorted(s["positions"], key=len, reverse=True))
+    return tuple(s["authority_prefixes"]), tuple(s["capacity_prefixes"]), positions
+
+
+_RECIPIENTS_RE = re.compile(r"^n[ơo]i\s+nh[ậa]n\s*:?", re.IGNORECASE)
+_ITEM_RE = re.compile(r"^[-–—+•]\s*")
+_SIGNED_RE = re.compile(r"^\((?:đã ký|Đã ký|ký|Ký|ĐÃ KÝ)[^)]*\)$")
+
+
+def _is_recipients_heading(text: str) -> bool:
+    return bool(_RECIPIENTS_RE.match(fold(text)) or _RECIPIENTS_RE.match(text))
+
+
+@lru_cache(maxsize=1)
+def _sig_prefix_re() -> re.Pattern[str]:
+    authorities, capacities, _ = _sig_vocab()
+    alt = "|".join(re.escape(p) for p in sorted(authorities + capacities, key=len, reverse=True))
+    return re.compile(rf"(?:(?<=\s)|^)(?:{alt})\s*(?=\w)")
+
+
+def _sig_prefixes(text: str) -> list[re.Match[str]]:
+    """"TM.", "KT.", "TL.", "TUQ.", "Q." followed by a word in capitals ("KT. CHỦ TỊCH")."""
+    out = []
+    for m in _sig_prefix_re().finditer(text):
+        word = text[m.end() :].split(maxsplit=1)
+        if word and word[0].isupper():
+            out.append(m)
+    return out
+
+
+def _is_sig_prefixed(text: str) -> bool:
+    """"TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH ..." at the start of a line."""
+    found = _sig_prefixes(text)
+    return bool(found) and found[0].start() == 0
+
+
+def _is_position(text: str) -> bool:
+    _, _, positions = _sig_vocab()
+    return is_caps(text) and any(fold(text) == fold(p) for p in positions)
+
+
+def is_tail_start(pieces: list[Piece], i: int) -> bool:
+    """Does the recipients/signature block start at ``pieces[i]``?
+
+    "Nơi nhận" counts when the line holds nothing else but list items or a signature
+    (a sentence "Nơi nhận hồ sơ là ..." does not end the body)."""
+    t = pieces[i].text
+    if pieces[i].is_row:
+        return False
+    if _is_recipients_heading(t):
+        m = _RECIPIENTS_RE.match(fold(t))
+        rest = t[m.end() :].strip() if m else t
+        if not rest or _ITEM_RE.match(rest) or _is_sig_prefixed(rest) or pieces[i].layout:
+            return True
+    if _is_sig_prefixed(t):
+        return True
+    if _is_position(t) or (is_caps(t) and len(t) < 60 and find_marker(t) is None and pieces[i].layout):
+        for nxt in pieces[i + 1 : i + 4]:
+            if is_name_like(nxt.text):
+                return True
+            if not (_SIGNED_RE.match(nxt.text) or is_caps(nxt.text)):
+                break
+    return False
+
+
+def _split_signature(p: Piece, pager: Pager) -> list[Piece]:
+    """Cut glued signature lines: "TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH PHÓ CHỦ TỊCH Lê Trung Hồ"."""
+    text = p.text
+    cuts = [m.start() for m in _sig_prefixes(text) if m.start() > 0]
+    # caps -> name: the first word with a lower-case letter after caps words
+    words = list(re.finditer(r"\S+", text))
+    for k, w in enumerate(words):
+        if k > 0 and any(ch.islower() for ch in w.group()) and is_caps(text[: w.start()]):
+            if is_name_like(text[w.start() :]):
+                cuts.append(w.start())
+            break
+    parts = split_at(p, cuts, pager)
+    out: list[Piece] = []
+    _, capacities, positions = _sig_vocab()
+    for part in parts:
+        t = part.text
+        m = _sig_prefix_re().match(t)
+        if not m or not is_caps(t):
+            out.append(part)
+            continue
+        rest = t[m.end() :]
+        is_capacity = t.startswith(capacities)
+        cut_at = None
+        if is_capacity:
+            # "KT. CHỦ TỊCH PHÓ CHỦ TỊCH": the superior's position, then the signer's
+            for pos in positions:
+                if rest.startswith(pos + " ") and is_caps(rest[len(pos) + 1 :]):
+                    cut_at = m.end() + len(pos) + 1
+                    break
+        else:
+            # "TM. ỦY BAN NHÂN DÂN CHỦ TỊCH": the body, then the signer's position
+            for pos in positions:
+                if rest.endswith(" " + pos) and len(rest) > len(pos) + 1:
+                    cut_at = m.end() + len(rest) - len(pos)
+                    break
+        out.extend(split_at(part, [cut_at], pager) if cut_at else [part])
+    return out
+
+
+@dataclass
+class Tail:
+    """The recipients and signature of one document (pieces as cut, in reading order)."""
+
+    recipients_heading: Piece | None = None
+    recipients: list[Piece] = field(default_factory=list)  # one piece per "- ...;" item
+    signature: list[Piece] = field(default_factory=list)
+    leftover: list[Piece] = field(default_factory=list)  # glued text that was neither
+
+    def recipient_names(self) -> list[str]:
+        """Items without "- " and without the trailing ";" or "." (DocumentHeader.recipients)."""
+        out = []
+        for p in self.recipients:
+            t = _ITEM_RE.sub("", p.text).strip()
+            t = re.sub(r"[;.,]+$", "", t).strip()
+            if t:
+                out.append(t)
+        return out
+
+    def signer(self) -> Signer:
+        authorities, capacities, _ = _sig_vocab()
+        s = Signer()
+        for p in self.signature:
+            t = p.text
+            if t.startswith(authorities):
+                s.authority = s.authority or t
+            elif t.startswith(capacities):
+                s.capacity = s.capacity or t
+            elif is_name_like(t):
+                s.name = t
+            elif is_caps(t) and s.position is None:
+                s.position = t
+        return s
+
+
+def parse_tail(pieces: list[Piece], i: int, pager: Pager) -> tuple[Tail, int]:
+    """Read "Nơi nhận" and the signature from ``pieces[i:]``, in either order or interleaved
+    (a .docx layout table). Stops at the first piece that is neither, after the signer's name
+    unless layout lines continue, or at an appendix/attached-document heading."""
+    tail = Tail()
+    queue: deque[Piece] = deque()
+    saw_name = False
+    j = i
+    while queue or j < len(pieces):
+        from_queue = bool(queue)
+        p = queue.popleft() if from_queue else pieces[j]
+        t = p.text
+        if not from_queue:
+            if p.is_row or is_appendix_heading(t) or doc_type_heading(t):
+                break
+            j += 1
+        if _is_recipients_heading(t):
+            m = _RECIPIENTS_RE.match(fold(t))
+            assert m is not None
+            tail.recipients_heading = cut(p, 0, m.end(), pager)
+            rest = cut(p, m.end(), None, pager)
+            if rest.text:
+                queue.appendleft(rest)
+            continue
+        glued_sig = [m.start() for m in _sig_prefixes(t) if m.start() > 0]
+        if _ITEM_RE.match(t) and not _SIGNED_RE.match(t):
+            if glued_sig:  # "- Lưu: VT. KT. CHỦ TỊCH": two columns on one line
+                queue.appendleft(cut(p, glued_sig[0], None, pager))
+                p = cut(p, 0, glued_sig[0], pager)
+                t = p.text
+            # "- A; - B;" glued on one line: cut before each "- " that follows ; or .
+            cuts = [m.start() + 1 for m in re.finditer(r"[;.]\s+[-–]\s", t)]
+            tail.recipients.extend(split_at(p, cuts, pager))
+            continue
+        sig_like = _is_sig_prefixed(t) or is_caps(t) or _SIGNED_RE.match(t) or is_name_like(t)
+        has_sig_prefix = bool(glued_sig)
+        if tail.recipients and not ends_terminal(tail.recipients[-1].text) and not sig_like and not has_sig_prefix:
+            tail.recipients[-1] = join_pieces(tail.recipients[-1], p)  # a wrapped recipient line
+            continue
+        if has_sig_prefix and not sig_like:
+            # "- Lưu: VT. TM. ỦY BAN NHÂN DÂN" glued across the two columns
+            k = glued_sig[0]
+            queue.appendleft(cut(p, k, None, pager))
+            queue.appendleft(cut(p, 0, k, pager))
+            continue
+        if sig_like and (not saw_name or p.layout):
+            if _SIGNED_RE.match(t):
+                continue  # "(Đã ký)" is a mark, not a line of the signature block
+            for part in _split_signature(p, pager):
+                tail.signature.append(part)
+                if is_name_like(part.text):
+                    saw_name = True
+            continue
+        if from_queue:
+            tail.leftover.append(p)
+            continue
+        j -= 1
+        break
+    return tail, j

@@ -1,0 +1,454 @@
+"""The structure parser: reflowed blocks in, a header and a tree of addressable clauses out.
+
+Entry point: :func:`parse_document`. The document is read in segments:
+
+  header (ingest.header) -> body -> recipients/signature (ingest.header)
+  -> [an attached document: "KẾ HOẠCH" + "(Ban hành kèm theo Quyết định ...)" -> body -> tail]
+  -> [appendices (ingest.appendix)]
+
+Body rules (why: so that a clause path is what a Vietnamese reader would cite):
+
+* Paragraphs before the first numbered item are the preamble (``preamble.N``), "Căn cứ ..."
+  included; all-caps lines there ("CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH ...", "QUYẾT ĐỊNH:") are
+  headings of the decision, not clauses.
+* ``I.`` opens a Mục, ``Điều N.`` an Điều (top level); ``N.`` a khoản under the current Mục or
+  Điều (or at top level when there is none); ``a)`` a điểm under the current khoản (or Mục/Điều);
+  ``-`` a gạch đầu dòng and ``+`` a dấu cộng under the deepest item.
+* A marker counts only when it continues its siblings' sequence (Roman and letters strictly:
+  ``c)`` after ``b)``, đ after d, i/k after h; numbers: the next one, or any first one), so an
+  out-of-sequence "c) " or a number in running text is just a paragraph.
+* An unnumbered paragraph belongs to the container of the previous item (after point II.2.d:
+  khoản II.2 -> ``II.2.p1``); directly after a heading that has no items yet (no sentence end,
+  or a lead-in ending in ":") it belongs to that heading (``I.2.p1``). Inside an Điều with no
+  khoản yet it continues the Điều's text (joined with "\\n").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ingest.appendix import appendix_names, is_appendix_heading, parse_appendix
+from ingest.errors import IngestError
+from ingest.header import (
+    HeaderInfo,
+    Tail,
+    doc_type_heading,
+    is_body_heading,
+    is_note,
+    is_tail_start,
+    parse_tail,
+    scan_header,
+)
+from ingest.labels import full_label, heading_text, own_part, preamble_label
+from ingest.markers import (
+    Draft,
+    Marker,
+    Pager,
+    Piece,
+    cut,
+    ends_terminal,
+    find_marker,
+    is_caps,
+    letter_follows,
+    piece_from_block,
+    roman_value,
+)
+from ingest.model import Clause, DocumentHeader, ParsedDocument, SourceText, Span
+from ingest.references import find_references
+
+__all__ = ["parse_document", "KINDS"]
+
+KINDS: tuple[str, ...] = (
+    "preamble",  # đoạn mở đầu / căn cứ
+    "muc",  # I., II. ...
+    "dieu",  # Điều 1.
+    "khoan",  # 1., 2. ...
+    "diem",  # a), b) ...
+    "gach_dau_dong",  # -
+    "dau_cong",  # +
+    "doan_khong_danh_so",  # an unnumbered paragraph after numbered items
+    "appendix_group",  # PL.I
+    "appendix_row",  # PL.5
+    "recipients",  # Nơi nhận
+    "signature",  # chữ ký
+)
+
+# nesting level of each item kind (Mục and Điều are the top)
+_LEVEL = {"muc": 0, "dieu": 0, "khoan": 1, "diem": 2, "gach_dau_dong": 3, "dau_cong": 4}
+
+
+@dataclass(eq=False)
+class _Node:
+    """One item of the body tree while it is being built."""
+
+    kind: str
+    path: str
+    own: str  # own label part: "khoản 1"
+    marker: str
+    parts: list[Piece]
+    parent: _Node | None
+    order: int
+    level: int = -1
+    last_number: int | None = None  # of its khoản children
+    last_letter: str | None = None  # of its điểm children
+    dashes: int = 0
+    pluses: int = 0
+    paras: int = 0
+    items: int = 0  # numbered/bulleted children (unnumbered paragraphs not counted)
+
+    def chain(self) -> list[_Node]:
+        out: list[_Node] = []
+        node = self.parent
+        while node is not None:
+            out.append(node)
+            node = node.parent
+        return out
+
+
+class _Counter:
+    def __init__(self) -> None:
+        self.n = 0
+
+    def next(self) -> int:
+        self.n += 1
+        return self.n
+
+
+@dataclass
+class _Body:
+    """Builds the clause tree of one body (the main document or an attached one)."""
+
+    prefix: str  # "" or "KH."
+    suffix: str  # "" or "Kế hoạch ban hành kèm theo"
+    counter: _Counter
+    nodes: list[_Node] = field(default_factory=list)
+    preamble: list[tuple[int, Piece]] = field(default_factory=list)
+    stack: list[_Node] = field(default_factory=list)
+    root: _Node = field(default_factory=lambda: _Node("root", "", "", "", [], None, 0))
+    last_item: _Node | None = None
+    last_roman: int = 0
+    last_dieu: int = 0
+    last_khoan_any: int = 0  # khoản numbering that runs on across Mục
+    skipped: list[str] = field(default_factory=list)
+
+    @property
+    def started(self) -> bool:
+        return self.last_item is not None
+
+    # ---- helpers
+    def _container(self, below: int) -> _Node:
+        for node in reversed(self.stack):
+            if node.level < below:
+                return node
+        return self.root
+
+    def _path(self, parent: _Node, own: str) -> str:
+        return f"{parent.path}.{own}" if parent is not self.root else f"{self.prefix}{own}"
+
+    def _add(self, kind: str, parent: _Node, own_path: str, own_label: str, marker: str, text: Piece) -> _Node:
+        level = _LEVEL[kind]
+        while self.stack and self.stack[-1].level >= level:
+            self.stack.pop()
+        node = _Node(
+            kind,
+            self._path(parent, own_path),
+            own_label,
+            marker,
+            [text] if text.text else [],
+            parent if parent is not self.root else None,
+            self.counter.next(),
+            level,
+        )
+        parent.items += 1
+        self.stack.append(node)
+        self.nodes.append(node)
+        self.last_item = node
+        return node
+
+    # ---- feeding
+    def feed(self, piece: Piece, pager: Pager) -> None:
+        mk = find_marker(piece.text)
+        if mk is not None and self._item(piece, mk, pager):
+            return
+        self._paragraph(piece)
+
+    def _item(self, piece: Piece, mk: Marker, pager: Pager) -> bool:
+        rest = cut(piece, mk.end, None, pager)
+        if mk.kind == "dieu":
+            n = int(mk.value)
+            if n != self.last_dieu + 1:
+                return False
+            self.last_dieu = n
+            self.stack.clear()
+            self._add("dieu", self.root, f"D{n}", own_part("dieu", str(n)), mk.written, rest)
+            return True
+        if mk.kind == "roman":
+            v = roman_value(mk.value)
+            if v != self.last_roman + 1:
+                return False
+            self.last_roman = v
+            self.stack.clear()
+            self._add("muc", self.root, mk.value, own_part("muc", mk.value), mk.written, rest)
+            return True
+        if mk.kind == "number":
+            n = int(mk.value)
+            parent = self._container(1)
+            if parent.last_number is None:
+                ok = n == 1 or (parent is not self.root and n == self.last_khoan_any + 1)
+            else:
+                ok = n == parent.last_number + 1
+            if not ok:
+                return False
+            parent.last_number = n
+            self.last_khoan_any = n
+            self._add("khoan", parent, str(n), own_part("khoan", str(n)), mk.written, rest)
+            return True
+        if mk.kind == "letter":
+            parent = self._container(2)
+            if not letter_follows(parent.last_letter, mk.value):
+                return False
+            parent.last_letter = mk.value
+            self._add("diem", parent, mk.value, own_part("diem", mk.value), mk.written, rest)
+            return True
+        if not self.started:
+            return False  # a bullet in the preamble is part of the preamble
+        if mk.kind == "dash":
+            parent = self._container(3)
+            parent.dashes += 1
+            k = parent.dashes
+            self._add("gach_dau_dong", parent, f"-{k}", own_part("gach_dau_dong", str(k)), mk.written, rest)
+            return True
+        if mk.kind == "plus":
+            parent = self._container(4)
+            parent.pluses += 1
+            k = parent.pluses
+            self._add("dau_cong", parent, f"+{k}", own_part("dau_cong", str(k)), mk.written, rest)
+            return True
+        return False
+
+    def _paragraph(self, piece: Piece) -> None:
+        last = self.last_item
+        if last is None:
+            if is_caps(piece.text):
+                self.skipped.append(piece.text)  # "QUYẾT ĐỊNH:", the signing authority's line
+                return
+            self.preamble.append((self.counter.next(), piece))
+            return
+        if last.kind == "dieu" and last.items == 0:
+            last.parts.append(piece)
+            return
+        heading_like = last.items == 0 and not ends_terminal(last.parts[-1].text if last.parts else "")
+        container = last if heading_like else (last.parent or self.root)
+        while self.stack and self.stack[-1] is not container:
+            self.stack.pop()
+        container.paras += 1
+        k = container.paras
+        node = _Node(
+            "doan_khong_danh_so",
+            self._path(container, f"p{k}"),
+            own_part("doan_khong_danh_so", str(k)),
+            "",
+            [piece],
+            container if container is not self.root else None,
+            self.counter.next(),
+        )
+        self.nodes.append(node)
+
+    # ---- output
+    def drafts(self) -> list[Draft]:
+        out = [
+            Draft(
+                path=f"{self.prefix}preamble.{k}",
+                kind="preamble",
+                label=preamble_label(k, self.suffix),
+                marker="",
+                parent=None,
+                parts=[piece],
+                heading_chain=[],
+                order=order,
+            )
+            for k, (order, piece) in enumerate(self.preamble, start=1)
+        ]
+        for node in self.nodes:
+            chain = node.chain()
+            out.append(
+                Draft(
+                    path=node.path,
+                    kind=node.kind,
+                    label=full_label([node.own] + [a.own for a in chain], self.suffix),
+                    marker=node.marker,
+                    parent=node.parent.path if node.parent else None,
+                    parts=node.parts,
+                    heading_chain=[
+                        heading_text(a.marker, "\n".join(p.text for p in a.parts)) for a in reversed(chain)
+                    ],
+                    order=node.order,
+                )
+            )
+        return out
+
+
+def _tail_drafts(tail: Tail, prefix: str, counter: _Counter) -> list[Draft]:
+    out: list[Draft] = []
+    if tail.recipients:
+        out.append(
+            Draft(
+                f"{prefix}recipients", "recipients", "Nơi nhận", "", None, list(tail.recipients), [], counter.next()
+            )
+        )
+    if tail.signature:
+        out.append(
+            Draft(f"{prefix}signature", "signature", "Chữ ký", "", None, list(tail.signature), [], counter.next())
+        )
+    return out
+
+
+def _attached_heading(pieces: list[Piece], i: int, after_tail: bool) -> bool:
+    """A second type heading ("KẾ HOẠCH") that opens a document attached to a decision."""
+    p = pieces[i]
+    if p.is_row or p.text.rstrip().endswith(":") or doc_type_heading(p.text) is None:
+        return False
+    if after_tail:
+        return True
+    if is_body_heading(p.text):  # "QUYẾT ĐỊNH" opening the articles, colon forgotten
+        return False
+    return any(is_note(q.text) and "kèm theo" in q.text.lower() for q in pieces[i + 1 : i + 5])
+
+
+def _span(draft: Draft) -> Span:
+    parts = [p for p in draft.parts if p.offsets]
+    if not parts:
+        return Span(0, 0, 1, 1)
+    return Span(
+        min(p.start for p in parts),
+        max(p.end for p in parts),
+        min(p.page for p in parts),
+        max(p.page_end for p in parts),
+    )
+
+
+def _header(info: HeaderInfo, tail: Tail | None) -> DocumentHeader:
+    header = DocumentHeader(
+        doc_type=info.doc_type.name if info.doc_type else None,
+        number=info.number,
+        date=info.date,
+        date_as_written=info.date_as_written,
+        place=info.place,
+        issuer=info.issuer,
+        title=info.title,
+    )
+    if tail is not None:
+        header.recipients = tail.recipient_names()
+        header.signer = tail.signer()
+    return header
+
+
+def parse_document(source: SourceText, *, doc_id: str, file_name: str, content_hash: str) -> ParsedDocument:
+    """Parse a loaded document into its header and clauses.
+
+    Raises :class:`IngestError` when no clause can be found (an empty or unreadable document).
+    """
+    pager = Pager(source)
+    pieces = [p for p in (piece_from_block(b) for b in source.blocks) if p.text.strip()]
+    info, i, pieces = scan_header(pieces, 0, pager)
+    counter = _Counter()
+    warnings: list[str] = []
+    drafts: list[Draft] = []
+    body = _Body("", "", counter)
+    first_tail: Tail | None = None
+    seen_tail = False
+
+    appendix_at = [k for k, p in enumerate(pieces) if not p.is_row and is_appendix_heading(p.text)]
+    while i < len(pieces):
+        p = pieces[i]
+        if i in appendix_at:
+            break
+        if is_tail_start(pieces, i):
+            tail, i = parse_tail(pieces, i, pager)
+            if first_tail is None:
+                first_tail = tail
+            drafts += _tail_drafts(tail, body.prefix, counter)
+            warnings += [
+                "Bỏ qua đoạn không rõ ở phần nơi nhận/chữ ký / "
+                f"Skipped unclear text in the recipients/signature block: {q.text[:60]}"
+                for q in tail.leftover
+            ]
+            seen_tail = True
+            continue
+        if (body.started or body.preamble) and _attached_heading(pieces, i, seen_tail):
+            drafts += body.drafts()
+            att, i, pieces = scan_header(pieces, i, pager)
+            appendix_at = [k for k, q in enumerate(pieces) if not q.is_row and is_appendix_heading(q.text)]
+            assert att.doc_type is not None
+            body = _Body(f"{att.doc_type.attach_prefix}.", f"{att.doc_type.name} ban hành kèm theo", counter)
+            seen_tail = False
+            continue
+        body.feed(p, pager)
+        i += 1
+    drafts += body.drafts()
+
+    # appendices: from each heading to the next
+    heads = [k for k in appendix_at if k >= i]
+    names = appendix_names([pieces[k].text for k in heads])
+    for n, k in enumerate(heads):
+        end = heads[n + 1] if n + 1 < len(heads) else len(pieces)
+        prefix, name = names[min(n, len(names) - 1)]
+        result = parse_appendix(pieces[k:end], pager, prefix=prefix, name=name, order=counter.n + 1)
+        counter.n += len(result.drafts)
+        drafts += result.drafts
+        warnings += result.warnings
+
+    clauses = _clauses(drafts, doc_id, warnings)
+    if not clauses:
+        raise IngestError(
+            f"Không tìm thấy điều khoản nào trong văn bản '{file_name}'.",
+            f"No clauses found in document '{file_name}'.",
+            code="no_clauses",
+        )
+    return ParsedDocument(
+        doc_id=doc_id,
+        file_name=file_name,
+        source_kind=source.kind,
+        content_hash=content_hash,
+        header=_header(info, first_tail),
+        clauses=clauses,
+        pages=max(len(source.page_starts), max((c.span.page_end for c in clauses), default=1)),
+        tables=source.tables,
+        warnings=list(source.warnings) + warnings,
+    )
+
+
+def _clauses(drafts: list[Draft], doc_id: str, warnings: list[str]) -> list[Clause]:
+    """Drafts -> clauses in document order; paths made unique (a warning says when)."""
+    out: list[Clause] = []
+    seen: set[str] = set()
+    for d in sorted(drafts, key=lambda d: d.order):
+        text = d.text
+        if not text:
+            continue
+        path = d.path
+        if path in seen:
+            k = 2
+            while f"{path}_{k}" in seen:
+                k += 1
+            warnings.append(f"Đường dẫn trùng / Duplicate path {path} -> {path}_{k}")
+            path = f"{path}_{k}"
+        seen.add(path)
+        out.append(
+            Clause(
+                clause_id=f"{doc_id}:{path}",
+                doc_id=doc_id,
+                path=path,
+                kind=d.kind,
+                label=d.label,
+                marker=d.marker,
+                text=text,
+                heading_chain=d.heading_chain,
+                parent=d.parent,
+                order=len(out),
+                span=_span(d),
+                references=find_references(text),
+                cells=d.cells,
+            )
+        )
+    return out
