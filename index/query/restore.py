@@ -216,8 +216,8 @@ class DiacriticRestorer:
     def restore(self, query: str) -> str:
         """``query`` with marks restored on the syllables typed without any.
 
-        >>> r.restore("bao cao tinh hinh thuc hien chi thi")  # doctest: +SKIP
-        'báo cáo tình hình thực hiện chỉ thị'
+        "bao cao tinh hình 39-CT/TW" -> "báo cáo tình hình 39-CT/TW" (given a corpus that says
+        so): the typed "hình", the symbol and the spacing come back exactly as they were.
         """
         text = nfc(query)
         tokens = self._tokens(text)

@@ -26,7 +26,7 @@ _LETTERS_RE = re.compile(r"[A-Za-zÀ-ỹĐđ]+")
 _Y_ONSETS = frozenset({"h", "k", "l", "m", "s", "t", "qu"})
 
 #: "hằng"/"hàng" + a period word: "every year" either way. Folded keys, canonical first form.
-PERIOD_WORDS = ("năm", "tháng", "quý", "tuần", "ngày", "giờ", "kỳ", "kì", "đêm")
+PERIOD_WORDS = ("năm", "tháng", "quý", "quí", "tuần", "ngày", "giờ", "kỳ", "kì", "đêm")
 _HANG_RE = re.compile(
     r"\b(h[ằà]ng)(\s+)(" + "|".join(PERIOD_WORDS) + r")\b",
     re.IGNORECASE,
@@ -73,7 +73,7 @@ def canonical_spelling(text: str) -> str:
     Length and non-letter characters are kept ("39-CT/TW", numbers and spacing are untouched),
     so offsets computed on the result apply to the input.
     """
-    return _hang(_respell(text, "old", "i"), "hằng")
+    return _respell(_hang(nfc(text), "hằng"), "old", "i")
 
 
 def variant_forms(text: str) -> list[str]:
