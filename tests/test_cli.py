@@ -73,3 +73,15 @@ def test_console_script_is_installed(kb):
     )
     assert r.returncode == 0, r.stderr
     assert any(d["doc_id"] == PLAN for d in json.loads(r.stdout))
+
+
+def test_serve_ingests_the_bundled_corpus_into_an_empty_data_dir(tmp_path, capsys, monkeypatch):
+    """`tracuu serve` on a fresh machine: install + serve is the main job."""
+    import uvicorn
+
+    served = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: served.update(app=app, **kw))
+    code, out, _ = run_cli(capsys, "--data-dir", str(tmp_path / "data"), "serve", "--port", "8765")
+    assert code == 0
+    assert "kh-an-giang-ct-39" in out
+    assert served["port"] == 8765 and served["app"].state.service.is_empty() is False
