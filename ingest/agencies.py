@@ -1,0 +1,628 @@
+"""Who is named: find agency names in Vietnamese text and write abbreviations out in full.
+
+Why a gazetteer and not a model: the set of bodies a provincial plan can name is small, changes by
+decree (2025 renamed most ministries and departments) and must be correctable by an official, so
+it lives in ``ingest/data/agencies.toml`` and ``ingest/data/abbreviations.toml``; this module only
+knows how to match it.
+
+Matching works on tokens whose key is :func:`ingest.vntext.fold` of the word, so "UBND tinh",
+"uỷ ban" and "Ủy ban" meet, and offsets stay those of the NFC text. A name with a comma or "và"
+inside ("Sở Văn hóa, Thể thao và Du lịch", "Báo và Phát thanh, Truyền hình Bình Sơn") is one
+pattern of tokens, so it is matched whole; the longest name starting leftmost wins. A line break
+never continues a name: table cells put one agency per line.
+
+Public API: :func:`find_agencies`, :func:`expand`, :func:`expand_abbreviations`,
+:func:`load_gazetteer` and the :class:`Gazetteer` it returns (scope resolution, roles, columns).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable, Literal
+
+from ingest.vntext import collapse_spaces, fold, has_diacritics, nfc
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+AGENCIES_FILE = DATA_DIR / "agencies.toml"
+ABBREVIATIONS_FILE = DATA_DIR / "abbreviations.toml"
+
+Level = Literal["central", "provincial", "local", "group"]
+LEVELS: tuple[str, ...] = ("central", "provincial", "local", "group")
+MatchKind = Literal["name", "variant", "abbreviation", "guess"]
+
+PROVINCE = "{tinh}"  # placeholder for a province name in a pattern
+NUMBER = "{so}"  # placeholder for a number (Khu vực 5, Khu vực IX)
+
+_TOKEN_RE = re.compile(r"\{tinh\}|\{so\}|[0-9A-Za-zÀ-ỹĐđ]+|\S")
+_ROMAN_RE = re.compile(r"[IVXLC]+")
+_PAREN_ACRONYM_RE = re.compile(r"\s*\(\s*[A-ZĐ][A-ZĐ&\-]+\s*\)")
+
+
+class GazetteerError(ValueError):
+    """The data files contradict themselves (a spelling given to two agencies, a bad level...)."""
+
+
+# --------------------------------------------------------------------------------------------
+# tokens
+
+
+@dataclass(frozen=True)
+class Token:
+    """One word or one punctuation mark, with the whitespace that precedes it."""
+
+    text: str
+    key: str  # folded
+    start: int
+    end: int
+    space: bool  # whitespace between the previous token and this one
+    newline: bool  # that whitespace holds a line break
+
+    @property
+    def is_word(self) -> bool:
+        return self.text[0].isalnum()
+
+    @property
+    def capitalised(self) -> bool:
+        """Title case ("Bình") or all capitals ("AN", "UBND")."""
+        t = self.text
+        return t[0].isupper() and (t[1:].islower() or t[1:].isupper() or len(t) == 1)
+
+    @property
+    def lower(self) -> bool:
+        return self.text.islower()
+
+
+def tokenize(text: str) -> list[Token]:
+    """Tokens of ``text`` (already NFC); placeholders {tinh}/{so} are kept as single tokens."""
+    out: list[Token] = []
+    prev_end = 0
+    for m in _TOKEN_RE.finditer(text):
+        gap = text[prev_end : m.start()]
+        word = m.group()
+        key = word if word in (PROVINCE, NUMBER) else fold(word)
+        out.append(Token(word, key, m.start(), m.end(), bool(gap), "\n" in gap))
+        prev_end = m.end()
+    return out
+
+
+def _keys(text: str) -> tuple[str, ...]:
+    return tuple(t.key for t in tokenize(nfc(text)))
+
+
+# --------------------------------------------------------------------------------------------
+# data
+
+
+@dataclass(frozen=True)
+class Abbreviation:
+    """One row of abbreviations.toml."""
+
+    short: str
+    full: str
+    kind: str  # agency | term | symbol | title
+    expand: bool
+    generate: bool
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class AgencyEntry:
+    """One [[agency]] of agencies.toml."""
+
+    id: str
+    name: str
+    level: str
+    abbreviations: tuple[str, ...] = ()
+    variants: tuple[str, ...] = ()
+    scoped: dict[str, str] = field(default_factory=dict)
+    strict_case: bool = False
+
+    def canonical(self, province: str | None = None) -> str:
+        """The name, with the province filled in when the text named one."""
+        if PROVINCE in self.name:
+            return self.name.replace(PROVINCE, province or "tỉnh")
+        if province and fold(self.name).endswith(" tinh"):
+            return f"{self.name} {province}"
+        return self.name
+
+
+@dataclass(frozen=True)
+class AgencyMention:
+    """An agency named in a text: where, as written, and which gazetteer entry it is.
+
+    ``agency_id`` is None for a well-formed name the gazetteer does not know ("Sở Ngoại vụ");
+    ``matched`` says how it was recognised (its written form was the entry's name, one of its
+    variants, an abbreviation, or a guess from a head word such as "Sở"/"Ban").
+    """
+
+    text: str  # as written, a substring of the searched text
+    start: int
+    end: int
+    agency_id: str | None
+    level: str | None
+    name: str  # canonical name (the written text when unknown)
+    full: str  # the written text with abbreviations expanded (see expand())
+    matched: str  # MatchKind
+    province: str | None = None
+
+
+@dataclass(frozen=True)
+class _Pattern:
+    entry_id: str
+    kind: str  # name | variant | abbreviation
+    rank: int  # 0 written in the data, 1 abbreviated by generation, 2 with a level suffix
+
+
+class _Node:
+    __slots__ = ("children", "pattern")
+
+    def __init__(self) -> None:
+        self.children: dict[str, _Node] = {}
+        self.pattern: _Pattern | None = None
+
+
+def _as_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    return [str(v) for v in value]
+
+
+def _replace_seq(seq: tuple[str, ...], old: tuple[str, ...], new: tuple[str, ...]) -> tuple[str, ...]:
+    out: list[str] = []
+    i = 0
+    n = len(old)
+    while i < len(seq):
+        if seq[i : i + n] == old:
+            out.extend(new)
+            i += n
+        else:
+            out.append(seq[i])
+            i += 1
+    return tuple(out)
+
+
+class Gazetteer:
+    """The loaded data files and the matcher built from them."""
+
+    def __init__(self, agencies: dict[str, Any], abbreviations: dict[str, Any]) -> None:
+        self.abbreviations: list[Abbreviation] = [self._abbr(row) for row in abbreviations.get("abbr", [])]
+        matching = agencies.get("matching", {})
+        self.roles: dict[str, list[str]] = {k: _as_list(v) for k, v in agencies.get("roles", {}).items()}
+        self.columns: dict[str, list[str]] = {k: _as_list(v) for k, v in agencies.get("columns", {}).items()}
+        self._provinces = sorted({_keys(p) for p in _as_list(matching.get("provinces"))}, key=len, reverse=True)
+        # heads keep their spelling: folding would make "Quý IV" (a quarter) look like "Quỹ ..."
+        self._heads = sorted(
+            {tuple(t.text.lower() for t in tokenize(nfc(h))) for h in _as_list(matching.get("head_words"))},
+            key=len, reverse=True,
+        )
+        self._stop = [tuple(t.text.lower() for t in tokenize(nfc(w))) for w in _as_list(matching.get("name_stop_words"))]
+        suffixes = matching.get("suffixes", {})
+        self._suffixes = {k: [_keys(s) for s in _as_list(v)] for k, v in suffixes.items()}
+        self.entries: dict[str, AgencyEntry] = {}
+        for row in agencies.get("agency", []):
+            entry = self._entry(row)
+            if entry.id in self.entries:
+                raise GazetteerError(f"agency id {entry.id!r} is used twice")
+            self.entries[entry.id] = entry
+        for entry in self.entries.values():
+            for target in entry.scoped.values():
+                if target not in self.entries:
+                    raise GazetteerError(f"{entry.id}: scoped target {target!r} is not an agency id")
+        self._short_keys = {_keys(a.short) for a in self.abbreviations}
+        self._expanders = sorted(
+            ((_keys(a.short), a) for a in self.abbreviations if a.expand), key=lambda p: len(p[0]), reverse=True
+        )
+        self._root = _Node()
+        self._seen: dict[tuple[str, ...], _Pattern] = {}
+        self._build()
+
+    # -- loading ----------------------------------------------------------------------------
+
+    @staticmethod
+    def _abbr(row: dict[str, Any]) -> Abbreviation:
+        kind = row.get("kind", "term")
+        default_expand = kind in ("agency", "term")
+        return Abbreviation(
+            short=nfc(row["short"]),
+            full=nfc(row["full"]),
+            kind=kind,
+            expand=bool(row.get("expand", default_expand)),
+            generate=bool(row.get("generate", False)),
+            note=row.get("note", ""),
+        )
+
+    @staticmethod
+    def _entry(row: dict[str, Any]) -> AgencyEntry:
+        for key in ("id", "name", "level"):
+            if key not in row:
+                raise GazetteerError(f"agency {row!r} lacks {key!r}")
+        if row["level"] not in LEVELS:
+            raise GazetteerError(f"agency {row['id']!r}: level {row['level']!r} is not one of {LEVELS}")
+        return AgencyEntry(
+            id=row["id"],
+            name=nfc(row["name"]),
+            level=row["level"],
+            abbreviations=tuple(nfc(a) for a in _as_list(row.get("abbreviations"))),
+            variants=tuple(nfc(v) for v in _as_list(row.get("variants"))),
+            scoped=dict(row.get("scoped", {})),
+            strict_case=bool(row.get("strict_case", False)),
+        )
+
+    def _add(self, keys: tuple[str, ...], pattern: _Pattern) -> None:
+        if not keys:
+            return
+        known = self._seen.get(keys)
+        if known is not None:
+            if pattern.rank == 0 and known.rank == 0 and known.entry_id != pattern.entry_id:
+                raise GazetteerError(
+                    f"{' '.join(keys)!r} is written for both {known.entry_id!r} and {pattern.entry_id!r}"
+                )
+            return
+        self._seen[keys] = pattern
+        node = self._root
+        for k in keys:
+            node = node.children.setdefault(k, _Node())
+        node.pattern = pattern
+
+    def _generated(self, keys: tuple[str, ...]) -> set[tuple[str, ...]]:
+        """Every way of writing ``keys`` with the generate=true short forms."""
+        forms = {keys}
+        for abbr in self.abbreviations:
+            if not abbr.generate:
+                continue
+            full, short = _keys(abbr.full), _keys(abbr.short)
+            for form in list(forms):
+                if any(form[i : i + len(full)] == full for i in range(len(form))):
+                    forms.add(_replace_seq(form, full, short))
+        forms.discard(keys)
+        return forms
+
+    def _with_suffixes(self, entry: AgencyEntry, keys: tuple[str, ...]) -> list[tuple[str, ...]]:
+        if PROVINCE in keys or entry.scoped:
+            return []
+        if keys[-1] == "tinh":
+            return [keys + s for s in self._suffixes.get("after_tinh", [])]
+        if entry.level == "provincial":
+            return [keys + s for s in self._suffixes.get("provincial", [])]
+        if entry.level == "group":
+            return [keys + s for s in self._suffixes.get("group", [])]
+        return []
+
+    def _build(self) -> None:
+        written: list[tuple[AgencyEntry, str, tuple[str, ...]]] = []
+        for entry in self.entries.values():
+            written.append((entry, "name", _keys(entry.name)))
+            written += [(entry, "variant", _keys(v)) for v in entry.variants]
+            written += [(entry, "abbreviation", _keys(a)) for a in entry.abbreviations]
+        for entry, kind, keys in written:
+            self._add(keys, _Pattern(entry.id, kind, 0))
+        generated: list[tuple[AgencyEntry, str, tuple[str, ...]]] = []
+        for entry, kind, keys in written:
+            for form in sorted(self._generated(keys)):
+                generated.append((entry, "abbreviation", form))
+                self._add(form, _Pattern(entry.id, "abbreviation", 1))
+        for entry, kind, keys in written + generated:
+            for form in self._with_suffixes(entry, keys):
+                self._add(form, _Pattern(entry.id, kind, 2))
+
+    # -- matching ---------------------------------------------------------------------------
+
+    def _province_ends(self, toks: list[Token], j: int) -> list[int]:
+        """Token indexes where a province name starting at ``j`` may end."""
+        ends: list[int] = []
+        for prov in self._provinces:
+            k = j + len(prov)
+            if k <= len(toks) and tuple(t.key for t in toks[j:k]) == prov and not any(t.newline for t in toks[j:k]):
+                ends.append(k)
+        if j + 2 <= len(toks):
+            a, b = toks[j], toks[j + 1]
+            if (
+                a.is_word and b.is_word and a.capitalised and b.capitalised and not a.newline and not b.newline
+                and b.space and not a.key.isdigit() and not b.key.isdigit()
+                and not self._head_at(toks, j) and not self._head_at(toks, j + 1)
+                and (a.key,) not in self._short_keys and (b.key,) not in self._short_keys
+                and not (a.text.isupper() and len(a.text) > 1 and not b.text.isupper())
+            ):
+                ends.append(j + 2)
+        return ends
+
+    def _head_at(self, toks: list[Token], j: int) -> int:
+        """Length of the head word ("Sở", "Chi nhánh") at ``j``, 0 when there is none."""
+        for head in self._heads:
+            got = toks[j : j + len(head)]
+            if len(got) == len(head) and all(_same_word(t, h) for t, h in zip(got, head)):
+                return len(head)
+        return 0
+
+    def _longest_at(self, toks: list[Token], i: int) -> tuple[int, _Pattern, tuple[int, int] | None] | None:
+        """Longest gazetteer pattern starting at token ``i``: (end token, pattern, province tokens)."""
+        if i > 0 and toks[i - 1].text in "-/" and not toks[i].space and i > 1 and toks[i - 2].is_word:
+            return None  # inside a document symbol such as 214/KH-UBND
+        best: tuple[int, _Pattern, tuple[int, int] | None] | None = None
+        stack: list[tuple[_Node, int, tuple[int, int] | None]] = [(self._root, i, None)]
+        n = len(toks)
+        while stack:
+            node, j, prov = stack.pop()
+            if node.pattern is not None and j > i:
+                cand = (j, node.pattern, prov)
+                if best is None or toks[j - 1].end > toks[best[0] - 1].end or (
+                    toks[j - 1].end == toks[best[0] - 1].end and node.pattern.rank < best[1].rank
+                ):
+                    best = cand
+            if j >= n or (j > i and toks[j].newline):
+                continue
+            tok = toks[j]
+            child = node.children.get(tok.key)
+            if child is not None:
+                stack.append((child, j + 1, prov))
+            if j > i and tok.text == "(" and j + 2 < n and toks[j + 2].text == ")":
+                inner = toks[j + 1].text
+                if len(inner) >= 2 and inner.isupper():
+                    stack.append((node, j + 3, prov))  # "Ủy ban nhân dân (UBND) tỉnh"
+            place = node.children.get(PROVINCE)
+            if place is not None:
+                for k in self._province_ends(toks, j):
+                    stack.append((place, k, (j, k)))
+            num = node.children.get(NUMBER)
+            if num is not None and (tok.key.isdigit() or _ROMAN_RE.fullmatch(tok.text)):
+                stack.append((num, j + 1, prov))
+        if best is not None:
+            entry = self.entries[best[1].entry_id]
+            if entry.strict_case and not toks[i].text[0].isupper():
+                return None
+        return best
+
+    def _stop_at(self, toks: list[Token], j: int) -> bool:
+        """A stop phrase ("chủ trì", "là") starts at ``j``: the unknown name ends before it."""
+        for phrase in self._stop:
+            got = toks[j : j + len(phrase)]
+            if len(got) == len(phrase) and all(_same_word(t, w) for t, w in zip(got, phrase)):
+                return True
+        return False
+
+    def _guess_at(self, toks: list[Token], i: int, taken: list[bool]) -> int | None:
+        """End token of an unknown agency name starting at ``i``: a capitalised head word
+        ("Sở", "Ban", "Chi nhánh"...) and a capitalised word, then the rest of the name."""
+        first = toks[i].text
+        if not first[0].isupper() or (len(first) > 1 and first.isupper()):
+            return None  # lower case, or an all-caps heading ("NHIỆM VỤ VÀ GIẢI PHÁP")
+        h = self._head_at(toks, i)
+        if not h:
+            return None
+        j = i + h
+        n = len(toks)
+
+        def free(k: int) -> bool:
+            return k < n and not taken[k] and not toks[k].newline
+
+        if not (free(j) and toks[j].is_word and toks[j].capitalised and not toks[j].key.isdigit()):
+            return None
+        j += 1
+        lower_run = 0
+        while j < n and free(j) and j - i < 12:
+            tok = toks[j]
+            if tok.is_word and tok.lower:
+                if tok.key == "va":
+                    if free(j + 1) and toks[j + 1].capitalised and not self._head_at(toks, j + 1):
+                        j += 2
+                        continue
+                    break
+                if self._stop_at(toks, j):
+                    break
+                if tok.key == "tinh":
+                    j += 1
+                    ends = self._province_ends(toks, j) if free(j) else []
+                    return max(ends) if ends else j
+                lower_run += 1
+                if lower_run > 5:
+                    break
+                j += 1
+            elif tok.is_word and tok.capitalised:
+                if self._head_at(toks, j):
+                    break
+                lower_run = 0
+                j += 1
+            elif tok.text in ",-" and free(j + 1) and toks[j + 1].is_word and toks[j + 1].capitalised:
+                if self._head_at(toks, j + 1):
+                    break  # "Sở Ngoại vụ, Ban Dân tộc": a list, not one name
+                j += 2  # "Phòng Văn hóa - Xã hội", "Sở Văn hóa, Thể thao ..." 
+            else:
+                break
+        return j
+
+    def _scan(self, text: str) -> list[tuple[int, int, _Pattern | None, tuple[int, int] | None, list[Token]]]:
+        toks = tokenize(text)
+        found: list[tuple[int, int, _Pattern | None, tuple[int, int] | None]] = []
+        taken = [False] * len(toks)
+        i = 0
+        while i < len(toks):
+            hit = self._longest_at(toks, i)
+            if hit is None:
+                i += 1
+                continue
+            end, pattern, prov = hit
+            found.append((i, end, pattern, prov))
+            for k in range(i, end):
+                taken[k] = True
+            i = end
+        i = 0
+        while i < len(toks):
+            if taken[i]:
+                i += 1
+                continue
+            end = self._guess_at(toks, i, taken)
+            if end is None:
+                i += 1
+                continue
+            found.append((i, end, None, None))
+            for k in range(i, end):
+                taken[k] = True
+            i = end
+        found.sort()
+        return [(a, b, p, prov, toks) for a, b, p, prov in found]
+
+    def _mention(self, text: str, toks: list[Token], a: int, b: int, pattern: _Pattern | None,
+                 prov_toks: tuple[int, int] | None, with_full: bool) -> AgencyMention:
+        start, end = toks[a].start, toks[b - 1].end
+        written = text[start:end]
+        prov = text[toks[prov_toks[0]].start : toks[prov_toks[1] - 1].end] if prov_toks else None
+        if pattern is None:
+            folded = fold(written)
+            level = None
+            if re.search(r"\btinh\b|\bthanh pho\b", folded):
+                level = "provincial"
+            elif re.search(r"\bxa\b|\bphuong\b|\bdac khu\b", folded):
+                level = "local"
+            elif toks[a].key in ("bo", "cuc", "vu", "tong"):
+                level = "central"
+            return AgencyMention(written, start, end, None, level, written,
+                                 self.expand_abbreviations(written), "guess", prov)
+        entry = self.entries[pattern.entry_id]
+        full = self.expand(written) if with_full else written
+        return AgencyMention(written, start, end, entry.id, entry.level, entry.canonical(prov), full,
+                             pattern.kind, prov)
+
+    def find(self, text: str) -> list[AgencyMention]:
+        """Every agency named in ``text`` (NFC-normalised first; offsets are into nfc(text))."""
+        text = nfc(text)
+        return [self._mention(text, toks, a, b, p, prov, True) for a, b, p, prov, toks in self._scan(text)]
+
+    def _whole(self, text: str) -> AgencyMention | None:
+        """The mention when ``text`` is exactly one agency name, else None."""
+        hits = self._scan(text)
+        if len(hits) != 1:
+            return None
+        a, b, p, prov, toks = hits[0]
+        if toks[a].start != 0 or toks[b - 1].end != len(text):
+            return None
+        return self._mention(text, toks, a, b, p, prov, False)
+
+    # -- expansion --------------------------------------------------------------------------
+
+    def expand_abbreviations(self, text: str) -> str:
+        """Replace every expandable short form (abbreviations.toml, expand = true) by its full form.
+
+        Two-letter short forms ("UB", "VN", "VP") must be written in capitals to count.
+        """
+        text = nfc(text)
+        toks = tokenize(text)
+        out: list[str] = []
+        pos = 0
+        i = 0
+        while i < len(toks):
+            for keys, abbr in self._expanders:
+                k = i + len(keys)
+                if tuple(t.key for t in toks[i:k]) != keys or any(t.newline for t in toks[i + 1 : k]):
+                    continue
+                if i > 0 and toks[i - 1].text in "-/" and not toks[i].space:
+                    continue
+                written = text[toks[i].start : toks[k - 1].end]
+                if len(abbr.short) <= 2 and written != abbr.short:
+                    continue
+                out.append(text[pos : toks[i].start])
+                out.append(abbr.full)
+                pos = toks[k - 1].end
+                i = k
+                break
+            else:
+                i += 1
+        out.append(text[pos:])
+        return "".join(out)
+
+    def expand(self, name: str) -> str:
+        """The full name for a name as written.
+
+        Why two steps: the abbreviations are first written out ("UBND các xã, phường" ->
+        "Ủy ban nhân dân các xã, phường"); when that is a complete name the gazetteer knows (the
+        entry's name or a variant), it is kept as written. Otherwise, when the written name is an
+        abbreviation that drops words ("NHCSXH tỉnh"), the entry's canonical name is returned
+        ("Chi nhánh Ngân hàng Chính sách xã hội tỉnh"). Unknown names are only written out.
+        """
+        s = _PAREN_ACRONYM_RE.sub("", collapse_spaces(nfc(name)))
+        t = self.expand_abbreviations(s)
+        whole_t = self._whole(t)
+        if whole_t is not None and whole_t.matched in ("name", "variant"):
+            return t
+        whole = self._whole(s)
+        if whole is not None and whole.agency_id is not None:
+            return self.entries[whole.agency_id].canonical(whole.province)
+        return t
+
+    # -- scopes, lookups ----------------------------------------------------------------------
+
+    def scope_of(self, mention: AgencyMention) -> str | None:
+        """The level word a name ends with: "tinh" (tỉnh, cấp tỉnh, a province) or "xa"."""
+        folded = fold(mention.text)
+        if mention.province or re.search(r"(?:\btinh|\bthanh pho)$", folded):
+            return "tinh"
+        if re.search(r"(?:cap xa|xa, phuong|dac khu|cac xa)$", folded):
+            return "xa"
+        return None
+
+    def scoped(self, mention: AgencyMention, scope: str | None) -> AgencyMention:
+        """``mention`` read at ``scope`` when its entry has a level-less name ("Ủy ban Mặt trận Tổ
+        quốc Việt Nam" followed by "... tỉnh" is the provincial committee); unchanged otherwise."""
+        if scope is None or mention.agency_id is None:
+            return mention
+        target = self.entries[mention.agency_id].scoped.get(scope)
+        if target is None:
+            return mention
+        entry = self.entries[target]
+        return replace(mention, agency_id=entry.id, level=entry.level, name=entry.canonical(mention.province))
+
+    def entry(self, agency_id: str) -> AgencyEntry:
+        return self.entries[agency_id]
+
+    def abbreviation_pairs(self, kinds: Iterable[str] | None = None) -> list[tuple[str, str]]:
+        """(short, full) pairs, for search to use in both directions."""
+        wanted = set(kinds) if kinds is not None else None
+        return [(a.short, a.full) for a in self.abbreviations if wanted is None or a.kind in wanted]
+
+
+def _same_word(tok: Token, spelled: str) -> bool:
+    """``tok`` is the word ``spelled`` (lower case): by spelling when the text carries diacritics
+    (tone placement aside: "Uỷ" = "Ủy", but "Quý" != "Quỹ"), by folded key when it is written
+    without them ("So Tai chinh")."""
+    if not has_diacritics(tok.text):
+        return tok.key == fold(spelled)
+    return _tone_free(tok.text.lower()) == _tone_free(spelled)
+
+
+_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+
+
+def _tone_free(word: str) -> tuple[str, tuple[str, ...]]:
+    """A word as (letters without tone marks, tone marks): the old and new tone placements
+    ("hoá"/"hóa", "uỷ"/"ủy") give the same pair."""
+    nfd = unicodedata.normalize("NFD", word)
+    return "".join(c for c in nfd if c not in _TONES), tuple(c for c in nfd if c in _TONES)
+
+
+@lru_cache(maxsize=4)
+def load_gazetteer(agencies_path: Path | None = None, abbreviations_path: Path | None = None) -> Gazetteer:
+    """The gazetteer from the data files (cached: the files are read once per process)."""
+    a = tomllib.loads((agencies_path or AGENCIES_FILE).read_text(encoding="utf-8"))
+    b = tomllib.loads((abbreviations_path or ABBREVIATIONS_FILE).read_text(encoding="utf-8"))
+    return Gazetteer(a, b)
+
+
+def find_agencies(text: str) -> list[AgencyMention]:
+    """Every agency named in ``text``, in order, longest name first at each place."""
+    return load_gazetteer().find(text)
+
+
+def expand(name: str) -> str:
+    """The full name of an agency name as written (see :meth:`Gazetteer.expand`)."""
+    return load_gazetteer().expand(name)
+
+
+def expand_abbreviations(text: str) -> str:
+    """``text`` with its unambiguous abbreviations written out."""
+    return load_gazetteer().expand_abbreviations(text)

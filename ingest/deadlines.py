@@ -1,0 +1,304 @@
+"""When a task is due: deadlines and recurrences as written, and what they mean.
+
+Why a small grammar and not a date parser: plans state time in a handful of fixed phrasings
+("trước ngày 30/9 hàng năm", "Quý IV năm 2025", "định kỳ 6 tháng (trước ngày 10/6) và hằng năm
+(trước ngày 10/12)", "thường xuyên"), and an official needs both the words as written (to cite)
+and their meaning (to ask "what is due before 30/9"). A bare date is *not* a deadline in prose:
+"Chỉ thị số 39-CT/TW ngày 30 tháng 10 năm 2024" dates a document. In prose a date counts only
+after a word such as "trước"/"chậm nhất"; in a table's deadline column (``bare=True``) the cell
+is a deadline by position, so "Năm 2025" or "31/12/2025" count too.
+
+Matching runs on :func:`ingest.vntext.fold` of the text, which keeps offsets, so "hằng năm",
+"hàng năm" and "hang nam" are one phrase and ``text`` is always a substring of the source.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Literal
+
+from ingest.vntext import fold, nfc
+
+Kind = Literal["date", "yearly_date", "month", "quarter", "year", "recurring", "continuous", "unknown"]
+Recurrence = Literal["yearly", "half-yearly", "quarterly", "monthly", "weekly", "daily", "periodic", "continuous"]
+
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+_B = r"(?<![0-9a-z])"  # word start on folded text
+_E = r"(?![0-9a-z])"  # word end
+
+# "trước" and its kin: what makes a date in prose a deadline.
+_PRE = r"(?:truoc|cham nhat(?: la)?(?: truoc)?|den het|den|han chot(?: la)?|khong qua|trong)"
+_DMY = r"(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})(?:\s*/\s*(?P<y>\d{4}))?"
+_DMY_WORDS = r"(?P<d2>\d{1,2})\s+thang\s+(?P<m2>\d{1,2})(?:\s*,?\s*nam\s+(?P<y2>\d{4}))?"
+_EVERY = r"(?P<every>(?:hang|moi)\s+(?:nam|quy|thang|tuan|ngay))"
+_YEARLY_SUFFIX = r"(?:\s+(?P<suf>(?:hang|moi)\s+nam))?"
+
+_DATE_PROSE = re.compile(_B + rf"(?P<pre>{_PRE})\s+(?:ngay\s+)?(?:{_DMY}|{_DMY_WORDS}){_YEARLY_SUFFIX}" + _E)
+_DATE_BARE = re.compile(_B + rf"(?:(?P<pre>{_PRE}|vao)\s+)?(?:ngay\s+)?(?:{_DMY}|{_DMY_WORDS}){_YEARLY_SUFFIX}" + _E)
+_MONTH_PROSE = re.compile(_B + rf"(?P<pre>{_PRE})\s+thang\s+(?P<m>\d{{1,2}})\s*(?:/\s*|nam\s+)(?P<y>\d{{4}})" + _E)
+_MONTH_BARE = re.compile(_B + r"(?:(?P<pre>" + _PRE + r")\s+)?thang\s+(?P<m>\d{1,2})\s*(?:/\s*|nam\s+)(?P<y>\d{4})" + _E)
+_QUARTER = re.compile(
+    _B + r"quy\s+(?P<q>iv|iii|ii|i|[1-4])" + _E
+    + r"(?:\s*(?:nam\s+|/\s*)(?P<y>\d{4})|\s+(?P<suf>(?:hang|moi)\s+nam))?" + _E
+)
+_YEAR_PROSE = re.compile(_B + r"(?P<pre>den het nam|den nam|trong nam|cuoi nam)\s+(?P<y>\d{4})" + _E)
+_YEAR_BARE = re.compile(_B + r"(?:(?P<pre>den het|den|trong|cuoi)\s+)?nam\s+(?P<y>\d{4})" + _E + r"|" + _B + r"(?P<y2>\d{4})" + _E)
+_PERIODIC_N = re.compile(_B + r"dinh ky\s+(?P<n>\d{1,2}|sau|ba|mot)\s+thang(?:\s+(?:mot lan|/\s*lan))?" + _E)
+_HALF = re.compile(_B + r"(?:6|sau)\s+thang\s+(?:mot lan|/\s*lan)" + _E)
+_EVERY_RE = re.compile(_B + _EVERY + _E)
+_PERIODIC = re.compile(_B + r"dinh ky" + _E)
+_CONTINUOUS = re.compile(_B + r"thuong xuyen" + _E)
+_PAREN = re.compile(r"\s*\(\s*(?P<inner>[^()]{1,60}?)\s*\)")
+_AND = re.compile(r"\s*(?:,\s*)?va\s+")
+
+_EVERY_MAP: dict[str, str] = {"nam": "yearly", "quy": "quarterly", "thang": "monthly", "tuan": "weekly", "ngay": "daily"}
+_N_MONTHS: dict[str, int] = {"sau": 6, "ba": 3, "mot": 1}
+_MONTHS_TO_RECURRENCE: dict[int, str] = {12: "yearly", 6: "half-yearly", 3: "quarterly", 1: "monthly"}
+
+# How specific a deadline is; the task's deadline is the most specific one it states.
+_RANK: dict[str, int] = {"date": 0, "yearly_date": 1, "month": 2, "quarter": 3, "recurring": 6, "year": 5,
+                         "continuous": 8, "unknown": 9}
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A deadline or recurrence as written (``text`` is a substring of the source) and parsed.
+
+    ``date`` is the ISO day the task is due when the text fixes one (a quarter is due on its last
+    day, a year on 31/12); ``day``/``month`` are set for a day of the year even without a year
+    ("trước ngày 30/9 hàng năm"). ``parts`` holds the pieces of a compound deadline such as
+    "định kỳ 6 tháng (trước ngày 10/6) và hằng năm (trước ngày 10/12)".
+    """
+
+    text: str
+    start: int
+    end: int
+    kind: str  # Kind
+    date: str | None = None
+    recurrence: str | None = None  # Recurrence
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+    quarter: int | None = None
+    parts: tuple["Deadline", ...] = field(default_factory=tuple)
+
+    @property
+    def rank(self) -> int:
+        """Lower is more specific (a fixed date beats "hằng năm", which beats "thường xuyên")."""
+        own = _RANK.get(self.kind, 9)
+        if self.kind == "recurring" and self.day is not None:
+            own = 4
+        if self.kind == "recurring" and self.recurrence == "periodic":
+            own = 7
+        return min([own] + [p.rank for p in self.parts])
+
+    def due_dates(self) -> list[tuple[int | None, int, int]]:
+        """(year or None, month, day) of every point in time this deadline names."""
+        out: list[tuple[int | None, int, int]] = []
+        if self.month is not None and self.day is not None:
+            out.append((self.year, self.month, self.day))
+        elif self.date is not None:
+            d = date.fromisoformat(self.date)
+            out.append((d.year, d.month, d.day))
+        for part in self.parts:
+            out.extend(p for p in part.due_dates() if p not in out)
+        return out
+
+    def due_before(self, day: int, month: int, year: int | None = None) -> bool:
+        """True when some due date of this deadline falls on or before day/month (of ``year``).
+
+        Vietnamese order: ``due_before(30, 9)`` asks "is it due by 30/9?". Without ``year`` only
+        day and month are compared, so a yearly "trước ngày 15/9 hàng năm" and a dated
+        "trước ngày 31/8/2025" both answer True. With ``year``, a dated deadline is compared as a
+        date and a yearly one still by day and month. Deadlines without a day ("thường xuyên",
+        "hằng năm") answer False: they do not say.
+        """
+        for y, m, d in self.due_dates():
+            if year is not None and y is not None:
+                if date(y, m, d) <= date(year, month, day):
+                    return True
+            elif (m, d) <= (month, day):
+                return True
+        return False
+
+
+def _iso(y: int | None, m: int, d: int) -> str | None:
+    if y is None:
+        return None
+    try:
+        return date(y, m, d).isoformat()
+    except ValueError:
+        return None
+
+
+def _valid_dm(d: int, m: int) -> bool:
+    return 1 <= m <= 12 and 1 <= d <= 31
+
+
+def _dm_deadline(text: str, mt: re.Match[str]) -> Deadline | None:
+    d = int(mt.group("d") or mt.group("d2"))
+    m = int(mt.group("m") or mt.group("m2"))
+    y_s = mt.group("y") or mt.group("y2")
+    if not _valid_dm(d, m):
+        return None
+    y = int(y_s) if y_s else None
+    recurrence = "yearly" if mt.group("suf") else None
+    kind = "date" if y is not None else "yearly_date"
+    return Deadline(text[mt.start() : mt.end()], mt.start(), mt.end(), kind, _iso(y, m, d), recurrence, y, m, d)
+
+
+def _atoms(text: str, folded: str, bare: bool) -> list[Deadline]:
+    """Every single deadline phrase, overlapping ones included."""
+    out: list[Deadline] = []
+    for mt in (_DATE_BARE if bare else _DATE_PROSE).finditer(folded):
+        dl = _dm_deadline(text, mt)
+        if dl is not None:
+            out.append(dl)
+    for mt in (_MONTH_BARE if bare else _MONTH_PROSE).finditer(folded):
+        m, y = int(mt.group("m")), int(mt.group("y"))
+        if 1 <= m <= 12:
+            last = calendar.monthrange(y, m)[1]
+            out.append(Deadline(text[mt.start() : mt.end()], mt.start(), mt.end(), "month", _iso(y, m, last),
+                                None, y, m, None))
+    for mt in _QUARTER.finditer(folded):
+        q = _ROMAN.get(mt.group("q")) or int(mt.group("q"))
+        y = int(mt.group("y")) if mt.group("y") else None
+        due = _iso(y, 3 * q, calendar.monthrange(y, 3 * q)[1]) if y else None
+        out.append(Deadline(text[mt.start() : mt.end()], mt.start(), mt.end(), "quarter", due,
+                            "yearly" if mt.group("suf") else None, y, None, None, q))
+    for mt in (_YEAR_BARE if bare else _YEAR_PROSE).finditer(folded):
+        y = int(mt.group("y") or mt.group("y2"))
+        if 1900 <= y <= 2200:
+            out.append(Deadline(text[mt.start() : mt.end()], mt.start(), mt.end(), "year", _iso(y, 12, 31),
+                                None, y))
+    for mt in _PERIODIC_N.finditer(folded):
+        n_s = mt.group("n")
+        n = int(n_s) if n_s.isdigit() else _N_MONTHS[n_s]
+        out.append(Deadline(text[mt.start() : mt.end()], mt.start(), mt.end(), "recurring", None,
+                            _MONTHS_TO_RECURRENCE.get(n, "periodic")))
+    for mt in _HALF.finditer(folded):
+        out.append(Deadline(text[mt.start() : mt.end()], mt.start(), mt.end(), "recurring", None, "half-yearly"))
+    for mt in _EVERY_RE.finditer(folded):
+        rec = _EVERY_MAP[mt.group("every").split()[-1]]
+        out.append(Deadline(text[mt.start() : mt.end()], mt.start(), mt.end(), "recurring", None, rec))
+    for mt in _PERIODIC.finditer(folded):
+        out.append(Deadline(text[mt.start() : mt.end()], mt.start(), mt.end(), "recurring", None, "periodic"))
+    for mt in _CONTINUOUS.finditer(folded):
+        out.append(Deadline(text[mt.start() : mt.end()], mt.start(), mt.end(), "continuous", None, "continuous"))
+    return out
+
+
+def _attach_paren(text: str, folded: str, dl: Deadline) -> Deadline:
+    """"hằng năm (trước ngày 10/12)": a recurrence whose day is given in brackets after it."""
+    if dl.kind != "recurring":
+        return dl
+    mt = _PAREN.match(folded, dl.end)
+    if mt is None:
+        return dl
+    inner_start = mt.start("inner")
+    inner = [a for a in _atoms(text[: mt.end("inner")], folded[: mt.end("inner")], True)
+             if a.start >= inner_start and a.kind in ("date", "yearly_date")]
+    if not inner:
+        return dl
+    part = max(inner, key=lambda a: a.end - a.start)
+    kind = "yearly_date" if dl.recurrence == "yearly" and part.year is None else dl.kind
+    return replace(dl, text=text[dl.start : mt.end()], end=mt.end(), kind=kind, year=part.year,
+                   month=part.month, day=part.day, date=part.date)
+
+
+def _select(atoms: list[Deadline]) -> list[Deadline]:
+    """Leftmost, then longest; drop what overlaps an already chosen phrase."""
+    chosen: list[Deadline] = []
+    for dl in sorted(atoms, key=lambda a: (a.start, -(a.end - a.start))):
+        if chosen and dl.start < chosen[-1].end:
+            continue
+        chosen.append(dl)
+    return chosen
+
+
+def _compound(text: str, folded: str, items: list[Deadline]) -> list[Deadline]:
+    """Join "A và B" ("Quý IV năm 2027 và năm 2030") into one deadline with two parts.
+
+    B may be a phrase that only counts as a deadline because it follows A ("năm 2030").
+    """
+    out: list[Deadline] = []
+    i = 0
+    while i < len(items):
+        first = items[i]
+        group = [first]
+        end = first.end
+        while (mt := _AND.match(folded, end)) is not None:
+            nxt = next((x for x in items if x.start == mt.end()), None)
+            if nxt is None:
+                tail = [_attach_paren(text, folded, a) for a in _atoms(text, folded, True) if a.start == mt.end()]
+                tail = [a for a in tail if a.kind in ("year", "quarter", "date", "yearly_date", "month")]
+                nxt = max(tail, key=lambda a: a.end) if tail else None
+            if nxt is None:
+                break
+            group.append(nxt)
+            end = nxt.end
+        if len(group) == 1:
+            out.append(first)
+        else:
+            dated = [g.date for g in group if g.date]
+            out.append(replace(first, text=text[first.start : end], end=end, parts=tuple(group),
+                               date=min(dated) if dated else None))
+        i += 1
+        while i < len(items) and items[i].start < end:
+            i += 1
+    return out
+
+
+def find_deadlines(text: str, bare: bool = False) -> list[Deadline]:
+    """Every deadline or recurrence stated in ``text``, in order.
+
+    ``bare``: the text is a deadline cell of a table, so dates and years count without
+    "trước"/"đến". Offsets are into ``nfc(text)``.
+    """
+    text = nfc(text)
+    folded = fold(text)
+    atoms = [_attach_paren(text, folded, a) for a in _atoms(text, folded, bare)]
+    return _compound(text, folded, _select(atoms))
+
+
+def parse_deadline(text: str) -> Deadline | None:
+    """The deadline of a table cell ("Quý IV năm 2025", "Thường xuyên", "Trước ngày 15/12 hàng năm").
+
+    When the cell says something these rules do not read, its text is kept with kind "unknown";
+    an empty cell gives None.
+    """
+    text = nfc(text).strip()
+    if not text:
+        return None
+    found = find_deadlines(text, bare=True)
+    if not found:
+        return Deadline(text, 0, len(text), "unknown")
+    return main_deadline(found)
+
+
+def main_deadline(deadlines: list[Deadline]) -> Deadline | None:
+    """The deadline a task is held to: the most specific one stated, the first among equals.
+
+    Why: "phấn đấu đến năm 2030 ...; hoàn thành ... trước ngày 30/11/2025" is due 30/11/2025,
+    and "sinh hoạt định kỳ ... trước ngày 15 tháng 12 hàng năm" is due 15/12 each year.
+    """
+    if not deadlines:
+        return None
+    return min(deadlines, key=lambda d: (d.rank, d.start))
+
+
+def parse_day_month(value: str) -> tuple[int, int]:
+    """"30/9" -> (30, 9): the way officials write a day of the year."""
+    d, m = (int(x) for x in value.strip().split("/")[:2])
+    if not _valid_dm(d, m):
+        raise ValueError(f"not a day/month: {value!r}")
+    return d, m
+
+
+def due_before(deadlines: list[Deadline], day_month: str, year: int | None = None) -> list[Deadline]:
+    """The deadlines due on or before ``day_month`` ("30/9"), e.g. over every task of a plan."""
+    d, m = parse_day_month(day_month)
+    return [dl for dl in deadlines if dl.due_before(d, m, year)]

@@ -1,0 +1,454 @@
+"""Who owns which task: lead, coordinators, advisee, report line, performer and deadline per clause.
+
+Why rules and not a model: plans assign work in a few fixed Vietnamese phrasings, and every role
+must be citable (an official asks "who leads II.3, by when?" and pastes the answer into a report).
+The phrasings handled, each giving ``Task.pattern``:
+
+* "X chủ trì, phối hợp với A, B và C ..." (chủ trì - phối hợp), "X chủ trì ..." (chủ trì)
+* "Giao X ..." (giao ...), "Đề nghị X ..." (đề nghị ...), with "X chỉ đạo Y làm ..." -> Y performs
+* a plain subject: "Các sở, ban, ngành tỉnh và UBND các xã, phường tổ chức ..." (chủ ngữ)
+* "... do X chủ trì, phối hợp với ... thực hiện" (do ... chủ trì)
+* "X có trách nhiệm:" followed by points a) b) c): the points inherit X (có trách nhiệm; the
+  ``lead_in`` path says where X is written), as does anything under a heading that is only a name
+* ", X kịp thời phản ánh về Y (qua Z)" after a condition: a standing instruction (phản ánh)
+* appendix rows with "Cơ quan chủ trì" / "Cơ quan phối hợp" / "Thời gian hoàn thành" cells
+  (bảng phụ lục); a cell lists several agencies separated by commas, semicolons or line breaks,
+  and the gazetteer keeps names that contain a comma whole.
+
+Roles inside the task text: "phối hợp với L" -> coordinators; "tham mưu (cho) L", "giúp L" ->
+advises; "báo cáo L", "gửi (báo cáo ...) về L", "phản ánh về L" -> reports_to, where "(qua Z)"
+right after makes Z the channel (``AgencyRef.via``), never a coordinator. Other agencies named in
+the text are kept in ``mentions``. A clause with no owner (a goal such as "Tỷ lệ nợ quá hạn dưới
+1%", a heading) yields no task. Role words and column names are data: [roles] and [columns] in
+``ingest/data/agencies.toml``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any, Iterable
+
+from ingest.agencies import AgencyMention, Gazetteer, load_gazetteer
+from ingest.deadlines import Deadline, find_deadlines, main_deadline, parse_deadline
+from ingest.model import Clause
+from ingest.vntext import fold, nfc
+
+# Clause kinds that are structure, never a task.
+NON_TASK_KINDS = frozenset({"muc", "appendix_group", "preamble", "recipients", "signature", "title", "header"})
+
+_B = r"(?<![0-9a-z])"
+_E = r"(?![0-9a-z])"
+_SEP = re.compile(r"[ \t]*(?:[,;][ \t]*(?:va[ \t]+)?|\n\s*|va[ \t]+|cung[ \t]+)")
+_HEADING_OF = re.compile(r"\s*(?:trach nhiem|nhiem vu)(?: cua)?\s+")
+_COMMA = re.compile(r"\s*,?\s*")  # what may stand between a name and its verb: "X chủ trì", "X, chủ trì"
+
+
+_OPEN_PAREN = re.compile(r"\s*\(?\s*")  # "báo cáo UBND tỉnh (qua Sở Tài chính)"
+
+
+def _after_comma(folded: str, pos: int) -> int:
+    m = _COMMA.match(folded, pos)
+    return m.end() if m else pos
+
+
+@dataclass(frozen=True)
+class AgencyRef:
+    """An agency in a role: the name as written, written out in full, and the gazetteer's id.
+
+    ``via`` is set on a report line: "báo cáo UBND tỉnh (qua Sở Tài chính)" reports to UBND tỉnh
+    via Sở Tài chính. ``found_in`` is the clause path where the name is written (plus
+    "/<column>" for a table cell); ``start``/``end`` are offsets into that clause text or cell.
+    """
+
+    name: str
+    full: str
+    agency_id: str | None
+    level: str | None
+    found_in: str = ""
+    start: int = -1
+    end: int = -1
+    via: "AgencyRef | None" = None
+
+    @classmethod
+    def of(cls, m: AgencyMention, found_in: str) -> "AgencyRef":
+        return cls(m.text, m.full, m.agency_id, m.level, found_in, m.start, m.end)
+
+
+@dataclass
+class Task:
+    """One task of a plan: what, who leads, who helps, who is advised or reported to, by when."""
+
+    task_id: str  # clause_id + "#" + n, stable across re-ingests
+    clause_id: str
+    doc_id: str
+    path: str
+    text: str  # the clause text (for a table row: the task cell)
+    pattern: str  # how the owner was named, see the module docstring
+    lead: list[AgencyRef]
+    coordinators: list[AgencyRef] = field(default_factory=list)
+    advises: list[AgencyRef] = field(default_factory=list)
+    reports_to: list[AgencyRef] = field(default_factory=list)
+    performer: list[AgencyRef] = field(default_factory=list)
+    mentions: list[AgencyRef] = field(default_factory=list)  # named, with no role found
+    deadline: Deadline | None = None  # the most specific deadline stated
+    deadlines: list[Deadline] = field(default_factory=list)  # every deadline phrase of the text
+    recurrence: str | None = None
+    lead_in: str | None = None  # path of the clause where the lead is written, when not this one
+    product: str | None = None  # appendix "Sản phẩm"
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _phrase_re(phrases: Iterable[str]) -> re.Pattern[str]:
+    keys = sorted({fold(nfc(p)).strip() for p in phrases if p.strip()}, key=len, reverse=True)
+    body = "|".join(re.escape(k).replace(r"\ ", r"\s+") for k in keys) or r"(?!x)x"
+    return re.compile(_B + "(?:" + body + ")" + _E)
+
+
+class _Roles:
+    """The [roles] phrases of agencies.toml, compiled for folded text."""
+
+    def __init__(self, g: Gazetteer) -> None:
+        r = g.roles
+        self.assign = _phrase_re(r.get("assign", []))
+        self.request = _phrase_re(r.get("request", []))
+        self.lead = _phrase_re(r.get("lead", []))
+        self.coordinate = _phrase_re(r.get("coordinate", []))
+        self.advise = _phrase_re(r.get("advise", []))
+        self.direct = _phrase_re(r.get("direct", []))
+        self.report = _phrase_re(r.get("report", []))
+        self.via = _phrase_re(r.get("via", []))
+        self.responsible = _phrase_re(r.get("responsible", []))
+        self.standing = _phrase_re(r.get("standing", []))
+        self.link = {fold(nfc(w)) for w in r.get("report_link", [])}
+
+
+class _Text:
+    """One text (a clause or a cell) with its folded form and the agencies it names."""
+
+    def __init__(self, text: str, where: str, g: Gazetteer) -> None:
+        self.text = nfc(text)
+        self.folded = fold(self.text)
+        self.where = where
+        self.g = g
+        self.mentions = g.find(self.text)
+        self.by_start = {m.start: m for m in self.mentions}
+        self.used: set[int] = set()
+
+    def skip_space(self, pos: int) -> int:
+        while pos < len(self.folded) and self.folded[pos].isspace():
+            pos += 1
+        return pos
+
+    def list_at(self, pos: int) -> tuple[list[AgencyMention], int]:
+        """The agencies listed from ``pos`` on ("A, B và C", "A; B"), with a trailing level word
+        spread over the list ("Ủy ban MTTQ Việt Nam và các tổ chức CT-XH cấp tỉnh")."""
+        pos = self.skip_space(pos)
+        first = self.by_start.get(pos)
+        if first is None:
+            return [], pos
+        items = [first]
+        end = first.end
+        while (sep := _SEP.match(self.folded, end)) is not None and sep.end() in self.by_start:
+            nxt = self.by_start[sep.end()]
+            items.append(nxt)
+            end = nxt.end
+        if len(items) > 1:
+            scope = self.g.scope_of(items[-1])
+            items = [self.g.scoped(m, scope) for m in items[:-1]] + [items[-1]]
+        return items, end
+
+    def refs(self, items: list[AgencyMention]) -> list[AgencyRef]:
+        for m in items:
+            self.used.add(m.start)
+        return [AgencyRef.of(m, self.where) for m in items]
+
+    def lists_after(self, phrase: re.Pattern[str]) -> list[AgencyMention]:
+        """Every agency list that directly follows ``phrase``."""
+        out: list[AgencyMention] = []
+        for mt in phrase.finditer(self.folded):
+            items, _ = self.list_at(mt.end())
+            out.extend(items)
+        return out
+
+
+@dataclass
+class _Owner:
+    lead: list[AgencyRef]
+    pattern: str
+    end: int  # offset in the owner's text just after the lead list
+    coordinators: list[AgencyRef] = field(default_factory=list)
+
+
+def _owner(t: _Text, roles: _Roles) -> _Owner | None:
+    """Who the text itself names as owner, and in which phrasing."""
+    f = t.folded
+    start = t.skip_space(0)
+    prefix = None
+    items: list[AgencyMention] = []
+    end = start
+    for word, label in ((roles.assign, "giao"), (roles.request, "đề nghị")):
+        mt = word.match(f, start)
+        if mt is not None:
+            pos = mt.end()
+            cho = re.match(r"\s+cho" + _E, f[pos:])
+            items, end = t.list_at(pos + (cho.end() if cho else 0))
+            prefix = label if items else None
+            break
+    if not items:
+        items, end = t.list_at(start)
+    if items:
+        parts = [prefix] if prefix else []
+        lead = roles.lead.match(f, _after_comma(f, end))
+        if lead is not None:
+            parts.append("chủ trì")
+            if roles.coordinate.match(f, _after_comma(f, lead.end())):
+                parts.append("phối hợp")
+        return _Owner(t.refs(items), " - ".join(parts) or "chủ ngữ", end)
+    for mt in re.finditer(_B + r"do\s+", f):
+        items, end = t.list_at(mt.end())
+        if items and roles.lead.match(f, _after_comma(f, end)):
+            return _Owner(t.refs(items), "do ... chủ trì", end)
+    for mt in re.finditer(r"(?:" + roles.request.pattern + r"|,)\s+", f):
+        items, end = t.list_at(mt.end())
+        if items and roles.standing.match(f, t.skip_space(end)):
+            return _Owner(t.refs(items), "phản ánh", end)
+    return None
+
+
+def _carrier(t: _Text, roles: _Roles) -> _Owner | None:
+    """The owner a clause with points hands down to them: "X có trách nhiệm:" (any clause that
+    ends with a colon after naming its owner, or says "có trách nhiệm"/"thực hiện các nhiệm vụ
+    sau"), a heading that is only a name ("1. Sở Tài chính"), or "Trách nhiệm của X"."""
+    stripped = t.folded.rstrip()
+    heading = _HEADING_OF.match(t.folded)
+    if heading is not None:
+        items, end = t.list_at(heading.end())
+        if items and not t.folded[end:].strip(" :."):
+            return _Owner(t.refs(items), "có trách nhiệm", end)
+    owner = _owner(t, roles)
+    if owner is None:
+        return None
+    says_so = roles.responsible.search(t.folded, owner.end) is not None
+    if stripped.endswith(":") or says_so or not t.folded[owner.end :].strip(" :.;"):
+        owner.pattern = "có trách nhiệm"
+        owner.coordinators = t.refs(t.lists_after(roles.coordinate))
+        return owner
+    return None
+
+
+def _dedupe(refs: list[AgencyRef], exclude: Iterable[AgencyRef] = ()) -> list[AgencyRef]:
+    def key(r: AgencyRef) -> str:
+        return r.agency_id or fold(r.full)
+
+    seen = {key(r) for r in exclude}
+    out: list[AgencyRef] = []
+    for r in refs:
+        if key(r) not in seen:
+            seen.add(key(r))
+            out.append(r)
+    return out
+
+
+def _reports(t: _Text, roles: _Roles) -> list[AgencyRef]:
+    """"báo cáo X", "gửi báo cáo kết quả về X", "phản ánh về X (qua Y)" -> X, via Y."""
+    out: list[AgencyRef] = []
+    f = t.folded
+    for mt in roles.report.finditer(f):
+        target = next((m for m in t.mentions if m.start >= mt.end()), None)
+        if target is None:
+            continue
+        gap = f[mt.end() : target.start]
+        words = gap.split()
+        if words and (re.search(r"[;.:()]", gap) or len(words) > 8 or words[-1] not in roles.link):
+            continue
+        items, end = t.list_at(target.start)
+        via_ref = None
+        vm = roles.via.match(f, _OPEN_PAREN.match(f, end).end())
+        if vm is not None:
+            via_items, _ = t.list_at(vm.end())
+            if via_items:
+                via_ref = t.refs(via_items[:1])[0]
+        for ref in t.refs(items):
+            out.append(AgencyRef(ref.name, ref.full, ref.agency_id, ref.level, ref.found_in, ref.start, ref.end,
+                                 via_ref))
+    return out
+
+
+def _mentions(t: _Text) -> list[AgencyRef]:
+    return [AgencyRef.of(m, t.where) for m in t.mentions if m.start not in t.used]
+
+
+def _timing(text: str) -> tuple[Deadline | None, list[Deadline], str | None]:
+    found = find_deadlines(text)
+    main = main_deadline(found)
+    recurrence = main.recurrence if main is not None else None
+    if recurrence is None:
+        recurrence = next((d.recurrence for d in found if d.recurrence and d.kind in ("recurring", "continuous")), None)
+    return main, found, recurrence
+
+
+def _column(cells: dict[str, str], names: list[str]) -> str | None:
+    folded = {fold(nfc(k)).strip(): v for k, v in cells.items()}
+    for name in names:
+        value = folded.get(fold(nfc(name)).strip())
+        if value is not None:
+            return value
+    return None
+
+
+def _column_key(cells: dict[str, str], names: list[str]) -> str:
+    wanted = {fold(nfc(n)).strip() for n in names}
+    return next((k for k in cells if fold(nfc(k)).strip() in wanted), names[0] if names else "")
+
+
+def cell_agencies(cell: str, found_in: str = "", g: Gazetteer | None = None) -> list[AgencyRef]:
+    """The agencies of one table cell, in order.
+
+    Separators are commas, semicolons, line breaks and "và"; a name that contains a comma
+    ("Các sở, ban, ngành tỉnh") stays whole because the gazetteer matches it first. Text between
+    names that the gazetteer does not recognise becomes an agency with no id.
+    """
+    g = g or load_gazetteer()
+    t = _Text(cell, found_in, g)
+    out: list[AgencyRef] = []
+    pos = 0
+
+    def leftovers(a: int, b: int) -> None:
+        for piece in re.finditer(r"[^,;\n]+", t.text[a:b]):
+            raw = piece.group()
+            s = raw.strip()
+            s = re.sub(r"^(?:và|cùng)(?:\s+|$)|(?:^|\s+)(?:và|cùng)$", "", s, flags=re.IGNORECASE).strip(" .")
+            if s:
+                off = a + piece.start() + raw.index(s)
+                out.append(AgencyRef(s, g.expand_abbreviations(s), None, None, found_in, off, off + len(s)))
+
+    mentions = t.mentions
+    if len(mentions) > 1:
+        scope = g.scope_of(mentions[-1])
+        mentions = [g.scoped(m, scope) for m in mentions[:-1]] + [mentions[-1]]
+    for m in mentions:
+        leftovers(pos, m.start)
+        out.append(AgencyRef.of(m, found_in))
+        pos = m.end
+    leftovers(pos, len(t.text))
+    return out
+
+
+def _row_task(clause: Clause, g: Gazetteer, n: int) -> Task | None:
+    cells = clause.cells or {}
+    cols = g.columns
+    lead_cell = _column(cells, cols.get("lead", []))
+    if not lead_cell or not lead_cell.strip():
+        return None
+    coord_cell = _column(cells, cols.get("coordinators", [])) or ""
+    due_cell = _column(cells, cols.get("deadline", [])) or ""
+    text = _column(cells, cols.get("task", [])) or clause.text
+    where = clause.path + "/"
+    deadline = parse_deadline(due_cell)
+    t = _Text(text, clause.path, g)
+    return Task(
+        task_id=f"{clause.clause_id}#{n}",
+        clause_id=clause.clause_id,
+        doc_id=clause.doc_id,
+        path=clause.path,
+        text=text,
+        pattern="bảng phụ lục",
+        lead=cell_agencies(lead_cell, where + _column_key(cells, cols.get("lead", [])), g),
+        coordinators=cell_agencies(coord_cell, where + _column_key(cells, cols.get("coordinators", [])), g),
+        mentions=_mentions(t),
+        deadline=deadline,
+        deadlines=[deadline] if deadline else [],
+        recurrence=deadline.recurrence if deadline else None,
+        product=_column(cells, cols.get("product", [])),
+    )
+
+
+def _clause_task(clause: Clause, inherited: tuple[str, _Owner] | None, g: Gazetteer, roles: _Roles,
+                 n: int) -> Task | None:
+    t = _Text(clause.text, clause.path, g)
+    owner = _owner(t, roles)
+    lead_in = None
+    pattern: str
+    if owner is not None:
+        lead, pattern, lead_end = owner.lead, owner.pattern, owner.end
+        inherited_coordinators: list[AgencyRef] = []
+    elif inherited is not None:
+        lead_in, carrier = inherited
+        lead, pattern, lead_end = carrier.lead, carrier.pattern, 0
+        inherited_coordinators = carrier.coordinators
+    else:
+        return None
+    performer: list[AgencyRef] = []
+    direct = roles.direct.match(t.folded, _after_comma(t.folded, lead_end))
+    if direct is not None:
+        performer = t.refs(t.list_at(direct.end())[0])
+    reports = _reports(t, roles)
+    vias = [r.via for r in reports if r.via is not None]
+    coordinators = _dedupe(inherited_coordinators + t.refs(t.lists_after(roles.coordinate)), lead + vias)
+    advises = _dedupe(t.refs(t.lists_after(roles.advise)), lead)
+    main, found, recurrence = _timing(t.text)
+    return Task(
+        task_id=f"{clause.clause_id}#{n}",
+        clause_id=clause.clause_id,
+        doc_id=clause.doc_id,
+        path=clause.path,
+        text=clause.text,
+        pattern=pattern,
+        lead=lead,
+        coordinators=coordinators,
+        advises=advises,
+        reports_to=_dedupe(reports),
+        performer=performer,
+        mentions=_mentions(t),
+        deadline=main,
+        deadlines=found,
+        recurrence=recurrence,
+        lead_in=lead_in,
+    )
+
+
+def extract_tasks(clauses: list[Clause], gazetteer: Gazetteer | None = None) -> list[Task]:
+    """The tasks of a document's clauses, in clause order.
+
+    ``clauses`` should hold a whole document (points need their parent to inherit its owner);
+    a clause whose parent is missing is read on its own.
+    """
+    g = gazetteer or load_gazetteer()
+    roles = _Roles(g)
+    by_path = {c.path: c for c in clauses}
+    has_children = {c.parent for c in clauses if c.parent}
+    carriers: dict[str, _Owner | None] = {}
+
+    def carrier_of(path: str) -> _Owner | None:
+        if path not in carriers:
+            c = by_path[path]
+            carriers[path] = _carrier(_Text(c.text, c.path, g), roles) if c.kind not in NON_TASK_KINDS else None
+        return carriers[path]
+
+    def inherited(c: Clause) -> tuple[str, _Owner] | None:
+        parent = c.parent
+        while parent is not None and parent in by_path:
+            owner = carrier_of(parent)
+            if owner is not None:
+                return parent, owner
+            parent = by_path[parent].parent
+        return None
+
+    tasks: list[Task] = []
+    for clause in sorted(clauses, key=lambda c: c.order):
+        if clause.kind in NON_TASK_KINDS:
+            continue
+        if clause.cells:
+            task = _row_task(clause, g, 1)
+            if task is not None:
+                tasks.append(task)
+                continue
+        if clause.path in has_children and carrier_of(clause.path) is not None:
+            continue  # "X có trách nhiệm:" - its points are the tasks
+        task = _clause_task(clause, inherited(clause), g, roles, 1)
+        if task is not None:
+            tasks.append(task)
+    return tasks
