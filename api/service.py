@@ -17,10 +17,23 @@ from api.config import Settings
 from api.errors import ApiError, not_found
 from ingest.manifest import Manifest, load_manifest
 from ingest.model import Clause, ParsedDocument
+from api.answer import compose, not_found_answer, owners_of, structural_answer
+from api.tasks_view import ROLES, agency_table, deadline_out, matches_agency, roles_of, task_out
+from index.query.intent import detect_intent
 from ingest.pipeline import IngestOutcome, expand_paths, ingest_file
-from ingest.vntext import collapse_spaces, nfc
+from ingest.vntext import collapse_spaces, fold, nfc
+from index.abstain import Thresholds, coverage
 
 MAX_K = 100
+
+# Question words the corpus never contains, so the diacritic model learns how questions read
+# ("bao nhiêu", "ai ký", "khi nào"). Written by the tracuu team; not document text.
+QUESTION_PHRASES = [
+    "bao nhiêu phần trăm là bao nhiêu", "ai ký kế hoạch này do ai ký", "người ký", "khi nào", "bao giờ",
+    "ở đâu", "là gì", "làm gì", "có nhiệm vụ gì", "như thế nào", "trước ngày nào", "cơ quan nào",
+    "đơn vị nào", "sở nào", "ai chịu trách nhiệm", "ai chủ trì", "gửi cho ai", "phản ánh về đâu",
+    "nói gì", "quy định gì", "thời hạn", "hạn chót", "được không", "hiện nay", "mức nào", "gồm những ai",
+]
 MAX_QUERY_CHARS = 2000
 
 
@@ -31,7 +44,9 @@ class Tracuu:
         self.settings = settings
         self.manifest: Manifest = load_manifest(settings.corpus_dir / "manifest.toml")
         self._index = None
+        self._restorer = None
         self._lock = threading.Lock()
+        self.thresholds = Thresholds()
 
     # -- the index is opened lazily: loading the embedding model costs time the CLI's
     #    `documents` and `show` commands need not pay.
@@ -89,6 +104,7 @@ class Tracuu:
         assert doc is not None and outcome.source is not None
         try:
             idx = self.index.add_document(doc, outcome.source.text)
+            self._restorer = None  # the corpus changed: retrain the diacritic model on next query
         except ApiError:
             raise
         except Exception as err:  # the index is left as it was; say what happened
@@ -121,6 +137,7 @@ class Tracuu:
         if self.store().get(doc_id) is None:
             raise not_found("tài liệu", "document", doc_id)
         self.index.delete_document(doc_id)
+        self._restorer = None
 
     # ------------------------------------------------------------------ documents
     def _info(self, doc: ParsedDocument | None, doc_id: str) -> DocumentInfo:
@@ -227,13 +244,21 @@ class Tracuu:
         out["marker"] = clause.marker
         return out
 
-    def search(
-        self,
-        query: str,
-        k: int = 10,
-        doc_ids: list[str] | None = None,
-        doc_types: list[str] | None = None,
-    ) -> dict[str, Any]:
+    # ------------------------------------------------------------------ query understanding
+    def restorer(self):  # -> index.query.DiacriticRestorer trained on the ingested corpus
+        if self._restorer is None:
+            from index.query import DiacriticRestorer
+
+            texts = [c.text for d in self.store().list_ids() for c in self.store().get(d).clauses]
+            self._restorer = DiacriticRestorer.from_texts(texts + QUESTION_PHRASES)
+        return self._restorer
+
+    def understand(self, query: str):  # -> index.query.QueryUnderstanding
+        from index.query import understand
+
+        return understand(query, self.restorer())
+
+    def _check_query(self, query: str, k: int) -> str:
         q = collapse_spaces(nfc(query or ""))
         if not q:
             raise ApiError("Câu hỏi trống.", "The query is empty.", status=422, code="empty_query")
@@ -248,7 +273,44 @@ class Tracuu:
             raise ApiError(
                 f"k phải từ 1 đến {MAX_K}.", f"k must be between 1 and {MAX_K}.", status=422, code="bad_k"
             )
-        scored = self.index.search(q, k=k, doc_ids=doc_ids, doc_types=doc_types)
+        return q
+
+    def _filter_docs(self, doc_ids: list[str] | None, agency: str | None) -> list[str] | None:
+        """Documents a search may look in; an agency filter keeps documents giving it a task."""
+        if not agency:
+            return doc_ids
+        wanted = {t["doc_id"] for t in self.all_tasks() if matches_agency(t, agency)}
+        return [d for d in (doc_ids or wanted) if d in wanted]
+
+    def scored(self, query: str, k: int = 10, doc_ids=None, doc_types=None, agency: str | None = None):
+        """(understanding, ScoredClause list): the hybrid search with query understanding."""
+        u = self.understand(query)
+        docs = self._filter_docs(doc_ids, agency)
+        if docs is not None and not docs:
+            return u, []
+        hits = self.index.search(
+            u.cleaned or query,
+            k=k,
+            doc_ids=docs,
+            doc_types=doc_types,
+            dense_query=u.search_texts.dense,
+            keyword_query=u.search_texts.keyword,
+        )
+        if agency:
+            clause_ids = {t["clause_id"] for t in self.all_tasks() if matches_agency(t, agency)}
+            hits = [h for h in hits if h.clause.clause_id in clause_ids] or hits
+        return u, hits
+
+    def search(
+        self,
+        query: str,
+        k: int = 10,
+        doc_ids: list[str] | None = None,
+        doc_types: list[str] | None = None,
+        agency: str | None = None,
+    ) -> dict[str, Any]:
+        q = self._check_query(query, k)
+        _, scored = self.scored(q, k=k, doc_ids=doc_ids, doc_types=doc_types, agency=agency)
         infos: dict[str, DocumentInfo] = {}
         results = []
         for s in scored:
@@ -257,6 +319,143 @@ class Tracuu:
                 infos[doc_id] = self.doc_info(doc_id)
             results.append(self.hit(s.clause, s.score, infos[doc_id]))
         return {"query": q, "results": results}
+
+    # ------------------------------------------------------------------ tasks and agencies
+    def all_tasks(self) -> list[dict[str, Any]]:
+        store = self.store()
+        return [t for d in store.list_ids() for t in store.get(d).tasks]
+
+    def _task_out(self, task: dict[str, Any], infos: dict[str, DocumentInfo]) -> dict[str, Any]:
+        info = infos.setdefault(task["doc_id"], self.doc_info(task["doc_id"]))
+        clause = self.store().clause(task["clause_id"])
+        label = clause.label if clause else task["path"]
+        return task_out(task, clause_citation(label, info))
+
+    def tasks(self, agency: str | None = None, doc: str | None = None, role: str | None = None) -> list[dict[str, Any]]:
+        """Tasks, optionally of one agency (id, name or abbreviation), one document, one role."""
+        if role and role not in ROLES:
+            raise ApiError(
+                f"Vai trò không hợp lệ '{role}'. Chọn: {', '.join(ROLES)}.",
+                f"Unknown role '{role}'. Choose one of: {', '.join(ROLES)}.",
+                status=422,
+                code="bad_role",
+            )
+        infos: dict[str, DocumentInfo] = {}
+        out = []
+        for task in self.all_tasks():
+            if doc and task["doc_id"] != doc:
+                continue
+            if agency or role:
+                roles = matches_agency(task, agency, {role} if role else None) if agency else {
+                    r for r, _ in roles_of(task) if r == role
+                }
+                if not roles:
+                    continue
+                item = self._task_out(task, infos)
+                item["roles"] = sorted(roles)
+            else:
+                item = self._task_out(task, infos)
+            out.append(item)
+        return out
+
+    def agencies(self) -> list[dict[str, Any]]:
+        return agency_table(self.all_tasks())
+
+    def agency_tasks(self, agency_id: str) -> dict[str, Any]:
+        table = {a["agency_id"]: a for a in self.agencies()}
+        if agency_id not in table:
+            raise not_found("cơ quan", "agency", agency_id)
+        return {"agency": table[agency_id], "tasks": self.tasks(agency=agency_id)}
+
+    # ------------------------------------------------------------------ ask
+    def ask(
+        self,
+        question: str,
+        k: int = 5,
+        doc_ids: list[str] | None = None,
+        doc_types: list[str] | None = None,
+        agency: str | None = None,
+    ) -> dict[str, Any]:
+        """An extractive answer with owners, deadline and citations, or ``found: false``."""
+        q = self._check_query(question, k)
+        u = self.understand(q)
+        docs = self._docs_named_in(q, doc_ids)
+        intent = detect_intent(u.text or q)
+        if intent is not None:
+            structural = self._structural(q, intent, docs)
+            if structural is not None:
+                return structural
+        _, scored = self.scored(q, k=k, doc_ids=docs, doc_types=doc_types, agency=agency)
+        readings = [u.text or q, *u.expanded]
+        found = bool(scored) and self._answers(scored[0], readings)
+        result: dict[str, Any] = {"question": q, "found": found, "owners": [], "deadline": None}
+        if not found:
+            referenced = [d["citation"] for d in self.documents() if d["status"] == "referenced"]
+            result.update(answer=not_found_answer(referenced), citations=[])
+            return result
+        infos: dict[str, DocumentInfo] = {}
+        hits = [self.hit(s.clause, s.score, infos.setdefault(s.clause.doc_id, self.doc_info(s.clause.doc_id))) for s in scored]
+        top = hits[0]
+        tasks = [t for t in self.all_tasks() if t["clause_id"] == top["clause_id"]]
+        owners = owners_of(tasks)
+        deadline = next((deadline_out(t) for t in tasks if t.get("deadline")), None)
+        result.update(
+            answer=compose(q, top, owners, deadline),
+            owners=owners,
+            deadline=deadline,
+            citations=hits,
+        )
+        return result
+
+    def _answers(self, best, readings: list[str]) -> bool:
+        """Does the best hit answer? Term coverage and dense similarity above tuned thresholds."""
+        clause = best.clause
+        cov = coverage(readings, " ".join([*clause.heading_chain, clause.text]), self.index.keyword)
+        return cov >= self.thresholds.coverage and best.dense >= self.thresholds.dense
+
+    def _docs_named_in(self, question: str, doc_ids: list[str] | None) -> list[str] | None:
+        """Documents the question names by number ("214/KH-UBND") or by place ("Bình Sơn")."""
+        if doc_ids:
+            return doc_ids
+        folded = fold(question)
+        named = []
+        for doc_id in self.store().list_ids():
+            h = self.store().get(doc_id).header
+            number = fold(h.number or "")
+            place = fold(" ".join((h.issuer or "").split()[-2:])) if h.issuer else ""
+            if (number and number.split("/")[0] + "/" in folded and number in folded) or (place and place in folded):
+                named.append(doc_id)
+        return named or None
+
+    def _structural(self, question: str, intent, docs: list[str] | None) -> dict[str, Any] | None:
+        """Answer "who signed / who receives / issuer / number and date / clause X" from structure."""
+        store = self.store()
+        doc_ids = docs or store.list_ids()
+        wanted = {"signer": "signature", "recipients": "recipients", "issuer": "signature", "number_date": "preamble.1"}
+        hits, out_docs = [], {}
+        for doc_id in doc_ids:
+            doc = store.get(doc_id)
+            if doc is None:
+                continue
+            path = intent.path if intent.kind == "clause_path" else wanted[intent.kind]
+            clause = next((c for c in doc.clauses if c.path == path), None)
+            if clause is None and intent.kind != "clause_path":
+                clause = doc.clauses[0] if doc.clauses else None
+            if clause is None:
+                continue
+            hits.append(self.hit(clause, 1.0))
+            out_docs[doc_id] = self._doc_out(self._info(doc, doc_id))
+        if not hits:
+            return None
+        return {
+            "question": question,
+            "found": True,
+            "answer": structural_answer(intent.kind, hits, out_docs),
+            "owners": [],
+            "deadline": None,
+            "citations": hits,
+            "intent": intent.kind,
+        }
 
     def health(self) -> dict[str, Any]:
         store = self.store()

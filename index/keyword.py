@@ -109,6 +109,10 @@ class BM25Index:
         n = len(self._len)
         return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
 
+    def idf(self, term: str) -> float:
+        """IDF of a folded term; a term no clause holds gets the highest IDF (it is the most telling)."""
+        return self._idf(len(self._postings.get(term, ())))
+
     def _query_terms(self, query: str) -> list[str]:
         return list(dict.fromkeys(tokens(query)))  # each distinct term counts once
 

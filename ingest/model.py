@@ -149,8 +149,9 @@ class DocumentHeader:
     place: str | None = None
     issuer: str | None = None  # "Ủy ban nhân dân tỉnh Bình Sơn"
     title: str | None = None  # trích yếu
-    recipients: list[str] = field(default_factory=list)
+    recipients: list[str] = field(default_factory=list)  # Nơi nhận
     signer: Signer = field(default_factory=Signer)
+    addressees: list[str] = field(default_factory=list)  # Kính gửi (công văn, tờ trình)
 
 
 @dataclass
@@ -168,3 +169,4 @@ class ParsedDocument:
     warnings: list[str] = field(default_factory=list)
     page_starts: list[int] = field(default_factory=list)  # copied from SourceText: pages of offsets
     dropped: list[tuple[int, int]] = field(default_factory=list)  # copied from SourceText: artefact ranges
+    tasks: list[dict[str, Any]] = field(default_factory=list)  # ingest.tasks.Task.to_dict(), one per task found

@@ -86,6 +86,7 @@ def ingest_file(path: Path, manifest: Manifest) -> IngestOutcome:
     from ingest.parser import parse_document
     from ingest.references import resolve
     from ingest.reflow import verify_span
+    from ingest.tasks import extract_tasks
 
     outcome = IngestOutcome(path=str(path), status="error")
     t0 = time.perf_counter()
@@ -114,6 +115,9 @@ def ingest_file(path: Path, manifest: Manifest) -> IngestOutcome:
         for clause in doc.clauses:
             clause.references = resolve(clause.references, numbers)
         outcome.timings["parse_s"] = time.perf_counter() - t1
+
+        doc.tasks = [t.to_dict() for t in extract_tasks(doc.clauses)]
+        outcome.timings["tasks_s"] = time.perf_counter() - t1 - outcome.timings["parse_s"]
 
         bad = [c.path for c in doc.clauses if not verify_span(source, c.span.start, c.span.end, c.text)]
         if bad:

@@ -1,0 +1,89 @@
+"""Extractive answers: who / what / by when, built only from the cited clauses.
+
+Nothing here writes new facts. The answer quotes the clause, names the owners and deadline that
+the task extractor found in that same clause, and cites it. When retrieval finds nothing that
+covers the question, the answer says so instead of quoting the nearest clause.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from api.tasks_view import ROLES, roles_of
+from ingest.vntext import fold
+
+_WHO = re.compile(r"\b(ai|co quan nao|don vi nao|so nao|ban nao|nganh nao|chu tri|phu trach|chiu trach nhiem|trach nhiem)\b")
+_WHEN = re.compile(r"\b(khi nao|bao gio|ngay nao|thoi han|han chot|han|thoi gian|truoc ngay|luc nao|nam nao|quy nao)\b")
+
+
+def asks_who(question: str) -> bool:
+    return bool(_WHO.search(fold(question)))
+
+
+def asks_when(question: str) -> bool:
+    return bool(_WHEN.search(fold(question)))
+
+
+def owners_of(tasks: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """[{"agency", "role", "role_vi"}] in the order the clause names them, each pair once."""
+    out: list[dict[str, str]] = []
+    seen = set()
+    for task in tasks:
+        for role, ref in roles_of(task):
+            name = ref.get("full") or ref.get("name") or ""
+            if (name, role) in seen:
+                continue
+            seen.add((name, role))
+            out.append({"agency": name, "as_written": ref.get("name") or name, "role": role, "role_vi": ROLES[role]})
+    return out
+
+
+def _names(owners: list[dict[str, str]], role: str) -> str:
+    return ", ".join(o["as_written"] for o in owners if o["role"] == role)
+
+
+def compose(question: str, hit: dict[str, Any], owners: list[dict[str, str]], deadline: dict[str, Any] | None) -> str:
+    """The answer sentence(s): owners and deadline first when asked, then the quote and its citation."""
+    parts: list[str] = []
+    lead = _names(owners, "lead")
+    if lead and (asks_who(question) or not asks_when(question)):
+        parts.append(f"Cơ quan chủ trì: {lead}.")
+        for role, words in (("coordinator", "Phối hợp"), ("performer", "Thực hiện"), ("advised", "Tham mưu cho"), ("reports_to", "Báo cáo về"), ("via", "Qua")):
+            names = _names(owners, role)
+            if names:
+                parts.append(f"{words}: {names}.")
+    if deadline:
+        parts.insert(0 if asks_when(question) else len(parts), f"Thời hạn: {deadline['text']}.")
+    parts.append(f"Theo {hit['citation'][:1].lower() + hit['citation'][1:]}: «{hit['text']}»")
+    return " ".join(parts)
+
+
+def not_found_answer(referenced: list[str]) -> str:
+    text = "Không tìm thấy nội dung trả lời câu hỏi này trong các văn bản đã nạp."
+    if referenced:
+        text += " Các văn bản được dẫn chiếu nhưng chưa nạp toàn văn: " + "; ".join(referenced) + "."
+    return text
+
+
+def structural_answer(kind: str, hits: list[dict[str, Any]], docs: dict[str, dict[str, Any]]) -> str:
+    """Signer / recipients / issuer / number and date / a clause by path, one sentence per document."""
+    parts = []
+    for hit in hits:
+        doc = docs[hit["doc_id"]]
+        name = doc["citation"]
+        if kind == "signer":
+            s = doc.get("signer") or {}
+            who = ", ".join(x for x in (s.get("authority"), s.get("capacity"), s.get("position")) if x)
+            parts.append(f"{name} do {s.get('name') or 'không rõ'} ({who}) ký.")
+        elif kind == "recipients":
+            parts.append(f"{name} gửi: {'; '.join(doc.get('recipients') or [])}.")
+        elif kind == "issuer":
+            parts.append(f"{name} do {doc.get('issuer') or 'không rõ'} ban hành.")
+        elif kind == "number_date":
+            number = doc.get("number") or "không ghi số"
+            date = doc.get("date") or "không ghi ngày"
+            parts.append(f"{name}: số {number}, ngày {date}.")
+        else:
+            parts.append(f"{hit['citation']}: «{hit['text']}»")
+    return " ".join(parts)

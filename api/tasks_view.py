@@ -1,0 +1,113 @@
+"""Tasks and agencies as the API shows them: who leads, who coordinates, by when, cited.
+
+Why a module of its own: the task records are extracted at ingest (ingest.tasks); here they
+are filtered by agency, document and role, grouped into the agency list, and given the same
+citation strings as search hits.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from ingest.agencies import find_agencies
+from ingest.pipeline import slugify
+from ingest.vntext import fold
+
+# Role codes of the API and how a Vietnamese report names them.
+ROLES: dict[str, str] = {
+    "lead": "chủ trì",
+    "coordinator": "phối hợp",
+    "performer": "thực hiện",
+    "advised": "được tham mưu",
+    "reports_to": "nhận báo cáo",
+    "via": "đầu mối tiếp nhận (qua)",
+}
+_TASK_FIELDS = {"lead": "lead", "coordinator": "coordinators", "performer": "performer", "advised": "advises", "reports_to": "reports_to"}
+
+
+def agency_key(ref: dict[str, Any]) -> str:
+    """The id of an agency mention: the gazetteer's id, else a slug of its full name."""
+    return ref.get("agency_id") or slugify(ref.get("full") or ref.get("name") or "")
+
+
+def agency_out(ref: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "agency_id": agency_key(ref),
+        "agency": ref.get("full") or ref.get("name"),
+        "as_written": ref.get("name"),
+        "level": ref.get("level"),
+        "known": ref.get("agency_id") is not None,
+    }
+
+
+def roles_of(task: dict[str, Any]) -> Iterable[tuple[str, dict[str, Any]]]:
+    """(role, agency ref) for every agency a task names in a role, the 'qua' channel included."""
+    for role, fld in _TASK_FIELDS.items():
+        for ref in task.get(fld) or []:
+            yield role, ref
+            if role == "reports_to" and ref.get("via"):
+                yield "via", ref["via"]
+
+
+def deadline_out(task: dict[str, Any]) -> dict[str, Any] | None:
+    d = task.get("deadline")
+    if not d:
+        return None
+    return {k: d.get(k) for k in ("text", "kind", "date", "year", "month", "day", "quarter", "recurrence")}
+
+
+def task_out(task: dict[str, Any], citation: str) -> dict[str, Any]:
+    refs = lambda fld: [agency_out(r) for r in task.get(fld) or []]  # noqa: E731
+    reports = []
+    for r in task.get("reports_to") or []:
+        out = agency_out(r)
+        out["via"] = agency_out(r["via"]) if r.get("via") else None
+        reports.append(out)
+    return {
+        "task_id": task["task_id"],
+        "doc_id": task["doc_id"],
+        "path": task["path"],
+        "text": task["text"],
+        "lead": refs("lead"),
+        "coordinators": refs("coordinators"),
+        "performer": refs("performer"),
+        "advises": refs("advises"),
+        "reports_to": reports,
+        "deadline": deadline_out(task),
+        "recurrence": task.get("recurrence"),
+        "citation": citation,
+        "clause_id": task["clause_id"],
+    }
+
+
+def matches_agency(task: dict[str, Any], wanted: str, roles: set[str] | None = None) -> set[str]:
+    """The roles in which ``task`` names the agency ``wanted`` (an id, a name or an abbreviation)."""
+    keys = {wanted, slugify(wanted)}
+    mentions = find_agencies(wanted)
+    keys |= {m.agency_id for m in mentions if m.agency_id}
+    folded = fold(wanted)
+    found = set()
+    for role, ref in roles_of(task):
+        if roles and role not in roles:
+            continue
+        if agency_key(ref) in keys or fold(ref.get("full") or "") == folded or fold(ref.get("name") or "") == folded:
+            found.add(role)
+    return found
+
+
+def agency_table(tasks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every agency that some task names, with how many tasks it leads, coordinates, …."""
+    table: dict[str, dict[str, Any]] = {}
+    for task in tasks:
+        for role, ref in roles_of(task):
+            row = table.setdefault(
+                agency_key(ref), {**agency_out(ref), "counts": {r: 0 for r in ROLES}, "names_as_written": []}
+            )
+            row["counts"][role] += 1
+            if ref.get("name") not in row["names_as_written"]:
+                row["names_as_written"].append(ref.get("name"))
+    rows = list(table.values())
+    rows.sort(key=lambda r: (-r["counts"]["lead"], -sum(r["counts"].values()), fold(r["agency"] or "")))
+    for r in rows:
+        r.pop("as_written")
+    return rows
