@@ -54,7 +54,9 @@ def format_ingest_report(r: dict[str, Any]) -> str:
 
 def cmd_search(args: argparse.Namespace) -> int:
     svc = _service(args)
-    result = svc.search(args.query, k=args.k, doc_ids=args.doc or None, doc_types=args.doc_type or None)
+    result = svc.search(
+        args.query, k=args.k, doc_ids=args.doc or None, doc_types=args.doc_type or None, agency=args.agency
+    )
     if args.json:
         _print_json(result)
         return 0
@@ -64,6 +66,55 @@ def cmd_search(args: argparse.Namespace) -> int:
         print(f"[{i}] {hit['citation']} — trang {hit['page']} (score {hit['score']:.3f})")
         print(f"    {hit['text']}")
         print(f"    id: {hit['clause_id']}")
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    svc = _service(args)
+    result = svc.ask(args.question, k=args.k, doc_ids=args.doc or None, doc_types=args.doc_type or None, agency=args.agency)
+    if args.json:
+        _print_json(result)
+        return 0
+    print(result["answer"])
+    for i, hit in enumerate(result["citations"], 1):
+        print(f"  [{i}] {hit['citation']} — trang {hit['page']} (id: {hit['clause_id']})")
+    return 0
+
+
+def cmd_agencies(args: argparse.Namespace) -> int:
+    rows = _service(args).agencies()
+    if args.json:
+        _print_json(rows)
+        return 0
+    for r in rows:
+        c = r["counts"]
+        print(f"{r['agency_id']}: {r['agency']} — chủ trì {c['lead']}, phối hợp {c['coordinator']}, "
+              f"được tham mưu {c['advised']}, nhận báo cáo {c['reports_to'] + c['via']}")
+    return 0
+
+
+def cmd_tasks(args: argparse.Namespace) -> int:
+    tasks = _service(args).tasks(agency=args.agency, doc=args.doc, role=args.role)
+    if args.json:
+        _print_json(tasks)
+        return 0
+    for t in tasks:
+        lead = ", ".join(a["as_written"] for a in t["lead"])
+        coord = ", ".join(a["as_written"] for a in t["coordinators"])
+        deadline = t["deadline"]["text"] if t["deadline"] else "không nêu"
+        print(f"- {t['citation']}\n  chủ trì: {lead}" + (f"; phối hợp: {coord}" if coord else "") + f"; thời hạn: {deadline}")
+        print(f"  {t['text']}")
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from api.evaluation import evaluate, format_report, load_dev_set
+
+    report = evaluate(_service(args), load_dev_set(Path(args.file)), k=args.k)
+    if args.json:
+        _print_json(report.to_dict() if hasattr(report, "to_dict") else report)
+    else:
+        print(format_report(report))
     return 0
 
 
@@ -121,8 +172,35 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("-k", type=int, default=5)
     s.add_argument("--doc", action="append", help="chỉ tìm trong tài liệu này (doc_id), có thể lặp lại")
     s.add_argument("--doc-type", action="append", help="chỉ tìm trong loại văn bản này (vd. 'Kế hoạch')")
+    s.add_argument("--agency", help="chỉ các điều khoản giao việc cho cơ quan này")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_search)
+
+    s = sub.add_parser("ask", help="hỏi: trả lời kèm cơ quan chủ trì, thời hạn, trích dẫn")
+    s.add_argument("question")
+    s.add_argument("-k", type=int, default=5)
+    s.add_argument("--doc", action="append")
+    s.add_argument("--doc-type", action="append")
+    s.add_argument("--agency", help="chỉ các điều khoản giao việc cho cơ quan này")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_ask)
+
+    s = sub.add_parser("agencies", help="các cơ quan và số nhiệm vụ")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_agencies)
+
+    s = sub.add_parser("tasks", help="nhiệm vụ (lọc theo cơ quan, tài liệu, vai trò)")
+    s.add_argument("--agency")
+    s.add_argument("--doc")
+    s.add_argument("--role", help="lead | coordinator | performer | advised | reports_to | via")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_tasks)
+
+    s = sub.add_parser("eval", help="đánh giá trên bộ câu hỏi (JSONL)")
+    s.add_argument("file")
+    s.add_argument("-k", type=int, default=5)
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_eval)
 
     s = sub.add_parser("documents", help="danh sách tài liệu")
     s.add_argument("--json", action="store_true")

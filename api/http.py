@@ -13,7 +13,20 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from api.errors import ApiError
-from api.schemas import ClauseNode, DocumentDetail, DocumentOut, ErrorOut, Health, Hit, SearchResponse
+from api.schemas import (
+    AgencyOut,
+    AgencyTasks,
+    AskRequest,
+    AskResponse,
+    ClauseNode,
+    DocumentDetail,
+    DocumentOut,
+    ErrorOut,
+    Health,
+    Hit,
+    SearchResponse,
+    TaskOut,
+)
 from api.service import MAX_K, MAX_QUERY_CHARS, Tracuu
 from ingest.errors import IngestError
 
@@ -58,8 +71,29 @@ def create_app(service: Tracuu) -> FastAPI:
         k: Annotated[int, Query(ge=1, le=MAX_K)] = 10,
         doc: Annotated[list[str] | None, Query(description="doc_id filter")] = None,
         doc_type: Annotated[list[str] | None, Query(description="document type filter, e.g. Kế hoạch")] = None,
+        agency: Annotated[str | None, Query(max_length=200, description="agency id or name")] = None,
     ) -> dict:
-        return service.search(q, k=k, doc_ids=doc, doc_types=doc_type)
+        return service.search(q, k=k, doc_ids=doc, doc_types=doc_type, agency=agency)
+
+    @app.post("/api/ask", response_model=AskResponse, responses=ERRORS)
+    def ask(body: AskRequest) -> dict:
+        return service.ask(body.question, k=body.k, doc_ids=body.doc, doc_types=body.doc_type, agency=body.agency)
+
+    @app.get("/api/agencies", response_model=list[AgencyOut])
+    def agencies() -> list[dict]:
+        return service.agencies()
+
+    @app.get("/api/agencies/{agency_id}/tasks", response_model=AgencyTasks, responses=ERRORS)
+    def agency_tasks(agency_id: str) -> dict:
+        return service.agency_tasks(agency_id)
+
+    @app.get("/api/tasks", response_model=list[TaskOut], responses=ERRORS)
+    def tasks(
+        agency: Annotated[str | None, Query(max_length=200)] = None,
+        doc: Annotated[str | None, Query(max_length=200)] = None,
+        role: Annotated[str | None, Query(max_length=40, description="lead | coordinator | performer | advised | reports_to | via")] = None,
+    ) -> list[dict]:
+        return service.tasks(agency=agency, doc=doc, role=role)
 
     @app.get("/api/documents", response_model=list[DocumentOut])
     def documents() -> list[dict]:

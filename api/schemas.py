@@ -85,3 +85,79 @@ class Health(BaseModel):
     documents: int
     clauses: int
     embed_model: str
+
+
+class AskRequest(BaseModel):
+    question: str = Field(min_length=1, max_length=2000, description="Câu hỏi bằng tiếng Việt")
+    k: int = Field(default=5, ge=1, le=100)
+    doc: list[str] | None = None
+    doc_type: list[str] | None = None
+    agency: str | None = Field(default=None, max_length=200)
+
+
+class Owner(BaseModel):
+    agency: str
+    as_written: str
+    role: str = Field(description="lead | coordinator | performer | advised | reports_to | via")
+    role_vi: str
+
+
+class DeadlineOut(BaseModel):
+    text: str = Field(description="As written in the clause")
+    kind: str | None = None
+    date: str | None = None
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+    quarter: int | None = None
+    recurrence: str | None = None
+
+
+class AskResponse(BaseModel):
+    question: str
+    answer: str
+    found: bool
+    owners: list[Owner]
+    deadline: DeadlineOut | None
+    citations: list[Hit]
+    intent: str | None = None
+
+
+class AgencyRefOut(BaseModel):
+    agency_id: str
+    agency: str | None
+    as_written: str | None
+    level: str | None
+    known: bool
+    via: "AgencyRefOut | None" = None
+
+
+class TaskOut(BaseModel):
+    task_id: str
+    doc_id: str
+    path: str
+    text: str
+    lead: list[AgencyRefOut]
+    coordinators: list[AgencyRefOut]
+    performer: list[AgencyRefOut]
+    advises: list[AgencyRefOut]
+    reports_to: list[AgencyRefOut]
+    deadline: DeadlineOut | None
+    recurrence: str | None
+    citation: str
+    clause_id: str
+    roles: list[str] | None = None
+
+
+class AgencyOut(BaseModel):
+    agency_id: str
+    agency: str | None
+    level: str | None
+    known: bool
+    counts: dict[str, int]
+    names_as_written: list[str | None]
+
+
+class AgencyTasks(BaseModel):
+    agency: AgencyOut
+    tasks: list[TaskOut]

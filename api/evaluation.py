@@ -1,0 +1,374 @@
+"""Evaluation on a question set: ranking, owners, deadlines and abstention, from ``svc.ask``.
+
+Why ``ask`` and not ``search``: ``ask`` is what an official gets — structural questions ("ai
+ký?") are answered from the document structure, and a question the corpus does not answer must
+be refused. A question the system abstained on therefore counts as a miss, however well the
+clause would have ranked.
+
+The question file is JSON Lines (see ``tests/eval/README.md``): ``id``, ``question``, ``expect``
+(clause ids; any of them answers), ``answerable``, ``tags``, and optionally ``owners`` (expected
+lead agencies) and ``deadline`` (as written).
+
+Everything here but :func:`evaluate` is pure arithmetic on plain data, so the metrics can be
+checked without a knowledge base.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Protocol
+
+from ingest.vntext import fold
+
+SUBSETS = ("unaccented", "abbreviation", "paraphrase", "structural")
+
+
+class Asker(Protocol):
+    def ask(self, question: str, k: int = 5) -> dict[str, Any]: ...
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def load_dev_set(path: str | Path) -> list[dict[str, Any]]:
+    """The questions of a JSON Lines file (blank lines and ``#`` comments skipped).
+
+    Each gets defaults for the optional fields, and an ``id`` (``q<line>``) when it has none.
+    """
+    out: list[dict[str, Any]] = []
+    for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as err:
+            raise ValueError(f"{path}:{n}: not JSON: {err}") from err
+        if not isinstance(row, dict) or not str(row.get("question") or "").strip():
+            raise ValueError(f"{path}:{n}: a question needs a non-empty 'question'")
+        row.setdefault("id", f"q{n:03d}")
+        row.setdefault("expect", [])
+        row.setdefault("answerable", bool(row["expect"]))
+        row.setdefault("tags", [])
+        out.append(row)
+    return out
+
+
+# --------------------------------------------------------------------------- comparisons
+
+
+def _norm(text: str) -> str:
+    """Folded, punctuation-insensitive, one space: how names are compared."""
+    return " ".join(re.sub(r"[^\w]+", " ", fold(text or "")).split())
+
+
+def _expand(name: str) -> str:
+    try:
+        from ingest.agencies import expand
+    except Exception:  # pragma: no cover - the gazetteer data is part of the package
+        return name
+    try:
+        return expand(name)
+    except Exception:  # pragma: no cover
+        return name
+
+
+def _name_keys(name: str) -> set[str]:
+    """The forms a name may be matched under: as written and written out in full."""
+    return {k for k in (_norm(name), _norm(_expand(name))) if k}
+
+
+def owner_matches(expected: str, owners: Iterable[dict[str, Any]]) -> bool:
+    """``expected`` is among ``owners`` (each with ``agency`` = canonical, ``as_written``)."""
+    want = _name_keys(expected)
+    for o in owners:
+        got = set()
+        for key in ("agency", "as_written"):
+            if o.get(key):
+                got |= _name_keys(o[key])
+        if want & got:
+            return True
+    return False
+
+
+def owners_correct(expected: list[str], answer: dict[str, Any]) -> bool:
+    """The answer's lead owners include every expected owner."""
+    leads = [o for o in answer.get("owners") or [] if o.get("role") == "lead"]
+    return bool(expected) and all(owner_matches(e, leads) for e in expected)
+
+
+def _squash(text: str) -> str:
+    return "".join(fold(text or "").split())
+
+
+def deadline_correct(expected: str, answer: dict[str, Any]) -> bool:
+    """The answer's deadline reads as ``expected`` (folded, whitespace-insensitive)."""
+    got = (answer.get("deadline") or {}).get("text") or ""
+    return bool(got) and _squash(got) == _squash(expected)
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass
+class QuestionResult:
+    """What the system did on one question."""
+
+    id: str
+    question: str
+    tags: list[str]
+    answerable: bool
+    expect: list[str]
+    found: bool  # False: the system abstained
+    got: list[str]  # cited clause ids, best first
+    rank: int | None = None  # 1-based rank of the first expected clause; None: miss or abstained
+    owners_ok: bool | None = None  # None: the question names no owners
+    deadline_ok: bool | None = None  # None: the question names no deadline
+    got_owners: list[str] = field(default_factory=list)
+    got_deadline: str | None = None
+    intent: str | None = None
+
+    @property
+    def abstained(self) -> bool:
+        return not self.found
+
+
+def rank_of(expect: Iterable[str], got: list[str]) -> int | None:
+    """1-based rank of the first id of ``got`` in ``expect``."""
+    wanted = set(expect)
+    return next((i for i, cid in enumerate(got, 1) if cid in wanted), None)
+
+
+def judge(q: dict[str, Any], answer: dict[str, Any]) -> QuestionResult:
+    """Score one ``ask`` answer against one question."""
+    found = bool(answer.get("found"))
+    got = [c.get("clause_id", "") for c in answer.get("citations") or []] if found else []
+    res = QuestionResult(
+        id=str(q.get("id", "")),
+        question=q["question"],
+        tags=list(q.get("tags") or []),
+        answerable=bool(q.get("answerable", True)),
+        expect=list(q.get("expect") or []),
+        found=found,
+        got=got,
+        rank=rank_of(q.get("expect") or [], got) if found else None,
+        got_owners=[o.get("as_written") or o.get("agency", "") for o in answer.get("owners") or []
+                    if o.get("role") == "lead"],
+        got_deadline=(answer.get("deadline") or {}).get("text"),
+        intent=answer.get("intent"),
+    )
+    if q.get("owners"):
+        res.owners_ok = found and owners_correct(list(q["owners"]), answer)
+    if q.get("deadline"):
+        res.deadline_ok = found and deadline_correct(q["deadline"], answer)
+    return res
+
+
+# --------------------------------------------------------------------------- metrics
+
+
+@dataclass
+class RankStats:
+    """hit@1, hit@k and MRR over ``n`` answerable questions (``k`` = the cutoff asked for)."""
+
+    n: int = 0
+    hit1: float = 0.0
+    hitk: float = 0.0
+    mrr: float = 0.0
+
+
+def rank_stats(ranks: list[int | None], k: int = 5) -> RankStats:
+    """From 1-based ranks (None = miss); a rank beyond ``k`` is a miss for hit@k and MRR."""
+    n = len(ranks)
+    if not n:
+        return RankStats()
+    within = [r for r in ranks if r is not None and r <= k]
+    return RankStats(
+        n=n,
+        hit1=sum(1 for r in within if r == 1) / n,
+        hitk=len(within) / n,
+        mrr=sum(1.0 / r for r in within) / n,
+    )
+
+
+@dataclass
+class Accuracy:
+    n: int = 0
+    correct: int = 0
+
+    @property
+    def value(self) -> float:
+        return self.correct / self.n if self.n else 0.0
+
+
+@dataclass
+class Abstention:
+    """Confusion counts with positive = abstained (unanswerable questions should be positive)."""
+
+    tp: int = 0  # unanswerable, abstained
+    fp: int = 0  # answerable, abstained
+    fn: int = 0  # unanswerable, answered
+    tn: int = 0  # answerable, answered
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def accuracy(self) -> float:
+        n = self.tp + self.fp + self.fn + self.tn
+        return (self.tp + self.tn) / n if n else 0.0
+
+    @property
+    def false_abstention_rate(self) -> float:
+        """Share of answerable questions the system refused."""
+        return self.fp / (self.fp + self.tn) if self.fp + self.tn else 0.0
+
+
+def abstention_counts(pairs: Iterable[tuple[bool, bool]]) -> Abstention:
+    """From (answerable, abstained) pairs."""
+    a = Abstention()
+    for answerable, abstained in pairs:
+        if answerable:
+            a.tn += not abstained
+            a.fp += abstained
+        else:
+            a.tp += abstained
+            a.fn += not abstained
+    return a
+
+
+@dataclass
+class Failure:
+    id: str
+    question: str
+    expected: list[str]
+    got: list[str]  # top 3 cited clause ids
+    found: bool
+    reasons: list[str]
+    rank: int | None = None
+
+
+@dataclass
+class EvalReport:
+    k: int
+    questions: int
+    overall: RankStats
+    subsets: dict[str, RankStats]
+    owners: Accuracy
+    deadlines: Accuracy
+    abstention: Abstention
+    failures: list[Failure]
+    results: list[QuestionResult] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["abstention"].update(
+            precision=self.abstention.precision,
+            recall=self.abstention.recall,
+            accuracy=self.abstention.accuracy,
+            false_abstention_rate=self.abstention.false_abstention_rate,
+        )
+        out["owners"]["accuracy"] = self.owners.value
+        out["deadlines"]["accuracy"] = self.deadlines.value
+        return out
+
+
+def failure_of(r: QuestionResult, k: int) -> Failure | None:
+    reasons: list[str] = []
+    if r.answerable:
+        if r.abstained:
+            reasons.append("abstained")
+        elif r.rank is None or r.rank > k:
+            reasons.append(f"miss@{k}")
+        elif r.rank > 1:
+            reasons.append(f"rank {r.rank}")
+    elif r.found:
+        reasons.append("answered unanswerable")
+    if r.owners_ok is False:
+        reasons.append("owner")
+    if r.deadline_ok is False:
+        reasons.append("deadline")
+    if not reasons:
+        return None
+    return Failure(r.id, r.question, r.expect, r.got[:3], r.found, reasons, r.rank)
+
+
+def report_of(results: list[QuestionResult], k: int = 5) -> EvalReport:
+    """The metrics of already-judged questions (pure: no service needed)."""
+    answerable = [r for r in results if r.answerable]
+    subsets = {
+        tag: rank_stats([r.rank for r in answerable if tag in r.tags], k) for tag in SUBSETS
+    }
+    owners = [r.owners_ok for r in results if r.owners_ok is not None]
+    deadlines = [r.deadline_ok for r in results if r.deadline_ok is not None]
+    return EvalReport(
+        k=k,
+        questions=len(results),
+        overall=rank_stats([r.rank for r in answerable], k),
+        subsets=subsets,
+        owners=Accuracy(len(owners), sum(owners)),
+        deadlines=Accuracy(len(deadlines), sum(deadlines)),
+        abstention=abstention_counts((r.answerable, r.abstained) for r in results),
+        failures=[f for f in (failure_of(r, k) for r in results) if f is not None],
+        results=results,
+    )
+
+
+def evaluate(svc: Asker, questions: list[dict[str, Any]], k: int = 5) -> EvalReport:
+    """Ask every question (``svc.ask(question, k=k)``) and score the answers."""
+    return report_of([judge(q, svc.ask(q["question"], k=k)) for q in questions], k)
+
+
+# --------------------------------------------------------------------------- printing
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)]
+    line = lambda cells: "  ".join(str(c).ljust(w) for c, w in zip(cells, widths)).rstrip()  # noqa: E731
+    return "\n".join([line(header), line(["-" * w for w in widths]), *(line(r) for r in rows)])
+
+
+def format_report(report: EvalReport, failures: bool = True) -> str:
+    k = report.k
+    rows = [["answerable", str(report.overall.n), f"{report.overall.hit1:.3f}", f"{report.overall.hitk:.3f}",
+             f"{report.overall.mrr:.3f}"]]
+    for tag, s in report.subsets.items():
+        rows.append([f"  {tag}", str(s.n), f"{s.hit1:.3f}", f"{s.hitk:.3f}", f"{s.mrr:.3f}"])
+    parts = [f"{report.questions} questions", _table(["set", "n", "hit@1", f"hit@{k}", "MRR"], rows), ""]
+    a = report.abstention
+    parts.append(_table(
+        ["check", "n", "value", "detail"],
+        [
+            ["owners (lead)", str(report.owners.n), f"{report.owners.value:.3f}",
+             f"{report.owners.correct}/{report.owners.n} correct"],
+            ["deadline", str(report.deadlines.n), f"{report.deadlines.value:.3f}",
+             f"{report.deadlines.correct}/{report.deadlines.n} correct"],
+            ["abstention precision", str(a.tp + a.fp), f"{a.precision:.3f}", f"tp={a.tp} fp={a.fp}"],
+            ["abstention recall", str(a.tp + a.fn), f"{a.recall:.3f}", f"tp={a.tp} fn={a.fn}"],
+            ["abstention accuracy", str(a.tp + a.fp + a.fn + a.tn), f"{a.accuracy:.3f}", f"tn={a.tn}"],
+            ["answerable refused", str(a.fp + a.tn), f"{a.false_abstention_rate:.3f}", f"{a.fp}/{a.fp + a.tn}"],
+        ],
+    ))
+    if failures and report.failures:
+        parts += ["", f"failures ({len(report.failures)})"]
+        by_id = {r.id: r for r in report.results}
+        rows = []
+        for f in report.failures:
+            r = by_id.get(f.id)
+            extra = ""
+            if r is not None and "owner" in f.reasons:
+                extra += f" owners={r.got_owners}"
+            if r is not None and "deadline" in f.reasons:
+                extra += f" deadline={r.got_deadline!r}"
+            rows.append([f.id, ",".join(f.reasons), "yes" if f.found else "no", f.question[:60],
+                         " ".join(f.got) or "-", " ".join(f.expected[:3]) + extra])
+        parts.append(_table(["id", "why", "found", "question", "got top-3", "expected"], rows))
+    return "\n".join(parts)
