@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import FastAPI, Query, Request
+import os
+
+from fastapi import FastAPI, File, Header, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
@@ -24,10 +26,12 @@ from api.schemas import (
     ErrorOut,
     Health,
     Hit,
+    IngestReport,
     SearchResponse,
     TaskOut,
 )
 from api.service import MAX_K, MAX_QUERY_CHARS, Tracuu
+from api.uploads import check_key, max_upload_bytes, safe_display_name, store_upload
 from ingest.errors import IngestError
 
 ERRORS = {400: {"model": ErrorOut}, 404: {"model": ErrorOut}, 422: {"model": ErrorOut}}
@@ -94,6 +98,35 @@ def create_app(service: Tracuu) -> FastAPI:
         role: Annotated[str | None, Query(max_length=40, description="lead | coordinator | performer | advised | reports_to | via")] = None,
     ) -> list[dict]:
         return service.tasks(agency=agency, doc=doc, role=role)
+
+    def require_key(authorization: str | None, x_api_key: str | None) -> None:
+        check_key(os.environ.get("TRACUU_API_KEY") or None, authorization, x_api_key)
+
+    @app.post("/api/documents", status_code=201, response_model=IngestReport, responses={**ERRORS, 401: {"model": ErrorOut}, 403: {"model": ErrorOut}, 413: {"model": ErrorOut}, 415: {"model": ErrorOut}})
+    async def upload(
+        file: Annotated[UploadFile, File(description="PDF, DOCX hoặc TXT")],
+        authorization: Annotated[str | None, Header()] = None,
+        x_api_key: Annotated[str | None, Header()] = None,
+    ) -> dict:
+        require_key(authorization, x_api_key)
+        data = await file.read(max_upload_bytes() + 1)
+        path = store_upload(data, service.settings.data_dir / "uploads", file.filename)
+        (report,) = service.ingest([path])
+        report["file_name"] = report["path"] = safe_display_name(file.filename)
+        if report["status"] != "ok":
+            path.unlink(missing_ok=True)
+            err = report["errors"][0]
+            raise ApiError(err["message_vi"], err["message_en"], status=422, code=err.get("code", "bad_input"))
+        return report
+
+    @app.delete("/api/documents/{doc_id}", status_code=204, responses={**ERRORS, 401: {"model": ErrorOut}, 403: {"model": ErrorOut}})
+    def delete_document(
+        doc_id: str,
+        authorization: Annotated[str | None, Header()] = None,
+        x_api_key: Annotated[str | None, Header()] = None,
+    ) -> None:
+        require_key(authorization, x_api_key)
+        service.delete(doc_id)
 
     @app.get("/api/documents", response_model=list[DocumentOut])
     def documents() -> list[dict]:

@@ -161,3 +161,21 @@ class AgencyOut(BaseModel):
 class AgencyTasks(BaseModel):
     agency: AgencyOut
     tasks: list[TaskOut]
+
+
+class IngestReport(BaseModel):
+    path: str
+    status: str
+    errors: list[ErrorOut] = []
+    doc_id: str | None = None
+    title: str | None = None
+    clauses: int | None = None
+    tables: int | None = None
+    pages: int | None = None
+    warnings: list[str] = []
+    embedded_new: int | None = None
+    reused: int | None = None
+    removed: int | None = None
+    unchanged: bool | None = None
+    file_name: str | None = None
+    timings: dict[str, float] = {}
