@@ -5,6 +5,10 @@ what people cite, with its owner, partners and deadline in the other cells. So a
 becomes ``PL.5`` (text = the task cell, ``cells`` = column name -> cell text, span = the task
 cell) under its group row ``PL.I``.
 
+Columns are named from the header rows (:func:`column_names`): under a two-row header with merged
+cells a column is "Thời gian thực hiện / Bắt đầu". A row split over a page break (the loader
+merges it) is one clause whose pages run from the row's first page to its last.
+
 Paths when a document has several appendices: ``PL1.5``, ``PL2.3`` (the appendix's own number,
 from "PHỤ LỤC I"/"PHỤ LỤC 2", else its position); a single appendix is always ``PL``.
 When the STT numbering restarts in each group, rows are ``PL.II.1`` ("nhiệm vụ số 1 nhóm II Phụ lục").
@@ -17,7 +21,7 @@ row as one string (cells run together) and ``cells`` is None.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ingest.labels import (
     appendix_group_label,
@@ -30,7 +34,7 @@ from ingest.markers import Draft, Pager, Piece, cut, is_caps, join_pieces, roman
 from ingest.model import Cell
 from ingest.vntext import collapse_spaces, fold
 
-__all__ = ["is_appendix_heading", "appendix_numeral", "parse_appendix", "AppendixResult"]
+__all__ = ["is_appendix_heading", "appendix_numeral", "parse_appendix", "AppendixResult", "column_names"]
 
 _HEAD_RE = re.compile(r"^PH[ỤU]\s+L[ỤU]C\b\s*(?:SỐ\s*)?(?P<num>[IVXL]+|\d{1,2})?\b", re.IGNORECASE)
 _STT_NAMES = {"stt", "tt", "so tt", "so thu tu"}
@@ -66,9 +70,47 @@ def _cell_piece(cell: Cell, row: Piece, pager: Pager) -> Piece:
     return cut(whole, 0, None, pager)
 
 
+def _cell_names(cells: list[Cell], columns: list[str]) -> list[str]:
+    """The column name of each cell of a row (by the grid column where the cell starts)."""
+    return [columns[g] if g < len(columns) else f"Cột {g + 1}" for g in _grid_starts(cells)]
+
+
 def _is_header_cells(texts: list[str]) -> bool:
     folded = [collapse_spaces(fold(t)).strip(" .") for t in texts]
     return any(f in _STT_NAMES for f in folded) and any(any(w in f for w in _TASK_WORDS) for f in folded)
+
+
+def _grid_starts(cells: list[Cell] | tuple[Cell, ...]) -> list[int]:
+    """The grid column where each cell starts (a cell merged across columns covers ``col_span``)."""
+    out, g = [], 0
+    for c in cells:
+        out.append(g)
+        g += max(1, c.col_span)
+    return out
+
+
+def column_names(header_rows: list[list[Cell]]) -> list[str]:
+    """One name per grid column from the header rows, upper to lower, joined with " / ".
+
+    A two-level header ("Thời gian thực hiện" merged over "Bắt đầu | Hoàn thành", "STT" merged
+    down both rows) gives "STT", "Thời gian thực hiện / Bắt đầu", "Thời gian thực hiện / Hoàn thành":
+    a cell names every grid column it spans, and an empty lower cell (the upper one merged down)
+    adds nothing.
+    """
+    width = max((sum(max(1, c.col_span) for c in row) for row in header_rows), default=0)
+    names: list[list[str]] = [[] for _ in range(width)]
+    for row in header_rows:
+        for cell, g in zip(row, _grid_starts(row)):
+            text = collapse_spaces(cell.text)
+            for k in range(g, min(width, g + max(1, cell.col_span))):
+                if text and (not names[k] or names[k][-1] != text):
+                    names[k].append(text)
+    out: list[str] = []
+    for k, parts in enumerate(names):
+        name = " / ".join(parts) if parts else f"Cột {k + 1}"
+        n = sum(1 for o in out if o == name or o.startswith(f"{name} ("))
+        out.append(f"{name} ({n + 1})" if n else name)  # a merged cell with no names under it
+    return out
 
 
 def _task_index(columns: list[str]) -> int:
@@ -87,6 +129,7 @@ def parse_appendix(
     warnings: list[str] = []
     rows = [p for p in pieces if p.is_row]
     columns: list[str] = []
+    head: list[list[Cell]] = []  # the header rows at the top of the table (a repeated header is skipped)
     group: Draft | None = None
     current: Draft | None = None
     last_group = 0
@@ -147,8 +190,10 @@ def parse_appendix(
             nonempty = [c for c in cells if c.text.strip()]
             if p.block.header_row or _is_header_cells(texts):
                 if not columns:
-                    columns = [collapse_spaces(t) for t in texts]
+                    head.append(cells)
                 continue
+            if head and not columns:
+                columns = column_names(head)
             if not nonempty:
                 continue
             first = collapse_spaces(cells[0].text)
@@ -166,11 +211,12 @@ def parse_appendix(
                 start_group(rm.group("num"), first, text_piece)
                 continue
             if re.fullmatch(r"\d{1,3}(?:\.\d{1,2})*\.?", first):
-                cols = columns or [f"Cột {n + 1}" for n in range(len(cells))]
-                task_k = _task_index(cols)
-                names = [cols[n] if n < len(cols) else f"Cột {n + 1}" for n in range(len(cells))]
+                names = _cell_names(cells, columns)
                 cell_map = {names[n]: cells[n].text for n in range(len(cells))}
-                task = _cell_piece(cells[task_k], p, pager) if task_k < len(cells) else _cell_piece(cells[-1], p, pager)
+                task_k = _task_index(names)
+                task = _cell_piece(cells[min(task_k, len(cells) - 1)], p, pager)
+                # the row's clause covers the row's pages (a row split over a page break ends on the next)
+                task = replace(task, page=min(task.page, p.page), page_end=max(task.page_end, p.page_end))
                 num = first.rstrip(".")
                 path, g = row_path(num)
                 current = add(
@@ -189,11 +235,11 @@ def parse_appendix(
                 continue
             if current is not None and current.cells is not None:
                 # a row split across pages: its second half has no STT
-                cols = list(current.cells)
+                names = _cell_names(cells, columns)
                 for n, c in enumerate(cells):
-                    if c.text.strip() and n < len(cols):
-                        current.cells[cols[n]] = (current.cells[cols[n]] + "\n" + c.text).strip()
-                task_k = _task_index(cols)
+                    if c.text.strip() and names[n] in current.cells:
+                        current.cells[names[n]] = (current.cells[names[n]] + "\n" + c.text).strip()
+                task_k = _task_index(names)
                 if task_k < len(cells) and cells[task_k].text.strip():
                     current.parts[0] = join_pieces(current.parts[0], _cell_piece(cells[task_k], p, pager))
                 continue

@@ -2,6 +2,9 @@
 
 Header (Nghị định 30/2020/NĐ-CP layout): issuer and quốc hiệu side by side, the number
 ("Số: 214/KH-UBND"), place and date, the type line ("KẾ HOẠCH") and the title (trích yếu).
+Under the title: notes ("(Ban hành kèm theo ...)") and, in a công văn or tờ trình, the "Kính gửi:"
+list (``addressees``, a header fact: its "- " items are not clauses). A công văn has no type
+line: its type comes from the "V/v ..." title under the number, or from the "Kính gửi:" list.
 Tail: "Nơi nhận:" with its "- ...;" lines, and the signature ("TM. ỦY BAN NHÂN DÂN",
 "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", the name).
 
@@ -48,6 +51,7 @@ __all__ = [
     "is_tail_start",
     "parse_tail",
     "is_note",
+    "is_header_line",
 ]
 
 
@@ -199,6 +203,43 @@ def issuer_case(caps: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+@lru_cache(maxsize=1)
+def _issuer_words_exact() -> tuple[list[list[str]], list[list[str]]]:
+    """Place words and body starters (agency words, fixed names) as written, in capitals.
+
+    Why not folded: folding makes "PHONG" (a place name) equal "PHÒNG" (an agency word)."""
+    iss = _data()["issuer"]
+    places = sorted((w.upper().split() for w in iss["place_words"]), key=len, reverse=True)
+    starters = [w.upper().split() for w in iss["agency_words"]] + [k.upper().split() for k in iss["phrases"]]
+    return places, sorted(starters, key=len, reverse=True)
+
+
+def _split_issuer_line(line: str) -> list[str]:
+    """Cut an issuer line that a loader glued from two ("UBND TỈNH HÒA PHONG SỞ TÀI CHÍNH"): an
+    agency word ("SỞ", "PHÒNG", ...) or a fixed body name that comes after a place name
+    ("TỈNH HÒA PHONG") starts the next line. Without a place before it nothing is cut
+    ("SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG", "BAN CHẤP HÀNH ĐẢNG BỘ TỈNH")."""
+    places, starters = _issuer_words_exact()
+    words = line.split()
+    exact = [w.strip(",;.").upper() for w in words]
+    cuts: list[int] = []
+    place_at: int | None = None
+    k = 0
+    while k < len(words):
+        n = _match_at(exact, k, places)
+        if n:
+            place_at = k + n  # the place name starts here
+            k += n
+            continue
+        n = _match_at(exact, k, starters)
+        if n and place_at is not None and k > place_at:
+            cuts.append(k)
+            place_at = None
+        k += max(n, 1)
+    bounds = [0, *cuts, len(words)]
+    return [" ".join(words[a:b]) for a, b in zip(bounds, bounds[1:]) if b > a]
+
+
 def _issuer_from_lines(lines: list[str]) -> str | None:
     """Issuer from its all-caps lines. A line that starts with an administrative unit ("TỈNH
     BÌNH SƠN") continues the previous one; another line is a subordinate body ("UBND TỈNH X" /
@@ -208,7 +249,7 @@ def _issuer_from_lines(lines: list[str]) -> str | None:
     _, places, _ = _issuer_vocab()
     phrases = [p for p, _ in _issuer_vocab()[0]]
     groups: list[list[str]] = []
-    for line in lines:
+    for line in (part for raw in lines for part in _split_issuer_line(raw)):
         f = _folded_words(line)
         continues = groups and _match_at(f, 0, places) and not _match_at(f, 0, phrases)
         if continues:
@@ -242,6 +283,7 @@ class HeaderInfo:
     issuer_lines: list[str] = field(default_factory=list)
     title: str | None = None
     notes: list[str] = field(default_factory=list)  # "(Ban hành kèm theo ...)", "(Văn bản mẫu ...)"
+    addressees: list[str] = field(default_factory=list)  # the "Kính gửi:" list, without "- " and ";"
 
     @property
     def issuer(self) -> str | None:
@@ -261,7 +303,8 @@ def is_note(text: str) -> bool:
     return t.startswith("(") and t.rstrip(".").endswith(")")
 
 
-def _is_header_line(p: Piece) -> bool:
+def is_header_line(p: Piece) -> bool:
+    """A line of the header block above the type heading: issuer, quốc hiệu, number, place/date, V/v."""
     t = p.text
     if p.is_row:
         return False
@@ -397,12 +440,16 @@ def scan_header(pieces: list[Piece], start: int, pager: Pager) -> tuple[HeaderIn
             title_rest = cut(p, glued[1], None, pager)
             i += 1
             break
-        if _is_header_line(p):
+        if is_header_line(p):
             _read_header_piece(p, info)
             i += 1
             continue
         break
     if type_piece is None:
+        if info.number or info.date or info.issuer_lines:  # a header without a type line (công văn)
+            i = _read_under_title(pieces, i, info, pager)
+            if info.doc_type is None and info.addressees:
+                info.doc_type = next((t for t in doc_types() if t.name == "Công văn"), None)
         return info, i, pieces
     # title: the next piece, plus pieces that continue its sentence in lower case
     title_parts: list[Piece] = []
@@ -426,12 +473,60 @@ def scan_header(pieces: list[Piece], start: int, pager: Pager) -> tuple[HeaderIn
         info.title = title.text or None
         if extra:
             pieces = pieces[:i] + extra + pieces[i:]
-    # notes under the title and rule lines
-    while i < len(pieces) and (is_note(pieces[i].text) or _RULE_RE.match(pieces[i].text)) and not pieces[i].is_row:
-        if is_note(pieces[i].text):
-            info.notes.append(pieces[i].text)
-        i += 1
+    i = _read_under_title(pieces, i, info, pager)
     return info, i, pieces
+
+
+_KINH_GUI_RE = re.compile(r"^Kính\s+gửi\s*:?\s*", re.IGNORECASE)
+
+
+def _read_under_title(pieces: list[Piece], i: int, info: HeaderInfo, pager: Pager) -> int:
+    """Notes, rule lines and the "Kính gửi:" block under the title; returns where the body starts."""
+    while i < len(pieces) and not pieces[i].is_row:
+        t = pieces[i].text
+        if is_note(t) or _RULE_RE.match(t):
+            if is_note(t):
+                info.notes.append(t)
+            i += 1
+            continue
+        if _KINH_GUI_RE.match(t) and not info.addressees:
+            i = _read_addressees(pieces, i, info, pager)
+            continue
+        break
+    return i
+
+
+def _read_addressees(pieces: list[Piece], i: int, info: HeaderInfo, pager: Pager) -> int:
+    """The "Kính gửi:" block of a công văn or tờ trình: one addressee on the same line, or "- "
+    items on it and the following lines. The list ends with an item that ends in "." or at the
+    first line that is not an item (nor the lower-case rest of a wrapped one)."""
+    head = pieces[i]
+    m = _KINH_GUI_RE.match(head.text)
+    assert m is not None
+    items: list[Piece] = []
+    rest = cut(head, m.end(), None, pager)
+    if rest.text:
+        items.append(rest)
+    i += 1
+    while i < len(pieces) and not (items and items[-1].text.rstrip().endswith(".")):
+        q = pieces[i]
+        if q.is_row or (head.layout and not q.layout):
+            break
+        mk = find_marker(q.text)
+        if mk is not None and mk.kind in ("dash", "plus"):
+            items.append(q)
+        elif items and not ends_terminal(items[-1].text) and q.text[:1].islower():
+            items[-1] = join_pieces(items[-1], q)
+        else:
+            break
+        i += 1
+    for item in items:
+        cuts = [mm.start() + 1 for mm in re.finditer(r"[;.]\s+[-–]\s", item.text)]  # "- A; - B;" on one line
+        for part in split_at(item, cuts, pager):
+            name = re.sub(r"[;.,]+$", "", _ITEM_RE.sub("", part.text)).strip()
+            if name:
+                info.addressees.append(name)
+    return i
 
 
 # ---------------------------------------------------------------------------- tail
@@ -579,6 +674,14 @@ class Tail:
         return s
 
 
+def _continues_signature(text: str) -> bool:
+    """After the signer's name, what a layout line may still add to the signature block: a second
+    signer ("TM. ...", a name) or a "(Đã ký)" mark. A plain capitals line there ("ỦY BAN NHÂN DÂN",
+    the quốc hiệu) is the header block of the next document (a plan attached to a decision), which
+    a .docx also lays out in a borderless table."""
+    return bool(_is_sig_prefixed(text) or _SIGNED_RE.match(text) or is_name_like(text))
+
+
 def parse_tail(pieces: list[Piece], i: int, pager: Pager) -> tuple[Tail, int]:
     """Read "Nơi nhận" and the signature from ``pieces[i:]``, in either order or interleaved
     (a .docx layout table). Stops at the first piece that is neither, after the signer's name
@@ -624,7 +727,7 @@ def parse_tail(pieces: list[Piece], i: int, pager: Pager) -> tuple[Tail, int]:
             queue.appendleft(cut(p, k, None, pager))
             queue.appendleft(cut(p, 0, k, pager))
             continue
-        if sig_like and (not saw_name or p.layout):
+        if sig_like and (not saw_name or (p.layout and _continues_signature(t))):
             if _SIGNED_RE.match(t):
                 continue  # "(Đã ký)" is a mark, not a line of the signature block
             for part in _split_signature(p, pager):

@@ -3,7 +3,9 @@
 Entry point: :func:`parse_document`. The document is read in segments:
 
   header (ingest.header) -> body -> recipients/signature (ingest.header)
-  -> [an attached document: "KẾ HOẠCH" + "(Ban hành kèm theo Quyết định ...)" -> body -> tail]
+  -> [an attached document: its own header block (issuer, quốc hiệu: optional, never read as a
+      clause nor as the decision's header) + "KẾ HOẠCH" + "(Ban hành kèm theo Quyết định ...)"
+      -> body -> tail]
   -> [appendices (ingest.appendix)]
 
 Body rules (why: so that a clause path is what a Vietnamese reader would cite):
@@ -34,6 +36,7 @@ from ingest.header import (
     Tail,
     doc_type_heading,
     is_body_heading,
+    is_header_line,
     is_note,
     is_tail_start,
     parse_tail,
@@ -315,6 +318,15 @@ def _attached_heading(pieces: list[Piece], i: int, after_tail: bool) -> bool:
     return any(is_note(q.text) and "kèm theo" in q.text.lower() for q in pieces[i + 1 : i + 5])
 
 
+def _attached_start(pieces: list[Piece], i: int, after_tail: bool) -> bool:
+    """Does an attached document start at ``pieces[i]``: its type heading, or the header block
+    (issuer, quốc hiệu) printed above that heading?"""
+    k = i
+    while k < min(len(pieces), i + 12) and doc_type_heading(pieces[k].text) is None and is_header_line(pieces[k]):
+        k += 1
+    return k < len(pieces) and _attached_heading(pieces, k, after_tail)
+
+
 def _span(draft: Draft) -> Span:
     parts = [p for p in draft.parts if p.offsets]
     if not parts:
@@ -336,6 +348,7 @@ def _header(info: HeaderInfo, tail: Tail | None) -> DocumentHeader:
         place=info.place,
         issuer=info.issuer,
         title=info.title,
+        addressees=list(info.addressees),
     )
     if tail is not None:
         header.recipients = tail.recipient_names()
@@ -375,7 +388,7 @@ def parse_document(source: SourceText, *, doc_id: str, file_name: str, content_h
             ]
             seen_tail = True
             continue
-        if (body.started or body.preamble) and _attached_heading(pieces, i, seen_tail):
+        if (body.started or body.preamble) and _attached_start(pieces, i, seen_tail):
             drafts += body.drafts()
             att, i, pieces = scan_header(pieces, i, pager)
             appendix_at = [k for k, q in enumerate(pieces) if not q.is_row and is_appendix_heading(q.text)]

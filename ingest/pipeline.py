@@ -8,6 +8,7 @@ batch of files reports per file and the index is only touched for documents that
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import time
 from dataclasses import dataclass, field, replace
@@ -116,7 +117,8 @@ def ingest_file(path: Path, manifest: Manifest) -> IngestOutcome:
             clause.references = resolve(clause.references, numbers)
         outcome.timings["parse_s"] = time.perf_counter() - t1
 
-        doc.tasks = [t.to_dict() for t in extract_tasks(doc.clauses)]
+        # JSON-native (tuples become lists) so a stored and a fresh parse compare equal.
+        doc.tasks = json.loads(json.dumps([t.to_dict() for t in extract_tasks(doc.clauses)], ensure_ascii=False))
         outcome.timings["tasks_s"] = time.perf_counter() - t1 - outcome.timings["parse_s"]
 
         bad = [c.path for c in doc.clauses if not verify_span(source, c.span.start, c.span.end, c.text)]

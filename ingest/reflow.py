@@ -15,16 +15,20 @@ The rules were learned from the bundled An Giang plan (.txt) and the synthetic B
   break are not counted at all.
 * **Structural markers** start a paragraph: ``I.`` .. ``XXXIX.``, ``1.`` ``12.`` ``1)``, ``a)`` .. ``đ)``,
   ``-``/``+``/``–`` bullets, ``Điều N.``, ``Chương``, ``Nơi nhận``, ``KT.``/``TM.``/``TL.``/``TUQ.``/``Q.``,
-  ``Số:``, ``PHỤ LỤC``, ``Căn cứ``, ``Kính gửi``, the quốc hiệu line. Numbered, lettered and bulleted
-  markers only count when the previous line ends a sentence or the marker is followed by a
+  ``Số:``, ``PHỤ LỤC``, ``Căn cứ``, ``Kính gửi``, ``V/v`` (a công văn's title under its number),
+  the quốc hiệu line, and a place-and-date line ("Hòa Phong, ngày 14 tháng 10 năm 2025").
+  Numbered, lettered and bulleted markers only count when the previous line ends a sentence or the marker is followed by a
   non-lowercase character: ``chính trị\\n- xã hội`` is a wrap, not a bullet.
 * **Sentence end + capital.** A line ending in ``. ; : ! ?`` (or ``./.``) followed by a line that starts
   with a capital, a digit or ``(`` starts a paragraph.
+* **Short numbered heading.** A line that opens with a marker and fills at most half a full
+  line ("2. Yêu cầu"), with no sentence end, is a heading: a next line that starts with a capital
+  starts a paragraph (an unnumbered one under the heading). A wrapped line is never that short.
 * **Case change.** An all-capitals line (at least two capitalised words: ``KẾ HOẠCH``) next to a
   line with lowercase letters starts a paragraph, both ways.
-* **One-line blocks.** ``KT.``/``TM.``/... signature lines, ``Nơi nhận:``, ``PHỤ LỤC`` and the quốc hiệu
-  end their paragraph; so does a paragraph that is one parenthesised remark ``(...)``, which also
-  starts its own paragraph when it fills its line (``(Văn bản mẫu ...)`` under a title).
+* **One-line blocks.** ``KT.``/``TM.``/... signature lines, ``Nơi nhận:``, ``PHỤ LỤC``, the quốc
+  hiệu and the place-and-date line end their paragraph; so does a paragraph that is one
+  parenthesised remark ``(...)``, which also starts its own paragraph when it fills its line (``(Văn bản mẫu ...)`` under a title).
 * **Flattened tables** (a .txt of a PDF appendix): after a header line "STT Nhiệm vụ ..." a new
   block starts only at "N Capitalised..." (the STT cell), a repeated header, a Roman group row or a
   structural keyword, so each table row comes out as one block (see :func:`starts_table_row`).
@@ -55,6 +59,7 @@ __all__ = [
     "paginate",
     "detect_double_spaced",
     "reflow",
+    "full_line_length",
     "collapse_with_offsets",
     "page_number_of",
     "starts_paragraph",
@@ -230,7 +235,12 @@ _KEYWORD_RE = re.compile(
     r"|PHỤ\s+LỤC\b"
     r"|Căn\s+cứ\b"
     r"|Kính\s+gửi\b"
+    r"|V/[vV]\s"
     r"|CỘNG\s+H[OÒ][AÀ]\s+XÃ\s+HỘI)"
+)
+# "Hòa Phong, ngày 14 tháng 10 năm 2025" alone on its line: the place and date of the header
+_PLACE_DATE_RE = re.compile(
+    r"^(?=[^\W\d_])[^,\n]{2,40},\s*ngày\s+(?:\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}|\d{1,2}/\d{1,2}/\d{4})\s*\.?$"
 )
 _ONE_LINE_RE = re.compile(
     r"^(?:(?:KT|TM|TL|TUQ|Q)\.\s|Nơi\s+nhận\s*:?\s*$|PHỤ\s+LỤC(?:\s+(?:[IVXLC]+|\d+))?\s*$"
@@ -282,7 +292,7 @@ def starts_paragraph(prev: str, cur: str) -> bool:
     """Does ``cur`` start a new paragraph after ``prev`` (both raw lines, neither blank)?"""
     p = prev.strip()
     c = cur.strip()
-    if _ROMAN_RE.match(c) or _KEYWORD_RE.match(c):
+    if _ROMAN_RE.match(c) or _KEYWORD_RE.match(c) or _PLACE_DATE_RE.match(c):
         return True
     end = _marker_end(c)
     if end is not None:
@@ -322,7 +332,7 @@ def _closes_at_end(s: str) -> bool:
 def _ends_paragraph(para: Sequence[SourceLine]) -> bool:
     """Must the paragraph stop after its last line (one-line blocks, a closed parenthetical)?"""
     last = para[-1].text.strip()
-    if _ONE_LINE_RE.match(last) and len(para) == 1:
+    if (_ONE_LINE_RE.match(last) or _PLACE_DATE_RE.match(last)) and len(para) == 1:
         return True
     first = para[0].text.strip()
     if first.startswith("(") and first[1:2].isupper() and last.endswith(")"):
@@ -400,16 +410,43 @@ def _leaves_table(line: str) -> bool:
     return bool(_KEYWORD_RE.match(c) or (_NUMBER_RE.match(c) and not _is_row_start(c)))
 
 
-def reflow(lines: Sequence[SourceLine], double_spaced: bool | None = None) -> list[Block]:
+def full_line_length(lines: Iterable[SourceLine]) -> int:
+    """How long a full line of running text is here: a high percentile of the line lengths."""
+    lengths = sorted(len(line.text.strip()) for line in lines if not line.blank)
+    if not lengths:
+        return 0
+    return lengths[min(len(lengths) - 1, int(0.9 * len(lengths)))]
+
+
+def _short_heading(line: str, full: int) -> bool:
+    """A numbered heading alone on a short line ("2. Yêu cầu", "Điều 2. Tổ chức thực hiện"): it
+    opens with a marker, fills at most half a line and does not end like a sentence or a wrapped
+    clause."""
+    s = line.strip()
+    if not full or len(s) > full // 2 or s.endswith((",", "(", "-", "–")) or _ends_sentence(s):
+        return False
+    if not (_ROMAN_RE.match(s) or _NUMBER_RE.match(s) or _LETTER_RE.match(s) or re.match(r"^Điều\s+\d+", s)):
+        return False
+    return len(s) > (_marker_end(s) or len(s.split(maxsplit=1)[0]))
+
+
+def reflow(
+    lines: Sequence[SourceLine], double_spaced: bool | None = None, full_length: int | None = None
+) -> list[Block]:
     """Group lines into paragraph blocks (see the module docstring for the rules).
 
     ``lines`` may contain blank lines (they count as paragraph breaks as described); page numbers
     come from each line's ``page``. ``double_spaced=None`` detects the mode from ``lines``.
     After a table header line ("STT Nhiệm vụ ...", a table flattened to text) rows are grouped by
     :func:`starts_table_row` until a structural keyword or a "N." marker leaves the table.
+    A numbered heading alone on a short line (under half of ``full_length``, by default measured
+    on ``lines``) ends its paragraph when the next line starts with a capital: "2. Yêu cầu" over
+    the unnumbered paragraph "Bám sát ..." (a wrapped line is never that short).
     """
     if double_spaced is None:
         double_spaced = detect_double_spaced(lines)
+    if full_length is None:
+        full_length = full_line_length(lines)
     threshold = 2 if double_spaced else 1
     paras: list[list[SourceLine]] = []
     cur: list[SourceLine] = []
@@ -427,7 +464,18 @@ def reflow(lines: Sequence[SourceLine], double_spaced: bool | None = None) -> li
         if cur:
             prev = cur[-1]
             rule = starts_table_row if in_table else starts_paragraph
-            brk = close or (prev.page == line.page and blanks >= threshold) or rule(prev.text, line.text)
+            brk = (
+                close
+                or (prev.page == line.page and blanks >= threshold)
+                or rule(prev.text, line.text)
+                or (
+                    not in_table
+                    and len(cur) == 1
+                    and _short_heading(prev.text, full_length)
+                    and _starts_strong(line.text)
+                    and not line.text.lstrip().startswith("(")
+                )
+            )
             if brk:
                 paras.append(cur)
                 cur = []

@@ -492,8 +492,9 @@ def test_zero_clauses_raise() -> None:
 
 
 def test_cong_van_header_and_body_end() -> None:
-    """SYNTHETIC công văn: V/v title (its number and date are not the document's), and a
-    sentence starting "Nơi nhận hồ sơ" that must not end the body."""
+    """SYNTHETIC công văn: V/v title (its number and date are not the document's), the "Kính gửi"
+    line read as addressees (a header fact, not a clause), and a sentence starting "Nơi nhận hồ sơ"
+    that must not end the body."""
     items = [
         Para("ỦY BAN NHÂN DÂN", layout=True),
         Para("TỈNH ĐỒNG VÂN", layout=True),
@@ -517,8 +518,9 @@ def test_cong_van_header_and_body_end() -> None:
     assert (h.doc_type, h.number, h.date, h.place) == ("Công văn", "456/UBND-KT", "2026-03-10", "Đồng Vân")
     assert h.title == "triển khai Kế hoạch số 5/KH-UBND ngày 2/2/2026"
     assert h.issuer == "Ủy ban nhân dân tỉnh Đồng Vân"
-    assert [c.path for c in doc.clauses] == ["preamble.1", "preamble.2", "preamble.3", "recipients", "signature"]
-    assert by_path(doc)["preamble.3"].text.startswith("Nơi nhận hồ sơ")
+    assert h.addressees == ["Các sở, ban, ngành tỉnh"]
+    assert [c.path for c in doc.clauses] == ["preamble.1", "preamble.2", "recipients", "signature"]
+    assert by_path(doc)["preamble.2"].text.startswith("Nơi nhận hồ sơ")
     assert h.signer.name == "Vũ Hoàng Nam"
     assert_spans_cite_source(doc, src)
 
@@ -534,3 +536,110 @@ def test_heading_chain_is_cut_and_ordinals() -> None:
     assert c["I.p1"].label == "đoạn không đánh số thứ nhất Mục I"
     assert c["I.p10"].label == "đoạn không đánh số thứ mười Mục I"
     assert c["I.p11"].label == "đoạn không đánh số thứ 11 Mục I"
+
+
+def test_issuer_lines_glued_by_a_loader() -> None:
+    """SYNTHETIC: a PDF reads "UBND TỈNH X" and "SỞ TÀI CHÍNH" as one line; the issuer is the Sở.
+    A place name that folds like an agency word ("PHONG" / "PHÒNG") is not cut."""
+    from ingest.header import HeaderInfo
+
+    assert HeaderInfo(issuer_lines=["UBND TỈNH ĐỒNG VÂN SỞ TÀI CHÍNH"]).issuer == "Sở Tài chính tỉnh Đồng Vân"
+    assert HeaderInfo(issuer_lines=["UBND TỈNH ĐỒNG VÂN", "SỞ TÀI CHÍNH"]).issuer == "Sở Tài chính tỉnh Đồng Vân"
+    assert HeaderInfo(issuer_lines=["ỦY BAN NHÂN DÂN TỈNH ĐÔNG PHONG"]).issuer == "Ủy ban nhân dân tỉnh Đông Phong"
+    assert HeaderInfo(issuer_lines=["SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG"]).issuer == "Sở Nông nghiệp và Môi trường"
+
+
+def test_cong_van_without_type_line() -> None:
+    """SYNTHETIC công văn: no type line; a "(...)" note and a "Kính gửi:" list of "- " items under
+    the header are header facts, not preamble clauses; the type comes from "V/v"."""
+    items = [
+        Para("UBND TỈNH ĐỒNG VÂN", layout=True),
+        Para("SỞ TÀI CHÍNH", layout=True),
+        Para("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", layout=True),
+        Para("Độc lập - Tự do - Hạnh phúc", layout=True),
+        Para("Số: 88/STC-NS", layout=True),
+        Para("V/v lập dự toán năm 2026", layout=True),
+        Para("Đồng Vân, ngày 02 tháng 3 năm 2026", layout=True),
+        "(Văn bản thử nghiệm)",
+        Para("Kính gửi:", layout=True),
+        Para("- Các sở, ban, ngành tỉnh;", layout=True),
+        Para("- UBND các xã, phường.", layout=True),
+        "Sở Tài chính hướng dẫn như sau:",
+        "1. Các đơn vị gửi dự toán trước ngày 30/3/2026.",
+        "Trong quá trình thực hiện, nếu có vướng mắc, đề nghị phản ánh về Sở Tài chính./.",
+    ]
+    doc, src = parse_items(items)
+    h = doc.header
+    assert (h.doc_type, h.number, h.issuer, h.title) == (
+        "Công văn", "88/STC-NS", "Sở Tài chính tỉnh Đồng Vân", "lập dự toán năm 2026"
+    )  # fmt: skip
+    assert h.addressees == ["Các sở, ban, ngành tỉnh", "UBND các xã, phường"]
+    assert [c.path for c in doc.clauses] == ["preamble.1", "1", "p1"]
+    assert_spans_cite_source(doc, src)
+    # the same list glued to "Kính gửi:" on one line, as a PDF reads it, without layout
+    glued = items[:8] + ["Kính gửi: - Các sở, ban, ngành tỉnh;", "- UBND các xã, phường."] + items[11:]
+    doc, src = parse_items(glued)
+    assert doc.header.addressees == ["Các sở, ban, ngành tỉnh", "UBND các xã, phường"]
+    assert [c.path for c in doc.clauses] == ["preamble.1", "1", "p1"]
+
+
+def test_attached_plan_with_its_own_header_block() -> None:
+    """SYNTHETIC: after the decision's signature, the attached plan repeats the issuer and the
+    quốc hiệu (a .docx layout table) before "KẾ HOẠCH": they neither join the signature nor
+    continue the last Điều."""
+    items = [
+        Para("ỦY BAN NHÂN DÂN", layout=True),
+        Para("TỈNH ĐỒNG VÂN", layout=True),
+        Para("Số: 9/QĐ-UBND", layout=True),
+        Para("Đồng Vân, ngày 05 tháng 3 năm 2026", layout=True),
+        "QUYẾT ĐỊNH",
+        "Ban hành Kế hoạch thử nghiệm",
+        "Căn cứ Luật Tổ chức chính quyền địa phương;",
+        "QUYẾT ĐỊNH:",
+        "Điều 1. Ban hành kèm theo Quyết định này Kế hoạch thử nghiệm.",
+        "Điều 2. Quyết định này có hiệu lực kể từ ngày ký.",
+        "Các cơ quan có liên quan chịu trách nhiệm thi hành Quyết định này./.",
+        Para("Nơi nhận:", layout=True),
+        Para("- Như Điều 2;", layout=True),
+        Para("- Lưu: VT.", layout=True),
+        Para("KT. CHỦ TỊCH", layout=True),
+        Para("PHÓ CHỦ TỊCH", layout=True),
+        Para("Trần Văn Khải", layout=True),
+        "\f",
+        Para("ỦY BAN NHÂN DÂN", layout=True),
+        Para("TỈNH ĐỒNG VÂN", layout=True),
+        Para("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", layout=True),
+        Para("Độc lập - Tự do - Hạnh phúc", layout=True),
+        "KẾ HOẠCH",
+        "Thử nghiệm",
+        "(Ban hành kèm theo Quyết định số 9/QĐ-UBND ngày 05 tháng 3 năm 2026)",
+        "I. NHIỆM VỤ",
+        "1. Thử nghiệm phần mềm.",
+    ]
+    for layout in (True, False):  # a .docx layout table, or a PDF's plain lines
+        its = [Para(i.text) if isinstance(i, Para) and not layout else i for i in items]
+        doc, src = parse_items(its)
+        c = by_path(doc)
+        assert [x.path for x in doc.clauses] == [
+            "preamble.1", "D1", "D2", "recipients", "signature", "KH.I", "KH.I.1"
+        ]  # fmt: skip
+        assert c["D2"].text.endswith("thi hành Quyết định này./.")
+        assert c["signature"].text == "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nTrần Văn Khải"
+        assert (doc.header.number, doc.header.date) == ("9/QĐ-UBND", "2026-03-05")
+        assert_spans_cite_source(doc, src)
+
+
+def test_two_row_appendix_header_names_columns() -> None:
+    """SYNTHETIC: "Thời gian" merged over "Bắt đầu | Hoàn thành", "STT" merged down both rows."""
+    from ingest.appendix import column_names
+    from ingest.model import Cell
+
+    def row(*cells):
+        return [Cell(t, tuple(range(len(t))), span) for t, span in cells]
+
+    upper = row(("STT", 1), ("Nhiệm vụ", 1), ("Thời gian", 2), ("Sản phẩm", 1))
+    lower = row(("", 1), ("", 1), ("Bắt đầu", 1), ("Hoàn thành", 1), ("", 1))
+    assert column_names([upper, lower]) == [
+        "STT", "Nhiệm vụ", "Thời gian / Bắt đầu", "Thời gian / Hoàn thành", "Sản phẩm"
+    ]  # fmt: skip
+    assert column_names([upper]) == ["STT", "Nhiệm vụ", "Thời gian", "Thời gian (2)", "Sản phẩm"]

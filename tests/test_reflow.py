@@ -196,3 +196,44 @@ def test_one_paragraph_per_line_is_single_spaced():
     src = _load(text)
     assert not detect_double_spaced(paginate(text).lines)
     assert _texts(src) == ["Đoạn một không có dấu chấm cuối", "Đoạn hai cũng vậy", "Đoạn ba", "Đoạn bốn"]
+
+
+def test_short_numbered_heading_ends_its_paragraph():
+    # synthetic test text: a khoản heading alone on a short line, then an unnumbered paragraph;
+    # a wrapped line that happens to start with a capital stays joined
+    text = (
+        "1. Yêu cầu\n"
+        "Bám sát mục tiêu của kế hoạch thử nghiệm phần mềm tra cứu văn bản hành chính trên địa bàn\n"
+        "Đồng Vân, bảo đảm mỗi nhiệm vụ có cơ quan chủ trì và thời hạn hoàn thành cụ thể trong năm.\n"
+        "2. Thời hạn gửi báo cáo của các cơ quan, đơn vị về Sở Tài chính tỉnh Đồng Vân theo quy\n"
+        "Định hiện hành của tỉnh về chế độ báo cáo định kỳ.\n"
+    )
+    src = _load(text)
+    assert _texts(src) == [
+        "1. Yêu cầu",
+        "Bám sát mục tiêu của kế hoạch thử nghiệm phần mềm tra cứu văn bản hành chính trên địa bàn "
+        "Đồng Vân, bảo đảm mỗi nhiệm vụ có cơ quan chủ trì và thời hạn hoàn thành cụ thể trong năm.",
+        "2. Thời hạn gửi báo cáo của các cơ quan, đơn vị về Sở Tài chính tỉnh Đồng Vân theo quy "
+        "Định hiện hành của tỉnh về chế độ báo cáo định kỳ.",
+    ]
+    _check_offsets(src)
+
+
+def test_cong_van_header_lines():
+    # synthetic test text: number, a wrapped V/v title and the place-date line of one column
+    text = (
+        "Số: 12/STC-NS\n"
+        "V/v hướng dẫn lập dự toán\n"
+        "ngân sách qua Chi nhánh\n"
+        "NHCSXH tỉnh năm 2026\n"
+        "Đồng Vân, ngày 14 tháng 10 năm 2025\n"
+        "Kính gửi: Các sở, ban, ngành tỉnh.\n"
+    )
+    src = _load(text)
+    assert _texts(src) == [
+        "Số: 12/STC-NS",
+        "V/v hướng dẫn lập dự toán ngân sách qua Chi nhánh NHCSXH tỉnh năm 2026",
+        "Đồng Vân, ngày 14 tháng 10 năm 2025",
+        "Kính gửi: Các sở, ban, ngành tỉnh.",
+    ]
+    _check_offsets(src)

@@ -16,16 +16,19 @@ What this loader does, and why:
 * **Page artefacts.** A lone page number as the first or last line of its page is kept in the
   text but listed in ``SourceText.dropped`` and left out of every block.
 * **Tables across pages.** A table that starts a page right after a table that ended the previous
-  page, with the same columns, continues it (same ``table_index``). Its first row is marked
-  ``header_row`` when it repeats the table's header. A continuation row whose first cell (STT) is
+  page, with the same columns, continues it (same ``table_index``). Its first rows are marked
+  ``header_row`` when they repeat the table's header, which may have two rows ("Thời gian thực
+  hiện" merged over "Bắt đầu | Hoàn thành", see :func:`_continues_header`). A continuation row whose first cell (STT) is
   empty is merged into the previous row, which is then rendered once, where it started
   (``page``/``page_end`` tell the pages it covers).
 * **Line breaks inside cells** (see :func:`_cell_separators`): a cell line ends with a kept
   ``"\\n"`` when the next line starts a new paragraph of the cell (the vertical gap is larger than
   the table's normal line pitch: Word/LibreOffice put paragraph spacing there), or when the next
   line's first word would have fitted on the previous line (so the author broke the line) and
-  does not start in lowercase. Otherwise the line was wrapped by the layout and is joined with a
-  space. In the source text the break is always a space (as in the .docx loader); the cell's
+  does not start in lowercase, or when the line ends a list item with ";" and the next one starts
+  with a capital ("Các sở, ban, ngành tỉnh;" / "UBND các xã, phường": a break and a wrap look the
+  same there, and the same rule joins a row split by a page break). Otherwise the line was wrapped
+  by the layout and is joined with a space. In the source text the break is always a space (as in the .docx loader); the cell's
   ``"\\n"`` points at it. Limits: a hard break on a line that was full anyway and has no
   paragraph spacing is read as a wrap; centred cells are judged with a conservative width.
 """
@@ -43,7 +46,15 @@ import pypdf
 
 from ingest.errors import IngestError
 from ingest.model import Block, Cell, SourceText
-from ingest.reflow import SourceLine, collapse_with_offsets, detect_double_spaced, page_number_of, reflow, split_lines
+from ingest.reflow import (
+    SourceLine,
+    collapse_with_offsets,
+    detect_double_spaced,
+    full_line_length,
+    page_number_of,
+    reflow,
+    split_lines,
+)
 from ingest.vntext import collapse_spaces, nfc
 
 __all__ = ["load_pdf"]
@@ -277,7 +288,8 @@ def _cell_separators(lines: list[dict[str, Any]], bbox: tuple[float, float, floa
         word = _first_word_width(chars, 0.15 * size) if chars else 0.0
         fits = (prev["x1"] - prev["x0"]) + geo.space + word <= usable - 1.0
         starts_lower = nxt["text"].lstrip()[:1].islower()
-        seps.append("\n" if fits and not starts_lower else " ")
+        listed = prev["text"].rstrip().endswith(";") and nxt["text"].lstrip()[:1].isupper()
+        seps.append("\n" if (fits and not starts_lower) or listed else " ")
     return seps
 
 
@@ -388,13 +400,28 @@ def _same_columns(a: _Row, b: _Row) -> bool:
     return a.ncols == b.ncols and all(abs(x - y) <= 3.0 for x, y in zip(a.edges, b.edges))
 
 
+def _continues_header(prev: _Row, row: _Row) -> bool:
+    """A second header row under a first one: "Thời gian thực hiện" over "Bắt đầu | Hoàn thành".
+
+    The first row has a cell spanning several columns (its sub-columns must be named below it),
+    and this row leaves the first column empty (STT is merged down from the row above) and names
+    something, or it is printed in bold like the row above.
+    """
+    texts = row.texts()
+    if row.is_group or len(texts) < 2 or texts[0] or not any(texts[1:]):
+        return False
+    return any(c.col_span > 1 for c in prev.cells) or (row.bold and prev.bold)
+
+
 def _link_tables(pages: list[list[_Item]], warnings: list[str]) -> int:
     """Give rows their table index, mark header rows, merge rows split by a page break.
 
+    A header may have several rows (see :func:`_continues_header`); on the following pages of the
+    table, the rows at its top that repeat them are header rows too, whatever their first cell.
     Returns the number of distinct tables. Merged continuation rows are removed from ``pages``.
     """
     count = 0
-    headers: dict[int, list[str]] = {}
+    headers: dict[int, list[list[str]]] = {}
     prev_last: _Item | None = None  # last visible item of the previous page
     current: _Row | None = None  # last row kept
     for items in pages:
@@ -402,26 +429,41 @@ def _link_tables(pages: list[list[_Item]], warnings: list[str]) -> int:
         first_visible = visible[0] if visible else None
         keep: list[_Item] = []
         split_from: _Row | None = None  # the row a continuation on this page would extend
+        head_run: list[_Row] = []  # the header rows just read at the top of this page's table
+        repeated = False  # that table continues one from the previous page
         for it in items:
             if not isinstance(it, _Row):
                 keep.append(it)
                 continue
             if it.first:
                 cont = it is first_visible and isinstance(prev_last, _Row) and _same_columns(prev_last, it)
+                head_run = []
                 if cont and current is not None:
                     it.table_index = current.table_index
-                    known = headers.get(it.table_index)
-                    it.header = bool(known) and it.texts() == known
+                    known = headers.get(it.table_index) or []
+                    it.header = bool(known) and it.texts() == known[0]
                     split_from = current
+                    repeated = True
                 else:
                     it.table_index = count
                     count += 1
                     it.header = _looks_like_header(it)
                     if it.header:
-                        headers[it.table_index] = it.texts()
+                        headers[it.table_index] = [it.texts()]
                     split_from = None
-            elif current is not None:
-                it.table_index = current.table_index
+                    repeated = False
+            else:
+                if current is not None:
+                    it.table_index = current.table_index
+                if head_run:
+                    known = headers.setdefault(it.table_index, [])
+                    if repeated:
+                        n = len(head_run)
+                        it.header = n < len(known) and it.texts() == known[n]
+                    elif len(head_run) == len(known) and _continues_header(head_run[-1], it):
+                        it.header = True
+                        known.append(it.texts())
+            head_run = head_run + [it] if it.header else []
             if split_from is not None and not it.header:
                 target, split_from = split_from, None
                 if _is_continuation(it) and not target.is_group and not target.header:
@@ -576,9 +618,10 @@ def load_pdf(path: Path) -> SourceText:
     text, starts, dropped, segments = _render(pages)
     lines = [ln for seg in segments if isinstance(seg, list) for ln in seg]
     double = detect_double_spaced(lines)
+    full = full_line_length(lines)
     blocks: list[Block] = []
     for seg in segments:
-        blocks.extend(reflow(seg, double_spaced=double) if isinstance(seg, list) else [seg])
+        blocks.extend(reflow(seg, double_spaced=double, full_length=full) if isinstance(seg, list) else [seg])
     return SourceText(
         text=text,
         kind="pdf",
