@@ -7,7 +7,8 @@ clause would have ranked.
 
 The question file is JSON Lines (see ``tests/eval/README.md``): ``id``, ``question``, ``expect``
 (clause ids; any of them answers), ``answerable``, ``tags``, and optionally ``owners`` (expected
-lead agencies) and ``deadline`` (as written).
+lead agencies; ``owner_role`` names another role, e.g. ``"reports_to"`` for "phản ánh về đâu",
+or ``"any"``) and ``deadline`` (as written).
 
 Everything here but :func:`evaluate` is pure arithmetic on plain data, so the metrics can be
 checked without a knowledge base.
@@ -94,20 +95,27 @@ def owner_matches(expected: str, owners: Iterable[dict[str, Any]]) -> bool:
     return False
 
 
-def owners_correct(expected: list[str], answer: dict[str, Any]) -> bool:
-    """The answer's lead owners include every expected owner."""
-    leads = [o for o in answer.get("owners") or [] if o.get("role") == "lead"]
-    return bool(expected) and all(owner_matches(e, leads) for e in expected)
+def owners_correct(expected: list[str], answer: dict[str, Any], role: str = "lead") -> bool:
+    """The answer's owners in ``role`` (default: the lead; ``"any"``: every role) include every
+    expected owner."""
+    named = [o for o in answer.get("owners") or [] if role == "any" or o.get("role") == role]
+    return bool(expected) and all(owner_matches(e, named) for e in expected)
 
 
 def _squash(text: str) -> str:
     return "".join(fold(text or "").split())
 
 
-def deadline_correct(expected: str, answer: dict[str, Any]) -> bool:
-    """The answer's deadline reads as ``expected`` (folded, whitespace-insensitive)."""
-    got = (answer.get("deadline") or {}).get("text") or ""
-    return bool(got) and _squash(got) == _squash(expected)
+def deadline_correct(expected: str, answer: dict[str, Any], exact: bool = False) -> bool:
+    """The answer's deadline reads as ``expected`` (folded, whitespace-insensitive).
+
+    Unless ``exact``, a deadline that contains the expected one also counts: a clause setting
+    "định kỳ 6 tháng (trước ngày 10/6) và hằng năm (trước ngày 10/12)" answers "báo cáo 6
+    tháng trước ngày nào" with "trước ngày 10/6" in it.
+    """
+    got = _squash((answer.get("deadline") or {}).get("text") or "")
+    want = _squash(expected)
+    return bool(got and want) and (got == want or (not exact and want in got))
 
 
 # --------------------------------------------------------------------------- results
@@ -127,6 +135,7 @@ class QuestionResult:
     rank: int | None = None  # 1-based rank of the first expected clause; None: miss or abstained
     owners_ok: bool | None = None  # None: the question names no owners
     deadline_ok: bool | None = None  # None: the question names no deadline
+    deadline_exact: bool | None = None  # the deadline read exactly as expected (not only contained)
     got_owners: list[str] = field(default_factory=list)
     got_deadline: str | None = None
     intent: str | None = None
@@ -156,14 +165,15 @@ def judge(q: dict[str, Any], answer: dict[str, Any]) -> QuestionResult:
         got=got,
         rank=rank_of(q.get("expect") or [], got) if found else None,
         got_owners=[o.get("as_written") or o.get("agency", "") for o in answer.get("owners") or []
-                    if o.get("role") == "lead"],
+                    if q.get("owner_role", "lead") in ("any", o.get("role"))],
         got_deadline=(answer.get("deadline") or {}).get("text"),
         intent=answer.get("intent"),
     )
     if q.get("owners"):
-        res.owners_ok = found and owners_correct(list(q["owners"]), answer)
+        res.owners_ok = found and owners_correct(list(q["owners"]), answer, q.get("owner_role", "lead"))
     if q.get("deadline"):
         res.deadline_ok = found and deadline_correct(q["deadline"], answer)
+        res.deadline_exact = found and deadline_correct(q["deadline"], answer, exact=True)
     return res
 
 
@@ -198,6 +208,7 @@ def rank_stats(ranks: list[int | None], k: int = 5) -> RankStats:
 class Accuracy:
     n: int = 0
     correct: int = 0
+    exact: int | None = None  # deadlines: how many of the correct ones read exactly as expected
 
     @property
     def value(self) -> float:
@@ -315,7 +326,8 @@ def report_of(results: list[QuestionResult], k: int = 5) -> EvalReport:
         overall=rank_stats([r.rank for r in answerable], k),
         subsets=subsets,
         owners=Accuracy(len(owners), sum(owners)),
-        deadlines=Accuracy(len(deadlines), sum(deadlines)),
+        deadlines=Accuracy(len(deadlines), sum(deadlines),
+                           sum(bool(r.deadline_exact) for r in results if r.deadline_ok is not None)),
         abstention=abstention_counts((r.answerable, r.abstained) for r in results),
         failures=[f for f in (failure_of(r, k) for r in results) if f is not None],
         results=results,
@@ -347,10 +359,10 @@ def format_report(report: EvalReport, failures: bool = True) -> str:
     parts.append(_table(
         ["check", "n", "value", "detail"],
         [
-            ["owners (lead)", str(report.owners.n), f"{report.owners.value:.3f}",
+            ["owners", str(report.owners.n), f"{report.owners.value:.3f}",
              f"{report.owners.correct}/{report.owners.n} correct"],
             ["deadline", str(report.deadlines.n), f"{report.deadlines.value:.3f}",
-             f"{report.deadlines.correct}/{report.deadlines.n} correct"],
+             f"{report.deadlines.correct}/{report.deadlines.n} correct ({report.deadlines.exact or 0} exact)"],
             ["abstention precision", str(a.tp + a.fp), f"{a.precision:.3f}", f"tp={a.tp} fp={a.fp}"],
             ["abstention recall", str(a.tp + a.fn), f"{a.recall:.3f}", f"tp={a.tp} fn={a.fn}"],
             ["abstention accuracy", str(a.tp + a.fp + a.fn + a.tn), f"{a.accuracy:.3f}", f"tn={a.tn}"],

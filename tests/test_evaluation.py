@@ -1,0 +1,186 @@
+"""The evaluation harness: metric arithmetic on a synthetic set, then one run on the dev set.
+
+The synthetic questions and the fake service's answers are made up for these tests; the fake
+returns canned ``ask`` answers, so everything but the last test is pure arithmetic.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from api.evaluation import (
+    EvalReport,
+    deadline_correct,
+    evaluate,
+    format_report,
+    load_dev_set,
+    owner_matches,
+    rank_stats,
+)
+from conftest import ROOT, make_kb, shared_fixture
+
+DEV_SET = ROOT / "tests" / "eval" / "dev_set.jsonl"
+
+
+def hit(cid: str) -> dict:
+    return {"clause_id": cid}
+
+
+def answer(cids: list[str], owners: list[dict] | None = None, deadline: str | None = None) -> dict:
+    return {"found": True, "citations": [hit(c) for c in cids], "owners": owners or [],
+            "deadline": {"text": deadline} if deadline else None}
+
+
+ABSTAINED = {"found": False, "citations": [], "owners": [], "deadline": None}
+
+QUESTIONS = [
+    # answerable: ranks 1, 2, 5(k), abstained, and one beyond k
+    {"id": "a1", "question": "cau hoi mot", "expect": ["d:1", "d:9"], "answerable": True, "tags": ["unaccented"],
+     "owners": ["Chi nhánh NHCSXH tỉnh"], "deadline": "trước ngày 30/9 hàng năm"},
+    {"id": "a2", "question": "câu hỏi hai", "expect": ["d:2"], "answerable": True, "tags": ["abbreviation"],
+     "owners": ["Sở Nội vụ", "Sở Tài chính"]},
+    {"id": "a3", "question": "câu hỏi ba", "expect": ["d:3"], "answerable": True, "tags": ["abbreviation", "paraphrase"],
+     "deadline": "trước ngày 10/6"},
+    {"id": "a4", "question": "câu hỏi bốn", "expect": ["d:4"], "answerable": True, "tags": ["structural"]},
+    {"id": "a5", "question": "câu hỏi năm", "expect": ["d:5"], "answerable": True, "tags": []},
+    # unanswerable: one refused, one answered
+    {"id": "u1", "question": "không có một", "expect": [], "answerable": False, "tags": ["unanswerable"]},
+    {"id": "u2", "question": "không có hai", "expect": [], "answerable": False, "tags": ["unanswerable"]},
+]
+
+ANSWERS = {
+    "cau hoi mot": answer(
+        ["d:1", "d:7"],
+        owners=[{"agency": "Chi nhánh Ngân hàng Chính sách xã hội tỉnh", "as_written": "Chi nhánh NHCSXH tỉnh", "role": "lead"}],
+        deadline="Trước ngày  30/9 hằng năm",  # folded and whitespace-insensitive: "hằng" == "hàng"
+    ),
+    "câu hỏi hai": answer(
+        ["d:7", "d:2"],
+        owners=[{"agency": "Sở Nội vụ", "as_written": "Sở Nội vụ", "role": "lead"},
+                {"agency": "Sở Tài chính", "as_written": "Sở Tài chính", "role": "coordinator"}],
+    ),
+    "câu hỏi ba": answer(["x", "y", "z", "w", "d:3"], deadline="định kỳ 6 tháng (trước ngày 10/6) và hằng năm"),
+    "câu hỏi bốn": ABSTAINED,
+    "câu hỏi năm": answer(["x", "y", "z", "w", "v", "d:5"]),
+    "không có một": ABSTAINED,
+    "không có hai": answer(["d:8"]),
+}
+
+
+class FakeService:
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, int]] = []
+
+    def ask(self, question: str, k: int = 5) -> dict:
+        self.calls.append((question, k))
+        return ANSWERS[question]
+
+
+@pytest.fixture(scope="module")
+def report() -> EvalReport:
+    return evaluate(FakeService(), QUESTIONS, k=5)
+
+
+def test_rank_metrics_count_abstention_and_beyond_k_as_misses(report):
+    o = report.overall
+    assert o.n == 5
+    assert o.hit1 == pytest.approx(1 / 5)  # a1
+    assert o.hitk == pytest.approx(3 / 5)  # a1, a2, a3; a4 abstained, a5 at rank 6
+    assert o.mrr == pytest.approx((1 + 1 / 2 + 1 / 5) / 5)
+
+
+def test_subsets(report):
+    assert report.subsets["unaccented"].n == 1 and report.subsets["unaccented"].hit1 == 1.0
+    ab = report.subsets["abbreviation"]
+    assert ab.n == 2 and ab.hit1 == 0.0 and ab.hitk == 1.0 and ab.mrr == pytest.approx((1 / 2 + 1 / 5) / 2)
+    assert report.subsets["paraphrase"].mrr == pytest.approx(1 / 5)
+    assert report.subsets["structural"].n == 1 and report.subsets["structural"].hitk == 0.0
+
+
+def test_owners_use_lead_role_and_accept_full_or_written_names(report):
+    # a1: "NHCSXH" written out matches the canonical name; a2: Sở Tài chính only coordinates
+    assert (report.owners.n, report.owners.correct) == (2, 1)
+    by_id = {r.id: r for r in report.results}
+    assert by_id["a1"].owners_ok is True and by_id["a2"].owners_ok is False
+    assert owner_matches("Chi nhánh Ngân hàng Chính sách xã hội tỉnh", [{"as_written": "Chi nhánh NHCSXH tỉnh"}])
+    assert owner_matches("chi nhanh nhcsxh tinh", [{"agency": "Chi nhánh Ngân hàng Chính sách xã hội tỉnh"}])
+    assert not owner_matches("Sở Nội vụ", [{"agency": "Sở Tài chính", "as_written": "Sở Tài chính"}])
+
+
+def test_owner_role_can_be_named():
+    q = dict(QUESTIONS[1], owner_role="any")
+    rep = evaluate(FakeService(), [q])
+    assert rep.owners.correct == 1
+
+
+def test_deadlines_folded_whitespace_insensitive_and_contained(report):
+    assert (report.deadlines.n, report.deadlines.correct, report.deadlines.exact) == (2, 2, 1)
+    assert deadline_correct("trước ngày 30/9 hàng năm", {"deadline": {"text": "TRUOC NGAY 30/9  hang nam"}})
+    assert not deadline_correct("trước ngày 10/6", {"deadline": {"text": "định kỳ (trước ngày 10/6)"}}, exact=True)
+    assert not deadline_correct("trước ngày 10/6", {"deadline": None})
+
+
+def test_abstention_positive_is_abstained(report):
+    a = report.abstention
+    assert (a.tp, a.fp, a.fn, a.tn) == (1, 1, 1, 4)
+    assert a.precision == pytest.approx(0.5)
+    assert a.recall == pytest.approx(0.5)
+    assert a.accuracy == pytest.approx(5 / 7)
+    assert a.false_abstention_rate == pytest.approx(1 / 5)
+
+
+def test_failures_list_what_went_wrong(report):
+    fails = {f.id: f for f in report.failures}
+    assert set(fails) == {"a2", "a3", "a4", "a5", "u2"}
+    assert fails["a2"].reasons == ["rank 2", "owner"] and fails["a2"].got == ["d:7", "d:2"]
+    assert fails["a4"].reasons == ["abstained"] and fails["a4"].found is False
+    assert fails["a5"].reasons == ["miss@5"] and fails["a5"].got == ["x", "y", "z"]
+    assert fails["u2"].reasons == ["answered unanswerable"]
+
+
+def test_rank_stats_edge_cases():
+    assert rank_stats([]).n == 0
+    s = rank_stats([1, 3, None, 6], k=5)
+    assert (s.hit1, s.hitk) == (0.25, 0.5) and s.mrr == pytest.approx((1 + 1 / 3) / 4)
+
+
+def test_format_report_is_a_plain_table(report):
+    text = format_report(report)
+    assert "hit@1" in text and "MRR" in text and "abstention recall" in text
+    assert "answered unanswerable" in text and "u2" in text
+    json.dumps(report.to_dict())  # serialisable for --json
+
+
+def test_load_dev_set(tmp_path: Path):
+    f = tmp_path / "set.jsonl"
+    f.write_text('# a comment\n\n{"question": "câu hỏi", "expect": ["d:1"]}\n{"id": "x", "question": "khác"}\n',
+                 encoding="utf-8")
+    rows = load_dev_set(f)
+    assert [r["id"] for r in rows] == ["q003", "x"]
+    assert rows[0]["answerable"] is True and rows[1]["answerable"] is False and rows[1]["tags"] == []
+    f.write_text('{"expect": []}\n', encoding="utf-8")
+    with pytest.raises(ValueError):
+        load_dev_set(f)
+
+
+def test_dev_set_loads():
+    rows = load_dev_set(DEV_SET)
+    assert len(rows) >= 70 and len({r["id"] for r in rows}) == len(rows)
+    assert any(not r["answerable"] for r in rows)
+
+
+# --------------------------------------------------------------------------- the real dev set
+
+
+@pytest.fixture(scope="module")
+def dev_kb(tmp_path_factory):
+    return make_kb(tmp_path_factory.mktemp("kb_eval"), [shared_fixture(".docx")])
+
+
+def test_dev_set_floors(dev_kb):
+    rep = evaluate(dev_kb, load_dev_set(DEV_SET), k=5)
+    assert rep.overall.hitk >= 0.8, format_report(rep)
+    assert rep.abstention.recall >= 0.7, format_report(rep)
