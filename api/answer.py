@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from api.tasks_view import ROLES, roles_of
+from api.tasks_view import ROLES, canonical_name, roles_of
 from ingest.vntext import fold
 
 _WHO = re.compile(r"\b(ai|co quan nao|don vi nao|so nao|ban nao|nganh nao|chu tri|phu trach|chiu trach nhiem|trach nhiem)\b")
@@ -31,7 +31,7 @@ def owners_of(tasks: list[dict[str, Any]]) -> list[dict[str, str]]:
     seen = set()
     for task in tasks:
         for role, ref in roles_of(task):
-            name = ref.get("full") or ref.get("name") or ""
+            name = canonical_name(ref)
             if (name, role) in seen:
                 continue
             seen.add((name, role))
@@ -80,6 +80,9 @@ def structural_answer(kind: str, hits: list[dict[str, Any]], docs: dict[str, dic
             parts.append(f"{name} gửi: {'; '.join(doc.get('recipients') or [])}.")
         elif kind == "issuer":
             parts.append(f"{name} do {doc.get('issuer') or 'không rõ'} ban hành.")
+        elif kind == "basis":
+            refs = "; ".join(r["text"] for r in hit["references"]) or "không nêu"
+            parts.append(f"{name} căn cứ / thực hiện: {refs}. Trích {hit['citation'][:1].lower() + hit['citation'][1:]}: «{hit['text']}»")
         elif kind == "number_date":
             number = doc.get("number") or "không ghi số"
             date = doc.get("date") or "không ghi ngày"

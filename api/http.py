@@ -32,6 +32,7 @@ from api.schemas import (
 )
 from api.service import MAX_K, MAX_QUERY_CHARS, Tracuu
 from api.uploads import check_key, max_upload_bytes, safe_display_name, store_upload
+from api.web import mount_web
 from ingest.errors import IngestError
 
 ERRORS = {400: {"model": ErrorOut}, 404: {"model": ErrorOut}, 422: {"model": ErrorOut}}
@@ -140,6 +141,7 @@ def create_app(service: Tracuu) -> FastAPI:
     def clause(clause_id: str) -> dict:
         return service.clause(clause_id)
 
+    mount_web(app, service)
     return app
 
 

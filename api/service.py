@@ -25,6 +25,9 @@ from ingest.vntext import collapse_spaces, fold, nfc
 from index.abstain import Thresholds, coverage
 
 MAX_K = 100
+# Weight of the dense score in the fused ranking; tuned on the dev set (bench/retrieval.py sweep:
+# 0.4 gave the best hit@1 without leaning on BM25 alone).
+DENSE_WEIGHT = 0.4
 
 # Question words the corpus never contains, so the diacritic model learns how questions read
 # ("bao nhiêu", "ai ký", "khi nào"). Written by the tracuu team; not document text.
@@ -62,6 +65,7 @@ class Tracuu:
                         self.settings.data_dir,
                         make_embedder(self.settings.embed_model),
                         chroma_url=self.settings.chroma_url,
+                        dense_weight=DENSE_WEIGHT,
                     )
         return self._index
 
@@ -385,7 +389,10 @@ class Tracuu:
             structural = self._structural(q, intent, docs)
             if structural is not None:
                 return structural
-        _, scored = self.scored(q, k=k, doc_ids=docs, doc_types=doc_types, agency=agency)
+        _, scored = self.scored(q, k=k + 2, doc_ids=docs, doc_types=doc_types, agency=agency)
+        # Recipients and signature answer structural questions only (routed above); as content
+        # hits they are noise ("các sở, ban, ngành" is in every recipient list).
+        scored = [s for s in scored if s.clause.kind not in ("recipients", "signature")][:k]
         readings = [u.text or q, *u.expanded]
         found = bool(scored) and self._answers(scored[0], readings)
         result: dict[str, Any] = {"question": q, "found": found, "owners": [], "deadline": None}
@@ -431,7 +438,7 @@ class Tracuu:
         """Answer "who signed / who receives / issuer / number and date / clause X" from structure."""
         store = self.store()
         doc_ids = docs or store.list_ids()
-        wanted = {"signer": "signature", "recipients": "recipients", "issuer": "signature", "number_date": "preamble.1"}
+        wanted = {"signer": "signature", "recipients": "recipients", "issuer": "signature", "number_date": "preamble.1", "basis": "preamble.1"}
         hits, out_docs = [], {}
         for doc_id in doc_ids:
             doc = store.get(doc_id)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from ingest.agencies import find_agencies
+from ingest.agencies import find_agencies, load_gazetteer
 from ingest.pipeline import slugify
 from ingest.vntext import fold
 
@@ -30,10 +30,22 @@ def agency_key(ref: dict[str, Any]) -> str:
     return ref.get("agency_id") or slugify(ref.get("full") or ref.get("name") or "")
 
 
+def canonical_name(ref: dict[str, Any]) -> str:
+    """The gazetteer's name for a known agency ("Ủy ban Mặt trận Tổ quốc Việt Nam" read at
+    provincial scope is "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh"); else the name with its
+    abbreviations written out."""
+    if ref.get("agency_id"):
+        try:
+            return load_gazetteer().entry(ref["agency_id"]).name
+        except KeyError:
+            pass
+    return ref.get("full") or ref.get("name") or ""
+
+
 def agency_out(ref: dict[str, Any]) -> dict[str, Any]:
     return {
         "agency_id": agency_key(ref),
-        "agency": ref.get("full") or ref.get("name"),
+        "agency": canonical_name(ref),
         "as_written": ref.get("name"),
         "level": ref.get("level"),
         "known": ref.get("agency_id") is not None,

@@ -18,6 +18,7 @@ _CUES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("signer", ("ai ky", "nguoi ky", "ky ban hanh", "chu ky", "ky ten", "ky ke hoach", "ky quyet dinh", "ky van ban", "nguoi ky")),
     ("recipients", ("noi nhan", "gui cho nhung", "gui den nhung", "gui toi nhung", "duoc gui cho", "duoc gui den", "gui nhung co quan", "co quan nao nhan")),
     ("issuer", ("co quan nao ban hanh", "ai ban hanh", "do ai ban hanh", "don vi ban hanh", "co quan ban hanh")),
+    ("basis", ("thuc hien quyet dinh nao", "trien khai quyet dinh nao", "thuc hien chi thi nao", "trien khai chi thi nao", "thuc hien van ban nao", "trien khai van ban nao", "can cu vao dau", "can cu van ban nao", "can cu nao", "dua tren van ban nao")),
     ("number_date", ("so hieu", "so ky hieu", "ngay ban hanh", "ban hanh ngay nao", "ban hanh khi nao", "ban hanh vao ngay")),
 )
 
@@ -32,7 +33,7 @@ _ROW_RE = re.compile(r"\b(?:nhiem vu|dong|muc)\s+(?:so\s+)?(?P<row>\d+)\s+(?:cua
 
 @dataclass(frozen=True)
 class StructuralIntent:
-    kind: str  # "signer" | "recipients" | "issuer" | "number_date" | "clause_path"
+    kind: str  # "signer" | "recipients" | "issuer" | "basis" | "number_date" | "clause_path"
     path: str | None = None  # for clause_path: "II.1.c", "D3", "PL.5"
 
 

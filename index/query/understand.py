@@ -14,6 +14,8 @@ What each retriever gets (:class:`SearchTexts`):
 
 from __future__ import annotations
 
+from index.query.synonyms import annotate_synonyms, synonym_readings
+
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -82,8 +84,9 @@ def understand(
     text = restored_text if was_restored else cleaned
     matches = tuple(table.find(text))
     expansions = table.expand(text) if matches else [text]
-    expanded = tuple(e for e in expansions if e != text)
-    dense = table.annotate(text) if matches else text
+    synonyms = synonym_readings(text)
+    expanded = tuple(dict.fromkeys(e for e in [*expansions, *synonyms] if e != text))
+    dense = annotate_synonyms(table.annotate(text) if matches else text)
     keyword_variants = _distinct_by_fold([text, cleaned, *expanded, *variant_forms(text)[1:]])
     return QueryUnderstanding(
         original=query,

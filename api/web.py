@@ -1,0 +1,683 @@
+"""The web pages for staff: ask, browse documents, agencies and deadlines, export, upload.
+
+Why server-rendered pages on the same FastAPI app: an official opens one address in any browser,
+with or without JavaScript, and gets the same answer the JSON API and the CLI give, because every
+page calls the same service layer. No build step and no CDN: the templates, the stylesheet and the
+small script are files of this package, served by the app itself (the network may be closed).
+
+What is quoted is always the clause's source text. Highlighting only wraps slices of it in
+<mark> (matched on folded syllables, so "ty le no qua han" highlights "Tỷ lệ nợ quá hạn");
+the characters shown are the characters stored.
+"""
+
+from __future__ import annotations
+
+import calendar
+import csv
+import functools
+import io
+import os
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Callable
+from urllib.parse import quote, urlencode
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
+from starlette.concurrency import run_in_threadpool
+
+from api.citations import clause_citation, format_date
+from api.errors import ApiError
+from api.tasks_view import ROLES
+from api.uploads import check_key, max_upload_bytes, safe_display_name, store_upload
+from index.abstain import STOPWORDS
+from index.query.variants import canonical_spelling
+from ingest.errors import IngestError
+from ingest.vntext import fold
+
+WEB_DIR = Path(__file__).resolve().parent
+TEMPLATES_DIR = WEB_DIR / "templates"
+STATIC_DIR = WEB_DIR / "static"
+
+STATUS_VI = {"ingested": "đã nạp", "referenced": "được dẫn chiếu, chưa nạp văn bản"}
+LEVEL_VI = {"central": "trung ương", "provincial": "tỉnh", "local": "cấp xã", "group": "nhóm cơ quan"}
+RECURRENCE_VI = {
+    "yearly": "hằng năm",
+    "half-yearly": "(định kỳ 6 tháng)",
+    "quarterly": "(hằng quý)",
+    "monthly": "(hằng tháng)",
+    "weekly": "(hằng tuần)",
+    "daily": "(hằng ngày)",
+    "periodic": "(định kỳ)",
+}
+EXPORT_FORMATS = ("csv", "xlsx")
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# Pages only load what the app serves; no inline script or style.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+
+_SYLLABLE = re.compile(r"[0-9a-z]+")
+# Question and function words as typed with their marks; not highlighted ("báo" is, "bao nhiêu" is not).
+_MARKED_STOPWORDS = frozenset(
+    canonical_spelling(w)
+    for w in """gì nào nhiêu là có được của và các những thì thế như khi ở đâu với về trong phải một vậy
+    hoặc tại đến từ để sẽ đã đang cần muốn biết hỏi vui lòng nói nếu này kia đây ấy mà còn""".split()
+)
+_ANCHOR_UNSAFE = re.compile(r"[\s%#]")
+
+
+# ---------------------------------------------------------------------- anchors and links
+def clause_anchor(path: str) -> str:
+    """The element id of a clause: its path as is ("II.1.đ"), whitespace, % and # percent-encoded."""
+    return _ANCHOR_UNSAFE.sub(lambda m: quote(m.group(), safe=""), path) or "clause"
+
+
+def clause_fragment(path: str) -> str:
+    """The URL fragment that selects :func:`clause_anchor` ("II.1.đ" -> "II.1.%C4%91")."""
+    return quote(clause_anchor(path), safe=".-_~!$&'()*+,;=:@/?")
+
+
+def document_href(doc_id: str) -> str:
+    return f"/documents/{quote(doc_id, safe='')}"
+
+
+def clause_href(doc_id: str, path: str) -> str:
+    """The clause inside its document page: /documents/{doc_id}#{path}."""
+    return f"{document_href(doc_id)}#{clause_fragment(path)}"
+
+
+def clause_url(clause_id: str) -> str:
+    """The clause's own URL, which redirects to :func:`clause_href`."""
+    return f"/clauses/{quote(clause_id, safe=':')}"
+
+
+def agency_href(agency_id: str) -> str:
+    return f"/agencies/{quote(agency_id, safe='')}"
+
+
+def export_href(path: str, query: dict[str, Any] | None, fmt: str) -> str:
+    """``path`` with the page's filters and ``format=fmt``."""
+    params = {k: v for k, v in (query or {}).items() if v}
+    params["format"] = fmt
+    return f"{path}?{urlencode(params)}"
+
+
+# ---------------------------------------------------------------------- highlighting and citing
+def _fold_chars(text: str) -> str:
+    """``text`` folded one character for one character, so offsets into it are offsets into ``text``."""
+    out = []
+    for ch in text:
+        f = fold(ch)
+        out.append(f[0] if len(f) == 1 else ch)
+    return "".join(out)
+
+
+def _syllables(text: str) -> list[tuple[int, int, str, str]]:
+    """(start, end, folded, canonical) for each syllable of ``text``, offsets into ``text``.
+
+    ``canonical`` is the lowercase syllable with its marks, in canonical spelling ("uỷ" and "ủy"
+    meet, so do "hàng năm" and "hằng năm"); ``folded`` drops every mark.
+    """
+    folded = _fold_chars(text)
+    canon = canonical_spelling(text).lower()
+    if len(canon) != len(text):  # text not in NFC: compare marks as written
+        canon = text.lower() if len(text.lower()) == len(text) else folded
+    return [(m.start(), m.end(), m.group(), canon[m.start() : m.end()]) for m in _SYLLABLE.finditer(folded)]
+
+
+@dataclass(frozen=True)
+class Terms:
+    """What to highlight: syllables typed without marks match any marks; typed with marks, those marks."""
+
+    folded: frozenset[str] = frozenset()
+    exact: frozenset[str] = frozenset()
+
+    def __bool__(self) -> bool:
+        return bool(self.folded or self.exact)
+
+    def matches(self, folded: str, canonical: str) -> bool:
+        return folded in self.folded or canonical in self.exact
+
+
+def query_terms(question: str, readings: list[str] | tuple[str, ...] = ()) -> Terms:
+    """Content syllables of the question and of its readings (diacritics restored, abbreviations expanded)."""
+    loose: set[str] = set()
+    exact: set[str] = set()
+    for text in (question, *readings):
+        text = text or ""
+        for start, end, f, canon in _syllables(text):
+            marked = text[start:end].lower() != f
+            if (f in STOPWORDS and not marked) or canon in _MARKED_STOPWORDS or (f.isdigit() and len(f) < 2):
+                continue
+            (exact if marked else loose).add(canon if marked else f)
+    return Terms(frozenset(loose), frozenset(exact))
+
+
+def highlight(text: str, terms: Terms) -> Markup:
+    """``text`` escaped, its syllables matching ``terms`` wrapped in <mark>.
+
+    Neighbouring matches separated only by spaces share one <mark>. Removing the tags gives back
+    ``text`` exactly.
+    """
+    if not text:
+        return Markup("")
+    spans: list[list[int]] = []
+    if terms:
+        for start, end, f, canon in _syllables(text):
+            if not terms.matches(f, canon):
+                continue
+            if spans and not text[spans[-1][1] : start].strip():
+                spans[-1][1] = end
+            else:
+                spans.append([start, end])
+    out: list[str] = []
+    last = 0
+    for start, end in spans:
+        out.append(str(escape(text[last:start])))
+        out.append("<mark>" + str(escape(text[start:end])) + "</mark>")
+        last = end
+    out.append(str(escape(text[last:])))
+    return Markup("".join(out))
+
+
+def report_citation(label: str, citation: str, text: str) -> str:
+    """How a report quotes a clause: 'Theo điểm c khoản 1 Mục II Kế hoạch …: "…"'.
+
+    The label keeps its own case after "Theo" ("Mục II" stays capitalised, "điểm c" does not).
+    """
+    if label and citation[: len(label)].lower() == label.lower():
+        cited = label + citation[len(label) :]
+    else:
+        cited = citation[:1].lower() + citation[1:]
+    return f'Theo {cited}: "{text}"'
+
+
+def agency_names(refs: list[dict[str, Any]] | None) -> str:
+    return ", ".join((r.get("as_written") or r.get("agency") or "") for r in refs or [])
+
+
+# ---------------------------------------------------------------------- deadlines
+def deadline_due(d: dict[str, Any] | None) -> tuple[tuple[int, int] | None, date | None]:
+    """(month, day) the deadline falls on each cycle, and its full date when it has a year."""
+    if not d:
+        return None, None
+    full: date | None = None
+    if d.get("date"):
+        try:
+            full = date.fromisoformat(d["date"])
+        except ValueError:
+            full = None
+    month, day = d.get("month"), d.get("day")
+    if full is None and d.get("year") and month and day:
+        try:
+            full = date(d["year"], month, day)
+        except ValueError:
+            full = None
+    if month and day:
+        return (month, day), full
+    if full is not None:
+        return (full.month, full.day), full
+    if d.get("quarter"):
+        m = 3 * int(d["quarter"])
+        return (m, calendar.monthrange(d.get("year") or 2001, m)[1]), full
+    if month:
+        return (month, calendar.monthrange(d.get("year") or 2001, month)[1]), full
+    return None, full
+
+
+def due_label(key: tuple[int, int] | None, full: date | None, d: dict[str, Any] | None) -> str:
+    if full is not None:
+        return f"{full.day}/{full.month}/{full.year}"
+    if key is None:
+        return ""
+    label = f"{key[1]}/{key[0]}"
+    recurrence = RECURRENCE_VI.get((d or {}).get("recurrence") or "")
+    return f"{label} {recurrence}" if recurrence else label
+
+
+_BEFORE = re.compile(r"^\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})(?:\s*[/.\-]\s*(\d{4}))?\s*$")
+_ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
+
+
+def parse_before(text: str) -> tuple[int, int, int | None]:
+    """"30/9" -> (30, 9, None); "30/9/2025" or "2025-09-30" -> (30, 9, 2025). 422 otherwise."""
+    m = _BEFORE.match(text or "")
+    if m:
+        day, month, year = int(m.group(1)), int(m.group(2)), int(m.group(3)) if m.group(3) else None
+    elif _ISO.match(text or ""):
+        y, mo, d = _ISO.match(text).groups()  # type: ignore[union-attr]
+        day, month, year = int(d), int(mo), int(y)
+    else:
+        day = month = 0
+        year = None
+    try:
+        date(year or 2000, month, day)  # 2000 is a leap year: 29/2 is a valid day/month
+    except ValueError:
+        raise ApiError(
+            f"Ngày không hợp lệ '{text}': nhập ngày/tháng, ví dụ 30/9 hoặc 30/9/2025.",
+            f"Invalid date '{text}': use day/month, e.g. 30/9 or 30/9/2025.",
+            status=422,
+            code="bad_date",
+        ) from None
+    return day, month, year
+
+
+def due_before(key: tuple[int, int] | None, full: date | None, day: int, month: int, year: int | None) -> bool:
+    """Is a deadline on or before day/month (of ``year`` when given)?
+
+    Without a year every deadline is compared by day and month. With a year, a dated deadline is
+    compared by its full date, a yearly one (no year of its own) by day and month.
+    """
+    if year is not None and full is not None:
+        return full <= date(year, month, day)
+    return key is not None and key <= (month, day)
+
+
+# ---------------------------------------------------------------------- tables and exports
+Column = tuple[str, str]  # (header, key)
+
+TASK_COLUMNS: list[Column] = [
+    ("Nhiệm vụ", "text"),
+    ("Chủ trì", "lead"),
+    ("Phối hợp", "coordinators"),
+    ("Thực hiện", "performer"),
+    ("Báo cáo về", "reports_to"),
+    ("Thời hạn", "deadline"),
+    ("Mốc thời hạn", "due"),
+    ("Trích dẫn", "citation"),
+    ("Liên kết", "link"),
+]
+AGENCY_COLUMNS: list[Column] = [
+    ("Mã", "agency_id"),
+    ("Cơ quan", "agency"),
+    ("Tên viết trong văn bản", "names"),
+    ("Cấp", "level"),
+    *[(ROLES[r][:1].upper() + ROLES[r][1:], f"count_{r}") for r in ROLES],
+    ("Liên kết", "link"),
+]
+DOCUMENT_COLUMNS: list[Column] = [
+    ("Mã", "doc_id"),
+    ("Loại", "doc_type"),
+    ("Số", "number"),
+    ("Ngày", "date"),
+    ("Cơ quan ban hành", "issuer"),
+    ("Trích yếu", "title"),
+    ("Trạng thái", "status_vi"),
+    ("Số điều khoản", "clauses"),
+    ("Trích dẫn", "citation"),
+    ("Liên kết", "link"),
+]
+
+
+def task_row(task: dict[str, Any], agency_id: str | None = None) -> dict[str, Any]:
+    key, full = deadline_due(task.get("deadline"))
+    d = task.get("deadline") or {}
+    row = {
+        "task_id": task["task_id"],
+        "clause_id": task["clause_id"],
+        "doc_id": task["doc_id"],
+        "path": task["path"],
+        "text": task["text"],
+        "lead": agency_names(task.get("lead")),
+        "coordinators": agency_names(task.get("coordinators")),
+        "performer": agency_names(task.get("performer")),
+        "reports_to": agency_names(task.get("reports_to")),
+        "deadline": d.get("text") or "",
+        "due": due_label(key, full, d),
+        "due_key": key,
+        "due_full": full,
+        "citation": task["citation"],
+        "href": clause_href(task["doc_id"], task["path"]),
+        "link": clause_url(task["clause_id"]),
+        "roles": [r for r in ROLES if r in (task.get("roles") or [])],
+    }
+    row["roles_vi"] = ", ".join(ROLES[r] for r in row["roles"])
+    return row
+
+
+def agency_row(a: dict[str, Any]) -> dict[str, Any]:
+    row = {
+        "agency_id": a["agency_id"],
+        "agency": a.get("agency") or a["agency_id"],
+        "names": "; ".join(n for n in a.get("names_as_written") or [] if n),
+        "level": LEVEL_VI.get(a.get("level") or "", a.get("level") or ""),
+        "counts": a.get("counts") or {},
+        "href": agency_href(a["agency_id"]),
+        "link": agency_href(a["agency_id"]),
+    }
+    for r in ROLES:
+        row[f"count_{r}"] = row["counts"].get(r, 0)
+    return row
+
+
+def document_row(d: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **d,
+        "date": format_date(d.get("date")) or "",
+        "status_vi": STATUS_VI.get(d["status"], d["status"]),
+        "href": document_href(d["doc_id"]),
+        "link": document_href(d["doc_id"]),
+    }
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, (int, float)):
+        return value
+    return str(value)
+
+
+def _absolute(request: Request, value: Any, key: str) -> Any:
+    if key == "link" and isinstance(value, str) and value.startswith("/"):
+        return str(request.base_url).rstrip("/") + value
+    return value
+
+
+def _csv_safe(value: Any) -> Any:
+    """Spreadsheets run a cell starting with = + - @ as a formula: such text gets a leading '."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def export_response(request: Request, fmt: str, title: str, columns: list[Column], rows: list[dict[str, Any]], filename: str) -> Response:
+    """The table as .csv (UTF-8 with BOM, so Excel shows Vietnamese) or .xlsx (openpyxl)."""
+    headers = [h for h, _ in columns]
+    data = [[_cell(_absolute(request, row.get(k), k)) for _, k in columns] for row in rows]
+    ascii_name = re.sub(r"[^A-Za-z0-9._-]+", "-", filename).strip("-") or "bang"
+    disposition = f"attachment; filename=\"{ascii_name}.{fmt}\"; filename*=UTF-8''{quote(ascii_name)}.{fmt}"
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf)
+        writer.writerow(headers)
+        writer.writerows([[_csv_safe(v) for v in r] for r in data])
+        body = ("\ufeff" + buf.getvalue()).encode("utf-8")
+        return Response(body, media_type="text/csv; charset=utf-8", headers={"Content-Disposition": disposition})
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = re.sub(r"[\[\]:*?/\\]", " ", title)[:31] or "Bang"
+    ws.append(headers)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for r, values in enumerate(data, start=2):
+        for c, value in enumerate(values, start=1):
+            cell = ws.cell(row=r, column=c, value=value)
+            if isinstance(value, str) and value.startswith("="):
+                cell.data_type = "s"  # text, never a formula
+            if columns[c - 1][1] == "link" and value:
+                cell.hyperlink = value
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for c, (_, key) in enumerate(columns, start=1):
+        width = {"text": 70, "citation": 50, "title": 60, "agency": 40, "link": 40, "names": 40}.get(key, 18)
+        ws.column_dimensions[ws.cell(row=1, column=c).column_letter].width = width
+    ws.freeze_panes = "A2"
+    out = io.BytesIO()
+    wb.save(out)
+    return Response(out.getvalue(), media_type=XLSX_TYPE, headers={"Content-Disposition": disposition})
+
+
+def _check_format(fmt: str | None) -> str | None:
+    if fmt in (None, "", "html"):
+        return None
+    if fmt not in EXPORT_FORMATS:
+        raise ApiError(
+            f"Định dạng xuất không hỗ trợ '{fmt}': chọn csv hoặc xlsx.",
+            f"Unsupported export format '{fmt}': choose csv or xlsx.",
+            status=422,
+            code="bad_format",
+        )
+    return fmt
+
+
+# ---------------------------------------------------------------------- the router
+def make_templates() -> Jinja2Templates:
+    templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+    env = templates.env
+    env.trim_blocks = True
+    env.lstrip_blocks = True
+    env.globals.update(
+        ROLES=ROLES,
+        STATUS_VI=STATUS_VI,
+        clause_anchor=clause_anchor,
+        clause_href=clause_href,
+        clause_url=clause_url,
+        document_href=document_href,
+        agency_href=agency_href,
+        export_href=export_href,
+        report_citation=report_citation,
+        highlight=highlight,
+        agency_names=agency_names,
+        format_date=format_date,
+    )
+    return templates
+
+
+def mount_web(app: FastAPI, service: Any) -> None:
+    """Serve the staff pages and their static files on ``app`` (called from create_app)."""
+    app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
+    app.include_router(make_router(service))
+
+
+def make_router(service: Any) -> APIRouter:  # service: api.service.Tracuu
+    templates = make_templates()
+    router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
+
+    def page(request: Request, name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
+        context.setdefault("nav", "")
+        return templates.TemplateResponse(request, name, context, status_code=status, headers=SECURITY_HEADERS)
+
+    def error_page(request: Request, err: ApiError | IngestError, status: int | None = None) -> HTMLResponse:
+        code = status or getattr(err, "status", 400)
+        return page(request, "error.html", {"error": err.to_dict(), "status": code}, status=code)
+
+    def web_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
+        """Answer a user's mistake with an HTML page (the JSON handler is for /api)."""
+
+        @functools.wraps(fn)
+        def wrapper(request: Request, *args: Any, **kwargs: Any) -> Any:
+            try:
+                return fn(request, *args, **kwargs)
+            except ApiError as err:
+                return error_page(request, err)
+
+        return wrapper
+
+    # ------------------------------------------------------------------ ask
+    @router.get("/")
+    @web_errors
+    def home(request: Request, q: str | None = None) -> Response:
+        context: dict[str, Any] = {"q": q or "", "nav": "ask"}
+        if q is None or not q.strip():
+            return page(request, "index.html", context)
+        result = service.ask(q)
+        try:
+            u = service.understand(result["question"])
+            readings = [u.text, *u.expanded]
+            understood = u.text if u.was_restored else None
+        except Exception:  # highlighting is a help, never a reason to fail the page
+            readings, understood = [], None
+        agency_ids = {fold(a.get("agency") or ""): a["agency_id"] for a in service.agencies()}
+        owners_by_role = []
+        for role, role_vi in ROLES.items():
+            owners = [
+                {**o, "agency_id": agency_ids.get(fold(o["agency"]))} for o in result["owners"] if o["role"] == role
+            ]
+            if owners:
+                owners_by_role.append((role_vi, owners))
+        referenced = [document_row(d) for d in service.documents() if d["status"] == "referenced"]
+        not_found_text = result["answer"].split(" Các văn bản được dẫn chiếu")[0] if not result["found"] else ""
+        context.update(
+            result=result,
+            terms=query_terms(result["question"], readings),
+            understood=understood,
+            owners_by_role=owners_by_role,
+            referenced=referenced,
+            not_found_text=not_found_text,
+        )
+        return page(request, "index.html", context)
+
+    # ------------------------------------------------------------------ documents and clauses
+    @router.get("/documents")
+    @web_errors
+    def documents(request: Request, format: str | None = None) -> Response:
+        fmt = _check_format(format)
+        rows = [document_row(d) for d in service.documents()]
+        if fmt:
+            return export_response(request, fmt, "Văn bản", DOCUMENT_COLUMNS, rows, "van-ban")
+        return page(request, "documents.html", {"rows": rows, "nav": "documents"})
+
+    @router.get("/documents/{doc_id}")
+    @web_errors
+    def document(request: Request, doc_id: str) -> Response:
+        doc = service.document(doc_id)
+        info = service.doc_info(doc_id)
+        citations: dict[str, str] = {}
+
+        def cite(node: dict[str, Any]) -> str:
+            if node["path"] not in citations:
+                citations[node["path"]] = clause_citation(node["label"], info)
+            return citations[node["path"]]
+
+        implements = []
+        for other in doc.get("implements") or []:
+            known = next((d for d in service.documents() if d["doc_id"] == other), None)
+            implements.append({"doc_id": other, "citation": known["citation"] if known else other, "known": known is not None})
+        tasks_here = {t["clause_id"] for t in service.all_tasks() if t["doc_id"] == doc_id}
+        return page(
+            request,
+            "document.html",
+            {"doc": document_row(doc), "tree": doc["tree"], "cite": cite, "implements": implements, "task_clauses": tasks_here, "nav": "documents"},
+        )
+
+    @router.get("/clauses/{clause_id:path}")
+    @web_errors
+    def clause(request: Request, clause_id: str) -> Response:
+        c = service.clause(clause_id)
+        return RedirectResponse(clause_href(c["doc_id"], c["path"]), status_code=303)
+
+    # ------------------------------------------------------------------ agencies and tasks
+    @router.get("/agencies")
+    @web_errors
+    def agencies(request: Request, format: str | None = None) -> Response:
+        fmt = _check_format(format)
+        rows = [agency_row(a) for a in service.agencies()]
+        if fmt:
+            return export_response(request, fmt, "Cơ quan", AGENCY_COLUMNS, rows, "co-quan")
+        return page(request, "agencies.html", {"rows": rows, "nav": "agencies"})
+
+    @router.get("/agencies/{agency_id}")
+    @web_errors
+    def agency(request: Request, agency_id: str, role: str | None = None, format: str | None = None) -> Response:
+        fmt = _check_format(format)
+        found = service.agency_tasks(agency_id)  # 404 for an unknown agency
+        tasks = service.tasks(agency=agency_id, role=role) if role else found["tasks"]
+        rows = [task_row(t) for t in tasks]
+        agency_info = agency_row(found["agency"])
+        columns = [("Vai trò", "roles_vi"), *TASK_COLUMNS]
+        if fmt:
+            name = f"nhiem-vu-{agency_id}" + (f"-{role}" if role else "")
+            return export_response(request, fmt, "Nhiệm vụ", columns, rows, name)
+        return page(
+            request,
+            "agency.html",
+            {"agency": agency_info, "rows": rows, "role": role, "nav": "agencies", "query": {"role": role} if role else {}},
+        )
+
+    @router.get("/deadlines")
+    @web_errors
+    def deadlines(request: Request, before: str | None = None, format: str | None = None) -> Response:
+        fmt = _check_format(format)
+        limit = parse_before(before) if before and before.strip() else None
+        dated, undated = [], []
+        for t in service.tasks():
+            row = task_row(t)
+            if row["due_key"] is None and row["due_full"] is None:
+                if t.get("deadline"):
+                    undated.append(row)
+                continue
+            if limit is None or due_before(row["due_key"], row["due_full"], *limit):
+                dated.append(row)
+        dated.sort(key=lambda r: (r["due_key"] or (13, 32), r["due_full"] or date.max, r["citation"]))
+        if fmt:
+            name = "thoi-han" + (f"-truoc-{limit[0]}-{limit[1]}" + (f"-{limit[2]}" if limit[2] else "") if limit else "")
+            return export_response(request, fmt, "Thời hạn", TASK_COLUMNS, dated, name)
+        return page(
+            request,
+            "deadlines.html",
+            {
+                "rows": dated,
+                "undated": undated if limit is None else [],
+                "undated_count": len(undated),
+                "before": (before or "").strip(),
+                "limit": limit,
+                "nav": "deadlines",
+                "query": {"before": before.strip()} if limit else {},
+            },
+        )
+
+    # ------------------------------------------------------------------ upload
+    def upload_context(**extra: Any) -> dict[str, Any]:
+        return {
+            "nav": "upload",
+            "writes_enabled": bool(os.environ.get("TRACUU_API_KEY")),
+            "max_mb": max_upload_bytes() // (1024 * 1024),
+            **extra,
+        }
+
+    @router.get("/upload")
+    def upload_page(request: Request) -> Response:
+        return page(request, "upload.html", upload_context())
+
+    @router.post("/upload")
+    async def upload_form(request: Request) -> Response:
+        """The no-JavaScript path: the same key check and the same ingest as POST /api/documents."""
+        try:
+            form = await request.form(max_files=1, max_fields=10)
+        except Exception:
+            err = ApiError("Không đọc được biểu mẫu tải lên.", "Could not read the upload form.", status=400, code="bad_form")
+            return page(request, "upload.html", upload_context(error=err.to_dict()), status=400)
+        key = form.get("api_key")
+        upload = form.get("file")
+        try:
+            check_key(os.environ.get("TRACUU_API_KEY") or None, None, key if isinstance(key, str) else None)
+            if upload is None or isinstance(upload, str) or not upload.filename:
+                raise ApiError("Chưa chọn tệp để tải lên.", "No file was chosen.", status=400, code="no_file")
+            data = await upload.read(max_upload_bytes() + 1)
+            report = await run_in_threadpool(_ingest_upload, service, data, upload.filename)
+        except (ApiError, IngestError) as err:
+            status = getattr(err, "status", 400)
+            return page(request, "upload.html", upload_context(error=err.to_dict(), status=status), status=status)
+        return page(request, "upload.html", upload_context(report=report), status=201)
+
+    return router
+
+
+def _ingest_upload(service: Any, data: bytes, filename: str | None) -> dict[str, Any]:
+    """What POST /api/documents does with the bytes: store under a safe name, ingest, report."""
+    path = store_upload(data, service.settings.data_dir / "uploads", filename)
+    (report,) = service.ingest([path])
+    report["file_name"] = report["path"] = safe_display_name(filename)
+    if report["status"] != "ok":
+        path.unlink(missing_ok=True)
+        err = report["errors"][0]
+        raise ApiError(err["message_vi"], err["message_en"], status=422, code=err.get("code", "bad_input"))
+    return report
+
+
+__all__ = ["mount_web", "make_router", "clause_anchor", "clause_fragment", "clause_href", "highlight", "report_citation"]
