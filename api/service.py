@@ -292,17 +292,19 @@ class Tracuu:
         docs = self._filter_docs(doc_ids, agency)
         if docs is not None and not docs:
             return u, []
+        clause_ids = None
+        if agency:  # only clauses that give the agency a task: search wide, then keep those
+            clause_ids = {t["clause_id"] for t in self.all_tasks() if matches_agency(t, agency)}
         hits = self.index.search(
             u.cleaned or query,
-            k=k,
+            k=MAX_K if clause_ids is not None else k,
             doc_ids=docs,
             doc_types=doc_types,
             dense_query=u.search_texts.dense,
             keyword_query=u.search_texts.keyword,
         )
-        if agency:
-            clause_ids = {t["clause_id"] for t in self.all_tasks() if matches_agency(t, agency)}
-            hits = [h for h in hits if h.clause.clause_id in clause_ids] or hits
+        if clause_ids is not None:
+            hits = [h for h in hits if h.clause.clause_id in clause_ids][:k]
         return u, hits
 
     def search(
