@@ -554,10 +554,11 @@ def make_router(service: Any) -> APIRouter:  # service: api.service.Tracuu
                 citations[node["path"]] = clause_citation(node["label"], info)
             return citations[node["path"]]
 
-        implements = []
-        for other in doc.get("implements") or []:
-            known = next((d for d in service.documents() if d["doc_id"] == other), None)
-            implements.append({"doc_id": other, "citation": known["citation"] if known else other, "known": known is not None})
+        known = {d["doc_id"]: d for d in service.documents()} if doc.get("implements") else {}
+        implements = [
+            {"doc_id": other, "citation": known[other]["citation"] if other in known else other, "known": other in known}
+            for other in doc.get("implements") or []
+        ]
         tasks_here = {t["clause_id"] for t in service.all_tasks() if t["doc_id"] == doc_id}
         return page(
             request,
