@@ -14,6 +14,7 @@ import os
 import re
 import unicodedata
 from pathlib import Path
+from typing import Any
 
 from api.errors import ApiError
 
@@ -89,3 +90,18 @@ def check_key(configured: str | None, authorization: str | None, x_api_key: str 
         given = authorization[7:].strip()
     if not hmac.compare_digest(given.encode(), configured.encode()):
         raise ApiError("Khóa API không đúng hoặc thiếu.", "Missing or wrong API key.", status=401, code="unauthorized")
+
+
+def ingest_upload(service: Any, data: bytes, filename: str | None) -> dict[str, Any]:
+    """Store the bytes under a safe name, ingest them, report; on failure keep nothing.
+
+    One path for the JSON API and the web form, so both check and answer alike.
+    """
+    path = store_upload(data, service.settings.data_dir / "uploads", filename)
+    (report,) = service.ingest([path])
+    report["file_name"] = report["path"] = safe_display_name(filename)
+    if report["status"] != "ok":
+        path.unlink(missing_ok=True)
+        err = report["errors"][0]
+        raise ApiError(err["message_vi"], err["message_en"], status=422, code=err.get("code", "bad_input"))
+    return report

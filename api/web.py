@@ -34,7 +34,7 @@ from starlette.concurrency import run_in_threadpool
 from api.citations import clause_citation, format_date
 from api.errors import ApiError
 from api.tasks_view import ROLES
-from api.uploads import check_key, max_upload_bytes, safe_display_name, store_upload
+from api.uploads import check_key, ingest_upload, max_upload_bytes
 from index.abstain import STOPWORDS
 from index.query.variants import canonical_spelling
 from ingest.errors import IngestError
@@ -660,25 +660,13 @@ def make_router(service: Any) -> APIRouter:  # service: api.service.Tracuu
             if upload is None or isinstance(upload, str) or not upload.filename:
                 raise ApiError("Chưa chọn tệp để tải lên.", "No file was chosen.", status=400, code="no_file")
             data = await upload.read(max_upload_bytes() + 1)
-            report = await run_in_threadpool(_ingest_upload, service, data, upload.filename)
+            report = await run_in_threadpool(ingest_upload, service, data, upload.filename)
         except (ApiError, IngestError) as err:
             status = getattr(err, "status", 400)
             return page(request, "upload.html", upload_context(error=err.to_dict(), status=status), status=status)
         return page(request, "upload.html", upload_context(report=report), status=201)
 
     return router
-
-
-def _ingest_upload(service: Any, data: bytes, filename: str | None) -> dict[str, Any]:
-    """What POST /api/documents does with the bytes: store under a safe name, ingest, report."""
-    path = store_upload(data, service.settings.data_dir / "uploads", filename)
-    (report,) = service.ingest([path])
-    report["file_name"] = report["path"] = safe_display_name(filename)
-    if report["status"] != "ok":
-        path.unlink(missing_ok=True)
-        err = report["errors"][0]
-        raise ApiError(err["message_vi"], err["message_en"], status=422, code=err.get("code", "bad_input"))
-    return report
 
 
 __all__ = ["mount_web", "make_router", "clause_anchor", "clause_fragment", "clause_href", "highlight", "report_citation"]

@@ -8,7 +8,6 @@ Fast: only reads the files (plus one byte-for-byte rebuild check, ~1 s).
 
 from __future__ import annotations
 
-import io
 import json
 import re
 import sys
