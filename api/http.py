@@ -13,6 +13,7 @@ import os
 from fastapi import FastAPI, File, Header, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.errors import ApiError
 from api.schemas import (
@@ -64,6 +65,19 @@ def create_app(service: Tracuu) -> FastAPI:
                 "message_vi": f"Yêu cầu không hợp lệ ({where}).",
                 "message_en": f"Invalid request ({where}).",
             },
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(_: Request, err: StarletteHTTPException) -> JSONResponse:
+        # What Starlette/FastAPI raise themselves (a body that is not JSON or not multipart, an
+        # unknown path or method): the same bilingual shape as every other error.
+        vi = {400: "Không đọc được nội dung yêu cầu", 404: "Không tìm thấy đường dẫn",
+              405: "Phương thức không được hỗ trợ"}.get(err.status_code, "Yêu cầu bị từ chối")
+        return JSONResponse(
+            status_code=err.status_code,
+            content={"code": f"http_{err.status_code}", "message_vi": f"{vi} ({err.detail}).",
+                     "message_en": str(err.detail)},
+            headers=getattr(err, "headers", None),
         )
 
     @app.get("/healthz", response_model=Health)
@@ -140,6 +154,37 @@ def create_app(service: Tracuu) -> FastAPI:
     @app.get("/api/clauses/{clause_id}", response_model=Hit, responses=ERRORS)
     def clause(clause_id: str) -> dict:
         return service.clause(clause_id)
+
+    @app.get("/api/clauses/{clause_id}/related", responses=ERRORS)
+    def related(clause_id: str) -> dict:
+        """What a clause cites and is cited by; the clauses it implements and is implemented by."""
+        return service.related(clause_id)
+
+    def decide(link_id: str, status: str, authorization: str | None, x_api_key: str | None) -> dict:
+        from api.links import LinkService
+
+        require_key(authorization, x_api_key)
+        return LinkService.of(service).decide(link_id, status)
+
+    WRITE_ERRORS = {**ERRORS, 401: {"model": ErrorOut}, 403: {"model": ErrorOut}}
+
+    @app.post("/api/links/{link_id}/confirm", responses=WRITE_ERRORS)
+    def confirm_link(
+        link_id: str,
+        authorization: Annotated[str | None, Header()] = None,
+        x_api_key: Annotated[str | None, Header()] = None,
+    ) -> dict:
+        """Confirm a proposed "implements" link (kept in links.json across re-ingests)."""
+        return decide(link_id, "confirmed", authorization, x_api_key)
+
+    @app.post("/api/links/{link_id}/reject", responses=WRITE_ERRORS)
+    def reject_link(
+        link_id: str,
+        authorization: Annotated[str | None, Header()] = None,
+        x_api_key: Annotated[str | None, Header()] = None,
+    ) -> dict:
+        """Reject a proposed "implements" link: it is not proposed again."""
+        return decide(link_id, "rejected", authorization, x_api_key)
 
     mount_web(app, service)
     return app

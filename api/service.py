@@ -248,6 +248,12 @@ class Tracuu:
         out["marker"] = clause.marker
         return out
 
+    def related(self, clause_id: str) -> dict[str, Any]:
+        """{"cites", "cited_by", "implements", "implemented_by"} of a clause (see api/links.py)."""
+        from api.links import LinkService
+
+        return LinkService.of(self).related(clause_id)
+
     # ------------------------------------------------------------------ query understanding
     def restorer(self):  # -> index.query.DiacriticRestorer trained on the ingested corpus
         if self._restorer is None:

@@ -44,6 +44,8 @@ class Block:
     table_index: int | None = None  # which table of the document a row belongs to
     header_row: bool = False  # a table row that names the columns (repeated headers included)
     layout: bool = False  # text from a borderless layout table (header/signature blocks of a .docx)
+    ocr: bool = False  # read by OCR from a page image (a scan), not from a text layer
+    confidence: float | None = None  # OCR blocks: mean Tesseract word confidence of its lines, 0-100
 
     @property
     def start(self) -> int:
@@ -65,6 +67,7 @@ class SourceText:
     dropped: list[tuple[int, int]] = field(default_factory=list)  # source ranges removed as artefacts (page numbers)
     warnings: list[str] = field(default_factory=list)
     tables: int = 0  # how many data tables the loader found
+    ocr_pages: dict[int, float] = field(default_factory=dict)  # page read by OCR -> mean word confidence (0-100)
 
     def page_of(self, offset: int) -> int:
         """1-based page number of a source offset."""
@@ -118,6 +121,7 @@ class Clause:
     references: list[Reference] = field(default_factory=list)
     cells: dict[str, str] | None = None  # appendix rows: column name -> cell text
     text_hash: str = ""  # sha256 of the text an embedder sees; filled by the index
+    ocr: bool = False  # its text was read by OCR (a scanned page): check the source image before quoting
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -170,3 +174,9 @@ class ParsedDocument:
     page_starts: list[int] = field(default_factory=list)  # copied from SourceText: pages of offsets
     dropped: list[tuple[int, int]] = field(default_factory=list)  # copied from SourceText: artefact ranges
     tasks: list[dict[str, Any]] = field(default_factory=list)  # ingest.tasks.Task.to_dict(), one per task found
+    ocr_pages: dict[int, float] = field(default_factory=dict)  # page read by OCR -> mean word confidence (0-100)
+
+    def __post_init__(self) -> None:
+        # JSON turns int keys into strings; keep pages ints so a stored and a fresh parse compare equal.
+        if self.ocr_pages:
+            self.ocr_pages = {int(k): float(v) for k, v in self.ocr_pages.items()}

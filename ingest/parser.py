@@ -428,6 +428,7 @@ def parse_document(source: SourceText, *, doc_id: str, file_name: str, content_h
         pages=max(len(source.page_starts), max((c.span.page_end for c in clauses), default=1)),
         tables=source.tables,
         warnings=list(source.warnings) + warnings,
+        ocr_pages=dict(source.ocr_pages),
     )
 
 
@@ -462,6 +463,7 @@ def _clauses(drafts: list[Draft], doc_id: str, warnings: list[str]) -> list[Clau
                 span=_span(d),
                 references=find_references(text),
                 cells=d.cells,
+                ocr=any(p.block is not None and p.block.ocr for p in d.parts),
             )
         )
     return out

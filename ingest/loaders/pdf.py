@@ -3,8 +3,13 @@
 What this loader does, and why:
 
 * **Refuse what we cannot cite.** Encrypted PDFs (even with an empty user password), bytes that
-  are not a readable PDF, and PDFs without any text layer (scans: OCR comes later) raise an
+  are not a readable PDF, and PDFs where no text can be read raise an
   :class:`~ingest.errors.IngestError` with a Vietnamese and an English message.
+* **Scanned pages.** A page that shows an image but has no text layer is read by OCR
+  (:mod:`ingest.loaders.ocr`: render, deskew, clean, Tesseract ``-l vie``); its lines then go
+  through the same reflow as text lines, its blocks are marked ``ocr`` with a confidence, and
+  ``SourceText.ocr_pages`` gives each such page's mean word confidence. Without tesseract and its
+  Vietnamese model such a page is an error (code ``ocr_unavailable``) naming the packages to install.
 * **One extraction per page.** A page without a ruled table is read with pypdf, whose line order
   keeps the two-column header block (issuer | quốc hiệu) readable. pypdf loses table columns, so a
   page where pdfplumber finds a ruled table (``page.find_tables()``) is read with pdfplumber alone:
@@ -37,7 +42,7 @@ from __future__ import annotations
 
 import io
 import statistics
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -592,20 +597,25 @@ def load_pdf(path: Path) -> SourceText:
     reader = _open(data, path.name)
     warnings: list[str] = []
     pages: list[list[_Item]] = []
+    imaged: dict[int, float] = {}  # pages that show an image -> share of the page it covers
     try:
         with pdfplumber.open(io.BytesIO(data)) as plumber:
             if len(plumber.pages) != len(reader.pages):
                 raise _corrupt(path.name, "page count mismatch")
             for i, (rp, pp) in enumerate(zip(reader.pages, plumber.pages), start=1):
                 pages.append(_page_items(rp, pp, i, warnings))
+                if pp.images:
+                    imaged[i] = _image_cover(pp)
     except IngestError:
         raise
     except Exception as err:
         raise _corrupt(path.name, type(err).__name__) from None
+    ocr_lines, row_confidence = _ocr_scanned(data, path.name, pages, imaged, warnings)
     if not any(isinstance(it, _Row) or it.text.strip() for items in pages for it in items):
         raise IngestError(
-            f"Tệp PDF '{path.name}' không có lớp chữ (có vẻ là bản scan/ảnh); chưa hỗ trợ nhận dạng chữ (OCR).",
-            f"PDF file '{path.name}' has no text layer (it looks scanned); OCR is not supported yet.",
+            f"Tệp PDF '{path.name}' không có lớp chữ (có vẻ là bản scan/ảnh) và không đọc được chữ nào, "
+            "kể cả bằng nhận dạng chữ (OCR).",
+            f"PDF file '{path.name}' has no text layer (it looks scanned) and no text could be read from it, OCR included.",
             code="no_text",
         )
     empty = [i for i, items in enumerate(pages, start=1) if not any(isinstance(it, _Row) or it.text.strip() for it in items)]
@@ -622,6 +632,9 @@ def load_pdf(path: Path) -> SourceText:
     blocks: list[Block] = []
     for seg in segments:
         blocks.extend(reflow(seg, double_spaced=double, full_length=full) if isinstance(seg, list) else [seg])
+    ocr_pages = {p: page.confidence for p, page in ocr_lines.items()}
+    if ocr_pages:
+        blocks = _mark_ocr(blocks, pages, starts, ocr_lines, row_confidence)
     return SourceText(
         text=text,
         kind="pdf",
@@ -630,4 +643,111 @@ def load_pdf(path: Path) -> SourceText:
         dropped=dropped,
         warnings=warnings,
         tables=tables,
+        ocr_pages=ocr_pages,
     )
+
+
+# --- scanned pages (OCR) --------------------------------------------------------------------------
+
+
+def _ocr_scanned(
+    data: bytes, name: str, pages: list[list[_Item]], imaged: dict[int, float], warnings: list[str]
+) -> tuple[dict[int, Any], dict[int, float]]:
+    """Read the pages that show an image but have no text layer with OCR (:mod:`ingest.loaders.ocr`).
+
+    A page counts as scanned when it has an image and no text at all, or when an image covers at
+    least half of it and its text layer holds no more than a page number (:data:`SCAN_TEXT_MAX`).
+
+    Their lines replace the page's (empty) items, so the rest of the loader treats them like text
+    lines. Without tesseract (or its Vietnamese model) this raises an IngestError that names
+    the packages to install; text pages never need it. Returns ({page: OcrPage}, {id(row): confidence}).
+    """
+    scanned = []
+    for i, items in enumerate(pages, start=1):
+        if i not in imaged or any(isinstance(it, _Row) for it in items):
+            continue
+        chars = sum(len(it.text.strip()) for it in items if isinstance(it, _Line))
+        # no text at all, or a scan with only a stamped page number / a few characters as text
+        if chars == 0 or (chars <= SCAN_TEXT_MAX and imaged[i] >= SCAN_COVER):
+            scanned.append(i)
+    if not scanned:
+        return {}, {}
+    from ingest.loaders.ocr import ocr_pdf_pages, require_ocr
+
+    require_ocr(name, scanned)
+    results = ocr_pdf_pages(data, scanned)
+    row_confidence: dict[int, float] = {}  # id(_Row) -> mean confidence of its cells' words
+    for p, res in results.items():
+        rows: list[_Row] = []
+        for table in res.tables:  # ruled tables: rows with cells, as a text page's tables
+            ncols = max(1, len(table.edges) - 1)
+            for k, row in enumerate(table.rows):
+                cells = [_CellText(list(c.lines), list(c.seps), c.col_span) for c in row.cells]
+                rows.append(_Row(cells, row.top, p, ncols, table.edges, False, first=k == 0, page_end=p))
+                confs = [c.confidence for c in row.cells if c.confidence is not None]
+                if confs:
+                    row_confidence[id(rows[-1])] = statistics.fmean(confs)
+        rows.sort(key=lambda r: r.top)
+        items: list[_Item] = []
+        for ln in res.lines:  # lines keep OCR's reading order (columns); rows go in by position
+            while rows and rows[0].top < ln.top:
+                items.append(rows.pop(0))
+            items.append(_Line(ln.text, ln.top))
+        items.extend(rows)
+        _mark_page_number(items, p)
+        pages[p - 1] = items
+        warnings.append(
+            f"Trang {p}: không có lớp chữ, đã nhận dạng chữ (OCR), độ tin cậy {res.confidence:.0f}/100; "
+            f"hãy đối chiếu với bản gốc trước khi trích dẫn. / "
+            f"Page {p}: no text layer, read by OCR, confidence {res.confidence:.0f}/100; "
+            f"check against the original before quoting."
+        )
+    return results, row_confidence
+
+
+SCAN_TEXT_MAX = 10  # a page whose text layer holds at most this many characters ...
+SCAN_COVER = 0.5  # ... under an image covering at least this share of it is a scan
+
+
+def _image_cover(page: Any) -> float:
+    """The largest share of the page one image covers (0-1)."""
+    area = float(page.width * page.height) or 1.0
+    best = 0.0
+    for im in page.images:
+        w = max(0.0, min(float(im["x1"]), float(page.width)) - max(float(im["x0"]), 0.0))
+        h = max(0.0, min(float(im["bottom"]), float(page.height)) - max(float(im["top"]), 0.0))
+        best = max(best, w * h / area)
+    return best
+
+
+def _mark_ocr(
+    blocks: list[Block], pages: list[list[_Item]], starts: list[int], ocr_lines: dict[int, Any], row_confidence: dict[int, float]
+) -> list[Block]:
+    """Flag the blocks read by OCR, with the mean confidence of the OCR lines (or row) they cover.
+
+    The rendered text writes each page's lines one per line from the page start, so each OCR
+    line's offset range is known without touching the renderer.
+    """
+    spans: list[tuple[int, int, float]] = []
+    for p, res in ocr_lines.items():
+        conf = {ln.text: ln.confidence for ln in res.lines}
+        pos = starts[p - 1]
+        for it in pages[p - 1]:  # as _render writes them: a line or a row, then "\n"
+            if isinstance(it, _Line):
+                spans.append((pos, pos + len(it.text), conf.get(it.text, res.confidence)))
+                pos += len(it.text) + 1
+            else:
+                end = pos + len(CELL_SEP.join(" ".join(c.lines) for c in it.cells))
+                spans.append((pos, end, row_confidence.get(id(it), res.confidence)))
+                pos = end + 1
+    out: list[Block] = []
+    for b in blocks:
+        if not any(p in ocr_lines for p in range(b.page, b.page_end + 1)):
+            out.append(b)
+            continue
+        confs = [c for a, e, c in spans if a < b.end and e > b.start]
+        if not confs:
+            confs = [ocr_lines[p].confidence for p in range(b.page, b.page_end + 1) if p in ocr_lines]
+        conf = round(statistics.fmean(confs), 2) if confs else None
+        out.append(replace(b, ocr=True, confidence=conf))
+    return out
