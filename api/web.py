@@ -566,6 +566,14 @@ def make_router(service: Any) -> APIRouter:  # service: api.service.Tracuu
             {"doc": document_row(doc), "tree": doc["tree"], "cite": cite, "implements": implements, "task_clauses": tasks_here, "nav": "documents"},
         )
 
+    @router.get("/related/{clause_id:path}")
+    @web_errors
+    def related(request: Request, clause_id: str) -> Response:
+        """A clause with what it cites, what cites it, and its "căn cứ" (implements) links."""
+        c = service.clause(clause_id)
+        rel = service.related(clause_id)
+        return page(request, "related.html", {"clause": c, "rel": rel, "nav": "documents"})
+
     @router.get("/clauses/{clause_id:path}")
     @web_errors
     def clause(request: Request, clause_id: str) -> Response:

@@ -413,3 +413,12 @@ def test_exports_never_write_formulas():
     assert csv_rows[1][:2] == ["'=HYPERLINK(\"x\")", "'-1+2"] and csv_rows[1][2] == "http://t/clauses/x:1"
     ws = load_workbook(io.BytesIO(export_response(request, "xlsx", "t", cols, rows, "t").body)).active
     assert ws["A2"].value == '=HYPERLINK("x")' and ws["A2"].data_type == "s"
+
+
+def test_related_page_lists_references_and_their_status(kb):
+    c = TestClient(create_app(kb))
+    r = c.get("/related/kh-an-giang-ct-39:preamble.1")
+    assert r.status_code == 200
+    assert "Quyết định số 1560/QĐ-TTg" in r.text and "được dẫn chiếu, chưa nạp văn bản" in r.text
+    assert 'href="/documents/qd-1560-qd-ttg"' in r.text
+    assert c.get("/related/khong:co").status_code == 404
