@@ -11,6 +11,7 @@ from typing import Annotated
 import os
 
 from fastapi import FastAPI, File, Header, Query, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -32,7 +33,7 @@ from api.schemas import (
     TaskOut,
 )
 from api.service import MAX_K, MAX_QUERY_CHARS, Tracuu
-from api.uploads import check_key, max_upload_bytes, safe_display_name, store_upload
+from api.uploads import check_key, ingest_upload, max_upload_bytes
 from api.web import mount_web
 from ingest.errors import IngestError
 
@@ -125,14 +126,7 @@ def create_app(service: Tracuu) -> FastAPI:
     ) -> dict:
         require_key(authorization, x_api_key)
         data = await file.read(max_upload_bytes() + 1)
-        path = store_upload(data, service.settings.data_dir / "uploads", file.filename)
-        (report,) = service.ingest([path])
-        report["file_name"] = report["path"] = safe_display_name(file.filename)
-        if report["status"] != "ok":
-            path.unlink(missing_ok=True)
-            err = report["errors"][0]
-            raise ApiError(err["message_vi"], err["message_en"], status=422, code=err.get("code", "bad_input"))
-        return report
+        return await run_in_threadpool(ingest_upload, service, data, file.filename)
 
     @app.delete("/api/documents/{doc_id}", status_code=204, responses={**ERRORS, 401: {"model": ErrorOut}, 403: {"model": ErrorOut}})
     def delete_document(
