@@ -13,7 +13,25 @@ If step 2 or 3 fails, Chroma is put back to the old version (vectors come back f
 and the error propagates. Whatever a crash leaves behind is repaired on the next start by
 :meth:`ClauseIndex.reconcile`, which drops Chroma ids the store does not know and re-upserts
 clauses whose vector is missing or stale. Search also ignores dense hits the store does not
-know, so a stray vector can never surface.
+know, so a stray vector can never surface. ``tests/test_faults.py`` kills a process at each
+stage (see :mod:`index.faults`) and checks this.
+
+Several processes. Steps 2-4 run under an exclusive ``flock`` on ``<data_dir>/write.lock``, so
+writers in different processes (API workers, ``tracuu ingest``) take turns; embedding (step 1)
+happens before the lock is taken. Every read first stats ``<data_dir>/generation`` (rewritten
+by each save/delete): when it changed, the documents whose JSON changed are reloaded into the
+in-memory maps and the keyword index, and deleted ones dropped. One ``stat`` per query is the
+whole cost when nothing changed. The vectors must be shared too: several processes need a
+Chroma server (``chroma_url``); the embedded store is for one process. In server mode the
+collection is named after the data directory (``<data_dir>/chroma_collection``), so two data
+directories pointed at one server never touch each other's vectors.
+
+Start-up cost. Reading every vector's metadata back from Chroma to reconcile takes about a
+second at 10k clauses, so a ``<data_dir>/reconciled`` stamp (store generation, collection,
+embedder, passage format) is removed before any Chroma write and put back once the write (or a
+reconcile) completed. A start that finds it current skips the scan; anything else - a writer
+killed midway, vectors written behind the index's back, another embedder or passage format -
+means a full reconcile.
 
 Search is hybrid: dense top-N from Chroma and BM25 top-N; for every candidate in the union both
 scores are computed exactly (a keyword-only candidate gets its cosine from its stored vector, a
@@ -25,25 +43,47 @@ without diacritics find the right clause.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
+import secrets
 import threading
 import time
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Iterator, Sequence
+
+if TYPE_CHECKING:
+    import numpy as np
 
 from ingest.model import Clause, ParsedDocument
 from ingest.vntext import collapse_spaces, fold, nfc
 
-from index.doc_store import DocStore
+from index import faults
+from index.doc_store import DocStore, FileKey, usable_doc_id
 from index.embedders import Embedder
 from index.embedding_cache import EmbeddingCache, text_hash
 from index.errors import BadDocument
 from index.keyword import BM25Index
-from index.passages import DocMeta, keyword_text, passage_text, to_node
+from index.passages import DocMeta, keyword_text, passage, passage_text
 from index.vector_store import COLLECTION, ChromaVectorStore, make_where
 
 log = logging.getLogger(__name__)
+
+
+def _passage_probe() -> str:
+    """Hash of a fixed clause's passage: changes when the passage format does (vectors then stale)."""
+    from ingest.model import Span
+
+    probe = Clause(clause_id="p:1", doc_id="p", path="1", kind="khoan", label="khoản 1", marker="1.",
+                   text="Nội dung thử", heading_chain=["Mục I"], parent=None, order=0,
+                   span=Span(0, 1, 1, 1), references=[])
+    return text_hash(passage_text(probe, DocMeta(doc_id="p", doc_type="Kế hoạch", doc_number="1/KH", title="Thử")))[:16]
+
+
+PASSAGE_PROBE = _passage_probe()
+
+_VEC_MEMO_MAX = 50_000  # vectors kept in memory for exact dense scores (float32: ~75 MB at 384 dims)
 
 
 @dataclass
@@ -72,6 +112,8 @@ class ReconcileReport:
     upserted: int = 0
     embedded_new: int = 0
     collection_reset: bool = False
+    files_swept: int = 0  # temp files and unused source versions left by interrupted writes
+    full: bool = True  # False: start-up found the "reconciled" stamp current and skipped the scan
 
 
 @dataclass
@@ -105,11 +147,64 @@ def _minmax(values: dict[str, float]) -> dict[str, float]:
     return {k: (v - lo) / (hi - lo) for k, v in values.items()}
 
 
-def _cosine(a: Sequence[float], b: Sequence[float]) -> float:
-    dot = sum(x * y for x, y in zip(a, b))
-    na = sum(x * x for x in a) ** 0.5
-    nb = sum(y * y for y in b) ** 0.5
-    return dot / (na * nb) if na and nb else 0.0
+try:  # POSIX advisory locks; elsewhere writers in one process are still serialised
+    import fcntl
+except ImportError:  # pragma: no cover - not on Linux/macOS
+    fcntl = None  # type: ignore[assignment]
+
+
+class _ProcessLock:
+    """An exclusive ``flock`` on a file: one writer at a time across processes on this machine
+    (and on shared filesystems whose locks work). The kernel drops it when a process dies, so a
+    killed writer never leaves the data directory locked."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fd: int | None = None
+
+    @contextlib.contextmanager
+    def held(self) -> Iterator[None]:
+        if fcntl is None:
+            yield
+            return
+        if self._fd is None:
+            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        fcntl.flock(self._fd, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+
+def server_collection_name(data_dir: Path) -> str:
+    """The Chroma collection of this data directory on a shared server, created once.
+
+    Every process on the same data directory reads the same name; a second data directory gets
+    its own, so its start-up reconcile can never delete the first one's vectors as "stray".
+    """
+    path = Path(data_dir) / "chroma_collection"
+    for _ in range(50):
+        try:
+            name = path.read_text(encoding="utf-8").strip()
+            if name:
+                return name
+        except FileNotFoundError:
+            tmp = path.with_name(f".chroma_collection.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+            tmp.write_text(f"{COLLECTION}-{secrets.token_hex(6)}\n", encoding="utf-8")
+            try:
+                os.link(tmp, path)  # atomic create-if-absent, with its content already there
+            except (FileExistsError, FileNotFoundError):
+                pass  # another process won the race (or our temp file vanished): read theirs
+            finally:
+                tmp.unlink(missing_ok=True)
+            continue
+        time.sleep(0.01)
+    raise RuntimeError(f"cannot read the Chroma collection name in {path}")
 
 
 class ClauseIndex:
@@ -123,7 +218,7 @@ class ClauseIndex:
         *,
         dense_weight: float = 0.5,
         candidates: int = 50,
-        collection: str = COLLECTION,
+        collection: str | None = None,
     ) -> None:
         if not 0.0 <= dense_weight <= 1.0:
             raise ValueError("dense_weight must be in [0, 1]")
@@ -132,10 +227,13 @@ class ClauseIndex:
         self.embedder = embedder
         self.dense_weight = dense_weight
         self.candidates = candidates
-        self._write_lock = threading.Lock()  # one writer at a time (held while embedding)
+        self._write_lock = threading.Lock()  # one writer thread at a time (held while embedding)
         self._state_lock = threading.RLock()  # short: guards in-memory maps, BM25 and Chroma writes
+        self._process_lock = _ProcessLock(self.data_dir / "write.lock")  # one writer process at a time
         self.store = DocStore(self.data_dir)
         self.cache = EmbeddingCache(self.data_dir / "embeddings.sqlite3")
+        if collection is None:
+            collection = server_collection_name(self.data_dir) if chroma_url else COLLECTION
         self.vectors = ChromaVectorStore(
             self.data_dir, embedder_name=embedder.name, dim=embedder.dim,
             chroma_url=chroma_url, collection=collection,
@@ -143,9 +241,14 @@ class ClauseIndex:
         self.keyword = BM25Index()
         self._docs: dict[str, ParsedDocument] = {}
         self._clauses: dict[str, Clause] = {}
-        for doc in self.store.load_all().values():
-            self._install(self._hashed(doc))
-        self.last_reconcile = self.reconcile()
+        self._file_keys: dict[str, FileKey] = {}  # JSON file key of each installed version
+        self._seen_generation: FileKey | None = None
+        self._vec_memo: dict[str, "np.ndarray"] = {}  # passage hash -> vector, for exact dense scores
+        self.generation = 0  # +1 whenever the visible documents change (own writes or reloads)
+        with self._state_lock:
+            self._sync(force=True)
+        self.vectors.before_write = self._mark_dirty
+        self.last_reconcile = ReconcileReport(full=False) if self._stamp_current() else self.reconcile()
 
     # ------------------------------------------------------------------ internals
 
@@ -157,9 +260,9 @@ class ClauseIndex:
         return replace(doc, clauses=clauses)
 
     def _with_hashes(self, doc: ParsedDocument) -> tuple[ParsedDocument, list]:
-        """A copy of ``doc`` whose clauses carry their passage hash, and its TextNodes."""
+        """A copy of ``doc`` whose clauses carry their passage hash, and its passages."""
         meta = DocMeta.of(doc)
-        nodes = [to_node(c, meta) for c in doc.clauses]
+        nodes = [passage(c, meta) for c in doc.clauses]
         clauses = [replace(c, text_hash=n.metadata["text_hash"]) for c, n in zip(doc.clauses, nodes)]
         return replace(doc, clauses=clauses), nodes
 
@@ -178,9 +281,60 @@ class ClauseIndex:
         for c in old.clauses:
             self._clauses.pop(c.clause_id, None)
             self.keyword.remove(c.clause_id)
+        self._file_keys.pop(doc_id, None)
+
+    def _sync(self, force: bool = False) -> bool:
+        """Bring the in-memory maps and BM25 in line with the document store (caller holds
+        ``_state_lock``). Cheap when nothing changed: one ``stat`` of the generation file.
+
+        Another process (an API worker, ``tracuu ingest``) may have saved or deleted documents;
+        those whose JSON changed are reloaded, those gone are dropped. Returns True if anything
+        changed. The generation is read *before* the scan, so a write that lands during the scan
+        is picked up by the next call at the latest.
+        """
+        gen = self.store.generation()
+        if not force and gen == self._seen_generation:
+            return False
+        changed = False
+        on_disk = self.store.scan()
+        for doc_id in [d for d in self._docs if d not in on_disk]:
+            self._uninstall(doc_id)
+            changed = True
+        for doc_id, key in sorted(on_disk.items()):
+            if self._file_keys.get(doc_id) == key:
+                continue
+            try:
+                doc = self.store.load(doc_id)
+            except (ValueError, KeyError, TypeError) as exc:
+                # One unreadable file must not take the whole knowledge base down; re-ingesting
+                # the document rewrites it.
+                log.warning("skipping unreadable document file for %s: %s", doc_id, exc)
+                continue
+            if doc is None:  # deleted since the scan
+                if doc_id in self._docs:
+                    self._uninstall(doc_id)
+                    changed = True
+                continue
+            self._install(self._hashed(doc))
+            self._file_keys[doc_id] = key
+            changed = True
+        self._seen_generation = gen
+        if changed:
+            self.generation += 1
+        return changed
+
+    def refresh(self) -> bool:
+        """Pick up documents other processes saved or deleted (every read does this itself)."""
+        with self._state_lock:
+            return self._sync()
 
     @staticmethod
     def _validate(doc: ParsedDocument) -> None:
+        if not usable_doc_id(doc.doc_id):
+            raise BadDocument(
+                f"Mã văn bản không dùng được làm tên tệp (rỗng hoặc quá dài): {doc.doc_id[:80]!r}.",
+                f"The document id cannot name a file (empty or too long): {doc.doc_id[:80]!r}.",
+            )
         seen: set[str] = set()
         for c in doc.clauses:
             if c.doc_id != doc.doc_id:
@@ -209,13 +363,17 @@ class ClauseIndex:
         except Exception:  # pragma: no cover - the original error matters more
             log.exception("could not restore Chroma for %s; it will be reconciled on next start",
                           old.doc_id if old else "new document")
+        else:
+            self._mark_clean()  # Chroma is back to what the record says
 
     # ------------------------------------------------------------------ maintenance
 
     def reconcile(self) -> ReconcileReport:
         """Make Chroma match the document store: drop unknown/stale ids, upsert missing ones."""
-        with self._write_lock, self._state_lock:
+        with self._write_lock, self._process_lock.held(), self._state_lock:
+            self._sync()
             rep = ReconcileReport(collection_reset=self.vectors.reset)
+            rep.files_swept = self.store.sweep()
             stored = self.vectors.hashes()
             stray = [cid for cid, (doc_id, _) in stored.items()
                      if cid not in self._clauses or self._clauses[cid].doc_id != doc_id]
@@ -227,17 +385,50 @@ class ClauseIndex:
                 stale = [c for c in doc.clauses if stored.get(c.clause_id, ("", ""))[1] != c.text_hash]
                 if stale:
                     meta = DocMeta.of(doc)
-                    todo_nodes.extend(to_node(c, meta) for c in stale)
+                    todo_nodes.extend(passage(c, meta) for c in stale)
             if todo_nodes:
                 log.info("reconcile: %d clause vectors missing or stale in Chroma", len(todo_nodes))
                 vecs, rep.embedded_new = self.cache.get_or_embed(self.embedder, [n.text for n in todo_nodes])
                 self.vectors.upsert(todo_nodes, vecs)
                 rep.upserted = len(todo_nodes)
             self.vectors.reset = False
+            self._mark_clean()
             return rep
+
+    # -- the "reconciled" stamp: lets a start-up skip reading every vector's metadata back from
+    #    Chroma (about a second at 10k clauses). Every write to Chroma removes it first; a write
+    #    that completes, or a reconcile, puts it back naming the store generation it left. So a
+    #    process that crashed mid-write, vectors written behind the index's back, another
+    #    embedder, or a changed passage format all mean a full reconcile at the next start.
+
+    def _stamp(self) -> str:
+        return "|".join(map(str, (self.store.generation(), self.vectors.name, self.embedder.name,
+                                  self.embedder.dim, PASSAGE_PROBE)))
+
+    def _stamp_current(self) -> bool:
+        try:
+            saved = (self.data_dir / "reconciled").read_text(encoding="utf-8")
+        except (FileNotFoundError, UnicodeDecodeError):
+            return False
+        return (saved == self._stamp() and not self.vectors.reset
+                and self.vectors.count() == len(self._clauses))
+
+    def _mark_dirty(self) -> None:
+        (self.data_dir / "reconciled").unlink(missing_ok=True)
+
+    def _mark_clean(self) -> None:
+        path = self.data_dir / "reconciled"
+        tmp = path.with_name(f".reconciled.{os.getpid()}.{threading.get_ident()}.tmp")
+        try:
+            tmp.write_text(self._stamp(), encoding="utf-8")
+            os.replace(tmp, path)
+        except OSError as exc:  # only costs a full reconcile at the next start
+            tmp.unlink(missing_ok=True)
+            log.warning("could not write %s: %s", path, exc)
 
     def close(self) -> None:
         self.cache.close()
+        self._process_lock.close()
 
     # ------------------------------------------------------------------ writes
 
@@ -247,62 +438,107 @@ class ClauseIndex:
         self._validate(doc)
         with self._write_lock:
             new_doc, nodes = self._with_hashes(doc)
-            old = self._docs.get(doc.doc_id)
             n = len(new_doc.clauses)
-            if old is not None and old.content_hash == new_doc.content_hash and asdict(old) == asdict(new_doc):
+            with self._state_lock:
+                self._sync()
+                old = self._docs.get(doc.doc_id)
+            if self._same(old, new_doc):
                 return IndexReport(doc.doc_id, n, 0, n, 0, replaced=False, unchanged=True,
                                    seconds=time.perf_counter() - t0)
 
-            # 1. embed (may raise; nothing written yet)
+            # 1. embed (may raise; nothing written yet). Outside the process lock: other
+            #    processes keep writing while this one embeds.
             vecs, n_new = self.cache.get_or_embed(self.embedder, [nd.text for nd in nodes])
+            faults.hit("embedded")
 
             new_ids = {c.clause_id for c in new_doc.clauses}
-            gone = sorted({c.clause_id for c in old.clauses} - new_ids) if old else []
-            with self._state_lock:
+            with self._process_lock.held(), self._state_lock:
+                self._sync()  # another process may have written this document meanwhile
+                old = self._docs.get(doc.doc_id)
+                if self._same(old, new_doc):
+                    return IndexReport(doc.doc_id, n, 0, n, 0, replaced=False, unchanged=True,
+                                       seconds=time.perf_counter() - t0)
+                gone = sorted({c.clause_id for c in old.clauses} - new_ids) if old else []
                 try:
                     # 2. Chroma, 3. the record
                     if nodes:
                         self.vectors.upsert(nodes, vecs)
                     if gone:
                         self.vectors.delete_ids(gone)
+                    faults.hit("chroma_written")
                     self.store.save(new_doc, source_text)
                 except BaseException:
                     self._restore_dense(old, new_ids)
                     raise
                 # 4. memory
                 self._install(new_doc)
+                key = self.store.file_key(doc.doc_id)
+                if key is not None:
+                    self._file_keys[doc.doc_id] = key
+                self.generation += 1
+                if old is not None and old.file_name != new_doc.file_name:
+                    self._drop_upload(old)  # a re-upload replaced it
+                self._mark_clean()
+                faults.hit("installed")
             return IndexReport(
                 doc_id=doc.doc_id, clauses=n, embedded_new=n_new, reused=n - n_new,
                 removed=len(gone), replaced=old is not None, unchanged=False,
                 seconds=time.perf_counter() - t0,
             )
 
+    @staticmethod
+    def _same(old: ParsedDocument | None, new: ParsedDocument) -> bool:
+        return old is not None and old.content_hash == new.content_hash and asdict(old) == asdict(new)
+
     def delete_document(self, doc_id: str) -> bool:
-        """Remove a document everywhere. The record goes first, so a failure after it only
-        leaves stray vectors, which search ignores and reconcile removes."""
-        with self._write_lock, self._state_lock:
-            known = doc_id in self._docs or self.store.exists(doc_id)
+        """Remove a document everywhere: record, source versions, vectors, keyword postings and
+        the uploaded file it came from (``<data_dir>/uploads/<file_name>``, when no other
+        document was read from it). The record goes first, so a failure after it only leaves
+        stray vectors, which search ignores and reconcile removes."""
+        with self._write_lock, self._process_lock.held(), self._state_lock:
+            self._sync()
+            doc = self._docs.get(doc_id)
+            known = doc is not None or self.store.exists(doc_id)
             self.store.delete(doc_id)
             self._uninstall(doc_id)
             self.vectors.delete_doc(doc_id)
+            self._mark_clean()
+            if doc is not None:
+                self._drop_upload(doc)
+            if known:
+                self.generation += 1
             return known
+
+    def _drop_upload(self, doc: ParsedDocument) -> None:
+        """The HTTP API keeps uploads under content-derived names in ``uploads/``; delete the one
+        this (deleted or replaced) version was read from, unless a stored document still is."""
+        name = doc.file_name or ""
+        if not name or "/" in name or "\\" in name or name in (".", ".."):
+            return
+        if any(d.file_name == name for d in self._docs.values()):
+            return
+        (self.data_dir / "uploads" / name).unlink(missing_ok=True)
 
     # ------------------------------------------------------------------ reads
 
     def documents(self) -> list[ParsedDocument]:
         with self._state_lock:
+            self._sync()
             return [self._docs[d] for d in sorted(self._docs)]
 
     def document(self, doc_id: str) -> ParsedDocument | None:
         with self._state_lock:
+            self._sync()
             return self._docs.get(doc_id)
 
     def clause(self, clause_id: str) -> Clause | None:
         with self._state_lock:
+            self._sync()
             return self._clauses.get(clause_id)
 
     def clauses(self, doc_id: str) -> list[Clause]:
         with self._state_lock:
+            self._sync()
             doc = self._docs.get(doc_id)
             return sorted(doc.clauses, key=lambda c: c.order) if doc else []
 
@@ -316,13 +552,64 @@ class ClauseIndex:
         return self.store.source(doc_id)
 
     def __len__(self) -> int:
-        return len(self._clauses)
+        with self._state_lock:
+            self._sync()
+            return len(self._clauses)
 
     def vector_count(self) -> int:
         """Vectors in Chroma (equals ``len(self)`` once reconciled): for health checks and tests."""
         return self.vectors.count()
 
     # ------------------------------------------------------------------ search
+
+    def _vectors_for(self, clauses: list[Clause]) -> dict[str, "np.ndarray"]:
+        """Stored vectors of ``clauses`` by clause id: from memory, else the embedding cache
+        (keyed by passage hash, so always the vector Chroma holds for that text), else Chroma."""
+        import numpy as np
+
+        out: dict[str, np.ndarray] = {}
+        todo: list[Clause] = []
+        for c in clauses:
+            v = self._vec_memo.get(c.text_hash)
+            if v is None:
+                todo.append(c)
+            else:
+                out[c.clause_id] = v
+        if todo:
+            found = self.cache.get_many(self.embedder.name, [c.text_hash for c in todo])
+            if len(self._vec_memo) > _VEC_MEMO_MAX:
+                self._vec_memo.clear()
+            rest = []
+            for c in todo:
+                vec = found.get(c.text_hash)
+                if vec is None:
+                    rest.append(c)
+                    continue
+                arr = np.asarray(vec, dtype=np.float32)
+                self._vec_memo[c.text_hash] = arr
+                out[c.clause_id] = arr
+            if rest:
+                stored = self.vectors.embeddings_for([c.clause_id for c in rest])
+                for c in rest:
+                    if c.clause_id in stored:
+                        out[c.clause_id] = np.asarray(stored[c.clause_id], dtype=np.float32)
+        return out
+
+    def _exact_dense(self, qvec: Sequence[float], clauses: list[Clause]) -> dict[str, float]:
+        """Cosine of the query with each clause's stored vector (0.0 when it has none)."""
+        import numpy as np
+
+        vecs = self._vectors_for(clauses)
+        out = {c.clause_id: 0.0 for c in clauses}
+        have = [c.clause_id for c in clauses if c.clause_id in vecs]
+        if not have:
+            return out
+        q = np.asarray(qvec, dtype=np.float64)
+        m = np.stack([vecs[cid] for cid in have]).astype(np.float64)
+        norms = np.linalg.norm(m, axis=1) * float(np.linalg.norm(q))
+        sims = np.divide(m @ q, norms, out=np.zeros(len(have)), where=norms > 0)
+        out.update(zip(have, map(float, sims)))
+        return out
 
     def _allowed_docs(self, doc_ids: list[str] | None, doc_types: list[str] | None) -> list[str] | None:
         """Doc ids passing the filters (doc types compared folded: "Ke hoach" == "Kế hoạch")."""
@@ -359,6 +646,7 @@ class ClauseIndex:
         n = max(self.candidates, k)
         w = self.dense_weight
         with self._state_lock:
+            self._sync()
             allowed_docs = self._allowed_docs(doc_ids, doc_types)
             if allowed_docs is not None and not allowed_docs:
                 return []
@@ -375,9 +663,7 @@ class ClauseIndex:
                 return []
             missing_dense = [c for c in cands if c not in dense]
             if missing_dense:
-                stored = self.vectors.embeddings_for(missing_dense)
-                for cid in missing_dense:
-                    dense[cid] = _cosine(qvec, stored[cid]) if cid in stored else 0.0
+                dense.update(self._exact_dense(qvec, [self._clauses[c] for c in missing_dense]))
             missing_kw = [c for c in cands if c not in kw]
             if missing_kw:
                 kw.update(self.keyword.score_ids(kq, missing_kw))

@@ -2,51 +2,101 @@
 
 Layout under the data dir::
 
-    documents/<doc_id>.json   the ParsedDocument as a dict, all clauses included
-    sources/<doc_id>.txt      the source text the clause offsets point into
+    documents/<doc_id>.json          the ParsedDocument as a dict, all clauses included, plus
+                                     "source_sha256": which source version its offsets index
+    sources/<doc_id>@<sha16>.txt     that source text, named by its content (immutable)
+    sources/<doc_id>.txt             a hard link to (or copy of) the current version, for people
+    generation                       rewritten after every save/delete: other processes stat it
+                                     to notice that the store changed
 
 Why plain files: they are the truth that Chroma and the keyword index are rebuilt from, they
 diff and back up trivially, and a reader needs nothing but ``json``. Each file is written to a
 temp file in the same directory, fsynced, then ``os.replace``d, so a crash leaves either the old
-or the new file, never half of one. The JSON is replaced last: it is what makes a version
-visible.
+or the new file, never half of one.
+
+Why the source is named by its content: the JSON and its source must change together, and two
+files cannot be replaced in one atomic step. So the new source is written under a new name
+first (the old JSON still points at the old one), then the JSON is replaced: that single rename
+makes the new version - document *and* source - visible. A crash before it leaves the old pair
+intact plus an unused file; a crash after it leaves the new pair plus an old file. Either way
+:meth:`DocStore.sweep` removes the leftovers. Stores written before this layout (no
+"source_sha256") are read from ``<doc_id>.txt`` as before.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
 import tempfile
 import threading
-from dataclasses import asdict
+import time
+from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
 
 from ingest.model import Clause, DocumentHeader, ParsedDocument, Signer, SourceText
 
+from index import faults
+
 log = logging.getLogger(__name__)
+
+SOURCE_KEY = "source_sha256"  # the extra JSON key naming the source version
+FileKey = tuple[int, int, int]  # (inode, mtime_ns, size): a replaced file always gets a new inode
+
+
+def _known(cls: type, d: dict[str, Any]) -> dict[str, Any]:
+    """Only the fields ``cls`` has: a file written by a newer tracuu (an added field) still loads.
+    What is dropped comes back at the next re-ingest, which rewrites the file."""
+    names = {f.name for f in fields(cls)}
+    return {k: v for k, v in d.items() if k in names}
 
 
 def document_from_dict(d: dict[str, Any]) -> ParsedDocument:
     """Rebuild a :class:`ParsedDocument` from ``dataclasses.asdict`` output."""
-    d = dict(d)
-    header = dict(d.get("header") or {})
-    header["signer"] = Signer(**(header.get("signer") or {}))
+    d = _known(ParsedDocument, d)
+    header = _known(DocumentHeader, dict(d.get("header") or {}))
+    header["signer"] = Signer(**_known(Signer, header.get("signer") or {}))
     header["recipients"] = list(header.get("recipients") or [])
     d["header"] = DocumentHeader(**header)
-    d["clauses"] = [Clause.from_dict(c) for c in d.get("clauses", [])]
+    d["clauses"] = [Clause.from_dict(_known(Clause, c)) for c in d.get("clauses", [])]
     d["warnings"] = list(d.get("warnings") or [])
     d["dropped"] = [tuple(r) for r in d.get("dropped") or []]
     return ParsedDocument(**d)
+
+
+# Longest encoded stem: the longest file made of it ("<stem>@<16 hex>.txt", ".<stem>.<random>.json.tmp")
+# must stay under the usual 255-byte file-name limit.
+MAX_STEM = 230
 
 
 def _file_stem(doc_id: str) -> str:
     """A file name for any doc_id: percent-encode everything but [A-Za-z0-9._-]."""
     if doc_id in ("", ".", ".."):
         raise ValueError(f"unusable doc_id: {doc_id!r}")
-    return quote(doc_id, safe="-_.")
+    stem = quote(doc_id, safe="-_.")
+    if len(stem) > MAX_STEM:
+        raise ValueError(f"doc_id too long for a file name ({len(stem)} > {MAX_STEM} characters encoded)")
+    return stem
+
+
+def usable_doc_id(doc_id: str) -> bool:
+    """Can this doc_id name a stored document? (Reads of any other id simply find nothing.)"""
+    try:
+        _file_stem(doc_id)
+    except ValueError:
+        return False
+    return True
+
+
+def _source_sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _key(st: os.stat_result) -> FileKey:
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
 
 
 def _write_temp(directory: Path, stem: str, suffix: str, data: bytes) -> Path:
@@ -63,19 +113,22 @@ def _write_temp(directory: Path, stem: str, suffix: str, data: bytes) -> Path:
 
 
 class DocStore:
-    """Parsed documents on disk, with a read cache checked against each file's mtime and size.
+    """Parsed documents on disk, with a read cache checked against each file's inode, mtime and size.
 
     Why a cache that stats: the CLI/API read documents many times per request (one ``get`` per
     hit), and another process (``tracuu ingest``) may rewrite a file meanwhile; a ``stat`` is
-    cheap, parsing the JSON again is not.
+    cheap, parsing the JSON again is not. Every write replaces the file, so the inode changes
+    even when two writes land in the same clock tick with the same size.
     """
 
     def __init__(self, data_dir: Path) -> None:
-        self.docs_dir = Path(data_dir) / "documents"
-        self.src_dir = Path(data_dir) / "sources"
+        self.data_dir = Path(data_dir)
+        self.docs_dir = self.data_dir / "documents"
+        self.src_dir = self.data_dir / "sources"
+        self.gen_path = self.data_dir / "generation"
         self.docs_dir.mkdir(parents=True, exist_ok=True)
         self.src_dir.mkdir(parents=True, exist_ok=True)
-        self._cache: dict[str, tuple[tuple[int, int], ParsedDocument]] = {}
+        self._cache: dict[str, tuple[FileKey, ParsedDocument, str | None]] = {}
         self._lock = threading.Lock()
 
     def _json_path(self, doc_id: str) -> Path:
@@ -84,29 +137,168 @@ class DocStore:
     def _src_path(self, doc_id: str) -> Path:
         return self.src_dir / f"{_file_stem(doc_id)}.txt"
 
+    def _version_path(self, doc_id: str, sha: str) -> Path:
+        return self.src_dir / f"{_file_stem(doc_id)}@{sha[:16]}.txt"
+
+    # ------------------------------------------------------------------ writes
+
     def save(self, doc: ParsedDocument, source_text: str) -> None:
-        """Write source then JSON, each atomically; both temp files exist before either rename."""
+        """Write the source under its content name, then replace the JSON (the switch), then tidy."""
         stem = _file_stem(doc.doc_id)
-        payload = json.dumps(asdict(doc), ensure_ascii=False, indent=1).encode("utf-8")
-        src_tmp = _write_temp(self.src_dir, stem, ".txt", source_text.encode("utf-8"))
+        sha = _source_sha(source_text)
+        record = asdict(doc)
+        record[SOURCE_KEY] = sha
+        payload = json.dumps(record, ensure_ascii=False, indent=1).encode("utf-8")
+        version = self._version_path(doc.doc_id, sha)
+        created = not version.exists()
+        if created:
+            src_tmp = _write_temp(self.src_dir, stem, ".txt", source_text.encode("utf-8"))
+            try:
+                os.replace(src_tmp, version)
+            except BaseException:
+                src_tmp.unlink(missing_ok=True)
+                raise
         try:
+            faults.hit("source_written")
             json_tmp = _write_temp(self.docs_dir, stem, ".json", payload)
+            try:
+                os.replace(json_tmp, self._json_path(doc.doc_id))  # the switch
+            except BaseException:
+                json_tmp.unlink(missing_ok=True)
+                raise
         except BaseException:
-            src_tmp.unlink(missing_ok=True)
-            raise
-        try:
-            os.replace(src_tmp, self._src_path(doc.doc_id))
-            os.replace(json_tmp, self._json_path(doc.doc_id))
-        except BaseException:
-            src_tmp.unlink(missing_ok=True)
-            json_tmp.unlink(missing_ok=True)
+            if created and self.source_sha(doc.doc_id) != sha:
+                version.unlink(missing_ok=True)  # the old JSON still rules: drop the unused source
             raise
         st = self._json_path(doc.doc_id).stat()
         with self._lock:
-            self._cache[doc.doc_id] = ((st.st_mtime_ns, st.st_size), doc)
+            self._cache[doc.doc_id] = (_key(st), doc, sha)
+        # After the switch nothing may fail the save: the new version is already the record.
+        try:
+            self.bump()
+        except OSError as exc:
+            log.warning("could not bump %s (other processes notice the change later): %s", self.gen_path, exc)
+        faults.hit("stored")
+        self._link_current(doc.doc_id, version)
+        try:
+            self._drop_versions(doc.doc_id, keep=version)
+        except OSError as exc:
+            log.warning("could not remove old source versions of %s (swept later): %s", doc.doc_id, exc)
 
-    def load(self, doc_id: str) -> ParsedDocument | None:
-        """The stored document, or None. Served from the cache while the file is unchanged."""
+    def _link_current(self, doc_id: str, version: Path) -> None:
+        """``<doc_id>.txt`` := the current version (hard link, or a copy where links fail)."""
+        stem = _file_stem(doc_id)
+        tmp = self.src_dir / f".{stem}.{os.getpid()}.{threading.get_ident()}.link.tmp"
+        tmp.unlink(missing_ok=True)
+        try:
+            try:
+                os.link(version, tmp)
+            except OSError:
+                tmp.write_bytes(version.read_bytes())
+            os.replace(tmp, self._src_path(doc_id))
+        except OSError as exc:  # the record is already right; only the convenience name is stale
+            tmp.unlink(missing_ok=True)
+            log.warning("could not update %s: %s", self._src_path(doc_id), exc)
+
+    def _versions(self, doc_id: str) -> list[Path]:
+        stem = _file_stem(doc_id)
+        return [p for p in self.src_dir.glob(f"{stem}@*.txt") if p.name[: len(stem) + 1] == f"{stem}@"]
+
+    def _drop_versions(self, doc_id: str, keep: Path | None) -> None:
+        for p in self._versions(doc_id):
+            if keep is None or p.name != keep.name:
+                p.unlink(missing_ok=True)
+
+    def delete(self, doc_id: str) -> bool:
+        """Remove the JSON first (the document stops existing), then every source file."""
+        if not usable_doc_id(doc_id):
+            return False
+        p = self._json_path(doc_id)
+        existed = p.exists()
+        p.unlink(missing_ok=True)
+        self._src_path(doc_id).unlink(missing_ok=True)
+        self._drop_versions(doc_id, keep=None)
+        with self._lock:
+            self._cache.pop(doc_id, None)
+        if existed:
+            self.bump()
+        return existed
+
+    def bump(self) -> None:
+        """Tell other processes the store changed: replace ``generation`` (new inode each time)."""
+        body = f"{time.time_ns()} {os.getpid()}\n".encode()
+        fd, tmp = tempfile.mkstemp(prefix=".generation.", suffix=".tmp", dir=self.data_dir)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(body)
+            os.replace(tmp, self.gen_path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def sweep(self) -> int:
+        """Remove what interrupted writes left: temp files and source versions no JSON names.
+
+        Only safe while no other writer is mid-save (the index calls it under its write lock).
+        Returns how many files were removed.
+        """
+        removed = 0
+        leftovers = [*self.docs_dir.glob(".*.tmp"), *self.src_dir.glob(".*.tmp"),
+                     *self.data_dir.glob(".generation.*.tmp"), *self.data_dir.glob(".reconciled.*.tmp")]
+        for p in leftovers:
+            p.unlink(missing_ok=True)
+            removed += 1
+        wanted: dict[str, str | None] = {}
+        for doc_id in self.doc_ids():
+            if not usable_doc_id(doc_id):
+                continue
+            try:
+                wanted[_file_stem(doc_id)] = self.source_sha(doc_id)
+            except (ValueError, KeyError, TypeError):
+                wanted[_file_stem(doc_id)] = None
+        for p in self.src_dir.glob("*@*.txt"):
+            stem, _, rest = p.name.rpartition("@")
+            sha = wanted.get(stem)
+            if sha is None or rest != f"{sha[:16]}.txt":
+                if stem in wanted and sha is None:
+                    continue  # unreadable JSON: leave its files for a human
+                p.unlink(missing_ok=True)
+                removed += 1
+        return removed
+
+    # ------------------------------------------------------------------ reads
+
+    def file_key(self, doc_id: str) -> FileKey | None:
+        """(inode, mtime, size) of the document's JSON, or None when it does not exist."""
+        if not usable_doc_id(doc_id):
+            return None
+        try:
+            return _key(self._json_path(doc_id).stat())
+        except FileNotFoundError:
+            return None
+
+    def scan(self) -> dict[str, FileKey]:
+        """Every stored doc_id with its JSON's file key: what a process compares to notice changes."""
+        out: dict[str, FileKey] = {}
+        for p in self.docs_dir.glob("*.json"):
+            if p.name.startswith("."):
+                continue
+            try:
+                out[unquote(p.stem)] = _key(p.stat())
+            except FileNotFoundError:  # deleted between glob and stat
+                continue
+        return out
+
+    def generation(self) -> FileKey | None:
+        """The ``generation`` file's key; it changes after every save or delete, by any process."""
+        try:
+            return _key(self.gen_path.stat())
+        except FileNotFoundError:
+            return None
+
+    def _load_entry(self, doc_id: str) -> tuple[ParsedDocument, str | None] | None:
+        if not usable_doc_id(doc_id):  # e.g. "" from clause id ":", or an id too long: never stored
+            return None
         p = self._json_path(doc_id)
         try:
             st = p.stat()
@@ -114,17 +306,32 @@ class DocStore:
             with self._lock:
                 self._cache.pop(doc_id, None)
             return None
-        key = (st.st_mtime_ns, st.st_size)
+        key = _key(st)
         with self._lock:
             hit = self._cache.get(doc_id)
         if hit is not None and hit[0] == key:
-            return hit[1]
-        doc = document_from_dict(json.loads(p.read_bytes().decode("utf-8")))
+            return hit[1], hit[2]
+        try:
+            raw = json.loads(p.read_bytes().decode("utf-8"))
+        except FileNotFoundError:  # replaced or deleted between stat and read: look again
+            return self._load_entry(doc_id)
+        sha = raw.get(SOURCE_KEY) if isinstance(raw, dict) else None
+        doc = document_from_dict(raw)
         with self._lock:
-            self._cache[doc_id] = (key, doc)
-        return doc
+            self._cache[doc_id] = (key, doc, sha)
+        return doc, sha
+
+    def load(self, doc_id: str) -> ParsedDocument | None:
+        """The stored document, or None. Served from the cache while the file is unchanged."""
+        entry = self._load_entry(doc_id)
+        return entry[0] if entry else None
 
     get = load  # the name the service layer uses
+
+    def source_sha(self, doc_id: str) -> str | None:
+        """sha256 of the source version the stored JSON points at (None: old layout or no doc)."""
+        entry = self._load_entry(doc_id)
+        return entry[1] if entry else None
 
     def load_all(self) -> dict[str, ParsedDocument]:
         """Every stored document by doc_id (leftover temp files are ignored)."""
@@ -142,9 +349,22 @@ class DocStore:
         return out
 
     def source(self, doc_id: str) -> str | None:
-        p = self._src_path(doc_id)
-        # Bytes, not read_text: universal-newline translation would shift every offset after a "\r\n".
-        return p.read_bytes().decode("utf-8") if p.exists() else None
+        """The source text the stored clause offsets index (the version the JSON names)."""
+        entry = self._load_entry(doc_id)
+        if entry is None:
+            return None
+        sha = entry[1]
+        paths = [self._version_path(doc_id, sha), self._src_path(doc_id)] if sha else [self._src_path(doc_id)]
+        for p in paths:
+            try:
+                data = p.read_bytes()
+            except FileNotFoundError:
+                continue
+            # Bytes, not read_text: universal-newline translation would shift every offset after a "\r\n".
+            text = data.decode("utf-8")
+            if sha is None or _source_sha(text) == sha:
+                return text
+        return None
 
     def source_text(self, doc_id: str) -> SourceText | None:
         """The source with its page starts and artefact ranges: what citation checks need."""
@@ -174,14 +394,4 @@ class DocStore:
     list_ids = doc_ids
 
     def exists(self, doc_id: str) -> bool:
-        return self._json_path(doc_id).exists()
-
-    def delete(self, doc_id: str) -> bool:
-        """Remove the JSON first (the document stops existing), then the source."""
-        p = self._json_path(doc_id)
-        existed = p.exists()
-        p.unlink(missing_ok=True)
-        self._src_path(doc_id).unlink(missing_ok=True)
-        with self._lock:
-            self._cache.pop(doc_id, None)
-        return existed
+        return usable_doc_id(doc_id) and self._json_path(doc_id).exists()

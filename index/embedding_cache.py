@@ -24,6 +24,10 @@ if TYPE_CHECKING:
     from index.embedders import Embedder
 
 _CHUNK = 500  # keys per SELECT ... IN (...): well under SQLite's variable limit
+# Texts per embedder call; each chunk is cached as soon as it is embedded, so a crash or an
+# error while embedding a long document loses at most one chunk of work: the retry starts
+# where it stopped.
+EMBED_CHUNK = 128
 
 
 def text_hash(text: str) -> str:
@@ -98,8 +102,10 @@ class EmbeddingCache:
     def get_or_embed(self, embedder: "Embedder", texts: list[str]) -> tuple[list[list[float]], int]:
         """Vectors for ``texts`` in order, and how many distinct texts had to be embedded now.
 
-        Identical texts are embedded once. If the embedder raises, nothing new is cached and
-        the exception propagates (the caller has written nothing yet).
+        Identical texts are embedded once, in chunks of :data:`EMBED_CHUNK`. If the embedder
+        raises, the chunks finished before it stay cached (a vector is a pure function of the
+        text, so keeping it is harmless) and the exception propagates (the caller has written
+        nothing visible yet).
         """
         hashes = [text_hash(t) for t in texts]
         have = self.get_many(embedder.name, hashes)
@@ -107,15 +113,16 @@ class EmbeddingCache:
         for h, t in zip(hashes, texts):
             if h not in have and h not in todo:
                 todo[h] = t
-        if todo:
-            new_hashes = list(todo)
-            vectors = embedder.embed_passages([todo[h] for h in new_hashes])
-            if len(vectors) != len(new_hashes):
+        new_hashes = list(todo)
+        for i in range(0, len(new_hashes), EMBED_CHUNK):
+            chunk = new_hashes[i : i + EMBED_CHUNK]
+            vectors = embedder.embed_passages([todo[h] for h in chunk])
+            if len(vectors) != len(chunk):
                 raise RuntimeError(
-                    f"embedder {embedder.name} returned {len(vectors)} vectors for {len(new_hashes)} texts"
+                    f"embedder {embedder.name} returned {len(vectors)} vectors for {len(chunk)} texts"
                 )
             # Round-trip through float32 now, so a vector is identical whether fresh or cached.
-            fresh = [(h, _unpack(_pack(v))) for h, v in zip(new_hashes, vectors)]
+            fresh = [(h, _unpack(_pack(v))) for h, v in zip(chunk, vectors)]
             self.put_many(embedder.name, fresh)
             have.update(fresh)
         return [have[h] for h in hashes], len(todo)

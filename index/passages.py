@@ -123,6 +123,24 @@ def node_metadata(clause: Clause, meta: DocMeta, passage_hash: str) -> dict[str,
     return md
 
 
+@dataclass(frozen=True)
+class Passage:
+    """What the index writes to Chroma for one clause: the same id, text and metadata as
+    :func:`to_node`'s ``TextNode``, without importing llama-index (its import alone costs about a
+    second, which a ``tracuu ingest`` of one file should not pay)."""
+
+    node_id: str
+    text: str
+    metadata: dict[str, MetaValue]
+
+
+def passage(clause: Clause, doc_meta: DocMeta | ParsedDocument) -> Passage:
+    """The clause's passage record: id = clause_id, text = the passage, flat metadata."""
+    meta = DocMeta.of(doc_meta) if isinstance(doc_meta, ParsedDocument) else doc_meta
+    text = passage_text(clause, meta)
+    return Passage(clause.clause_id, text, node_metadata(clause, meta, text_hash(text)))
+
+
 def to_node(clause: Clause, doc_meta: DocMeta | ParsedDocument):  # -> TextNode
     """A llama-index ``TextNode`` for the clause: id = clause_id, text = the passage.
 
@@ -131,10 +149,8 @@ def to_node(clause: Clause, doc_meta: DocMeta | ParsedDocument):  # -> TextNode
     """
     from llama_index.core.schema import TextNode
 
-    meta = DocMeta.of(doc_meta) if isinstance(doc_meta, ParsedDocument) else doc_meta
-    text = passage_text(clause, meta)
-    h = text_hash(text)
-    md = node_metadata(clause, meta, h)
+    p = passage(clause, doc_meta)
+    text, md = p.text, dict(p.metadata)
     return TextNode(
         id_=clause.clause_id,
         text=text,

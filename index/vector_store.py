@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 from urllib.parse import urlparse
 
 log = logging.getLogger(__name__)
@@ -76,6 +76,7 @@ class ChromaVectorStore:
         self.embedder_name = embedder_name
         self.dim = dim
         self.reset = False  # True when an existing collection of another embedder was dropped
+        self.before_write: Callable[[], None] | None = None  # called before every write (the index's dirty flag)
         self._col = self._open()
 
     def _create(self) -> Any:
@@ -105,6 +106,7 @@ class ChromaVectorStore:
         """Store llama-index ``TextNode``s with their vectors (ids = node ids)."""
         if len(nodes) != len(embeddings):
             raise ValueError("one embedding per node")
+        self._writing()
         step = max(1, min(self._client.get_max_batch_size(), 2000))
         for i in range(0, len(nodes), step):
             batch = nodes[i : i + step]
@@ -115,13 +117,19 @@ class ChromaVectorStore:
                 documents=[n.text for n in batch],
             )
 
+    def _writing(self) -> None:
+        if self.before_write is not None:
+            self.before_write()
+
     def delete_ids(self, ids: Sequence[str]) -> None:
         ids = list(ids)
+        self._writing()
         step = max(1, min(self._client.get_max_batch_size(), 2000))
         for i in range(0, len(ids), step):
             self._col.delete(ids=ids[i : i + step])
 
     def delete_doc(self, doc_id: str) -> None:
+        self._writing()
         self._col.delete(where={"doc_id": doc_id})
 
     # ------------------------------------------------------------------ reads
@@ -157,13 +165,16 @@ class ChromaVectorStore:
         return {cid: [float(x) for x in e] for cid, e in zip(got["ids"], embs)}
 
     def query(self, vector: Sequence[float], k: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
-        """Top-k (clause_id, cosine similarity), best first."""
-        n = self.count()
-        if n == 0 or k <= 0:
+        """Top-k (clause_id, cosine similarity), best first.
+
+        No ``count()`` first: Chroma 1.x answers fewer than ``k`` (or none) by itself, and a
+        count costs as much as the query on a 10k-clause collection.
+        """
+        if k <= 0:
             return []
         res = self._col.query(
             query_embeddings=[list(map(float, vector))],
-            n_results=min(k, n),
+            n_results=k,
             where=where,
             include=["distances"],
         )
