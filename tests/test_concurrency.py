@@ -114,9 +114,6 @@ def test_readers_see_whole_versions_while_a_writer_reingests(tmp_path: Path) -> 
     assert ix.vectors.hashes() == want and set(ix.keyword._len) == set(want)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "api/service.py: a document deleted between the index answering and the service building "
-    "the hit -> Tracuu._info asserts (HTTP 500). Lead: skip hits whose document is gone."))
 def test_a_delete_landing_mid_search_does_not_crash(tmp_path: Path) -> None:
     v1, _ = _versions(tmp_path)
     svc = Tracuu(Settings.from_env(data_dir=tmp_path / "data", embed_model="hash", chroma_url=""))
