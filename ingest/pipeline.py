@@ -38,9 +38,16 @@ class IngestOutcome:
         return self.status == "ok"
 
 
+MAX_ID_CHARS = 80
+
+
 def slugify(text: str) -> str:
-    """A readable, URL-safe id: "214/KH-UBND" -> "214-kh-ubnd"."""
-    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-") or "document"
+    """A readable, URL-safe id: "214/KH-UBND" -> "214-kh-ubnd"; a long one is cut and made unique
+    with a short hash of the whole text (file names of 200 characters happen)."""
+    slug = re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-") or "document"
+    if len(slug) > MAX_ID_CHARS:
+        slug = slug[: MAX_ID_CHARS - 9].rstrip("-") + "-" + hashlib.sha256(text.encode()).hexdigest()[:8]
+    return slug
 
 
 def content_hash(data: bytes) -> str:

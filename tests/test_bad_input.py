@@ -62,3 +62,14 @@ def test_missing_file(kb_writable, tmp_path):
     (report,) = kb_writable.ingest([tmp_path / "khong-co.pdf"])
     assert report["status"] == "error"
     assert report["errors"][0]["code"] == "not_found"
+
+
+def test_a_very_long_file_name_gets_a_short_stable_id(kb_writable, tmp_path):
+    from conftest import BUNDLED_PLAN
+
+    path = tmp_path / ("ke-hoach-" + "rat-dai-" * 25 + ".txt")
+    path.write_bytes(BUNDLED_PLAN.read_bytes().replace(b"KT. CH", b"KT.  CH"))  # not the manifest's file
+    (report,) = kb_writable.ingest([path])
+    assert report["status"] == "ok", report
+    assert len(report["doc_id"]) <= 80 and report["doc_id"].startswith("ke-hoach-rat-dai")
+    kb_writable.delete(report["doc_id"])
