@@ -14,7 +14,7 @@ from typing import Any, Sequence
 
 from api.config import Settings
 from api.errors import ApiError
-from ingest.errors import IngestError
+from ingest.errors import BilingualError
 
 
 def _print_json(data: Any) -> None:
@@ -222,7 +222,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (ApiError, IngestError) as err:
+    except BilingualError as err:  # bad input, a missing model, an unknown id: said in both languages
         print(f"Lỗi: {err.vi}\nError: {err.en}", file=sys.stderr)
         return 2 if isinstance(err, ApiError) and err.status == 404 else 1
 

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
+from ingest.errors import BilingualError
 
-class ApiError(Exception):
+
+class ApiError(BilingualError):
     """A request that cannot be served as asked; ``status`` is the HTTP status to answer with."""
 
-    def __init__(self, vi: str, en: str, *, status: int = 400, code: str = "bad_request") -> None:
-        super().__init__(f"{vi} / {en}")
-        self.vi = vi
-        self.en = en
-        self.status = status
-        self.code = code
+    default_code = "bad_request"
 
-    def to_dict(self) -> dict[str, str]:
-        return {"code": self.code, "message_vi": self.vi, "message_en": self.en}
+    def __init__(self, vi: str, en: str, *, status: int = 400, code: str = "bad_request") -> None:
+        super().__init__(vi, en, code=code)
+        self.status = status
 
 
 def not_found(what_vi: str, what_en: str, key: str) -> ApiError:

@@ -8,18 +8,13 @@ the same so the CLI and the HTTP layer can print both alike.
 
 from __future__ import annotations
 
+from ingest.errors import BilingualError
 
-class TracuuIndexError(RuntimeError):
+
+class TracuuIndexError(BilingualError, RuntimeError):
     """Base class: something the index cannot do, said in both languages."""
 
-    def __init__(self, vi: str, en: str, *, code: str = "index_error") -> None:
-        super().__init__(f"{vi} / {en}")
-        self.vi = vi
-        self.en = en
-        self.code = code
-
-    def to_dict(self) -> dict[str, str]:
-        return {"code": self.code, "message_vi": self.vi, "message_en": self.en}
+    default_code = "index_error"
 
 
 class EmbedderUnavailable(TracuuIndexError):

@@ -7,14 +7,22 @@ both messages. Stages raise it for bad input; anything else is a bug and surface
 from __future__ import annotations
 
 
-class IngestError(Exception):
-    """Bad input: the file cannot be read or holds no document we can parse."""
+class BilingualError(Exception):
+    """Something a user or operator must read: the same message in Vietnamese and English."""
 
-    def __init__(self, vi: str, en: str, *, code: str = "bad_input") -> None:
+    default_code = "error"
+
+    def __init__(self, vi: str, en: str, *, code: str | None = None) -> None:
         super().__init__(f"{vi} / {en}")
         self.vi = vi
         self.en = en
-        self.code = code
+        self.code = code or self.default_code
 
     def to_dict(self) -> dict[str, str]:
         return {"code": self.code, "message_vi": self.vi, "message_en": self.en}
+
+
+class IngestError(BilingualError):
+    """Bad input: the file cannot be read or holds no document we can parse."""
+
+    default_code = "bad_input"

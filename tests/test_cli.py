@@ -85,3 +85,9 @@ def test_serve_ingests_the_bundled_corpus_into_an_empty_data_dir(tmp_path, capsy
     assert code == 0
     assert "kh-an-giang-ct-39" in out
     assert served["port"] == 8765 and served["app"].state.service.is_empty() is False
+
+
+def test_a_missing_model_is_said_in_both_languages(tmp_path, capsys):
+    code, _, err = run_cli(capsys, "--data-dir", str(tmp_path / "d"), "--model", str(tmp_path / "khong-co"), "search", "nợ")
+    assert code == 1
+    assert "Lỗi:" in err and "Error:" in err
