@@ -50,6 +50,7 @@ import pdfplumber
 import pypdf
 
 from ingest.errors import IngestError
+from ingest.loaders.files import read_source_bytes
 from ingest.model import Block, Cell, SourceText
 from ingest.reflow import (
     SourceLine,
@@ -586,14 +587,7 @@ def _render(pages: list[list[_Item]]) -> tuple[str, list[int], list[tuple[int, i
 def load_pdf(path: Path) -> SourceText:
     """Read a PDF's text layer page by page into paragraph and table-row blocks with exact offsets."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as err:
-        raise IngestError(
-            f"Không đọc được tệp '{path.name}': {err.strerror or err}",
-            f"Cannot read file '{path.name}': {err.strerror or err}",
-            code="not_found" if isinstance(err, FileNotFoundError) else "bad_input",
-        ) from None
+    data = read_source_bytes(path)
     reader = _open(data, path.name)
     warnings: list[str] = []
     pages: list[list[_Item]] = []

@@ -16,6 +16,7 @@ import codecs
 from pathlib import Path
 
 from ingest.errors import IngestError
+from ingest.loaders.files import read_source_bytes
 from ingest.model import SourceText
 from ingest.reflow import paginate, reflow
 from ingest.vntext import nfc
@@ -52,14 +53,7 @@ def decode_text(data: bytes, name: str = "") -> str:
 def load_txt(path: Path) -> SourceText:
     """Read a UTF-8 .txt file and reflow it into paragraph blocks with exact source offsets."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as err:
-        raise IngestError(
-            f"Không đọc được tệp '{path.name}': {err.strerror or err}",
-            f"Cannot read file '{path.name}': {err.strerror or err}",
-            code="not_found" if isinstance(err, FileNotFoundError) else "bad_input",
-        ) from None
+    data = read_source_bytes(path)
     text = decode_text(data, path.name)
     if not text.strip():
         raise IngestError(
