@@ -10,7 +10,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from api.config import Settings
 from api.errors import ApiError
@@ -19,6 +19,16 @@ from ingest.errors import BilingualError
 
 def _print_json(data: Any) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _emit(args: argparse.Namespace, data: Any, lines: Callable[[Any], Iterable[str]]) -> int:
+    """Print ``data`` as JSON with --json, else as the human lines; every read command ends here."""
+    if args.json:
+        _print_json(data)
+    else:
+        for line in lines(data):
+            print(line)
+    return 0
 
 
 def _service(args: argparse.Namespace):
@@ -72,39 +82,35 @@ def cmd_search(args: argparse.Namespace) -> int:
 def cmd_ask(args: argparse.Namespace) -> int:
     svc = _service(args)
     result = svc.ask(args.question, k=args.k, doc_ids=args.doc or None, doc_types=args.doc_type or None, agency=args.agency)
-    if args.json:
-        _print_json(result)
-        return 0
-    print(result["answer"])
-    for i, hit in enumerate(result["citations"], 1):
-        print(f"  [{i}] {hit['citation']} — trang {hit['page']} (id: {hit['clause_id']})")
-    return 0
+
+    def lines(r: dict) -> Iterable[str]:
+        yield r["answer"]
+        for i, hit in enumerate(r["citations"], 1):
+            yield f"  [{i}] {hit['citation']} — trang {hit['page']} (id: {hit['clause_id']})"
+
+    return _emit(args, result, lines)
 
 
 def cmd_agencies(args: argparse.Namespace) -> int:
-    rows = _service(args).agencies()
-    if args.json:
-        _print_json(rows)
-        return 0
-    for r in rows:
-        c = r["counts"]
-        print(f"{r['agency_id']}: {r['agency']} — chủ trì {c['lead']}, phối hợp {c['coordinator']}, "
-              f"được tham mưu {c['advised']}, nhận báo cáo {c['reports_to'] + c['via']}")
-    return 0
+    def lines(rows: list) -> Iterable[str]:
+        for r in rows:
+            c = r["counts"]
+            yield (f"{r['agency_id']}: {r['agency']} — chủ trì {c['lead']}, phối hợp {c['coordinator']}, "
+                   f"được tham mưu {c['advised']}, nhận báo cáo {c['reports_to'] + c['via']}")
+
+    return _emit(args, _service(args).agencies(), lines)
 
 
 def cmd_tasks(args: argparse.Namespace) -> int:
-    tasks = _service(args).tasks(agency=args.agency, doc=args.doc, role=args.role)
-    if args.json:
-        _print_json(tasks)
-        return 0
-    for t in tasks:
-        lead = ", ".join(a["as_written"] for a in t["lead"])
-        coord = ", ".join(a["as_written"] for a in t["coordinators"])
-        deadline = t["deadline"]["text"] if t["deadline"] else "không nêu"
-        print(f"- {t['citation']}\n  chủ trì: {lead}" + (f"; phối hợp: {coord}" if coord else "") + f"; thời hạn: {deadline}")
-        print(f"  {t['text']}")
-    return 0
+    def lines(tasks: list) -> Iterable[str]:
+        for t in tasks:
+            lead = ", ".join(a["as_written"] for a in t["lead"])
+            coord = ", ".join(a["as_written"] for a in t["coordinators"])
+            deadline = t["deadline"]["text"] if t["deadline"] else "không nêu"
+            yield f"- {t['citation']}\n  chủ trì: {lead}" + (f"; phối hợp: {coord}" if coord else "") + f"; thời hạn: {deadline}"
+            yield f"  {t['text']}"
+
+    return _emit(args, _service(args).tasks(agency=args.agency, doc=args.doc, role=args.role), lines)
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -112,22 +118,20 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     report = evaluate(_service(args), load_dev_set(Path(args.file)), k=args.k)
     if args.json:
-        _print_json(report.to_dict() if hasattr(report, "to_dict") else report)
-    else:
-        print(format_report(report))
+        _print_json(report.to_dict())
+        return 0
+    print(format_report(report))
     return 0
 
 
 def cmd_documents(args: argparse.Namespace) -> int:
-    docs = _service(args).documents()
-    if args.json:
-        _print_json(docs)
-        return 0
-    for d in docs:
-        status = "đã nạp (ingested)" if d["status"] == "ingested" else "được dẫn chiếu, chưa nạp văn bản (referenced, not ingested)"
-        extra = f", {d['clauses']} điều khoản" if d["status"] == "ingested" else ""
-        print(f"{d['doc_id']}: {d['citation']} — {status}{extra}")
-    return 0
+    def lines(docs: list) -> Iterable[str]:
+        for d in docs:
+            ingested = d["status"] == "ingested"
+            status = "đã nạp (ingested)" if ingested else "được dẫn chiếu, chưa nạp văn bản (referenced, not ingested)"
+            yield f"{d['doc_id']}: {d['citation']} — {status}" + (f", {d['clauses']} điều khoản" if ingested else "")
+
+    return _emit(args, _service(args).documents(), lines)
 
 
 def cmd_show(args: argparse.Namespace) -> int:
