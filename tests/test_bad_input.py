@@ -73,3 +73,4 @@ def test_a_very_long_file_name_gets_a_short_stable_id(kb_writable, tmp_path):
     assert report["status"] == "ok", report
     assert len(report["doc_id"]) <= 80 and report["doc_id"].startswith("ke-hoach-rat-dai")
     kb_writable.delete(report["doc_id"])
+
