@@ -18,7 +18,7 @@ from api.errors import ApiError, not_found
 from ingest.manifest import Manifest, load_manifest
 from ingest.model import Clause, ParsedDocument
 from api.answer import compose, not_found_answer, owners_of, structural_answer
-from api.tasks_view import ROLES, agency_table, deadline_out, matches_agency, roles_of, task_out
+from api.tasks_view import ROLES, AgencyQuery, agency_table, deadline_out, roles_of, task_out
 from index.query.intent import detect_intent
 from ingest.pipeline import IngestOutcome, expand_paths, ingest_file
 from ingest.vntext import collapse_spaces, fold, nfc
@@ -298,22 +298,22 @@ class Tracuu:
             )
         return q
 
-    def _filter_docs(self, doc_ids: list[str] | None, agency: str | None) -> list[str] | None:
-        """Documents a search may look in; an agency filter keeps documents giving it a task."""
-        if not agency:
-            return doc_ids
-        wanted = {t["doc_id"] for t in self.all_tasks() if matches_agency(t, agency)}
-        return [d for d in (doc_ids or wanted) if d in wanted]
+    def _agency_tasks(self, agency: str) -> list[dict[str, Any]]:
+        """Tasks that give ``agency`` any role."""
+        query = AgencyQuery.of(agency)
+        return [t for t in self.all_tasks() if query.roles_in(t)]
 
     def scored(self, query: str, k: int = 10, doc_ids=None, doc_types=None, agency: str | None = None, understood=None):
         """(understanding, ScoredClause list): the hybrid search with query understanding."""
         u = understood or self.understand(query)
-        docs = self._filter_docs(doc_ids, agency)
+        docs, clause_ids = doc_ids, None
+        if agency:  # only clauses that give the agency a task: search those documents wide, keep those
+            tasks = self._agency_tasks(agency)
+            clause_ids = {t["clause_id"] for t in tasks}
+            wanted = {t["doc_id"] for t in tasks}
+            docs = [d for d in (doc_ids or wanted) if d in wanted]
         if docs is not None and not docs:
             return u, []
-        clause_ids = None
-        if agency:  # only clauses that give the agency a task: search wide, then keep those
-            clause_ids = {t["clause_id"] for t in self.all_tasks() if matches_agency(t, agency)}
         hits = self.index.search(
             u.cleaned or query,
             k=MAX_K if clause_ids is not None else k,
@@ -371,12 +371,13 @@ class Tracuu:
                 code="bad_role",
             )
         infos: dict[str, DocumentInfo] = {}
+        query = AgencyQuery.of(agency) if agency else None
         out = []
         for task in self.all_tasks():
             if doc and task["doc_id"] != doc:
                 continue
             if agency or role:
-                roles = matches_agency(task, agency, {role} if role else None) if agency else {
+                roles = query.roles_in(task, {role} if role else None) if query else {
                     r for r, _ in roles_of(task) if r == role
                 }
                 if not roles:

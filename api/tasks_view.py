@@ -7,6 +7,7 @@ citation strings as search hits.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Iterable
 
 from ingest.agencies import find_agencies, load_gazetteer
@@ -92,19 +93,35 @@ def task_out(task: dict[str, Any], citation: str) -> dict[str, Any]:
     }
 
 
-def matches_agency(task: dict[str, Any], wanted: str, roles: set[str] | None = None) -> set[str]:
-    """The roles in which ``task`` names the agency ``wanted`` (an id, a name or an abbreviation)."""
-    keys = {wanted, slugify(wanted)}
-    mentions = find_agencies(wanted)
-    keys |= {m.agency_id for m in mentions if m.agency_id}
-    folded = fold(wanted)
-    found = set()
-    for role, ref in roles_of(task):
-        if roles and role not in roles:
-            continue
-        if agency_key(ref) in keys or fold(ref.get("full") or "") == folded or fold(ref.get("name") or "") == folded:
-            found.add(role)
-    return found
+@dataclass(frozen=True)
+class AgencyQuery:
+    """An agency as a user names it (an id, a name or an abbreviation), resolved once.
+
+    Why a class: resolving the name runs the gazetteer matcher; a filter checks every task, so
+    the resolution is done once per request, not once per task.
+    """
+
+    keys: frozenset[str]
+    folded: str
+
+    @classmethod
+    def of(cls, wanted: str) -> "AgencyQuery":
+        keys = {wanted, slugify(wanted)} | {m.agency_id for m in find_agencies(wanted) if m.agency_id}
+        return cls(frozenset(keys), fold(wanted))
+
+    def roles_in(self, task: dict[str, Any], roles: set[str] | None = None) -> set[str]:
+        """The roles in which ``task`` names this agency (restricted to ``roles`` if given)."""
+        found = set()
+        for role, ref in roles_of(task):
+            if roles and role not in roles:
+                continue
+            if (
+                agency_key(ref) in self.keys
+                or fold(ref.get("full") or "") == self.folded
+                or fold(ref.get("name") or "") == self.folded
+            ):
+                found.add(role)
+        return found
 
 
 def agency_table(tasks: list[dict[str, Any]]) -> list[dict[str, Any]]:
