@@ -159,6 +159,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_query_options(s: argparse.ArgumentParser) -> None:
+    """The options search and ask share: how many hits, and the document/type/agency filters."""
+    s.add_argument("-k", type=int, default=5)
+    s.add_argument("--doc", action="append", help="chỉ tìm trong tài liệu này (doc_id), có thể lặp lại")
+    s.add_argument("--doc-type", action="append", help="chỉ tìm trong loại văn bản này (vd. 'Kế hoạch')")
+    s.add_argument("--agency", help="chỉ các điều khoản giao việc cho cơ quan này")
+    s.add_argument("--json", action="store_true")
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="tracuu", description="Tra cứu văn bản chính sách (Vietnamese policy documents).")
     p.add_argument("--data-dir", help="thư mục dữ liệu (default ./.tracuu or TRACUU_DATA_DIR)")
@@ -173,20 +182,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("search", help="tìm điều khoản")
     s.add_argument("query")
-    s.add_argument("-k", type=int, default=5)
-    s.add_argument("--doc", action="append", help="chỉ tìm trong tài liệu này (doc_id), có thể lặp lại")
-    s.add_argument("--doc-type", action="append", help="chỉ tìm trong loại văn bản này (vd. 'Kế hoạch')")
-    s.add_argument("--agency", help="chỉ các điều khoản giao việc cho cơ quan này")
-    s.add_argument("--json", action="store_true")
+    _add_query_options(s)
     s.set_defaults(func=cmd_search)
 
     s = sub.add_parser("ask", help="hỏi: trả lời kèm cơ quan chủ trì, thời hạn, trích dẫn")
     s.add_argument("question")
-    s.add_argument("-k", type=int, default=5)
-    s.add_argument("--doc", action="append")
-    s.add_argument("--doc-type", action="append")
-    s.add_argument("--agency", help="chỉ các điều khoản giao việc cho cơ quan này")
-    s.add_argument("--json", action="store_true")
+    _add_query_options(s)
     s.set_defaults(func=cmd_ask)
 
     s = sub.add_parser("agencies", help="các cơ quan và số nhiệm vụ")
