@@ -23,11 +23,13 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable, TypeVar
 
 from ingest.vntext import fold, has_diacritics, nfc
 
 from .syllables import all_syllables, candidates, common_ranks, match_case, retone, split_syllable
+
+T = TypeVar("T")
 
 _LETTER = "A-Za-zÀ-ỹĐđ"
 _TOKEN_RE = re.compile(rf"[0-9{_LETTER}]+(?:[/&.\-][0-9{_LETTER}]+)*|[.,;:!?()\[\]{{}}\"|<>…]")
@@ -104,19 +106,7 @@ class DiacriticRestorer:
 
     def _sequences(self, text: str) -> list[list[str]]:
         """Runs of model tokens between punctuation: the units n-grams do not cross."""
-        out: list[list[str]] = []
-        cur: list[str] = []
-        for m in _TOKEN_RE.finditer(nfc(text)):
-            tok = self._model_token(m.group(0))
-            if tok is None:
-                if cur:
-                    out.append(cur)
-                cur = []
-            else:
-                cur.append(tok)
-        if cur:
-            out.append(cur)
-        return out
+        return _runs([self._model_token(m.group(0)) for m in _TOKEN_RE.finditer(nfc(text))], lambda t: t is not None)
 
     def _model_token(self, surface: str) -> str | None:
         if not surface[0].isalnum():
@@ -276,19 +266,23 @@ class DiacriticRestorer:
         return path[::-1]
 
 
-def _segments(tokens: list[_Token]) -> list[list[_Token]]:
-    segs: list[list[_Token]] = []
-    cur: list[_Token] = []
-    for t in tokens:
-        if t.model is None:
-            if cur:
-                segs.append(cur)
+def _runs(items: list[T], keep: Callable[[T], bool]) -> list[list[T]]:
+    """Maximal runs of consecutive items that ``keep`` accepts; the others only separate runs."""
+    runs: list[list[T]] = []
+    cur: list[T] = []
+    for item in items:
+        if keep(item):
+            cur.append(item)
+        elif cur:
+            runs.append(cur)
             cur = []
-        else:
-            cur.append(t)
     if cur:
-        segs.append(cur)
-    return segs
+        runs.append(cur)
+    return runs
+
+
+def _segments(tokens: list[_Token]) -> list[list[_Token]]:
+    return _runs(tokens, lambda t: t.model is not None)
 
 
 def _restorable(word: str, query_has_lowercase: bool) -> bool:
