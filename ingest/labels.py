@@ -29,20 +29,20 @@ def ordinal(n: int) -> str:
     return ORDINALS[n - 1] if 1 <= n <= len(ORDINALS) else f"thứ {n}"
 
 
+_PARTS = {
+    "muc": "Mục {}",
+    "dieu": "Điều {}",
+    "khoan": "khoản {}",
+    "diem": "điểm {}",
+    "gach_dau_dong": "gạch đầu dòng thứ {}",
+    "dau_cong": "dấu cộng thứ {}",
+}
+
+
 def own_part(kind: str, value: str) -> str:
     """The label of one node without its ancestors."""
-    if kind == "muc":
-        return f"Mục {value}"
-    if kind == "dieu":
-        return f"Điều {value}"
-    if kind == "khoan":
-        return f"khoản {value}"
-    if kind == "diem":
-        return f"điểm {value}"
-    if kind == "gach_dau_dong":
-        return f"gạch đầu dòng thứ {value}"
-    if kind == "dau_cong":
-        return f"dấu cộng thứ {value}"
+    if kind in _PARTS:
+        return _PARTS[kind].format(value)
     if kind == "doan_khong_danh_so":
         return f"đoạn không đánh số {ordinal(int(value))}"
     raise ValueError(f"no label part for kind {kind!r}")
