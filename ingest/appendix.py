@@ -158,6 +158,23 @@ def parse_appendix(
         g = group.marker.rstrip(".:)") if (restart and group) else None
         return (f"{prefix}.{g}.{num}" if g else f"{prefix}.{num}"), g
 
+    def add_row(num: str, marker: str, text_piece: Piece, cells: dict[str, str] | None = None) -> Draft:
+        """One task row: path from its STT number (and group when numbering restarts)."""
+        path, g = row_path(num)
+        return add(
+            Draft(
+                path=path,
+                kind="appendix_row",
+                label=appendix_row_label(num, name, g),
+                marker=marker,
+                parent=group.path if group else None,
+                parts=[text_piece],
+                heading_chain=[heading_text(group.marker, group.text)] if group else [],
+                order=0,
+                cells=cells,
+            )
+        )
+
     def start_group(numeral: str, marker: str, text_piece: Piece) -> None:
         nonlocal group, current, last_group, fresh_group
         group = add(
@@ -217,21 +234,7 @@ def parse_appendix(
                 task = _cell_piece(cells[min(task_k, len(cells) - 1)], p, pager)
                 # the row's clause covers the row's pages (a row split over a page break ends on the next)
                 task = replace(task, page=min(task.page, p.page), page_end=max(task.page_end, p.page_end))
-                num = first.rstrip(".")
-                path, g = row_path(num)
-                current = add(
-                    Draft(
-                        path=path,
-                        kind="appendix_row",
-                        label=appendix_row_label(num, name, g),
-                        marker=first,
-                        parent=group.path if group else None,
-                        parts=[task],
-                        heading_chain=[heading_text(group.marker, group.text)] if group else [],
-                        order=0,
-                        cells=cell_map,
-                    )
-                )
+                current = add_row(first.rstrip("."), first, task, cell_map)
                 continue
             if current is not None and current.cells is not None:
                 # a row split across pages: its second half has no STT
@@ -260,20 +263,7 @@ def parse_appendix(
                 restart = True
             last_row, fresh_group = n, False
             assert rm is not None
-            num = rm.group("num")
-            path, g = row_path(num)
-            current = add(
-                Draft(
-                    path=path,
-                    kind="appendix_row",
-                    label=appendix_row_label(num, name, g),
-                    marker=t[: rm.end()].strip(),
-                    parent=group.path if group else None,
-                    parts=[cut(p, rm.end(), None, pager)],
-                    heading_chain=[heading_text(group.marker, group.text)] if group else [],
-                    order=0,
-                )
-            )
+            current = add_row(rm.group("num"), t[: rm.end()].strip(), cut(p, rm.end(), None, pager))
             continue
         if current is not None:
             current.parts[-1] = join_pieces(current.parts[-1], p)
