@@ -355,6 +355,17 @@ class Tracuu:
     def all_tasks(self) -> list[dict[str, Any]]:
         return [t for d in self.stored_documents() for t in d.tasks]
 
+    def _tasks_by_clause(self) -> dict[str, list[dict[str, Any]]]:
+        """clause_id -> its tasks, rebuilt when the store changes (ask looks this up every time)."""
+
+        def build() -> dict[str, list[dict[str, Any]]]:
+            index: dict[str, list[dict[str, Any]]] = {}
+            for task in self.all_tasks():
+                index.setdefault(task["clause_id"], []).append(task)
+            return index
+
+        return self._per_generation("tasks_by_clause", build)
+
     def _task_out(self, task: dict[str, Any], infos: dict[str, DocumentInfo]) -> dict[str, Any]:
         info = infos.setdefault(task["doc_id"], self.doc_info(task["doc_id"]))
         clause = self.store().clause(task["clause_id"])
@@ -433,7 +444,7 @@ class Tracuu:
         infos: dict[str, DocumentInfo] = {}
         hits = self._hits(scored, infos)
         top = hits[0]
-        tasks = [t for t in self.all_tasks() if t["clause_id"] == top["clause_id"]]
+        tasks = self._tasks_by_clause().get(top["clause_id"], [])
         owners = owners_of(tasks)
         deadline = next((deadline_out(t) for t in tasks if t.get("deadline")), None)
         result.update(
