@@ -30,6 +30,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ingest.appendix import appendix_names, is_appendix_heading, parse_appendix
+from ingest.coverage import SourceMap, measure, spans_of
 from ingest.errors import IngestError
 from ingest.header import (
     HeaderInfo,
@@ -58,6 +59,7 @@ from ingest.markers import (
 )
 from ingest.model import Clause, DocumentHeader, ParsedDocument, SourceText, Span
 from ingest.references import find_references
+from ingest.vntext import fold
 
 __all__ = ["parse_document", "KINDS"]
 
@@ -132,7 +134,7 @@ class _Body:
     last_roman: int = 0
     last_dieu: int = 0
     last_khoan_any: int = 0  # khoản numbering that runs on across Mục
-    skipped: list[str] = field(default_factory=list)
+    skipped: list[Piece] = field(default_factory=list)  # headings of the decision, not clauses
 
     @property
     def started(self) -> bool:
@@ -233,7 +235,7 @@ class _Body:
         last = self.last_item
         if last is None:
             if is_caps(piece.text):
-                self.skipped.append(piece.text)  # "QUYẾT ĐỊNH:", the signing authority's line
+                self.skipped.append(piece)  # "QUYẾT ĐỊNH:", the signing authority's line
                 return
             self.preamble.append((self.counter.next(), piece))
             return
@@ -364,6 +366,7 @@ def parse_document(source: SourceText, *, doc_id: str, file_name: str, content_h
     pager = Pager(source)
     pieces = [p for p in (piece_from_block(b) for b in source.blocks) if p.text.strip()]
     info, i, pieces = scan_header(pieces, 0, pager)
+    parts: list[tuple[str, Piece]] = [("header", q) for q in pieces[:i]]
     counter = _Counter()
     warnings: list[str] = []
     drafts: list[Draft] = []
@@ -377,7 +380,9 @@ def parse_document(source: SourceText, *, doc_id: str, file_name: str, content_h
         if i in appendix_at:
             break
         if is_tail_start(pieces, i):
+            before = i
             tail, i = parse_tail(pieces, i, pager)
+            parts += [("signature", q) for q in pieces[before:i]]  # "(Đã ký)", "Nơi nhận:" ...
             if first_tail is None:
                 first_tail = tail
             drafts += _tail_drafts(tail, body.prefix, counter)
@@ -390,7 +395,10 @@ def parse_document(source: SourceText, *, doc_id: str, file_name: str, content_h
             continue
         if (body.started or body.preamble) and _attached_start(pieces, i, seen_tail):
             drafts += body.drafts()
+            parts += [("heading", q) for q in body.skipped]
+            before = i
             att, i, pieces = scan_header(pieces, i, pager)
+            parts += [("header", q) for q in pieces[before:i]]
             appendix_at = [k for k, q in enumerate(pieces) if not q.is_row and is_appendix_heading(q.text)]
             assert att.doc_type is not None
             body = _Body(f"{att.doc_type.attach_prefix}.", f"{att.doc_type.name} ban hành kèm theo", counter)
@@ -399,6 +407,7 @@ def parse_document(source: SourceText, *, doc_id: str, file_name: str, content_h
         body.feed(p, pager)
         i += 1
     drafts += body.drafts()
+    parts += [("heading", q) for q in body.skipped]
 
     # appendices: from each heading to the next
     heads = [k for k in appendix_at if k >= i]
@@ -407,11 +416,22 @@ def parse_document(source: SourceText, *, doc_id: str, file_name: str, content_h
         end = heads[n + 1] if n + 1 < len(heads) else len(pieces)
         prefix, name = names[min(n, len(names) - 1)]
         result = parse_appendix(pieces[k:end], pager, prefix=prefix, name=name, order=counter.n + 1)
+        parts += [("appendix_heading", q) for q in pieces[k:end] if _appendix_furniture(q)]
         counter.n += len(result.drafts)
         drafts += result.drafts
         warnings += result.warnings
 
-    clauses = _clauses(drafts, doc_id, warnings)
+    smap = SourceMap(source)
+    clauses = _clauses(drafts, doc_id, warnings, smap)
+    other_parts, coverage = _coverage(source, smap, pieces, drafts, parts)
+    if coverage["uncovered_ranges"]:
+        first = coverage["uncovered"][0]
+        warnings.append(
+            f"{coverage['chars'] - coverage['covered']} ký tự không thuộc điều khoản hay phần nào "
+            f"(độ phủ {coverage['percent']}%), ví dụ trang {first['page']}: «{first['text'][:60]}» / "
+            f"{coverage['chars'] - coverage['covered']} characters belong to no clause nor recorded part "
+            f"(coverage {coverage['percent']}%), e.g. page {first['page']}: «{first['text'][:60]}»"
+        )
     if not clauses:
         raise IngestError(
             f"Không tìm thấy điều khoản nào trong văn bản '{file_name}'.",
@@ -429,10 +449,38 @@ def parse_document(source: SourceText, *, doc_id: str, file_name: str, content_h
         tables=source.tables,
         warnings=list(source.warnings) + warnings,
         ocr_pages=dict(source.ocr_pages),
+        other_parts=other_parts,
+        coverage=coverage,
     )
 
 
-def _clauses(drafts: list[Draft], doc_id: str, warnings: list[str]) -> list[Clause]:
+def _appendix_furniture(p: Piece) -> bool:
+    """A line of an appendix that is not content: its heading and subtitles (capitals, "(Kèm
+    theo ...)"), a column header row or an "STT ..." header line of a flattened table."""
+    t = p.text.strip()
+    if p.is_row:
+        return bool(p.block is not None and p.block.header_row)
+    return is_caps(t) or is_note(t) or fold(t).startswith(("stt ", "tt ")) or is_appendix_heading(t)
+
+
+def _coverage(
+    source: SourceText, smap: SourceMap, pieces: list[Piece], drafts: list[Draft], parts: list[tuple[str, Piece]]
+) -> tuple[list[dict], dict]:
+    """A piece that gave any character to a clause belongs to it whole (its marker "a)", the other
+    cells of its table row); recorded parts are the rest; see :mod:`ingest.coverage`."""
+    mark = bytearray(smap.n + 1)
+    for d in drafts:
+        if not d.text:
+            continue
+        for part in d.parts:
+            for ch, off in zip(part.text, part.offsets):
+                if not ch.isspace() and 0 <= off < smap.n:
+                    mark[off] = 1
+    ranges = [(p.start, p.end) for p in pieces if p.offsets and any(mark[o] for o in p.offsets if 0 <= o < smap.n)]
+    return measure(source, smap, ranges, [(kind, q.start, q.end) for kind, q in parts if q.offsets])
+
+
+def _clauses(drafts: list[Draft], doc_id: str, warnings: list[str], smap: SourceMap) -> list[Clause]:
     """Drafts -> clauses in document order; paths made unique (a warning says when)."""
     out: list[Clause] = []
     seen: set[str] = set()
@@ -441,6 +489,9 @@ def _clauses(drafts: list[Draft], doc_id: str, warnings: list[str]) -> list[Clau
         if not text:
             continue
         path = d.path
+        envelope = _span(d)
+        chars = [(ch, off) for piece in d.parts if piece.text for ch, off in zip(piece.text, piece.offsets)]
+        spans = spans_of(chars, smap, envelope.page, envelope.page_end)
         if path in seen:
             k = 2
             while f"{path}_{k}" in seen:
@@ -460,7 +511,8 @@ def _clauses(drafts: list[Draft], doc_id: str, warnings: list[str]) -> list[Clau
                 heading_chain=d.heading_chain,
                 parent=d.parent,
                 order=len(out),
-                span=_span(d),
+                span=envelope,
+                spans=spans,
                 references=find_references(text),
                 cells=d.cells,
                 ocr=any(p.block is not None and p.block.ocr for p in d.parts),

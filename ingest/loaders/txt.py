@@ -65,8 +65,14 @@ def load_txt(path: Path) -> SourceText:
     blocks = reflow(paged.lines, double_spaced=paged.double_spaced)
     warnings: list[str] = []
     if paged.dropped:
+        counts: dict[str, int] = {}
+        for kind, _, _ in paged.furniture:
+            counts[kind] = counts.get(kind, 0) + 1
+        vi = {"page_number": "dòng số trang", "page_header": "dòng đầu trang công báo", "signature_stamp": "dòng dấu chữ ký số"}
+        en = {"page_number": "page-number lines", "page_header": "gazette page-header lines", "signature_stamp": "digital-signature stamp lines"}
         warnings.append(
-            f"Đã bỏ {len(paged.dropped)} dòng số trang. / Dropped {len(paged.dropped)} page-number lines."
+            "Đã bỏ " + ", ".join(f"{n} {vi[k]}" for k, n in counts.items()) + ". / Dropped "
+            + ", ".join(f"{n} {en[k]}" for k, n in counts.items()) + "."
         )
     return SourceText(
         text=text,
@@ -75,4 +81,5 @@ def load_txt(path: Path) -> SourceText:
         blocks=blocks,
         dropped=paged.dropped,
         warnings=warnings,
+        furniture=paged.furniture,
     )
