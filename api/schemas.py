@@ -32,6 +32,8 @@ class Hit(BaseModel):
     kind: str
     heading_chain: list[str]
     page_end: int
+    exact: bool = Field(True, description="False: the text could not be verified against the source; never quote it as exact")
+    spans: list[dict[str, int]] = Field(default_factory=list, description="Source ranges of the text, in text order: {start, end, page}")
 
 
 class SearchResponse(BaseModel):

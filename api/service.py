@@ -20,7 +20,7 @@ from ingest.model import Clause, ParsedDocument
 from api.answer import compose, not_found_answer, owners_of, structural_answer
 from api.tasks_view import ROLES, AgencyQuery, agency_table, deadline_out, roles_of, task_out
 from index.query.intent import detect_intent
-from ingest.pipeline import IngestOutcome, expand_paths, ingest_file
+from ingest.pipeline import IngestOutcome, distinct_doc_id, expand_paths, ingest_file, rebase, same_document
 from ingest.vntext import collapse_spaces, fold, nfc
 from index.abstain import Thresholds, coverage
 
@@ -106,6 +106,10 @@ class Tracuu:
             return report
         doc = outcome.document
         assert doc is not None and outcome.source is not None
+        old = self.store().get(doc.doc_id)
+        if old is not None and self.manifest.by_id(doc.doc_id) is None and not same_document(old.header, doc.header):
+            # another document (another issuer, year or type) already has this readable id: keep both
+            rebase(doc, distinct_doc_id(doc.doc_id, doc.header))
         try:
             idx = self.index.add_document(doc, outcome.source.text)
         except ApiError:
@@ -128,6 +132,9 @@ class Tracuu:
                 "tables": doc.tables,
                 "pages": doc.pages,
                 "warnings": doc.warnings,
+                "replaced": idx.replaced and not idx.unchanged,
+                "coverage": doc.coverage.get("percent"),
+                "unverified": [c.path for c in doc.clauses if not c.exact],
                 "embedded_new": idx.embedded_new,
                 "reused": idx.reused,
                 "removed": idx.removed,
@@ -221,6 +228,8 @@ class Tracuu:
             "kind": clause.kind,
             "heading_chain": list(clause.heading_chain),
             "page_end": clause.span.page_end,
+            "exact": clause.exact,
+            "spans": [{"start": sp.start, "end": sp.end, "page": sp.page} for sp in clause.spans],
         }
 
     def _reference(self, ref: Any) -> dict[str, Any]:

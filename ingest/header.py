@@ -300,6 +300,23 @@ def _issuer_from_lines(lines: list[str]) -> str | None:
     return own
 
 
+def issuer_place(issuer: str | None) -> str | None:
+    """The place an issuer belongs to, for a document's id: "Ủy ban nhân dân tỉnh Bắc Ninh" ->
+    "Bắc Ninh", "Sở Tài chính tỉnh Hòa Phong" -> "Hòa Phong"; None for a national body ("Thủ
+    tướng Chính phủ", "Bộ Xây dựng"). The words after the last administrative unit word."""
+    if not issuer:
+        return None
+    words = issuer.split()
+    exact = [w.strip(",;.").upper() for w in words]
+    places = _issuer_words_exact()[0]
+    found: int | None = None
+    for k in range(len(words)):
+        n = _match_at(exact, k, places)
+        if n and k + n < len(words):
+            found = k + n
+    return " ".join(words[found:]) if found is not None else None
+
+
 # ---------------------------------------------------------------------------- header
 
 
