@@ -65,9 +65,13 @@ __all__ = ["parse_document", "KINDS"]
 
 KINDS: tuple[str, ...] = (
     "preamble",  # đoạn mở đầu / căn cứ
+    "phan",  # Phần I / Phần thứ nhất (a heading above Chương)
+    "chuong",  # Chương I
+    "muc_chuong",  # Mục 1 inside a Chương (a heading above Điều)
     "muc",  # I., II. ...
     "dieu",  # Điều 1.
     "khoan",  # 1., 2. ...
+    "tieu_muc",  # 1.1., 1.2.1. under khoản 1
     "diem",  # a), b) ...
     "gach_dau_dong",  # -
     "dau_cong",  # +
@@ -78,8 +82,18 @@ KINDS: tuple[str, ...] = (
     "signature",  # chữ ký
 )
 
-# nesting level of each item kind (Mục and Điều are the top)
-_LEVEL = {"muc": 0, "dieu": 0, "khoan": 1, "diem": 2, "gach_dau_dong": 3, "dau_cong": 4}
+# nesting level of each item kind (Mục and Điều are the top; Phần/Chương/Mục of a law or a Quy chế
+# are headings above Điều; a Mục inside an Điều sits between it and its khoản; 1.1 under khoản 1)
+_LEVEL: dict[str, float] = {
+    "phan": -3, "chuong": -2, "muc_chuong": -1, "muc": 0, "dieu": 0, "khoan": 1, "tieu_muc": 1.25,
+    "diem": 2, "gach_dau_dong": 3, "dau_cong": 4,
+}
+NESTED_MUC_LEVEL = 0.5
+# headings that group Điều: shown in the heading chain, left out of a label ("Điều 5", not "Điều 5
+# Chương II": Điều numbers run through the whole document)
+HEADING_KINDS = frozenset({"phan", "chuong", "muc_chuong"})
+# a heading line is short and does not end like a sentence
+HEADING_MAX_CHARS = 200
 
 
 @dataclass(eq=False)
@@ -93,7 +107,11 @@ class _Node:
     parts: list[Piece]
     parent: _Node | None
     order: int
-    level: int = -1
+    level: float = -9
+    num: str = ""  # khoản / tiểu mục: its number as a dotted value ("1", "1.2")
+    last_sub: int | None = None  # of its dotted children (1.1, 1.2 under khoản 1)
+    last_roman: int = 0  # of the Mục nested in it (an Điều "... với các nội dung sau:" then I., II.)
+    last_section: int = 0  # of the Mục inside a Chương
     last_number: int | None = None  # of its khoản children
     last_letter: str | None = None  # of its điểm children
     dashes: int = 0
@@ -133,8 +151,11 @@ class _Body:
     last_item: _Node | None = None
     last_roman: int = 0
     last_dieu: int = 0
+    last_phan: int = 0
+    last_chuong: int = 0
     last_khoan_any: int = 0  # khoản numbering that runs on across Mục
     skipped: list[Piece] = field(default_factory=list)  # headings of the decision, not clauses
+    openers: list[Piece] = field(default_factory=list)  # pieces that opened an item ("Chương I" alone)
 
     @property
     def started(self) -> bool:
@@ -150,13 +171,24 @@ class _Body:
     def _path(self, parent: _Node, own: str) -> str:
         return f"{parent.path}.{own}" if parent is not self.root else f"{self.prefix}{own}"
 
-    def _add(self, kind: str, parent: _Node, own_path: str, own_label: str, marker: str, text: Piece) -> _Node:
-        level = _LEVEL[kind]
+    def _add(
+        self,
+        kind: str,
+        parent: _Node,
+        own_path: str,
+        own_label: str,
+        marker: str,
+        text: Piece,
+        *,
+        level: float | None = None,
+        path: str | None = None,
+    ) -> _Node:
+        level = _LEVEL[kind] if level is None else level
         while self.stack and self.stack[-1].level >= level:
             self.stack.pop()
         node = _Node(
             kind,
-            self._path(parent, own_path),
+            path or self._path(parent, own_path),
             own_label,
             marker,
             [text] if text.text else [],
@@ -170,31 +202,49 @@ class _Body:
         self.last_item = node
         return node
 
+    def _heading_parent(self, above: float) -> _Node:
+        """The innermost Phần/Chương/Mục heading open above ``above`` (root when none)."""
+        for node in reversed(self.stack):
+            if node.kind in HEADING_KINDS and node.level < above:
+                return node
+        return self.root
+
     # ---- feeding
     def feed(self, piece: Piece, pager: Pager) -> None:
         mk = find_marker(piece.text)
         if mk is not None and self._item(piece, mk, pager):
+            self.openers.append(piece)  # its marker belongs to the item even when no text follows
             return
         self._paragraph(piece)
 
     def _item(self, piece: Piece, mk: Marker, pager: Pager) -> bool:
         rest = cut(piece, mk.end, None, pager)
+        if mk.kind in HEADING_KINDS:
+            return self._heading(mk, rest)
         if mk.kind == "dieu":
             n = int(mk.value)
             if n != self.last_dieu + 1:
                 return False
             self.last_dieu = n
-            self.stack.clear()
-            self._add("dieu", self.root, f"D{n}", own_part("dieu", str(n)), mk.written, rest)
+            parent = self._heading_parent(_LEVEL["dieu"])
+            self._add("dieu", parent, f"D{n}", own_part("dieu", str(n)), mk.written, rest, path=f"{self.prefix}D{n}")
             return True
         if mk.kind == "roman":
             v = roman_value(mk.value)
+            dieu = next((n for n in reversed(self.stack) if n.kind == "dieu"), None)
+            if dieu is not None and v == dieu.last_roman + 1 and (dieu.last_roman or self._opens_list(dieu)):
+                # "Điều 1. Phê duyệt Đề án ... với các nội dung sau:" then "I. QUAN ĐIỂM", "II. ..."
+                dieu.last_roman = v
+                self._add("muc", dieu, mk.value, own_part("muc", mk.value), mk.written, rest, level=NESTED_MUC_LEVEL)
+                return True
             if v != self.last_roman + 1:
                 return False
             self.last_roman = v
             self.stack.clear()
             self._add("muc", self.root, mk.value, own_part("muc", mk.value), mk.written, rest)
             return True
+        if mk.kind == "dotted":
+            return self._dotted(mk, rest)
         if mk.kind == "number":
             n = int(mk.value)
             parent = self._container(1)
@@ -206,7 +256,8 @@ class _Body:
                 return False
             parent.last_number = n
             self.last_khoan_any = n
-            self._add("khoan", parent, str(n), own_part("khoan", str(n)), mk.written, rest)
+            node = self._add("khoan", parent, str(n), own_part("khoan", str(n)), mk.written, rest)
+            node.num = str(n)
             return True
         if mk.kind == "letter":
             parent = self._container(2)
@@ -231,6 +282,55 @@ class _Body:
             return True
         return False
 
+    @staticmethod
+    def _opens_list(dieu: _Node) -> bool:
+        """An Điều with no khoản yet whose text leads in to a list ("... với các nội dung sau:")."""
+        return dieu.items == 0 and bool(dieu.parts) and dieu.parts[-1].text.rstrip().endswith(":")
+
+    def _heading(self, mk: Marker, rest: Piece) -> bool:
+        """Phần / Chương / Mục (of a Chương): a short heading line, numbered in sequence."""
+        if len(rest.text) > HEADING_MAX_CHARS or (rest.text and ends_terminal(rest.text) and not is_caps(rest.text)):
+            return False
+        n = int(mk.value)
+        numeral = mk.written.split(maxsplit=1)[1].rstrip(".:").strip()
+        numeral = numeral.lower() if fold(numeral).lower().startswith("thu ") else numeral
+        if mk.kind == "phan":
+            if n != self.last_phan + 1:
+                return False
+            self.last_phan = n
+            self.stack.clear()
+            self._add("phan", self.root, f"P{n}", own_part("phan", numeral), mk.written, rest, path=f"{self.prefix}P{n}")
+            return True
+        if mk.kind == "chuong":
+            if n != self.last_chuong + 1:
+                return False
+            self.last_chuong = n
+            parent = self._heading_parent(_LEVEL["chuong"])
+            self._add("chuong", parent, f"C{n}", own_part("chuong", numeral), mk.written, rest, path=f"{self.prefix}C{n}")
+            return True
+        chuong = next((x for x in reversed(self.stack) if x.kind == "chuong"), None)
+        if chuong is None or n != chuong.last_section + 1:
+            return False
+        chuong.last_section = n
+        self._add("muc_chuong", chuong, f"M{n}", own_part("muc_chuong", numeral), mk.written, rest)
+        return True
+
+    def _dotted(self, mk: Marker, rest: Piece) -> bool:
+        """"1.2." under khoản 1 (and "1.2.3." under 1.2): accepted only inside that item, in sequence."""
+        parts = mk.value.split(".")
+        above = ".".join(parts[:-1])
+        parent = next((x for x in reversed(self.stack) if x.kind in ("khoan", "tieu_muc") and x.num == above), None)
+        if parent is None:
+            return False
+        k = int(parts[-1])
+        if k != (parent.last_sub or 0) + 1:
+            return False
+        parent.last_sub = k
+        level = _LEVEL["tieu_muc"] + 0.25 * (len(parts) - 2)
+        node = self._add("tieu_muc", parent, parts[-1], own_part("tieu_muc", mk.value), mk.written, rest, level=level)
+        node.num = mk.value
+        return True
+
     def _paragraph(self, piece: Piece) -> None:
         last = self.last_item
         if last is None:
@@ -239,8 +339,8 @@ class _Body:
                 return
             self.preamble.append((self.counter.next(), piece))
             return
-        if last.kind == "dieu" and last.items == 0:
-            last.parts.append(piece)
+        if (last.kind == "dieu" or last.kind in HEADING_KINDS) and last.items == 0:
+            last.parts.append(piece)  # an Điều's further paragraphs; a Chương's title line
             return
         heading_like = last.items == 0 and not ends_terminal(last.parts[-1].text if last.parts else "")
         container = last if heading_like else (last.parent or self.root)
@@ -280,7 +380,7 @@ class _Body:
                 Draft(
                     path=node.path,
                     kind=node.kind,
-                    label=full_label([node.own] + [a.own for a in chain], self.suffix),
+                    label=full_label([node.own] + [a.own for a in chain if a.kind not in HEADING_KINDS or node.kind in HEADING_KINDS], self.suffix),
                     marker=node.marker,
                     parent=node.parent.path if node.parent else None,
                     parts=node.parts,
@@ -367,6 +467,7 @@ def parse_document(source: SourceText, *, doc_id: str, file_name: str, content_h
     pieces = [p for p in (piece_from_block(b) for b in source.blocks) if p.text.strip()]
     info, i, pieces = scan_header(pieces, 0, pager)
     parts: list[tuple[str, Piece]] = [("header", q) for q in pieces[:i]]
+    openers: list[Piece] = []
     counter = _Counter()
     warnings: list[str] = []
     drafts: list[Draft] = []
@@ -396,6 +497,7 @@ def parse_document(source: SourceText, *, doc_id: str, file_name: str, content_h
         if (body.started or body.preamble) and _attached_start(pieces, i, seen_tail):
             drafts += body.drafts()
             parts += [("heading", q) for q in body.skipped]
+            openers += body.openers
             before = i
             att, i, pieces = scan_header(pieces, i, pager)
             parts += [("header", q) for q in pieces[before:i]]
@@ -408,6 +510,7 @@ def parse_document(source: SourceText, *, doc_id: str, file_name: str, content_h
         i += 1
     drafts += body.drafts()
     parts += [("heading", q) for q in body.skipped]
+    openers += body.openers
 
     # appendices: from each heading to the next
     heads = [k for k in appendix_at if k >= i]
@@ -423,7 +526,7 @@ def parse_document(source: SourceText, *, doc_id: str, file_name: str, content_h
 
     smap = SourceMap(source)
     clauses = _clauses(drafts, doc_id, warnings, smap)
-    other_parts, coverage = _coverage(source, smap, pieces, drafts, parts)
+    other_parts, coverage = _coverage(source, smap, pieces, drafts, parts, openers)
     if coverage["uncovered_ranges"]:
         first = coverage["uncovered"][0]
         warnings.append(
@@ -464,7 +567,12 @@ def _appendix_furniture(p: Piece) -> bool:
 
 
 def _coverage(
-    source: SourceText, smap: SourceMap, pieces: list[Piece], drafts: list[Draft], parts: list[tuple[str, Piece]]
+    source: SourceText,
+    smap: SourceMap,
+    pieces: list[Piece],
+    drafts: list[Draft],
+    parts: list[tuple[str, Piece]],
+    openers: list[Piece],
 ) -> tuple[list[dict], dict]:
     """A piece that gave any character to a clause belongs to it whole (its marker "a)", the other
     cells of its table row); recorded parts are the rest; see :mod:`ingest.coverage`."""
@@ -477,6 +585,7 @@ def _coverage(
                 if not ch.isspace() and 0 <= off < smap.n:
                     mark[off] = 1
     ranges = [(p.start, p.end) for p in pieces if p.offsets and any(mark[o] for o in p.offsets if 0 <= o < smap.n)]
+    ranges += [(p.start, p.end) for p in openers if p.offsets]
     return measure(source, smap, ranges, [(kind, q.start, q.end) for kind, q in parts if q.offsets])
 
 
