@@ -108,7 +108,7 @@ def measure(
     all_parts = list(parts) + [(kinds.get((a, b), "page_number"), a, b) for a, b in source.dropped]
     other: list[dict[str, Any]] = []
     for kind, a, b in sorted(all_parts, key=lambda p: (p[1], p[2])):
-        if b <= a or smap.significant(a, b) == 0:
+        if b <= a or not source.text[a:b].strip():
             continue
         if other and other[-1]["kind"] == kind and smap.significant(other[-1]["end"], a) == 0:
             other[-1]["end"] = max(other[-1]["end"], b)
