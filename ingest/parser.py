@@ -237,6 +237,14 @@ class _Body:
                 dieu.last_roman = v
                 self._add("muc", dieu, mk.value, own_part("muc", mk.value), mk.written, rest, level=NESTED_MUC_LEVEL)
                 return True
+            heading = self._heading_parent(_LEVEL["muc"])
+            if heading is not self.root:
+                # "PHẦN I" then "I.", "II." (numbering restarts in each Phần): P1.I, P2.I
+                if v != heading.last_roman + 1:
+                    return False
+                heading.last_roman = v
+                self._add("muc", heading, mk.value, own_part("muc", mk.value), mk.written, rest)
+                return True
             if v != self.last_roman + 1:
                 return False
             self.last_roman = v
@@ -380,7 +388,7 @@ class _Body:
                 Draft(
                     path=node.path,
                     kind=node.kind,
-                    label=full_label([node.own] + [a.own for a in chain if a.kind not in HEADING_KINDS or node.kind in HEADING_KINDS], self.suffix),
+                    label=full_label(_label_parts(node, chain), self.suffix),
                     marker=node.marker,
                     parent=node.parent.path if node.parent else None,
                     parts=node.parts,
@@ -391,6 +399,14 @@ class _Body:
                 )
             )
         return out
+
+
+def _label_parts(node: _Node, chain: list[_Node]) -> list[str]:
+    """Own label parts, innermost first. Under an Điều the Phần/Chương/Mục headings are left out
+    ("khoản 1 Điều 5": Điều numbers run through the whole document); elsewhere they stay
+    ("Mục I Phần II", "Mục 1 Chương II")."""
+    under_dieu = node.kind == "dieu" or any(a.kind == "dieu" for a in chain)
+    return [node.own] + [a.own for a in chain if not (under_dieu and a.kind in HEADING_KINDS)]
 
 
 def _tail_drafts(tail: Tail, prefix: str, counter: _Counter) -> list[Draft]:

@@ -403,3 +403,30 @@ def test_same_id_another_document_kept_apart_and_reingest_replaces(tmp_path):
     assert "thay thế bản trước (replaced)" in format_ingest_report(r3)
     assert r3["coverage"] == 100.0 and r3["unverified"] == []
     assert svc.store().get(r1["doc_id"]).header.date == "2031-05-06"
+
+
+def test_phan_headings_restart_roman_numbering(tmp_path):
+    text = f"""ỦY BAN NHÂN DÂN
+TỈNH HÒA PHONG
+Số: 11/BC-UBND
+Hòa Phong, ngày 08 tháng 7 năm 2031
+
+BÁO CÁO
+Kết quả thử nghiệm
+{SYNTHETIC}
+
+PHẦN THỨ NHẤT
+KẾT QUẢ THỰC HIỆN
+I. CÔNG TÁC CHỈ ĐẠO
+1. Ban hành văn bản hướng dẫn thử nghiệm.
+II. KẾT QUẢ CỤ THỂ
+1. Hoàn thành thử nghiệm đợt một.
+PHẦN THỨ HAI
+NHIỆM VỤ THỜI GIAN TỚI
+I. NHIỆM VỤ TRỌNG TÂM
+1. Tổng kết thử nghiệm.
+"""
+    c = by_path(ingest_text(tmp_path, text).document)
+    assert [k for k in c if k.startswith("P")] == ["P1", "P1.I", "P1.I.1", "P1.II", "P1.II.1", "P2", "P2.I", "P2.I.1"]
+    assert (c["P1"].kind, c["P1"].label, c["P1"].text) == ("phan", "Phần thứ nhất", "KẾT QUẢ THỰC HIỆN")
+    assert c["P2.I.1"].label == "khoản 1 Mục I Phần thứ hai"
