@@ -50,6 +50,9 @@ SHAPES = [
     "ỦY BAN NHÂN DÂN", "TỈNH HÒA PHONG", "KẾ HOẠCH", "QUYẾT ĐỊNH:", "(Văn bản mẫu tự soạn để kiểm thử phần mềm)",
     "(Kèm theo Kế hoạch số 12/KH-UBND)", "Trang 2", "- 3 -", "3", "", " ", "  thụt lề", "\t", "./.",
     "tiếp theo dòng trước, chữ thường", "Chỉ thị số 39-CT/TW ngày 30/10/2024", "Quyết định số 1/QĐ-TEST",
+    "CÔNG BÁO/Số 901 + 902/Ngày 03-02-2031", "Ký bởi: CÔNG BÁO THỬ", "Cơ quan: VĂN PHÒNG THỬ", "Ngày ký: 2031-02-03",
+    "Chương I", "CHƯƠNG II. TỔ CHỨC", "Mục 1", "PHẦN THỨ NHẤT", "1.1. Tiểu mục", "1.2.1. Cấp sâu", "Luật số: 9/2031/QH99",
+    "QUYẾT ĐỊNH PHÊ DUYỆT ĐỀ ÁN THỬ THỦ TƯỚNG CHÍNH PHỦ", "Điều 1. Phê duyệt với các nội dung sau:",
 ]
 
 line_text = st.one_of(
