@@ -56,6 +56,8 @@ def format_ingest_report(r: dict[str, Any]) -> str:
     state = "không đổi (unchanged)" if r["unchanged"] else f"nhúng mới {r['embedded_new']}, dùng lại {r['reused']}"
     if r.get("replaced"):
         state += "; thay thế bản trước (replaced)"
+        if r.get("replaced_id"):
+            state += f" {r['replaced_id']}"
     cov = r.get("coverage")
     lines = [
         f"OK {r['path']} -> {r['doc_id']}: {r['clauses']} điều khoản (clauses), {r['tables']} bảng (tables), "

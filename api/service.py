@@ -20,7 +20,15 @@ from ingest.model import Clause, ParsedDocument
 from api.answer import compose, not_found_answer, owners_of, structural_answer
 from api.tasks_view import ROLES, AgencyQuery, agency_table, deadline_out, roles_of, task_out
 from index.query.intent import detect_intent
-from ingest.pipeline import IngestOutcome, distinct_doc_id, expand_paths, ingest_file, rebase, same_document
+from ingest.pipeline import (
+    IngestOutcome,
+    distinct_doc_id,
+    expand_paths,
+    ingest_file,
+    legacy_doc_id,
+    rebase,
+    same_document,
+)
 from ingest.vntext import collapse_spaces, fold, nfc
 from index.abstain import Thresholds, coverage
 
@@ -110,6 +118,10 @@ class Tracuu:
         if old is not None and self.manifest.by_id(doc.doc_id) is None and not same_document(old.header, doc.header):
             # another document (another issuer, year or type) already has this readable id: keep both
             rebase(doc, distinct_doc_id(doc.doc_id, doc.header))
+        legacy = legacy_doc_id(doc.header)  # the id this document had before ids named issuer and year
+        stale = self.store().get(legacy) if legacy and legacy != doc.doc_id else None
+        if stale is not None and (self.manifest.by_id(legacy) is not None or not same_document(stale.header, doc.header)):
+            stale = None
         try:
             idx = self.index.add_document(doc, outcome.source.text)
         except ApiError:
@@ -124,6 +136,9 @@ class Tracuu:
                 }
             ]
             return report
+        if stale is not None:  # the new version is in; the copy under its old id goes, and the report says so
+            self.index.delete_document(stale.doc_id)
+            report["replaced_id"] = stale.doc_id
         report.update(
             {
                 "doc_id": doc.doc_id,
@@ -132,7 +147,7 @@ class Tracuu:
                 "tables": doc.tables,
                 "pages": doc.pages,
                 "warnings": doc.warnings,
-                "replaced": idx.replaced and not idx.unchanged,
+                "replaced": (idx.replaced and not idx.unchanged) or stale is not None,
                 "coverage": doc.coverage.get("percent"),
                 "unverified": [c.path for c in doc.clauses if not c.exact],
                 "embedded_new": idx.embedded_new,

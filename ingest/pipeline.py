@@ -80,6 +80,12 @@ def choose_doc_id(header: DocumentHeader, path: Path, entry: ManifestEntry | Non
     return slugify(path.stem)
 
 
+def legacy_doc_id(header: DocumentHeader) -> str | None:
+    """The id a document got before ids named the issuer's place and the year (the number alone):
+    a store written then is migrated when the document is ingested again."""
+    return slugify(header.number) if header.number else None
+
+
 def identity(header: DocumentHeader) -> tuple[str, str, str, str] | None:
     """What makes a document itself: issuer, number, date and type (folded for matching), or
     None when it has no number (then its file name is all there is to go by)."""

@@ -430,3 +430,19 @@ I. NHIỆM VỤ TRỌNG TÂM
     assert [k for k in c if k.startswith("P")] == ["P1", "P1.I", "P1.I.1", "P1.II", "P1.II.1", "P2", "P2.I", "P2.I.1"]
     assert (c["P1"].kind, c["P1"].label, c["P1"].text) == ("phan", "Phần thứ nhất", "KẾT QUẢ THỰC HIỆN")
     assert c["P2.I.1"].label == "khoản 1 Mục I Phần thứ hai"
+
+
+def test_a_store_written_with_number_only_ids_is_migrated_on_reingest(tmp_path):
+    """A document stored under its old id (the number alone) is replaced by the new id, not doubled."""
+    from api.config import Settings
+    from api.service import Tracuu
+    from ingest.pipeline import rebase
+
+    svc = Tracuu(Settings.from_env(data_dir=tmp_path / "data"))
+    out = ingest_text(tmp_path, PLAN, "plan.txt")
+    old = out.document
+    rebase(old, "9-kh-ubnd")
+    svc.index.add_document(old, out.source.text)
+    (r,) = svc.ingest([tmp_path / "plan.txt"])
+    assert r["doc_id"] == "9-kh-ubnd-hoa-phong-2031" and r["replaced"] and r["replaced_id"] == "9-kh-ubnd"
+    assert svc.store().list_ids() == ["9-kh-ubnd-hoa-phong-2031"]
