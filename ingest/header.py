@@ -52,6 +52,8 @@ __all__ = [
     "parse_tail",
     "is_note",
     "is_header_line",
+    "adoption_date",
+    "issuer_place",
 ]
 
 
@@ -351,6 +353,22 @@ def _typed_number(text: str) -> bool:
     """"Luật số: 69/2020/QH14": a number line that names the type first (laws, ordinances)."""
     m = re.match(r"^(\w+(?:\s+\w+){0,2})\s+số\s*:\s*\d", text)
     return bool(m) and any(_folded_words(m.group(1)) == _folded_words(t.name) for t in doc_types())
+
+
+def adoption_date(texts: list[str]) -> tuple[str, str] | None:
+    """(ISO date, as written) of "... thông qua ngày 13 tháng 11 năm 2020" in the last of ``texts``
+    that says it: the date of a law or an ordinance, whose header states none."""
+    cues = tuple(_data()["header"].get("adoption_cues", ()))
+    for text in reversed(texts):
+        for cue in cues:
+            k = text.rfind(cue)
+            if k < 0:
+                continue
+            at = k + len(cue) - len("ngày")
+            found = find_date(text, at, anchored=True)
+            if found and found[0]:
+                return found[0], found[1].group(0)
+    return None
 
 
 def is_note(text: str) -> bool:

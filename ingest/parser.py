@@ -35,6 +35,7 @@ from ingest.errors import IngestError
 from ingest.header import (
     HeaderInfo,
     Tail,
+    adoption_date,
     doc_type_heading,
     is_body_heading,
     is_header_line,
@@ -557,12 +558,17 @@ def parse_document(source: SourceText, *, doc_id: str, file_name: str, content_h
             f"No clauses found in document '{file_name}'.",
             code="no_clauses",
         )
+    header = _header(info, first_tail)
+    if header.date is None and info.doc_type is not None and info.doc_type.name_gap:
+        adopted = adoption_date([c.text for c in clauses if c.kind not in ("recipients", "signature")][-5:])
+        if adopted:
+            header.date, header.date_as_written = adopted
     return ParsedDocument(
         doc_id=doc_id,
         file_name=file_name,
         source_kind=source.kind,
         content_hash=content_hash,
-        header=_header(info, first_tail),
+        header=header,
         clauses=clauses,
         pages=max(len(source.page_starts), max((c.span.page_end for c in clauses), default=1)),
         tables=source.tables,

@@ -214,6 +214,8 @@ THỬ NGHIỆM Ở NƯỚC NGOÀI
 
 Điều 4. Hợp tác thử nghiệm
 Việc hợp tác do Chính phủ quy định.
+
+Luật này được Quốc hội Thử nghiệm khóa IX, kỳ họp thứ 2 thông qua ngày 15 tháng 11 năm 2031.
 """
 
 
@@ -221,6 +223,7 @@ def test_chuong_and_muc_are_headings_above_dieu(tmp_path):
     doc = ingest_text(tmp_path, LAW).document
     h = doc.header
     assert (h.doc_type, h.number, h.issuer, h.title) == ("Luật", "99/2031/QH99", "Quốc hội", "THỬ NGHIỆM PHẦN MỀM")
+    assert h.date == "2031-11-15"  # a law's date is the day it was adopted, said at its end
     c = by_path(doc)
     assert [k for k in c if k.startswith(("C", "D"))] == [
         "C1", "D1", "D2", "D2.1", "D2.2", "C2", "C2.M1", "D3", "D3.1", "D3.2", "C2.M2", "D4",
