@@ -485,6 +485,7 @@ def parse_document(source: SourceText, *, doc_id: str, file_name: str, content_h
     info, i, pieces = scan_header(pieces, 0, pager)
     parts: list[tuple[str, Piece]] = [("header", q) for q in pieces[:i]]
     openers: list[Piece] = []
+    lost: list[Piece] = []
     counter = _Counter()
     warnings: list[str] = []
     drafts: list[Draft] = []
@@ -509,6 +510,7 @@ def parse_document(source: SourceText, *, doc_id: str, file_name: str, content_h
                 f"Skipped unclear text in the recipients/signature block: {q.text[:60]}"
                 for q in tail.leftover
             ]
+            lost += tail.leftover  # warned above; not counted as covered
             seen_tail = True
             continue
         if (body.started or body.preamble) and _attached_start(pieces, i, seen_tail):
@@ -543,7 +545,7 @@ def parse_document(source: SourceText, *, doc_id: str, file_name: str, content_h
 
     smap = SourceMap(source)
     clauses = _clauses(drafts, doc_id, warnings, smap)
-    other_parts, coverage = _coverage(source, smap, pieces, drafts, parts, openers)
+    other_parts, coverage = _coverage(source, smap, pieces, drafts, parts, openers, lost)
     if coverage["uncovered_ranges"]:
         first = coverage["uncovered"][0]
         warnings.append(
@@ -595,6 +597,7 @@ def _coverage(
     drafts: list[Draft],
     parts: list[tuple[str, Piece]],
     openers: list[Piece],
+    lost: list[Piece],
 ) -> tuple[list[dict], dict]:
     """A piece that gave any character to a clause belongs to it whole (its marker "a)", the other
     cells of its table row); recorded parts are the rest; see :mod:`ingest.coverage`."""
@@ -608,7 +611,29 @@ def _coverage(
                     mark[off] = 1
     ranges = [(p.start, p.end) for p in pieces if p.offsets and any(mark[o] for o in p.offsets if 0 <= o < smap.n)]
     ranges += [(p.start, p.end) for p in openers if p.offsets]
-    return measure(source, smap, ranges, [(kind, q.start, q.end) for kind, q in parts if q.offsets])
+    holes = [(p.start, p.end) for p in lost if p.offsets]  # text a block held that no clause took
+    recorded = [(kind, a, b) for kind, q in parts if q.offsets for a, b in _subtract([(q.start, q.end)], holes)]
+    return measure(source, smap, _subtract(ranges, holes), recorded)
+
+
+def _subtract(ranges: list[tuple[int, int]], holes: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``ranges`` with ``holes`` cut out."""
+    out: list[tuple[int, int]] = []
+    for a, b in ranges:
+        pieces = [(a, b)]
+        for h0, h1 in holes:
+            nxt = []
+            for x, y in pieces:
+                if h1 <= x or h0 >= y:
+                    nxt.append((x, y))
+                    continue
+                if x < h0:
+                    nxt.append((x, h0))
+                if h1 < y:
+                    nxt.append((h1, y))
+            pieces = nxt
+        out.extend(pieces)
+    return out
 
 
 def _clauses(drafts: list[Draft], doc_id: str, warnings: list[str], smap: SourceMap) -> list[Clause]:

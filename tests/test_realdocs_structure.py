@@ -449,3 +449,22 @@ def test_a_store_written_with_number_only_ids_is_migrated_on_reingest(tmp_path):
     (r,) = svc.ingest([tmp_path / "plan.txt"])
     assert r["doc_id"] == "9-kh-ubnd-hoa-phong-2031" and r["replaced"] and r["replaced_id"] == "9-kh-ubnd"
     assert svc.store().list_ids() == ["9-kh-ubnd-hoa-phong-2031"]
+
+
+def test_text_no_clause_takes_is_reported_in_the_coverage():
+    """A line glued into the signature block that is neither signature nor recipient is warned
+    about and counted as not covered: nothing is lost silently."""
+    from ingest.parser import parse_document
+    from parser_blocks import source_from_paragraphs
+
+    src = source_from_paragraphs([
+        "ỦY BAN NHÂN DÂN TỈNH HÒA PHONG", "Số: 3/KH-UBND", "KẾ HOẠCH", "Thử nghiệm độ phủ",
+        "I. NHIỆM VỤ", "1. Rà soát quy trình thử nghiệm.", "Nơi nhận:", "- Như trên;",
+        "ghi chú lạc chỗ TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Nguyễn Văn Thử",
+    ], kind="txt")
+    doc = parse_document(src, doc_id="t", file_name="t.txt", content_hash="0" * 64)
+    assert any("Skipped unclear text" in w for w in doc.warnings)
+    cov = doc.coverage
+    assert cov["chars"] - cov["covered"] == len("ghichúlạcchỗ")
+    assert cov["uncovered"][0]["text"] == "ghi chú lạc chỗ"
+    assert any("characters belong to no clause" in w for w in doc.warnings)
