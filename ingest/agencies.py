@@ -196,6 +196,8 @@ class Gazetteer:
         matching = agencies.get("matching", {})
         self.roles: dict[str, list[str]] = {k: _as_list(v) for k, v in agencies.get("roles", {}).items()}
         self.columns: dict[str, list[str]] = {k: _as_list(v) for k, v in agencies.get("columns", {}).items()}
+        self.column_cues: dict[str, list[str]] = {k: _as_list(v) for k, v in agencies.get("column_cues", {}).items()}
+        self.heads: dict[str, list[str]] = {k: _as_list(v) for k, v in agencies.get("heads", {}).items()}
         self._provinces = sorted({_keys(p) for p in _as_list(matching.get("provinces"))}, key=len, reverse=True)
         # heads keep their spelling: folding would make "Quý IV" (a quarter) look like "Quỹ ..."
         self._heads = sorted(

@@ -136,6 +136,7 @@ def parse_appendix(
     last_row = 0
     para_count = 0
     fresh_group = False  # a group row was just read (paragraph mode: numbering may restart)
+    sub = 0  # second lines of the current numbered row (merged STT cell): 1b, 1c ...
 
     def add(d: Draft) -> Draft:
         nonlocal order
@@ -235,6 +236,24 @@ def parse_appendix(
                 # the row's clause covers the row's pages (a row split over a page break ends on the next)
                 task = replace(task, page=min(task.page, p.page), page_end=max(task.page_end, p.page_end))
                 current = add_row(first.rstrip("."), first, task, cell_map)
+                sub = 0
+                continue
+            if (current is not None and current.cells is not None and columns and cells[0].text.strip()
+                    and 2 <= len(cells) < len(columns) and all(c.col_span == 1 for c in cells)):
+                # a short row with no STT of a table written one row a line (" | "): a second line
+                # of the numbered row above, whose STT cell (and any cell after its own) is merged
+                # down: its own task from the task column on, the merged cells inherited
+                names = _cell_names(cells, columns)
+                task_k = _task_index(columns)
+                own = {columns[task_k + n]: c.text for n, c in enumerate(cells) if task_k + n < len(columns)}
+                inherited = {k: v for k, v in current.cells.items() if k not in own and k != columns[task_k]}
+                merged = {k: own.get(k, inherited.get(k, "")) for k in columns}
+                sub += 1
+                num = current.path.rsplit(".", 1)[-1].rstrip("abcdefgh") + "abcdefgh"[sub]
+                task = _cell_piece(cells[0], p, pager)
+                saved = current
+                current = add_row(num, "", task, merged)
+                current.parent = saved.parent
                 continue
             if current is not None and current.cells is not None:
                 # a row split across pages: its second half has no STT

@@ -290,18 +290,32 @@ def _timing(text: str) -> tuple[Deadline | None, list[Deadline], str | None]:
     return main, found, recurrence
 
 
-def _column(cells: dict[str, str], names: list[str]) -> str | None:
-    folded = {fold(nfc(k)).strip(): v for k, v in cells.items()}
+def column_roles(names: Iterable[str], g: Gazetteer) -> dict[str, str]:
+    """Which column of a task table holds what: role (task, lead, coordinators, deadline, product,
+    note) -> column name. An exact name of [columns] wins; otherwise the cue words of [column_cues]
+    decide, role by role in their order, so "Thời gian dự kiến hoàn thành" is the deadline and
+    "Cơ quan thực hiện / Phối hợp" (a merged two-row header) the coordinators."""
+    names = list(names)
+    out: dict[str, str] = {}
+    exact = {fold(nfc(n)).strip(): role for role, ns in g.columns.items() for n in ns}
     for name in names:
-        value = folded.get(fold(nfc(name)).strip())
-        if value is not None:
-            return value
-    return None
-
-
-def _column_key(cells: dict[str, str], names: list[str]) -> str:
-    wanted = {fold(nfc(n)).strip() for n in names}
-    return next((k for k in cells if fold(nfc(k)).strip() in wanted), names[0] if names else "")
+        role = exact.get(fold(nfc(name)).strip())
+        if role and role not in out:
+            out[role] = name
+    cues = g.column_cues
+    order = cues.get("order", [])
+    prefer = [fold(nfc(w)) for w in cues.get("deadline_prefer", [])]
+    for name in names:
+        if name in out.values():
+            continue
+        f = fold(nfc(name))
+        for role in order:
+            if any(fold(nfc(w)) in f for w in cues.get(role, [])):
+                if role not in out or (role == "deadline" and any(w in f for w in prefer)
+                                       and not any(w in fold(out[role]) for w in prefer)):
+                    out[role] = name
+                break
+    return out
 
 
 def cell_agencies(cell: str, found_in: str = "", g: Gazetteer | None = None) -> list[AgencyRef]:
@@ -339,13 +353,13 @@ def cell_agencies(cell: str, found_in: str = "", g: Gazetteer | None = None) -> 
 
 def _row_task(clause: Clause, g: Gazetteer, n: int) -> Task | None:
     cells = clause.cells or {}
-    cols = g.columns
-    lead_cell = _column(cells, cols.get("lead", []))
-    if not lead_cell or not lead_cell.strip():
+    roles = column_roles(cells, g)
+    lead_cell = cells.get(roles.get("lead", ""), "")
+    if not lead_cell.strip():
         return None
-    coord_cell = _column(cells, cols.get("coordinators", [])) or ""
-    due_cell = _column(cells, cols.get("deadline", [])) or ""
-    text = _column(cells, cols.get("task", [])) or clause.text
+    coord_cell = cells.get(roles.get("coordinators", ""), "")
+    due_cell = cells.get(roles.get("deadline", ""), "")
+    text = cells.get(roles.get("task", ""), "") or clause.text
     where = clause.path + "/"
     deadline = parse_deadline(due_cell)
     t = _Text(text, clause.path, g)
@@ -356,13 +370,13 @@ def _row_task(clause: Clause, g: Gazetteer, n: int) -> Task | None:
         path=clause.path,
         text=text,
         pattern="bảng phụ lục",
-        lead=cell_agencies(lead_cell, where + _column_key(cells, cols.get("lead", [])), g),
-        coordinators=cell_agencies(coord_cell, where + _column_key(cells, cols.get("coordinators", [])), g),
+        lead=cell_agencies(lead_cell, where + roles.get("lead", ""), g),
+        coordinators=cell_agencies(coord_cell, where + roles.get("coordinators", ""), g),
         mentions=_mentions(t),
         deadline=deadline,
         deadlines=[deadline] if deadline else [],
         recurrence=deadline.recurrence if deadline else None,
-        product=_column(cells, cols.get("product", [])),
+        product=cells.get(roles["product"]) if "product" in roles else None,
     )
 
 

@@ -6,8 +6,10 @@ file must be UTF-8 (a BOM is tolerated and removed); anything else is refused wi
 message in Vietnamese and English.
 
 The whole text is NFC-normalised first and ``SourceText.text`` *is* that NFC text, so every
-offset indexes it. Lines are turned into paragraph blocks by :mod:`ingest.reflow`; a .txt has
-no table structure, so wrapped table rows simply come out as paragraphs.
+offset indexes it. Lines are turned into paragraph blocks by :mod:`ingest.reflow`. Tables written
+one row a line with cells joined by " | " (text exported from web pages) become ``table_row``
+blocks with cells (:mod:`ingest.loaders.pipetable`); other tables have no structure in a .txt, so
+their wrapped rows come out as paragraphs.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ from pathlib import Path
 from ingest.errors import IngestError
 from ingest.loaders.files import read_source_bytes
 from ingest.model import SourceText
-from ingest.reflow import paginate, reflow
+from ingest.loaders.pipetable import is_header_line, pipe_table_runs, row_block
+from ingest.model import Block
+from ingest.reflow import SourceLine, full_line_length, paginate, reflow
 from ingest.vntext import nfc
 
 __all__ = ["load_txt", "decode_text"]
@@ -62,7 +66,7 @@ def load_txt(path: Path) -> SourceText:
             code="empty",
         )
     paged = paginate(text)
-    blocks = reflow(paged.lines, double_spaced=paged.double_spaced)
+    blocks, tables = _blocks(paged.lines, paged.double_spaced)
     warnings: list[str] = []
     if paged.dropped:
         warnings.append(
@@ -75,4 +79,26 @@ def load_txt(path: Path) -> SourceText:
         blocks=blocks,
         dropped=paged.dropped,
         warnings=warnings,
+        tables=tables,
     )
+
+
+def _blocks(lines: list[SourceLine], double_spaced: bool) -> tuple[list[Block], int]:
+    """Paragraph blocks from :func:`reflow`, and table rows for the pipe tables among the lines."""
+    runs = pipe_table_runs(lines)
+    if not runs:
+        return reflow(lines, double_spaced=double_spaced), 0
+    full = full_line_length(lines)
+    out: list[Block] = []
+    pos = 0
+    for n, (i, j) in enumerate(runs):
+        if i > pos:
+            out += reflow(lines[pos:i], double_spaced=double_spaced, full_length=full)
+        header = True
+        for k in range(i, j):
+            header = header and is_header_line(lines[k], first=k == i) and k - i < 2
+            out.append(row_block(lines[k], n, header))
+        pos = j
+    if pos < len(lines):
+        out += reflow(lines[pos:], double_spaced=double_spaced, full_length=full)
+    return out, len(runs)
