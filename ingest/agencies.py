@@ -198,13 +198,26 @@ class Gazetteer:
         self.columns: dict[str, list[str]] = {k: _as_list(v) for k, v in agencies.get("columns", {}).items()}
         self.column_cues: dict[str, list[str]] = {k: _as_list(v) for k, v in agencies.get("column_cues", {}).items()}
         self.heads: dict[str, list[str]] = {k: _as_list(v) for k, v in agencies.get("heads", {}).items()}
+        self.role_lines: dict[str, list[str]] = {k: _as_list(v) for k, v in agencies.get("role_lines", {}).items()}
         self._provinces = sorted({_keys(p) for p in _as_list(matching.get("provinces"))}, key=len, reverse=True)
         # heads keep their spelling: folding would make "Quý IV" (a quarter) look like "Quỹ ..."
         self._heads = sorted(
             {tuple(t.text.lower() for t in tokenize(nfc(h))) for h in _as_list(matching.get("head_words"))},
             key=len, reverse=True,
         )
+        self._titles = sorted(
+            {tuple(t.text.lower() for t in tokenize(nfc(h))) for h in _as_list(agencies.get("heads", {}).get("titles"))},
+            key=len, reverse=True,
+        )
         self._stop = [tuple(t.text.lower() for t in tokenize(nfc(w))) for w in _as_list(matching.get("name_stop_words"))]
+        self._collective = sorted(
+            {_keys(w) for w in _as_list(matching.get("collective_nouns"))}, key=len, reverse=True
+        )
+        self._collective_tails = sorted(
+            {_keys(w) for w in _as_list(matching.get("collective_tails"))}, key=len, reverse=True
+        )
+        self._collective_openers = {fold(w) for w in _as_list(matching.get("collective_openers"))}
+        self._part_of = sorted({_keys(w) for w in _as_list(matching.get("part_of"))}, key=len, reverse=True)
         suffixes = matching.get("suffixes", {})
         self._suffixes = {k: [_keys(s) for s in _as_list(v)] for k, v in suffixes.items()}
         self.entries: dict[str, AgencyEntry] = {}
@@ -305,6 +318,13 @@ class Gazetteer:
             written += [(entry, "abbreviation", _keys(a)) for a in entry.abbreviations]
         for entry, kind, keys in written:
             self._add(keys, _Pattern(entry.id, kind, 0))
+        # a centrally-run city writes "thành phố" where a province writes "tỉnh":
+        # "Ủy ban nhân dân Thành phố", "Công an thành phố", "Sở Tài chính thành phố"
+        for entry, kind, keys in list(written):
+            if keys and keys[-1] == "tinh" and PROVINCE not in keys:
+                city = keys[:-1] + ("thanh", "pho")
+                written.append((entry, kind, city))
+                self._add(city, _Pattern(entry.id, kind, 1))
         generated: list[tuple[AgencyEntry, str, tuple[str, ...]]] = []
         for entry, kind, keys in written:
             for form in sorted(self._generated(keys)):
@@ -381,6 +401,14 @@ class Gazetteer:
                 return None
         return best
 
+    def title_at(self, toks: list[Token], j: int) -> int:
+        """Length of the head-of-agency title ("Giám đốc", "Chủ tịch") at ``j``, 0 when none."""
+        for title in self._titles:
+            got = toks[j : j + len(title)]
+            if len(got) == len(title) and all(_same_word(t, h) for t, h in zip(got, title)):
+                return len(title)
+        return 0
+
     def _stop_at(self, toks: list[Token], j: int) -> bool:
         """A stop phrase ("chủ trì", "là") starts at ``j``: the unknown name ends before it."""
         for phrase in self._stop:
@@ -432,7 +460,7 @@ class Gazetteer:
                 lower_run = 0
                 j += 1
             elif tok.text in ",-" and free(j + 1) and toks[j + 1].is_word and toks[j + 1].capitalised:
-                if self._head_at(toks, j + 1):
+                if self._head_at(toks, j + 1) or self.title_at(toks, j + 1):
                     break  # "Sở Ngoại vụ, Ban Dân tộc": a list, not one name
                 j += 2  # "Phòng Văn hóa - Xã hội", "Sở Văn hóa, Thể thao ..." 
             else:
@@ -467,8 +495,72 @@ class Gazetteer:
             for k in range(i, end):
                 taken[k] = True
             i = end
+        i = 0
+        while i < len(toks):
+            end = None if taken[i] else self._collective_at(toks, i, taken)
+            if end is None:
+                i += 1
+                continue
+            found.append((i, end, None, None))
+            for k in range(i, end):
+                taken[k] = True
+            i = end
         found.sort()
+        found = self._merge_part_of(toks, found)
         return [(a, b, p, prov, toks) for a, b, p, prov in found]
+
+    def _seq_at(self, toks: list[Token], j: int, seqs: list[tuple[str, ...]]) -> int:
+        """Length of the first of ``seqs`` (folded keys) written at token ``j`` on one line, else 0."""
+        for seq in seqs:
+            got = toks[j : j + len(seq)]
+            if len(got) == len(seq) and tuple(t.key for t in got) == seq and not any(t.newline for t in got[1:]):
+                return len(seq)
+        return 0
+
+    def _collective_at(self, toks: list[Token], i: int, taken: list[bool]) -> int | None:
+        """End token of a collective name the gazetteer lacks: "các" + kinds of bodies joined by
+        commas or "và" ("các Sở", "các bộ, cơ quan ngang bộ", "các doanh nghiệp viễn thông" is not:
+        only the nouns of [matching].collective_nouns), then an optional tail ("có liên quan",
+        "trên địa bàn", "tỉnh", "thành phố")."""
+        if toks[i].key not in self._collective_openers:
+            return None
+        j = i + 1
+        n = self._seq_at(toks, j, self._collective)
+        if not n or any(taken[k] for k in range(j, j + n)):
+            return None
+        j += n
+        while j < len(toks) and not toks[j].newline:
+            if toks[j].text == "," or toks[j].key == "va":
+                n = self._seq_at(toks, j + 1, self._collective)
+                if n and not toks[j + 1].newline and not any(taken[k] for k in range(j + 1, j + 1 + n)):
+                    j += 1 + n
+                    continue
+            break
+        if j < len(toks) and not toks[j].newline:
+            j += self._seq_at(toks, j, self._collective_tails)
+        return j
+
+    def _merge_part_of(self, toks: list[Token], found: list[tuple[int, int, _Pattern | None, tuple[int, int] | None]]
+                       ) -> list[tuple[int, int, _Pattern | None, tuple[int, int] | None]]:
+        """"các cơ quan, đơn vị trực thuộc Ủy ban nhân dân tỉnh" is one (collective) name: a group
+        or unknown name, a linking word of [matching].part_of, and the agency it belongs to."""
+        out: list[tuple[int, int, _Pattern | None, tuple[int, int] | None]] = []
+        k = 0
+        while k < len(found):
+            a, b, p, prov = found[k]
+            group = p is None or self.entries[p.entry_id].level == "group"
+            n = self._seq_at(toks, b, self._part_of) if b < len(toks) and not toks[b].newline else 0
+            if group and n and k + 1 < len(found) and found[k + 1][0] == b + n:
+                out.append((a, found[k + 1][1], None, None))
+                k += 2
+                continue
+            tail = self._seq_at(toks, b, self._collective_tails) if group and b < len(toks) and not toks[b].newline else 0
+            if tail and p is not None and (k + 1 >= len(found) or found[k + 1][0] >= b + tail):
+                out.append((a, b + tail, p, prov))  # "các sở ngành liên quan"
+            else:
+                out.append(found[k])
+            k += 1
+        return out
 
     def _mention(self, text: str, toks: list[Token], a: int, b: int, pattern: _Pattern | None,
                  prov_toks: tuple[int, int] | None, with_full: bool) -> AgencyMention:

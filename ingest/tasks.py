@@ -26,12 +26,13 @@ the text are kept in ``mentions``. A clause with no owner (a goal such as "Tỷ 
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Iterable
 
-from ingest.agencies import AgencyMention, Gazetteer, load_gazetteer
+from ingest.agencies import AgencyMention, Gazetteer, load_gazetteer, tokenize
 from ingest.deadlines import Deadline, find_deadlines, main_deadline, parse_deadline
 from ingest.model import Clause
+from ingest.rolelines import RoleValue, assign_role_lines, is_role_clause, read_role_line
 from ingest.vntext import fold, nfc
 
 # Clause kinds that are structure, never a task.
@@ -123,6 +124,22 @@ class _Roles:
         self.responsible = _phrase_re(r.get("responsible", []))
         self.standing = _phrase_re(r.get("standing", []))
         self.link = {fold(nfc(w)) for w in r.get("report_link", [])}
+        self.opening = _phrase_re(r.get("opening", []))
+
+
+def _agency_of_head(m: AgencyMention, g: Gazetteer) -> AgencyMention:
+    """A name that is a head's title ("Chủ tịch Ủy ban nhân dân tỉnh") as the agency it heads,
+    when that agency is a name of its own; any other mention unchanged."""
+    toks = tokenize(m.text)
+    size = g.title_at(toks, 0) if toks else 0
+    if not size or size >= len(toks):
+        return m
+    rest_at = toks[size].start
+    inner = [x for x in g.find(m.text[rest_at:]) if x.start == 0 and x.end == len(m.text) - rest_at]
+    if not inner:
+        return m
+    x = inner[0]
+    return replace(x, start=m.start + rest_at, end=m.end)
 
 
 class _Text:
@@ -133,8 +150,19 @@ class _Text:
         self.folded = fold(self.text)
         self.where = where
         self.g = g
-        self.mentions = g.find(self.text)
+        self.mentions = [_agency_of_head(m, g) for m in g.find(self.text)]
         self.by_start = {m.start: m for m in self.mentions}
+        # a head of agency stands for the agency: "Giám đốc Sở Y tế", "Chủ tịch UBND cấp xã"
+        toks = tokenize(self.text)
+        tok_at = {tk.start: k for k, tk in enumerate(toks)}
+        for m in self.mentions:
+            k = tok_at.get(m.start)
+            if k is None:
+                continue
+            for size in range(1, 4):
+                if k - size >= 0 and g.title_at(toks, k - size) == size:
+                    self.by_start.setdefault(toks[k - size].start, m)
+                    break
         self.used: set[int] = set()
 
     def skip_space(self, pos: int) -> int:
@@ -193,7 +221,7 @@ def _owner(t: _Text, roles: _Roles) -> _Owner | None:
         mt = word.match(f, start)
         if mt is not None:
             pos = mt.end()
-            cho = re.match(r"\s+cho" + _E, f[pos:])
+            cho = re.match(r"\s*:|\s+cho" + _E, f[pos:])
             items, end = t.list_at(pos + (cho.end() if cho else 0))
             prefix = label if items else None
             break
@@ -207,6 +235,9 @@ def _owner(t: _Text, roles: _Roles) -> _Owner | None:
             if roles.coordinate.match(f, _after_comma(f, lead.end())):
                 parts.append("phối hợp")
         return _Owner(t.refs(items), " - ".join(parts) or "chủ ngữ", end)
+    opened = _after_opening(t, roles)
+    if opened is not None:
+        return opened
     for mt in re.finditer(_B + r"do\s+", f):
         items, end = t.list_at(mt.end())
         if items and roles.lead.match(f, _after_comma(f, end)):
@@ -215,6 +246,34 @@ def _owner(t: _Text, roles: _Roles) -> _Owner | None:
         items, end = t.list_at(mt.end())
         if items and roles.standing.match(f, t.skip_space(end)):
             return _Owner(t.refs(items), "phản ánh", end)
+    return None
+
+
+def _after_opening(t: _Text, roles: _Roles) -> _Owner | None:
+    """The subject after an opening phrase: "Để triển khai hiệu quả, đồng bộ, các Sở … tổ chức …",
+    "Trên cơ sở Kế hoạch này, Sở Y tế chủ động …": the first agency list that follows a comma and
+    is followed by a word (not by more names), in a text that starts with an opening word of
+    [roles].opening."""
+    f = t.folded
+    start = t.skip_space(0)
+    if roles.opening.match(f, start) is None:
+        return None
+    depth = 0
+    for k, ch in enumerate(f):
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth = max(0, depth - 1)
+        elif ch in ".;:" and depth == 0 and k > start:
+            if ch != "." or (k + 1 < len(f) and f[k + 1].isspace()):
+                return None  # the opening ended with the sentence: no subject after it
+        elif ch == "," and depth == 0:
+            items, end = t.list_at(k + 1)
+            if items and re.match(r"\s+[^\W\d_]", f[end:]) and not re.match(r"\s*,", f[end:]):
+                parts = ["chủ ngữ"]
+                if roles.lead.match(f, _after_comma(f, end)):
+                    parts = ["chủ trì"]
+                return _Owner(t.refs(items), " - ".join(parts), end)
     return None
 
 
@@ -232,7 +291,8 @@ def _carrier(t: _Text, roles: _Roles) -> _Owner | None:
     if owner is None:
         return None
     says_so = roles.responsible.search(t.folded, owner.end) is not None
-    if stripped.endswith(":") or says_so or not t.folded[owner.end :].strip(" :.;"):
+    rest = re.sub(r"^\s*\([^()]*\)", "", t.folded[owner.end :])  # "Sở Tài chính (cơ quan chủ trì)"
+    if stripped.endswith(":") or says_so or not rest.strip(" :.;"):
         owner.pattern = "có trách nhiệm"
         owner.coordinators = t.refs(t.lists_after(roles.coordinate))
         return owner
@@ -380,25 +440,67 @@ def _row_task(clause: Clause, g: Gazetteer, n: int) -> Task | None:
     )
 
 
-def _clause_task(clause: Clause, inherited: tuple[str, _Owner] | None, g: Gazetteer, roles: _Roles,
-                 n: int) -> Task | None:
-    t = _Text(clause.text, clause.path, g)
-    owner = _owner(t, roles)
-    lead_in = None
-    pattern: str
-    if owner is not None:
-        lead, pattern, lead_end = owner.lead, owner.pattern, owner.end
-        inherited_coordinators: list[AgencyRef] = []
-    elif inherited is not None:
-        lead_in, carrier = inherited
-        lead, pattern, lead_end = carrier.lead, carrier.pattern, 0
-        inherited_coordinators = carrier.coordinators
-    else:
-        return None
+def _segments(text: str) -> list[tuple[int, int]]:
+    """[start, end) of the parts of a clause text cut at "; " and at sentence ends (". " before a
+    capital), never inside brackets or quotes."""
+    out: list[tuple[int, int]] = []
+    depth = 0
+    quote = False
+    start = 0
+    n = len(text)
+    for k, ch in enumerate(text):
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth = max(0, depth - 1)
+        elif ch in "\"“”":
+            quote = not quote if ch == '"' else ch == "“"
+        elif depth == 0 and not quote and k + 1 < n and text[k + 1].isspace():
+            cut = ch == ";" or (ch == "." and k + 2 < n and text[k + 2].isupper() and k - start > 2
+                                and not re.search(r"(?:\b[A-ZĐ]|\d)$", text[start:k]))
+            if cut:
+                out.append((start, k + 1))
+                start = k + 2
+    if start < n and text[start:].strip():
+        out.append((start, n))
+    return [(a, b) for a, b in out if text[a:b].strip()] or [(0, n)]
+
+
+_SPLIT_MIN_WORDS = 8  # a part with its own deadline is its own task only when it says more than that
+
+
+def _groups(t: _Text, roles: _Roles, g: Gazetteer) -> list[tuple[int, int, _Owner | None]]:
+    """The clause cut into tasks: a part that names its own owner, or states its own deadline and
+    more than a few words ("…; báo cáo UBND tỉnh kết quả trước ngày 15 hằng tháng"), starts a task;
+    any other part continues the task before it. Each group: start, end, its own owner or None."""
+    parts = _segments(t.text)
+    out: list[list[Any]] = []
+    for a, b in parts:
+        sub = _Text(t.text[a:b], t.where, g)
+        own = _owner(sub, roles) if out else None
+        dl = find_deadlines(sub.text)
+        words = len(re.findall(r"\w+", sub.text)) - sum(len(re.findall(r"\w+", d.text)) for d in dl)
+        if not out:
+            out.append([a, b, None])
+        elif own is not None or (dl and words > _SPLIT_MIN_WORDS):
+            out.append([a, b, own])
+        else:
+            out[-1][1] = b
+    return [(a, b, o) for a, b, o in out]
+
+
+def _task_of(clause: Clause, n: int, text: str, offset: int, lead: list[AgencyRef], pattern: str,
+             inherited_coordinators: list[AgencyRef], lead_in: str | None, lead_end: int,
+             g: Gazetteer, roles: _Roles) -> Task:
+    """One task from a piece of a clause text (``offset`` where it starts in the clause text)."""
+    t = _Text(text, clause.path, g)
     performer: list[AgencyRef] = []
-    direct = roles.direct.match(t.folded, _after_comma(t.folded, lead_end))
-    if direct is not None:
+    direct = roles.direct.match(t.folded, _after_comma(t.folded, max(0, lead_end)))
+    if direct is not None and lead_end >= 0:
         performer = t.refs(t.list_at(direct.end())[0])
+    for m in lead:
+        if offset <= m.start - 0 and m.found_in == clause.path:
+            t.used.add(m.start - offset)
     reports = _reports(t, roles)
     vias = [r.via for r in reports if r.via is not None]
     coordinators = _dedupe(inherited_coordinators + t.refs(t.lists_after(roles.coordinate)), lead + vias)
@@ -409,18 +511,92 @@ def _clause_task(clause: Clause, inherited: tuple[str, _Owner] | None, g: Gazett
         clause_id=clause.clause_id,
         doc_id=clause.doc_id,
         path=clause.path,
-        text=clause.text,
+        text=text,
         pattern=pattern,
         lead=lead,
         coordinators=coordinators,
         advises=advises,
         reports_to=_dedupe(reports),
         performer=performer,
-        mentions=_mentions(t),
+        mentions=[m for m in _mentions(t) if m.start not in {x.start - offset for x in lead}],
         deadline=main,
         deadlines=found,
         recurrence=recurrence,
         lead_in=lead_in,
+    )
+
+
+def _shift(refs: list[AgencyRef], offset: int) -> list[AgencyRef]:
+    return [replace(r, start=r.start + offset, end=r.end + offset) if r.start >= 0 else r for r in refs]
+
+
+def _clause_tasks(clause: Clause, inherited: tuple[str, _Owner] | None, g: Gazetteer,
+                  roles: _Roles) -> list[Task]:
+    """The tasks of one clause: its owner is the subject it names (or the one it inherits), and a
+    clause that assigns several things ("X làm A; Y làm B; định kỳ … báo cáo …") gives one task each."""
+    t = _Text(clause.text, clause.path, g)
+    owner = _owner(t, roles)
+    if owner is None and inherited is None:
+        return []
+    groups = _groups(t, roles, g)
+    if inherited is not None:
+        fallback_in, fallback = inherited
+    else:
+        fallback_in, fallback = None, owner
+    out: list[Task] = []
+    for k, (a, b, own) in enumerate(groups):
+        text = clause.text[a:b].strip()
+        a += len(clause.text[a:b]) - len(clause.text[a:b].lstrip())
+        if k == 0 and owner is not None:
+            lead, pattern, lead_end, lead_in, inh = owner.lead, owner.pattern, owner.end, None, []
+        elif own is not None:
+            lead, pattern, lead_end, lead_in, inh = _shift(own.lead, a), own.pattern, own.end, None, []
+        else:
+            assert fallback is not None
+            lead, pattern, lead_in = fallback.lead, fallback.pattern, fallback_in
+            lead_end = 0 if k == 0 else -1
+            inh = fallback.coordinators if inherited is not None else []
+            if inherited is None and k > 0:
+                lead_in = None
+        if inherited is not None and (k > 0 or owner is None):
+            inh = inherited[1].coordinators if (own is None and not (k == 0 and owner is not None)) else []
+        out.append(_task_of(clause, len(out) + 1, text, a, lead, pattern, inh, lead_in, lead_end, g, roles))
+    return out
+
+
+def _role_task(clause: Clause, values: dict[str, RoleValue], g: Gazetteer, roles: _Roles) -> Task:
+    """A task whose owner, partners and time are given on role lines (:mod:`ingest.rolelines`)."""
+    lead_v = values["lead"]
+    coord_v = values.get("coordinators")
+    due_v = values.get("deadline")
+    lead = cell_agencies(lead_v.text, lead_v.path, g)
+    lead = _shift(lead, lead_v.start)
+    coords = _shift(cell_agencies(coord_v.text, coord_v.path, g), coord_v.start) if coord_v else []
+    text = clause.text
+    line = read_role_line(text, g)
+    if line is not None and line.content_end > 0:
+        text = text[: line.content_end].rstrip()
+    t = _Text(text, clause.path, g)
+    deadline = parse_deadline(due_v.text) if due_v else None
+    if deadline is not None and due_v is not None:
+        deadline = replace(deadline, start=due_v.start + deadline.start, end=due_v.start + deadline.end)
+    reports = _reports(t, roles)
+    return Task(
+        task_id=f"{clause.clause_id}#1",
+        clause_id=clause.clause_id,
+        doc_id=clause.doc_id,
+        path=clause.path,
+        text=text,
+        pattern="dòng vai trò",
+        lead=lead,
+        coordinators=_dedupe(coords, lead),
+        advises=_dedupe(t.refs(t.lists_after(roles.advise)), lead),
+        reports_to=_dedupe(reports),
+        mentions=_mentions(t),
+        deadline=deadline,
+        deadlines=[deadline] if deadline else [],
+        recurrence=deadline.recurrence if deadline else None,
+        lead_in=lead_v.path if lead_v.path != clause.path else None,
     )
 
 
@@ -451,8 +627,11 @@ def extract_tasks(clauses: list[Clause], gazetteer: Gazetteer | None = None) -> 
             parent = by_path[parent].parent
         return None
 
+    ordered = sorted(clauses, key=lambda c: c.order)
+    skip = {c.path for c in ordered if c.kind in NON_TASK_KINDS or c.cells}
+    by_roles = assign_role_lines(ordered, g, skip)
     tasks: list[Task] = []
-    for clause in sorted(clauses, key=lambda c: c.order):
+    for clause in ordered:
         if clause.kind in NON_TASK_KINDS:
             continue
         if clause.cells:
@@ -460,9 +639,12 @@ def extract_tasks(clauses: list[Clause], gazetteer: Gazetteer | None = None) -> 
             if task is not None:
                 tasks.append(task)
                 continue
+        if clause.path in by_roles:
+            tasks.append(_role_task(clause, by_roles[clause.path], g, roles))
+            continue
+        if is_role_clause(clause, g):
+            continue  # "- Đơn vị chủ trì: Sở Tư pháp." says who does the task above it
         if clause.path in has_children and carrier_of(clause.path) is not None:
             continue  # "X có trách nhiệm:" - its points are the tasks
-        task = _clause_task(clause, inherited(clause), g, roles, 1)
-        if task is not None:
-            tasks.append(task)
+        tasks.extend(_clause_tasks(clause, inherited(clause), g, roles))
     return tasks
