@@ -11,7 +11,7 @@ fully right (lead + coordinators + deadline), each as a share of *all* labels of
 
 Matching a label to a task (why: the anchor is the label's only pointer into the text):
   * texts are NFC and whitespace-collapsed; a task's candidate texts are its own text, its clause's
-    text, and for a table row the row's cells joined by " | " in column order (the crawler form the
+    text (with its marker, "a) ..." / "1. ...", in front: anchors copy what the page shows), and for a table row the row's cells joined by " | " in column order (the crawler form the
     anchors of table rows are copied from, e.g. "2 | Triển khai ...");
   * the task matches when one candidate contains the anchor; among several, the shortest wins (the
     innermost clause). No anchor found in any task: a miss (recall).
@@ -168,7 +168,7 @@ def extract(file: str) -> DocRun:
         for t in extract_tasks(doc.clauses):
             d = t.to_dict()
             c = by_id.get(t.clause_id)
-            d["_clause_text"] = c.text if c else ""
+            d["_clause_text"] = (c.marker + " " + c.text) if c and c.marker else (c.text if c else "")
             d["_row"] = (c.marker.rstrip(".") + " | " + " | ".join(c.cells.values())) if c and c.cells else ""
             d["_row2"] = " | ".join(c.cells.values()) if c and c.cells else ""
             run.tasks.append(d)

@@ -159,8 +159,8 @@ class _Text:
             k = tok_at.get(m.start)
             if k is None:
                 continue
-            for size in range(1, 4):
-                if k - size >= 0 and g.title_at(toks, k - size) == size:
+            for size in (3, 2, 1):  # the longest title first: "Thủ trưởng", not "trưởng"
+                if k - size >= 0 and g.title_at(toks, k - size) >= size:
                     self.by_start.setdefault(toks[k - size].start, m)
                     break
         self.used: set[int] = set()
@@ -267,8 +267,8 @@ def _after_opening(t: _Text, roles: _Roles) -> _Owner | None:
         elif ch in ".;:" and depth == 0 and k > start:
             if ch != "." or (k + 1 < len(f) and f[k + 1].isspace()):
                 return None  # the opening ended with the sentence: no subject after it
-        elif ch == "," and depth == 0:
-            items, end = t.list_at(k + 1)
+        elif depth == 0 and (ch == "," or (f.startswith(" thi ", k) and k > start)):
+            items, end = t.list_at(k + (4 if ch == " " else 1))
             if items and re.match(r"\s+[^\W\d_]", f[end:]) and not re.match(r"\s*,", f[end:]):
                 parts = ["chủ ngữ"]
                 if roles.lead.match(f, _after_comma(f, end)):
