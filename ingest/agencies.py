@@ -542,24 +542,53 @@ class Gazetteer:
 
     def _merge_part_of(self, toks: list[Token], found: list[tuple[int, int, _Pattern | None, tuple[int, int] | None]]
                        ) -> list[tuple[int, int, _Pattern | None, tuple[int, int] | None]]:
-        """"các cơ quan, đơn vị trực thuộc Ủy ban nhân dân tỉnh" is one (collective) name: a group
-        or unknown name, a linking word of [matching].part_of, and the agency it belongs to."""
+        """Collective names run on: "các sở, ngành, địa phương có liên quan" (a group name, more
+        kinds of bodies after commas or "và", a tail), "các cơ quan, đơn vị trực thuộc Ủy ban nhân
+        dân tỉnh" (a group or unknown name, a linking word of [matching].part_of, the agency it
+        belongs to). A name that grew by more kinds of bodies is no longer the gazetteer's entry
+        (agency id None); one that only took a tail ("các sở ngành liên quan") still is."""
         out: list[tuple[int, int, _Pattern | None, tuple[int, int] | None]] = []
-        k = 0
-        while k < len(found):
-            a, b, p, prov = found[k]
-            group = p is None or self.entries[p.entry_id].level == "group"
-            n = self._seq_at(toks, b, self._part_of) if b < len(toks) and not toks[b].newline else 0
-            if group and n and k + 1 < len(found) and found[k + 1][0] == b + n:
-                out.append((a, found[k + 1][1], None, None))
-                k += 2
+        starts = {f[0]: f for f in found}
+        n_toks = len(toks)
+
+        def is_group(p: _Pattern | None) -> bool:
+            return p is None or self.entries[p.entry_id].level == "group"
+
+        consumed: set[int] = set()
+        for a, b, p, prov in found:
+            if a in consumed:
                 continue
-            tail = self._seq_at(toks, b, self._collective_tails) if group and b < len(toks) and not toks[b].newline else 0
-            if tail and p is not None and (k + 1 >= len(found) or found[k + 1][0] >= b + tail):
-                out.append((a, b + tail, p, prov))  # "các sở ngành liên quan"
-            else:
-                out.append(found[k])
-            k += 1
+            if not is_group(p):
+                out.append((a, b, p, prov))
+                continue
+            if p is not None or toks[a].key in self._collective_openers:
+                grew = False
+                while b < n_toks and not toks[b].newline and (toks[b].text == "," or toks[b].key == "va"):
+                    nxt = b + 1
+                    if nxt in starts and is_group(starts[nxt][2]) and toks[nxt].key not in self._collective_openers \
+                            and starts[nxt][2] is not None and not toks[nxt].text[0].isupper():
+                        consumed.add(nxt)
+                        b, grew = starts[nxt][1], True
+                        continue
+                    n = self._seq_at(toks, nxt, self._collective) if nxt < n_toks and not toks[nxt].newline else 0
+                    if n and nxt not in starts and not toks[nxt].text[0].isupper():
+                        b, grew = nxt + n, True
+                        continue
+                    break
+                for _ in range(2):
+                    tail = self._seq_at(toks, b, self._collective_tails) if b < n_toks and not toks[b].newline else 0
+                    if not tail or b in starts:
+                        break
+                    b += tail
+                if grew:
+                    p = None
+            n = self._seq_at(toks, b, self._part_of) if b < n_toks and not toks[b].newline else 0
+            if n and (b + n) in starts:
+                nxt = starts[b + n]
+                consumed.add(nxt[0])
+                out.append((a, nxt[1], None, None))
+                continue
+            out.append((a, b, p, prov))
         return out
 
     def _mention(self, text: str, toks: list[Token], a: int, b: int, pattern: _Pattern | None,

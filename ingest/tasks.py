@@ -125,6 +125,8 @@ class _Roles:
         self.standing = _phrase_re(r.get("standing", []))
         self.link = {fold(nfc(w)) for w in r.get("report_link", [])}
         self.opening = _phrase_re(r.get("opening", []))
+        self.verb = _phrase_re(r.get("verbs", []) + r.get("lead", []) + r.get("coordinate", [])
+                               + r.get("advise", []) + r.get("direct", []) + r.get("report", []))
 
 
 def _agency_of_head(m: AgencyMention, g: Gazetteer) -> AgencyMention:
@@ -235,9 +237,6 @@ def _owner(t: _Text, roles: _Roles) -> _Owner | None:
             if roles.coordinate.match(f, _after_comma(f, lead.end())):
                 parts.append("phối hợp")
         return _Owner(t.refs(items), " - ".join(parts) or "chủ ngữ", end)
-    opened = _after_opening(t, roles)
-    if opened is not None:
-        return opened
     for mt in re.finditer(_B + r"do\s+", f):
         items, end = t.list_at(mt.end())
         if items and roles.lead.match(f, _after_comma(f, end)):
@@ -246,7 +245,7 @@ def _owner(t: _Text, roles: _Roles) -> _Owner | None:
         items, end = t.list_at(mt.end())
         if items and roles.standing.match(f, t.skip_space(end)):
             return _Owner(t.refs(items), "phản ánh", end)
-    return None
+    return _after_opening(t, roles)
 
 
 def _after_opening(t: _Text, roles: _Roles) -> _Owner | None:
@@ -277,10 +276,36 @@ def _after_opening(t: _Text, roles: _Roles) -> _Owner | None:
     return None
 
 
-def _carrier(t: _Text, roles: _Roles) -> _Owner | None:
+def _name_tail(t: _Text, owner: _Owner, rest_at: int) -> _Owner:
+    """A heading of names whose end the gazetteer did not read: ", Hiệp hội doanh nghiệp tỉnh" (a
+    capital after the comma: more names) or ", thương mại và du lịch" (lower case: the last name
+    goes on, "Trung tâm Xúc tiến đầu tư, thương mại và du lịch")."""
+    rest = t.text[rest_at:]
+    body = rest.strip(" :.;")
+    if not body:
+        return owner
+    lead = list(owner.lead)
+    m = re.match(r"\s*(?:,|và\b)\s*", rest)
+    after = rest[m.end():] if m else rest
+    if m and after[:1].isupper():
+        more = cell_agencies(after.rstrip(" :.;"), t.where, t.g)
+        base = rest_at + m.end()
+        lead += _shift([r for r in more if r.start >= 0], base)
+    elif lead:
+        last = lead[-1]
+        end = rest_at + len(rest.rstrip(" :.;"))
+        name = t.text[last.start:end]
+        lead[-1] = AgencyRef(name, t.g.expand_abbreviations(name), None, last.level, last.found_in, last.start, end)
+    return _Owner(lead, owner.pattern, len(t.text), owner.coordinators)
+
+
+def _carrier(t: _Text, roles: _Roles, has_children: bool = False) -> _Owner | None:
     """The owner a clause with points hands down to them: "X có trách nhiệm:" (any clause that
     ends with a colon after naming its owner, or says "có trách nhiệm"/"thực hiện các nhiệm vụ
-    sau"), a heading that is only a name ("1. Sở Tài chính"), or "Trách nhiệm của X"."""
+    sau"), a heading that is only a name ("1. Sở Tài chính"), or "Trách nhiệm của X".
+
+    A clause with points under it that names owners and then no verb is a heading of names too,
+    even when the gazetteer reads only its first names (see :func:`_name_tail`)."""
     stripped = t.folded.rstrip()
     heading = _HEADING_OF.match(t.folded)
     if heading is not None:
@@ -296,6 +321,9 @@ def _carrier(t: _Text, roles: _Roles) -> _Owner | None:
         owner.pattern = "có trách nhiệm"
         owner.coordinators = t.refs(t.lists_after(roles.coordinate))
         return owner
+    if has_children and len(rest.split()) <= 10 and not roles.verb.search(rest) and "." not in rest.strip(" ."):
+        owner.pattern = "có trách nhiệm"
+        return _name_tail(t, owner, owner.end)
     return None
 
 
@@ -466,23 +494,25 @@ def _segments(text: str) -> list[tuple[int, int]]:
     return [(a, b) for a, b in out if text[a:b].strip()] or [(0, n)]
 
 
-_SPLIT_MIN_WORDS = 8  # a part with its own deadline is its own task only when it says more than that
-
-
 def _groups(t: _Text, roles: _Roles, g: Gazetteer) -> list[tuple[int, int, _Owner | None]]:
-    """The clause cut into tasks: a part that names its own owner, or states its own deadline and
-    more than a few words ("…; báo cáo UBND tỉnh kết quả trước ngày 15 hằng tháng"), starts a task;
-    any other part continues the task before it. Each group: start, end, its own owner or None."""
+    """The clause cut into tasks: a part that names its own owner ("…; UBND cấp xã xây dựng …")
+    starts a task; any other part continues the task before it ("…; hoàn thành trong Quý IV năm
+    2025", "…; định kỳ báo cáo …": the clause's owner reports, in the same task). The owner list
+    at the start is never cut ("Các sở, ban, ngành tỉnh; UBND các xã, phường căn cứ …").
+    Each group: start, end, its own owner or None."""
+    head = _owner(t, roles)
     parts = _segments(t.text)
+    if head is not None:
+        while len(parts) > 1 and parts[0][1] <= head.end:
+            parts = [(parts[0][0], parts[1][1])] + parts[2:]
     out: list[list[Any]] = []
     for a, b in parts:
-        sub = _Text(t.text[a:b], t.where, g)
-        own = _owner(sub, roles) if out else None
-        dl = find_deadlines(sub.text)
-        words = len(re.findall(r"\w+", sub.text)) - sum(len(re.findall(r"\w+", d.text)) for d in dl)
         if not out:
             out.append([a, b, None])
-        elif own is not None or (dl and words > _SPLIT_MIN_WORDS):
+            continue
+        sub = _Text(t.text[a:b], t.where, g)
+        own = _owner(sub, roles)
+        if own is not None:
             out.append([a, b, own])
         else:
             out[-1][1] = b
@@ -615,15 +645,34 @@ def extract_tasks(clauses: list[Clause], gazetteer: Gazetteer | None = None) -> 
     def carrier_of(path: str) -> _Owner | None:
         if path not in carriers:
             c = by_path[path]
-            carriers[path] = _carrier(_Text(c.text, c.path, g), roles) if c.kind not in NON_TASK_KINDS else None
+            carriers[path] = (_carrier(_Text(c.text, c.path, g), roles, path in has_children)
+                              if c.kind not in NON_TASK_KINDS else None)
         return carriers[path]
+
+    def partners_of(path: str) -> list[AgencyRef] | None:
+        """A heading with no owner of its own that names partners: "a) Chủ trì, phối hợp với các
+        sở, ngành:", "b) Phối hợp với UBND các xã:" - its points take the owner from above and
+        these partners."""
+        c = by_path[path]
+        if c.kind in NON_TASK_KINDS:
+            return None
+        t = _Text(c.text, c.path, g)
+        if not (roles.lead.match(t.folded, t.skip_space(0)) or roles.coordinate.match(t.folded, t.skip_space(0))):
+            return None
+        found = t.refs(t.lists_after(roles.coordinate))
+        return found or None
 
     def inherited(c: Clause) -> tuple[str, _Owner] | None:
         parent = c.parent
+        partners: list[AgencyRef] | None = None
         while parent is not None and parent in by_path:
             owner = carrier_of(parent)
             if owner is not None:
+                if partners is not None:
+                    owner = _Owner(owner.lead, owner.pattern, owner.end, partners)
                 return parent, owner
+            if partners is None:
+                partners = partners_of(parent)
             parent = by_path[parent].parent
         return None
 
