@@ -41,12 +41,16 @@ _STT_NAMES = {"stt", "tt", "so tt", "so thu tu"}
 _TASK_WORDS = ("nhiem vu", "noi dung", "cong viec", "giai phap")
 _ROMAN_CELL_RE = re.compile(r"^(?P<num>[IVXL]{1,6})\s*[.:)]?\s*")
 _GROUP_RE = re.compile(r"^(?P<num>[IVXL]{1,6})\s*[.:)]\s*(?=\S)")
+_FURNITURE_RE = re.compile(r"^(?:CÔNG\s+BÁO\s*/.*|\d{1,4}|Ký\s+bởi\s*:.*)$")
 _ROW_RE = re.compile(r"^(?P<num>\d{1,3}(?:\.\d{1,2})*)\s*[.)]?\s+(?=\S)")
 
 
 def is_appendix_heading(text: str) -> bool:
-    """"PHỤ LỤC", "PHỤ LỤC I", "PHỤ LỤC 02 ..." written in capitals (a mention in a sentence is not)."""
+    """"PHỤ LỤC", "PHỤ LỤC I", "PHỤ LỤC 02 ..." written in capitals (a mention in a sentence is not),
+    or "Phụ lục" / "Phụ lục II" alone on its line (the gazette's typesetting)."""
     t = text.strip()
+    if re.fullmatch(r"Ph[ụu]\s+l[ụu]c(?:\s+(?:s[ốo]\s*)?(?:[IVXL]+|\d{1,2}))?\.?", t):
+        return True
     return bool(_HEAD_RE.match(t)) and t[:7].isupper()
 
 
@@ -269,6 +273,8 @@ def parse_appendix(
             continue
         # --- paragraphs: a table that lost its columns, or prose in the appendix
         t = p.text
+        if _FURNITURE_RE.match(t.strip()):
+            continue  # a gazette running header or page number met between two rows: not row text
         if fold(t).startswith(("stt ", "tt ")):
             continue
         gm = _GROUP_RE.match(t)
