@@ -565,7 +565,8 @@ class Gazetteer:
                 grew = False
                 while b < n_toks and not toks[b].newline and (toks[b].text == "," or toks[b].key == "va"):
                     nxt = b + 1
-                    if nxt in starts and is_group(starts[nxt][2]) and toks[nxt].key not in self._collective_openers \
+                    if toks[b].text == "," and nxt in starts and is_group(starts[nxt][2]) \
+                            and toks[nxt].key not in self._collective_openers \
                             and starts[nxt][2] is not None and not toks[nxt].text[0].isupper():
                         consumed.add(nxt)
                         b, grew = starts[nxt][1], True
