@@ -41,7 +41,7 @@ _STT_NAMES = {"stt", "tt", "so tt", "so thu tu"}
 _TASK_WORDS = ("nhiem vu", "noi dung", "cong viec", "giai phap")
 _ROMAN_CELL_RE = re.compile(r"^(?P<num>[IVXL]{1,6})\s*[.:)]?\s*")
 _GROUP_RE = re.compile(r"^(?P<num>[IVXL]{1,6})\s*[.:)]\s*(?=\S)")
-_FURNITURE_RE = re.compile(r"^(?:CÔNG\s+BÁO\s*/.*|\d{1,4}|Ký\s+bởi\s*:.*)$")
+_FURNITURE_RE = re.compile(r"^(?:CÔNG\s+BÁO\s*/.*|Ký\s+bởi\s*:.*)$", re.DOTALL)
 _ROW_RE = re.compile(r"^(?P<num>\d{1,3}(?:\.\d{1,2})*)\s*[.)]?\s+(?=\S)")
 
 

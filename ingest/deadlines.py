@@ -60,10 +60,10 @@ _TIMES = re.compile(_B + r"(?:(?:toi thieu|it nhat|khong qua|tu)\s+)?(?P<n>\d{1,
 # "trong 03 ngày làm việc, kể từ ngày nhận được kiến nghị", "chậm nhất 05 ngày kể từ ..."
 _RELATIVE = re.compile(_B + r"(?:trong(?:\s+thoi\s+han)?|cham nhat(?: la)?|khong qua|sau)\s+(?P<n>\d{1,3})\s+"
                        r"(?P<unit>ngay lam viec|ngay|thang|tuan|gio)" + _E
-                       + r"(?:\s*,?\s*(?:ke tu|tinh tu)\s+[^,;.()]{3,80})?")
+                       + r"(?:\s*,?\s*(?:ke tu|tinh tu)\s+(?:(?!\s(?:thi|phai)\s)[^,;.()]){3,80})?")
 _YEAR_PROSE = re.compile(_B + r"(?P<pre>den het nam|den nam|trong nam|cuoi nam)\s+(?P<y>\d{4})" + _E)
 _YEAR_BARE = re.compile(_B + r"(?:(?P<pre>den het|den|trong|cuoi)\s+)?nam\s+(?P<y>\d{4})" + _E + r"|" + _B + r"(?P<y2>\d{4})" + _E)
-_PERIODIC_N = re.compile(_B + r"dinh ky\s+(?P<n>\d{1,2}|sau|ba|mot)\s+thang(?:\s+(?:mot lan|/\s*lan))?" + _E)
+_PERIODIC_N = re.compile(_B + r"dinh ky\s+(?P<n>\d{1,2}|sau|ba|mot)\s+(?:\([a-z ]{1,8}\)\s*)?thang(?:\s+(?:mot lan|/\s*lan))?" + _E)
 _HALF = re.compile(_B + r"(?:6|sau)\s+thang\s+(?:mot lan|/\s*lan)" + _E)
 _EVERY_RE = re.compile(_B + _EVERY + _E)
 _PERIODIC = re.compile(_B + r"dinh ky" + _E)

@@ -257,6 +257,14 @@ def _after_opening(t: _Text, roles: _Roles) -> _Owner | None:
     start = t.skip_space(0)
     if roles.opening.match(f, start) is None:
         return None
+    # "Trường hợp …, thì X …": the subject after "thì" is the one, whatever commas come before it
+    for mt in re.finditer(r"(?:,\s*|\s)thi\s+", f):
+        if re.search(r"[.;:]\s", f[start : mt.start()]):
+            break
+        items, end = t.list_at(mt.end())
+        if items and re.match(r"\s+[^\W\d_]", f[end:]):
+            parts = ["chủ trì"] if roles.lead.match(f, _after_comma(f, end)) else ["chủ ngữ"]
+            return _Owner(t.refs(items), " - ".join(parts), end)
     depth = 0
     for k, ch in enumerate(f):
         if ch == "(":

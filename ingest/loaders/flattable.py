@@ -260,12 +260,15 @@ def flat_blocks(lines: Sequence[SourceLine], table: FlatTable, table_index: int,
             k = j
             continue
         if t and _is_furniture(line):
-            out += reflow([line])
+            group = [line]
             k += 1
-            # the page number under the running header
+            # the page number under the running header goes with it
             if "BÁO" in t.upper() and k < table.end and _PAGE_NO.match(_text(lines[k])):
-                out += reflow([lines[k]])
+                group.append(lines[k])
                 k += 1
+            para = _block([], table_index, False, group)
+            out.append(Block(kind="para", text=para.text, offsets=para.offsets, page=para.page,
+                             page_end=para.page_end))
             continue
         is_row = (number is None and t.rstrip(".") in ("1", "I", "1.1")) or (number is not None and _next_row(number, t))
         if t and is_row:
