@@ -33,7 +33,7 @@ ABBREVIATIONS_FILE = DATA_DIR / "abbreviations.toml"
 
 Level = Literal["central", "provincial", "local", "group"]
 LEVELS: tuple[str, ...] = ("central", "provincial", "local", "group")
-MatchKind = Literal["name", "variant", "abbreviation", "guess"]
+MatchKind = Literal["name", "variant", "abbreviation", "guess", "shared"]  # shared: "các sở: Tài chính, Y tế"
 
 PROVINCE = "{tinh}"  # placeholder for a province name in a pattern
 NUMBER = "{so}"  # placeholder for a number (Khu vực 5, Khu vực IX)
@@ -616,7 +616,54 @@ class Gazetteer:
     def find(self, text: str) -> list[AgencyMention]:
         """Every agency named in ``text`` (NFC-normalised first; offsets are into nfc(text))."""
         text = nfc(text)
-        return [self._mention(text, toks, a, b, p, prov, True) for a, b, p, prov, toks in self._scan(text)]
+        found = [self._mention(text, toks, a, b, p, prov, True) for a, b, p, prov, toks in self._scan(text)]
+        shared = self._shared_heads(text)
+        if shared:
+            spans = [(m.start, m.end) for m, _ in shared]
+            lo = min(a for _, (a, _b) in shared)
+            hi = max(m.end for m, _ in shared)
+            found = [m for m in found if m.end <= lo or m.start >= hi] + [m for m, _ in shared]
+            found.sort(key=lambda m: m.start)
+            del spans
+        return found
+
+    _SHARED_RE = re.compile(r"\b(?:các|Các|những)\s+(?P<head>sở|Sở|bộ|Bộ|ban|Ban|Bộ trưởng|Giám đốc)\s*:\s*")
+
+    def _shared_heads(self, text: str) -> list[tuple[AgencyMention, tuple[int, int]]]:
+        """"các sở: Tài chính, Y tế và Nội vụ" names three agencies: each name after the colon is
+        read with the head word in front ("Sở Tài chính"), the longest reading the gazetteer knows
+        winning ("Sở Văn hóa, Thể thao và Du lịch" is one). Each mention covers the written name."""
+        out: list[tuple[AgencyMention, tuple[int, int]]] = []
+        for mt in self._SHARED_RE.finditer(text):
+            head = mt.group("head")
+            word = {"bộ trưởng": "Bộ", "giám đốc": "Sở"}.get(head.lower(), head[0].upper() + head[1:].lower())
+            pos = mt.end()
+            stop = re.search(r"[;.:\n]|\s(?:chủ trì|phối hợp|thực hiện|có trách nhiệm|chịu trách nhiệm)\b", text[pos:])
+            limit = pos + (stop.start() if stop else len(text) - pos)
+            while pos < limit and text[pos : pos + 1].isupper():
+                seps = [m.start() + pos for m in re.finditer(r",\s*|\s+và\s+", text[pos:limit])] + [limit]
+                best = None
+                for end in sorted(seps, reverse=True):
+                    name = text[pos:end].strip()
+                    whole = self._whole(f"{word} {name}") if name else None
+                    if whole is not None and whole.agency_id is not None:
+                        best = (end, whole)
+                        break
+                end = best[0] if best else seps[0]
+                name = text[pos:end].strip()
+                if not name:
+                    break
+                full = f"{word} {name}"
+                entry = best[1] if best else None
+                out.append((AgencyMention(name, pos, pos + len(name), entry.agency_id if entry else None,
+                                          entry.level if entry else "provincial" if word == "Sở" else None,
+                                          entry.name if entry else full, full,
+                                          "shared"), (mt.start(), end)))
+                sep = re.match(r",\s*|\s+và\s+", text[end:limit])
+                if not sep:
+                    break
+                pos = end + sep.end()
+        return out
 
     def _whole(self, text: str) -> AgencyMention | None:
         """The mention when ``text`` is exactly one agency name, else None."""

@@ -70,10 +70,13 @@ class AgencyRef:
     start: int = -1
     end: int = -1
     via: "AgencyRef | None" = None
+    jurisdiction: str | None = None  # province of a provincial or local body ("Đồng Tháp"): part of its identity
 
     @classmethod
     def of(cls, m: AgencyMention, found_in: str) -> "AgencyRef":
-        return cls(m.text, m.full, m.agency_id, m.level, found_in, m.start, m.end)
+        # "các sở: Tài chính, Y tế": the written "Tài chính" is shown as "Sở Tài chính"
+        name = m.full if m.matched == "shared" else m.text
+        return cls(name, m.full, m.agency_id, m.level, found_in, m.start, m.end)
 
 
 @dataclass
@@ -157,8 +160,13 @@ class _Text:
         # a head of agency stands for the agency: "Giám đốc Sở Y tế", "Chủ tịch UBND cấp xã"
         toks = tokenize(self.text)
         tok_at = {tk.start: k for k, tk in enumerate(toks)}
-        for m in self.mentions:
-            k = tok_at.get(m.start)
+        anchors = [(m.start, m) for m in self.mentions]
+        for mt in g._SHARED_RE.finditer(self.text):  # "Giám đốc các sở: Tài chính, Y tế"
+            if mt.end() in self.by_start:
+                self.by_start.setdefault(mt.start(), self.by_start[mt.end()])
+                anchors.append((mt.start(), self.by_start[mt.end()]))
+        for start, m in anchors:
+            k = tok_at.get(start)
             if k is None:
                 continue
             for size in (3, 2, 1):  # the longest title first: "Thủ trưởng", not "trưởng"
@@ -638,11 +646,51 @@ def _role_task(clause: Clause, values: dict[str, RoleValue], g: Gazetteer, roles
     )
 
 
-def extract_tasks(clauses: list[Clause], gazetteer: Gazetteer | None = None) -> list[Task]:
+_PROVINCE_OF = re.compile(r"(?:^|\s)(?:tỉnh|thành phố|Thành phố|TỈNH|THÀNH PHỐ)\s+(?P<name>[^\s,;].*?)\s*$")
+
+
+def jurisdiction_of(issuer: str | None) -> str | None:
+    """The province a local issuer governs: "Ủy ban nhân dân tỉnh Đồng Tháp" -> "Đồng Tháp",
+    "UBND Thành phố Hồ Chí Minh" -> "Hồ Chí Minh"; None for a national issuer."""
+    if not issuer:
+        return None
+    m = _PROVINCE_OF.search(nfc(issuer).strip())
+    if m is None:
+        return None
+    name = m.group("name").strip(" .")
+    return " ".join(w[:1].upper() + w[1:].lower() for w in name.split()) if name.isupper() else name
+
+
+def _with_jurisdiction(tasks: list[Task], jurisdiction: str | None) -> None:
+    """Sở Tài chính of Đồng Tháp is not Sở Tài chính of Cần Thơ: every provincial or local body
+    a task names gets the province it belongs to (written after its name, else the issuer's)."""
+    def scoped(r: AgencyRef) -> AgencyRef:
+        via = scoped(r.via) if r.via is not None else None
+        place = r.jurisdiction
+        if place is None and r.level in ("provincial", "local"):
+            place = _written_province(r) or jurisdiction
+        return replace(r, via=via, jurisdiction=place)
+
+    for t in tasks:
+        for fld in ("lead", "coordinators", "advises", "reports_to", "performer", "mentions"):
+            setattr(t, fld, [scoped(r) for r in getattr(t, fld)])
+
+
+def _written_province(r: AgencyRef) -> str | None:
+    m = _PROVINCE_OF.search(r.name)
+    if m is None:
+        return None
+    name = m.group("name")
+    return name if name[:1].isupper() and not fold(name).startswith(("cap ", "truc thuoc")) else None
+
+
+def extract_tasks(clauses: list[Clause], gazetteer: Gazetteer | None = None,
+                  jurisdiction: str | None = None) -> list[Task]:
     """The tasks of a document's clauses, in clause order.
 
     ``clauses`` should hold a whole document (points need their parent to inherit its owner);
-    a clause whose parent is missing is read on its own.
+    a clause whose parent is missing is read on its own. ``jurisdiction``: the province of the
+    issuer (:func:`jurisdiction_of`), given to the provincial and local bodies the tasks name.
     """
     g = gazetteer or load_gazetteer()
     roles = _Roles(g)
@@ -704,4 +752,5 @@ def extract_tasks(clauses: list[Clause], gazetteer: Gazetteer | None = None) -> 
         if clause.path in has_children and carrier_of(clause.path) is not None:
             continue  # "X có trách nhiệm:" - its points are the tasks
         tasks.extend(_clause_tasks(clause, inherited(clause), g, roles))
+    _with_jurisdiction(tasks, jurisdiction)
     return tasks
