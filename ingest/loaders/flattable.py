@@ -45,7 +45,7 @@ _END = re.compile(r"^(?:PH[ỤU]\s+L[ỤU]C\b|Phụ\s+lục\b|Điều\s+\d+|Chư
                   re.IGNORECASE)
 # words a cell line can end with only when the cell goes on (compared with their diacritics:
 # "từ" joins, "tử" of "nguyên tử" does not)
-_JOINERS = {"và", "với", "của", "cho", "các", "bộ", "sở", "ban", "ngành", "thuộc", "tại", "về", "và/hoặc",
+_JOINERS = {"và", "với", "của", "cho", "các", "bộ", "sở", "thuộc", "tại", "về", "và/hoặc",
             "hoặc", "cùng", "những", "trong", "để", "theo", "từ", "đến", "ở", "trên", "có", "được"}
 _TIME = re.compile(
     r"^(?:(?:năm|giai đoạn|trước|trong|quý|quí|tháng|hằng|hàng|định kỳ|thường xuyên|liên tục|từ)\b.*"
@@ -200,6 +200,8 @@ def _row_cells(lines: list[SourceLine], roles: list[str], heads: Sequence[str], 
         k += 1
     cols[task_col] = [x for c in chunks[:k] for x in c]
     rest = chunks[k:]
+    if rest and len(rest[-1]) > 1 and _TIME.match(_text(rest[-1][-1])) and not _TIME.match(_text(rest[-1][0])):
+        rest = rest[:-1] + [rest[-1][:-1], rest[-1][-1:]]  # "... ngành" / "Hằng năm": the time cell
     later = list(range(1, len(roles)))
     if rest and later and roles[later[-1]] == "time" and _TIME.match(_text(rest[-1][0])):
         cols[later[-1]] = rest.pop()
