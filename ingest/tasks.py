@@ -423,36 +423,69 @@ def column_roles(names: Iterable[str], g: Gazetteer) -> dict[str, str]:
 
 
 def cell_agencies(cell: str, found_in: str = "", g: Gazetteer | None = None) -> list[AgencyRef]:
-    """The agencies of one table cell, in order.
+    """The agencies of one table cell (or of a role line), in order.
 
-    Separators are commas, semicolons, line breaks and "và"; a name that contains a comma
-    ("Các sở, ban, ngành tỉnh") stays whole because the gazetteer matches it first. Text between
-    names that the gazetteer does not recognise becomes an agency with no id.
+    The cell is cut at semicolons, line breaks, commas and "và" that lie outside the names the
+    gazetteer reads ("Các sở, ban, ngành tỉnh" stays whole). Each piece is then one agency: the
+    name the gazetteer reads when it covers the piece; the whole piece as one name the gazetteer
+    lacks when it holds no verb ("Ban Quản lý các khu công nghệ cao và khu công nghiệp", "Liên
+    hiệp các Hội Khoa học và Kỹ thuật"); only the names it reads when the piece goes on into a
+    sentence ("Sở KH&CN chủ trì hướng dẫn, tổng hợp"), whose other words are no agency.
     """
     g = g or load_gazetteer()
+    roles = _Roles(g)
     t = _Text(cell, found_in, g)
-    out: list[AgencyRef] = []
-    pos = 0
-
-    def leftovers(a: int, b: int) -> None:
-        for piece in re.finditer(r"[^,;\n]+", t.text[a:b]):
-            raw = piece.group()
-            s = raw.strip()
-            s = re.sub(r"^(?:và|cùng)(?:\s+|$)|(?:^|\s+)(?:và|cùng)$", "", s, flags=re.IGNORECASE).strip(" .")
-            if s:
-                off = a + piece.start() + raw.index(s)
-                out.append(AgencyRef(s, g.expand_abbreviations(s), None, None, found_in, off, off + len(s)))
-
     mentions = t.mentions
     if len(mentions) > 1:
         scope = g.scope_of(mentions[-1])
         mentions = [g.scoped(m, scope) for m in mentions[:-1]] + [mentions[-1]]
-    for m in mentions:
-        leftovers(pos, m.start)
-        out.append(AgencyRef.of(m, found_in))
-        pos = m.end
-    leftovers(pos, len(t.text))
+    inside = [(m.start, m.end) for m in mentions]
+
+    def free(k: int) -> bool:
+        return not any(a <= k < b for a, b in inside)
+
+    cuts: list[tuple[int, int]] = []
+    starts = {m.start for m in mentions}
+    for mt in re.finditer(r"\s*[;\n]\s*|\s*,\s*(?:và\s+)?|\s+(?:và|cùng|cùng với)\s+", t.text):
+        if not (free(mt.start()) and free(max(mt.start(), mt.end() - 1))):
+            continue
+        if "," not in mt.group() and not re.search(r"[;\n]", mt.group()):
+            # "và" joins two names only when a name starts after it ("… cao và khu công nghiệp" goes on)
+            nxt = t.text[mt.end() : mt.end() + 1]
+            if mt.end() not in starts and not nxt.isupper():
+                continue
+        cuts.append((mt.start(), mt.end()))
+    out: list[AgencyRef] = []
+    pos = 0
+    for a, b in cuts + [(len(t.text), len(t.text))]:
+        _cell_piece(t, pos, a, mentions, roles, found_in, g, out)
+        pos = b
     return out
+
+
+def _cell_piece(t: _Text, a: int, b: int, mentions: list[AgencyMention], roles: _Roles, found_in: str,
+                g: Gazetteer, out: list[AgencyRef]) -> None:
+    raw = t.text[a:b]
+    s = re.sub(r"^(?:và|cùng)(?:\s+|$)|(?:^|\s+)(?:và|cùng)$", "", raw.strip(), flags=re.IGNORECASE).strip(" .:-–+")
+    if not s:
+        return
+    start = a + raw.index(s)
+    end = start + len(s)
+    inner = [m for m in mentions if m.start >= start and m.end <= end]
+    folded = fold(s)
+    rest = "".join(" " if any(m.start <= start + k < m.end for m in inner) else ch for k, ch in enumerate(folded))
+    has_verb = roles.verb.search(rest) is not None or roles.lead.search(rest) is not None
+    if len(inner) == 1 and (inner[0].start, inner[0].end) == (start, end):
+        out.append(AgencyRef.of(inner[0], found_in))
+    elif len(inner) == 1 and inner[0].agency_id is not None and inner[0].start == start:
+        out.append(AgencyRef.of(inner[0], found_in))  # "Sở Khoa học và Công nghệ thúc đẩy, theo dõi"
+    elif not has_verb and len(inner) <= 1 and (s[0].isupper() or folded.startswith(("cac ", "nhung "))):
+        out.append(AgencyRef(s, g.expand_abbreviations(s), None, inner[0].level if inner else None,
+                             found_in, start, end))
+    else:
+        out.extend(AgencyRef.of(m, found_in) for m in inner)
+        if not inner and not has_verb and s[0].isupper():
+            out.append(AgencyRef(s, g.expand_abbreviations(s), None, None, found_in, start, end))
 
 
 def _row_task(clause: Clause, g: Gazetteer, n: int) -> Task | None:
