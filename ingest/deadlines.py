@@ -59,8 +59,11 @@ _TIMES = re.compile(_B + r"(?:(?:toi thieu|it nhat|khong qua|tu)\s+)?(?P<n>\d{1,
                     r"(?:/|trong(?: mot)?|moi|mot)\s*(?P<unit>nam|quy|thang|tuan|ngay)" + _E)
 # "trong 03 ngày làm việc, kể từ ngày nhận được kiến nghị", "chậm nhất 05 ngày kể từ ..."
 _RELATIVE = re.compile(_B + r"(?:trong(?:\s+thoi\s+han)?|cham nhat(?: la)?|khong qua|sau)\s+(?P<n>\d{1,3})\s+"
-                       r"(?P<unit>ngay lam viec|ngay|thang|tuan|gio)" + _E
+                       r"(?:(?P<work>ngay lam viec)|(?:ngay|thang|tuan|gio)" + _E
+                       + r"(?=\s*,?\s*(?:ke tu|tinh tu)))"
                        + r"(?:\s*,?\s*(?:ke tu|tinh tu)\s+(?:(?!\s(?:thi|phai)\s)[^,;.()]){3,80})?")
+# "vào thứ Sáu hằng tuần", "định kỳ thứ Hai hàng tuần"
+_WEEKDAY = re.compile(_B + r"(?:(?:dinh ky|vao)\s+)?thu\s+(?:hai|ba|tu|nam|sau|bay)\s+(?:hang|moi)\s+tuan" + _E)
 _YEAR_PROSE = re.compile(_B + r"(?P<pre>den het nam|den nam|trong nam|cuoi nam)\s+(?P<y>\d{4})" + _E)
 _YEAR_BARE = re.compile(_B + r"(?:(?P<pre>den het|den|trong|cuoi)\s+)?nam\s+(?P<y>\d{4})" + _E + r"|" + _B + r"(?P<y2>\d{4})" + _E)
 _PERIODIC_N = re.compile(_B + r"dinh ky\s+(?P<n>\d{1,2}|sau|ba|mot)\s+(?:\([a-z ]{1,8}\)\s*)?thang(?:\s+(?:mot lan|/\s*lan))?" + _E)
@@ -205,6 +208,8 @@ def _atoms(text: str, folded: str, bare: bool) -> list[Deadline]:
     for mt in _TIMES.finditer(folded):
         rec = _EVERY_MAP[mt.group("unit")]
         out.append(Deadline(text[mt.start() : mt.end()], mt.start(), mt.end(), "recurring", None, rec))
+    for mt in _WEEKDAY.finditer(folded):
+        out.append(Deadline(text[mt.start() : mt.end()], mt.start(), mt.end(), "recurring", None, "weekly"))
     for mt in _RELATIVE.finditer(folded):
         out.append(Deadline(text[mt.start() : mt.end()].rstrip(), mt.start(), mt.start() + len(text[mt.start() : mt.end()].rstrip()),
                             "relative"))

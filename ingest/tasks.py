@@ -132,19 +132,22 @@ class _Roles:
                                + r.get("advise", []) + r.get("direct", []) + r.get("report", []))
 
 
-def _agency_of_head(m: AgencyMention, g: Gazetteer) -> AgencyMention:
+def _agency_of_head(m: AgencyMention, text: str, g: Gazetteer) -> AgencyMention:
     """A name that is a head's title ("Chủ tịch Ủy ban nhân dân tỉnh") as the agency it heads,
-    when that agency is a name of its own; any other mention unchanged."""
+    read on in the text ("Chủ tịch Ủy ban nhân dân tỉnh, thành phố trực thuộc trung ương" heads
+    "Ủy ban nhân dân tỉnh, thành phố trực thuộc trung ương"); any other mention unchanged."""
     toks = tokenize(m.text)
     size = g.title_at(toks, 0) if toks else 0
     if not size or size >= len(toks):
         return m
-    rest_at = toks[size].start
-    inner = [x for x in g.find(m.text[rest_at:]) if x.start == 0 and x.end == len(m.text) - rest_at]
+    rest_at = m.start + toks[size].start
+    line_end = text.find("\n", rest_at)
+    tail = text[rest_at : line_end if line_end >= 0 else len(text)]
+    inner = [x for x in g.find(tail) if x.start == 0 and x.end >= m.end - rest_at]
     if not inner:
         return m
     x = inner[0]
-    return replace(x, start=m.start + rest_at, end=m.end)
+    return replace(x, start=rest_at, end=rest_at + x.end)
 
 
 class _Text:
@@ -155,7 +158,10 @@ class _Text:
         self.folded = fold(self.text)
         self.where = where
         self.g = g
-        self.mentions = [_agency_of_head(m, g) for m in g.find(self.text)]
+        found = [_agency_of_head(m, self.text, g) for m in g.find(self.text)]
+        # a head's agency read on may cover the names after it: keep the longer reading
+        self.mentions = [m for m in found if not any(o is not m and o.start <= m.start and m.end <= o.end
+                                                     and (o.end - o.start) > (m.end - m.start) for o in found)]
         self.by_start = {m.start: m for m in self.mentions}
         # a head of agency stands for the agency: "Giám đốc Sở Y tế", "Chủ tịch UBND cấp xã"
         toks = tokenize(self.text)
@@ -283,7 +289,10 @@ def _after_opening(t: _Text, roles: _Roles) -> _Owner | None:
             if ch != "." or (k + 1 < len(f) and f[k + 1].isspace()):
                 return None  # the opening ended with the sentence: no subject after it
         elif depth == 0 and (ch == "," or (f.startswith(" thi ", k) and k > start)):
-            items, end = t.list_at(k + (4 if ch == " " else 1))
+            after = k + (4 if ch == " " else 1)
+            if roles.verb.match(f, t.skip_space(after)) or roles.report.match(f, t.skip_space(after)):
+                return None  # "Trong 02 ngày …, gửi kết quả đến …": the subject is not written here
+            items, end = t.list_at(after)
             if items and re.match(r"\s+[^\W\d_]", f[end:]) and not re.match(r"\s*,", f[end:]):
                 parts = ["chủ ngữ"]
                 if roles.lead.match(f, _after_comma(f, end)):
@@ -751,7 +760,36 @@ def extract_tasks(clauses: list[Clause], gazetteer: Gazetteer | None = None,
         found = t.refs(t.lists_after(roles.coordinate))
         return found or None
 
+    ordered_all = sorted(clauses, key=lambda c: c.order)
+    position = {c.path: k for k, c in enumerate(ordered_all)}
+
+    def intro_of(c: Clause) -> Clause | None:
+        """An unnumbered paragraph ending with ":" right before a run of bullets of the same
+        parent introduces them ("Chủ trì, phối hợp với …:" / "- …" / "- …")."""
+        if not c.marker or c.marker[:1] not in "-+•":
+            return None
+        k = position.get(c.path, 0) - 1
+        while k >= 0:
+            prev = ordered_all[k]
+            if prev.parent == c.parent and prev.marker == c.marker:
+                k -= 1
+                continue
+            if prev.parent == c.parent and not prev.marker and prev.text.rstrip().endswith(":"):
+                return prev
+            return None
+        return None
+
     def inherited(c: Clause) -> tuple[str, _Owner] | None:
+        intro = intro_of(c)
+        if intro is not None and intro.path not in has_children:
+            owner = carrier_of(intro.path) if _owner(_Text(intro.text, intro.path, g), roles) else None
+            if owner is not None:
+                return intro.path, owner
+            found = partners_of(intro.path)
+            if found:
+                above = inherited(intro)
+                if above is not None:
+                    return above[0], _Owner(above[1].lead, above[1].pattern, above[1].end, found)
         parent = c.parent
         partners: list[AgencyRef] | None = None
         while parent is not None and parent in by_path:
