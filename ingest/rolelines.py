@@ -28,7 +28,7 @@ from ingest.agencies import Gazetteer
 from ingest.model import Clause
 from ingest.vntext import fold, nfc
 
-__all__ = ["RoleValue", "RoleLine", "read_role_line", "assign_role_lines"]
+__all__ = ["RoleValue", "RoleLine", "read_role_line", "assign_role_lines", "is_role_clause"]
 
 ROLES = ("lead", "coordinators", "deadline", "container", "content")
 
@@ -114,8 +114,9 @@ def assign_role_lines(clauses: Iterable[Clause], g: Gazetteer, skip: set[str]) -
     """Clause path -> the role values (lead, coordinators, deadline) its role lines give it.
 
     ``clauses`` in document order; ``skip`` holds paths that are never tasks nor role lines
-    (headers, signatures, table rows). Role clauses themselves are in the result under the key
-    "" of no path; callers ask :func:`is_role_clause` instead.
+    (headers, signatures, table rows). The role clauses themselves are not in the result: ask
+    :func:`is_role_clause`. A group of role lines that names no lead is dropped (a time alone
+    says nothing about who).
     """
     ordered = [c for c in clauses]
     parents = {c.parent for c in ordered if c.parent}

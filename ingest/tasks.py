@@ -9,16 +9,28 @@ The phrasings handled, each giving ``Task.pattern``:
 * a plain subject: "Các sở, ban, ngành tỉnh và UBND các xã, phường tổ chức ..." (chủ ngữ)
 * "... do X chủ trì, phối hợp với ... thực hiện" (do ... chủ trì)
 * "X có trách nhiệm:" followed by points a) b) c): the points inherit X (có trách nhiệm; the
-  ``lead_in`` path says where X is written), as does anything under a heading that is only a name
+  ``lead_in`` path says where X is written), as does anything under a heading that is only names
 * ", X kịp thời phản ánh về Y (qua Z)" after a condition: a standing instruction (phản ánh)
-* appendix rows with "Cơ quan chủ trì" / "Cơ quan phối hợp" / "Thời gian hoàn thành" cells
-  (bảng phụ lục); a cell lists several agencies separated by commas, semicolons or line breaks,
-  and the gazetteer keeps names that contain a comma whole.
+* appendix rows (bảng phụ lục): the columns are named by cue words, whatever the header says
+  ("Cơ quan/Đơn vị chủ trì (thực hiện)", "Cơ quan thực hiện / Phối hợp", "Thời gian dự kiến hoàn
+  thành"); a cell lists several agencies separated by commas, semicolons or line breaks, and the
+  gazetteer keeps names that contain a comma whole
+* role lines under a task ("Đơn vị chủ trì: …", "- Cơ quan phối hợp: …", "Thời gian thực hiện: …",
+  nested under "b) Cơ quan thực hiện:"), linked to the task lines before them (dòng vai trò,
+  :mod:`ingest.rolelines`)
+* heads of agencies stand for their agency: "Giám đốc Sở Y tế", "Chánh Văn phòng UBND tỉnh, Giám
+  đốc các sở: Tài chính, Y tế … chịu trách nhiệm thi hành" (Điều 3), "Bộ trưởng Bộ Nội vụ chỉ đạo"
+* the subject after an opening phrase ("Để …, các Sở …", "Trường hợp …, thì Văn phòng …")
+* a clause that gives work to several subjects ("X làm A; Y làm B") is one task per subject
+* points under a heading of names ("2. Sở Y tế", "4. Sở Tài chính (cơ quan chủ trì)") inherit the
+  nearest one; a partner heading with no owner ("a) Chủ trì, phối hợp với …:") adds partners
 
 Roles inside the task text: "phối hợp với L" -> coordinators; "tham mưu (cho) L", "giúp L" ->
 advises; "báo cáo L", "gửi (báo cáo ...) về L", "phản ánh về L" -> reports_to, where "(qua Z)"
 right after makes Z the channel (``AgencyRef.via``), never a coordinator. Other agencies named in
-the text are kept in ``mentions``. A clause with no owner (a goal such as "Tỷ lệ nợ quá hạn dưới
+the text are kept in ``mentions``. A provincial or local body carries its province
+(``AgencyRef.jurisdiction``: the one written after it, else the issuer's), so Sở Tài chính of one
+province is not another's. A clause with no owner (a goal such as "Tỷ lệ nợ quá hạn dưới
 1%", a heading) yields no task. Role words and column names are data: [roles] and [columns] in
 ``ingest/data/agencies.toml``.
 """
@@ -577,18 +589,21 @@ def _groups(t: _Text, roles: _Roles, g: Gazetteer) -> list[tuple[int, int, _Owne
     return [(a, b, o) for a, b, o in out]
 
 
-def _task_of(clause: Clause, n: int, text: str, offset: int, lead: list[AgencyRef], pattern: str,
+def _task_of(clause: Clause, n: int, text: str, lead: list[AgencyRef], pattern: str,
              inherited_coordinators: list[AgencyRef], lead_in: str | None, lead_end: int,
              g: Gazetteer, roles: _Roles) -> Task:
-    """One task from a piece of a clause text (``offset`` where it starts in the clause text)."""
+    """One task from a part of a clause text; ``lead_end`` is where its written owner ends in
+    ``text`` (-1 when the owner is not written in it)."""
     t = _Text(text, clause.path, g)
     performer: list[AgencyRef] = []
-    direct = roles.direct.match(t.folded, _after_comma(t.folded, max(0, lead_end)))
-    if direct is not None and lead_end >= 0:
-        performer = t.refs(t.list_at(direct.end())[0])
-    for m in lead:
-        if offset <= m.start - 0 and m.found_in == clause.path:
-            t.used.add(m.start - offset)
+    if lead_end >= 0:
+        direct = roles.direct.match(t.folded, _after_comma(t.folded, lead_end))
+        if direct is not None:
+            performer = t.refs(t.list_at(direct.end())[0])
+    written = {(r.name, r.start) for r in lead}
+    for m in t.mentions:  # the owner written in this text is no mere mention
+        if (m.text, m.start) in written or m.end <= max(lead_end, 0):
+            t.used.add(m.start)
     reports = _reports(t, roles)
     vias = [r.via for r in reports if r.via is not None]
     coordinators = _dedupe(inherited_coordinators + t.refs(t.lists_after(roles.coordinate)), lead + vias)
@@ -606,7 +621,7 @@ def _task_of(clause: Clause, n: int, text: str, offset: int, lead: list[AgencyRe
         advises=advises,
         reports_to=_dedupe(reports),
         performer=performer,
-        mentions=[m for m in _mentions(t) if m.start not in {x.start - offset for x in lead}],
+        mentions=_mentions(t),
         deadline=main,
         deadlines=found,
         recurrence=recurrence,
@@ -621,34 +636,27 @@ def _shift(refs: list[AgencyRef], offset: int) -> list[AgencyRef]:
 def _clause_tasks(clause: Clause, inherited: tuple[str, _Owner] | None, g: Gazetteer,
                   roles: _Roles) -> list[Task]:
     """The tasks of one clause: its owner is the subject it names (or the one it inherits), and a
-    clause that assigns several things ("X làm A; Y làm B; định kỳ … báo cáo …") gives one task each."""
+    clause that assigns work to several subjects ("X làm A; Y làm B") gives one task each."""
     t = _Text(clause.text, clause.path, g)
     owner = _owner(t, roles)
     if owner is None and inherited is None:
         return []
-    groups = _groups(t, roles, g)
-    if inherited is not None:
-        fallback_in, fallback = inherited
-    else:
-        fallback_in, fallback = None, owner
     out: list[Task] = []
-    for k, (a, b, own) in enumerate(groups):
-        text = clause.text[a:b].strip()
-        a += len(clause.text[a:b]) - len(clause.text[a:b].lstrip())
+    for k, (a, b, own) in enumerate(_groups(t, roles, g)):
+        raw = clause.text[a:b]
+        text = raw.strip()
         if k == 0 and owner is not None:
-            lead, pattern, lead_end, lead_in, inh = owner.lead, owner.pattern, owner.end, None, []
-        elif own is not None:
-            lead, pattern, lead_end, lead_in, inh = _shift(own.lead, a), own.pattern, own.end, None, []
+            task = _task_of(clause, k + 1, text, owner.lead, owner.pattern, [], None, owner.end, g, roles)
+        elif k == 0:
+            assert inherited is not None
+            lead_in, carrier = inherited
+            task = _task_of(clause, k + 1, text, carrier.lead, carrier.pattern, carrier.coordinators, lead_in,
+                            -1, g, roles)
         else:
-            assert fallback is not None
-            lead, pattern, lead_in = fallback.lead, fallback.pattern, fallback_in
-            lead_end = 0 if k == 0 else -1
-            inh = fallback.coordinators if inherited is not None else []
-            if inherited is None and k > 0:
-                lead_in = None
-        if inherited is not None and (k > 0 or owner is None):
-            inh = inherited[1].coordinators if (own is None and not (k == 0 and owner is not None)) else []
-        out.append(_task_of(clause, len(out) + 1, text, a, lead, pattern, inh, lead_in, lead_end, g, roles))
+            assert own is not None  # a part without a subject of its own joined the part before it
+            offset = a + len(raw) - len(raw.lstrip())
+            task = _task_of(clause, k + 1, text, _shift(own.lead, offset), own.pattern, [], None, own.end, g, roles)
+        out.append(task)
     return out
 
 
