@@ -31,7 +31,7 @@ Comparing agencies (a set of names against a set of names, order free):
 
 Comparing deadlines: both null is right; one null is wrong. Otherwise both are folded and reduced to
 a signature: the numbers they contain (leading zeros dropped; a Roman quarter "Quý IV" is 4) and the
-recurrence words (thường xuyên/liên tục -> continuous, hằng/hàng/mỗi năm or "lần/năm" -> yearly,
+recurrence words (thường xuyên/liên tục -> continuous, hằng/hàng/mỗi/từng năm or "lần/năm" -> yearly,
 hằng tháng -> monthly, hằng quý -> quarterly, định kỳ -> periodic, dropped when a more precise
 recurrence is there). Right when the signatures are equal and non-empty, or, for two texts with no
 number and no recurrence word, when one folded text contains the other. So "Hoàn thành trong năm
@@ -111,7 +111,7 @@ def agency_keys(names: list[str], g: Gazetteer, heads: list[str]) -> set[str]:
 
 _REC = [
     (re.compile(r"thuong xuyen|lien tuc"), "continuous"),
-    (re.compile(r"(?:hang|hang|moi)\s+nam|lan\s*/\s*nam|/\s*nam\b"), "yearly"),
+    (re.compile(r"(?:hang|moi|tung)\s+nam|lan\s*/\s*nam|/\s*nam\b"), "yearly"),
     (re.compile(r"(?:hang|moi)\s+thang|lan\s*/\s*thang"), "monthly"),
     (re.compile(r"(?:hang|moi)\s+quy|lan\s*/\s*quy"), "quarterly"),
     (re.compile(r"(?:hang|moi)\s+tuan"), "weekly"),

@@ -34,7 +34,7 @@ _E = r"(?![0-9a-z])"  # word end
 _PRE = r"(?:truoc|cham nhat(?: la)?(?: truoc)?|den het|den|han chot(?: la)?|khong qua|trong)"
 _DMY = r"(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})(?:\s*/\s*(?P<y>\d{4}))?"
 _DMY_WORDS = r"(?P<d2>\d{1,2})\s+thang\s+(?P<m2>\d{1,2})(?:\s*,?\s*nam\s+(?P<y2>\d{4}))?"
-_EVERY = r"(?P<every>(?:hang|moi)\s+(?:nam|quy|thang|tuan|ngay))"
+_EVERY = r"(?P<every>(?:hang|moi|tung)\s+(?:nam|quy|thang|tuan|ngay))"
 _YEARLY_SUFFIX = r"(?:\s+(?P<suf>(?:hang|moi)\s+nam))?"
 
 _DATE_PROSE = re.compile(_B + rf"(?P<pre>{_PRE})\s+(?:ngay\s+)?(?:{_DMY}|{_DMY_WORDS}){_YEARLY_SUFFIX}" + _E)
@@ -60,7 +60,7 @@ _TIMES = re.compile(_B + r"(?:(?:toi thieu|it nhat|khong qua|tu)\s+)?(?P<n>\d{1,
 # "trong 03 ngày làm việc, kể từ ngày nhận được kiến nghị", "chậm nhất 05 ngày kể từ ..."
 _RELATIVE = re.compile(_B + r"(?:trong(?:\s+thoi\s+han)?|cham nhat(?: la)?|khong qua|sau)\s+(?P<n>\d{1,3})\s+"
                        r"(?:(?P<work>ngay lam viec)|(?:ngay|thang|tuan|gio)" + _E
-                       + r"(?=\s*,?\s*(?:ke tu|tinh tu)))"
+                       + r"(?=\s*,?\s*(?:ke tu|tinh tu|truoc ngay)))"
                        + r"(?:\s*,?\s*(?:ke tu|tinh tu)\s+(?:(?!\s(?:thi|phai)\s)[^,;.()]){3,80})?")
 # "vào thứ Sáu hằng tuần", "định kỳ thứ Hai hàng tuần"
 _WEEKDAY = re.compile(_B + r"(?:(?:dinh ky|vao)\s+)?thu\s+(?:hai|ba|tu|nam|sau|bay)\s+(?:hang|moi)\s+tuan" + _E)
