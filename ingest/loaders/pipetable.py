@@ -86,6 +86,10 @@ def is_header_line(line: SourceLine, first: bool) -> bool:
     """The header row(s) of a pipe table: the first cell is a column name, not a row number;
     a second header row ("Năm 2026 | Năm 2027") is short cells with no sentence in them."""
     cells = [line.text[a - line.start : b - line.start] for a, b in split_cells(line)]
+    numbers = [c.strip().strip("()") for c in cells]
+    if len(cells) > 2 and all(n.isdigit() for n in numbers) and all(
+            int(b) == int(a) + 1 for a, b in zip(numbers, numbers[1:])):
+        return True  # "(1) | (2) | (3) …": the row numbering the columns
     if not cells or _NUMBER_CELL.match(cells[0].strip()):
         return False
     if first:
