@@ -268,3 +268,28 @@ def test_deadline_forms_in_prose(text, kind, recurrence, date):
 def test_deadline_cells_are_the_deadline_as_written(cell, kind):
     d = parse_deadline(cell + ".")
     assert d.text == cell and d.kind == kind
+
+
+def test_merged_two_row_headers(tmp_path):
+    text = HEAD + (
+        "PHỤ LỤC\n\n"
+        "STT | Nội dung | Cơ quan thực hiện | Thời gian hoàn thành\n"
+        "Chủ trì | Phối hợp\n"
+        "1 | Lập danh mục dữ liệu dùng chung | Sở Khoa học và Công nghệ | Sở Nội vụ | Tháng 9/2026\n"
+    )
+    _, _, tasks = _parse_txt(tmp_path, text)
+    [row] = [t for t in tasks.values() if t.pattern == "bảng phụ lục"]
+    assert names(row.lead) == ["Sở Khoa học và Công nghệ"] and names(row.coordinators) == ["Sở Nội vụ"]
+    assert row.deadline.date == "2026-09-30"
+
+
+def test_flattened_merged_header(tmp_path):
+    text = HEAD + (
+        "Phụ lục\n"
+        "STT \nNội dung \nCơ quan thực hiện \nChủ trì \nPhối hợp \nThời gian \n"
+        "1 \nLập danh mục dữ liệu \nSở Nội vụ \nSở Tư pháp \nNăm 2026 \n"
+    )
+    _, _, tasks = _parse_txt(tmp_path, text)
+    [row] = [t for t in tasks.values() if t.pattern == "bảng phụ lục"]
+    assert names(row.lead) == ["Sở Nội vụ"] and names(row.coordinators) == ["Sở Tư pháp"]
+    assert row.deadline.text == "Năm 2026"

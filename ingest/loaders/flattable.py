@@ -166,6 +166,32 @@ def _header_names(lines: list[SourceLine]) -> list[list[SourceLine]]:
     return names
 
 
+_SUB = ("chu tri", "phoi hop", "bat dau", "hoan thanh", "ket thuc")
+
+
+def _merge_groups(names: list[list[SourceLine]]) -> list[list[SourceLine]]:
+    """A merged two-row header flattened to lines: "Cơ quan thực hiện" over "Chủ trì" and "Phối
+    hợp", "Thời gian" over "Bắt đầu" and "Hoàn thành". The group line names no column of its own."""
+    def plain(n: list[SourceLine]) -> str:
+        return re.sub(r"[^a-z ]+", "", fold(" ".join(_text(x) for x in n))).strip()
+
+    out: list[list[SourceLine]] = []
+    k = 0
+    while k < len(names):
+        f = plain(names[k])
+        subs = 0
+        while k + 1 + subs < len(names) and plain(names[k + 1 + subs]) in _SUB:
+            subs += 1
+        if subs >= 2 and any(w in f for w in ("thuc hien", "co quan", "don vi", "thoi gian", "tien do")) \
+                and not any(w in f for w in _SUB):
+            out.extend(names[k + 1 : k + 1 + subs])
+            k += 1 + subs
+            continue
+        out.append(names[k])
+        k += 1
+    return out
+
+
 def _role(name: str) -> str:
     f = fold(name)
     if any(w in f for w in ("thoi gian", "thoi han", "tien do", "hoan thanh")):
@@ -232,7 +258,7 @@ def flat_blocks(lines: Sequence[SourceLine], table: FlatTable, table_index: int,
 
     h0, h1 = table.header
     head_lines = list(lines[h0:h1])
-    names = [[head_lines[0]]] + _header_names(head_lines[1:])
+    names = [[head_lines[0]]] + _merge_groups(_header_names(head_lines[1:]))
     header_block = _block([_cell(n) for n in names], table_index, True, head_lines)
     roles = [_role(" ".join(_text(x) for x in n)) for n in names[1:]]
     out: list[Block] = [header_block]

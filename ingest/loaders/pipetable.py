@@ -21,7 +21,7 @@ from typing import Sequence
 from ingest.model import Block, Cell
 from ingest.reflow import SourceLine, collapse_with_offsets
 
-__all__ = ["pipe_table_runs", "row_block", "split_cells"]
+__all__ = ["pipe_table_runs", "row_block", "split_cells", "align_two_row_header"]
 
 SEP = " | "
 _NUMBER_CELL = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*\.?|[IVXL]{1,6}\.?|[A-Z]\.?|-|\+)$")
@@ -95,3 +95,34 @@ def is_header_line(line: SourceLine, first: bool) -> bool:
     if first:
         return _is_pipe_line(line)
     return _is_pipe_line(line) and all(len(c) <= 40 and not c.rstrip().endswith(".") for c in cells)
+
+
+_GROUP_WORDS = ("thuc hien", "co quan", "don vi", "thoi gian", "tien do")
+_SUB_WORDS = ("chu tri", "phoi hop", "bat dau", "hoan thanh", "ket thuc")
+
+
+def align_two_row_header(rows: list[Block]) -> list[Block]:
+    """A merged header written as two lines: "STT | Nội dung | Cơ quan thực hiện | Thời gian" over
+    "Chủ trì | Phối hợp". The upper cell that groups the lower ones ("Cơ quan thực hiện", not a
+    sub-name itself) spans them, and the lower line is placed under it, so the columns read
+    "Cơ quan thực hiện / Chủ trì" and "Cơ quan thực hiện / Phối hợp"."""
+    from dataclasses import replace
+
+    from ingest.vntext import fold
+
+    if len(rows) < 2 or not (rows[0].header_row and rows[1].header_row):
+        return rows
+    upper, lower = list(rows[0].cells), list(rows[1].cells)
+    if not lower or len(lower) >= len(upper) or not all(any(w in fold(c.text) for w in _SUB_WORDS) for c in lower):
+        return rows
+    group = next((k for k, c in enumerate(upper) if any(w in fold(c.text) for w in _GROUP_WORDS)
+                  and not any(w in fold(c.text) for w in _SUB_WORDS)), None)
+    if group is None:
+        return rows
+    empties = 0
+    while group + 1 + empties < len(upper) and not upper[group + 1 + empties].text.strip():
+        empties += 1
+    span = max(len(lower), 1 + empties)
+    upper = upper[:group] + [replace(upper[group], col_span=span)] + upper[group + 1 + empties :]
+    lower = [Cell("", ()) for _ in range(group)] + lower
+    return [replace(rows[0], cells=tuple(upper)), replace(rows[1], cells=tuple(lower))] + rows[2:]

@@ -22,7 +22,7 @@ from ingest.errors import IngestError
 from ingest.loaders.files import read_source_bytes
 from ingest.model import SourceText
 from ingest.loaders.flattable import FlatTable, flat_blocks, flat_table_runs
-from ingest.loaders.pipetable import is_header_line, pipe_table_runs, row_block
+from ingest.loaders.pipetable import align_two_row_header, is_header_line, pipe_table_runs, row_block
 from ingest.model import Block
 from ingest.reflow import PagedLines, SourceLine, full_line_length, paginate, reflow
 from ingest.vntext import nfc
@@ -106,9 +106,11 @@ def _blocks(lines: list[SourceLine], double_spaced: bool) -> tuple[list[Block], 
             out += flat_blocks(lines, ft, n, heads, titles)
         else:
             header = True
+            rows: list[Block] = []
             for k in range(i, j):
                 header = header and is_header_line(lines[k], first=k == i) and k - i < 2
-                out.append(row_block(lines[k], n, header))
+                rows.append(row_block(lines[k], n, header))
+            out += align_two_row_header(rows)
         pos = j
     if pos < len(lines):
         out += reflow(lines[pos:], double_spaced=double_spaced, full_length=full)
