@@ -568,9 +568,17 @@ class Gazetteer:
                     if toks[b].text == "," and nxt in starts and is_group(starts[nxt][2]) \
                             and toks[nxt].key not in self._collective_openers \
                             and starts[nxt][2] is not None and not toks[nxt].text[0].isupper():
-                        consumed.add(nxt)
-                        b, grew = starts[nxt][1], True
-                        continue
+                        # a group name inside a run of kinds of bodies ("…, đơn vị, tổ chức chính
+                        # trị - xã hội, hội, đoàn thể") is part of it; at the end of a list it is its own
+                        e = starts[nxt][1]
+                        more = e + 1 < n_toks and toks[e].text == "," and e + 1 not in starts \
+                            and self._seq_at(toks, e + 1, self._collective) > 0
+                        shared_tail = tuple(t.key for t in toks[max(nxt, e - 2) : e])[-2:] == ("lien", "quan")
+                        if more or shared_tail:  # "các sở, ngành, đơn vị có liên quan": the tail is the list's
+                            consumed.add(nxt)
+                            b, grew = e, True
+                            continue
+                        break
                     n = self._seq_at(toks, nxt, self._collective) if nxt < n_toks and not toks[nxt].newline else 0
                     if n and nxt not in starts and not toks[nxt].text[0].isupper():
                         b, grew = nxt + n, True

@@ -162,6 +162,23 @@ def _agency_of_head(m: AgencyMention, text: str, g: Gazetteer) -> AgencyMention:
     return replace(x, start=rest_at, end=rest_at + x.end)
 
 
+_MINISTERS = re.compile(r"(?<!\w)(?:[Cc]ác\s+)?Bộ\s+trưởng(?=\s*(?:,|;|và\s))")
+
+
+def _bare_ministers(text: str, mentions: list[AgencyMention], g: Gazetteer) -> list[AgencyMention]:
+    """"Bộ trưởng, Thủ trưởng cơ quan ngang bộ, …": the title alone, with no ministry after it,
+    stands for the ministries (the gazetteer's "các bộ")."""
+    if "cac-bo" not in g.entries:
+        return []
+    entry = g.entries["cac-bo"]
+    out = []
+    for mt in _MINISTERS.finditer(text):
+        if not any(m.start <= mt.start() < m.end for m in mentions):
+            out.append(AgencyMention(mt.group(), mt.start(), mt.end(), entry.id, entry.level, entry.name,
+                                     mt.group(), "variant"))
+    return out
+
+
 class _Text:
     """One text (a clause or a cell) with its folded form and the agencies it names."""
 
@@ -174,6 +191,7 @@ class _Text:
         # a head's agency read on may cover the names after it: keep the longer reading
         self.mentions = [m for m in found if not any(o is not m and o.start <= m.start and m.end <= o.end
                                                      and (o.end - o.start) > (m.end - m.start) for o in found)]
+        self.mentions = sorted(self.mentions + _bare_ministers(self.text, self.mentions, g), key=lambda m: m.start)
         self.by_start = {m.start: m for m in self.mentions}
         # a head of agency stands for the agency: "Giám đốc Sở Y tế", "Chủ tịch UBND cấp xã"
         toks = tokenize(self.text)
