@@ -293,3 +293,17 @@ def test_flattened_merged_header(tmp_path):
     [row] = [t for t in tasks.values() if t.pattern == "bảng phụ lục"]
     assert names(row.lead) == ["Sở Nội vụ"] and names(row.coordinators) == ["Sở Tư pháp"]
     assert row.deadline.text == "Năm 2026"
+
+
+def test_flattened_table_time_before_product_and_empty_partners(tmp_path):
+    text = HEAD + (
+        "Phụ lục\n"
+        "STT \nNhiệm vụ \nCơ quan chủ trì \nCơ quan phối hợp \nThời hạn \nSản phẩm \n"
+        "1 \nSửa đổi quy chế quản lý \ndữ liệu dùng chung \nSở Tư pháp \nQuý II/2026 \nQuyết định của \nUBND tỉnh \n"
+        "2 \nRà soát thủ tục hành chính \nSở Nội vụ \nCác sở, ngành \nNăm 2027 \nBáo cáo \n"
+    )
+    _, _, tasks = _parse_txt(tmp_path, text)
+    rows = sorted((t for t in tasks.values() if t.pattern == "bảng phụ lục"), key=lambda t: t.path)
+    assert names(rows[0].lead) == ["Sở Tư pháp"] and rows[0].coordinators == []
+    assert rows[0].deadline.text == "Quý II/2026" and rows[0].product == "Quyết định của UBND tỉnh"
+    assert names(rows[1].coordinators) == ["Các sở, ngành"] and rows[1].product == "Báo cáo"

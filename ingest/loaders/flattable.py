@@ -215,39 +215,52 @@ def _titled(text: str, titles: Sequence[str]) -> bool:
 
 def _row_cells(lines: list[SourceLine], roles: list[str], heads: Sequence[str], titles: Sequence[str]
                ) -> list[list[SourceLine]]:
-    """The row's lines (after the number) split over the columns after STT (``roles``)."""
+    """The row's lines (after the number) split over the columns after STT (``roles``: the
+    task column first, then "agency", "time" or "other" columns in their order)."""
     cols: list[list[SourceLine]] = [[] for _ in roles]
     chunks = _chunks(lines)
     if not chunks:
         return cols
-    task_col = 0
     k = 1
     while k < len(chunks) and not _agency_like(" ".join(_text(x) for x in chunks[k]), heads):
         k += 1
-    cols[task_col] = [x for c in chunks[:k] for x in c]
+    cols[0] = [x for c in chunks[:k] for x in c]
     rest = chunks[k:]
     if rest and len(rest[-1]) > 1 and _TIME.match(_text(rest[-1][-1])) and not _TIME.match(_text(rest[-1][0])):
-        rest = rest[:-1] + [rest[-1][:-1], rest[-1][-1:]]  # "... ngành" / "Hằng năm": the time cell
-    later = list(range(1, len(roles)))
-    if rest and later and roles[later[-1]] == "time" and _TIME.match(_text(rest[-1][0])):
-        cols[later[-1]] = rest.pop()
-        later = later[:-1]
-    agency_cols = [c for c in later if roles[c] == "agency"]
-    other_cols = [c for c in later if roles[c] != "agency"]
-    free = list(agency_cols)
-    for chunk in rest:
+        rest = rest[:-1] + [rest[-1][:-1], rest[-1][-1:]]  # "… ngành" / "Hằng năm": the time cell
+
+    def kind(chunk: list[SourceLine]) -> str:
         text = " ".join(_text(x) for x in chunk)
-        if _titled(text, titles) and other_cols:
-            cols[other_cols.pop(0)] = chunk
-            continue
-        if free:
-            cols[free.pop(0)] += chunk
-        elif agency_cols:
-            cols[agency_cols[-1]] += chunk
-        elif other_cols:
-            cols[other_cols.pop(0)] = chunk
-        else:
-            cols[task_col] += chunk
+        if _TIME.match(_text(chunk[0])):
+            return "time"
+        if _titled(text, titles):
+            return "title"
+        return "agency" if _agency_like(text, heads) else "other"
+
+    later = list(range(1, len(roles)))
+    last_agency: int | None = None
+    p = 0
+    for ci, col in enumerate(later):
+        if p >= len(rest):
+            break
+        kd = kind(rest[p])
+        role = roles[col]
+        following = [roles[c] for c in later[ci + 1 :]]
+        if role == "agency" and (kd == "agency" or (kd in ("title", "other") and "other" not in following)):
+            cols[col] = rest[p]
+            p += 1
+            last_agency = col
+        elif role == "time" and kd == "time":
+            cols[col] = rest[p]
+            p += 1
+        elif role == "other" and not (kd == "time" and "time" in following) and not (
+                kd == "agency" and "agency" in following):
+            cols[col] = rest[p]
+            p += 1
+        # else: this column is empty in the row; the chunk goes to a later column
+    for chunk in rest[p:]:  # more names than agency columns: the partners' cell ran on
+        target = last_agency if last_agency is not None else 0
+        cols[target] += chunk
     return cols
 
 
