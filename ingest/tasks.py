@@ -376,7 +376,9 @@ def _carrier(t: _Text, roles: _Roles, has_children: bool = False) -> _Owner | No
         owner.pattern = "có trách nhiệm"
         owner.coordinators = t.refs(t.lists_after(roles.coordinate))
         return owner
-    if has_children and len(rest.split()) <= 10 and not roles.verb.search(rest) and "." not in rest.strip(" ."):
+    lower_words = [w for w in t.text[owner.end :].split() if w[:1].islower()]
+    if has_children and len(lower_words) <= 10 and len(rest.split()) <= 20 and not roles.verb.search(rest) \
+            and "." not in rest.strip(" ."):
         owner.pattern = "có trách nhiệm"
         return _name_tail(t, owner, owner.end)
     return None
