@@ -307,3 +307,20 @@ def test_flattened_table_time_before_product_and_empty_partners(tmp_path):
     assert names(rows[0].lead) == ["Sở Tư pháp"] and rows[0].coordinators == []
     assert rows[0].deadline.text == "Quý II/2026" and rows[0].product == "Quyết định của UBND tỉnh"
     assert names(rows[1].coordinators) == ["Các sở, ngành"] and rows[1].product == "Báo cáo"
+
+
+def test_flattened_table_with_group_rows_on_one_line(tmp_path):
+    text = HEAD + (
+        "Phụ lục\n"
+        "STT \nNhiệm vụ \nCơ quan chủ trì \nThời hạn \n"
+        "I. NHÓM NHIỆM VỤ VỀ THỂ CHẾ \n"
+        "1 \nBan hành quy định phân cấp \nSở Nội vụ \nNăm 2026 \n"
+        "II. NHÓM NHIỆM VỤ VỀ HẠ TẦNG \n"
+        "1 \nNâng cấp trung tâm dữ liệu \nSở Khoa học và \nCông nghệ \nQuý IV/2026 \n"
+    )
+    _, doc, tasks = _parse_txt(tmp_path, text)
+    groups = [c for c in doc.clauses if c.kind == "appendix_group"]
+    assert [c.text for c in groups] == ["NHÓM NHIỆM VỤ VỀ THỂ CHẾ", "NHÓM NHIỆM VỤ VỀ HẠ TẦNG"]
+    rows = sorted((t for t in tasks.values() if t.pattern == "bảng phụ lục"), key=lambda t: t.path)
+    assert [(names(t.lead), t.deadline.text) for t in rows] == [
+        (["Sở Nội vụ"], "Năm 2026"), (["Sở Khoa học và Công nghệ"], "Quý IV/2026")]

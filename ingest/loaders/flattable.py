@@ -38,6 +38,7 @@ __all__ = ["flat_table_runs", "FlatTable", "flat_blocks"]
 _STT = re.compile(r"^(?:STT|TT|Số\s+TT|Số\s+thứ\s+tự)$", re.IGNORECASE)
 _NUM = re.compile(r"^(\d{1,3}(?:\.\d{1,2})?)\.?$")
 _ROMAN = re.compile(r"^([IVXL]{1,6})\.?$")
+_GROUP_LINE = re.compile(r"^(?P<num>[IVXL]{1,6})[.)]\s+(?P<title>[A-ZĐÀ-Ỹ].*)$")  # "II. NHÓM NHIỆM VỤ …" on one line
 _FURNITURE = re.compile(r"^(?:CÔNG\s+BÁO\b.*|Ký\s+bởi\s*:.*|Cơ\s+quan\s*:.*|Thời\s+gian\s+ký\s*:.*)$",
                         re.IGNORECASE)
 _PAGE_NO = re.compile(r"^\d{1,4}$")
@@ -81,9 +82,12 @@ def flat_table_runs(lines: Sequence[SourceLine]) -> list[FlatTable]:
             i += 1
             continue
         j = i + 1
-        while j < n and j - i <= 12 and not _NUM.match(_text(lines[j])) and not _ROMAN.match(_text(lines[j])):
+        while j < n and j - i <= 12 and not _NUM.match(_text(lines[j])) and not _ROMAN.match(_text(lines[j])) \
+                and not _GROUP_LINE.match(_text(lines[j])):
             j += 1
-        if j >= n or j - i > 12 or j == i + 1 or _text(lines[j]).rstrip(".") not in ("1", "I", "1.1"):
+        first_row = _text(lines[j]) if j < n else ""
+        if j >= n or j - i > 12 or j == i + 1 or (first_row.rstrip(".") not in ("1", "I", "1.1")
+                                                  and not _GROUP_LINE.match(first_row)):
             i += 1
             continue
         header = (i, j)
@@ -93,7 +97,7 @@ def flat_table_runs(lines: Sequence[SourceLine]) -> list[FlatTable]:
             t = _text(lines[k])
             if t and _END.match(t) and not _STT.match(t):
                 break
-            if t and (_NUM.match(t) or _ROMAN.match(t)):
+            if t and (_NUM.match(t) or _ROMAN.match(t) or _GROUP_LINE.match(t)):
                 last_row = k
             k += 1
         # the table ends with the last row's cells: stop at a long run of prose after it
@@ -294,7 +298,7 @@ def flat_blocks(lines: Sequence[SourceLine], table: FlatTable, table_index: int,
         if t and _STT.match(t):  # the header again on a new page
             j = k + 1
             while j < table.end and not _NUM.match(_text(lines[j])) and not _ROMAN.match(_text(lines[j])) \
-                    and j - k <= 12:
+                    and not _GROUP_LINE.match(_text(lines[j])) and j - k <= 12:
                 j += 1
             rep = list(lines[k:j])
             out.append(_block([_cell([x]) for x in rep if _text(x)], table_index, True, rep))
@@ -310,6 +314,16 @@ def flat_blocks(lines: Sequence[SourceLine], table: FlatTable, table_index: int,
             para = _block([], table_index, False, group)
             out.append(Block(kind="para", text=para.text, offsets=para.offsets, page=para.page,
                              page_end=para.page_end))
+            continue
+        group = _GROUP_LINE.match(t) if t else None
+        if group is not None:  # a group row written on one line: numeral and title
+            flush()
+            a = line.start + len(line.text) - len(line.text.lstrip())
+            num_cell = _cell([SourceLine(a, group.group("num"), line.page)])
+            title_at = a + group.start("title")
+            title = _cell([SourceLine(title_at, line.text[title_at - line.start :].rstrip(), line.page)])
+            out.append(_block([num_cell, title], table_index, False, [line]))
+            k += 1
             continue
         is_row = (number is None and t.rstrip(".") in ("1", "I", "1.1")) or (number is not None and _next_row(number, t))
         if t and is_row:
