@@ -587,9 +587,10 @@ def _segments(text: str) -> list[tuple[int, int]]:
 def _groups(t: _Text, roles: _Roles, g: Gazetteer) -> list[tuple[int, int, _Owner | None]]:
     """The clause cut into tasks: a part that names its own owner ("…; UBND cấp xã xây dựng …")
     starts a task; any other part continues the task before it ("…; hoàn thành trong Quý IV năm
-    2025", "…; định kỳ báo cáo …": the clause's owner reports, in the same task). The owner list
-    at the start is never cut ("Các sở, ban, ngành tỉnh; UBND các xã, phường căn cứ …").
-    Each group: start, end, its own owner or None."""
+    2025", "…; định kỳ báo cáo …": the clause's owner reports, in the same task), except after two
+    parts with subjects of their own: then it is the subjects' joint task ("X làm A; Y làm B;
+    định kỳ báo cáo …", owner None here). The owner list at the start is never cut ("Các sở, ban,
+    ngành tỉnh; UBND các xã, phường căn cứ …"). Each group: start, end, its own owner or None."""
     head = _owner(t, roles)
     parts = _segments(t.text)
     if head is not None:
@@ -604,6 +605,8 @@ def _groups(t: _Text, roles: _Roles, g: Gazetteer) -> list[tuple[int, int, _Owne
         own = _owner(sub, roles)
         if own is not None:
             out.append([a, b, own])
+        elif len(out) >= 2 and out[-1][2] is not None:
+            out.append([a, b, None])  # after two subjects, a part with none is theirs together
         else:
             out[-1][1] = b
     return [(a, b, o) for a, b, o in out]
@@ -672,10 +675,12 @@ def _clause_tasks(clause: Clause, inherited: tuple[str, _Owner] | None, g: Gazet
             lead_in, carrier = inherited
             task = _task_of(clause, k + 1, text, carrier.lead, carrier.pattern, carrier.coordinators, lead_in,
                             -1, g, roles)
-        else:
-            assert own is not None  # a part without a subject of its own joined the part before it
+        elif own is not None:
             offset = a + len(raw) - len(raw.lstrip())
             task = _task_of(clause, k + 1, text, _shift(own.lead, offset), own.pattern, [], None, own.end, g, roles)
+        else:  # "X làm A; Y làm B; định kỳ báo cáo …": the subjects before it, together
+            together = _dedupe([r for prev in out for r in prev.lead])
+            task = _task_of(clause, k + 1, text, together, "chủ ngữ", [], None, -1, g, roles)
         out.append(task)
     return out
 

@@ -190,9 +190,13 @@ def test_one_task_per_subject_in_a_clause():
         ("7", None, "Sở Xây dựng hướng dẫn quy trình cấp phép; UBND cấp xã tổ chức tiếp nhận hồ sơ; "
                     "định kỳ hằng quý báo cáo kết quả về Sở Xây dựng."),
     ]))
-    assert [names(t.lead) for t in tasks] == [["Sở Xây dựng"], ["UBND cấp xã"]]
-    assert tasks[1].deadline.recurrence == "quarterly"  # the reporting part stays with the task before it
-    assert len({t.task_id for t in tasks}) == 2
+    # after two subjects, the reporting part with none is theirs together
+    assert [names(t.lead) for t in tasks] == [["Sở Xây dựng"], ["UBND cấp xã"], ["Sở Xây dựng", "UBND cấp xã"]]
+    assert tasks[1].deadline is None and tasks[2].deadline.recurrence == "quarterly"
+    assert len({t.task_id for t in tasks}) == 3
+    # with one subject, a part with none stays in its task
+    [one] = extract_tasks(_clauses([("8", None, "Sở Y tế rà soát danh mục thuốc; định kỳ hằng năm báo cáo UBND tỉnh.")]))
+    assert names(one.lead) == ["Sở Y tế"] and one.deadline.recurrence == "yearly"
 
 
 # --- names ---------------------------------------------------------------------------------
