@@ -217,6 +217,10 @@ class Gazetteer:
             {_keys(w) for w in _as_list(matching.get("collective_tails"))}, key=len, reverse=True
         )
         self._collective_openers = {fold(w) for w in _as_list(matching.get("collective_openers"))}
+        # "các sở: Tài chính, Y tế": the word before the colon -> the head word each name takes
+        self._shared_heads_map = {nfc(k).lower(): nfc(v) for k, v in matching.get("shared_heads", {}).items()}
+        heads_alt = "|".join(re.escape(k) for k in sorted(self._shared_heads_map, key=len, reverse=True)) or "(?!x)x"
+        self.shared_head_re = re.compile(r"\b(?:các|những)\s+(?P<head>" + heads_alt + r")\s*:\s*", re.IGNORECASE)
         self._part_of = sorted({_keys(w) for w in _as_list(matching.get("part_of"))}, key=len, reverse=True)
         suffixes = matching.get("suffixes", {})
         self._suffixes = {k: [_keys(s) for s in _as_list(v)] for k, v in suffixes.items()}
@@ -626,25 +630,20 @@ class Gazetteer:
         text = nfc(text)
         found = [self._mention(text, toks, a, b, p, prov, True) for a, b, p, prov, toks in self._scan(text)]
         shared = self._shared_heads(text)
-        if shared:
-            spans = [(m.start, m.end) for m, _ in shared]
+        if shared:  # "các sở: Tài chính, Y tế" replaces what was read over the same words
             lo = min(a for _, (a, _b) in shared)
             hi = max(m.end for m, _ in shared)
             found = [m for m in found if m.end <= lo or m.start >= hi] + [m for m, _ in shared]
             found.sort(key=lambda m: m.start)
-            del spans
         return found
-
-    _SHARED_RE = re.compile(r"\b(?:các|Các|những)\s+(?P<head>sở|Sở|bộ|Bộ|ban|Ban|Bộ trưởng|Giám đốc)\s*:\s*")
 
     def _shared_heads(self, text: str) -> list[tuple[AgencyMention, tuple[int, int]]]:
         """"các sở: Tài chính, Y tế và Nội vụ" names three agencies: each name after the colon is
         read with the head word in front ("Sở Tài chính"), the longest reading the gazetteer knows
         winning ("Sở Văn hóa, Thể thao và Du lịch" is one). Each mention covers the written name."""
         out: list[tuple[AgencyMention, tuple[int, int]]] = []
-        for mt in self._SHARED_RE.finditer(text):
-            head = mt.group("head")
-            word = {"bộ trưởng": "Bộ", "giám đốc": "Sở"}.get(head.lower(), head[0].upper() + head[1:].lower())
+        for mt in self.shared_head_re.finditer(text):
+            word = self._shared_heads_map[mt.group("head").lower()]
             pos = mt.end()
             stop = re.search(r"[;.:\n]|\s(?:chủ trì|phối hợp|thực hiện|có trách nhiệm|chịu trách nhiệm)\b", text[pos:])
             limit = pos + (stop.start() if stop else len(text) - pos)

@@ -197,7 +197,7 @@ class _Text:
         toks = tokenize(self.text)
         tok_at = {tk.start: k for k, tk in enumerate(toks)}
         anchors = [(m.start, m) for m in self.mentions]
-        for mt in g._SHARED_RE.finditer(self.text):  # "Giám đốc các sở: Tài chính, Y tế"
+        for mt in g.shared_head_re.finditer(self.text):  # "Giám đốc các sở: Tài chính, Y tế"
             if mt.end() in self.by_start:
                 self.by_start.setdefault(mt.start(), self.by_start[mt.end()])
                 anchors.append((mt.start(), self.by_start[mt.end()]))
