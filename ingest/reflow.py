@@ -291,6 +291,7 @@ _KEYWORD_RE = re.compile(
     r"|(?:KT|TM|TL|TUQ|Q)\.\s"
     r"|Số\s*:"
     r"|PHỤ\s+LỤC\b"
+    r"|Phụ\s+lục(?:\s+(?:số\s*)?(?:[IVXL]+|\d{1,2}))?\.?\s*$"
     r"|Căn\s+cứ\b"
     r"|Kính\s+gửi\b"
     r"|V/[vV]\s"
@@ -302,6 +303,7 @@ _PLACE_DATE_RE = re.compile(
 )
 _ONE_LINE_RE = re.compile(
     r"^(?:(?:KT|TM|TL|TUQ|Q)\.\s|Nơi\s+nhận\s*:?\s*$|PHỤ\s+LỤC(?:\s+(?:[IVXLC]+|\d+))?\s*$"
+    r"|Phụ\s+lục(?:\s+(?:số\s*)?(?:[IVXL]+|\d{1,2}))?\.?\s*$"
     r"|CỘNG\s+H[OÒ][AÀ]\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM\s*$)"
 )
 _TABLE_HEADER_RE = re.compile(r"^(?:STT|TT|Số\s+TT)\s+(\S)")

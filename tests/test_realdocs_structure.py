@@ -468,3 +468,35 @@ def test_text_no_clause_takes_is_reported_in_the_coverage():
     assert cov["chars"] - cov["covered"] == len("ghichúlạcchỗ")
     assert cov["uncovered"][0]["text"] == "ghi chú lạc chỗ"
     assert any("characters belong to no clause" in w for w in doc.warnings)
+
+
+def test_signature_then_a_gazette_page_then_phu_luc(tmp_path):
+    """The page furniture between the signer's name and "Phụ lục" is dropped; the name still ends
+    the signature and "Phụ lục" still opens the appendix (not paragraphs of the last article)."""
+    text = GAZETTE + """
+KT. BỘ TRƯỞNG
+THỨ TRƯỞNG
+
+Nguyễn Văn Thử
+
+
+
+
+CÔNG BÁO/Số 901 + 902/Ngày 03-02-2031
+9
+
+
+Phụ lục
+DANH MỤC NHIỆM VỤ THỬ NGHIỆM
+STT
+Nhiệm vụ
+Cơ quan chủ trì
+1
+Rà soát quy trình thử nghiệm
+Vụ Kiểm thử
+"""
+    doc = ingest_text(tmp_path, text).document
+    c = by_path(doc)
+    assert c["signature"].text.endswith("Nguyễn Văn Thử")
+    assert "Phụ lục" not in c["D2"].text and "Rà soát" not in c["D2"].text
+    assert any(p.startswith("PL") for p in c)
