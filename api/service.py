@@ -20,7 +20,8 @@ from ingest.model import Clause, ParsedDocument
 from api.answer import compose, not_found_answer, owners_of, structural_answer
 from api.tasks_view import ROLES, AgencyQuery, agency_table, deadline_out, roles_of, task_out
 from index.query.intent import detect_intent
-from ingest.pipeline import IngestOutcome, expand_paths, ingest_file
+from ingest.pipeline import IngestOutcome, expand_paths
+from ingest.worker import ingest_untrusted
 from ingest.vntext import collapse_spaces, fold, nfc
 from index.abstain import Thresholds, coverage
 
@@ -95,7 +96,9 @@ class Tracuu:
         return [self._ingest_one(f) for f in files]
 
     def _ingest_one(self, path: Path) -> dict[str, Any]:
-        outcome: IngestOutcome = ingest_file(path, self.manifest)
+        # In a child process with memory, time and size limits (ingest/worker.py): a hostile
+        # file costs one child, never the service.
+        outcome: IngestOutcome = ingest_untrusted(path, self.manifest)
         report: dict[str, Any] = {
             "path": outcome.path,
             "status": outcome.status,

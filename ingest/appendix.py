@@ -30,7 +30,7 @@ from ingest.labels import (
     appendix_suffix,
     heading_text,
 )
-from ingest.markers import Draft, Pager, Piece, cut, is_caps, join_pieces, roman_value
+from ingest.markers import Draft, Pager, Piece, cut, is_caps, join_all, join_pieces, roman_value
 from ingest.model import Cell
 from ingest.vntext import collapse_spaces, fold
 
@@ -136,6 +136,13 @@ def parse_appendix(
     last_row = 0
     para_count = 0
     fresh_group = False  # a group row was just read (paragraph mode: numbering may restart)
+
+    # Continuation lines of a row or paragraph, joined once at the end (one join per line copies
+    # everything joined so far: n lines would cost n²). Keyed by the draft's position in drafts.
+    pending: dict[int, list[Piece]] = {}
+
+    def extend(d: Draft, piece: Piece) -> None:
+        pending.setdefault(drafts.index(d) if drafts[-1] is not d else len(drafts) - 1, []).append(piece)
 
     def add(d: Draft) -> Draft:
         nonlocal order
@@ -244,7 +251,7 @@ def parse_appendix(
                         current.cells[names[n]] = (current.cells[names[n]] + "\n" + c.text).strip()
                 task_k = _task_index(names)
                 if task_k < len(cells) and cells[task_k].text.strip():
-                    current.parts[0] = join_pieces(current.parts[0], _cell_piece(cells[task_k], p, pager))
+                    extend(current, _cell_piece(cells[task_k], p, pager))
                 continue
             warnings.append(f"Bỏ qua dòng bảng không có STT / Skipped a table row without STT: {p.text[:60]}")
             continue
@@ -266,7 +273,7 @@ def parse_appendix(
             current = add_row(rm.group("num"), t[: rm.end()].strip(), cut(p, rm.end(), None, pager))
             continue
         if current is not None:
-            current.parts[-1] = join_pieces(current.parts[-1], p)
+            extend(current, p)
             continue
         para_count += 1
         add(
@@ -281,6 +288,8 @@ def parse_appendix(
                 order=0,
             )
         )
+    for at, more in pending.items():
+        drafts[at].parts[-1] = join_all([drafts[at].parts[-1], *more])
     return AppendixResult(drafts, warnings)
 
 

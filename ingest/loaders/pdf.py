@@ -49,7 +49,9 @@ from typing import Any
 import pdfplumber
 import pypdf
 
+from ingest import limits
 from ingest.errors import IngestError
+from ingest.loaders.budget import check_pdf_budget
 from ingest.loaders.files import read_source_bytes
 from ingest.model import Block, Cell, SourceText
 from ingest.reflow import (
@@ -589,6 +591,7 @@ def load_pdf(path: Path) -> SourceText:
     path = Path(path)
     data = read_source_bytes(path)
     reader = _open(data, path.name)
+    check_pdf_budget(reader, path.name, limits.current())  # pages and operators, before any parsing
     warnings: list[str] = []
     pages: list[list[_Item]] = []
     imaged: dict[int, float] = {}  # pages that show an image -> share of the page it covers
@@ -600,6 +603,7 @@ def load_pdf(path: Path) -> SourceText:
                 pages.append(_page_items(rp, pp, i, warnings))
                 if pp.images:
                     imaged[i] = _image_cover(pp)
+                pp.close()  # drop the page's parsed objects: memory stays one page deep
     except IngestError:
         raise
     except Exception as err:
@@ -666,6 +670,13 @@ def _ocr_scanned(
             scanned.append(i)
     if not scanned:
         return {}, {}
+    cap = limits.current().ocr_max_pages
+    if len(scanned) > cap:
+        raise limits.limit_error(
+            "ocr_max_pages", cap, len(scanned),
+            f"Tệp PDF '{name}': số trang scan cần nhận dạng chữ (OCR)",
+            f"PDF file '{name}': scanned pages to read by OCR",
+        )
     from ingest.loaders.ocr import ocr_pdf_pages, require_ocr
 
     require_ocr(name, scanned)
