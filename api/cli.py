@@ -145,6 +145,16 @@ def cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_reindex(args: argparse.Namespace) -> int:
+    """Rebuild the vector index from the stored clauses and the embedding cache."""
+
+    def lines(r: dict) -> Iterable[str]:
+        yield (f"Đã dựng lại chỉ mục vectơ (vector index rebuilt): {r['clauses']} điều khoản (clauses), "
+               f"{r['upserted']} vectơ ghi lại (vectors written), {r['embedded_new']} nhúng mới (newly embedded)")
+
+    return _emit(args, _service(args).reindex(), lines)
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -215,6 +225,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("clause_id")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_show)
+
+    s = sub.add_parser("reindex", help="dựng lại chỉ mục vectơ từ kho tài liệu (rebuild the vector index)")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_reindex)
 
     s = sub.add_parser("serve", help="chạy API HTTP")
     s.add_argument("--host", default="127.0.0.1")
