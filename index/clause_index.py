@@ -47,6 +47,7 @@ import contextlib
 import logging
 import os
 import secrets
+import shutil
 import threading
 import time
 from dataclasses import asdict, dataclass, field, replace
@@ -293,8 +294,9 @@ class ClauseIndex:
         log.error("vector index unavailable, keyword search only: %s", problem)
         return UnavailableVectors(self.embedder.name, self.embedder.dim, problem or "")
 
-    def _quarantine(self, chroma_dir: Path, problem: str) -> bool:
-        """Move a damaged store aside (kept for a human to look at); False if it cannot be moved."""
+    def _quarantine(self, chroma_dir: Path, problem: str, keep: bool = True) -> bool:
+        """Move a damaged store aside (kept for a human to look at unless ``keep`` is False);
+        False if it cannot be moved."""
         target = chroma_dir.with_name(f"chroma.damaged-{time.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(2)}")
         forget_local_system(chroma_dir)
         try:
@@ -304,6 +306,9 @@ class ClauseIndex:
             self.vector_note = f"{problem}; cannot move it aside ({exc.strerror or exc})"
             log.error("damaged vector index cannot be moved aside: %s", self.vector_note)
             return False
+        if not keep:
+            shutil.rmtree(target, ignore_errors=True)
+            return True
         self.vector_state, self.vector_note = "rebuilt", f"{problem}; moved to {target.name} and rebuilt"
         log.error("damaged vector index: %s", self.vector_note)
         (self.data_dir / "reconciled").unlink(missing_ok=True)
@@ -368,8 +373,8 @@ class ClauseIndex:
                     pass
             else:
                 local = self.data_dir / "chroma"
-                if local.exists():
-                    self._quarantine(local, "tracuu reindex")
+                if local.exists() and not self._quarantine(local, "tracuu reindex", keep=False):
+                    raise store_health.read_only_error(self.data_dir, self.vector_note)
             self.vector_state, self.vector_note = "ok", ""
             self._mark_dirty()
             self.vectors = self._open_vectors()

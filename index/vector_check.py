@@ -58,7 +58,9 @@ def check_segment(seg: Path) -> str | None:
     where = f"{seg.name}/header.bin"
     if off0 != 0 or not 0 < max_m <= 4096 or not 0 < max_m0 <= 8192 or not 0 < m <= 4096:
         return f"{where}: implausible parameters (M={m}, maxM={max_m}, maxM0={max_m0})"
-    if cur > max_el or not 0 <= max_level < 64 or (cur and entry >= cur):
+    if cur == 0:  # an empty index: hnswlib writes level -1 and no entry point
+        return None
+    if cur > max_el or not 0 <= max_level < 64 or entry >= cur:
         return f"{where}: implausible counts (elements {cur} of {max_el}, level {max_level}, entry {entry})"
     if off_data != 4 + 4 * max_m0 or label_off <= off_data or (label_off - off_data) % 4 or size_rec != label_off + 8:
         return f"{where}: inconsistent record layout"
