@@ -10,9 +10,9 @@ becomes an ordinary :class:`~ingest.pipeline.IngestOutcome` with a bilingual err
 limit, so the index is never touched.
 
 Why a fork server: spawning a fresh interpreter and importing pdfplumber, lxml and the parser
-costs a second or two per file; the fork server imports them once and forks a clean,
-single-threaded copy per file (no threads or locks of the web server are inherited, unlike a
-plain ``fork``). Where fork servers do not exist (Windows), ``spawn`` is used.
+costs most of a second per file; the fork server (``python -m ingest.worker``, started on first
+use) imports them once and forks a clean, single-threaded copy per file (no threads or locks of
+the web server are inherited, unlike a plain ``fork`` of the server). POSIX only.
 
 ``TRACUU_INGEST_ISOLATION=inline`` reads files in the calling process (a debugger, a profiler);
 the size limits still apply there, memory and time limits do not.
@@ -20,8 +20,14 @@ the size limits still apply there, memory and time limits do not.
 
 from __future__ import annotations
 
-import multiprocessing
+import importlib
 import os
+import pickle
+import select
+import signal
+import struct
+import subprocess
+import sys
 import threading
 import time
 from dataclasses import replace
@@ -33,25 +39,101 @@ from ingest.errors import IngestError
 from ingest.manifest import Manifest
 from ingest.pipeline import IngestOutcome, ingest_file
 
-_PRELOAD = [
+_PRELOAD = (
     "ingest.pipeline", "ingest.parser", "ingest.tasks", "ingest.loaders.txt",
     "ingest.loaders.pdf", "ingest.loaders.docx", "docx", "pdfplumber", "pypdf",
-]
-_ctx_lock = threading.Lock()
-_ctx: Any = None
+)
+_HEAD = struct.Struct("<Q")
+_STARTUP_S = 60.0  # time a fresh fork server may take to answer its first request
 
 
-def _context() -> Any:
-    global _ctx
-    with _ctx_lock:
-        if _ctx is None:
-            if "forkserver" in multiprocessing.get_all_start_methods():
-                ctx = multiprocessing.get_context("forkserver")
-                ctx.set_forkserver_preload(_PRELOAD)
-            else:  # pragma: no cover - Windows
-                ctx = multiprocessing.get_context("spawn")
-            _ctx = ctx
-        return _ctx
+def _send(fh: Any, obj: Any) -> None:
+    data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+    fh.write(_HEAD.pack(len(data)) + data)
+    fh.flush()
+
+
+def _read_exact(fd: int, n: int) -> bytes:
+    out = bytearray()
+    while len(out) < n:
+        chunk = os.read(fd, min(n - len(out), 1 << 20))
+        if not chunk:
+            raise EOFError("fork server closed its pipe")
+        out += chunk
+    return bytes(out)
+
+
+def _recv(fd: int) -> Any:
+    (n,) = _HEAD.unpack(_read_exact(fd, _HEAD.size))
+    return pickle.loads(_read_exact(fd, n))
+
+
+class _ForkServer:
+    """A child interpreter (``python -m ingest.worker``) that imported the loaders once and
+    forks one grandchild per file. Requests are serialised: one file is read at a time.
+
+    Why not :mod:`multiprocessing`: its fork server re-runs the caller's main script in every
+    child (a test runner, ``python -c``, an embedding application...), which breaks or does
+    surprising work; this one knows nothing of the caller.
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def _start(self) -> subprocess.Popen[bytes]:
+        root = str(Path(__file__).resolve().parent.parent)
+        env = dict(os.environ)
+        env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+        env.setdefault("OMP_THREAD_LIMIT", "1")
+        env.setdefault("OPENBLAS_NUM_THREADS", "1")
+        return subprocess.Popen([sys.executable, "-m", "ingest.worker"], stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, env=env, close_fds=True)
+
+    def run(self, path: Path, manifest: Manifest, lim: limits.Limits) -> tuple[bytes | None, int | None]:
+        """(pickled outcome or None, the grandchild's wait status or None when it was killed for time)."""
+        with self.lock:
+            for attempt in range(2):
+                if self.proc is None or self.proc.poll() is not None:
+                    self.proc = self._start()
+                proc = self.proc
+                assert proc.stdin is not None and proc.stdout is not None
+                try:
+                    _send(proc.stdin, (str(path), manifest, lim))
+                    fd = proc.stdout.fileno()
+                    if not _wait_readable(fd, _STARTUP_S):
+                        raise EOFError("fork server did not answer")
+                    kind, pid = _recv(fd)
+                    timed_out = not _wait_readable(fd, lim.timeout_s)
+                    if timed_out:
+                        try:
+                            os.kill(pid, signal.SIGKILL)
+                        except ProcessLookupError:
+                            pass
+                    kind, data, status = _recv(fd)
+                    return (None if timed_out else data), (None if timed_out else status)
+                except (EOFError, OSError, pickle.UnpicklingError, ValueError):
+                    self._stop()
+                    if attempt:
+                        raise
+        raise EOFError("unreachable")  # pragma: no cover
+
+    def _stop(self) -> None:
+        if self.proc is not None:
+            try:
+                self.proc.kill()
+                self.proc.wait(5)
+            except (OSError, subprocess.TimeoutExpired):
+                pass
+            self.proc = None
+
+
+def _wait_readable(fd: int, timeout: float) -> bool:
+    ready, _, _ = select.select([fd], [], [], timeout)
+    return bool(ready)
+
+
+_server = _ForkServer()
 
 
 def isolation() -> str:
@@ -93,8 +175,8 @@ def _mapped_bytes() -> int:
     return 0
 
 
-def _child(conn: Any, path: str, manifest: Manifest, lim: limits.Limits) -> None:
-    """In the child: cap memory, read the file, send the outcome back (never raises)."""
+def _child(path: str, manifest: Manifest, lim: limits.Limits) -> IngestOutcome:
+    """In the grandchild: cap memory and CPU time, read the file (never raises)."""
     try:
         import resource
 
@@ -105,21 +187,60 @@ def _child(conn: Any, path: str, manifest: Manifest, lim: limits.Limits) -> None
     except (ImportError, ValueError, OSError):  # pragma: no cover - not POSIX
         pass
     limits.use(lim)
-    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    started = time.perf_counter()
     try:
         outcome = _check_size(ingest_file(Path(path), manifest), lim)
         if outcome.source is not None:  # the caller needs the text only; blocks are large
             outcome.source = replace(outcome.source, blocks=[])
-        conn.send(outcome)
+        return outcome
     except MemoryError:
-        conn.send(_memory_error(Path(path), lim, time.perf_counter()))
-    except BaseException as exc:  # a bug in a loader: report it, the service stays up
+        return _memory_error(Path(path), lim, started)
+    except Exception as exc:  # a bug in a loader: report it, the service stays up
         err = IngestError(f"Lỗi khi đọc tệp ({type(exc).__name__}).",
                           f"Reading the file failed ({type(exc).__name__}: {str(exc)[:200]}).",
                           code="ingest_failed")
-        conn.send(_failed(Path(path), err, time.perf_counter()))
-    finally:
-        conn.close()
+        return _failed(Path(path), err, started)
+
+
+def serve() -> None:
+    """The fork server's loop (``python -m ingest.worker``): one request, one forked reader."""
+    for name in _PRELOAD:
+        try:
+            importlib.import_module(name)
+        except ImportError:  # an optional loader missing: its files fail in the child instead
+            pass
+    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    fd_in = stdin.fileno()
+    while True:
+        try:
+            path, manifest, lim = _recv(fd_in)
+        except EOFError:
+            return
+        r, w = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the reader: its own limits, one file, one answer
+            os.close(r)
+            try:
+                outcome = _child(path, manifest, lim)
+                try:
+                    payload = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+                except MemoryError:
+                    payload = pickle.dumps(_memory_error(Path(path), lim, time.perf_counter()))
+                with os.fdopen(w, "wb") as out:
+                    out.write(payload)
+            finally:
+                os._exit(0)
+        os.close(w)
+        _send(stdout, ("pid", pid))
+        chunks = []
+        with os.fdopen(r, "rb") as inp:
+            while True:
+                chunk = inp.read(1 << 20)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+        _, status = os.waitpid(pid, 0)
+        _send(stdout, ("done", b"".join(chunks), status))
 
 
 def _memory_error(path: Path, lim: limits.Limits, started: float) -> IngestOutcome:
@@ -145,34 +266,37 @@ def ingest_untrusted(path: Path, manifest: Manifest, lim: limits.Limits | None =
             return _check_size(ingest_file(path, manifest), lim)
         finally:
             limits.use(previous)
-    ctx = _context()
-    parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(child, str(path), manifest, lim), daemon=True)
-    proc.start()
-    child.close()
     try:
-        if parent.poll(lim.timeout_s):
-            try:
-                return parent.recv()
-            except (EOFError, OSError):
-                pass  # the child died before or while sending: see how below
-        else:
-            proc.kill()
-            proc.join(5)
-            return _failed(path, limits.limit_error(
-                "timeout_s", f"{lim.timeout_s} s", "hơn / more than that",
-                f"Tệp '{path.name}': thời gian đọc tệp", f"File '{path.name}': time to read it",
-            ), started)
-    finally:
-        parent.close()
-    proc.join(5)
-    code = proc.exitcode
-    if code is not None and code < 0 and -code in (9, 24):  # SIGKILL (the OOM killer), SIGXCPU
-        return _memory_error(path, lim, started) if -code == 9 else _failed(path, limits.limit_error(
+        data, status = _server.run(path, manifest, lim)
+    except (EOFError, OSError, pickle.UnpicklingError, ValueError) as exc:
+        return _failed(path, IngestError(
+            f"Không khởi động được tiến trình đọc tệp ({type(exc).__name__}).",
+            f"The file reader process could not run ({type(exc).__name__}: {exc}).",
+            code="ingest_crashed",
+        ), started)
+    if status is None:  # killed for time
+        return _failed(path, limits.limit_error(
+            "timeout_s", f"{lim.timeout_s} s", "hơn / more than that",
+            f"Tệp '{path.name}': thời gian đọc tệp", f"File '{path.name}': time to read it",
+        ), started)
+    if data:
+        try:
+            return pickle.loads(data)
+        except Exception:  # noqa: BLE001 - a truncated answer: judged by the exit status below
+            pass
+    sig = os.WTERMSIG(status) if os.WIFSIGNALED(status) else 0
+    if sig == signal.SIGKILL:  # the kernel's OOM killer
+        return _memory_error(path, lim, started)
+    if sig == signal.SIGXCPU:
+        return _failed(path, limits.limit_error(
             "timeout_s", f"{lim.timeout_s} s", "hơn / more than that",
             f"Tệp '{path.name}': thời gian đọc tệp", f"File '{path.name}': time to read it"), started)
     return _failed(path, IngestError(
-        f"Tiến trình đọc tệp '{path.name}' bị dừng bất thường (mã {code}); tệp có thể bị hỏng.",
-        f"The process reading '{path.name}' stopped abnormally (exit code {code}); the file may be corrupt.",
+        f"Tiến trình đọc tệp '{path.name}' bị dừng bất thường (tín hiệu {sig}); tệp có thể bị hỏng.",
+        f"The process reading '{path.name}' stopped abnormally (signal {sig}); the file may be corrupt.",
         code="ingest_crashed",
     ), started)
+
+
+if __name__ == "__main__":
+    serve()
