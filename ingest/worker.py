@@ -44,6 +44,7 @@ _PRELOAD = (
     "ingest.loaders.pdf", "ingest.loaders.docx", "docx", "pdfplumber", "pypdf",
 )
 _HEAD = struct.Struct("<Q")
+_EXIT_MEMORY = 3  # a reader that could not even report: treated as out of memory
 _STARTUP_S = 60.0  # time a fresh fork server may take to answer its first request
 
 
@@ -90,8 +91,9 @@ class _ForkServer:
         return subprocess.Popen([sys.executable, "-m", "ingest.worker"], stdin=subprocess.PIPE,
                                 stdout=subprocess.PIPE, env=env, close_fds=True)
 
-    def run(self, path: Path, manifest: Manifest, lim: limits.Limits) -> tuple[bytes | None, int | None]:
-        """(pickled outcome or None, the grandchild's wait status or None when it was killed for time)."""
+    def run(self, path: Path, manifest: Manifest, lim: limits.Limits) -> tuple[bytes | None, tuple[int, int] | None]:
+        """(pickled outcome or None, (the grandchild's wait status, its peak resident bytes)), or
+        a None status when it was killed for time."""
         with self.lock:
             for attempt in range(2):
                 if self.proc is None or self.proc.poll() is not None:
@@ -126,6 +128,12 @@ class _ForkServer:
             except (OSError, subprocess.TimeoutExpired):
                 pass
             self.proc = None
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
 
 
 def _wait_readable(fd: int, timeout: float) -> bool:
@@ -220,16 +228,26 @@ def serve() -> None:
         pid = os.fork()
         if pid == 0:  # the reader: its own limits, one file, one answer
             os.close(r)
+            # Made before the limits bite: out of memory, there may be no room left to build it.
+            fallback = pickle.dumps(_memory_error(Path(path), lim, time.perf_counter()))
+            code = 0
             try:
                 outcome = _child(path, manifest, lim)
                 try:
                     payload = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
                 except MemoryError:
-                    payload = pickle.dumps(_memory_error(Path(path), lim, time.perf_counter()))
-                with os.fdopen(w, "wb") as out:
-                    out.write(payload)
+                    payload = fallback
+                del outcome
+                _write_all(w, payload)
+            except MemoryError:
+                try:
+                    os.write(w, fallback)
+                except OSError:
+                    code = _EXIT_MEMORY
+            except BaseException:  # noqa: BLE001 - nothing may escape a forked child
+                code = _EXIT_MEMORY
             finally:
-                os._exit(0)
+                os._exit(code)
         os.close(w)
         _send(stdout, ("pid", pid))
         chunks = []
@@ -239,8 +257,8 @@ def serve() -> None:
                 if not chunk:
                     break
                 chunks.append(chunk)
-        _, status = os.waitpid(pid, 0)
-        _send(stdout, ("done", b"".join(chunks), status))
+        _, status, usage = os.wait4(pid, 0)
+        _send(stdout, ("done", b"".join(chunks), (status, usage.ru_maxrss * 1024)))
 
 
 def _memory_error(path: Path, lim: limits.Limits, started: float) -> IngestOutcome:
@@ -284,16 +302,20 @@ def ingest_untrusted(path: Path, manifest: Manifest, lim: limits.Limits | None =
             return pickle.loads(data)
         except Exception:  # noqa: BLE001 - a truncated answer: judged by the exit status below
             pass
+    status, peak = status
     sig = os.WTERMSIG(status) if os.WIFSIGNALED(status) else 0
-    if sig == signal.SIGKILL:  # the kernel's OOM killer
+    # Out of address space, CPython may abort (SIGABRT), a C library may crash (SIGSEGV/SIGBUS)
+    # and the kernel's OOM killer sends SIGKILL: with a peak near the cap, that was memory.
+    exited = os.WEXITSTATUS(status) if os.WIFEXITED(status) else 0
+    if sig == signal.SIGKILL or exited == _EXIT_MEMORY or (sig and peak >= lim.memory_mb * 2**20 // 2):
         return _memory_error(path, lim, started)
     if sig == signal.SIGXCPU:
         return _failed(path, limits.limit_error(
             "timeout_s", f"{lim.timeout_s} s", "hơn / more than that",
             f"Tệp '{path.name}': thời gian đọc tệp", f"File '{path.name}': time to read it"), started)
     return _failed(path, IngestError(
-        f"Tiến trình đọc tệp '{path.name}' bị dừng bất thường (tín hiệu {sig}); tệp có thể bị hỏng.",
-        f"The process reading '{path.name}' stopped abnormally (signal {sig}); the file may be corrupt.",
+        f"Tiến trình đọc tệp '{path.name}' bị dừng bất thường (tín hiệu {sig}, mã {exited}); tệp có thể bị hỏng.",
+        f"The process reading '{path.name}' stopped abnormally (signal {sig}, exit code {exited}); the file may be corrupt.",
         code="ingest_crashed",
     ), started)
 

@@ -138,6 +138,18 @@ _Item = _Line | _Row
 # --- errors -------------------------------------------------------------------------------------
 
 
+def _out_of_memory(err: BaseException) -> bool:
+    """Was this (pdfminer wraps what it meets) really the memory limit? Then it must not read
+    as "corrupt": the worker reports the limit instead."""
+    seen = 0
+    while err is not None and seen < 10:
+        if isinstance(err, MemoryError):
+            return True
+        err = err.__cause__ or err.__context__  # type: ignore[assignment]
+        seen += 1
+    return False
+
+
 def _corrupt(name: str, detail: str) -> IngestError:
     return IngestError(
         f"Tệp PDF '{name}' bị hỏng hoặc không phải PDF ({detail}).",
@@ -153,6 +165,8 @@ def _open(data: bytes, name: str) -> pypdf.PdfReader:
         reader = pypdf.PdfReader(io.BytesIO(data))
         encrypted = reader.is_encrypted
     except Exception as err:  # pypdf raises many types for broken files
+        if _out_of_memory(err):
+            raise MemoryError from err
         raise _corrupt(name, type(err).__name__) from None
     if encrypted:
         raise IngestError(
@@ -166,6 +180,8 @@ def _open(data: bytes, name: str) -> pypdf.PdfReader:
     except IngestError:
         raise
     except Exception as err:
+        if _out_of_memory(err):
+            raise MemoryError from err
         raise _corrupt(name, type(err).__name__) from None
     return reader
 
@@ -372,6 +388,8 @@ def _page_items(reader_page: Any, plumber_page: Any, pageno: int, warnings: list
         try:
             items = [*_pypdf_lines(reader_page)]
         except Exception as err:  # a page pypdf cannot read: take pdfplumber's text for it
+            if _out_of_memory(err):
+                raise
             warnings.append(
                 f"Trang {pageno}: pypdf không đọc được ({type(err).__name__}), dùng pdfplumber. / "
                 f"Page {pageno}: pypdf failed ({type(err).__name__}), used pdfplumber."
@@ -607,6 +625,8 @@ def load_pdf(path: Path) -> SourceText:
     except IngestError:
         raise
     except Exception as err:
+        if _out_of_memory(err):
+            raise MemoryError from err
         raise _corrupt(path.name, type(err).__name__) from None
     ocr_lines, row_confidence = _ocr_scanned(data, path.name, pages, imaged, warnings)
     if not any(isinstance(it, _Row) or it.text.strip() for items in pages for it in items):
