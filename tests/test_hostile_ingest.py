@@ -223,6 +223,7 @@ def test_a_bomb_upload_leaves_the_knowledge_base_as_it_was(tmp_path):
 
     svc = Tracuu(Settings.from_env(data_dir=tmp_path / "data", embed_model="hash", chroma_url=""))
     assert all(r["status"] == "ok" for r in svc.ingest(None))
+    svc.index
     before = snapshot(svc)
     bombs = [
         H.docx(tmp_path / "b1.docx", ["x"], styles_padding_mb=12),
