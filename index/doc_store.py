@@ -332,6 +332,10 @@ class DocStore:
 
     # ------------------------------------------------------------------ problems (health)
 
+    def _source_key(self, doc_id: str) -> Path:
+        """Where a document's source problem is filed: beside its JSON, gone when the JSON is."""
+        return Path(f"{self._json_path(doc_id)}#source")
+
     def _rel(self, p: Path) -> str:
         try:
             return str(p.relative_to(self.data_dir))
@@ -341,7 +345,8 @@ class DocStore:
     def _problem(self, p: Path, key: FileKey | None, code: str, vi: str, en: str) -> None:
         with self._lock:
             old = self._problems.get(str(p))
-            self._problems[str(p)] = {"key": key, "code": code, "file": self._rel(p), "message_vi": vi, "message_en": en}
+            self._problems[str(p)] = {"key": key, "code": code, "file": self._rel(p).split("#")[0],
+                                      "message_vi": vi, "message_en": en}
         if old is None or old["code"] != code or old["key"] != key:
             log.warning("document store: %s", en)
 
@@ -364,7 +369,7 @@ class DocStore:
             items = list(self._problems.items())
         out = []
         for path, prob in items:
-            if not os.path.lexists(path):  # the bad file was removed or replaced since
+            if not os.path.lexists(path.split("#")[0]):  # the bad file was removed since
                 self._clear(Path(path))
                 continue
             out.append({k: v for k, v in prob.items() if k != "key"})
@@ -479,26 +484,29 @@ class DocStore:
         if entry is None:
             return None, "no_document"
         sha = entry[1]
-        status = "missing"
+        good_text: str | None = None
+        verified = False
+        bad: str | None = None  # "changed" or "unreadable": any copy that exists and fails
         for p in self._source_paths(doc_id, sha):
             try:
                 key = _key(p.stat())
             except FileNotFoundError:
                 continue
             except OSError:
-                status = "unreadable"
+                bad = bad or "unreadable"
                 continue
             with self._lock:
                 known = self._src_ok.get(str(p))
-            if known is not None and known[0] == key and known[1] and not want_text:
-                self._clear(self._version_path(doc_id, sha or "0" * 16))
-                return None, "ok"
+            if known is not None and known[0] == key and (not want_text or verified):
+                verified = verified or known[1]
+                bad = bad if known[1] else (bad or "changed")
+                continue
             try:
                 data = p.read_bytes()
             except FileNotFoundError:
                 continue
             except OSError:
-                status = "unreadable"
+                bad = bad or "unreadable"
                 continue
             try:
                 # Bytes, not read_text: universal-newline translation would shift every offset after a "\r\n".
@@ -509,21 +517,26 @@ class DocStore:
             with self._lock:
                 self._src_ok[str(p)] = (key, good)
             if good:
-                self._clear(self._version_path(doc_id, sha or "0" * 16))
-                return text, "ok"
-            status = "changed"
+                verified = True
+                good_text = good_text if good_text is not None else text
+            else:
+                bad = bad or "changed"
+        status = bad or ("ok" if verified else "missing")
+        if status == "ok":
+            self._clear(self._source_key(doc_id))
+            return good_text, "ok"
         rel = self._rel(self._source_paths(doc_id, sha)[0])
         vi, en = {
             "missing": ("đã bị xóa", "was deleted"),
             "changed": ("đã bị sửa sau khi nạp", "was edited after ingest"),
             "unreadable": ("không đọc được", "cannot be read"),
         }[status]
-        self._problem(self._version_path(doc_id, sha or "0" * 16), None, f"source_{status}",
+        self._problem(self._source_key(doc_id), None, f"source_{status}",
                       f"Văn bản nguồn của '{doc_id}' ({rel}) {vi}: trích dẫn của tài liệu này không được coi là "
                       "chính xác cho tới khi nạp lại.",
                       f"The source text of '{doc_id}' ({rel}) {en}: its citations are not presented as exact "
                       "until it is ingested again.")
-        return None, status
+        return good_text, status
 
     def source(self, doc_id: str) -> str | None:
         """The source text the stored clause offsets index (the version the JSON names)."""
