@@ -476,8 +476,12 @@ class Tracuu:
         tasks = self._tasks_by_clause().get(top["clause_id"], [])
         owners = owners_of(tasks)
         deadline = next((deadline_out(t) for t in tasks if t.get("deadline")), None)
+        answer = compose(q, top, owners, deadline)
+        if not top.get("exact", True):
+            answer += (" (Lưu ý: nội dung trích dẫn không khớp bản đã lưu khi nạp; hãy đối chiếu văn bản gốc."
+                       " / Note: the quoted text no longer matches what was stored at ingest; check the original.)")
         result.update(
-            answer=compose(q, top, owners, deadline),
+            answer=answer,
             owners=owners,
             deadline=deadline,
             citations=hits,
