@@ -477,7 +477,7 @@ class Tracuu:
         owners = owners_of(tasks)
         deadline = next((deadline_out(t) for t in tasks if t.get("deadline")), None)
         answer = compose(q, top, owners, deadline)
-        if not top.get("exact", True):
+        if top.get("integrity", "ok") not in ("ok", "unverified"):  # tampering detected, not merely an old record
             answer += (" (Lưu ý: nội dung trích dẫn không khớp bản đã lưu khi nạp; hãy đối chiếu văn bản gốc."
                        " / Note: the quoted text no longer matches what was stored at ingest; check the original.)")
         result.update(

@@ -488,6 +488,10 @@ class DocStore:
         verified = False
         bad: str | None = None  # "changed" or "unreadable": any copy that exists and fails
         for p in self._source_paths(doc_id, sha):
+            if verified and bad is None:
+                # The version file the JSON names is intact: the "<doc_id>.txt" convenience copy
+                # is not what is served (and lags the version file for a moment during a save).
+                break
             try:
                 key = _key(p.stat())
             except FileNotFoundError:
