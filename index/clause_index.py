@@ -271,10 +271,12 @@ class ClauseIndex:
         Why check before opening: garbage in the HNSW files crashes the process (SIGSEGV) in
         Chroma's native code on the first query; :mod:`index.vector_check` reads them in Python.
         """
-        from index.vector_check import check_store
+        from index.vector_check import check_store, probe_store
 
         local = None if self._chroma_url else self.data_dir / "chroma"
         problem = check_store(local) if local is not None else None
+        if local is not None and not problem and os.environ.get("TRACUU_VECTOR_PROBE", "").strip() == "subprocess":
+            problem = probe_store(local)
         for attempt in range(2):
             if problem and local is not None:
                 if not self._quarantine(local, problem):

@@ -119,3 +119,50 @@ def check_store(chroma_dir: Path) -> str | None:
         if problem:
             return problem
     return None
+
+
+_PROBE = r"""
+import sys, chromadb
+from chromadb.config import Settings
+client = chromadb.PersistentClient(path=sys.argv[1], settings=Settings(anonymized_telemetry=False))
+for col in client.list_collections():
+    col = client.get_collection(col.name if hasattr(col, "name") else col)
+    n = col.count()
+    dim = int((col.metadata or {}).get("dim") or 0)
+    if n and dim:
+        col.query(query_embeddings=[[1.0] * dim], n_results=min(n, 10), include=["distances"])
+        col.get(limit=10, include=["embeddings"])
+print("ok")
+"""
+
+
+def probe_store(chroma_dir: Path, timeout: float = 300.0) -> str | None:
+    """Open the store and run one query in a child process: None when it survives, else why.
+
+    Why a child: what the Python-side checks cannot see (a bug or damage deeper in Chroma's
+    native code) may crash the process that opens it; a child that dies says so without taking
+    the service with it. It costs a second or two (importing chromadb), so it runs only where
+    asked: ``TRACUU_VECTOR_PROBE=subprocess`` (at every open) or ``tracuu reindex --check``.
+    """
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    if not (chroma_dir / "chroma.sqlite3").exists():
+        return None
+    try:
+        out = subprocess.run([sys.executable, "-c", _PROBE, str(chroma_dir)], capture_output=True, text=True,
+                             timeout=timeout, env={**os.environ, "ANONYMIZED_TELEMETRY": "False"})
+    except subprocess.TimeoutExpired:
+        return f"opening the vector store took more than {timeout:.0f} s"
+    if out.returncode == 0 and out.stdout.strip().endswith("ok"):
+        return None
+    if out.returncode < 0:
+        try:
+            name = signal.Signals(-out.returncode).name
+        except ValueError:
+            name = str(-out.returncode)
+        return f"opening the vector store killed a test process ({name})"
+    tail = (out.stderr.strip().splitlines() or ["exit code %d" % out.returncode])[-1]
+    return f"opening the vector store failed: {tail[:300]}"

@@ -210,3 +210,23 @@ def test_a_disk_that_fills_midway_leaves_the_old_version(data, monkeypatch):
     assert report["status"] == "error" and report["errors"][0]["code"] == "disk_full"
     monkeypatch.undo()
     assert snapshot(svc) == before
+
+
+def test_the_subprocess_probe_survives_what_crashes_chroma(data):
+    """Opening a store whose HNSW data is garbage kills the process that queries it (SIGSEGV in
+    Chroma's native code); the probe does that in a child and reports it."""
+    from index.vector_check import probe_store
+
+    assert probe_store(data / "chroma") is None
+    garble(segment(data) / "data_level0.bin")
+    problem = probe_store(data / "chroma")
+    assert problem is not None and "vector store" in problem
+
+
+def test_reindex_check_moves_a_crashing_store_aside_before_opening_it(data):
+    garble(segment(data) / "data_level0.bin")
+    out = cli(data, "reindex", "--check", "--json")
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert json.loads(out.stdout)["upserted"] > 1000
+    assert [p for p in data.iterdir() if p.name.startswith("chroma.damaged-")]
+    assert cli(data, "reindex", "--check").returncode == 0  # sound now: nothing to do
