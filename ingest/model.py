@@ -124,6 +124,7 @@ class Clause:
     references: list[Reference] = field(default_factory=list)
     cells: dict[str, str] | None = None  # appendix rows: column name -> cell text
     text_hash: str = ""  # sha256 of the text an embedder sees; filled by the index
+    text_sha256: str = ""  # sha256 of ``text`` when stored; checked when served (edited -> not exact)
     ocr: bool = False  # its text was read by OCR (a scanned page): check the source image before quoting
     # Where the text lies, piece by piece, in text order: a clause assembled from blocks that are
     # not adjacent (an article's paragraphs on both sides of a page furniture, a signature split by
