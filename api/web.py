@@ -408,7 +408,12 @@ def export_response(request: Request, fmt: str, title: str, columns: list[Column
         body = ("\ufeff" + buf.getvalue()).encode("utf-8")
         return Response(body, media_type="text/csv; charset=utf-8", headers={"Content-Disposition": disposition})
     from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Alignment, Font
+
+    # XML 1.0 cannot hold most C0 control characters (ESC, BEL... left in a clause by a scanned or
+    # pasted source) and openpyxl refuses them: drop just those; every other character stays.
+    data = [[ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in r] for r in data]
 
     wb = Workbook()
     ws = wb.active
