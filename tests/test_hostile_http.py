@@ -556,3 +556,34 @@ def test_a_delete_does_not_wait_for_an_upload_that_is_embedding(tmp_path):
         adder.join(timeout=60)
     assert index.document(docs[1].document.doc_id) is not None
     index.close()
+
+
+# ---------------------------------------------------------------------- 6. fuzzing the upload parser and the key check
+def test_fuzzed_upload_bodies_and_keys_never_make_a_5xx(svc, monkeypatch):
+    """Random multipart-ish bodies, boundaries and key headers: always a 4xx (or 201), never a 5xx."""
+    import tempfile
+
+    import hypothesis.configuration
+    from hypothesis import HealthCheck, given, settings, strategies as st
+
+    hypothesis.configuration.set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "tracuu-hypothesis")
+    monkeypatch.setenv("TRACUU_MAX_UPLOAD_MB", "0.05")
+    client = TestClient(create_app(svc))
+    pieces = st.sampled_from([b"--B\r\n", b"--B--\r\n", b"\r\n", b'Content-Disposition: form-data; name="file"; filename="a.txt"\r\n',
+                              b'Content-Disposition: form-data; name="api_key"\r\n', b"Content-Type: text/plain\r\n",
+                              b"noi dung \xc3\xa1", b"%PDF-1.4\n", b"PK\x03\x04", b"\x00\xff", b"a" * 4096])
+    bodies = st.one_of(st.binary(max_size=2048), st.lists(pieces, max_size=30).map(b"".join))
+    keys = st.one_of(st.just(KEY), st.binary(max_size=40), st.text(max_size=20).map(lambda t: ("UTF-8''" + t).encode("utf-8")),
+                     st.text(max_size=20).map(lambda t: b"base64:" + t.encode("utf-8")))
+    boundaries = st.sampled_from(["B", "", "x" * 80, "a;b", '"B"'])
+
+    @settings(max_examples=60, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @given(body=bodies, key=keys, boundary=boundaries, path=st.sampled_from(["/api/documents", "/upload"]))
+    def attack(body: bytes, key: bytes, boundary: str, path: str) -> None:
+        r = client.post(path, content=body, headers={
+            "content-type": f"multipart/form-data; boundary={boundary}", "x-api-key": key})
+        assert r.status_code < 500, (r.status_code, r.text[:300])
+        if path.startswith("/api/"):
+            assert r.json()["message_vi"] if r.status_code >= 400 else r.json()["doc_id"]
+
+    attack()
