@@ -40,7 +40,7 @@ from api.schemas import (
     TaskOut,
 )
 from api.service import MAX_K, MAX_QUERY_CHARS, Tracuu
-from api.uploads import ClientGone, accept_upload, check_key
+from api.uploads import ClientGone, accept_upload, check_key, sweep_incoming
 from api.web import make_templates, mount_web
 from ingest.errors import BilingualError, IngestError
 
@@ -78,6 +78,7 @@ def create_app(service: Tracuu) -> FastAPI:
         redoc_url=None,
     )
     app.state.service = service
+    sweep_incoming(service.settings.data_dir / "uploads")  # what a killed server left half-received
     templates = make_templates()
 
     def error_response(request: Request, status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> Response:

@@ -370,6 +370,26 @@ async def receive_upload(
     return ReceivedFile(form.file_path, form.filename, form.size, form.hasher.hexdigest(), form.fields)
 
 
+def sweep_incoming(uploads_dir: Path, older_than_s: float = 3600) -> int:
+    """Remove temporary upload files a killed process left behind (none is that old while in use:
+    a file being written has a fresh mtime, and the request clock is far shorter)."""
+    import time
+
+    folder = uploads_dir / INCOMING
+    removed = 0
+    if not folder.is_dir():
+        return 0
+    cutoff = time.time() - older_than_s
+    for p in folder.glob("upload-*.part"):
+        try:
+            if p.stat().st_mtime < cutoff:
+                p.unlink()
+                removed += 1
+        except OSError:
+            pass
+    return removed
+
+
 # ---------------------------------------------------------------------- storing and ingesting
 def store_received(received: ReceivedFile, uploads_dir: Path) -> Path:
     """Move the received file under its content-derived name (atomic; identical uploads agree)."""

@@ -587,3 +587,16 @@ def test_fuzzed_upload_bodies_and_keys_never_make_a_5xx(svc, monkeypatch):
             assert r.json()["message_vi"] if r.status_code >= 400 else r.json()["doc_id"]
 
     attack()
+
+
+def test_half_received_uploads_of_a_killed_server_are_swept_at_start(svc, tmp_path):
+    import os
+
+    incoming = tmp_path / "data" / "uploads" / ".incoming"
+    incoming.mkdir(parents=True)
+    old, fresh = incoming / "upload-old.part", incoming / "upload-fresh.part"
+    old.write_bytes(b"x" * 10)
+    fresh.write_bytes(b"y")
+    os.utime(old, (time.time() - 7200, time.time() - 7200))
+    create_app(svc)
+    assert not old.exists() and fresh.exists()
