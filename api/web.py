@@ -16,7 +16,6 @@ import calendar
 import csv
 import functools
 import io
-import os
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -29,7 +28,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
-from starlette.concurrency import run_in_threadpool
 
 from api.citations import clause_citation, format_date
 from api.errors import ApiError
