@@ -45,11 +45,14 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     else:
         for r in reports:
             print(format_ingest_report(r))
-    return 0 if all(r["status"] == "ok" for r in reports) else 1
+    return 0 if all(r["status"] in ("ok", "skipped") for r in reports) else 1
 
 
 def format_ingest_report(r: dict[str, Any]) -> str:
     """One block per file, in Vietnamese with the English word where it helps."""
+    if r["status"] == "skipped":
+        reason = "; ".join(f"{e['message_vi']} ({e['message_en']})" for e in r["errors"])
+        return f"BỎ QUA (skipped) {r['path']}: {reason}"
     if r["status"] != "ok":
         msgs = "; ".join(f"{e['message_vi']} / {e['message_en']}" for e in r["errors"])
         return f"LỖI (error) {r['path']}: {msgs}"

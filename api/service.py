@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from api.citations import DocumentInfo, clause_citation, document_name
 from api.config import Settings
@@ -20,7 +20,7 @@ from ingest.model import Clause, ParsedDocument
 from api.answer import compose, not_found_answer, owners_of, structural_answer
 from api.tasks_view import ROLES, AgencyQuery, agency_table, deadline_out, roles_of, task_out
 from index.query.intent import detect_intent
-from ingest.pipeline import IngestOutcome, expand_paths, ingest_file
+from ingest.pipeline import IngestOutcome, expand_paths, ingest_file, skipped_files
 from ingest.vntext import collapse_spaces, fold, nfc
 from index.abstain import Thresholds, coverage
 
@@ -83,16 +83,30 @@ class Tracuu:
     def is_empty(self) -> bool:
         return not self.store().list_ids()
 
-    def ingest(self, paths: list[Path] | None = None) -> list[dict[str, Any]]:
-        """Ingest files and folders (default: the bundled corpus). One report per file."""
+    def ingest(self, paths: list[Path] | None = None, progress: Callable[[dict[str, Any]], None] | None = None) -> list[dict[str, Any]]:
+        """Ingest files and folders (default: the bundled corpus). One report per file; a file a
+        folder holds but that is not ingested gets a report with status "skipped" and the reason.
+        ``progress`` is told when each file starts and ends (the CLI's progress display)."""
         files = expand_paths(paths) if paths else self.bundled_files()
-        if not files:
+        skipped = skipped_files(paths) if paths else []
+        if not files and not skipped:
             raise ApiError(
-                "Không có tệp nào để nạp (.txt, .pdf, .docx).",
-                "No files to ingest (.txt, .pdf, .docx).",
+                "Không có tệp nào để nạp (.txt, .pdf, .docx, .doc, .odt).",
+                "No files to ingest (.txt, .pdf, .docx, .doc, .odt).",
                 code="no_files",
             )
-        return [self._ingest_one(f) for f in files]
+        reports = []
+        for i, f in enumerate(files):
+            if progress:
+                progress({"event": "file", "path": str(f), "index": i, "total": len(files)})
+            reports.append(self._ingest_one(f))
+            if progress:
+                progress({"event": "done", "report": reports[-1], "index": i, "total": len(files)})
+        skipped_reports = [
+            {"path": str(f), "status": "skipped", "errors": [{"code": "skipped", "message_vi": r["vi"], "message_en": r["en"]}]}
+            for f, r in skipped
+        ]
+        return reports + skipped_reports
 
     def _ingest_one(self, path: Path) -> dict[str, Any]:
         outcome: IngestOutcome = ingest_file(path, self.manifest)

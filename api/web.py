@@ -16,6 +16,7 @@ import calendar
 import csv
 import functools
 import io
+import json
 import os
 import re
 from dataclasses import dataclass
@@ -25,12 +26,13 @@ from typing import Any, Callable
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 from starlette.concurrency import run_in_threadpool
 
+from api import basket
 from api.citations import clause_citation, format_date
 from api.errors import ApiError
 from api.tasks_view import ROLES
@@ -105,6 +107,19 @@ def clause_url(clause_id: str) -> str:
 
 def agency_href(agency_id: str) -> str:
     return f"/agencies/{quote(agency_id, safe='')}"
+
+
+def here(request: Request) -> str:
+    """The page's own path and query, where a form sends the official back to."""
+    q = request.url.query
+    return request.url.path + (f"?{q}" if q else "")
+
+
+def safe_next(target: str | None, default: str = "/basket") -> str:
+    """A same-site path to go back to; anything else (another host, a scheme) is ``default``."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return default
+    return target
 
 
 def export_href(path: str, query: dict[str, Any] | None, fmt: str) -> str:
@@ -480,6 +495,11 @@ def make_router(service: Any) -> APIRouter:  # service: api.service.Tracuu
 
     def page(request: Request, name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
         context.setdefault("nav", "")
+        raw = request.cookies.get(basket.COOKIE)
+        items = basket.decode(raw)
+        context.setdefault("basket_ids", {i.clause_id for i in items})
+        context.setdefault("basket_json", json.dumps(basket.to_json(items), ensure_ascii=False) if raw is not None else "")
+        context.setdefault("here", here(request))
         return templates.TemplateResponse(request, name, context, status_code=status, headers=SECURITY_HEADERS)
 
     def error_page(request: Request, err: ApiError | IngestError, status: int | None = None) -> HTMLResponse:
@@ -639,6 +659,108 @@ def make_router(service: Any) -> APIRouter:  # service: api.service.Tracuu
                 "query": {"before": before.strip()} if limit else {},
             },
         )
+
+    # ------------------------------------------------------------------ report basket
+    def with_basket(response: Response, items: list[basket.Item]) -> Response:
+        response.set_cookie(basket.COOKIE, basket.encode(items), max_age=365 * 24 * 3600, path="/", samesite="lax")
+        return response
+
+    def wants_json(request: Request) -> bool:
+        return "application/json" in (request.headers.get("accept") or "")
+
+    def basket_json(items: list[basket.Item]) -> dict[str, Any]:
+        return {"items": basket.to_json(items), "count": len(items)}
+
+    def form_items(form: Any) -> list[basket.Item]:
+        """The basket as the basket page's form sends it (ids in order, each with its note)."""
+        ids = [v for v in form.getlist("clause_id") if isinstance(v, str)]
+        notes = [v for v in form.getlist("note") if isinstance(v, str)]
+        return basket.parse_items([[cid, notes[k] if k < len(notes) else ""] for k, cid in enumerate(ids)])
+
+    async def read_form(request: Request) -> Any:
+        try:
+            return await request.form(max_files=0, max_fields=4 * basket.MAX_ITEMS + 10)
+        except Exception:
+            raise ApiError("Không đọc được biểu mẫu.", "Could not read the form.", status=400, code="bad_form") from None
+
+    @router.get("/basket")
+    def basket_page(request: Request) -> Response:
+        items = basket.decode(request.cookies.get(basket.COOKIE))
+        rows = basket.resolve(service, items)
+        docs = basket.cited_documents(service, rows)
+        return page(request, "basket.html", {"rows": rows, "docs": docs, "styles": basket.STYLES, "nav": "basket"})
+
+    @router.post("/basket/add")
+    async def basket_add(request: Request) -> Response:
+        items = basket.decode(request.cookies.get(basket.COOKIE))
+        try:
+            form = await read_form(request)
+            cid = form.get("clause_id")
+            if not isinstance(cid, str) or not cid.strip():
+                raise ApiError("Chưa chọn điều khoản.", "No clause was chosen.", status=400, code="no_clause")
+            service.clause(cid.strip())  # 404 for an unknown clause
+            items = basket.add(items, cid.strip())
+            basket.encode(items)  # 413 when full
+        except ApiError as err:
+            if wants_json(request):
+                return JSONResponse(err.to_dict(), status_code=err.status)
+            return error_page(request, err)
+        if wants_json(request):
+            return with_basket(JSONResponse(basket_json(items)), items)
+        nxt = form.get("next")
+        return with_basket(RedirectResponse(safe_next(nxt if isinstance(nxt, str) else None), status_code=303), items)
+
+    @router.post("/basket/update")
+    async def basket_update(request: Request) -> Response:
+        try:
+            form = await read_form(request)
+            items = basket.apply(form_items(form), str(form.get("op") or "save"))
+            basket.encode(items)
+        except ApiError as err:
+            return error_page(request, err)
+        return with_basket(RedirectResponse("/basket", status_code=303), items)
+
+    @router.post("/basket/restore")
+    async def basket_restore(request: Request) -> Response:
+        """JavaScript hands back the basket it kept in localStorage when the cookie is gone."""
+        try:
+            items = basket.parse_items(await request.json())
+            basket.encode(items)
+        except ApiError as err:
+            return JSONResponse(err.to_dict(), status_code=err.status)
+        except ValueError:
+            err = ApiError("Giỏ trích dẫn không hợp lệ.", "Invalid basket.", status=400, code="bad_basket")
+            return JSONResponse(err.to_dict(), status_code=400)
+        return with_basket(JSONResponse(basket_json(items)), items)
+
+    def basket_file(items: list[basket.Item], fmt: str, style: str, title: str) -> Response:
+        basket.check_choice(fmt, style)
+        rows = basket.resolve(service, items)
+        if not any(not r["missing"] for r in rows):
+            raise ApiError("Giỏ trích dẫn đang trống.", "The report basket is empty.", status=400, code="basket_empty")
+        name = "trich-dan"
+        if fmt == "docx":
+            from api.docx_writer import DOCX_TYPE
+
+            body, media = basket.to_docx(service, rows, style, title), DOCX_TYPE
+        else:
+            body, media = basket.to_text(service, rows, style, title).encode("utf-8"), "text/plain; charset=utf-8"
+        return Response(body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
+
+    @router.post("/basket/export")
+    async def basket_export(request: Request) -> Response:
+        """The basket page's export buttons: the items and notes as the form holds them, unsaved edits too."""
+        try:
+            form = await read_form(request)
+            items = form_items(form) if form.getlist("clause_id") else basket.decode(request.cookies.get(basket.COOKIE))
+            return basket_file(items, str(form.get("format") or "docx"), str(form.get("style") or "ngoac"), str(form.get("title") or "")[:200])
+        except ApiError as err:
+            return error_page(request, err)
+
+    @router.get("/basket/export")
+    @web_errors
+    def basket_export_get(request: Request, format: str = "docx", style: str = "ngoac") -> Response:
+        return basket_file(basket.decode(request.cookies.get(basket.COOKIE)), format, style, "")
 
     # ------------------------------------------------------------------ upload
     def upload_context(**extra: Any) -> dict[str, Any]:

@@ -86,6 +86,55 @@
     Array.prototype.forEach.call(document.querySelectorAll("details.clause"), function (d) { d.open = open; });
   });
 
+  /* ---- report basket: add without leaving the page; keep a copy in localStorage */
+  var STORE = "tracuu-gio";
+  function saveLocal(items) {
+    try { window.localStorage.setItem(STORE, JSON.stringify(items)); } catch (e) { /* private mode: the cookie still holds it */ }
+  }
+  function loadLocal() {
+    try { return JSON.parse(window.localStorage.getItem(STORE) || "null"); } catch (e) { return null; }
+  }
+  function setCount(n) {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-basket-count]"), function (el) { el.textContent = String(n); });
+  }
+  var body = document.body;
+  if (body.hasAttribute("data-basket")) {
+    try { saveLocal(JSON.parse(body.getAttribute("data-basket"))); } catch (e) { /* keep the old copy */ }
+  } else if (body.hasAttribute("data-basket-absent")) {
+    var kept = loadLocal();
+    if (kept && kept.length && window.fetch) {
+      fetch("/basket/restore", {
+        method: "POST", credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "Accept": "application/json" },
+        body: JSON.stringify(kept)
+      }).then(function (r) { return r.ok ? r.json() : null; }).then(function (b) {
+        if (!b) { return; }
+        setCount(b.count);
+        if (window.location.pathname === "/basket") { window.location.reload(); }
+      });
+    }
+  }
+  document.addEventListener("submit", function (ev) {
+    var form = ev.target;
+    if (!form.hasAttribute || !form.hasAttribute("data-basket-add") || !window.fetch || !window.FormData) { return; }
+    ev.preventDefault();
+    var btn = form.querySelector("button");
+    fetch(form.action, {
+      method: "POST", credentials: "same-origin", headers: { "Accept": "application/json" }, body: new FormData(form)
+    }).then(function (r) {
+      return r.json().then(function (b) { return { ok: r.ok, body: b }; });
+    }).then(function (res) {
+      if (res.ok) {
+        saveLocal(res.body.items);
+        setCount(res.body.count);
+        btn.textContent = "Đã có trong giỏ ✓";
+        btn.setAttribute("data-in-basket", "");
+      } else {
+        btn.textContent = (res.body && res.body.message_vi) || "Không thêm được.";
+      }
+    }, function () { form.submit(); });
+  });
+
   /* ---- upload with progress: the JSON API, the key in X-API-Key */
   var form = document.querySelector("form[data-upload]");
   if (form && window.FormData && window.XMLHttpRequest) {
