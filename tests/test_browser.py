@@ -343,3 +343,79 @@ def test_phone_viewport(phone, name, path):
         field = page.locator("#tracuu-q").bounding_box()
         assert field and field["x"] >= 0 and field["x"] + field["width"] <= PHONE["width"]
     phone.shot(f"{name}-phone", full_page=name != "document")
+
+
+BASKET_QUESTIONS = [WHO_REPORTS, "ty le no qua han phai duoi bao nhieu", "MTTQ va cac to chuc CT-XH co vai tro gi"]
+
+
+def _docx_text(path: Path) -> str:
+    import docx
+
+    return "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
+
+
+def test_basket_from_three_answers_to_docx(desktop, kb_all, tmp_path):
+    tops = [kb_all.ask(q)["citations"][0] for q in BASKET_QUESTIONS]
+    assert len({t["clause_id"] for t in tops}) == 3, [t["clause_id"] for t in tops]
+    page = desktop.page
+    for q in BASKET_QUESTIONS:
+        desktop.goto("/?q=" + q)
+        button = page.locator("section.answer form[data-basket-add] button")
+        button.click()
+        page.wait_for_selector("section.answer form[data-basket-add] button[data-in-basket]")
+        assert page.url.split("?")[0].endswith("/")  # added without leaving the answer
+    assert page.locator("header [data-basket-count]").inner_text() == "3"
+    stored = page.evaluate("JSON.parse(localStorage.getItem('tracuu-gio'))")
+    assert [s[0] for s in stored] == [t["clause_id"] for t in tops]
+    # a reload, and a lost cookie: the basket comes back from localStorage
+    desktop.context.clear_cookies()
+    desktop.goto("/basket")
+    page.wait_for_selector("li.basket-item >> nth=2")
+    assert page.locator("li.basket-item").count() == 3
+    page.reload()
+    assert page.locator("li.basket-item").count() == 3
+    page.fill("#ghi-chu-1", "Dùng ở phần đánh giá")
+    desktop.shot("basket-desktop")
+    assert desktop.fits_width()
+    with page.expect_download(timeout=WAIT_MS) as info:
+        page.get_by_role("button", name="Tải Word (.docx)").click()
+    download = info.value
+    assert download.suggested_filename.endswith(".docx")
+    path = tmp_path / download.suggested_filename
+    download.save_as(str(path))
+    text = _docx_text(path)
+    for t in tops:
+        assert f"“{t['text']}” [{t['citation']}]" in text, t["citation"]
+    assert "Căn cứ:" in text and "Ghi chú: Dùng ở phần đánh giá" in text
+
+
+def test_basket_without_javascript(browser, server, kb_all, tmp_path):
+    context = browser.new_context(viewport=DESKTOP, java_script_enabled=False, accept_downloads=True)
+    try:
+        tab = Page(context, server)
+        page = tab.goto(f"/documents/{AN_GIANG}")
+        target = page.locator('[id="III.2"] > .clause-tools form.basket-add button')
+        target.click()
+        page.wait_for_url(f"**/documents/{AN_GIANG}#III.2")
+        assert target.inner_text().startswith("Đã có trong giỏ")
+        page = tab.goto(f"/agencies/{AGENCY}")
+        page.locator("tr[data-clause-id] form.basket-add button").first.click()
+        page = tab.goto("/basket")
+        assert page.locator("li.basket-item").count() == 2
+        first, second = (page.locator("li.basket-item").nth(k).get_attribute("data-clause-id") for k in (0, 1))
+        page.get_by_role("button", name="Chuyển mục 2 lên").click()
+        assert page.locator("li.basket-item").first.get_attribute("data-clause-id") == second
+        page.check("input[name=style][value=chu-thich]")
+        with page.expect_download(timeout=WAIT_MS) as info:
+            page.get_by_role("button", name="Tải Word (.docx)").click()
+        path = tmp_path / "gio.docx"
+        info.value.save_as(str(path))
+        import docx
+
+        from api.docx_writer import footnote_texts
+
+        notes = footnote_texts(docx.Document(str(path)))
+        assert sorted(notes.values()) == sorted(kb_all.clause(c)["citation"] + "." for c in (first, second))
+        assert not tab.errors, tab.errors
+    finally:
+        context.close()
