@@ -336,6 +336,11 @@ DOCUMENT_COLUMNS: list[Column] = [
 ]
 
 
+def _short_text(text: str, n: int = 140) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1].rsplit(" ", 1)[0] + "…"
+
+
 def task_row(task: dict[str, Any], agency_id: str | None = None) -> dict[str, Any]:
     key, full = deadline_due(task.get("deadline"))
     d = task.get("deadline") or {}
@@ -357,6 +362,9 @@ def task_row(task: dict[str, Any], agency_id: str | None = None) -> dict[str, An
         "href": clause_href(task["doc_id"], task["path"]),
         "link": clause_url(task["clause_id"]),
         "roles": [r for r in ROLES if r in (task.get("roles") or [])],
+        "advises": agency_names(task.get("advises")),
+        "short": _short_text(task["text"]),
+        "task": task,
     }
     row["roles_vi"] = ", ".join(ROLES[r] for r in row["roles"])
     return row
@@ -627,6 +635,46 @@ def make_router(service: Any) -> APIRouter:  # service: api.service.Tracuu
             "agency.html",
             {"agency": agency_info, "rows": rows, "role": role, "nav": "agencies", "query": {"role": role} if role else {}},
         )
+
+    @router.get("/agencies/{agency_id}/brief")
+    @web_errors
+    def agency_brief(request: Request, agency_id: str, format: str | None = None) -> Response:
+        """What a new official of this agency must know, across every document: page, print, .docx."""
+        from api import brief as briefs
+
+        if format not in (None, "", "html", "docx"):
+            raise ApiError(
+                f"Định dạng không hỗ trợ '{format}': chọn docx hoặc bỏ trống.",
+                f"Unsupported format '{format}': choose docx or leave it out.",
+                status=422,
+                code="bad_format",
+            )
+        content = briefs.build(service, agency_id, task_row)
+        if format == "docx":
+            from api.docx_writer import DOCX_TYPE
+
+            name = re.sub(r"[^A-Za-z0-9._-]+", "-", f"tom-tat-{agency_id}")
+            return Response(briefs.to_docx(content), media_type=DOCX_TYPE, headers={"Content-Disposition": f'attachment; filename="{name}.docx"'})
+        return page(request, "brief.html", {"brief": content, "summary": briefs.summary_line(content), "agency": agency_row(content["agency"]), "nav": "agencies"})
+
+    def ics_response(request: Request, tasks: list[dict[str, Any]], name: str, filename: str) -> Response:
+        from api.calendar_feed import feed
+
+        dates = {d["doc_id"]: d.get("date") for d in service.documents()}
+        body = feed(tasks, dates, name, str(request.base_url), clause_url)
+        return Response(body, media_type="text/calendar; charset=utf-8", headers={"Content-Disposition": f'inline; filename="{filename}.ics"'})
+
+    @router.get("/calendar.ics")
+    @web_errors
+    def calendar_all(request: Request) -> Response:
+        return ics_response(request, service.tasks(), "Thời hạn nhiệm vụ (tất cả văn bản)", "thoi-han")
+
+    @router.get("/agencies/{agency_id}/calendar.ics")
+    @web_errors
+    def calendar_agency(request: Request, agency_id: str) -> Response:
+        found = service.agency_tasks(agency_id)
+        name = f"Thời hạn nhiệm vụ — {found['agency'].get('agency') or agency_id}"
+        return ics_response(request, found["tasks"], name, re.sub(r"[^A-Za-z0-9._-]+", "-", f"thoi-han-{agency_id}"))
 
     @router.get("/deadlines")
     @web_errors
