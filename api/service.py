@@ -141,6 +141,7 @@ class Tracuu:
                 "clauses": len(doc.clauses),
                 "tables": doc.tables,
                 "pages": doc.pages,
+                "ocr_pages": len(outcome.source.ocr_pages or {}),
                 "warnings": doc.warnings,
                 "embedded_new": idx.embedded_new,
                 "reused": idx.reused,

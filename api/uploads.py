@@ -29,6 +29,10 @@ def sniff_suffix(data: bytes) -> str:
     """.pdf, .docx or .txt decided by the bytes; anything else is refused."""
     if data.startswith(b"%PDF-"):
         return ".pdf"
+    if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return ".doc"  # Word 97-2003; read through LibreOffice (ingest/loaders/office.py)
+    if data.startswith(b"PK\x03\x04") and data[30:38] == b"mimetype" and b"opendocument.text" in data[38:100]:
+        return ".odt"
     if data.startswith(b"PK\x03\x04"):
         return ".docx"  # the docx loader checks it is really a Word package
     try:
@@ -37,6 +41,11 @@ def sniff_suffix(data: bytes) -> str:
         text = None
     if text is not None and "\x00" not in text:
         return ".txt"
+    if text is None and b"\x00" not in data:
+        from ingest.legacy import detect  # a TCVN3/VNI text file: the txt loader converts it
+
+        if detect(data.decode("latin-1")) is not None:
+            return ".txt"
     raise ApiError(
         "Loại tệp không được hỗ trợ (chỉ nhận PDF, DOCX hoặc văn bản UTF-8).",
         "Unsupported file content (only PDF, DOCX or UTF-8 text are accepted).",

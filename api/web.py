@@ -219,6 +219,18 @@ def report_citation(label: str, citation: str, text: str) -> str:
     return f'Theo {cited}: "{text}"'
 
 
+def index_words(r: dict[str, Any]) -> str:
+    """What the index did, as an official says it ("đã lập chỉ mục 13 đoạn mới")."""
+    if r.get("unchanged"):
+        return "không có gì thay đổi, văn bản đã được nạp trước đó"
+    parts = [f"đã lập chỉ mục {r.get('embedded_new', 0)} đoạn mới"]
+    if r.get("reused"):
+        parts.append(f"giữ nguyên {r['reused']} đoạn không đổi")
+    if r.get("removed"):
+        parts.append(f"bỏ {r['removed']} đoạn không còn trong văn bản")
+    return ", ".join(parts)
+
+
 def agency_names(refs: list[dict[str, Any]] | None) -> str:
     return ", ".join((r.get("as_written") or r.get("agency") or "") for r in refs or [])
 
@@ -484,6 +496,7 @@ def make_templates() -> Jinja2Templates:
         agency_href=agency_href,
         export_href=export_href,
         report_citation=report_citation,
+        index_words=index_words,
         highlight=highlight,
         agency_names=agency_names,
         format_date=format_date,

@@ -285,3 +285,16 @@ def test_folder_ingest_reports_skipped_files(tmp_path):
     assert "bảng tính" in by_name["phu-luc.xlsx"]["errors"][0]["message_vi"]
     clause = svc.search("Sở Tài chính rà soát kinh phí", k=1)["results"][0]
     assert "Sở Tài chính chủ trì" in clause["text"]
+
+
+def test_upload_recognises_doc_odt_and_legacy_text(tmp_path):
+    from api.uploads import sniff_suffix
+
+    assert sniff_suffix(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100) == ".doc"
+    assert sniff_suffix(to_tcvn3(TEXT).encode("cp1252")) == ".txt"
+    assert sniff_suffix(to_vni(TEXT).encode("cp1252")) == ".txt"
+    if SOFFICE:
+        made = _docx(tmp_path / "mo.docx", "Liberation Serif", lambda s: s)
+        odt = _soffice_convert(made, "odt", tmp_path / "odt")
+        assert sniff_suffix(odt.read_bytes()) == ".odt"
+    assert sniff_suffix(made.read_bytes() if SOFFICE else b"PK\x03\x04rest") == ".docx"

@@ -183,8 +183,10 @@
       row(dl, "Điều khoản", r.clauses);
       if (r.pages) { row(dl, "Số trang", r.pages); }
       if (r.tables) { row(dl, "Bảng", r.tables); }
-      row(dl, "Chỉ mục", r.unchanged ? "không thay đổi (đã nạp trước đó)" :
-        r.embedded_new + " đoạn mới, " + r.reused + " dùng lại, " + r.removed + " bỏ");
+      var words = ["đã lập chỉ mục " + (r.embedded_new || 0) + " đoạn mới"];
+      if (r.reused) { words.push("giữ nguyên " + r.reused + " đoạn không đổi"); }
+      if (r.removed) { words.push("bỏ " + r.removed + " đoạn không còn trong văn bản"); }
+      row(dl, "Chỉ mục", r.unchanged ? "không có gì thay đổi, văn bản đã được nạp trước đó" : words.join(", "));
       box.appendChild(dl);
       if (r.warnings && r.warnings.length) {
         box.appendChild(el("h3", "Cảnh báo"));
@@ -222,10 +224,30 @@
           barText.textContent = "Đang tải lên: " + pct + "%";
         }
       });
+      var stage = function (name) {
+        var seen = false;
+        Array.prototype.forEach.call(form.querySelectorAll("[data-stage]"), function (li) {
+          var here = li.getAttribute("data-stage") === name;
+          li.classList.toggle("current", here);
+          li.classList.toggle("done", !here && !seen);
+          if (here) { seen = true; }
+        });
+      };
+      var elapsed = form.querySelector("[data-progress-elapsed]");
+      var started = 0, timer = null;
+      stage("upload");
       xhr.upload.addEventListener("load", function () {
         bar.value = 100;
-        barText.textContent = "Đã tải lên, đang phân tích và lập chỉ mục…";
+        barText.textContent = "Đã tải lên, đang đọc và lập chỉ mục…";
+        stage("read");
+        started = Date.now();
+        timer = window.setInterval(function () {
+          var s = Math.round((Date.now() - started) / 1000);
+          elapsed.textContent = "Đã " + s + " giây. Văn bản dài hoặc có trang quét có thể mất một đến vài phút.";
+        }, 1000);
       });
+      var stop = function () { if (timer) { window.clearInterval(timer); timer = null; } };
+      xhr.addEventListener("loadend", stop);
       xhr.addEventListener("load", function () {
         var body = null;
         try { body = JSON.parse(xhr.responseText); } catch (e) { body = null; }
