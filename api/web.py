@@ -152,59 +152,144 @@ def _syllables(text: str) -> list[tuple[int, int, str, str]]:
     return [(m.start(), m.end(), m.group(), canon[m.start() : m.end()]) for m in _SYLLABLE.finditer(folded)]
 
 
+# Syllables never highlighted on their own (only inside a phrase of the question, "hằng năm"):
+# calendar words and the commonest words of administrative text.
+_LONE_STOPWORDS = frozenset(
+    canonical_spelling(w)
+    for w in "năm ngày tháng quý tuần lần số điều khoản mục điểm các những việc người cấp".split()
+)
+_LONE_FOLDED = frozenset(fold(w) for w in _LONE_STOPWORDS)
+# A document number or code stays on one line: "1560/QĐ-TTg", "39-CT/TW", "2021-2030".
+_NUMBER_TOKEN = re.compile(r"[0-9A-Za-zÀ-ỹĐđ]+(?:[/\-][0-9A-Za-zÀ-ỹĐđ]+)+")
+_JOINERS = frozenset({"", "-", "/"})
+
+Key = tuple[str, str]  # ("f", folded) typed without marks, ("c", canonical) typed with them
+
+
 @dataclass(frozen=True)
 class Terms:
-    """What to highlight: syllables typed without marks match any marks; typed with marks, those marks."""
+    """What to highlight: phrases of the question (two syllables in a row, as typed), and the
+    syllables the question uses as words of their own.
 
-    folded: frozenset[str] = frozenset()
-    exact: frozenset[str] = frozenset()
+    Why phrases: Vietnamese words are one to three syllables, so the syllable "chỉ" of "Chỉ thị 39"
+    must not light up "chỉ tiêu"; a pair of syllables in the question's order does not. A syllable
+    typed without marks matches any marks; typed with marks, those marks.
+    """
+
+    pairs: frozenset[tuple[Key, Key]] = frozenset()
+    singles: frozenset[Key] = frozenset()
 
     def __bool__(self) -> bool:
-        return bool(self.folded or self.exact)
+        return bool(self.pairs or self.singles)
 
-    def matches(self, folded: str, canonical: str) -> bool:
-        return folded in self.folded or canonical in self.exact
+    @staticmethod
+    def keys(folded: str, canonical: str) -> tuple[Key, Key]:
+        return ("f", folded), ("c", canonical)
+
+    def single(self, folded: str, canonical: str) -> bool:
+        return any(k in self.singles for k in self.keys(folded, canonical))
+
+    def pair(self, a: tuple[str, str], b: tuple[str, str]) -> bool:
+        return any((ka, kb) in self.pairs for ka in self.keys(*a) for kb in self.keys(*b))
+
+
+def _is_stop(f: str, canon: str, marked: bool) -> bool:
+    return (f in STOPWORDS and not marked) or canon in _MARKED_STOPWORDS
 
 
 def query_terms(question: str, readings: list[str] | tuple[str, ...] = ()) -> Terms:
-    """Content syllables of the question and of its readings (diacritics restored, abbreviations expanded)."""
-    loose: set[str] = set()
-    exact: set[str] = set()
+    """Phrases and lone words of the question and of its readings (diacritics restored, abbreviations expanded)."""
+    pairs: set[tuple[Key, Key]] = set()
+    singles: set[Key] = set()
     for text in (question, *readings):
         text = text or ""
-        for start, end, f, canon in _syllables(text):
+        syl = _syllables(text)
+        for i, (start, end, f, canon) in enumerate(syl):
             marked = text[start:end].lower() != f
-            if (f in STOPWORDS and not marked) or canon in _MARKED_STOPWORDS or (f.isdigit() and len(f) < 2):
+            key: Key = ("c", canon) if marked else ("f", f)
+            if _is_stop(f, canon, marked):
                 continue
-            (exact if marked else loose).add(canon if marked else f)
-    return Terms(frozenset(loose), frozenset(exact))
+            nxt = syl[i + 1] if i + 1 < len(syl) else None
+            prv = syl[i - 1] if i > 0 else None
+            joined_next = nxt is not None and text[end : nxt[0]].strip() in _JOINERS and not _is_stop(
+                nxt[2], nxt[3], text[nxt[0] : nxt[1]].lower() != nxt[2]
+            )
+            joined_prev = prv is not None and text[prv[1] : start].strip() in _JOINERS and not _is_stop(
+                prv[2], prv[3], text[prv[0] : prv[1]].lower() != prv[2]
+            )
+            if joined_next:
+                n_marked = text[nxt[0] : nxt[1]].lower() != nxt[2]
+                pairs.add((key, ("c", nxt[3]) if n_marked else ("f", nxt[2])))
+            lone = not joined_next and not joined_prev or (f.isdigit() and len(f) >= 2)
+            upper = text[start:end].isupper() and len(f) >= 2  # an abbreviation: NHCSXH, MTTQ
+            if (lone or upper) and canon not in _LONE_STOPWORDS and (marked or f not in _LONE_FOLDED):
+                if f.isdigit() and len(f) < 2:
+                    continue
+                singles.add(key)
+    return Terms(frozenset(pairs), frozenset(singles))
+
+
+def _nowrap_spans(text: str) -> list[tuple[int, int]]:
+    return [
+        (m.start(), m.end())
+        for m in _NUMBER_TOKEN.finditer(text)
+        if "/" in m.group() or all(any(c.isdigit() or c.isupper() for c in part) for part in re.split(r"[/-]", m.group()))
+    ]
 
 
 def highlight(text: str, terms: Terms) -> Markup:
-    """``text`` escaped, its syllables matching ``terms`` wrapped in <mark>.
+    """``text`` escaped, its matching phrases and words wrapped in <mark>, document numbers kept on one line.
 
-    Neighbouring matches separated only by spaces share one <mark>. Removing the tags gives back
-    ``text`` exactly.
+    Neighbouring matches separated only by spaces share one <mark>; a match inside a document
+    number ("39" of "39-CT/TW") marks the whole number. Removing the tags gives back ``text`` exactly.
     """
     if not text:
         return Markup("")
-    spans: list[list[int]] = []
+    syl = _syllables(text)
+    hit = [False] * len(syl)
     if terms:
-        for start, end, f, canon in _syllables(text):
-            if not terms.matches(f, canon):
-                continue
-            if spans and not text[spans[-1][1] : start].strip():
-                spans[-1][1] = end
-            else:
-                spans.append([start, end])
+        for i, (start, end, f, canon) in enumerate(syl):
+            if terms.single(f, canon):
+                hit[i] = True
+            if i + 1 < len(syl) and text[end : syl[i + 1][0]].strip() in _JOINERS:
+                if terms.pair((f, canon), (syl[i + 1][2], syl[i + 1][3])):
+                    hit[i] = hit[i + 1] = True
+    tokens = _nowrap_spans(text)
+    spans: list[list[int]] = []
+    for i, (start, end, _f, _c) in enumerate(syl):
+        if not hit[i]:
+            continue
+        for ts, te in tokens:  # a mark never cuts a document number in two
+            if ts < end and start < te:
+                start, end = min(start, ts), max(end, te)
+        if spans and (start <= spans[-1][1] or text[spans[-1][1] : start].strip() in _JOINERS):
+            spans[-1][1] = max(spans[-1][1], end)
+        else:
+            spans.append([start, end])
+
+    def piece(a: int, b: int) -> str:
+        out, last = [], a
+        for ts, te in tokens:
+            if ts >= a and te <= b:
+                out.append(str(escape(text[last:ts])))
+                out.append('<span class="nowrap">' + str(escape(text[ts:te])) + "</span>")
+                last = te
+        out.append(str(escape(text[last:b])))
+        return "".join(out)
+
     out: list[str] = []
     last = 0
     for start, end in spans:
-        out.append(str(escape(text[last:start])))
-        out.append("<mark>" + str(escape(text[start:end])) + "</mark>")
+        out.append(piece(last, start))
+        out.append("<mark>" + piece(start, end) + "</mark>")
         last = end
-    out.append(str(escape(text[last:])))
+    out.append(piece(last, len(text)))
     return Markup("".join(out))
+
+
+def nowrap(text: str | None) -> Markup:
+    """``text`` escaped with its document numbers kept on one line (for citations and titles)."""
+    return highlight(text or "", Terms())
 
 
 def report_citation(label: str, citation: str, text: str) -> str:
@@ -229,6 +314,19 @@ def index_words(r: dict[str, Any]) -> str:
     if r.get("removed"):
         parts.append(f"bỏ {r['removed']} đoạn không còn trong văn bản")
     return ", ".join(parts)
+
+
+_ABBREVIATION = re.compile(r"\b[A-ZĐ]{2,}[A-ZĐa-z]*\b")
+
+
+def explains_abbreviation(as_written: str | None, full: str | None) -> bool:
+    """Show the full name beside the name as written only when it spells out an abbreviation
+    ("Chi nhánh NHCSXH tỉnh" -> "Chi nhánh Ngân hàng Chính sách xã hội tỉnh"); two wordings of
+    the same name ("các cơ quan, đơn vị, tổ chức có liên quan" / "các cơ quan, đơn vị có liên
+    quan") are not listed twice."""
+    if not as_written or not full or fold(as_written) == fold(full):
+        return False
+    return any(m.group() not in full for m in _ABBREVIATION.finditer(as_written))
 
 
 def agency_names(refs: list[dict[str, Any]] | None) -> str:
@@ -486,6 +584,7 @@ def make_templates() -> Jinja2Templates:
     env = templates.env
     env.trim_blocks = True
     env.lstrip_blocks = True
+    env.filters["nowrap"] = nowrap
     env.globals.update(
         ROLES=ROLES,
         STATUS_VI=STATUS_VI,
@@ -498,16 +597,72 @@ def make_templates() -> Jinja2Templates:
         report_citation=report_citation,
         index_words=index_words,
         highlight=highlight,
+        nowrap=nowrap,
         agency_names=agency_names,
         format_date=format_date,
     )
     return templates
 
 
+_NOT_PAGES = ("/api/", "/static/", "/openapi.json", "/docs", "/redoc", "/healthz")
+
+
+def is_page_request(request: Request) -> bool:
+    """A person's browser asking for a page (not the JSON API, an asset, or a client asking for JSON)."""
+    path = request.url.path
+    if path.startswith(_NOT_PAGES) or path in ("/openapi.json", "/healthz"):
+        return False
+    accept = request.headers.get("accept") or ""
+    return "application/json" not in accept or "text/html" in accept
+
+
 def mount_web(app: FastAPI, service: Any) -> None:
-    """Serve the staff pages and their static files on ``app`` (called from create_app)."""
+    """Serve the staff pages and their static files on ``app`` (called from create_app).
+
+    Also answers an unknown page, a wrong method or a server error on a page with an HTML page
+    in the site's style; the API's paths keep their JSON errors (the handlers set up before).
+    """
+    from starlette.exceptions import HTTPException as StarletteHTTPException
+
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     app.include_router(make_router(service))
+    templates = make_templates()
+    json_http_error = app.exception_handlers.get(StarletteHTTPException)
+
+    def html_error(request: Request, status: int, vi: str, en: str, code: str) -> HTMLResponse:
+        context = {
+            "error": {"code": code, "message_vi": vi, "message_en": en},
+            "status": status,
+            "nav": "",
+            "basket_ids": {i.clause_id for i in basket.decode(request.cookies.get(basket.COOKIE))},
+            "basket_json": "",
+            "here": here(request),
+        }
+        return templates.TemplateResponse(request, "error.html", context, status_code=status, headers=SECURITY_HEADERS)
+
+    async def http_error(request: Request, err: StarletteHTTPException) -> Response:
+        if not is_page_request(request) and json_http_error is not None:
+            return await json_http_error(request, err)
+        if err.status_code == 404:
+            return html_error(
+                request, 404,
+                f"Không có trang '{request.url.path}'. Đường dẫn có thể gõ sai hoặc trang đã được chuyển.",
+                f"There is no page '{request.url.path}'. The address may be mistyped or the page has moved.",
+                "http_404",
+            )
+        if err.status_code == 405:
+            return html_error(request, 405, "Trang này không nhận thao tác đó.", "This page does not accept that request method.", "http_405")
+        return html_error(request, err.status_code, f"Yêu cầu bị từ chối ({err.detail}).", str(err.detail), f"http_{err.status_code}")
+
+    async def server_error(request: Request, err: Exception) -> Response:
+        vi = "Máy chủ gặp lỗi không mong đợi khi tạo trang này. Hãy thử lại; nếu vẫn lỗi, báo cho quản trị viên."
+        en = "The server hit an unexpected error while making this page. Try again; if it persists, tell the administrator."
+        if not is_page_request(request):
+            return JSONResponse({"code": "server_error", "message_vi": vi, "message_en": en}, status_code=500)
+        return html_error(request, 500, vi, en, "server_error")
+
+    app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(Exception, server_error)
 
 
 def make_router(service: Any) -> APIRouter:  # service: api.service.Tracuu
@@ -556,9 +711,13 @@ def make_router(service: Any) -> APIRouter:  # service: api.service.Tracuu
         agency_ids = {fold(a.get("agency") or ""): a["agency_id"] for a in service.agencies()}
         owners_by_role = []
         for role, role_vi in ROLES.items():
-            owners = [
-                {**o, "agency_id": agency_ids.get(fold(o["agency"]))} for o in result["owners"] if o["role"] == role
-            ]
+            owners, seen = [], set()
+            for o in result["owners"]:
+                key = agency_ids.get(fold(o["agency"])) or fold(o["agency"])
+                if o["role"] != role or key in seen:
+                    continue  # one agency once per role, however many ways the text names it
+                seen.add(key)
+                owners.append({**o, "agency_id": agency_ids.get(fold(o["agency"])), "explain": explains_abbreviation(o["as_written"], o["agency"])})
             if owners:
                 owners_by_role.append((role_vi, owners))
         referenced = [document_row(d) for d in service.documents() if d["status"] == "referenced"]
