@@ -31,7 +31,7 @@ class IngestProgress:
                 TextColumn("{task.description}"),
                 BarColumn(),
                 MofNCompleteColumn(),
-                TextColumn("tệp · {task.fields[pages]} trang · {task.fields[ocr]} trang OCR · {task.fields[embedded]} đoạn đã lập chỉ mục"),
+                TextColumn("tệp · {task.fields[pages]} trang, {task.fields[ocr]} OCR · {task.fields[embedded]} đoạn mới"),
                 TimeElapsedColumn(),
                 console=Console(file=self.stream),
                 transient=False,
@@ -52,7 +52,7 @@ class IngestProgress:
             if self._rich is not None:
                 if self._task is None:
                     self._task = self._rich.add_task("Đang nạp", total=total, **self.totals)
-                self._rich.update(self._task, description=f"Đang đọc {name[:40]}")
+                self._rich.update(self._task, description=name if len(name) <= 24 else name[:23] + "…")
             else:
                 print(f"Đang nạp tệp {event['index'] + 1}/{total}: {event['path']} …", file=self.stream, flush=True)
             return

@@ -181,7 +181,7 @@
       link.href = "/documents/" + encodeURIComponent(r.doc_id);
       row(dl, "Mã văn bản", link);
       row(dl, "Điều khoản", r.clauses);
-      if (r.pages) { row(dl, "Số trang", r.pages); }
+      if (r.pages) { row(dl, "Số trang", r.pages + (r.ocr_pages ? " (trong đó " + r.ocr_pages + " trang quét, đọc bằng OCR)" : "")); }
       if (r.tables) { row(dl, "Bảng", r.tables); }
       var words = ["đã lập chỉ mục " + (r.embedded_new || 0) + " đoạn mới"];
       if (r.reused) { words.push("giữ nguyên " + r.reused + " đoạn không đổi"); }
