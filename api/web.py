@@ -15,6 +15,7 @@ from __future__ import annotations
 import calendar
 import csv
 import functools
+import inspect
 import io
 import json
 import os
@@ -628,6 +629,7 @@ def mount_web(app: FastAPI, service: Any) -> None:
     app.include_router(make_router(service))
     templates = make_templates()
     json_http_error = app.exception_handlers.get(StarletteHTTPException)
+    json_server_error = app.exception_handlers.get(Exception) or app.exception_handlers.get(500)
 
     def html_error(request: Request, status: int, vi: str, en: str, code: str) -> HTMLResponse:
         context = {
@@ -642,7 +644,8 @@ def mount_web(app: FastAPI, service: Any) -> None:
 
     async def http_error(request: Request, err: StarletteHTTPException) -> Response:
         if not is_page_request(request) and json_http_error is not None:
-            return await json_http_error(request, err)
+            out = json_http_error(request, err)
+            return await out if inspect.isawaitable(out) else out
         if err.status_code == 404:
             return html_error(
                 request, 404,
@@ -658,6 +661,9 @@ def mount_web(app: FastAPI, service: Any) -> None:
         vi = "Máy chủ gặp lỗi không mong đợi khi tạo trang này. Hãy thử lại; nếu vẫn lỗi, báo cho quản trị viên."
         en = "The server hit an unexpected error while making this page. Try again; if it persists, tell the administrator."
         if not is_page_request(request):
+            if json_server_error is not None:  # the API's own handler, when it has one
+                out = json_server_error(request, err)
+                return await out if inspect.isawaitable(out) else out
             return JSONResponse({"code": "server_error", "message_vi": vi, "message_en": en}, status_code=500)
         return html_error(request, 500, vi, en, "server_error")
 
