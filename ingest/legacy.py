@@ -148,7 +148,8 @@ def decode_text(text: str, encoding: str) -> str:
     return decode_run(text, encoding)
 
 
-def _score(text: str) -> int:
+def score(text: str) -> int:
+    """How many common Vietnamese syllables ``text`` holds: the measure of which reading is right."""
     known = tables().syllables
     return sum(1 for w in _WORD.findall(text.lower()) if w in known)
 
@@ -162,13 +163,13 @@ def detect(text: str) -> str | None:
     """
     if not any("\u00a0" <= ch <= "\u00ff" for ch in text):
         return None
-    as_is = _score(text)
+    as_is = score(text)
     best, best_score = None, as_is
     for enc in (TCVN3, VNI):
-        s = _score(decode_text(text, enc))
+        s = score(decode_text(text, enc))
         if s >= 3 and s > best_score and s >= 1.5 * as_is:
             best, best_score = enc, s
     return best
 
 
-__all__ = ["TCVN3", "VNI", "ENCODING_NAMES", "decode_run", "decode_text", "detect", "font_encoding"]
+__all__ = ["TCVN3", "VNI", "ENCODING_NAMES", "decode_run", "decode_text", "detect", "font_encoding", "score"]

@@ -184,6 +184,40 @@ def test_vni_docx_runs_are_converted(tmp_path):
     _parse(path)
 
 
+def test_unicode_runs_under_a_vntime_style_are_untouched(tmp_path):
+    """A document converted to Unicode whose Normal style still names .VnTime: its text is kept."""
+    import docx
+
+    d = docx.Document()
+    d.styles["Normal"].font.name = ".VnTime"
+    d.add_paragraph(TITLE)
+    for line in LINES:
+        d.add_paragraph(line)
+    for short in ("Tài chính", "Hà Nội", "Nơi nhận:"):  # runs with only Latin-1 letters, or none at all
+        d.add_paragraph(short)
+    path = tmp_path / "da-chuyen.docx"
+    d.save(str(path))
+    source = load(path)
+    _check_source(source)
+    assert "Tài chính\nHà Nội" in source.text
+    assert not any("Unicode" in w for w in source.warnings)
+
+
+def test_latin1_only_unicode_under_a_vntime_font_is_untouched(tmp_path):
+    """Unicode text whose letters all lie in Latin-1 ("các", "và", "chính") cannot be told from
+    TCVN3 by its characters; it reads as Vietnamese as it is, so it is kept."""
+    import docx
+
+    d = docx.Document()
+    for line in ("Các tài chính và các", "Là có các tài chính"):
+        run = d.add_paragraph().add_run(line)
+        run.font.name = ".VnTime"
+    path = tmp_path / "latin1.docx"
+    d.save(str(path))
+    source = load(path)
+    assert source.text.startswith("Các tài chính và các\nLà có các") and not source.warnings
+
+
 def test_unicode_docx_with_latin1_marks_is_untouched(tmp_path):
     path = _docx(tmp_path / "unicode.docx", "Times New Roman", lambda s: s)
     source = load(path)

@@ -11,9 +11,10 @@ A run's font is its own ``w:rFonts``, else its character style's, else its parag
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from ingest.legacy import TCVN3, decode_run, font_encoding
+from ingest.legacy import TCVN3, decode_run, font_encoding, score
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
@@ -62,6 +63,15 @@ def _val(el: Any, path: str) -> str | None:
     return found.get(_w("val")) if found is not None else None
 
 
+_VIETNAMESE_UNICODE = re.compile("[\u0102\u0103\u0110\u0111\u0128\u0129\u0168\u0169\u01a0\u01a1\u01af\u01b0\u1ea0-\u1ef9]")
+
+
+def _already_unicode(run: Any) -> bool:
+    """A run whose font (often inherited from a style) is .VnTime but whose text is already Unicode
+    Vietnamese ("ế", "ạ", "đ" are beyond what an 8-bit font can hold): converting it would break it."""
+    return any(_VIETNAMESE_UNICODE.search(t.text or "") for t in run.iter(_w("t")))
+
+
 def _soft_hyphens_as_text(run: Any) -> None:
     """TCVN3 writes "ư" as byte 0xAD, the soft hyphen; Word and LibreOffice may store it as
     <w:softHyphen/> (a .doc always comes back that way). In a TCVN3 run it is a letter: make it text."""
@@ -72,9 +82,14 @@ def _soft_hyphens_as_text(run: Any) -> None:
 
 
 def convert_legacy_runs(body: Any, styles_el: Any) -> set[str]:
-    """Rewrite the text of every legacy-font run under ``body`` as Unicode; return the encodings met."""
+    """Rewrite the text of every legacy-font run under ``body`` as Unicode; return the encodings met.
+
+    Runs are grouped by font (encoding, capitals or not). A group is converted only when its text
+    reads better converted than as it is (more common Vietnamese syllables), so a document already
+    converted to Unicode whose styles still name .VnTime is left alone, however short its runs.
+    """
     styles = _StyleFonts(styles_el)
-    met: set[str] = set()
+    groups: dict[tuple[str, bool], list[Any]] = {}
     for p in body.iter(_w("p")):
         p_font = styles.font(_val(p, f"{_w('pPr')}/{_w('pStyle')}")) or styles.font("Normal") or styles.default
         for r in p.iter(_w("r")):
@@ -83,15 +98,22 @@ def convert_legacy_runs(body: Any, styles_el: Any) -> set[str]:
             if font is None and rpr is not None:
                 font = styles.font(_val(rpr, _w("rStyle")))
             enc = font_encoding(font or p_font)
-            if enc is None:
-                continue
-            encoding, upper = enc
+            if enc is not None:
+                groups.setdefault(enc, []).append(r)
+    met: set[str] = set()
+    for (encoding, upper), runs in groups.items():
+        if any(_already_unicode(r) for r in runs):
+            continue
+        text = " ".join(t.text or "" for r in runs for t in r.iter(_w("t")))
+        if score(decode_run(text, encoding, upper)) < score(text) or not text.strip():
+            continue
+        for r in runs:
             if encoding == TCVN3:
                 _soft_hyphens_as_text(r)
             for t in r.iter(_w("t")):
                 if t.text:
                     t.text = decode_run(t.text, encoding, upper)
-                    met.add(encoding)
+        met.add(encoding)
     return met
 
 
