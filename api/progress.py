@@ -56,6 +56,13 @@ class IngestProgress:
             else:
                 print(f"Đang nạp tệp {event['index'] + 1}/{total}: {event['path']} …", file=self.stream, flush=True)
             return
+        if event["event"] == "parsed":  # read and parsed; the index comes next (the long part)
+            if self._rich is not None and self._task is not None:
+                self._rich.update(self._task, description=f"lập chỉ mục {event['clauses']} điều khoản")
+            elif self._rich is None:
+                ocr = f" ({event['ocr_pages']} trang quét, OCR)" if event.get("ocr_pages") else ""
+                print(f"  đã đọc {event['pages']} trang{ocr}, {event['clauses']} điều khoản; đang lập chỉ mục…", file=self.stream, flush=True)
+            return
         r = event["report"]
         if r.get("status") == "ok":
             self.totals["pages"] += r.get("pages") or 0

@@ -99,7 +99,7 @@ class Tracuu:
         for i, f in enumerate(files):
             if progress:
                 progress({"event": "file", "path": str(f), "index": i, "total": len(files)})
-            reports.append(self._ingest_one(f))
+            reports.append(self._ingest_one(f, progress))
             if progress:
                 progress({"event": "done", "report": reports[-1], "index": i, "total": len(files)})
         skipped_reports = [
@@ -108,8 +108,16 @@ class Tracuu:
         ]
         return reports + skipped_reports
 
-    def _ingest_one(self, path: Path) -> dict[str, Any]:
+    def _ingest_one(self, path: Path, progress: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
         outcome: IngestOutcome = ingest_file(path, self.manifest)
+        if progress and outcome.ok and outcome.document is not None and outcome.source is not None:
+            progress({
+                "event": "parsed",
+                "path": str(path),
+                "pages": outcome.document.pages,
+                "ocr_pages": len(outcome.source.ocr_pages or {}),
+                "clauses": len(outcome.document.clauses),
+            })
         report: dict[str, Any] = {
             "path": outcome.path,
             "status": outcome.status,

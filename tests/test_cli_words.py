@@ -92,6 +92,7 @@ def test_ingest_summary_in_plain_words_with_progress(tmp_path, capsys):
     assert "33 điều khoản, 3 trang; đã lập chỉ mục 33 đoạn mới." in out
     assert "Tổng cộng (total): đã nạp 1 tệp" in out
     assert "Đang nạp tệp 1/1" in err and "đoạn đã lập chỉ mục" in err  # progress, on stderr
+    assert "đã đọc 3 trang, 33 điều khoản; đang lập chỉ mục" in err
     code, out, err = run_cli(capsys, "--data-dir", str(tmp_path / "d"), "ingest", "-q", str(BUNDLED_PLAN))
     assert "không có gì thay đổi" in out and err == ""
 
