@@ -332,3 +332,19 @@ def test_upload_recognises_doc_odt_and_legacy_text(tmp_path):
         odt = _soffice_convert(made, "odt", tmp_path / "odt")
         assert sniff_suffix(odt.read_bytes()) == ".odt"
     assert sniff_suffix(made.read_bytes() if SOFFICE else b"PK\x03\x04rest") == ".docx"
+
+
+@needs_office
+def test_doc_ingests_through_the_service_worker(tmp_path):
+    """The service reads files in a limited worker process; LibreOffice runs inside its limits."""
+    from api.config import Settings
+    from api.service import Tracuu
+
+    made = _docx(tmp_path / "cu.docx", ".VnTime", to_tcvn3, capitals_font=".VnTimeH")
+    doc = _soffice_convert(made, "doc", tmp_path / "doc")
+    svc = Tracuu(Settings.from_env(data_dir=tmp_path / "data"))
+    [report] = svc.ingest([doc])
+    assert report["status"] == "ok", report
+    assert any("LibreOffice" in w for w in report["warnings"]) and any("TCVN3" in w for w in report["warnings"])
+    texts = [c.text for c in svc.store().get(report["doc_id"]).clauses]
+    assert any("Sở Tài chính chủ trì" in t for t in texts), texts
