@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from api.citations import DocumentInfo, clause_citation, document_name
 from api.config import Settings
@@ -29,6 +29,7 @@ from ingest.pipeline import (
     legacy_doc_id,
     rebase,
     same_document,
+    skipped_files,
 )
 from ingest.worker import ingest_untrusted
 from ingest.vntext import collapse_spaces, fold, nfc
@@ -93,21 +94,43 @@ class Tracuu:
     def is_empty(self) -> bool:
         return not self.store().list_ids()
 
-    def ingest(self, paths: list[Path] | None = None) -> list[dict[str, Any]]:
-        """Ingest files and folders (default: the bundled corpus). One report per file."""
+    def ingest(self, paths: list[Path] | None = None, progress: Callable[[dict[str, Any]], None] | None = None) -> list[dict[str, Any]]:
+        """Ingest files and folders (default: the bundled corpus). One report per file; a file a
+        folder holds but that is not ingested gets a report with status "skipped" and the reason.
+        ``progress`` is told when each file starts and ends (the CLI's progress display)."""
         files = expand_paths(paths) if paths else self.bundled_files()
-        if not files:
+        skipped = skipped_files(paths) if paths else []
+        if not files and not skipped:
             raise ApiError(
-                "Không có tệp nào để nạp (.txt, .pdf, .docx).",
-                "No files to ingest (.txt, .pdf, .docx).",
+                "Không có tệp nào để nạp (.txt, .pdf, .docx, .doc, .odt).",
+                "No files to ingest (.txt, .pdf, .docx, .doc, .odt).",
                 code="no_files",
             )
-        return [self._ingest_one(f) for f in files]
+        reports = []
+        for i, f in enumerate(files):
+            if progress:
+                progress({"event": "file", "path": str(f), "index": i, "total": len(files)})
+            reports.append(self._ingest_one(f, progress))
+            if progress:
+                progress({"event": "done", "report": reports[-1], "index": i, "total": len(files)})
+        skipped_reports = [
+            {"path": str(f), "status": "skipped", "errors": [{"code": "skipped", "message_vi": r["vi"], "message_en": r["en"]}]}
+            for f, r in skipped
+        ]
+        return reports + skipped_reports
 
-    def _ingest_one(self, path: Path) -> dict[str, Any]:
+    def _ingest_one(self, path: Path, progress: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
         # In a child process with memory, time and size limits (ingest/worker.py): a hostile
         # file costs one child, never the service.
         outcome: IngestOutcome = ingest_untrusted(path, self.manifest)
+        if progress and outcome.ok and outcome.document is not None and outcome.source is not None:
+            progress({
+                "event": "parsed",
+                "path": str(path),
+                "pages": outcome.document.pages,
+                "ocr_pages": len(outcome.source.ocr_pages or {}),
+                "clauses": len(outcome.document.clauses),
+            })
         report: dict[str, Any] = {
             "path": outcome.path,
             "status": outcome.status,
@@ -154,6 +177,7 @@ class Tracuu:
                 "clauses": len(doc.clauses),
                 "tables": doc.tables,
                 "pages": doc.pages,
+                "ocr_pages": len(outcome.source.ocr_pages or {}),
                 "warnings": doc.warnings,
                 "replaced": (idx.replaced and not idx.unchanged) or stale is not None,
                 "coverage": doc.coverage.get("percent"),

@@ -19,7 +19,7 @@ ROLES: dict[str, str] = {
     "lead": "chủ trì",
     "coordinator": "phối hợp",
     "performer": "thực hiện",
-    "advised": "được tham mưu",
+    "advised": "nhận tham mưu",
     "reports_to": "nhận báo cáo",
     "via": "đầu mối tiếp nhận (qua)",
 }
