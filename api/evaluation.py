@@ -415,7 +415,7 @@ def report_of(results: list[QuestionResult], k: int = 5, plan_id: str = "kh-an-g
 
 def label_doc_ids(svc: Any) -> dict[str, str]:
     """Label ``doc`` -> stored doc id: each stored document by its file name, and ``"plan"`` for
-    the bundled plan (the first document of the manifest); {} for a service without a store."""
+    the bundled plan (the manifest entry with a file); {} for a service without a store."""
     out: dict[str, str] = {}
     try:
         docs = svc.stored_documents()
@@ -424,11 +424,10 @@ def label_doc_ids(svc: Any) -> dict[str, str]:
     for d in docs:
         if d.file_name:
             out[d.file_name] = d.doc_id
-    try:
-        entry = svc.manifest.entries[0]
-        out[PLAN] = entry.doc_id
-    except (AttributeError, IndexError):
-        pass
+    entries = getattr(getattr(svc, "manifest", None), "entries", [])
+    plan = next((e for e in entries if e.file), None)  # the bundled document with a file
+    if plan is not None:
+        out[PLAN] = plan.doc_id
     return out
 
 

@@ -7,6 +7,7 @@ clauses into hits with citations; the front ends only parse arguments and print.
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import asdict
 from pathlib import Path
@@ -20,6 +21,10 @@ from ingest.model import Clause, ParsedDocument
 from api.answer import compose, not_found_answer, owners_of, structural_answer
 from api.tasks_view import ROLES, AgencyQuery, agency_table, deadline_out, resolve_role, role_names, roles_of, task_out
 from index.query.intent import detect_intent
+from index.query.ask_intent import classify
+from api import intent_answers
+from api.answer import alternatives_text, close_calls, prefer
+from index.abstain import missing_figures
 from ingest.pipeline import IngestOutcome, expand_paths, ingest_file
 from ingest.vntext import collapse_spaces, fold, nfc
 from index.abstain import Thresholds, coverage
@@ -38,6 +43,7 @@ QUESTION_PHRASES = [
     "nói gì", "quy định gì", "thời hạn", "hạn chót", "được không", "hiện nay", "mức nào", "gồm những ai",
 ]
 MAX_QUERY_CHARS = 2000
+_NAME_WORDS = re.compile(r"[\w/-]+")
 
 
 class Tracuu:
@@ -303,13 +309,19 @@ class Tracuu:
         query = AgencyQuery.of(agency)
         return [t for t in self.all_tasks() if query.roles_in(t)]
 
-    def scored(self, query: str, k: int = 10, doc_ids=None, doc_types=None, agency: str | None = None, understood=None):
-        """(understanding, ScoredClause list): the hybrid search with query understanding."""
+    def scored(self, query: str, k: int = 10, doc_ids=None, doc_types=None, agency: str | None = None, understood=None,
+               clause_ids: set[str] | None = None):
+        """(understanding, ScoredClause list): the hybrid search with query understanding.
+
+        ``agency``: only clauses giving it a task; ``clause_ids``: only these clauses."""
         u = understood or self.understand(query)
-        docs, clause_ids = doc_ids, None
+        docs = doc_ids
+        if clause_ids is not None:
+            wanted = {cid.split(":", 1)[0] for cid in clause_ids}
+            docs = [d for d in (doc_ids or wanted) if d in wanted]
         if agency:  # only clauses that give the agency a task: search those documents wide, keep those
             tasks = self._agency_tasks(agency)
-            clause_ids = {t["clause_id"] for t in tasks}
+            clause_ids = {t["clause_id"] for t in tasks} & (clause_ids if clause_ids is not None else {t["clause_id"] for t in tasks})
             wanted = {t["doc_id"] for t in tasks}
             docs = [d for d in (doc_ids or wanted) if d in wanted]
         if docs is not None and not docs:
@@ -421,22 +433,60 @@ class Tracuu:
         doc_types: list[str] | None = None,
         agency: str | None = None,
     ) -> dict[str, Any]:
-        """An extractive answer with owners, deadline and citations, or ``found: false``."""
+        """An extractive answer with owners, deadline and citations, or ``found: false``.
+
+        Routed by what the question asks (index/query/ask_intent.py): a named document's facts,
+        an agency's tasks, every task due on a date, the structure of a document (signer,
+        recipients, a clause by path); otherwise retrieval, preferring for "who" and "by when"
+        questions a clause whose extracted task says so, and abstaining when the best clause
+        does not cover the question.
+        """
         q = self._check_query(question, k)
         u = self.understand(q)
-        docs = self._docs_named_in(q, doc_ids)
-        intent = detect_intent(u.text or q)
-        if intent is not None:
-            structural = self._structural(q, intent, docs)
-            if structural is not None:
-                return structural
-        _, scored = self.scored(q, k=k + 2, doc_ids=docs, doc_types=doc_types, agency=agency, understood=u)
+        text = u.text or q
+        asked_agency = agency or intent_answers.agency_in(text, q)
+        intent = classify(text, asked_agency)
+        named = intent_answers.ingested_named(self, intent.docs) if intent.docs else []
+        docs = doc_ids or named or self._docs_named_in(q, None)
+        if intent.kind == "document" and not doc_ids:
+            answer = intent_answers.document_answer(self, q, intent)
+            return answer or intent_answers.named_but_unknown(self, q, intent)
+        structural = detect_intent(text)
+        if structural is not None:
+            answer = self._structural(q, structural, docs)
+            if answer is not None:
+                return answer
+        if intent.kind == "agency_tasks" and asked_agency:
+            _, ranked = self.scored(q, k=MAX_K, doc_ids=docs, doc_types=doc_types, agency=asked_agency, understood=u)
+            answer = intent_answers.agency_tasks_answer(
+                self, q, asked_agency, docs, [s.clause.clause_id for s in ranked])
+            if answer is not None:
+                return answer
+        if intent.date is not None and intent.kind == "deadline":
+            due = intent_answers.tasks_due(self, intent.date, docs)
+            if due:
+                _, ranked = self.scored(q, k=MAX_K, doc_ids=docs, doc_types=doc_types, understood=u,
+                                        clause_ids={t["clause_id"] for t in due})
+                return intent_answers.deadline_list_answer(self, q, due, [s.clause.clause_id for s in ranked],
+                                                           intent.date)
+        return self._retrieve_answer(q, u, intent, k, docs, doc_types, agency)
+
+    def _retrieve_answer(self, q: str, u, intent, k: int, docs, doc_types, agency) -> dict[str, Any]:
+        """Retrieval, a task-aware choice of the best clause, abstention, and close calls shown."""
+        _, scored = self.scored(q, k=k + 8, doc_ids=docs, doc_types=doc_types, agency=agency, understood=u)
         # Recipients and signature answer structural questions only (routed above); as content
         # hits they are noise ("các sở, ban, ngành" is in every recipient list).
-        scored = [s for s in scored if s.clause.kind not in ("recipients", "signature")][:k]
+        scored = [s for s in scored if s.clause.kind not in ("recipients", "signature")]
+        by_clause = self._tasks_by_clause()
+        if intent.kind in ("owner", "deadline"):
+            field = "lead" if intent.kind == "owner" else "deadline"
+            scored = prefer(scored, lambda s: any(t.get(field) for t in by_clause.get(s.clause.clause_id, [])))
+        scored = scored[:k]
         readings = [u.text or q, *u.expanded]
-        found = bool(scored) and self._answers(scored[0], readings)
+        found = bool(scored) and self._answers(scored[0], readings, q)
         result: dict[str, Any] = {"question": q, "found": found, "owners": [], "deadline": None}
+        if intent.kind:
+            result["intent"] = intent.kind
         if not found:
             stored = set(self.store().list_ids())
             referenced = [
@@ -447,28 +497,38 @@ class Tracuu:
         infos: dict[str, DocumentInfo] = {}
         hits = self._hits(scored, infos)
         top = hits[0]
-        tasks = self._tasks_by_clause().get(top["clause_id"], [])
+        tasks = by_clause.get(top["clause_id"], [])
         owners = owners_of(tasks)
         deadline = next((deadline_out(t) for t in tasks if t.get("deadline")), None)
-        result.update(
-            answer=compose(q, top, owners, deadline),
-            owners=owners,
-            deadline=deadline,
-            citations=hits,
-        )
+        answer = compose(q, top, owners, deadline)
+        if intent.kind == "deadline":
+            shared = [t for task in tasks[:1] for t in intent_answers.same_deadline(self, task)]
+            if shared:
+                answer += " Cùng thời hạn này: " + "; ".join(
+                    f"{self._task_out(t, infos)['citation']}" for t in shared[:8]) + "."
+        alternatives = close_calls(scored, self.thresholds.close)
+        if alternatives:
+            alt = [hits[i] for i in alternatives if i < len(hits)]
+            result["alternatives"] = alt
+            answer += alternatives_text(alt, top)
+        result.update(answer=answer, owners=owners, deadline=deadline, citations=hits, uncertain=bool(alternatives))
         return result
 
-    def _answers(self, best, readings: list[str]) -> bool:
-        """Does the best hit answer? Term coverage and dense similarity above tuned thresholds."""
+    def _answers(self, best, readings: list[str], question: str = "") -> bool:
+        """Does the best hit answer? Term coverage and dense similarity above tuned thresholds,
+        and every figure the question names is in the clause."""
         clause = best.clause
-        cov = coverage(readings, " ".join([*clause.heading_chain, clause.text]), self.index.keyword)
+        text = " ".join([*clause.heading_chain, clause.text])
+        cov = coverage(readings, text, self.index.keyword)
+        if question and missing_figures(question, text):
+            return False
         return cov >= self.thresholds.coverage and best.dense >= self.thresholds.dense
 
     def _docs_named_in(self, question: str, doc_ids: list[str] | None) -> list[str] | None:
         """Documents the question names by number ("214/KH-UBND") or by place ("Bình Sơn")."""
         if doc_ids:
             return doc_ids
-        folded = fold(question)
+        folded = " " + " ".join(_NAME_WORDS.findall(fold(question))) + " "
         named = [doc_id for doc_id, keys in self._doc_name_keys().items() if any(k and k in folded for k in keys)]
         return named or None
 
@@ -479,8 +539,11 @@ class Tracuu:
             keys = {}
             for doc in self.stored_documents():
                 h = doc.header
-                place = fold(" ".join(h.issuer.split()[-2:])) if h.issuer else ""
-                keys[doc.doc_id] = (fold(h.number or ""), place)
+                # a place names a local authority's documents ("Bình Sơn", "An Giang"); the last
+                # words of "Thủ tướng Chính phủ" or "Bộ Xây dựng" are not places
+                local = fold(h.issuer or "").startswith(("uy ban nhan dan", "ubnd"))
+                place = fold(" ".join(h.issuer.split()[-2:])) if h.issuer and local else ""
+                keys[doc.doc_id] = (fold(h.number or ""), f" {place} " if place else "")
             return keys
 
         return self._per_generation("doc_name_keys", build)
