@@ -85,6 +85,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
     def lines(r: dict) -> Iterable[str]:
         yield r["answer"]
+        for alt in r.get("alternatives") or []:
+            yield (f"  (!) Chưa chắc chắn — cũng có thể là (uncertain, also close): {alt['citation']}"
+                   f" (id: {alt['clause_id']})")
         for i, hit in enumerate(r["citations"], 1):
             yield f"  [{i}] {hit['citation']} — trang {hit['page']} (id: {hit['clause_id']})"
 
@@ -195,9 +198,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_agencies)
 
     s = sub.add_parser("tasks", help="nhiệm vụ (lọc theo cơ quan, tài liệu, vai trò)")
-    s.add_argument("--agency")
+    s.add_argument("--agency", help="tên, viết tắt (MTTQ, NHCSXH, Sở GD&ĐT) hoặc mã cơ quan; có dấu hay không dấu")
     s.add_argument("--doc")
-    s.add_argument("--role", help="lead | coordinator | performer | advised | reports_to | via")
+    s.add_argument("--role", help="chủ trì | phối hợp | thực hiện | tham mưu | báo cáo | qua "
+                                  "(or lead | coordinator | performer | advised | reports_to | via)")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_tasks)
 

@@ -73,6 +73,16 @@ def ingested_named(svc: "Tracuu", refs: tuple[DocRef, ...]) -> list[str]:
     return out
 
 
+def implementing(svc: "Tracuu", refs: tuple[DocRef, ...]) -> list[str]:
+    """Stored doc ids that cite one of ``refs`` (the documents that carry it out)."""
+    out = []
+    for doc in svc.stored_documents():
+        if any(_number_matches(ref, r.number) and _kind_matches(ref.kind, r.doc_type or "")
+               for c in doc.clauses for r in c.references for ref in refs):
+            out.append(doc.doc_id)
+    return out
+
+
 def _referenced(svc: "Tracuu", ref: DocRef, stored: set[str]) -> tuple[DocumentInfo | None, list[Any]]:
     """A document named but not ingested: its manifest entry (if any) and the clauses citing it."""
     info = None
@@ -130,7 +140,10 @@ def document_answer(svc: "Tracuu", question: str, intent: AskIntent) -> dict[str
             out = svc._doc_out(svc._info(doc, doc_id))
             documents.append(out)
             sentences.append(_facts_sentence(out))
-            citations += [svc.hit(c, 1.0) for c in _header_clauses(doc)]
+            heads = _header_clauses(doc)
+            if {"ai ky", "nguoi ky", "do ai"} & set(intent.cues):
+                heads.sort(key=lambda c: c.kind != "signature")  # the signer asked: the signature first
+            citations += [svc.hit(c, 1.0) for c in heads]
         if ids:
             continue
         info, citing = _referenced(svc, ref, stored)

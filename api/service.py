@@ -446,8 +446,7 @@ class Tracuu:
         text = u.text or q
         asked_agency = agency or intent_answers.agency_in(text, q)
         intent = classify(text, asked_agency)
-        named = intent_answers.ingested_named(self, intent.docs) if intent.docs else []
-        docs = doc_ids or named or self._docs_named_in(q, None)
+        docs = doc_ids or self._scope(q, intent)
         if intent.kind == "document" and not doc_ids:
             answer = intent_answers.document_answer(self, q, intent)
             return answer or intent_answers.named_but_unknown(self, q, intent)
@@ -470,6 +469,17 @@ class Tracuu:
                 return intent_answers.deadline_list_answer(self, q, due, [s.clause.clause_id for s in ranked],
                                                            intent.date)
         return self._retrieve_answer(q, u, intent, k, docs, doc_types, agency)
+
+    def _scope(self, question: str, intent) -> list[str] | None:
+        """The documents a question is about: those it names by number, or the ones carrying out
+        a document it names ("Kế hoạch thực hiện Chỉ thị 39"), narrowed by the place it names."""
+        named = intent_answers.ingested_named(self, intent.docs) if intent.docs else []
+        if not named and intent.implemented:
+            named = intent_answers.implementing(self, intent.implemented)
+        places = self._docs_named_in(question, None)
+        if named and places:
+            return [d for d in named if d in places] or named
+        return named or places
 
     def _retrieve_answer(self, q: str, u, intent, k: int, docs, doc_types, agency) -> dict[str, Any]:
         """Retrieval, a task-aware choice of the best clause, abstention, and close calls shown."""

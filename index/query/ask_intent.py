@@ -37,6 +37,7 @@ class DocRef:
     number: str  # the leading digits: "1560"
     symbol: str = ""  # folded, spaces removed: "1560/qd-ttg" when written in full
     year: str | None = None
+    implemented: bool = False  # named as what another document carries out: "Kế hoạch thực hiện Chỉ thị 39"
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class AskIntent:
     this_document: bool = False  # "kế hoạch này": one document meant, none named
     date: tuple[int, int, int | None] | None = None  # (day, month, year) named in the question
     agency_text: str | None = None  # the agency as typed, for agency_tasks / owner
+    implemented: tuple[DocRef, ...] = ()  # "Kế hoạch thực hiện Chỉ thị 39": the plan is meant, not 39
     cues: tuple[str, ...] = field(default=())
 
 
@@ -81,6 +83,11 @@ _SYMBOL = re.compile(r"\b(?P<num>\d{1,5})(?:/(?P<year>\d{4}))?/(?P<tail>[a-z]{1,
 _SYMBOL_DASH = re.compile(r"\b(?P<num>\d{1,5})-(?P<tail>[a-z]{2,4}/[a-z]{2,4})\b")  # 39-CT/TW
 
 
+# "Kế hoạch thực hiện / triển khai / để thực hiện …" right before a named document: the
+# question is about the implementing document, the named one only describes it.
+_IMPLEMENTING = re.compile(r"\b(?:(?:thuc hien|trien khai|thi hanh|cu the hoa)(?:\s+viec)?|ke hoach|chuong trinh|de an)\s*$")
+
+
 def named_documents(question: str) -> tuple[DocRef, ...]:
     """Documents named by kind and number ("Quyết định 1560", "KH số 214/KH-UBND", "39-CT/TW")."""
     folded = fold(question or "").replace("đ", "d")
@@ -89,16 +96,18 @@ def named_documents(question: str) -> tuple[DocRef, ...]:
         kind = " ".join(m.group("kind").split())
         rest = "".join(m.group("rest").split())
         year = re.match(r"/(\d{4})", rest)
+        implemented = bool(_IMPLEMENTING.search(folded[: m.start()]))
         refs.setdefault(m.group("num"), DocRef(kind, m.group("num"), (m.group("num") + rest) if rest else "",
-                                              year.group(1) if year else None))
+                                              year.group(1) if year else None, implemented))
     for rx in (_SYMBOL, _SYMBOL_DASH):
         for m in rx.finditer(folded):
             num = m.group("num")
             if num not in refs:
-                refs[num] = DocRef("", num, "".join(m.group(0).split()), m.groupdict().get("year"))
+                refs[num] = DocRef("", num, "".join(m.group(0).split()), m.groupdict().get("year"),
+                                   bool(_IMPLEMENTING.search(folded[: m.start()])))
             elif not refs[num].symbol:
                 r = refs[num]
-                refs[num] = DocRef(r.kind, num, "".join(m.group(0).split()), r.year)
+                refs[num] = DocRef(r.kind, num, "".join(m.group(0).split()), r.year, r.implemented)
     return tuple(refs.values())
 
 
@@ -124,14 +133,16 @@ def classify(question: str, agency_text: str | None = None) -> AskIntent:
     """The intent of ``question``. ``agency_text``: an agency the caller found in it (as typed),
     needed for agency_tasks and used by owner questions."""
     words = _words(question)
-    docs = named_documents(question)
+    refs = named_documents(question)
+    docs = tuple(r for r in refs if not r.implemented)
+    implemented = tuple(r for r in refs if r.implemented)
     date = named_date(question)
     this_doc = bool(_has(words, _phrases("document", "this_document")))
     who = _has(words, _phrases("owner", "who"))
     roles = _has(words, _phrases("owner", "roles"))
     deadline = _has(words, _phrases("deadline", "cues"))
     tasks_cues = _has(words, _phrases("agency_tasks", "cues"))
-    base = dict(docs=docs, this_document=this_doc, date=date, agency_text=agency_text)
+    base = dict(docs=docs, this_document=this_doc, date=date, agency_text=agency_text, implemented=implemented)
     if docs:
         facts = _has(words, _phrases("document", "facts"))
         rest = [w for w in _strip_refs(words, docs).split() if len(w) > 1]
