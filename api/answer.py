@@ -89,6 +89,8 @@ def structural_answer(kind: str, hits: list[dict[str, Any]], docs: dict[str, dic
             parts.append(f"{name}: số {number}, ngày {date}.")
         else:
             parts.append(f"{hit['citation']}: «{hit['text']}»")
+    if len(parts) > 1:  # one document per line, clearly separated
+        return "\n".join(f"— {p}" for p in parts)
     return " ".join(parts)
 
 

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from api.answer import owners_of
 from api.citations import DocumentInfo, document_name, format_date
 from api.tasks_view import ROLES, AgencyQuery, deadline_out, roles_of
-from index.query.ask_intent import AskIntent, DocRef
+from index.query.ask_intent import AskIntent, DocRef, agency_spans
 from ingest.agencies import find_agencies
 from ingest.manifest import number_key
 from ingest.vntext import fold
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 #: Folded abbreviations of document kinds, as officials type them before a number.
 KIND_ABBREVIATIONS = {"qd": "quyet dinh", "ct": "chi thi", "kh": "ke hoach", "nq": "nghi quyet", "tb": "thong bao",
                       "cd": "cong dien", "nd": "nghi dinh", "tt": "thong tu", "cv": "cong van"}
+_GIVER = re.compile(r"\s*(?:giao|de nghi|yeu cau|chi dao|phan cong)\b")
 TASKS_LISTED = 8  # tasks quoted per role in an agency's answer; the rest are counted and cited
 QUOTE_MAX = 220  # characters of a task quoted in a list (the citation holds the full text)
 
@@ -189,15 +190,40 @@ def _dedupe(hits: list[dict[str, Any]]) -> list[dict[str, Any]]:
 # --------------------------------------------------------------------------- agencies
 
 
-def agency_in(question: str, *readings: str) -> str | None:
-    """The agency a question names, as written in the first reading that names one."""
+def agency_in(svc: "Tracuu", question: str, *readings: str) -> str | None:
+    """The agency a question names, as written: found by the gazetteer, else the longest run of
+    words starting with an agency head word ("Công an Thành phố Hà Nội") that names an agency of
+    the ingested tasks once trailing words (places) are dropped."""
     for text in (question, *readings):
         if not text:
             continue
-        mentions = [m for m in find_agencies(text) if m.agency_id or m.matched != "guess"]
+        folded = fold(text)
+        # "Thủ tướng giao Bộ Tài chính …": the one giving the task is not the one asked about
+        mentions = [m for m in find_agencies(text) if (m.agency_id or len(m.text.split()) >= 2)
+                    and not _GIVER.match(folded[m.end:])]
         if mentions:
             return mentions[0].text
+    names = known_agency_names(svc)
+    for text in (question, *readings):
+        for start, end in agency_spans(text or ""):
+            phrase = " ".join(re.findall(r"[\w&]+", fold(text[start:end])))
+            if len(phrase.split()) >= 2 and any(f" {phrase} " in n for n in names):
+                return text[start:end]
     return None
+
+
+def known_agency_names(svc: "Tracuu") -> list[str]:
+    """Folded, space-padded names of every agency the ingested tasks name (per store generation)."""
+
+    def build() -> list[str]:
+        out = set()
+        for row in svc.agencies():
+            for name in [row.get("agency") or "", *(row.get("names_as_written") or [])]:
+                if name:
+                    out.add(" " + " ".join(re.findall(r"[\w&]+", fold(name))) + " ")
+        return sorted(out)
+
+    return svc._per_generation("agency_names", build)
 
 
 def _short(text: str) -> str:

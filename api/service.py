@@ -43,6 +43,9 @@ QUESTION_PHRASES = [
     "nói gì", "quy định gì", "thời hạn", "hạn chót", "được không", "hiện nay", "mức nào", "gồm những ai",
 ]
 MAX_QUERY_CHARS = 2000
+#: A question about "this document" is answered per document for at most this many documents;
+#: beyond that the answer asks which one is meant.
+MAX_PER_DOCUMENT = 3
 _NAME_WORDS = re.compile(r"[\w/-]+")
 
 
@@ -444,7 +447,7 @@ class Tracuu:
         q = self._check_query(question, k)
         u = self.understand(q)
         text = u.text or q
-        asked_agency = agency or intent_answers.agency_in(text, q)
+        asked_agency = agency or intent_answers.agency_in(self, text, q)
         intent = classify(text, asked_agency)
         docs = doc_ids or self._scope(q, intent)
         if intent.kind == "document" and not doc_ids:
@@ -452,8 +455,23 @@ class Tracuu:
             return answer or intent_answers.named_but_unknown(self, q, intent)
         structural = detect_intent(text)
         if structural is not None:
+            clarify = None
+            if docs is None and structural.kind != "clause_path" and len(self.store().list_ids()) > MAX_PER_DOCUMENT:
+                # "kế hoạch này do ai ký?" over many documents: answer for the few the question
+                # is closest to, and ask which one is meant
+                _, near = self.scored(q, k=30, doc_types=doc_types, understood=u)
+                ranked = list(dict.fromkeys(s.clause.doc_id for s in near))
+                clarify = ranked or self.store().list_ids()
+                docs = clarify[:MAX_PER_DOCUMENT]
             answer = self._structural(q, structural, docs)
             if answer is not None:
+                if clarify:
+                    names = [document_name(self.doc_info(d)) for d in clarify[:MAX_PER_DOCUMENT]]
+                    answer["clarify"] = names
+                    answer["answer"] = (
+                        f"Câu hỏi không nói rõ văn bản nào ({len(self.store().list_ids())} văn bản đã nạp); "
+                        "hãy nêu số hiệu hoặc địa phương của văn bản. Trả lời cho các văn bản gần nhất với câu "
+                        "hỏi:\n" + answer["answer"])
                 return answer
         if intent.kind == "agency_tasks" and asked_agency:
             _, ranked = self.scored(q, k=MAX_K, doc_ids=docs, doc_types=doc_types, agency=asked_agency, understood=u)
@@ -528,11 +546,25 @@ class Tracuu:
         """Does the best hit answer? Term coverage and dense similarity above tuned thresholds,
         and every figure the question names is in the clause."""
         clause = best.clause
-        text = " ".join([*clause.heading_chain, clause.text])
+        # a clause is read in its document: the place and title a question names to say which
+        # plan it means ("… giảm nghèo ở Cần Thơ") are in the header, not in the clause
+        text = " ".join([self._doc_context().get(clause.doc_id, ""), *clause.heading_chain, clause.text])
         cov = coverage(readings, text, self.index.keyword)
         if question and missing_figures(question, text):
             return False
         return cov >= self.thresholds.coverage and best.dense >= self.thresholds.dense
+
+    def _doc_context(self) -> dict[str, str]:
+        """doc_id -> its type, number, issuer and title (what a question may name it by)."""
+
+        def build() -> dict[str, str]:
+            out = {}
+            for doc in self.stored_documents():
+                h = doc.header
+                out[doc.doc_id] = " ".join(x for x in (h.doc_type, h.number, h.issuer, h.title) if x)
+            return out
+
+        return self._per_generation("doc_context", build)
 
     def _docs_named_in(self, question: str, doc_ids: list[str] | None) -> list[str] | None:
         """Documents the question names by number ("214/KH-UBND") or by place ("Bình Sơn")."""

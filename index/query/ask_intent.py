@@ -157,3 +157,25 @@ def classify(question: str, agency_text: str | None = None) -> AskIntent:
     if who and roles:
         return AskIntent("owner", cues=tuple(who + roles), **base)
     return AskIntent(None, **base)
+
+
+def agency_heads() -> tuple[str, ...]:
+    """Folded words an agency's name starts with (``[agency] heads`` of the data file)."""
+    return _phrases("agency", "heads")
+
+
+def agency_spans(question: str, max_words: int = 9) -> list[tuple[int, int]]:
+    """Character spans of the question's word runs that start with an agency head word, longest
+    first: the candidates to try against known agency names."""
+    folded = fold(question or "")
+    words = [(m.start(), m.end(), m.group(0)) for m in re.finditer(r"[\w&]+", folded)]
+    heads = set(agency_heads())
+    out = []
+    for i in range(len(words)):
+        first = words[i][2]
+        pair = f"{first} {words[i + 1][2]}" if i + 1 < len(words) else ""
+        if first not in heads and pair not in heads:
+            continue
+        for j in range(min(len(words), i + max_words), i + 1, -1):
+            out.append((words[i][0], words[j - 1][1]))
+    return out
