@@ -107,12 +107,15 @@ def _header_clauses(doc) -> list[Any]:
     return first + sign
 
 
-def _facts_sentence(doc_out: dict[str, Any]) -> str:
+def _facts_sentence(doc_out: dict[str, Any], date_as_written: str | None = None) -> str:
     parts = [doc_out["citation"]]
     if doc_out.get("number"):
         parts.append(f"số {doc_out['number']}")
     if doc_out.get("date"):
-        parts.append(f"ngày {format_date(doc_out['date']) or doc_out['date']}")
+        when = f"ngày {format_date(doc_out['date']) or doc_out['date']}"
+        if date_as_written:
+            when += f" (ghi: «{date_as_written}»)"
+        parts.append(when)
     text = ", ".join(parts)
     if doc_out.get("issuer"):
         text += f", do {doc_out['issuer']} ban hành"
@@ -140,7 +143,7 @@ def document_answer(svc: "Tracuu", question: str, intent: AskIntent) -> dict[str
                 continue
             out = svc._doc_out(svc._info(doc, doc_id))
             documents.append(out)
-            sentences.append(_facts_sentence(out))
+            sentences.append(_facts_sentence(out, doc.header.date_as_written))
             heads = _header_clauses(doc)
             if {"ai ky", "nguoi ky", "do ai"} & set(intent.cues):
                 heads.sort(key=lambda c: c.kind != "signature")  # the signer asked: the signature first

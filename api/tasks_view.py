@@ -45,8 +45,15 @@ def _role_phrases() -> dict[str, str]:
     return table
 
 
+@lru_cache(maxsize=50_000)
 def _words(text: str) -> str:
+    """Folded words joined by one space (cached: a filter compares every task's agency names)."""
     return " ".join(re.findall(r"\w+", fold(text or "")))
+
+
+@lru_cache(maxsize=50_000)
+def _folded(text: str) -> str:
+    return fold(text)
 
 
 def resolve_role(role: str | None) -> str | None:
@@ -163,7 +170,7 @@ class AgencyQuery:
         if agency_key(ref) in self.keys:
             return True
         names = [ref.get("full") or "", ref.get("name") or "", canonical_name(ref)]
-        if any(fold(n) == self.folded for n in names if n):
+        if any(_folded(n) == self.folded for n in names if n):
             return True
         padded = [f" {_words(n)} " for n in names if n]
         return any(f" {p} " in n for p in self.phrases for n in padded)
