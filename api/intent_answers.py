@@ -44,7 +44,7 @@ def _kind(kind: str) -> str:
 def _kind_matches(kind: str, doc_type: str | None) -> bool:
     """The kind the question names fits the document's type ("" and "văn bản" fit any)."""
     k = _kind(kind)
-    return not k or k in ("van ban", "cong van") or fold(doc_type or "").startswith(k)
+    return not k or not doc_type or k in ("van ban", "cong van") or fold(doc_type).startswith(k)
 
 
 def _number_matches(ref: DocRef, number: str | None) -> bool:
@@ -68,10 +68,23 @@ def ingested_named(svc: "Tracuu", refs: tuple[DocRef, ...]) -> list[str]:
         entry = svc.manifest.by_id(doc.doc_id)
         numbers = [h.number, entry.number if entry else None]
         for ref in refs:
-            if any(_number_matches(ref, n) for n in numbers) and _kind_matches(ref.kind, h.doc_type):
+            if any(_number_matches(ref, n) for n in numbers) and _kind_matches(ref.kind, h.doc_type or (entry.doc_type if entry else None)):
+                out.append(doc.doc_id)
+                break
+            if not h.number and _file_names(ref, doc.file_name):
                 out.append(doc.doc_id)
                 break
     return out
+
+
+def _file_names(ref: DocRef, file_name: str | None) -> bool:
+    """A document whose header gave no number, named by its file: "033-ct21-ttg-….txt" is
+    Chỉ thị 21 (staff name files by kind and number)."""
+    for kind, number in re.findall(r"(?:^|[-_ ])([a-z]+)(\d+)(?=[-_. ]|$)", fold(file_name or "")):
+        if number.lstrip("0") == ref.number.lstrip("0") and (not ref.kind or _kind(kind) == _kind(ref.kind)
+                                                              or _kind_matches(ref.kind, _kind(kind))):
+            return True
+    return False
 
 
 def implementing(svc: "Tracuu", refs: tuple[DocRef, ...]) -> list[str]:

@@ -21,7 +21,7 @@ from ingest.model import Clause, ParsedDocument
 from api.answer import compose, not_found_answer, owners_of, structural_answer
 from api.tasks_view import ROLES, AgencyQuery, agency_table, deadline_out, resolve_role, role_names, roles_of, task_out
 from index.query.intent import detect_intent
-from index.query.ask_intent import classify
+from index.query.ask_intent import classify, with_place_aliases
 from api import intent_answers
 from api.answer import alternatives_text, close_calls, prefer
 from index.abstain import missing_figures
@@ -570,22 +570,32 @@ class Tracuu:
         """Documents the question names by number ("214/KH-UBND") or by place ("Bình Sơn")."""
         if doc_ids:
             return doc_ids
-        folded = " " + " ".join(_NAME_WORDS.findall(fold(question))) + " "
+        folded = " " + with_place_aliases(" ".join(_NAME_WORDS.findall(fold(question)))) + " "
         named = [doc_id for doc_id, keys in self._doc_name_keys().items() if any(k and k in folded for k in keys)]
         return named or None
 
-    def _doc_name_keys(self) -> dict[str, tuple[str, str]]:
-        """doc_id -> (folded number, folded place of the issuer), rebuilt when the store changes."""
+    def _doc_name_keys(self) -> dict[str, tuple[str, ...]]:
+        """doc_id -> (folded number, folded places of a local issuer), rebuilt when the store changes."""
 
-        def build() -> dict[str, tuple[str, str]]:
+        def build() -> dict[str, tuple[str, ...]]:
             keys = {}
             for doc in self.stored_documents():
                 h = doc.header
+                places = set()
                 # a place names a local authority's documents ("Bình Sơn", "An Giang"); the last
                 # words of "Thủ tướng Chính phủ" or "Bộ Xây dựng" are not places
-                local = fold(h.issuer or "").startswith(("uy ban nhan dan", "ubnd"))
-                place = fold(" ".join(h.issuer.split()[-2:])) if h.issuer and local else ""
-                keys[doc.doc_id] = (fold(h.number or ""), f" {place} " if place else "")
+                issuer = fold(h.issuer or "")
+                if issuer.startswith(("uy ban nhan dan", "ubnd")):
+                    places.add(" ".join(issuer.split()[-2:]))
+                if issuer.startswith(("thu tuong", "chinh phu", "bo ", "van phong chinh phu", "quoc hoi", "ban ")):
+                    written_places: tuple = ()  # central bodies sign in Hà Nội: not what their documents are about
+                else:
+                    written_places = (h.place, (h.date_as_written or "").split(",")[0] if h.date_as_written else None)
+                for written in written_places:
+                    words = fold(written or "").split()
+                    if len(words) >= 2 and "ngay" not in words:
+                        places.add(" ".join(words[-3:] if words[0] in ("thanh", "tinh") else words))
+                keys[doc.doc_id] = (fold(h.number or ""), *sorted(f" {p} " for p in places if p))
             return keys
 
         return self._per_generation("doc_name_keys", build)

@@ -85,7 +85,10 @@ _SYMBOL_DASH = re.compile(r"\b(?P<num>\d{1,5})-(?P<tail>[a-z]{2,4}/[a-z]{2,4})\b
 
 # "Kế hoạch thực hiện / triển khai / để thực hiện …" right before a named document: the
 # question is about the implementing document, the named one only describes it.
-_IMPLEMENTING = re.compile(r"\b(?:(?:thuc hien|trien khai|thi hanh|cu the hoa)(?:\s+viec)?|ke hoach|chuong trinh|de an)\s*$")
+_KIND_WORDS = r"(?:ke hoach|quyet dinh|chuong trinh|de an|van ban|nghi quyet|chi thi|kh|qd)"
+_IMPLEMENTING = re.compile(
+    rf"\b{_KIND_WORDS}(?:\s+(?:nay|cua\s+\S+(?:\s+\S+){{0,4}}?))?\s+(?:(?:de\s+)?(?:thuc hien|trien khai|thi hanh|cu the hoa)"
+    r"(?:\s+thuc hien)?(?:\s+viec)?\s*)?$")
 
 
 def named_documents(question: str) -> tuple[DocRef, ...]:
@@ -179,3 +182,16 @@ def agency_spans(question: str, max_words: int = 9) -> list[tuple[int, int]]:
         for j in range(min(len(words), i + max_words), i + 1, -1):
             out.append((words[i][0], words[j - 1][1]))
     return out
+
+
+def place_aliases() -> dict[str, str]:
+    """Folded short forms of places -> the folded place ("tphcm" -> "ho chi minh")."""
+    return dict(_data().get("places", {}).get("aliases", {}))
+
+
+def with_place_aliases(folded: str) -> str:
+    """Folded text with short forms of places written out, for matching against documents."""
+    out = f" {folded} "
+    for short, full in sorted(place_aliases().items(), key=lambda kv: -len(kv[0])):
+        out = out.replace(f" {short} ", f" {full} ")
+    return out.strip()
