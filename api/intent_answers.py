@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from api.answer import owners_of
 from api.citations import DocumentInfo, document_name, format_date
-from api.tasks_view import ROLES, AgencyQuery, deadline_out, roles_of
+from api.tasks_view import ROLES, AgencyQuery, canonical_name, deadline_out, roles_of
 from index.query.ask_intent import AskIntent, DocRef, agency_spans
 from ingest.agencies import find_agencies
 from ingest.manifest import number_key
@@ -281,11 +281,21 @@ def agency_tasks_answer(svc: "Tracuu", question: str, agency: str, docs: list[st
             clause = svc.store().clause(t["clause_id"])
             if clause is not None:
                 citations.append(svc.hit(clause, 1.0 if role == "lead" else 0.5, infos.get(t["doc_id"])))
+    # citations: the most relevant task first, whatever the agency's role in it
+    citations.sort(key=lambda h: order.get(h["clause_id"], len(order)))
     citations = _dedupe(citations)
-    top_role = next(iter(by_role))
-    owners = [o for o in owners_of(by_role[top_role][:1]) if query.names({"name": o["as_written"], "full": o["agency"]})]
-    owners = owners or owners_of(by_role[top_role][:1])
-    deadline = next((deadline_out(t) for t in by_role[top_role][:1] if t.get("deadline")), None)
+    top = min(mine, key=lambda t: order.get(t["clause_id"], len(order)))
+    # the owner asked about is the agency itself, in the roles the tasks give it
+    owners = []
+    for role, ref in roles_of(top):
+        if query.names(ref):
+            owners.append({"agency": canonical_name(ref), "as_written": ref.get("name") or canonical_name(ref),
+                           "role": role, "role_vi": ROLES[role]})
+    if "lead" in by_role and not any(o["role"] == "lead" for o in owners):
+        ref = next(r for t in by_role["lead"][:1] for role, r in roles_of(t) if role == "lead" and query.names(r))
+        owners.append({"agency": canonical_name(ref), "as_written": ref.get("name") or canonical_name(ref),
+                       "role": "lead", "role_vi": ROLES["lead"]})
+    deadline = deadline_out(top) if top.get("deadline") else None
     return {
         "question": question, "found": True, "owners": owners, "deadline": deadline,
         "answer": f"Nhiệm vụ của {name} ({len(mine)}): " + " ".join(lines),

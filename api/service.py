@@ -25,6 +25,8 @@ from index.query.ask_intent import classify, with_place_aliases
 from api import intent_answers
 from api.answer import alternatives_text, close_calls, prefer
 from index.abstain import missing_figures
+from ingest.agencies import find_agencies
+from ingest.deadlines import find_deadlines, main_deadline
 from ingest.pipeline import IngestOutcome, expand_paths, ingest_file
 from ingest.vntext import collapse_spaces, fold, nfc
 from index.abstain import Thresholds, coverage
@@ -526,8 +528,7 @@ class Tracuu:
         hits = self._hits(scored, infos)
         top = hits[0]
         tasks = by_clause.get(top["clause_id"], [])
-        owners = owners_of(tasks)
-        deadline = next((deadline_out(t) for t in tasks if t.get("deadline")), None)
+        owners, deadline = self._owners_and_deadline(scored[0].clause, tasks, by_clause)
         answer = compose(q, top, owners, deadline)
         if intent.kind == "deadline":
             shared = [t for task in tasks[:1] for t in intent_answers.same_deadline(self, task)]
@@ -541,6 +542,37 @@ class Tracuu:
             answer += alternatives_text(alt, top)
         result.update(answer=answer, owners=owners, deadline=deadline, citations=hits, uncertain=bool(alternatives))
         return result
+
+    def _owners_and_deadline(self, clause, tasks: list[dict[str, Any]], by_clause) -> tuple[list, dict | None]:
+        """Owners and deadline of a clause: its own tasks', else those of the nearest enclosing
+        clause that has them (a point under "3. Sở Y tế:" is the Sở's), else an agency heading
+        of its chain; the deadline, else the one its own text states."""
+        owners = owners_of(tasks)
+        deadline = next((deadline_out(t) for t in tasks if t.get("deadline")), None)
+        doc = self.store().get(clause.doc_id) if not owners or not deadline else None
+        if doc is not None:
+            by_path = {c.path: c for c in doc.clauses}
+            parent = by_path.get(clause.parent) if clause.parent else None
+            while parent is not None and (not owners or not deadline):
+                up = by_clause.get(parent.clause_id, [])
+                if not owners and any(t.get("lead") for t in up):
+                    owners = owners_of(up)
+                if not deadline:
+                    deadline = next((deadline_out(t) for t in up if t.get("deadline")), None)
+                parent = by_path.get(parent.parent) if parent.parent else None
+            if not owners:
+                for heading in reversed(clause.heading_chain):
+                    found = [m for m in find_agencies(heading) if m.start <= 12]
+                    if found:
+                        owners = [{"agency": m.name, "as_written": m.text, "role": "lead", "role_vi": ROLES["lead"]}
+                                  for m in found[:1]]
+                        break
+            if not deadline:
+                own = main_deadline(find_deadlines(clause.text))
+                if own is not None:
+                    deadline = {k: getattr(own, k, None) for k in ("text", "kind", "date", "year", "month", "day",
+                                                                    "quarter", "recurrence")}
+        return owners, deadline
 
     def _answers(self, best, readings: list[str], question: str = "") -> bool:
         """Does the best hit answer? Term coverage and dense similarity above tuned thresholds,
