@@ -94,7 +94,10 @@ _KINDS = {
     "trung-uong-doan": "ct-xh",
     "ubnd-tinh": "chinh-quyen", "ubnd-cac-cap": "chinh-quyen", "ubnd-cap-xa": "chinh-quyen",
     "chinh-quyen-dia-phuong": "chinh-quyen", "chu-tich-ubnd-tinh": "chinh-quyen",
-    "cac-so-ban-nganh": "nganh", "cac-cap-cac-nganh": "nganh",
+    "cac-so-ban-nganh": "nganh", "cac-cap-cac-nganh": "nganh", "cac-bo": "nganh", "cac-bo-nganh-trung-uong": "nganh",
+    "cac-bo-co-quan-ngang-bo": "nganh", "cac-bo-co-quan-ngang-bo-co-quan-thuoc-cp": "nganh",
+    "co-quan-ngang-bo": "nganh", "co-quan-thuoc-chinh-phu": "nganh", "ubnd-cac-tinh-thanh-pho": "chinh-quyen",
+    "van-phong-hdnd-ubnd-cap-xa": "van-phong",
     "van-phong-chinh-phu": "van-phong", "van-phong-ubnd-tinh": "van-phong",
     "hdnd-tinh": "hdnd", "quoc-hoi": "hdnd",
 }

@@ -33,7 +33,7 @@ ABBREVIATIONS_FILE = DATA_DIR / "abbreviations.toml"
 
 Level = Literal["central", "provincial", "local", "group"]
 LEVELS: tuple[str, ...] = ("central", "provincial", "local", "group")
-MatchKind = Literal["name", "variant", "abbreviation", "guess"]
+MatchKind = Literal["name", "variant", "abbreviation", "guess", "shared"]  # shared: "các sở: Tài chính, Y tế"
 
 PROVINCE = "{tinh}"  # placeholder for a province name in a pattern
 NUMBER = "{so}"  # placeholder for a number (Khu vực 5, Khu vực IX)
@@ -196,13 +196,32 @@ class Gazetteer:
         matching = agencies.get("matching", {})
         self.roles: dict[str, list[str]] = {k: _as_list(v) for k, v in agencies.get("roles", {}).items()}
         self.columns: dict[str, list[str]] = {k: _as_list(v) for k, v in agencies.get("columns", {}).items()}
+        self.column_cues: dict[str, list[str]] = {k: _as_list(v) for k, v in agencies.get("column_cues", {}).items()}
+        self.heads: dict[str, list[str]] = {k: _as_list(v) for k, v in agencies.get("heads", {}).items()}
+        self.role_lines: dict[str, list[str]] = {k: _as_list(v) for k, v in agencies.get("role_lines", {}).items()}
         self._provinces = sorted({_keys(p) for p in _as_list(matching.get("provinces"))}, key=len, reverse=True)
         # heads keep their spelling: folding would make "Quý IV" (a quarter) look like "Quỹ ..."
         self._heads = sorted(
             {tuple(t.text.lower() for t in tokenize(nfc(h))) for h in _as_list(matching.get("head_words"))},
             key=len, reverse=True,
         )
+        self._titles = sorted(
+            {tuple(t.text.lower() for t in tokenize(nfc(h))) for h in _as_list(agencies.get("heads", {}).get("titles"))},
+            key=len, reverse=True,
+        )
         self._stop = [tuple(t.text.lower() for t in tokenize(nfc(w))) for w in _as_list(matching.get("name_stop_words"))]
+        self._collective = sorted(
+            {_keys(w) for w in _as_list(matching.get("collective_nouns"))}, key=len, reverse=True
+        )
+        self._collective_tails = sorted(
+            {_keys(w) for w in _as_list(matching.get("collective_tails"))}, key=len, reverse=True
+        )
+        self._collective_openers = {fold(w) for w in _as_list(matching.get("collective_openers"))}
+        # "các sở: Tài chính, Y tế": the word before the colon -> the head word each name takes
+        self._shared_heads_map = {nfc(k).lower(): nfc(v) for k, v in matching.get("shared_heads", {}).items()}
+        heads_alt = "|".join(re.escape(k) for k in sorted(self._shared_heads_map, key=len, reverse=True)) or "(?!x)x"
+        self.shared_head_re = re.compile(r"\b(?:các|những)\s+(?P<head>" + heads_alt + r")\s*:\s*", re.IGNORECASE)
+        self._part_of = sorted({_keys(w) for w in _as_list(matching.get("part_of"))}, key=len, reverse=True)
         suffixes = matching.get("suffixes", {})
         self._suffixes = {k: [_keys(s) for s in _as_list(v)] for k, v in suffixes.items()}
         self.entries: dict[str, AgencyEntry] = {}
@@ -303,6 +322,13 @@ class Gazetteer:
             written += [(entry, "abbreviation", _keys(a)) for a in entry.abbreviations]
         for entry, kind, keys in written:
             self._add(keys, _Pattern(entry.id, kind, 0))
+        # a centrally-run city writes "thành phố" where a province writes "tỉnh":
+        # "Ủy ban nhân dân Thành phố", "Công an thành phố", "Sở Tài chính thành phố"
+        for entry, kind, keys in list(written):
+            if keys and keys[-1] == "tinh" and PROVINCE not in keys:
+                city = keys[:-1] + ("thanh", "pho")
+                written.append((entry, kind, city))
+                self._add(city, _Pattern(entry.id, kind, 1))
         generated: list[tuple[AgencyEntry, str, tuple[str, ...]]] = []
         for entry, kind, keys in written:
             for form in sorted(self._generated(keys)):
@@ -379,6 +405,14 @@ class Gazetteer:
                 return None
         return best
 
+    def title_at(self, toks: list[Token], j: int) -> int:
+        """Length of the head-of-agency title ("Giám đốc", "Chủ tịch") at ``j``, 0 when none."""
+        for title in self._titles:
+            got = toks[j : j + len(title)]
+            if len(got) == len(title) and all(_same_word(t, h) for t, h in zip(got, title)):
+                return len(title)
+        return 0
+
     def _stop_at(self, toks: list[Token], j: int) -> bool:
         """A stop phrase ("chủ trì", "là") starts at ``j``: the unknown name ends before it."""
         for phrase in self._stop:
@@ -430,7 +464,7 @@ class Gazetteer:
                 lower_run = 0
                 j += 1
             elif tok.text in ",-" and free(j + 1) and toks[j + 1].is_word and toks[j + 1].capitalised:
-                if self._head_at(toks, j + 1):
+                if self._head_at(toks, j + 1) or self.title_at(toks, j + 1):
                     break  # "Sở Ngoại vụ, Ban Dân tộc": a list, not one name
                 j += 2  # "Phòng Văn hóa - Xã hội", "Sở Văn hóa, Thể thao ..." 
             else:
@@ -465,8 +499,110 @@ class Gazetteer:
             for k in range(i, end):
                 taken[k] = True
             i = end
+        i = 0
+        while i < len(toks):
+            end = None if taken[i] else self._collective_at(toks, i, taken)
+            if end is None:
+                i += 1
+                continue
+            found.append((i, end, None, None))
+            for k in range(i, end):
+                taken[k] = True
+            i = end
         found.sort()
+        found = self._merge_part_of(toks, found)
         return [(a, b, p, prov, toks) for a, b, p, prov in found]
+
+    def _seq_at(self, toks: list[Token], j: int, seqs: list[tuple[str, ...]]) -> int:
+        """Length of the first of ``seqs`` (folded keys) written at token ``j`` on one line, else 0."""
+        for seq in seqs:
+            got = toks[j : j + len(seq)]
+            if len(got) == len(seq) and tuple(t.key for t in got) == seq and not any(t.newline for t in got[1:]):
+                return len(seq)
+        return 0
+
+    def _collective_at(self, toks: list[Token], i: int, taken: list[bool]) -> int | None:
+        """End token of a collective name the gazetteer lacks: "các" + kinds of bodies joined by
+        commas or "và" ("các Sở", "các bộ, cơ quan ngang bộ", "các doanh nghiệp viễn thông" is not:
+        only the nouns of [matching].collective_nouns), then an optional tail ("có liên quan",
+        "trên địa bàn", "tỉnh", "thành phố")."""
+        if toks[i].key not in self._collective_openers:
+            return None
+        j = i + 1
+        n = self._seq_at(toks, j, self._collective)
+        if not n or any(taken[k] for k in range(j, j + n)):
+            return None
+        j += n
+        while j < len(toks) and not toks[j].newline:
+            if toks[j].text == "," or toks[j].key == "va":
+                n = self._seq_at(toks, j + 1, self._collective)
+                if n and not toks[j + 1].newline and not any(taken[k] for k in range(j + 1, j + 1 + n)):
+                    j += 1 + n
+                    continue
+            break
+        if j < len(toks) and not toks[j].newline:
+            j += self._seq_at(toks, j, self._collective_tails)
+        return j
+
+    def _merge_part_of(self, toks: list[Token], found: list[tuple[int, int, _Pattern | None, tuple[int, int] | None]]
+                       ) -> list[tuple[int, int, _Pattern | None, tuple[int, int] | None]]:
+        """Collective names run on: "các sở, ngành, địa phương có liên quan" (a group name, more
+        kinds of bodies after commas or "và", a tail), "các cơ quan, đơn vị trực thuộc Ủy ban nhân
+        dân tỉnh" (a group or unknown name, a linking word of [matching].part_of, the agency it
+        belongs to). A name that grew by more kinds of bodies is no longer the gazetteer's entry
+        (agency id None); one that only took a tail ("các sở ngành liên quan") still is."""
+        out: list[tuple[int, int, _Pattern | None, tuple[int, int] | None]] = []
+        starts = {f[0]: f for f in found}
+        n_toks = len(toks)
+
+        def is_group(p: _Pattern | None) -> bool:
+            return p is None or self.entries[p.entry_id].level == "group"
+
+        consumed: set[int] = set()
+        for a, b, p, prov in found:
+            if a in consumed:
+                continue
+            if not is_group(p):
+                out.append((a, b, p, prov))
+                continue
+            if p is not None or toks[a].key in self._collective_openers:
+                grew = False
+                while b < n_toks and not toks[b].newline and (toks[b].text == "," or toks[b].key == "va"):
+                    nxt = b + 1
+                    if toks[b].text == "," and nxt in starts and is_group(starts[nxt][2]) \
+                            and toks[nxt].key not in self._collective_openers \
+                            and starts[nxt][2] is not None and not toks[nxt].text[0].isupper():
+                        # a group name inside a run of kinds of bodies ("…, đơn vị, tổ chức chính
+                        # trị - xã hội, hội, đoàn thể") is part of it; at the end of a list it is its own
+                        e = starts[nxt][1]
+                        more = e + 1 < n_toks and toks[e].text == "," and e + 1 not in starts \
+                            and self._seq_at(toks, e + 1, self._collective) > 0
+                        shared_tail = tuple(t.key for t in toks[max(nxt, e - 2) : e])[-2:] == ("lien", "quan")
+                        if more or shared_tail:  # "các sở, ngành, đơn vị có liên quan": the tail is the list's
+                            consumed.add(nxt)
+                            b, grew = e, True
+                            continue
+                        break
+                    n = self._seq_at(toks, nxt, self._collective) if nxt < n_toks and not toks[nxt].newline else 0
+                    if n and nxt not in starts and not toks[nxt].text[0].isupper():
+                        b, grew = nxt + n, True
+                        continue
+                    break
+                for _ in range(2):
+                    tail = self._seq_at(toks, b, self._collective_tails) if b < n_toks and not toks[b].newline else 0
+                    if not tail or b in starts:
+                        break
+                    b += tail
+                if grew:
+                    p = None
+            n = self._seq_at(toks, b, self._part_of) if b < n_toks and not toks[b].newline else 0
+            if n and (b + n) in starts:
+                nxt = starts[b + n]
+                consumed.add(nxt[0])
+                out.append((a, nxt[1], None, None))
+                continue
+            out.append((a, b, p, prov))
+        return out
 
     def _mention(self, text: str, toks: list[Token], a: int, b: int, pattern: _Pattern | None,
                  prov_toks: tuple[int, int] | None, with_full: bool) -> AgencyMention:
@@ -492,7 +628,49 @@ class Gazetteer:
     def find(self, text: str) -> list[AgencyMention]:
         """Every agency named in ``text`` (NFC-normalised first; offsets are into nfc(text))."""
         text = nfc(text)
-        return [self._mention(text, toks, a, b, p, prov, True) for a, b, p, prov, toks in self._scan(text)]
+        found = [self._mention(text, toks, a, b, p, prov, True) for a, b, p, prov, toks in self._scan(text)]
+        shared = self._shared_heads(text)
+        if shared:  # "các sở: Tài chính, Y tế" replaces what was read over the same words
+            lo = min(a for _, (a, _b) in shared)
+            hi = max(m.end for m, _ in shared)
+            found = [m for m in found if m.end <= lo or m.start >= hi] + [m for m, _ in shared]
+            found.sort(key=lambda m: m.start)
+        return found
+
+    def _shared_heads(self, text: str) -> list[tuple[AgencyMention, tuple[int, int]]]:
+        """"các sở: Tài chính, Y tế và Nội vụ" names three agencies: each name after the colon is
+        read with the head word in front ("Sở Tài chính"), the longest reading the gazetteer knows
+        winning ("Sở Văn hóa, Thể thao và Du lịch" is one). Each mention covers the written name."""
+        out: list[tuple[AgencyMention, tuple[int, int]]] = []
+        for mt in self.shared_head_re.finditer(text):
+            word = self._shared_heads_map[mt.group("head").lower()]
+            pos = mt.end()
+            stop = re.search(r"[;.:\n]|\s(?:chủ trì|phối hợp|thực hiện|có trách nhiệm|chịu trách nhiệm)\b", text[pos:])
+            limit = pos + (stop.start() if stop else len(text) - pos)
+            while pos < limit and text[pos : pos + 1].isupper():
+                seps = [m.start() + pos for m in re.finditer(r",\s*|\s+và\s+", text[pos:limit])] + [limit]
+                best = None
+                for end in sorted(seps, reverse=True):
+                    name = text[pos:end].strip()
+                    whole = self._whole(f"{word} {name}") if name else None
+                    if whole is not None and whole.agency_id is not None:
+                        best = (end, whole)
+                        break
+                end = best[0] if best else seps[0]
+                name = text[pos:end].strip()
+                if not name:
+                    break
+                full = f"{word} {name}"
+                entry = best[1] if best else None
+                out.append((AgencyMention(name, pos, pos + len(name), entry.agency_id if entry else None,
+                                          entry.level if entry else "provincial" if word == "Sở" else None,
+                                          entry.name if entry else full, full,
+                                          "shared"), (mt.start(), end)))
+                sep = re.match(r",\s*|\s+và\s+", text[end:limit])
+                if not sep:
+                    break
+                pos = end + sep.end()
+        return out
 
     def _whole(self, text: str) -> AgencyMention | None:
         """The mention when ``text`` is exactly one agency name, else None."""

@@ -30,7 +30,7 @@ from ingest.labels import (
     appendix_suffix,
     heading_text,
 )
-from ingest.markers import Draft, Pager, Piece, cut, is_caps, join_pieces, roman_value
+from ingest.markers import Draft, Pager, Piece, cut, is_caps, join_all, join_pieces, roman_value
 from ingest.model import Cell
 from ingest.vntext import collapse_spaces, fold
 
@@ -41,12 +41,22 @@ _STT_NAMES = {"stt", "tt", "so tt", "so thu tu"}
 _TASK_WORDS = ("nhiem vu", "noi dung", "cong viec", "giai phap")
 _ROMAN_CELL_RE = re.compile(r"^(?P<num>[IVXL]{1,6})\s*[.:)]?\s*")
 _GROUP_RE = re.compile(r"^(?P<num>[IVXL]{1,6})\s*[.:)]\s*(?=\S)")
+_BULLET_CELL_RE = re.compile(r"^[-+•*–]$")
+_FURNITURE_RE = re.compile(r"^(?:CÔNG\s+BÁO\s*/.*|Ký\s+bởi\s*:.*)$", re.DOTALL)
 _ROW_RE = re.compile(r"^(?P<num>\d{1,3}(?:\.\d{1,2})*)\s*[.)]?\s+(?=\S)")
 
 
+def _letter(n: int) -> str:
+    """The n-th second line of a row: 1 -> "b", 2 -> "c" ... (the row itself is "a")."""
+    return "abcdefghijklmnopqrstuvwxyz"[min(n, 25)]
+
+
 def is_appendix_heading(text: str) -> bool:
-    """"PHỤ LỤC", "PHỤ LỤC I", "PHỤ LỤC 02 ..." written in capitals (a mention in a sentence is not)."""
+    """"PHỤ LỤC", "PHỤ LỤC I", "PHỤ LỤC 02 ..." written in capitals (a mention in a sentence is not),
+    or "Phụ lục" / "Phụ lục II" alone on its line (the gazette's typesetting)."""
     t = text.strip()
+    if re.fullmatch(r"Ph[ụu]\s+l[ụu]c(?:\s+(?:s[ốo]\s*)?(?:[IVXL]+|\d{1,2}))?\.?", t):
+        return True
     return bool(_HEAD_RE.match(t)) and t[:7].isupper()
 
 
@@ -128,6 +138,7 @@ def parse_appendix(
     drafts: list[Draft] = []
     warnings: list[str] = []
     rows = [p for p in pieces if p.is_row]
+    pipe_tables = {r.block.table_index for r in rows if r.block is not None and " | " in r.block.text}
     columns: list[str] = []
     head: list[list[Cell]] = []  # the header rows at the top of the table (a repeated header is skipped)
     group: Draft | None = None
@@ -136,6 +147,14 @@ def parse_appendix(
     last_row = 0
     para_count = 0
     fresh_group = False  # a group row was just read (paragraph mode: numbering may restart)
+    sub = 0  # second lines of the current numbered row (merged STT cell): 1b, 1c ...
+
+    # Continuation lines of a row or paragraph, joined once at the end (one join per line copies
+    # everything joined so far: n lines would cost n²). Keyed by the draft's identity.
+    pending: dict[int, tuple[Draft, list[Piece]]] = {}
+
+    def extend(d: Draft, piece: Piece) -> None:
+        pending.setdefault(id(d), (d, []))[1].append(piece)
 
     def add(d: Draft) -> Draft:
         nonlocal order
@@ -175,6 +194,26 @@ def parse_appendix(
             )
         )
 
+    def add_para(piece: Piece) -> None:
+        """Text of the appendix that is no row: its own unnumbered clause, never lost."""
+        nonlocal para_count
+        para_count += 1
+        add(
+            Draft(
+                path=f"{prefix}.p{para_count}",
+                kind="doan_khong_danh_so",
+                label=appendix_para_label(para_count, name),
+                marker="",
+                parent=None,
+                parts=[piece],
+                heading_chain=[],
+                order=0,
+            )
+        )
+
+    def piece_from_row(row: Piece) -> Piece:
+        return cut(row, 0, None, pager)
+
     def start_group(numeral: str, marker: str, text_piece: Piece) -> None:
         nonlocal group, current, last_group, fresh_group
         group = add(
@@ -200,8 +239,10 @@ def parse_appendix(
     ) and not _GROUP_RE.match(pieces[k].text):
         k += 1
 
+    current_table: int | None = None
     for p in pieces[k:]:
         if p.is_row and p.block is not None:
+            current_table = p.block.table_index
             cells = list(p.block.cells)
             texts = [c.text for c in cells]
             nonempty = [c for c in cells if c.text.strip()]
@@ -235,6 +276,41 @@ def parse_appendix(
                 # the row's clause covers the row's pages (a row split over a page break ends on the next)
                 task = replace(task, page=min(task.page, p.page), page_end=max(task.page_end, p.page_end))
                 current = add_row(first.rstrip("."), first, task, cell_map)
+                sub = 0
+                continue
+            pipe = p.block.table_index in pipe_tables  # a table written one row a line: no row split over pages
+            if pipe and len(nonempty) == 1 and not _BULLET_CELL_RE.match(first):
+                add_para(_cell_piece(nonempty[0], p, pager))  # a cell the exporter put on a line of its own
+                continue
+            if pipe and current is not None and current.cells is not None and columns and (
+                    _BULLET_CELL_RE.match(first) or len(cells) >= len(columns)):
+                # "- | Diện tích | Ha | …": a sub-row under the numbered row, cells in column order
+                names = _cell_names(cells, columns)
+                task_k = min(_task_index(columns), len(cells) - 1)
+                sub += 1
+                num = current.path.rsplit(".", 1)[-1].rstrip("abcdefghijklmnopqrstuvwxyz") + _letter(sub)
+                saved = current
+                current = add_row(num, first, _cell_piece(cells[task_k], p, pager),
+                                  {names[n]: cells[n].text for n in range(len(cells))})
+                current.parent = saved.parent
+                current = saved if _BULLET_CELL_RE.match(first) else current
+                continue
+            if (current is not None and current.cells is not None and columns and cells[0].text.strip()
+                    and 2 <= len(cells) < len(columns) and all(c.col_span == 1 for c in cells)):
+                # a short row with no STT of a table written one row a line (" | "): a second line
+                # of the numbered row above, whose STT cell (and any cell after its own) is merged
+                # down: its own task from the task column on, the merged cells inherited
+                names = _cell_names(cells, columns)
+                task_k = _task_index(columns)
+                own = {columns[task_k + n]: c.text for n, c in enumerate(cells) if task_k + n < len(columns)}
+                inherited = {k: v for k, v in current.cells.items() if k not in own and k != columns[task_k]}
+                merged = {k: own.get(k, inherited.get(k, "")) for k in columns}
+                sub += 1
+                num = current.path.rsplit(".", 1)[-1].rstrip("abcdefghijklmnopqrstuvwxyz") + _letter(sub)
+                task = _cell_piece(cells[0], p, pager)
+                saved = current
+                current = add_row(num, "", task, merged)
+                current.parent = saved.parent
                 continue
             if current is not None and current.cells is not None:
                 # a row split across pages: its second half has no STT
@@ -244,12 +320,17 @@ def parse_appendix(
                         current.cells[names[n]] = (current.cells[names[n]] + "\n" + c.text).strip()
                 task_k = _task_index(names)
                 if task_k < len(cells) and cells[task_k].text.strip():
-                    current.parts[0] = join_pieces(current.parts[0], _cell_piece(cells[task_k], p, pager))
+                    extend(current, _cell_piece(cells[task_k], p, pager))
+                continue
+            if pipe:
+                add_para(piece_from_row(p))
                 continue
             warnings.append(f"Bỏ qua dòng bảng không có STT / Skipped a table row without STT: {p.text[:60]}")
             continue
         # --- paragraphs: a table that lost its columns, or prose in the appendix
         t = p.text
+        if _FURNITURE_RE.match(t.strip()):
+            continue  # a gazette running header or page number met between two rows: not row text
         if fold(t).startswith(("stt ", "tt ")):
             continue
         gm = _GROUP_RE.match(t)
@@ -265,22 +346,12 @@ def parse_appendix(
             assert rm is not None
             current = add_row(rm.group("num"), t[: rm.end()].strip(), cut(p, rm.end(), None, pager))
             continue
-        if current is not None:
-            current.parts[-1] = join_pieces(current.parts[-1], p)
+        if current is not None and not (current.cells is not None and current_table in pipe_tables):
+            extend(current, p)
             continue
-        para_count += 1
-        add(
-            Draft(
-                path=f"{prefix}.p{para_count}",
-                kind="doan_khong_danh_so",
-                label=appendix_para_label(para_count, name),
-                marker="",
-                parent=None,
-                parts=[p],
-                heading_chain=[],
-                order=0,
-            )
-        )
+        add_para(p)
+    for d, more in pending.values():
+        d.parts[-1] = join_all([d.parts[-1], *more])
     return AppendixResult(drafts, warnings)
 
 

@@ -22,7 +22,8 @@ from typing import Literal
 
 from ingest.vntext import fold, nfc
 
-Kind = Literal["date", "yearly_date", "month", "quarter", "year", "recurring", "continuous", "unknown"]
+Kind = Literal["date", "yearly_date", "month", "quarter", "year", "period", "relative", "recurring", "continuous",
+               "unknown"]
 Recurrence = Literal["yearly", "half-yearly", "quarterly", "monthly", "weekly", "daily", "periodic", "continuous"]
 
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
@@ -33,7 +34,7 @@ _E = r"(?![0-9a-z])"  # word end
 _PRE = r"(?:truoc|cham nhat(?: la)?(?: truoc)?|den het|den|han chot(?: la)?|khong qua|trong)"
 _DMY = r"(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})(?:\s*/\s*(?P<y>\d{4}))?"
 _DMY_WORDS = r"(?P<d2>\d{1,2})\s+thang\s+(?P<m2>\d{1,2})(?:\s*,?\s*nam\s+(?P<y2>\d{4}))?"
-_EVERY = r"(?P<every>(?:hang|moi)\s+(?:nam|quy|thang|tuan|ngay))"
+_EVERY = r"(?P<every>(?:hang|moi|tung)\s+(?:nam|quy|thang|tuan|ngay))"
 _YEARLY_SUFFIX = r"(?:\s+(?P<suf>(?:hang|moi)\s+nam))?"
 
 _DATE_PROSE = re.compile(_B + rf"(?P<pre>{_PRE})\s+(?:ngay\s+)?(?:{_DMY}|{_DMY_WORDS}){_YEARLY_SUFFIX}" + _E)
@@ -41,12 +42,31 @@ _DATE_BARE = re.compile(_B + rf"(?:(?P<pre>{_PRE}|vao)\s+)?(?:ngay\s+)?(?:{_DMY}
 _MONTH_PROSE = re.compile(_B + rf"(?P<pre>{_PRE})\s+thang\s+(?P<m>\d{{1,2}})\s*(?:/\s*|nam\s+)(?P<y>\d{{4}})" + _E)
 _MONTH_BARE = re.compile(_B + r"(?:(?P<pre>" + _PRE + r")\s+)?thang\s+(?P<m>\d{1,2})\s*(?:/\s*|nam\s+)(?P<y>\d{4})" + _E)
 _QUARTER = re.compile(
-    _B + r"quy\s+(?P<q>iv|iii|ii|i|[1-4])" + _E
-    + r"(?:\s*(?:nam\s+|/\s*)(?P<y>\d{4})|\s+(?P<suf>(?:hang|moi)\s+nam))?" + _E
+    _B + r"qu[yi]\s+(?P<q>iv|iii|ii|i|[1-4])" + _E
+    + r"(?:\s*(?:nam\s+|[/-]\s*)(?P<y>\d{4})|\s+(?P<suf>(?:hang|moi)\s+nam))?" + _E
 )
+# "năm 2025 - 2026", "giai đoạn 2026-2030", "năm học 2025 - 2026" (a period: due at its end)
+_PERIOD_WORDS = r"(?:nam hoc|nien khoa|nam|giai doan(?: tu nam)?|tu nam)"
+_PERIOD_PROSE = re.compile(_B + r"(?P<pre>trong|den het|den)\s+" + _PERIOD_WORDS
+                           + r"\s+(?P<y1>\d{4})\s*(?:-|–|den(?: nam)?)\s*(?P<y>\d{4})" + _E
+                           + r"|" + _B + r"nam hoc\s+(?P<y1b>\d{4})\s*[-–]\s*(?P<yb>\d{4})" + _E)
+_PERIOD_BARE = re.compile(_B + r"(?:(?:trong|den het|den)\s+)?(?:" + _PERIOD_WORDS + r"\s+)?(?P<y1>\d{4})\s*"
+                          r"(?:-|–|den(?: nam)?)\s*(?P<y>\d{4})" + _E)
+# "trước ngày 15 hằng tháng": a day of every month
+_MONTHLY_DAY = re.compile(_B + rf"(?P<pre>{_PRE})\s+ngay\s+(?P<d>\d{{1,2}})\s+(?:hang|moi)\s+thang" + _E)
+# "02 lần/năm", "tối thiểu 01 lần/năm", "mỗi năm 2 lần"
+_TIMES = re.compile(_B + r"(?:(?:toi thieu|it nhat|khong qua|tu)\s+)?(?P<n>\d{1,2}|mot|hai|ba|bon)\s+lan\s*"
+                    r"(?:/|trong(?: mot)?|moi|mot)\s*(?P<unit>nam|quy|thang|tuan|ngay)" + _E)
+# "trong 03 ngày làm việc, kể từ ngày nhận được kiến nghị", "chậm nhất 05 ngày kể từ ..."
+_RELATIVE = re.compile(_B + r"(?:trong(?:\s+thoi\s+han)?|cham nhat(?: la)?|khong qua|sau)\s+(?P<n>\d{1,3})\s+"
+                       r"(?:(?P<work>ngay lam viec)|(?:ngay|thang|tuan|gio)" + _E
+                       + r"(?=\s*,?\s*(?:ke tu|tinh tu|truoc ngay)))"
+                       + r"(?:\s*,?\s*(?:ke tu|tinh tu)\s+(?:(?!\s(?:thi|phai)\s)[^,;.()]){3,80})?")
+# "vào thứ Sáu hằng tuần", "định kỳ thứ Hai hàng tuần"
+_WEEKDAY = re.compile(_B + r"(?:(?:dinh ky|vao)\s+)?thu\s+(?:hai|ba|tu|nam|sau|bay)\s+(?:hang|moi)\s+tuan" + _E)
 _YEAR_PROSE = re.compile(_B + r"(?P<pre>den het nam|den nam|trong nam|cuoi nam)\s+(?P<y>\d{4})" + _E)
 _YEAR_BARE = re.compile(_B + r"(?:(?P<pre>den het|den|trong|cuoi)\s+)?nam\s+(?P<y>\d{4})" + _E + r"|" + _B + r"(?P<y2>\d{4})" + _E)
-_PERIODIC_N = re.compile(_B + r"dinh ky\s+(?P<n>\d{1,2}|sau|ba|mot)\s+thang(?:\s+(?:mot lan|/\s*lan))?" + _E)
+_PERIODIC_N = re.compile(_B + r"dinh ky\s+(?P<n>\d{1,2}|sau|ba|mot)\s+(?:\([a-z ]{1,8}\)\s*)?thang(?:\s+(?:mot lan|/\s*lan))?" + _E)
 _HALF = re.compile(_B + r"(?:6|sau)\s+thang\s+(?:mot lan|/\s*lan)" + _E)
 _EVERY_RE = re.compile(_B + _EVERY + _E)
 _PERIODIC = re.compile(_B + r"dinh ky" + _E)
@@ -59,8 +79,8 @@ _N_MONTHS: dict[str, int] = {"sau": 6, "ba": 3, "mot": 1}
 _MONTHS_TO_RECURRENCE: dict[int, str] = {12: "yearly", 6: "half-yearly", 3: "quarterly", 1: "monthly"}
 
 # How specific a deadline is; the task's deadline is the most specific one it states.
-_RANK: dict[str, int] = {"date": 0, "yearly_date": 1, "month": 2, "quarter": 3, "recurring": 6, "year": 5,
-                         "continuous": 8, "unknown": 9}
+_RANK: dict[str, int] = {"date": 0, "relative": 1, "yearly_date": 1, "month": 2, "quarter": 3, "recurring": 6,
+                         "year": 5, "period": 5, "continuous": 8, "unknown": 9}
 
 
 @dataclass(frozen=True)
@@ -174,6 +194,25 @@ def _atoms(text: str, folded: str, bare: bool) -> list[Deadline]:
         if 1900 <= y <= 2200:
             out.append(Deadline(text[mt.start() : mt.end()], mt.start(), mt.end(), "year", _iso(y, 12, 31),
                                 None, y))
+    for mt in (_PERIOD_BARE if bare else _PERIOD_PROSE).finditer(folded):
+        y1 = int(mt.group("y1") or mt.group("y1b") if not bare else mt.group("y1"))
+        y = int(mt.group("y") or mt.group("yb") if not bare else mt.group("y"))
+        if 1900 <= y1 < y <= 2200:
+            out.append(Deadline(text[mt.start() : mt.end()], mt.start(), mt.end(), "period", _iso(y, 12, 31),
+                                None, y))
+    for mt in _MONTHLY_DAY.finditer(folded):
+        d = int(mt.group("d"))
+        if 1 <= d <= 31:
+            out.append(Deadline(text[mt.start() : mt.end()], mt.start(), mt.end(), "recurring", None, "monthly",
+                                day=d))
+    for mt in _TIMES.finditer(folded):
+        rec = _EVERY_MAP[mt.group("unit")]
+        out.append(Deadline(text[mt.start() : mt.end()], mt.start(), mt.end(), "recurring", None, rec))
+    for mt in _WEEKDAY.finditer(folded):
+        out.append(Deadline(text[mt.start() : mt.end()], mt.start(), mt.end(), "recurring", None, "weekly"))
+    for mt in _RELATIVE.finditer(folded):
+        out.append(Deadline(text[mt.start() : mt.end()].rstrip(), mt.start(), mt.start() + len(text[mt.start() : mt.end()].rstrip()),
+                            "relative"))
     for mt in _PERIODIC_N.finditer(folded):
         n_s = mt.group("n")
         n = int(n_s) if n_s.isdigit() else _N_MONTHS[n_s]
@@ -265,18 +304,25 @@ def find_deadlines(text: str, bare: bool = False) -> list[Deadline]:
 
 
 def parse_deadline(text: str) -> Deadline | None:
-    """The deadline of a table cell ("Quý IV năm 2025", "Thường xuyên", "Trước ngày 15/12 hàng năm").
+    """The deadline of a table cell or a role line ("Quý IV năm 2025", "Thường xuyên", "Trước ngày
+    15/12 hàng năm", "Thường xuyên, hằng năm").
 
-    When the cell says something these rules do not read, its text is kept with kind "unknown";
-    an empty cell gives None.
+    The whole cell is the deadline as written (``text``, a final "." dropped); its meaning is that
+    of the most specific phrase in it, the others kept in ``parts``. When the cell says something
+    these rules do not read, its text is kept with kind "unknown"; an empty cell gives None.
     """
     text = nfc(text).strip()
     if not text:
         return None
     found = find_deadlines(text, bare=True)
+    shown = text.rstrip(" .;,")  # the cell is the deadline: "Quý IV/2026 (sơ kết); Quý IV/2027 (tổng kết)"
     if not found:
-        return Deadline(text, 0, len(text), "unknown")
-    return main_deadline(found)
+        return Deadline(shown, 0, len(shown), "unknown")
+    main = main_deadline(found)
+    assert main is not None
+    if len(found) > 1:
+        main = replace(main, parts=tuple(found))
+    return replace(main, text=shown, start=0, end=len(shown))
 
 
 def main_deadline(deadlines: list[Deadline]) -> Deadline | None:

@@ -94,7 +94,7 @@ def ingest_file(path: Path, manifest: Manifest) -> IngestOutcome:
     from ingest.parser import parse_document
     from ingest.references import resolve
     from ingest.reflow import verify_span
-    from ingest.tasks import extract_tasks
+    from ingest.tasks import extract_tasks, jurisdiction_of
 
     outcome = IngestOutcome(path=str(path), status="error")
     t0 = time.perf_counter()
@@ -125,7 +125,8 @@ def ingest_file(path: Path, manifest: Manifest) -> IngestOutcome:
         outcome.timings["parse_s"] = time.perf_counter() - t1
 
         # JSON-native (tuples become lists) so a stored and a fresh parse compare equal.
-        doc.tasks = json.loads(json.dumps([t.to_dict() for t in extract_tasks(doc.clauses)], ensure_ascii=False))
+        tasks = extract_tasks(doc.clauses, jurisdiction=jurisdiction_of(doc.header.issuer))
+        doc.tasks = json.loads(json.dumps([t.to_dict() for t in tasks], ensure_ascii=False))
         outcome.timings["tasks_s"] = time.perf_counter() - t1 - outcome.timings["parse_s"]
 
         bad = [c.path for c in doc.clauses if not verify_span(source, c.span.start, c.span.end, c.text)]

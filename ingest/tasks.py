@@ -9,16 +9,28 @@ The phrasings handled, each giving ``Task.pattern``:
 * a plain subject: "Các sở, ban, ngành tỉnh và UBND các xã, phường tổ chức ..." (chủ ngữ)
 * "... do X chủ trì, phối hợp với ... thực hiện" (do ... chủ trì)
 * "X có trách nhiệm:" followed by points a) b) c): the points inherit X (có trách nhiệm; the
-  ``lead_in`` path says where X is written), as does anything under a heading that is only a name
+  ``lead_in`` path says where X is written), as does anything under a heading that is only names
 * ", X kịp thời phản ánh về Y (qua Z)" after a condition: a standing instruction (phản ánh)
-* appendix rows with "Cơ quan chủ trì" / "Cơ quan phối hợp" / "Thời gian hoàn thành" cells
-  (bảng phụ lục); a cell lists several agencies separated by commas, semicolons or line breaks,
-  and the gazetteer keeps names that contain a comma whole.
+* appendix rows (bảng phụ lục): the columns are named by cue words, whatever the header says
+  ("Cơ quan/Đơn vị chủ trì (thực hiện)", "Cơ quan thực hiện / Phối hợp", "Thời gian dự kiến hoàn
+  thành"); a cell lists several agencies separated by commas, semicolons or line breaks, and the
+  gazetteer keeps names that contain a comma whole
+* role lines under a task ("Đơn vị chủ trì: …", "- Cơ quan phối hợp: …", "Thời gian thực hiện: …",
+  nested under "b) Cơ quan thực hiện:"), linked to the task lines before them (dòng vai trò,
+  :mod:`ingest.rolelines`)
+* heads of agencies stand for their agency: "Giám đốc Sở Y tế", "Chánh Văn phòng UBND tỉnh, Giám
+  đốc các sở: Tài chính, Y tế … chịu trách nhiệm thi hành" (Điều 3), "Bộ trưởng Bộ Nội vụ chỉ đạo"
+* the subject after an opening phrase ("Để …, các Sở …", "Trường hợp …, thì Văn phòng …")
+* a clause that gives work to several subjects ("X làm A; Y làm B") is one task per subject
+* points under a heading of names ("2. Sở Y tế", "4. Sở Tài chính (cơ quan chủ trì)") inherit the
+  nearest one; a partner heading with no owner ("a) Chủ trì, phối hợp với …:") adds partners
 
 Roles inside the task text: "phối hợp với L" -> coordinators; "tham mưu (cho) L", "giúp L" ->
 advises; "báo cáo L", "gửi (báo cáo ...) về L", "phản ánh về L" -> reports_to, where "(qua Z)"
 right after makes Z the channel (``AgencyRef.via``), never a coordinator. Other agencies named in
-the text are kept in ``mentions``. A clause with no owner (a goal such as "Tỷ lệ nợ quá hạn dưới
+the text are kept in ``mentions``. A provincial or local body carries its province
+(``AgencyRef.jurisdiction``: the one written after it, else the issuer's), so Sở Tài chính of one
+province is not another's. A clause with no owner (a goal such as "Tỷ lệ nợ quá hạn dưới
 1%", a heading) yields no task. Role words and column names are data: [roles] and [columns] in
 ``ingest/data/agencies.toml``.
 """
@@ -26,12 +38,13 @@ the text are kept in ``mentions``. A clause with no owner (a goal such as "Tỷ 
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Iterable
 
-from ingest.agencies import AgencyMention, Gazetteer, load_gazetteer
+from ingest.agencies import AgencyMention, Gazetteer, load_gazetteer, tokenize
 from ingest.deadlines import Deadline, find_deadlines, main_deadline, parse_deadline
 from ingest.model import Clause
+from ingest.rolelines import RoleValue, assign_role_lines, is_role_clause, read_role_line
 from ingest.vntext import fold, nfc
 
 # Clause kinds that are structure, never a task.
@@ -69,10 +82,13 @@ class AgencyRef:
     start: int = -1
     end: int = -1
     via: "AgencyRef | None" = None
+    jurisdiction: str | None = None  # province of a provincial or local body ("Đồng Tháp"): part of its identity
 
     @classmethod
     def of(cls, m: AgencyMention, found_in: str) -> "AgencyRef":
-        return cls(m.text, m.full, m.agency_id, m.level, found_in, m.start, m.end)
+        # "các sở: Tài chính, Y tế": the written "Tài chính" is shown as "Sở Tài chính"
+        name = m.full if m.matched == "shared" else m.text
+        return cls(name, m.full, m.agency_id, m.level, found_in, m.start, m.end)
 
 
 @dataclass
@@ -123,6 +139,44 @@ class _Roles:
         self.responsible = _phrase_re(r.get("responsible", []))
         self.standing = _phrase_re(r.get("standing", []))
         self.link = {fold(nfc(w)) for w in r.get("report_link", [])}
+        self.opening = _phrase_re(r.get("opening", []))
+        self.verb = _phrase_re(r.get("verbs", []) + r.get("lead", []) + r.get("coordinate", [])
+                               + r.get("advise", []) + r.get("direct", []) + r.get("report", []))
+
+
+def _agency_of_head(m: AgencyMention, text: str, g: Gazetteer) -> AgencyMention:
+    """A name that is a head's title ("Chủ tịch Ủy ban nhân dân tỉnh") as the agency it heads,
+    read on in the text ("Chủ tịch Ủy ban nhân dân tỉnh, thành phố trực thuộc trung ương" heads
+    "Ủy ban nhân dân tỉnh, thành phố trực thuộc trung ương"); any other mention unchanged."""
+    toks = tokenize(m.text)
+    size = g.title_at(toks, 0) if toks else 0
+    if not size or size >= len(toks):
+        return m
+    rest_at = m.start + toks[size].start
+    line_end = text.find("\n", rest_at)
+    tail = text[rest_at : line_end if line_end >= 0 else len(text)]
+    inner = [x for x in g.find(tail) if x.start == 0 and x.end >= m.end - rest_at]
+    if not inner:
+        return m
+    x = inner[0]
+    return replace(x, start=rest_at, end=rest_at + x.end)
+
+
+_MINISTERS = re.compile(r"(?<!\w)(?:[Cc]ác\s+)?Bộ\s+trưởng(?=\s*(?:,|;|và\s))")
+
+
+def _bare_ministers(text: str, mentions: list[AgencyMention], g: Gazetteer) -> list[AgencyMention]:
+    """"Bộ trưởng, Thủ trưởng cơ quan ngang bộ, …": the title alone, with no ministry after it,
+    stands for the ministries (the gazetteer's "các bộ")."""
+    if "cac-bo" not in g.entries:
+        return []
+    entry = g.entries["cac-bo"]
+    out = []
+    for mt in _MINISTERS.finditer(text):
+        if not any(m.start <= mt.start() < m.end for m in mentions):
+            out.append(AgencyMention(mt.group(), mt.start(), mt.end(), entry.id, entry.level, entry.name,
+                                     mt.group(), "variant"))
+    return out
 
 
 class _Text:
@@ -133,8 +187,28 @@ class _Text:
         self.folded = fold(self.text)
         self.where = where
         self.g = g
-        self.mentions = g.find(self.text)
+        found = [_agency_of_head(m, self.text, g) for m in g.find(self.text)]
+        # a head's agency read on may cover the names after it: keep the longer reading
+        self.mentions = [m for m in found if not any(o is not m and o.start <= m.start and m.end <= o.end
+                                                     and (o.end - o.start) > (m.end - m.start) for o in found)]
+        self.mentions = sorted(self.mentions + _bare_ministers(self.text, self.mentions, g), key=lambda m: m.start)
         self.by_start = {m.start: m for m in self.mentions}
+        # a head of agency stands for the agency: "Giám đốc Sở Y tế", "Chủ tịch UBND cấp xã"
+        toks = tokenize(self.text)
+        tok_at = {tk.start: k for k, tk in enumerate(toks)}
+        anchors = [(m.start, m) for m in self.mentions]
+        for mt in g.shared_head_re.finditer(self.text):  # "Giám đốc các sở: Tài chính, Y tế"
+            if mt.end() in self.by_start:
+                self.by_start.setdefault(mt.start(), self.by_start[mt.end()])
+                anchors.append((mt.start(), self.by_start[mt.end()]))
+        for start, m in anchors:
+            k = tok_at.get(start)
+            if k is None:
+                continue
+            for size in (3, 2, 1):  # the longest title first: "Thủ trưởng", not "trưởng"
+                if k - size >= 0 and g.title_at(toks, k - size) >= size:
+                    self.by_start.setdefault(toks[k - size].start, m)
+                    break
         self.used: set[int] = set()
 
     def skip_space(self, pos: int) -> int:
@@ -193,7 +267,7 @@ def _owner(t: _Text, roles: _Roles) -> _Owner | None:
         mt = word.match(f, start)
         if mt is not None:
             pos = mt.end()
-            cho = re.match(r"\s+cho" + _E, f[pos:])
+            cho = re.match(r"\s*:|\s+cho" + _E, f[pos:])
             items, end = t.list_at(pos + (cho.end() if cho else 0))
             prefix = label if items else None
             break
@@ -215,13 +289,78 @@ def _owner(t: _Text, roles: _Roles) -> _Owner | None:
         items, end = t.list_at(mt.end())
         if items and roles.standing.match(f, t.skip_space(end)):
             return _Owner(t.refs(items), "phản ánh", end)
+    return _after_opening(t, roles)
+
+
+def _after_opening(t: _Text, roles: _Roles) -> _Owner | None:
+    """The subject after an opening phrase: "Để triển khai hiệu quả, đồng bộ, các Sở … tổ chức …",
+    "Trên cơ sở Kế hoạch này, Sở Y tế chủ động …": the first agency list that follows a comma and
+    is followed by a word (not by more names), in a text that starts with an opening word of
+    [roles].opening."""
+    f = t.folded
+    start = t.skip_space(0)
+    if roles.opening.match(f, start) is None:
+        return None
+    # "Trường hợp …, thì X …": the subject after "thì" is the one, whatever commas come before it
+    for mt in re.finditer(r"(?:,\s*|\s)thi\s+", f):
+        if re.search(r"[.;:]\s", f[start : mt.start()]):
+            break
+        items, end = t.list_at(mt.end())
+        if items and re.match(r"\s+[^\W\d_]", f[end:]):
+            parts = ["chủ trì"] if roles.lead.match(f, _after_comma(f, end)) else ["chủ ngữ"]
+            return _Owner(t.refs(items), " - ".join(parts), end)
+    depth = 0
+    for k, ch in enumerate(f):
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth = max(0, depth - 1)
+        elif ch in ".;:" and depth == 0 and k > start:
+            if ch != "." or (k + 1 < len(f) and f[k + 1].isspace()):
+                return None  # the opening ended with the sentence: no subject after it
+        elif depth == 0 and (ch == "," or (f.startswith(" thi ", k) and k > start)):
+            after = k + (4 if ch == " " else 1)
+            if roles.verb.match(f, t.skip_space(after)) or roles.report.match(f, t.skip_space(after)):
+                return None  # "Trong 02 ngày …, gửi kết quả đến …": the subject is not written here
+            items, end = t.list_at(after)
+            if items and re.match(r"\s+[^\W\d_]", f[end:]) and not re.match(r"\s*,", f[end:]):
+                parts = ["chủ ngữ"]
+                if roles.lead.match(f, _after_comma(f, end)):
+                    parts = ["chủ trì"]
+                return _Owner(t.refs(items), " - ".join(parts), end)
     return None
 
 
-def _carrier(t: _Text, roles: _Roles) -> _Owner | None:
+def _name_tail(t: _Text, owner: _Owner, rest_at: int) -> _Owner:
+    """A heading of names whose end the gazetteer did not read: ", Hiệp hội doanh nghiệp tỉnh" (a
+    capital after the comma: more names) or ", thương mại và du lịch" (lower case: the last name
+    goes on, "Trung tâm Xúc tiến đầu tư, thương mại và du lịch")."""
+    rest = t.text[rest_at:]
+    body = rest.strip(" :.;")
+    if not body:
+        return owner
+    lead = list(owner.lead)
+    m = re.match(r"\s*(?:,|và\b)\s*", rest)
+    after = rest[m.end():] if m else rest
+    if m and after[:1].isupper():
+        more = cell_agencies(after.rstrip(" :.;"), t.where, t.g)
+        base = rest_at + m.end()
+        lead += _shift([r for r in more if r.start >= 0], base)
+    elif lead:
+        last = lead[-1]
+        end = rest_at + len(rest.rstrip(" :.;"))
+        name = t.text[last.start:end]
+        lead[-1] = AgencyRef(name, t.g.expand_abbreviations(name), None, last.level, last.found_in, last.start, end)
+    return _Owner(lead, owner.pattern, len(t.text), owner.coordinators)
+
+
+def _carrier(t: _Text, roles: _Roles, has_children: bool = False) -> _Owner | None:
     """The owner a clause with points hands down to them: "X có trách nhiệm:" (any clause that
     ends with a colon after naming its owner, or says "có trách nhiệm"/"thực hiện các nhiệm vụ
-    sau"), a heading that is only a name ("1. Sở Tài chính"), or "Trách nhiệm của X"."""
+    sau"), a heading that is only a name ("1. Sở Tài chính"), or "Trách nhiệm của X".
+
+    A clause with points under it that names owners and then no verb is a heading of names too,
+    even when the gazetteer reads only its first names (see :func:`_name_tail`)."""
     stripped = t.folded.rstrip()
     heading = _HEADING_OF.match(t.folded)
     if heading is not None:
@@ -232,10 +371,16 @@ def _carrier(t: _Text, roles: _Roles) -> _Owner | None:
     if owner is None:
         return None
     says_so = roles.responsible.search(t.folded, owner.end) is not None
-    if stripped.endswith(":") or says_so or not t.folded[owner.end :].strip(" :.;"):
+    rest = re.sub(r"^\s*\([^()]*\)", "", t.folded[owner.end :])  # "Sở Tài chính (cơ quan chủ trì)"
+    if stripped.endswith(":") or says_so or not rest.strip(" :.;"):
         owner.pattern = "có trách nhiệm"
         owner.coordinators = t.refs(t.lists_after(roles.coordinate))
         return owner
+    lower_words = [w for w in t.text[owner.end :].split() if w[:1].islower()]
+    if has_children and len(lower_words) <= 10 and len(rest.split()) <= 20 and not roles.verb.search(rest) \
+            and "." not in rest.strip(" ."):
+        owner.pattern = "có trách nhiệm"
+        return _name_tail(t, owner, owner.end)
     return None
 
 
@@ -290,62 +435,109 @@ def _timing(text: str) -> tuple[Deadline | None, list[Deadline], str | None]:
     return main, found, recurrence
 
 
-def _column(cells: dict[str, str], names: list[str]) -> str | None:
-    folded = {fold(nfc(k)).strip(): v for k, v in cells.items()}
+def column_roles(names: Iterable[str], g: Gazetteer) -> dict[str, str]:
+    """Which column of a task table holds what: role (task, lead, coordinators, deadline, product,
+    note) -> column name. An exact name of [columns] wins; otherwise the cue words of [column_cues]
+    decide, role by role in their order, so "Thời gian dự kiến hoàn thành" is the deadline and
+    "Cơ quan thực hiện / Phối hợp" (a merged two-row header) the coordinators."""
+    names = list(names)
+    out: dict[str, str] = {}
+    exact = {fold(nfc(n)).strip(): role for role, ns in g.columns.items() for n in ns}
     for name in names:
-        value = folded.get(fold(nfc(name)).strip())
-        if value is not None:
-            return value
-    return None
-
-
-def _column_key(cells: dict[str, str], names: list[str]) -> str:
-    wanted = {fold(nfc(n)).strip() for n in names}
-    return next((k for k in cells if fold(nfc(k)).strip() in wanted), names[0] if names else "")
+        role = exact.get(fold(nfc(name)).strip())
+        if role and role not in out:
+            out[role] = name
+    cues = g.column_cues
+    order = cues.get("order", [])
+    prefer = [fold(nfc(w)) for w in cues.get("deadline_prefer", [])]
+    for name in names:
+        if name in out.values():
+            continue
+        f = fold(nfc(name))
+        for role in order:
+            if any(fold(nfc(w)) in f for w in cues.get(role, [])):
+                if role not in out or (role == "deadline" and any(w in f for w in prefer)
+                                       and not any(w in fold(out[role]) for w in prefer)):
+                    out[role] = name
+                break
+    return out
 
 
 def cell_agencies(cell: str, found_in: str = "", g: Gazetteer | None = None) -> list[AgencyRef]:
-    """The agencies of one table cell, in order.
+    """The agencies of one table cell (or of a role line), in order.
 
-    Separators are commas, semicolons, line breaks and "và"; a name that contains a comma
-    ("Các sở, ban, ngành tỉnh") stays whole because the gazetteer matches it first. Text between
-    names that the gazetteer does not recognise becomes an agency with no id.
+    The cell is cut at semicolons, line breaks, commas and "và" that lie outside the names the
+    gazetteer reads ("Các sở, ban, ngành tỉnh" stays whole). Each piece is then one agency: the
+    name the gazetteer reads when it covers the piece; the whole piece as one name the gazetteer
+    lacks when it holds no verb ("Ban Quản lý các khu công nghệ cao và khu công nghiệp", "Liên
+    hiệp các Hội Khoa học và Kỹ thuật"); only the names it reads when the piece goes on into a
+    sentence ("Sở KH&CN chủ trì hướng dẫn, tổng hợp"), whose other words are no agency.
     """
     g = g or load_gazetteer()
+    roles = _Roles(g)
     t = _Text(cell, found_in, g)
-    out: list[AgencyRef] = []
-    pos = 0
-
-    def leftovers(a: int, b: int) -> None:
-        for piece in re.finditer(r"[^,;\n]+", t.text[a:b]):
-            raw = piece.group()
-            s = raw.strip()
-            s = re.sub(r"^(?:và|cùng)(?:\s+|$)|(?:^|\s+)(?:và|cùng)$", "", s, flags=re.IGNORECASE).strip(" .")
-            if s:
-                off = a + piece.start() + raw.index(s)
-                out.append(AgencyRef(s, g.expand_abbreviations(s), None, None, found_in, off, off + len(s)))
-
     mentions = t.mentions
     if len(mentions) > 1:
         scope = g.scope_of(mentions[-1])
         mentions = [g.scoped(m, scope) for m in mentions[:-1]] + [mentions[-1]]
-    for m in mentions:
-        leftovers(pos, m.start)
-        out.append(AgencyRef.of(m, found_in))
-        pos = m.end
-    leftovers(pos, len(t.text))
+    inside = [(m.start, m.end) for m in mentions]
+
+    def free(k: int) -> bool:
+        return not any(a <= k < b for a, b in inside)
+
+    cuts: list[tuple[int, int]] = []
+    starts = {m.start for m in mentions}
+    for mt in re.finditer(r"\s*[;\n]\s*|\s*,\s*(?:và\s+)?|\s+(?:và|cùng|cùng với)\s+", t.text):
+        if not (free(mt.start()) and free(max(mt.start(), mt.end() - 1))):
+            continue
+        if "," not in mt.group() and not re.search(r"[;\n]", mt.group()):
+            # "và" joins two names only when a name starts after it ("… cao và khu công nghiệp" goes on)
+            nxt = t.text[mt.end() : mt.end() + 1]
+            if mt.end() not in starts and not nxt.isupper():
+                continue
+        cuts.append((mt.start(), mt.end()))
+    out: list[AgencyRef] = []
+    pos = 0
+    for a, b in cuts + [(len(t.text), len(t.text))]:
+        _cell_piece(t, pos, a, mentions, roles, found_in, g, out)
+        pos = b
     return out
+
+
+def _cell_piece(t: _Text, a: int, b: int, mentions: list[AgencyMention], roles: _Roles, found_in: str,
+                g: Gazetteer, out: list[AgencyRef]) -> None:
+    raw = t.text[a:b]
+    s = re.sub(r"^(?:và|cùng)(?:\s+|$)|(?:^|\s+)(?:và|cùng)$", "", raw.strip(), flags=re.IGNORECASE).strip(" .:-–+")
+    if not s:
+        return
+    start = a + raw.index(s)
+    end = start + len(s)
+    inner = [m for m in mentions if m.start >= start and m.end <= end]
+    folded = fold(s)
+    rest = "".join(" " if any(m.start <= start + k < m.end for m in inner) else ch for k, ch in enumerate(folded))
+    has_verb = roles.verb.search(rest) is not None or roles.lead.search(rest) is not None
+    if len(inner) == 1 and (inner[0].start, inner[0].end) == (start, end):
+        out.append(AgencyRef.of(inner[0], found_in))
+    elif len(inner) == 1 and inner[0].agency_id is not None and inner[0].start == start:
+        out.append(AgencyRef.of(inner[0], found_in))  # "Sở Khoa học và Công nghệ thúc đẩy, theo dõi"
+    elif not has_verb and len(inner) <= 1 and (s[0].isupper() or folded.startswith(("cac ", "nhung "))):
+        out.append(AgencyRef(s, g.expand_abbreviations(s), None, inner[0].level if inner else None,
+                             found_in, start, end))
+    else:
+        out.extend(AgencyRef.of(m, found_in) for m in inner)
+        if not inner and not has_verb and s[0].isupper():
+            out.append(AgencyRef(s, g.expand_abbreviations(s), None, None, found_in, start, end))
 
 
 def _row_task(clause: Clause, g: Gazetteer, n: int) -> Task | None:
     cells = clause.cells or {}
-    cols = g.columns
-    lead_cell = _column(cells, cols.get("lead", []))
-    if not lead_cell or not lead_cell.strip():
+    roles = column_roles(cells, g)
+    lead_cell = cells.get(roles.get("lead", ""), "")
+    if not lead_cell.strip():
         return None
-    coord_cell = _column(cells, cols.get("coordinators", [])) or ""
-    due_cell = _column(cells, cols.get("deadline", [])) or ""
-    text = _column(cells, cols.get("task", [])) or clause.text
+    coord_cell = cells.get(roles.get("coordinators", ""), "")
+    due_cell = cells.get(roles.get("deadline", ""), "")
+    text = cells.get(roles.get("task", ""), "") or clause.text
     where = clause.path + "/"
     deadline = parse_deadline(due_cell)
     t = _Text(text, clause.path, g)
@@ -356,35 +548,85 @@ def _row_task(clause: Clause, g: Gazetteer, n: int) -> Task | None:
         path=clause.path,
         text=text,
         pattern="bảng phụ lục",
-        lead=cell_agencies(lead_cell, where + _column_key(cells, cols.get("lead", [])), g),
-        coordinators=cell_agencies(coord_cell, where + _column_key(cells, cols.get("coordinators", [])), g),
+        lead=cell_agencies(lead_cell, where + roles.get("lead", ""), g),
+        coordinators=cell_agencies(coord_cell, where + roles.get("coordinators", ""), g),
         mentions=_mentions(t),
         deadline=deadline,
         deadlines=[deadline] if deadline else [],
         recurrence=deadline.recurrence if deadline else None,
-        product=_column(cells, cols.get("product", [])),
+        product=cells.get(roles["product"]) if "product" in roles else None,
     )
 
 
-def _clause_task(clause: Clause, inherited: tuple[str, _Owner] | None, g: Gazetteer, roles: _Roles,
-                 n: int) -> Task | None:
-    t = _Text(clause.text, clause.path, g)
-    owner = _owner(t, roles)
-    lead_in = None
-    pattern: str
-    if owner is not None:
-        lead, pattern, lead_end = owner.lead, owner.pattern, owner.end
-        inherited_coordinators: list[AgencyRef] = []
-    elif inherited is not None:
-        lead_in, carrier = inherited
-        lead, pattern, lead_end = carrier.lead, carrier.pattern, 0
-        inherited_coordinators = carrier.coordinators
-    else:
-        return None
+def _segments(text: str) -> list[tuple[int, int]]:
+    """[start, end) of the parts of a clause text cut at "; " and at sentence ends (". " before a
+    capital), never inside brackets or quotes."""
+    out: list[tuple[int, int]] = []
+    depth = 0
+    quote = False
+    start = 0
+    n = len(text)
+    for k, ch in enumerate(text):
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth = max(0, depth - 1)
+        elif ch in "\"“”":
+            quote = not quote if ch == '"' else ch == "“"
+        elif depth == 0 and not quote and k + 1 < n and text[k + 1].isspace():
+            cut = ch == ";" or (ch == "." and k + 2 < n and text[k + 2].isupper() and k - start > 2
+                                and not re.search(r"(?:\b[A-ZĐ]|\d)$", text[start:k]))
+            if cut:
+                out.append((start, k + 1))
+                start = k + 2
+    if start < n and text[start:].strip():
+        out.append((start, n))
+    return [(a, b) for a, b in out if text[a:b].strip()] or [(0, n)]
+
+
+def _groups(t: _Text, roles: _Roles, g: Gazetteer) -> list[tuple[int, int, _Owner | None]]:
+    """The clause cut into tasks: a part that names its own owner ("…; UBND cấp xã xây dựng …")
+    starts a task; any other part continues the task before it ("…; hoàn thành trong Quý IV năm
+    2025", "…; định kỳ báo cáo …": the clause's owner reports, in the same task), except after two
+    parts with subjects of their own: then it is the subjects' joint task ("X làm A; Y làm B;
+    định kỳ báo cáo …", owner None here). The owner list at the start is never cut ("Các sở, ban,
+    ngành tỉnh; UBND các xã, phường căn cứ …"). Each group: start, end, its own owner or None."""
+    head = _owner(t, roles)
+    parts = _segments(t.text)
+    if head is not None:
+        while len(parts) > 1 and parts[0][1] <= head.end:
+            parts = [(parts[0][0], parts[1][1])] + parts[2:]
+    out: list[list[Any]] = []
+    for a, b in parts:
+        if not out:
+            out.append([a, b, None])
+            continue
+        sub = _Text(t.text[a:b], t.where, g)
+        own = _owner(sub, roles)
+        if own is not None:
+            out.append([a, b, own])
+        elif len(out) >= 2 and out[-1][2] is not None:
+            out.append([a, b, None])  # after two subjects, a part with none is theirs together
+        else:
+            out[-1][1] = b
+    return [(a, b, o) for a, b, o in out]
+
+
+def _task_of(clause: Clause, n: int, text: str, lead: list[AgencyRef], pattern: str,
+             inherited_coordinators: list[AgencyRef], lead_in: str | None, lead_end: int,
+             g: Gazetteer, roles: _Roles) -> Task:
+    """One task from a part of a clause text; ``lead_end`` is where its written owner ends in
+    ``text`` (-1 when the owner is not written in it)."""
+    t = _Text(text, clause.path, g)
     performer: list[AgencyRef] = []
-    direct = roles.direct.match(t.folded, _after_comma(t.folded, lead_end))
-    if direct is not None:
-        performer = t.refs(t.list_at(direct.end())[0])
+    if lead_end >= 0:
+        direct = roles.direct.match(t.folded, _after_comma(t.folded, lead_end))
+        if direct is not None:
+            performer = t.refs(t.list_at(direct.end())[0])
+    written = {(r.name, r.start) for r in lead}
+    for m in t.mentions:  # the owner written in this text is no mere mention
+        if (m.text, m.start) in written or m.end <= max(lead_end, 0):
+            t.used.add(m.start)
     reports = _reports(t, roles)
     vias = [r.via for r in reports if r.via is not None]
     coordinators = _dedupe(inherited_coordinators + t.refs(t.lists_after(roles.coordinate)), lead + vias)
@@ -395,7 +637,7 @@ def _clause_task(clause: Clause, inherited: tuple[str, _Owner] | None, g: Gazett
         clause_id=clause.clause_id,
         doc_id=clause.doc_id,
         path=clause.path,
-        text=clause.text,
+        text=text,
         pattern=pattern,
         lead=lead,
         coordinators=coordinators,
@@ -410,11 +652,120 @@ def _clause_task(clause: Clause, inherited: tuple[str, _Owner] | None, g: Gazett
     )
 
 
-def extract_tasks(clauses: list[Clause], gazetteer: Gazetteer | None = None) -> list[Task]:
+def _shift(refs: list[AgencyRef], offset: int) -> list[AgencyRef]:
+    return [replace(r, start=r.start + offset, end=r.end + offset) if r.start >= 0 else r for r in refs]
+
+
+def _clause_tasks(clause: Clause, inherited: tuple[str, _Owner] | None, g: Gazetteer,
+                  roles: _Roles) -> list[Task]:
+    """The tasks of one clause: its owner is the subject it names (or the one it inherits), and a
+    clause that assigns work to several subjects ("X làm A; Y làm B") gives one task each."""
+    t = _Text(clause.text, clause.path, g)
+    owner = _owner(t, roles)
+    if owner is None and inherited is None:
+        return []
+    out: list[Task] = []
+    for k, (a, b, own) in enumerate(_groups(t, roles, g)):
+        raw = clause.text[a:b]
+        text = raw.strip()
+        if k == 0 and owner is not None:
+            task = _task_of(clause, k + 1, text, owner.lead, owner.pattern, [], None, owner.end, g, roles)
+        elif k == 0:
+            assert inherited is not None
+            lead_in, carrier = inherited
+            task = _task_of(clause, k + 1, text, carrier.lead, carrier.pattern, carrier.coordinators, lead_in,
+                            -1, g, roles)
+        elif own is not None:
+            offset = a + len(raw) - len(raw.lstrip())
+            task = _task_of(clause, k + 1, text, _shift(own.lead, offset), own.pattern, [], None, own.end, g, roles)
+        else:  # "X làm A; Y làm B; định kỳ báo cáo …": the subjects before it, together
+            together = _dedupe([r for prev in out for r in prev.lead])
+            task = _task_of(clause, k + 1, text, together, "chủ ngữ", [], None, -1, g, roles)
+        out.append(task)
+    return out
+
+
+def _role_task(clause: Clause, values: dict[str, RoleValue], g: Gazetteer, roles: _Roles) -> Task:
+    """A task whose owner, partners and time are given on role lines (:mod:`ingest.rolelines`)."""
+    lead_v = values["lead"]
+    coord_v = values.get("coordinators")
+    due_v = values.get("deadline")
+    lead = cell_agencies(lead_v.text, lead_v.path, g)
+    lead = _shift(lead, lead_v.start)
+    coords = _shift(cell_agencies(coord_v.text, coord_v.path, g), coord_v.start) if coord_v else []
+    text = clause.text
+    line = read_role_line(text, g)
+    if line is not None and line.content_end > 0:
+        text = text[: line.content_end].rstrip()
+    t = _Text(text, clause.path, g)
+    deadline = parse_deadline(due_v.text) if due_v else None
+    if deadline is not None and due_v is not None:
+        deadline = replace(deadline, start=due_v.start + deadline.start, end=due_v.start + deadline.end)
+    reports = _reports(t, roles)
+    return Task(
+        task_id=f"{clause.clause_id}#1",
+        clause_id=clause.clause_id,
+        doc_id=clause.doc_id,
+        path=clause.path,
+        text=text,
+        pattern="dòng vai trò",
+        lead=lead,
+        coordinators=_dedupe(coords, lead),
+        advises=_dedupe(t.refs(t.lists_after(roles.advise)), lead),
+        reports_to=_dedupe(reports),
+        mentions=_mentions(t),
+        deadline=deadline,
+        deadlines=[deadline] if deadline else [],
+        recurrence=deadline.recurrence if deadline else None,
+        lead_in=lead_v.path if lead_v.path != clause.path else None,
+    )
+
+
+_PROVINCE_OF = re.compile(r"(?:^|\s)(?:tỉnh|thành phố|Thành phố|TỈNH|THÀNH PHỐ)\s+(?P<name>[^\s,;].*?)\s*$")
+
+
+def jurisdiction_of(issuer: str | None) -> str | None:
+    """The province a local issuer governs: "Ủy ban nhân dân tỉnh Đồng Tháp" -> "Đồng Tháp",
+    "UBND Thành phố Hồ Chí Minh" -> "Hồ Chí Minh"; None for a national issuer."""
+    if not issuer:
+        return None
+    m = _PROVINCE_OF.search(nfc(issuer).strip())
+    if m is None:
+        return None
+    name = m.group("name").strip(" .")
+    return " ".join(w[:1].upper() + w[1:].lower() for w in name.split()) if name.isupper() else name
+
+
+def _with_jurisdiction(tasks: list[Task], jurisdiction: str | None) -> None:
+    """Sở Tài chính of Đồng Tháp is not Sở Tài chính of Cần Thơ: every provincial or local body
+    a task names gets the province it belongs to (written after its name, else the issuer's)."""
+    def scoped(r: AgencyRef) -> AgencyRef:
+        via = scoped(r.via) if r.via is not None else None
+        place = r.jurisdiction
+        if place is None and r.level in ("provincial", "local"):
+            place = _written_province(r) or jurisdiction
+        return replace(r, via=via, jurisdiction=place)
+
+    for t in tasks:
+        for fld in ("lead", "coordinators", "advises", "reports_to", "performer", "mentions"):
+            setattr(t, fld, [scoped(r) for r in getattr(t, fld)])
+
+
+def _written_province(r: AgencyRef) -> str | None:
+    m = _PROVINCE_OF.search(r.name)
+    if m is None:
+        return None
+    name = m.group("name")
+    return name if name[:1].isupper() and not fold(name).startswith(("cap ", "truc thuoc")) else None
+
+
+def extract_tasks(clauses: list[Clause], gazetteer: Gazetteer | None = None,
+                  jurisdiction: str | None = None) -> list[Task]:
     """The tasks of a document's clauses, in clause order.
 
     ``clauses`` should hold a whole document (points need their parent to inherit its owner);
-    a clause whose parent is missing is read on its own.
+    a clause whose parent is missing is read on its own. ``jurisdiction``: the province of the
+    issuer (:func:`jurisdiction_of`), given to the provincial and local bodies the tasks name.
     """
     g = gazetteer or load_gazetteer()
     roles = _Roles(g)
@@ -425,20 +776,71 @@ def extract_tasks(clauses: list[Clause], gazetteer: Gazetteer | None = None) -> 
     def carrier_of(path: str) -> _Owner | None:
         if path not in carriers:
             c = by_path[path]
-            carriers[path] = _carrier(_Text(c.text, c.path, g), roles) if c.kind not in NON_TASK_KINDS else None
+            carriers[path] = (_carrier(_Text(c.text, c.path, g), roles, path in has_children)
+                              if c.kind not in NON_TASK_KINDS else None)
         return carriers[path]
 
+    def partners_of(path: str) -> list[AgencyRef] | None:
+        """A heading with no owner of its own that names partners: "a) Chủ trì, phối hợp với các
+        sở, ngành:", "b) Phối hợp với UBND các xã:" - its points take the owner from above and
+        these partners."""
+        c = by_path[path]
+        if c.kind in NON_TASK_KINDS:
+            return None
+        t = _Text(c.text, c.path, g)
+        if not (roles.lead.match(t.folded, t.skip_space(0)) or roles.coordinate.match(t.folded, t.skip_space(0))):
+            return None
+        found = t.refs(t.lists_after(roles.coordinate))
+        return found or None
+
+    ordered_all = sorted(clauses, key=lambda c: c.order)
+    position = {c.path: k for k, c in enumerate(ordered_all)}
+
+    def intro_of(c: Clause) -> Clause | None:
+        """An unnumbered paragraph ending with ":" right before a run of bullets of the same
+        parent introduces them ("Chủ trì, phối hợp với …:" / "- …" / "- …")."""
+        if not c.marker or c.marker[:1] not in "-+•":
+            return None
+        k = position.get(c.path, 0) - 1
+        while k >= 0:
+            prev = ordered_all[k]
+            if prev.parent == c.parent and prev.marker == c.marker:
+                k -= 1
+                continue
+            if prev.parent == c.parent and not prev.marker and prev.text.rstrip().endswith(":"):
+                return prev
+            return None
+        return None
+
     def inherited(c: Clause) -> tuple[str, _Owner] | None:
+        intro = intro_of(c)
+        if intro is not None and intro.path not in has_children:
+            owner = carrier_of(intro.path) if _owner(_Text(intro.text, intro.path, g), roles) else None
+            if owner is not None:
+                return intro.path, owner
+            found = partners_of(intro.path)
+            if found:
+                above = inherited(intro)
+                if above is not None:
+                    return above[0], _Owner(above[1].lead, above[1].pattern, above[1].end, found)
         parent = c.parent
+        partners: list[AgencyRef] | None = None
         while parent is not None and parent in by_path:
             owner = carrier_of(parent)
             if owner is not None:
+                if partners is not None:
+                    owner = _Owner(owner.lead, owner.pattern, owner.end, partners)
                 return parent, owner
+            if partners is None:
+                partners = partners_of(parent)
             parent = by_path[parent].parent
         return None
 
+    ordered = sorted(clauses, key=lambda c: c.order)
+    skip = {c.path for c in ordered if c.kind in NON_TASK_KINDS or c.cells}
+    by_roles = assign_role_lines(ordered, g, skip)
     tasks: list[Task] = []
-    for clause in sorted(clauses, key=lambda c: c.order):
+    for clause in ordered:
         if clause.kind in NON_TASK_KINDS:
             continue
         if clause.cells:
@@ -446,9 +848,13 @@ def extract_tasks(clauses: list[Clause], gazetteer: Gazetteer | None = None) -> 
             if task is not None:
                 tasks.append(task)
                 continue
+        if clause.path in by_roles:
+            tasks.append(_role_task(clause, by_roles[clause.path], g, roles))
+            continue
+        if is_role_clause(clause, g):
+            continue  # "- Đơn vị chủ trì: Sở Tư pháp." says who does the task above it
         if clause.path in has_children and carrier_of(clause.path) is not None:
             continue  # "X có trách nhiệm:" - its points are the tasks
-        task = _clause_task(clause, inherited(clause), g, roles, 1)
-        if task is not None:
-            tasks.append(task)
+        tasks.extend(_clause_tasks(clause, inherited(clause), g, roles))
+    _with_jurisdiction(tasks, jurisdiction)
     return tasks

@@ -6,8 +6,11 @@ file must be UTF-8 (a BOM is tolerated and removed); anything else is refused wi
 message in Vietnamese and English.
 
 The whole text is NFC-normalised first and ``SourceText.text`` *is* that NFC text, so every
-offset indexes it. Lines are turned into paragraph blocks by :mod:`ingest.reflow`; a .txt has
-no table structure, so wrapped table rows simply come out as paragraphs.
+offset indexes it. Lines are turned into paragraph blocks by :mod:`ingest.reflow`. Tables written
+one row a line with cells joined by " | " (text exported from web pages) become ``table_row``
+blocks with cells (:mod:`ingest.loaders.pipetable`), and so do task tables a PDF text layer wrote
+one cell fragment a line (:mod:`ingest.loaders.flattable`); other tables have no structure in a
+.txt, so their wrapped rows come out as paragraphs.
 """
 
 from __future__ import annotations
@@ -18,7 +21,10 @@ from pathlib import Path
 from ingest.errors import IngestError
 from ingest.loaders.files import read_source_bytes
 from ingest.model import SourceText
-from ingest.reflow import paginate, reflow
+from ingest.loaders.flattable import FlatTable, flat_blocks, flat_table_runs
+from ingest.loaders.pipetable import align_two_row_header, is_header_line, pipe_table_runs, row_block
+from ingest.model import Block
+from ingest.reflow import PagedLines, SourceLine, full_line_length, paginate, reflow
 from ingest.vntext import nfc
 
 __all__ = ["load_txt", "decode_text"]
@@ -61,8 +67,8 @@ def load_txt(path: Path) -> SourceText:
             f"Text file '{path.name}' is empty.",
             code="empty",
         )
-    paged = paginate(text)
-    blocks = reflow(paged.lines, double_spaced=paged.double_spaced)
+    paged = _restore_row_numbers(text, paginate(text))
+    blocks, tables = _blocks(paged.lines, paged.double_spaced)
     warnings: list[str] = []
     if paged.dropped:
         warnings.append(
@@ -75,4 +81,92 @@ def load_txt(path: Path) -> SourceText:
         blocks=blocks,
         dropped=paged.dropped,
         warnings=warnings,
+        tables=tables,
     )
+
+
+def _blocks(lines: list[SourceLine], double_spaced: bool) -> tuple[list[Block], int]:
+    """Paragraph blocks from :func:`reflow`, and table rows for the tables among the lines: pipe
+    tables (one row a line) and tables a PDF text layer flattened (one cell fragment a line)."""
+    runs: list[tuple[int, int, str, FlatTable | None]] = [(i, j, "pipe", None) for i, j in pipe_table_runs(lines)]
+    for ft in flat_table_runs(lines):
+        if not any(i < ft.end and ft.start < j for i, j, _, _ in runs):
+            runs.append((ft.start, ft.end, "flat", ft))
+    if not runs:
+        return reflow(lines, double_spaced=double_spaced), 0
+    runs.sort(key=lambda r: r[0])
+    full = full_line_length(lines)
+    heads, titles = _name_words()
+    out: list[Block] = []
+    pos = 0
+    for n, (i, j, kind, ft) in enumerate(runs):
+        if i > pos:
+            out += reflow(lines[pos:i], double_spaced=double_spaced, full_length=full)
+        if ft is not None:
+            out += flat_blocks(lines, ft, n, heads, titles)
+        else:
+            header = True
+            rows: list[Block] = []
+            for k in range(i, j):
+                header = header and is_header_line(lines[k], first=k == i) and k - i < 2
+                rows.append(row_block(lines[k], n, header))
+            out += align_two_row_header(rows)
+        pos = j
+    if pos < len(lines):
+        out += reflow(lines[pos:], double_spaced=double_spaced, full_length=full)
+    return out, len(runs)
+
+
+def _restore_row_numbers(text: str, paged: PagedLines) -> PagedLines:
+    """Give back the row numbers of flattened tables that :func:`paginate` took for page numbers.
+
+    Why: in a table flattened one cell a line, "2", "3" ... alone on their lines number the rows,
+    and the first of them can look like the next page's number. A lone number dropped inside a
+    flattened table that continues the row sequence ("1", then 2, 3 ...) is a row number: it goes
+    back among the lines, and the page break it made is undone.
+    """
+    if not paged.dropped:
+        return paged
+    runs = flat_table_runs(paged.lines)
+    if not runs:
+        return paged
+    restored: list[SourceLine] = []
+    for ft in runs:
+        lo = paged.lines[ft.header[1]].start
+        hi = paged.lines[ft.end - 1].end if ft.end > 0 else lo
+        kept = {ln.start: ln.text.strip() for ln in paged.lines[ft.header[1] : ft.end]}
+        numbers = sorted(
+            [(a, text[a:b].strip(), True) for a, b in paged.dropped if lo < a < hi and text[a:b].strip().isdigit()]
+            + [(a, t, False) for a, t in kept.items() if t.isdigit() and len(t) <= 3]
+        )
+        expected = 1
+        for a, t, dropped in numbers:
+            if int(t) == expected:
+                if dropped:
+                    restored.append(SourceLine(a, text[a : a + len(text[a:].split("\n", 1)[0].rstrip("\r"))], 0))
+                expected += 1
+            elif int(t) == expected - 1:
+                continue
+    if not restored:
+        return paged
+    starts = {ln.start for ln in restored}
+    page_starts = [p for p in paged.page_starts if p not in starts]
+    dropped = [(a, b) for a, b in paged.dropped if a not in starts]
+    import bisect
+
+    lines = sorted(list(paged.lines) + restored, key=lambda ln: ln.start)
+    lines = [SourceLine(ln.start, ln.text, max(1, bisect.bisect_right(page_starts, ln.start))) for ln in lines]
+    return PagedLines(lines=lines, page_starts=page_starts, dropped=dropped, double_spaced=paged.double_spaced)
+
+
+def _name_words() -> tuple[list[str], list[str]]:
+    """Folded words that open an agency name and head-of-agency titles (ingest/data/agencies.toml)."""
+    import tomllib
+
+    from ingest.agencies import AGENCIES_FILE
+    from ingest.vntext import fold
+
+    data = tomllib.loads(AGENCIES_FILE.read_text(encoding="utf-8"))
+    heads = [fold(h) for h in data.get("matching", {}).get("head_words", [])]
+    titles = [fold(t) for t in data.get("heads", {}).get("titles", [])]
+    return sorted(set(heads), key=len, reverse=True), sorted(set(titles), key=len, reverse=True)

@@ -1,0 +1,294 @@
+"""Task extraction measured on the hand labels of ``../shared/realdocs`` (no embedding, no index).
+
+    python bench/realdocs_tasks.py [--split tune|heldout|both] [--misses] [--doc PREFIX]
+
+For each labelled document the file is loaded, parsed and its tasks extracted exactly as
+``tracuu ingest`` does (``ingest.loaders.load`` -> ``ingest.parser.parse_document`` ->
+``ingest.tasks.extract_tasks``). A document the parser refuses counts all its labels as missed.
+Then each label of ``tests/realdocs/tasks.<split>.jsonl`` is matched to one extracted task and
+scored. Printed per split and per document: recall, lead right, coordinators right, deadline right,
+fully right (lead + coordinators + deadline), each as a share of *all* labels of that split.
+
+Matching a label to a task (why: the anchor is the label's only pointer into the text):
+  * texts are NFC and whitespace-collapsed; a task's candidate texts are its own text, its clause's
+    text (with its marker, "a) ..." / "1. ...", in front: anchors copy what the page shows), and for a table row the row's cells joined by " | " in column order (the crawler form the
+    anchors of table rows are copied from, e.g. "2 | Triển khai ...");
+  * the task matches when one candidate contains the anchor; among several, the shortest wins (the
+    innermost clause). No anchor found in any task: a miss (recall).
+
+Comparing agencies (a set of names against a set of names, order free):
+  * each name is NFC'd and stripped of "(...)" acronyms and edge punctuation; a head of agency
+    ("Giám đốc Sở Y tế", "Chủ tịch UBND cấp xã", "Bộ trưởng Bộ Nội vụ") is read as the agency, with
+    the title words of ``[heads]`` in ingest/data/agencies.toml;
+  * abbreviations are written out with the gazetteer; when the whole name is one gazetteer agency,
+    its id is the key (so "Sở KH&CN" = "Sở Khoa học và Công nghệ" = "Sở Khoa học và Công nghệ tỉnh",
+    and "Các Sở, ban, ngành" = "các sở, ban, ngành Thành phố": one collective entry);
+  * otherwise the key is the folded name (lower case, no diacritics) with punctuation collapsed and
+    a trailing jurisdiction word of the document's own level dropped ("tỉnh", "thành phố",
+    "cấp tỉnh", "Thành phố" — both sides come from the same document, so its jurisdiction is shared);
+  * lead right: the two key sets are equal. Coordinators right: equal sets (both empty counts).
+    Nothing else is forgiven: a missing or extra agency is wrong.
+
+Comparing deadlines: both null is right; one null is wrong. Otherwise both are folded and reduced to
+a signature: the numbers they contain (leading zeros dropped; a Roman quarter "Quý IV" is 4) and the
+recurrence words (thường xuyên/liên tục -> continuous, hằng/hàng/mỗi/từng năm or "lần/năm" -> yearly,
+hằng tháng -> monthly, hằng quý -> quarterly, định kỳ -> periodic, dropped when a more precise
+recurrence is there). Right when the signatures are equal and non-empty, or, for two texts with no
+number and no recurrence word, when one folded text contains the other. So "Hoàn thành trong năm
+2025" = "năm 2025", but "Thường xuyên, hằng năm" != "Thường xuyên" and "Quý IV/2026; Quý IV/2027"
+!= "Quý IV/2026".
+
+The held-out split is for the final measurement only: tune on ``--split tune``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from ingest.agencies import Gazetteer, load_gazetteer  # noqa: E402
+from ingest.vntext import fold, nfc  # noqa: E402
+
+REALDOCS = ROOT.parent / "shared" / "realdocs" / "docs"
+LABELS = ROOT / "tests" / "realdocs"
+SPLITS = ("tune", "heldout")
+
+
+def norm_space(text: str) -> str:
+    return re.sub(r"\s+", " ", nfc(text)).strip()
+
+
+# --------------------------------------------------------------------------- agencies
+
+
+_TRAILING_LEVEL = re.compile(r"(?:\s+(?:cap tinh|tinh|thanh pho|cap thanh pho))+$")
+
+
+def _heads() -> list[str]:
+    data = tomllib.loads((ROOT / "ingest" / "data" / "agencies.toml").read_text(encoding="utf-8"))
+    heads = data.get("heads", {}).get("titles", [])
+    return sorted((fold(nfc(h)) for h in heads), key=len, reverse=True)
+
+
+def agency_key(name: str, g: Gazetteer, heads: list[str]) -> str:
+    """The comparison key of one agency name (see the module docstring)."""
+    s = norm_space(name)
+    s = re.sub(r"\s*\([^)]*\)", "", s).strip(" .,;:-+")
+    f = fold(s)
+    for h in heads:
+        if f.startswith(h + " ") and len(f) > len(h) + 1:
+            rest = s[len(h) + 1 :].strip()
+            s, f = rest, fold(rest)
+            break
+    full = g.expand(s)
+    hits = g.find(full)
+    if len(hits) == 1 and hits[0].agency_id and hits[0].start == 0 and hits[0].end == len(full):
+        return "id:" + hits[0].agency_id
+    hits = g.find(s)
+    if len(hits) == 1 and hits[0].agency_id and hits[0].start == 0 and hits[0].end == len(s):
+        return "id:" + hits[0].agency_id
+    key = re.sub(r"[^a-z0-9]+", " ", fold(full)).strip()
+    key = _TRAILING_LEVEL.sub("", key)
+    return "name:" + key
+
+
+def agency_keys(names: list[str], g: Gazetteer, heads: list[str]) -> set[str]:
+    return {agency_key(n, g, heads) for n in names if norm_space(n)}
+
+
+# --------------------------------------------------------------------------- deadlines
+
+
+_REC = [
+    (re.compile(r"thuong xuyen|lien tuc"), "continuous"),
+    (re.compile(r"(?:hang|moi|tung)\s+nam|lan\s*/\s*nam|/\s*nam\b"), "yearly"),
+    (re.compile(r"(?:hang|moi)\s+thang|lan\s*/\s*thang"), "monthly"),
+    (re.compile(r"(?:hang|moi)\s+quy|lan\s*/\s*quy"), "quarterly"),
+    (re.compile(r"(?:hang|moi)\s+tuan"), "weekly"),
+    (re.compile(r"6 thang|sau thang|nua nam"), "half-yearly"),
+    (re.compile(r"dinh ky"), "periodic"),
+]
+_QUARTER = re.compile(r"\bqu[yi]\s*(iv|iii|ii|i)\b")
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+
+
+def deadline_signature(text: str) -> tuple[tuple[int, ...], frozenset[str]]:
+    f = fold(norm_space(text))
+    f = _QUARTER.sub(lambda m: f"quy {_ROMAN[m.group(1)]}", f)
+    numbers = tuple(sorted(int(n) for n in re.findall(r"\d+", f)))
+    recs = {name for rx, name in _REC if rx.search(f)}
+    if len(recs) > 1:
+        recs.discard("periodic")
+    return numbers, frozenset(recs)
+
+
+def deadline_right(label: str | None, got: str | None) -> bool:
+    if not label or not label.strip():
+        return not got
+    if not got:
+        return False
+    a, b = deadline_signature(label), deadline_signature(got)
+    if a[0] or a[1] or b[0] or b[1]:
+        return a == b
+    fa, fb = fold(norm_space(label)), fold(norm_space(got))
+    return fa in fb or fb in fa
+
+
+# --------------------------------------------------------------------------- extraction
+
+
+@dataclass
+class DocRun:
+    file: str
+    tasks: list[dict[str, Any]] = field(default_factory=list)
+    error: str | None = None
+
+
+def extract(file: str) -> DocRun:
+    """Load, parse and extract the tasks of one realdocs file."""
+    from ingest.loaders import load
+    from ingest.parser import parse_document
+    from ingest.tasks import extract_tasks
+
+    run = DocRun(file)
+    try:
+        source = load(REALDOCS / file)
+        doc = parse_document(source, doc_id="doc", file_name=file, content_hash="")
+        by_id = {c.clause_id: c for c in doc.clauses}
+        for t in extract_tasks(doc.clauses):
+            d = t.to_dict()
+            c = by_id.get(t.clause_id)
+            d["_clause_text"] = (c.marker + " " + c.text) if c and c.marker else (c.text if c else "")
+            d["_row"] = (c.marker.rstrip(".") + " | " + " | ".join(c.cells.values())) if c and c.cells else ""
+            d["_row2"] = " | ".join(c.cells.values()) if c and c.cells else ""
+            run.tasks.append(d)
+    except Exception as err:  # a refused document: every label missed, and say why
+        run.error = f"{type(err).__name__}: {err}"
+    return run
+
+
+def match(anchor: str, tasks: list[dict[str, Any]]) -> dict[str, Any] | None:
+    a = norm_space(anchor)
+    best: tuple[int, dict[str, Any]] | None = None
+    for t in tasks:
+        for cand in (t["text"], t["_clause_text"], t["_row"], t["_row2"]):
+            c = norm_space(cand)
+            if c and a in c:
+                if best is None or len(c) < best[0]:
+                    best = (len(c), t)
+                break
+    return best[1] if best else None
+
+
+def names(refs: list[dict[str, Any]]) -> list[str]:
+    return [r["name"] for r in refs]
+
+
+# --------------------------------------------------------------------------- scoring
+
+
+@dataclass
+class Score:
+    n: int = 0
+    found: int = 0
+    lead: int = 0
+    coord: int = 0
+    deadline: int = 0
+    full: int = 0
+
+    def add(self, other: "Score") -> None:
+        for k in ("n", "found", "lead", "coord", "deadline", "full"):
+            setattr(self, k, getattr(self, k) + getattr(other, k))
+
+    def row(self, title: str) -> str:
+        def p(x: int) -> str:
+            return f"{x / self.n:6.3f}" if self.n else "   -  "
+
+        return (f"{title:<46} {self.n:>4} {p(self.found)} {p(self.lead)} {p(self.coord)} "
+                f"{p(self.deadline)} {p(self.full)}")
+
+
+def load_labels(split: str, path: Path | None = None) -> list[dict[str, Any]]:
+    p = path or LABELS / f"tasks.{split}.jsonl"
+    return [json.loads(line) for line in p.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def score_split(labels: list[dict[str, Any]], show_misses: bool = False) -> tuple[Score, dict[str, Score], list[str]]:
+    g = load_gazetteer()
+    heads = _heads()
+    runs: dict[str, DocRun] = {}
+    total = Score()
+    per_doc: dict[str, Score] = {}
+    notes: list[str] = []
+    for lab in labels:
+        doc = lab["doc"]
+        if doc not in runs:
+            runs[doc] = extract(doc)
+            if runs[doc].error:
+                notes.append(f"{doc}: REFUSED {runs[doc].error[:200]}")
+        s = Score(n=1)
+        t = match(lab["anchor"], runs[doc].tasks)
+        why: list[str] = []
+        if t is None:
+            why.append("not found")
+        else:
+            s.found = 1
+            lead_ok = agency_keys(lab["lead"], g, heads) == agency_keys(names(t["lead"]), g, heads)
+            coord_ok = agency_keys(lab["coordinators"], g, heads) == agency_keys(names(t["coordinators"]), g, heads)
+            got_dl = t["deadline"]["text"] if t.get("deadline") else None
+            dl_ok = deadline_right(lab.get("deadline"), got_dl)
+            s.lead, s.coord, s.deadline = int(lead_ok), int(coord_ok), int(dl_ok)
+            s.full = int(lead_ok and coord_ok and dl_ok)
+            if not lead_ok:
+                why.append(f"lead {lab['lead']} got {names(t['lead'])}")
+            if not coord_ok:
+                why.append(f"coord {lab['coordinators']} got {names(t['coordinators'])}")
+            if not dl_ok:
+                why.append(f"deadline {lab.get('deadline')!r} got {got_dl!r}")
+        if why and show_misses:
+            notes.append(f"{lab['id']} [{lab['anchor'][:50]}] " + "; ".join(why)
+                         + (f"  (task {t['path']} {t['pattern']})" if t else ""))
+        total.add(s)
+        per_doc.setdefault(doc, Score()).add(s)
+    return total, per_doc, notes
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--split", choices=("tune", "heldout", "both"), default="tune")
+    ap.add_argument("--labels", type=Path, default=None, help="a label file instead of tests/realdocs/tasks.<split>.jsonl")
+    ap.add_argument("--misses", action="store_true", help="list every label not fully right, and why")
+    ap.add_argument("--doc", default=None, help="only documents whose file name starts with this")
+    args = ap.parse_args(argv)
+    if not REALDOCS.is_dir():
+        print(f"../shared/realdocs is absent ({REALDOCS}): nothing to measure.")
+        return 2
+    splits = SPLITS if args.split == "both" else (args.split,)
+    header = f"{'':<46} {'n':>4} {'recall':>6} {'lead':>6} {'coord':>6} {'dline':>6} {'full':>6}"
+    for split in splits:
+        labels = load_labels(split, args.labels)
+        if args.doc:
+            labels = [lab for lab in labels if lab["doc"].startswith(args.doc)]
+        total, per_doc, notes = score_split(labels, args.misses)
+        print(f"== {split} ({len(labels)} labels)")
+        print(header)
+        for doc, s in sorted(per_doc.items()):
+            print(s.row(doc[:46]))
+        print(total.row("ALL"))
+        for n in notes:
+            print("  " + n)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

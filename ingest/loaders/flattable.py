@@ -1,0 +1,375 @@
+"""Tables flattened by a PDF text layer: one cell fragment a line, rebuilt into rows and cells.
+
+Why: the text layer of an official gazette (Công báo) PDF writes a task table cell after cell, and
+a long cell over several lines ("Bộ Khoa học và" / "Công nghệ"), with nothing between rows but the
+next STT number on a line of its own. Read as paragraphs, a row runs its task, owner, partners and
+deadline together. Rebuilt, each row is a ``table_row`` block whose cells name the columns of the
+header, so ``ingest.appendix`` and ``ingest.tasks`` read it like any other task table.
+
+How a table is found: a line that is only "STT"/"TT", header lines that name columns (a line that
+starts in lower case or with "(" goes on the column name above: "Tiến độ" / "thực hiện"), then a
+line that is only "1". A row runs from its number line to the next number (the next in sequence,
+or "1" after a Roman group line) and the table ends at a blank-free run that no longer fits: an
+appendix or "Điều" heading, a signature line, or the end of the text. Page furniture met inside
+(the gazette running header, a page number, a digital-signature stamp, the column header repeated
+on the next page) is given back as its own paragraph or header row, never glued into a cell.
+
+How a row is cut into cells: its lines are grouped into chunks (a line starting with a capital
+after a line that does not end in a joining word such as "và", "," or "Bộ" starts a chunk; a
+blank line ends one). The first chunks are the task; the first later chunk that starts with an
+agency name (or "Các ...") opens the owner column; the last chunk is the time column when it reads
+as a time ("2026", "Hằng năm", "Quý IV/2026"); chunks in between fill the other columns in order,
+a chunk that starts with a head's title ("Bộ trưởng Bộ ...") going to a column that is not an
+agency column ("Cấp phê duyệt"); extra chunks join the partners' column.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+from ingest.model import Block, Cell
+from ingest.reflow import SourceLine, collapse_with_offsets
+from ingest.vntext import fold
+
+__all__ = ["flat_table_runs", "FlatTable", "flat_blocks"]
+
+_STT = re.compile(r"^(?:STT|TT|Số\s+TT|Số\s+thứ\s+tự)$", re.IGNORECASE)
+_NUM = re.compile(r"^(\d{1,3}(?:\.\d{1,2})?)\.?$")
+_ROMAN = re.compile(r"^([IVXL]{1,6})\.?$")
+_GROUP_LINE = re.compile(r"^(?P<num>[IVXL]{1,6})[.)]\s+(?P<title>[A-ZĐÀ-Ỹ].*)$")  # "II. NHÓM NHIỆM VỤ …" on one line
+_FURNITURE = re.compile(r"^(?:CÔNG\s+BÁO\b.*|Ký\s+bởi\s*:.*|Cơ\s+quan\s*:.*|Thời\s+gian\s+ký\s*:.*)$",
+                        re.IGNORECASE)
+_PAGE_NO = re.compile(r"^\d{1,4}$")
+_END = re.compile(r"^(?:PH[ỤU]\s+L[ỤU]C\b|Phụ\s+lục\b|Điều\s+\d+|Chương\s+[IVXLC\d]+|(?:KT|TM|TL)\.\s|Nơi\s+nhận)",
+                  re.IGNORECASE)
+# words a cell line can end with only when the cell goes on (compared with their diacritics:
+# "từ" joins, "tử" of "nguyên tử" does not)
+_JOINERS = {"và", "với", "của", "cho", "các", "bộ", "sở", "thuộc", "tại", "về", "và/hoặc",
+            "hoặc", "cùng", "những", "trong", "để", "theo", "từ", "đến", "ở", "trên", "có", "được"}
+_TIME = re.compile(
+    r"^(?:(?:năm|giai đoạn|trước|trong|quý|quí|tháng|hằng|hàng|định kỳ|thường xuyên|liên tục|từ)\b.*"
+    r"|\d{4}(?:\s*[-–]\s*\d{4})?.*|(?:I|II|III|IV)\s*/\s*\d{4}.*)$",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class FlatTable:
+    """Lines [start, end) of one flattened table; ``header`` the index range of its header lines."""
+
+    start: int
+    end: int
+    header: tuple[int, int]
+
+
+def _text(line: SourceLine) -> str:
+    return line.text.strip()
+
+
+def _is_furniture(line: SourceLine) -> bool:
+    return bool(_FURNITURE.match(_text(line)))
+
+
+def flat_table_runs(lines: Sequence[SourceLine]) -> list[FlatTable]:
+    """The flattened tables among ``lines`` (see the module docstring)."""
+    out: list[FlatTable] = []
+    n = len(lines)
+    i = 0
+    while i < n:
+        if not _STT.match(_text(lines[i])):
+            i += 1
+            continue
+        j = i + 1
+        while j < n and j - i <= 12 and not _NUM.match(_text(lines[j])) and not _ROMAN.match(_text(lines[j])) \
+                and not _GROUP_LINE.match(_text(lines[j])):
+            j += 1
+        first_row = _text(lines[j]) if j < n else ""
+        if j >= n or j - i > 12 or j == i + 1 or (first_row.rstrip(".") not in ("1", "I", "1.1")
+                                                  and not _GROUP_LINE.match(first_row)):
+            i += 1
+            continue
+        header = (i, j)
+        k = j
+        last_row = j
+        while k < n:
+            t = _text(lines[k])
+            if t and _END.match(t) and not _STT.match(t):
+                break
+            if t and (_NUM.match(t) or _ROMAN.match(t) or _GROUP_LINE.match(t)):
+                last_row = k
+            k += 1
+        # the table ends with the last row's cells: stop at a long run of prose after it
+        end = _row_end(lines, last_row, k)
+        out.append(FlatTable(i, end, header))
+        i = end
+    return out
+
+
+def _row_end(lines: Sequence[SourceLine], row: int, limit: int) -> int:
+    """Where the last row ends: before a blank line followed by a line that starts a sentence
+    block of its own, or at ``limit``."""
+    k = row + 1
+    while k < limit:
+        if lines[k].blank and k + 1 < limit and not lines[k + 1].blank and len(_text(lines[k + 1])) > 60:
+            return k
+        k += 1
+    return limit
+
+
+def _ends_joining(text: str) -> bool:
+    t = text.rstrip()
+    if not t:
+        return False
+    if t[-1] in ",-–(/&":
+        return True
+    return t.split()[-1].lower() in _JOINERS
+
+
+def _chunks(lines: list[SourceLine]) -> list[list[SourceLine]]:
+    out: list[list[SourceLine]] = []
+    cur: list[SourceLine] = []
+    for line in lines:
+        t = _text(line)
+        if not t:
+            if cur:
+                out.append(cur)
+                cur = []
+            continue
+        starts_new = t[0].isupper() or t[0].isdigit()
+        if cur and starts_new and not _ends_joining(_text(cur[-1])):
+            out.append(cur)
+            cur = []
+        cur.append(line)
+    if cur:
+        out.append(cur)
+    return out
+
+
+def _cell(lines: list[SourceLine]) -> Cell:
+    chars: list[tuple[str, int]] = []
+    for k, line in enumerate(lines):
+        if k:
+            chars.append((" ", lines[k - 1].end))
+        chars.extend((ch, line.start + j) for j, ch in enumerate(line.text))
+    text, offs = collapse_with_offsets(chars)
+    return Cell(text, offs)
+
+
+def _header_names(lines: list[SourceLine]) -> list[list[SourceLine]]:
+    names: list[list[SourceLine]] = []
+    for line in lines:
+        t = _text(line)
+        if not t or t.startswith("_"):
+            continue
+        if names and (t[0].islower() or t[0] == "("):
+            names[-1].append(line)
+        else:
+            names.append([line])
+    return names
+
+
+_SUB = ("chu tri", "phoi hop", "bat dau", "hoan thanh", "ket thuc")
+
+
+def _merge_groups(names: list[list[SourceLine]]) -> list[list[SourceLine]]:
+    """A merged two-row header flattened to lines: "Cơ quan thực hiện" over "Chủ trì" and "Phối
+    hợp", "Thời gian" over "Bắt đầu" and "Hoàn thành". The group line names no column of its own."""
+    def plain(n: list[SourceLine]) -> str:
+        return re.sub(r"[^a-z ]+", "", fold(" ".join(_text(x) for x in n))).strip()
+
+    out: list[list[SourceLine]] = []
+    k = 0
+    while k < len(names):
+        f = plain(names[k])
+        subs = 0
+        while k + 1 + subs < len(names) and plain(names[k + 1 + subs]) in _SUB:
+            subs += 1
+        if subs >= 2 and any(w in f for w in ("thuc hien", "co quan", "don vi", "thoi gian", "tien do")) \
+                and not any(w in f for w in _SUB):
+            out.extend(names[k + 1 : k + 1 + subs])
+            k += 1 + subs
+            continue
+        out.append(names[k])
+        k += 1
+    return out
+
+
+def _role(name: str) -> str:
+    f = fold(name)
+    if any(w in f for w in ("thoi gian", "thoi han", "tien do", "hoan thanh")):
+        return "time"
+    if "phoi hop" in f:
+        return "agency"
+    if any(w in f for w in ("chu tri", "thuc hien", "co quan", "don vi", "trach nhiem")):
+        return "agency"
+    return "other"
+
+
+def _agency_like(text: str, heads: Sequence[str]) -> bool:
+    f = fold(text)
+    return (f.startswith(("cac ", "uy ban", "ubnd", "van phong")) or any(f.startswith(h + " ") for h in heads))
+
+
+def _titled(text: str, titles: Sequence[str]) -> bool:
+    f = fold(text)
+    return any(f.startswith(t + " ") for t in titles)
+
+
+def _row_cells(lines: list[SourceLine], roles: list[str], heads: Sequence[str], titles: Sequence[str]
+               ) -> list[list[SourceLine]]:
+    """The row's lines (after the number) split over the columns after STT (``roles``: the
+    task column first, then "agency", "time" or "other" columns in their order)."""
+    cols: list[list[SourceLine]] = [[] for _ in roles]
+    chunks = _chunks(lines)
+    if not chunks:
+        return cols
+    k = 1
+    while k < len(chunks) and not _agency_like(" ".join(_text(x) for x in chunks[k]), heads):
+        k += 1
+    cols[0] = [x for c in chunks[:k] for x in c]
+    rest = chunks[k:]
+    if rest and len(rest[-1]) > 1 and _TIME.match(_text(rest[-1][-1])) and not _TIME.match(_text(rest[-1][0])):
+        rest = rest[:-1] + [rest[-1][:-1], rest[-1][-1:]]  # "… ngành" / "Hằng năm": the time cell
+
+    def kind(chunk: list[SourceLine]) -> str:
+        text = " ".join(_text(x) for x in chunk)
+        if _TIME.match(_text(chunk[0])):
+            return "time"
+        if _titled(text, titles):
+            return "title"
+        return "agency" if _agency_like(text, heads) else "other"
+
+    later = list(range(1, len(roles)))
+    last_agency: int | None = None
+    p = 0
+    for ci, col in enumerate(later):
+        if p >= len(rest):
+            break
+        kd = kind(rest[p])
+        role = roles[col]
+        following = [roles[c] for c in later[ci + 1 :]]
+        if role == "agency" and (kd == "agency" or (kd in ("title", "other") and "other" not in following)):
+            cols[col] = rest[p]
+            p += 1
+            last_agency = col
+        elif role == "time" and kd == "time":
+            cols[col] = rest[p]
+            p += 1
+        elif role == "other" and not (kd == "time" and "time" in following) and not (
+                kd == "agency" and "agency" in following):
+            cols[col] = rest[p]
+            p += 1
+        # else: this column is empty in the row; the chunk goes to a later column
+    for chunk in rest[p:]:  # more names than agency columns: the partners' cell ran on
+        target = last_agency if last_agency is not None else 0
+        cols[target] += chunk
+    return cols
+
+
+def flat_blocks(lines: Sequence[SourceLine], table: FlatTable, table_index: int, heads: Sequence[str],
+                titles: Sequence[str]) -> list[Block]:
+    """Blocks for one flattened table: header row, rows with cells, page furniture as paragraphs."""
+    from ingest.reflow import reflow
+
+    h0, h1 = table.header
+    head_lines = list(lines[h0:h1])
+    names = [[head_lines[0]]] + _merge_groups(_header_names(head_lines[1:]))
+    header_block = _block([_cell(n) for n in names], table_index, True, head_lines)
+    roles = [_role(" ".join(_text(x) for x in n)) for n in names[1:]]
+    out: list[Block] = [header_block]
+    k = h1
+    row_lines: list[SourceLine] = []
+    number: SourceLine | None = None
+
+    def flush() -> None:
+        nonlocal row_lines, number
+        if number is None:
+            return
+        cols = _row_cells(row_lines, roles, heads, titles) if roles else [row_lines]
+        cells = [_cell([number])] + [_cell(c) if c else Cell("", ()) for c in cols]
+        out.append(_block(cells, table_index, False, [number] + row_lines))
+        row_lines, number = [], None
+
+    while k < table.end:
+        line = lines[k]
+        t = _text(line)
+        if t and _STT.match(t):  # the header again on a new page
+            j = k + 1
+            while j < table.end and not _NUM.match(_text(lines[j])) and not _ROMAN.match(_text(lines[j])) \
+                    and not _GROUP_LINE.match(_text(lines[j])) and j - k <= 12:
+                j += 1
+            rep = list(lines[k:j])
+            out.append(_block([_cell([x]) for x in rep if _text(x)], table_index, True, rep))
+            k = j
+            continue
+        if t and _is_furniture(line):
+            group = [line]
+            k += 1
+            # the page number under the running header goes with it
+            if "BÁO" in t.upper() and k < table.end and _PAGE_NO.match(_text(lines[k])):
+                group.append(lines[k])
+                k += 1
+            para = _block([], table_index, False, group)
+            out.append(Block(kind="para", text=para.text, offsets=para.offsets, page=para.page,
+                             page_end=para.page_end))
+            continue
+        group = _GROUP_LINE.match(t) if t else None
+        if group is not None:  # a group row written on one line: numeral and title
+            flush()
+            a = line.start + len(line.text) - len(line.text.lstrip())
+            num_cell = _cell([SourceLine(a, group.group("num"), line.page)])
+            title_at = a + group.start("title")
+            title = _cell([SourceLine(title_at, line.text[title_at - line.start :].rstrip(), line.page)])
+            out.append(_block([num_cell, title], table_index, False, [line]))
+            k += 1
+            continue
+        is_row = (number is None and t.rstrip(".") in ("1", "I", "1.1")) or (number is not None and _next_row(number, t))
+        if t and is_row:
+            flush()
+            number = line
+            k += 1
+            continue
+        if number is not None:
+            row_lines.append(line)
+        elif t:
+            out += reflow([line])
+        k += 1
+    flush()
+    return out
+
+
+def _next_row(prev: SourceLine, cur: str) -> bool:
+    """``cur`` numbers the row after ``prev``: the next integer, "1" after a Roman group, a
+    sub-number ("1.2" after "1.1" or "1"), or the next Roman numeral."""
+    p = _text(prev).rstrip(".")
+    c = cur.rstrip(".")
+    if _ROMAN.match(c):
+        return True
+    if not _NUM.match(c):
+        return False
+    if _ROMAN.match(p):
+        return c in ("1", "1.1") or c.startswith("1")
+    try:
+        pv = [int(x) for x in p.split(".")]
+        cv = [int(x) for x in c.split(".")]
+    except ValueError:
+        return False
+    if len(cv) == 1:
+        return cv[0] == pv[0] + 1
+    return (cv[0] == pv[0] and len(pv) == 2 and cv[1] == pv[1] + 1) or (cv[0] == pv[0] and len(pv) == 1 and cv[1] == 1) \
+        or (cv[0] == pv[0] + 1 and cv[1] == 1)
+
+
+def _block(cells: list[Cell], table_index: int, header: bool, lines: list[SourceLine]) -> Block:
+    chars: list[tuple[str, int]] = []
+    for k, line in enumerate(lines):
+        if k:
+            chars.append((" ", lines[k - 1].end))
+        chars.extend((ch, line.start + j) for j, ch in enumerate(line.text))
+    text, offs = collapse_with_offsets(chars)
+    page = lines[0].page if lines else 1
+    page_end = lines[-1].page if lines else page
+    return Block(kind="table_row", text=text, offsets=offs, page=page, page_end=page_end, cells=tuple(cells),
+                 table_index=table_index, header_row=header)

@@ -1,0 +1,128 @@
+"""Tables written in plain text one row a line, cells joined by " | ".
+
+Why: text exported from web pages (and crawled legal-document sites) keeps a data table as
+"STT | Nhiệm vụ | Cơ quan chủ trì | ..." followed by one line per row. Read as paragraphs, a task
+row runs its owner and deadline cells into the task text and the table's columns are lost; read as
+table rows, each row becomes an appendix clause with named cells (``ingest.appendix``).
+
+A pipe table is a run of consecutive non-blank lines that holds at least two lines with " | " (or
+one such line of three cells or more). Lines of the run without " | " ("I. NÂNG CAO NHẬN THỨC", a
+group row the exporter wrote without separators) are one-cell rows of the same table. The first
+line is the header row when its first cell is not a row number; a second line is a header row too
+when the first cell is not a number and the line has no task-like text (a two-row header,
+"Năm 2026 | Năm 2027 | ..."). Offsets of every cell are exact source offsets.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+from ingest.model import Block, Cell
+from ingest.reflow import SourceLine, collapse_with_offsets
+
+__all__ = ["pipe_table_runs", "row_block", "split_cells", "align_two_row_header"]
+
+SEP = " | "
+_NUMBER_CELL = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*\.?|[IVXL]{1,6}\.?|[A-Z]\.?|-|\+)$")
+
+
+def split_cells(line: SourceLine) -> list[tuple[int, int]]:
+    """(start, end) offsets into the source of each cell of a row line, trimmed of spaces."""
+    out: list[tuple[int, int]] = []
+    text = line.text
+    pos = 0
+    while True:
+        k = text.find(SEP, pos)
+        end = len(text) if k < 0 else k
+        a, b = pos, end
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        out.append((line.start + a, line.start + b))
+        if k < 0:
+            return out
+        pos = k + len(SEP)
+
+
+def _is_pipe_line(line: SourceLine) -> bool:
+    return SEP in line.text
+
+
+def pipe_table_runs(lines: Sequence[SourceLine]) -> list[tuple[int, int]]:
+    """[i, j) index ranges of ``lines`` that form pipe tables (see the module docstring)."""
+    runs: list[tuple[int, int]] = []
+    i = 0
+    n = len(lines)
+    while i < n:
+        if lines[i].blank or not _is_pipe_line(lines[i]):
+            i += 1
+            continue
+        j = i
+        while j < n and not lines[j].blank:
+            j += 1
+        # a table starts at its first pipe line; a paragraph before it on the same run stays prose
+        pipes = [k for k in range(i, j) if _is_pipe_line(lines[k])]
+        if len(pipes) >= 2 or lines[i].text.count(SEP) >= 2:
+            runs.append((i, j))
+        i = j
+    return runs
+
+
+def row_block(line: SourceLine, table_index: int, header: bool) -> Block:
+    """One line of a pipe table as a ``table_row`` block: text is the whole line, cells its parts."""
+    text, offsets = collapse_with_offsets((ch, line.start + k) for k, ch in enumerate(line.text))
+    cells: list[Cell] = []
+    src = line.text
+    for a, b in split_cells(line):
+        ctext, coffs = collapse_with_offsets((src[o - line.start], o) for o in range(a, b))
+        cells.append(Cell(ctext, coffs))
+    return Block(kind="table_row", text=text, offsets=offsets, page=line.page, page_end=line.page,
+                 cells=tuple(cells), table_index=table_index, header_row=header)
+
+
+def is_header_line(line: SourceLine, first: bool) -> bool:
+    """The header row(s) of a pipe table: the first cell is a column name, not a row number;
+    a second header row ("Năm 2026 | Năm 2027") is short cells with no sentence in them."""
+    cells = [line.text[a - line.start : b - line.start] for a, b in split_cells(line)]
+    numbers = [c.strip().strip("()") for c in cells]
+    if len(cells) > 2 and all(n.isdigit() for n in numbers) and all(
+            int(b) == int(a) + 1 for a, b in zip(numbers, numbers[1:])):
+        return True  # "(1) | (2) | (3) …": the row numbering the columns
+    if not cells or _NUMBER_CELL.match(cells[0].strip()):
+        return False
+    if first:
+        return _is_pipe_line(line)
+    return _is_pipe_line(line) and all(len(c) <= 40 and not c.rstrip().endswith(".") for c in cells)
+
+
+_GROUP_WORDS = ("thuc hien", "co quan", "don vi", "thoi gian", "tien do")
+_SUB_WORDS = ("chu tri", "phoi hop", "bat dau", "hoan thanh", "ket thuc")
+
+
+def align_two_row_header(rows: list[Block]) -> list[Block]:
+    """A merged header written as two lines: "STT | Nội dung | Cơ quan thực hiện | Thời gian" over
+    "Chủ trì | Phối hợp". The upper cell that groups the lower ones ("Cơ quan thực hiện", not a
+    sub-name itself) spans them, and the lower line is placed under it, so the columns read
+    "Cơ quan thực hiện / Chủ trì" and "Cơ quan thực hiện / Phối hợp"."""
+    from dataclasses import replace
+
+    from ingest.vntext import fold
+
+    if len(rows) < 2 or not (rows[0].header_row and rows[1].header_row):
+        return rows
+    upper, lower = list(rows[0].cells), list(rows[1].cells)
+    if not lower or len(lower) >= len(upper) or not all(any(w in fold(c.text) for w in _SUB_WORDS) for c in lower):
+        return rows
+    group = next((k for k, c in enumerate(upper) if any(w in fold(c.text) for w in _GROUP_WORDS)
+                  and not any(w in fold(c.text) for w in _SUB_WORDS)), None)
+    if group is None:
+        return rows
+    empties = 0
+    while group + 1 + empties < len(upper) and not upper[group + 1 + empties].text.strip():
+        empties += 1
+    span = max(len(lower), 1 + empties)
+    upper = upper[:group] + [replace(upper[group], col_span=span)] + upper[group + 1 + empties :]
+    lower = [Cell("", ()) for _ in range(group)] + lower
+    return [replace(rows[0], cells=tuple(upper)), replace(rows[1], cells=tuple(lower))] + rows[2:]

@@ -1,0 +1,330 @@
+"""One small test per task rule of issue 10: tables, role lines, heads, subjects, names, deadlines.
+
+Every Vietnamese line here is SYNTHETIC, written for these tests (the province "Bình Sơn" does not
+exist); none is copied from a real document.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ingest.agencies import load_gazetteer
+from ingest.deadlines import find_deadlines, parse_deadline
+from ingest.loaders.txt import load_txt
+from ingest.model import Clause, Span
+from ingest.parser import parse_document
+from ingest.tasks import Task, column_roles, extract_tasks, jurisdiction_of
+
+
+def _clauses(rows: list[tuple[str, str | None, str]], doc_id: str = "t") -> list[Clause]:
+    """(path, parent, text) -> clauses in that order."""
+    return [
+        Clause(clause_id=f"{doc_id}:{p}", doc_id=doc_id, path=p, kind="diem", label=p, marker="", text=t,
+               heading_chain=[], parent=parent, order=i, span=Span(0, len(t), 1, 1))
+        for i, (p, parent, t) in enumerate(rows)
+    ]
+
+
+def _by_path(tasks: list[Task]) -> dict[str, Task]:
+    return {t.path: t for t in tasks}
+
+
+def names(refs) -> list[str]:
+    return [r.name for r in refs]
+
+
+def _parse_txt(tmp_path: Path, text: str):
+    f = tmp_path / "doc.txt"
+    f.write_text(text, encoding="utf-8")
+    src = load_txt(f)
+    doc = parse_document(src, doc_id="t", file_name=f.name, content_hash="")
+    return src, doc, _by_path(extract_tasks(doc.clauses))
+
+
+HEAD = "ỦY BAN NHÂN DÂN TỈNH BÌNH SƠN\n\nSố: 12/KH-UBND\n\nKẾ HOẠCH\n\nThử nghiệm\n\nI. MỤC ĐÍCH\n\n1. Làm thử.\n\n"
+
+# --- tables -------------------------------------------------------------------------------
+
+
+def test_pipe_table_rows_become_task_rows(tmp_path):
+    text = HEAD + (
+        "PHỤ LỤC\n\nDANH MỤC NHIỆM VỤ\n\n"
+        "STT | Nội dung nhiệm vụ | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian dự kiến hoàn thành\n"
+        "I. NHÓM THỂ CHẾ\n"
+        "1 | Rà soát quy chế phối hợp của tỉnh | Sở Tư pháp | Sở Nội vụ; UBND các xã, phường | Quý IV/2026\n"
+        "2 | Xây dựng cơ sở dữ liệu cán bộ | Sở Nội vụ | Sở KH&CN | Năm 2026 - 2027\n"
+        "Vận hành thử cơ sở dữ liệu cán bộ | Sở Khoa học và Công nghệ\n"
+    )
+    src, doc, tasks = _parse_txt(tmp_path, text)
+    assert src.tables == 1
+    rows = [t for t in tasks.values() if t.pattern == "bảng phụ lục"]
+    assert len(rows) == 3
+    one = next(t for t in rows if t.text.startswith("Rà soát"))
+    assert names(one.lead) == ["Sở Tư pháp"] and names(one.coordinators) == ["Sở Nội vụ", "UBND các xã, phường"]
+    assert one.deadline.text == "Quý IV/2026" and one.deadline.date == "2026-12-31"
+    two = next(t for t in rows if t.text.startswith("Xây dựng"))
+    assert two.deadline.text == "Năm 2026 - 2027" and two.deadline.kind == "period"
+    # the second line of row 2 (its STT cell merged down) is a task of its own, with the merged cells
+    sub = next(t for t in rows if t.text.startswith("Vận hành"))
+    assert names(sub.lead) == ["Sở Khoa học và Công nghệ"]
+    assert names(sub.coordinators) == ["Sở KH&CN"] and sub.deadline.text == "Năm 2026 - 2027"
+    assert sub.path != two.path
+
+
+def test_flattened_table_one_cell_fragment_a_line(tmp_path):
+    text = HEAD + (
+        "Phụ lục\nDANH MỤC NHIỆM VỤ\n"
+        "STT \nNhiệm vụ \nCơ quan chủ trì \nCơ quan phối hợp \nTiến độ \nthực hiện \n"
+        "1 \nTổ chức tập huấn nghiệp vụ \ncho cán bộ cấp xã \nSở Nội vụ \nSở Tài chính và \nUBND các xã, phường \nQuý III/2026 \n"
+        "2 \nKiểm tra việc thực hiện \nSở Khoa học và \nCông nghệ \nCác sở, ban, ngành \nHằng năm \n"
+    )
+    src, doc, tasks = _parse_txt(tmp_path, text)
+    rows = sorted((t for t in tasks.values() if t.pattern == "bảng phụ lục"), key=lambda t: t.path)
+    assert [t.text for t in rows] == ["Tổ chức tập huấn nghiệp vụ cho cán bộ cấp xã", "Kiểm tra việc thực hiện"]
+    assert names(rows[0].lead) == ["Sở Nội vụ"]
+    assert names(rows[0].coordinators) == ["Sở Tài chính", "UBND các xã, phường"]
+    assert rows[0].deadline.text == "Quý III/2026"
+    assert names(rows[1].lead) == ["Sở Khoa học và Công nghệ"] and rows[1].deadline.recurrence == "yearly"
+
+
+def test_column_roles_any_header_wording():
+    g = load_gazetteer()
+    roles = column_roles(["TT", "Nội dung công việc", "Cơ quan thực hiện / Chủ trì", "Cơ quan thực hiện / Phối hợp",
+                          "Thời gian / Bắt đầu", "Thời gian / Hoàn thành", "Sản phẩm", "Ghi chú"], g)
+    assert roles["task"] == "Nội dung công việc"
+    assert roles["lead"] == "Cơ quan thực hiện / Chủ trì"
+    assert roles["coordinators"] == "Cơ quan thực hiện / Phối hợp"
+    assert roles["deadline"] == "Thời gian / Hoàn thành"
+    assert roles["product"] == "Sản phẩm"
+    assert column_roles(["STT", "Nhiệm vụ", "Đơn vị chủ trì thực hiện", "Thời gian dự kiến hoàn thành"], g) == {
+        "task": "Nhiệm vụ", "lead": "Đơn vị chủ trì thực hiện", "deadline": "Thời gian dự kiến hoàn thành"}
+
+
+# --- role lines ---------------------------------------------------------------------------
+
+
+def test_role_lines_under_task_bullets():
+    tasks = _by_path(extract_tasks(_clauses([
+        ("1", None, "Về số hóa hồ sơ"),
+        ("1.a", "1", "Nhiệm vụ:"),
+        ("1.a.1", "1.a", "Số hóa hồ sơ lưu trữ của các cơ quan tỉnh."),
+        ("1.a.2", "1.a", "Kết nối kho dữ liệu với hệ thống quốc gia."),
+        ("1.b", "1", "Cơ quan thực hiện:"),
+        ("1.b.1", "1.b", "Đơn vị chủ trì: Sở Nội vụ."),
+        ("1.b.2", "1.b", "Đơn vị phối hợp: Sở Tài chính, UBND các xã, phường."),
+        ("1.c", "1", "Thời gian thực hiện: Hoàn thành trong năm 2026."),
+        ("2", None, "Tổ chức hội nghị sơ kết"),
+        ("2.1", "2", "- Cơ quan chủ trì: Văn phòng UBND tỉnh."),
+        ("2.2", "2", "- Thời hạn: Quý IV/2026."),
+    ])))
+    for path in ("1.a.1", "1.a.2"):
+        assert names(tasks[path].lead) == ["Sở Nội vụ"], path
+        assert names(tasks[path].coordinators) == ["Sở Tài chính", "UBND các xã, phường"]
+        assert tasks[path].deadline.text == "Hoàn thành trong năm 2026"
+        assert tasks[path].pattern == "dòng vai trò"
+    assert names(tasks["2"].lead) == ["Văn phòng UBND tỉnh"] and tasks["2"].deadline.text == "Quý IV/2026"
+    # the role lines and the "Nhiệm vụ:" label are no tasks
+    assert not {"1.a", "1.b", "1.b.1", "1.b.2", "1.c", "2.1", "2.2"} & set(tasks)
+
+
+def test_role_lines_inline():
+    tasks = _by_path(extract_tasks(_clauses([
+        ("1", None, "Xây dựng bản đồ số nông nghiệp. Cơ quan chủ trì: Sở Nông nghiệp và Môi trường. "
+                    "Cơ quan phối hợp: Sở Tài chính. Thời gian hoàn thành: trước ngày 30/6/2026."),
+    ])))
+    t = tasks["1"]
+    assert t.text == "Xây dựng bản đồ số nông nghiệp."
+    assert names(t.lead) == ["Sở Nông nghiệp và Môi trường"] and names(t.coordinators) == ["Sở Tài chính"]
+    assert t.deadline.date == "2026-06-30"
+
+
+# --- owners -------------------------------------------------------------------------------
+
+
+def test_heads_of_agencies_are_their_agency():
+    tasks = _by_path(extract_tasks(_clauses([
+        ("D3", None, "Chánh Văn phòng UBND tỉnh, Giám đốc các sở: Tài chính, Y tế và Chủ tịch UBND cấp xã "
+                     "chịu trách nhiệm thi hành Quyết định này."),
+        ("5", None, "Bộ trưởng Bộ Nội vụ chỉ đạo rà soát biên chế của các cơ quan."),
+        ("6", None, "Giám đốc Sở Y tế tổ chức kiểm tra an toàn thực phẩm."),
+    ])))
+    assert names(tasks["D3"].lead) == ["Văn phòng UBND tỉnh", "Sở Tài chính", "Sở Y tế", "UBND cấp xã"]
+    assert [r.agency_id for r in tasks["D3"].lead] == ["van-phong-ubnd-tinh", "so-tai-chinh", "so-y-te", "ubnd-cap-xa"]
+    assert names(tasks["5"].lead) == ["Bộ Nội vụ"]
+    assert names(tasks["6"].lead) == ["Sở Y tế"]
+
+
+def test_inheritance_from_agency_headings_nearest_wins():
+    tasks = _by_path(extract_tasks(_clauses([
+        ("3", None, "Các sở, ban, ngành tỉnh"),
+        ("3.a", "3", "Sở Tài chính"),
+        ("3.a.1", "3.a", "Bố trí kinh phí thực hiện Kế hoạch."),
+        ("3.b", "3", "Rà soát các nhiệm vụ được giao."),
+        ("4", None, "Trung tâm Phục vụ hành chính công tỉnh (cơ quan đầu mối)"),
+        ("4.1", "4", "Theo dõi tiến độ giải quyết hồ sơ."),
+        ("5", None, "Sở Y tế"),
+        ("5.a", "5", "Chủ trì, phối hợp với các cơ quan, đơn vị có liên quan:"),
+        ("5.a.1", "5.a", "Tổ chức tiêm chủng mở rộng."),
+    ])))
+    assert names(tasks["3.a.1"].lead) == ["Sở Tài chính"]  # not the parent's "Các sở, ban, ngành tỉnh"
+    assert names(tasks["3.b"].lead) == ["Các sở, ban, ngành tỉnh"]
+    assert names(tasks["4.1"].lead) == ["Trung tâm Phục vụ hành chính công tỉnh"]
+    assert names(tasks["5.a.1"].lead) == ["Sở Y tế"]
+    assert names(tasks["5.a.1"].coordinators) == ["các cơ quan, đơn vị có liên quan"]
+
+
+def test_subject_after_an_opening_phrase():
+    tasks = _by_path(extract_tasks(_clauses([
+        ("1", None, "Để bảo đảm tiến độ, chất lượng, các Sở, ban, ngành tổ chức kiểm tra định kỳ."),
+        ("2", None, "Trường hợp hồ sơ chưa đầy đủ, thì Văn phòng UBND tỉnh trả lại trong 03 ngày làm việc."),
+    ])))
+    assert names(tasks["1"].lead) == ["các Sở, ban, ngành"]
+    assert names(tasks["2"].lead) == ["Văn phòng UBND tỉnh"]
+    assert tasks["2"].deadline.kind == "relative"
+
+
+def test_one_task_per_subject_in_a_clause():
+    tasks = extract_tasks(_clauses([
+        ("7", None, "Sở Xây dựng hướng dẫn quy trình cấp phép; UBND cấp xã tổ chức tiếp nhận hồ sơ; "
+                    "định kỳ hằng quý báo cáo kết quả về Sở Xây dựng."),
+    ]))
+    # after two subjects, the reporting part with none is theirs together
+    assert [names(t.lead) for t in tasks] == [["Sở Xây dựng"], ["UBND cấp xã"], ["Sở Xây dựng", "UBND cấp xã"]]
+    assert tasks[1].deadline is None and tasks[2].deadline.recurrence == "quarterly"
+    assert len({t.task_id for t in tasks}) == 3
+    # with one subject, a part with none stays in its task
+    [one] = extract_tasks(_clauses([("8", None, "Sở Y tế rà soát danh mục thuốc; định kỳ hằng năm báo cáo UBND tỉnh.")]))
+    assert names(one.lead) == ["Sở Y tế"] and one.deadline.recurrence == "yearly"
+
+
+# --- names ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, name, agency_id", [
+    ("Ngân hàng Nhà nước Khu vực 9 hướng dẫn", "Ngân hàng Nhà nước Khu vực 9", "nhnn-khu-vuc"),
+    ("Công an thành phố chủ trì", "Công an thành phố", "cong-an-tinh"),
+    ("Thanh tra Thành phố kiểm tra", "Thanh tra Thành phố", "thanh-tra-tinh"),
+    ("Thuế tỉnh hướng dẫn", "Thuế tỉnh", "thue-tinh"),
+    ("Đài Truyền hình Việt Nam phối hợp", "Đài Truyền hình Việt Nam", "dai-truyen-hinh-viet-nam"),
+    ("Viettel và VNPT bảo đảm", "Viettel", "viettel"),
+    ("Báo và Phát thanh - Truyền hình tỉnh đưa tin", "Báo và Phát thanh - Truyền hình tỉnh",
+     "bao-va-phat-thanh-truyen-hinh-tinh"),
+    ("Ủy ban nhân dân các tỉnh, thành phố trực thuộc trung ương chỉ đạo", "Ủy ban nhân dân các tỉnh, thành phố trực thuộc trung ương",
+     "ubnd-cac-tinh-thanh-pho"),
+])
+def test_names_national_press_corporations_cities(text, name, agency_id):
+    first = load_gazetteer().find(text)[0]
+    assert (first.text, first.agency_id) == (name, agency_id)
+
+
+def test_unknown_names_stop_before_the_verb():
+    g = load_gazetteer()
+    found = g.find("Sở Ngoại vụ tổ chức đón đoàn; Ban Quản lý Khu kinh tế tỉnh hướng dẫn doanh nghiệp.")
+    assert [m.text for m in found] == ["Sở Ngoại vụ", "Ban Quản lý Khu kinh tế tỉnh"]
+    assert all(m.agency_id is None for m in found)
+
+
+def test_collective_names_the_gazetteer_lacks():
+    g = load_gazetteer()
+    found = g.find("phối hợp với các sở, ngành, địa phương có liên quan và các đơn vị trực thuộc Sở Y tế")
+    assert [m.text for m in found] == ["các sở, ngành, địa phương có liên quan", "các đơn vị trực thuộc Sở Y tế"]
+
+
+def test_jurisdiction_is_part_of_the_identity():
+    assert jurisdiction_of("Ủy ban nhân dân tỉnh Bình Sơn") == "Bình Sơn"
+    assert jurisdiction_of("Thủ tướng Chính phủ") is None
+    clauses = _clauses([("1", None, "Sở Tài chính chủ trì, phối hợp với Bộ Tài chính rà soát dự toán.")])
+    a = extract_tasks(clauses, jurisdiction="Bình Sơn")[0]
+    b = extract_tasks(clauses, jurisdiction="Hòa Phong")[0]
+    assert a.lead[0].agency_id == b.lead[0].agency_id == "so-tai-chinh"
+    assert (a.lead[0].jurisdiction, b.lead[0].jurisdiction) == ("Bình Sơn", "Hòa Phong")
+    assert a.coordinators[0].jurisdiction is None  # a ministry belongs to no province
+
+
+# --- deadlines -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, kind, recurrence, date", [
+    ("tổ chức trong năm học 2025 - 2026", "period", None, "2026-12-31"),
+    ("kiểm tra 02 lần/năm", "recurring", "yearly", None),
+    ("diễn tập tối thiểu 01 lần/năm", "recurring", "yearly", None),
+    ("báo cáo định kỳ 6 tháng", "recurring", "half-yearly", None),
+    ("hoàn thành chậm nhất ngày 15/8/2026", "date", None, "2026-08-15"),
+    ("báo cáo trước ngày 15 hằng tháng", "recurring", "monthly", None),
+    ("hoàn thành trong tháng 12/2025", "month", None, "2025-12-31"),
+    ("trả lời trong 05 ngày làm việc, kể từ ngày nhận hồ sơ", "relative", None, None),
+])
+def test_deadline_forms_in_prose(text, kind, recurrence, date):
+    d = find_deadlines(text)[0]
+    assert (d.kind, d.recurrence, d.date) == (kind, recurrence, date)
+
+
+@pytest.mark.parametrize("cell, kind", [
+    ("Năm 2026 - 2027", "period"),
+    ("Quý IV/2026 (sơ kết); Quý IV/2027 (tổng kết)", "quarter"),
+    ("Quí IV-2025", "quarter"),
+    ("Thường xuyên", "continuous"),
+    ("Hằng năm", "recurring"),
+    ("Thường xuyên, hằng năm", "recurring"),
+])
+def test_deadline_cells_are_the_deadline_as_written(cell, kind):
+    d = parse_deadline(cell + ".")
+    assert d.text == cell and d.kind == kind
+
+
+def test_merged_two_row_headers(tmp_path):
+    text = HEAD + (
+        "PHỤ LỤC\n\n"
+        "STT | Nội dung | Cơ quan thực hiện | Thời gian hoàn thành\n"
+        "Chủ trì | Phối hợp\n"
+        "1 | Lập danh mục dữ liệu dùng chung | Sở Khoa học và Công nghệ | Sở Nội vụ | Tháng 9/2026\n"
+    )
+    _, _, tasks = _parse_txt(tmp_path, text)
+    [row] = [t for t in tasks.values() if t.pattern == "bảng phụ lục"]
+    assert names(row.lead) == ["Sở Khoa học và Công nghệ"] and names(row.coordinators) == ["Sở Nội vụ"]
+    assert row.deadline.date == "2026-09-30"
+
+
+def test_flattened_merged_header(tmp_path):
+    text = HEAD + (
+        "Phụ lục\n"
+        "STT \nNội dung \nCơ quan thực hiện \nChủ trì \nPhối hợp \nThời gian \n"
+        "1 \nLập danh mục dữ liệu \nSở Nội vụ \nSở Tư pháp \nNăm 2026 \n"
+    )
+    _, _, tasks = _parse_txt(tmp_path, text)
+    [row] = [t for t in tasks.values() if t.pattern == "bảng phụ lục"]
+    assert names(row.lead) == ["Sở Nội vụ"] and names(row.coordinators) == ["Sở Tư pháp"]
+    assert row.deadline.text == "Năm 2026"
+
+
+def test_flattened_table_time_before_product_and_empty_partners(tmp_path):
+    text = HEAD + (
+        "Phụ lục\n"
+        "STT \nNhiệm vụ \nCơ quan chủ trì \nCơ quan phối hợp \nThời hạn \nSản phẩm \n"
+        "1 \nSửa đổi quy chế quản lý \ndữ liệu dùng chung \nSở Tư pháp \nQuý II/2026 \nQuyết định của \nUBND tỉnh \n"
+        "2 \nRà soát thủ tục hành chính \nSở Nội vụ \nCác sở, ngành \nNăm 2027 \nBáo cáo \n"
+    )
+    _, _, tasks = _parse_txt(tmp_path, text)
+    rows = sorted((t for t in tasks.values() if t.pattern == "bảng phụ lục"), key=lambda t: t.path)
+    assert names(rows[0].lead) == ["Sở Tư pháp"] and rows[0].coordinators == []
+    assert rows[0].deadline.text == "Quý II/2026" and rows[0].product == "Quyết định của UBND tỉnh"
+    assert names(rows[1].coordinators) == ["Các sở, ngành"] and rows[1].product == "Báo cáo"
+
+
+def test_flattened_table_with_group_rows_on_one_line(tmp_path):
+    text = HEAD + (
+        "Phụ lục\n"
+        "STT \nNhiệm vụ \nCơ quan chủ trì \nThời hạn \n"
+        "I. NHÓM NHIỆM VỤ VỀ THỂ CHẾ \n"
+        "1 \nBan hành quy định phân cấp \nSở Nội vụ \nNăm 2026 \n"
+        "II. NHÓM NHIỆM VỤ VỀ HẠ TẦNG \n"
+        "1 \nNâng cấp trung tâm dữ liệu \nSở Khoa học và \nCông nghệ \nQuý IV/2026 \n"
+    )
+    _, doc, tasks = _parse_txt(tmp_path, text)
+    groups = [c for c in doc.clauses if c.kind == "appendix_group"]
+    assert [c.text for c in groups] == ["NHÓM NHIỆM VỤ VỀ THỂ CHẾ", "NHÓM NHIỆM VỤ VỀ HẠ TẦNG"]
+    rows = sorted((t for t in tasks.values() if t.pattern == "bảng phụ lục"), key=lambda t: t.path)
+    assert [(names(t.lead), t.deadline.text) for t in rows] == [
+        (["Sở Nội vụ"], "Năm 2026"), (["Sở Khoa học và Công nghệ"], "Quý IV/2026")]
