@@ -162,6 +162,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
     def lines(r: dict) -> Iterable[str]:
         yield r["answer"]
+        for alt in r.get("alternatives") or []:
+            yield (f"  (!) Chưa chắc chắn — cũng có thể là (uncertain, also close): {alt['citation']}"
+                   f" (id: {alt['clause_id']})")
         for i, hit in enumerate(r["citations"], 1):
             yield f"  [{i}] {hit['citation']} — trang {hit['page']} (id: {hit['clause_id']})"
 
@@ -330,12 +333,17 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_agencies)
 
     s = sub.add_parser("tasks", help="nhiệm vụ, lọc theo cơ quan, văn bản, vai trò (tasks)")
-    s.add_argument("--agency", metavar="CƠ_QUAN", help="tên, tên viết tắt hoặc mã cơ quan (agency name, abbreviation or id)")
+    s.add_argument(
+        "--agency",
+        metavar="CƠ_QUAN",
+        help="tên, tên viết tắt (MTTQ, NHCSXH, Sở GD&ĐT) hoặc mã cơ quan, có dấu hay không dấu "
+        "(agency name, abbreviation or id, with or without diacritics)",
+    )
     s.add_argument("--doc", metavar="MÃ_VĂN_BẢN", help="chỉ nhiệm vụ của văn bản này (only this document)")
     s.add_argument(
         "--role",
         metavar="VAI_TRÒ",
-        help="vai trò: chủ trì, phối hợp, thực hiện, nhận tham mưu, nhận báo cáo, qua "
+        help="vai trò: chủ trì, phối hợp, thực hiện, tham mưu, báo cáo, qua "
         "(role: lead, coordinator, performer, advised, reports_to, via)",
     )
     s.add_argument("--json", action="store_true", help="in kết quả dạng JSON (print JSON)")
