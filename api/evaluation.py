@@ -170,10 +170,26 @@ def _spaced(text: str) -> str:
     return " ".join((text or "").split())
 
 
+# A list marker at the start of an anchor: "c) ", "đ) ", "2. ", "1.1. ", "III. ", "- ", "+ ".
+_LEADING_MARKER = re.compile(r"^(?:[IVXLC]+\.|\d+(?:\.\d+)*\.?|[a-zđ]\)|[-+•*])\s+")
+
+
+def _anchor_forms(anchor: str) -> list[str]:
+    """The anchor, and the anchor without its leading list marker.
+
+    Why: labellers copy a point's opening words as the page shows them ("c) Tỷ lệ nợ quá hạn …"),
+    while a clause's text starts after its marker ("Tỷ lệ nợ quá hạn …"); the marker is part of
+    the clause's path, not of its text.
+    """
+    spaced = _spaced(anchor)
+    bare = _LEADING_MARKER.sub("", spaced, count=1)
+    return [spaced] if bare == spaced or not bare else [spaced, bare]
+
+
 def anchor_hit(anchors: Iterable[str], text: str) -> bool:
-    """The clause text contains one of the anchors (spaces collapsed on both sides)."""
+    """The clause text contains one of the anchors, with or without its list marker (spaces collapsed)."""
     body = _spaced(text)
-    return any(a and _spaced(a) in body for a in anchors)
+    return any(form in body for a in anchors if a for form in _anchor_forms(a))
 
 
 def anchor_rank(q: dict[str, Any], citations: list[dict[str, Any]], doc_ids: dict[str, str] | None = None) -> int | None:

@@ -230,3 +230,14 @@ def test_report_groups_plan_and_accented():
     rep = report_of(rs, 5)
     assert rep.groups["plan"].hit1 == 1.0 and rep.groups["other documents"].hit1 == 0.0
     assert rep.groups["accented"].n == 1 and rep.subsets["unaccented"].hit1 == 0.0
+
+
+def test_anchor_with_its_list_marker_hits_the_clause_text():
+    """Labellers copy a point as the page shows it ("c) …"); the clause text starts after the marker."""
+    from api.evaluation import anchor_hit
+
+    text = "Tỷ lệ nợ quá hạn dưới 1%/tổng dư nợ (synthetic)."
+    assert anchor_hit(["c) Tỷ lệ nợ quá hạn dưới 1%"], text)
+    assert anchor_hit(["2. Tỷ lệ nợ   quá hạn"], text)
+    assert anchor_hit(["Tỷ lệ nợ quá hạn"], text)
+    assert not anchor_hit(["c) Tỷ lệ nợ xấu dưới 1%"], text)
