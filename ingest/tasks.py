@@ -140,6 +140,7 @@ class _Roles:
         self.standing = _phrase_re(r.get("standing", []))
         self.link = {fold(nfc(w)) for w in r.get("report_link", [])}
         self.opening = _phrase_re(r.get("opening", []))
+        self.name_tail = _phrase_re(r.get("name_tail", []))
         self.verb = _phrase_re(r.get("verbs", []) + r.get("lead", []) + r.get("coordinate", [])
                                + r.get("advise", []) + r.get("direct", []) + r.get("report", []))
 
@@ -273,6 +274,16 @@ def _owner(t: _Text, roles: _Roles) -> _Owner | None:
             break
     if not items:
         items, end = t.list_at(start)
+        for word, label in ((roles.assign, "giao"), (roles.request, "đề nghị")):
+            # "UBND tỉnh giao Sở Y tế …", "Ủy ban nhân dân Thành phố yêu cầu các sở …": the one
+            # given the work owns it, not the one who gives it
+            mt = word.match(f, _after_comma(f, end)) if items else None
+            if mt is not None:
+                cho = re.match(r"\s*:|\s+cho" + _E, f[mt.end():])
+                given, given_end = t.list_at(mt.end() + (cho.end() if cho else 0))
+                if given:
+                    items, end, prefix = given, given_end, label
+                break
     if items:
         parts = [prefix] if prefix else []
         lead = roles.lead.match(f, _after_comma(f, end))
@@ -377,7 +388,8 @@ def _carrier(t: _Text, roles: _Roles, has_children: bool = False) -> _Owner | No
         owner.coordinators = t.refs(t.lists_after(roles.coordinate))
         return owner
     lower_words = [w for w in t.text[owner.end :].split() if w[:1].islower()]
-    if has_children and len(lower_words) <= 10 and len(rest.split()) <= 20 and not roles.verb.search(rest) \
+    if has_children and len(lower_words) <= 10 and len(rest.split()) <= 20 \
+            and not roles.verb.search(roles.name_tail.sub(" ", rest)) \
             and "." not in rest.strip(" ."):
         owner.pattern = "có trách nhiệm"
         return _name_tail(t, owner, owner.end)
@@ -685,14 +697,67 @@ def _clause_tasks(clause: Clause, inherited: tuple[str, _Owner] | None, g: Gazet
     return out
 
 
+def _written_verb(t: _Text, roles: _Roles, g: Gazetteer, pos: int) -> "re.Match[str] | None":
+    """The first verb of [roles] at or after ``pos`` written with its own diacritics: folding
+    makes "cơ quan" read as "có", which is no verb."""
+    r = g.roles
+    written = {" ".join(nfc(w).lower().split()) for key in ("verbs", "lead", "coordinate", "advise", "direct", "report")
+               for w in r.get(key, [])}
+    for m in roles.verb.finditer(t.folded, pos):
+        if " ".join(t.text[m.start() : m.end()].lower().split()) in written:
+            return m
+    return None
+
+
+def _value_sentence(value: RoleValue, g: Gazetteer,
+                    roles: _Roles) -> tuple[list[AgencyRef], list[AgencyRef], list[AgencyRef]] | None:
+    """A role line whose value is itself a sentence: "Cơ quan thực hiện: Sở Y tế chủ trì, phối hợp
+    với các sở, ngành …", "… : Sở A chủ trì tham mưu UBND tỉnh …; Sở B và UBND cấp xã chủ động …".
+    The value is read as a clause (its subjects are the lead, "phối hợp với" gives partners,
+    "tham mưu" the advisee), not as a list of names. None when the value holds no role word (a
+    plain list "Sở A, Sở B."): then it is a cell of names."""
+    t = _Text(value.text, value.path, g)
+    f = t.folded
+    if not (roles.lead.search(f) or roles.coordinate.search(f) or roles.advise.search(f)):
+        return None
+    lead: list[AgencyRef] = []
+    coords: list[AgencyRef] = []
+    advises: list[AgencyRef] = []
+    for k, (a, b, own) in enumerate(_groups(t, roles, g)):
+        if k == 0:
+            own = _owner(t, roles)
+            sub, offset = t, 0
+        else:
+            sub, offset = _Text(value.text[a:b], value.path, g), a
+        if own is None:
+            continue
+        own_lead = own.lead
+        verb = _written_verb(sub, roles, g, own.end)
+        gap = sub.folded[own.end : verb.start()] if verb else ""
+        if verb and re.match(r"\s*(?:,|va\s)", gap) and any(own.end <= m.start < verb.start() for m in sub.mentions):
+            # the subject list goes on past a name the gazetteer lacks, up to the verb
+            own_lead = cell_agencies(sub.text[: verb.start()], value.path, g)
+        lead += _shift(own_lead, value.start + offset)
+        coords += _shift(sub.refs(sub.lists_after(roles.coordinate)), value.start + offset)
+        advises += _shift(sub.refs(sub.lists_after(roles.advise)), value.start + offset)
+    if not lead:
+        return None
+    lead = _dedupe(lead)
+    return lead, _dedupe(coords, lead), _dedupe(advises, lead)
+
+
 def _role_task(clause: Clause, values: dict[str, RoleValue], g: Gazetteer, roles: _Roles) -> Task:
     """A task whose owner, partners and time are given on role lines (:mod:`ingest.rolelines`)."""
     lead_v = values["lead"]
     coord_v = values.get("coordinators")
     due_v = values.get("deadline")
-    lead = cell_agencies(lead_v.text, lead_v.path, g)
-    lead = _shift(lead, lead_v.start)
-    coords = _shift(cell_agencies(coord_v.text, coord_v.path, g), coord_v.start) if coord_v else []
+    said = _value_sentence(lead_v, g, roles)
+    if said is not None:
+        lead, coords, value_advises = said
+    else:
+        lead, coords, value_advises = _shift(cell_agencies(lead_v.text, lead_v.path, g), lead_v.start), [], []
+    if coord_v:
+        coords = coords + _shift(cell_agencies(coord_v.text, coord_v.path, g), coord_v.start)
     text = clause.text
     line = read_role_line(text, g)
     if line is not None and line.content_end > 0:
@@ -711,7 +776,7 @@ def _role_task(clause: Clause, values: dict[str, RoleValue], g: Gazetteer, roles
         pattern="dòng vai trò",
         lead=lead,
         coordinators=_dedupe(coords, lead),
-        advises=_dedupe(t.refs(t.lists_after(roles.advise)), lead),
+        advises=_dedupe(value_advises + t.refs(t.lists_after(roles.advise)), lead),
         reports_to=_dedupe(reports),
         mentions=_mentions(t),
         deadline=deadline,

@@ -328,3 +328,59 @@ def test_flattened_table_with_group_rows_on_one_line(tmp_path):
     rows = sorted((t for t in tasks.values() if t.pattern == "bảng phụ lục"), key=lambda t: t.path)
     assert [(names(t.lead), t.deadline.text) for t in rows] == [
         (["Sở Nội vụ"], "Năm 2026"), (["Sở Khoa học và Công nghệ"], "Quý IV/2026")]
+
+
+# --- round two: rules written from how documents are phrased, not from one document ------------
+
+
+def test_role_line_value_that_is_a_sentence():
+    """"Cơ quan thực hiện: X chủ trì, phối hợp với Y …": X leads, Y are partners, not all leads."""
+    tasks = _by_path(extract_tasks(_clauses([
+        ("1", None, "Hoạt động truyền thông"),
+        ("1.1", "1", "Nội dung: In tờ rơi về phòng chống đuối nước cho học sinh."),
+        ("1.2", "1", "Cơ quan thực hiện: Sở Y tế chủ trì, phối hợp với Sở Giáo dục và Đào tạo, "
+                     "UBND các xã, phường."),
+        ("2", None, "Phổ biến quy chế mới"),
+        ("2.1", "2", "Nội dung: Phổ biến quy chế tiếp công dân."),
+        ("2.2", "2", "Cơ quan thực hiện: Sở Tư pháp chủ trì tham mưu UBND tỉnh ban hành văn bản; "
+                     "Sở Nội vụ và UBND các xã, phường chủ động triển khai trong phạm vi quản lý."),
+    ])))
+    t = tasks["1.1"]
+    assert names(t.lead) == ["Sở Y tế"]
+    assert names(t.coordinators) == ["Sở Giáo dục và Đào tạo", "UBND các xã, phường"]
+    t = tasks["2.1"]
+    assert names(t.lead) == ["Sở Tư pháp", "Sở Nội vụ", "UBND các xã, phường"]
+    assert "UBND tỉnh" in names(t.advises) and "UBND tỉnh" not in names(t.lead)
+    # a plain list of names stays a list of leads
+    tasks = _by_path(extract_tasks(_clauses([
+        ("1", None, "Tập huấn cán bộ"),
+        ("1.1", "1", "Cơ quan chủ trì: Sở Nội vụ, Sở Tài chính."),
+    ])))
+    assert names(tasks["1"].lead) == ["Sở Nội vụ", "Sở Tài chính"]
+
+
+def test_heading_of_names_ending_in_collective_nouns():
+    """"5. Các hợp tác xã, tổ chức, cá nhân có liên quan" over bullets: a heading of names ("tổ
+    chức" is a noun and "có liên quan" no verb), its bullets are its tasks."""
+    tasks = _by_path(extract_tasks(_clauses([
+        ("5", None, "Các hợp tác xã nông nghiệp, tổ chức, cá nhân có liên quan"),
+        ("5.1", "5", "Tham gia chuỗi liên kết tiêu thụ nông sản."),
+        ("5.2", "5", "Bảo đảm kinh phí đối ứng cho các dự án được hỗ trợ."),
+    ])))
+    assert "5" not in tasks
+    for path in ("5.1", "5.2"):
+        assert names(tasks[path].lead) == ["Các hợp tác xã nông nghiệp, tổ chức, cá nhân có liên quan"], path
+
+
+@pytest.mark.parametrize("text, lead, pattern", [
+    ("UBND tỉnh giao Sở Công Thương theo dõi giá cả thị trường, báo cáo hằng tháng.", ["Sở Công Thương"], "giao"),
+    ("Ủy ban nhân dân tỉnh yêu cầu các sở, ban, ngành tỉnh và UBND các xã, phường báo cáo kết quả.",
+     ["các sở, ban, ngành tỉnh", "UBND các xã, phường"], "giao"),
+    ("UBND tỉnh đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh phối hợp giám sát.",
+     ["Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh"], "đề nghị"),
+])
+def test_the_one_given_the_work_owns_it(text, lead, pattern):
+    """"X giao/yêu cầu/đề nghị Y …": Y owns the task, X only gives it."""
+    (task,) = extract_tasks(_clauses([("1", None, text)]))
+    assert names(task.lead) == lead
+    assert task.pattern.startswith(pattern)
