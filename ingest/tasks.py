@@ -718,12 +718,14 @@ def _value_sentence(value: RoleValue, g: Gazetteer,
     plain list "Sở A, Sở B."): then it is a cell of names."""
     t = _Text(value.text, value.path, g)
     f = t.folded
-    if not (roles.lead.search(f) or roles.coordinate.search(f) or roles.advise.search(f)):
-        return None
+    groups = _groups(t, roles, g)
+    if not (roles.lead.search(f) or roles.coordinate.search(f) or roles.advise.search(f)
+            or sum(1 for _, _, own in groups[1:] if own is not None) >= 1):
+        return None  # "X làm A; Y làm B" is a sentence too
     lead: list[AgencyRef] = []
     coords: list[AgencyRef] = []
     advises: list[AgencyRef] = []
-    for k, (a, b, own) in enumerate(_groups(t, roles, g)):
+    for k, (a, b, own) in enumerate(groups):
         if k == 0:
             own = _owner(t, roles)
             sub, offset = t, 0
