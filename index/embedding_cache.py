@@ -39,6 +39,13 @@ def _pack(vec: Iterable[float]) -> bytes:
     return array("f", vec).tobytes()  # float32: what Chroma stores anyway
 
 
+def _is_damage(exc: BaseException) -> bool:
+    """A damaged database (as opposed to one we may not write)."""
+    text = str(exc).lower()
+    return isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError) or any(
+        w in text for w in ("not a database", "malformed", "quick_check", "corrupt", "no such table", "no such column"))
+
+
 def _unpack(blob: bytes) -> list[float]:
     a = array("f")
     a.frombytes(blob)
@@ -50,16 +57,79 @@ class EmbeddingCache:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(str(self.path), check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute(
-            "CREATE TABLE IF NOT EXISTS embeddings ("
-            " model TEXT NOT NULL, hash TEXT NOT NULL, dim INTEGER NOT NULL,"
-            " vector BLOB NOT NULL, created REAL NOT NULL, PRIMARY KEY (model, hash))"
-        )
-        self._db.commit()
+        # "ok"; "rebuilt" (a damaged file was moved aside and a new one started); "read_only"
+        # (reads only); "memory" (nothing usable on disk: vectors kept for this process only).
+        self.state = "ok"
+        self.note = ""  # what happened, for /healthz
+        self._db = self._open()
+
+    def _open(self) -> sqlite3.Connection:
+        """Open (or create) the cache; a damaged file is moved aside, a read-only one read only.
+
+        Why so forgiving: the cache only saves embedding time - every vector in it can be
+        computed again - so it must never be the reason a search or an ingest fails.
+        """
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            pass
+        try:
+            return self._connect(self.path)
+        except sqlite3.DatabaseError as exc:
+            if not _is_damage(exc):
+                return self._fallback_read_only(exc)
+            moved = self._move_aside(exc)
+            if moved:
+                try:
+                    return self._connect(self.path)
+                except sqlite3.Error as again:
+                    exc = again
+            self.state, self.note = "memory", f"{self.path.name}: {exc}; vectors are cached in memory only"
+            return self._connect(Path(":memory:"))
+
+    def _connect(self, path: Path) -> sqlite3.Connection:
+        db = sqlite3.connect(str(path), check_same_thread=False)
+        try:
+            if str(path) != ":memory:":
+                db.execute("PRAGMA journal_mode=WAL")
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS embeddings ("
+                " model TEXT NOT NULL, hash TEXT NOT NULL, dim INTEGER NOT NULL,"
+                " vector BLOB NOT NULL, created REAL NOT NULL, PRIMARY KEY (model, hash))"
+            )
+            db.commit()
+            check = db.execute("PRAGMA quick_check").fetchone()
+            if not check or check[0] != "ok":
+                raise sqlite3.DatabaseError(f"quick_check: {check[0] if check else 'no answer'}")
+            db.execute("SELECT model, hash, dim, vector, created FROM embeddings LIMIT 1").fetchall()
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    def _move_aside(self, exc: BaseException) -> bool:
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        try:
+            for suffix in ("", "-wal", "-shm"):
+                src = Path(str(self.path) + suffix)
+                if src.exists():
+                    src.rename(src.with_name(f"{src.name}.damaged-{stamp}"))
+        except OSError:
+            return False
+        self.state, self.note = "rebuilt", f"{self.path.name} was damaged ({exc}); moved aside, starting empty"
+        return True
+
+    def _fallback_read_only(self, exc: BaseException) -> sqlite3.Connection:
+        """A cache we may not write (read-only data dir): read it as it is, or keep vectors in memory."""
+        try:
+            db = sqlite3.connect(f"file:{self.path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+            db.execute("SELECT model, hash, dim, vector, created FROM embeddings LIMIT 1").fetchall()
+            self.state, self.note = "read_only", f"{self.path.name} is read-only ({exc})"
+            return db
+        except sqlite3.Error:
+            self.state, self.note = "memory", f"{self.path.name} cannot be opened ({exc}); vectors are cached in memory only"
+            return self._connect(Path(":memory:"))
 
     def close(self) -> None:
         with self._lock:
@@ -70,26 +140,39 @@ class EmbeddingCache:
         found: dict[str, list[float]] = {}
         unique = list(dict.fromkeys(hashes))
         with self._lock:
-            for i in range(0, len(unique), _CHUNK):
-                chunk = unique[i : i + _CHUNK]
-                marks = ",".join("?" * len(chunk))
-                rows = self._db.execute(
-                    f"SELECT hash, vector FROM embeddings WHERE model = ? AND hash IN ({marks})",
-                    [model, *chunk],
-                )
-                for h, blob in rows:
-                    found[h] = _unpack(blob)
+            try:
+                for i in range(0, len(unique), _CHUNK):
+                    chunk = unique[i : i + _CHUNK]
+                    marks = ",".join("?" * len(chunk))
+                    rows = self._db.execute(
+                        f"SELECT hash, vector FROM embeddings WHERE model = ? AND hash IN ({marks})",
+                        [model, *chunk],
+                    )
+                    for h, blob in rows:
+                        found[h] = _unpack(blob)
+            except sqlite3.Error as exc:  # damaged since it was opened: a miss, not a failure
+                self.note = f"{self.path.name}: {exc}"
+                self.state = "damaged"
         return found
 
     def put_many(self, model: str, items: list[tuple[str, list[float]]]) -> None:
         now = time.time()
         with self._lock:
-            self._db.executemany(
-                "INSERT OR REPLACE INTO embeddings (model, hash, dim, vector, created)"
-                " VALUES (?, ?, ?, ?, ?)",
-                [(model, h, len(v), _pack(v), now) for h, v in items],
-            )
-            self._db.commit()
+            try:
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO embeddings (model, hash, dim, vector, created)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                    [(model, h, len(v), _pack(v), now) for h, v in items],
+                )
+                self._db.commit()
+            except sqlite3.Error as exc:  # read-only, full or damaged: the vectors are still returned
+                try:
+                    self._db.rollback()
+                except sqlite3.Error:
+                    pass
+                if self.state == "ok":
+                    self.state = "damaged" if _is_damage(exc) else "read_only"
+                self.note = f"{self.path.name}: cannot store vectors ({exc})"
 
     def count(self, model: str | None = None) -> int:
         with self._lock:

@@ -29,3 +29,11 @@ class BadDocument(TracuuIndexError):
 
     def __init__(self, vi: str, en: str) -> None:
         super().__init__(vi, en, code="bad_document")
+
+
+class StoreUnwritable(TracuuIndexError):
+    """The data directory cannot take a write (read-only, full disk, vector index unavailable):
+    reads keep working, this write is refused and nothing was changed."""
+
+    def __init__(self, vi: str, en: str, code: str = "read_only") -> None:
+        super().__init__(vi, en, code=code)

@@ -181,3 +181,61 @@ class ChromaVectorStore:
         ids = res["ids"][0] if res["ids"] else []
         dists = res["distances"][0] if res.get("distances") else []
         return [(cid, 1.0 - float(d)) for cid, d in zip(ids, dists)]
+
+
+class UnavailableVectors:
+    """Stands in for Chroma when it cannot be opened: no dense hits, no writes.
+
+    Why not fail: the document store and the keyword index are intact, so search keeps working
+    by keywords (and dense scores of keyword candidates still come from the embedding cache);
+    ``/healthz`` reports the store degraded and writes are refused until ``tracuu reindex``.
+    """
+
+    def __init__(self, embedder_name: str, dim: int, reason: str) -> None:
+        self.name = "unavailable"
+        self.embedder_name = embedder_name
+        self.dim = dim
+        self.reason = reason
+        self.reset = False
+        self.before_write: Callable[[], None] | None = None
+
+    def _refuse(self, *_: Any, **__: Any) -> None:
+        raise RuntimeError(f"vector index unavailable: {self.reason}")
+
+    upsert = delete_ids = delete_doc = _refuse
+
+    def count(self) -> int:
+        return 0
+
+    def ids_for_doc(self, doc_id: str) -> list[str]:  # noqa: ARG002
+        return []
+
+    def hashes(self) -> dict[str, tuple[str, str]]:
+        return {}
+
+    def embeddings_for(self, ids: Sequence[str]) -> dict[str, list[float]]:  # noqa: ARG002
+        return {}
+
+    def query(self, vector: Sequence[float], k: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:  # noqa: ARG002
+        return []
+
+
+def forget_local_system(chroma_dir: Path) -> None:
+    """Close Chroma's cached client for ``chroma_dir`` in this process.
+
+    Why: chromadb shares one "system" per persist directory for the life of the process. After
+    a damaged store is moved aside, a new client for the same path would otherwise get the old
+    system back, still holding the moved files open, and write into them.
+    """
+    try:
+        from chromadb.api.shared_system_client import SharedSystemClient
+    except ImportError:  # pragma: no cover
+        return
+    for key in {str(chroma_dir), str(Path(chroma_dir).resolve())}:
+        system = SharedSystemClient._identifier_to_system.pop(key, None)
+        SharedSystemClient._identifier_to_refcount.pop(key, None)
+        if system is not None:
+            try:
+                system.stop()
+            except Exception:  # already half broken: it is being discarded anyway
+                log.warning("could not stop the Chroma system for %s cleanly", key)

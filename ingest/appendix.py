@@ -30,7 +30,7 @@ from ingest.labels import (
     appendix_suffix,
     heading_text,
 )
-from ingest.markers import Draft, Pager, Piece, cut, is_caps, join_pieces, roman_value
+from ingest.markers import Draft, Pager, Piece, cut, is_caps, join_all, join_pieces, roman_value
 from ingest.model import Cell
 from ingest.vntext import collapse_spaces, fold
 
@@ -148,6 +148,13 @@ def parse_appendix(
     para_count = 0
     fresh_group = False  # a group row was just read (paragraph mode: numbering may restart)
     sub = 0  # second lines of the current numbered row (merged STT cell): 1b, 1c ...
+
+    # Continuation lines of a row or paragraph, joined once at the end (one join per line copies
+    # everything joined so far: n lines would cost n²). Keyed by the draft's identity.
+    pending: dict[int, tuple[Draft, list[Piece]]] = {}
+
+    def extend(d: Draft, piece: Piece) -> None:
+        pending.setdefault(id(d), (d, []))[1].append(piece)
 
     def add(d: Draft) -> Draft:
         nonlocal order
@@ -313,7 +320,7 @@ def parse_appendix(
                         current.cells[names[n]] = (current.cells[names[n]] + "\n" + c.text).strip()
                 task_k = _task_index(names)
                 if task_k < len(cells) and cells[task_k].text.strip():
-                    current.parts[0] = join_pieces(current.parts[0], _cell_piece(cells[task_k], p, pager))
+                    extend(current, _cell_piece(cells[task_k], p, pager))
                 continue
             if pipe:
                 add_para(piece_from_row(p))
@@ -340,9 +347,11 @@ def parse_appendix(
             current = add_row(rm.group("num"), t[: rm.end()].strip(), cut(p, rm.end(), None, pager))
             continue
         if current is not None and not (current.cells is not None and current_table in pipe_tables):
-            current.parts[-1] = join_pieces(current.parts[-1], p)
+            extend(current, p)
             continue
         add_para(p)
+    for d, more in pending.values():
+        d.parts[-1] = join_all([d.parts[-1], *more])
     return AppendixResult(drafts, warnings)
 
 

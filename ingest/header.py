@@ -33,6 +33,7 @@ from ingest.markers import (
     find_marker,
     is_caps,
     is_name_like,
+    join_all,
     join_pieces,
     split_at,
 )
@@ -466,9 +467,7 @@ def scan_header(pieces: list[Piece], start: int, pager: Pager) -> tuple[HeaderIn
         title_parts.append(nxt)
         i += 1
     if title_parts:
-        title = title_parts[0]
-        for part in title_parts[1:]:
-            title = join_pieces(title, part)
+        title = join_all(title_parts)
         title, extra = _split_merged_title(title, pager)
         info.title = title.text or None
         if extra:
@@ -689,6 +688,13 @@ def parse_tail(pieces: list[Piece], i: int, pager: Pager) -> tuple[Tail, int]:
     tail = Tail()
     queue: deque[Piece] = deque()
     saw_name = False
+    wraps: list[Piece] = []  # wrapped lines of the last recipient, joined once (linear time)
+
+    def flush() -> None:
+        if wraps:
+            tail.recipients[-1] = join_all([tail.recipients[-1], *wraps])
+            wraps.clear()
+
     j = i
     while queue or j < len(pieces):
         from_queue = bool(queue)
@@ -714,12 +720,15 @@ def parse_tail(pieces: list[Piece], i: int, pager: Pager) -> tuple[Tail, int]:
                 t = p.text
             # "- A; - B;" glued on one line: cut before each "- " that follows ; or .
             cuts = [m.start() + 1 for m in re.finditer(r"[;.]\s+[-–]\s", t)]
+            flush()
             tail.recipients.extend(split_at(p, cuts, pager))
             continue
         sig_like = _is_sig_prefixed(t) or is_caps(t) or _SIGNED_RE.match(t) or is_name_like(t)
         has_sig_prefix = bool(glued_sig)
-        if tail.recipients and not ends_terminal(tail.recipients[-1].text) and not sig_like and not has_sig_prefix:
-            tail.recipients[-1] = join_pieces(tail.recipients[-1], p)  # a wrapped recipient line
+        last = wraps[-1].text if wraps else (tail.recipients[-1].text if tail.recipients else "")
+        if tail.recipients and not ends_terminal(last) and not sig_like and not has_sig_prefix:
+            if p.text:
+                wraps.append(p)  # a wrapped recipient line
             continue
         if has_sig_prefix and not sig_like:
             # "- Lưu: VT. TM. ỦY BAN NHÂN DÂN" glued across the two columns
@@ -740,4 +749,5 @@ def parse_tail(pieces: list[Piece], i: int, pager: Pager) -> tuple[Tail, int]:
             continue
         j -= 1
         break
+    flush()
     return tail, j

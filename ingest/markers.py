@@ -214,6 +214,26 @@ def join_pieces(a: Piece, b: Piece, sep: str = " ") -> Piece:
     return Piece(a.text + sep + b.text, offs, a.page, max(a.page_end, b.page_end), a.block)
 
 
+def join_all(pieces: list[Piece], sep: str = " ") -> Piece:
+    """What ``join_pieces(join_pieces(a, b), c)...`` gives, in one pass.
+
+    Why: joining wrapped lines one at a time copies the text and offsets joined so far each
+    time, so a block of n lines costs n² (a .docx of 290k one-letter paragraphs under
+    "Nơi nhận" never finished). Callers collect the lines and join them once.
+    """
+    parts = [p for p in pieces if p.text]
+    if not parts:
+        return pieces[0]
+    if len(parts) == 1:
+        return parts[0]
+    offs: list[int] = list(parts[0].offsets)
+    for prev, nxt in zip(parts, parts[1:]):
+        offs.extend(prev.end for _ in sep)
+        offs.extend(nxt.offsets)
+    return Piece(sep.join(p.text for p in parts), tuple(offs), parts[0].page,
+                 max(p.page_end for p in parts), parts[0].block)
+
+
 @dataclass
 class Draft:
     """A clause before ids, order and references are filled in (see :func:`ingest.parser.parse_document`).

@@ -121,6 +121,7 @@ class Clause:
     references: list[Reference] = field(default_factory=list)
     cells: dict[str, str] | None = None  # appendix rows: column name -> cell text
     text_hash: str = ""  # sha256 of the text an embedder sees; filled by the index
+    text_sha256: str = ""  # sha256 of ``text`` when stored; checked when served (edited -> not exact)
     ocr: bool = False  # its text was read by OCR (a scanned page): check the source image before quoting
 
     def to_dict(self) -> dict[str, Any]:

@@ -3,8 +3,8 @@
 What this loader does, and why:
 
 * **Safety first.** The file is checked with :mod:`zipfile` before python-docx sees it: it must be
-  a ZIP, hold ``word/document.xml``, stay under :data:`MAX_TOTAL_UNCOMPRESSED` bytes once
-  unpacked, and ``word/document.xml`` must not have an absurd compression ratio (zip bomb).
+  a ZIP, hold ``word/document.xml``, stay under the unpacked-size limits (in total and per
+  part), and no part may have an absurd compression ratio (zip bomb); see :mod:`ingest.limits`.
   Every refusal is an :class:`~ingest.errors.IngestError` with a Vietnamese and an English message.
 * **Document order.** The body XML is walked child by child, so paragraphs and tables come out
   interleaved as the reader sees them (``doc.paragraphs`` then ``doc.tables`` would lose that).
@@ -39,6 +39,7 @@ from typing import Iterable, Iterator
 
 from lxml import etree
 
+from .. import limits
 from ..errors import IngestError
 from ..model import Block, Cell, SourceText
 from ..vntext import fold, nfc
@@ -46,15 +47,13 @@ from ..vntext import fold, nfc
 __all__ = [
     "load_docx",
     "MAX_TOTAL_UNCOMPRESSED",
-    "MAX_DOCUMENT_XML_RATIO",
-    "RATIO_CHECK_MIN_SIZE",
 ]
 
 # --- limits (module level so that tests and deployments can tune them) -----------------------
 
-MAX_TOTAL_UNCOMPRESSED = 200 * 1024 * 1024  # bytes, sum of all entries once unpacked
-MAX_DOCUMENT_XML_RATIO = 200  # uncompressed : compressed, for word/document.xml ...
-RATIO_CHECK_MIN_SIZE = 10 * 1024 * 1024  # ... only refused when it is also this large
+# A hard ceiling on the sum of all entries once unpacked; the configurable limits in
+# :mod:`ingest.limits` (total, per part, ratio of every part) apply below it.
+MAX_TOTAL_UNCOMPRESSED = 200 * 1024 * 1024
 MAIN_PART = "word/document.xml"
 
 # --- page estimation constants (calibrated on Times New Roman / Liberation Serif) -------------
@@ -179,32 +178,57 @@ def _check_package(path: Path) -> None:
 
 
 def _check_sizes(infos: list[zipfile.ZipInfo]) -> None:
-    """The two zip-bomb rules: total unpacked size, and the compression ratio of the body part."""
+    """The zip-bomb rules, for EVERY part (styles, numbering, fonts... not only the body):
+
+    * the sum of the declared unpacked sizes stays under the total limit;
+    * no single part unpacks beyond the per-part limit;
+    * no part over :data:`~ingest.limits.RATIO_FLOOR_BYTES` has an absurd compression ratio
+      (real Word parts stay under ~35:1; a 199 MB ``styles.xml`` in a 700 KB file is ~290:1).
+
+    Why the declared sizes are enough: zipfile never returns more bytes than an entry declares
+    (the CRC check fails first), so nothing is unpacked to decide.
+    """
+    lim = limits.current()
     names = {info.filename: info for info in infos}
-    main = names.get(MAIN_PART)
-    if main is None:
+    if MAIN_PART not in names:
         raise IngestError(
             f"Tệp ZIP không chứa {MAIN_PART} nên không phải tài liệu Word .docx.",
             f"The ZIP archive has no {MAIN_PART}, so it is not a Word .docx document.",
             code="corrupt",
         )
     total = sum(info.file_size for info in infos)
-    if total > MAX_TOTAL_UNCOMPRESSED:
+    cap = min(MAX_TOTAL_UNCOMPRESSED, lim.docx_max_unpacked_mb * 2**20)
+    var = limits.variable("docx_max_unpacked_mb")
+    if total > cap:
         raise IngestError(
-            f"Tệp .docx quá lớn khi giải nén ({_mb(total)}, giới hạn {_mb(MAX_TOTAL_UNCOMPRESSED)}); "
+            f"Tệp .docx quá lớn khi giải nén ({_mb(total)}, giới hạn {_mb(cap)}, {var}); "
             "từ chối để đề phòng tệp nén độc hại (zip bomb).",
-            f"The .docx unpacks to {_mb(total)}, over the {_mb(MAX_TOTAL_UNCOMPRESSED)} limit; "
+            f"The .docx unpacks to {_mb(total)}, over the {_mb(cap)} limit ({var}); "
             "refused as a possible zip bomb.",
             code="too_large",
         )
-    ratio = main.file_size / max(main.compress_size, 1)
-    if ratio > MAX_DOCUMENT_XML_RATIO and main.file_size > RATIO_CHECK_MIN_SIZE:
-        raise IngestError(
-            f"Tỷ lệ nén của {MAIN_PART} bất thường ({ratio:.0f}:1); từ chối để đề phòng tệp nén "
-            "độc hại (zip bomb).",
-            f"{MAIN_PART} has an absurd compression ratio ({ratio:.0f}:1); refused as a possible zip bomb.",
-            code="too_large",
-        )
+    part_cap = lim.docx_max_part_mb * 2**20
+    for info in infos:
+        name = info.filename[:80]
+        if info.file_size > part_cap:
+            var = limits.variable("docx_max_part_mb")
+            raise IngestError(
+                f"Phần '{name}' của tệp .docx quá lớn khi giải nén ({_mb(info.file_size)}, giới hạn "
+                f"{_mb(part_cap)}, {var}); từ chối để đề phòng tệp nén độc hại (zip bomb).",
+                f"Part '{name}' of the .docx unpacks to {_mb(info.file_size)}, over the {_mb(part_cap)} "
+                f"limit ({var}); refused as a possible zip bomb.",
+                code="too_large",
+            )
+        ratio = info.file_size / max(info.compress_size, 1)
+        if ratio > lim.docx_max_ratio and info.file_size > limits.RATIO_FLOOR_BYTES:
+            var = limits.variable("docx_max_ratio")
+            raise IngestError(
+                f"Tỷ lệ nén của phần '{name}' bất thường ({ratio:.0f}:1, giới hạn {lim.docx_max_ratio}:1, "
+                f"{var}); từ chối để đề phòng tệp nén độc hại (zip bomb).",
+                f"Part '{name}' has an absurd compression ratio ({ratio:.0f}:1, limit "
+                f"{lim.docx_max_ratio}:1, {var}); refused as a possible zip bomb.",
+                code="too_large",
+            )
 
 
 def _mb(n: int) -> str:

@@ -49,7 +49,9 @@ from typing import Any
 import pdfplumber
 import pypdf
 
+from ingest import limits
 from ingest.errors import IngestError
+from ingest.loaders.budget import check_pdf_budget
 from ingest.loaders.files import read_source_bytes
 from ingest.model import Block, Cell, SourceText
 from ingest.reflow import (
@@ -136,6 +138,18 @@ _Item = _Line | _Row
 # --- errors -------------------------------------------------------------------------------------
 
 
+def _out_of_memory(err: BaseException) -> bool:
+    """Was this (pdfminer wraps what it meets) really the memory limit? Then it must not read
+    as "corrupt": the worker reports the limit instead."""
+    seen = 0
+    while err is not None and seen < 10:
+        if isinstance(err, MemoryError):
+            return True
+        err = err.__cause__ or err.__context__  # type: ignore[assignment]
+        seen += 1
+    return False
+
+
 def _corrupt(name: str, detail: str) -> IngestError:
     return IngestError(
         f"Tệp PDF '{name}' bị hỏng hoặc không phải PDF ({detail}).",
@@ -151,6 +165,8 @@ def _open(data: bytes, name: str) -> pypdf.PdfReader:
         reader = pypdf.PdfReader(io.BytesIO(data))
         encrypted = reader.is_encrypted
     except Exception as err:  # pypdf raises many types for broken files
+        if _out_of_memory(err):
+            raise MemoryError from err
         raise _corrupt(name, type(err).__name__) from None
     if encrypted:
         raise IngestError(
@@ -164,6 +180,8 @@ def _open(data: bytes, name: str) -> pypdf.PdfReader:
     except IngestError:
         raise
     except Exception as err:
+        if _out_of_memory(err):
+            raise MemoryError from err
         raise _corrupt(name, type(err).__name__) from None
     return reader
 
@@ -370,6 +388,8 @@ def _page_items(reader_page: Any, plumber_page: Any, pageno: int, warnings: list
         try:
             items = [*_pypdf_lines(reader_page)]
         except Exception as err:  # a page pypdf cannot read: take pdfplumber's text for it
+            if _out_of_memory(err):
+                raise
             warnings.append(
                 f"Trang {pageno}: pypdf không đọc được ({type(err).__name__}), dùng pdfplumber. / "
                 f"Page {pageno}: pypdf failed ({type(err).__name__}), used pdfplumber."
@@ -589,6 +609,7 @@ def load_pdf(path: Path) -> SourceText:
     path = Path(path)
     data = read_source_bytes(path)
     reader = _open(data, path.name)
+    check_pdf_budget(reader, path.name, limits.current())  # pages and operators, before any parsing
     warnings: list[str] = []
     pages: list[list[_Item]] = []
     imaged: dict[int, float] = {}  # pages that show an image -> share of the page it covers
@@ -600,9 +621,12 @@ def load_pdf(path: Path) -> SourceText:
                 pages.append(_page_items(rp, pp, i, warnings))
                 if pp.images:
                     imaged[i] = _image_cover(pp)
+                pp.close()  # drop the page's parsed objects: memory stays one page deep
     except IngestError:
         raise
     except Exception as err:
+        if _out_of_memory(err):
+            raise MemoryError from err
         raise _corrupt(path.name, type(err).__name__) from None
     ocr_lines, row_confidence = _ocr_scanned(data, path.name, pages, imaged, warnings)
     if not any(isinstance(it, _Row) or it.text.strip() for items in pages for it in items):
@@ -666,6 +690,13 @@ def _ocr_scanned(
             scanned.append(i)
     if not scanned:
         return {}, {}
+    cap = limits.current().ocr_max_pages
+    if len(scanned) > cap:
+        raise limits.limit_error(
+            "ocr_max_pages", cap, len(scanned),
+            f"Tệp PDF '{name}': số trang scan cần nhận dạng chữ (OCR)",
+            f"PDF file '{name}': scanned pages to read by OCR",
+        )
     from ingest.loaders.ocr import ocr_pdf_pages, require_ocr
 
     require_ocr(name, scanned)

@@ -1,0 +1,106 @@
+"""Text edited inside the store is flagged, never cited as exact; an edited or deleted source is noticed.
+
+Issue 13, item 7: a clause whose text was edited in ``documents/<id>.json`` was served as an
+exact citation, and an edited or deleted source file went unnoticed. Every clause now carries
+the sha256 of its text taken when it was stored (``Clause.text_sha256``), and every served hit
+checks it plus its source file's hash (cached by inode/mtime/size, so a request costs a stat).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.config import Settings
+from api.http import create_app
+from api.service import Tracuu
+
+PLAN = "kh-an-giang-ct-39"
+CLAUSE = f"{PLAN}:II.1.c"
+
+
+def hash_kb(data_dir: Path) -> Tracuu:
+    return Tracuu(Settings.from_env(data_dir=data_dir, embed_model="hash", chroma_url=""))
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    data = tmp_path_factory.mktemp("integrity") / "data"
+    svc = hash_kb(data)
+    assert all(r["status"] == "ok" for r in svc.ingest(None))
+    svc.index.close()
+    return data
+
+
+@pytest.fixture
+def data(built, tmp_path) -> Path:
+    shutil.copytree(built, tmp_path / "data")
+    return tmp_path / "data"
+
+
+def edit_clause(data: Path, clause_id: str, new_text: str) -> None:
+    path = data / "documents" / f"{PLAN}.json"
+    record = json.loads(path.read_text(encoding="utf-8"))
+    for c in record["clauses"]:
+        if c["clause_id"] == clause_id:
+            c["text"] = new_text
+    path.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+
+
+def test_fresh_hits_are_exact(data):
+    client = TestClient(create_app(hash_kb(data)))
+    hit = client.get(f"/api/clauses/{CLAUSE}").json()
+    assert hit["integrity"] == "ok" and hit["exact"] is True
+    for h in client.get("/api/search", params={"q": "nợ quá hạn"}).json()["results"]:
+        assert h["integrity"] == "ok" and h["exact"] is True
+
+
+def test_text_edited_inside_the_store_is_not_cited_as_exact(data):
+    edit_clause(data, CLAUSE, "Tỷ lệ nợ quá hạn dưới 50%/tổng dư nợ (sửa tay, văn bản thử).")
+    svc = hash_kb(data)
+    client = TestClient(create_app(svc))
+    hit = client.get(f"/api/clauses/{CLAUSE}").json()
+    assert hit["integrity"] == "text_changed" and hit["exact"] is False
+    found = [h for h in client.get("/api/search", params={"q": "nợ quá hạn", "k": 20}).json()["results"]
+             if h["clause_id"] == CLAUSE]
+    assert found and found[0]["exact"] is False
+    others = client.get(f"/api/clauses/{PLAN}:II.1.a").json()
+    assert others["exact"] is True  # only the edited clause is flagged
+    answer = svc.ask("Tỷ lệ nợ quá hạn là bao nhiêu?")
+    assert all(c["exact"] is (c["clause_id"] != CLAUSE) for c in answer["citations"])
+
+
+def test_an_edited_source_file_is_noticed_and_reported(data):
+    (src,) = [p for p in (data / "sources").glob(f"{PLAN}@*.txt")]
+    src.write_text(src.read_text(encoding="utf-8").replace("quá hạn", "qua han"), encoding="utf-8")
+    svc = hash_kb(data)
+    hit = svc.clause(CLAUSE)
+    assert hit["integrity"] == "source_changed" and hit["exact"] is False
+    health = svc.health()
+    assert health["status"] == "degraded"
+    assert any(r["code"] == "source_changed" and PLAN in r["message_en"] for r in health["reasons"])
+
+
+def test_a_deleted_source_file_is_noticed_and_reported(data):
+    for p in (data / "sources").glob(f"{PLAN}*.txt"):
+        p.unlink()
+    svc = hash_kb(data)
+    client = TestClient(create_app(svc))
+    hit = client.get(f"/api/clauses/{CLAUSE}").json()
+    assert hit["integrity"] == "source_missing" and hit["exact"] is False
+    health = client.get("/healthz").json()
+    assert health["status"] == "degraded"
+    assert any(r["code"] == "source_missing" for r in health["reasons"])
+
+
+def test_reingesting_clears_the_flag(data):
+    edit_clause(data, CLAUSE, "Văn bản đã bị sửa (thử).")
+    svc = hash_kb(data)
+    assert svc.clause(CLAUSE)["exact"] is False
+    assert all(r["status"] == "ok" for r in svc.ingest(None))
+    assert svc.clause(CLAUSE)["exact"] is True
+    assert svc.health()["status"] == "ok"
