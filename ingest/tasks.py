@@ -141,6 +141,7 @@ class _Roles:
         self.link = {fold(nfc(w)) for w in r.get("report_link", [])}
         self.opening = _phrase_re(r.get("opening", []))
         self.name_tail = _phrase_re(r.get("name_tail", []))
+        self.subject_stop = _phrase_re(r.get("subject_stop", []))
         self.verb = _phrase_re(r.get("verbs", []) + r.get("lead", []) + r.get("coordinate", [])
                                + r.get("advise", []) + r.get("direct", []) + r.get("report", []))
 
@@ -257,6 +258,35 @@ class _Owner:
     coordinators: list[AgencyRef] = field(default_factory=list)
 
 
+def _subject_to_duty(t: _Text, roles: _Roles, refs: list[AgencyRef],
+                     end: int) -> tuple[list[AgencyRef], int] | None:
+    """A collective subject the gazetteer reads only in part, up to "có/chịu trách nhiệm": "Các
+    đơn vị cấp nước sạch trên địa bàn có trách nhiệm", "Các cơ quan quản lý nhà nước, tổ chức, cá
+    nhân liên quan có trách nhiệm …": the last name runs on to the duty phrase. Only when the words
+    between hold no verb, no punctuation but commas, and do not open a phrase of scope ("trong
+    phạm vi …", [roles].subject_stop). None when the subject needs no growing."""
+    if not refs or refs[-1].start < 0:
+        return None
+    duty = roles.responsible.search(t.folded, end)
+    if duty is None or duty.start() == t.skip_space(end):
+        return None
+    last = refs[-1]
+    gap = t.folded[end : duty.start()]
+    if re.search(r"[;.:()\[\]\"“”]", gap) or len(gap.split()) > 20:
+        return None
+    if any(w[:1].isupper() for w in t.text[end : duty.start()].split()):
+        return None  # another name the gazetteer does not read: not a run-on of this one
+    if not (last.agency_id is None or fold(last.name).startswith(("cac ", "nhung "))):
+        return None  # "Sở Y tế trong phạm vi …": a known body does not grow
+    if roles.subject_stop.match(gap.lstrip(" ,")) or roles.verb.search(roles.name_tail.sub(" ", gap)):
+        return None
+    stop = duty.start()
+    name = t.text[last.start:stop].rstrip(" ,")
+    grown = AgencyRef(name, t.g.expand_abbreviations(name), None, last.level, last.found_in, last.start,
+                      last.start + len(name))
+    return refs[:-1] + [grown], last.start + len(name)
+
+
 def _owner(t: _Text, roles: _Roles) -> _Owner | None:
     """Who the text itself names as owner, and in which phrasing."""
     f = t.folded
@@ -286,12 +316,17 @@ def _owner(t: _Text, roles: _Roles) -> _Owner | None:
                 break
     if items:
         parts = [prefix] if prefix else []
+        refs = t.refs(items)
+        grown = _subject_to_duty(t, roles, refs, end)
+        if grown is not None:
+            refs, end = grown
+            return _Owner(refs, " - ".join(parts + ["có trách nhiệm"]), end)
         lead = roles.lead.match(f, _after_comma(f, end))
         if lead is not None:
             parts.append("chủ trì")
             if roles.coordinate.match(f, _after_comma(f, lead.end())):
                 parts.append("phối hợp")
-        return _Owner(t.refs(items), " - ".join(parts) or "chủ ngữ", end)
+        return _Owner(refs, " - ".join(parts) or "chủ ngữ", end)
     for mt in re.finditer(_B + r"do\s+", f):
         items, end = t.list_at(mt.end())
         if items and roles.lead.match(f, _after_comma(f, end)):

@@ -384,3 +384,21 @@ def test_the_one_given_the_work_owns_it(text, lead, pattern):
     (task,) = extract_tasks(_clauses([("1", None, text)]))
     assert names(task.lead) == lead
     assert task.pattern.startswith(pattern)
+
+
+def test_collective_subject_runs_on_to_its_duty():
+    """"Các hợp tác xã chăn nuôi trên địa bàn tỉnh có trách nhiệm:" - the gazetteer reads only "Các
+    hợp tác xã"; the subject is everything up to the duty phrase. A known body followed by a phrase
+    of scope ("Sở Y tế trong phạm vi …") does not grow."""
+    tasks = _by_path(extract_tasks(_clauses([
+        ("3", None, "Các hợp tác xã chăn nuôi trên địa bàn tỉnh có trách nhiệm:"),
+        ("3.a", "3", "Kê khai số lượng đàn vật nuôi hằng quý."),
+        ("4", None, "Các cơ quan quản lý nhà nước, tổ chức, cá nhân liên quan có trách nhiệm phòng, chống "
+                    "dịch bệnh gia súc."),
+        ("5", None, "Sở Y tế trong phạm vi chức năng có trách nhiệm kiểm tra an toàn thực phẩm."),
+        ("6", None, "Các sở, ngành trong phạm vi quản lý có trách nhiệm rà soát thủ tục."),
+    ])))
+    assert names(tasks["3.a"].lead) == ["Các hợp tác xã chăn nuôi trên địa bàn tỉnh"]
+    assert names(tasks["4"].lead) == ["Các cơ quan quản lý nhà nước, tổ chức, cá nhân liên quan"]
+    assert names(tasks["5"].lead) == ["Sở Y tế"]
+    assert names(tasks["6"].lead) == ["Các sở, ngành"]
