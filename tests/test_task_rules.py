@@ -402,3 +402,17 @@ def test_collective_subject_runs_on_to_its_duty():
     assert names(tasks["4"].lead) == ["Các cơ quan quản lý nhà nước, tổ chức, cá nhân liên quan"]
     assert names(tasks["5"].lead) == ["Sở Y tế"]
     assert names(tasks["6"].lead) == ["Các sở, ngành"]
+
+
+@pytest.mark.parametrize("text, lead", [
+    # a name the recogniser guesses stops before "xem xét" (no longer runs on into the verb)
+    ("Giao Bộ trưởng Bộ Văn hóa Nghệ thuật Dân gian xem xét, quyết định các vấn đề phát sinh.",
+     ["Bộ Văn hóa Nghệ thuật Dân gian"]),
+    # national bodies older decisions name
+    ("Đề nghị Tổng Liên đoàn Lao động Việt Nam tham gia giám sát việc chi trả.",
+     ["Tổng Liên đoàn Lao động Việt Nam"]),
+    ("Bộ Lao động - Thương binh và Xã hội hướng dẫn thủ tục chi trả.", ["Bộ Lao động - Thương binh và Xã hội"]),
+])
+def test_national_bodies_and_names_that_stop_before_verbs(text, lead):
+    (task,) = extract_tasks(_clauses([("1", None, text)]))
+    assert names(task.lead) == lead
