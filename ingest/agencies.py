@@ -735,6 +735,10 @@ class Gazetteer:
 
     # -- scopes, lookups ----------------------------------------------------------------------
 
+    def head_word_tuples(self) -> list[tuple[str, ...]]:
+        """The head words of agency names ([matching].head_words), lower case, as word tuples."""
+        return self._heads
+
     def scope_of(self, mention: AgencyMention) -> str | None:
         """The level word a name ends with: "tinh" (tỉnh, cấp tỉnh, a province) or "xa"."""
         folded = fold(mention.text)

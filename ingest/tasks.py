@@ -57,6 +57,8 @@ _HEADING_OF = re.compile(r"\s*(?:trach nhiem|nhiem vu)(?: cua)?\s+")
 _COMMA = re.compile(r"\s*,?\s*")  # what may stand between a name and its verb: "X chủ trì", "X, chủ trì"
 
 
+# a marker the layout left inside a paragraph's text: "a) ", "2.3. ", "(1) "
+_TEXT_MARKER = re.compile(r"\s*(?:\(?[a-zđ]\)|\(\d+\)|\d+(?:\.\d+)*\.?\)?|[IVX]+\.)\s+")
 _OPEN_PAREN = re.compile(r"\s*\(?\s*")  # "báo cáo UBND tỉnh (qua Sở Tài chính)"
 
 
@@ -258,6 +260,25 @@ class _Owner:
     coordinators: list[AgencyRef] = field(default_factory=list)
 
 
+def _enumerated(t: _Text, refs: list[AgencyRef], end: int) -> tuple[list[AgencyRef], int] | None:
+    """"Các cơ quan đăng ký đầu tư (Sở Tài chính, Ban Quản lý Khu kinh tế tỉnh):" - a collective
+    subject whose members are named in brackets right after it: the members own the task. The
+    collective may run on in lower case before the bracket; the bracket must hold only names."""
+    if not refs or refs[-1].agency_id is not None and not fold(refs[-1].name).startswith(("cac ", "nhung ")):
+        return None
+    m = re.compile(r"((?:\s+[^\s(),;:.]+){0,8}?)\s*\(([^()]+)\)").match(t.text, end)
+    if m is None or any(not w[:1].islower() for w in m.group(1).split()):
+        return None
+    inner_at = m.start(2)
+    members = cell_agencies(m.group(2), t.where, t.g)
+    if not members or any(not r.name[:1].isupper() for r in members):
+        return None
+    covered = sum(r.end - r.start for r in members)
+    if covered < 0.7 * len(m.group(2).strip()):
+        return None  # "(trừ các dự án …)": a bracket of words, not of names
+    return refs[:-1] + _shift(members, inner_at), m.end()
+
+
 def _subject_to_duty(t: _Text, roles: _Roles, refs: list[AgencyRef],
                      end: int) -> tuple[list[AgencyRef], int] | None:
     """A collective subject the gazetteer reads only in part, up to "có/chịu trách nhiệm": "Các
@@ -317,7 +338,10 @@ def _owner(t: _Text, roles: _Roles) -> _Owner | None:
     if items:
         parts = [prefix] if prefix else []
         refs = t.refs(items)
-        grown = _subject_to_duty(t, roles, refs, end)
+        listed = _enumerated(t, refs, end)
+        if listed is not None:
+            refs, end = listed
+        grown = _subject_to_duty(t, roles, refs, end) if listed is None else None
         if grown is not None:
             refs, end = grown
             return _Owner(refs, " - ".join(parts + ["có trách nhiệm"]), end)
@@ -551,6 +575,12 @@ def cell_agencies(cell: str, found_in: str = "", g: Gazetteer | None = None) -> 
     return out
 
 
+def _opens_with_head(s: str, g: Gazetteer) -> bool:
+    """Whether ``s`` begins with a head word of an agency name ("Ban Quản lý", "Sở", "Trung tâm")."""
+    words = tuple(w.lower() for w in s.split())
+    return any(words[: len(h)] == h for h in g.head_word_tuples())
+
+
 def _cell_piece(t: _Text, a: int, b: int, mentions: list[AgencyMention], roles: _Roles, found_in: str,
                 g: Gazetteer, out: list[AgencyRef]) -> None:
     raw = t.text[a:b]
@@ -563,6 +593,9 @@ def _cell_piece(t: _Text, a: int, b: int, mentions: list[AgencyMention], roles: 
     folded = fold(s)
     rest = "".join(" " if any(m.start <= start + k < m.end for m in inner) else ch for k, ch in enumerate(folded))
     has_verb = roles.verb.search(rest) is not None or roles.lead.search(rest) is not None
+    if not inner and has_verb and s[:1].isupper() and _opens_with_head(s, g) and len(s.split()) <= 12 \
+            and roles.lead.search(rest) is None and roles.coordinate.search(rest) is None:
+        has_verb = False  # "Ban Quản lý các khu công nghiệp tỉnh": a name, "quản lý" is part of it
     if len(inner) == 1 and (inner[0].start, inner[0].end) == (start, end):
         out.append(AgencyRef.of(inner[0], found_in))
     elif len(inner) == 1 and inner[0].agency_id is not None and inner[0].start == start:
@@ -914,7 +947,44 @@ def extract_tasks(clauses: list[Clause], gazetteer: Gazetteer | None = None,
             return None
         return None
 
+    def paragraph_heading(c: Clause) -> _Owner | None:
+        """An unnumbered paragraph that is a heading of names, its marker left in the text by the
+        layout ("a) Sở Xây dựng", "2.3. Công an tỉnh", or just "Sở Y tế") over the lines after it."""
+        if c.marker or c.kind in NON_TASK_KINDS or c.text.rstrip().endswith("."):
+            return None
+        m = _TEXT_MARKER.match(c.text)
+        body = c.text[m.end():] if m else c.text
+        if len(body.split()) > 20:
+            return None
+        return _carrier(_Text(body, c.path, g), roles, True)
+
+    def sibling_heading(c: Clause) -> tuple[str, _Owner] | None:
+        """The nearest paragraph heading of names before ``c`` under the same parent, over
+        bullets and plain paragraphs only: a numbered point or a numbered paragraph that names
+        no one ("2.2. Trách nhiệm cụ thể") ends the search."""
+        k = position.get(c.path, 0) - 1
+        while k >= 0:
+            prev = ordered_all[k]
+            if prev.parent != c.parent:
+                if prev.parent is None or not prev.path.startswith((c.parent or "") + "."):
+                    return None
+                k -= 1
+                continue  # a bullet's own sub-bullets
+            if (prev.marker and prev.marker[:1] not in "-+•") or prev.path in has_children:
+                return None  # a point, or a heading with points of its own: a scope of its own
+            if not prev.marker:
+                own = paragraph_heading(prev)
+                if own is not None:
+                    return prev.path, own
+                if _TEXT_MARKER.match(prev.text):
+                    return None
+            k -= 1
+        return None
+
     def inherited(c: Clause) -> tuple[str, _Owner] | None:
+        near = sibling_heading(c)
+        if near is not None:
+            return near
         intro = intro_of(c)
         if intro is not None and intro.path not in has_children:
             owner = carrier_of(intro.path) if _owner(_Text(intro.text, intro.path, g), roles) else None
@@ -941,6 +1011,11 @@ def extract_tasks(clauses: list[Clause], gazetteer: Gazetteer | None = None,
     ordered = sorted(clauses, key=lambda c: c.order)
     skip = {c.path for c in ordered if c.kind in NON_TASK_KINDS or c.cells}
     by_roles = assign_role_lines(ordered, g, skip)
+    heads_of_siblings: set[str] = set()
+    for clause in ordered:
+        near = sibling_heading(clause) if clause.kind not in NON_TASK_KINDS else None
+        if near is not None:
+            heads_of_siblings.add(near[0])
     tasks: list[Task] = []
     for clause in ordered:
         if clause.kind in NON_TASK_KINDS:
@@ -957,6 +1032,8 @@ def extract_tasks(clauses: list[Clause], gazetteer: Gazetteer | None = None,
             continue  # "- Đơn vị chủ trì: Sở Tư pháp." says who does the task above it
         if clause.path in has_children and carrier_of(clause.path) is not None:
             continue  # "X có trách nhiệm:" - its points are the tasks
+        if clause.path in heads_of_siblings:
+            continue  # "a) Sở Xây dựng" written as a paragraph: the lines after it are the tasks
         tasks.extend(_clause_tasks(clause, inherited(clause), g, roles))
     _with_jurisdiction(tasks, jurisdiction)
     return tasks

@@ -416,3 +416,36 @@ def test_collective_subject_runs_on_to_its_duty():
 def test_national_bodies_and_names_that_stop_before_verbs(text, lead):
     (task,) = extract_tasks(_clauses([("1", None, text)]))
     assert names(task.lead) == lead
+
+
+def test_heading_of_names_written_as_a_paragraph():
+    """The layout left the marker in the text ("b) Sở Công Thương" as a plain paragraph): the
+    bullets after it are that agency's, up to the next such heading; a numbered paragraph that
+    names no one ("2.2. Trách nhiệm riêng") ends the run."""
+    tasks = _by_path(extract_tasks(_clauses([
+        ("2", None, "Các sở, ngành có trách nhiệm:"),
+        ("2.p1", "2", "2.1. Trách nhiệm riêng"),
+        ("2.p2", "2", "a) Sở Công Thương"),
+        ("2.-1", "2", "Theo dõi giá xăng dầu trên địa bàn."),
+        ("2.p3", "2", "Khi giá biến động bất thường, báo cáo ngay."),
+        ("2.-2", "2", "Kiểm tra các cửa hàng bán lẻ."),
+        ("2.p4", "2", "b) Công an tỉnh, Sở Tài chính"),
+        ("2.-3", "2", "Xử lý các hành vi đầu cơ, găm hàng."),
+    ])))
+    for path in ("2.-1", "2.p3", "2.-2"):
+        assert names(tasks[path].lead) == ["Sở Công Thương"], path
+    assert names(tasks["2.-3"].lead) == ["Công an tỉnh", "Sở Tài chính"]
+    assert "2.p2" not in tasks and "2.p4" not in tasks  # the headings are no tasks
+
+
+def test_collective_subject_with_its_members_in_brackets():
+    """"Các cơ quan cấp phép (Sở Xây dựng, Ban Quản lý các khu công nghiệp tỉnh):" - the members
+    own the points; a name that opens with a head word keeps its lower-case verb-like words."""
+    tasks = _by_path(extract_tasks(_clauses([
+        ("1", None, "Các cơ quan cấp phép (Sở Xây dựng, Ban Quản lý các khu công nghiệp tỉnh):"),
+        ("1.a", "1", "Tiếp nhận hồ sơ đề nghị cấp phép xây dựng."),
+        ("2", None, "Các sở, ngành (trừ các đơn vị đã được giao tại khoản 1) có trách nhiệm:"),
+        ("2.a", "2", "Phối hợp cung cấp thông tin khi được đề nghị."),
+    ])))
+    assert names(tasks["1.a"].lead) == ["Sở Xây dựng", "Ban Quản lý các khu công nghiệp tỉnh"]
+    assert names(tasks["2.a"].lead) == ["Các sở, ngành"]
