@@ -58,7 +58,7 @@ _COMMA = re.compile(r"\s*,?\s*")  # what may stand between a name and its verb: 
 
 
 # a marker the layout left inside a paragraph's text: "a) ", "2.3. ", "(1) "
-_TEXT_MARKER = re.compile(r"\s*(?:\(?[a-zđ]\)|\(\d+\)|\d+(?:\.\d+)*\.?\)?|[IVX]+\.)\s+")
+_TEXT_MARKER = re.compile(r"\s*(?:\(?[a-zđ]\)|\(\d+\)|\d{1,2}(?:\.\d{1,2})*[.)]|[IVX]+\.)\s+")
 _OPEN_PAREN = re.compile(r"\s*\(?\s*")  # "báo cáo UBND tỉnh (qua Sở Tài chính)"
 
 
@@ -295,12 +295,14 @@ def _subject_to_duty(t: _Text, roles: _Roles, refs: list[AgencyRef],
     gap = t.folded[end : duty.start()]
     if re.search(r"[;.:()\[\]\"“”]", gap) or len(gap.split()) > 20:
         return None
-    if any(w[:1].isupper() for w in t.text[end : duty.start()].split()):
+    relative = fold(last.name).endswith(tuple(fold(w) for w in t.g.roles.get("relative_tails", [])))
+    if not relative and any(w[:1].isupper() for w in t.text[end : duty.start()].split()):
         return None  # another name the gazetteer does not read: not a run-on of this one
     if not (last.agency_id is None or fold(last.name).startswith(("cac ", "nhung "))):
         return None  # "Sở Y tế trong phạm vi …": a known body does not grow
-    if roles.subject_stop.match(gap.lstrip(" ,")) or roles.verb.search(roles.name_tail.sub(" ", gap)):
-        return None
+    if roles.subject_stop.match(gap.lstrip(" ,")) or (
+            not relative and roles.verb.search(roles.name_tail.sub(" ", gap))):
+        return None  # after "được giao"/"được phân công" the words are what was given: no verb of its own
     stop = duty.start()
     name = t.text[last.start:stop].rstrip(" ,")
     grown = AgencyRef(name, t.g.expand_abbreviations(name), None, last.level, last.found_in, last.start,
@@ -312,6 +314,9 @@ def _owner(t: _Text, roles: _Roles) -> _Owner | None:
     """Who the text itself names as owner, and in which phrasing."""
     f = t.folded
     start = t.skip_space(0)
+    marker = _TEXT_MARKER.match(t.text, start) if not t.by_start.get(start) else None
+    if marker is not None:
+        start = marker.end()  # "2. Giao Công an tỉnh …" written as a paragraph: the marker is no subject
     prefix = None
     items: list[AgencyMention] = []
     end = start
@@ -976,8 +981,9 @@ def extract_tasks(clauses: list[Clause], gazetteer: Gazetteer | None = None,
                 own = paragraph_heading(prev)
                 if own is not None:
                     return prev.path, own
-                if _TEXT_MARKER.match(prev.text):
-                    return None
+                if _TEXT_MARKER.match(prev.text) and len(prev.text.split()) <= 12 \
+                        and not prev.text.rstrip().endswith((".", ";")):
+                    return None  # "2.2. Trách nhiệm cụ thể": a heading that names no one
             k -= 1
         return None
 
@@ -1032,6 +1038,9 @@ def extract_tasks(clauses: list[Clause], gazetteer: Gazetteer | None = None,
             continue  # "- Đơn vị chủ trì: Sở Tư pháp." says who does the task above it
         if clause.path in has_children and carrier_of(clause.path) is not None:
             continue  # "X có trách nhiệm:" - its points are the tasks
+        if not clause.marker and _TEXT_MARKER.match(clause.text) and len(clause.text.split()) <= 12 \
+                and not clause.text.rstrip().endswith((".", ";")) and not _Text(clause.text, clause.path, g).mentions:
+            continue  # "IV. TỔ CHỨC THỰC HIỆN", "2.1. Trách nhiệm chung" left as paragraphs: headings
         if clause.path in heads_of_siblings:
             continue  # "a) Sở Xây dựng" written as a paragraph: the lines after it are the tasks
         tasks.extend(_clause_tasks(clause, inherited(clause), g, roles))

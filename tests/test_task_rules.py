@@ -449,3 +449,26 @@ def test_collective_subject_with_its_members_in_brackets():
     ])))
     assert names(tasks["1.a"].lead) == ["Sở Xây dựng", "Ban Quản lý các khu công nghiệp tỉnh"]
     assert names(tasks["2.a"].lead) == ["Các sở, ngành"]
+
+
+def test_paragraph_markers_are_no_subject_and_heading_paragraphs_no_task():
+    """"2. Giao Sở Tư pháp …" left as a paragraph: the owner is read after the marker; "III. TỔ
+    CHỨC THỰC HIỆN" as a paragraph is a heading, no task; "2025 …" is no marker."""
+    tasks = _by_path(extract_tasks(_clauses([
+        ("9", None, "Ủy ban nhân dân các xã"),
+        ("9.p1", "9", "III. TỔ CHỨC THỰC HIỆN"),
+        ("9.p2", "9", "2. Giao Sở Tư pháp theo dõi, đôn đốc việc thực hiện Kế hoạch."),
+        ("9.p3", "9", "b) Sở Nội vụ tổng hợp kết quả thi đua."),
+    ])))
+    assert "9.p1" not in tasks
+    assert names(tasks["9.p2"].lead) == ["Sở Tư pháp"] and tasks["9.p2"].pattern.startswith("giao")
+    assert names(tasks["9.p3"].lead) == ["Sở Nội vụ"]
+
+
+def test_collective_given_work_runs_on_to_its_duty():
+    """"Các đơn vị được giao chủ trì nhiệm vụ tại Phụ lục có trách nhiệm …": what the bodies were
+    given is part of who they are."""
+    (task,) = extract_tasks(_clauses([
+        ("3", None, "Các đơn vị được giao chủ trì nhiệm vụ tại Phụ lục có trách nhiệm bố trí nhân lực."),
+    ]))
+    assert names(task.lead) == ["Các đơn vị được giao chủ trì nhiệm vụ tại Phụ lục"]
