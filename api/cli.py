@@ -172,14 +172,17 @@ def cmd_reindex(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from api.config import http_settings
     from api.http import create_app
+    from api.server import uvicorn_options
 
+    settings = http_settings()  # a bad setting stops here, with its name, before anything is served
     svc = _service(args)
     if svc.is_empty():
         print("Kho dữ liệu trống: nạp bộ tài liệu kèm theo... (empty data directory: ingesting the bundled corpus)")
         for r in svc.ingest(None):
             print(format_ingest_report(r))
-    uvicorn.run(create_app(svc), host=args.host, port=args.port, log_level="info")
+    uvicorn.run(create_app(svc), host=args.host, port=args.port, log_level="info", **uvicorn_options(settings))
     return 0
 
 

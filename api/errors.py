@@ -6,13 +6,20 @@ from ingest.errors import BilingualError
 
 
 class ApiError(BilingualError):
-    """A request that cannot be served as asked; ``status`` is the HTTP status to answer with."""
+    """A request that cannot be served as asked; ``status`` is the HTTP status to answer with.
+
+    ``headers`` go on the response: ``Connection: close`` when the request body was refused
+    unread, so the server does not go on reading it.
+    """
 
     default_code = "bad_request"
 
-    def __init__(self, vi: str, en: str, *, status: int = 400, code: str = "bad_request") -> None:
+    def __init__(
+        self, vi: str, en: str, *, status: int = 400, code: str = "bad_request", headers: dict[str, str] | None = None
+    ) -> None:
         super().__init__(vi, en, code=code)
         self.status = status
+        self.headers = dict(headers or {})
 
 
 def not_found(what_vi: str, what_en: str, key: str) -> ApiError:

@@ -1,22 +1,29 @@
 """The HTTP API (FastAPI) over the same service layer as the CLI.
 
-Errors are answered as 4xx with a Vietnamese and an English message, so an official reading a
-failed request in a browser understands it, and so does the engineer reading the log.
+Errors are answered in one bilingual shape (``code``, ``message_vi``, ``message_en``): JSON under
+``/api`` (and ``/healthz``, ``/openapi.json``), an HTML page for the staff pages, 500s included
+(:mod:`api.hardening`), so an official reading a failed request in a browser understands it,
+and so does the engineer reading the log. Every response carries the security headers.
+
+The settings are validated when the app is built (:func:`api.config.http_settings`): a bad
+``TRACUU_MAX_UPLOAD_MB`` stops the server at start, not at the first upload. ``/docs`` serves
+Swagger UI from files installed with the app (``fastapi-offline``), never from a CDN.
 """
 
 from __future__ import annotations
 
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Any
 
-import os
-
-from fastapi import FastAPI, File, Header, Query, Request, UploadFile
-from fastapi.concurrency import run_in_threadpool
+from fastapi import FastAPI, Header, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.config import ConfigError, http_settings
 from api.errors import ApiError
+from api.hardening import HardeningMiddleware, bilingual_page, wants_json
 from api.schemas import (
     AgencyOut,
     AgencyTasks,
@@ -33,53 +40,103 @@ from api.schemas import (
     TaskOut,
 )
 from api.service import MAX_K, MAX_QUERY_CHARS, Tracuu
-from api.uploads import check_key, ingest_upload, max_upload_bytes
-from api.web import mount_web
-from ingest.errors import IngestError
+from api.uploads import ClientGone, accept_upload, check_key, sweep_incoming
+from api.web import make_templates, mount_web
+from ingest.errors import BilingualError, IngestError
 
 ERRORS = {400: {"model": ErrorOut}, 404: {"model": ErrorOut}, 422: {"model": ErrorOut}}
 
 
+def _docs_assets() -> Path | None:
+    """Swagger UI's files as installed by the ``fastapi-offline`` package (None if missing)."""
+    try:
+        import fastapi_offline
+    except ImportError:  # pragma: no cover - a declared dependency
+        return None
+    folder = Path(fastapi_offline.__file__).resolve().parent / "static"
+    return folder if (folder / "swagger-ui-bundle.js").is_file() else None
+
+
+DOCS_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>tracuu API</title>
+<link rel="icon" href="/static/favicon.svg"><link rel="stylesheet" href="/docs-assets/swagger-ui.css"></head>
+<body><div id="swagger-ui" data-openapi="/openapi.json"></div>
+<script src="/docs-assets/swagger-ui-bundle.js"></script><script src="/static/docs.js"></script></body></html>
+"""
+
+HTTP_VI = {400: "Không đọc được nội dung yêu cầu", 404: "Không tìm thấy đường dẫn",
+           405: "Phương thức không được hỗ trợ", 413: "Yêu cầu quá lớn"}
+
+
 def create_app(service: Tracuu) -> FastAPI:
+    http_settings()  # refuse to start on a bad setting (ConfigError names it), not at the first request
     app = FastAPI(
         title="tracuu",
         description="Tra cứu văn bản chính sách: tìm điều khoản và trích dẫn chính xác.",
         version="0.1.0",
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.service = service
+    sweep_incoming(service.settings.data_dir / "uploads")  # what a killed server left half-received
+    templates = make_templates()
+
+    def error_response(request: Request, status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> Response:
+        """JSON for the API, an HTML page for the staff pages; the same bilingual fields in both."""
+        if wants_json(request.url.path):
+            return JSONResponse(status_code=status, content=body, headers=headers)
+        try:
+            return templates.TemplateResponse(
+                request, "error.html", {"error": body, "status": status, "nav": ""}, status_code=status, headers=headers
+            )
+        except Exception:  # the page template itself failing must not hide the error
+            return HTMLResponse(bilingual_page(status, body["message_vi"], body["message_en"]), status, headers=headers)
 
     @app.exception_handler(ApiError)
-    async def _api_error(_: Request, err: ApiError) -> JSONResponse:
-        return JSONResponse(status_code=err.status, content=err.to_dict())
+    async def _api_error(request: Request, err: ApiError) -> Response:
+        return error_response(request, err.status, err.to_dict(), err.headers or None)
 
     @app.exception_handler(IngestError)
-    async def _ingest_error(_: Request, err: IngestError) -> JSONResponse:
-        return JSONResponse(status_code=400, content=err.to_dict())
+    async def _ingest_error(request: Request, err: IngestError) -> Response:
+        return error_response(request, 400, err.to_dict())
+
+    @app.exception_handler(ConfigError)
+    async def _config_error(request: Request, err: ConfigError) -> Response:
+        # A setting changed under a running server: the operator's problem, said in both languages.
+        return error_response(request, 500, err.to_dict())
+
+    @app.exception_handler(BilingualError)
+    async def _bilingual_error(request: Request, err: BilingualError) -> Response:
+        return error_response(request, 400, err.to_dict())
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(_: Request, err: RequestValidationError) -> JSONResponse:
+    async def _validation(request: Request, err: RequestValidationError) -> Response:
         where = "; ".join(".".join(str(p) for p in e.get("loc", ())) + f": {e.get('msg')}" for e in err.errors())
-        return JSONResponse(
-            status_code=422,
-            content={
-                "code": "invalid_request",
-                "message_vi": f"Yêu cầu không hợp lệ ({where}).",
-                "message_en": f"Invalid request ({where}).",
-            },
-        )
+        return error_response(request, 422, {
+            "code": "invalid_request",
+            "message_vi": f"Yêu cầu không hợp lệ ({where}).",
+            "message_en": f"Invalid request ({where}).",
+        })
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http_error(_: Request, err: StarletteHTTPException) -> JSONResponse:
+    async def _http_error(request: Request, err: StarletteHTTPException) -> Response:
         # What Starlette/FastAPI raise themselves (a body that is not JSON or not multipart, an
         # unknown path or method): the same bilingual shape as every other error.
-        vi = {400: "Không đọc được nội dung yêu cầu", 404: "Không tìm thấy đường dẫn",
-              405: "Phương thức không được hỗ trợ"}.get(err.status_code, "Yêu cầu bị từ chối")
-        return JSONResponse(
-            status_code=err.status_code,
-            content={"code": f"http_{err.status_code}", "message_vi": f"{vi} ({err.detail}).",
-                     "message_en": str(err.detail)},
-            headers=getattr(err, "headers", None),
+        vi = HTTP_VI.get(err.status_code, "Yêu cầu bị từ chối")
+        return error_response(
+            request, err.status_code,
+            {"code": f"http_{err.status_code}", "message_vi": f"{vi} ({err.detail}).", "message_en": str(err.detail)},
+            getattr(err, "headers", None),
         )
+
+    assets = _docs_assets()
+    if assets is not None:
+        app.mount("/docs-assets", StaticFiles(directory=str(assets)), name="docs-assets")
+
+        @app.get("/docs", include_in_schema=False, response_class=HTMLResponse)
+        def docs() -> HTMLResponse:
+            """Swagger UI from local files; its start-up script is /static/docs.js (no inline script)."""
+            return HTMLResponse(DOCS_PAGE)
 
     @app.get("/healthz", response_model=Health)
     def healthz() -> dict:
@@ -116,17 +173,33 @@ def create_app(service: Tracuu) -> FastAPI:
         return service.tasks(agency=agency, doc=doc, role=role)
 
     def require_key(authorization: str | None, x_api_key: str | None) -> None:
-        check_key(os.environ.get("TRACUU_API_KEY") or None, authorization, x_api_key)
+        check_key(http_settings().api_key, authorization, x_api_key)
 
-    @app.post("/api/documents", status_code=201, response_model=IngestReport, responses={**ERRORS, 401: {"model": ErrorOut}, 403: {"model": ErrorOut}, 413: {"model": ErrorOut}, 415: {"model": ErrorOut}})
+    upload_body = {
+        "required": True,
+        "content": {"multipart/form-data": {"schema": {
+            "type": "object", "required": ["file"],
+            "properties": {"file": {"type": "string", "format": "binary", "description": "PDF, DOCX hoặc TXT"}},
+        }}},
+    }
+
+    @app.post(
+        "/api/documents", status_code=201, response_model=IngestReport,
+        responses={**ERRORS, 401: {"model": ErrorOut}, 403: {"model": ErrorOut}, 408: {"model": ErrorOut},
+                   413: {"model": ErrorOut}, 415: {"model": ErrorOut}},
+        openapi_extra={"requestBody": upload_body},
+    )
     async def upload(
-        file: Annotated[UploadFile, File(description="PDF, DOCX hoặc TXT")],
+        request: Request,
         authorization: Annotated[str | None, Header()] = None,
         x_api_key: Annotated[str | None, Header()] = None,
-    ) -> dict:
-        require_key(authorization, x_api_key)
-        data = await file.read(max_upload_bytes() + 1)
-        return await run_in_threadpool(ingest_upload, service, data, file.filename)
+    ) -> Any:
+        """Upload one document (multipart field ``file``). The key (header) and the declared size
+        are checked before the body is read; the body is streamed to disk with a hard cap."""
+        try:
+            return await accept_upload(request, service, authorization=authorization, x_api_key=x_api_key)
+        except ClientGone:
+            return Response(status_code=400, headers={"Connection": "close"})
 
     @app.delete("/api/documents/{doc_id}", status_code=204, responses={**ERRORS, 401: {"model": ErrorOut}, 403: {"model": ErrorOut}})
     def delete_document(
@@ -181,6 +254,7 @@ def create_app(service: Tracuu) -> FastAPI:
         return decide(link_id, "rejected", authorization, x_api_key)
 
     mount_web(app, service)
+    app.add_middleware(HardeningMiddleware)
     return app
 
 

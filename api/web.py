@@ -16,7 +16,6 @@ import calendar
 import csv
 import functools
 import io
-import os
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -29,12 +28,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
-from starlette.concurrency import run_in_threadpool
 
 from api.citations import clause_citation, format_date
 from api.errors import ApiError
 from api.tasks_view import ROLES
-from api.uploads import check_key, ingest_upload, max_upload_bytes
+from api.config import http_settings
+from api.uploads import ClientGone, accept_upload
 from index.abstain import STOPWORDS
 from index.query.variants import canonical_spelling
 from ingest.errors import IngestError
@@ -407,7 +406,12 @@ def export_response(request: Request, fmt: str, title: str, columns: list[Column
         body = ("\ufeff" + buf.getvalue()).encode("utf-8")
         return Response(body, media_type="text/csv; charset=utf-8", headers={"Content-Disposition": disposition})
     from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Alignment, Font
+
+    # XML 1.0 cannot hold most C0 control characters (ESC, BEL... left in a clause by a scanned or
+    # pasted source) and openpyxl refuses them: drop just those; every other character stays.
+    data = [[ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in r] for r in data]
 
     wb = Workbook()
     ws = wb.active
@@ -642,10 +646,11 @@ def make_router(service: Any) -> APIRouter:  # service: api.service.Tracuu
 
     # ------------------------------------------------------------------ upload
     def upload_context(**extra: Any) -> dict[str, Any]:
+        settings = http_settings()
         return {
             "nav": "upload",
-            "writes_enabled": bool(os.environ.get("TRACUU_API_KEY")),
-            "max_mb": max_upload_bytes() // (1024 * 1024),
+            "writes_enabled": bool(settings.api_key),
+            "max_mb": f"{settings.max_upload_mb:g}",
             **extra,
         }
 
@@ -655,23 +660,22 @@ def make_router(service: Any) -> APIRouter:  # service: api.service.Tracuu
 
     @router.post("/upload")
     async def upload_form(request: Request) -> Response:
-        """The no-JavaScript path: the same key check and the same ingest as POST /api/documents."""
+        """The no-JavaScript path: the same checks and the same ingest as POST /api/documents
+        (api.uploads.accept_upload); the key comes in the form field api_key, before the file."""
         try:
-            form = await request.form(max_files=1, max_fields=10)
-        except Exception:
-            err = ApiError("Không đọc được biểu mẫu tải lên.", "Could not read the upload form.", status=400, code="bad_form")
-            return page(request, "upload.html", upload_context(error=err.to_dict()), status=400)
-        key = form.get("api_key")
-        upload = form.get("file")
-        try:
-            check_key(os.environ.get("TRACUU_API_KEY") or None, None, key if isinstance(key, str) else None)
-            if upload is None or isinstance(upload, str) or not upload.filename:
-                raise ApiError("Chưa chọn tệp để tải lên.", "No file was chosen.", status=400, code="no_file")
-            data = await upload.read(max_upload_bytes() + 1)
-            report = await run_in_threadpool(ingest_upload, service, data, upload.filename)
+            report = await accept_upload(
+                request, service, authorization=request.headers.get("authorization"),
+                x_api_key=request.headers.get("x-api-key"), key_field="api_key",
+            )
+        except ClientGone:
+            return Response(status_code=400, headers={"Connection": "close"})
         except (ApiError, IngestError) as err:
             status = getattr(err, "status", 400)
-            return page(request, "upload.html", upload_context(error=err.to_dict(), status=status), status=status)
+            headers = {**SECURITY_HEADERS, **(getattr(err, "headers", None) or {})}
+            return templates.TemplateResponse(
+                request, "upload.html", upload_context(error=err.to_dict(), status=status), status_code=status,
+                headers=headers,
+            )
         return page(request, "upload.html", upload_context(report=report), status=201)
 
     return router

@@ -229,7 +229,7 @@ class ClauseIndex:
         self.embedder = embedder
         self.dense_weight = dense_weight
         self.candidates = candidates
-        self._write_lock = threading.Lock()  # one writer thread at a time (held while embedding)
+        self._write_lock = threading.Lock()  # one writer thread at a time (not held while embedding)
         self._state_lock = threading.RLock()  # short: guards in-memory maps, BM25 and Chroma writes
         self._process_lock = _ProcessLock(self.data_dir / "write.lock")  # one writer process at a time
         self.store = DocStore(self.data_dir)
@@ -584,22 +584,23 @@ class ClauseIndex:
         t0 = time.perf_counter()
         self._validate(doc)
         self._check_writable()
+        new_doc, nodes = self._with_hashes(doc)
+        n = len(new_doc.clauses)
+        with self._state_lock:
+            self._sync()
+            old = self._docs.get(doc.doc_id)
+        if self._same(old, new_doc):
+            return IndexReport(doc.doc_id, n, 0, n, 0, replaced=False, unchanged=True,
+                               seconds=time.perf_counter() - t0)
+
+        # 1. embed (may raise; nothing written yet). Outside every write lock: other threads
+        #    and processes keep writing (an unrelated delete does not wait) while this one
+        #    embeds; the cache is thread-safe, and the version check below runs again.
+        vecs, n_new = self.cache.get_or_embed(self.embedder, [nd.text for nd in nodes])
+        faults.hit("embedded")
+
+        new_ids = {c.clause_id for c in new_doc.clauses}
         with self._write_lock:
-            new_doc, nodes = self._with_hashes(doc)
-            n = len(new_doc.clauses)
-            with self._state_lock:
-                self._sync()
-                old = self._docs.get(doc.doc_id)
-            if self._same(old, new_doc):
-                return IndexReport(doc.doc_id, n, 0, n, 0, replaced=False, unchanged=True,
-                                   seconds=time.perf_counter() - t0)
-
-            # 1. embed (may raise; nothing written yet). Outside the process lock: other
-            #    processes keep writing while this one embeds.
-            vecs, n_new = self.cache.get_or_embed(self.embedder, [nd.text for nd in nodes])
-            faults.hit("embedded")
-
-            new_ids = {c.clause_id for c in new_doc.clauses}
             with self._process_lock.held(), self._state_lock:
                 self._sync()  # another process may have written this document meanwhile
                 old = self._docs.get(doc.doc_id)

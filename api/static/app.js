@@ -162,7 +162,9 @@
       data.append("file", file, file.name);
       var xhr = new XMLHttpRequest();
       xhr.open("POST", form.getAttribute("data-api"));
-      try { xhr.setRequestHeader("X-API-Key", key); } catch (e) { /* a key the header cannot carry: the server says 401 */ }
+      /* a header carries ASCII only: a key with other characters goes percent-encoded (RFC 8187) */
+      var sent = /^[\x20-\x7e]*$/.test(key) ? key : "UTF-8''" + encodeURIComponent(key);
+      try { xhr.setRequestHeader("X-API-Key", sent); } catch (e) { /* the server says 401 */ }
       progress.hidden = false;
       bar.value = 0;
       barText.textContent = "Đang tải lên…";
