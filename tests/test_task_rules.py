@@ -472,3 +472,19 @@ def test_collective_given_work_runs_on_to_its_duty():
         ("3", None, "Các đơn vị được giao chủ trì nhiệm vụ tại Phụ lục có trách nhiệm bố trí nhân lực."),
     ]))
     assert names(task.lead) == ["Các đơn vị được giao chủ trì nhiệm vụ tại Phụ lục"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Sở Tài chính bố trí kinh phí chi thường xuyên cho các đơn vị.", []),
+    ("Mở lớp tại các trung tâm giáo dục thường xuyên của tỉnh.", []),
+    ("Thường xuyên kiểm tra chất lượng nước sinh hoạt.", ["Thường xuyên"]),
+    ("Lập điều chỉnh Quy hoạch vùng Bình Sơn thời kỳ 2021 - 2030, tầm nhìn đến năm 2050.", []),
+    ("Tiếp tục thực hiện Chiến lược phát triển nông nghiệp xanh, bền vững đến năm 2030.", []),
+    ("Triển khai Đề án trồng rừng ven biển đến năm 2030; hoàn thành trong năm 2027.", ["trong năm 2027"]),
+    ("Xây dựng Đề án trồng rừng, hoàn thành đến năm 2026.", ["đến năm 2026"]),
+    ("Điều chỉnh quy hoạch hạ tầng viễn thông trong các khu công nghiệp đến năm 2030.", ["đến năm 2030"]),
+])
+def test_time_words_that_are_no_deadline(text, expected):
+    """"chi thường xuyên" is a kind of spending, "tầm nhìn đến năm 2050" a horizon, and a year in
+    the title of a named plan ("Chiến lược … đến năm 2030") dates that plan, not the task."""
+    assert [d.text for d in find_deadlines(text)] == expected
