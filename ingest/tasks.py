@@ -1044,5 +1044,35 @@ def extract_tasks(clauses: list[Clause], gazetteer: Gazetteer | None = None,
         if clause.path in heads_of_siblings:
             continue  # "a) Sở Xây dựng" written as a paragraph: the lines after it are the tasks
         tasks.extend(_clause_tasks(clause, inherited(clause), g, roles))
+    _complete_names(tasks, by_path)
     _with_jurisdiction(tasks, jurisdiction)
     return tasks
+
+
+def _complete_names(tasks: list[Task], by_path: dict[str, Clause]) -> None:
+    """A name the gazetteer lacks, read whole once in a document (a heading "1. Ban Quản lý các
+    khu công nghệ cao và khu công nghiệp"), is the same name where the reader stopped early
+    elsewhere ("phối hợp với Ban Quản lý các khu công nghệ cao và khu công nghiệp …" read as
+    "Ban Quản lý các khu công nghệ"): the shorter reading is grown to the whole name when the text
+    there goes on with it."""
+    roles = ("lead", "coordinators", "advises", "reports_to", "performer", "mentions")
+    learned = sorted({r.name for t in tasks for role in roles for r in getattr(t, role)
+                      if r.agency_id is None and len(r.name.split()) >= 4 and r.name[:1].isupper()},
+                     key=len, reverse=True)
+    if not learned:
+        return
+
+    def grown(r: AgencyRef) -> AgencyRef:
+        clause = by_path.get(r.found_in)
+        if clause is None or r.start < 0 or not r.name[:1].isupper():
+            return r
+        for name in learned:
+            if len(name) > len(r.name) and name.startswith(r.name) \
+                    and clause.text.startswith(name, r.start) \
+                    and not clause.text[r.start + len(name) : r.start + len(name) + 1].isalnum():
+                return replace(r, name=name, full=name, end=r.start + len(name))
+        return r
+
+    for t in tasks:
+        for role in roles:
+            setattr(t, role, [grown(r) for r in getattr(t, role)])

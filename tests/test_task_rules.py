@@ -488,3 +488,25 @@ def test_time_words_that_are_no_deadline(text, expected):
     """"chi thường xuyên" is a kind of spending, "tầm nhìn đến năm 2050" a horizon, and a year in
     the title of a named plan ("Chiến lược … đến năm 2030") dates that plan, not the task."""
     assert [d.text for d in find_deadlines(text)] == expected
+
+
+def test_a_name_read_whole_once_is_that_name_elsewhere():
+    """A heading reads "Ban Điều phối các vùng nguyên liệu và vùng chuyên canh" whole; a later
+    "phối hợp với Ban Điều phối …" that the reader cut short is grown to the same name."""
+    tasks = _by_path(extract_tasks(_clauses([
+        ("1", None, "Ban Điều phối các vùng nguyên liệu và vùng chuyên canh"),
+        ("1.1", "1", "Rà soát diện tích vùng nguyên liệu."),
+        ("2", None, "Sở Công Thương chủ trì, phối hợp với Ban Điều phối các vùng nguyên liệu và vùng chuyên canh "
+                    "kết nối tiêu thụ."),
+    ])))
+    assert names(tasks["1.1"].lead) == ["Ban Điều phối các vùng nguyên liệu và vùng chuyên canh"]
+    assert names(tasks["2"].coordinators) == ["Ban Điều phối các vùng nguyên liệu và vùng chuyên canh"]
+
+
+def test_courts_and_procuracy_of_a_province():
+    tasks = _by_path(extract_tasks(_clauses([
+        ("14", None, "Đề nghị Viện kiểm sát nhân dân tỉnh, Tòa án nhân dân tỉnh"),
+        ("14.a", "14", "Phối hợp chặt chẽ với Công an tỉnh trong điều tra, truy tố, xét xử."),
+    ])))
+    assert names(tasks["14.a"].lead) == ["Viện kiểm sát nhân dân tỉnh", "Tòa án nhân dân tỉnh"]
+    assert [r.agency_id for r in tasks["14.a"].lead] == ["vien-kiem-sat-nhan-dan-tinh", "toa-an-nhan-dan-tinh"]
