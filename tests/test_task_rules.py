@@ -510,3 +510,13 @@ def test_courts_and_procuracy_of_a_province():
     ])))
     assert names(tasks["14.a"].lead) == ["Viện kiểm sát nhân dân tỉnh", "Tòa án nhân dân tỉnh"]
     assert [r.agency_id for r in tasks["14.a"].lead] == ["vien-kiem-sat-nhan-dan-tinh", "toa-an-nhan-dan-tinh"]
+
+
+def test_guessed_name_goes_on_after_va_with_a_lower_case_word():
+    """"Ban Quản lý các khu kinh tế và cửa khẩu Bình Sơn chỉ đạo …": "và cửa khẩu" continues the
+    name; "và các đơn vị" starts another."""
+    (task,) = extract_tasks(_clauses([("1", None, "Giao Ban Quản lý khu kinh tế và cửa khẩu Bình Sơn chỉ đạo các "
+                                                  "doanh nghiệp trong khu kinh tế.")]))
+    assert names(task.lead) == ["Ban Quản lý khu kinh tế và cửa khẩu Bình Sơn"]
+    (task,) = extract_tasks(_clauses([("1", None, "Ban Quản lý Dự án Bình Sơn và các đơn vị liên quan rà soát hồ sơ.")]))
+    assert names(task.lead) == ["Ban Quản lý Dự án Bình Sơn", "các đơn vị liên quan"]
