@@ -43,6 +43,13 @@ def _names(owners: list[dict[str, str]], role: str) -> str:
     return ", ".join(o["as_written"] for o in owners if o["role"] == role)
 
 
+def quote(hit: dict[str, Any]) -> str:
+    """«exact text»; a clause that could not be verified against its source is never shown as a quote."""
+    if hit.get("exact", True):
+        return f"«{hit['text']}»"
+    return f"(chưa đối chiếu được với văn bản nguồn, không phải trích dẫn nguyên văn / not verified against the source) {hit['text']}"
+
+
 def compose(question: str, hit: dict[str, Any], owners: list[dict[str, str]], deadline: dict[str, Any] | None) -> str:
     """The answer sentence(s): owners and deadline first when asked, then the quote and its citation."""
     parts: list[str] = []
@@ -55,7 +62,7 @@ def compose(question: str, hit: dict[str, Any], owners: list[dict[str, str]], de
                 parts.append(f"{words}: {names}.")
     if deadline:
         parts.insert(0 if asks_when(question) else len(parts), f"Thời hạn: {deadline['text']}.")
-    parts.append(f"Theo {hit['citation'][:1].lower() + hit['citation'][1:]}: «{hit['text']}»")
+    parts.append(f"Theo {hit['citation'][:1].lower() + hit['citation'][1:]}: {quote(hit)}")
     return " ".join(parts)
 
 
@@ -82,11 +89,11 @@ def structural_answer(kind: str, hits: list[dict[str, Any]], docs: dict[str, dic
             parts.append(f"{name} do {doc.get('issuer') or 'không rõ'} ban hành.")
         elif kind == "basis":
             refs = "; ".join(r["text"] for r in hit["references"]) or "không nêu"
-            parts.append(f"{name} căn cứ / thực hiện: {refs}. Trích {hit['citation'][:1].lower() + hit['citation'][1:]}: «{hit['text']}»")
+            parts.append(f"{name} căn cứ / thực hiện: {refs}. Trích {hit['citation'][:1].lower() + hit['citation'][1:]}: {quote(hit)}")
         elif kind == "number_date":
             number = doc.get("number") or "không ghi số"
             date = doc.get("date") or "không ghi ngày"
             parts.append(f"{name}: số {number}, ngày {date}.")
         else:
-            parts.append(f"{hit['citation']}: «{hit['text']}»")
+            parts.append(f"{hit['citation']}: {quote(hit)}")
     return " ".join(parts)

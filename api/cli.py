@@ -54,10 +54,20 @@ def format_ingest_report(r: dict[str, Any]) -> str:
         msgs = "; ".join(f"{e['message_vi']} / {e['message_en']}" for e in r["errors"])
         return f"LỖI (error) {r['path']}: {msgs}"
     state = "không đổi (unchanged)" if r["unchanged"] else f"nhúng mới {r['embedded_new']}, dùng lại {r['reused']}"
+    if r.get("replaced"):
+        state += "; thay thế bản trước (replaced)"
+        if r.get("replaced_id"):
+            state += f" {r['replaced_id']}"
+    cov = r.get("coverage")
     lines = [
         f"OK {r['path']} -> {r['doc_id']}: {r['clauses']} điều khoản (clauses), {r['tables']} bảng (tables), "
         f"{r['pages']} trang (pages); {state}"
+        + (f"; độ phủ (coverage) {cov}%" if cov is not None else "")
     ]
+    if r.get("unverified"):
+        lines.append(
+            f"  chưa đối chiếu được (unverified, not quoted as exact): {', '.join(r['unverified'][:10])}"
+        )
     lines += [f"  cảnh báo (warning): {w}" for w in r.get("warnings", [])]
     return "\n".join(lines)
 

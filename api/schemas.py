@@ -38,6 +38,7 @@ class Hit(BaseModel):
         "source_unreadable | unverified (stored before hashes)",
     )
     exact: bool = Field(default=True, description="False: never present this text as an exact quotation")
+    spans: list[dict[str, int]] = Field(default_factory=list, description="Source ranges of the text, in text order: {start, end, page}")
 
 
 class SearchResponse(BaseModel):

@@ -22,7 +22,14 @@ from ingest.model import Clause, ParsedDocument
 from api.answer import compose, not_found_answer, owners_of, structural_answer
 from api.tasks_view import ROLES, AgencyQuery, agency_table, deadline_out, roles_of, task_out
 from index.query.intent import detect_intent
-from ingest.pipeline import IngestOutcome, expand_paths
+from ingest.pipeline import (
+    IngestOutcome,
+    distinct_doc_id,
+    expand_paths,
+    legacy_doc_id,
+    rebase,
+    same_document,
+)
 from ingest.worker import ingest_untrusted
 from ingest.vntext import collapse_spaces, fold, nfc
 from index.abstain import Thresholds, coverage
@@ -111,6 +118,14 @@ class Tracuu:
             return report
         doc = outcome.document
         assert doc is not None and outcome.source is not None
+        old = self.store().get(doc.doc_id)
+        if old is not None and self.manifest.by_id(doc.doc_id) is None and not same_document(old.header, doc.header):
+            # another document (another issuer, year or type) already has this readable id: keep both
+            rebase(doc, distinct_doc_id(doc.doc_id, doc.header))
+        legacy = legacy_doc_id(doc.header)  # the id this document had before ids named issuer and year
+        stale = self.store().get(legacy) if legacy and legacy != doc.doc_id else None
+        if stale is not None and (self.manifest.by_id(legacy) is not None or not same_document(stale.header, doc.header)):
+            stale = None
         try:
             idx = self.index.add_document(doc, outcome.source.text)
         except ApiError:
@@ -129,6 +144,9 @@ class Tracuu:
                 }
             ]
             return report
+        if stale is not None:  # the new version is in; the copy under its old id goes, and the report says so
+            self.index.delete_document(stale.doc_id)
+            report["replaced_id"] = stale.doc_id
         report.update(
             {
                 "doc_id": doc.doc_id,
@@ -137,6 +155,9 @@ class Tracuu:
                 "tables": doc.tables,
                 "pages": doc.pages,
                 "warnings": doc.warnings,
+                "replaced": (idx.replaced and not idx.unchanged) or stale is not None,
+                "coverage": doc.coverage.get("percent"),
+                "unverified": [c.path for c in doc.clauses if not c.exact],
                 "embedded_new": idx.embedded_new,
                 "reused": idx.reused,
                 "removed": idx.removed,
@@ -250,6 +271,7 @@ class Tracuu:
             "kind": clause.kind,
             "heading_chain": list(clause.heading_chain),
             "page_end": clause.span.page_end,
+            "spans": [{"start": sp.start, "end": sp.end, "page": sp.page} for sp in clause.spans],
         }
 
     def _reference(self, ref: Any) -> dict[str, Any]:

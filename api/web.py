@@ -191,15 +191,18 @@ def highlight(text: str, terms: Terms) -> Markup:
     return Markup("".join(out))
 
 
-def report_citation(label: str, citation: str, text: str) -> str:
+def report_citation(label: str, citation: str, text: str, exact: bool = True) -> str:
     """How a report quotes a clause: 'Theo điểm c khoản 1 Mục II Kế hoạch …: "…"'.
 
     The label keeps its own case after "Theo" ("Mục II" stays capitalised, "điểm c" does not).
+    A clause that could not be verified against its source is never put in quotation marks.
     """
     if label and citation[: len(label)].lower() == label.lower():
         cited = label + citation[len(label) :]
     else:
         cited = citation[:1].lower() + citation[1:]
+    if not exact:
+        return f"Theo {cited} (chưa đối chiếu được với văn bản nguồn, không trích nguyên văn): {text}"
     return f'Theo {cited}: "{text}"'
 
 

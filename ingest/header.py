@@ -53,6 +53,8 @@ __all__ = [
     "parse_tail",
     "is_note",
     "is_header_line",
+    "adoption_date",
+    "issuer_place",
 ]
 
 
@@ -117,6 +119,37 @@ def _type_prefix(text: str) -> tuple[DocType, int] | None:
     return None
 
 
+def _type_caps_prefix(text: str) -> tuple[DocType, int] | None:
+    """A type heading glued to an all-caps title (a loader joined the two capitals lines):
+    "KẾ HOẠCH TRIỂN KHAI ..." -> (Kế hoạch, 9). Not "QUYẾT ĐỊNH:" nor a type name alone."""
+    for t in doc_types():
+        n = len(t.caps)
+        if text[:n] == t.caps and text[n : n + 1] == " " and is_caps(text[n + 1 :]) and not is_body_heading(text):
+            return t, n + 1
+    return None
+
+
+@lru_cache(maxsize=1)
+def _authority_re() -> re.Pattern[str]:
+    """The authority line under a decision's title ("THỦ TƯỚNG CHÍNH PHỦ", "CHỦ TỊCH ỦY BAN NHÂN
+    DÂN TỈNH ...", "BỘ TRƯỞNG BỘ ..."): a signing position at the start of a capitals run."""
+    _, _, positions = _sig_vocab()
+    alt = "|".join(re.escape(p) for p in positions)
+    return re.compile(rf"(?<=\s)(?:{alt})\s+\S")
+
+
+def _split_authority(title: Piece, pager: Pager) -> tuple[Piece, list[Piece]]:
+    """Cut the authority line that a loader glued to the end of an all-caps title."""
+    text = title.text
+    if not is_caps(text):
+        return title, []
+    for m in _authority_re().finditer(text):
+        before = text[: m.start()].split()
+        if len(before) >= 3 and fold(before[-1]) not in ("cua", "ve", "va", "cho"):
+            return cut(title, 0, m.start(), pager), [cut(title, m.start(), None, pager)]
+    return title, []
+
+
 def _flex(line: str) -> re.Pattern[str]:
     """A folded, whitespace- and dash-tolerant pattern for a fixed line (quốc hiệu, tiêu ngữ)."""
     words = _folded_words(line)
@@ -168,6 +201,8 @@ def issuer_case(caps: str) -> str:
     phrases, places, agencies = _issuer_vocab()
     words = caps.split()
     folded = [" ".join(_folded_words(w)) for w in words]
+    exact = [w.strip(",;.").upper() for w in words]
+    exact_places = _issuer_words_exact()[0]
     out: list[str] = []
     i = 0
     mode = "name"  # how to case an unmatched word: "name" (title case) or "agency" (lower case)
@@ -178,7 +213,7 @@ def issuer_case(caps: str) -> str:
             out.append(next(v for p, v in phrases if p == folded[i : i + n]))
             i, mode, cap_next = i + n, "name", False
             continue
-        n = _match_at(folded, i, places)
+        n = _match_at(exact, i, exact_places)  # exact: "TĨNH" (Hà Tĩnh) folds like "TỈNH"
         if n:
             out.extend(w.lower() for w in words[i : i + n])
             i, mode, cap_next = i + n, "name", False
@@ -268,6 +303,23 @@ def _issuer_from_lines(lines: list[str]) -> str | None:
     return own
 
 
+def issuer_place(issuer: str | None) -> str | None:
+    """The place an issuer belongs to, for a document's id: "Ủy ban nhân dân tỉnh Bắc Ninh" ->
+    "Bắc Ninh", "Sở Tài chính tỉnh Hòa Phong" -> "Hòa Phong"; None for a national body ("Thủ
+    tướng Chính phủ", "Bộ Xây dựng"). The words after the last administrative unit word."""
+    if not issuer:
+        return None
+    words = issuer.split()
+    exact = [w.strip(",;.").upper() for w in words]
+    places = _issuer_words_exact()[0]
+    found: int | None = None
+    for k in range(len(words)):
+        n = _match_at(exact, k, places)
+        if n and k + n < len(words):
+            found = k + n
+    return " ".join(words[found:]) if found is not None else None
+
+
 # ---------------------------------------------------------------------------- header
 
 
@@ -298,6 +350,28 @@ _VV_RE = re.compile(r"^(?:V/v|V/V|v/v)\b\.?\s*")
 _PLACE_DATE_RE = re.compile(r"^[^,]{2,60},\s*ngày\b", re.IGNORECASE)
 
 
+def _typed_number(text: str) -> bool:
+    """"Luật số: 69/2020/QH14": a number line that names the type first (laws, ordinances)."""
+    m = re.match(r"^(\w+(?:\s+\w+){0,2})\s+số\s*:\s*\d", text)
+    return bool(m) and any(_folded_words(m.group(1)) == _folded_words(t.name) for t in doc_types())
+
+
+def adoption_date(texts: list[str]) -> tuple[str, str] | None:
+    """(ISO date, as written) of "... thông qua ngày 13 tháng 11 năm 2020" in the last of ``texts``
+    that says it: the date of a law or an ordinance, whose header states none."""
+    cues = tuple(_data()["header"].get("adoption_cues", ()))
+    for text in reversed(texts):
+        for cue in cues:
+            k = text.rfind(cue)
+            if k < 0:
+                continue
+            at = k + len(cue) - len("ngày")
+            found = find_date(text, at, anchored=True)
+            if found and found[0]:
+                return found[0], found[1].group(0)
+    return None
+
+
 def is_note(text: str) -> bool:
     """A parenthesised line under a title: "(Ban hành kèm theo Quyết định số ...)"."""
     t = text.strip()
@@ -316,7 +390,7 @@ def is_header_line(p: Piece) -> bool:
     folded = fold(t)
     if any(rx.search(folded) for rx in _national_patterns()):
         return True
-    if _NUMBER_RE.match(t) or _PLACE_DATE_RE.match(t):
+    if _NUMBER_RE.match(t) or _PLACE_DATE_RE.match(t) or _typed_number(t):
         return True
     return is_caps(t) and len(t) <= 160 and doc_type_heading(t) is None
 
@@ -390,6 +464,17 @@ def _looks_like_title(p: Piece) -> bool:
     )
 
 
+def _caps_title(p: Piece) -> bool:
+    """An all-caps trích yếu under the type heading ("VỀ VIỆC ...", "PHÊ DUYỆT ĐỀ ÁN ..."): not a
+    body heading ("QUYẾT ĐỊNH:"), not the authority line alone, not a marker or an appendix."""
+    t = p.text.strip()
+    if p.is_row or not is_caps(t) or find_marker(t) is not None or t.endswith(":") or is_body_heading(t):
+        return False
+    if doc_type_heading(t) is not None or is_appendix_heading(t) or _authority_re().match(" " + t):
+        return False
+    return len(t.split()) >= 3
+
+
 def _split_merged_title(title: Piece, pager: Pager) -> tuple[Piece, list[Piece]]:
     """Cut a note or a first body paragraph that a loader glued to the title."""
     text = title.text
@@ -434,7 +519,7 @@ def scan_header(pieces: list[Piece], start: int, pager: Pager) -> tuple[HeaderIn
             info.doc_type, info.type_as_written, type_piece = t, p.text.strip(), p
             i += 1
             break
-        glued = _type_prefix(p.text)
+        glued = _type_prefix(p.text) or _type_caps_prefix(p.text)
         if glued is not None and not p.layout:
             info.doc_type, type_piece = glued[0], p
             info.type_as_written = p.text[: glued[1]].strip()
@@ -456,7 +541,7 @@ def scan_header(pieces: list[Piece], start: int, pager: Pager) -> tuple[HeaderIn
     title_parts: list[Piece] = []
     if title_rest is not None and title_rest.text:
         title_parts.append(title_rest)
-    elif i < len(pieces) and _looks_like_title(pieces[i]):
+    elif i < len(pieces) and (_looks_like_title(pieces[i]) or _caps_title(pieces[i])):
         title_parts.append(pieces[i])
         i += 1
     while title_parts and i < len(pieces):
@@ -469,6 +554,8 @@ def scan_header(pieces: list[Piece], start: int, pager: Pager) -> tuple[HeaderIn
     if title_parts:
         title = join_all(title_parts)
         title, extra = _split_merged_title(title, pager)
+        title, authority = _split_authority(title, pager)
+        extra = authority + extra
         info.title = title.text or None
         if extra:
             pieces = pieces[:i] + extra + pieces[i:]

@@ -30,6 +30,10 @@ def ordinal(n: int) -> str:
 
 
 _PARTS = {
+    "phan": "Phần {}",
+    "chuong": "Chương {}",
+    "muc_chuong": "Mục {}",
+    "tieu_muc": "tiểu mục {}",
     "muc": "Mục {}",
     "dieu": "Điều {}",
     "khoan": "khoản {}",

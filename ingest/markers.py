@@ -16,6 +16,7 @@ import bisect
 import re
 from dataclasses import dataclass
 from ingest.model import Block, SourceText
+from ingest.vntext import fold
 
 # The Vietnamese point sequence: đ follows d, there is no f, j, w, z; i/k/l follow h.
 LETTERS: tuple[str, ...] = tuple("a b c d đ e g h i k l m n o p q r s t u v x y".split())
@@ -27,6 +28,14 @@ LETTER_RE = re.compile(r"^(?P<num>[a-zđ])(?:\)\s*|\.\s+)")
 DASH_RE = re.compile(r"^[-–—•](?:\s+|(?=[^\s\d-]))")
 PLUS_RE = re.compile(r"^\+\s*(?=\S)")
 DIEU_RE = re.compile(r"^(?P<word>Điều|ĐIỀU)\s+(?P<num>\d{1,3})\s*[.:]?\s*")
+# "Phần I", "PHẦN THỨ HAI", "Chương II", "CHƯƠNG 3", "Mục 1": the divisions above Điều
+HEADING_RE = re.compile(
+    r"^(?P<word>Phần|PHẦN|Chương|CHƯƠNG|Mục|MỤC)\s+(?P<num>[IVXL]{1,6}|\d{1,2}|(?:thứ|THỨ)\s+[^\W\d_]+)(?=[\s.:]|$)\s*[.:]?\s*"
+)
+_HEADING_KIND = {"phan": "phan", "chuong": "chuong", "muc": "muc_chuong"}
+# "1.1.", "2.3", "1.2.1.": a dotted number, a level under khoản "1." (tiểu mục)
+DOTTED_RE = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2}){1,3})\.?(?=\s)\s*")
+_ORDINAL_WORDS = ("nhat", "hai", "ba", "tu", "nam", "sau", "bay", "tam", "chin", "muoi")
 TERMINAL_RE = re.compile(r"[.;!?…]['\"”’)]*$")
 
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50}
@@ -117,7 +126,7 @@ def split_at(piece: Piece, cuts: list[int], pager: Pager) -> list[Piece]:
 class Marker:
     """A list marker at the start of a piece: its kind, the marker as written, its value."""
 
-    kind: str  # "roman" | "number" | "letter" | "dash" | "plus" | "dieu"
+    kind: str  # "roman" | "number" | "dotted" | "letter" | "dash" | "plus" | "dieu" | "phan" | "chuong" | "muc_chuong"
     written: str  # "II.", "1.", "đ)", "-", "+", "Điều 3."
     value: str  # "II", "1", "đ", "", "", "3"
     end: int  # where the text after the marker starts
@@ -125,6 +134,15 @@ class Marker:
 
 def find_marker(text: str) -> Marker | None:
     """The marker that opens ``text``, if any (syntax only; see module docstring)."""
+    m = HEADING_RE.match(text)
+    if m:
+        value = heading_number(m.group("num"))
+        if value is not None:
+            kind = _HEADING_KIND[fold(m.group("word")).lower()]
+            return Marker(kind, text[: m.end()].rstrip(), str(value), m.end())
+    m = DOTTED_RE.match(text)
+    if m and m.end() < len(text):
+        return Marker("dotted", text[: m.end()].rstrip(), m.group("num"), m.end())
     for kind, rx in (("dieu", DIEU_RE), ("roman", ROMAN_RE), ("number", NUMBER_RE), ("letter", LETTER_RE)):
         m = rx.match(text)
         if not m or (m.end() >= len(text) and kind != "dieu"):
@@ -139,6 +157,16 @@ def find_marker(text: str) -> Marker | None:
     if m and m.end() < len(text):
         return Marker("plus", "+", "", m.end())
     return None
+
+
+def heading_number(s: str) -> int | None:
+    """The number of a Phần/Chương/Mục: "II" -> 2, "3" -> 3, "thứ nhất" / "THỨ HAI" -> 1 / 2."""
+    if s.isdigit():
+        return int(s)
+    f = fold(s).lower().split()
+    if len(f) == 2 and f[0] == "thu":
+        return _ORDINAL_WORDS.index(f[1]) + 1 if f[1] in _ORDINAL_WORDS else None
+    return roman_value(s)
 
 
 def roman_value(s: str) -> int | None:

@@ -68,6 +68,9 @@ class SourceText:
     warnings: list[str] = field(default_factory=list)
     tables: int = 0  # how many data tables the loader found
     ocr_pages: dict[int, float] = field(default_factory=dict)  # page read by OCR -> mean word confidence (0-100)
+    # What ``dropped`` holds, by kind: [kind, start, end] with kind "page_number", "page_header"
+    # (a gazette's "CÔNG BÁO/Số .../Ngày ..." line) or "signature_stamp" ("Ký bởi: ..." block).
+    furniture: list[list[Any]] = field(default_factory=list)
 
     def page_of(self, offset: int) -> int:
         """1-based page number of a source offset."""
@@ -123,6 +126,13 @@ class Clause:
     text_hash: str = ""  # sha256 of the text an embedder sees; filled by the index
     text_sha256: str = ""  # sha256 of ``text`` when stored; checked when served (edited -> not exact)
     ocr: bool = False  # its text was read by OCR (a scanned page): check the source image before quoting
+    # Where the text lies, piece by piece, in text order: a clause assembled from blocks that are
+    # not adjacent (an article's paragraphs on both sides of a page furniture, a signature split by
+    # "Nơi nhận") has several. ``span`` is their envelope. Empty in records written before spans.
+    spans: list[Span] = field(default_factory=list)
+    # False when the text could not be verified against ``spans``: kept and searchable, but never
+    # presented as an exact quote.
+    exact: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -131,6 +141,7 @@ class Clause:
     def from_dict(cls, d: dict[str, Any]) -> "Clause":
         d = dict(d)
         d["span"] = Span(**d["span"])
+        d["spans"] = [Span(**s) for s in d.get("spans") or []]
         d["references"] = [Reference(**r) for r in d.get("references", [])]
         return cls(**d)
 
@@ -176,6 +187,13 @@ class ParsedDocument:
     dropped: list[tuple[int, int]] = field(default_factory=list)  # copied from SourceText: artefact ranges
     tasks: list[dict[str, Any]] = field(default_factory=list)  # ingest.tasks.Task.to_dict(), one per task found
     ocr_pages: dict[int, float] = field(default_factory=dict)  # page read by OCR -> mean word confidence (0-100)
+    # Recorded non-clause parts of the source, JSON-native: {"kind", "start", "end", "page"} with kind
+    # "header", "heading", "signature", "recipients", "page_number", "page_header",
+    # "signature_stamp", "appendix_heading" ... (see ingest.coverage).
+    other_parts: list[dict[str, Any]] = field(default_factory=list)
+    # How much of the source is accounted for: {"chars", "covered", "percent", "uncovered": [...]}
+    # (non-space characters; see ingest.coverage).
+    coverage: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # JSON turns int keys into strings; keep pages ints so a stored and a fresh parse compare equal.

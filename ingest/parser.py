@@ -30,10 +30,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ingest.appendix import appendix_names, is_appendix_heading, parse_appendix
+from ingest.coverage import SourceMap, measure, spans_of
 from ingest.errors import IngestError
 from ingest.header import (
     HeaderInfo,
     Tail,
+    adoption_date,
     doc_type_heading,
     is_body_heading,
     is_header_line,
@@ -58,14 +60,19 @@ from ingest.markers import (
 )
 from ingest.model import Clause, DocumentHeader, ParsedDocument, SourceText, Span
 from ingest.references import find_references
+from ingest.vntext import fold
 
 __all__ = ["parse_document", "KINDS"]
 
 KINDS: tuple[str, ...] = (
     "preamble",  # đoạn mở đầu / căn cứ
+    "phan",  # Phần I / Phần thứ nhất (a heading above Chương)
+    "chuong",  # Chương I
+    "muc_chuong",  # Mục 1 inside a Chương (a heading above Điều)
     "muc",  # I., II. ...
     "dieu",  # Điều 1.
     "khoan",  # 1., 2. ...
+    "tieu_muc",  # 1.1., 1.2.1. under khoản 1
     "diem",  # a), b) ...
     "gach_dau_dong",  # -
     "dau_cong",  # +
@@ -76,8 +83,18 @@ KINDS: tuple[str, ...] = (
     "signature",  # chữ ký
 )
 
-# nesting level of each item kind (Mục and Điều are the top)
-_LEVEL = {"muc": 0, "dieu": 0, "khoan": 1, "diem": 2, "gach_dau_dong": 3, "dau_cong": 4}
+# nesting level of each item kind (Mục and Điều are the top; Phần/Chương/Mục of a law or a Quy chế
+# are headings above Điều; a Mục inside an Điều sits between it and its khoản; 1.1 under khoản 1)
+_LEVEL: dict[str, float] = {
+    "phan": -3, "chuong": -2, "muc_chuong": -1, "muc": 0, "dieu": 0, "khoan": 1, "tieu_muc": 1.25,
+    "diem": 2, "gach_dau_dong": 3, "dau_cong": 4,
+}
+NESTED_MUC_LEVEL = 0.5
+# headings that group Điều: shown in the heading chain, left out of a label ("Điều 5", not "Điều 5
+# Chương II": Điều numbers run through the whole document)
+HEADING_KINDS = frozenset({"phan", "chuong", "muc_chuong"})
+# a heading line is short and does not end like a sentence
+HEADING_MAX_CHARS = 200
 
 
 @dataclass(eq=False)
@@ -91,7 +108,11 @@ class _Node:
     parts: list[Piece]
     parent: _Node | None
     order: int
-    level: int = -1
+    level: float = -9
+    num: str = ""  # khoản / tiểu mục: its number as a dotted value ("1", "1.2")
+    last_sub: int | None = None  # of its dotted children (1.1, 1.2 under khoản 1)
+    last_roman: int = 0  # of the Mục nested in it (an Điều "... với các nội dung sau:" then I., II.)
+    last_section: int = 0  # of the Mục inside a Chương
     last_number: int | None = None  # of its khoản children
     last_letter: str | None = None  # of its điểm children
     dashes: int = 0
@@ -131,8 +152,11 @@ class _Body:
     last_item: _Node | None = None
     last_roman: int = 0
     last_dieu: int = 0
+    last_phan: int = 0
+    last_chuong: int = 0
     last_khoan_any: int = 0  # khoản numbering that runs on across Mục
-    skipped: list[str] = field(default_factory=list)
+    skipped: list[Piece] = field(default_factory=list)  # headings of the decision, not clauses
+    openers: list[Piece] = field(default_factory=list)  # pieces that opened an item ("Chương I" alone)
 
     @property
     def started(self) -> bool:
@@ -148,13 +172,24 @@ class _Body:
     def _path(self, parent: _Node, own: str) -> str:
         return f"{parent.path}.{own}" if parent is not self.root else f"{self.prefix}{own}"
 
-    def _add(self, kind: str, parent: _Node, own_path: str, own_label: str, marker: str, text: Piece) -> _Node:
-        level = _LEVEL[kind]
+    def _add(
+        self,
+        kind: str,
+        parent: _Node,
+        own_path: str,
+        own_label: str,
+        marker: str,
+        text: Piece,
+        *,
+        level: float | None = None,
+        path: str | None = None,
+    ) -> _Node:
+        level = _LEVEL[kind] if level is None else level
         while self.stack and self.stack[-1].level >= level:
             self.stack.pop()
         node = _Node(
             kind,
-            self._path(parent, own_path),
+            path or self._path(parent, own_path),
             own_label,
             marker,
             [text] if text.text else [],
@@ -168,31 +203,57 @@ class _Body:
         self.last_item = node
         return node
 
+    def _heading_parent(self, above: float) -> _Node:
+        """The innermost Phần/Chương/Mục heading open above ``above`` (root when none)."""
+        for node in reversed(self.stack):
+            if node.kind in HEADING_KINDS and node.level < above:
+                return node
+        return self.root
+
     # ---- feeding
     def feed(self, piece: Piece, pager: Pager) -> None:
         mk = find_marker(piece.text)
         if mk is not None and self._item(piece, mk, pager):
+            self.openers.append(piece)  # its marker belongs to the item even when no text follows
             return
         self._paragraph(piece)
 
     def _item(self, piece: Piece, mk: Marker, pager: Pager) -> bool:
         rest = cut(piece, mk.end, None, pager)
+        if mk.kind in HEADING_KINDS:
+            return self._heading(mk, rest)
         if mk.kind == "dieu":
             n = int(mk.value)
             if n != self.last_dieu + 1:
                 return False
             self.last_dieu = n
-            self.stack.clear()
-            self._add("dieu", self.root, f"D{n}", own_part("dieu", str(n)), mk.written, rest)
+            parent = self._heading_parent(_LEVEL["dieu"])
+            self._add("dieu", parent, f"D{n}", own_part("dieu", str(n)), mk.written, rest, path=f"{self.prefix}D{n}")
             return True
         if mk.kind == "roman":
             v = roman_value(mk.value)
+            dieu = next((n for n in reversed(self.stack) if n.kind == "dieu"), None)
+            if dieu is not None and v == dieu.last_roman + 1 and (dieu.last_roman or self._opens_list(dieu)):
+                # "Điều 1. Phê duyệt Đề án ... với các nội dung sau:" then "I. QUAN ĐIỂM", "II. ..."
+                dieu.last_roman = v
+                self._add("muc", dieu, mk.value, own_part("muc", mk.value), mk.written, rest, level=NESTED_MUC_LEVEL)
+                return True
+            heading = self._heading_parent(_LEVEL["muc"])
+            if heading is not self.root:
+                # "PHẦN I" then "I.", "II." (numbering restarts in each Phần): P1.I, P2.I
+                if v != heading.last_roman + 1:
+                    return False
+                heading.last_roman = v
+                self._add("muc", heading, mk.value, own_part("muc", mk.value), mk.written, rest)
+                return True
             if v != self.last_roman + 1:
                 return False
             self.last_roman = v
             self.stack.clear()
             self._add("muc", self.root, mk.value, own_part("muc", mk.value), mk.written, rest)
             return True
+        if mk.kind == "dotted":
+            return self._dotted(mk, rest)
         if mk.kind == "number":
             n = int(mk.value)
             parent = self._container(1)
@@ -204,7 +265,8 @@ class _Body:
                 return False
             parent.last_number = n
             self.last_khoan_any = n
-            self._add("khoan", parent, str(n), own_part("khoan", str(n)), mk.written, rest)
+            node = self._add("khoan", parent, str(n), own_part("khoan", str(n)), mk.written, rest)
+            node.num = str(n)
             return True
         if mk.kind == "letter":
             parent = self._container(2)
@@ -229,16 +291,65 @@ class _Body:
             return True
         return False
 
+    @staticmethod
+    def _opens_list(dieu: _Node) -> bool:
+        """An Điều with no khoản yet whose text leads in to a list ("... với các nội dung sau:")."""
+        return dieu.items == 0 and bool(dieu.parts) and dieu.parts[-1].text.rstrip().endswith(":")
+
+    def _heading(self, mk: Marker, rest: Piece) -> bool:
+        """Phần / Chương / Mục (of a Chương): a short heading line, numbered in sequence."""
+        if len(rest.text) > HEADING_MAX_CHARS or (rest.text and ends_terminal(rest.text) and not is_caps(rest.text)):
+            return False
+        n = int(mk.value)
+        numeral = mk.written.split(maxsplit=1)[1].rstrip(".:").strip()
+        numeral = numeral.lower() if fold(numeral).lower().startswith("thu ") else numeral
+        if mk.kind == "phan":
+            if n != self.last_phan + 1:
+                return False
+            self.last_phan = n
+            self.stack.clear()
+            self._add("phan", self.root, f"P{n}", own_part("phan", numeral), mk.written, rest, path=f"{self.prefix}P{n}")
+            return True
+        if mk.kind == "chuong":
+            if n != self.last_chuong + 1:
+                return False
+            self.last_chuong = n
+            parent = self._heading_parent(_LEVEL["chuong"])
+            self._add("chuong", parent, f"C{n}", own_part("chuong", numeral), mk.written, rest, path=f"{self.prefix}C{n}")
+            return True
+        chuong = next((x for x in reversed(self.stack) if x.kind == "chuong"), None)
+        if chuong is None or n != chuong.last_section + 1:
+            return False
+        chuong.last_section = n
+        self._add("muc_chuong", chuong, f"M{n}", own_part("muc_chuong", numeral), mk.written, rest)
+        return True
+
+    def _dotted(self, mk: Marker, rest: Piece) -> bool:
+        """"1.2." under khoản 1 (and "1.2.3." under 1.2): accepted only inside that item, in sequence."""
+        parts = mk.value.split(".")
+        above = ".".join(parts[:-1])
+        parent = next((x for x in reversed(self.stack) if x.kind in ("khoan", "tieu_muc") and x.num == above), None)
+        if parent is None:
+            return False
+        k = int(parts[-1])
+        if k != (parent.last_sub or 0) + 1:
+            return False
+        parent.last_sub = k
+        level = _LEVEL["tieu_muc"] + 0.25 * (len(parts) - 2)
+        node = self._add("tieu_muc", parent, parts[-1], own_part("tieu_muc", mk.value), mk.written, rest, level=level)
+        node.num = mk.value
+        return True
+
     def _paragraph(self, piece: Piece) -> None:
         last = self.last_item
         if last is None:
             if is_caps(piece.text):
-                self.skipped.append(piece.text)  # "QUYẾT ĐỊNH:", the signing authority's line
+                self.skipped.append(piece)  # "QUYẾT ĐỊNH:", the signing authority's line
                 return
             self.preamble.append((self.counter.next(), piece))
             return
-        if last.kind == "dieu" and last.items == 0:
-            last.parts.append(piece)
+        if (last.kind == "dieu" or last.kind in HEADING_KINDS) and last.items == 0:
+            last.parts.append(piece)  # an Điều's further paragraphs; a Chương's title line
             return
         heading_like = last.items == 0 and not ends_terminal(last.parts[-1].text if last.parts else "")
         container = last if heading_like else (last.parent or self.root)
@@ -278,7 +389,7 @@ class _Body:
                 Draft(
                     path=node.path,
                     kind=node.kind,
-                    label=full_label([node.own] + [a.own for a in chain], self.suffix),
+                    label=full_label(_label_parts(node, chain), self.suffix),
                     marker=node.marker,
                     parent=node.parent.path if node.parent else None,
                     parts=node.parts,
@@ -289,6 +400,14 @@ class _Body:
                 )
             )
         return out
+
+
+def _label_parts(node: _Node, chain: list[_Node]) -> list[str]:
+    """Own label parts, innermost first. Under an Điều the Phần/Chương/Mục headings are left out
+    ("khoản 1 Điều 5": Điều numbers run through the whole document); elsewhere they stay
+    ("Mục I Phần II", "Mục 1 Chương II")."""
+    under_dieu = node.kind == "dieu" or any(a.kind == "dieu" for a in chain)
+    return [node.own] + [a.own for a in chain if not (under_dieu and a.kind in HEADING_KINDS)]
 
 
 def _tail_drafts(tail: Tail, prefix: str, counter: _Counter) -> list[Draft]:
@@ -364,6 +483,9 @@ def parse_document(source: SourceText, *, doc_id: str, file_name: str, content_h
     pager = Pager(source)
     pieces = [p for p in (piece_from_block(b) for b in source.blocks) if p.text.strip()]
     info, i, pieces = scan_header(pieces, 0, pager)
+    parts: list[tuple[str, Piece]] = [("header", q) for q in pieces[:i]]
+    openers: list[Piece] = []
+    lost: list[Piece] = []
     counter = _Counter()
     warnings: list[str] = []
     drafts: list[Draft] = []
@@ -377,7 +499,9 @@ def parse_document(source: SourceText, *, doc_id: str, file_name: str, content_h
         if i in appendix_at:
             break
         if is_tail_start(pieces, i):
+            before = i
             tail, i = parse_tail(pieces, i, pager)
+            parts += [("signature", q) for q in pieces[before:i]]  # "(Đã ký)", "Nơi nhận:" ...
             if first_tail is None:
                 first_tail = tail
             drafts += _tail_drafts(tail, body.prefix, counter)
@@ -386,11 +510,16 @@ def parse_document(source: SourceText, *, doc_id: str, file_name: str, content_h
                 f"Skipped unclear text in the recipients/signature block: {q.text[:60]}"
                 for q in tail.leftover
             ]
+            lost += tail.leftover  # warned above; not counted as covered
             seen_tail = True
             continue
         if (body.started or body.preamble) and _attached_start(pieces, i, seen_tail):
             drafts += body.drafts()
+            parts += [("heading", q) for q in body.skipped]
+            openers += body.openers
+            before = i
             att, i, pieces = scan_header(pieces, i, pager)
+            parts += [("header", q) for q in pieces[before:i]]
             appendix_at = [k for k, q in enumerate(pieces) if not q.is_row and is_appendix_heading(q.text)]
             assert att.doc_type is not None
             body = _Body(f"{att.doc_type.attach_prefix}.", f"{att.doc_type.name} ban hành kèm theo", counter)
@@ -399,6 +528,8 @@ def parse_document(source: SourceText, *, doc_id: str, file_name: str, content_h
         body.feed(p, pager)
         i += 1
     drafts += body.drafts()
+    parts += [("heading", q) for q in body.skipped]
+    openers += body.openers
 
     # appendices: from each heading to the next
     heads = [k for k in appendix_at if k >= i]
@@ -407,32 +538,105 @@ def parse_document(source: SourceText, *, doc_id: str, file_name: str, content_h
         end = heads[n + 1] if n + 1 < len(heads) else len(pieces)
         prefix, name = names[min(n, len(names) - 1)]
         result = parse_appendix(pieces[k:end], pager, prefix=prefix, name=name, order=counter.n + 1)
+        parts += [("appendix_heading", q) for q in pieces[k:end] if _appendix_furniture(q)]
         counter.n += len(result.drafts)
         drafts += result.drafts
         warnings += result.warnings
 
-    clauses = _clauses(drafts, doc_id, warnings)
+    smap = SourceMap(source)
+    clauses = _clauses(drafts, doc_id, warnings, smap)
+    other_parts, coverage = _coverage(source, smap, pieces, drafts, parts, openers, lost)
+    if coverage["uncovered_ranges"]:
+        first = coverage["uncovered"][0]
+        warnings.append(
+            f"{coverage['chars'] - coverage['covered']} ký tự không thuộc điều khoản hay phần nào "
+            f"(độ phủ {coverage['percent']}%), ví dụ trang {first['page']}: «{first['text'][:60]}» / "
+            f"{coverage['chars'] - coverage['covered']} characters belong to no clause nor recorded part "
+            f"(coverage {coverage['percent']}%), e.g. page {first['page']}: «{first['text'][:60]}»"
+        )
     if not clauses:
         raise IngestError(
             f"Không tìm thấy điều khoản nào trong văn bản '{file_name}'.",
             f"No clauses found in document '{file_name}'.",
             code="no_clauses",
         )
+    header = _header(info, first_tail)
+    if header.date is None and info.doc_type is not None and info.doc_type.name_gap:
+        adopted = adoption_date([c.text for c in clauses if c.kind not in ("recipients", "signature")][-5:])
+        if adopted:
+            header.date, header.date_as_written = adopted
     return ParsedDocument(
         doc_id=doc_id,
         file_name=file_name,
         source_kind=source.kind,
         content_hash=content_hash,
-        header=_header(info, first_tail),
+        header=header,
         clauses=clauses,
         pages=max(len(source.page_starts), max((c.span.page_end for c in clauses), default=1)),
         tables=source.tables,
         warnings=list(source.warnings) + warnings,
         ocr_pages=dict(source.ocr_pages),
+        other_parts=other_parts,
+        coverage=coverage,
     )
 
 
-def _clauses(drafts: list[Draft], doc_id: str, warnings: list[str]) -> list[Clause]:
+def _appendix_furniture(p: Piece) -> bool:
+    """A line of an appendix that is not content: its heading and subtitles (capitals, "(Kèm
+    theo ...)"), a column header row or an "STT ..." header line of a flattened table."""
+    t = p.text.strip()
+    if p.is_row:
+        return bool(p.block is not None and p.block.header_row)
+    return is_caps(t) or is_note(t) or fold(t).startswith(("stt ", "tt ")) or is_appendix_heading(t)
+
+
+def _coverage(
+    source: SourceText,
+    smap: SourceMap,
+    pieces: list[Piece],
+    drafts: list[Draft],
+    parts: list[tuple[str, Piece]],
+    openers: list[Piece],
+    lost: list[Piece],
+) -> tuple[list[dict], dict]:
+    """A piece that gave any character to a clause belongs to it whole (its marker "a)", the other
+    cells of its table row); recorded parts are the rest; see :mod:`ingest.coverage`."""
+    mark = bytearray(smap.n + 1)
+    for d in drafts:
+        if not d.text:
+            continue
+        for part in d.parts:
+            for ch, off in zip(part.text, part.offsets):
+                if not ch.isspace() and 0 <= off < smap.n:
+                    mark[off] = 1
+    ranges = [(p.start, p.end) for p in pieces if p.offsets and any(mark[o] for o in p.offsets if 0 <= o < smap.n)]
+    ranges += [(p.start, p.end) for p in openers if p.offsets]
+    holes = [(p.start, p.end) for p in lost if p.offsets]  # text a block held that no clause took
+    recorded = [(kind, a, b) for kind, q in parts if q.offsets for a, b in _subtract([(q.start, q.end)], holes)]
+    return measure(source, smap, _subtract(ranges, holes), recorded)
+
+
+def _subtract(ranges: list[tuple[int, int]], holes: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``ranges`` with ``holes`` cut out."""
+    out: list[tuple[int, int]] = []
+    for a, b in ranges:
+        pieces = [(a, b)]
+        for h0, h1 in holes:
+            nxt = []
+            for x, y in pieces:
+                if h1 <= x or h0 >= y:
+                    nxt.append((x, y))
+                    continue
+                if x < h0:
+                    nxt.append((x, h0))
+                if h1 < y:
+                    nxt.append((h1, y))
+            pieces = nxt
+        out.extend(pieces)
+    return out
+
+
+def _clauses(drafts: list[Draft], doc_id: str, warnings: list[str], smap: SourceMap) -> list[Clause]:
     """Drafts -> clauses in document order; paths made unique (a warning says when)."""
     out: list[Clause] = []
     seen: set[str] = set()
@@ -441,6 +645,9 @@ def _clauses(drafts: list[Draft], doc_id: str, warnings: list[str]) -> list[Clau
         if not text:
             continue
         path = d.path
+        envelope = _span(d)
+        chars = [(ch, off) for piece in d.parts if piece.text for ch, off in zip(piece.text, piece.offsets)]
+        spans = spans_of(chars, smap, envelope.page, envelope.page_end)
         if path in seen:
             k = 2
             while f"{path}_{k}" in seen:
@@ -460,7 +667,8 @@ def _clauses(drafts: list[Draft], doc_id: str, warnings: list[str]) -> list[Clau
                 heading_chain=d.heading_chain,
                 parent=d.parent,
                 order=len(out),
-                span=_span(d),
+                span=envelope,
+                spans=spans,
                 references=find_references(text),
                 cells=d.cells,
                 ocr=any(p.block is not None and p.block.ocr for p in d.parts),

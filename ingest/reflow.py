@@ -65,6 +65,8 @@ __all__ = [
     "starts_paragraph",
     "starts_table_row",
     "verify_span",
+    "verify_spans",
+    "clause_matches_source",
 ]
 
 
@@ -94,6 +96,7 @@ class PagedLines:
     page_starts: list[int] = field(default_factory=lambda: [0])
     dropped: list[tuple[int, int]] = field(default_factory=list)
     double_spaced: bool = False
+    furniture: list[list] = field(default_factory=list)  # [kind, start, end] of each dropped range
 
 
 # --- line splitting and pages -------------------------------------------------------------------
@@ -170,9 +173,12 @@ def paginate(text: str) -> PagedLines:
     """
     raw = split_lines(text)
     double = detect_double_spaced([SourceLine(start, s, 0) for start, s, _ in raw])
+    marks = gazette_furniture([s for _, s, _ in raw])
     out: list[SourceLine] = []
     starts = [0]
     dropped: list[tuple[int, int]] = []
+    furniture: list[list] = []
+    nonblank = -1
     page = 1
     seen_text_on_page = False
     blanks_since_text = 0
@@ -190,12 +196,26 @@ def paginate(text: str) -> PagedLines:
             blanks_since_text += 1
             out.append(line)
             continue
+        nonblank += 1
+        mark = marks.get(nonblank)
+        if mark is not None:
+            kind, opens_page = mark
+            if opens_page and have_text and not break_since_text:
+                page += 1
+                starts.append(start)
+            dropped.append((start, start + len(s)))
+            furniture.append([kind, start, start + len(s)])
+            if opens_page:
+                break_since_text = True
+                seen_text_on_page = True
+            continue
         number = page_number_of(s)
         if number is not None and (number == page + 1 or (number == page and page > 1 and not seen_text_on_page)):
             if number == page + 1:
                 page += 1
                 starts.append(start)
             dropped.append((start, start + len(s)))
+            furniture.append(["page_number", start, start + len(s)])
             seen_text_on_page = True
             break_since_text = True
             continue
@@ -216,7 +236,45 @@ def paginate(text: str) -> PagedLines:
         seen_text_on_page = True
         blanks_since_text = 0
         break_since_text = False
-    return PagedLines(lines=out, page_starts=starts, dropped=dropped, double_spaced=double)
+    return PagedLines(lines=out, page_starts=starts, dropped=dropped, double_spaced=double, furniture=furniture)
+
+
+# A gazette (Công báo) page header: "CÔNG BÁO/Số 1183 + 1184/Ngày 24-12-2020", the gazette's page
+# number on the line before or after it; a digital-signature stamp: "Ký bởi: ..." / "Người ký: ..."
+# followed by "Email: ...", "Cơ quan: ...", "Thời gian ký: ..." / "Ngày ký: ..." lines.
+_GAZETTE_HEADER_RE = re.compile(
+    r"^CÔNG\s+BÁO\s*/\s*Số\s+\d+(?:\s*\+\s*\d+)*\s*/\s*Ngày\s+\d{1,2}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{4}$"
+)
+_STAMP_START_RE = re.compile(r"^(?:Ký\s+bởi|Người\s+ký)\s*:")
+_STAMP_LINE_RE = re.compile(r"^(?:Email|Cơ\s+quan|Thời\s+gian\s+ký|Ngày\s+ký)\s*:")
+_BARE_NUMBER_RE = re.compile(r"^\d{1,5}$")
+
+
+def gazette_furniture(lines: Sequence[str]) -> dict[int, tuple[str, bool]]:
+    """Page furniture of a gazette text layer, by index among the *non-blank* lines:
+    ``{index: (kind, opens_page)}`` with kind "page_header", "page_number" or "signature_stamp".
+
+    A bare number counts only right next to a page header (before it on even pages, after it on
+    odd ones), so a lone "54" elsewhere stays text; a stamp needs its start line and at least one
+    of its field lines, so a sentence "Cơ quan: Sở Y tế" in the body is never taken.
+    """
+    text = [ln.strip() for ln in lines if ln.strip()]
+    out: dict[int, tuple[str, bool]] = {}
+    for k, t in enumerate(text):
+        if _GAZETTE_HEADER_RE.match(t):
+            before = k > 0 and _BARE_NUMBER_RE.match(text[k - 1]) and (k - 1) not in out
+            out[k] = ("page_header", not before)
+            if before:
+                out[k - 1] = ("page_number", True)
+            elif k + 1 < len(text) and _BARE_NUMBER_RE.match(text[k + 1]):
+                out[k + 1] = ("page_number", False)
+        elif _STAMP_START_RE.match(t) and k + 1 < len(text) and _STAMP_LINE_RE.match(text[k + 1]):
+            out[k] = ("signature_stamp", False)
+            j = k + 1
+            while j < len(text) and j - k <= 4 and _STAMP_LINE_RE.match(text[j]):
+                out[j] = ("signature_stamp", False)
+                j += 1
+    return out
 
 
 # --- paragraph rules ------------------------------------------------------------------------------
@@ -233,6 +291,7 @@ _KEYWORD_RE = re.compile(
     r"|(?:KT|TM|TL|TUQ|Q)\.\s"
     r"|Số\s*:"
     r"|PHỤ\s+LỤC\b"
+    r"|Phụ\s+lục(?:\s+(?:số\s*)?(?:[IVXL]+|\d{1,2}))?\.?\s*$"
     r"|Căn\s+cứ\b"
     r"|Kính\s+gửi\b"
     r"|V/[vV]\s"
@@ -244,6 +303,7 @@ _PLACE_DATE_RE = re.compile(
 )
 _ONE_LINE_RE = re.compile(
     r"^(?:(?:KT|TM|TL|TUQ|Q)\.\s|Nơi\s+nhận\s*:?\s*$|PHỤ\s+LỤC(?:\s+(?:[IVXLC]+|\d+))?\s*$"
+    r"|Phụ\s+lục(?:\s+(?:số\s*)?(?:[IVXL]+|\d{1,2}))?\.?\s*$"
     r"|CỘNG\s+H[OÒ][AÀ]\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM\s*$)"
 )
 _TABLE_HEADER_RE = re.compile(r"^(?:STT|TT|Số\s+TT)\s+(\S)")
@@ -509,3 +569,46 @@ def verify_span(source: SourceText, start: int, end: int, text: str) -> bool:
     if pos < end:
         pieces.append(source.text[pos:end])
     return collapse_spaces("".join(pieces)) == collapse_spaces(text)
+
+
+def _span_text(source: SourceText, start: int, end: int) -> str:
+    """``source.text[start:end]`` without the dropped ranges inside it, whitespace collapsed."""
+    pieces: list[str] = []
+    pos = start
+    for a, b in sorted(source.dropped):
+        if b <= pos or a >= end:
+            continue
+        pieces.append(source.text[pos:a] if a > pos else "")
+        pos = max(pos, b)
+    if pos < end:
+        pieces.append(source.text[pos:end])
+    return collapse_spaces("".join(pieces))
+
+
+def verify_spans(source: SourceText, spans: Sequence[tuple[int, int]], text: str) -> bool:
+    """Is ``text`` exactly what its spans say, one after the other, whitespace aside?
+
+    Each span must be a range of the source whose text (dropped artefacts removed, whitespace
+    collapsed) is the next stretch of ``text``; between two spans ``text`` may hold one space.
+    One span is :func:`verify_span`. This is the citation check of a multi-span clause.
+    """
+    want = collapse_spaces(text)
+    if not spans:
+        return not want
+    pos = 0
+    for k, (start, end) in enumerate(spans):
+        if start < 0 or end > len(source.text) or start >= end:
+            return False
+        got = _span_text(source, start, end)
+        if k and want[pos : pos + 1] == " " and not want.startswith(got, pos):
+            pos += 1
+        if not got or not want.startswith(got, pos):
+            return False
+        pos += len(got)
+    return pos == len(want)
+
+
+def clause_matches_source(source: SourceText, clause) -> bool:  # clause: ingest.model.Clause
+    """The citation check of one clause: its spans when it has them, else its single span."""
+    spans = [(s.start, s.end) for s in clause.spans] or [(clause.span.start, clause.span.end)]
+    return verify_spans(source, spans, clause.text)

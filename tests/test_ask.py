@@ -51,11 +51,9 @@ def test_bundled_plan_owners_and_roles(kb):
     assert "Chi nhánh NHCSXH tỉnh" not in _names(t["coordinators"])
 
 
-EXPECTED = json.loads(shared_fixture(".expected.json").read_text(encoding="utf-8"))["tasks"]
-
-
 @pytest.mark.parametrize("suffix", [".docx", ".pdf"])
 def test_every_expected_task_of_the_synthetic_plan_is_found(suffix):
+    EXPECTED = json.loads(shared_fixture(".expected.json").read_text(encoding="utf-8"))["tasks"]
     outcome = ingest_file(shared_fixture(suffix), Manifest(folder=Path(".")))
     assert outcome.ok, outcome.errors
     tasks = {t["path"]: t for t in outcome.document.tasks}

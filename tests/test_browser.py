@@ -292,12 +292,12 @@ def test_upload_with_javascript_shows_progress_and_report(browser, tmp_path, mon
             assert info.value.status == 201
             report = page.locator("[data-upload-result][data-source=xhr] .ok-box")
             report.wait_for(state="visible")
-            assert report.get_attribute("data-doc-id") == "214-kh-ubnd" and "Đã nạp" in report.inner_text()
+            assert report.get_attribute("data-doc-id") == "214-kh-ubnd-binh-son-2025" and "Đã nạp" in report.inner_text()
             assert page.locator("[data-progress-bar]").evaluate("el => el.value") == 100  # upload events fired
             assert page.url.endswith("/upload")
             tab.shot("upload-done-desktop")
             report.get_by_role("link", name="Xem văn bản").click()
-            page.wait_for_url("**/documents/214-kh-ubnd")
+            page.wait_for_url("**/documents/214-kh-ubnd-binh-son-2025")
             assert "đã nạp" in page.locator("main").inner_text()
             assert not tab.errors, tab.errors
         finally:

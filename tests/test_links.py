@@ -96,23 +96,23 @@ def test_clause_link_to_a_path_of_a_numbered_document():
 def test_document_link_statuses():
     text = ("Căn cứ Chỉ thị số 39-CT/TW ngày 30 tháng 10 năm 2024 và Kế hoạch số 214/KH-UBND; "
             "Luật số 72/2025/QH15 và Kế hoạch số 45-KH/TU.")
-    cat = Catalog(numbers={"39-ct/tw": "ct-39-ct-tw", "214/kh-ubnd": "214-kh-ubnd"}, known={"ct-39-ct-tw"},
-                  ingested={"214-kh-ubnd": {"II.2.b"}})
+    cat = Catalog(numbers={"39-ct/tw": "ct-39-ct-tw", "214/kh-ubnd": "214-kh-ubnd-binh-son-2025"}, known={"ct-39-ct-tw"},
+                  ingested={"214-kh-ubnd-binh-son-2025": {"II.2.b"}})
     links = clause_links(_clause(text), cat)
     assert [(l.kind, l.doc_id, l.status) for l in links] == [
         ("document", "ct-39-ct-tw", "referenced"),
-        ("document", "214-kh-ubnd", "ingested"),
+        ("document", "214-kh-ubnd-binh-son-2025", "ingested"),
         ("document", "72-2025-qh15", "unknown"),
         ("document", "45-kh-tu", "unknown"),
     ]
 
 
 def test_path_into_an_ingested_document_is_checked():
-    cat = Catalog(numbers={"214/kh-ubnd": "214-kh-ubnd"}, ingested={"214-kh-ubnd": {"II", "II.2", "II.2.b"}})
+    cat = Catalog(numbers={"214/kh-ubnd": "214-kh-ubnd-binh-son-2025"}, ingested={"214-kh-ubnd-binh-son-2025": {"II", "II.2", "II.2.b"}})
     ok, = clause_links(_clause("theo khoản 2 Mục II Kế hoạch số 214/KH-UBND"), cat)
     bad, = clause_links(_clause("theo khoản 9 Mục II Kế hoạch số 214/KH-UBND"), cat)
-    assert (ok.to, ok.clause_found) == ("214-kh-ubnd:II.2", True)
-    assert (bad.to, bad.clause_found) == ("214-kh-ubnd:II.9", False)
+    assert (ok.to, ok.clause_found) == ("214-kh-ubnd-binh-son-2025:II.2", True)
+    assert (bad.to, bad.clause_found) == ("214-kh-ubnd-binh-son-2025:II.9", False)
 
 
 def test_self_and_alias_paths():
@@ -188,7 +188,7 @@ def chain(tmp_path_factory):
     files = [national, OUR_FIXTURES / "hoa-phong-qd-ke-hoach.pdf", OUR_FIXTURES / "hoa-phong-cong-van.pdf", lam_son]
     reports = svc.ingest(files)
     assert [r["status"] for r in reports] == ["ok"] * 4, reports
-    assert [r["doc_id"] for r in reports] == [HIGHER, LOWER, "2087-stc-ns", "77-kh-ubnd"]
+    assert [r["doc_id"] for r in reports] == [HIGHER, LOWER, "2087-stc-ns-hoa-phong-2025", "77-kh-ubnd-lam-son-2025"]
     return svc
 
 
@@ -222,16 +222,16 @@ def test_reference_makes_a_higher_document(chain):
     from api.links import LinkService
 
     st = LinkService.of(chain).state()
-    assert st.higher["77-kh-ubnd"] == [HIGHER]
+    assert st.higher["77-kh-ubnd-lam-son-2025"] == [HIGHER]
     assert st.higher[HIGHER] == []  # the directive it implements is not ingested
     ranks = _ranks(chain)
-    assert ranks["77-kh-ubnd:I.1"][0] == f"{HIGHER}:II.2.b"
-    assert ranks["77-kh-ubnd:I.2"][0] == f"{HIGHER}:II.3.đ"
-    assert ranks["77-kh-ubnd:I.3"][0] == f"{HIGHER}:II.3.c"
+    assert ranks["77-kh-ubnd-lam-son-2025:I.1"][0] == f"{HIGHER}:II.2.b"
+    assert ranks["77-kh-ubnd-lam-son-2025:I.2"][0] == f"{HIGHER}:II.3.đ"
+    assert ranks["77-kh-ubnd-lam-son-2025:I.3"][0] == f"{HIGHER}:II.3.c"
 
 
 def test_related_over_http(client):
-    r = client.get("/api/clauses/77-kh-ubnd:I.1/related")
+    r = client.get("/api/clauses/77-kh-ubnd-lam-son-2025:I.1/related")
     assert r.status_code == 200, r.json()
     body = r.json()
     assert set(body) >= {"cites", "cited_by", "implements", "implemented_by"}
@@ -243,14 +243,14 @@ def test_related_over_http(client):
 
     # the other way round: the national point is cited by Lam Sơn and implemented by both plans
     back = client.get(f"/api/clauses/{HIGHER}:II.2.b/related").json()
-    assert [c["from"] for c in back["cited_by"]] == ["77-kh-ubnd:I.1"]
+    assert [c["from"] for c in back["cited_by"]] == ["77-kh-ubnd-lam-son-2025:I.1"]
     froms = {i["from"] for i in back["implemented_by"]}
-    assert {"77-kh-ubnd:I.1", f"{LOWER}:KH.II.2.a", f"{LOWER}:PL.5"} <= froms
+    assert {"77-kh-ubnd-lam-son-2025:I.1", f"{LOWER}:KH.II.2.a", f"{LOWER}:PL.5"} <= froms
 
     # the công văn's "điểm b khoản 2 Mục II Kế hoạch": the alias of the plan issued by QĐ 1234
-    cv = client.get("/api/clauses/2087-stc-ns:1.b/related").json()
+    cv = client.get("/api/clauses/2087-stc-ns-hoa-phong-2025:1.b/related").json()
     assert [(c["to"], c["via"]) for c in cv["cites"]] == [(f"{LOWER}:KH.II.2.b", "alias")]
-    assert "2087-stc-ns:1.b" in [c["from"] for c in client.get(f"/api/clauses/{LOWER}:KH.II.2.b/related").json()["cited_by"]]
+    assert "2087-stc-ns-hoa-phong-2025:1.b" in [c["from"] for c in client.get(f"/api/clauses/{LOWER}:KH.II.2.b/related").json()["cited_by"]]
 
     # document references keep their status
     pre = client.get(f"/api/clauses/{LOWER}:preamble.3/related").json()

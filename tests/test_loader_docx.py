@@ -33,12 +33,13 @@ _ROOT = Path(__file__).resolve().parent.parent
 
 
 def _fixture_dir() -> Path | None:
-    """The synthetic fixture set: tests/fixtures, <repo>/shared/fixtures or /work/shared/fixtures."""
+    """The synthetic fixture set: tests/fixtures or ../shared/fixtures (conftest.SHARED_FIXTURES)."""
+    from conftest import SHARED_FIXTURES
+
     candidates = [
         Path(os.environ["TRACUU_FIXTURES"]) if os.environ.get("TRACUU_FIXTURES") else None,
         _ROOT / "tests" / "fixtures",
-        _ROOT / "shared" / "fixtures",
-        Path("/work/shared/fixtures"),
+        SHARED_FIXTURES,
     ]
     for c in candidates:
         if c is not None and (c / f"{STEM}.docx").is_file():
@@ -47,7 +48,7 @@ def _fixture_dir() -> Path | None:
 
 
 FIXTURES = _fixture_dir()
-needs_fixture = pytest.mark.skipif(FIXTURES is None, reason="synthetic fixture set not found")
+needs_fixture = pytest.mark.skipif(FIXTURES is None, reason="../shared absent (fresh clone): synthetic fixture set not found")
 
 
 # ---------------------------------------------------------------------------------------------

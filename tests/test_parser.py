@@ -29,7 +29,7 @@ from ingest.vntext import collapse_spaces  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 AN_GIANG = ROOT / "corpus" / "ke-hoach-ubnd-tinh-an-giang-chi-thi-39.txt"
-FIXTURES = ROOT.parent / "shared" / "fixtures"
+from conftest import SHARED_FIXTURES as FIXTURES  # noqa: E402
 BINH_SON = "binh-son-214-KH-UBND"
 
 
@@ -140,13 +140,20 @@ def test_an_giang_preamble_references(an_giang) -> None:
 def expected() -> dict:
     path = FIXTURES / f"{BINH_SON}.expected.json"
     if not path.exists():
-        pytest.fail(f"missing shared fixture {path}")
+        pytest.skip(f"../shared absent (fresh clone): missing shared fixture {path}")
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _shared_md() -> str:
+    path = FIXTURES / f"{BINH_SON}.md"
+    if not path.exists():
+        pytest.skip(f"../shared absent (fresh clone): missing shared fixture {path}")
+    return path.read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
 def md_items() -> list:
-    return fixture_md_items((FIXTURES / f"{BINH_SON}.md").read_text(encoding="utf-8"))
+    return fixture_md_items(_shared_md())
 
 
 def check_fixture_header(doc: ParsedDocument, expected: dict) -> None:
@@ -193,7 +200,7 @@ def test_fixture_clause_tree(md_items, expected) -> None:
 
 def test_fixture_layout_lines_interleaved(expected) -> None:
     """A .docx layout table read row by row: left and right lines alternate."""
-    items = fixture_md_items((FIXTURES / f"{BINH_SON}.md").read_text(encoding="utf-8"), interleave=True)
+    items = fixture_md_items(_shared_md(), interleave=True)
     doc, src = parse_items(items, BINH_SON)
     check_fixture_header(doc, expected)
     assert by_path(doc)["signature"].text == "\n".join(expected["signature"])

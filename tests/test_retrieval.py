@@ -27,7 +27,7 @@ def test_structural_questions(kb_all):
     out = kb_all.ask("Điểm c khoản 1 Mục II của kế hoạch tỉnh An Giang nói gì?")
     assert [c["clause_id"] for c in out["citations"]] == [f"{PLAN}:II.1.c"]
     out = kb_all.ask("Kế hoạch 214/KH-UBND được gửi cho những cơ quan nào?")
-    assert [c["clause_id"] for c in out["citations"]] == ["214-kh-ubnd:recipients"]
+    assert [c["clause_id"] for c in out["citations"]] == ["214-kh-ubnd-binh-son-2025:recipients"]
     assert "Văn phòng Chính phủ (b/c)" in out["answer"]
     out = kb_all.ask("Số hiệu và ngày ban hành kế hoạch của tỉnh Bình Sơn")
     assert "214/KH-UBND" in out["answer"] and "2025-09-12" in out["answer"]

@@ -38,10 +38,10 @@ def test_upload_docx_then_delete(client):
     )
     assert r.status_code == 201, r.json()
     body = r.json()
-    assert body["doc_id"] == "214-kh-ubnd" and body["clauses"] == 46 and body["file_name"] == "ke hoạch.docx"
-    assert client.get("/api/documents/214-kh-ubnd").json()["status"] == "ingested"
-    assert client.delete("/api/documents/214-kh-ubnd", headers={"X-API-Key": "bi-mat"}).status_code == 204
-    assert client.get("/api/documents/214-kh-ubnd").status_code == 404
+    assert body["doc_id"] == "214-kh-ubnd-binh-son-2025" and body["clauses"] == 46 and body["file_name"] == "ke hoạch.docx"
+    assert client.get("/api/documents/214-kh-ubnd-binh-son-2025").json()["status"] == "ingested"
+    assert client.delete("/api/documents/214-kh-ubnd-binh-son-2025", headers={"X-API-Key": "bi-mat"}).status_code == 204
+    assert client.get("/api/documents/214-kh-ubnd-binh-son-2025").status_code == 404
 
 
 def test_type_is_checked_by_content(client):

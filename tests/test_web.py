@@ -356,9 +356,9 @@ def test_upload_form_ingests_like_the_api(fresh):
     data = shared_fixture(".docx").read_bytes()
     r = fresh.post("/upload", data={"api_key": "bi-mat"}, files={"file": ("ke hoạch.docx", data, "application/octet-stream")})
     assert r.status_code == 201, r.text[-800:]
-    assert 'data-doc-id="214-kh-ubnd"' in r.text and "Đã nạp" in r.text and "ke hoạch.docx" in r.text
-    assert 'href="/documents/214-kh-ubnd"' in r.text
-    doc = fresh.get("/documents/214-kh-ubnd").text
+    assert 'data-doc-id="214-kh-ubnd-binh-son-2025"' in r.text and "Đã nạp" in r.text and "ke hoạch.docx" in r.text
+    assert 'href="/documents/214-kh-ubnd-binh-son-2025"' in r.text
+    doc = fresh.get("/documents/214-kh-ubnd-binh-son-2025").text
     assert "đã nạp" in doc and 'id="II.1.a"' in doc
 
 

@@ -71,8 +71,14 @@ def load_txt(path: Path) -> SourceText:
     blocks, tables = _blocks(paged.lines, paged.double_spaced)
     warnings: list[str] = []
     if paged.dropped:
+        counts: dict[str, int] = {}
+        for kind, _, _ in paged.furniture:
+            counts[kind] = counts.get(kind, 0) + 1
+        vi = {"page_number": "dòng số trang", "page_header": "dòng đầu trang công báo", "signature_stamp": "dòng dấu chữ ký số"}
+        en = {"page_number": "page-number lines", "page_header": "gazette page-header lines", "signature_stamp": "digital-signature stamp lines"}
         warnings.append(
-            f"Đã bỏ {len(paged.dropped)} dòng số trang. / Dropped {len(paged.dropped)} page-number lines."
+            "Đã bỏ " + ", ".join(f"{n} {vi[k]}" for k, n in counts.items()) + ". / Dropped "
+            + ", ".join(f"{n} {en[k]}" for k, n in counts.items()) + "."
         )
     return SourceText(
         text=text,
@@ -81,6 +87,7 @@ def load_txt(path: Path) -> SourceText:
         blocks=blocks,
         dropped=paged.dropped,
         warnings=warnings,
+        furniture=paged.furniture,
         tables=tables,
     )
 
@@ -156,7 +163,10 @@ def _restore_row_numbers(text: str, paged: PagedLines) -> PagedLines:
 
     lines = sorted(list(paged.lines) + restored, key=lambda ln: ln.start)
     lines = [SourceLine(ln.start, ln.text, max(1, bisect.bisect_right(page_starts, ln.start))) for ln in lines]
-    return PagedLines(lines=lines, page_starts=page_starts, dropped=dropped, double_spaced=paged.double_spaced)
+    furniture = [f for f in paged.furniture if f[1] not in starts]
+    return PagedLines(
+        lines=lines, page_starts=page_starts, dropped=dropped, double_spaced=paged.double_spaced, furniture=furniture
+    )
 
 
 def _name_words() -> tuple[list[str], list[str]]:
