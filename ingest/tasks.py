@@ -48,7 +48,7 @@ from ingest.rolelines import RoleValue, assign_role_lines, is_role_clause, read_
 from ingest.vntext import fold, nfc
 
 # Clause kinds that are structure, never a task.
-NON_TASK_KINDS = frozenset({"muc", "appendix_group", "preamble", "recipients", "signature", "title", "header"})
+NON_TASK_KINDS = frozenset({"muc", "phan", "chuong", "muc_chuong", "appendix_group", "preamble", "recipients", "signature", "title", "header"})
 
 _B = r"(?<![0-9a-z])"
 _E = r"(?![0-9a-z])"
