@@ -385,6 +385,7 @@ def _after_opening(t: _Text, roles: _Roles) -> _Owner | None:
             parts = ["chủ trì"] if roles.lead.match(f, _after_comma(f, end)) else ["chủ ngữ"]
             return _Owner(t.refs(items), " - ".join(parts), end)
     depth = 0
+    verb_seen = False
     for k, ch in enumerate(f):
         if ch == "(":
             depth += 1
@@ -396,8 +397,14 @@ def _after_opening(t: _Text, roles: _Roles) -> _Owner | None:
         elif depth == 0 and (ch == "," or (f.startswith(" thi ", k) and k > start)):
             after = k + (4 if ch == " " else 1)
             if roles.verb.match(f, t.skip_space(after)) or roles.report.match(f, t.skip_space(after)):
-                return None  # "Trong 02 ngày …, gửi kết quả đến …": the subject is not written here
+                # "Trong 02 ngày …, gửi kết quả đến …": the subject is not written here - unless a
+                # list of bodies still follows ("Để tăng cường đánh giá, kiểm tra …, các Sở, UBND
+                # cấp xã … triển khai"), which a single name after a verb never is
+                verb_seen = True
+                continue
             items, end = t.list_at(after)
+            if items and verb_seen and len(items) < 2 and not fold(items[0].text).startswith(("cac ", "nhung ")):
+                continue
             if items and re.match(r"\s+[^\W\d_]", f[end:]) and not re.match(r"\s*,", f[end:]):
                 parts = ["chủ ngữ"]
                 if roles.lead.match(f, _after_comma(f, end)):

@@ -520,3 +520,17 @@ def test_guessed_name_goes_on_after_va_with_a_lower_case_word():
     assert names(task.lead) == ["Ban Quản lý khu kinh tế và cửa khẩu Bình Sơn"]
     (task,) = extract_tasks(_clauses([("1", None, "Ban Quản lý Dự án Bình Sơn và các đơn vị liên quan rà soát hồ sơ.")]))
     assert names(task.lead) == ["Ban Quản lý Dự án Bình Sơn", "các đơn vị liên quan"]
+
+
+def test_subject_list_after_an_opening_with_verbs_in_it():
+    """"Để tăng cường đánh giá, kiểm tra …, các sở, UBND các xã … triển khai …:" - a verb after a
+    comma inside the opening does not hide the list of bodies after it; a single name after such a
+    verb ("…, gửi kết quả đến Sở Y tế, UBND tỉnh xem xét") is still no subject."""
+    tasks = _by_path(extract_tasks(_clauses([
+        ("5", None, "Để tăng cường đánh giá, kiểm tra và giám sát các dự án, các sở, ngành, UBND các xã theo "
+                    "chức năng triển khai những nội dung sau:"),
+        ("5.a", "5", "Định kỳ đánh giá tình hình hoạt động của các dự án."),
+        ("6", None, "Trong 05 ngày làm việc, gửi kết quả đến Sở Y tế, UBND tỉnh xem xét."),
+    ])))
+    assert names(tasks["5.a"].lead) == ["các sở, ngành", "UBND các xã"]
+    assert "6" not in tasks
