@@ -144,6 +144,7 @@ class _Roles:
         self.opening = _phrase_re(r.get("opening", []))
         self.name_tail = _phrase_re(r.get("name_tail", []))
         self.subject_stop = _phrase_re(r.get("subject_stop", []))
+        self.generic = _phrase_re(r.get("generic_subjects", []))
         self.verb = _phrase_re(r.get("verbs", []) + r.get("lead", []) + r.get("coordinate", [])
                                + r.get("advise", []) + r.get("direct", []) + r.get("report", []))
 
@@ -310,6 +311,33 @@ def _subject_to_duty(t: _Text, roles: _Roles, refs: list[AgencyRef],
     return refs[:-1] + [grown], last.start + len(name)
 
 
+def _generic_subject(t: _Text, roles: _Roles, start: int, heading: bool = False) -> _Owner | None:
+    """A body named by its part in a procedure ([roles].generic_subjects): "Cơ quan phối hợp có
+    trách nhiệm trả lời …", "Cơ quan đăng ký đầu tư có trách nhiệm …"; with ``heading``, a heading
+    that is only such a name ("3. Cơ quan chủ trì giải quyết thủ tục"). The name runs, in lower
+    case, up to the duty phrase (or the end of the heading)."""
+    if not t.text[start : start + 1].isupper():
+        return None
+    f = t.folded
+    if roles.generic.match(f, start) is None:
+        return None
+    if heading:
+        if ":" in t.text:
+            return None  # "Cơ quan chủ trì:" is a role label over its lines, not a heading of a name
+        stop = len(t.text.rstrip(" ."))
+    else:
+        duty = roles.responsible.search(f, start)
+        if duty is None:
+            return None
+        stop = duty.start()
+    span = t.text[start:stop].rstrip(" ,")
+    words = span.split()
+    if not words or len(words) > 10 or re.search(r"[;.:()]", span) or any(w[:1].isupper() for w in words[1:]):
+        return None
+    ref = AgencyRef(span, span, None, None, t.where, start, start + len(span))
+    return _Owner([ref], "có trách nhiệm", start + len(span))
+
+
 def _owner(t: _Text, roles: _Roles) -> _Owner | None:
     """Who the text itself names as owner, and in which phrasing."""
     f = t.folded
@@ -356,6 +384,9 @@ def _owner(t: _Text, roles: _Roles) -> _Owner | None:
             if roles.coordinate.match(f, _after_comma(f, lead.end())):
                 parts.append("phối hợp")
         return _Owner(refs, " - ".join(parts) or "chủ ngữ", end)
+    generic = _generic_subject(t, roles, start)
+    if generic is not None:
+        return generic
     for mt in re.finditer(_B + r"do\s+", f):
         items, end = t.list_at(mt.end())
         if items and roles.lead.match(f, _after_comma(f, end)):
@@ -450,6 +481,8 @@ def _carrier(t: _Text, roles: _Roles, has_children: bool = False) -> _Owner | No
         if items and not t.folded[end:].strip(" :."):
             return _Owner(t.refs(items), "có trách nhiệm", end)
     owner = _owner(t, roles)
+    if owner is None and has_children and not t.text.rstrip().endswith("."):
+        return _generic_subject(t, roles, t.skip_space(0), heading=True)
     if owner is None:
         return None
     says_so = roles.responsible.search(t.folded, owner.end) is not None

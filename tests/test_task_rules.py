@@ -534,3 +534,18 @@ def test_subject_list_after_an_opening_with_verbs_in_it():
     ])))
     assert names(tasks["5.a"].lead) == ["các sở, ngành", "UBND các xã"]
     assert "6" not in tasks
+
+
+def test_bodies_named_by_their_part_in_a_procedure():
+    """"Cơ quan phối hợp có trách nhiệm trả lời …" and a heading "3. Cơ quan tiếp nhận hồ sơ đăng ký"
+    over points: the body is named by its part; a role label "Cơ quan chủ trì:" stays a label."""
+    tasks = _by_path(extract_tasks(_clauses([
+        ("3", None, "Cơ quan tiếp nhận hồ sơ đăng ký"),
+        ("3.a", "3", "Kiểm tra tính hợp lệ của hồ sơ."),
+        ("4", None, "Cơ quan phối hợp có trách nhiệm trả lời bằng văn bản đúng thời hạn."),
+        ("5", None, "Cấp giấy phép hoạt động"),
+        ("5.1", "5", "Cơ quan chủ trì: Sở Công Thương."),
+    ])))
+    assert names(tasks["3.a"].lead) == ["Cơ quan tiếp nhận hồ sơ đăng ký"]
+    assert names(tasks["4"].lead) == ["Cơ quan phối hợp"]
+    assert names(tasks["5"].lead) == ["Sở Công Thương"]
