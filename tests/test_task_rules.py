@@ -459,8 +459,9 @@ def test_paragraph_markers_are_no_subject_and_heading_paragraphs_no_task():
         ("9.p1", "9", "III. TỔ CHỨC THỰC HIỆN"),
         ("9.p2", "9", "2. Giao Sở Tư pháp theo dõi, đôn đốc việc thực hiện Kế hoạch."),
         ("9.p3", "9", "b) Sở Nội vụ tổng hợp kết quả thi đua."),
+        ("9.p4", "9", "B. NHIỆM VỤ CẤP XÃ"),
     ])))
-    assert "9.p1" not in tasks
+    assert "9.p1" not in tasks and "9.p4" not in tasks
     assert names(tasks["9.p2"].lead) == ["Sở Tư pháp"] and tasks["9.p2"].pattern.startswith("giao")
     assert names(tasks["9.p3"].lead) == ["Sở Nội vụ"]
 
