@@ -96,4 +96,54 @@ def structural_answer(kind: str, hits: list[dict[str, Any]], docs: dict[str, dic
             parts.append(f"{name}: số {number}, ngày {date}.")
         else:
             parts.append(f"{hit['citation']}: {quote(hit)}")
+    if len(parts) > 1:  # one document per line, clearly separated
+        return "\n".join(f"— {p}" for p in parts)
     return " ".join(parts)
+
+
+# --------------------------------------------------------------------------- choosing and close calls
+
+#: How far below the best fused score a clause whose task names the owner / deadline may sit and
+#: still be preferred for a "who" / "by when" question (fused scores lie in [0, 1]).
+PREFER_MARGIN = 0.15
+PREFER_WITHIN = 3
+
+
+def prefer(scored: list, wanted, within: int = PREFER_WITHIN, margin: float = PREFER_MARGIN) -> list:
+    """``scored`` with the first of its top ``within`` hits satisfying ``wanted`` moved to the front,
+    when it scores within ``margin`` of the best (a who-question answered by a clause that names
+    nobody is a worse answer than the runner-up that names the owner)."""
+    if not scored or wanted(scored[0]):
+        return scored
+    for i, s in enumerate(scored[1:within], 1):
+        if wanted(s) and scored[0].score - s.score <= margin:
+            return [s, *scored[:i], *scored[i + 1 :]]
+    return scored
+
+
+def _related(a, b) -> bool:
+    """One clause contains the other (a point and its khoản say the same thing)."""
+    pa, pb = a.clause.path, b.clause.path
+    return a.clause.doc_id == b.clause.doc_id and (pa.startswith(pb + ".") or pb.startswith(pa + "."))
+
+
+def close_calls(scored: list, margin: float) -> list[int]:
+    """Indices of the hits after the first whose fused score is within ``margin`` of it: answers
+    the system cannot tell apart, to be shown beside the first. At most one, so that an
+    official sees "this, or perhaps that", not a list."""
+    if len(scored) < 2 or margin <= 0:
+        return []
+    best = scored[0]
+    for i, s in enumerate(scored[1:3], 1):
+        if best.score - s.score <= margin and not _related(best, s) and s.clause.text != best.clause.text:
+            return [i]
+    return []
+
+
+def alternatives_text(alternatives: list[dict[str, Any]], top: dict[str, Any]) -> str:
+    """The close runner-up, quoted and cited, said plainly to be a second possibility."""
+    parts = []
+    for hit in alternatives:
+        where = hit["citation"][:1].lower() + hit["citation"][1:]
+        parts.append(f" Chưa chắc chắn: một điều khoản khác cũng sát câu hỏi — theo {where}: «{hit['text']}»")
+    return "".join(parts)

@@ -8,13 +8,43 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
+from api.cli_text import COMMANDS, VietParser
 from api.config import Settings
 from api.errors import ApiError
 from ingest.errors import BilingualError
+from ingest.vntext import fold
+
+
+class CliError(ApiError):
+    """A user's mistake on the command line (a missing or malformed file), said in both languages."""
+
+
+# --role in Vietnamese or English: folded Vietnamese words -> the API's role codes.
+ROLE_WORDS = {
+    "chu tri": "lead",
+    "phoi hop": "coordinator",
+    "thuc hien": "performer",
+    "nhan tham muu": "advised",
+    "duoc tham muu": "advised",
+    "tham muu": "advised",
+    "nhan bao cao": "reports_to",
+    "bao cao": "reports_to",
+    "qua": "via",
+    "dau moi": "via",
+}
+
+
+def role_code(text: str | None) -> str | None:
+    """"chủ trì", "chu-tri" or "lead" -> "lead"; an unknown word goes on (the service says 422)."""
+    if not text:
+        return None
+    key = " ".join(fold(text).replace("-", " ").replace("_", " ").split())
+    return ROLE_WORDS.get(key, text)
 
 
 def _print_json(data: Any) -> None:
@@ -38,38 +68,75 @@ def _service(args: argparse.Namespace):
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
+    from api.progress import IngestProgress
+
     svc = _service(args)
-    reports = svc.ingest([Path(p) for p in args.paths] if args.paths else None)
+    with IngestProgress(enabled=not args.quiet) as progress:
+        reports = svc.ingest([Path(p) for p in args.paths] if args.paths else None, progress=progress)
     if args.json:
         _print_json(reports)
     else:
         for r in reports:
             print(format_ingest_report(r))
-    return 0 if all(r["status"] == "ok" for r in reports) else 1
+        print(format_ingest_total(reports))
+    return 0 if all(r["status"] in ("ok", "skipped") for r in reports) else 1
+
+
+def index_words(r: dict[str, Any]) -> str:
+    """What the index did, as an official says it: "đã lập chỉ mục 33 đoạn mới"."""
+    if r.get("unchanged"):
+        return "không có gì thay đổi, văn bản đã được nạp trước đó"
+    parts = [f"đã lập chỉ mục {r['embedded_new']} đoạn mới"]
+    if r.get("reused"):
+        parts.append(f"giữ nguyên {r['reused']} đoạn không đổi")
+    if r.get("removed"):
+        parts.append(f"bỏ {r['removed']} đoạn không còn trong văn bản")
+    return ", ".join(parts)
 
 
 def format_ingest_report(r: dict[str, Any]) -> str:
-    """One block per file, in Vietnamese with the English word where it helps."""
+    """One block per file, in the words an official uses ("33 điều khoản, 3 trang; đã lập chỉ mục 33 đoạn mới")."""
+    if r["status"] == "skipped":
+        reason = "; ".join(f"{e['message_vi']} ({e['message_en']})" for e in r["errors"])
+        return f"BỎ QUA (skipped) {r['path']}: {reason}"
     if r["status"] != "ok":
         msgs = "; ".join(f"{e['message_vi']} / {e['message_en']}" for e in r["errors"])
         return f"LỖI (error) {r['path']}: {msgs}"
-    state = "không đổi (unchanged)" if r["unchanged"] else f"nhúng mới {r['embedded_new']}, dùng lại {r['reused']}"
+    size = [f"{r['clauses']} điều khoản"]
+    if r.get("tables"):
+        size.append(f"{r['tables']} bảng")
+    if r.get("pages"):
+        size.append(f"{r['pages']} trang" + (f" (trong đó {r['ocr_pages']} trang quét, đọc bằng OCR)" if r.get("ocr_pages") else ""))
+    state = index_words(r)
     if r.get("replaced"):
         state += "; thay thế bản trước (replaced)"
         if r.get("replaced_id"):
             state += f" {r['replaced_id']}"
     cov = r.get("coverage")
-    lines = [
-        f"OK {r['path']} -> {r['doc_id']}: {r['clauses']} điều khoản (clauses), {r['tables']} bảng (tables), "
-        f"{r['pages']} trang (pages); {state}"
-        + (f"; độ phủ (coverage) {cov}%" if cov is not None else "")
-    ]
+    if cov is not None:
+        state += f"; độ phủ (coverage) {cov}%"
+    lines = [f"ĐÃ NẠP (ok) {r['path']} → mã văn bản {r['doc_id']}: {', '.join(size)}; {state}."]
     if r.get("unverified"):
         lines.append(
-            f"  chưa đối chiếu được (unverified, not quoted as exact): {', '.join(r['unverified'][:10])}"
+            f"  Chưa đối chiếu được với bản gốc, không trích nguyên văn (unverified, not quoted as exact): {', '.join(r['unverified'][:10])}"
         )
-    lines += [f"  cảnh báo (warning): {w}" for w in r.get("warnings", [])]
+    lines += [f"  Lưu ý (warning): {w}" for w in r.get("warnings", [])]
     return "\n".join(lines)
+
+
+def format_ingest_total(reports: list[dict[str, Any]]) -> str:
+    ok = [r for r in reports if r["status"] == "ok"]
+    bad = sum(1 for r in reports if r["status"] == "error")
+    skipped = sum(1 for r in reports if r["status"] == "skipped")
+    words = [f"Tổng cộng (total): đã nạp {len(ok)} tệp"]
+    if ok:
+        words.append(f"{sum(r['clauses'] for r in ok)} điều khoản")
+        words.append(f"{sum(r['embedded_new'] for r in ok)} đoạn mới được lập chỉ mục")
+    if bad:
+        words.append(f"{bad} tệp lỗi")
+    if skipped:
+        words.append(f"bỏ qua {skipped} tệp không hỗ trợ")
+    return ", ".join(words) + "."
 
 
 def cmd_search(args: argparse.Namespace) -> int:
@@ -95,6 +162,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
     def lines(r: dict) -> Iterable[str]:
         yield r["answer"]
+        for alt in r.get("alternatives") or []:
+            yield (f"  (!) Chưa chắc chắn — cũng có thể là (uncertain, also close): {alt['citation']}"
+                   f" (id: {alt['clause_id']})")
         for i, hit in enumerate(r["citations"], 1):
             yield f"  [{i}] {hit['citation']} — trang {hit['page']} (id: {hit['clause_id']})"
 
@@ -106,7 +176,7 @@ def cmd_agencies(args: argparse.Namespace) -> int:
         for r in rows:
             c = r["counts"]
             yield (f"{r['agency_id']}: {r['agency']} — chủ trì {c['lead']}, phối hợp {c['coordinator']}, "
-                   f"được tham mưu {c['advised']}, nhận báo cáo {c['reports_to'] + c['via']}")
+                   f"nhận tham mưu {c['advised']}, nhận báo cáo {c['reports_to'] + c['via']}")
 
     return _emit(args, _service(args).agencies(), lines)
 
@@ -120,13 +190,28 @@ def cmd_tasks(args: argparse.Namespace) -> int:
             yield f"- {t['citation']}\n  chủ trì: {lead}" + (f"; phối hợp: {coord}" if coord else "") + f"; thời hạn: {deadline}"
             yield f"  {t['text']}"
 
-    return _emit(args, _service(args).tasks(agency=args.agency, doc=args.doc, role=args.role), lines)
+    return _emit(args, _service(args).tasks(agency=args.agency, doc=args.doc, role=role_code(args.role)), lines)
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
     from api.evaluation import evaluate, format_report, load_dev_set
 
-    report = evaluate(_service(args), load_dev_set(Path(args.file)), k=args.k)
+    try:
+        questions = load_dev_set(Path(args.file))
+    except FileNotFoundError:
+        raise CliError(f"Không tìm thấy tệp câu hỏi: {args.file}", f"Question file not found: {args.file}") from None
+    except UnicodeDecodeError:
+        raise CliError(f"Tệp câu hỏi {args.file} không phải UTF-8.", f"Question file {args.file} is not UTF-8.") from None
+    except OSError as err:
+        raise CliError(f"Không đọc được tệp câu hỏi {args.file}: {err.strerror or err}", f"Cannot read question file {args.file}: {err.strerror or err}") from None
+    except ValueError as err:
+        raise CliError(
+            f"Tệp câu hỏi không đúng định dạng JSON Lines (mỗi dòng một đối tượng có 'question'): {err}",
+            f"The question file is not valid JSON Lines (one object with a 'question' per line): {err}",
+        ) from None
+    if not questions:
+        raise CliError(f"Tệp câu hỏi {args.file} không có câu hỏi nào.", f"Question file {args.file} holds no question.")
+    report = evaluate(_service(args), questions, k=args.k)
     if args.json:
         _print_json(report.to_dict())
         return 0
@@ -198,70 +283,96 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def _add_query_options(s: argparse.ArgumentParser) -> None:
     """The options search and ask share: how many hits, and the document/type/agency filters."""
-    s.add_argument("-k", type=int, default=5)
-    s.add_argument("--doc", action="append", help="chỉ tìm trong tài liệu này (doc_id), có thể lặp lại")
-    s.add_argument("--doc-type", action="append", help="chỉ tìm trong loại văn bản này (vd. 'Kế hoạch')")
-    s.add_argument("--agency", help="chỉ các điều khoản giao việc cho cơ quan này")
-    s.add_argument("--json", action="store_true")
+    s.add_argument("-k", type=int, default=5, metavar="SỐ", help="số kết quả trả về, mặc định 5 (number of results)")
+    s.add_argument("--doc", action="append", metavar="MÃ_VĂN_BẢN", help="chỉ tìm trong văn bản này (doc_id), có thể lặp lại (only this document; repeatable)")
+    s.add_argument("--doc-type", action="append", metavar="LOẠI", help="chỉ tìm trong loại văn bản này, vd. 'Kế hoạch' (only this document type; repeatable)")
+    s.add_argument("--agency", metavar="CƠ_QUAN", help="chỉ các điều khoản giao việc cho cơ quan này, vd. 'NHCSXH tỉnh' (only clauses tasking this agency)")
+    s.add_argument("--json", action="store_true", help="in kết quả dạng JSON (print JSON)")
+
+
+EPILOG = """Ví dụ (examples):
+  tracuu ingest                       nạp bộ tài liệu kèm theo (ingest the bundled corpus)
+  tracuu ingest thu-muc/              nạp mọi tệp .txt .pdf .docx .doc .odt trong thư mục
+  tracuu ask "Ai báo cáo hằng năm?"   hỏi bằng tiếng Việt, có dấu hoặc không dấu
+  tracuu tasks --agency "NHCSXH tỉnh" --role "chủ trì"
+
+Biến môi trường (environment): TRACUU_DATA_DIR, TRACUU_EMBED_MODEL, TRACUU_CHROMA_URL,
+TRACUU_CORPUS_DIR, TRACUU_API_KEY, TRACUU_MAX_UPLOAD_MB (xem README)."""
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="tracuu", description="Tra cứu văn bản chính sách (Vietnamese policy documents).")
-    p.add_argument("--data-dir", help="thư mục dữ liệu (default ./.tracuu or TRACUU_DATA_DIR)")
-    p.add_argument("--model", help="mô hình nhúng: đường dẫn hoặc tên sentence-transformers (default: bundled e5)")
-    p.add_argument("--chroma-url", help="Chroma server URL, e.g. http://127.0.0.1:8000 (default: embedded)")
-    sub = p.add_subparsers(dest="command", required=True)
+    p = VietParser(
+        prog="tracuu",
+        description="Tra cứu văn bản chính sách: nạp văn bản, hỏi đáp, tìm điều khoản, xem nhiệm vụ và thời hạn.\n"
+        "(A knowledge base over Vietnamese policy documents.)",
+        epilog=EPILOG,
+    )
+    p.add_argument("--data-dir", metavar="THƯ_MỤC", help="thư mục dữ liệu, mặc định ./.tracuu hoặc TRACUU_DATA_DIR (data directory)")
+    p.add_argument("--model", metavar="MÔ_HÌNH", help="mô hình nhúng: đường dẫn hoặc tên sentence-transformers; mặc định e5 kèm theo (embedding model)")
+    p.add_argument("--chroma-url", metavar="URL", help="máy chủ Chroma, vd. http://127.0.0.1:8000; mặc định dùng kho nhúng sẵn (Chroma server URL)")
+    sub = p.add_subparsers(dest="command", required=True, title=COMMANDS, metavar="LỆNH")
 
-    s = sub.add_parser("ingest", help="nạp tệp/thư mục (mặc định: bộ tài liệu kèm theo)")
-    s.add_argument("paths", nargs="*")
-    s.add_argument("--json", action="store_true")
+    s = sub.add_parser("ingest", help="nạp tệp hoặc thư mục; mặc định bộ tài liệu kèm theo (ingest files or folders)")
+    s.add_argument("paths", nargs="*", metavar="ĐƯỜNG_DẪN", help="tệp .txt .pdf .docx .doc .odt hoặc thư mục (files or folders)")
+    s.add_argument("--json", action="store_true", help="in báo cáo dạng JSON (print JSON reports)")
+    s.add_argument("-q", "--quiet", action="store_true", help="không hiện tiến trình (no progress display)")
     s.set_defaults(func=cmd_ingest)
 
-    s = sub.add_parser("search", help="tìm điều khoản")
-    s.add_argument("query")
+    s = sub.add_parser("search", help="tìm điều khoản (search clauses)")
+    s.add_argument("query", metavar="TỪ_KHÓA", help="nội dung cần tìm, có dấu hoặc không dấu (what to look for)")
     _add_query_options(s)
     s.set_defaults(func=cmd_search)
 
-    s = sub.add_parser("ask", help="hỏi: trả lời kèm cơ quan chủ trì, thời hạn, trích dẫn")
-    s.add_argument("question")
+    s = sub.add_parser("ask", help="hỏi: trả lời kèm cơ quan chủ trì, thời hạn, trích dẫn (ask a question)")
+    s.add_argument("question", metavar="CÂU_HỎI", help="câu hỏi bằng tiếng Việt (the question)")
     _add_query_options(s)
     s.set_defaults(func=cmd_ask)
 
-    s = sub.add_parser("agencies", help="các cơ quan và số nhiệm vụ")
-    s.add_argument("--json", action="store_true")
+    s = sub.add_parser("agencies", help="các cơ quan và số nhiệm vụ theo vai trò (agencies and their task counts)")
+    s.add_argument("--json", action="store_true", help="in kết quả dạng JSON (print JSON)")
     s.set_defaults(func=cmd_agencies)
 
-    s = sub.add_parser("tasks", help="nhiệm vụ (lọc theo cơ quan, tài liệu, vai trò)")
-    s.add_argument("--agency")
-    s.add_argument("--doc")
-    s.add_argument("--role", help="lead | coordinator | performer | advised | reports_to | via")
-    s.add_argument("--json", action="store_true")
+    s = sub.add_parser("tasks", help="nhiệm vụ, lọc theo cơ quan, văn bản, vai trò (tasks)")
+    s.add_argument(
+        "--agency",
+        metavar="CƠ_QUAN",
+        help="tên, tên viết tắt (MTTQ, NHCSXH, Sở GD&ĐT) hoặc mã cơ quan, có dấu hay không dấu "
+        "(agency name, abbreviation or id, with or without diacritics)",
+    )
+    s.add_argument("--doc", metavar="MÃ_VĂN_BẢN", help="chỉ nhiệm vụ của văn bản này (only this document)")
+    s.add_argument(
+        "--role",
+        metavar="VAI_TRÒ",
+        help="vai trò: chủ trì, phối hợp, thực hiện, tham mưu, báo cáo, qua "
+        "(role: lead, coordinator, performer, advised, reports_to, via)",
+    )
+    s.add_argument("--json", action="store_true", help="in kết quả dạng JSON (print JSON)")
     s.set_defaults(func=cmd_tasks)
 
-    s = sub.add_parser("eval", help="đánh giá trên bộ câu hỏi (JSONL)")
-    s.add_argument("file")
-    s.add_argument("-k", type=int, default=5)
-    s.add_argument("--json", action="store_true")
+    s = sub.add_parser("eval", help="đánh giá trên bộ câu hỏi JSONL (evaluate on a question set)")
+    s.add_argument("file", metavar="TỆP_JSONL", help="tệp câu hỏi, mỗi dòng một JSON có 'question' (JSON Lines file)")
+    s.add_argument("-k", type=int, default=5, metavar="SỐ", help="số kết quả xét cho hit@k, mặc định 5 (results considered)")
+    s.add_argument("--json", action="store_true", help="in kết quả dạng JSON (print JSON)")
     s.set_defaults(func=cmd_eval)
 
-    s = sub.add_parser("documents", help="danh sách tài liệu")
-    s.add_argument("--json", action="store_true")
+    s = sub.add_parser("documents", help="danh sách văn bản đã nạp và được dẫn chiếu (documents)")
+    s.add_argument("--json", action="store_true", help="in kết quả dạng JSON (print JSON)")
     s.set_defaults(func=cmd_documents)
 
-    s = sub.add_parser("show", help="xem một điều khoản theo id")
-    s.add_argument("clause_id")
-    s.add_argument("--json", action="store_true")
+    s = sub.add_parser("show", help="xem một điều khoản theo mã (show a clause)")
+    s.add_argument("clause_id", metavar="MÃ_ĐIỀU_KHOẢN", help="mã điều khoản, vd. kh-an-giang-ct-39:II.1.c (clause id)")
+    s.add_argument("--json", action="store_true", help="in kết quả dạng JSON (print JSON)")
     s.set_defaults(func=cmd_show)
 
     s = sub.add_parser("reindex", help="dựng lại chỉ mục vectơ từ kho tài liệu (rebuild the vector index)")
     s.add_argument("--check", action="store_true",
-                   help="chỉ dựng lại nếu mở thử (trong tiến trình con) thất bại / rebuild only if a trial open fails")
-    s.add_argument("--json", action="store_true")
+                   help="chỉ dựng lại nếu mở thử (trong tiến trình con) thất bại (rebuild only if a trial open fails)")
+    s.add_argument("--json", action="store_true", help="in kết quả dạng JSON (print JSON)")
     s.set_defaults(func=cmd_reindex)
 
-    s = sub.add_parser("serve", help="chạy API HTTP")
-    s.add_argument("--host", default="127.0.0.1")
-    s.add_argument("--port", type=int, default=8000)
+    s = sub.add_parser("serve", help="chạy trang web và API HTTP (run the web pages and HTTP API)")
+    s.add_argument("--host", default="127.0.0.1", metavar="ĐỊA_CHỈ", help="địa chỉ lắng nghe, mặc định 127.0.0.1 (host)")
+    s.add_argument("--port", type=int, default=8000, metavar="CỔNG", help="cổng, mặc định 8000 (port)")
     s.set_defaults(func=cmd_serve)
     return p
 
@@ -273,6 +384,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BilingualError as err:  # bad input, a missing model, an unknown id: said in both languages
         print(f"Lỗi: {err.vi}\nError: {err.en}", file=sys.stderr)
         return 2 if isinstance(err, ApiError) and err.status == 404 else 1
+    except BrokenPipeError:  # `tracuu tasks | head`: the reader has gone, which is not an error
+        _silence_stdout()
+        return 0
+    except KeyboardInterrupt:
+        print("\nĐã dừng theo yêu cầu. (Interrupted.)", file=sys.stderr)
+        return 130
+    except Exception as err:  # never a traceback for the user; TRACUU_DEBUG=1 shows it
+        if os.environ.get("TRACUU_DEBUG"):
+            raise
+        print(
+            f"Lỗi không mong đợi: {type(err).__name__}: {err}\n"
+            f"Unexpected error: {type(err).__name__}: {err}\n"
+            "(Chạy lại với TRACUU_DEBUG=1 để xem chi tiết. / Run again with TRACUU_DEBUG=1 for details.)",
+            file=sys.stderr,
+        )
+        return 70
+
+
+def _silence_stdout() -> None:
+    """After a broken pipe, point stdout at /dev/null so the interpreter's final flush is quiet."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 if __name__ == "__main__":

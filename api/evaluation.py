@@ -5,10 +5,19 @@ ký?") are answered from the document structure, and a question the corpus does 
 be refused. A question the system abstained on therefore counts as a miss, however well the
 clause would have ranked.
 
-The question file is JSON Lines (see ``tests/eval/README.md``): ``id``, ``question``, ``expect``
-(clause ids; any of them answers), ``answerable``, ``tags``, and optionally ``owners`` (expected
-lead agencies; ``owner_role`` names another role, e.g. ``"reports_to"`` for "phản ánh về đâu",
-or ``"any"``) and ``deadline`` (as written).
+The question file is JSON Lines in one of two formats:
+
+* the dev set (``tests/eval/README.md``): ``expect`` = clause ids, any of them answers;
+* the real-document labels (``tests/realdocs/README.md``): ``doc`` (a file name, ``"plan"`` for
+  the bundled plan, or null) and ``anchors`` = exact substrings of the answering clause; a cited
+  clause hits when it lies in that document and its text contains an anchor (compared with
+  spaces collapsed, since PDF text layers wrap lines), which keeps the labels valid across
+  re-parses that renumber clauses.
+
+Both carry ``answerable``, ``tags``, and optionally ``owners`` (expected lead agencies, compared
+folded with abbreviations written out; ``owner_role`` names another role, e.g. ``"reports_to"``
+for "phản ánh về đâu", or ``"any"``), ``deadline`` (as written) and ``answer_contains`` (strings
+the answer text must contain, folded).
 
 Everything here but :func:`evaluate` is pure arithmetic on plain data, so the metrics can be
 checked without a knowledge base.
@@ -24,7 +33,10 @@ from typing import Any, Iterable, Protocol
 
 from ingest.vntext import fold
 
-SUBSETS = ("unaccented", "abbreviation", "paraphrase", "structural")
+SUBSETS = ("unaccented", "abbreviation", "paraphrase", "structural", "owner", "deadline", "figure", "document",
+           "agency_tasks")
+#: The bundled plan's document as the real-document labels name it.
+PLAN = "plan"
 
 
 class Asker(Protocol):
@@ -52,7 +64,8 @@ def load_dev_set(path: str | Path) -> list[dict[str, Any]]:
             raise ValueError(f"{path}:{n}: a question needs a non-empty 'question'")
         row.setdefault("id", f"q{n:03d}")
         row.setdefault("expect", [])
-        row.setdefault("answerable", bool(row["expect"]))
+        row.setdefault("anchors", [])
+        row.setdefault("answerable", bool(row["expect"] or row["anchors"]))
         row.setdefault("tags", [])
         out.append(row)
     return out
@@ -139,6 +152,8 @@ class QuestionResult:
     got_owners: list[str] = field(default_factory=list)
     got_deadline: str | None = None
     intent: str | None = None
+    contains_ok: bool | None = None  # None: the question lists no answer_contains
+    doc: str | None = None  # the question's document (label ``doc``, or the first expected clause's)
 
     @property
     def abstained(self) -> bool:
@@ -151,19 +166,61 @@ def rank_of(expect: Iterable[str], got: list[str]) -> int | None:
     return next((i for i, cid in enumerate(got, 1) if cid in wanted), None)
 
 
-def judge(q: dict[str, Any], answer: dict[str, Any]) -> QuestionResult:
-    """Score one ``ask`` answer against one question."""
+def _spaced(text: str) -> str:
+    return " ".join((text or "").split())
+
+
+def anchor_hit(anchors: Iterable[str], text: str) -> bool:
+    """The clause text contains one of the anchors (spaces collapsed on both sides)."""
+    body = _spaced(text)
+    return any(a and _spaced(a) in body for a in anchors)
+
+
+def anchor_rank(q: dict[str, Any], citations: list[dict[str, Any]], doc_ids: dict[str, str] | None = None) -> int | None:
+    """1-based rank of the first citation in the question's document whose text holds an anchor.
+
+    ``doc_ids`` maps the label's ``doc`` (a file name or ``"plan"``) to the stored doc id; a
+    ``doc`` it does not know is matched on the anchor alone.
+    """
+    want_doc = (doc_ids or {}).get(q.get("doc") or "")
+    for i, c in enumerate(citations, 1):
+        if want_doc and c.get("doc_id") != want_doc:
+            continue
+        if anchor_hit(q.get("anchors") or [], c.get("text") or ""):
+            return i
+    return None
+
+
+def expected_ids(q: dict[str, Any]) -> list[str]:
+    """What a failure line shows as expected: the clause ids, else the anchors."""
+    return list(q.get("expect") or []) or [f"«{a[:30]}»" for a in q.get("anchors") or []]
+
+
+def contains_correct(expected: list[str], answer: dict[str, Any]) -> bool:
+    """Every expected string is in the answer text (folded, spaces collapsed)."""
+    text = _squash(answer.get("answer") or "")
+    return all(_squash(e) in text for e in expected)
+
+
+def judge(q: dict[str, Any], answer: dict[str, Any], doc_ids: dict[str, str] | None = None) -> QuestionResult:
+    """Score one ``ask`` answer against one question (``doc_ids``: see :func:`anchor_rank`)."""
     found = bool(answer.get("found"))
-    got = [c.get("clause_id", "") for c in answer.get("citations") or []] if found else []
+    citations = (answer.get("citations") or []) if found else []
+    got = [c.get("clause_id", "") for c in citations]
+    if q.get("anchors"):
+        rank = anchor_rank(q, citations, doc_ids)
+    else:
+        rank = rank_of(q.get("expect") or [], got) if found else None
     res = QuestionResult(
         id=str(q.get("id", "")),
         question=q["question"],
         tags=list(q.get("tags") or []),
         answerable=bool(q.get("answerable", True)),
-        expect=list(q.get("expect") or []),
+        expect=expected_ids(q),
         found=found,
         got=got,
-        rank=rank_of(q.get("expect") or [], got) if found else None,
+        rank=rank,
+        doc=q.get("doc") or _doc_of(q.get("expect") or []),
         got_owners=[o.get("as_written") or o.get("agency", "") for o in answer.get("owners") or []
                     if q.get("owner_role", "lead") in ("any", o.get("role"))],
         got_deadline=(answer.get("deadline") or {}).get("text"),
@@ -174,7 +231,14 @@ def judge(q: dict[str, Any], answer: dict[str, Any]) -> QuestionResult:
     if q.get("deadline"):
         res.deadline_ok = found and deadline_correct(q["deadline"], answer)
         res.deadline_exact = found and deadline_correct(q["deadline"], answer, exact=True)
+    if q.get("answer_contains"):
+        res.contains_ok = found and contains_correct(list(q["answer_contains"]), answer)
     return res
+
+
+def _doc_of(expect: list[str]) -> str | None:
+    """The document of a dev-set question: the doc id of its first expected clause."""
+    return expect[0].split(":", 1)[0] if expect else None
 
 
 # --------------------------------------------------------------------------- metrics
@@ -278,6 +342,8 @@ class EvalReport:
     abstention: Abstention
     failures: list[Failure]
     results: list[QuestionResult] = field(default_factory=list)
+    contains: Accuracy = field(default_factory=Accuracy)
+    groups: dict[str, RankStats] = field(default_factory=dict)  # plan / other documents / accented
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
@@ -289,6 +355,7 @@ class EvalReport:
         )
         out["owners"]["accuracy"] = self.owners.value
         out["deadlines"]["accuracy"] = self.deadlines.value
+        out["contains"]["accuracy"] = self.contains.value
         return out
 
 
@@ -307,20 +374,32 @@ def failure_of(r: QuestionResult, k: int) -> Failure | None:
         reasons.append("owner")
     if r.deadline_ok is False:
         reasons.append("deadline")
+    if r.contains_ok is False:
+        reasons.append("answer text")
     if not reasons:
         return None
     return Failure(r.id, r.question, r.expect, r.got[:3], r.found, reasons, r.rank)
 
 
-def report_of(results: list[QuestionResult], k: int = 5) -> EvalReport:
-    """The metrics of already-judged questions (pure: no service needed)."""
+def report_of(results: list[QuestionResult], k: int = 5, plan_id: str = "kh-an-giang-ct-39") -> EvalReport:
+    """The metrics of already-judged questions (pure: no service needed).
+
+    ``plan_id``: the bundled plan's doc id, for the plan-only figures of dev-set questions."""
     answerable = [r for r in results if r.answerable]
     subsets = {
         tag: rank_stats([r.rank for r in answerable if tag in r.tags], k) for tag in SUBSETS
     }
     owners = [r.owners_ok for r in results if r.owners_ok is not None]
     deadlines = [r.deadline_ok for r in results if r.deadline_ok is not None]
+    contains = [r.contains_ok for r in results if r.contains_ok is not None]
+    groups = {
+        "plan": rank_stats([r.rank for r in answerable if r.doc in (PLAN, plan_id)], k),
+        "other documents": rank_stats([r.rank for r in answerable if r.doc not in (PLAN, plan_id)], k),
+        "accented": rank_stats([r.rank for r in answerable if "unaccented" not in r.tags], k),
+    }
     return EvalReport(
+        contains=Accuracy(len(contains), sum(contains)),
+        groups=groups,
         k=k,
         questions=len(results),
         overall=rank_stats([r.rank for r in answerable], k),
@@ -334,9 +413,29 @@ def report_of(results: list[QuestionResult], k: int = 5) -> EvalReport:
     )
 
 
+def label_doc_ids(svc: Any) -> dict[str, str]:
+    """Label ``doc`` -> stored doc id: each stored document by its file name, and ``"plan"`` for
+    the bundled plan (the manifest entry with a file); {} for a service without a store."""
+    out: dict[str, str] = {}
+    try:
+        docs = svc.stored_documents()
+    except AttributeError:
+        return out
+    for d in docs:
+        if d.file_name:
+            out[d.file_name] = d.doc_id
+    entries = getattr(getattr(svc, "manifest", None), "entries", [])
+    plan = next((e for e in entries if e.file), None)  # the bundled document with a file
+    if plan is not None:
+        out[PLAN] = plan.doc_id
+    return out
+
+
 def evaluate(svc: Asker, questions: list[dict[str, Any]], k: int = 5) -> EvalReport:
     """Ask every question (``svc.ask(question, k=k)``) and score the answers."""
-    return report_of([judge(q, svc.ask(q["question"], k=k)) for q in questions], k)
+    doc_ids = label_doc_ids(svc)
+    return report_of([judge(q, svc.ask(q["question"], k=k), doc_ids) for q in questions], k,
+                     plan_id=doc_ids.get(PLAN, "kh-an-giang-ct-39"))
 
 
 # --------------------------------------------------------------------------- printing
@@ -352,8 +451,9 @@ def format_report(report: EvalReport, failures: bool = True) -> str:
     k = report.k
     rows = [["answerable", str(report.overall.n), f"{report.overall.hit1:.3f}", f"{report.overall.hitk:.3f}",
              f"{report.overall.mrr:.3f}"]]
-    for tag, s in report.subsets.items():
-        rows.append([f"  {tag}", str(s.n), f"{s.hit1:.3f}", f"{s.hitk:.3f}", f"{s.mrr:.3f}"])
+    for tag, s in [*report.groups.items(), *report.subsets.items()]:
+        if s.n:
+            rows.append([f"  {tag}", str(s.n), f"{s.hit1:.3f}", f"{s.hitk:.3f}", f"{s.mrr:.3f}"])
     parts = [f"{report.questions} questions", _table(["set", "n", "hit@1", f"hit@{k}", "MRR"], rows), ""]
     a = report.abstention
     parts.append(_table(
@@ -363,10 +463,14 @@ def format_report(report: EvalReport, failures: bool = True) -> str:
              f"{report.owners.correct}/{report.owners.n} correct"],
             ["deadline", str(report.deadlines.n), f"{report.deadlines.value:.3f}",
              f"{report.deadlines.correct}/{report.deadlines.n} correct ({report.deadlines.exact or 0} exact)"],
+            ["answer text", str(report.contains.n), f"{report.contains.value:.3f}",
+             f"{report.contains.correct}/{report.contains.n} contain what is expected"],
             ["abstention precision", str(a.tp + a.fp), f"{a.precision:.3f}", f"tp={a.tp} fp={a.fp}"],
             ["abstention recall", str(a.tp + a.fn), f"{a.recall:.3f}", f"tp={a.tp} fn={a.fn}"],
             ["abstention accuracy", str(a.tp + a.fp + a.fn + a.tn), f"{a.accuracy:.3f}", f"tn={a.tn}"],
             ["answerable refused", str(a.fp + a.tn), f"{a.false_abstention_rate:.3f}", f"{a.fp}/{a.fp + a.tn}"],
+            ["unanswerable answered", str(a.tp + a.fn), f"{1 - a.recall if a.tp + a.fn else 0:.3f}",
+             f"{a.fn}/{a.tp + a.fn}"],
         ],
     ))
     if failures and report.failures:

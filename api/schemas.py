@@ -189,6 +189,7 @@ class IngestReport(BaseModel):
     clauses: int | None = None
     tables: int | None = None
     pages: int | None = None
+    ocr_pages: int | None = None
     warnings: list[str] = []
     embedded_new: int | None = None
     reused: int | None = None

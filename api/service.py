@@ -7,10 +7,11 @@ clauses into hits with citations; the front ends only parse arguments and print.
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from api.citations import DocumentInfo, clause_citation, document_name
 from api.config import Settings
@@ -20,8 +21,14 @@ from ingest.manifest import Manifest, load_manifest
 from index.errors import StoreUnwritable
 from ingest.model import Clause, ParsedDocument
 from api.answer import compose, not_found_answer, owners_of, structural_answer
-from api.tasks_view import ROLES, AgencyQuery, agency_table, deadline_out, roles_of, task_out
+from api.tasks_view import ROLES, AgencyQuery, agency_table, deadline_out, resolve_role, role_names, roles_of, task_out
 from index.query.intent import detect_intent
+from index.query.ask_intent import classify, with_place_aliases
+from api import intent_answers
+from api.answer import alternatives_text, close_calls, prefer
+from index.abstain import missing_figures
+from ingest.agencies import find_agencies
+from ingest.deadlines import find_deadlines, main_deadline
 from ingest.pipeline import (
     IngestOutcome,
     distinct_doc_id,
@@ -29,6 +36,7 @@ from ingest.pipeline import (
     legacy_doc_id,
     rebase,
     same_document,
+    skipped_files,
 )
 from ingest.worker import ingest_untrusted
 from ingest.vntext import collapse_spaces, fold, nfc
@@ -48,6 +56,10 @@ QUESTION_PHRASES = [
     "nói gì", "quy định gì", "thời hạn", "hạn chót", "được không", "hiện nay", "mức nào", "gồm những ai",
 ]
 MAX_QUERY_CHARS = 2000
+#: A question about "this document" is answered per document for at most this many documents;
+#: beyond that the answer asks which one is meant.
+MAX_PER_DOCUMENT = 3
+_NAME_WORDS = re.compile(r"[\w/-]+")
 
 
 class Tracuu:
@@ -93,21 +105,43 @@ class Tracuu:
     def is_empty(self) -> bool:
         return not self.store().list_ids()
 
-    def ingest(self, paths: list[Path] | None = None) -> list[dict[str, Any]]:
-        """Ingest files and folders (default: the bundled corpus). One report per file."""
+    def ingest(self, paths: list[Path] | None = None, progress: Callable[[dict[str, Any]], None] | None = None) -> list[dict[str, Any]]:
+        """Ingest files and folders (default: the bundled corpus). One report per file; a file a
+        folder holds but that is not ingested gets a report with status "skipped" and the reason.
+        ``progress`` is told when each file starts and ends (the CLI's progress display)."""
         files = expand_paths(paths) if paths else self.bundled_files()
-        if not files:
+        skipped = skipped_files(paths) if paths else []
+        if not files and not skipped:
             raise ApiError(
-                "Không có tệp nào để nạp (.txt, .pdf, .docx).",
-                "No files to ingest (.txt, .pdf, .docx).",
+                "Không có tệp nào để nạp (.txt, .pdf, .docx, .doc, .odt).",
+                "No files to ingest (.txt, .pdf, .docx, .doc, .odt).",
                 code="no_files",
             )
-        return [self._ingest_one(f) for f in files]
+        reports = []
+        for i, f in enumerate(files):
+            if progress:
+                progress({"event": "file", "path": str(f), "index": i, "total": len(files)})
+            reports.append(self._ingest_one(f, progress))
+            if progress:
+                progress({"event": "done", "report": reports[-1], "index": i, "total": len(files)})
+        skipped_reports = [
+            {"path": str(f), "status": "skipped", "errors": [{"code": "skipped", "message_vi": r["vi"], "message_en": r["en"]}]}
+            for f, r in skipped
+        ]
+        return reports + skipped_reports
 
-    def _ingest_one(self, path: Path) -> dict[str, Any]:
+    def _ingest_one(self, path: Path, progress: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
         # In a child process with memory, time and size limits (ingest/worker.py): a hostile
         # file costs one child, never the service.
         outcome: IngestOutcome = ingest_untrusted(path, self.manifest)
+        if progress and outcome.ok and outcome.document is not None and outcome.source is not None:
+            progress({
+                "event": "parsed",
+                "path": str(path),
+                "pages": outcome.document.pages,
+                "ocr_pages": len(outcome.source.ocr_pages or {}),
+                "clauses": len(outcome.document.clauses),
+            })
         report: dict[str, Any] = {
             "path": outcome.path,
             "status": outcome.status,
@@ -154,6 +188,7 @@ class Tracuu:
                 "clauses": len(doc.clauses),
                 "tables": doc.tables,
                 "pages": doc.pages,
+                "ocr_pages": len(outcome.source.ocr_pages or {}),
                 "warnings": doc.warnings,
                 "replaced": (idx.replaced and not idx.unchanged) or stale is not None,
                 "coverage": doc.coverage.get("percent"),
@@ -354,13 +389,19 @@ class Tracuu:
         query = AgencyQuery.of(agency)
         return [t for t in self.all_tasks() if query.roles_in(t)]
 
-    def scored(self, query: str, k: int = 10, doc_ids=None, doc_types=None, agency: str | None = None, understood=None):
-        """(understanding, ScoredClause list): the hybrid search with query understanding."""
+    def scored(self, query: str, k: int = 10, doc_ids=None, doc_types=None, agency: str | None = None, understood=None,
+               clause_ids: set[str] | None = None):
+        """(understanding, ScoredClause list): the hybrid search with query understanding.
+
+        ``agency``: only clauses giving it a task; ``clause_ids``: only these clauses."""
         u = understood or self.understand(query)
-        docs, clause_ids = doc_ids, None
+        docs = doc_ids
+        if clause_ids is not None:
+            wanted = {cid.split(":", 1)[0] for cid in clause_ids}
+            docs = [d for d in (doc_ids or wanted) if d in wanted]
         if agency:  # only clauses that give the agency a task: search those documents wide, keep those
             tasks = self._agency_tasks(agency)
-            clause_ids = {t["clause_id"] for t in tasks}
+            clause_ids = {t["clause_id"] for t in tasks} & (clause_ids if clause_ids is not None else {t["clause_id"] for t in tasks})
             wanted = {t["doc_id"] for t in tasks}
             docs = [d for d in (doc_ids or wanted) if d in wanted]
         if docs is not None and not docs:
@@ -425,13 +466,16 @@ class Tracuu:
 
     def tasks(self, agency: str | None = None, doc: str | None = None, role: str | None = None) -> list[dict[str, Any]]:
         """Tasks, optionally of one agency (id, name or abbreviation), one document, one role."""
-        if role and role not in ROLES:
-            raise ApiError(
-                f"Vai trò không hợp lệ '{role}'. Chọn: {', '.join(ROLES)}.",
-                f"Unknown role '{role}'. Choose one of: {', '.join(ROLES)}.",
-                status=422,
-                code="bad_role",
-            )
+        if role:
+            code = resolve_role(role)
+            if code is None:
+                raise ApiError(
+                    f"Vai trò không hợp lệ '{role}'. Chọn: {', '.join(role_names())}.",
+                    f"Unknown role '{role}'. Choose one of: {', '.join(role_names())}.",
+                    status=422,
+                    code="bad_role",
+                )
+            role = code
         infos: dict[str, DocumentInfo] = {}
         query = AgencyQuery.of(agency) if agency else None
         out = []
@@ -469,22 +513,85 @@ class Tracuu:
         doc_types: list[str] | None = None,
         agency: str | None = None,
     ) -> dict[str, Any]:
-        """An extractive answer with owners, deadline and citations, or ``found: false``."""
+        """An extractive answer with owners, deadline and citations, or ``found: false``.
+
+        Routed by what the question asks (index/query/ask_intent.py): a named document's facts,
+        an agency's tasks, every task due on a date, the structure of a document (signer,
+        recipients, a clause by path); otherwise retrieval, preferring for "who" and "by when"
+        questions a clause whose extracted task says so, and abstaining when the best clause
+        does not cover the question.
+        """
         q = self._check_query(question, k)
         u = self.understand(q)
-        docs = self._docs_named_in(q, doc_ids)
-        intent = detect_intent(u.text or q)
-        if intent is not None:
-            structural = self._structural(q, intent, docs)
-            if structural is not None:
-                return structural
-        _, scored = self.scored(q, k=k + 2, doc_ids=docs, doc_types=doc_types, agency=agency, understood=u)
+        text = u.text or q
+        asked_agency = agency or intent_answers.agency_in(self, text, q)
+        intent = classify(text, asked_agency)
+        docs = doc_ids or self._scope(q, intent)
+        if intent.kind == "document" and not doc_ids:
+            answer = intent_answers.document_answer(self, q, intent)
+            return answer or intent_answers.named_but_unknown(self, q, intent)
+        structural = detect_intent(text)
+        if structural is not None:
+            clarify = None
+            if docs is None and structural.kind != "clause_path" and len(self.store().list_ids()) > MAX_PER_DOCUMENT:
+                # "kế hoạch này do ai ký?" over many documents: answer for the few the question
+                # is closest to, and ask which one is meant
+                _, near = self.scored(q, k=30, doc_types=doc_types, understood=u)
+                ranked = list(dict.fromkeys(s.clause.doc_id for s in near))
+                clarify = ranked or self.store().list_ids()
+                docs = clarify[:MAX_PER_DOCUMENT]
+            answer = self._structural(q, structural, docs)
+            if answer is not None:
+                if clarify:
+                    names = [document_name(self.doc_info(d)) for d in clarify[:MAX_PER_DOCUMENT]]
+                    answer["clarify"] = names
+                    answer["answer"] = (
+                        f"Câu hỏi không nói rõ văn bản nào ({len(self.store().list_ids())} văn bản đã nạp); "
+                        "hãy nêu số hiệu hoặc địa phương của văn bản. Trả lời cho các văn bản gần nhất với câu "
+                        "hỏi:\n" + answer["answer"])
+                return answer
+        if intent.kind == "agency_tasks" and asked_agency:
+            _, ranked = self.scored(q, k=MAX_K, doc_ids=docs, doc_types=doc_types, agency=asked_agency, understood=u)
+            answer = intent_answers.agency_tasks_answer(
+                self, q, asked_agency, docs, [s.clause.clause_id for s in ranked])
+            if answer is not None:
+                return answer
+        if intent.date is not None and intent.kind == "deadline":
+            due = intent_answers.tasks_due(self, intent.date, docs)
+            if due:
+                _, ranked = self.scored(q, k=MAX_K, doc_ids=docs, doc_types=doc_types, understood=u,
+                                        clause_ids={t["clause_id"] for t in due})
+                return intent_answers.deadline_list_answer(self, q, due, [s.clause.clause_id for s in ranked],
+                                                           intent.date)
+        return self._retrieve_answer(q, u, intent, k, docs, doc_types, agency)
+
+    def _scope(self, question: str, intent) -> list[str] | None:
+        """The documents a question is about: those it names by number, or the ones carrying out
+        a document it names ("Kế hoạch thực hiện Chỉ thị 39"), narrowed by the place it names."""
+        named = intent_answers.ingested_named(self, intent.docs) if intent.docs else []
+        if not named and intent.implemented:
+            named = intent_answers.implementing(self, intent.implemented)
+        places = self._docs_named_in(question, None)
+        if named and places:
+            return [d for d in named if d in places] or named
+        return named or places
+
+    def _retrieve_answer(self, q: str, u, intent, k: int, docs, doc_types, agency) -> dict[str, Any]:
+        """Retrieval, a task-aware choice of the best clause, abstention, and close calls shown."""
+        _, scored = self.scored(q, k=k + 8, doc_ids=docs, doc_types=doc_types, agency=agency, understood=u)
         # Recipients and signature answer structural questions only (routed above); as content
         # hits they are noise ("các sở, ban, ngành" is in every recipient list).
-        scored = [s for s in scored if s.clause.kind not in ("recipients", "signature")][:k]
+        scored = [s for s in scored if s.clause.kind not in ("recipients", "signature")]
+        by_clause = self._tasks_by_clause()
+        if intent.kind in ("owner", "deadline"):
+            field = "lead" if intent.kind == "owner" else "deadline"
+            scored = prefer(scored, lambda s: any(t.get(field) for t in by_clause.get(s.clause.clause_id, [])))
+        scored = scored[:k]
         readings = [u.text or q, *u.expanded]
-        found = bool(scored) and self._answers(scored[0], readings)
+        found = bool(scored) and self._answers(scored[0], readings, q)
         result: dict[str, Any] = {"question": q, "found": found, "owners": [], "deadline": None}
+        if intent.kind:
+            result["intent"] = intent.kind
         if not found:
             stored = set(self.store().list_ids())
             referenced = [
@@ -495,44 +602,110 @@ class Tracuu:
         infos: dict[str, DocumentInfo] = {}
         hits = self._hits(scored, infos)
         top = hits[0]
-        tasks = self._tasks_by_clause().get(top["clause_id"], [])
-        owners = owners_of(tasks)
-        deadline = next((deadline_out(t) for t in tasks if t.get("deadline")), None)
+        tasks = by_clause.get(top["clause_id"], [])
+        owners, deadline = self._owners_and_deadline(scored[0].clause, tasks, by_clause)
         answer = compose(q, top, owners, deadline)
         if top.get("integrity", "ok") not in ("ok", "unverified"):  # tampering detected, not merely an old record
             answer += (" (Lưu ý: nội dung trích dẫn không khớp bản đã lưu khi nạp; hãy đối chiếu văn bản gốc."
                        " / Note: the quoted text no longer matches what was stored at ingest; check the original.)")
-        result.update(
-            answer=answer,
-            owners=owners,
-            deadline=deadline,
-            citations=hits,
-        )
+        if intent.kind == "deadline":
+            shared = [t for task in tasks[:1] for t in intent_answers.same_deadline(self, task)]
+            if shared:
+                answer += " Cùng thời hạn này: " + "; ".join(
+                    f"{self._task_out(t, infos)['citation']}" for t in shared[:8]) + "."
+        alternatives = close_calls(scored, self.thresholds.close)
+        if alternatives:
+            alt = [hits[i] for i in alternatives if i < len(hits)]
+            result["alternatives"] = alt
+            answer += alternatives_text(alt, top)
+        result.update(answer=answer, owners=owners, deadline=deadline, citations=hits, uncertain=bool(alternatives))
         return result
 
-    def _answers(self, best, readings: list[str]) -> bool:
-        """Does the best hit answer? Term coverage and dense similarity above tuned thresholds."""
+    def _owners_and_deadline(self, clause, tasks: list[dict[str, Any]], by_clause) -> tuple[list, dict | None]:
+        """Owners and deadline of a clause: its own tasks', else those of the nearest enclosing
+        clause that has them (a point under "3. Sở Y tế:" is the Sở's), else an agency heading
+        of its chain; the deadline, else the one its own text states."""
+        owners = owners_of(tasks)
+        deadline = next((deadline_out(t) for t in tasks if t.get("deadline")), None)
+        doc = self.store().get(clause.doc_id) if not owners or not deadline else None
+        if doc is not None:
+            by_path = {c.path: c for c in doc.clauses}
+            parent = by_path.get(clause.parent) if clause.parent else None
+            while parent is not None and (not owners or not deadline):
+                up = by_clause.get(parent.clause_id, [])
+                if not owners and any(t.get("lead") for t in up):
+                    owners = owners_of(up)
+                if not deadline:
+                    deadline = next((deadline_out(t) for t in up if t.get("deadline")), None)
+                parent = by_path.get(parent.parent) if parent.parent else None
+            if not owners:
+                for heading in reversed(clause.heading_chain):
+                    found = [m for m in find_agencies(heading) if m.start <= 12]
+                    if found:
+                        owners = [{"agency": m.name, "as_written": m.text, "role": "lead", "role_vi": ROLES["lead"]}
+                                  for m in found[:1]]
+                        break
+            if not deadline:
+                own = main_deadline(find_deadlines(clause.text))
+                if own is not None:
+                    deadline = {k: getattr(own, k, None) for k in ("text", "kind", "date", "year", "month", "day",
+                                                                    "quarter", "recurrence")}
+        return owners, deadline
+
+    def _answers(self, best, readings: list[str], question: str = "") -> bool:
+        """Does the best hit answer? Term coverage and dense similarity above tuned thresholds,
+        and every figure the question names is in the clause."""
         clause = best.clause
-        cov = coverage(readings, " ".join([*clause.heading_chain, clause.text]), self.index.keyword)
+        # a clause is read in its document: the place and title a question names to say which
+        # plan it means ("… giảm nghèo ở Cần Thơ") are in the header, not in the clause
+        text = " ".join([self._doc_context().get(clause.doc_id, ""), *clause.heading_chain, clause.text])
+        cov = coverage(readings, text, self.index.keyword)
+        if question and missing_figures(question, text):
+            return False
         return cov >= self.thresholds.coverage and best.dense >= self.thresholds.dense
+
+    def _doc_context(self) -> dict[str, str]:
+        """doc_id -> its type, number, issuer and title (what a question may name it by)."""
+
+        def build() -> dict[str, str]:
+            out = {}
+            for doc in self.stored_documents():
+                h = doc.header
+                out[doc.doc_id] = " ".join(x for x in (h.doc_type, h.number, h.issuer, h.title) if x)
+            return out
+
+        return self._per_generation("doc_context", build)
 
     def _docs_named_in(self, question: str, doc_ids: list[str] | None) -> list[str] | None:
         """Documents the question names by number ("214/KH-UBND") or by place ("Bình Sơn")."""
         if doc_ids:
             return doc_ids
-        folded = fold(question)
+        folded = " " + with_place_aliases(" ".join(_NAME_WORDS.findall(fold(question)))) + " "
         named = [doc_id for doc_id, keys in self._doc_name_keys().items() if any(k and k in folded for k in keys)]
         return named or None
 
-    def _doc_name_keys(self) -> dict[str, tuple[str, str]]:
-        """doc_id -> (folded number, folded place of the issuer), rebuilt when the store changes."""
+    def _doc_name_keys(self) -> dict[str, tuple[str, ...]]:
+        """doc_id -> (folded number, folded places of a local issuer), rebuilt when the store changes."""
 
-        def build() -> dict[str, tuple[str, str]]:
+        def build() -> dict[str, tuple[str, ...]]:
             keys = {}
             for doc in self.stored_documents():
                 h = doc.header
-                place = fold(" ".join(h.issuer.split()[-2:])) if h.issuer else ""
-                keys[doc.doc_id] = (fold(h.number or ""), place)
+                places = set()
+                # a place names a local authority's documents ("Bình Sơn", "An Giang"); the last
+                # words of "Thủ tướng Chính phủ" or "Bộ Xây dựng" are not places
+                issuer = fold(h.issuer or "")
+                if issuer.startswith(("uy ban nhan dan", "ubnd")):
+                    places.add(" ".join(issuer.split()[-2:]))
+                if issuer.startswith(("thu tuong", "chinh phu", "bo ", "van phong chinh phu", "quoc hoi", "ban ")):
+                    written_places: tuple = ()  # central bodies sign in Hà Nội: not what their documents are about
+                else:
+                    written_places = (h.place, (h.date_as_written or "").split(",")[0] if h.date_as_written else None)
+                for written in written_places:
+                    words = fold(written or "").split()
+                    if len(words) >= 2 and "ngay" not in words:
+                        places.add(" ".join(words[-3:] if words[0] in ("thanh", "tinh") else words))
+                keys[doc.doc_id] = (fold(h.number or ""), *sorted(f" {p} " for p in places if p))
             return keys
 
         return self._per_generation("doc_name_keys", build)

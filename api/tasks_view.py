@@ -7,23 +7,70 @@ citation strings as search hits.
 
 from __future__ import annotations
 
+import re
+import tomllib
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from typing import Any, Iterable
 
-from ingest.agencies import find_agencies, load_gazetteer
+from ingest.agencies import expand, find_agencies, load_gazetteer
 from ingest.pipeline import slugify
 from ingest.vntext import fold
+
+ROLE_NAMES_FILE = Path(__file__).resolve().parent.parent / "index" / "data" / "roles.toml"
 
 # Role codes of the API and how a Vietnamese report names them.
 ROLES: dict[str, str] = {
     "lead": "chủ trì",
     "coordinator": "phối hợp",
     "performer": "thực hiện",
-    "advised": "được tham mưu",
+    "advised": "nhận tham mưu",
     "reports_to": "nhận báo cáo",
     "via": "đầu mối tiếp nhận (qua)",
 }
 _TASK_FIELDS = {"lead": "lead", "coordinator": "coordinators", "performer": "performer", "advised": "advises", "reports_to": "reports_to"}
+
+
+@lru_cache(maxsize=1)
+def _role_phrases() -> dict[str, str]:
+    """Folded phrase -> role code, from index/data/roles.toml (the codes themselves always work)."""
+    table = {fold(code): code for code in ROLES}
+    if ROLE_NAMES_FILE.exists():
+        data = tomllib.loads(ROLE_NAMES_FILE.read_text(encoding="utf-8"))
+        for code, row in data.items():
+            if code in ROLES:
+                for phrase in row.get("phrases", []):
+                    table.setdefault(_words(phrase), code)
+    return table
+
+
+@lru_cache(maxsize=50_000)
+def _words(text: str) -> str:
+    """Folded words joined by one space (cached: a filter compares every task's agency names)."""
+    return " ".join(re.findall(r"\w+", fold(text or "")))
+
+
+@lru_cache(maxsize=50_000)
+def _folded(text: str) -> str:
+    return fold(text)
+
+
+def resolve_role(role: str | None) -> str | None:
+    """The role code for what a user typed: "lead", "chủ trì", "chu tri", "Phối hợp" …; None if
+    unknown. The codes of ``ROLES`` and their Vietnamese names always resolve."""
+    if not role:
+        return None
+    key = _words(role)
+    table = _role_phrases()
+    if key in table:
+        return table[key]
+    return next((code for code, vi in ROLES.items() if _words(vi) == key), None)
+
+
+def role_names() -> list[str]:
+    """What a role filter accepts, for error messages: each code with its Vietnamese name."""
+    return [f"{code} ({vi})" for code, vi in ROLES.items()]
 
 
 def agency_key(ref: dict[str, Any]) -> str:
@@ -103,11 +150,30 @@ class AgencyQuery:
 
     keys: frozenset[str]
     folded: str
+    phrases: tuple[str, ...] = ()  # folded word sequences, as typed and written out in full
 
     @classmethod
     def of(cls, wanted: str) -> "AgencyQuery":
+        """From an id, a name, an abbreviation ("MTTQ", "Sở GD&ĐT") or a name without marks."""
         keys = {wanted, slugify(wanted)} | {m.agency_id for m in find_agencies(wanted) if m.agency_id}
-        return cls(frozenset(keys), fold(wanted))
+        try:
+            full = expand(wanted)
+        except Exception:  # the gazetteer must never fail a filter
+            full = wanted
+        phrases = tuple(p for p in dict.fromkeys((_words(wanted), _words(full))) if p)
+        return cls(frozenset(keys), fold(wanted), phrases)
+
+    def names(self, ref: dict[str, Any]) -> bool:
+        """Does ``ref`` (an agency mention of a task) name this agency? Its id, its name as
+        written or in full, or a name that contains the wanted words ("MTTQ" = "Mặt trận Tổ
+        quốc" names "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh")."""
+        if agency_key(ref) in self.keys:
+            return True
+        names = [ref.get("full") or "", ref.get("name") or "", canonical_name(ref)]
+        if any(_folded(n) == self.folded for n in names if n):
+            return True
+        padded = [f" {_words(n)} " for n in names if n]
+        return any(f" {p} " in n for p in self.phrases for n in padded)
 
     def roles_in(self, task: dict[str, Any], roles: set[str] | None = None) -> set[str]:
         """The roles in which ``task`` names this agency (restricted to ``roles`` if given)."""
@@ -115,11 +181,7 @@ class AgencyQuery:
         for role, ref in roles_of(task):
             if roles and role not in roles:
                 continue
-            if (
-                agency_key(ref) in self.keys
-                or fold(ref.get("full") or "") == self.folded
-                or fold(ref.get("name") or "") == self.folded
-            ):
+            if self.names(ref):
                 found.add(role)
         return found
 

@@ -72,6 +72,10 @@ def sniff_suffix(data: bytes) -> str:
     """.pdf, .docx or .txt decided by the bytes; anything else is refused."""
     if data.startswith(b"%PDF-"):
         return ".pdf"
+    if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return ".doc"  # Word 97-2003; read through LibreOffice (ingest/loaders/office.py)
+    if data.startswith(b"PK\x03\x04") and data[30:38] == b"mimetype" and b"opendocument.text" in data[38:100]:
+        return ".odt"
     if data.startswith(b"PK\x03\x04"):
         return ".docx"  # the docx loader checks it is really a Word package
     try:
@@ -80,14 +84,23 @@ def sniff_suffix(data: bytes) -> str:
         text = None
     if text is not None and "\x00" not in text:
         return ".txt"
+    if text is None and b"\x00" not in data and _legacy_text(data):
+        return ".txt"
     raise unsupported()
+
+
+def _legacy_text(data: bytes) -> bool:
+    """A TCVN3/VNI text file (not UTF-8): the txt loader converts it (ingest/legacy.py)."""
+    from ingest.legacy import detect
+
+    return detect(data.decode("latin-1")) is not None
 
 
 def sniff_file(path: Path) -> str:
     """:func:`sniff_suffix` for a file on disk, read in pieces (a text file is checked whole)."""
     with path.open("rb") as f:
-        head = f.read(8)
-        if head.startswith(b"%PDF-") or head.startswith(b"PK\x03\x04"):
+        head = f.read(100)
+        if head.startswith((b"%PDF-", b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
             return sniff_suffix(head)
         decoder = codecs.getincrementaldecoder("utf-8")()
         chunk = head
@@ -96,6 +109,10 @@ def sniff_file(path: Path) -> str:
                 if "\x00" in decoder.decode(chunk, final=not chunk):
                     raise unsupported()
             except UnicodeDecodeError:
+                f.seek(0)
+                data = f.read(max_upload_bytes() + 1)
+                if b"\x00" not in data and _legacy_text(data):
+                    return ".txt"
                 raise unsupported() from None
             if not chunk:
                 return ".txt"

@@ -15,7 +15,9 @@ from __future__ import annotations
 import calendar
 import csv
 import functools
+import inspect
 import io
+import json
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -24,11 +26,12 @@ from typing import Any, Callable
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
+from api import basket
 from api.citations import clause_citation, format_date
 from api.errors import ApiError
 from api.tasks_view import ROLES
@@ -106,6 +109,19 @@ def agency_href(agency_id: str) -> str:
     return f"/agencies/{quote(agency_id, safe='')}"
 
 
+def here(request: Request) -> str:
+    """The page's own path and query, where a form sends the official back to."""
+    q = request.url.query
+    return request.url.path + (f"?{q}" if q else "")
+
+
+def safe_next(target: str | None, default: str = "/basket") -> str:
+    """A same-site path to go back to; anything else (another host, a scheme) is ``default``."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return default
+    return target
+
+
 def export_href(path: str, query: dict[str, Any] | None, fmt: str) -> str:
     """``path`` with the page's filters and ``format=fmt``."""
     params = {k: v for k, v in (query or {}).items() if v}
@@ -136,59 +152,144 @@ def _syllables(text: str) -> list[tuple[int, int, str, str]]:
     return [(m.start(), m.end(), m.group(), canon[m.start() : m.end()]) for m in _SYLLABLE.finditer(folded)]
 
 
+# Syllables never highlighted on their own (only inside a phrase of the question, "hằng năm"):
+# calendar words and the commonest words of administrative text.
+_LONE_STOPWORDS = frozenset(
+    canonical_spelling(w)
+    for w in "năm ngày tháng quý tuần lần số điều khoản mục điểm các những việc người cấp".split()
+)
+_LONE_FOLDED = frozenset(fold(w) for w in _LONE_STOPWORDS)
+# A document number or code stays on one line: "1560/QĐ-TTg", "39-CT/TW", "2021-2030".
+_NUMBER_TOKEN = re.compile(r"[0-9A-Za-zÀ-ỹĐđ]+(?:[/\-][0-9A-Za-zÀ-ỹĐđ]+)+")
+_JOINERS = frozenset({"", "-", "/"})
+
+Key = tuple[str, str]  # ("f", folded) typed without marks, ("c", canonical) typed with them
+
+
 @dataclass(frozen=True)
 class Terms:
-    """What to highlight: syllables typed without marks match any marks; typed with marks, those marks."""
+    """What to highlight: phrases of the question (two syllables in a row, as typed), and the
+    syllables the question uses as words of their own.
 
-    folded: frozenset[str] = frozenset()
-    exact: frozenset[str] = frozenset()
+    Why phrases: Vietnamese words are one to three syllables, so the syllable "chỉ" of "Chỉ thị 39"
+    must not light up "chỉ tiêu"; a pair of syllables in the question's order does not. A syllable
+    typed without marks matches any marks; typed with marks, those marks.
+    """
+
+    pairs: frozenset[tuple[Key, Key]] = frozenset()
+    singles: frozenset[Key] = frozenset()
 
     def __bool__(self) -> bool:
-        return bool(self.folded or self.exact)
+        return bool(self.pairs or self.singles)
 
-    def matches(self, folded: str, canonical: str) -> bool:
-        return folded in self.folded or canonical in self.exact
+    @staticmethod
+    def keys(folded: str, canonical: str) -> tuple[Key, Key]:
+        return ("f", folded), ("c", canonical)
+
+    def single(self, folded: str, canonical: str) -> bool:
+        return any(k in self.singles for k in self.keys(folded, canonical))
+
+    def pair(self, a: tuple[str, str], b: tuple[str, str]) -> bool:
+        return any((ka, kb) in self.pairs for ka in self.keys(*a) for kb in self.keys(*b))
+
+
+def _is_stop(f: str, canon: str, marked: bool) -> bool:
+    return (f in STOPWORDS and not marked) or canon in _MARKED_STOPWORDS
 
 
 def query_terms(question: str, readings: list[str] | tuple[str, ...] = ()) -> Terms:
-    """Content syllables of the question and of its readings (diacritics restored, abbreviations expanded)."""
-    loose: set[str] = set()
-    exact: set[str] = set()
+    """Phrases and lone words of the question and of its readings (diacritics restored, abbreviations expanded)."""
+    pairs: set[tuple[Key, Key]] = set()
+    singles: set[Key] = set()
     for text in (question, *readings):
         text = text or ""
-        for start, end, f, canon in _syllables(text):
+        syl = _syllables(text)
+        for i, (start, end, f, canon) in enumerate(syl):
             marked = text[start:end].lower() != f
-            if (f in STOPWORDS and not marked) or canon in _MARKED_STOPWORDS or (f.isdigit() and len(f) < 2):
+            key: Key = ("c", canon) if marked else ("f", f)
+            if _is_stop(f, canon, marked):
                 continue
-            (exact if marked else loose).add(canon if marked else f)
-    return Terms(frozenset(loose), frozenset(exact))
+            nxt = syl[i + 1] if i + 1 < len(syl) else None
+            prv = syl[i - 1] if i > 0 else None
+            joined_next = nxt is not None and text[end : nxt[0]].strip() in _JOINERS and not _is_stop(
+                nxt[2], nxt[3], text[nxt[0] : nxt[1]].lower() != nxt[2]
+            )
+            joined_prev = prv is not None and text[prv[1] : start].strip() in _JOINERS and not _is_stop(
+                prv[2], prv[3], text[prv[0] : prv[1]].lower() != prv[2]
+            )
+            if joined_next:
+                n_marked = text[nxt[0] : nxt[1]].lower() != nxt[2]
+                pairs.add((key, ("c", nxt[3]) if n_marked else ("f", nxt[2])))
+            lone = not joined_next and not joined_prev or (f.isdigit() and len(f) >= 2)
+            upper = text[start:end].isupper() and len(f) >= 2  # an abbreviation: NHCSXH, MTTQ
+            if (lone or upper) and canon not in _LONE_STOPWORDS and (marked or f not in _LONE_FOLDED):
+                if f.isdigit() and len(f) < 2:
+                    continue
+                singles.add(key)
+    return Terms(frozenset(pairs), frozenset(singles))
+
+
+def _nowrap_spans(text: str) -> list[tuple[int, int]]:
+    return [
+        (m.start(), m.end())
+        for m in _NUMBER_TOKEN.finditer(text)
+        if "/" in m.group() or all(any(c.isdigit() or c.isupper() for c in part) for part in re.split(r"[/-]", m.group()))
+    ]
 
 
 def highlight(text: str, terms: Terms) -> Markup:
-    """``text`` escaped, its syllables matching ``terms`` wrapped in <mark>.
+    """``text`` escaped, its matching phrases and words wrapped in <mark>, document numbers kept on one line.
 
-    Neighbouring matches separated only by spaces share one <mark>. Removing the tags gives back
-    ``text`` exactly.
+    Neighbouring matches separated only by spaces share one <mark>; a match inside a document
+    number ("39" of "39-CT/TW") marks the whole number. Removing the tags gives back ``text`` exactly.
     """
     if not text:
         return Markup("")
-    spans: list[list[int]] = []
+    syl = _syllables(text)
+    hit = [False] * len(syl)
     if terms:
-        for start, end, f, canon in _syllables(text):
-            if not terms.matches(f, canon):
-                continue
-            if spans and not text[spans[-1][1] : start].strip():
-                spans[-1][1] = end
-            else:
-                spans.append([start, end])
+        for i, (start, end, f, canon) in enumerate(syl):
+            if terms.single(f, canon):
+                hit[i] = True
+            if i + 1 < len(syl) and text[end : syl[i + 1][0]].strip() in _JOINERS:
+                if terms.pair((f, canon), (syl[i + 1][2], syl[i + 1][3])):
+                    hit[i] = hit[i + 1] = True
+    tokens = _nowrap_spans(text)
+    spans: list[list[int]] = []
+    for i, (start, end, _f, _c) in enumerate(syl):
+        if not hit[i]:
+            continue
+        for ts, te in tokens:  # a mark never cuts a document number in two
+            if ts < end and start < te:
+                start, end = min(start, ts), max(end, te)
+        if spans and (start <= spans[-1][1] or text[spans[-1][1] : start].strip() in _JOINERS):
+            spans[-1][1] = max(spans[-1][1], end)
+        else:
+            spans.append([start, end])
+
+    def piece(a: int, b: int) -> str:
+        out, last = [], a
+        for ts, te in tokens:
+            if ts >= a and te <= b:
+                out.append(str(escape(text[last:ts])))
+                out.append('<span class="nowrap">' + str(escape(text[ts:te])) + "</span>")
+                last = te
+        out.append(str(escape(text[last:b])))
+        return "".join(out)
+
     out: list[str] = []
     last = 0
     for start, end in spans:
-        out.append(str(escape(text[last:start])))
-        out.append("<mark>" + str(escape(text[start:end])) + "</mark>")
+        out.append(piece(last, start))
+        out.append("<mark>" + piece(start, end) + "</mark>")
         last = end
-    out.append(str(escape(text[last:])))
+    out.append(piece(last, len(text)))
     return Markup("".join(out))
+
+
+def nowrap(text: str | None) -> Markup:
+    """``text`` escaped with its document numbers kept on one line (for citations and titles)."""
+    return highlight(text or "", Terms())
 
 
 def report_citation(label: str, citation: str, text: str, exact: bool = True) -> str:
@@ -204,6 +305,31 @@ def report_citation(label: str, citation: str, text: str, exact: bool = True) ->
     if not exact:
         return f"Theo {cited} (chưa đối chiếu được với văn bản nguồn, không trích nguyên văn): {text}"
     return f'Theo {cited}: "{text}"'
+
+
+def index_words(r: dict[str, Any]) -> str:
+    """What the index did, as an official says it ("đã lập chỉ mục 13 đoạn mới")."""
+    if r.get("unchanged"):
+        return "không có gì thay đổi, văn bản đã được nạp trước đó"
+    parts = [f"đã lập chỉ mục {r.get('embedded_new', 0)} đoạn mới"]
+    if r.get("reused"):
+        parts.append(f"giữ nguyên {r['reused']} đoạn không đổi")
+    if r.get("removed"):
+        parts.append(f"bỏ {r['removed']} đoạn không còn trong văn bản")
+    return ", ".join(parts)
+
+
+_ABBREVIATION = re.compile(r"\b[A-ZĐ]{2,}[A-ZĐa-z]*\b")
+
+
+def explains_abbreviation(as_written: str | None, full: str | None) -> bool:
+    """Show the full name beside the name as written only when it spells out an abbreviation
+    ("Chi nhánh NHCSXH tỉnh" -> "Chi nhánh Ngân hàng Chính sách xã hội tỉnh"); two wordings of
+    the same name ("các cơ quan, đơn vị, tổ chức có liên quan" / "các cơ quan, đơn vị có liên
+    quan") are not listed twice."""
+    if not as_written or not full or fold(as_written) == fold(full):
+        return False
+    return any(m.group() not in full for m in _ABBREVIATION.finditer(as_written))
 
 
 def agency_names(refs: list[dict[str, Any]] | None) -> str:
@@ -323,6 +449,11 @@ DOCUMENT_COLUMNS: list[Column] = [
 ]
 
 
+def _short_text(text: str, n: int = 140) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1].rsplit(" ", 1)[0] + "…"
+
+
 def task_row(task: dict[str, Any], agency_id: str | None = None) -> dict[str, Any]:
     key, full = deadline_due(task.get("deadline"))
     d = task.get("deadline") or {}
@@ -344,6 +475,9 @@ def task_row(task: dict[str, Any], agency_id: str | None = None) -> dict[str, An
         "href": clause_href(task["doc_id"], task["path"]),
         "link": clause_url(task["clause_id"]),
         "roles": [r for r in ROLES if r in (task.get("roles") or [])],
+        "advises": agency_names(task.get("advises")),
+        "short": _short_text(task["text"]),
+        "task": task,
     }
     row["roles_vi"] = ", ".join(ROLES[r] for r in row["roles"])
     return row
@@ -458,6 +592,7 @@ def make_templates() -> Jinja2Templates:
     env = templates.env
     env.trim_blocks = True
     env.lstrip_blocks = True
+    env.filters["nowrap"] = nowrap
     env.globals.update(
         ROLES=ROLES,
         STATUS_VI=STATUS_VI,
@@ -468,17 +603,79 @@ def make_templates() -> Jinja2Templates:
         agency_href=agency_href,
         export_href=export_href,
         report_citation=report_citation,
+        index_words=index_words,
         highlight=highlight,
+        nowrap=nowrap,
         agency_names=agency_names,
         format_date=format_date,
     )
     return templates
 
 
+_NOT_PAGES = ("/api/", "/static/", "/openapi.json", "/docs", "/redoc", "/healthz")
+
+
+def is_page_request(request: Request) -> bool:
+    """A person's browser asking for a page (not the JSON API, an asset, or a client asking for JSON)."""
+    path = request.url.path
+    if path.startswith(_NOT_PAGES) or path in ("/openapi.json", "/healthz"):
+        return False
+    accept = request.headers.get("accept") or ""
+    return "application/json" not in accept or "text/html" in accept
+
+
 def mount_web(app: FastAPI, service: Any) -> None:
-    """Serve the staff pages and their static files on ``app`` (called from create_app)."""
+    """Serve the staff pages and their static files on ``app`` (called from create_app).
+
+    Also answers an unknown page, a wrong method or a server error on a page with an HTML page
+    in the site's style; the API's paths keep their JSON errors (the handlers set up before).
+    """
+    from starlette.exceptions import HTTPException as StarletteHTTPException
+
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     app.include_router(make_router(service))
+    templates = make_templates()
+    json_http_error = app.exception_handlers.get(StarletteHTTPException)
+    json_server_error = app.exception_handlers.get(Exception) or app.exception_handlers.get(500)
+
+    def html_error(request: Request, status: int, vi: str, en: str, code: str) -> HTMLResponse:
+        context = {
+            "error": {"code": code, "message_vi": vi, "message_en": en},
+            "status": status,
+            "nav": "",
+            "basket_ids": {i.clause_id for i in basket.decode(request.cookies.get(basket.COOKIE))},
+            "basket_json": "",
+            "here": here(request),
+        }
+        return templates.TemplateResponse(request, "error.html", context, status_code=status, headers=SECURITY_HEADERS)
+
+    async def http_error(request: Request, err: StarletteHTTPException) -> Response:
+        if not is_page_request(request) and json_http_error is not None:
+            out = json_http_error(request, err)
+            return await out if inspect.isawaitable(out) else out
+        if err.status_code == 404:
+            return html_error(
+                request, 404,
+                f"Không có trang '{request.url.path}'. Đường dẫn có thể gõ sai hoặc trang đã được chuyển.",
+                f"There is no page '{request.url.path}'. The address may be mistyped or the page has moved.",
+                "http_404",
+            )
+        if err.status_code == 405:
+            return html_error(request, 405, "Trang này không nhận thao tác đó.", "This page does not accept that request method.", "http_405")
+        return html_error(request, err.status_code, f"Yêu cầu bị từ chối ({err.detail}).", str(err.detail), f"http_{err.status_code}")
+
+    async def server_error(request: Request, err: Exception) -> Response:
+        vi = "Máy chủ gặp lỗi không mong đợi khi tạo trang này. Hãy thử lại; nếu vẫn lỗi, báo cho quản trị viên."
+        en = "The server hit an unexpected error while making this page. Try again; if it persists, tell the administrator."
+        if not is_page_request(request):
+            if json_server_error is not None:  # the API's own handler, when it has one
+                out = json_server_error(request, err)
+                return await out if inspect.isawaitable(out) else out
+            return JSONResponse({"code": "server_error", "message_vi": vi, "message_en": en}, status_code=500)
+        return html_error(request, 500, vi, en, "server_error")
+
+    app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(Exception, server_error)
 
 
 def make_router(service: Any) -> APIRouter:  # service: api.service.Tracuu
@@ -487,6 +684,11 @@ def make_router(service: Any) -> APIRouter:  # service: api.service.Tracuu
 
     def page(request: Request, name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
         context.setdefault("nav", "")
+        raw = request.cookies.get(basket.COOKIE)
+        items = basket.decode(raw)
+        context.setdefault("basket_ids", {i.clause_id for i in items})
+        context.setdefault("basket_json", json.dumps(basket.to_json(items), ensure_ascii=False) if raw is not None else "")
+        context.setdefault("here", here(request))
         return templates.TemplateResponse(request, name, context, status_code=status, headers=SECURITY_HEADERS)
 
     def error_page(request: Request, err: ApiError | IngestError, status: int | None = None) -> HTMLResponse:
@@ -522,9 +724,13 @@ def make_router(service: Any) -> APIRouter:  # service: api.service.Tracuu
         agency_ids = {fold(a.get("agency") or ""): a["agency_id"] for a in service.agencies()}
         owners_by_role = []
         for role, role_vi in ROLES.items():
-            owners = [
-                {**o, "agency_id": agency_ids.get(fold(o["agency"]))} for o in result["owners"] if o["role"] == role
-            ]
+            owners, seen = [], set()
+            for o in result["owners"]:
+                key = agency_ids.get(fold(o["agency"])) or fold(o["agency"])
+                if o["role"] != role or key in seen:
+                    continue  # one agency once per role, however many ways the text names it
+                seen.add(key)
+                owners.append({**o, "agency_id": agency_ids.get(fold(o["agency"])), "explain": explains_abbreviation(o["as_written"], o["agency"])})
             if owners:
                 owners_by_role.append((role_vi, owners))
         referenced = [document_row(d) for d in service.documents() if d["status"] == "referenced"]
@@ -615,6 +821,46 @@ def make_router(service: Any) -> APIRouter:  # service: api.service.Tracuu
             {"agency": agency_info, "rows": rows, "role": role, "nav": "agencies", "query": {"role": role} if role else {}},
         )
 
+    @router.get("/agencies/{agency_id}/brief")
+    @web_errors
+    def agency_brief(request: Request, agency_id: str, format: str | None = None) -> Response:
+        """What a new official of this agency must know, across every document: page, print, .docx."""
+        from api import brief as briefs
+
+        if format not in (None, "", "html", "docx"):
+            raise ApiError(
+                f"Định dạng không hỗ trợ '{format}': chọn docx hoặc bỏ trống.",
+                f"Unsupported format '{format}': choose docx or leave it out.",
+                status=422,
+                code="bad_format",
+            )
+        content = briefs.build(service, agency_id, task_row)
+        if format == "docx":
+            from api.docx_writer import DOCX_TYPE
+
+            name = re.sub(r"[^A-Za-z0-9._-]+", "-", f"tom-tat-{agency_id}")
+            return Response(briefs.to_docx(content), media_type=DOCX_TYPE, headers={"Content-Disposition": f'attachment; filename="{name}.docx"'})
+        return page(request, "brief.html", {"brief": content, "summary": briefs.summary_line(content), "agency": agency_row(content["agency"]), "nav": "agencies"})
+
+    def ics_response(request: Request, tasks: list[dict[str, Any]], name: str, filename: str) -> Response:
+        from api.calendar_feed import feed
+
+        dates = {d["doc_id"]: d.get("date") for d in service.documents()}
+        body = feed(tasks, dates, name, str(request.base_url), clause_url)
+        return Response(body, media_type="text/calendar; charset=utf-8", headers={"Content-Disposition": f'inline; filename="{filename}.ics"'})
+
+    @router.get("/calendar.ics")
+    @web_errors
+    def calendar_all(request: Request) -> Response:
+        return ics_response(request, service.tasks(), "Thời hạn nhiệm vụ (tất cả văn bản)", "thoi-han")
+
+    @router.get("/agencies/{agency_id}/calendar.ics")
+    @web_errors
+    def calendar_agency(request: Request, agency_id: str) -> Response:
+        found = service.agency_tasks(agency_id)
+        name = f"Thời hạn nhiệm vụ — {found['agency'].get('agency') or agency_id}"
+        return ics_response(request, found["tasks"], name, re.sub(r"[^A-Za-z0-9._-]+", "-", f"thoi-han-{agency_id}"))
+
     @router.get("/deadlines")
     @web_errors
     def deadlines(request: Request, before: str | None = None, format: str | None = None) -> Response:
@@ -647,6 +893,108 @@ def make_router(service: Any) -> APIRouter:  # service: api.service.Tracuu
             },
         )
 
+    # ------------------------------------------------------------------ report basket
+    def with_basket(response: Response, items: list[basket.Item]) -> Response:
+        response.set_cookie(basket.COOKIE, basket.encode(items), max_age=365 * 24 * 3600, path="/", samesite="lax")
+        return response
+
+    def wants_json(request: Request) -> bool:
+        return "application/json" in (request.headers.get("accept") or "")
+
+    def basket_json(items: list[basket.Item]) -> dict[str, Any]:
+        return {"items": basket.to_json(items), "count": len(items)}
+
+    def form_items(form: Any) -> list[basket.Item]:
+        """The basket as the basket page's form sends it (ids in order, each with its note)."""
+        ids = [v for v in form.getlist("clause_id") if isinstance(v, str)]
+        notes = [v for v in form.getlist("note") if isinstance(v, str)]
+        return basket.parse_items([[cid, notes[k] if k < len(notes) else ""] for k, cid in enumerate(ids)])
+
+    async def read_form(request: Request) -> Any:
+        try:
+            return await request.form(max_files=0, max_fields=4 * basket.MAX_ITEMS + 10)
+        except Exception:
+            raise ApiError("Không đọc được biểu mẫu.", "Could not read the form.", status=400, code="bad_form") from None
+
+    @router.get("/basket")
+    def basket_page(request: Request) -> Response:
+        items = basket.decode(request.cookies.get(basket.COOKIE))
+        rows = basket.resolve(service, items)
+        docs = basket.cited_documents(service, rows)
+        return page(request, "basket.html", {"rows": rows, "docs": docs, "styles": basket.STYLES, "nav": "basket"})
+
+    @router.post("/basket/add")
+    async def basket_add(request: Request) -> Response:
+        items = basket.decode(request.cookies.get(basket.COOKIE))
+        try:
+            form = await read_form(request)
+            cid = form.get("clause_id")
+            if not isinstance(cid, str) or not cid.strip():
+                raise ApiError("Chưa chọn điều khoản.", "No clause was chosen.", status=400, code="no_clause")
+            service.clause(cid.strip())  # 404 for an unknown clause
+            items = basket.add(items, cid.strip())
+            basket.encode(items)  # 413 when full
+        except ApiError as err:
+            if wants_json(request):
+                return JSONResponse(err.to_dict(), status_code=err.status)
+            return error_page(request, err)
+        if wants_json(request):
+            return with_basket(JSONResponse(basket_json(items)), items)
+        nxt = form.get("next")
+        return with_basket(RedirectResponse(safe_next(nxt if isinstance(nxt, str) else None), status_code=303), items)
+
+    @router.post("/basket/update")
+    async def basket_update(request: Request) -> Response:
+        try:
+            form = await read_form(request)
+            items = basket.apply(form_items(form), str(form.get("op") or "save"))
+            basket.encode(items)
+        except ApiError as err:
+            return error_page(request, err)
+        return with_basket(RedirectResponse("/basket", status_code=303), items)
+
+    @router.post("/basket/restore")
+    async def basket_restore(request: Request) -> Response:
+        """JavaScript hands back the basket it kept in localStorage when the cookie is gone."""
+        try:
+            items = basket.parse_items(await request.json())
+            basket.encode(items)
+        except ApiError as err:
+            return JSONResponse(err.to_dict(), status_code=err.status)
+        except ValueError:
+            err = ApiError("Giỏ trích dẫn không hợp lệ.", "Invalid basket.", status=400, code="bad_basket")
+            return JSONResponse(err.to_dict(), status_code=400)
+        return with_basket(JSONResponse(basket_json(items)), items)
+
+    def basket_file(items: list[basket.Item], fmt: str, style: str, title: str) -> Response:
+        basket.check_choice(fmt, style)
+        rows = basket.resolve(service, items)
+        if not any(not r["missing"] for r in rows):
+            raise ApiError("Giỏ trích dẫn đang trống.", "The report basket is empty.", status=400, code="basket_empty")
+        name = "trich-dan"
+        if fmt == "docx":
+            from api.docx_writer import DOCX_TYPE
+
+            body, media = basket.to_docx(service, rows, style, title), DOCX_TYPE
+        else:
+            body, media = basket.to_text(service, rows, style, title).encode("utf-8"), "text/plain; charset=utf-8"
+        return Response(body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
+
+    @router.post("/basket/export")
+    async def basket_export(request: Request) -> Response:
+        """The basket page's export buttons: the items and notes as the form holds them, unsaved edits too."""
+        try:
+            form = await read_form(request)
+            items = form_items(form) if form.getlist("clause_id") else basket.decode(request.cookies.get(basket.COOKIE))
+            return basket_file(items, str(form.get("format") or "docx"), str(form.get("style") or "ngoac"), str(form.get("title") or "")[:200])
+        except ApiError as err:
+            return error_page(request, err)
+
+    @router.get("/basket/export")
+    @web_errors
+    def basket_export_get(request: Request, format: str = "docx", style: str = "ngoac") -> Response:
+        return basket_file(basket.decode(request.cookies.get(basket.COOKIE)), format, style, "")
+
     # ------------------------------------------------------------------ upload
     def upload_context(**extra: Any) -> dict[str, Any]:
         settings = http_settings()
@@ -675,10 +1023,9 @@ def make_router(service: Any) -> APIRouter:  # service: api.service.Tracuu
         except (ApiError, IngestError) as err:
             status = getattr(err, "status", 400)
             headers = {**SECURITY_HEADERS, **(getattr(err, "headers", None) or {})}
-            return templates.TemplateResponse(
-                request, "upload.html", upload_context(error=err.to_dict(), status=status), status_code=status,
-                headers=headers,
-            )
+            ctx = upload_context(error=err.to_dict(), status=status)
+            ctx.update(basket_ids=set(), basket_json="", here=here(request))
+            return templates.TemplateResponse(request, "upload.html", ctx, status_code=status, headers=headers)
         return page(request, "upload.html", upload_context(report=report), status=201)
 
     return router

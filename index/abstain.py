@@ -54,6 +54,49 @@ FIGURE_PENALTY = 0.5
 class Thresholds:
     coverage: float = 0.5
     dense: float = 0.80
+    close: float = 0.03  # fused-score gap under which the runner-up is shown beside the best
+
+
+# Figures a question names: a date (30/9), a percentage, a decimal, a number of two or more
+# digits. Document numbers ("Quyết định 1560/QĐ-TTg", "Kế hoạch số 214") are not figures.
+_Q_FIGURE = re.compile(r"(?<![\w/.,-])(\d+(?:[.,]\d+)*(?:/\d{1,2}(?:/\d{2,4})?)?)\s*(%|phan tram)?(?![\w/-])")
+_DOC_NUMBER = re.compile(r"\b(?:quyet dinh|qd|chi thi|ct|ke hoach|kh|nghi quyet|nq|thong bao|tb|cong dien|cd"
+                         r"|luat|nghi dinh|nd|thong tu|tt|de an|cong van|cv|phu luc|muc|khoan|dieu|diem)\s+(?:so\s+)?\d+\S*")
+
+
+def _figure_keys(fig: str) -> list[str]:
+    """How a figure may be written in a clause: 30/9 = 30/09; 1.000 = 1000."""
+    out = {fig, fig.replace(".", "").replace(",", "")}
+    if "/" in fig:
+        parts = fig.split("/")
+        out.add("/".join(p.lstrip("0") or "0" for p in parts))
+        out.add("/".join(p.zfill(2) if i < 2 else p for i, p in enumerate(parts)))
+    return [o for o in out if o]
+
+
+def missing_figures(question: str, clause_text: str) -> list[str]:
+    """Figures of the question (dates, percentages, numbers) that the clause does not contain.
+
+    "Mức lương cơ sở 2.340.000 đồng áp dụng từ khi nào?" against a clause without that number
+    does not answer it, however many words they share."""
+    # "số 214" is a document number, "cơ sở 2.340.000" is not: told apart before folding
+    q = _DOC_NUMBER.sub(" ", fold(re.sub(r"(?i)\bsố\s+\d+\S*", " ", question or "")))
+    figures = [m.group(1) for m in _Q_FIGURE.finditer(q) if len(m.group(1).strip(".,")) >= 2 or m.group(2)]
+    if not figures:
+        return []
+    body = fold(clause_text or "")
+    numbers = set(re.findall(r"\d+(?:[.,/]\d+)*", body))
+    flat = {n.replace(".", "").replace(",", "") for n in numbers}
+    norm = set()
+    for n in numbers:
+        if "/" in n:
+            norm.update(_figure_keys(n))
+    missing = []
+    for fig in figures:
+        keys = _figure_keys(fig.strip(".,"))
+        if not any(k in numbers or k in flat or k in norm for k in keys):
+            missing.append(fig)
+    return missing
 
 
 def content_terms(text: str) -> list[str]:

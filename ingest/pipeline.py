@@ -20,7 +20,8 @@ from ingest.manifest import Manifest, ManifestEntry, number_key
 from ingest.model import DocumentHeader, ParsedDocument, SourceText
 from ingest.vntext import fold
 
-SUPPORTED_SUFFIXES = (".txt", ".pdf", ".docx")
+SUPPORTED_SUFFIXES = (".txt", ".pdf", ".docx", ".doc", ".odt")
+SKIPPED_FILE = Path(__file__).resolve().parent / "data" / "skipped_files.toml"
 
 
 @dataclass
@@ -166,8 +167,8 @@ def ingest_file(path: Path, manifest: Manifest) -> IngestOutcome:
     try:
         if path.suffix.lower() not in SUPPORTED_SUFFIXES:
             raise IngestError(
-                f"Không hỗ trợ loại tệp '{path.suffix or path.name}'. Chỉ nhận .txt, .pdf, .docx.",
-                f"Unsupported file type '{path.suffix or path.name}'. Only .txt, .pdf and .docx are accepted.",
+                f"Không hỗ trợ loại tệp '{path.suffix or path.name}': {skip_reason(path)['vi']}.",
+                f"Unsupported file type '{path.suffix or path.name}': {skip_reason(path)['en']}.",
                 code="unsupported_type",
             )
         if not path.is_file():
@@ -213,11 +214,53 @@ def ingest_file(path: Path, manifest: Manifest) -> IngestOutcome:
 
 
 def expand_paths(paths: list[Path]) -> list[Path]:
-    """Files as given, folders walked (sorted, supported types only)."""
+    """Files as given, folders walked (sorted, supported types only, hidden and lock files left out;
+    :func:`skipped_files` lists what was left out and why)."""
     out: list[Path] = []
     for p in paths:
         if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES))
+            out.extend(
+                sorted(
+                    f
+                    for f in p.rglob("*")
+                    if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES and not _is_hidden(f, p)
+                )
+            )
         else:
             out.append(p)
+    return out
+
+
+def _is_hidden(f: Path, root: Path) -> bool:
+    rel = f.relative_to(root).parts if f.is_relative_to(root) else (f.name,)
+    return any(part.startswith(".") for part in rel) or f.name.startswith("~$")
+
+
+def skip_reason(path: Path) -> dict[str, str]:
+    """Why a file is not ingested, {"vi", "en"}, from ingest/data/skipped_files.toml."""
+    import tomllib
+
+    data = tomllib.loads(SKIPPED_FILE.read_text(encoding="utf-8"))
+    if path.name.startswith((".", "~$")):
+        return dict(data["hidden"])
+    suffix = path.suffix.lower()
+    for kind in data.get("kinds", []):
+        if suffix in kind["suffixes"]:
+            return {"vi": kind["vi"], "en": kind["en"]}
+    return dict(data["default"])
+
+
+def skipped_files(paths: list[Path]) -> list[tuple[Path, dict[str, str]]]:
+    """Every file inside the given folders that :func:`expand_paths` leaves out, with the reason."""
+    out: list[tuple[Path, dict[str, str]]] = []
+    for p in paths:
+        if not p.is_dir():
+            continue
+        for f in sorted(p.rglob("*")):
+            if not f.is_file():
+                continue
+            if _is_hidden(f, p):
+                out.append((f, skip_reason(Path("." + f.name) if not f.name.startswith((".", "~$")) else f)))
+            elif f.suffix.lower() not in SUPPORTED_SUFFIXES:
+                out.append((f, skip_reason(f)))
     return out

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import re
 import socket
 import threading
 import time
@@ -343,3 +344,155 @@ def test_phone_viewport(phone, name, path):
         field = page.locator("#tracuu-q").bounding_box()
         assert field and field["x"] >= 0 and field["x"] + field["width"] <= PHONE["width"]
     phone.shot(f"{name}-phone", full_page=name != "document")
+
+
+BASKET_QUESTIONS = [WHO_REPORTS, "ty le no qua han phai duoi bao nhieu", "MTTQ va cac to chuc CT-XH co vai tro gi"]
+
+
+def _docx_text(path: Path) -> str:
+    import docx
+
+    return "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
+
+
+def test_basket_from_three_answers_to_docx(desktop, kb_all, tmp_path):
+    tops = [kb_all.ask(q)["citations"][0] for q in BASKET_QUESTIONS]
+    assert len({t["clause_id"] for t in tops}) == 3, [t["clause_id"] for t in tops]
+    page = desktop.page
+    for q in BASKET_QUESTIONS:
+        desktop.goto("/?q=" + q)
+        button = page.locator("section.answer form[data-basket-add] button")
+        button.click()
+        page.wait_for_selector("section.answer form[data-basket-add] button[data-in-basket]")
+        assert page.url.split("?")[0].endswith("/")  # added without leaving the answer
+    assert page.locator("header [data-basket-count]").inner_text() == "3"
+    stored = page.evaluate("JSON.parse(localStorage.getItem('tracuu-gio'))")
+    assert [s[0] for s in stored] == [t["clause_id"] for t in tops]
+    # a reload, and a lost cookie: the basket comes back from localStorage
+    desktop.context.clear_cookies()
+    desktop.goto("/basket")
+    page.wait_for_selector("li.basket-item >> nth=2")
+    assert page.locator("li.basket-item").count() == 3
+    page.reload()
+    assert page.locator("li.basket-item").count() == 3
+    page.fill("#ghi-chu-1", "Dùng ở phần đánh giá")
+    desktop.shot("basket-desktop")
+    assert desktop.fits_width()
+    with page.expect_download(timeout=WAIT_MS) as info:
+        page.get_by_role("button", name="Tải Word (.docx)").click()
+    download = info.value
+    assert download.suggested_filename.endswith(".docx")
+    path = tmp_path / download.suggested_filename
+    download.save_as(str(path))
+    text = _docx_text(path)
+    for t in tops:
+        assert f"“{t['text']}” [{t['citation']}]" in text, t["citation"]
+    assert "Căn cứ:" in text and "Ghi chú: Dùng ở phần đánh giá" in text
+
+
+def test_basket_without_javascript(browser, server, kb_all, tmp_path):
+    context = browser.new_context(viewport=DESKTOP, java_script_enabled=False, accept_downloads=True)
+    try:
+        tab = Page(context, server)
+        page = tab.goto(f"/documents/{AN_GIANG}")
+        target = page.locator('[id="III.2"] > .clause-tools form.basket-add button')
+        target.click()
+        page.wait_for_url(f"**/documents/{AN_GIANG}#III.2")
+        assert target.inner_text().startswith("Đã có trong giỏ")
+        page = tab.goto(f"/agencies/{AGENCY}")
+        page.locator("tr[data-clause-id] form.basket-add button").first.click()
+        page = tab.goto("/basket")
+        assert page.locator("li.basket-item").count() == 2
+        first, second = (page.locator("li.basket-item").nth(k).get_attribute("data-clause-id") for k in (0, 1))
+        page.get_by_role("button", name="Chuyển mục 2 lên").click()
+        assert page.locator("li.basket-item").first.get_attribute("data-clause-id") == second
+        page.check("input[name=style][value=chu-thich]")
+        with page.expect_download(timeout=WAIT_MS) as info:
+            page.get_by_role("button", name="Tải Word (.docx)").click()
+        path = tmp_path / "gio.docx"
+        info.value.save_as(str(path))
+        import docx
+
+        from api.docx_writer import footnote_texts
+
+        notes = footnote_texts(docx.Document(str(path)))
+        assert sorted(notes.values()) == sorted(kb_all.clause(c)["citation"] + "." for c in (first, second))
+        assert not tab.errors, tab.errors
+    finally:
+        context.close()
+
+
+# ---------------------------------------------------------------------- every page, both widths
+EVERY_PAGE = [
+    ("home", "/"),
+    ("ask-answer", "/?q=" + WHO_REPORTS),
+    ("ask-not-found", "/?q=Lãi suất cho vay hộ nghèo hiện nay là bao nhiêu?"),
+    ("documents", "/documents"),
+    ("document", f"/documents/{AN_GIANG}"),
+    ("document-binh-son", "/documents/214-kh-ubnd"),
+    ("document-referenced", "/documents/ct-39-ct-tw"),
+    ("related", f"/related/{AN_GIANG}:III.2"),
+    ("agencies", "/agencies"),
+    ("agency", f"/agencies/{AGENCY}"),
+    ("agency-brief", f"/agencies/{AGENCY}/brief"),
+    ("deadlines", "/deadlines"),
+    ("deadlines-before", "/deadlines?before=30/9"),
+    ("basket-empty", "/basket"),
+    ("upload", "/upload"),
+    ("error-404", "/khong-co-trang-nay"),
+]
+# English words a Vietnamese page must not show outside its [lang=en] parts (kept to words that
+# are not also Vietnamese syllables).
+ENGLISH_UI = re.compile(
+    r"\b(the|and|of|for|with|is|are|not|found|error|search|submit|download|upload|loading|copy|click|"
+    r"home|back|next|previous|document|documents|clause|clauses|agency|agencies|file|files|page|pages|"
+    r"results?|skip|menu|close|open|save|delete|remove|basket|deadline|deadlines|print|export)\b",
+    re.IGNORECASE,
+)
+VISIBLE_TEXT = """() => {
+  const copy = document.body.cloneNode(true);
+  copy.querySelectorAll('[lang=en], code, script, style, [hidden], .copy-text-wrap').forEach(el => el.remove());
+  return copy.innerText;
+}"""
+
+
+def _check_page(tab: Page, name: str, path: str, width: str) -> None:
+    resp = tab.page.goto(tab.base + path, wait_until="load")
+    assert resp is not None and (resp.ok or name.startswith("error")), (path, resp and resp.status)
+    assert tab.fits_width(), f"{path} scrolls sideways at {width} width"
+    english = sorted({m.group().lower() for m in ENGLISH_UI.finditer(tab.page.evaluate(VISIBLE_TEXT))})
+    assert not english, f"{path} ({width}) shows English UI words: {english}"
+    tab.shot(f"page-{name}-{width}", full_page=True)
+
+
+@pytest.mark.parametrize("name,path", EVERY_PAGE, ids=[n for n, _ in EVERY_PAGE])
+def test_every_page_desktop_and_phone(browser, server, name, path):
+    for width, options in (("desktop", {"viewport": DESKTOP}), ("phone", {"viewport": PHONE, "device_scale_factor": 2, "is_mobile": True, "has_touch": True})):
+        context = browser.new_context(locale="vi-VN", **options)
+        try:
+            tab = Page(context, server)
+            _check_page(tab, name, path, width)
+            assert not [e for e in tab.errors if "404" not in e], tab.errors
+        finally:
+            context.close()
+
+
+def test_basket_filled_and_brief_print_layout(browser, server, kb_all):
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, locale="vi-VN")
+    try:
+        tab = Page(context, server)
+        page = tab.goto(f"/agencies/{AGENCY}")
+        page.locator("tr[data-clause-id] form.basket-add button").first.click()
+        page.wait_for_selector("tr[data-clause-id] form.basket-add button[data-in-basket]")
+        _check_page(tab, "basket-filled", "/basket", "phone")
+        page = tab.goto(f"/agencies/{AGENCY}/brief")
+        page.emulate_media(media="print")
+        assert not page.locator("header.site").is_visible()
+        assert page.locator(".brief-section").first.is_visible()
+        font = page.locator("body").evaluate("el => getComputedStyle(el).fontFamily")
+        assert "Times New Roman" in font
+        tab.shot("page-agency-brief-print", full_page=True)
+        page.emulate_media(media="screen")
+        assert not tab.errors, tab.errors
+    finally:
+        context.close()

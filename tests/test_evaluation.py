@@ -184,3 +184,49 @@ def test_dev_set_floors(dev_kb):
     rep = evaluate(dev_kb, load_dev_set(DEV_SET), k=5)
     assert rep.overall.hitk >= 0.8, format_report(rep)
     assert rep.abstention.recall >= 0.7, format_report(rep)
+
+
+# --------------------------------------------------------------------------- the anchor format (tests/realdocs/README.md)
+
+
+def _cite(doc_id: str, path: str, text: str) -> dict:
+    return {"clause_id": f"{doc_id}:{path}", "doc_id": doc_id, "text": text}
+
+
+def test_anchor_hit_is_in_the_named_document_and_ignores_line_wraps():
+    from api.evaluation import anchor_rank
+
+    q = {"doc": "004-x.txt", "anchors": ["Sở Nông nghiệp và Môi trường tổng hợp"]}
+    ids = {"004-x.txt": "160-kh-ubnd"}
+    cites = [
+        _cite("other", "1", "Sở Nông nghiệp và Môi trường tổng hợp chung"),  # right words, wrong document
+        _cite("160-kh-ubnd", "2", "+ Sở Nông nghiệp và\nMôi trường   tổng hợp chung các mẫu biểu"),
+    ]
+    assert anchor_rank(q, cites, ids) == 2
+    assert anchor_rank(q, cites, {}) == 1  # an unknown document: the anchor alone decides
+
+
+def test_judge_reads_anchors_owners_and_answer_text():
+    from api.evaluation import judge
+
+    q = {"id": "q-1", "question": "Ai ký?", "doc": "plan", "anchors": ["Lê Văn A"], "answerable": True,
+         "tags": ["document"], "answer_contains": ["Lê Văn A", "30 tháng 10 năm 2024"],
+         "owners": ["Chi nhánh NHCSXH tỉnh"]}
+    ans = {"found": True, "answer": "Người ký: Lê Văn A, ngày 30 tháng 10 năm 2024.",
+           "citations": [_cite("kh", "signature", "KT. CHỦ TỊCH Lê Văn A")],
+           "owners": [{"agency": "Chi nhánh Ngân hàng Chính sách xã hội tỉnh", "as_written": "Chi nhánh NHCSXH tỉnh",
+                       "role": "lead"}]}
+    r = judge(q, ans, {"plan": "kh"})
+    assert (r.rank, r.contains_ok, r.owners_ok, r.doc) == (1, True, True, "plan")
+    ans["answer"] = "Người ký: Lê Văn A."
+    assert judge(q, ans, {"plan": "kh"}).contains_ok is False
+
+
+def test_report_groups_plan_and_accented():
+    from api.evaluation import QuestionResult, report_of
+
+    rs = [QuestionResult("a", "q", [], True, [], True, [], rank=1, doc="plan"),
+          QuestionResult("b", "q", ["unaccented"], True, [], True, [], rank=None, doc="x.txt")]
+    rep = report_of(rs, 5)
+    assert rep.groups["plan"].hit1 == 1.0 and rep.groups["other documents"].hit1 == 0.0
+    assert rep.groups["accented"].n == 1 and rep.subsets["unaccented"].hit1 == 0.0

@@ -394,7 +394,8 @@ BAD = {
     "empty.pdf": (lambda p: p.write_bytes(b""), "empty"),
     "encrypted.pdf": (_encrypted, "encrypted"),
     "image-only.pdf": (_image_only, "no_text"),
-    "unknown.odt": (lambda p: p.write_text("nội dung", encoding="utf-8"), "unsupported_type"),
+    "unknown.rtf": (lambda p: p.write_text("nội dung", encoding="utf-8"), "unsupported_type"),
+    "not-really.odt": (lambda p: p.write_text("nội dung", encoding="utf-8"), "corrupt"),  # .odt goes to LibreOffice
     "noext": (lambda p: p.write_text("nội dung", encoding="utf-8"), "unsupported_type"),
 }
 

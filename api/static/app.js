@@ -86,6 +86,55 @@
     Array.prototype.forEach.call(document.querySelectorAll("details.clause"), function (d) { d.open = open; });
   });
 
+  /* ---- report basket: add without leaving the page; keep a copy in localStorage */
+  var STORE = "tracuu-gio";
+  function saveLocal(items) {
+    try { window.localStorage.setItem(STORE, JSON.stringify(items)); } catch (e) { /* private mode: the cookie still holds it */ }
+  }
+  function loadLocal() {
+    try { return JSON.parse(window.localStorage.getItem(STORE) || "null"); } catch (e) { return null; }
+  }
+  function setCount(n) {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-basket-count]"), function (el) { el.textContent = String(n); });
+  }
+  var body = document.body;
+  if (body.hasAttribute("data-basket")) {
+    try { saveLocal(JSON.parse(body.getAttribute("data-basket"))); } catch (e) { /* keep the old copy */ }
+  } else if (body.hasAttribute("data-basket-absent")) {
+    var kept = loadLocal();
+    if (kept && kept.length && window.fetch) {
+      fetch("/basket/restore", {
+        method: "POST", credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "Accept": "application/json" },
+        body: JSON.stringify(kept)
+      }).then(function (r) { return r.ok ? r.json() : null; }).then(function (b) {
+        if (!b) { return; }
+        setCount(b.count);
+        if (window.location.pathname === "/basket") { window.location.reload(); }
+      });
+    }
+  }
+  document.addEventListener("submit", function (ev) {
+    var form = ev.target;
+    if (!form.hasAttribute || !form.hasAttribute("data-basket-add") || !window.fetch || !window.FormData) { return; }
+    ev.preventDefault();
+    var btn = form.querySelector("button");
+    fetch(form.action, {
+      method: "POST", credentials: "same-origin", headers: { "Accept": "application/json" }, body: new FormData(form)
+    }).then(function (r) {
+      return r.json().then(function (b) { return { ok: r.ok, body: b }; });
+    }).then(function (res) {
+      if (res.ok) {
+        saveLocal(res.body.items);
+        setCount(res.body.count);
+        btn.textContent = "Đã có trong giỏ ✓";
+        btn.setAttribute("data-in-basket", "");
+      } else {
+        btn.textContent = (res.body && res.body.message_vi) || "Không thêm được.";
+      }
+    }, function () { form.submit(); });
+  });
+
   /* ---- upload with progress: the JSON API, the key in X-API-Key */
   var form = document.querySelector("form[data-upload]");
   if (form && window.FormData && window.XMLHttpRequest) {
@@ -132,10 +181,12 @@
       link.href = "/documents/" + encodeURIComponent(r.doc_id);
       row(dl, "Mã văn bản", link);
       row(dl, "Điều khoản", r.clauses);
-      if (r.pages) { row(dl, "Số trang", r.pages); }
+      if (r.pages) { row(dl, "Số trang", r.pages + (r.ocr_pages ? " (trong đó " + r.ocr_pages + " trang quét, đọc bằng OCR)" : "")); }
       if (r.tables) { row(dl, "Bảng", r.tables); }
-      row(dl, "Chỉ mục", r.unchanged ? "không thay đổi (đã nạp trước đó)" :
-        r.embedded_new + " đoạn mới, " + r.reused + " dùng lại, " + r.removed + " bỏ");
+      var words = ["đã lập chỉ mục " + (r.embedded_new || 0) + " đoạn mới"];
+      if (r.reused) { words.push("giữ nguyên " + r.reused + " đoạn không đổi"); }
+      if (r.removed) { words.push("bỏ " + r.removed + " đoạn không còn trong văn bản"); }
+      row(dl, "Chỉ mục", r.unchanged ? "không có gì thay đổi, văn bản đã được nạp trước đó" : words.join(", "));
       box.appendChild(dl);
       if (r.warnings && r.warnings.length) {
         box.appendChild(el("h3", "Cảnh báo"));
@@ -175,10 +226,30 @@
           barText.textContent = "Đang tải lên: " + pct + "%";
         }
       });
+      var stage = function (name) {
+        var seen = false;
+        Array.prototype.forEach.call(form.querySelectorAll("[data-stage]"), function (li) {
+          var here = li.getAttribute("data-stage") === name;
+          li.classList.toggle("current", here);
+          li.classList.toggle("done", !here && !seen);
+          if (here) { seen = true; }
+        });
+      };
+      var elapsed = form.querySelector("[data-progress-elapsed]");
+      var started = 0, timer = null;
+      stage("upload");
       xhr.upload.addEventListener("load", function () {
         bar.value = 100;
-        barText.textContent = "Đã tải lên, đang phân tích và lập chỉ mục…";
+        barText.textContent = "Đã tải lên, đang đọc và lập chỉ mục…";
+        stage("read");
+        started = Date.now();
+        timer = window.setInterval(function () {
+          var s = Math.round((Date.now() - started) / 1000);
+          elapsed.textContent = "Đã " + s + " giây. Văn bản dài hoặc có trang quét có thể mất một đến vài phút.";
+        }, 1000);
       });
+      var stop = function () { if (timer) { window.clearInterval(timer); timer = null; } };
+      xhr.addEventListener("loadend", stop);
       xhr.addEventListener("load", function () {
         var body = null;
         try { body = JSON.parse(xhr.responseText); } catch (e) { body = null; }

@@ -28,6 +28,28 @@ from .variants import canonical_spelling, variant_forms
 if TYPE_CHECKING:
     from .restore import DiacriticRestorer
 
+#: The most characters any one retriever is sent, after abbreviations are written out: a query of
+#: 2 000 characters of abbreviations grows five-fold when expanded, and BM25 and the embedder pay
+#: for every one of them. Readings beyond the budget are dropped (the first is kept, cut).
+MAX_KEYWORD_CHARS = 4000
+
+
+def _bounded(texts: list[str], budget: int = MAX_KEYWORD_CHARS) -> tuple[str, ...]:
+    """The first texts whose " | "-joined length fits ``budget``; the first one is cut to fit."""
+    out: list[str] = []
+    used = 0
+    for t in texts:
+        room = budget - used - (3 if out else 0)
+        if room <= 0:
+            break
+        if len(t) > room:
+            if out:
+                break
+            t = t[:room]
+        out.append(t)
+        used += len(t) + (3 if len(out) > 1 else 0)
+    return tuple(out)
+
 
 @dataclass(frozen=True)
 class SearchTexts:
@@ -85,9 +107,9 @@ def understand(
     matches = tuple(table.find(text))
     expansions = table.expand(text) if matches else [text]
     synonyms = synonym_readings(text)
-    expanded = tuple(dict.fromkeys(e for e in [*expansions, *synonyms] if e != text))
-    dense = annotate_synonyms(table.annotate(text) if matches else text)
-    keyword_variants = _distinct_by_fold([text, cleaned, *expanded, *variant_forms(text)[1:]])
+    expanded = tuple(e[:MAX_KEYWORD_CHARS] for e in dict.fromkeys(e for e in [*expansions, *synonyms] if e != text))
+    dense = annotate_synonyms(table.annotate(text) if matches else text)[:MAX_KEYWORD_CHARS]
+    keyword_variants = _bounded(list(_distinct_by_fold([text, cleaned, *expanded, *variant_forms(text)[1:]])))
     return QueryUnderstanding(
         original=query,
         cleaned=cleaned,

@@ -14,19 +14,19 @@ from ingest.model import SourceText
 
 __all__ = ["load", "SUPPORTED"]
 
-SUPPORTED = (".txt", ".pdf", ".docx")
+SUPPORTED = (".txt", ".pdf", ".docx", ".doc", ".odt")  # .doc/.odt through LibreOffice (loaders/office.py)
 
 
 def load(path: Path) -> SourceText:
-    """Load a .txt, .pdf or .docx file into a SourceText; anything else is an IngestError."""
+    """Load a .txt, .pdf, .docx, .doc or .odt file into a SourceText; anything else is an IngestError."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
-        hint_vi = " Hãy lưu lại dưới dạng .docx." if suffix in (".doc", ".rtf", ".odt") else ""
+        hint_vi = " Hãy lưu thành .docx." if suffix in (".rtf", ".docm", ".dot", ".dotx", ".wpd") else ""
         hint_en = " Please save it as .docx." if hint_vi else ""
         raise IngestError(
-            f"Không hỗ trợ loại tệp '{suffix or path.name}'. Chỉ nhận .txt, .pdf, .docx.{hint_vi}",
-            f"Unsupported file type '{suffix or path.name}'. Only .txt, .pdf and .docx are accepted.{hint_en}",
+            f"Không hỗ trợ loại tệp '{suffix or path.name}'. Chỉ nhận .txt, .pdf, .docx, .doc, .odt.{hint_vi}",
+            f"Unsupported file type '{suffix or path.name}'. Only .txt, .pdf, .docx, .doc and .odt are accepted.{hint_en}",
             code="unsupported_type",
         )
     if not path.is_file():
@@ -39,6 +39,10 @@ def load(path: Path) -> SourceText:
         from ingest.loaders.pdf import load_pdf
 
         return load_pdf(path)
+    if suffix in (".doc", ".odt"):
+        from ingest.loaders.office import load_office
+
+        return load_office(path)
     from ingest.loaders.docx import load_docx
 
     return load_docx(path)

@@ -123,10 +123,21 @@ def load_docx(path: Path) -> SourceText:
     _check_package(path)
     document = _open_document(path)
     body = document.element.body
+    from .legacy_docx import convert_legacy_runs  # .VnTime / VNI-Times runs -> Unicode, in place
+
+    legacy = convert_legacy_runs(body, document.styles.element)
     styles = _StyleSheet(document.styles.element)
     builder = _Builder(styles, list(body.iter(W_SECTPR)), _has_rendered_breaks(body))
     builder.walk(body)
     source = builder.finish()
+    if legacy:
+        from ..legacy import ENCODING_NAMES
+
+        names = ", ".join(ENCODING_NAMES[e] for e in sorted(legacy))
+        source.warnings.append(
+            f"Văn bản gõ bằng phông chữ bảng mã {names}, đã chuyển sang Unicode. / "
+            f"Text typed in {names} fonts was converted to Unicode."
+        )
     if not any(b.text for b in source.blocks):
         raise IngestError(
             "Tài liệu .docx không có nội dung văn bản.",

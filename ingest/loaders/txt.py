@@ -2,8 +2,10 @@
 
 Why so strict about the encoding: Vietnamese text read with the wrong code page (cp1258,
 latin-1) turns into mojibake that still "loads" and then poisons search and citations. So the
-file must be UTF-8 (a BOM is tolerated and removed); anything else is refused with a clear
-message in Vietnamese and English.
+file must be UTF-8 (a BOM is tolerated and removed), or one of the two old 8-bit font encodings
+offices still send (TCVN3 ".VnTime", VNI), which :mod:`ingest.legacy` recognises by the
+Vietnamese it reads and converts to Unicode, with a warning that says so. Anything else is
+refused with a clear message in Vietnamese and English.
 
 The whole text is NFC-normalised first and ``SourceText.text`` *is* that NFC text, so every
 offset indexes it. Lines are turned into paragraph blocks by :mod:`ingest.reflow`. Tables written
@@ -27,7 +29,37 @@ from ingest.model import Block
 from ingest.reflow import PagedLines, SourceLine, full_line_length, paginate, reflow
 from ingest.vntext import nfc
 
-__all__ = ["load_txt", "decode_text"]
+__all__ = ["load_txt", "decode_text", "decode_legacy"]
+
+
+def _bytes_as_chars(data: bytes) -> str:
+    """One character per byte: Windows-1252 where it defines the byte, Latin-1 elsewhere."""
+    return "".join(bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in data)
+
+
+def decode_legacy(data: bytes, name: str = "") -> tuple[str, str | None]:
+    """(NFC text, legacy encoding or None): UTF-8 as :func:`decode_text`; TCVN3/VNI text converted.
+
+    A UTF-8 file may itself hold TCVN3/VNI characters (text copied out of a .VnTime document);
+    it is converted too when that reading is clearly Vietnamese and the text as it is is not.
+    """
+    from ingest.legacy import decode_text as legacy_text
+    from ingest.legacy import detect
+
+    try:
+        text = decode_text(data, name)
+    except IngestError as err:
+        if err.code != "bad_encoding" or data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in data:
+            raise
+        chars = _bytes_as_chars(data.removeprefix(codecs.BOM_UTF8))
+        encoding = detect(chars)
+        if encoding is None:
+            raise
+        return nfc(legacy_text(chars, encoding)), encoding
+    encoding = detect(text)
+    if encoding is None:
+        return text, None
+    return nfc(legacy_text(text, encoding)), encoding
 
 
 def decode_text(data: bytes, name: str = "") -> str:
@@ -60,7 +92,7 @@ def load_txt(path: Path) -> SourceText:
     """Read a UTF-8 .txt file and reflow it into paragraph blocks with exact source offsets."""
     path = Path(path)
     data = read_source_bytes(path)
-    text = decode_text(data, path.name)
+    text, legacy = decode_legacy(data, path.name)
     if not text.strip():
         raise IngestError(
             f"Tệp văn bản '{path.name}' trống, không có nội dung.",
@@ -70,6 +102,13 @@ def load_txt(path: Path) -> SourceText:
     paged = _restore_row_numbers(text, paginate(text))
     blocks, tables = _blocks(paged.lines, paged.double_spaced)
     warnings: list[str] = []
+    if legacy:
+        from ingest.legacy import ENCODING_NAMES
+
+        warnings.append(
+            f"Tệp gõ bằng bảng mã {ENCODING_NAMES[legacy]}, đã chuyển sang Unicode. / "
+            f"The file was typed in {ENCODING_NAMES[legacy]} and was converted to Unicode."
+        )
     if paged.dropped:
         counts: dict[str, int] = {}
         for kind, _, _ in paged.furniture:

@@ -1,0 +1,370 @@
+"""Answers built from the structured data, by what the question asks (index/query/ask_intent.py).
+
+Why a module of its own: ``Tracuu.ask`` routes; these functions answer. Each one returns an ask
+result (the JSON shape of ``ask``) or None, meaning "not this way: fall back to retrieval".
+
+* a named document's facts: its header when it is ingested; the manifest, or the references
+  that cite it, when it is only referenced (and the answer says its text is not ingested); never
+  another document's facts;
+* an agency's tasks, grouped by role, each cited;
+* deadlines: every task due on the date the question names;
+* which documents a question is scoped to ("Kế hoạch 214", "Quyết định 1560/QĐ-TTg").
+
+Nothing here writes new facts: every sentence is a field extracted at ingest, or a quote.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from api.answer import owners_of
+from api.citations import DocumentInfo, document_name, format_date
+from api.tasks_view import ROLES, AgencyQuery, canonical_name, deadline_out, roles_of
+from index.query.ask_intent import AskIntent, DocRef, agency_spans
+from ingest.agencies import find_agencies
+from ingest.manifest import number_key
+from ingest.vntext import fold
+
+if TYPE_CHECKING:
+    from api.service import Tracuu
+
+#: Folded abbreviations of document kinds, as officials type them before a number.
+KIND_ABBREVIATIONS = {"qd": "quyet dinh", "ct": "chi thi", "kh": "ke hoach", "nq": "nghi quyet", "tb": "thong bao",
+                      "cd": "cong dien", "nd": "nghi dinh", "tt": "thong tu", "cv": "cong van"}
+_GIVER = re.compile(r"\s*(?:giao|de nghi|yeu cau|chi dao|phan cong)\b")
+TASKS_LISTED = 8  # tasks quoted per role in an agency's answer; the rest are counted and cited
+QUOTE_MAX = 220  # characters of a task quoted in a list (the citation holds the full text)
+
+
+def _kind(kind: str) -> str:
+    return KIND_ABBREVIATIONS.get(kind, kind)
+
+
+def _kind_matches(kind: str, doc_type: str | None) -> bool:
+    """The kind the question names fits the document's type ("" and "văn bản" fit any)."""
+    k = _kind(kind)
+    return not k or not doc_type or k in ("van ban", "cong van") or fold(doc_type).startswith(k)
+
+
+def _number_matches(ref: DocRef, number: str | None) -> bool:
+    if not number:
+        return False
+    key = number_key(number).replace("đ", "d")
+    lead = re.match(r"\d+", key)
+    if not lead or lead.group(0) != ref.number:
+        return False
+    return not ref.symbol or key.startswith(ref.symbol) or ref.symbol.startswith(key)
+
+
+# --------------------------------------------------------------------------- named documents
+
+
+def ingested_named(svc: "Tracuu", refs: tuple[DocRef, ...]) -> list[str]:
+    """Stored doc ids the question names by kind and number (the kind must fit when given)."""
+    out = []
+    for doc in svc.stored_documents():
+        h = doc.header
+        entry = svc.manifest.by_id(doc.doc_id)
+        numbers = [h.number, entry.number if entry else None]
+        for ref in refs:
+            if any(_number_matches(ref, n) for n in numbers) and _kind_matches(ref.kind, h.doc_type or (entry.doc_type if entry else None)):
+                out.append(doc.doc_id)
+                break
+            if not h.number and _file_names(ref, doc.file_name):
+                out.append(doc.doc_id)
+                break
+    return out
+
+
+def _file_names(ref: DocRef, file_name: str | None) -> bool:
+    """A document whose header gave no number, named by its file: "033-ct21-ttg-….txt" is
+    Chỉ thị 21 (staff name files by kind and number)."""
+    for kind, number in re.findall(r"(?:^|[-_ ])([a-z]+)(\d+)(?=[-_. ]|$)", fold(file_name or "")):
+        if number.lstrip("0") == ref.number.lstrip("0") and (not ref.kind or _kind(kind) == _kind(ref.kind)
+                                                              or _kind_matches(ref.kind, _kind(kind))):
+            return True
+    return False
+
+
+def implementing(svc: "Tracuu", refs: tuple[DocRef, ...]) -> list[str]:
+    """Stored doc ids that cite one of ``refs`` (the documents that carry it out)."""
+    out = []
+    for doc in svc.stored_documents():
+        if any(_number_matches(ref, r.number) and _kind_matches(ref.kind, r.doc_type or "")
+               for c in doc.clauses for r in c.references for ref in refs):
+            out.append(doc.doc_id)
+    return out
+
+
+def _referenced(svc: "Tracuu", ref: DocRef, stored: set[str]) -> tuple[DocumentInfo | None, list[Any]]:
+    """A document named but not ingested: its manifest entry (if any) and the clauses citing it."""
+    info = None
+    for e in svc.manifest.entries:
+        if e.doc_id not in stored and _number_matches(ref, e.number) and _kind_matches(ref.kind, e.doc_type):
+            info = svc._info(None, e.doc_id)
+            break
+    citing = []
+    for doc in svc.stored_documents():
+        for c in doc.clauses:
+            if any(_number_matches(ref, r.number) and _kind_matches(ref.kind, r.doc_type or "") for r in c.references):
+                citing.append(c)
+                break  # the first clause of each document that cites it
+    return info, citing
+
+
+def _header_clauses(doc) -> list[Any]:
+    """The clauses that hold a document's own facts: the opening (title, basis) and the signature."""
+    first = [c for c in doc.clauses if c.kind not in ("recipients", "signature")][:1]
+    sign = [c for c in doc.clauses if c.kind == "signature"][:1]
+    return first + sign
+
+
+def _facts_sentence(doc_out: dict[str, Any], date_as_written: str | None = None) -> str:
+    parts = [doc_out["citation"]]
+    if doc_out.get("number"):
+        parts.append(f"số {doc_out['number']}")
+    if doc_out.get("date"):
+        when = f"ngày {format_date(doc_out['date']) or doc_out['date']}"
+        if date_as_written:
+            when += f" (ghi: «{date_as_written}»)"
+        parts.append(when)
+    text = ", ".join(parts)
+    if doc_out.get("issuer"):
+        text += f", do {doc_out['issuer']} ban hành"
+    text += "."
+    if doc_out.get("title"):
+        text += f" Trích yếu: «{doc_out['title']}»."
+    signer = doc_out.get("signer") or {}
+    if signer.get("name"):
+        who = ", ".join(x for x in (signer.get("capacity"), signer.get("position")) if x)
+        text += f" Người ký: {signer['name']}" + (f" ({who})" if who else "") + "."
+    return text
+
+
+def document_answer(svc: "Tracuu", question: str, intent: AskIntent) -> dict[str, Any] | None:
+    """The facts of the documents the question names; None when it names none we know of."""
+    stored = set(svc.store().list_ids())
+    sentences: list[str] = []
+    citations: list[dict[str, Any]] = []
+    documents: list[dict[str, Any]] = []
+    for ref in intent.docs:
+        ids = ingested_named(svc, (ref,))
+        for doc_id in ids:
+            doc = svc.store().get(doc_id)
+            if doc is None:
+                continue
+            out = svc._doc_out(svc._info(doc, doc_id))
+            documents.append(out)
+            sentences.append(_facts_sentence(out, doc.header.date_as_written))
+            heads = _header_clauses(doc)
+            if {"ai ky", "nguoi ky", "do ai"} & set(intent.cues):
+                heads.sort(key=lambda c: c.kind != "signature")  # the signer asked: the signature first
+            citations += [svc.hit(c, 1.0) for c in heads]
+        if ids:
+            continue
+        info, citing = _referenced(svc, ref, stored)
+        if info is not None:
+            out = svc._doc_out(info)
+            documents.append(out)
+            sentences.append(_facts_sentence(out) + " Văn bản này chỉ được dẫn chiếu: toàn văn chưa được nạp"
+                             " vào cơ sở dữ liệu, nên không có nội dung hay người ký của nó.")
+        elif citing:
+            quotes = "; ".join(
+                f"«{r.text}»" for c in citing for r in c.references if _number_matches(ref, r.number)
+            )
+            sentences.append(f"Văn bản này chưa được nạp; các văn bản đã nạp chỉ nhắc đến nó: {quotes}.")
+        citations += [svc.hit(c, 0.5) for c in citing]
+    if not sentences:
+        return None
+    return {
+        "question": question, "found": True, "answer": " ".join(sentences), "owners": [], "deadline": None,
+        "citations": _dedupe(citations), "intent": "document", "documents": documents,
+    }
+
+
+def named_but_unknown(svc: "Tracuu", question: str, intent: AskIntent) -> dict[str, Any]:
+    """A document asked about that is neither ingested, nor in the manifest, nor cited."""
+    names = ", ".join(f"{_kind(r.kind) or 'văn bản'} {r.symbol or r.number}" for r in intent.docs)
+    return {
+        "question": question, "found": False, "owners": [], "deadline": None, "citations": [],
+        "answer": f"Không có văn bản nào khớp với «{names}» trong cơ sở dữ liệu (chưa nạp, không có trong danh mục,"
+                  " không văn bản nào dẫn chiếu).",
+        "intent": "document",
+    }
+
+
+def _dedupe(hits: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    seen, out = set(), []
+    for h in hits:
+        if h["clause_id"] not in seen:
+            seen.add(h["clause_id"])
+            out.append(h)
+    return out
+
+
+# --------------------------------------------------------------------------- agencies
+
+
+def agency_in(svc: "Tracuu", question: str, *readings: str) -> str | None:
+    """The agency a question names, as written: found by the gazetteer, else the longest run of
+    words starting with an agency head word ("Công an Thành phố Hà Nội") that names an agency of
+    the ingested tasks once trailing words (places) are dropped."""
+    for text in (question, *readings):
+        if not text:
+            continue
+        folded = fold(text)
+        # "Thủ tướng giao Bộ Tài chính …": the one giving the task is not the one asked about
+        mentions = [m for m in find_agencies(text) if (m.agency_id or len(m.text.split()) >= 2)
+                    and not _GIVER.match(folded[m.end:])]
+        if mentions:
+            return mentions[0].text
+    names = known_agency_names(svc)
+    for text in (question, *readings):
+        for start, end in agency_spans(text or ""):
+            phrase = " ".join(re.findall(r"[\w&]+", fold(text[start:end])))
+            if len(phrase.split()) >= 2 and any(f" {phrase} " in n for n in names):
+                return text[start:end]
+    return None
+
+
+def known_agency_names(svc: "Tracuu") -> list[str]:
+    """Folded, space-padded names of every agency the ingested tasks name (per store generation)."""
+
+    def build() -> list[str]:
+        out = set()
+        for row in svc.agencies():
+            for name in [row.get("agency") or "", *(row.get("names_as_written") or [])]:
+                if name:
+                    out.add(" " + " ".join(re.findall(r"[\w&]+", fold(name))) + " ")
+        return sorted(out)
+
+    return svc._per_generation("agency_names", build)
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= QUOTE_MAX else text[:QUOTE_MAX].rsplit(" ", 1)[0] + "…"
+
+
+def agency_tasks_answer(svc: "Tracuu", question: str, agency: str, docs: list[str] | None,
+                        ranked_clauses: list[str]) -> dict[str, Any] | None:
+    """The tasks that give ``agency`` a role, grouped by role, most relevant first."""
+    query = AgencyQuery.of(agency)
+    tasks = [t for t in svc.all_tasks() if (not docs or t["doc_id"] in docs)]
+    roles_by_task = {t["task_id"]: query.roles_in(t) for t in tasks}
+    mine = [t for t in tasks if roles_by_task[t["task_id"]]]
+    if not mine:
+        return None
+    order = {cid: i for i, cid in enumerate(ranked_clauses)}
+    by_role: dict[str, list[dict[str, Any]]] = {}
+    for t in mine:
+        for role in ROLES:
+            if role in roles_by_task[t["task_id"]]:
+                by_role.setdefault(role, []).append(t)
+                break  # a task is listed once, under its strongest role
+    for role in by_role:
+        by_role[role].sort(key=lambda t: order.get(t["clause_id"], len(order)))
+    infos: dict[str, DocumentInfo] = {}
+    name = agency
+    lines = []
+    citations = []
+    for role, items in by_role.items():
+        shown = items[:TASKS_LISTED]
+        quoted = []
+        for t in shown:
+            item = svc._task_out(t, infos)
+            quoted.append(f"«{_short(t['text'])}» ({item['citation']})")
+        more = f" và {len(items) - len(shown)} nhiệm vụ khác" if len(items) > len(shown) else ""
+        lines.append(f"{ROLES[role].capitalize()} ({len(items)}): " + "; ".join(quoted) + more + ".")
+        for t in items:
+            clause = svc.store().clause(t["clause_id"])
+            if clause is not None:
+                citations.append(svc.hit(clause, 1.0 if role == "lead" else 0.5, infos.get(t["doc_id"])))
+    # citations: the most relevant task first, whatever the agency's role in it
+    citations.sort(key=lambda h: order.get(h["clause_id"], len(order)))
+    citations = _dedupe(citations)
+    top = min(mine, key=lambda t: order.get(t["clause_id"], len(order)))
+    # the owner asked about is the agency itself, in the roles the tasks give it
+    owners = []
+    for role, ref in roles_of(top):
+        if query.names(ref):
+            owners.append({"agency": canonical_name(ref), "as_written": ref.get("name") or canonical_name(ref),
+                           "role": role, "role_vi": ROLES[role]})
+    if "lead" in by_role and not any(o["role"] == "lead" for o in owners):
+        ref = next(r for t in by_role["lead"][:1] for role, r in roles_of(t) if role == "lead" and query.names(r))
+        owners.append({"agency": canonical_name(ref), "as_written": ref.get("name") or canonical_name(ref),
+                       "role": "lead", "role_vi": ROLES["lead"]})
+    deadline = deadline_out(top) if top.get("deadline") else None
+    return {
+        "question": question, "found": True, "owners": owners, "deadline": deadline,
+        "answer": f"Nhiệm vụ của {name} ({len(mine)}): " + " ".join(lines),
+        "citations": citations, "intent": "agency_tasks",
+        "tasks_by_role": {r: [t["task_id"] for t in items] for r, items in by_role.items()},
+    }
+
+
+# --------------------------------------------------------------------------- deadlines
+
+
+def _due_on(task: dict[str, Any], day: int, month: int, year: int | None) -> bool:
+    for d in [task.get("deadline") or {}, *(task.get("deadlines") or [])]:
+        parts = [d, *(d.get("parts") or [])] if d else []
+        for p in parts:
+            if p.get("day") == day and p.get("month") == month and (year is None or p.get("year") in (None, year)):
+                return True
+    return False
+
+
+def tasks_due(svc: "Tracuu", date: tuple[int, int, int | None], docs: list[str] | None) -> list[dict[str, Any]]:
+    day, month, year = date
+    return [t for t in svc.all_tasks() if (not docs or t["doc_id"] in docs) and _due_on(t, day, month, year)]
+
+
+def deadline_list_answer(svc: "Tracuu", question: str, due: list[dict[str, Any]], ranked_clauses: list[str],
+                         date: tuple[int, int, int | None]) -> dict[str, Any]:
+    """Every task due on the date the question names, the most relevant first."""
+    order = {cid: i for i, cid in enumerate(ranked_clauses)}
+    due = sorted(due, key=lambda t: order.get(t["clause_id"], len(order)))
+    infos: dict[str, DocumentInfo] = {}
+    lines, citations = [], []
+    for t in due[:TASKS_LISTED]:
+        item = svc._task_out(t, infos)
+        who = ", ".join(o["as_written"] for o in owners_of([t]) if o["role"] == "lead") or "không nêu cơ quan"
+        lines.append(f"{who}: «{_short(t['text'])}» (thời hạn: {t['deadline']['text'] if t.get('deadline') else '—'}; "
+                     f"{item['citation']})")
+    for t in due:
+        clause = svc.store().clause(t["clause_id"])
+        if clause is not None:
+            citations.append(svc.hit(clause, 1.0, infos.get(t["doc_id"])))
+    day, month, year = date
+    when = f"{day}/{month}" + (f"/{year}" if year else "")
+    more = f" (và {len(due) - TASKS_LISTED} nhiệm vụ khác)" if len(due) > TASKS_LISTED else ""
+    top = due[0]
+    return {
+        "question": question, "found": True, "owners": owners_of([top]), "deadline": deadline_out(top),
+        "answer": f"Các nhiệm vụ có thời hạn ngày {when} ({len(due)}){more}: " + " ".join(f"- {x}" for x in lines),
+        "citations": _dedupe(citations), "intent": "deadline",
+    }
+
+
+def same_deadline(svc: "Tracuu", task: dict[str, Any]) -> list[dict[str, Any]]:
+    """Other tasks of the same document sharing ``task``'s deadline (same text, folded)."""
+    d = task.get("deadline") or {}
+    key = " ".join(fold(d.get("text") or "").split())
+    if not key or d.get("kind") in ("continuous", "unknown"):
+        return []
+    return [t for t in svc.all_tasks()
+            if t["doc_id"] == task["doc_id"] and t["task_id"] != task["task_id"] and t.get("deadline")
+            and " ".join(fold(t["deadline"].get("text") or "").split()) == key]
+
+
+def role_names_of(task: dict[str, Any]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for role, ref in roles_of(task):
+        out.setdefault(role, []).append(ref.get("name") or "")
+    return out
+
+
+def document_list(svc: "Tracuu", doc_ids: list[str]) -> list[str]:
+    return [document_name(svc.doc_info(d)) for d in doc_ids]

@@ -1,0 +1,197 @@
+"""What a question asks for, beyond "find the clause": an agency's tasks, a task's owner, a
+deadline, or a named document's facts.
+
+Why: these questions have answers in the structured data extracted at ingest (tasks with their
+lead, coordinators and parsed deadlines; document headers; the manifest), and similarity search
+answers them badly: "NHCSXH có nhiệm vụ gì" ranks a clause *about* the bank above the bank's own
+task; "ai phải báo cáo trước 30/9" has several right answers, not one; "Quyết định 1560 do ai
+ký" must never be answered with another document's signer.
+
+Detection only (pure, on folded text; cue phrases in ``index/data/ask_intents.toml``). The
+answers are built by ``api/intent_answers.py``. Nothing here knows the corpus: agencies are
+found with the gazetteer matcher of ``ingest.agencies``.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from ingest.vntext import fold
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "ask_intents.toml"
+
+# A date in a question: "30/9", "15/12/2025" (not a document number: "1560/QĐ-TTg").
+_DATE = re.compile(r"(?<![\w/])(\d{1,2})\s*/\s*(\d{1,2})(?:\s*/\s*(\d{4}))?(?![\w/-])")
+_DATE_WORDS = re.compile(r"\bngay\s+(\d{1,2})\s+thang\s+(\d{1,2})(?:\s+nam\s+(\d{4}))?\b")
+
+
+@dataclass(frozen=True)
+class DocRef:
+    """A document the question names: kind (folded, e.g. "quyet dinh"), number, full symbol."""
+
+    kind: str
+    number: str  # the leading digits: "1560"
+    symbol: str = ""  # folded, spaces removed: "1560/qd-ttg" when written in full
+    year: str | None = None
+    implemented: bool = False  # named as what another document carries out: "Kế hoạch thực hiện Chỉ thị 39"
+
+
+@dataclass(frozen=True)
+class AskIntent:
+    """``kind``: "document" | "agency_tasks" | "owner" | "deadline" | None (plain content)."""
+
+    kind: str | None
+    docs: tuple[DocRef, ...] = ()
+    this_document: bool = False  # "kế hoạch này": one document meant, none named
+    date: tuple[int, int, int | None] | None = None  # (day, month, year) named in the question
+    agency_text: str | None = None  # the agency as typed, for agency_tasks / owner
+    implemented: tuple[DocRef, ...] = ()  # "Kế hoạch thực hiện Chỉ thị 39": the plan is meant, not 39
+    cues: tuple[str, ...] = field(default=())
+
+
+@lru_cache(maxsize=1)
+def _data() -> dict:
+    return tomllib.loads(DATA.read_text(encoding="utf-8")) if DATA.exists() else {}
+
+
+def _phrases(section: str, key: str) -> tuple[str, ...]:
+    return tuple(_data().get(section, {}).get(key, ()))
+
+
+def _words(text: str) -> str:
+    return " " + " ".join(re.findall(r"[\w/&.-]+", fold(text or ""))) + " "
+
+
+def _has(words: str, phrases: tuple[str, ...]) -> list[str]:
+    return [p for p in phrases if f" {p} " in words]
+
+
+@lru_cache(maxsize=1)
+def _doc_re() -> re.Pattern[str]:
+    kinds = sorted(_phrases("document", "kinds"), key=len, reverse=True) or ["quyet dinh"]
+    body = "|".join(re.escape(k).replace(r"\ ", r"\s+") for k in kinds)
+    return re.compile(
+        rf"\b(?P<kind>{body})\s*(?:so\s*)?(?P<num>\d{{1,5}})(?P<rest>(?:[/-][a-z0-9]+){{0,3}})(?![\w/])"
+    )
+
+
+_SYMBOL = re.compile(r"\b(?P<num>\d{1,5})(?:/(?P<year>\d{4}))?/(?P<tail>[a-z]{1,4}(?:-[a-z0-9]{1,8})+)\b")
+_SYMBOL_DASH = re.compile(r"\b(?P<num>\d{1,5})-(?P<tail>[a-z]{2,4}/[a-z]{2,4})\b")  # 39-CT/TW
+
+
+# "Kế hoạch thực hiện / triển khai / để thực hiện …" right before a named document: the
+# question is about the implementing document, the named one only describes it.
+_KIND_WORDS = r"(?:ke hoach|quyet dinh|chuong trinh|de an|van ban|nghi quyet|chi thi|kh|qd)"
+_IMPLEMENTING = re.compile(
+    rf"\b{_KIND_WORDS}(?:\s+(?:nay|cua\s+\S+(?:\s+\S+){{0,4}}?))?\s+(?:(?:de\s+)?(?:thuc hien|trien khai|thi hanh|cu the hoa)"
+    r"(?:\s+thuc hien)?(?:\s+viec)?\s*)?$")
+
+
+def named_documents(question: str) -> tuple[DocRef, ...]:
+    """Documents named by kind and number ("Quyết định 1560", "KH số 214/KH-UBND", "39-CT/TW")."""
+    folded = fold(question or "").replace("đ", "d")
+    refs: dict[str, DocRef] = {}
+    for m in _doc_re().finditer(folded):
+        kind = " ".join(m.group("kind").split())
+        rest = "".join(m.group("rest").split())
+        year = re.match(r"/(\d{4})", rest)
+        implemented = bool(_IMPLEMENTING.search(folded[: m.start()]))
+        refs.setdefault(m.group("num"), DocRef(kind, m.group("num"), (m.group("num") + rest) if rest else "",
+                                              year.group(1) if year else None, implemented))
+    for rx in (_SYMBOL, _SYMBOL_DASH):
+        for m in rx.finditer(folded):
+            num = m.group("num")
+            if num not in refs:
+                refs[num] = DocRef("", num, "".join(m.group(0).split()), m.groupdict().get("year"),
+                                   bool(_IMPLEMENTING.search(folded[: m.start()])))
+            elif not refs[num].symbol:
+                r = refs[num]
+                refs[num] = DocRef(r.kind, num, "".join(m.group(0).split()), r.year, r.implemented)
+    return tuple(refs.values())
+
+
+def named_date(question: str) -> tuple[int, int, int | None] | None:
+    """The first plausible day/month (/year) the question names."""
+    folded = fold(question or "")
+    for rx in (_DATE, _DATE_WORDS):
+        for m in rx.finditer(folded):
+            day, month = int(m.group(1)), int(m.group(2))
+            if 1 <= day <= 31 and 1 <= month <= 12:
+                return day, month, int(m.group(3)) if m.group(3) else None
+    return None
+
+
+def _strip_refs(words: str, docs: tuple[DocRef, ...]) -> str:
+    for d in docs:
+        words = re.sub(rf"\b{re.escape(d.kind)}\s+(?:so\s+)?{d.number}\S*", " ", words) if d.kind else words
+        words = words.replace(f" {d.number} ", " ")
+    return words
+
+
+def classify(question: str, agency_text: str | None = None) -> AskIntent:
+    """The intent of ``question``. ``agency_text``: an agency the caller found in it (as typed),
+    needed for agency_tasks and used by owner questions."""
+    words = _words(question)
+    refs = named_documents(question)
+    docs = tuple(r for r in refs if not r.implemented)
+    implemented = tuple(r for r in refs if r.implemented)
+    date = named_date(question)
+    this_doc = bool(_has(words, _phrases("document", "this_document")))
+    who = _has(words, _phrases("owner", "who"))
+    roles = _has(words, _phrases("owner", "roles"))
+    deadline = _has(words, _phrases("deadline", "cues"))
+    tasks_cues = _has(words, _phrases("agency_tasks", "cues"))
+    base = dict(docs=docs, this_document=this_doc, date=date, agency_text=agency_text, implemented=implemented)
+    if docs:
+        facts = _has(words, _phrases("document", "facts"))
+        rest = [w for w in _strip_refs(words, docs).split() if len(w) > 1]
+        if (facts and not (who and roles and not {"ai ky", "do ai", "ai ban hanh"} & set(facts))) or len(rest) <= 2:
+            return AskIntent("document", cues=tuple(facts), **base)
+    if agency_text and tasks_cues and not who:
+        return AskIntent("agency_tasks", cues=tuple(tasks_cues), **base)
+    if deadline and not (who and not date and "khi nao" not in deadline and "bao gio" not in deadline):
+        return AskIntent("deadline", cues=tuple(deadline), **base)
+    if date and who:
+        return AskIntent("deadline", cues=("date",), **base)
+    if who and roles:
+        return AskIntent("owner", cues=tuple(who + roles), **base)
+    return AskIntent(None, **base)
+
+
+def agency_heads() -> tuple[str, ...]:
+    """Folded words an agency's name starts with (``[agency] heads`` of the data file)."""
+    return _phrases("agency", "heads")
+
+
+def agency_spans(question: str, max_words: int = 9) -> list[tuple[int, int]]:
+    """Character spans of the question's word runs that start with an agency head word, longest
+    first: the candidates to try against known agency names."""
+    folded = fold(question or "")
+    words = [(m.start(), m.end(), m.group(0)) for m in re.finditer(r"[\w&]+", folded)]
+    heads = set(agency_heads())
+    out = []
+    for i in range(len(words)):
+        first = words[i][2]
+        pair = f"{first} {words[i + 1][2]}" if i + 1 < len(words) else ""
+        if first not in heads and pair not in heads:
+            continue
+        for j in range(min(len(words), i + max_words), i + 1, -1):
+            out.append((words[i][0], words[j - 1][1]))
+    return out
+
+
+def place_aliases() -> dict[str, str]:
+    """Folded short forms of places -> the folded place ("tphcm" -> "ho chi minh")."""
+    return dict(_data().get("places", {}).get("aliases", {}))
+
+
+def with_place_aliases(folded: str) -> str:
+    """Folded text with short forms of places written out, for matching against documents."""
+    out = f" {folded} "
+    for short, full in sorted(place_aliases().items(), key=lambda kv: -len(kv[0])):
+        out = out.replace(f" {short} ", f" {full} ")
+    return out.strip()
