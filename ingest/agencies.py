@@ -23,7 +23,7 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Literal
+from typing import Callable, Any, Iterable, Literal
 
 from ingest.vntext import collapse_spaces, fold, has_diacritics, nfc
 
@@ -413,6 +413,19 @@ class Gazetteer:
                 return len(title)
         return 0
 
+    def _proper_soon(self, toks: list[Token], j: int, free: "Callable[[int], bool]") -> bool:
+        """A capitalised word (a place: "Cần Thơ", "Thành phố") within three lower-case words from
+        ``j``, before any stop phrase: "… và công nghiệp Cần Thơ" is still the name, "… và vùng
+        chuyên canh kết nối" is not."""
+        for k in range(j, min(j + 4, len(toks))):
+            if not free(k) or not toks[k].is_word:
+                return False
+            if toks[k].capitalised:
+                return True
+            if self._stop_at(toks, k):
+                return False
+        return False
+
     def _stop_at(self, toks: list[Token], j: int) -> bool:
         """A stop phrase ("chủ trì", "là") starts at ``j``: the unknown name ends before it."""
         for phrase in self._stop:
@@ -446,6 +459,12 @@ class Gazetteer:
                 if tok.key == "va":
                     if free(j + 1) and toks[j + 1].capitalised and not self._head_at(toks, j + 1):
                         j += 2
+                        continue
+                    if free(j + 1) and toks[j + 1].is_word and toks[j + 1].lower and not self._stop_at(toks, j + 1) \
+                            and toks[j + 1].key not in self._collective_openers \
+                            and self._proper_soon(toks, j + 2, free):
+                        j += 2  # "Ban Quản lý các khu chế xuất và công nghiệp Cần Thơ": the name goes on
+                        lower_run = 1
                         continue
                     break
                 if self._stop_at(toks, j):
@@ -734,6 +753,10 @@ class Gazetteer:
         return t
 
     # -- scopes, lookups ----------------------------------------------------------------------
+
+    def head_word_tuples(self) -> list[tuple[str, ...]]:
+        """The head words of agency names ([matching].head_words), lower case, as word tuples."""
+        return self._heads
 
     def scope_of(self, mention: AgencyMention) -> str | None:
         """The level word a name ends with: "tinh" (tỉnh, cấp tỉnh, a province) or "xa"."""

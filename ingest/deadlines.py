@@ -16,6 +16,9 @@ from __future__ import annotations
 
 import calendar
 import re
+import tomllib
+from functools import lru_cache
+from pathlib import Path
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Literal
@@ -291,6 +294,46 @@ def _compound(text: str, folded: str, items: list[Deadline]) -> list[Deadline]:
     return out
 
 
+_DATA = Path(__file__).resolve().parent / "data" / "deadlines.toml"
+
+
+@lru_cache(maxsize=1)
+def _context_words() -> dict[str, tuple[str, ...]]:
+    data = tomllib.loads(_DATA.read_text(encoding="utf-8")) if _DATA.is_file() else {}
+    return {k: tuple(sorted((" ".join(fold(nfc(w)).split()) for w in v), key=len, reverse=True))
+            for k, v in data.items() if isinstance(v, list)}
+
+
+def _in_context(text: str, folded: str, dl: Deadline) -> bool:
+    """Whether the words around a phrase of prose make it no deadline ([data/deadlines.toml]):
+    "chi thường xuyên", "tầm nhìn đến năm 2050", a year in the title of a named plan."""
+    words = _context_words()
+    before = " ".join(folded[max(0, dl.start - 200) : dl.start].split())
+    if dl.kind == "continuous":
+        return any(before == w or before.endswith(" " + w) for w in words.get("continuous_not_after", ()))
+    if dl.kind not in ("year", "period"):
+        return False
+    if any(before == w or before.endswith(" " + w) for w in words.get("horizon_before", ())):
+        return True
+    lo = max(0, dl.start - 200)
+    cut = [m.end() for m in re.finditer(r"[;:()]|\.(?=\s)", folded[lo : dl.start])]
+    lo = lo + cut[-1] if cut else lo
+    stretch = folded[lo : dl.start]
+    if len(stretch.split()) > 30:
+        return False
+    starts = []
+    for w in words.get("title_words", ()):
+        for m in re.finditer(_B + re.escape(w).replace(r"\ ", r"\s+") + _E, stretch):
+            horizon = w in words.get("horizon_before", ())
+            if horizon or text[lo + m.start()].isupper():  # a named document: "Chiến lược …", "Đề án …"
+                starts.append(m.start())
+    if not starts:
+        return False
+    after_title = stretch[max(starts):]
+    return not any(re.search(_B + re.escape(w).replace(r"\ ", r"\s+") + _E, after_title)
+                   for w in words.get("title_breakers", ()))
+
+
 def find_deadlines(text: str, bare: bool = False) -> list[Deadline]:
     """Every deadline or recurrence stated in ``text``, in order.
 
@@ -299,7 +342,8 @@ def find_deadlines(text: str, bare: bool = False) -> list[Deadline]:
     """
     text = nfc(text)
     folded = fold(text)
-    atoms = [_attach_paren(text, folded, a) for a in _atoms(text, folded, bare)]
+    atoms = [_attach_paren(text, folded, a) for a in _atoms(text, folded, bare)
+             if bare or not _in_context(text, folded, a)]
     return _compound(text, folded, _select(atoms))
 
 

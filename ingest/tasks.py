@@ -57,6 +57,8 @@ _HEADING_OF = re.compile(r"\s*(?:trach nhiem|nhiem vu)(?: cua)?\s+")
 _COMMA = re.compile(r"\s*,?\s*")  # what may stand between a name and its verb: "X chủ trì", "X, chủ trì"
 
 
+# a marker the layout left inside a paragraph's text: "a) ", "2.3. ", "(1) "
+_TEXT_MARKER = re.compile(r"\s*(?:\(?[a-zđ]\)|\(\d+\)|\d{1,2}(?:\.\d{1,2})*[.)]|[IVX]+\.|[A-ZĐ]\.)\s+")
 _OPEN_PAREN = re.compile(r"\s*\(?\s*")  # "báo cáo UBND tỉnh (qua Sở Tài chính)"
 
 
@@ -140,6 +142,9 @@ class _Roles:
         self.standing = _phrase_re(r.get("standing", []))
         self.link = {fold(nfc(w)) for w in r.get("report_link", [])}
         self.opening = _phrase_re(r.get("opening", []))
+        self.name_tail = _phrase_re(r.get("name_tail", []))
+        self.subject_stop = _phrase_re(r.get("subject_stop", []))
+        self.generic = _phrase_re(r.get("generic_subjects", []))
         self.verb = _phrase_re(r.get("verbs", []) + r.get("lead", []) + r.get("coordinate", [])
                                + r.get("advise", []) + r.get("direct", []) + r.get("report", []))
 
@@ -256,10 +261,90 @@ class _Owner:
     coordinators: list[AgencyRef] = field(default_factory=list)
 
 
+def _enumerated(t: _Text, refs: list[AgencyRef], end: int) -> tuple[list[AgencyRef], int] | None:
+    """"Các cơ quan đăng ký đầu tư (Sở Tài chính, Ban Quản lý Khu kinh tế tỉnh):" - a collective
+    subject whose members are named in brackets right after it: the members own the task. The
+    collective may run on in lower case before the bracket; the bracket must hold only names."""
+    if not refs or refs[-1].agency_id is not None and not fold(refs[-1].name).startswith(("cac ", "nhung ")):
+        return None
+    m = re.compile(r"((?:\s+[^\s(),;:.]+){0,8}?)\s*\(([^()]+)\)").match(t.text, end)
+    if m is None or any(not w[:1].islower() for w in m.group(1).split()):
+        return None
+    inner_at = m.start(2)
+    members = cell_agencies(m.group(2), t.where, t.g)
+    if not members or any(not r.name[:1].isupper() for r in members):
+        return None
+    covered = sum(r.end - r.start for r in members)
+    if covered < 0.7 * len(m.group(2).strip()):
+        return None  # "(trừ các dự án …)": a bracket of words, not of names
+    return refs[:-1] + _shift(members, inner_at), m.end()
+
+
+def _subject_to_duty(t: _Text, roles: _Roles, refs: list[AgencyRef],
+                     end: int) -> tuple[list[AgencyRef], int] | None:
+    """A collective subject the gazetteer reads only in part, up to "có/chịu trách nhiệm": "Các
+    đơn vị cấp nước sạch trên địa bàn có trách nhiệm", "Các cơ quan quản lý nhà nước, tổ chức, cá
+    nhân liên quan có trách nhiệm …": the last name runs on to the duty phrase. Only when the words
+    between hold no verb, no punctuation but commas, and do not open a phrase of scope ("trong
+    phạm vi …", [roles].subject_stop). None when the subject needs no growing."""
+    if not refs or refs[-1].start < 0:
+        return None
+    duty = roles.responsible.search(t.folded, end)
+    if duty is None or duty.start() == t.skip_space(end):
+        return None
+    last = refs[-1]
+    gap = t.folded[end : duty.start()]
+    if re.search(r"[;.:()\[\]\"“”]", gap) or len(gap.split()) > 20:
+        return None
+    relative = fold(last.name).endswith(tuple(fold(w) for w in t.g.roles.get("relative_tails", [])))
+    if not relative and any(w[:1].isupper() for w in t.text[end : duty.start()].split()):
+        return None  # another name the gazetteer does not read: not a run-on of this one
+    if not (last.agency_id is None or fold(last.name).startswith(("cac ", "nhung "))):
+        return None  # "Sở Y tế trong phạm vi …": a known body does not grow
+    if roles.subject_stop.match(gap.lstrip(" ,")) or (
+            not relative and roles.verb.search(roles.name_tail.sub(" ", gap))):
+        return None  # after "được giao"/"được phân công" the words are what was given: no verb of its own
+    stop = duty.start()
+    name = t.text[last.start:stop].rstrip(" ,")
+    grown = AgencyRef(name, t.g.expand_abbreviations(name), None, last.level, last.found_in, last.start,
+                      last.start + len(name))
+    return refs[:-1] + [grown], last.start + len(name)
+
+
+def _generic_subject(t: _Text, roles: _Roles, start: int, heading: bool = False) -> _Owner | None:
+    """A body named by its part in a procedure ([roles].generic_subjects): "Cơ quan phối hợp có
+    trách nhiệm trả lời …", "Cơ quan đăng ký đầu tư có trách nhiệm …"; with ``heading``, a heading
+    that is only such a name ("3. Cơ quan chủ trì giải quyết thủ tục"). The name runs, in lower
+    case, up to the duty phrase (or the end of the heading)."""
+    if not t.text[start : start + 1].isupper():
+        return None
+    f = t.folded
+    if roles.generic.match(f, start) is None:
+        return None
+    if heading:
+        if ":" in t.text:
+            return None  # "Cơ quan chủ trì:" is a role label over its lines, not a heading of a name
+        stop = len(t.text.rstrip(" ."))
+    else:
+        duty = roles.responsible.search(f, start)
+        if duty is None:
+            return None
+        stop = duty.start()
+    span = t.text[start:stop].rstrip(" ,")
+    words = span.split()
+    if not words or len(words) > 10 or re.search(r"[;.:()]", span) or any(w[:1].isupper() for w in words[1:]):
+        return None
+    ref = AgencyRef(span, span, None, None, t.where, start, start + len(span))
+    return _Owner([ref], "có trách nhiệm", start + len(span))
+
+
 def _owner(t: _Text, roles: _Roles) -> _Owner | None:
     """Who the text itself names as owner, and in which phrasing."""
     f = t.folded
     start = t.skip_space(0)
+    marker = _TEXT_MARKER.match(t.text, start) if not t.by_start.get(start) else None
+    if marker is not None:
+        start = marker.end()  # "2. Giao Công an tỉnh …" written as a paragraph: the marker is no subject
     prefix = None
     items: list[AgencyMention] = []
     end = start
@@ -273,14 +358,35 @@ def _owner(t: _Text, roles: _Roles) -> _Owner | None:
             break
     if not items:
         items, end = t.list_at(start)
+        for word, label in ((roles.assign, "giao"), (roles.request, "đề nghị")):
+            # "UBND tỉnh giao Sở Y tế …", "Ủy ban nhân dân Thành phố yêu cầu các sở …": the one
+            # given the work owns it, not the one who gives it
+            mt = word.match(f, _after_comma(f, end)) if items else None
+            if mt is not None:
+                cho = re.match(r"\s*:|\s+cho" + _E, f[mt.end():])
+                given, given_end = t.list_at(mt.end() + (cho.end() if cho else 0))
+                if given:
+                    items, end, prefix = given, given_end, label
+                break
     if items:
         parts = [prefix] if prefix else []
+        refs = t.refs(items)
+        listed = _enumerated(t, refs, end)
+        if listed is not None:
+            refs, end = listed
+        grown = _subject_to_duty(t, roles, refs, end) if listed is None else None
+        if grown is not None:
+            refs, end = grown
+            return _Owner(refs, " - ".join(parts + ["có trách nhiệm"]), end)
         lead = roles.lead.match(f, _after_comma(f, end))
         if lead is not None:
             parts.append("chủ trì")
             if roles.coordinate.match(f, _after_comma(f, lead.end())):
                 parts.append("phối hợp")
-        return _Owner(t.refs(items), " - ".join(parts) or "chủ ngữ", end)
+        return _Owner(refs, " - ".join(parts) or "chủ ngữ", end)
+    generic = _generic_subject(t, roles, start)
+    if generic is not None:
+        return generic
     for mt in re.finditer(_B + r"do\s+", f):
         items, end = t.list_at(mt.end())
         if items and roles.lead.match(f, _after_comma(f, end)):
@@ -310,6 +416,7 @@ def _after_opening(t: _Text, roles: _Roles) -> _Owner | None:
             parts = ["chủ trì"] if roles.lead.match(f, _after_comma(f, end)) else ["chủ ngữ"]
             return _Owner(t.refs(items), " - ".join(parts), end)
     depth = 0
+    verb_seen = False
     for k, ch in enumerate(f):
         if ch == "(":
             depth += 1
@@ -321,8 +428,14 @@ def _after_opening(t: _Text, roles: _Roles) -> _Owner | None:
         elif depth == 0 and (ch == "," or (f.startswith(" thi ", k) and k > start)):
             after = k + (4 if ch == " " else 1)
             if roles.verb.match(f, t.skip_space(after)) or roles.report.match(f, t.skip_space(after)):
-                return None  # "Trong 02 ngày …, gửi kết quả đến …": the subject is not written here
+                # "Trong 02 ngày …, gửi kết quả đến …": the subject is not written here - unless a
+                # list of bodies still follows ("Để tăng cường đánh giá, kiểm tra …, các Sở, UBND
+                # cấp xã … triển khai"), which a single name after a verb never is
+                verb_seen = True
+                continue
             items, end = t.list_at(after)
+            if items and verb_seen and len(items) < 2 and not fold(items[0].text).startswith(("cac ", "nhung ")):
+                continue
             if items and re.match(r"\s+[^\W\d_]", f[end:]) and not re.match(r"\s*,", f[end:]):
                 parts = ["chủ ngữ"]
                 if roles.lead.match(f, _after_comma(f, end)):
@@ -368,6 +481,8 @@ def _carrier(t: _Text, roles: _Roles, has_children: bool = False) -> _Owner | No
         if items and not t.folded[end:].strip(" :."):
             return _Owner(t.refs(items), "có trách nhiệm", end)
     owner = _owner(t, roles)
+    if owner is None and has_children and not t.text.rstrip().endswith("."):
+        return _generic_subject(t, roles, t.skip_space(0), heading=True)
     if owner is None:
         return None
     says_so = roles.responsible.search(t.folded, owner.end) is not None
@@ -377,7 +492,8 @@ def _carrier(t: _Text, roles: _Roles, has_children: bool = False) -> _Owner | No
         owner.coordinators = t.refs(t.lists_after(roles.coordinate))
         return owner
     lower_words = [w for w in t.text[owner.end :].split() if w[:1].islower()]
-    if has_children and len(lower_words) <= 10 and len(rest.split()) <= 20 and not roles.verb.search(rest) \
+    if has_children and len(lower_words) <= 10 and len(rest.split()) <= 20 \
+            and not roles.verb.search(roles.name_tail.sub(" ", rest)) \
             and "." not in rest.strip(" ."):
         owner.pattern = "có trách nhiệm"
         return _name_tail(t, owner, owner.end)
@@ -504,6 +620,12 @@ def cell_agencies(cell: str, found_in: str = "", g: Gazetteer | None = None) -> 
     return out
 
 
+def _opens_with_head(s: str, g: Gazetteer) -> bool:
+    """Whether ``s`` begins with a head word of an agency name ("Ban Quản lý", "Sở", "Trung tâm")."""
+    words = tuple(w.lower() for w in s.split())
+    return any(words[: len(h)] == h for h in g.head_word_tuples())
+
+
 def _cell_piece(t: _Text, a: int, b: int, mentions: list[AgencyMention], roles: _Roles, found_in: str,
                 g: Gazetteer, out: list[AgencyRef]) -> None:
     raw = t.text[a:b]
@@ -516,6 +638,9 @@ def _cell_piece(t: _Text, a: int, b: int, mentions: list[AgencyMention], roles: 
     folded = fold(s)
     rest = "".join(" " if any(m.start <= start + k < m.end for m in inner) else ch for k, ch in enumerate(folded))
     has_verb = roles.verb.search(rest) is not None or roles.lead.search(rest) is not None
+    if not inner and has_verb and s[:1].isupper() and _opens_with_head(s, g) and len(s.split()) <= 12 \
+            and roles.lead.search(rest) is None and roles.coordinate.search(rest) is None:
+        has_verb = False  # "Ban Quản lý các khu công nghiệp tỉnh": a name, "quản lý" is part of it
     if len(inner) == 1 and (inner[0].start, inner[0].end) == (start, end):
         out.append(AgencyRef.of(inner[0], found_in))
     elif len(inner) == 1 and inner[0].agency_id is not None and inner[0].start == start:
@@ -685,14 +810,69 @@ def _clause_tasks(clause: Clause, inherited: tuple[str, _Owner] | None, g: Gazet
     return out
 
 
+def _written_verb(t: _Text, roles: _Roles, g: Gazetteer, pos: int) -> "re.Match[str] | None":
+    """The first verb of [roles] at or after ``pos`` written with its own diacritics: folding
+    makes "cơ quan" read as "có", which is no verb."""
+    r = g.roles
+    written = {" ".join(nfc(w).lower().split()) for key in ("verbs", "lead", "coordinate", "advise", "direct", "report")
+               for w in r.get(key, [])}
+    for m in roles.verb.finditer(t.folded, pos):
+        if " ".join(t.text[m.start() : m.end()].lower().split()) in written:
+            return m
+    return None
+
+
+def _value_sentence(value: RoleValue, g: Gazetteer,
+                    roles: _Roles) -> tuple[list[AgencyRef], list[AgencyRef], list[AgencyRef]] | None:
+    """A role line whose value is itself a sentence: "Cơ quan thực hiện: Sở Y tế chủ trì, phối hợp
+    với các sở, ngành …", "… : Sở A chủ trì tham mưu UBND tỉnh …; Sở B và UBND cấp xã chủ động …".
+    The value is read as a clause (its subjects are the lead, "phối hợp với" gives partners,
+    "tham mưu" the advisee), not as a list of names. None when the value holds no role word (a
+    plain list "Sở A, Sở B."): then it is a cell of names."""
+    t = _Text(value.text, value.path, g)
+    f = t.folded
+    groups = _groups(t, roles, g)
+    if not (roles.lead.search(f) or roles.coordinate.search(f) or roles.advise.search(f)
+            or sum(1 for _, _, own in groups[1:] if own is not None) >= 1):
+        return None  # "X làm A; Y làm B" is a sentence too
+    lead: list[AgencyRef] = []
+    coords: list[AgencyRef] = []
+    advises: list[AgencyRef] = []
+    for k, (a, b, own) in enumerate(groups):
+        if k == 0:
+            own = _owner(t, roles)
+            sub, offset = t, 0
+        else:
+            sub, offset = _Text(value.text[a:b], value.path, g), a
+        if own is None:
+            continue
+        own_lead = own.lead
+        verb = _written_verb(sub, roles, g, own.end)
+        gap = sub.folded[own.end : verb.start()] if verb else ""
+        if verb and re.match(r"\s*(?:,|va\s)", gap) and any(own.end <= m.start < verb.start() for m in sub.mentions):
+            # the subject list goes on past a name the gazetteer lacks, up to the verb
+            own_lead = cell_agencies(sub.text[: verb.start()], value.path, g)
+        lead += _shift(own_lead, value.start + offset)
+        coords += _shift(sub.refs(sub.lists_after(roles.coordinate)), value.start + offset)
+        advises += _shift(sub.refs(sub.lists_after(roles.advise)), value.start + offset)
+    if not lead:
+        return None
+    lead = _dedupe(lead)
+    return lead, _dedupe(coords, lead), _dedupe(advises, lead)
+
+
 def _role_task(clause: Clause, values: dict[str, RoleValue], g: Gazetteer, roles: _Roles) -> Task:
     """A task whose owner, partners and time are given on role lines (:mod:`ingest.rolelines`)."""
     lead_v = values["lead"]
     coord_v = values.get("coordinators")
     due_v = values.get("deadline")
-    lead = cell_agencies(lead_v.text, lead_v.path, g)
-    lead = _shift(lead, lead_v.start)
-    coords = _shift(cell_agencies(coord_v.text, coord_v.path, g), coord_v.start) if coord_v else []
+    said = _value_sentence(lead_v, g, roles)
+    if said is not None:
+        lead, coords, value_advises = said
+    else:
+        lead, coords, value_advises = _shift(cell_agencies(lead_v.text, lead_v.path, g), lead_v.start), [], []
+    if coord_v:
+        coords = coords + _shift(cell_agencies(coord_v.text, coord_v.path, g), coord_v.start)
     text = clause.text
     line = read_role_line(text, g)
     if line is not None and line.content_end > 0:
@@ -711,7 +891,7 @@ def _role_task(clause: Clause, values: dict[str, RoleValue], g: Gazetteer, roles
         pattern="dòng vai trò",
         lead=lead,
         coordinators=_dedupe(coords, lead),
-        advises=_dedupe(t.refs(t.lists_after(roles.advise)), lead),
+        advises=_dedupe(value_advises + t.refs(t.lists_after(roles.advise)), lead),
         reports_to=_dedupe(reports),
         mentions=_mentions(t),
         deadline=deadline,
@@ -812,7 +992,45 @@ def extract_tasks(clauses: list[Clause], gazetteer: Gazetteer | None = None,
             return None
         return None
 
+    def paragraph_heading(c: Clause) -> _Owner | None:
+        """An unnumbered paragraph that is a heading of names, its marker left in the text by the
+        layout ("a) Sở Xây dựng", "2.3. Công an tỉnh", or just "Sở Y tế") over the lines after it."""
+        if c.marker or c.kind in NON_TASK_KINDS or c.text.rstrip().endswith("."):
+            return None
+        m = _TEXT_MARKER.match(c.text)
+        body = c.text[m.end():] if m else c.text
+        if len(body.split()) > 20:
+            return None
+        return _carrier(_Text(body, c.path, g), roles, True)
+
+    def sibling_heading(c: Clause) -> tuple[str, _Owner] | None:
+        """The nearest paragraph heading of names before ``c`` under the same parent, over
+        bullets and plain paragraphs only: a numbered point or a numbered paragraph that names
+        no one ("2.2. Trách nhiệm cụ thể") ends the search."""
+        k = position.get(c.path, 0) - 1
+        while k >= 0:
+            prev = ordered_all[k]
+            if prev.parent != c.parent:
+                if prev.parent is None or not prev.path.startswith((c.parent or "") + "."):
+                    return None
+                k -= 1
+                continue  # a bullet's own sub-bullets
+            if (prev.marker and prev.marker[:1] not in "-+•") or prev.path in has_children:
+                return None  # a point, or a heading with points of its own: a scope of its own
+            if not prev.marker:
+                own = paragraph_heading(prev)
+                if own is not None:
+                    return prev.path, own
+                if _TEXT_MARKER.match(prev.text) and len(prev.text.split()) <= 12 \
+                        and not prev.text.rstrip().endswith((".", ";")):
+                    return None  # "2.2. Trách nhiệm cụ thể": a heading that names no one
+            k -= 1
+        return None
+
     def inherited(c: Clause) -> tuple[str, _Owner] | None:
+        near = sibling_heading(c)
+        if near is not None:
+            return near
         intro = intro_of(c)
         if intro is not None and intro.path not in has_children:
             owner = carrier_of(intro.path) if _owner(_Text(intro.text, intro.path, g), roles) else None
@@ -839,6 +1057,11 @@ def extract_tasks(clauses: list[Clause], gazetteer: Gazetteer | None = None,
     ordered = sorted(clauses, key=lambda c: c.order)
     skip = {c.path for c in ordered if c.kind in NON_TASK_KINDS or c.cells}
     by_roles = assign_role_lines(ordered, g, skip)
+    heads_of_siblings: set[str] = set()
+    for clause in ordered:
+        near = sibling_heading(clause) if clause.kind not in NON_TASK_KINDS else None
+        if near is not None:
+            heads_of_siblings.add(near[0])
     tasks: list[Task] = []
     for clause in ordered:
         if clause.kind in NON_TASK_KINDS:
@@ -855,6 +1078,41 @@ def extract_tasks(clauses: list[Clause], gazetteer: Gazetteer | None = None,
             continue  # "- Đơn vị chủ trì: Sở Tư pháp." says who does the task above it
         if clause.path in has_children and carrier_of(clause.path) is not None:
             continue  # "X có trách nhiệm:" - its points are the tasks
+        if not clause.marker and _TEXT_MARKER.match(clause.text) and len(clause.text.split()) <= 12 \
+                and not clause.text.rstrip().endswith((".", ";")) and not _Text(clause.text, clause.path, g).mentions:
+            continue  # "IV. TỔ CHỨC THỰC HIỆN", "2.1. Trách nhiệm chung" left as paragraphs: headings
+        if clause.path in heads_of_siblings:
+            continue  # "a) Sở Xây dựng" written as a paragraph: the lines after it are the tasks
         tasks.extend(_clause_tasks(clause, inherited(clause), g, roles))
+    _complete_names(tasks, by_path)
     _with_jurisdiction(tasks, jurisdiction)
     return tasks
+
+
+def _complete_names(tasks: list[Task], by_path: dict[str, Clause]) -> None:
+    """A name the gazetteer lacks, read whole once in a document (a heading "1. Ban Quản lý các
+    khu công nghệ cao và khu công nghiệp"), is the same name where the reader stopped early
+    elsewhere ("phối hợp với Ban Quản lý các khu công nghệ cao và khu công nghiệp …" read as
+    "Ban Quản lý các khu công nghệ"): the shorter reading is grown to the whole name when the text
+    there goes on with it."""
+    roles = ("lead", "coordinators", "advises", "reports_to", "performer", "mentions")
+    learned = sorted({r.name for t in tasks for role in roles for r in getattr(t, role)
+                      if r.agency_id is None and len(r.name.split()) >= 4 and r.name[:1].isupper()},
+                     key=len, reverse=True)
+    if not learned:
+        return
+
+    def grown(r: AgencyRef) -> AgencyRef:
+        clause = by_path.get(r.found_in)
+        if clause is None or r.start < 0 or not r.name[:1].isupper():
+            return r
+        for name in learned:
+            if len(name) > len(r.name) and name.startswith(r.name) \
+                    and clause.text.startswith(name, r.start) \
+                    and not clause.text[r.start + len(name) : r.start + len(name) + 1].isalnum():
+                return replace(r, name=name, full=name, end=r.start + len(name))
+        return r
+
+    for t in tasks:
+        for role in roles:
+            setattr(t, role, [grown(r) for r in getattr(t, role)])

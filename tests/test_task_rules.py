@@ -328,3 +328,225 @@ def test_flattened_table_with_group_rows_on_one_line(tmp_path):
     rows = sorted((t for t in tasks.values() if t.pattern == "bảng phụ lục"), key=lambda t: t.path)
     assert [(names(t.lead), t.deadline.text) for t in rows] == [
         (["Sở Nội vụ"], "Năm 2026"), (["Sở Khoa học và Công nghệ"], "Quý IV/2026")]
+
+
+# --- round two: rules written from how documents are phrased, not from one document ------------
+
+
+def test_role_line_value_that_is_a_sentence():
+    """"Cơ quan thực hiện: X chủ trì, phối hợp với Y …": X leads, Y are partners, not all leads."""
+    tasks = _by_path(extract_tasks(_clauses([
+        ("1", None, "Hoạt động truyền thông"),
+        ("1.1", "1", "Nội dung: In tờ rơi về phòng chống đuối nước cho học sinh."),
+        ("1.2", "1", "Cơ quan thực hiện: Sở Y tế chủ trì, phối hợp với Sở Giáo dục và Đào tạo, "
+                     "UBND các xã, phường."),
+        ("2", None, "Phổ biến quy chế mới"),
+        ("2.1", "2", "Nội dung: Phổ biến quy chế tiếp công dân."),
+        ("2.2", "2", "Cơ quan thực hiện: Sở Tư pháp chủ trì tham mưu UBND tỉnh ban hành văn bản; "
+                     "Sở Nội vụ và UBND các xã, phường chủ động triển khai trong phạm vi quản lý."),
+    ])))
+    t = tasks["1.1"]
+    assert names(t.lead) == ["Sở Y tế"]
+    assert names(t.coordinators) == ["Sở Giáo dục và Đào tạo", "UBND các xã, phường"]
+    t = tasks["2.1"]
+    assert names(t.lead) == ["Sở Tư pháp", "Sở Nội vụ", "UBND các xã, phường"]
+    assert "UBND tỉnh" in names(t.advises) and "UBND tỉnh" not in names(t.lead)
+    # a plain list of names stays a list of leads
+    tasks = _by_path(extract_tasks(_clauses([
+        ("1", None, "Tập huấn cán bộ"),
+        ("1.1", "1", "Cơ quan chủ trì: Sở Nội vụ, Sở Tài chính."),
+    ])))
+    assert names(tasks["1"].lead) == ["Sở Nội vụ", "Sở Tài chính"]
+
+
+def test_heading_of_names_ending_in_collective_nouns():
+    """"5. Các hợp tác xã, tổ chức, cá nhân có liên quan" over bullets: a heading of names ("tổ
+    chức" is a noun and "có liên quan" no verb), its bullets are its tasks."""
+    tasks = _by_path(extract_tasks(_clauses([
+        ("5", None, "Các hợp tác xã nông nghiệp, tổ chức, cá nhân có liên quan"),
+        ("5.1", "5", "Tham gia chuỗi liên kết tiêu thụ nông sản."),
+        ("5.2", "5", "Bảo đảm kinh phí đối ứng cho các dự án được hỗ trợ."),
+    ])))
+    assert "5" not in tasks
+    for path in ("5.1", "5.2"):
+        assert names(tasks[path].lead) == ["Các hợp tác xã nông nghiệp, tổ chức, cá nhân có liên quan"], path
+
+
+@pytest.mark.parametrize("text, lead, pattern", [
+    ("UBND tỉnh giao Sở Công Thương theo dõi giá cả thị trường, báo cáo hằng tháng.", ["Sở Công Thương"], "giao"),
+    ("Ủy ban nhân dân tỉnh yêu cầu các sở, ban, ngành tỉnh và UBND các xã, phường báo cáo kết quả.",
+     ["các sở, ban, ngành tỉnh", "UBND các xã, phường"], "giao"),
+    ("UBND tỉnh đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh phối hợp giám sát.",
+     ["Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh"], "đề nghị"),
+])
+def test_the_one_given_the_work_owns_it(text, lead, pattern):
+    """"X giao/yêu cầu/đề nghị Y …": Y owns the task, X only gives it."""
+    (task,) = extract_tasks(_clauses([("1", None, text)]))
+    assert names(task.lead) == lead
+    assert task.pattern.startswith(pattern)
+
+
+def test_collective_subject_runs_on_to_its_duty():
+    """"Các hợp tác xã chăn nuôi trên địa bàn tỉnh có trách nhiệm:" - the gazetteer reads only "Các
+    hợp tác xã"; the subject is everything up to the duty phrase. A known body followed by a phrase
+    of scope ("Sở Y tế trong phạm vi …") does not grow."""
+    tasks = _by_path(extract_tasks(_clauses([
+        ("3", None, "Các hợp tác xã chăn nuôi trên địa bàn tỉnh có trách nhiệm:"),
+        ("3.a", "3", "Kê khai số lượng đàn vật nuôi hằng quý."),
+        ("4", None, "Các cơ quan quản lý nhà nước, tổ chức, cá nhân liên quan có trách nhiệm phòng, chống "
+                    "dịch bệnh gia súc."),
+        ("5", None, "Sở Y tế trong phạm vi chức năng có trách nhiệm kiểm tra an toàn thực phẩm."),
+        ("6", None, "Các sở, ngành trong phạm vi quản lý có trách nhiệm rà soát thủ tục."),
+    ])))
+    assert names(tasks["3.a"].lead) == ["Các hợp tác xã chăn nuôi trên địa bàn tỉnh"]
+    assert names(tasks["4"].lead) == ["Các cơ quan quản lý nhà nước, tổ chức, cá nhân liên quan"]
+    assert names(tasks["5"].lead) == ["Sở Y tế"]
+    assert names(tasks["6"].lead) == ["Các sở, ngành"]
+
+
+@pytest.mark.parametrize("text, lead", [
+    # a name the recogniser guesses stops before "xem xét" (no longer runs on into the verb)
+    ("Giao Bộ trưởng Bộ Văn hóa Nghệ thuật Dân gian xem xét, quyết định các vấn đề phát sinh.",
+     ["Bộ Văn hóa Nghệ thuật Dân gian"]),
+    # national bodies older decisions name
+    ("Đề nghị Tổng Liên đoàn Lao động Việt Nam tham gia giám sát việc chi trả.",
+     ["Tổng Liên đoàn Lao động Việt Nam"]),
+    ("Bộ Lao động - Thương binh và Xã hội hướng dẫn thủ tục chi trả.", ["Bộ Lao động - Thương binh và Xã hội"]),
+])
+def test_national_bodies_and_names_that_stop_before_verbs(text, lead):
+    (task,) = extract_tasks(_clauses([("1", None, text)]))
+    assert names(task.lead) == lead
+
+
+def test_heading_of_names_written_as_a_paragraph():
+    """The layout left the marker in the text ("b) Sở Công Thương" as a plain paragraph): the
+    bullets after it are that agency's, up to the next such heading; a numbered paragraph that
+    names no one ("2.2. Trách nhiệm riêng") ends the run."""
+    tasks = _by_path(extract_tasks(_clauses([
+        ("2", None, "Các sở, ngành có trách nhiệm:"),
+        ("2.p1", "2", "2.1. Trách nhiệm riêng"),
+        ("2.p2", "2", "a) Sở Công Thương"),
+        ("2.-1", "2", "Theo dõi giá xăng dầu trên địa bàn."),
+        ("2.p3", "2", "Khi giá biến động bất thường, báo cáo ngay."),
+        ("2.-2", "2", "Kiểm tra các cửa hàng bán lẻ."),
+        ("2.p4", "2", "b) Công an tỉnh, Sở Tài chính"),
+        ("2.-3", "2", "Xử lý các hành vi đầu cơ, găm hàng."),
+    ])))
+    for path in ("2.-1", "2.p3", "2.-2"):
+        assert names(tasks[path].lead) == ["Sở Công Thương"], path
+    assert names(tasks["2.-3"].lead) == ["Công an tỉnh", "Sở Tài chính"]
+    assert "2.p2" not in tasks and "2.p4" not in tasks  # the headings are no tasks
+
+
+def test_collective_subject_with_its_members_in_brackets():
+    """"Các cơ quan cấp phép (Sở Xây dựng, Ban Quản lý các khu công nghiệp tỉnh):" - the members
+    own the points; a name that opens with a head word keeps its lower-case verb-like words."""
+    tasks = _by_path(extract_tasks(_clauses([
+        ("1", None, "Các cơ quan cấp phép (Sở Xây dựng, Ban Quản lý các khu công nghiệp tỉnh):"),
+        ("1.a", "1", "Tiếp nhận hồ sơ đề nghị cấp phép xây dựng."),
+        ("2", None, "Các sở, ngành (trừ các đơn vị đã được giao tại khoản 1) có trách nhiệm:"),
+        ("2.a", "2", "Phối hợp cung cấp thông tin khi được đề nghị."),
+    ])))
+    assert names(tasks["1.a"].lead) == ["Sở Xây dựng", "Ban Quản lý các khu công nghiệp tỉnh"]
+    assert names(tasks["2.a"].lead) == ["Các sở, ngành"]
+
+
+def test_paragraph_markers_are_no_subject_and_heading_paragraphs_no_task():
+    """"2. Giao Sở Tư pháp …" left as a paragraph: the owner is read after the marker; "III. TỔ
+    CHỨC THỰC HIỆN" as a paragraph is a heading, no task; "2025 …" is no marker."""
+    tasks = _by_path(extract_tasks(_clauses([
+        ("9", None, "Ủy ban nhân dân các xã"),
+        ("9.p1", "9", "III. TỔ CHỨC THỰC HIỆN"),
+        ("9.p2", "9", "2. Giao Sở Tư pháp theo dõi, đôn đốc việc thực hiện Kế hoạch."),
+        ("9.p3", "9", "b) Sở Nội vụ tổng hợp kết quả thi đua."),
+        ("9.p4", "9", "B. NHIỆM VỤ CẤP XÃ"),
+    ])))
+    assert "9.p1" not in tasks and "9.p4" not in tasks
+    assert names(tasks["9.p2"].lead) == ["Sở Tư pháp"] and tasks["9.p2"].pattern.startswith("giao")
+    assert names(tasks["9.p3"].lead) == ["Sở Nội vụ"]
+
+
+def test_collective_given_work_runs_on_to_its_duty():
+    """"Các đơn vị được giao chủ trì nhiệm vụ tại Phụ lục có trách nhiệm …": what the bodies were
+    given is part of who they are."""
+    (task,) = extract_tasks(_clauses([
+        ("3", None, "Các đơn vị được giao chủ trì nhiệm vụ tại Phụ lục có trách nhiệm bố trí nhân lực."),
+    ]))
+    assert names(task.lead) == ["Các đơn vị được giao chủ trì nhiệm vụ tại Phụ lục"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Sở Tài chính bố trí kinh phí chi thường xuyên cho các đơn vị.", []),
+    ("Mở lớp tại các trung tâm giáo dục thường xuyên của tỉnh.", []),
+    ("Thường xuyên kiểm tra chất lượng nước sinh hoạt.", ["Thường xuyên"]),
+    ("Lập điều chỉnh Quy hoạch vùng Bình Sơn thời kỳ 2021 - 2030, tầm nhìn đến năm 2050.", []),
+    ("Tiếp tục thực hiện Chiến lược phát triển nông nghiệp xanh, bền vững đến năm 2030.", []),
+    ("Triển khai Đề án trồng rừng ven biển đến năm 2030; hoàn thành trong năm 2027.", ["trong năm 2027"]),
+    ("Xây dựng Đề án trồng rừng, hoàn thành đến năm 2026.", ["đến năm 2026"]),
+    ("Điều chỉnh quy hoạch hạ tầng viễn thông trong các khu công nghiệp đến năm 2030.", ["đến năm 2030"]),
+])
+def test_time_words_that_are_no_deadline(text, expected):
+    """"chi thường xuyên" is a kind of spending, "tầm nhìn đến năm 2050" a horizon, and a year in
+    the title of a named plan ("Chiến lược … đến năm 2030") dates that plan, not the task."""
+    assert [d.text for d in find_deadlines(text)] == expected
+
+
+def test_a_name_read_whole_once_is_that_name_elsewhere():
+    """A heading reads "Ban Điều phối các vùng nguyên liệu và vùng chuyên canh" whole; a later
+    "phối hợp với Ban Điều phối …" that the reader cut short is grown to the same name."""
+    tasks = _by_path(extract_tasks(_clauses([
+        ("1", None, "Ban Điều phối các vùng nguyên liệu và vùng chuyên canh"),
+        ("1.1", "1", "Rà soát diện tích vùng nguyên liệu."),
+        ("2", None, "Sở Công Thương chủ trì, phối hợp với Ban Điều phối các vùng nguyên liệu và vùng chuyên canh "
+                    "kết nối tiêu thụ."),
+    ])))
+    assert names(tasks["1.1"].lead) == ["Ban Điều phối các vùng nguyên liệu và vùng chuyên canh"]
+    assert names(tasks["2"].coordinators) == ["Ban Điều phối các vùng nguyên liệu và vùng chuyên canh"]
+
+
+def test_courts_and_procuracy_of_a_province():
+    tasks = _by_path(extract_tasks(_clauses([
+        ("14", None, "Đề nghị Viện kiểm sát nhân dân tỉnh, Tòa án nhân dân tỉnh"),
+        ("14.a", "14", "Phối hợp chặt chẽ với Công an tỉnh trong điều tra, truy tố, xét xử."),
+    ])))
+    assert names(tasks["14.a"].lead) == ["Viện kiểm sát nhân dân tỉnh", "Tòa án nhân dân tỉnh"]
+    assert [r.agency_id for r in tasks["14.a"].lead] == ["vien-kiem-sat-nhan-dan-tinh", "toa-an-nhan-dan-tinh"]
+
+
+def test_guessed_name_goes_on_after_va_with_a_lower_case_word():
+    """"Ban Quản lý các khu kinh tế và cửa khẩu Bình Sơn chỉ đạo …": "và cửa khẩu" continues the
+    name; "và các đơn vị" starts another."""
+    (task,) = extract_tasks(_clauses([("1", None, "Giao Ban Quản lý khu kinh tế và cửa khẩu Bình Sơn chỉ đạo các "
+                                                  "doanh nghiệp trong khu kinh tế.")]))
+    assert names(task.lead) == ["Ban Quản lý khu kinh tế và cửa khẩu Bình Sơn"]
+    (task,) = extract_tasks(_clauses([("1", None, "Ban Quản lý Dự án Bình Sơn và các đơn vị liên quan rà soát hồ sơ.")]))
+    assert names(task.lead) == ["Ban Quản lý Dự án Bình Sơn", "các đơn vị liên quan"]
+
+
+def test_subject_list_after_an_opening_with_verbs_in_it():
+    """"Để tăng cường đánh giá, kiểm tra …, các sở, UBND các xã … triển khai …:" - a verb after a
+    comma inside the opening does not hide the list of bodies after it; a single name after such a
+    verb ("…, gửi kết quả đến Sở Y tế, UBND tỉnh xem xét") is still no subject."""
+    tasks = _by_path(extract_tasks(_clauses([
+        ("5", None, "Để tăng cường đánh giá, kiểm tra và giám sát các dự án, các sở, ngành, UBND các xã theo "
+                    "chức năng triển khai những nội dung sau:"),
+        ("5.a", "5", "Định kỳ đánh giá tình hình hoạt động của các dự án."),
+        ("6", None, "Trong 05 ngày làm việc, gửi kết quả đến Sở Y tế, UBND tỉnh xem xét."),
+    ])))
+    assert names(tasks["5.a"].lead) == ["các sở, ngành", "UBND các xã"]
+    assert "6" not in tasks
+
+
+def test_bodies_named_by_their_part_in_a_procedure():
+    """"Cơ quan phối hợp có trách nhiệm trả lời …" and a heading "3. Cơ quan tiếp nhận hồ sơ đăng ký"
+    over points: the body is named by its part; a role label "Cơ quan chủ trì:" stays a label."""
+    tasks = _by_path(extract_tasks(_clauses([
+        ("3", None, "Cơ quan tiếp nhận hồ sơ đăng ký"),
+        ("3.a", "3", "Kiểm tra tính hợp lệ của hồ sơ."),
+        ("4", None, "Cơ quan phối hợp có trách nhiệm trả lời bằng văn bản đúng thời hạn."),
+        ("5", None, "Cấp giấy phép hoạt động"),
+        ("5.1", "5", "Cơ quan chủ trì: Sở Công Thương."),
+    ])))
+    assert names(tasks["3.a"].lead) == ["Cơ quan tiếp nhận hồ sơ đăng ký"]
+    assert names(tasks["4"].lead) == ["Cơ quan phối hợp"]
+    assert names(tasks["5"].lead) == ["Sở Công Thương"]
