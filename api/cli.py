@@ -107,15 +107,12 @@ def format_ingest_report(r: dict[str, Any]) -> str:
         size.append(f"{r['tables']} bảng")
     if r.get("pages"):
         size.append(f"{r['pages']} trang" + (f" (trong đó {r['ocr_pages']} trang quét, đọc bằng OCR)" if r.get("ocr_pages") else ""))
-    state = index_words(r)
+    extra = ""
     if r.get("replaced"):
-        state += "; thay thế bản trước (replaced)"
-        if r.get("replaced_id"):
-            state += f" {r['replaced_id']}"
-    cov = r.get("coverage")
-    if cov is not None:
-        state += f"; độ phủ (coverage) {cov}%"
-    lines = [f"ĐÃ NẠP (ok) {r['path']} → mã văn bản {r['doc_id']}: {', '.join(size)}; {state}."]
+        extra += " Đã thay thế bản trước (replaced)" + (f" {r['replaced_id']}" if r.get("replaced_id") else "") + "."
+    if r.get("coverage") is not None:
+        extra += f" Độ phủ văn bản (coverage): {r['coverage']}%."
+    lines = [f"ĐÃ NẠP (ok) {r['path']} → mã văn bản {r['doc_id']}: {', '.join(size)}; {index_words(r)}.{extra}"]
     if r.get("unverified"):
         lines.append(
             f"  Chưa đối chiếu được với bản gốc, không trích nguyên văn (unverified, not quoted as exact): {', '.join(r['unverified'][:10])}"

@@ -429,7 +429,7 @@ EVERY_PAGE = [
     ("ask-not-found", "/?q=Lãi suất cho vay hộ nghèo hiện nay là bao nhiêu?"),
     ("documents", "/documents"),
     ("document", f"/documents/{AN_GIANG}"),
-    ("document-binh-son", "/documents/214-kh-ubnd"),
+    ("document-binh-son", "/documents/214-kh-ubnd-binh-son-2025"),
     ("document-referenced", "/documents/ct-39-ct-tw"),
     ("related", f"/related/{AN_GIANG}:III.2"),
     ("agencies", "/agencies"),

@@ -45,8 +45,8 @@ def test_server_error_on_a_page_is_an_html_page(kb_all, monkeypatch):
 
 
 def test_recipients_are_a_list_and_the_signer_keeps_kt(client, kb_all):
-    page = client.get("/documents/214-kh-ubnd").text
-    doc = kb_all.document("214-kh-ubnd")
+    page = client.get("/documents/214-kh-ubnd-binh-son-2025").text
+    doc = kb_all.document("214-kh-ubnd-binh-son-2025")
     lists = re.findall(r'<ul class="recipients[^"]*">(.*?)</ul>', page, re.S)
     assert lists, "Nơi nhận is shown as a list"
     items = re.findall(r"<li>(.*?)</li>", lists[0])
