@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 from api.cli_text import COMMANDS, VietParser
+from api.progress import index_words
 from api.config import Settings
 from api.errors import ApiError
 from ingest.errors import BilingualError
@@ -80,18 +81,6 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             print(format_ingest_report(r))
         print(format_ingest_total(reports))
     return 0 if all(r["status"] in ("ok", "skipped") for r in reports) else 1
-
-
-def index_words(r: dict[str, Any]) -> str:
-    """What the index did, as an official says it: "đã lập chỉ mục 33 đoạn mới"."""
-    if r.get("unchanged"):
-        return "không có gì thay đổi, văn bản đã được nạp trước đó"
-    parts = [f"đã lập chỉ mục {r['embedded_new']} đoạn mới"]
-    if r.get("reused"):
-        parts.append(f"giữ nguyên {r['reused']} đoạn không đổi")
-    if r.get("removed"):
-        parts.append(f"bỏ {r['removed']} đoạn không còn trong văn bản")
-    return ", ".join(parts)
 
 
 def format_ingest_report(r: dict[str, Any]) -> str:

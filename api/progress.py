@@ -81,3 +81,15 @@ class IngestProgress:
 
 
 __all__ = ["IngestProgress"]
+
+
+def index_words(r: dict[str, Any]) -> str:
+    """What the index did, as an official says it ("đã lập chỉ mục 13 đoạn mới")."""
+    if r.get("unchanged"):
+        return "không có gì thay đổi, văn bản đã được nạp trước đó"
+    parts = [f"đã lập chỉ mục {r.get('embedded_new', 0)} đoạn mới"]
+    if r.get("reused"):
+        parts.append(f"giữ nguyên {r['reused']} đoạn không đổi")
+    if r.get("removed"):
+        parts.append(f"bỏ {r['removed']} đoạn không còn trong văn bản")
+    return ", ".join(parts)

@@ -32,6 +32,7 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
 from api import basket
+from api.progress import index_words
 from api.citations import clause_citation, format_date
 from api.errors import ApiError
 from api.tasks_view import ROLES
@@ -305,18 +306,6 @@ def report_citation(label: str, citation: str, text: str, exact: bool = True) ->
     if not exact:
         return f"Theo {cited} (chưa đối chiếu được với văn bản nguồn, không trích nguyên văn): {text}"
     return f'Theo {cited}: "{text}"'
-
-
-def index_words(r: dict[str, Any]) -> str:
-    """What the index did, as an official says it ("đã lập chỉ mục 13 đoạn mới")."""
-    if r.get("unchanged"):
-        return "không có gì thay đổi, văn bản đã được nạp trước đó"
-    parts = [f"đã lập chỉ mục {r.get('embedded_new', 0)} đoạn mới"]
-    if r.get("reused"):
-        parts.append(f"giữ nguyên {r['reused']} đoạn không đổi")
-    if r.get("removed"):
-        parts.append(f"bỏ {r['removed']} đoạn không còn trong văn bản")
-    return ", ".join(parts)
 
 
 _ABBREVIATION = re.compile(r"\b[A-ZĐ]{2,}[A-ZĐa-z]*\b")
