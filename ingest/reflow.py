@@ -559,16 +559,7 @@ def verify_span(source: SourceText, start: int, end: int, text: str) -> bool:
     """
     if start < 0 or end > len(source.text) or start > end:
         return False
-    pieces: list[str] = []
-    pos = start
-    for a, b in sorted(source.dropped):
-        if b <= pos or a >= end:
-            continue
-        pieces.append(source.text[pos:a] if a > pos else "")
-        pos = max(pos, b)
-    if pos < end:
-        pieces.append(source.text[pos:end])
-    return collapse_spaces("".join(pieces)) == collapse_spaces(text)
+    return _span_text(source, start, end) == collapse_spaces(text)
 
 
 def _span_text(source: SourceText, start: int, end: int) -> str:
