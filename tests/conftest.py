@@ -49,6 +49,14 @@ def shared_fixture(suffix: str) -> Path:
     return path
 
 
+def hash_kb(data_dir: Path):
+    """A knowledge base in ``data_dir`` on the hash embedder, embedded store: fast, for tests of writes and faults."""
+    from api.config import Settings
+    from api.service import Tracuu
+
+    return Tracuu(Settings.from_env(data_dir=data_dir, embed_model="hash", chroma_url=""))
+
+
 def make_kb(data_dir: Path, extra: list[Path] | None = None):
     """A knowledge base in ``data_dir`` with the bundled corpus (and ``extra`` files) ingested."""
     from api.config import Settings

@@ -33,6 +33,7 @@ from index.embedders import HashEmbedder
 from ingest.manifest import load_manifest
 from ingest.pipeline import ingest_file
 from ingest.reflow import clause_matches_source
+from conftest import hash_kb
 
 ROOT = Path(__file__).resolve().parent.parent
 V1_ONLY = "phấn đấu đạt"  # wording of version 1 (synthetic)
@@ -64,10 +65,6 @@ def parsed(path: Path):
 
 def sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def hash_kb(data_dir: Path) -> Tracuu:
-    return Tracuu(Settings.from_env(data_dir=data_dir, embed_model="hash", chroma_url=""))
 
 
 # --------------------------------------------------------------------------- what a reader sees

@@ -15,16 +15,11 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from api.config import Settings
 from api.http import create_app
-from api.service import Tracuu
+from conftest import hash_kb
 
 PLAN = "kh-an-giang-ct-39"
 CLAUSE = f"{PLAN}:II.1.c"
-
-
-def hash_kb(data_dir: Path) -> Tracuu:
-    return Tracuu(Settings.from_env(data_dir=data_dir, embed_model="hash", chroma_url=""))
 
 
 @pytest.fixture(scope="module")

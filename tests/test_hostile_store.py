@@ -21,18 +21,13 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from api.config import Settings
 from api.http import create_app
-from api.service import Tracuu
+from conftest import hash_kb
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN = "kh-an-giang-ct-39"
 READ_ENDPOINTS = ["/healthz", "/api/documents", f"/api/documents/{PLAN}", "/api/search?q=n%E1%BB%A3%20qu%C3%A1%20h%E1%BA%A1n",
                   "/api/agencies", "/api/tasks", f"/api/clauses/{PLAN}:II.1.c", "/", "/documents", "/agencies"]
-
-
-def hash_kb(data_dir: Path) -> Tracuu:
-    return Tracuu(Settings.from_env(data_dir=data_dir, embed_model="hash", chroma_url=""))
 
 
 @pytest.fixture(scope="module")

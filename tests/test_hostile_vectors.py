@@ -26,13 +26,10 @@ from api.config import Settings
 from api.service import Tracuu
 from bench.synthetic_corpus import make_plan
 from index import faults, store_health
+from conftest import hash_kb
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERY = "báo cáo kết quả"
-
-
-def hash_kb(data_dir: Path) -> Tracuu:
-    return Tracuu(Settings.from_env(data_dir=data_dir, embed_model="hash", chroma_url=""))
 
 
 @pytest.fixture(scope="module")
