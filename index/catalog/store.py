@@ -113,6 +113,7 @@ class CatalogStore:
         self._docs: OrderedDict[str, tuple[int, ParsedDocument, str | None]] = OrderedDict()
         self._src_ok: dict[tuple[str, str], bool] = {}  # (doc_id, sha) -> the stored text hashes to sha
         self._problems: dict[str, dict[str, str]] = {}  # key -> problem (see problems())
+        self._memo: dict[str, tuple[int, Any]] = {}  # small whole-catalog reads, per generation
         self.read_only = False
         try:
             self.migrated: list[str] = migrate(self.db)
@@ -198,6 +199,7 @@ class CatalogStore:
             self.bump()
         with self._lock:
             self._docs.pop(doc.doc_id, None)
+            self._memo.clear()
             self._problems.pop(f"source:{doc.doc_id}", None)
 
     def _insert_tasks(self, doc_id: str, tasks: list[dict[str, Any]]) -> None:
@@ -343,8 +345,24 @@ class CatalogStore:
             (content_hash, parser_version, file_name, file_name)).fetchone()
         return row[0] if row else None
 
+    def _per_generation(self, name: str, build: Any) -> Any:
+        """A small read of the whole catalog (headers, references, task records), kept until the
+        catalog's generation moves: questions read it often, it changes at ingest only."""
+        gen = self.generation()
+        with self._lock:
+            hit = self._memo.get(name)
+        if hit is not None and hit[0] == gen:
+            return hit[1]
+        value = build()
+        with self._lock:
+            self._memo[name] = (gen, value)
+        return value
+
     def headers(self) -> list[tuple[str, DocumentHeader, str]]:
         """(doc_id, header, file_name) of every document, from the documents table (no clause read)."""
+        return self._per_generation("headers", self._headers)
+
+    def _headers(self) -> list[tuple[str, DocumentHeader, str]]:
         rows = self.db.execute("SELECT doc_id, record, file_name FROM documents ORDER BY doc_id").fetchall()
         out = []
         for doc_id, record, file_name in rows:
@@ -442,15 +460,16 @@ class CatalogStore:
     def references(self) -> list[tuple[str, str, str, str]]:
         """(doc_id, clause_id, number, doc_type) of every reference a clause makes, in document
         and clause order: a small table, read instead of every clause."""
-        return [(r[0], r[1], r[2], r[3]) for r in self.db.execute(
-            "SELECT doc_id, clause_id, number, doc_type FROM clause_references ORDER BY doc_id, ord").fetchall()]
+        return self._per_generation("references", lambda: [(r[0], r[1], r[2], r[3]) for r in self.db.execute(
+            "SELECT doc_id, clause_id, number, doc_type FROM clause_references ORDER BY doc_id, ord").fetchall()])
 
     # ------------------------------------------------------------------ tasks
 
     def tasks(self, doc_id: str | None = None) -> list[dict[str, Any]]:
         """Task records, of one document or of all (in document, then task order)."""
         if doc_id is None:
-            rows = self.db.execute("SELECT record FROM tasks ORDER BY doc_id, seq").fetchall()
+            return [dict(t) for t in self._per_generation("tasks", lambda: [json.loads(r[0]) for r in self.db.execute(
+                "SELECT record FROM tasks ORDER BY doc_id, seq").fetchall()])]
         else:
             rows = self.db.execute("SELECT record FROM tasks WHERE doc_id = ? ORDER BY seq", (doc_id,)).fetchall()
         return [json.loads(r[0]) for r in rows]
