@@ -113,9 +113,10 @@ class FtsKeywordIndex:
         self.db = db
         self.k1 = k1
         self.b = b
-        self.depth_min = 400  # FTS5 candidates fetched first: max(8k, depth_min)
+        self.depth_min = 2000  # FTS5 candidates ranked first: max(8k, depth_min) (cheap: FTS5 ranks every match anyway)
         self.rescore_min = 16  # candidates rescored first: max(2k, rescore_min), then x4
-        self.postings_budget = 20_000  # FTS5 first matches the rarest terms holding about this many postings
+        self.deepen = 16  # FTS5 depth factor when the pool ran out (each deepening ranks every match again)
+        self.postings_budget = 250_000  # FTS5 first matches the rarest terms holding about this many postings
         self.last_depth = 0  # pool size the last search needed (for bench/keyword_fts.py)
 
     # ------------------------------------------------------------------ statistics
@@ -316,7 +317,7 @@ class FtsKeywordIndex:
                 if m < len(pool):
                     m = min(len(pool), 4 * m)
                 else:
-                    depth *= 4
+                    depth *= self.deepen
                     pool = self._fts_pool(match, depth, docs)
             want = 2 * sum(dfs[t] for t in rare)
             while j < len(rarest) and (j == len(rare) or sum(dfs[t] for t in rarest[:j]) < want):

@@ -70,6 +70,19 @@ def _marks(n: int) -> str:
     return ",".join("?" * n)
 
 
+def _pair_lookup(table: str, cols: tuple[str, str], value: str, n: int) -> str:
+    """SELECT a, b, value for ``n`` (a, b) keys given as parameters.
+
+    A join on a VALUES list, not ``(a, b) IN (VALUES ...)``: SQLite 3.40 scans the whole table
+    for the latter, and looks each pair up in the primary key for the former (so does PostgreSQL,
+    whose VALUES columns are also named column1, column2).
+    """
+    a, b = cols
+    values = ",".join(["(?, ?)"] * n)
+    return (f"SELECT t.{a}, t.{b}, t.{value} FROM (VALUES {values}) AS v"
+            f" JOIN {table} t ON t.{a} = v.column1 AND t.{b} = v.column2")
+
+
 def _rhyme_key(rhyme: str, tone: int) -> str:
     return f"{rhyme}{_SEP}{tone}"
 
@@ -149,13 +162,8 @@ class RestorerCounts:
                 ).fetchall()
                 out.update(((r[0],), r[1]) for r in rows)
             return out
-        a, b = cols
         for part in _chunks(keys):
-            values = ",".join(["(?, ?)"] * len(part))
-            rows = self.db.execute(
-                f"SELECT {a}, {b}, {value} FROM {table} WHERE ({a}, {b}) IN (VALUES {values})",
-                [x for k in part for x in k],
-            ).fetchall()
+            rows = self.db.execute(_pair_lookup(table, cols, value, len(part)), [x for k in part for x in k]).fetchall()
             out.update(((r[0], r[1]), r[2]) for r in rows)
         return out
 
@@ -331,9 +339,7 @@ class _QueryModel(DiacriticRestorer):
         counts: dict[str, dict[str, int]] = {ctx: {} for ctx in stats}
         for part in _chunks(pairs):
             for ctx, word, count in db.execute(
-                "SELECT ctx, word, count FROM restorer_ngram WHERE (ctx, word) IN"
-                f" (VALUES {','.join(['(?, ?)'] * len(part))})",
-                [x for pair in part for x in pair],
+                _pair_lookup("restorer_ngram", ("ctx", "word"), "count", len(part)), [x for pair in part for x in pair]
             ).fetchall():
                 counts[ctx][word] = count
         for ctx, (n, t) in stats.items():  # an unseen context stays absent: _follow returns None
