@@ -246,3 +246,20 @@ def test_add_replaces_and_remove(tmp_path: Path) -> None:
     assert len(fts) == 0
     assert db.execute("SELECT COUNT(*) FROM kw_term").fetchone()[0] == 0
     assert dict(db.execute("SELECT name, value FROM kw_stat").fetchall()) == {"clauses": 0, "tokens": 0}
+
+
+def test_doc_filter_over_many_documents(tmp_path: Path) -> None:
+    """More documents than one IN (...) list holds: the per-chunk pools merge into the global one."""
+    db = _db(tmp_path)
+    pair = Pair(db)
+    rnd = random.Random(9)
+    with db.transaction():
+        for d in range(620):
+            text = _sentence(rnd, 1, 8)
+            pair.fts.add_many([(f"m{d}:1", f"m{d}", text)])
+            pair.ref.add(f"m{d}:1", text)
+            pair.docs[f"m{d}"] = [f"m{d}:1"]
+    pair.fts.depth_min = pair.fts.rescore_min = 2
+    docs = [f"m{d}" for d in range(620) if d % 7]
+    pair.check(["ngân hàng báo cáo", "tỷ lệ nợ quá hạn", "39"], ks=(1, 10, 40), doc_sets=(None, docs))
+    assert pair.fts.idfs(["ngan", "zzz"]) == {"ngan": pair.ref.idf("ngan"), "zzz": pair.ref.idf("zzz")}

@@ -142,8 +142,14 @@ class FtsKeywordIndex:
 
     def idf(self, term: str) -> float:
         """IDF of a folded term; a term no clause holds gets the highest IDF (it is the most telling)."""
+        return self.idfs([term])[term]
+
+    def idfs(self, terms: Iterable[str]) -> dict[str, float]:
+        """:meth:`idf` of several terms in two queries (abstain.coverage asks for a question's terms)."""
+        terms = list(dict.fromkeys(terms))
         n, _ = self._stats()
-        return self._idf(n, self._dfs([term]).get(term, 0))
+        dfs = self._dfs(terms)
+        return {t: self._idf(n, dfs.get(t, 0)) for t in terms}
 
     # ------------------------------------------------------------------ building (no commit)
 
