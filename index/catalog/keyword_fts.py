@@ -131,6 +131,10 @@ class FtsKeywordIndex:
     def __contains__(self, clause_id: object) -> bool:
         return self.db.execute("SELECT 1 FROM kw_clause WHERE clause_id = ?", (clause_id,)).fetchone() is not None
 
+    def clause_ids(self) -> set[str]:
+        """Every clause id the index holds (for the catalog's consistency checks; reads them all)."""
+        return {r[0] for r in self.db.execute("SELECT clause_id FROM kw_clause").fetchall()}
+
     def _dfs(self, terms: Sequence[str]) -> dict[str, int]:
         out: dict[str, int] = {}
         for part in _chunks(list(terms)):

@@ -44,15 +44,15 @@ _SEP = "\t"  # joins the two tokens of a trigram context; never inside a model t
 
 
 def _create_tables(db: Any) -> None:
-    db.execute("CREATE TABLE restorer_uni (word TEXT PRIMARY KEY, folded TEXT NOT NULL, count INTEGER NOT NULL)")
+    db.execute("CREATE TABLE restorer_uni (word TEXT PRIMARY KEY, folded TEXT NOT NULL, count BIGINT NOT NULL)")
     db.execute("CREATE INDEX restorer_uni_folded ON restorer_uni(folded)")
     db.execute(
-        "CREATE TABLE restorer_ngram (ctx TEXT NOT NULL, word TEXT NOT NULL, count INTEGER NOT NULL,"
+        "CREATE TABLE restorer_ngram (ctx TEXT NOT NULL, word TEXT NOT NULL, count BIGINT NOT NULL,"
         " PRIMARY KEY (ctx, word))"
     )
-    db.execute("CREATE TABLE restorer_ctx (ctx TEXT PRIMARY KEY, n INTEGER NOT NULL, t INTEGER NOT NULL)")
+    db.execute("CREATE TABLE restorer_ctx (ctx TEXT PRIMARY KEY, n BIGINT NOT NULL, t BIGINT NOT NULL)")
     db.execute(
-        "CREATE TABLE restorer_agg (kind TEXT NOT NULL, key TEXT NOT NULL, count INTEGER NOT NULL,"
+        "CREATE TABLE restorer_agg (kind TEXT NOT NULL, key TEXT NOT NULL, count BIGINT NOT NULL,"
         " PRIMARY KEY (kind, key))"
     )
     db.execute("CREATE TABLE restorer_extra (pos INTEGER PRIMARY KEY, text TEXT NOT NULL)")
