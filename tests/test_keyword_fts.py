@@ -129,8 +129,8 @@ def test_bundled_plan_and_questions_match_bm25index(tmp_path: Path) -> None:
         pair.put_doc(f"synthetic-{i}", [(f"synthetic-{i}:{j}", _sentence(rnd)) for j in range(40)])
     questions = _questions()
     assert len(questions) > 50
-    n = pair.check(questions, ks=(1, 10, 50))
-    assert n == len(questions) * 3
+    n = pair.check(questions, ks=(10,)) + pair.check(questions[::3], ks=(1, 50))
+    assert n == len(questions) + 2 * len(questions[::3])
     pair.fts.postings_budget = 50  # FTS5 starts from the rarest terms only
     pair.check(questions[::5], ks=(1, 10), doc_sets=(None, ["kh-an-giang-ct-39"], ["synthetic-1", "synthetic-2"]))
     # replace the plan by its second half, then remove a synthetic document: still identical
@@ -139,7 +139,7 @@ def test_bundled_plan_and_questions_match_bm25index(tmp_path: Path) -> None:
     pair.check(questions[::4], ks=(5, 50))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=35, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(0, 10**6), n_docs=st.integers(1, 6), depth=st.sampled_from([1, 3, 400]),
        budget=st.sampled_from([1, 40, 20_000]))
 def test_random_corpora_with_replaces_and_removes(tmp_path_factory, seed: int, n_docs: int, depth: int,
