@@ -1,4 +1,4 @@
-"""The keyword interface of the catalog, served by today's in-memory BM25 until the FTS5 store lands.
+"""Which keyword index the catalog uses, and an in-memory one for databases without FTS5.
 
 Why this exists: the catalog's writer and the search call the keyword index through the
 interface of ``index/catalog/keyword_fts.py::FtsKeywordIndex`` (``add``, ``remove_doc``,
@@ -14,7 +14,7 @@ It holds every clause's tokens in memory: the cost the FTS5 store removes.
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING, Collection, Iterable
+from typing import TYPE_CHECKING, Any, Collection, Iterable
 
 from index.keyword import BM25Index
 
@@ -63,6 +63,10 @@ class MemoryKeywordIndex:
             self._bm25.add(clause_id, text)
             self._doc_ids.setdefault(doc_id, []).append(clause_id)
 
+    def add_many(self, items: Iterable[tuple[str, str, str]]) -> None:
+        for cid, doc_id, text in items:
+            self.add(cid, doc_id, text)
+
     def remove_doc(self, doc_id: str) -> None:
         with self._lock:
             self._bm25.remove_many(self._doc_ids.pop(doc_id, []))
@@ -98,6 +102,11 @@ class MemoryKeywordIndex:
             return self.sync().idf(term)
 
 
-def make_keyword_index(store: "CatalogStore") -> MemoryKeywordIndex:
-    """The catalog's keyword index (one line to change when index/catalog/keyword_fts.py lands)."""
+def make_keyword_index(store: "CatalogStore") -> Any:
+    """The catalog's keyword index: FTS5 postings in the catalog on SQLite; on another database
+    (until index/catalog/keyword_pg.py is wired) this in-memory adapter."""
+    if store.db.dialect == "sqlite":
+        from index.catalog.keyword_fts import FtsKeywordIndex
+
+        return FtsKeywordIndex(store.db)
     return MemoryKeywordIndex(store)
