@@ -75,7 +75,6 @@ class Tracuu:
         self.manifest: Manifest = load_manifest(settings.corpus_dir / "manifest.toml")
         self._index = None
         self._store = None  # the catalog, when the index (and its model) is not open
-        self._phrases_synced = False
         self._derived: dict[str, tuple[Any, Any]] = {}  # name -> (store generation, value)
         self._lock = threading.Lock()
         self.thresholds = Thresholds()
@@ -102,6 +101,7 @@ class Tracuu:
                         dense_weight=DENSE_WEIGHT,
                         replace_vectors=replace_vectors,
                     )
+                    self._count_question_phrases(self._index)
         return self._index
 
     def store(self):  # -> index.catalog.store.CatalogStore, without loading any model
@@ -411,20 +411,20 @@ class Tracuu:
 
     def restorer(self):  # -> restores like DiacriticRestorer.from_texts(every clause text + QUESTION_PHRASES)
         """The diacritic restorer over the catalog's persisted counts (updated at ingest; a query
-        reads only the rows it needs). The question phrases are counted once per catalog."""
-        counts = self.index.restorer_counts
-        if not self._phrases_synced:
-            try:
-                with self.store().db.transaction():
-                    counts.sync_extra(QUESTION_PHRASES)
-            except Exception as err:  # a read-only catalog: restore without them rather than fail
-                if not self.store().read_only:
-                    raise
-                import logging
+        reads only the rows it needs). The question phrases are counted when the index opens."""
+        return self.index.restorer_counts.restorer()
 
-                logging.getLogger(__name__).warning("question phrases not counted (read-only catalog): %s", err)
-            self._phrases_synced = True
-        return counts.restorer()
+    def _count_question_phrases(self, index) -> None:
+        """Keep the question phrases counted once in the catalog (a write: done at open, not per query)."""
+        try:
+            with index.store.db.transaction():
+                index.restorer_counts.sync_extra(QUESTION_PHRASES)
+        except Exception as err:  # a read-only catalog: restore without them rather than fail
+            if not index.store.read_only:
+                raise
+            import logging
+
+            logging.getLogger(__name__).warning("question phrases not counted (read-only catalog): %s", err)
 
     def understand(self, query: str):  # -> index.query.QueryUnderstanding
         from index.query import understand
