@@ -1,37 +1,37 @@
-"""ClauseIndex: the document store, the embedding cache, Chroma and BM25 behind one object.
+"""ClauseIndex: the catalog, the embedding cache, Chroma and the keyword index behind one object.
 
-Consistency model. The document store (JSON files) is the record of what exists; Chroma and the
-keyword index are derived from it. ``add_document`` therefore works in this order:
+Consistency model. The catalog (:mod:`index.catalog.store`: SQLite in WAL mode) is the record of
+what exists; Chroma is derived from it. The keyword postings and the diacritic restorer's counts
+live in the catalog too and are written in the same transaction as the document. ``add_document``
+works in this order:
 
 1. build passages and embed every new one (through the cache) - nothing visible is written, so
    an embedder that raises leaves the previous version fully searchable;
 2. upsert the new version's vectors into Chroma and delete vectors of clauses that are gone;
-3. write the document store (source, then JSON: the JSON makes the version visible);
-4. swap the in-memory maps and the keyword index.
+3. one catalog transaction: the document, its clauses, source, tasks, references, keyword
+   postings and restorer counts (all or nothing).
 
 If step 2 or 3 fails, Chroma is put back to the old version (vectors come back from the cache)
-and the error propagates. Whatever a crash leaves behind is repaired on the next start by
-:meth:`ClauseIndex.reconcile`, which drops Chroma ids the store does not know and re-upserts
-clauses whose vector is missing or stale. Search also ignores dense hits the store does not
-know, so a stray vector can never surface. ``tests/test_faults.py`` kills a process at each
-stage (see :mod:`index.faults`) and checks this.
+and the error propagates. Search also ignores dense hits the catalog does not know, so a stray
+vector can never surface. ``tests/test_faults.py`` kills a process at each stage (see
+:mod:`index.faults`) and checks this.
 
-Several processes. Steps 2-4 run under an exclusive ``flock`` on ``<data_dir>/write.lock``, so
-writers in different processes (API workers, ``tracuu ingest``) take turns; embedding (step 1)
-happens before the lock is taken. Every read first stats ``<data_dir>/generation`` (rewritten
-by each save/delete): when it changed, the documents whose JSON changed are reloaded into the
-in-memory maps and the keyword index, and deleted ones dropped. One ``stat`` per query is the
-whole cost when nothing changed. The vectors must be shared too: several processes need a
-Chroma server (``chroma_url``); the embedded store is for one process. In server mode the
-collection is named after the data directory (``<data_dir>/chroma_collection``), so two data
-directories pointed at one server never touch each other's vectors.
+No corpus in memory, no read lock. Clause lookups, filters and keyword search are SQL; each
+thread reads through its own connection (WAL: readers never wait for the writer), so another
+process's write is visible to the next read without any reload.
 
-Start-up cost. Reading every vector's metadata back from Chroma to reconcile takes about a
-second at 10k clauses, so a ``<data_dir>/reconciled`` stamp (store generation, collection,
-embedder, passage format) is removed before any Chroma write and put back once the write (or a
-reconcile) completed. A start that finds it current skips the scan; anything else - a writer
-killed midway, vectors written behind the index's back, another embedder or passage format -
-means a full reconcile.
+Several processes. Steps 2-3 run under an exclusive ``flock`` on ``<data_dir>/write.lock``, so
+writers in different processes take turns (the catalog's ``BEGIN IMMEDIATE`` would too);
+embedding (step 1) happens before the lock is taken. The vectors must be shared too: several
+processes need a Chroma server (``chroma_url``); the embedded store is for one process. In server
+mode the collection is named after the data directory (``<data_dir>/chroma_collection``).
+
+Start-up. Opening never drops the vector collection: one built with another embedder is refused
+(:class:`index.errors.EmbedderMismatch`) until `tracuu reindex` replaces it on purpose. Reading
+every vector's metadata back from Chroma to reconcile takes about a second at 10k clauses, so a
+``<data_dir>/reconciled`` stamp (catalog generation, collection, embedder, passage format) is
+removed before any Chroma write and put back once the write (or a reconcile) completed; a start
+that finds it stale reconciles (stray vectors removed, missing ones upserted from the cache).
 
 Search is hybrid: dense top-N from Chroma and BM25 top-N; for every candidate in the union both
 scores are computed exactly (a keyword-only candidate gets its cosine from its stored vector, a

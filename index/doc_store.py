@@ -1,4 +1,6 @@
-"""The system of record: one JSON file per parsed document, plus its source text.
+"""The JSON document store of tracuu before issue 12, kept to READ (and, in tests, write) data dirs
+made by older versions: :mod:`index.catalog.legacy_import` imports them into the catalog once.
+The system of record is now :mod:`index.catalog.store`. What follows describes the old layout.
 
 Layout under the data dir::
 
