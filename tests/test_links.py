@@ -283,8 +283,8 @@ def test_confirm_and_reject_survive_reingest(chain, client):
         assert any(i["from"] == frm and i["status"] == "confirmed" for i in target)
 
     check()
-    stored = json.loads((chain.settings.data_dir / "links.json").read_text(encoding="utf-8"))
-    assert {(d["from"], d["to"], d["status"]) for d in stored["links"]} >= {
+    stored = chain.store().decisions().values()  # kept in the catalog (was links.json)
+    assert {(d["from"], d["to"], d["status"]) for d in stored} >= {
         (frm, top["to"], "rejected"), (frm, second["to"], "confirmed")}
 
     # re-ingest the lower plan (delete and add it back): the decisions still hold
