@@ -23,6 +23,7 @@ from typing import Any, Iterator
 
 LOCK_TYPES = (type(threading.Lock()), type(threading.RLock()))
 OUR_PACKAGES = ("api", "index", "ingest")
+_REPLACED: list[tuple[Any, str, Any]] = []  # (owner, attribute, original lock), for restore()
 
 
 class WaitLog:
@@ -125,6 +126,7 @@ def instrument(root: Any, log: WaitLog, depth: int = 4) -> list[str]:
         for name, value in list(vars(obj).items()):
             if isinstance(value, LOCK_TYPES):
                 label = f"{type(obj).__name__}.{name}"
+                _REPLACED.append((obj, name, value))
                 setattr(obj, name, TimedLock(value, label, log))
                 wrapped.append(label)
         for child in _children(obj):
@@ -137,6 +139,14 @@ def instrument(root: Any, log: WaitLog, depth: int = 4) -> list[str]:
         for name, value in list(vars(module).items()):
             if isinstance(value, LOCK_TYPES):
                 label = f"{modname}.{name}"
+                _REPLACED.append((module, name, value))
                 setattr(module, name, TimedLock(value, label, log))
                 wrapped.append(label)
     return wrapped
+
+
+def restore() -> None:
+    """Put back every lock :func:`instrument` replaced (call only once no thread holds one)."""
+    while _REPLACED:
+        owner, name, original = _REPLACED.pop()
+        setattr(owner, name, original)
