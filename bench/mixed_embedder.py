@@ -3,7 +3,8 @@
 Why: embedding 100k passages with e5 takes hours on two cores, and the scaling benchmark measures
 the index, not the model. Queries are still embedded by the real e5, so a query's cost includes
 the model's; passages get the hash embedder's vectors, so rankings are meaningless (timings are
-not). Named like ``HashEmbedder(384)`` because its stored vectors are that.
+not). Named like ``HashEmbedder(384)`` because its stored vectors are that. Each query is
+embedded afresh (the e5 wrapper's recent-query cache is emptied first): a query costs the model.
 
 ``install()`` teaches ``index.embedders.make_embedder`` the spec ``bench-mixed`` (the bench sets
 ``TRACUU_EMBED_MODEL=bench-mixed``), so a service, a ``tracuu search`` child or a ``tracuu serve``
@@ -38,6 +39,11 @@ class MixedEmbedder:
             self.passage_seconds += time.perf_counter() - t0
 
     def embed_query(self, text: str) -> list[float]:
+        # Every query pays the model: the e5 wrapper's cache of recent queries would otherwise
+        # answer the bench's repeated questions (an ask right after a search of the same text).
+        recent = getattr(self.queries, "_recent", None)
+        if isinstance(recent, dict):
+            recent.clear()
         return self.queries.embed_query(text)
 
 
