@@ -41,9 +41,10 @@ class MixedEmbedder:
     def embed_query(self, text: str) -> list[float]:
         # Every query pays the model: the e5 wrapper's cache of recent queries would otherwise
         # answer the bench's repeated questions (an ask right after a search of the same text).
-        recent = getattr(self.queries, "_recent", None)
-        if isinstance(recent, dict):
-            recent.clear()
+        recent, lock = getattr(self.queries, "_recent", None), getattr(self.queries, "_recent_lock", None)
+        if isinstance(recent, dict) and lock is not None:
+            with lock:
+                recent.clear()
         return self.queries.embed_query(text)
 
 
