@@ -12,7 +12,6 @@ the characters shown are the characters stored.
 
 from __future__ import annotations
 
-import calendar
 import csv
 import functools
 import inspect
@@ -40,6 +39,7 @@ from api.config import http_settings
 from api.uploads import ClientGone, accept_upload
 from index.abstain import STOPWORDS
 from index.query.variants import canonical_spelling
+from ingest.deadlines import Deadline
 from ingest.errors import IngestError
 from ingest.vntext import fold
 
@@ -327,31 +327,10 @@ def agency_names(refs: list[dict[str, Any]] | None) -> str:
 
 # ---------------------------------------------------------------------- deadlines
 def deadline_due(d: dict[str, Any] | None) -> tuple[tuple[int, int] | None, date | None]:
-    """(month, day) the deadline falls on each cycle, and its full date when it has a year."""
-    if not d:
-        return None, None
-    full: date | None = None
-    if d.get("date"):
-        try:
-            full = date.fromisoformat(d["date"])
-        except ValueError:
-            full = None
-    month, day = d.get("month"), d.get("day")
-    if full is None and d.get("year") and month and day:
-        try:
-            full = date(d["year"], month, day)
-        except ValueError:
-            full = None
-    if month and day:
-        return (month, day), full
-    if full is not None:
-        return (full.month, full.day), full
-    if d.get("quarter"):
-        m = 3 * int(d["quarter"])
-        return (m, calendar.monthrange(d.get("year") or 2001, m)[1]), full
-    if month:
-        return (month, calendar.monthrange(d.get("year") or 2001, month)[1]), full
-    return None, full
+    """(month, day) the deadline falls on each cycle, and its full date when it has a year: what
+    :meth:`ingest.deadlines.Deadline.first_due` says of the stored deadline (one definition)."""
+    deadline = Deadline.from_dict(d)
+    return deadline.first_due() if deadline is not None else (None, None)
 
 
 def due_label(key: tuple[int, int] | None, full: date | None, d: dict[str, Any] | None) -> str:
@@ -389,17 +368,6 @@ def parse_before(text: str) -> tuple[int, int, int | None]:
             code="bad_date",
         ) from None
     return day, month, year
-
-
-def due_before(key: tuple[int, int] | None, full: date | None, day: int, month: int, year: int | None) -> bool:
-    """Is a deadline on or before day/month (of ``year`` when given)?
-
-    Without a year every deadline is compared by day and month. With a year, a dated deadline is
-    compared by its full date, a yearly one (no year of its own) by day and month.
-    """
-    if year is not None and full is not None:
-        return full <= date(year, month, day)
-    return key is not None and key <= (month, day)
 
 
 # ---------------------------------------------------------------------- tables and exports
@@ -862,7 +830,8 @@ def make_router(service: Any) -> APIRouter:  # service: api.service.Tracuu
                 if t.get("deadline"):
                     undated.append(row)
                 continue
-            if limit is None or due_before(row["due_key"], row["due_full"], *limit):
+            deadline = Deadline.from_dict(t.get("deadline"))
+            if limit is None or (deadline is not None and deadline.due_before(*limit)):
                 dated.append(row)
         dated.sort(key=lambda r: (r["due_key"] or (13, 32), r["due_full"] or date.max, r["citation"]))
         if fmt:
