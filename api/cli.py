@@ -15,7 +15,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 from api.cli_text import COMMANDS, VietParser
 from api.progress import index_words
-from api.config import Settings
+from api.config import Settings, get_settings
 from api.errors import ApiError
 from ingest.errors import BilingualError
 from ingest.vntext import fold
@@ -65,7 +65,19 @@ def _emit(args: argparse.Namespace, data: Any, lines: Callable[[Any], Iterable[s
 def _service(args: argparse.Namespace):
     from api.service import Tracuu
 
-    return Tracuu(Settings.from_env(data_dir=args.data_dir, embed_model=args.model, chroma_url=args.chroma_url))
+    return Tracuu(cli_settings(args))
+
+
+def cli_settings(args: argparse.Namespace) -> Settings:
+    """The process's settings (read once), with what the command line overrides."""
+    update: dict[str, object] = {}
+    if args.data_dir is not None:
+        update["data_dir"] = Path(args.data_dir)
+    if args.model is not None:
+        update["embed_model"] = args.model.strip() or None
+    if args.chroma_url is not None:
+        update["chroma_url"] = args.chroma_url.strip() or None
+    return get_settings().model_copy(update=update)
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -250,6 +262,16 @@ def cmd_reindex(args: argparse.Namespace) -> int:
     return _emit(args, _service(args).reindex(), lines)
 
 
+def _debug() -> bool:
+    """TRACUU_DEBUG, from the settings; a broken setting is reported elsewhere, not here."""
+    from api.config import ConfigError, get_settings
+
+    try:
+        return get_settings().debug
+    except ConfigError:
+        return False
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -377,7 +399,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("\nĐã dừng theo yêu cầu. (Interrupted.)", file=sys.stderr)
         return 130
     except Exception as err:  # never a traceback for the user; TRACUU_DEBUG=1 shows it
-        if os.environ.get("TRACUU_DEBUG"):
+        if _debug():
             raise
         print(
             f"Lỗi không mong đợi: {type(err).__name__}: {err}\n"
