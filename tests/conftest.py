@@ -43,13 +43,15 @@ E5_MODEL = os.environ.get("TRACUU_EMBED_MODEL") or "e5"
 # fixtures included (they are set up before a test's own fixtures); slow-tier tests switch to E5_MODEL.
 os.environ["TRACUU_EMBED_MODEL"] = "hash"
 
-# Test modules that measure retrieval quality with e5 (``integration``) or drive Chromium (``browser``).
+# Test modules that measure retrieval quality with e5 (``integration``: those of their tests that
+# use a knowledge base; their pure unit tests stay in the fast tier) or drive Chromium (``browser``).
 INTEGRATION_MODULES = frozenset({
     "test_ask",
     "test_ask_intents",
-    "test_evaluation",
     "test_retrieval",
 })
+#: The knowledge bases: in an integration module, ``kb`` and ``kb_all`` are the e5 ones.
+KB_FIXTURES = frozenset({"kb", "kb_all"})
 BROWSER_MODULES = frozenset({"test_browser", "test_docs_browser"})
 #: Fixtures that load e5: a test asking for one is an integration test.
 E5_FIXTURES = frozenset({"kb_e5", "kb_all_e5", "e5"})
@@ -67,8 +69,11 @@ def _tier(module_name: str) -> str | None:
 def pytest_collection_modifyitems(config, items) -> None:
     """Mark each test with its tier: by module, or by the e5 fixtures it uses."""
     for item in items:
+        used = set(getattr(item, "fixturenames", ()))
         tier = _tier(item.module.__name__) if getattr(item, "module", None) else None
-        if tier is None and E5_FIXTURES & set(getattr(item, "fixturenames", ())):
+        if tier == "integration" and not (KB_FIXTURES | E5_FIXTURES) & used:
+            tier = None  # a unit test beside the ranking ones: fast
+        if tier is None and E5_FIXTURES & used:
             tier = "integration"
         if tier is not None and item.get_closest_marker(tier) is None:
             item.add_marker(getattr(pytest.mark, tier))
