@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 from api.cli_text import COMMANDS, VietParser
-from api.progress import index_words
 from api.config import Settings, get_settings
 from api.errors import ApiError
+from api.progress import index_words
 from ingest.errors import BilingualError
 from ingest.vntext import fold
 
@@ -201,7 +201,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     except UnicodeDecodeError:
         raise CliError(f"Tệp câu hỏi {args.file} không phải UTF-8.", f"Question file {args.file} is not UTF-8.") from None
     except OSError as err:
-        raise CliError(f"Không đọc được tệp câu hỏi {args.file}: {err.strerror or err}", f"Cannot read question file {args.file}: {err.strerror or err}") from None
+        raise CliError(f"Không đọc được tệp câu hỏi {args.file}: {err.strerror or err}",
+                       f"Cannot read question file {args.file}: {err.strerror or err}") from None
     except ValueError as err:
         raise CliError(
             f"Tệp câu hỏi không đúng định dạng JSON Lines (mỗi dòng một đối tượng có 'question'): {err}",

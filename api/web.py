@@ -31,11 +31,11 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
 from api import basket
-from api.progress import index_words
 from api.citations import clause_citation, format_date
-from api.errors import ApiError
-from api.tasks_view import ROLES
 from api.config import http_settings
+from api.errors import ApiError
+from api.progress import index_words
+from api.tasks_view import ROLES
 from api.uploads import ClientGone, accept_upload
 from index.abstain import STOPWORDS
 from index.query.variants import canonical_spelling
@@ -249,7 +249,7 @@ def highlight(text: str, terms: Terms) -> Markup:
     syl = _syllables(text)
     hit = [False] * len(syl)
     if terms:
-        for i, (start, end, f, canon) in enumerate(syl):
+        for i, (_start, end, f, canon) in enumerate(syl):
             if terms.single(f, canon):
                 hit[i] = True
             if i + 1 < len(syl) and text[end : syl[i + 1][0]].strip() in _JOINERS:
@@ -797,7 +797,8 @@ def make_router(service: Any) -> APIRouter:  # service: api.service.Tracuu
 
             name = re.sub(r"[^A-Za-z0-9._-]+", "-", f"tom-tat-{agency_id}")
             return Response(briefs.to_docx(content), media_type=DOCX_TYPE, headers={"Content-Disposition": f'attachment; filename="{name}.docx"'})
-        return page(request, "brief.html", {"brief": content, "summary": briefs.summary_line(content), "agency": agency_row(content["agency"]), "nav": "agencies"})
+        return page(request, "brief.html", {"brief": content, "summary": briefs.summary_line(content),
+                                            "agency": agency_row(content["agency"]), "nav": "agencies"})
 
     def ics_response(request: Request, tasks: list[dict[str, Any]], name: str, filename: str) -> Response:
         from api.calendar_feed import feed

@@ -17,10 +17,10 @@ from __future__ import annotations
 import calendar
 import re
 import tomllib
-from functools import lru_cache
-from pathlib import Path
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
+from functools import lru_cache
+from pathlib import Path
 from typing import Any, Literal
 
 from ingest.vntext import fold, nfc

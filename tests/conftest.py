@@ -6,10 +6,13 @@ check plumbing (pages, exports, CLI words, faults) that any embedder serves. So:
 
 * the **fast tier** (plain ``pytest``) runs on :class:`index.embedders.HashEmbedder` - instant,
   deterministic, lexical only: ``kb``/``kb_all`` are built with it and ``TRACUU_EMBED_MODEL=hash``
-  is set for each test, so a CLI call or a child process opens the same index with the same embedder;
+  is set for the process and each test, so a CLI call or a child process opens the same index with
+  the same embedder;
 * ``integration`` tests measure retrieval quality (ranking, ask answers, eval figures) and need e5:
-  every test of a module in :data:`INTEGRATION_MODULES`, and every test that asks for ``kb_e5``,
-  ``kb_all_e5`` or ``e5`` (their ``kb``/``kb_all`` are the e5 ones);
+  every test of a module in :data:`INTEGRATION_MODULES` that uses a knowledge base (there ``kb`` and
+  ``kb_all`` are the e5 ones), and every test that asks for ``kb_e5``, ``kb_all_e5`` or ``e5``. An
+  answer test in another module asks for ``kb_e5``/``kb_all_e5`` (``TRACUU_EMBED_MODEL`` is then
+  e5 for that test);
 * ``browser`` tests drive Chromium (:data:`BROWSER_MODULES`), on e5 too.
 
 ``pytest -m "integration or browser"`` runs the two slow tiers (pyproject's addopts deselects them

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from ingest.model import Clause, DocumentHeader, ParsedDocument, Reference, Span
 from index.clause_index import ClauseIndex, clean_query
 from index.doc_store import DocStore, document_from_dict
 from index.embedders import Embedder, HashEmbedder
 from index.errors import BadDocument
 from index.passages import DocMeta, passage_text, to_node
+from ingest.model import Clause, DocumentHeader, ParsedDocument, Reference, Span
 
 # --------------------------------------------------------------------------- synthetic data
 

@@ -19,6 +19,7 @@ from markupsafe import escape
 from starlette.requests import Request
 
 from api.config import Settings
+from api.errors import ApiError
 from api.http import create_app
 from api.service import Tracuu
 from api.web import (
@@ -32,7 +33,6 @@ from api.web import (
     query_terms,
     report_citation,
 )
-from api.errors import ApiError
 from conftest import ROOT, shared_fixture
 
 AN_GIANG = "kh-an-giang-ct-39"
