@@ -342,9 +342,9 @@ def serving_rss(data: Path, embed_model: str | None, qs: list[str], log: Path) -
                 with urllib.request.urlopen(base + "/healthz", timeout=600) as r:
                     r.read()
                 break
-            except OSError:
+            except OSError as err:
                 if time.perf_counter() - t0 > 1800:
-                    raise SystemExit(f"tracuu serve did not answer in 30 min: see {log}")
+                    raise SystemExit(f"tracuu serve did not answer in 30 min: see {log}") from err
                 time.sleep(0.5)
         up = time.perf_counter() - t0
         t0 = time.perf_counter()

@@ -53,7 +53,7 @@ def test_timed_rlock_is_reentrant():
 
 def test_instrument_wraps_the_service_locks(tmp_path):
     svc = hash_kb(tmp_path / "data")
-    svc.index  # opened: its locks exist
+    assert len(svc.index) == 0  # opened: its locks exist
     log = WaitLog()
     try:
         names = instrument(svc, log)

@@ -4,7 +4,6 @@ finds every kind of difference (and none between two snapshots of the same knowl
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
