@@ -18,7 +18,8 @@ the previous token (bigram) or the two previous joined by a tab (trigram);
 ``restorer_extra(pos, text)`` fixed texts counted once (the service's question phrases), kept
 equal to what the code says by :meth:`RestorerCounts.sync_extra`.
 
-Nothing here commits: the catalog writer calls these inside its own transaction.
+Nothing here commits: the catalog writer calls these inside its own transaction. A restore is
+several SELECTs: run it inside a read transaction for one snapshot (see keyword_fts).
 """
 
 from __future__ import annotations
