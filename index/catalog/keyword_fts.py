@@ -23,6 +23,10 @@ what matching them costs.
 Nothing here commits: the catalog writer calls :meth:`FtsKeywordIndex.add_many` /
 :meth:`~FtsKeywordIndex.remove_doc` inside its own transaction, so a document's postings land or
 fail with the document. SQLite only (FTS5); PostgreSQL has its own ``keyword_pg``.
+
+A search is several SELECTs. For one snapshot, run it inside a read transaction (a deferred
+``BEGIN`` on SQLite/WAL: no lock against writers); without one, a write committed between two of
+them can skew that one query's scores, never raise.
 """
 
 from __future__ import annotations

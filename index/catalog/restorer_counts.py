@@ -18,7 +18,8 @@ the previous token (bigram) or the two previous joined by a tab (trigram);
 ``restorer_extra(pos, text)`` fixed texts counted once (the service's question phrases), kept
 equal to what the code says by :meth:`RestorerCounts.sync_extra`.
 
-Nothing here commits: the catalog writer calls these inside its own transaction.
+Nothing here commits: the catalog writer calls these inside its own transaction. A restore is
+several SELECTs: run it inside a read transaction for one snapshot (see keyword_fts).
 """
 
 from __future__ import annotations
@@ -26,10 +27,9 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any, Callable, Iterable, NamedTuple, Sequence
 
-from ingest.vntext import fold, nfc
-
 from index.query.restore import NUM, SYM, DiacriticRestorer, _Derived, _segments, syllable_parts
 from index.query.syllables import candidates, split_syllable
+from ingest.vntext import fold, nfc
 
 try:  # the catalog's runner type, once h12-catalog's migrations.py is merged
     from index.catalog.migrations import Migration  # type: ignore[import-not-found]
