@@ -15,22 +15,21 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Callable
 
+from api import intent_answers
+from api.answer import alternatives_text, close_calls, compose, not_found_answer, owners_of, prefer, structural_answer
 from api.citations import DocumentInfo, clause_citation, document_name
 from api.config import Settings
 from api.errors import ApiError, not_found
-from ingest.errors import BilingualError
-from ingest.manifest import Manifest, load_manifest
-from index.errors import StoreUnwritable
-from ingest.model import Clause, ParsedDocument
-from api.answer import compose, not_found_answer, owners_of, structural_answer
 from api.tasks_view import ROLES, AgencyQuery, agency_table, deadline_out, resolve_role, role_names, roles_of, task_out
-from index.query.intent import detect_intent
+from index.abstain import Thresholds, coverage, missing_figures
+from index.errors import StoreUnwritable
 from index.query.ask_intent import classify, with_place_aliases
-from api import intent_answers
-from api.answer import alternatives_text, close_calls, prefer
-from index.abstain import missing_figures
+from index.query.intent import detect_intent
 from ingest.agencies import find_agencies
 from ingest.deadlines import find_deadlines, main_deadline
+from ingest.errors import BilingualError
+from ingest.manifest import Manifest, load_manifest
+from ingest.model import Clause, ParsedDocument
 from ingest.pipeline import (
     PARSER_VERSION,
     SUPPORTED_SUFFIXES,
@@ -43,9 +42,8 @@ from ingest.pipeline import (
     same_document,
     skipped_files,
 )
-from ingest.worker import ingest_untrusted
 from ingest.vntext import collapse_spaces, fold, nfc
-from index.abstain import Thresholds, coverage
+from ingest.worker import ingest_untrusted
 
 MAX_K = 100
 # Weight of the dense score in the fused ranking; tuned on the dev set (bench/retrieval.py sweep:

@@ -57,19 +57,17 @@ from typing import TYPE_CHECKING, Iterator, Sequence
 if TYPE_CHECKING:
     import numpy as np
 
-from ingest.model import Clause, ParsedDocument
-from ingest.vntext import collapse_spaces, fold, nfc
-
-from index import faults
+from index import faults, store_health
 from index.catalog.keyword_memory import make_keyword_index
 from index.catalog.restorer_counts import RestorerCounts
 from index.catalog.store import CatalogStore, usable_doc_id
 from index.embedders import Embedder
 from index.embedding_cache import EmbeddingCache, text_hash
-from index import store_health
 from index.errors import BadDocument, EmbedderMismatch, StoreUnwritable
 from index.passages import DocMeta, keyword_text, passage, passage_text
 from index.vector_store import COLLECTION, ChromaVectorStore, UnavailableVectors, forget_local_system, make_where
+from ingest.model import Clause, ParsedDocument
+from ingest.vntext import collapse_spaces, fold, nfc
 
 log = logging.getLogger(__name__)
 

@@ -39,9 +39,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
 
-from ingest.model import Clause, DocumentHeader, ParsedDocument, Signer, SourceText
-
 from index import faults
+from ingest.model import Clause, DocumentHeader, ParsedDocument, Signer, SourceText
 
 log = logging.getLogger(__name__)
 

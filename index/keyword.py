@@ -20,10 +20,10 @@ from __future__ import annotations
 import heapq
 import math
 from collections import Counter
-
-import numpy as np
 from functools import lru_cache
 from typing import Collection, Iterable
+
+import numpy as np
 
 from ingest.vntext import syllables
 
