@@ -78,3 +78,40 @@ def kb(tmp_path_factory):
 def kb_all(tmp_path_factory):
     """The bundled corpus plus the shared synthetic plan (.docx)."""
     return make_kb(tmp_path_factory.mktemp("kb_all"), [shared_fixture(".docx")])
+
+
+# --------------------------------------------------------------------------- servers (tests/servers.py)
+# Started once per session, only when a test asks for them (tests that do carry the `servers` marker);
+# each skips, saying which package is missing, where the binaries are not installed.
+
+
+@pytest.fixture(scope="session")
+def chroma_url(tmp_path_factory):
+    """URL of a private Chroma server (``chroma run``) shared by the session."""
+    from tests.servers import chroma_server
+
+    with chroma_server(tmp_path_factory.mktemp("chroma-server")) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """Admin URL of a private PostgreSQL cluster shared by the session."""
+    from tests.servers import postgres_server
+
+    with postgres_server() as url:
+        yield url
+
+
+_pg_databases = iter(range(1, 1_000_000))
+
+
+@pytest.fixture
+def pg_url(pg_server):
+    """URL of a fresh, empty database on the session's PostgreSQL server, dropped after the test."""
+    from tests.servers import create_database, drop_database
+
+    name = f"t{os.getpid()}_{next(_pg_databases)}"
+    url = create_database(pg_server, name)
+    yield url
+    drop_database(pg_server, name)
