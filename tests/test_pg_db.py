@@ -206,3 +206,35 @@ def test_unreachable_server_is_a_bilingual_error(pg_server) -> None:
     assert err.value.code == "catalog_unavailable"
     assert "PostgreSQL" in err.value.vi and "PostgreSQL" in err.value.en
     assert "pw" not in str(err.value)  # the password is never printed
+
+
+# --------------------------------------------------------------------------- the setting (no server)
+
+
+def test_database_url_setting(monkeypatch, tmp_path) -> None:
+    from api.config import ConfigError, Settings
+
+    monkeypatch.delenv("TRACUU_DATABASE_URL", raising=False)
+    s = Settings.from_env(data_dir=tmp_path)
+    assert s.database_url is None and s.catalog_target == tmp_path  # SQLite in the data dir
+    monkeypatch.setenv("TRACUU_DATABASE_URL", "  ")
+    assert Settings.from_env(data_dir=tmp_path).database_url is None
+    monkeypatch.setenv("TRACUU_DATABASE_URL", " postgresql://tracuu@db.example:5432/kb ")
+    s = Settings.from_env(data_dir=tmp_path)
+    assert s.database_url == s.catalog_target == "postgresql://tracuu@db.example:5432/kb"
+    assert Settings.from_env(data_dir=tmp_path, database_url="").database_url is None  # "" overrides: SQLite
+    monkeypatch.setenv("TRACUU_DATABASE_URL", "mysql://u:hunter2@h/db")
+    with pytest.raises(ConfigError) as err:
+        Settings.from_env(data_dir=tmp_path)
+    assert "TRACUU_DATABASE_URL" in err.value.vi and "TRACUU_DATABASE_URL" in err.value.en
+    assert "hunter2" not in str(err.value)
+
+
+def test_cli_refuses_a_bad_database_url(monkeypatch, capsys, tmp_path) -> None:
+    from api.cli import main
+
+    monkeypatch.delenv("TRACUU_DATABASE_URL", raising=False)
+    code = main(["--data-dir", str(tmp_path), "--database-url", "sqlite:///x.db", "search", "nợ quá hạn"])
+    err = capsys.readouterr().err
+    assert code != 0
+    assert "Cấu hình sai: TRACUU_DATABASE_URL" in err and "Bad setting: TRACUU_DATABASE_URL" in err
