@@ -12,11 +12,12 @@ inverted index: a query reads only the postings of its own terms, so rare-term q
 same at 1k or 100k clauses. Statistics live in tables updated in the writer's transaction:
 df per term, length per clause, N and the token total in one row.
 
-Exact scores: PostgreSQL ranks the matching clauses with the BM25 formula (one query; the sum's
-order inside SQL may differ in the last bits), keeps the top k and everything within a hair of
-the k-th; those few candidates are rescored in Python with the same operations, in the same order
-(query terms in order, as BM25Index adds them), so scores and tie order equal BM25Index's exactly.
-Reads run in one read-only snapshot (no lock); writes never commit (the catalog's transaction does).
+Exact scores: PostgreSQL ranks the matching clauses with the BM25 formula (the sum's order inside
+SQL may differ in the last bits), keeps the top k and everything within a hair of the k-th, and
+returns those few candidates' postings; they are rescored in Python with the same operations, in
+the same order (query terms in order, as BM25Index adds them), so scores and tie order equal
+BM25Index's exactly. A search or score_ids is ONE statement: one consistent snapshot, one round
+trip, no lock. Writes never commit (the catalog's transaction does).
 """
 
 from __future__ import annotations
@@ -42,11 +43,15 @@ def _001_postings(db: Any) -> None:
                doc_id TEXT NOT NULL,
                length BIGINT NOT NULL)""",
         "CREATE INDEX kw_pg_clauses_doc ON kw_pg_clauses (doc_id)",
+        # doc_id and length repeated here: a query reads its terms' postings and nothing else
+        # (no join with kw_pg_clauses, whose size is the corpus's); INCLUDE makes it index-only.
         """CREATE TABLE kw_pg_postings (
                term TEXT NOT NULL,
                clause_id TEXT NOT NULL,
+               doc_id TEXT NOT NULL,
+               length BIGINT NOT NULL,
                tf BIGINT NOT NULL,
-               PRIMARY KEY (term, clause_id)) """,
+               PRIMARY KEY (term, clause_id) INCLUDE (doc_id, length, tf))""",
         "CREATE INDEX kw_pg_postings_clause ON kw_pg_postings (clause_id)",
         "CREATE TABLE kw_pg_terms (term TEXT PRIMARY KEY, df BIGINT NOT NULL)",
         """CREATE TABLE kw_pg_totals (
@@ -61,26 +66,42 @@ def _001_postings(db: Any) -> None:
 MIGRATIONS: list[Migration] = [Migration("kw_pg_001_postings", _001_postings)]
 
 
-_CANDIDATES = """
-WITH tot AS (
-    SELECT n, CASE WHEN total = 0 THEN 1.0::float8 ELSE total::float8 / n END AS avgdl
+# One statement (so one consistent snapshot, one round trip): PostgreSQL scores every clause holding
+# a query term (postings only: doc_id and length are in them), keeps the top k and everything within
+# _CUT_SLACK of the k-th, and returns those candidates' postings of the query terms, with the
+# statistics, for the exact rescoring in Python.
+_SEARCH = """
+WITH tot AS MATERIALIZED (
+    SELECT n, total, CASE WHEN total = 0 THEN 1.0::float8 ELSE total::float8 / n END AS avgdl
     FROM kw_pg_totals WHERE id = 1),
-q AS (
-    SELECT t.term, ln(1.0 + (tot.n - t.df + 0.5) / (t.df + 0.5)) AS idf
+q AS MATERIALIZED (
+    SELECT t.term, t.df, ln(1.0::float8 + (tot.n - t.df + 0.5::float8) / (t.df + 0.5::float8)) AS idf
     FROM kw_pg_terms t, tot WHERE t.term = ANY(?::text[])),
-s AS (
-    SELECT p.clause_id,
-           sum(q.idf * p.tf * (?::float8 + 1.0)
-               / (p.tf + ?::float8 * (1.0 - ?::float8 + ?::float8 * c.length / tot.avgdl))) AS score
-    FROM q
-    JOIN kw_pg_postings p ON p.term = q.term
-    JOIN kw_pg_clauses c ON c.clause_id = p.clause_id
-    CROSS JOIN tot
-    {where}
-    GROUP BY p.clause_id),
-top AS (SELECT score FROM s ORDER BY score DESC LIMIT ?)
-SELECT clause_id FROM s
-WHERE s.score >= (SELECT min(score) FROM top) - ? * (1.0 + abs((SELECT min(score) FROM top)))
+m AS MATERIALIZED (
+    SELECT p.clause_id, p.term, p.tf, p.length, q.df, q.idf
+    FROM q JOIN kw_pg_postings p ON p.term = q.term
+    {where}),
+s AS MATERIALIZED (
+    SELECT m.clause_id,
+           sum(m.idf * m.tf * (?::float8 + 1.0::float8)
+               / (m.tf + ?::float8 * (1.0::float8 - ?::float8 + ?::float8 * m.length / tot.avgdl))) AS score
+    FROM m CROSS JOIN tot
+    GROUP BY m.clause_id),
+cut AS MATERIALIZED (SELECT min(score) AS score FROM (SELECT score FROM s ORDER BY score DESC LIMIT ?) top)
+SELECT m.clause_id, m.term, m.tf, m.length, m.df, tot.n, tot.total
+FROM s CROSS JOIN cut CROSS JOIN tot JOIN m ON m.clause_id = s.clause_id
+WHERE s.score >= cut.score - ? * (1.0::float8 + abs(cut.score))
+"""
+
+# The given clauses (unknown ones left out), with their postings of the query terms if any.
+_SCORE_IDS = """
+WITH tot AS MATERIALIZED (SELECT n, total FROM kw_pg_totals WHERE id = 1)
+SELECT c.clause_id, p.term, p.tf, c.length, t.df, tot.n, tot.total
+FROM kw_pg_clauses c
+CROSS JOIN tot
+LEFT JOIN kw_pg_postings p ON p.clause_id = c.clause_id AND p.term = ANY(?::text[])
+LEFT JOIN kw_pg_terms t ON t.term = p.term
+WHERE c.clause_id = ANY(?::text[])
 """
 
 
@@ -121,6 +142,8 @@ class PgKeywordIndex:
             p_term: list[str] = []
             p_clause: list[str] = []
             p_tf: list[int] = []
+            p_doc: list[str] = []
+            p_len: list[int] = []
             c_id: list[str] = []
             c_doc: list[str] = []
             c_len: list[int] = []
@@ -132,6 +155,8 @@ class PgKeywordIndex:
                     p_term.append(term)
                     p_clause.append(cid)
                     p_tf.append(n)
+                    p_doc.append(doc_id)
+                    p_len.append(len(toks))
                 df.update(tf.keys())
                 c_id.append(cid)
                 c_doc.append(doc_id)
@@ -141,8 +166,9 @@ class PgKeywordIndex:
                 "SELECT * FROM unnest(?::text[], ?::text[], ?::bigint[])", (c_id, c_doc, c_len))
             if p_term:
                 self.db.execute(
-                    "INSERT INTO kw_pg_postings (term, clause_id, tf) "
-                    "SELECT * FROM unnest(?::text[], ?::text[], ?::bigint[])", (p_term, p_clause, p_tf))
+                    "INSERT INTO kw_pg_postings (term, clause_id, doc_id, length, tf) "
+                    "SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[])",
+                    (p_term, p_clause, p_doc, p_len, p_tf))
                 terms = sorted(df)  # a fixed order: concurrent upserts never deadlock on term rows
                 self.db.execute(
                     "INSERT INTO kw_pg_terms (term, df) SELECT * FROM unnest(?::text[], ?::bigint[]) "
@@ -185,57 +211,46 @@ class PgKeywordIndex:
 
     # ------------------------------------------------------------------ scoring
 
-    def _snapshot(self):  # type: ignore[no-untyped-def]
-        snap = getattr(self.db, "snapshot", None)
-        if snap is None:  # a Db without snapshots: reads as they come
-            from contextlib import nullcontext
-
-            return nullcontext()
-        return snap()
-
-    def _totals(self) -> tuple[int, float]:
-        n, total = self.db.execute("SELECT n, total FROM kw_pg_totals WHERE id = 1").fetchone()
-        return int(n), (total / n if n else 0.0) or 1.0  # BM25Index: avgdl = total / N or 1.0
-
     @staticmethod
     def _idf(n: int, df: int) -> float:
         return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
 
     def idf(self, term: str) -> float:
         """IDF of a folded term; a term no clause holds gets the highest IDF (it is the most telling)."""
-        with self._snapshot():
-            n, _ = self._totals()
-            row = self.db.execute("SELECT df FROM kw_pg_terms WHERE term = ?", (term,)).fetchone()
-        return self._idf(n, int(row[0]) if row else 0)
+        row = self.db.execute(
+            "SELECT tot.n, t.df FROM kw_pg_totals tot LEFT JOIN kw_pg_terms t ON t.term = ? WHERE tot.id = 1",
+            (term,)).fetchone()
+        return self._idf(int(row[0]), int(row[1] or 0))
 
     @staticmethod
     def _query_terms(query: str) -> list[str]:
         return list(dict.fromkeys(tokens(query)))  # each distinct term counts once, in order
 
-    def _exact(self, terms: list[str], clause_ids: list[str], n: int, avgdl: float) -> dict[str, float]:
-        """BM25Index's arithmetic, term by term in query order, for the given clauses."""
-        out = {c: 0.0 for c in clause_ids}
-        if not clause_ids or not terms:
-            return out
-        dfs = dict(self.db.execute("SELECT term, df FROM kw_pg_terms WHERE term = ANY(?::text[])", (terms,)).fetchall())
-        lengths = dict(self.db.execute(
-            "SELECT clause_id, length FROM kw_pg_clauses WHERE clause_id = ANY(?::text[])", (clause_ids,)).fetchall())
+    def _exact(self, terms: list[str], rows: list[tuple[Any, ...]]) -> dict[str, float]:
+        """BM25Index's arithmetic, term by term in query order, from rows of
+        (clause_id, term or None, tf, length, df, N, token total)."""
+        if not rows:
+            return {}
+        n, total = int(rows[0][5]), int(rows[0][6])
+        avgdl = total / n or 1.0  # as BM25Index: total / N, or 1.0
+        lengths: dict[str, int] = {}
         tfs: dict[str, dict[str, int]] = {}
-        for term, cid, tf in self.db.execute(
-                "SELECT term, clause_id, tf FROM kw_pg_postings WHERE term = ANY(?::text[]) AND clause_id = ANY(?::text[])",
-                (terms, clause_ids)):
-            tfs.setdefault(term, {})[cid] = tf
+        dfs: dict[str, int] = {}
+        for cid, term, tf, length, df, _, _ in rows:
+            lengths[cid] = int(length)
+            if term is not None:
+                tfs.setdefault(term, {})[cid] = int(tf)
+                dfs[term] = int(df)
+        out = {c: 0.0 for c in lengths}
         k1, b = self.k1, self.b
         for term in terms:
             posting = tfs.get(term)
-            if not posting or term not in dfs:
+            if not posting:
                 continue
-            idf = self._idf(n, int(dfs[term]))
-            for cid in clause_ids:
-                tf = posting.get(cid)
-                if tf:
-                    norm = k1 * (1.0 - b + b * float(lengths[cid]) / avgdl)
-                    out[cid] += idf * float(tf) * (k1 + 1.0) / (float(tf) + norm)
+            idf = self._idf(n, dfs[term])
+            for cid, tf in posting.items():
+                norm = k1 * (1.0 - b + b * float(lengths[cid]) / avgdl)
+                out[cid] += idf * float(tf) * (k1 + 1.0) / (float(tf) + norm)
         return out
 
     def score_ids(self, query: str, clause_ids: Iterable[str]) -> dict[str, float]:
@@ -243,15 +258,9 @@ class PgKeywordIndex:
         wanted = list(dict.fromkeys(clause_ids))
         if not wanted:
             return {}
-        with self._snapshot():
-            known = [r[0] for r in self.db.execute(
-                "SELECT clause_id FROM kw_pg_clauses WHERE clause_id = ANY(?::text[])", (wanted,))]
-            known_set = set(known)
-            ids = [c for c in wanted if c in known_set]
-            if not ids:
-                return {}
-            n, avgdl = self._totals()
-            return self._exact(self._query_terms(query), ids, n, avgdl)
+        terms = self._query_terms(query)
+        exact = self._exact(terms, self.db.execute(_SCORE_IDS, (terms, wanted)).fetchall())
+        return {c: exact[c] for c in wanted if c in exact}
 
     def search(self, query: str, k: int = 10, doc_ids: Iterable[str] | None = None) -> list[tuple[str, float]]:
         """Top-k (clause_id, score), best first; ties by clause_id; only clauses of ``doc_ids`` if given."""
@@ -259,16 +268,8 @@ class PgKeywordIndex:
         docs = None if doc_ids is None else list(dict.fromkeys(doc_ids))
         if k <= 0 or not terms or docs == []:
             return []
-        where = "" if docs is None else "WHERE c.doc_id = ANY(?::text[])"
-        params: list[Any] = [terms, self.k1, self.k1, self.b, self.b]
-        if docs is not None:
-            params.append(docs)
-        params += [k, _CUT_SLACK]
-        with self._snapshot():
-            n, avgdl = self._totals()
-            if n == 0:
-                return []
-            cands = [r[0] for r in self.db.execute(_CANDIDATES.format(where=where), params)]
-            exact = self._exact(terms, cands, n, avgdl)
-        ranked = sorted(exact.items(), key=lambda x: (-x[1], x[0]))
-        return ranked[:k]
+        where = "" if docs is None else "WHERE p.doc_id = ANY(?::text[])"
+        params: list[Any] = [terms] + ([docs] if docs is not None else [])
+        params += [self.k1, self.k1, self.b, self.b, k, _CUT_SLACK]
+        exact = self._exact(terms, self.db.execute(_SEARCH.format(where=where), params).fetchall())
+        return sorted(exact.items(), key=lambda x: (-x[1], x[0]))[:k]
