@@ -61,12 +61,12 @@ from ingest.model import Clause, ParsedDocument
 from ingest.vntext import collapse_spaces, fold, nfc
 
 from index import faults
-from index.doc_store import DocStore, FileKey, usable_doc_id
+from index.catalog.keyword_memory import make_keyword_index
+from index.catalog.store import CatalogStore, usable_doc_id
 from index.embedders import Embedder
 from index.embedding_cache import EmbeddingCache, text_hash
 from index import store_health
 from index.errors import BadDocument, StoreUnwritable
-from index.keyword import BM25Index
 from index.passages import DocMeta, keyword_text, passage, passage_text
 from index.vector_store import COLLECTION, ChromaVectorStore, UnavailableVectors, forget_local_system, make_where
 
@@ -230,9 +230,10 @@ class ClauseIndex:
         self.dense_weight = dense_weight
         self.candidates = candidates
         self._write_lock = threading.Lock()  # one writer thread at a time (not held while embedding)
-        self._state_lock = threading.RLock()  # short: guards in-memory maps, BM25 and Chroma writes
+        self._state_lock = threading.RLock()  # short: guards Chroma writes (reads take no lock)
         self._process_lock = _ProcessLock(self.data_dir / "write.lock")  # one writer process at a time
-        self.store = DocStore(self.data_dir)
+        with self._process_lock.held():  # a JSON store of an older tracuu is imported by one process
+            self.store = CatalogStore(self.data_dir)
         self.cache = EmbeddingCache(self.data_dir / "embeddings.sqlite3")
         if collection is None:
             collection = server_collection_name(self.data_dir) if chroma_url else COLLECTION
@@ -242,15 +243,10 @@ class ClauseIndex:
         self.vector_note = ""
         self._chroma_url, self._collection = chroma_url, collection
         self.vectors = self._open_vectors()
-        self.keyword = BM25Index()
-        self._docs: dict[str, ParsedDocument] = {}
-        self._clauses: dict[str, Clause] = {}
-        self._file_keys: dict[str, FileKey] = {}  # JSON file key of each installed version
-        self._seen_generation: FileKey | None = None
+        self.keyword = make_keyword_index(self.store)
         self._vec_memo: dict[str, "np.ndarray"] = {}  # passage hash -> vector, for exact dense scores
-        self.generation = 0  # +1 whenever the visible documents change (own writes or reloads)
-        with self._state_lock:
-            self._sync(force=True)
+        self._seen_generation = self.store.generation()
+        self.generation = 0  # +1 whenever the visible documents change (own writes or other processes')
         self.vectors.before_write = self._mark_dirty
         self.last_reconcile = ReconcileReport(full=False)
         if not self._stamp_current():
@@ -409,67 +405,39 @@ class ClauseIndex:
                    for c, n in zip(doc.clauses, nodes)]
         return replace(doc, clauses=clauses), nodes
 
-    def _install(self, doc: ParsedDocument) -> None:
-        """Make ``doc`` the visible version in memory (maps + keyword index)."""
-        self._uninstall(doc.doc_id)
-        self._docs[doc.doc_id] = doc
-        for c in doc.clauses:
-            self._clauses[c.clause_id] = c
-            self.keyword.add(c.clause_id, keyword_text(c))
+    def _save_record(self, doc: ParsedDocument, source_text: str, parser_version: str) -> None:
+        """The record and its keyword postings in one catalog transaction: both or neither."""
+        self.keyword.begin()
+        ok = False
+        try:
+            with self.store.db.transaction():
+                self.keyword.remove_doc(doc.doc_id)
+                self.store.save(doc, source_text, parser_version=parser_version)
+                for c in doc.clauses:
+                    self.keyword.add(c.clause_id, doc.doc_id, keyword_text(c))
+            ok = True
+        finally:
+            self.keyword.committed(ok)
 
-    def _uninstall(self, doc_id: str) -> None:
-        old = self._docs.pop(doc_id, None)
-        if old is None:
-            return
-        for c in old.clauses:
-            self._clauses.pop(c.clause_id, None)
-            self.keyword.remove(c.clause_id)
-        self._file_keys.pop(doc_id, None)
+    def _delete_record(self, doc_id: str) -> None:
+        self.keyword.begin()
+        ok = False
+        try:
+            with self.store.db.transaction():
+                self.keyword.remove_doc(doc_id)
+                self.store.delete(doc_id)
+            ok = True
+        finally:
+            self.keyword.committed(ok)
 
-    def _sync(self, force: bool = False) -> bool:
-        """Bring the in-memory maps and BM25 in line with the document store (caller holds
-        ``_state_lock``). Cheap when nothing changed: one ``stat`` of the generation file.
-
-        Another process (an API worker, ``tracuu ingest``) may have saved or deleted documents;
-        those whose JSON changed are reloaded, those gone are dropped. Returns True if anything
-        changed. The generation is read *before* the scan, so a write that lands during the scan
-        is picked up by the next call at the latest.
-        """
+    def refresh(self) -> bool:
+        """Did the catalog change (any process) since the last call? Reads never need this:
+        every read goes to the catalog; derived caches compare the catalog's generation."""
         gen = self.store.generation()
-        if not force and gen == self._seen_generation:
-            return False
-        changed = False
-        on_disk = self.store.scan()
-        for doc_id in [d for d in self._docs if d not in on_disk]:
-            self._uninstall(doc_id)
-            changed = True
-        for doc_id, key in sorted(on_disk.items()):
-            if self._file_keys.get(doc_id) == key:
-                continue
-            try:
-                doc = self.store.load(doc_id)
-            except (ValueError, KeyError, TypeError) as exc:
-                # One unreadable file must not take the whole knowledge base down; re-ingesting
-                # the document rewrites it.
-                log.warning("skipping unreadable document file for %s: %s", doc_id, exc)
-                continue
-            if doc is None:  # deleted since the scan
-                if doc_id in self._docs:
-                    self._uninstall(doc_id)
-                    changed = True
-                continue
-            self._install(self._hashed(doc))
-            self._file_keys[doc_id] = key
-            changed = True
-        self._seen_generation = gen
+        changed, self._seen_generation = gen != self._seen_generation, gen
         if changed:
             self.generation += 1
         return changed
-
-    def refresh(self) -> bool:
-        """Pick up documents other processes saved or deleted (every read does this itself)."""
-        with self._state_lock:
-            return self._sync()
 
     @staticmethod
     def _validate(doc: ParsedDocument) -> None:
@@ -514,17 +482,20 @@ class ClauseIndex:
     def reconcile(self) -> ReconcileReport:
         """Make Chroma match the document store: drop unknown/stale ids, upsert missing ones."""
         with self._write_lock, self._process_lock.held(), self._state_lock:
-            self._sync()
             rep = ReconcileReport(collection_reset=self.vectors.reset)
             rep.files_swept = self.store.sweep()
             stored = self.vectors.hashes()
-            stray = [cid for cid, (doc_id, _) in stored.items()
-                     if cid not in self._clauses or self._clauses[cid].doc_id != doc_id]
+            want = self.store.clause_hashes()
+            stray = [cid for cid, (doc_id, _) in stored.items() if cid not in want or want[cid][0] != doc_id]
             if stray:
                 self.vectors.delete_ids(stray)
                 rep.removed = len(stray)
             todo_nodes = []
-            for doc in self._docs.values():  # clauses already carry their passage hash
+            stale_docs = sorted({doc_id for cid, (doc_id, h) in want.items() if stored.get(cid, ("", ""))[1] != h})
+            for doc_id in stale_docs:  # clauses already carry their passage hash
+                doc = self.store.get(doc_id)
+                if doc is None:
+                    continue
                 stale = [c for c in doc.clauses if stored.get(c.clause_id, ("", ""))[1] != c.text_hash]
                 if stale:
                     meta = DocMeta.of(doc)
@@ -558,7 +529,7 @@ class ClauseIndex:
         except Exception as exc:
             self._vectors_failed(exc)
             return True  # nothing to reconcile against: keyword search only
-        return saved == self._stamp() and not self.vectors.reset and count == len(self._clauses)
+        return saved == self._stamp() and not self.vectors.reset and count == len(self)
 
     def _mark_dirty(self) -> None:
         (self.data_dir / "reconciled").unlink(missing_ok=True)
@@ -575,21 +546,22 @@ class ClauseIndex:
 
     def close(self) -> None:
         self.cache.close()
+        self.store.close()
         self._process_lock.close()
 
     # ------------------------------------------------------------------ writes
 
-    def add_document(self, doc: ParsedDocument, source_text: str) -> IndexReport:
-        """Index (or re-index) one parsed document; see the module docstring for the order."""
+    def add_document(self, doc: ParsedDocument, source_text: str, *, parser_version: str = "") -> IndexReport:
+        """Index (or re-index) one parsed document; see the module docstring for the order.
+        ``parser_version`` is stored with the file's sha256: the same bytes read by the same
+        parser are skipped before any work next time (see ``CatalogStore.content_known``)."""
         t0 = time.perf_counter()
         self._validate(doc)
         self._check_writable()
         new_doc, nodes = self._with_hashes(doc)
         n = len(new_doc.clauses)
-        with self._state_lock:
-            self._sync()
-            old = self._docs.get(doc.doc_id)
-        if self._same(old, new_doc):
+        old = self.store.get(doc.doc_id)
+        if self._same(old, new_doc) and self.store.parser_version(doc.doc_id) == parser_version:
             return IndexReport(doc.doc_id, n, 0, n, 0, replaced=False, unchanged=True,
                                seconds=time.perf_counter() - t0)
 
@@ -602,9 +574,8 @@ class ClauseIndex:
         new_ids = {c.clause_id for c in new_doc.clauses}
         with self._write_lock:
             with self._process_lock.held(), self._state_lock:
-                self._sync()  # another process may have written this document meanwhile
-                old = self._docs.get(doc.doc_id)
-                if self._same(old, new_doc):
+                old = self.store.get(doc.doc_id)  # another process may have written it meanwhile
+                if self._same(old, new_doc) and self.store.parser_version(doc.doc_id) == parser_version:
                     return IndexReport(doc.doc_id, n, 0, n, 0, replaced=False, unchanged=True,
                                        seconds=time.perf_counter() - t0)
                 gone = sorted({c.clause_id for c in old.clauses} - new_ids) if old else []
@@ -615,18 +586,13 @@ class ClauseIndex:
                     if gone:
                         self.vectors.delete_ids(gone)
                     faults.hit("chroma_written")
-                    self.store.save(new_doc, source_text)
+                    self._save_record(new_doc, source_text, parser_version)
                 except OSError as exc:  # a full disk or a read-only file midway: say so in both languages
                     self._restore_dense(old, new_ids)
                     raise self._os_error(exc) from exc
                 except BaseException:
                     self._restore_dense(old, new_ids)
                     raise
-                # 4. memory
-                self._install(new_doc)
-                key = self.store.file_key(doc.doc_id)
-                if key is not None:
-                    self._file_keys[doc.doc_id] = key
                 self.generation += 1
                 if old is not None and old.file_name != new_doc.file_name:
                     self._drop_upload(old)  # a re-upload replaced it
@@ -649,14 +615,12 @@ class ClauseIndex:
         stray vectors, which search ignores and reconcile removes."""
         self._check_writable()
         with self._write_lock, self._process_lock.held(), self._state_lock:
-            self._sync()
-            doc = self._docs.get(doc_id)
+            doc = self.store.get(doc_id)
             known = doc is not None or self.store.exists(doc_id)
             try:
-                self.store.delete(doc_id)
+                self._delete_record(doc_id)
             except OSError as exc:
                 raise self._os_error(exc) from exc
-            self._uninstall(doc_id)
             self.vectors.delete_doc(doc_id)
             self._mark_clean()
             if doc is not None:
@@ -671,35 +635,27 @@ class ClauseIndex:
         name = doc.file_name or ""
         if not name or "/" in name or "\\" in name or name in (".", ".."):
             return
-        if any(d.file_name == name for d in self._docs.values()):
+        if name in self.store.file_names():
             return
         (self.data_dir / "uploads" / name).unlink(missing_ok=True)
 
     # ------------------------------------------------------------------ reads
 
     def documents(self) -> list[ParsedDocument]:
-        with self._state_lock:
-            self._sync()
-            return [self._docs[d] for d in sorted(self._docs)]
+        """Every stored document, read in full (export, evaluation, tests: not the request path)."""
+        return [d for _, d in sorted(self.store.load_all().items())]
 
     def document(self, doc_id: str) -> ParsedDocument | None:
-        with self._state_lock:
-            self._sync()
-            return self._docs.get(doc_id)
+        return self.store.get(doc_id)
 
     def clause(self, clause_id: str) -> Clause | None:
-        with self._state_lock:
-            self._sync()
-            return self._clauses.get(clause_id)
+        return self.store.clause(clause_id)
 
     def clauses(self, doc_id: str) -> list[Clause]:
-        with self._state_lock:
-            self._sync()
-            doc = self._docs.get(doc_id)
-            return sorted(doc.clauses, key=lambda c: c.order) if doc else []
+        return self.store.clauses_of(doc_id)
 
     @property
-    def doc_store(self) -> DocStore:
+    def doc_store(self) -> CatalogStore:
         """The system of record (read-only use: writes go through this class)."""
         return self.store
 
@@ -708,9 +664,7 @@ class ClauseIndex:
         return self.store.source(doc_id)
 
     def __len__(self) -> int:
-        with self._state_lock:
-            self._sync()
-            return len(self._clauses)
+        return self.store.count()[1]
 
     def vector_count(self) -> int:
         """Vectors in Chroma (equals ``len(self)`` once reconciled): for health checks and tests."""
@@ -775,11 +729,9 @@ class ClauseIndex:
         """Doc ids passing the filters (doc types compared folded: "Ke hoach" == "Kế hoạch")."""
         if doc_ids is None and doc_types is None:
             return None
-        ids = set(self._docs) if doc_ids is None else set(doc_ids) & set(self._docs)
         if doc_types is not None:
-            wanted = {fold(t).strip() for t in doc_types}
-            ids = {d for d in ids if fold(self._docs[d].header.doc_type or "").strip() in wanted}
-        return sorted(ids)
+            return self.store.doc_ids_of_types(doc_ids, {fold(t).strip() for t in doc_types})
+        return sorted(d for d in set(doc_ids or ()) if self.store.exists(d))
 
     def search(
         self,
@@ -805,39 +757,39 @@ class ClauseIndex:
         qvec = self.embedder.embed_query(dq)  # outside the lock: the slow part
         n = max(self.candidates, k)
         w = self.dense_weight
-        with self._state_lock:
-            self._sync()
-            allowed_docs = self._allowed_docs(doc_ids, doc_types)
-            if allowed_docs is not None and not allowed_docs:
-                return []
-            allowed_ids: set[str] | None = None
-            if allowed_docs is not None:
-                allowed_ids = {c.clause_id for d in allowed_docs for c in self._docs[d].clauses}
-            where = make_where(doc_ids=allowed_docs) if allowed_docs is not None else None
+        # No lock: the catalog is read through this thread's own connection (WAL: a write in
+        # progress never blocks it), and a clause deleted meanwhile simply drops out below.
+        allowed_docs = self._allowed_docs(doc_ids, doc_types)
+        if allowed_docs is not None and not allowed_docs:
+            return []
+        allowed = set(allowed_docs) if allowed_docs is not None else None
+        where = make_where(doc_ids=allowed_docs) if allowed_docs is not None else None
 
-            try:
-                dense_hits = self.vectors.query(qvec, n, where)
-            except Exception as exc:  # Chroma failed under us: keyword search carries this query
-                self._vectors_failed(exc)
-                dense_hits = []
-            dense = {cid: s for cid, s in dense_hits if cid in self._clauses
-                     and (allowed_ids is None or cid in allowed_ids)}
-            kw = dict(self.keyword.search(kq, n, allowed_ids))
-            cands = list(dict.fromkeys([*dense, *kw]))
-            if not cands:
-                return []
-            missing_dense = [c for c in cands if c not in dense]
-            if missing_dense:
-                dense.update(self._exact_dense(qvec, [self._clauses[c] for c in missing_dense]))
-            missing_kw = [c for c in cands if c not in kw]
-            if missing_kw:
-                kw.update(self.keyword.score_ids(kq, missing_kw))
+        try:
+            dense_hits = self.vectors.query(qvec, n, where)
+        except Exception as exc:  # Chroma failed under us: keyword search carries this query
+            self._vectors_failed(exc)
+            dense_hits = []
+        kw = dict(self.keyword.search(kq, n, allowed_docs))
+        clauses = self.store.clauses_by_ids([*(cid for cid, _ in dense_hits), *kw])
+        dense = {cid: s for cid, s in dense_hits if cid in clauses
+                 and (allowed is None or clauses[cid].doc_id in allowed)}
+        kw = {cid: s for cid, s in kw.items() if cid in clauses}
+        cands = list(dict.fromkeys([*dense, *kw]))
+        if not cands:
+            return []
+        missing_dense = [c for c in cands if c not in dense]
+        if missing_dense:
+            dense.update(self._exact_dense(qvec, [clauses[c] for c in missing_dense]))
+        missing_kw = [c for c in cands if c not in kw]
+        if missing_kw:
+            kw.update(self.keyword.score_ids(kq, missing_kw))
 
-            dn = _minmax({c: dense[c] for c in cands})
-            kn = _minmax({c: kw.get(c, 0.0) for c in cands})
-            hits = [
-                ScoredClause(self._clauses[c], w * dn[c] + (1.0 - w) * kn[c], dense[c], kw.get(c, 0.0))
-                for c in cands
-            ]
+        dn = _minmax({c: dense[c] for c in cands})
+        kn = _minmax({c: kw.get(c, 0.0) for c in cands})
+        hits = [
+            ScoredClause(clauses[c], w * dn[c] + (1.0 - w) * kn[c], dense[c], kw.get(c, 0.0))
+            for c in cands
+        ]
         hits.sort(key=lambda h: (-round(h.score, 9), h.clause.doc_id, h.clause.order))
         return hits[:k]

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
 
 from ingest.model import Clause, DocumentHeader, ParsedDocument, Reference, Span
 from index.clause_index import ClauseIndex, clean_query
-from index.doc_store import DocStore, document_from_dict
+from index.catalog.store import CatalogStore
+from index.doc_store import DocStore
 from index.embedders import E5Embedder, Embedder, HashEmbedder
 from index.errors import BadDocument
 from index.passages import DocMeta, passage_text, to_node
@@ -265,8 +267,9 @@ def test_delete_document_removes_every_trace(ix: ClauseIndex, tmp_path: Path) ->
     assert ix.vectors.count() == 4 and ix.vectors.ids_for_doc("kh-test-1") == []
     assert ix.keyword.search("ty le no qua han", 10) == []
     assert all(h.doc_id != "kh-test-1" for h in ix.search("tỷ lệ nợ quá hạn", 20))
-    assert not (data / "documents" / "kh-test-1.json").exists()
-    assert not (data / "sources" / "kh-test-1.txt").exists()
+    assert not ix.store.exists("kh-test-1") and ix.store.source_status("kh-test-1") == "no_document"
+    for table in ("clauses", "sources", "tasks"):
+        assert ix.store.db.execute(f"SELECT COUNT(*) FROM {table} WHERE doc_id = 'kh-test-1'").fetchone()[0] == 0
     assert [d.doc_id for d in ix.documents()] == ["qd-test-2"]
     assert ix.delete_document("kh-test-1") is False
     # and it stays gone after a restart
@@ -277,7 +280,8 @@ def test_delete_document_removes_every_trace(ix: ClauseIndex, tmp_path: Path) ->
 def test_failing_embedder_keeps_previous_version(ix: ClauseIndex, emb: Counting, tmp_path: Path) -> None:
     before = [(h.clause.clause_id, round(h.score, 6)) for h in ix.search("hồ sơ vay vốn hằng năm", 5)]
     count = ix.vectors.count()
-    json_before = (tmp_path / "data" / "documents" / "kh-test-1.json").read_bytes()
+    record_before = dataclasses.asdict(CatalogStore(tmp_path / "data").get("kh-test-1"))
+    generation = ix.store.generation()
     emb.fail = True
     with pytest.raises(RuntimeError, match="synthetic embedder failure"):
         ix.add_document(credit_plan("hash-a3", changed=True, drop_last=True), SOURCE + "v3")
@@ -285,7 +289,8 @@ def test_failing_embedder_keeps_previous_version(ix: ClauseIndex, emb: Counting,
     assert ix.document("kh-test-1").content_hash == "hash-a1"
     assert ix.clause("kh-test-1:II.3") is not None
     assert ix.vectors.count() == count
-    assert (tmp_path / "data" / "documents" / "kh-test-1.json").read_bytes() == json_before
+    assert dataclasses.asdict(CatalogStore(tmp_path / "data").get("kh-test-1")) == record_before
+    assert ix.store.generation() == generation
     assert ix.source("kh-test-1") == SOURCE
     assert [(h.clause.clause_id, round(h.score, 6)) for h in ix.search("hồ sơ vay vốn hằng năm", 5)] == before
     # a fresh process sees the previous version too
@@ -402,14 +407,14 @@ def test_node_metadata_is_flat_and_chroma_accepts_it(ix: ClauseIndex) -> None:
 
 def test_doc_store_round_trip_and_layout(ix: ClauseIndex, tmp_path: Path) -> None:
     data = tmp_path / "data"
-    raw = json.loads((data / "documents" / "kh-test-1.json").read_text(encoding="utf-8"))
-    assert raw["doc_id"] == "kh-test-1" and len(raw["clauses"]) == 7
-    assert all(len(c["text_hash"]) == 64 for c in raw["clauses"])
-    doc = document_from_dict(raw)
+    assert (data / "catalog.sqlite3").exists() and not (data / "documents").exists()
+    doc = CatalogStore(data).get("kh-test-1")  # another connection, no cache
+    assert doc.doc_id == "kh-test-1" and len(doc.clauses) == 7
+    assert all(len(c.text_hash) == 64 for c in doc.clauses)
     assert doc == ix.document("kh-test-1")
-    assert (data / "sources" / "kh-test-1.txt").read_bytes() == SOURCE.encode("utf-8")
+    (stored,) = ix.store.db.execute("SELECT text FROM sources WHERE doc_id = 'kh-test-1'").fetchall()
+    assert stored[0].encode("utf-8") == SOURCE.encode("utf-8")
     assert ix.source("kh-test-1") == SOURCE  # "\r\n" kept: offsets stay valid
-    assert not [p for p in (data / "documents").iterdir() if p.name.startswith(".")]  # no temp left
 
 
 def test_doc_store_odd_ids(tmp_path: Path) -> None:
@@ -438,7 +443,7 @@ def test_doc_store_read_api_used_by_the_service(ix: ClauseIndex, tmp_path: Path)
     assert store.list_ids() == ["kh-test-1", "qd-test-2"]
     first = store.get("kh-test-1")
     assert first is store.get("kh-test-1")  # cached while the file is unchanged
-    other = DocStore(tmp_path / "data")  # e.g. the CLI, no model loaded
+    other = CatalogStore(tmp_path / "data")  # e.g. the CLI, no model loaded
     assert other.get("kh-test-1") == first and other.get("nope") is None
     ix.add_document(credit_plan("hash-a9", changed=True), SOURCE)
     assert other.get("kh-test-1").content_hash == "hash-a9"  # sees the rewrite
@@ -492,9 +497,12 @@ def test_vector_store_where_on_doc_type(ix: ClauseIndex, e5_memo: Memo) -> None:
     assert ix.vectors.query(qv, 5, make_where(doc_ids=["kh-test-1"], doc_types=["Quyết định"])) == []
 
 
-def test_unreadable_document_file_is_skipped(ix: ClauseIndex, tmp_path: Path) -> None:
-    (tmp_path / "data" / "documents" / "qd-test-2.json").write_text("{not json", encoding="utf-8")
+def test_damaged_document_record_is_skipped_and_reported(ix: ClauseIndex, tmp_path: Path) -> None:
+    """Was: a damaged JSON file made the next start drop its vectors as strays. The catalog
+    reports a damaged record and drops nothing (repairs are `tracuu reindex` / a re-ingest)."""
+    with sqlite3.connect(tmp_path / "data" / "catalog.sqlite3") as conn:
+        conn.execute("UPDATE documents SET record = '{not json' WHERE doc_id = 'qd-test-2'")
     again = ClauseIndex(tmp_path / "data", ix.embedder)
     assert [d.doc_id for d in again.documents()] == ["kh-test-1"]
-    assert again.vector_count() == 7  # its vectors were dropped as strays
-    assert all(h.doc_id == "kh-test-1" for h in again.search("tuyên truyền", 10))
+    assert any(p["code"] == "wrong_shape" and "qd-test-2" in p["message_en"] for p in again.store.problems())
+    assert again.vector_count() == 11  # nothing dropped

@@ -305,6 +305,10 @@ class CatalogStore:
         row = self.db.execute("SELECT source_sha256 FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
         return row[0] if row else None
 
+    def parser_version(self, doc_id: str) -> str | None:
+        row = self.db.execute("SELECT parser_version FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+        return row[0] if row else None
+
     def content_known(self, content_hash: str, parser_version: str) -> str | None:
         """The doc_id stored from a file with these bytes by this parser version, if any."""
         row = self.db.execute(
