@@ -88,6 +88,7 @@ class Tracuu:
                         make_embedder(self.settings.embed_model),
                         chroma_url=self.settings.chroma_url,
                         dense_weight=DENSE_WEIGHT,
+                        database_url=self.settings.database_url,
                     )
         return self._index
 

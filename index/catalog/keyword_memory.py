@@ -94,6 +94,11 @@ class MemoryKeywordIndex:
             return self.sync().idf(term)
 
 
-def make_keyword_index(store: "CatalogStore") -> MemoryKeywordIndex:
-    """The catalog's keyword index (one line to change when index/catalog/keyword_fts.py lands)."""
+def make_keyword_index(store: "CatalogStore"):  # -> MemoryKeywordIndex | PgKeywordIndex
+    """The catalog's keyword index (one line to change when index/catalog/keyword_fts.py lands).
+    On PostgreSQL: its postings tables (index/catalog/keyword_pg.py), shared by every worker."""
+    if store.db.dialect == "postgresql":
+        from index.catalog.keyword_pg import PgKeywordIndex
+
+        return PgKeywordIndex(store.db)
     return MemoryKeywordIndex(store)
