@@ -24,6 +24,9 @@ BINH_SON = "binh-son-214-KH-UBND"
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+# Every test's knowledge base has its own catalog (SQLite in its data dir, or a database a fixture
+# made): a TRACUU_DATABASE_URL in the caller's environment would make them all share one.
+os.environ.pop("TRACUU_DATABASE_URL", None)
 
 
 NO_SHARED_REASON = "../shared absent (fresh clone): these tests read ../shared; CI, which has it, runs them"

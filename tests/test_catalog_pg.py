@@ -108,3 +108,27 @@ def test_workers_with_their_own_data_dirs_share_one_catalog(tmp_path, on_postgre
     got = here.decisions()
     assert len(got) == 120 and {k[0].split(":")[0] for k in got} == {"a", "b"}
     assert asdict(here.get(PLAN)) == asdict(doc) and here.source(PLAN) == text
+
+
+_OPEN = """
+import sys
+from pathlib import Path
+sys.path.insert(0, {root!r})
+from index.catalog.store import CatalogStore
+print(",".join(CatalogStore(Path(sys.argv[1]), db={url!r}).migrated))
+"""
+
+
+def test_workers_starting_at_once_apply_each_migration_once(tmp_path, on_postgres):
+    """Four processes open a fresh PostgreSQL catalog at the same moment: each migration is applied
+    by exactly one of them (the writer lock serialises them, as BEGIN IMMEDIATE does on SQLite)."""
+    code = _OPEN.format(root=str(ROOT), url=on_postgres)
+    procs = [subprocess.Popen([sys.executable, "-c", code, str(tmp_path / f"w{i}")], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for i in range(4)]
+    outs = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0, 0], [err[-2000:] for _, err in outs]
+    applied = [name for out, _ in outs for name in out.strip().split(",") if name]
+    store = CatalogStore(tmp_path / "w9")
+    names = [r[0] for r in store.db.execute("SELECT name FROM _migrations ORDER BY name")]
+    assert sorted(applied) == names and len(set(applied)) == len(applied)
+    assert "catalog_001_core" in names and "kw_pg_001_postings" in names
