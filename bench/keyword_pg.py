@@ -1,6 +1,6 @@
 """Keyword index on PostgreSQL (index/catalog/keyword_pg.py): add cost and search latency, 1k vs 100k clauses.
 
-    python bench/keyword_pg.py [--clauses 1000,100000] [--url postgresql://...] [--queries 40]
+    python bench/keyword_pg.py [--clauses 1000,100000] [--url postgresql://... [--reuse]] [--queries 40]
 
 Why: the postings-table design must keep a rare-term query's cost independent of the corpus (it
 reads only its own terms' postings), and a document's add (postings, df upserts, totals) cheap
@@ -12,7 +12,8 @@ the tests: absolute numbers are lower than on a server that fsyncs; the 1k/100k 
 For each size: the table is filled document by document (one transaction each, as ingest does);
 then 10 more documents are added and removed (per-document cost at that size); then search p50/p95
 for rare-term queries (a number and a place only a few clauses hold), common-term queries (words in
-most clauses) and the evaluation set's questions. Every search result is checked against the
+most clauses) and the evaluation set's questions, and how many were answered "rare-first" (see
+keyword_pg._RARE_POSTINGS). Every search result is checked against the
 in-memory BM25Index on the same clauses (a mismatch stops the run). Nothing is asserted about
 time; it prints a table.
 """
@@ -54,6 +55,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--clauses", default="1000,100000")
     ap.add_argument("--url", help="an existing PostgreSQL server's admin URL (a database per size is made on it)")
     ap.add_argument("--queries", type=int, default=40, help="evaluation questions to time")
+    ap.add_argument("--reuse", action="store_true",
+                    help="with --url: keep each size's database after the run and reuse a filled one next time")
     args = ap.parse_args(argv)
     sizes = [int(s) for s in args.clauses.split(",")]
 
@@ -70,9 +73,16 @@ def main(argv: list[str] | None = None) -> int:
         admin = args.url or stack.enter_context(postgres_server())
         for size in sizes:
             name = f"bench_kw_{size}"
-            drop_database(admin, name)
-            db = open_db(create_database(admin, name))
-            migrate(db, MIGRATIONS)
+            reuse = args.reuse and args.url
+            db = open_db(admin.rsplit("/", 1)[0] + f"/{name}") if reuse else None
+            try:
+                filled = db is not None and db.execute("SELECT n FROM kw_pg_totals").fetchone()[0] > 0
+            except Exception:  # no such database (or table) yet
+                filled = False
+            if not filled:
+                drop_database(admin, name)
+                db = open_db(create_database(admin, name))
+                migrate(db, MIGRATIONS)
             kw = PgKeywordIndex(db)
             ref = BM25Index()
             docs = max(1, size // PER_DOC)
@@ -80,12 +90,13 @@ def main(argv: list[str] | None = None) -> int:
             n_clauses = 0
             for i in range(1, docs + 1):
                 rows = clauses(i)
-                with db.transaction():
-                    kw.add_many(rows)
+                if not filled:
+                    with db.transaction():
+                        kw.add_many(rows)
                 ref.add_many((c, t) for c, _, t in rows)
                 n_clauses += len(rows)
-            fill_s = time.perf_counter() - t0
-            db.execute("ANALYZE")
+            fill_s = time.perf_counter() - t0 if not filled else float("nan")
+            db.execute("VACUUM ANALYZE")  # as autovacuum leaves a table at rest: index-only scans
 
             add_ms, remove_ms = [], []
             for i in range(docs + 1, docs + 11):
@@ -101,27 +112,30 @@ def main(argv: list[str] | None = None) -> int:
 
             for label, queries in (("rare", RARE), ("common", COMMON), ("eval", evalq)):
                 times = []
+                plans = []
                 for rep in range(3):
                     for q in queries:
                         t = time.perf_counter()
                         got = kw.search(q, 10)
                         times.append((time.perf_counter() - t) * 1000)
-                        if rep == 0 and got != ref.search(q, 10):
-                            raise SystemExit(f"MISMATCH with BM25Index at {size}: {q!r}")
-                rows_out.append((n_clauses, label, len(queries), pct(times, 50), pct(times, 95)))
+                        if rep == 0:
+                            plans.append(kw.last_plan)
+                            if got != ref.search(q, 10):
+                                raise SystemExit(f"MISMATCH with BM25Index at {size}: {q!r}")
+                rare_first = sum(p == "rare-first" for p in plans)
+                rows_out.append((n_clauses, label, len(queries), pct(times, 50), pct(times, 95), rare_first))
             postings = db.execute("SELECT count(*) FROM kw_pg_postings").fetchone()[0]
             size_mb = db.execute("SELECT pg_database_size(current_database())").fetchone()[0] / 2**20
             print(f"{n_clauses:>7} clauses ({docs} docs): fill {fill_s:.1f}s ({fill_s / docs * 1000:.0f} ms/doc), "
                   f"add doc p50 {statistics.median(add_ms):.0f} ms, remove doc p50 {statistics.median(remove_ms):.0f} ms, "
                   f"{postings} postings, database {size_mb:.0f} MiB", flush=True)
             db.close()
-            if not args.url:
-                continue
-            drop_database(admin, name)
+            if args.url and not args.reuse:
+                drop_database(admin, name)
     print()
-    print(f"{'clauses':>8} {'queries':<7} {'n':>3} {'p50 ms':>8} {'p95 ms':>8}")
-    for n, label, count, p50, p95 in rows_out:
-        print(f"{n:>8} {label:<7} {count:>3} {p50:>8.2f} {p95:>8.2f}")
+    print(f"{'clauses':>8} {'queries':<7} {'n':>3} {'p50 ms':>8} {'p95 ms':>8} {'rare-first':>10}")
+    for n, label, count, p50, p95, rare_first in rows_out:
+        print(f"{n:>8} {label:<7} {count:>3} {p50:>8.2f} {p95:>8.2f} {rare_first:>10}")
     return 0
 
 

@@ -119,6 +119,30 @@ def test_bundled_plan_and_eval_questions(kw) -> None:
         assert kw.idf(term) == ref.bm25.idf(term)
 
 
+def test_rare_first_gives_the_same_top_k(kw) -> None:
+    """Answered from the clauses of the rarest terms when the others cannot matter (MaxScore), else
+    by the full query: either way BM25Index's list, bit for bit. Small budgets force both paths."""
+    ref = Mirror()
+    rows = bundled_clauses() + synthetic_clauses(4, 40)
+    kw.add_many(rows)
+    ref.add(rows)
+    rnd = random.Random(5)
+    queries = eval_questions() + [" ".join(rnd.choice(t.split()) for _ in range(rnd.randint(1, 6)))
+                                  for _, _, t in rnd.sample(rows, 30)]
+    plans = []
+    for budget in (3, 15, 60, 250):
+        kw.rare_postings = budget
+        for q in queries:
+            for k in (1, 5, 20):
+                assert kw.search(q, k) == ref.bm25.search(q, k), (budget, q, k)
+                plans.append(kw.last_plan)
+            for docs in (["plan"], ["syn2", "syn4"]):
+                want = ref.bm25.search(q, 10, allowed_ids=ref.allowed(docs))
+                assert kw.search(q, 10, doc_ids=docs) == want, (budget, q, docs)
+                plans.append(kw.last_plan)
+    assert plans.count("rare-first") > 20 and plans.count("full") > 20  # both paths were taken and checked
+
+
 def test_replace_and_remove_keep_scores_equal(kw) -> None:
     ref = Mirror()
     rows = synthetic_clauses(3, 30)
@@ -200,10 +224,12 @@ WORDS = ["ngân", "hàng", "tín", "dụng", "hộ", "nghèo", "vay", "vốn", "
                   min_size=1, max_size=5),
     queries=st.lists(st.lists(st.sampled_from(WORDS), min_size=1, max_size=4), min_size=1, max_size=4),
     drop=st.integers(min_value=0, max_value=5),
+    budget=st.sampled_from([0, 2, 6, 4000]),
 )
-def test_random_corpora(kw, docs, queries, drop) -> None:
+def test_random_corpora(kw, docs, queries, drop, budget) -> None:
     kw.db.execute("TRUNCATE kw_pg_clauses, kw_pg_postings, kw_pg_terms")
     kw.db.execute("UPDATE kw_pg_totals SET n = 0, total = 0")
+    kw.rare_postings = budget
     ref = Mirror()
     for i, clauses in enumerate(docs):
         rows = [(f"r{i}:{j}", f"r{i}", " ".join(ws)) for j, ws in enumerate(clauses)]

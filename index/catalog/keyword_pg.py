@@ -22,6 +22,7 @@ trip, no lock. Writes never commit (the catalog's transaction does).
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections import Counter
 from typing import Any, Iterable, Sequence
@@ -93,6 +94,26 @@ FROM s CROSS JOIN cut CROSS JOIN tot JOIN m ON m.clause_id = s.clause_id
 WHERE s.score >= cut.score - ? * (1.0::float8 + abs(cut.score))
 """
 
+# MaxScore: when a query's rarest terms hold at most this many postings in all, the clauses holding
+# one of them are scored first (exactly, every query term); if even the sum of the other terms'
+# upper bounds (idf x (k1 + 1): tf / (tf + norm) < 1) stays below the k-th of those scores, no
+# other clause can enter or tie into the top k, and the common terms' long postings are never read.
+# Otherwise the query is answered by _SEARCH. Measured with bench/keyword_pg.py.
+_RARE_POSTINGS = 4000
+
+_STATS = """
+SELECT tot.n, tot.total, t.term, t.df
+FROM kw_pg_totals tot LEFT JOIN kw_pg_terms t ON t.term = ANY(?::text[])
+WHERE tot.id = 1
+"""
+
+_RARE = """
+WITH c AS MATERIALIZED (
+    SELECT DISTINCT p.clause_id FROM kw_pg_postings p WHERE p.term = ANY(?::text[]) {docs})
+SELECT p.clause_id, p.term, p.tf, p.length
+FROM c JOIN kw_pg_postings p ON p.term = ANY(?::text[]) AND p.clause_id = c.clause_id
+"""
+
 # The given clauses (unknown ones left out), with their postings of the query terms if any.
 _SCORE_IDS = """
 WITH tot AS MATERIALIZED (SELECT n, total FROM kw_pg_totals WHERE id = 1)
@@ -114,6 +135,8 @@ class PgKeywordIndex:
         self.db = db
         self.k1 = k1
         self.b = b
+        self.last_plan = ""  # "rare-first" or "full": how the last search was answered (for tests, bench)
+        self.rare_postings = _RARE_POSTINGS
 
     # ------------------------------------------------------------------ size
 
@@ -232,21 +255,17 @@ class PgKeywordIndex:
     def _query_terms(query: str) -> list[str]:
         return list(dict.fromkeys(tokens(query)))  # each distinct term counts once, in order
 
-    def _exact(self, terms: list[str], rows: list[tuple[Any, ...]]) -> dict[str, float]:
-        """BM25Index's arithmetic, term by term in query order, from rows of
-        (clause_id, term or None, tf, length, df, N, token total)."""
-        if not rows:
-            return {}
-        n, total = int(rows[0][5]), int(rows[0][6])
+    def _score(self, terms: list[str], postings: Iterable[tuple[Any, ...]], n: int, total: int,
+               dfs: dict[str, int]) -> dict[str, float]:
+        """BM25Index's arithmetic, term by term in query order, from (clause_id, term or None, tf,
+        length) rows: every clause in the rows gets a score (0.0 when it holds no query term)."""
         avgdl = total / n or 1.0  # as BM25Index: total / N, or 1.0
         lengths: dict[str, int] = {}
         tfs: dict[str, dict[str, int]] = {}
-        dfs: dict[str, int] = {}
-        for cid, term, tf, length, df, _, _ in rows:
+        for cid, term, tf, length in postings:
             lengths[cid] = int(length)
             if term is not None:
                 tfs.setdefault(term, {})[cid] = int(tf)
-                dfs[term] = int(df)
         out = {c: 0.0 for c in lengths}
         k1, b = self.k1, self.b
         for term in terms:
@@ -259,6 +278,13 @@ class PgKeywordIndex:
                 out[cid] += idf * float(tf) * (k1 + 1.0) / (float(tf) + norm)
         return out
 
+    def _exact(self, terms: list[str], rows: list[tuple[Any, ...]]) -> dict[str, float]:
+        """:meth:`_score` over rows of (clause_id, term or None, tf, length, df, N, token total)."""
+        if not rows:
+            return {}
+        dfs = {r[1]: int(r[4]) for r in rows if r[1] is not None}
+        return self._score(terms, (r[:4] for r in rows), int(rows[0][5]), int(rows[0][6]), dfs)
+
     def score_ids(self, query: str, clause_ids: Iterable[str]) -> dict[str, float]:
         """Exact BM25 scores of the given clauses (0.0 when nothing matches; unknown ids left out): for fusion."""
         wanted = list(dict.fromkeys(clause_ids))
@@ -268,14 +294,54 @@ class PgKeywordIndex:
         exact = self._exact(terms, self.db.execute(_SCORE_IDS, (terms, wanted)).fetchall())
         return {c: exact[c] for c in wanted if c in exact}
 
+    def _snapshot(self):  # type: ignore[no-untyped-def]
+        """Several reads that must agree: PgDb's read-only snapshot (a no-op inside a write)."""
+        snap = getattr(self.db, "snapshot", None)
+        return snap() if snap is not None else contextlib.nullcontext()
+
     def search(self, query: str, k: int = 10, doc_ids: Iterable[str] | None = None) -> list[tuple[str, float]]:
         """Top-k (clause_id, score), best first; ties by clause_id; only clauses of ``doc_ids`` if given."""
         terms = self._query_terms(query)
         docs = None if doc_ids is None else list(dict.fromkeys(doc_ids))
         if k <= 0 or not terms or docs == []:
             return []
-        where = "" if docs is None else "WHERE p.doc_id = ANY(?::text[])"
-        params: list[Any] = [terms] + ([docs] if docs is not None else [])
-        params += [self.k1, self.k1, self.b, self.b, k, _CUT_SLACK]
-        exact = self._exact(terms, self.db.execute(_SEARCH.format(where=where), params).fetchall())
+        with self._snapshot():
+            stats = self.db.execute(_STATS, (terms,)).fetchall()
+            n, total = int(stats[0][0]), int(stats[0][1])
+            dfs = {r[2]: int(r[3]) for r in stats if r[2] is not None}
+            if not n or not dfs:
+                return []
+            best = self._search_rare_first(terms, dfs, n, total, k, docs)
+            if best is not None:
+                self.last_plan = "rare-first"
+                return best
+            self.last_plan = "full"
+            where = "" if docs is None else "WHERE p.doc_id = ANY(?::text[])"
+            params: list[Any] = [terms] + ([docs] if docs is not None else [])
+            params += [self.k1, self.k1, self.b, self.b, k, _CUT_SLACK]
+            exact = self._exact(terms, self.db.execute(_SEARCH.format(where=where), params).fetchall())
         return sorted(exact.items(), key=lambda x: (-x[1], x[0]))[:k]
+
+    def _search_rare_first(self, terms: list[str], dfs: dict[str, int], n: int, total: int, k: int,
+                           docs: list[str] | None) -> list[tuple[str, float]] | None:
+        """The exact top k from the clauses holding the query's rarest terms, or None when the
+        other terms could still lift some other clause into it (see _RARE_POSTINGS)."""
+        rare: list[str] = []
+        budget = 0
+        for term in sorted(dfs, key=lambda t: (dfs[t], t)):
+            if budget + dfs[term] > self.rare_postings:
+                break
+            rare.append(term)
+            budget += dfs[term]
+        if not rare or len(rare) == len(dfs):  # nothing cheap to start from / nothing to skip
+            return None
+        chosen = set(rare)
+        others = sum(self._idf(n, dfs[t]) * (self.k1 + 1.0) for t in dfs if t not in chosen)
+        present = [t for t in terms if t in dfs]
+        sql = _RARE.format(docs="" if docs is None else "AND p.doc_id = ANY(?::text[])")
+        params: list[Any] = [rare] + ([docs] if docs is not None else []) + [present]
+        scores = self._score(terms, self.db.execute(sql, params).fetchall(), n, total, dfs)
+        best = sorted(scores.items(), key=lambda x: (-x[1], x[0]))[:k]
+        if len(best) == k and best[-1][1] > others * (1.0 + _CUT_SLACK) + 1e-12:
+            return best  # any other clause scores below `others`, hence below the k-th
+        return None
