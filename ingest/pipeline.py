@@ -21,6 +21,11 @@ from ingest.model import DocumentHeader, ParsedDocument, SourceText
 from ingest.vntext import fold
 
 SUPPORTED_SUFFIXES = (".txt", ".pdf", ".docx", ".doc", ".odt")
+#: Stored with each document beside its file's sha256: the same bytes read by the same parser
+#: version are not loaded, parsed or OCR-ed again. Bump it whenever a change to ingest/ can
+#: change what a file parses into (clauses, header, tasks, references), so stored documents are
+#: read again at the next ingest.
+PARSER_VERSION = "2026-11-29.1"
 SKIPPED_FILE = Path(__file__).resolve().parent / "data" / "skipped_files.toml"
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 import os
 import selectors
 import signal
@@ -70,16 +71,31 @@ def sha(path: Path) -> str:
 # --------------------------------------------------------------------------- what a reader sees
 
 
+def catalog_dump(data: Path) -> dict:
+    """Every row of every catalog table, read through a connection of its own."""
+    with sqlite3.connect(data / "catalog.sqlite3") as conn:
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+        return {t: sorted(map(repr, conn.execute(f'SELECT * FROM "{t}"').fetchall())) for t in tables}
+
+
+def keyword_ids(ix) -> set[str]:
+    """Clause ids the keyword index holds (the in-memory adapter until the FTS5 store lands)."""
+    return set(ix.keyword.sync()._len)
+
+
 def visible(svc: Tracuu) -> dict:
-    """Stored files (not Chroma's, not the cache), vectors and answers: everything observable."""
+    """Stored files (not Chroma's, not the cache, not the catalog's), the catalog's rows, vectors
+    and answers: everything observable."""
     data = Path(svc.settings.data_dir)
     files = {}
     for p in sorted(data.rglob("*")):
         rel = p.relative_to(data)
-        if p.is_file() and rel.parts[0] != "chroma" and "embeddings" not in p.name and p.name not in ("write.lock", "reconciled"):
+        if p.is_file() and rel.parts[0] != "chroma" and "embeddings" not in p.name and p.name not in ("write.lock", "reconciled") \
+                and not p.name.startswith("catalog.sqlite3"):
             files[str(rel)] = hashlib.sha256(p.read_bytes()).hexdigest()
     return {
         "files": files,
+        "catalog": catalog_dump(data),
         "vectors": svc.index.vectors.hashes(),
         "search_v1": [(h["clause_id"], h["text"]) for h in svc.search(V1_ONLY, k=5)["results"]],
         "search_v2": [(h["clause_id"], h["text"]) for h in svc.search(V2_ONLY, k=5)["results"]],
@@ -100,7 +116,7 @@ def assert_consistent(svc: Tracuu, doc_id: str, content_hash: str, source_text: 
     want = {c.clause_id: (c.doc_id, c.text_hash) for d in ix.documents() for c in d.clauses}
     assert ix.vectors.hashes() == want  # no stray, no missing, no stale vector
     assert {c.clause_id for c in ix.clauses(doc_id)} == {c.clause_id for c in doc.clauses}
-    assert set(ix.keyword._len) == set(want)  # BM25 knows exactly the stored clauses
+    assert keyword_ids(ix) == set(want)  # the keyword index knows exactly the stored clauses
     texts = {c.clause_id: c.text for c in doc.clauses}
     for q in (V1_ONLY, V2_ONLY, "báo cáo kết quả"):
         for h in svc.search(q, k=10)["results"]:
@@ -141,14 +157,14 @@ def test_embedder_failing_midway_keeps_previous_version_and_retry_completes(tmp_
     ix = ClauseIndex(tmp_path / "data", emb)
     ix.add_document(d1, s1)
     before = (ix.vectors.hashes(), [(h.clause.clause_id, h.score) for h in ix.search(V1_ONLY, 5)])
-    json_before = (tmp_path / "data" / "documents" / f"{d1.doc_id}.json").read_bytes()
+    catalog_before = catalog_dump(tmp_path / "data")
 
     emb.fail_on, emb.calls, emb.passages = 2, 0, 0  # the first chunk embeds, the second raises
     with pytest.raises(RuntimeError, match="midway"):
         ix.add_document(d2, s2)
     assert emb.passages > 0  # it really failed midway, after some work
     assert (ix.vectors.hashes(), [(h.clause.clause_id, h.score) for h in ix.search(V1_ONLY, 5)]) == before
-    assert (tmp_path / "data" / "documents" / f"{d1.doc_id}.json").read_bytes() == json_before
+    assert catalog_dump(tmp_path / "data") == catalog_before
     assert ix.document(d1.doc_id).content_hash == d1.content_hash and ix.source(d1.doc_id) == s1
     assert ix.search(V2_ONLY, 5) == [] or all(V2_ONLY not in h.clause.text for h in ix.search(V2_ONLY, 5))
 
@@ -320,8 +336,8 @@ def test_sigkill_during_ingest_then_fresh_start(tmp_path: Path, stage: str) -> N
     if stage == "chroma_written":  # v2's vectors were in Chroma: reconcile put v1's back
         assert rec.removed > 0 or rec.upserted > 0
         assert rec.embedded_new == 0  # from the cache
-    if stage == "source_written":  # v2's source was on disk: swept, v1's still serves
-        assert rec.files_swept >= 1
+    if stage == "source_written":  # killed inside the catalog's transaction: none of v2 is there
+        assert not [r for r in catalog_dump(data)["sources"] if sha(v2)[:16] in r]
     assert svc.index.reconcile().upserted == 0  # nothing left to repair
 
     # and the retry completes
@@ -360,9 +376,8 @@ def test_delete_removes_every_trace(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert client.get("/api/search", params={"q": V2_ONLY}).json()["results"]
 
     assert client.delete(f"/api/documents/{doc_id}", headers=headers).status_code == 204
-    stem = doc_id  # plain ids are their own file stem
-    assert not list((data / "documents").glob(f"{stem}*"))
-    assert not list((data / "sources").iterdir())
+    dump = catalog_dump(data)
+    assert not [t for t in ("documents", "clauses", "sources", "tasks", "task_agencies") if dump[t]]
     assert svc.index.vectors.ids_for_doc(doc_id) == [] and svc.index.vector_count() == 0
     assert svc.index.keyword.search("phan dau bao cao ket qua", 50) == []
     assert not [p for p in (data / "uploads").glob("*") if p.is_file()]
@@ -378,11 +393,14 @@ def test_delete_removes_every_trace(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 
 
 def test_doc_store_old_layout_still_reads(tmp_path: Path) -> None:
-    """A store written before sources were named by content (no "source_sha256") keeps working."""
+    """A JSON store written before sources were named by content (no "source_sha256") is
+    imported into the catalog when the data dir is opened, and keeps working."""
+    from index.doc_store import DocStore
+
     v1, _ = write_versions(tmp_path, clauses=40)
     d1, s1 = parsed(v1)
-    ix = ClauseIndex(tmp_path / "data", HashEmbedder())
-    ix.add_document(d1, s1)
+    d1 = ClauseIndex._with_hashes(None, d1)[0]  # type: ignore[arg-type]  # as the index stored it
+    DocStore(tmp_path / "data").save(d1, s1)
     jp = tmp_path / "data" / "documents" / f"{d1.doc_id}.json"
     raw = json.loads(jp.read_text(encoding="utf-8"))
     raw.pop("source_sha256")
@@ -392,3 +410,5 @@ def test_doc_store_old_layout_still_reads(tmp_path: Path) -> None:
     fresh = ClauseIndex(tmp_path / "data", HashEmbedder())
     assert fresh.source(d1.doc_id) == s1
     assert fresh.document(d1.doc_id).content_hash == d1.content_hash
+    assert (tmp_path / "data" / "documents.migrated" / f"{d1.doc_id}.json").exists()
+    assert fresh.vector_count() == len(d1.clauses)  # the start-up reconcile filled the vectors

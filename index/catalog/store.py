@@ -176,7 +176,6 @@ class CatalogStore:
         with self._lock:
             self._docs.pop(doc.doc_id, None)
             self._problems.pop(f"source:{doc.doc_id}", None)
-        faults.hit("stored")
 
     def _insert_tasks(self, doc_id: str, tasks: list[dict[str, Any]]) -> None:
         from ingest.agencies import load_gazetteer
@@ -309,23 +308,25 @@ class CatalogStore:
         row = self.db.execute("SELECT parser_version FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
         return row[0] if row else None
 
-    def content_known(self, content_hash: str, parser_version: str) -> str | None:
-        """The doc_id stored from a file with these bytes by this parser version, if any."""
+    def content_known(self, content_hash: str, parser_version: str, file_name: str | None = None) -> str | None:
+        """The doc_id stored from a file with these bytes (and name) by this parser version, if any."""
         row = self.db.execute(
-            "SELECT doc_id FROM documents WHERE content_hash = ? AND parser_version = ? ORDER BY doc_id LIMIT 1",
-            (content_hash, parser_version)).fetchone()
+            "SELECT doc_id FROM documents WHERE content_hash = ? AND parser_version = ? AND parser_version <> ''"
+            " AND (? IS NULL OR file_name = ?) ORDER BY doc_id LIMIT 1",
+            (content_hash, parser_version, file_name, file_name)).fetchone()
         return row[0] if row else None
 
-    def headers(self) -> list[dict[str, Any]]:
-        """doc_id and header facts of every document, from the documents table (no clause read)."""
-        rows = self.db.execute("SELECT doc_id, record FROM documents ORDER BY doc_id").fetchall()
+    def headers(self) -> list[tuple[str, DocumentHeader, str]]:
+        """(doc_id, header, file_name) of every document, from the documents table (no clause read)."""
+        rows = self.db.execute("SELECT doc_id, record, file_name FROM documents ORDER BY doc_id").fetchall()
         out = []
-        for doc_id, record in rows:
+        for doc_id, record, file_name in rows:
             try:
-                header = json.loads(record).get("header") or {}
-            except ValueError:
-                continue
-            out.append({"doc_id": doc_id, **header})
+                h = _known(DocumentHeader, dict(json.loads(record).get("header") or {}))
+                h["signer"] = Signer(**_known(Signer, h.get("signer") or {}))
+                out.append((doc_id, DocumentHeader(**h), file_name or ""))
+            except (TypeError, ValueError, AttributeError):
+                continue  # a damaged record: reported when the document itself is read
         return out
 
     def file_names(self) -> set[str]:
@@ -388,6 +389,10 @@ class CatalogStore:
         """clause_id -> (doc_id, passage hash) of every clause: what the vectors must match."""
         return {r[0]: (r[1], r[2]) for r in self.db.execute(
             "SELECT clause_id, doc_id, text_hash FROM clauses").fetchall()}
+
+    def clause_texts(self) -> list[str]:
+        """Every clause's text in document, then clause order: what the diacritic restorer learns from."""
+        return [r[0] for r in self.db.execute("SELECT text FROM clauses ORDER BY doc_id, ord").fetchall()]
 
     def keyword_rows(self) -> list[tuple[str, str, str]]:
         """(clause_id, doc_id, record) of every clause, in a stable order: to (re)build keyword postings."""
