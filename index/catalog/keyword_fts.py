@@ -114,6 +114,8 @@ class FtsKeywordIndex:
         self.k1 = k1
         self.b = b
         self.depth_min = 400  # FTS5 candidates fetched first: max(8k, depth_min)
+        self.rescore_min = 16  # candidates rescored first: max(2k, rescore_min), then x4
+        self.postings_budget = 20_000  # FTS5 first matches the rarest terms holding about this many postings
         self.last_depth = 0  # pool size the last search needed (for bench/keyword_fts.py)
 
     # ------------------------------------------------------------------ statistics
@@ -221,13 +223,14 @@ class FtsKeywordIndex:
         wanted = set(idfs)
         out: dict[Any, tuple[str, float]] = {}
         for key, cid, length, joined in rows:
-            tf = Counter(t for t in joined.split() if t in wanted)
+            toks = joined.split()
             score = 0.0
             norm = k1 * (1.0 - b + b * length / avgdl)
             for term in terms:
-                n = tf.get(term)
-                if n:
-                    score += idfs[term] * n * (k1 + 1.0) / (n + norm)
+                if term in wanted:
+                    n = toks.count(term)
+                    if n:
+                        score += idfs[term] * n * (k1 + 1.0) / (n + norm)
             out[key] = (cid, score)
         return out
 
@@ -268,30 +271,56 @@ class FtsKeywordIndex:
             return []
         avgdl = total / n or 1.0
         idfs = {t: self._idf(n, dfs[t]) for t in terms_present}
-        pairs = [(idfs[t], _fts_idf(n, dfs[t])) for t in terms_present]
-        match = " OR ".join(f'"{t}"' for t in terms_present)
         docs = list(dict.fromkeys(doc_ids)) if doc_ids is not None else None
         if docs is not None and not docs:
             return []
+        cap = self.k1 + 1.0
+        rarest = sorted(terms_present, key=lambda t: (dfs[t], t))
+        cum = 0
+        j = 0  # FTS5 matches the j rarest terms; the others' contribution is bounded by their caps
+        for t in rarest:
+            if j and cum + dfs[t] > self.postings_budget:
+                break
+            cum += dfs[t]
+            j += 1
         scored: dict[int, tuple[str, float]] = {}
-        depth = max(8 * k, self.depth_min)
+        self.last_depth = 0
         while True:
+            rare, common = rarest[:j], rarest[j:]
+            common_cap = sum(idfs[t] * cap for t in common)  # a clause matching none of ``rare`` scores less
+            pairs = [(idfs[t], _fts_idf(n, dfs[t])) for t in rare]
+            match = " OR ".join(f'"{t}"' for t in rare)
+            depth = max(8 * k, self.depth_min)
             pool = self._fts_pool(match, depth, docs)
-            new = [rowid for rowid, _ in pool if rowid not in scored]
-            for part in _chunks(new):
-                rows = self.db.execute(
-                    f"SELECT id, clause_id, length, tokens FROM kw_clause WHERE id IN ({_marks(len(part))})", part
-                ).fetchall()
-                scored.update(self._score_rows(rows, terms, idfs, avgdl))
-            best = sorted(scored.values(), key=lambda x: (-x[1], x[0]))[:k]
-            self.last_depth = len(pool)
-            if len(pool) < depth:  # the pool holds every match: exact
-                return best
-            cut = -pool[-1][1]
-            bound = _bound(cut * (1.0 + 1e-12) + 1e-12, pairs)
-            if len(best) == k and best[-1][1] > bound * (1.0 + 1e-9) + 1e-12:
-                return best
-            depth *= 4
+            m = min(len(pool), max(2 * k, self.rescore_min))  # rescored so far: a prefix of ``pool``
+            while True:
+                new = [rowid for rowid, _ in pool[:m] if rowid not in scored]
+                for part in _chunks(new):
+                    rows = self.db.execute(
+                        f"SELECT id, clause_id, length, tokens FROM kw_clause WHERE id IN ({_marks(len(part))})", part
+                    ).fetchall()
+                    scored.update(self._score_rows(rows, terms, idfs, avgdl))
+                best = sorted(scored.values(), key=lambda x: (-x[1], x[0]))[:k]
+                self.last_depth = max(self.last_depth, m)
+                exhaustive = m == len(pool) < depth  # every match of ``rare`` is scored
+                if exhaustive and not common:
+                    return best
+                limit = common_cap
+                if not exhaustive:  # unscored matches have an FTS5 score at most the cut's
+                    limit += _bound(-pool[m - 1][1] * (1.0 + 1e-12) + 1e-12, pairs)
+                kth = best[-1][1] if len(best) == k else -1.0
+                if kth > limit * (1.0 + 1e-9) + 1e-12:  # nothing unseen can reach (or tie) the k-th
+                    return best
+                if common and (exhaustive or kth <= common_cap * (1.0 + 1e-9) + 1e-12):
+                    break  # only matching more terms can settle it
+                if m < len(pool):
+                    m = min(len(pool), 4 * m)
+                else:
+                    depth *= 4
+                    pool = self._fts_pool(match, depth, docs)
+            want = 2 * sum(dfs[t] for t in rare)
+            while j < len(rarest) and (j == len(rare) or sum(dfs[t] for t in rarest[:j]) < want):
+                j += 1
 
     def _fts_pool(self, match: str, depth: int, docs: list[str] | None) -> list[tuple[int, float]]:
         """(rowid, FTS5 rank) of the best ``depth`` matches by FTS5's bm25(), best first."""
