@@ -106,7 +106,7 @@ class Tracuu:
                 if self._store is None:
                     from index.catalog.store import CatalogStore
 
-                    self._store = CatalogStore(self.settings.data_dir)
+                    self._store = CatalogStore(self.settings.data_dir, db=self.settings.database_url)
         return self._store
 
     # ------------------------------------------------------------------ ingest
