@@ -67,6 +67,8 @@ def _001_postings(db: Any) -> None:
 MIGRATIONS: list[Migration] = [Migration("kw_pg_001_postings", _001_postings)]
 
 
+# (LATERAL ... OFFSET 0: the candidates' postings are fetched by primary key, candidate by candidate,
+# not by re-reading every posting of the query's terms.)
 # One statement (so one consistent snapshot, one round trip): PostgreSQL scores every clause holding
 # a query term (postings only: doc_id and length are in them), keeps the top k and everything within
 # _CUT_SLACK of the k-th, and returns those candidates' postings of the query terms, with the
@@ -78,20 +80,21 @@ WITH tot AS MATERIALIZED (
 q AS MATERIALIZED (
     SELECT t.term, t.df, ln(1.0::float8 + (tot.n - t.df + 0.5::float8) / (t.df + 0.5::float8)) AS idf
     FROM kw_pg_terms t, tot WHERE t.term = ANY(?::text[])),
-m AS MATERIALIZED (
-    SELECT p.clause_id, p.term, p.tf, p.length, q.df, q.idf
-    FROM q JOIN kw_pg_postings p ON p.term = q.term
-    {where}),
 s AS MATERIALIZED (
-    SELECT m.clause_id,
-           sum(m.idf * m.tf * (?::float8 + 1.0::float8)
-               / (m.tf + ?::float8 * (1.0::float8 - ?::float8 + ?::float8 * m.length / tot.avgdl))) AS score
-    FROM m CROSS JOIN tot
-    GROUP BY m.clause_id),
-cut AS MATERIALIZED (SELECT min(score) AS score FROM (SELECT score FROM s ORDER BY score DESC LIMIT ?) top)
-SELECT m.clause_id, m.term, m.tf, m.length, m.df, tot.n, tot.total
-FROM s CROSS JOIN cut CROSS JOIN tot JOIN m ON m.clause_id = s.clause_id
-WHERE s.score >= cut.score - ? * (1.0::float8 + abs(cut.score))
+    SELECT p.clause_id,
+           sum(q.idf * p.tf * (?::float8 + 1.0::float8)
+               / (p.tf + ?::float8 * (1.0::float8 - ?::float8 + ?::float8 * p.length / tot.avgdl))) AS score
+    FROM q JOIN kw_pg_postings p ON p.term = q.term CROSS JOIN tot
+    {where}
+    GROUP BY p.clause_id),
+cut AS MATERIALIZED (SELECT min(score) AS score FROM (SELECT score FROM s ORDER BY score DESC LIMIT ?) top),
+c AS MATERIALIZED (SELECT s.clause_id FROM s, cut WHERE s.score >= cut.score - ? * (1.0::float8 + abs(cut.score)))
+SELECT c.clause_id, p.term, p.tf, p.length, q.df, tot.n, tot.total
+FROM c
+CROSS JOIN LATERAL (SELECT p.term, p.tf, p.length FROM kw_pg_postings p
+                    WHERE p.term = ANY(?::text[]) AND p.clause_id = c.clause_id OFFSET 0) p
+JOIN q ON q.term = p.term
+CROSS JOIN tot
 """
 
 # MaxScore: when a query's rarest terms hold at most this many postings in all, the clauses holding
@@ -110,8 +113,9 @@ WHERE tot.id = 1
 _RARE = """
 WITH c AS MATERIALIZED (
     SELECT DISTINCT p.clause_id FROM kw_pg_postings p WHERE p.term = ANY(?::text[]) {docs})
-SELECT p.clause_id, p.term, p.tf, p.length
-FROM c JOIN kw_pg_postings p ON p.term = ANY(?::text[]) AND p.clause_id = c.clause_id
+SELECT c.clause_id, p.term, p.tf, p.length
+FROM c CROSS JOIN LATERAL (SELECT p.term, p.tf, p.length FROM kw_pg_postings p
+                           WHERE p.term = ANY(?::text[]) AND p.clause_id = c.clause_id OFFSET 0) p
 """
 
 # The given clauses (unknown ones left out), with their postings of the query terms if any.
@@ -318,7 +322,7 @@ class PgKeywordIndex:
             self.last_plan = "full"
             where = "" if docs is None else "WHERE p.doc_id = ANY(?::text[])"
             params: list[Any] = [terms] + ([docs] if docs is not None else [])
-            params += [self.k1, self.k1, self.b, self.b, k, _CUT_SLACK]
+            params += [self.k1, self.k1, self.b, self.b, k, _CUT_SLACK, [t for t in terms if t in dfs]]
             exact = self._exact(terms, self.db.execute(_SEARCH.format(where=where), params).fetchall())
         return sorted(exact.items(), key=lambda x: (-x[1], x[0]))[:k]
 

@@ -244,6 +244,9 @@ class PgDb:
                 f"Cannot connect to the PostgreSQL database {redact(self.url)}: {exc}",
             ) from exc
         conn.adapters.register_loader("numeric", self._loader)
+        # The catalog's statements are short: compiling one with JIT (which the planner picks on a
+        # high cost estimate, e.g. a search's lateral lookups) costs far more than it saves.
+        conn.execute("SET jit = off")
         return conn
 
     @property
