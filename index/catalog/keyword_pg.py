@@ -321,8 +321,8 @@ class PgKeywordIndex:
                 return best
             self.last_plan = "full"
             where = "" if docs is None else "WHERE p.doc_id = ANY(?::text[])"
-            params: list[Any] = [terms] + ([docs] if docs is not None else [])
-            params += [self.k1, self.k1, self.b, self.b, k, _CUT_SLACK, [t for t in terms if t in dfs]]
+            params: list[Any] = [terms, self.k1, self.k1, self.b, self.b] + ([docs] if docs is not None else [])
+            params += [k, _CUT_SLACK, [t for t in terms if t in dfs]]  # in the order of the ? in _SEARCH
             exact = self._exact(terms, self.db.execute(_SEARCH.format(where=where), params).fetchall())
         return sorted(exact.items(), key=lambda x: (-x[1], x[0]))[:k]
 
