@@ -166,6 +166,8 @@ class Tracuu:
         doc = store.get(doc_id) if doc_id else None
         if doc is None:
             return None
+        if store.source_status(doc_id) != "ok" or any(store.integrity(c) == "text_changed" for c in doc.clauses):
+            return None  # the stored record was damaged since: ingesting again repairs it
         return {
             "path": str(path), "status": "ok", "errors": [],
             "timings": {"total_s": round(time.perf_counter() - t0, 3)},

@@ -248,10 +248,9 @@ class ClauseIndex:
         self._write_lock = threading.Lock()  # one writer thread at a time (not held while embedding)
         self._state_lock = threading.RLock()  # short: guards Chroma writes (reads take no lock)
         self._process_lock = _ProcessLock(self.data_dir / "write.lock")  # one writer process at a time
-        with self._process_lock.held():  # a JSON store of an older tracuu is imported by one process
-            # database_url: a PostgreSQL catalog shared by workers (maybe on several machines);
-            # None: the SQLite catalog in data_dir
-            self.store = CatalogStore(self.data_dir, db=database_url)
+        # database_url: a PostgreSQL catalog shared by workers (maybe on several machines);
+        # None: the SQLite catalog in data_dir
+        self.store = self._open_catalog(database_url)
         self.cache = EmbeddingCache(self.data_dir / "embeddings.sqlite3")
         if collection is None and chroma_url:
             shared = self.store.db.dialect != "sqlite"
@@ -267,7 +266,6 @@ class ClauseIndex:
         self.keyword = make_keyword_index(self.store)
         self._vec_memo: dict[str, "np.ndarray"] = {}  # passage hash -> vector, for exact dense scores
         self._seen_generation = self.store.generation()
-        self.generation = 0  # +1 whenever the visible documents change (own writes or other processes')
         self.vectors.before_write = self._mark_dirty
         self.last_reconcile = ReconcileReport(full=False)
         if not self._stamp_current():
@@ -278,6 +276,18 @@ class ClauseIndex:
                     self.last_reconcile = self.reconcile()
                 except Exception as exc:  # a store that fails while being rebuilt: keyword search only
                     self._vectors_failed(exc)
+
+    def _open_catalog(self, database_url: str | None = None) -> CatalogStore:
+        """The catalog; a JSON store of an older tracuu is imported by one process at a time."""
+        try:
+            held = self._process_lock.held()
+            held.__enter__()
+        except OSError:  # a read-only data dir: no lock file, and nothing will be written
+            return CatalogStore(self.data_dir, db=database_url)
+        try:
+            return CatalogStore(self.data_dir, db=database_url)
+        finally:
+            held.__exit__(None, None, None)
 
     # ------------------------------------------------------------------ the vector store's health
 
@@ -456,9 +466,12 @@ class ClauseIndex:
         every read goes to the catalog; derived caches compare the catalog's generation."""
         gen = self.store.generation()
         changed, self._seen_generation = gen != self._seen_generation, gen
-        if changed:
-            self.generation += 1
         return changed
+
+    @property
+    def generation(self) -> int:
+        """The catalog's generation: +1 after every save or delete, by any process."""
+        return self.store.generation()
 
     @staticmethod
     def _validate(doc: ParsedDocument) -> None:
@@ -615,7 +628,6 @@ class ClauseIndex:
                     self._restore_dense(old, new_ids)
                     raise
                 faults.hit("stored")  # committed: from here on the new version is the record
-                self.generation += 1
                 if old is not None and old.file_name != new_doc.file_name:
                     self._drop_upload(old)  # a re-upload replaced it
                 self._mark_clean()
@@ -647,8 +659,6 @@ class ClauseIndex:
             self._mark_clean()
             if doc is not None:
                 self._drop_upload(doc)
-            if known:
-                self.generation += 1
             return known
 
     def _drop_upload(self, doc: ParsedDocument) -> None:

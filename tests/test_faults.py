@@ -80,7 +80,7 @@ def catalog_dump(data: Path) -> dict:
 
 def keyword_ids(ix) -> set[str]:
     """Clause ids the keyword index holds (the in-memory adapter until the FTS5 store lands)."""
-    return set(ix.keyword.sync()._len)
+    return ix.keyword.clause_ids()
 
 
 def visible(svc: Tracuu) -> dict:

@@ -3,12 +3,14 @@
 Issue 13, item 7: a clause whose text was edited in ``documents/<id>.json`` was served as an
 exact citation, and an edited or deleted source file went unnoticed. Every clause now carries
 the sha256 of its text taken when it was stored (``Clause.text_sha256``), and every served hit
-checks it plus its source file's hash (cached by inode/mtime/size, so a request costs a stat).
+checks it plus its source's hash. Since issue 12 both live in the catalog (``catalog.sqlite3``):
+"edited inside the store" is an UPDATE of its rows by another program.
 """
 
 from __future__ import annotations
 
 import json
+import sqlite3
 import shutil
 from pathlib import Path
 
@@ -37,13 +39,14 @@ def data(built, tmp_path) -> Path:
     return tmp_path / "data"
 
 
+def sql(data: Path, statement: str, *params) -> None:
+    """Edit the catalog behind tracuu's back (another program, a hand edit)."""
+    with sqlite3.connect(data / "catalog.sqlite3") as conn:
+        conn.execute(statement, params)
+
+
 def edit_clause(data: Path, clause_id: str, new_text: str) -> None:
-    path = data / "documents" / f"{PLAN}.json"
-    record = json.loads(path.read_text(encoding="utf-8"))
-    for c in record["clauses"]:
-        if c["clause_id"] == clause_id:
-            c["text"] = new_text
-    path.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    sql(data, "UPDATE clauses SET text = ? WHERE clause_id = ?", new_text, clause_id)
 
 
 def test_fresh_hits_are_exact(data):
@@ -70,8 +73,7 @@ def test_text_edited_inside_the_store_is_not_cited_as_exact(data):
 
 
 def test_an_edited_source_file_is_noticed_and_reported(data):
-    (src,) = [p for p in (data / "sources").glob(f"{PLAN}@*.txt")]
-    src.write_text(src.read_text(encoding="utf-8").replace("quá hạn", "qua han"), encoding="utf-8")
+    sql(data, "UPDATE sources SET text = replace(text, 'quá hạn', 'qua han') WHERE doc_id = ?", PLAN)
     svc = hash_kb(data)
     hit = svc.clause(CLAUSE)
     assert hit["integrity"] == "source_changed" and hit["exact"] is False
@@ -81,8 +83,7 @@ def test_an_edited_source_file_is_noticed_and_reported(data):
 
 
 def test_a_deleted_source_file_is_noticed_and_reported(data):
-    for p in (data / "sources").glob(f"{PLAN}*.txt"):
-        p.unlink()
+    sql(data, "DELETE FROM sources WHERE doc_id = ?", PLAN)
     svc = hash_kb(data)
     client = TestClient(create_app(svc))
     hit = client.get(f"/api/clauses/{CLAUSE}").json()

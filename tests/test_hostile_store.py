@@ -5,6 +5,12 @@ because the CLI ran as another user) made every endpoint 500, ``/healthz`` inclu
 "x (copy).json" broke the listings. Here each kind of bad file is planted next to good ones and
 every read endpoint must answer 200, with ``/healthz`` "degraded" and naming the file.
 The documents are the bundled corpus (hash embedder: plumbing, not semantics).
+
+Since issue 12 the record is the catalog (``catalog.sqlite3``); a JSON store of an older tracuu
+is imported when the data dir is opened. The bad files are therefore planted in such a JSON
+store (``legacy`` below) and must be skipped by the import and reported under
+``documents.migrated/``, where the old files are kept; damage inside the catalog itself is
+tested at the end.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sqlite3
 import stat
 import subprocess
 import sys
@@ -46,6 +53,23 @@ def data(built, tmp_path) -> Path:
     return copy
 
 
+@pytest.fixture
+def legacy(data) -> Path:
+    """The same data dir as an older tracuu left it: documents/*.json and sources/, no catalog."""
+    from index.catalog.store import CatalogStore
+    from index.doc_store import DocStore
+
+    store = CatalogStore(data)
+    docs = {d: (store.get(d), store.source(d)) for d in store.list_ids()}
+    store.close()
+    for p in data.glob("catalog.sqlite3*"):
+        p.unlink()
+    old = DocStore(data)
+    for doc, text in docs.values():
+        old.save(doc, text)
+    return data
+
+
 def plant(docs: Path, kind: str) -> str:
     """Put one bad file in documents/ and return its name."""
     good = json.loads((docs / f"{PLAN}.json").read_text(encoding="utf-8"))
@@ -78,7 +102,8 @@ KINDS = ["truncated", "wrong_shape", "missing_fields", "foreign_copy", "other_id
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_one_bad_file_is_skipped_and_reported(data, kind):
+def test_one_bad_file_is_skipped_and_reported(legacy, kind):
+    data = legacy
     name = plant(data / "documents", kind)
     client = TestClient(create_app(hash_kb(data)))
     for url in READ_ENDPOINTS:
@@ -88,7 +113,7 @@ def test_one_bad_file_is_skipped_and_reported(data, kind):
     assert [d["doc_id"] for d in docs if d["status"] == "ingested"] == [PLAN]
     health = client.get("/healthz").json()
     assert health["status"] == "degraded"
-    (reason,) = [r for r in health["reasons"] if r.get("file") == f"documents/{name}"]
+    (reason,) = [r for r in health["reasons"] if r.get("file") == f"documents.migrated/{name}"]
     assert reason["message_vi"] and reason["message_en"] and reason["message_vi"] != reason["message_en"]
     assert health["documents"] == 1
 
@@ -99,17 +124,19 @@ def test_a_clean_store_is_healthy(data):
     assert health["reasons"] == [] and health["writable"] and health["vector_index"] == "ok"
 
 
-def test_removing_the_bad_file_makes_the_store_healthy_again(data):
+def test_removing_the_bad_file_makes_the_store_healthy_again(legacy):
+    data = legacy
     name = plant(data / "documents", "truncated")
     svc = hash_kb(data)
     assert svc.health()["status"] == "degraded"
-    (data / "documents" / name).unlink()
+    (data / "documents.migrated" / name).unlink()
     assert svc.health()["status"] == "ok"
 
 
-def test_a_damaged_file_of_a_known_document_is_reported_not_fatal(data):
-    """The bundled plan's own file truncated: it disappears from search (and is listed as
-    referenced-only), every endpoint still answers, healthz names it."""
+def test_a_damaged_file_of_a_known_document_is_reported_not_fatal(legacy):
+    """The bundled plan's own file truncated: it is not imported (listed as referenced-only),
+    every endpoint still answers, healthz names it."""
+    data = legacy
     path = data / "documents" / f"{PLAN}.json"
     path.write_bytes(path.read_bytes()[:1000])
     client = TestClient(create_app(hash_kb(data)))
@@ -117,17 +144,36 @@ def test_a_damaged_file_of_a_known_document_is_reported_not_fatal(data):
         assert client.get(url).status_code in (200, 404), url
     health = client.get("/healthz").json()
     assert health["status"] == "degraded"
-    assert any(r["file"] == f"documents/{PLAN}.json" and r["code"] == "damaged_file" for r in health["reasons"])
+    assert any(r["file"] == f"documents.migrated/{PLAN}.json" and r["code"] == "damaged_file" for r in health["reasons"])
+
+
+@pytest.mark.parametrize("damage", ["record_truncated", "record_list", "clause_fields"])
+def test_a_damaged_catalog_record_is_skipped_and_reported(data, damage):
+    """Damage inside the catalog (edited by hand): the document is skipped, every read endpoint
+    answers, healthz names it; nothing is dropped or rebuilt."""
+    sql = {
+        "record_truncated": ("UPDATE documents SET record = substr(record, 1, 300) WHERE doc_id = ?", (PLAN,)),
+        "record_list": ("UPDATE documents SET record = '[1, 2]' WHERE doc_id = ?", (PLAN,)),
+        "clause_fields": ("UPDATE clauses SET record = '{\"x\": 1}' WHERE clause_id = ?", (f"{PLAN}:II.1.c",)),
+    }[damage]
+    with sqlite3.connect(data / "catalog.sqlite3") as conn:
+        conn.execute(*sql)
+    client = TestClient(create_app(hash_kb(data)))
+    for url in READ_ENDPOINTS:
+        assert client.get(url).status_code in (200, 404), url
+    health = client.get("/healthz").json()
+    assert health["status"] == "degraded"
+    assert any(r["code"] == "wrong_shape" and PLAN in r["message_en"] for r in health["reasons"]), health
 
 
 def test_store_files_are_readable_by_others(data):
     """The store wrote 0600 files (mkstemp), so a server running as another user could not read
     what `tracuu ingest` wrote."""
-    for sub in ("documents", "sources"):
-        for p in (data / sub).iterdir():
-            mode = stat.S_IMODE(p.stat().st_mode)
-            assert mode & 0o044 == 0o044, (p.name, oct(mode))
-    assert stat.S_IMODE((data / "generation").stat().st_mode) & 0o044 == 0o044
+    files = list(data.glob("catalog.sqlite3*"))
+    assert files
+    for p in files:
+        mode = stat.S_IMODE(p.stat().st_mode)
+        assert mode & 0o044 == 0o044, (p.name, oct(mode))
 
 
 def _as_other_user() -> dict:

@@ -54,19 +54,32 @@ class SqliteDb:
     # -- connections
     def _connect(self) -> sqlite3.Connection:
         if self.read_only:
-            conn = sqlite3.connect(f"{self.path.as_uri()}?mode=ro", uri=True, isolation_level=None,
-                                   check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
-        else:
-            conn = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False,
-                                   timeout=BUSY_TIMEOUT_MS / 1000)
+            return self._connect_read_only()
+        conn = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False,
+                               timeout=BUSY_TIMEOUT_MS / 1000)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
-        if not self.read_only:
-            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-            if str(mode).lower() != "wal":  # pragma: no cover - a filesystem without shared memory
-                raise sqlite3.OperationalError(f"cannot use WAL mode on {self.path} (got {mode})")
-            conn.execute("PRAGMA synchronous = NORMAL")  # WAL + NORMAL: durable at checkpoints, never corrupt
+        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if str(mode).lower() != "wal":  # pragma: no cover - a filesystem without shared memory
+            raise sqlite3.OperationalError(f"cannot use WAL mode on {self.path} (got {mode})")
+        conn.execute("PRAGMA synchronous = NORMAL")  # WAL + NORMAL: durable at checkpoints, never corrupt
         return conn
+
+    def _connect_read_only(self) -> sqlite3.Connection:
+        """Read-only; on a read-only filesystem, where SQLite cannot create the WAL index beside
+        the file, as an immutable file (nobody can be writing it there)."""
+        last: Exception | None = None
+        for query in ("mode=ro", "mode=ro&immutable=1"):
+            conn = sqlite3.connect(f"{self.path.as_uri()}?{query}", uri=True, isolation_level=None,
+                                   check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
+            try:
+                conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+                conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+                return conn
+            except sqlite3.OperationalError as exc:
+                conn.close()
+                last = exc
+        raise last  # type: ignore[misc]
 
     @property
     def conn(self) -> sqlite3.Connection:

@@ -35,12 +35,11 @@ class MemoryKeywordIndex:
 
     # -- keeping in step
     def _rebuild(self, gen: int) -> None:
-        from index.catalog.store import _clause_of
         from index.passages import keyword_text
 
         items, by_doc = [], {}
-        for cid, doc_id, record in self.store.keyword_rows():
-            items.append((cid, keyword_text(_clause_of(record))))
+        for cid, doc_id, clause in self.store.keyword_rows():
+            items.append((cid, keyword_text(clause)))
             by_doc.setdefault(doc_id, []).append(cid)
         self._bm25.rebuild(items)
         self._doc_ids = by_doc
@@ -88,6 +87,11 @@ class MemoryKeywordIndex:
     def score_ids(self, query: str, clause_ids: Iterable[str]) -> dict[str, float]:
         with self._lock:
             return self.sync().score_ids(query, clause_ids)
+
+    def clause_ids(self) -> set[str]:
+        """Every clause id the index holds (for consistency checks)."""
+        with self._lock:
+            return set(self.sync()._len)
 
     def idf(self, term: str) -> float:
         with self._lock:

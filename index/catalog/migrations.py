@@ -152,6 +152,16 @@ def applied(db: Db) -> list[str]:
     return [r[0] for r in db.execute("SELECT name FROM _migrations ORDER BY applied_at, name").fetchall()]
 
 
+def missing(db: Db, migrations: list[Migration] | None = None) -> list[str]:
+    """Names not applied yet, read without writing anything (a read-only catalog)."""
+    todo = all_migrations() if migrations is None else migrations
+    try:
+        done = {r[0] for r in db.execute("SELECT name FROM _migrations").fetchall()}
+    except Exception:  # no _migrations table: nothing applied
+        done = set()
+    return [m.name for m in todo if m.name not in done]
+
+
 def migrate(db: Db, migrations: list[Migration] | None = None) -> list[str]:
     """Apply the missing migrations in order, one transaction each; returns the names applied."""
     todo = all_migrations(db.dialect) if migrations is None else migrations

@@ -23,7 +23,9 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import os
 import re
+import sqlite3
 import threading
 from collections import OrderedDict
 from dataclasses import asdict
@@ -35,8 +37,9 @@ from ingest.pipeline import slugify
 from ingest.vntext import fold
 
 from index import faults
-from index.catalog.db import DB_FILE, Db, open_db
-from index.catalog.migrations import migrate
+from index.catalog.db import DB_FILE, Db, SqliteDb, open_db
+from index.catalog.migrations import migrate, missing
+from index.errors import StoreUnwritable
 
 log = logging.getLogger(__name__)
 
@@ -110,9 +113,25 @@ class CatalogStore:
         self._docs: OrderedDict[str, tuple[int, ParsedDocument, str | None]] = OrderedDict()
         self._src_ok: dict[tuple[str, str], bool] = {}  # (doc_id, sha) -> the stored text hashes to sha
         self._problems: dict[str, dict[str, str]] = {}  # key -> problem (see problems())
-        self.migrated: list[str] = migrate(self.db)
+        self.read_only = False
+        try:
+            self.migrated: list[str] = migrate(self.db)
+        except sqlite3.OperationalError as exc:  # a read-only data dir (or file): serve reads only
+            if not self.path.exists() or not isinstance(self.db, SqliteDb):
+                raise
+            self.db.close()
+            self.db = SqliteDb(self.path, read_only=True)
+            left = missing(self.db)
+            if left:
+                raise StoreUnwritable(
+                    f"Catalog {self.path} chỉ đọc được và cần nâng cấp lược đồ ({', '.join(left)}); "
+                    "hãy mở nó một lần với quyền ghi.",
+                    f"The catalog {self.path} is read-only and needs schema migrations ({', '.join(left)}); "
+                    "open it once with write access.", code="read_only") from exc
+            log.warning("catalog %s opened read-only (%s)", self.path, exc)
+            self.read_only, self.migrated = True, []
         self.imported = None
-        if import_legacy:
+        if import_legacy and not self.read_only:
             from index.catalog.legacy_import import import_json_store
 
             self.imported = import_json_store(self)
@@ -256,7 +275,7 @@ class CatalogStore:
                 "SELECT record FROM tasks WHERE doc_id = ? ORDER BY seq", (doc_id,)).fetchall()]
             doc = document_from_dict(d)
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            detail = str(exc)[:200] or type(exc).__name__
+            detail = f"{type(exc).__name__}: {str(exc)[:200]}"
             self._problem(f"doc:{doc_id}", "wrong_shape",
                           f"Bản ghi của tài liệu '{doc_id}' trong catalog bị hỏng ({detail}); tài liệu bị bỏ qua, "
                           "hãy nạp lại tài liệu.",
@@ -350,13 +369,21 @@ class CatalogStore:
             return None
         return self._clause_row(row)
 
-    @staticmethod
-    def _clause_row(row: Sequence[Any]) -> Clause | None:
+    def _clause_row(self, row: Sequence[Any]) -> Clause | None:
+        """A clause from its (record, text) columns; None (reported in problems()) when damaged."""
+        d: Any = None
         try:
             d = json.loads(row[0])
             d["text"] = row[1]
             return Clause.from_dict(_known(Clause, d))
-        except (KeyError, TypeError, ValueError, AttributeError):
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            detail = f"{type(exc).__name__}: {str(exc)[:200]}"
+            where = d.get("clause_id") if isinstance(d, dict) and d.get("clause_id") else "?"
+            self._problem(f"clause:{where}:{detail}", "wrong_shape",
+                          f"Một bản ghi điều khoản trong catalog bị hỏng ({where}: {detail}); điều khoản bị bỏ qua, "
+                          "hãy nạp lại tài liệu.",
+                          f"A clause record in the catalog is damaged ({where}: {detail}); the clause is skipped, "
+                          "ingest its document again.")
             return None
 
     def clauses_by_ids(self, clause_ids: Iterable[str]) -> dict[str, Clause]:
@@ -395,10 +422,15 @@ class CatalogStore:
         """Every clause's text in document, then clause order: what the diacritic restorer learns from."""
         return [r[0] for r in self.db.execute("SELECT text FROM clauses ORDER BY doc_id, ord").fetchall()]
 
-    def keyword_rows(self) -> list[tuple[str, str, str]]:
-        """(clause_id, doc_id, record) of every clause, in a stable order: to (re)build keyword postings."""
-        return [(r[0], r[1], r[2]) for r in self.db.execute(
-            "SELECT clause_id, doc_id, record FROM clauses ORDER BY doc_id, ord").fetchall()]
+    def keyword_rows(self) -> list[tuple[str, str, Clause]]:
+        """(clause_id, doc_id, clause) of every readable clause, in a stable order: to (re)build keyword postings."""
+        out = []
+        for cid, doc_id, record, text in self.db.execute(
+                "SELECT clause_id, doc_id, record, text FROM clauses ORDER BY doc_id, ord").fetchall():
+            c = self._clause_row((record, text))
+            if c is not None:
+                out.append((cid, doc_id, c))
+        return out
 
     # ------------------------------------------------------------------ tasks
 
@@ -465,8 +497,8 @@ class CatalogStore:
         imported = self.meta("legacy_import_problems")
         if imported:
             try:
-                items += json.loads(imported)
-            except ValueError:
+                items += [p for p in json.loads(imported) if os.path.lexists(self.data_dir / p["file"])]
+            except (ValueError, KeyError, TypeError):
                 pass
         return sorted(items, key=lambda d: (d["file"], d["code"], d["message_en"]))
 
