@@ -126,7 +126,8 @@ def main(argv: list[str] | None = None) -> int:
                 rows_out.append((n_clauses, label, len(queries), pct(times, 50), pct(times, 95), rare_first))
             postings = db.execute("SELECT count(*) FROM kw_pg_postings").fetchone()[0]
             size_mb = db.execute("SELECT pg_database_size(current_database())").fetchone()[0] / 2**20
-            print(f"{n_clauses:>7} clauses ({docs} docs): fill {fill_s:.1f}s ({fill_s / docs * 1000:.0f} ms/doc), "
+            fill = "reused" if filled else f"fill {fill_s:.1f}s ({fill_s / docs * 1000:.0f} ms/doc)"
+            print(f"{n_clauses:>7} clauses ({docs} docs): {fill}, "
                   f"add doc p50 {statistics.median(add_ms):.0f} ms, remove doc p50 {statistics.median(remove_ms):.0f} ms, "
                   f"{postings} postings, database {size_mb:.0f} MiB", flush=True)
             db.close()

@@ -444,8 +444,8 @@ class ClauseIndex:
             with self.store.db.transaction():
                 self.keyword.remove_doc(doc.doc_id)
                 self.store.save(doc, source_text, parser_version=parser_version)
-                for c in doc.clauses:
-                    self.keyword.add(c.clause_id, doc.doc_id, keyword_text(c))
+                # one batch: on PostgreSQL a handful of statements per document, not per clause
+                self.keyword.add_many((c.clause_id, doc.doc_id, keyword_text(c)) for c in doc.clauses)
             ok = True
         finally:
             self.keyword.committed(ok)

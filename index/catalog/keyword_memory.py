@@ -63,6 +63,10 @@ class MemoryKeywordIndex:
             self._bm25.add(clause_id, text)
             self._doc_ids.setdefault(doc_id, []).append(clause_id)
 
+    def add_many(self, items: Iterable[tuple[str, str, str]]) -> None:
+        for clause_id, doc_id, text in items:
+            self.add(clause_id, doc_id, text)
+
     def remove_doc(self, doc_id: str) -> None:
         with self._lock:
             self._bm25.remove_many(self._doc_ids.pop(doc_id, []))
