@@ -10,31 +10,36 @@ which a GIN-indexed tsvector does not give back (``ts_rank`` is not BM25), and t
 parser splits our bigram tokens (``ngan_hang``) apart. A B-tree on (term, clause_id) *is* an
 inverted index: a query reads only the postings of its own terms, so rare-term queries cost the
 same at 1k or 100k clauses. Statistics live in tables updated in the writer's transaction:
-df per term, length per clause, N and the token total in one row.
+df per term, length per clause, N, the token total and a version (+1 per write) in one row.
 
-Exact scores: PostgreSQL ranks the matching clauses with the BM25 formula (the sum's order inside
-SQL may differ in the last bits), keeps the top k and everything within a hair of the k-th, and
-returns those few candidates' postings; they are rescored in Python with the same operations, in
-the same order (query terms in order, as BM25Index adds them), so scores and tie order equal
-BM25Index's exactly. A search or score_ids is ONE statement: one consistent snapshot, one round
-trip, no lock. Writes never commit (the catalog's transaction does).
+Why scoring in Python: summing a common syllable's postings in SQL (tens of thousands of rows
+per term at 100k clauses) cost 0.3-1 s a question (measured, bench/keyword_pg.py); numpy does
+it in milliseconds. So a search reads its terms' postings (one statement, in one read-only
+snapshot with the statistics) and scores them with BM25Index's own arithmetic, in the same order
+(index/keyword.py ``_term_arrays`` and ``_accumulate``): scores and tie order are BM25Index's,
+bit for bit. Each process keeps the postings of the terms it was asked about (a bounded LRU,
+``MAX_CACHED_POSTINGS``), valid while the catalog's keyword version is unchanged: a write by any
+worker bumps it and the next search starts afresh. Nothing else of the corpus is held.
+``score_ids`` reads only the given clauses' postings. Writes never commit (the catalog's
+transaction does).
 """
 
 from __future__ import annotations
 
 import contextlib
+import heapq
 import math
-from collections import Counter
+import threading
+from collections import Counter, OrderedDict
 from typing import Any, Iterable, Sequence
+
+import numpy as np
 
 from index.catalog.migrations import Migration
 from index.keyword import tokens
 
 K1 = 1.2
 B = 0.75
-# A clause whose SQL score is within this (relative) distance of the k-th is rescored exactly: the
-# SQL and Python sums differ by a few ulps at most, so the true top k is always among the candidates.
-_CUT_SLACK = 1e-9
 
 
 def _001_postings(db: Any) -> None:
@@ -58,8 +63,9 @@ def _001_postings(db: Any) -> None:
         """CREATE TABLE kw_pg_totals (
                id BIGINT PRIMARY KEY CHECK (id = 1),
                n BIGINT NOT NULL,
-               total BIGINT NOT NULL)""",
-        "INSERT INTO kw_pg_totals (id, n, total) VALUES (1, 0, 0)",
+               total BIGINT NOT NULL,
+               version BIGINT NOT NULL)""",
+        "INSERT INTO kw_pg_totals (id, n, total, version) VALUES (1, 0, 0, 0)",
     ):
         db.execute(stmt)
 
@@ -67,56 +73,16 @@ def _001_postings(db: Any) -> None:
 MIGRATIONS: list[Migration] = [Migration("kw_pg_001_postings", _001_postings)]
 
 
-# (LATERAL ... OFFSET 0: the candidates' postings are fetched by primary key, candidate by candidate,
-# not by re-reading every posting of the query's terms.)
-# One statement (so one consistent snapshot, one round trip): PostgreSQL scores every clause holding
-# a query term (postings only: doc_id and length are in them), keeps the top k and everything within
-# _CUT_SLACK of the k-th, and returns those candidates' postings of the query terms, with the
-# statistics, for the exact rescoring in Python.
-_SEARCH = """
-WITH tot AS MATERIALIZED (
-    SELECT n, total, CASE WHEN total = 0 THEN 1.0::float8 ELSE total::float8 / n END AS avgdl
-    FROM kw_pg_totals WHERE id = 1),
-q AS MATERIALIZED (
-    SELECT t.term, t.df, ln(1.0::float8 + (tot.n - t.df + 0.5::float8) / (t.df + 0.5::float8)) AS idf
-    FROM kw_pg_terms t, tot WHERE t.term = ANY(?::text[])),
-s AS MATERIALIZED (
-    SELECT p.clause_id,
-           sum(q.idf * p.tf * (?::float8 + 1.0::float8)
-               / (p.tf + ?::float8 * (1.0::float8 - ?::float8 + ?::float8 * p.length / tot.avgdl))) AS score
-    FROM q JOIN kw_pg_postings p ON p.term = q.term CROSS JOIN tot
-    {where}
-    GROUP BY p.clause_id),
-cut AS MATERIALIZED (SELECT min(score) AS score FROM (SELECT score FROM s ORDER BY score DESC LIMIT ?) top),
-c AS MATERIALIZED (SELECT s.clause_id FROM s, cut WHERE s.score >= cut.score - ? * (1.0::float8 + abs(cut.score)))
-SELECT c.clause_id, p.term, p.tf, p.length, q.df, tot.n, tot.total
-FROM c
-CROSS JOIN LATERAL (SELECT p.term, p.tf, p.length FROM kw_pg_postings p
-                    WHERE p.term = ANY(?::text[]) AND p.clause_id = c.clause_id OFFSET 0) p
-JOIN q ON q.term = p.term
-CROSS JOIN tot
-"""
-
-# MaxScore: when a query's rarest terms hold at most this many postings in all, the clauses holding
-# one of them are scored first (exactly, every query term); if even the sum of the other terms'
-# upper bounds (idf x (k1 + 1): tf / (tf + norm) < 1) stays below the k-th of those scores, no
-# other clause can enter or tie into the top k, and the common terms' long postings are never read.
-# Otherwise the query is answered by _SEARCH. Measured with bench/keyword_pg.py.
-_RARE_POSTINGS = 4000
+# Postings held per process (term arrays of the terms searched for): about 16 bytes each.
+MAX_CACHED_POSTINGS = 4_000_000
 
 _STATS = """
-SELECT tot.n, tot.total, t.term, t.df
+SELECT tot.version, tot.n, tot.total, t.term, t.df
 FROM kw_pg_totals tot LEFT JOIN kw_pg_terms t ON t.term = ANY(?::text[])
 WHERE tot.id = 1
 """
 
-_RARE = """
-WITH c AS MATERIALIZED (
-    SELECT DISTINCT p.clause_id FROM kw_pg_postings p WHERE p.term = ANY(?::text[]) {docs})
-SELECT c.clause_id, p.term, p.tf, p.length
-FROM c CROSS JOIN LATERAL (SELECT p.term, p.tf, p.length FROM kw_pg_postings p
-                           WHERE p.term = ANY(?::text[]) AND p.clause_id = c.clause_id OFFSET 0) p
-"""
+_POSTINGS = "SELECT term, clause_id, doc_id, length, tf FROM kw_pg_postings WHERE term = ANY(?::text[]) ORDER BY term"
 
 # The given clauses (unknown ones left out), with their postings of the query terms if any.
 _SCORE_IDS = """
@@ -139,8 +105,20 @@ class PgKeywordIndex:
         self.db = db
         self.k1 = k1
         self.b = b
-        self.last_plan = ""  # "rare-first" or "full": how the last search was answered (for tests, bench)
-        self.rare_postings = _RARE_POSTINGS
+        self.max_cached_postings = MAX_CACHED_POSTINGS
+        self._cache_lock = threading.Lock()
+        self._reset(None)
+
+    def _reset(self, version: int | None) -> None:
+        """Forget every cached term (the catalog's keyword version moved: another write happened)."""
+        self._version = version
+        self._slot: dict[str, int] = {}  # clause_id -> position in the score arrays
+        self._ids: list[str] = []  # position -> clause_id
+        self._slot_doc: list[int] = []  # position -> code of its doc_id
+        self._doc_code: dict[str, int] = {}
+        self._arrays: OrderedDict[str, tuple[np.ndarray, np.ndarray]] = OrderedDict()  # term -> (slots, weights)
+        self._cached = 0  # postings held in _arrays
+        self.fetched_terms = 0  # terms read from the catalog since the last reset (tests, bench)
 
     # ------------------------------------------------------------------ size
 
@@ -207,7 +185,7 @@ class PgKeywordIndex:
                     "INSERT INTO kw_pg_terms (term, df) SELECT * FROM unnest(?::text[], ?::bigint[]) "
                     "ON CONFLICT (term) DO UPDATE SET df = kw_pg_terms.df + EXCLUDED.df",
                     (terms, [df[t] for t in terms]))
-            self.db.execute("UPDATE kw_pg_totals SET n = n + ?, total = total + ? WHERE id = 1",
+            self.db.execute("UPDATE kw_pg_totals SET n = n + ?, total = total + ?, version = version + 1 WHERE id = 1",
                             (len(c_id), sum(c_len)))
 
     def remove(self, clause_id: str) -> bool:
@@ -238,7 +216,7 @@ class PgKeywordIndex:
                    FROM unnest(?::text[], ?::bigint[]) AS d(term, n) WHERE t.term = d.term""",
                 (terms, [n for _, n in dropped]))
             self.db.execute("DELETE FROM kw_pg_terms WHERE term = ANY(?::text[]) AND df <= 0", (terms,))
-        self.db.execute("UPDATE kw_pg_totals SET n = n - ?, total = total - ? WHERE id = 1",
+        self.db.execute("UPDATE kw_pg_totals SET n = n - ?, total = total - ?, version = version + 1 WHERE id = 1",
                         (len(gone), sum(r[0] for r in gone)))
         return len(gone)
 
@@ -303,6 +281,26 @@ class PgKeywordIndex:
         snap = getattr(self.db, "snapshot", None)
         return snap() if snap is not None else contextlib.nullcontext()
 
+    def _term_arrays(self, rows: list[tuple[Any, ...]], n: int, total: int) -> tuple[np.ndarray, np.ndarray]:
+        """(slots, BM25 weights) of one term's postings rows (clause_id, doc_id, length, tf), with
+        BM25Index._term_arrays's operations in its order. Call with the cache lock held."""
+        k1, b = self.k1, self.b
+        avgdl = total / n or 1.0
+        idf = self._idf(n, len(rows))
+        slots = np.empty(len(rows), dtype=np.int64)
+        for i, (cid, doc_id, _, _) in enumerate(rows):
+            slot = self._slot.get(cid)
+            if slot is None:
+                slot = self._slot[cid] = len(self._ids)
+                self._ids.append(cid)
+                self._slot_doc.append(self._doc_code.setdefault(doc_id, len(self._doc_code)))
+            slots[i] = slot
+        tf = np.fromiter((r[3] for r in rows), dtype=np.float64, count=len(rows))
+        lens = np.fromiter((r[2] for r in rows), dtype=np.float64, count=len(rows))
+        norm = k1 * (1.0 - b + b * lens / avgdl)
+        weights = idf * tf * (k1 + 1.0) / (tf + norm)  # as BM25Index, operation for operation
+        return slots, weights
+
     def search(self, query: str, k: int = 10, doc_ids: Iterable[str] | None = None) -> list[tuple[str, float]]:
         """Top-k (clause_id, score), best first; ties by clause_id; only clauses of ``doc_ids`` if given."""
         terms = self._query_terms(query)
@@ -311,41 +309,50 @@ class PgKeywordIndex:
             return []
         with self._snapshot():
             stats = self.db.execute(_STATS, (terms,)).fetchall()
-            n, total = int(stats[0][0]), int(stats[0][1])
-            dfs = {r[2]: int(r[3]) for r in stats if r[2] is not None}
-            if not n or not dfs:
+            version, n, total = int(stats[0][0]), int(stats[0][1]), int(stats[0][2])
+            present = [t for t in terms if t in {r[3] for r in stats if r[3] is not None}]
+            if not n or not present:
                 return []
-            best = self._search_rare_first(terms, dfs, n, total, k, docs)
-            if best is not None:
-                self.last_plan = "rare-first"
-                return best
-            self.last_plan = "full"
-            where = "" if docs is None else "WHERE p.doc_id = ANY(?::text[])"
-            params: list[Any] = [terms, self.k1, self.k1, self.b, self.b] + ([docs] if docs is not None else [])
-            params += [k, _CUT_SLACK, [t for t in terms if t in dfs]]  # in the order of the ? in _SEARCH
-            exact = self._exact(terms, self.db.execute(_SEARCH.format(where=where), params).fetchall())
-        return sorted(exact.items(), key=lambda x: (-x[1], x[0]))[:k]
-
-    def _search_rare_first(self, terms: list[str], dfs: dict[str, int], n: int, total: int, k: int,
-                           docs: list[str] | None) -> list[tuple[str, float]] | None:
-        """The exact top k from the clauses holding the query's rarest terms, or None when the
-        other terms could still lift some other clause into it (see _RARE_POSTINGS)."""
-        rare: list[str] = []
-        budget = 0
-        for term in sorted(dfs, key=lambda t: (dfs[t], t)):
-            if budget + dfs[term] > self.rare_postings:
-                break
-            rare.append(term)
-            budget += dfs[term]
-        if not rare or len(rare) == len(dfs):  # nothing cheap to start from / nothing to skip
-            return None
-        chosen = set(rare)
-        others = sum(self._idf(n, dfs[t]) * (self.k1 + 1.0) for t in dfs if t not in chosen)
-        present = [t for t in terms if t in dfs]
-        sql = _RARE.format(docs="" if docs is None else "AND p.doc_id = ANY(?::text[])")
-        params: list[Any] = [rare] + ([docs] if docs is not None else []) + [present]
-        scores = self._score(terms, self.db.execute(sql, params).fetchall(), n, total, dfs)
-        best = sorted(scores.items(), key=lambda x: (-x[1], x[0]))[:k]
-        if len(best) == k and best[-1][1] > others * (1.0 + _CUT_SLACK) + 1e-12:
-            return best  # any other clause scores below `others`, hence below the k-th
-        return None
+            with self._cache_lock:
+                if version != self._version:
+                    self._reset(version)
+                missing = [t for t in present if t not in self._arrays]
+            rows = self.db.execute(_POSTINGS, (missing,)).fetchall() if missing else []
+        by_term: dict[str, list[tuple[Any, ...]]] = {}
+        for term, cid, doc_id, length, tf in rows:
+            by_term.setdefault(term, []).append((cid, doc_id, int(length), int(tf)))
+        with self._cache_lock:
+            if version != self._version:  # another thread saw a newer version meanwhile: start over
+                return self.search(query, k, docs)
+            arrays: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+            for term in present:
+                hit = self._arrays.get(term)
+                if hit is None:
+                    hit = self._term_arrays(by_term.get(term, []), n, total)
+                    self._arrays[term] = hit
+                    self._cached += len(hit[0])
+                    self.fetched_terms += 1
+                else:
+                    self._arrays.move_to_end(term)
+                arrays[term] = hit
+            ids = list(self._ids)
+            slot_doc = np.asarray(self._slot_doc, dtype=np.int64)
+            codes = None if docs is None else [self._doc_code[d] for d in docs if d in self._doc_code]
+            while self._cached > self.max_cached_postings and len(self._arrays) > 1:
+                _, (old, _) = self._arrays.popitem(last=False)
+                self._cached -= len(old)
+        # BM25Index._accumulate and .search, step for step
+        acc = np.zeros(len(ids), dtype=np.float64)
+        hit_mask = np.zeros(len(ids), dtype=bool)
+        for term in present:
+            slots, weights = arrays[term]
+            acc[slots] += weights
+            hit_mask[slots] = True
+        if codes is not None:
+            hit_mask &= np.isin(slot_doc, np.asarray(codes, dtype=np.int64))
+        matched = np.flatnonzero(hit_mask)
+        if len(matched) > k:
+            vals = acc[matched]
+            kth = np.partition(vals, len(vals) - k)[len(vals) - k]
+            matched = matched[vals >= kth]
+        return heapq.nsmallest(k, ((ids[i], float(acc[i])) for i in matched.tolist()), key=lambda x: (-x[1], x[0]))
