@@ -78,6 +78,14 @@ class MemoryKeywordIndex:
             self._pending_gen = None
 
     # -- reads
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self.sync())
+
+    def __contains__(self, clause_id: object) -> bool:
+        with self._lock:
+            return clause_id in self.sync()
+
     def _allowed(self, doc_ids: Collection[str] | None) -> set[str] | None:
         if doc_ids is None:
             return None
