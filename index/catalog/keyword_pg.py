@@ -44,21 +44,21 @@ B = 0.75
 
 def _001_postings(db: Any) -> None:
     for stmt in (
+        # id: a small integer key for the postings (a re-added clause gets a new one)
         """CREATE TABLE kw_pg_clauses (
-               clause_id TEXT PRIMARY KEY,
+               id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+               clause_id TEXT NOT NULL UNIQUE,
                doc_id TEXT NOT NULL,
                length BIGINT NOT NULL)""",
         "CREATE INDEX kw_pg_clauses_doc ON kw_pg_clauses (doc_id)",
-        # doc_id and length repeated here: a query reads its terms' postings and nothing else
-        # (no join with kw_pg_clauses, whose size is the corpus's); INCLUDE makes it index-only.
+        # the length repeated here: a search reads its terms' postings (index-only) and nothing else
         """CREATE TABLE kw_pg_postings (
                term TEXT NOT NULL,
-               clause_id TEXT NOT NULL,
-               doc_id TEXT NOT NULL,
+               cid BIGINT NOT NULL,
                length BIGINT NOT NULL,
                tf BIGINT NOT NULL,
-               PRIMARY KEY (term, clause_id) INCLUDE (doc_id, length, tf))""",
-        "CREATE INDEX kw_pg_postings_clause ON kw_pg_postings (clause_id)",
+               PRIMARY KEY (term, cid) INCLUDE (length, tf))""",
+        "CREATE INDEX kw_pg_postings_cid ON kw_pg_postings (cid)",
         "CREATE TABLE kw_pg_terms (term TEXT PRIMARY KEY, df BIGINT NOT NULL)",
         """CREATE TABLE kw_pg_totals (
                id BIGINT PRIMARY KEY CHECK (id = 1),
@@ -82,7 +82,7 @@ FROM kw_pg_totals tot LEFT JOIN kw_pg_terms t ON t.term = ANY(?::text[])
 WHERE tot.id = 1
 """
 
-_POSTINGS = "SELECT term, clause_id, doc_id, length, tf FROM kw_pg_postings WHERE term = ANY(?::text[]) ORDER BY term"
+_POSTINGS = "SELECT term, cid, length, tf FROM kw_pg_postings WHERE term = ANY(?::text[])"
 
 # The given clauses (unknown ones left out), with their postings of the query terms if any.
 _SCORE_IDS = """
@@ -90,7 +90,7 @@ WITH tot AS MATERIALIZED (SELECT n, total FROM kw_pg_totals WHERE id = 1)
 SELECT c.clause_id, p.term, p.tf, c.length, t.df, tot.n, tot.total
 FROM kw_pg_clauses c
 CROSS JOIN tot
-LEFT JOIN kw_pg_postings p ON p.clause_id = c.clause_id AND p.term = ANY(?::text[])
+LEFT JOIN kw_pg_postings p ON p.cid = c.id AND p.term = ANY(?::text[])
 LEFT JOIN kw_pg_terms t ON t.term = p.term
 WHERE c.clause_id = ANY(?::text[])
 """
@@ -112,10 +112,9 @@ class PgKeywordIndex:
     def _reset(self, version: int | None) -> None:
         """Forget every cached term (the catalog's keyword version moved: another write happened)."""
         self._version = version
-        self._slot: dict[str, int] = {}  # clause_id -> position in the score arrays
-        self._ids: list[str] = []  # position -> clause_id
-        self._slot_doc: list[int] = []  # position -> code of its doc_id
-        self._doc_code: dict[str, int] = {}
+        self._slot: dict[int, int] = {}  # clause key (kw_pg_clauses.id) -> position in the score arrays
+        self._keys: list[int] = []  # position -> clause key
+        self._names: dict[int, str] = {}  # clause key -> clause_id (a key never changes clause)
         self._arrays: OrderedDict[str, tuple[np.ndarray, np.ndarray]] = OrderedDict()  # term -> (slots, weights)
         self._cached = 0  # postings held in _arrays
         self.fetched_terms = 0  # terms read from the catalog since the last reset (tests, bench)
@@ -150,36 +149,39 @@ class PgKeywordIndex:
             last[cid] = (doc_id, text)
         with self.db.transaction():
             self._remove_clauses(list(last))
-            p_term: list[str] = []
-            p_clause: list[str] = []
-            p_tf: list[int] = []
-            p_doc: list[str] = []
-            p_len: list[int] = []
             c_id: list[str] = []
             c_doc: list[str] = []
             c_len: list[int] = []
+            counts: list[Counter[str]] = []
             df: Counter[str] = Counter()
             for cid, (doc_id, text) in last.items():
                 toks = tokens(text)
                 tf = Counter(toks)
-                for term, n in tf.items():
-                    p_term.append(term)
-                    p_clause.append(cid)
-                    p_tf.append(n)
-                    p_doc.append(doc_id)
-                    p_len.append(len(toks))
+                counts.append(tf)
                 df.update(tf.keys())
                 c_id.append(cid)
                 c_doc.append(doc_id)
                 c_len.append(len(toks))
-            self.db.execute(
+            keys = dict(self.db.execute(
                 "INSERT INTO kw_pg_clauses (clause_id, doc_id, length) "
-                "SELECT * FROM unnest(?::text[], ?::text[], ?::bigint[])", (c_id, c_doc, c_len))
+                "SELECT * FROM unnest(?::text[], ?::text[], ?::bigint[]) RETURNING clause_id, id",
+                (c_id, c_doc, c_len)).fetchall())
+            p_term: list[str] = []
+            p_cid: list[int] = []
+            p_len: list[int] = []
+            p_tf: list[int] = []
+            for cid, length, tf in zip(c_id, c_len, counts):
+                key = keys[cid]
+                for term, n in tf.items():
+                    p_term.append(term)
+                    p_cid.append(key)
+                    p_len.append(length)
+                    p_tf.append(n)
             if p_term:
                 self.db.execute(
-                    "INSERT INTO kw_pg_postings (term, clause_id, doc_id, length, tf) "
-                    "SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[])",
-                    (p_term, p_clause, p_doc, p_len, p_tf))
+                    "INSERT INTO kw_pg_postings (term, cid, length, tf) "
+                    "SELECT * FROM unnest(?::text[], ?::bigint[], ?::bigint[], ?::bigint[])",
+                    (p_term, p_cid, p_len, p_tf))
                 terms = sorted(df)  # a fixed order: concurrent upserts never deadlock on term rows
                 self.db.execute(
                     "INSERT INTO kw_pg_terms (term, df) SELECT * FROM unnest(?::text[], ?::bigint[]) "
@@ -203,12 +205,12 @@ class PgKeywordIndex:
         if not clause_ids:
             return 0
         gone = self.db.execute(
-            "DELETE FROM kw_pg_clauses WHERE clause_id = ANY(?::text[]) RETURNING length", (list(clause_ids),)).fetchall()
+            "DELETE FROM kw_pg_clauses WHERE clause_id = ANY(?::text[]) RETURNING id, length", (list(clause_ids),)).fetchall()
         if not gone:
             return 0
         dropped = self.db.execute(
-            """WITH d AS (DELETE FROM kw_pg_postings WHERE clause_id = ANY(?::text[]) RETURNING term)
-               SELECT term, count(*) FROM d GROUP BY term ORDER BY term""", (list(clause_ids),)).fetchall()
+            """WITH d AS (DELETE FROM kw_pg_postings WHERE cid = ANY(?::bigint[]) RETURNING term)
+               SELECT term, count(*) FROM d GROUP BY term ORDER BY term""", ([r[0] for r in gone],)).fetchall()
         if dropped:
             terms = [t for t, _ in dropped]
             self.db.execute(
@@ -217,7 +219,7 @@ class PgKeywordIndex:
                 (terms, [n for _, n in dropped]))
             self.db.execute("DELETE FROM kw_pg_terms WHERE term = ANY(?::text[]) AND df <= 0", (terms,))
         self.db.execute("UPDATE kw_pg_totals SET n = n - ?, total = total - ?, version = version + 1 WHERE id = 1",
-                        (len(gone), sum(r[0] for r in gone)))
+                        (len(gone), sum(r[1] for r in gone)))
         return len(gone)
 
     # ------------------------------------------------------------------ scoring
@@ -281,22 +283,21 @@ class PgKeywordIndex:
         snap = getattr(self.db, "snapshot", None)
         return snap() if snap is not None else contextlib.nullcontext()
 
-    def _term_arrays(self, rows: list[tuple[Any, ...]], n: int, total: int) -> tuple[np.ndarray, np.ndarray]:
-        """(slots, BM25 weights) of one term's postings rows (clause_id, doc_id, length, tf), with
+    def _term_arrays(self, rows: list[tuple[int, int, int]], n: int, total: int) -> tuple[np.ndarray, np.ndarray]:
+        """(slots, BM25 weights) of one term's postings rows (key, length, tf), with
         BM25Index._term_arrays's operations in its order. Call with the cache lock held."""
         k1, b = self.k1, self.b
         avgdl = total / n or 1.0
         idf = self._idf(n, len(rows))
         slots = np.empty(len(rows), dtype=np.int64)
-        for i, (cid, doc_id, _, _) in enumerate(rows):
-            slot = self._slot.get(cid)
+        for i, (key, _, _) in enumerate(rows):
+            slot = self._slot.get(key)
             if slot is None:
-                slot = self._slot[cid] = len(self._ids)
-                self._ids.append(cid)
-                self._slot_doc.append(self._doc_code.setdefault(doc_id, len(self._doc_code)))
+                slot = self._slot[key] = len(self._keys)
+                self._keys.append(key)
             slots[i] = slot
-        tf = np.fromiter((r[3] for r in rows), dtype=np.float64, count=len(rows))
-        lens = np.fromiter((r[2] for r in rows), dtype=np.float64, count=len(rows))
+        tf = np.fromiter((r[2] for r in rows), dtype=np.float64, count=len(rows))
+        lens = np.fromiter((r[1] for r in rows), dtype=np.float64, count=len(rows))
         norm = k1 * (1.0 - b + b * lens / avgdl)
         weights = idf * tf * (k1 + 1.0) / (tf + norm)  # as BM25Index, operation for operation
         return slots, weights
@@ -310,49 +311,69 @@ class PgKeywordIndex:
         with self._snapshot():
             stats = self.db.execute(_STATS, (terms,)).fetchall()
             version, n, total = int(stats[0][0]), int(stats[0][1]), int(stats[0][2])
-            present = [t for t in terms if t in {r[3] for r in stats if r[3] is not None}]
+            known = {r[3] for r in stats if r[3] is not None}
+            present = [t for t in terms if t in known]
             if not n or not present:
                 return []
             with self._cache_lock:
-                if version != self._version:
+                if version != self._version or len(self._keys) > 2 * n + 10_000:  # stale, or churned ids
                     self._reset(version)
                 missing = [t for t in present if t not in self._arrays]
-            rows = self.db.execute(_POSTINGS, (missing,)).fetchall() if missing else []
-        by_term: dict[str, list[tuple[Any, ...]]] = {}
-        for term, cid, doc_id, length, tf in rows:
-            by_term.setdefault(term, []).append((cid, doc_id, int(length), int(tf)))
-        with self._cache_lock:
-            if version != self._version:  # another thread saw a newer version meanwhile: start over
-                return self.search(query, k, docs)
-            arrays: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+            by_term: dict[str, list[tuple[int, int, int]]] = {}
+            if missing:
+                for term, key, length, tf in self.db.execute(_POSTINGS, (missing,)).fetchall():
+                    by_term.setdefault(term, []).append((int(key), int(length), int(tf)))
+            allowed = None if docs is None else [r[0] for r in self.db.execute(
+                "SELECT id FROM kw_pg_clauses WHERE doc_id = ANY(?::text[])", (docs,))]
+            with self._cache_lock:
+                if version != self._version:  # another thread saw a newer version meanwhile: start over
+                    return self.search(query, k, docs)
+                arrays: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+                for term in present:
+                    hit = self._arrays.get(term)
+                    if hit is None:
+                        hit = self._term_arrays(by_term.get(term, []), n, total)
+                        self._arrays[term] = hit
+                        self._cached += len(hit[0])
+                        self.fetched_terms += 1
+                    else:
+                        self._arrays.move_to_end(term)
+                    arrays[term] = hit
+                keys = list(self._keys)
+                allowed_slots = None if allowed is None else [self._slot[a] for a in allowed if a in self._slot]
+                while self._cached > self.max_cached_postings and len(self._arrays) > 1:
+                    _, (old, _) = self._arrays.popitem(last=False)
+                    self._cached -= len(old)
+            # BM25Index._accumulate and .search, step for step
+            acc = np.zeros(len(keys), dtype=np.float64)
+            hit_mask = np.zeros(len(keys), dtype=bool)
             for term in present:
-                hit = self._arrays.get(term)
-                if hit is None:
-                    hit = self._term_arrays(by_term.get(term, []), n, total)
-                    self._arrays[term] = hit
-                    self._cached += len(hit[0])
-                    self.fetched_terms += 1
-                else:
-                    self._arrays.move_to_end(term)
-                arrays[term] = hit
-            ids = list(self._ids)
-            slot_doc = np.asarray(self._slot_doc, dtype=np.int64)
-            codes = None if docs is None else [self._doc_code[d] for d in docs if d in self._doc_code]
-            while self._cached > self.max_cached_postings and len(self._arrays) > 1:
-                _, (old, _) = self._arrays.popitem(last=False)
-                self._cached -= len(old)
-        # BM25Index._accumulate and .search, step for step
-        acc = np.zeros(len(ids), dtype=np.float64)
-        hit_mask = np.zeros(len(ids), dtype=bool)
-        for term in present:
-            slots, weights = arrays[term]
-            acc[slots] += weights
-            hit_mask[slots] = True
-        if codes is not None:
-            hit_mask &= np.isin(slot_doc, np.asarray(codes, dtype=np.int64))
-        matched = np.flatnonzero(hit_mask)
-        if len(matched) > k:
-            vals = acc[matched]
-            kth = np.partition(vals, len(vals) - k)[len(vals) - k]
-            matched = matched[vals >= kth]
-        return heapq.nsmallest(k, ((ids[i], float(acc[i])) for i in matched.tolist()), key=lambda x: (-x[1], x[0]))
+                slots, weights = arrays[term]
+                acc[slots] += weights
+                hit_mask[slots] = True
+            if allowed_slots is not None:
+                mask = np.zeros(len(keys), dtype=bool)
+                if allowed_slots:
+                    mask[np.asarray(allowed_slots, dtype=np.int64)] = True
+                hit_mask &= mask
+            matched = np.flatnonzero(hit_mask)
+            if len(matched) > k:
+                vals = acc[matched]
+                kth = np.partition(vals, len(vals) - k)[len(vals) - k]
+                matched = matched[vals >= kth]  # ties at the cut are all kept, then ordered by id
+            names = self._clause_names([keys[i] for i in matched.tolist()])
+        return heapq.nsmallest(k, ((names[keys[i]], float(acc[i])) for i in matched.tolist()),
+                               key=lambda x: (-x[1], x[0]))
+
+    def _clause_names(self, keys: list[int]) -> dict[int, str]:
+        """clause_id of each clause key (read once per process: a key never names another clause)."""
+        with self._cache_lock:
+            out = {key: self._names[key] for key in keys if key in self._names}
+        missing = [key for key in keys if key not in out]
+        if missing:
+            rows = self.db.execute("SELECT id, clause_id FROM kw_pg_clauses WHERE id = ANY(?::bigint[])",
+                                   (missing,)).fetchall()
+            with self._cache_lock:
+                for key, name in rows:
+                    self._names[int(key)] = out[int(key)] = name
+        return out
