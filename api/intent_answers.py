@@ -63,16 +63,15 @@ def _number_matches(ref: DocRef, number: str | None) -> bool:
 def ingested_named(svc: "Tracuu", refs: tuple[DocRef, ...]) -> list[str]:
     """Stored doc ids the question names by kind and number (the kind must fit when given)."""
     out = []
-    for doc in svc.stored_documents():
-        h = doc.header
-        entry = svc.manifest.by_id(doc.doc_id)
+    for doc_id, h, file_name in svc.store().headers():  # header rows only: no clause is read
+        entry = svc.manifest.by_id(doc_id)
         numbers = [h.number, entry.number if entry else None]
         for ref in refs:
             if any(_number_matches(ref, n) for n in numbers) and _kind_matches(ref.kind, h.doc_type or (entry.doc_type if entry else None)):
-                out.append(doc.doc_id)
+                out.append(doc_id)
                 break
-            if not h.number and _file_names(ref, doc.file_name):
-                out.append(doc.doc_id)
+            if not h.number and _file_names(ref, file_name):
+                out.append(doc_id)
                 break
     return out
 
@@ -89,11 +88,11 @@ def _file_names(ref: DocRef, file_name: str | None) -> bool:
 
 def implementing(svc: "Tracuu", refs: tuple[DocRef, ...]) -> list[str]:
     """Stored doc ids that cite one of ``refs`` (the documents that carry it out)."""
-    out = []
-    for doc in svc.stored_documents():
-        if any(_number_matches(ref, r.number) and _kind_matches(ref.kind, r.doc_type or "")
-               for c in doc.clauses for r in c.references for ref in refs):
-            out.append(doc.doc_id)
+    out: list[str] = []
+    for doc_id, _, number, doc_type in svc.store().references():  # the references table, not every clause
+        if (not out or out[-1] != doc_id) and any(
+                _number_matches(ref, number) and _kind_matches(ref.kind, doc_type or "") for ref in refs):
+            out.append(doc_id)
     return out
 
 
@@ -104,12 +103,12 @@ def _referenced(svc: "Tracuu", ref: DocRef, stored: set[str]) -> tuple[DocumentI
         if e.doc_id not in stored and _number_matches(ref, e.number) and _kind_matches(ref.kind, e.doc_type):
             info = svc._info(None, e.doc_id)
             break
-    citing = []
-    for doc in svc.stored_documents():
-        for c in doc.clauses:
-            if any(_number_matches(ref, r.number) and _kind_matches(ref.kind, r.doc_type or "") for r in c.references):
-                citing.append(c)
-                break  # the first clause of each document that cites it
+    first: dict[str, str] = {}  # doc_id -> its first clause that cites it
+    for doc_id, clause_id, number, doc_type in svc.store().references():
+        if doc_id not in first and _number_matches(ref, number) and _kind_matches(ref.kind, doc_type or ""):
+            first[doc_id] = clause_id
+    found = svc.store().clauses_by_ids(first.values())
+    citing = [found[c] for c in first.values() if c in found]
     return info, citing
 
 
@@ -251,7 +250,7 @@ def agency_tasks_answer(svc: "Tracuu", question: str, agency: str, docs: list[st
                         ranked_clauses: list[str]) -> dict[str, Any] | None:
     """The tasks that give ``agency`` a role, grouped by role, most relevant first."""
     query = AgencyQuery.of(agency)
-    tasks = [t for t in svc.all_tasks() if (not docs or t["doc_id"] in docs)]
+    tasks = [t for t in svc._agency_tasks(agency) if (not docs or t["doc_id"] in docs)]  # by the agency index
     roles_by_task = {t["task_id"]: query.roles_in(t) for t in tasks}
     mine = [t for t in tasks if roles_by_task[t["task_id"]]]
     if not mine:
@@ -318,7 +317,8 @@ def _due_on(task: dict[str, Any], day: int, month: int, year: int | None) -> boo
 
 def tasks_due(svc: "Tracuu", date: tuple[int, int, int | None], docs: list[str] | None) -> list[dict[str, Any]]:
     day, month, year = date
-    return [t for t in svc.all_tasks() if (not docs or t["doc_id"] in docs) and _due_on(t, day, month, year)]
+    tasks = [t for d in sorted(set(docs)) for t in svc.store().tasks(d)] if docs else svc.all_tasks()
+    return [t for t in tasks if _due_on(t, day, month, year)]
 
 
 def deadline_list_answer(svc: "Tracuu", question: str, due: list[dict[str, Any]], ranked_clauses: list[str],
@@ -354,7 +354,7 @@ def same_deadline(svc: "Tracuu", task: dict[str, Any]) -> list[dict[str, Any]]:
     key = " ".join(fold(d.get("text") or "").split())
     if not key or d.get("kind") in ("continuous", "unknown"):
         return []
-    return [t for t in svc.all_tasks()
+    return [t for t in svc.store().tasks(task["doc_id"])
             if t["doc_id"] == task["doc_id"] and t["task_id"] != task["task_id"] and t.get("deadline")
             and " ".join(fold(t["deadline"].get("text") or "").split()) == key]
 

@@ -8,8 +8,9 @@ Two kinds of relation are served for a clause (``Tracuu.related``):
   one (a provincial plan's task -> the point of the ministry's plan it implements). Nobody writes
   that down clause by clause, so it is *proposed*: for each task clause of a lower document, the
   clauses of its higher documents are scored and the best three are proposed with their scores.
-  A user confirms or rejects a proposal; the decision is kept in ``<data_dir>/links.json``, keyed
-  by (from clause_id, to clause_id), so it survives re-ingesting either document (clause ids are
+  A user confirms or rejects a proposal; the decision is kept in the catalog (``link_decisions``,
+  one row per (from clause_id, to clause_id), written in a transaction: two processes deciding at
+  once lose nothing; an older ``links.json`` is imported once), so it survives re-ingesting either document (clause ids are
   stable). A rejected pair is never proposed again; a confirmed one is always listed first.
 
 Which documents are "higher": those the lower document's manifest entry names in ``implements``,
@@ -53,6 +54,7 @@ from pathlib import Path
 from typing import Any
 
 from api.errors import ApiError, not_found
+from index.errors import StoreUnwritable
 from ingest.links import LEVEL_RANK, Catalog, Link, clause_links, document_aliases, document_level
 from ingest.model import Clause, ParsedDocument
 from ingest.vntext import fold
@@ -62,7 +64,6 @@ __all__ = ["LinkService", "link_id", "agency_kind", "WEIGHTS", "TOP_K"]
 WEIGHTS = {"embedding": 0.40, "agency": 0.30, "keywords": 0.30}
 TOP_K = 3
 KEEP = 10  # ranked candidates kept per task (a user may confirm one below the top three)
-FILE_NAME = "links.json"
 
 _NOT_CANDIDATES = frozenset({"preamble", "recipients", "signature", "muc", "appendix_group"})
 _STOP = frozenset(
@@ -268,7 +269,7 @@ class _State:
 
 
 class LinkService:
-    """Computes links for the documents in the store and keeps users' decisions in links.json."""
+    """Computes links for the documents in the store and keeps users' decisions in the catalog."""
 
     def __init__(self, svc: Any) -> None:
         self.svc = svc
@@ -284,31 +285,9 @@ class LinkService:
             setattr(svc, "_link_service", found)
         return found
 
-    @property
-    def path(self) -> Path:
-        return Path(self.svc.settings.data_dir) / FILE_NAME
-
-    # -- decisions (links.json)
+    # -- decisions (the catalog's link_decisions table)
     def decisions(self) -> dict[tuple[str, str], dict[str, Any]]:
-        try:
-            raw = json.loads(self.path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return {}
-        except (OSError, ValueError) as err:
-            raise ApiError(
-                f"Không đọc được tệp liên kết {self.path.name}: {err}",
-                f"Cannot read the links file {self.path.name}: {err}",
-                status=500,
-                code="links_unreadable",
-            ) from None
-        return {(d["from"], d["to"]): d for d in raw.get("links", []) if d.get("from") and d.get("to")}
-
-    def _save(self, decisions: dict[tuple[str, str], dict[str, Any]]) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        body = {"version": 1, "links": sorted(decisions.values(), key=lambda d: (d["from"], d["to"]))}
-        tmp = self.path.with_suffix(".json.part")
-        tmp.write_text(json.dumps(body, ensure_ascii=False, indent=1), encoding="utf-8")
-        os.replace(tmp, self.path)
+        return self.svc.store().decisions()
 
     # -- computed state
     def _documents(self) -> dict[str, ParsedDocument]:
@@ -321,11 +300,12 @@ class LinkService:
         return docs
 
     def state(self) -> _State:
-        docs = self._documents()
-        key = tuple(sorted((d, doc.content_hash, len(doc.clauses)) for d, doc in docs.items()))
+        """The computed links, recomputed only when the catalog changed (its generation moved):
+        a request reads one counter, not every document."""
+        key = (self.svc.store().generation(),)
         with self._lock:
             if self._state is None or self._state.key != key:
-                self._state = self._compute(key, docs)
+                self._state = self._compute(key, self._documents())
             return self._state
 
     def _catalog(self, docs: dict[str, ParsedDocument]) -> Catalog:
@@ -509,13 +489,12 @@ class LinkService:
         raise not_found("liên kết", "link", lid)
 
     def decide(self, lid: str, status: str) -> dict[str, Any]:
-        """Confirm or reject a proposed "implements" link; kept in links.json."""
+        """Confirm or reject a proposed "implements" link; kept in the catalog."""
         if status not in ("confirmed", "rejected"):
             raise ApiError("Trạng thái không hợp lệ.", "Invalid status.", status=422, code="bad_status")
         frm, to, score = self.find(lid)
         with self._lock:
-            decisions = self.decisions()
-            decisions[(frm, to)] = {
+            decision = {
                 "link_id": lid,
                 "relation": "implements",
                 "from": frm,
@@ -524,7 +503,11 @@ class LinkService:
                 "score": score,
                 "decided_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             }
-            self._save(decisions)
+            try:
+                self.svc.store().put_decision(decision)
+            except StoreUnwritable as err:  # a read-only or full data dir
+                raise ApiError(err.vi, err.en, status=503, code=err.code) from None
+            decisions = self.decisions()
         st = self.state()
         p = next((p for p in st.ranked.get(frm, []) if p.to_clause == to), None)
         return self._implements_out(frm, to, p, status, decisions, st)

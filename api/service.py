@@ -83,6 +83,11 @@ class Tracuu:
     #    `documents` and `show` commands need not pay.
     @property
     def index(self):  # -> index.clause_index.ClauseIndex
+        return self._open_index()
+
+    def _open_index(self, replace_vectors: bool = False):
+        """The index, opened once. ``replace_vectors``: `tracuu reindex` may replace a vector
+        collection built with another embedder; any other opening refuses it (EmbedderMismatch)."""
         if self._index is None:
             with self._lock:
                 if self._index is None:
@@ -95,6 +100,7 @@ class Tracuu:
                         chroma_url=self.settings.chroma_url,
                         dense_weight=DENSE_WEIGHT,
                         database_url=self.settings.database_url,
+                        replace_vectors=replace_vectors,
                     )
         return self._index
 
@@ -166,7 +172,7 @@ class Tracuu:
         doc = store.get(doc_id) if doc_id else None
         if doc is None:
             return None
-        if store.source_status(doc_id) != "ok" or any(store.integrity(c) == "text_changed" for c in doc.clauses):
+        if store.source_status(doc_id) != "ok" or any(store.integrity(c) == "text_changed" for c in store.clauses_of(doc_id)):
             return None  # the stored record was damaged since: ingesting again repairs it
         return {
             "path": str(path), "status": "ok", "errors": [],
@@ -262,7 +268,7 @@ class Tracuu:
     def reindex(self) -> dict[str, Any]:
         """Rebuild the vector index from the stored clauses and the embedding cache."""
         try:
-            rep = self.index.rebuild_vectors()
+            rep = self._open_index(replace_vectors=True).rebuild_vectors()
         except StoreUnwritable as err:
             raise ApiError(err.vi, err.en, status=503, code=err.code) from err
         return {"clauses": len(self.index), "upserted": rep.upserted, "embedded_new": rep.embedded_new,

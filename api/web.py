@@ -761,7 +761,7 @@ def make_router(service: Any) -> APIRouter:  # service: api.service.Tracuu
             {"doc_id": other, "citation": known[other]["citation"] if other in known else other, "known": other in known}
             for other in doc.get("implements") or []
         ]
-        tasks_here = {t["clause_id"] for t in service.all_tasks() if t["doc_id"] == doc_id}
+        tasks_here = {t["clause_id"] for t in service.store().tasks(doc_id)}
         return page(
             request,
             "document.html",

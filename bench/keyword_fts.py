@@ -12,6 +12,7 @@ at full size. Then search latency (k=10, warm, median and p90) for:
   the corpus), drawn from the index's own df table;
 - questions: the dev-set and real-document questions (tests/eval, tests/realdocs), which on a
   synthetic corpus made of a few phrase pools hit common terms;
+- rare_plus_question: one rare term added to each question;
 - the in-memory ``BM25Index`` on the same clauses and queries, for reference.
 
 ``pool`` is the FTS5 candidate depth the exactness bound needed (median / max).
@@ -117,10 +118,11 @@ def run(size: int, n_queries: int, seed: int) -> dict:
         rare = [" ".join(rnd.sample(rare_terms, min(len(rare_terms), rnd.randint(1, 2)))) for _ in range(n_queries)]
         qs = questions()
         qs = rnd.sample(qs, min(n_queries, len(qs)))
+        mixed = [f"{rnd.choice(rare_terms)} {q}" for q in qs]
         out = {"clauses": n_clauses, "documents": len(docs), "build_s": round(build_s, 2),
                "add_doc_ms_last10pct": ms(add_times[-max(1, len(add_times) // 10):]),
                "replace_doc_ms_full_size": ms(repl), "db_mib": round(db_bytes / 2**20, 1)}
-        for name, queries in (("rare", rare), ("questions", qs)):
+        for name, queries in (("rare", rare), ("questions", qs), ("rare_plus_question", mixed)):
             timed(lambda q: fts.search(q, 10), queries[:3])  # warm the page cache
             depths = []
 

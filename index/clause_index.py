@@ -66,7 +66,7 @@ from index.catalog.store import CatalogStore, usable_doc_id
 from index.embedders import Embedder
 from index.embedding_cache import EmbeddingCache, text_hash
 from index import store_health
-from index.errors import BadDocument, StoreUnwritable
+from index.errors import BadDocument, EmbedderMismatch, StoreUnwritable
 from index.passages import DocMeta, keyword_text, passage, passage_text
 from index.vector_store import COLLECTION, ChromaVectorStore, UnavailableVectors, forget_local_system, make_where
 
@@ -237,7 +237,10 @@ class ClauseIndex:
         candidates: int = 50,
         collection: str | None = None,
         database_url: str | None = None,
+        replace_vectors: bool = False,
     ) -> None:
+        """``replace_vectors``: a vector collection built with another embedder is dropped and
+        rebuilt (what `tracuu reindex` asks for); otherwise opening raises EmbedderMismatch."""
         if not 0.0 <= dense_weight <= 1.0:
             raise ValueError("dense_weight must be in [0, 1]")
         self.data_dir = Path(data_dir)
@@ -262,6 +265,7 @@ class ClauseIndex:
         self.vector_state = "ok"
         self.vector_note = ""
         self._chroma_url, self._collection = chroma_url, collection
+        self._replace_vectors = replace_vectors
         self.vectors = self._open_vectors()
         self.keyword = make_keyword_index(self.store)
         self._vec_memo: dict[str, "np.ndarray"] = {}  # passage hash -> vector, for exact dense scores
@@ -311,10 +315,12 @@ class ClauseIndex:
             try:
                 vs = ChromaVectorStore(
                     self.data_dir, embedder_name=self.embedder.name, dim=self.embedder.dim,
-                    chroma_url=self._chroma_url, collection=self._collection,
+                    chroma_url=self._chroma_url, collection=self._collection, replace=self._replace_vectors,
                 )
                 vs.count()
                 return vs
+            except EmbedderMismatch:
+                raise  # configuration, not damage: never moved aside or dropped
             except Exception as exc:  # damaged SQLite, a bad pickle, a server that is down...
                 problem = f"{type(exc).__name__}: {str(exc)[:300]}"
                 if local is None or attempt:
@@ -594,7 +600,7 @@ class ClauseIndex:
         self._check_writable()
         new_doc, nodes = self._with_hashes(doc)
         n = len(new_doc.clauses)
-        old = self.store.get(doc.doc_id)
+        old = self.store.get(doc.doc_id, fresh=True)
         if self._same(old, new_doc) and self.store.parser_version(doc.doc_id) == parser_version:
             return IndexReport(doc.doc_id, n, 0, n, 0, replaced=False, unchanged=True,
                                seconds=time.perf_counter() - t0)
@@ -608,7 +614,7 @@ class ClauseIndex:
         new_ids = {c.clause_id for c in new_doc.clauses}
         with self._write_lock:
             with self._process_lock.held(), self._state_lock:
-                old = self.store.get(doc.doc_id)  # another process may have written it meanwhile
+                old = self.store.get(doc.doc_id, fresh=True)  # another process may have written it meanwhile
                 if self._same(old, new_doc) and self.store.parser_version(doc.doc_id) == parser_version:
                     return IndexReport(doc.doc_id, n, 0, n, 0, replaced=False, unchanged=True,
                                        seconds=time.perf_counter() - t0)

@@ -24,6 +24,14 @@ class EmbedderUnavailable(TracuuIndexError):
         super().__init__(vi, en, code="embedder_unavailable")
 
 
+class EmbedderMismatch(TracuuIndexError):
+    """The vector collection was built with another embedder (or dimension) than the one asked
+    for: refused, never dropped; `tracuu reindex` rebuilds it on purpose."""
+
+    def __init__(self, vi: str, en: str) -> None:
+        super().__init__(vi, en, code="embedder_mismatch")
+
+
 class BadDocument(TracuuIndexError):
     """A ParsedDocument the index refuses (duplicate clause ids, clauses of another doc_id...)."""
 

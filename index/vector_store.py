@@ -58,7 +58,10 @@ class ChromaVectorStore:
         dim: int,
         chroma_url: str | None = None,
         collection: str = COLLECTION,
+        replace: bool = False,
     ) -> None:
+        """``replace``: a collection built with another embedder is dropped and created afresh
+        (only `tracuu reindex` asks for that); otherwise it raises :class:`EmbedderMismatch`."""
         import chromadb
         from chromadb.config import Settings
 
@@ -75,7 +78,8 @@ class ChromaVectorStore:
         self.name = collection
         self.embedder_name = embedder_name
         self.dim = dim
-        self.reset = False  # True when an existing collection of another embedder was dropped
+        self.reset = False  # True when an existing collection of another embedder was dropped (replace=True)
+        self._replace = replace
         self.before_write: Callable[[], None] | None = None  # called before every write (the index's dirty flag)
         self._col = self._open()
 
@@ -91,6 +95,16 @@ class ChromaVectorStore:
         col = self._create()
         md = col.metadata or {}
         if md.get("embedder") != self.embedder_name or md.get("dim") != self.dim:
+            if not self._replace:
+                from index.errors import EmbedderMismatch
+
+                raise EmbedderMismatch(
+                    f"Chỉ mục vectơ '{self.name}' được tạo bằng mô hình {md.get('embedder')} ({md.get('dim')} chiều), "
+                    f"không phải {self.embedder_name} ({self.dim} chiều). Hãy dùng lại mô hình cũ, hoặc chạy "
+                    "`tracuu reindex` để dựng lại chỉ mục bằng mô hình mới; không có gì bị xóa.",
+                    f"The vector index '{self.name}' was built with {md.get('embedder')} (dim {md.get('dim')}), "
+                    f"not {self.embedder_name} (dim {self.dim}). Use that model again, or run `tracuu reindex` "
+                    "to rebuild the index with the new one; nothing was deleted.")
             log.warning(
                 "Chroma collection %s was built with %s (dim %s); rebuilding for %s (dim %s)",
                 self.name, md.get("embedder"), md.get("dim"), self.embedder_name, self.dim,

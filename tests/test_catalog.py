@@ -67,7 +67,7 @@ def test_the_catalog_runs_in_wal_mode_with_its_migrations(tmp_path):
     assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert store.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert [m for m in store.migrated if m.startswith("catalog_")] == [
-        "catalog_001_core", "catalog_002_tasks", "catalog_003_link_decisions"]
+        "catalog_001_core", "catalog_002_tasks", "catalog_003_link_decisions", "catalog_004_references"]
     assert CatalogStore(tmp_path).migrated == []
 
 
@@ -128,7 +128,7 @@ def test_deleting_removes_everything(tmp_path, parsed):
     store = CatalogStore(tmp_path)
     store.save(doc, text)
     assert store.delete(PLAN) and not store.delete(PLAN)
-    for table in ("documents", "clauses", "tasks", "task_agencies", "sources"):
+    for table in ("documents", "clauses", "tasks", "task_agencies", "sources", "clause_references"):
         assert store.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] == 0, table
     assert store.get(PLAN) is None and store.source_status(PLAN) == "no_document"
 
@@ -210,3 +210,34 @@ def test_an_import_that_fails_leaves_the_json_store_in_place(tmp_path, parsed, m
     store = CatalogStore(tmp_path, import_legacy=False)
     assert store.list_ids() == [] and store.meta("legacy_import") is None
     assert CatalogStore(tmp_path).list_ids() == [PLAN]
+
+
+def test_ingest_skips_a_file_already_stored_before_any_work(tmp_path, monkeypatch):
+    """Same bytes, same name, same parser version: no load, no parse, no OCR, no embedding."""
+    import api.service as service
+    from conftest import hash_kb
+
+    svc = hash_kb(tmp_path / "data")
+    (first,) = svc.ingest([BUNDLED_PLAN])
+    assert first["status"] == "ok" and not first["unchanged"]
+    generation = svc.store().generation()
+
+    def refuse(*a, **k):
+        raise AssertionError("the file was read again")
+
+    monkeypatch.setattr(service, "ingest_untrusted", refuse)
+    (again,) = svc.ingest([BUNDLED_PLAN])
+    assert again["status"] == "ok" and again["unchanged"] and again["doc_id"] == first["doc_id"]
+    assert again["clauses"] == first["clauses"] and again["embedded_new"] == 0
+    assert svc.store().generation() == generation
+    # another parser version (or manifest) means the file is read again
+    monkeypatch.setattr(service, "PARSER_VERSION", "another")
+    with pytest.raises(AssertionError, match="read again"):
+        svc.ingest([BUNDLED_PLAN])
+    monkeypatch.undo()
+    # a record damaged since is not skipped: ingesting again repairs it
+    with sqlite3.connect(tmp_path / "data" / "catalog.sqlite3") as conn:
+        conn.execute("UPDATE clauses SET text = 'sửa tay' WHERE clause_id = ?", (f"{PLAN}:II.1.c",))
+    (repaired,) = svc.ingest([BUNDLED_PLAN])
+    assert repaired["status"] == "ok" and not repaired["unchanged"]
+    assert svc.store().clause(f"{PLAN}:II.1.c").text != "sửa tay"

@@ -340,8 +340,16 @@ def test_reconcile_repairs_chroma(ix: ClauseIndex, tmp_path: Path, e5_memo: Memo
     assert "qd-test-2:D2" in again.vectors.ids_for_doc("qd-test-2")
 
 
-def test_other_embedder_rebuilds_collection(ix: ClauseIndex, tmp_path: Path) -> None:
-    h = ClauseIndex(tmp_path / "data", HashEmbedder(32))
+def test_other_embedder_is_refused_until_reindex(ix: ClauseIndex, tmp_path: Path) -> None:
+    """Was: opening with another embedder silently dropped and rebuilt the collection. Now it is
+    refused in both languages and nothing is dropped; `tracuu reindex` (replace_vectors) rebuilds."""
+    from index.errors import EmbedderMismatch
+
+    with pytest.raises(EmbedderMismatch) as err:
+        ClauseIndex(tmp_path / "data", HashEmbedder(32))
+    assert "reindex" in err.value.en and "reindex" in err.value.vi and err.value.code == "embedder_mismatch"
+    assert ClauseIndex(tmp_path / "data", ix.embedder).vectors.count() == 11  # untouched
+    h = ClauseIndex(tmp_path / "data", HashEmbedder(32), replace_vectors=True)
     assert h.last_reconcile.collection_reset and h.last_reconcile.upserted == 11
     assert h.vectors.count() == 11
     assert ids(h.search("ty le no qua han", 1)) == ["kh-test-1:I.1"]

@@ -129,8 +129,8 @@ def test_bundled_plan_and_questions_match_bm25index(tmp_path: Path) -> None:
         pair.put_doc(f"synthetic-{i}", [(f"synthetic-{i}:{j}", _sentence(rnd)) for j in range(40)])
     questions = _questions()
     assert len(questions) > 50
-    n = pair.check(questions, ks=(1, 10, 50))
-    assert n == len(questions) * 3
+    n = pair.check(questions, ks=(10,)) + pair.check(questions[::3], ks=(1, 50))
+    assert n == len(questions) + 2 * len(questions[::3])
     pair.fts.postings_budget = 50  # FTS5 starts from the rarest terms only
     pair.check(questions[::5], ks=(1, 10), doc_sets=(None, ["kh-an-giang-ct-39"], ["synthetic-1", "synthetic-2"]))
     # replace the plan by its second half, then remove a synthetic document: still identical
@@ -139,7 +139,7 @@ def test_bundled_plan_and_questions_match_bm25index(tmp_path: Path) -> None:
     pair.check(questions[::4], ks=(5, 50))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=35, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(0, 10**6), n_docs=st.integers(1, 6), depth=st.sampled_from([1, 3, 400]),
        budget=st.sampled_from([1, 40, 20_000]))
 def test_random_corpora_with_replaces_and_removes(tmp_path_factory, seed: int, n_docs: int, depth: int,
@@ -246,3 +246,20 @@ def test_add_replaces_and_remove(tmp_path: Path) -> None:
     assert len(fts) == 0
     assert db.execute("SELECT COUNT(*) FROM kw_term").fetchone()[0] == 0
     assert dict(db.execute("SELECT name, value FROM kw_stat").fetchall()) == {"clauses": 0, "tokens": 0}
+
+
+def test_doc_filter_over_many_documents(tmp_path: Path) -> None:
+    """More documents than one IN (...) list holds: the per-chunk pools merge into the global one."""
+    db = _db(tmp_path)
+    pair = Pair(db)
+    rnd = random.Random(9)
+    with db.transaction():
+        for d in range(620):
+            text = _sentence(rnd, 1, 8)
+            pair.fts.add_many([(f"m{d}:1", f"m{d}", text)])
+            pair.ref.add(f"m{d}:1", text)
+            pair.docs[f"m{d}"] = [f"m{d}:1"]
+    pair.fts.depth_min = pair.fts.rescore_min = 2
+    docs = [f"m{d}" for d in range(620) if d % 7]
+    pair.check(["ngân hàng báo cáo", "tỷ lệ nợ quá hạn", "39"], ks=(1, 10, 40), doc_sets=(None, docs))
+    assert pair.fts.idfs(["ngan", "zzz"]) == {"ngan": pair.ref.idf("ngan"), "zzz": pair.ref.idf("zzz")}

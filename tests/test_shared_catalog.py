@@ -65,6 +65,8 @@ def test_workers_really_share_postgres_and_the_server(workers, chroma_url):
     direct = chromadb.HttpClient(host=host, port=port, settings=ChromaSettings(anonymized_telemetry=False))
     assert direct.get_collection(b.index.vectors.name).count() == b.index.store.count()[1] > 20
     assert b.index.store.list_ids() == a.index.store.list_ids() == [PLAN]
+    want = {c.clause_id for c in b.index.store.clauses_of(PLAN)}
+    assert b.index.keyword.clause_ids() == want and len(b.index.keyword) == len(want)
 
 
 def test_the_other_worker_ranks_as_the_embedded_kb(kb, workers):

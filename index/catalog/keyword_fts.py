@@ -113,9 +113,10 @@ class FtsKeywordIndex:
         self.db = db
         self.k1 = k1
         self.b = b
-        self.depth_min = 400  # FTS5 candidates fetched first: max(8k, depth_min)
+        self.depth_min = 2000  # FTS5 candidates ranked first: max(8k, depth_min) (cheap: FTS5 ranks every match anyway)
         self.rescore_min = 16  # candidates rescored first: max(2k, rescore_min), then x4
-        self.postings_budget = 20_000  # FTS5 first matches the rarest terms holding about this many postings
+        self.deepen = 16  # FTS5 depth factor when the pool ran out (each deepening ranks every match again)
+        self.postings_budget = 250_000  # FTS5 first matches the rarest terms holding about this many postings
         self.last_depth = 0  # pool size the last search needed (for bench/keyword_fts.py)
 
     # ------------------------------------------------------------------ statistics
@@ -130,6 +131,10 @@ class FtsKeywordIndex:
     def __contains__(self, clause_id: object) -> bool:
         return self.db.execute("SELECT 1 FROM kw_clause WHERE clause_id = ?", (clause_id,)).fetchone() is not None
 
+    def clause_ids(self) -> set[str]:
+        """Every clause id the index holds (for the catalog's consistency checks; reads them all)."""
+        return {r[0] for r in self.db.execute("SELECT clause_id FROM kw_clause").fetchall()}
+
     def _dfs(self, terms: Sequence[str]) -> dict[str, int]:
         out: dict[str, int] = {}
         for part in _chunks(list(terms)):
@@ -141,8 +146,14 @@ class FtsKeywordIndex:
 
     def idf(self, term: str) -> float:
         """IDF of a folded term; a term no clause holds gets the highest IDF (it is the most telling)."""
+        return self.idfs([term])[term]
+
+    def idfs(self, terms: Iterable[str]) -> dict[str, float]:
+        """:meth:`idf` of several terms in two queries (abstain.coverage asks for a question's terms)."""
+        terms = list(dict.fromkeys(terms))
         n, _ = self._stats()
-        return self._idf(n, self._dfs([term]).get(term, 0))
+        dfs = self._dfs(terms)
+        return {t: self._idf(n, dfs.get(t, 0)) for t in terms}
 
     # ------------------------------------------------------------------ building (no commit)
 
@@ -316,7 +327,7 @@ class FtsKeywordIndex:
                 if m < len(pool):
                     m = min(len(pool), 4 * m)
                 else:
-                    depth *= 4
+                    depth *= self.deepen
                     pool = self._fts_pool(match, depth, docs)
             want = 2 * sum(dfs[t] for t in rare)
             while j < len(rarest) and (j == len(rare) or sum(dfs[t] for t in rarest[:j]) < want):

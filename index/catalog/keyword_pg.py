@@ -127,6 +127,10 @@ class PgKeywordIndex:
     def __contains__(self, clause_id: object) -> bool:
         return self.db.execute("SELECT 1 FROM kw_pg_clauses WHERE clause_id = ?", (clause_id,)).fetchone() is not None
 
+    def clause_ids(self) -> set[str]:
+        """Every clause id the index holds (for the catalog's consistency checks; reads them all)."""
+        return {r[0] for r in self.db.execute("SELECT clause_id FROM kw_pg_clauses").fetchall()}
+
     # ------------------------------------------------------------------ writing (never commits)
 
     def begin(self) -> None:

@@ -118,10 +118,26 @@ def _003_decisions(db: Db) -> None:
     """)
 
 
+def _004_references(db: Db) -> None:
+    """What each clause's text cites (number, kind): "which documents carry out X" by lookup."""
+    ddl(db, """
+    CREATE TABLE clause_references (
+        clause_id TEXT NOT NULL,
+        doc_id TEXT NOT NULL REFERENCES documents (doc_id) ON DELETE CASCADE,
+        ord INTEGER NOT NULL,
+        number TEXT NOT NULL,
+        doc_type TEXT NOT NULL
+    );
+    CREATE INDEX clause_references_doc ON clause_references (doc_id, ord);
+    CREATE INDEX clause_references_number ON clause_references (number)
+    """)
+
+
 MIGRATIONS: list[Migration] = [
     Migration("catalog_001_core", _001_core),
     Migration("catalog_002_tasks", _002_tasks),
     Migration("catalog_003_link_decisions", _003_decisions),
+    Migration("catalog_004_references", _004_references),
 ]
 
 # Other owners of tables in the catalog, per dialect: modules whose MIGRATIONS list is applied when

@@ -44,15 +44,15 @@ _SEP = "\t"  # joins the two tokens of a trigram context; never inside a model t
 
 
 def _create_tables(db: Any) -> None:
-    db.execute("CREATE TABLE restorer_uni (word TEXT PRIMARY KEY, folded TEXT NOT NULL, count INTEGER NOT NULL)")
+    db.execute("CREATE TABLE restorer_uni (word TEXT PRIMARY KEY, folded TEXT NOT NULL, count BIGINT NOT NULL)")
     db.execute("CREATE INDEX restorer_uni_folded ON restorer_uni(folded)")
     db.execute(
-        "CREATE TABLE restorer_ngram (ctx TEXT NOT NULL, word TEXT NOT NULL, count INTEGER NOT NULL,"
+        "CREATE TABLE restorer_ngram (ctx TEXT NOT NULL, word TEXT NOT NULL, count BIGINT NOT NULL,"
         " PRIMARY KEY (ctx, word))"
     )
-    db.execute("CREATE TABLE restorer_ctx (ctx TEXT PRIMARY KEY, n INTEGER NOT NULL, t INTEGER NOT NULL)")
+    db.execute("CREATE TABLE restorer_ctx (ctx TEXT PRIMARY KEY, n BIGINT NOT NULL, t BIGINT NOT NULL)")
     db.execute(
-        "CREATE TABLE restorer_agg (kind TEXT NOT NULL, key TEXT NOT NULL, count INTEGER NOT NULL,"
+        "CREATE TABLE restorer_agg (kind TEXT NOT NULL, key TEXT NOT NULL, count BIGINT NOT NULL,"
         " PRIMARY KEY (kind, key))"
     )
     db.execute("CREATE TABLE restorer_extra (pos INTEGER PRIMARY KEY, text TEXT NOT NULL)")
@@ -68,6 +68,19 @@ def _chunks(items: Sequence[Any], n: int = _CHUNK) -> Iterable[Sequence[Any]]:
 
 def _marks(n: int) -> str:
     return ",".join("?" * n)
+
+
+def _pair_lookup(table: str, cols: tuple[str, str], value: str, n: int) -> str:
+    """SELECT a, b, value for ``n`` (a, b) keys given as parameters.
+
+    A join on a VALUES list, not ``(a, b) IN (VALUES ...)``: SQLite 3.40 scans the whole table
+    for the latter, and looks each pair up in the primary key for the former (so does PostgreSQL,
+    whose VALUES columns are also named column1, column2).
+    """
+    a, b = cols
+    values = ",".join(["(?, ?)"] * n)
+    return (f"SELECT t.{a}, t.{b}, t.{value} FROM (VALUES {values}) AS v"
+            f" JOIN {table} t ON t.{a} = v.column1 AND t.{b} = v.column2")
 
 
 def _rhyme_key(rhyme: str, tone: int) -> str:
@@ -149,13 +162,8 @@ class RestorerCounts:
                 ).fetchall()
                 out.update(((r[0],), r[1]) for r in rows)
             return out
-        a, b = cols
         for part in _chunks(keys):
-            values = ",".join(["(?, ?)"] * len(part))
-            rows = self.db.execute(
-                f"SELECT {a}, {b}, {value} FROM {table} WHERE ({a}, {b}) IN (VALUES {values})",
-                [x for k in part for x in k],
-            ).fetchall()
+            rows = self.db.execute(_pair_lookup(table, cols, value, len(part)), [x for k in part for x in k]).fetchall()
             out.update(((r[0], r[1]), r[2]) for r in rows)
         return out
 
@@ -331,9 +339,7 @@ class _QueryModel(DiacriticRestorer):
         counts: dict[str, dict[str, int]] = {ctx: {} for ctx in stats}
         for part in _chunks(pairs):
             for ctx, word, count in db.execute(
-                "SELECT ctx, word, count FROM restorer_ngram WHERE (ctx, word) IN"
-                f" (VALUES {','.join(['(?, ?)'] * len(part))})",
-                [x for pair in part for x in pair],
+                _pair_lookup("restorer_ngram", ("ctx", "word"), "count", len(part)), [x for pair in part for x in pair]
             ).fetchall():
                 counts[ctx][word] = count
         for ctx, (n, t) in stats.items():  # an unseen context stays absent: _follow returns None

@@ -113,6 +113,7 @@ class CatalogStore:
         self._docs: OrderedDict[str, tuple[int, ParsedDocument, str | None]] = OrderedDict()
         self._src_ok: dict[tuple[str, str], bool] = {}  # (doc_id, sha) -> the stored text hashes to sha
         self._problems: dict[str, dict[str, str]] = {}  # key -> problem (see problems())
+        self._memo: dict[str, tuple[int, Any]] = {}  # small whole-catalog reads, per generation
         self.read_only = False
         try:
             self.migrated: list[str] = migrate(self.db)
@@ -187,6 +188,10 @@ class CatalogStore:
                   c.get("text_hash") or "", c.get("text_sha256") or "", json.dumps(c, ensure_ascii=False))
                  for c in clauses])
             self._insert_tasks(doc.doc_id, tasks)
+            self.db.executemany(
+                "INSERT INTO clause_references (clause_id, doc_id, ord, number, doc_type) VALUES (?,?,?,?,?)",
+                [(c.clause_id, doc.doc_id, c.order, r.number or "", r.doc_type or "")
+                 for c in doc.clauses for r in c.references if r.number])
             self.db.execute("DELETE FROM sources WHERE doc_id = ? AND sha256 <> ?", (doc.doc_id, sha))
             self.db.execute("INSERT INTO sources (doc_id, sha256, text, stored_at) VALUES (?,?,?,?) "
                             "ON CONFLICT (doc_id, sha256) DO NOTHING", (doc.doc_id, sha, source_text, now))
@@ -194,6 +199,7 @@ class CatalogStore:
             self.bump()
         with self._lock:
             self._docs.pop(doc.doc_id, None)
+            self._memo.clear()
             self._problems.pop(f"source:{doc.doc_id}", None)
 
     def _insert_tasks(self, doc_id: str, tasks: list[dict[str, Any]]) -> None:
@@ -222,6 +228,7 @@ class CatalogStore:
     def _delete_rows(self, doc_id: str) -> bool:
         existed = self.db.execute("SELECT 1 FROM documents WHERE doc_id = ?", (doc_id,)).fetchone() is not None
         self.db.execute("DELETE FROM task_agencies WHERE doc_id = ?", (doc_id,))
+        self.db.execute("DELETE FROM clause_references WHERE doc_id = ?", (doc_id,))
         self.db.execute("DELETE FROM tasks WHERE doc_id = ?", (doc_id,))
         self.db.execute("DELETE FROM clauses WHERE doc_id = ?", (doc_id,))
         self.db.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
@@ -251,13 +258,16 @@ class CatalogStore:
 
     # ------------------------------------------------------------------ documents
 
-    def _load_entry(self, doc_id: str) -> tuple[ParsedDocument, str | None] | None:
+    def _load_entry(self, doc_id: str, fresh: bool = False) -> tuple[ParsedDocument, str | None] | None:
+        """The document and its source sha. Cached while the catalog's generation is unchanged;
+        ``fresh`` reads the rows again (a writer comparing versions: rows edited behind tracuu's
+        back do not move the generation)."""
         if not usable_doc_id(doc_id):
             return None
         gen = self.generation()
         with self._lock:
             hit = self._docs.get(doc_id)
-            if hit is not None and hit[0] == gen:
+            if hit is not None and hit[0] == gen and not fresh:
                 self._docs.move_to_end(doc_id)
                 return hit[1], hit[2]
         row = self.db.execute("SELECT record, source_sha256 FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
@@ -289,8 +299,8 @@ class CatalogStore:
                 self._docs.popitem(last=False)
         return doc, row[1]
 
-    def load(self, doc_id: str) -> ParsedDocument | None:
-        entry = self._load_entry(doc_id)
+    def load(self, doc_id: str, fresh: bool = False) -> ParsedDocument | None:
+        entry = self._load_entry(doc_id, fresh)
         return entry[0] if entry else None
 
     get = load
@@ -336,8 +346,24 @@ class CatalogStore:
             (content_hash, parser_version, file_name, file_name)).fetchone()
         return row[0] if row else None
 
+    def _per_generation(self, name: str, build: Any) -> Any:
+        """A small read of the whole catalog (headers, references, task records), kept until the
+        catalog's generation moves: questions read it often, it changes at ingest only."""
+        gen = self.generation()
+        with self._lock:
+            hit = self._memo.get(name)
+        if hit is not None and hit[0] == gen:
+            return hit[1]
+        value = build()
+        with self._lock:
+            self._memo[name] = (gen, value)
+        return value
+
     def headers(self) -> list[tuple[str, DocumentHeader, str]]:
         """(doc_id, header, file_name) of every document, from the documents table (no clause read)."""
+        return self._per_generation("headers", self._headers)
+
+    def _headers(self) -> list[tuple[str, DocumentHeader, str]]:
         rows = self.db.execute("SELECT doc_id, record, file_name FROM documents ORDER BY doc_id").fetchall()
         out = []
         for doc_id, record, file_name in rows:
@@ -432,12 +458,19 @@ class CatalogStore:
                 out.append((cid, doc_id, c))
         return out
 
+    def references(self) -> list[tuple[str, str, str, str]]:
+        """(doc_id, clause_id, number, doc_type) of every reference a clause makes, in document
+        and clause order: a small table, read instead of every clause."""
+        return self._per_generation("references", lambda: [(r[0], r[1], r[2], r[3]) for r in self.db.execute(
+            "SELECT doc_id, clause_id, number, doc_type FROM clause_references ORDER BY doc_id, ord").fetchall()])
+
     # ------------------------------------------------------------------ tasks
 
     def tasks(self, doc_id: str | None = None) -> list[dict[str, Any]]:
         """Task records, of one document or of all (in document, then task order)."""
         if doc_id is None:
-            rows = self.db.execute("SELECT record FROM tasks ORDER BY doc_id, seq").fetchall()
+            return [dict(t) for t in self._per_generation("tasks", lambda: [json.loads(r[0]) for r in self.db.execute(
+                "SELECT record FROM tasks ORDER BY doc_id, seq").fetchall()])]
         else:
             rows = self.db.execute("SELECT record FROM tasks WHERE doc_id = ? ORDER BY seq", (doc_id,)).fetchall()
         return [json.loads(r[0]) for r in rows]
@@ -572,6 +605,16 @@ class CatalogStore:
                                "score": r[5], "decided_at": r[6]} for r in rows}
 
     def put_decision(self, d: dict[str, Any]) -> None:
+        """Insert or replace one decision (its own transaction, or the caller's)."""
+        try:
+            self._put_decision(d)
+        except sqlite3.OperationalError as exc:
+            if "readonly" not in str(exc) and "read-only" not in str(exc) and "disk" not in str(exc):
+                raise
+            raise StoreUnwritable(f"Không ghi được vào catalog ({exc}).", f"Cannot write to the catalog ({exc}).",
+                                  code="read_only") from exc
+
+    def _put_decision(self, d: dict[str, Any]) -> None:
         with self.db.transaction():
             self.db.execute(
                 "INSERT INTO link_decisions (from_clause, to_clause, link_id, relation, status, score, decided_at)"
