@@ -28,6 +28,7 @@ SQLITE_ONLY = {
     "test_the_catalog_runs_in_wal_mode_with_its_migrations",  # PRAGMAs; see below
     "test_text_edited_inside_the_catalog_is_noticed",  # edits the .sqlite3 file; see below
     "test_two_processes_writing_link_decisions_lose_nothing",  # children open SQLite; see below
+    "test_ingest_skips_a_file_already_stored_before_any_work",  # edits the .sqlite3 file; see below
 }
 
 parsed = base.parsed  # the module's fixture: the bundled plan, parsed by the real pipeline
@@ -63,8 +64,9 @@ def on_postgres(pg_url, monkeypatch):
 def test_the_catalog_on_postgres_has_its_migrations_and_keyword_tables(tmp_path):
     store = CatalogStore(tmp_path)
     assert store.db.dialect == "postgresql"
-    assert [m for m in store.migrated if m.startswith("catalog_")] == [
-        "catalog_001_core", "catalog_002_tasks", "catalog_003_link_decisions"]
+    from index.catalog.migrations import MIGRATIONS
+
+    assert [m for m in store.migrated if m.startswith("catalog_")] == [m.name for m in MIGRATIONS]
     assert "kw_pg_001_postings" in store.migrated and not any(m.startswith("kw_0") for m in store.migrated)
     assert CatalogStore(tmp_path).migrated == []
     assert not (tmp_path / "catalog.sqlite3").exists()  # nothing written beside the data dir's files
@@ -81,6 +83,29 @@ def test_text_edited_inside_the_catalog_is_noticed(tmp_path, parsed):
     assert store.integrity(store.clause(cid)) == "text_changed"
     assert store.integrity(store.clause(doc.clauses[4].clause_id)) == "source_changed"
     assert any(p["code"] == "source_changed" for p in store.check())
+
+
+def test_ingest_skips_a_file_already_stored_before_any_work(tmp_path, monkeypatch):
+    """As on SQLite: same bytes, name and parser version are not read again; a record damaged
+    inside the catalog since is (and the ingest repairs it)."""
+    import api.service as service
+    from conftest import BUNDLED_PLAN, hash_kb
+
+    svc = hash_kb(tmp_path / "data")
+    (first,) = svc.ingest([BUNDLED_PLAN])
+    assert svc.store().db.dialect == "postgresql" and first["status"] == "ok" and not first["unchanged"]
+
+    def refuse(*a, **k):
+        raise AssertionError("the file was read again")
+
+    monkeypatch.setattr(service, "ingest_untrusted", refuse)
+    (again,) = svc.ingest([BUNDLED_PLAN])
+    assert again["unchanged"] and again["doc_id"] == first["doc_id"] and again["embedded_new"] == 0
+    monkeypatch.undo()
+    svc.store().db.execute("UPDATE clauses SET text = 'sửa tay' WHERE clause_id = ?", (f"{PLAN}:II.1.c",))
+    (repaired,) = svc.ingest([BUNDLED_PLAN])
+    assert repaired["status"] == "ok" and not repaired["unchanged"]
+    assert svc.store().clause(f"{PLAN}:II.1.c").text != "sửa tay"
 
 
 _DECIDE = """
