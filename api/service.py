@@ -75,6 +75,7 @@ class Tracuu:
         self.manifest: Manifest = load_manifest(settings.corpus_dir / "manifest.toml")
         self._index = None
         self._store = None  # the catalog, when the index (and its model) is not open
+        self._phrases_synced = False
         self._derived: dict[str, tuple[Any, Any]] = {}  # name -> (store generation, value)
         self._lock = threading.Lock()
         self.thresholds = Thresholds()
@@ -409,13 +410,22 @@ class Tracuu:
             self._derived[name] = cached
         return cached[1]
 
-    def restorer(self):  # -> index.query.DiacriticRestorer trained on the ingested corpus
-        def build():
-            from index.query import DiacriticRestorer
+    def restorer(self):  # -> restores like DiacriticRestorer.from_texts(every clause text + QUESTION_PHRASES)
+        """The diacritic restorer over the catalog's persisted counts (updated at ingest; a query
+        reads only the rows it needs). The question phrases are counted once per catalog."""
+        counts = self.index.restorer_counts
+        if not self._phrases_synced:
+            try:
+                with self.store().db.transaction():
+                    counts.sync_extra(QUESTION_PHRASES)
+            except Exception as err:  # a read-only catalog: restore without them rather than fail
+                if not self.store().read_only:
+                    raise
+                import logging
 
-            return DiacriticRestorer.from_texts(self.store().clause_texts() + QUESTION_PHRASES)
-
-        return self._per_generation("restorer", build)
+                logging.getLogger(__name__).warning("question phrases not counted (read-only catalog): %s", err)
+            self._phrases_synced = True
+        return counts.restorer()
 
     def understand(self, query: str):  # -> index.query.QueryUnderstanding
         from index.query import understand

@@ -62,6 +62,7 @@ from ingest.vntext import collapse_spaces, fold, nfc
 
 from index import faults
 from index.catalog.keyword_memory import make_keyword_index
+from index.catalog.restorer_counts import RestorerCounts
 from index.catalog.store import CatalogStore, usable_doc_id
 from index.embedders import Embedder
 from index.embedding_cache import EmbeddingCache, text_hash
@@ -268,6 +269,8 @@ class ClauseIndex:
         self._replace_vectors = replace_vectors
         self.vectors = self._open_vectors()
         self.keyword = make_keyword_index(self.store)
+        self.restorer_counts = RestorerCounts(self.store.db)
+        self._build_derived()
         self._vec_memo: dict[str, "np.ndarray"] = {}  # passage hash -> vector, for exact dense scores
         self._seen_generation = self.store.generation()
         self.vectors.before_write = self._mark_dirty
@@ -442,30 +445,69 @@ class ClauseIndex:
                    for c, n in zip(doc.clauses, nodes)]
         return replace(doc, clauses=clauses), nodes
 
+    DERIVED_MARK = "derived_built"  # catalog_meta: keyword postings and restorer counts cover every clause
+
+    def _build_derived(self) -> None:
+        """Keyword postings and restorer counts for the clauses already in the catalog, once:
+        a catalog imported from a JSON store, or made before those tables existed. Later
+        saves keep them in step inside their own transaction."""
+        if self.store.meta(self.DERIVED_MARK) is not None or self.store.read_only:
+            return
+        try:
+            held = self._process_lock.held()
+            held.__enter__()
+        except OSError:
+            return
+        try:
+            with self.store.db.transaction():
+                if self.store.meta(self.DERIVED_MARK) is not None:
+                    return
+                t0 = time.perf_counter()
+                for doc_id in self.store.doc_ids():
+                    self.keyword.remove_doc(doc_id)
+                rows = self.store.keyword_rows()
+                self.keyword.add_many([(cid, doc_id, keyword_text(c)) for cid, doc_id, c in rows])
+                self.restorer_counts.add_texts(self.store.counted_texts())
+                self.store.set_meta(self.DERIVED_MARK, "1")
+                if rows:
+                    log.warning("catalog: keyword postings and restorer counts built for %d clauses in %.1f s",
+                                len(rows), time.perf_counter() - t0)
+        finally:
+            held.__exit__(None, None, None)
+
     def _save_record(self, doc: ParsedDocument, source_text: str, parser_version: str) -> None:
-        """The record and its keyword postings in one catalog transaction: both or neither."""
-        self.keyword.begin()
+        """The record, its keyword postings and its restorer counts in one catalog transaction:
+        all or nothing."""
+        begin, committed = getattr(self.keyword, "begin", None), getattr(self.keyword, "committed", None)
+        if begin:
+            begin()
         ok = False
         try:
             with self.store.db.transaction():
+                self.restorer_counts.remove_texts(self.store.counted_texts(doc.doc_id))
                 self.keyword.remove_doc(doc.doc_id)
                 self.store.save(doc, source_text, parser_version=parser_version)
-                # one batch: on PostgreSQL a handful of statements per document, not per clause
-                self.keyword.add_many((c.clause_id, doc.doc_id, keyword_text(c)) for c in doc.clauses)
+                self.keyword.add_many([(c.clause_id, doc.doc_id, keyword_text(c)) for c in doc.clauses])
+                self.restorer_counts.add_texts([c.text for c in doc.clauses])
             ok = True
         finally:
-            self.keyword.committed(ok)
+            if committed:
+                committed(ok)
 
     def _delete_record(self, doc_id: str) -> None:
-        self.keyword.begin()
+        begin, committed = getattr(self.keyword, "begin", None), getattr(self.keyword, "committed", None)
+        if begin:
+            begin()
         ok = False
         try:
             with self.store.db.transaction():
+                self.restorer_counts.remove_texts(self.store.counted_texts(doc_id))
                 self.keyword.remove_doc(doc_id)
                 self.store.delete(doc_id)
             ok = True
         finally:
-            self.keyword.committed(ok)
+            if committed:
+                committed(ok)
 
     def refresh(self) -> bool:
         """Did the catalog change (any process) since the last call? Reads never need this:

@@ -1,4 +1,4 @@
-"""The keyword interface of the catalog, served by today's in-memory BM25 until the FTS5 store lands.
+"""Which keyword index the catalog uses, and an in-memory one for databases without FTS5.
 
 Why this exists: the catalog's writer and the search call the keyword index through the
 interface of ``index/catalog/keyword_fts.py::FtsKeywordIndex`` (``add``, ``remove_doc``,
@@ -14,7 +14,7 @@ It holds every clause's tokens in memory: the cost the FTS5 store removes.
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING, Collection, Iterable
+from typing import TYPE_CHECKING, Any, Collection, Iterable
 
 from index.keyword import BM25Index
 
@@ -64,8 +64,8 @@ class MemoryKeywordIndex:
             self._doc_ids.setdefault(doc_id, []).append(clause_id)
 
     def add_many(self, items: Iterable[tuple[str, str, str]]) -> None:
-        for clause_id, doc_id, text in items:
-            self.add(clause_id, doc_id, text)
+        for cid, doc_id, text in items:
+            self.add(cid, doc_id, text)
 
     def remove_doc(self, doc_id: str) -> None:
         with self._lock:
@@ -110,9 +110,14 @@ class MemoryKeywordIndex:
             return self.sync().idf(term)
 
 
-def make_keyword_index(store: "CatalogStore"):  # -> MemoryKeywordIndex | PgKeywordIndex
-    """The catalog's keyword index (one line to change when index/catalog/keyword_fts.py lands).
-    On PostgreSQL: its postings tables (index/catalog/keyword_pg.py), shared by every worker."""
+def make_keyword_index(store: "CatalogStore") -> Any:
+    """The catalog's keyword index: FTS5 postings in the catalog on SQLite; postings tables in
+    the catalog on PostgreSQL (index/catalog/keyword_pg.py, shared by every worker); this
+    in-memory adapter on any other database."""
+    if store.db.dialect == "sqlite":
+        from index.catalog.keyword_fts import FtsKeywordIndex
+
+        return FtsKeywordIndex(store.db)
     if store.db.dialect == "postgresql":
         from index.catalog.keyword_pg import PgKeywordIndex
 

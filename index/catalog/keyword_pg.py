@@ -133,12 +133,6 @@ class PgKeywordIndex:
 
     # ------------------------------------------------------------------ writing (never commits)
 
-    def begin(self) -> None:
-        """The catalog writer's hook before a write: nothing to prepare (the postings are rows)."""
-
-    def committed(self, ok: bool) -> None:
-        """The catalog writer's hook after its transaction: nothing to drop (a rollback took the rows back)."""
-
     def add(self, clause_id: str, doc_id: str, text: str) -> None:
         """Index one clause (replacing it if already there)."""
         self.add_many([(clause_id, doc_id, text)])

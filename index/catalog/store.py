@@ -444,6 +444,18 @@ class CatalogStore:
         return {r[0]: (r[1], r[2]) for r in self.db.execute(
             "SELECT clause_id, doc_id, text_hash FROM clauses").fetchall()}
 
+    def counted_texts(self, doc_id: str | None = None) -> list[str]:
+        """Clause texts as parsed and stored (the record's, not the text column a hand edit may
+        have changed): exactly what the restorer's counts were given for them."""
+        sql = "SELECT record FROM clauses" + (" WHERE doc_id = ?" if doc_id else "") + " ORDER BY doc_id, ord"
+        out = []
+        for (record,) in self.db.execute(sql, (doc_id,) if doc_id else ()).fetchall():
+            try:
+                out.append(json.loads(record)["text"])
+            except (ValueError, KeyError, TypeError):
+                continue
+        return out
+
     def clause_texts(self) -> list[str]:
         """Every clause's text in document, then clause order: what the diacritic restorer learns from."""
         return [r[0] for r in self.db.execute("SELECT text FROM clauses ORDER BY doc_id, ord").fetchall()]
