@@ -7,14 +7,15 @@ without loading the corpus. Same interface as the SQLite/FTS5 one (keyword_fts.p
 
 Why a postings table and not ``tsvector``: BM25 needs each term's frequency in each clause,
 which a GIN-indexed tsvector does not give back (``ts_rank`` is not BM25), and the 'simple'
-parser splits our bigram tokens (``ngan_hang``) apart. A B-tree on (term, clause_id) *is* an
+parser splits our bigram tokens (``ngan_hang``) apart. A B-tree on (term, clause key) *is* an
 inverted index: a query reads only the postings of its own terms, so rare-term queries cost the
-same at 1k or 100k clauses. Statistics live in tables updated in the writer's transaction:
-df per term, length per clause, N, the token total and a version (+1 per write) in one row.
+same at 1k or 100k clauses. Each clause has a small integer key (``kw_pg_clauses.id``) that the
+postings carry, with its length. Statistics live in tables updated in the writer's transaction:
+df per term, N, the token total and a version (+1 per write) in one row.
 
 Why scoring in Python: summing a common syllable's postings in SQL (tens of thousands of rows
-per term at 100k clauses) cost 0.3-1 s a question (measured, bench/keyword_pg.py); numpy does
-it in milliseconds. So a search reads its terms' postings (one statement, in one read-only
+per term at 100k clauses) cost 0.7-1.7 s a question (measured, bench/keyword_pg.py); numpy does
+it in milliseconds (bench/results/keyword_pg.txt). So a search reads its terms' postings (one statement, in one read-only
 snapshot with the statistics) and scores them with BM25Index's own arithmetic, in the same order
 (index/keyword.py ``_term_arrays`` and ``_accumulate``): scores and tie order are BM25Index's,
 bit for bit. Each process keeps the postings of the terms it was asked about (a bounded LRU,
