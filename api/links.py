@@ -42,15 +42,12 @@ view, so read these as an upper bound for real documents.
 from __future__ import annotations
 
 import hashlib
-import json
 import math
-import os
 import re
 import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from api.errors import ApiError, not_found
@@ -282,7 +279,7 @@ class LinkService:
         found = getattr(svc, "_link_service", None)
         if found is None:
             found = cls(svc)
-            setattr(svc, "_link_service", found)
+            svc._link_service = found
         return found
 
     # -- decisions (the catalog's link_decisions table)

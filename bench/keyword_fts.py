@@ -126,7 +126,7 @@ def run(size: int, n_queries: int, seed: int) -> dict:
             timed(lambda q: fts.search(q, 10), queries[:3])  # warm the page cache
             depths = []
 
-            def one(q: str):
+            def one(q: str, depths: list = depths):  # bound now (ruff B023); used at once
                 r = fts.search(q, 10)
                 depths.append(fts.last_depth)
                 return r

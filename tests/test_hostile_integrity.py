@@ -9,9 +9,8 @@ checks it plus its source's hash. Since issue 12 both live in the catalog (``cat
 
 from __future__ import annotations
 
-import json
-import sqlite3
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest

@@ -32,14 +32,13 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-from ingest.model import Clause, DocumentHeader, ParsedDocument, Signer, SourceText
-from ingest.pipeline import slugify
-from ingest.vntext import fold
-
 from index import faults
 from index.catalog.db import DB_FILE, Db, SqliteDb, open_db
 from index.catalog.migrations import migrate, missing
 from index.errors import StoreUnwritable
+from ingest.model import Clause, DocumentHeader, ParsedDocument, Signer, SourceText
+from ingest.pipeline import slugify
+from ingest.vntext import fold
 
 log = logging.getLogger(__name__)
 
