@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 from api.cli_text import COMMANDS, VietParser
-from api.config import Settings, get_settings
+from api.config import Settings, check_database_url, get_settings
 from api.errors import ApiError
 from api.progress import index_words
 from ingest.errors import BilingualError
@@ -77,6 +77,8 @@ def cli_settings(args: argparse.Namespace) -> Settings:
         update["embed_model"] = args.model.strip() or None
     if args.chroma_url is not None:
         update["chroma_url"] = args.chroma_url.strip() or None
+    if args.database_url is not None:
+        update["database_url"] = check_database_url(args.database_url)  # model_copy does not validate
     return get_settings().model_copy(update=update)
 
 
@@ -306,7 +308,7 @@ EPILOG = """Ví dụ (examples):
   tracuu tasks --agency "NHCSXH tỉnh" --role "chủ trì"
 
 Biến môi trường (environment): TRACUU_DATA_DIR, TRACUU_EMBED_MODEL, TRACUU_CHROMA_URL,
-TRACUU_CORPUS_DIR, TRACUU_API_KEY, TRACUU_MAX_UPLOAD_MB (xem README)."""
+TRACUU_DATABASE_URL, TRACUU_CORPUS_DIR, TRACUU_API_KEY, TRACUU_MAX_UPLOAD_MB (xem README)."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -319,6 +321,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data-dir", metavar="THƯ_MỤC", help="thư mục dữ liệu, mặc định ./.tracuu hoặc TRACUU_DATA_DIR (data directory)")
     p.add_argument("--model", metavar="MÔ_HÌNH", help="mô hình nhúng: đường dẫn hoặc tên sentence-transformers; mặc định e5 kèm theo (embedding model)")
     p.add_argument("--chroma-url", metavar="URL", help="máy chủ Chroma, vd. http://127.0.0.1:8000; mặc định dùng kho nhúng sẵn (Chroma server URL)")
+    p.add_argument("--database-url", metavar="URL", help="cơ sở dữ liệu PostgreSQL dùng chung, vd. postgresql://tracuu@máy:5432/tracuu; "
+                   "mặc định SQLite trong thư mục dữ liệu (shared PostgreSQL catalog URL)")
     sub = p.add_subparsers(dest="command", required=True, title=COMMANDS, metavar="LỆNH")
 
     s = sub.add_parser("ingest", help="nạp tệp hoặc thư mục; mặc định bộ tài liệu kèm theo (ingest files or folders)")

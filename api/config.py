@@ -22,6 +22,7 @@ overrides to :meth:`Settings.from_env`.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -37,6 +38,7 @@ from ingest.errors import BilingualError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ENV_PREFIX = "TRACUU_"
+DATABASE_SCHEMES = ("postgresql://", "postgres://")  # TRACUU_DATABASE_URL: a shared PostgreSQL catalog
 
 
 class ConfigError(BilingualError):
@@ -71,6 +73,8 @@ class Settings(BaseSettings):
     corpus_dir: Path = Field(PROJECT_ROOT / "corpus", description="folder with manifest.toml and the bundled files")
     embed_model: str | None = Field(None, description="a sentence-transformers model or 'hash'; None: bundled e5")
     chroma_url: str | None = Field(None, description="a Chroma server; None: embedded PersistentClient in data_dir")
+    database_url: str | None = Field(
+        None, description="a shared PostgreSQL catalog (postgresql://...); None: the SQLite catalog in data_dir")
 
     # --- the HTTP front
     api_key: str | None = Field(None, description="key for HTTP writes; None: HTTP writes refused")
@@ -120,6 +124,18 @@ class Settings(BaseSettings):
             if cls.model_fields[info.field_name].annotation is float:
                 return value.replace(",", ".")  # "0,5": the Vietnamese decimal comma
         return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(DATABASE_SCHEMES):
+            raise ValueError("not a PostgreSQL URL")
+        return value
+
+    @property
+    def catalog_target(self) -> str | Path:
+        """What ``index.catalog.db.open_db`` opens: the PostgreSQL URL, else the data dir (SQLite in it)."""
+        return self.database_url or self.data_dir
 
     @field_validator("api_key")
     @classmethod
@@ -173,6 +189,10 @@ def _accepts(field: str) -> tuple[str, str]:
         return f"phải là {kind_vi} từ {lo} đến {hi}", f"must be {kind_en} from {lo} to {hi}"
     if field == "api_key":
         return "không được chứa ký tự điều khiển", "must not contain a control character"
+    if field == "database_url":
+        return ("phải là địa chỉ PostgreSQL dạng postgresql://người_dùng@máy:cổng/tên_csdl, hoặc để trống để dùng "
+                "SQLite trong thư mục dữ liệu", "must be a PostgreSQL URL such as postgresql://user@host:port/dbname, "
+                "or empty for the SQLite catalog in the data dir")
     choices = getattr(info.annotation, "__args__", None)
     if choices and all(isinstance(c, str) for c in choices):
         listed = " / ".join(repr(c) for c in choices)
@@ -190,12 +210,31 @@ def config_error(err: ValidationError) -> ConfigError:
         return ConfigError(f"Cấu hình sai: {first.get('msg')}.", f"Bad setting: {first.get('msg')}.")
     info = Settings.model_fields[field]
     raw = first.get("input")
+    if field == "database_url" and isinstance(raw, str):
+        raw = _hide_password(raw)
     shown = f"{variable(field)}={raw!r}" if field != "api_key" else variable(field)
     vi_meaning = (info.json_schema_extra or {}).get("vi") if isinstance(info.json_schema_extra, dict) else None
     meaning_vi = f" ({vi_meaning})" if vi_meaning else ""
     meaning_en = f" ({info.description})" if vi_meaning and info.description else ""
     vi, en = _accepts(field)
     return ConfigError(f"Cấu hình sai: {shown}{meaning_vi} {vi}.", f"Bad setting: {shown}{meaning_en} {en}.")
+
+
+def _hide_password(url: str) -> str:
+    return re.sub(r"(://[^:/@]+):[^@/]*@", r"\1:***@", url)
+
+
+def check_database_url(raw: str | None) -> str | None:
+    """A database URL given outside the environment (``--database-url``), checked as the
+    TRACUU_DATABASE_URL field is: empty means the SQLite catalog; else a PostgreSQL URL."""
+    url = (raw or "").strip()
+    if not url:
+        return None
+    if not url.startswith(DATABASE_SCHEMES):
+        vi, en = _accepts("database_url")
+        shown = f"{variable('database_url')}={_hide_password(url)!r}"
+        raise ConfigError(f"Cấu hình sai: {shown} {vi}.", f"Bad setting: {shown} {en}.")
+    return url
 
 
 @lru_cache(maxsize=1)

@@ -97,6 +97,7 @@ class Tracuu:
                         make_embedder(self.settings.embed_model),
                         chroma_url=self.settings.chroma_url,
                         dense_weight=DENSE_WEIGHT,
+                        database_url=self.settings.database_url,
                         replace_vectors=replace_vectors,
                     )
                     self._count_question_phrases(self._index)
@@ -110,7 +111,7 @@ class Tracuu:
                 if self._store is None:
                     from index.catalog.store import CatalogStore
 
-                    self._store = CatalogStore(self.settings.data_dir)
+                    self._store = CatalogStore(self.settings.data_dir, db=self.settings.database_url)
         return self._store
 
     # ------------------------------------------------------------------ ingest

@@ -182,6 +182,21 @@ class _ProcessLock:
             self._fd = None
 
 
+def catalog_collection_name(store: CatalogStore) -> str:
+    """The Chroma collection of a shared (PostgreSQL) catalog, created once, kept in the catalog.
+
+    Why not the data dir's (see :func:`server_collection_name`): workers on several machines share
+    one catalog, each with its own data dir; their vectors must be one collection, the catalog's.
+    """
+    candidate = f"{COLLECTION}-{secrets.token_hex(6)}"
+    store.db.execute("INSERT INTO catalog_meta (key, value) VALUES ('chroma_collection', ?) "
+                     "ON CONFLICT (key) DO NOTHING", (candidate,))  # the first worker's name wins
+    name = store.meta("chroma_collection")
+    if not name:  # pragma: no cover - the row was just written or already there
+        raise RuntimeError("cannot read the Chroma collection name from the catalog")
+    return name
+
+
 def server_collection_name(data_dir: Path) -> str:
     """The Chroma collection of this data directory on a shared server, created once.
 
@@ -220,6 +235,7 @@ class ClauseIndex:
         dense_weight: float = 0.5,
         candidates: int = 50,
         collection: str | None = None,
+        database_url: str | None = None,
         replace_vectors: bool = False,
     ) -> None:
         """``replace_vectors``: a vector collection built with another embedder is dropped and
@@ -234,10 +250,15 @@ class ClauseIndex:
         self._write_lock = threading.Lock()  # one writer thread at a time (not held while embedding)
         self._state_lock = threading.RLock()  # short: guards Chroma writes (reads take no lock)
         self._process_lock = _ProcessLock(self.data_dir / "write.lock")  # one writer process at a time
-        self.store = self._open_catalog()
+        # database_url: a PostgreSQL catalog shared by workers (maybe on several machines);
+        # None: the SQLite catalog in data_dir
+        self.store = self._open_catalog(database_url)
         self.cache = EmbeddingCache(self.data_dir / "embeddings.sqlite3")
-        if collection is None:
-            collection = server_collection_name(self.data_dir) if chroma_url else COLLECTION
+        if collection is None and chroma_url:
+            shared = self.store.db.dialect != "sqlite"
+            collection = catalog_collection_name(self.store) if shared else server_collection_name(self.data_dir)
+        elif collection is None:
+            collection = COLLECTION
         # "ok"; "rebuilt" (damage found at open: the store was moved aside and rebuilt from the
         # documents and the embedding cache); "unavailable" (dense search off, keyword only).
         self.vector_state = "ok"
@@ -261,15 +282,15 @@ class ClauseIndex:
                 except Exception as exc:  # a store that fails while being rebuilt: keyword search only
                     self._vectors_failed(exc)
 
-    def _open_catalog(self) -> CatalogStore:
+    def _open_catalog(self, database_url: str | None = None) -> CatalogStore:
         """The catalog; a JSON store of an older tracuu is imported by one process at a time."""
         try:
             held = self._process_lock.held()
             held.__enter__()
         except OSError:  # a read-only data dir: no lock file, and nothing will be written
-            return CatalogStore(self.data_dir)
+            return CatalogStore(self.data_dir, db=database_url)
         try:
-            return CatalogStore(self.data_dir)
+            return CatalogStore(self.data_dir, db=database_url)
         finally:
             held.__exit__(None, None, None)
 

@@ -40,6 +40,9 @@ BINH_SON = "binh-son-214-KH-UBND"
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+# Every test's knowledge base has its own catalog (SQLite in its data dir, or a database a fixture
+# made): a TRACUU_DATABASE_URL in the caller's environment would make them all share one.
+os.environ.pop("TRACUU_DATABASE_URL", None)
 #: The embedder the slow tiers use: what the environment names (a sentence-transformers model), else e5.
 E5_MODEL = os.environ.get("TRACUU_EMBED_MODEL") or "e5"
 # The fast tier's embedder for everything this process and its children open, module and session
@@ -211,3 +214,40 @@ def e5():
     from index.embedders import E5Embedder
 
     return E5Embedder()
+
+
+# --------------------------------------------------------------------------- servers (tests/servers.py)
+# Started once per session, only when a test asks for them (tests that do carry the `servers` marker);
+# each skips, saying which package is missing, where the binaries are not installed.
+
+
+@pytest.fixture(scope="session")
+def chroma_url(tmp_path_factory):
+    """URL of a private Chroma server (``chroma run``) shared by the session."""
+    from tests.servers import chroma_server
+
+    with chroma_server(tmp_path_factory.mktemp("chroma-server")) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """Admin URL of a private PostgreSQL cluster shared by the session."""
+    from tests.servers import postgres_server
+
+    with postgres_server() as url:
+        yield url
+
+
+_pg_databases = iter(range(1, 1_000_000))
+
+
+@pytest.fixture
+def pg_url(pg_server):
+    """URL of a fresh, empty database on the session's PostgreSQL server, dropped after the test."""
+    from tests.servers import create_database, drop_database
+
+    name = f"t{os.getpid()}_{next(_pg_databases)}"
+    url = create_database(pg_server, name)
+    yield url
+    drop_database(pg_server, name)

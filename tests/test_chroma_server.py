@@ -1,8 +1,8 @@
 """Chroma-server mode: the same answers as the embedded store, and several processes sharing one data dir.
 
 A real ``chroma run`` server is started on 127.0.0.1 (a free port, its data in a temp folder),
-waited for through its heartbeat (bounded), and stopped when the module ends. The tests are
-skipped ONLY when the ``chroma`` executable (it ships with the chromadb package) is missing.
+waited for through its heartbeat (bounded), and stopped when the session ends (tests/servers.py,
+shared with the PostgreSQL-backed tests). The tests are skipped ONLY when the ``chroma`` executable (it ships with the chromadb package) is missing.
 
 Multi-process: the test process holds an open knowledge base while child processes run the
 CLI (``tracuu ingest``) and a delete on the same data dir: the open instance must see every
@@ -14,22 +14,18 @@ the server's vectors agreeing. Documents written here are SYNTHETIC test materia
 from __future__ import annotations
 
 import os
-import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
-import time
-import urllib.request
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
 from api.config import Settings
 from api.service import Tracuu
 from bench.synthetic_corpus import make_plan
+
+pytestmark = pytest.mark.servers
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN = "kh-an-giang-ct-39"
@@ -38,65 +34,10 @@ PLAN = "kh-an-giang-ct-39"
 # --------------------------------------------------------------------------- the server
 
 
-def chroma_executable() -> str | None:
-    """``chroma`` next to this Python (the venv's bin), else on PATH."""
-    beside = Path(sys.executable).parent / "chroma"
-    if beside.exists() and os.access(beside, os.X_OK):
-        return str(beside)
-    return shutil.which("chroma")
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextmanager
-def chroma_server(folder: Path, timeout: float = 60.0) -> Iterator[str]:
-    """Run ``chroma run --path folder/db --host 127.0.0.1 --port P``; yield its URL; stop it."""
-    exe = chroma_executable()
-    if exe is None:
-        pytest.skip("the `chroma` executable is not installed (it ships with the chromadb package): "
-                    "Chroma-server tests skipped")
-    folder.mkdir(parents=True, exist_ok=True)
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    log_path = folder / "chroma-server.log"
-    env = {**os.environ, "ANONYMIZED_TELEMETRY": "False", "CHROMA_SERVER_NOFILE": "4096"}
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(
-            [exe, "run", "--path", str(folder / "db"), "--host", "127.0.0.1", "--port", str(port)],
-            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
-        )
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"chroma server exited with {proc.returncode}: {log_path.read_text(errors='replace')[-2000:]}")
-            try:
-                with urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=1) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"chroma server not up after {timeout:.0f}s: {log_path.read_text(errors='replace')[-2000:]}")
-            time.sleep(0.1)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-
-
 @pytest.fixture(scope="module")
-def server(tmp_path_factory) -> Iterator[str]:
-    with chroma_server(tmp_path_factory.mktemp("chroma-server")) as url:
-        yield url
+def server(chroma_url) -> str:
+    """The session's Chroma server (tests/servers.py starts it once for every module that needs one)."""
+    return chroma_url
 
 
 def copy_embedding_cache(src_dir: Path, dst_dir: Path) -> None:

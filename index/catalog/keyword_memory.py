@@ -78,6 +78,14 @@ class MemoryKeywordIndex:
             self._pending_gen = None
 
     # -- reads
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self.sync())
+
+    def __contains__(self, clause_id: object) -> bool:
+        with self._lock:
+            return clause_id in self.sync()
+
     def _allowed(self, doc_ids: Collection[str] | None) -> set[str] | None:
         if doc_ids is None:
             return None
@@ -103,10 +111,15 @@ class MemoryKeywordIndex:
 
 
 def make_keyword_index(store: "CatalogStore") -> Any:
-    """The catalog's keyword index: FTS5 postings in the catalog on SQLite; on another database
-    (until index/catalog/keyword_pg.py is wired) this in-memory adapter."""
+    """The catalog's keyword index: FTS5 postings in the catalog on SQLite; postings tables in
+    the catalog on PostgreSQL (index/catalog/keyword_pg.py, shared by every worker); this
+    in-memory adapter on any other database."""
     if store.db.dialect == "sqlite":
         from index.catalog.keyword_fts import FtsKeywordIndex
 
         return FtsKeywordIndex(store.db)
+    if store.db.dialect == "postgresql":
+        from index.catalog.keyword_pg import PgKeywordIndex
+
+        return PgKeywordIndex(store.db)
     return MemoryKeywordIndex(store)

@@ -140,14 +140,18 @@ MIGRATIONS: list[Migration] = [
     Migration("catalog_004_references", _004_references),
 ]
 
-# Other owners of tables in the catalog: module -> its MIGRATIONS list (applied when present).
-OTHER_OWNERS = ("index.catalog.keyword_fts", "index.catalog.restorer_counts")
+# Other owners of tables in the catalog, per dialect: modules whose MIGRATIONS list is applied when
+# present. The keyword index is SQLite's FTS5 on SQLite and postings tables on PostgreSQL.
+OTHER_OWNERS: dict[str, tuple[str, ...]] = {
+    "sqlite": ("index.catalog.keyword_fts", "index.catalog.restorer_counts"),
+    "postgresql": ("index.catalog.keyword_pg", "index.catalog.restorer_counts"),
+}
 
 
-def all_migrations() -> list[Migration]:
-    """The catalog's migrations, then those of every other owner module that exists."""
+def all_migrations(dialect: str = "sqlite") -> list[Migration]:
+    """The catalog's migrations, then those of every other owner module that exists (for ``dialect``)."""
     out = list(MIGRATIONS)
-    for mod_name in OTHER_OWNERS:
+    for mod_name in OTHER_OWNERS[dialect]:
         try:
             mod = importlib.import_module(mod_name)
         except ModuleNotFoundError as exc:
@@ -176,7 +180,7 @@ def missing(db: Db, migrations: list[Migration] | None = None) -> list[str]:
 
 def migrate(db: Db, migrations: list[Migration] | None = None) -> list[str]:
     """Apply the missing migrations in order, one transaction each; returns the names applied."""
-    todo = all_migrations() if migrations is None else migrations
+    todo = all_migrations(db.dialect) if migrations is None else migrations
     names = [m.name for m in todo]
     if len(set(names)) != len(names):
         raise ValueError(f"duplicate migration names: {names}")

@@ -338,9 +338,10 @@ class CatalogStore:
 
     def content_known(self, content_hash: str, parser_version: str, file_name: str | None = None) -> str | None:
         """The doc_id stored from a file with these bytes (and name) by this parser version, if any."""
+        # CAST: PostgreSQL must know a parameter's type, and a bare "? IS NULL" does not say it
         row = self.db.execute(
             "SELECT doc_id FROM documents WHERE content_hash = ? AND parser_version = ? AND parser_version <> ''"
-            " AND (? IS NULL OR file_name = ?) ORDER BY doc_id LIMIT 1",
+            " AND (CAST(? AS TEXT) IS NULL OR file_name = ?) ORDER BY doc_id LIMIT 1",
             (content_hash, parser_version, file_name, file_name)).fetchone()
         return row[0] if row else None
 
