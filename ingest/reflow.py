@@ -478,6 +478,9 @@ def full_line_length(lines: Iterable[SourceLine]) -> int:
     return lengths[min(len(lengths) - 1, int(0.9 * len(lengths)))]
 
 
+_HEADING_WORDS = 16  # "3. Trách nhiệm của Ủy ban nhân dân các xã, phường, đặc khu" is 12; a wrapped sentence is longer
+
+
 def _short_heading(line: str, full: int) -> bool:
     """A numbered heading alone on a short line ("2. Yêu cầu", "Điều 2. Tổ chức thực hiện"): it
     opens with a marker, fills at most half a line and does not end like a sentence or a wrapped
@@ -485,6 +488,8 @@ def _short_heading(line: str, full: int) -> bool:
     s = line.strip()
     if not full or len(s) > full // 2 or s.endswith((",", "(", "-", "–")) or _ends_sentence(s):
         return False
+    if len(s.split()) > _HEADING_WORDS:
+        return False  # a document typed one paragraph a line has a long "full line": words, not width, say heading
     if not (_ROMAN_RE.match(s) or _NUMBER_RE.match(s) or _LETTER_RE.match(s) or re.match(r"^Điều\s+\d+", s)):
         return False
     return len(s) > (_marker_end(s) or len(s.split(maxsplit=1)[0]))

@@ -179,8 +179,9 @@ def _bare_ministers(text: str, mentions: list[AgencyMention], g: Gazetteer) -> l
     out = []
     for mt in _MINISTERS.finditer(text):
         if not any(m.start <= mt.start() < m.end for m in mentions):
+            # shown as the ministries it stands for ("các bộ"), as a shared head's agency is
             out.append(AgencyMention(mt.group(), mt.start(), mt.end(), entry.id, entry.level, entry.name,
-                                     mt.group(), "variant"))
+                                     entry.name, "shared"))
     return out
 
 
