@@ -347,6 +347,33 @@ def find_deadlines(text: str, bare: bool = False) -> list[Deadline]:
     return _compound(text, folded, _select(atoms))
 
 
+_TITLE_YEAR = re.compile(_B + r"(?:(?:den het|den|trong)\s+)?nam\s+(?P<y>\d{4})\s*$")
+
+
+def heading_deadline(text: str) -> Deadline | None:
+    """The time a heading or an appendix title sets for everything under it: "PHÂN CÔNG THỰC
+    HIỆN CÁC CHỈ TIÊU … ĐẾN NĂM 2030", "DANH MỤC NHIỆM VỤ NĂM 2026" (a year closing the title).
+
+    Only a year counts: a period ("GIAI ĐOẠN 2026 - 2030") is the plan's span, not a due date, and
+    a year in the name of a document the title names ("… THỰC HIỆN ĐỀ ÁN … ĐẾN NĂM 2030") dates
+    that document (the same context rules as prose, [data/deadlines.toml])."""
+    text = nfc(text)
+    years = [d for d in find_deadlines(text) if d.kind == "year"]
+    if years:
+        return years[-1]
+    folded = fold(text)
+    body = folded.rstrip(" .:;")
+    mt = _TITLE_YEAR.search(body)
+    if mt is None:
+        return None
+    y = int(mt.group("y"))
+    dl = Deadline(text[mt.start() : mt.end()], mt.start(), mt.end(), "year", _iso(y, 12, 31), None, y)
+    if not 1900 <= y <= 2200 or re.search(r"thang\s+\d{1,2}\s*,?\s*$", folded[: mt.start()]) \
+            or _in_context(text, folded, dl):
+        return None  # "ngày 24 tháng 11 năm 2025" dates something; a named plan's year is its own
+    return dl
+
+
 def parse_deadline(text: str) -> Deadline | None:
     """The deadline of a table cell or a role line ("Quý IV năm 2025", "Thường xuyên", "Trước ngày
     15/12 hàng năm", "Thường xuyên, hằng năm").

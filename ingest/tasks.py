@@ -42,7 +42,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Iterable
 
 from ingest.agencies import AgencyMention, Gazetteer, load_gazetteer, tokenize
-from ingest.deadlines import Deadline, find_deadlines, main_deadline, parse_deadline
+from ingest.deadlines import Deadline, find_deadlines, heading_deadline, main_deadline, parse_deadline
 from ingest.model import Clause
 from ingest.rolelines import RoleValue, assign_role_lines, is_role_clause, read_role_line
 from ingest.vntext import fold, nfc
@@ -666,6 +666,8 @@ def _row_task(clause: Clause, g: Gazetteer, n: int) -> Task | None:
     text = cells.get(roles.get("task", ""), "") or clause.text
     where = clause.path + "/"
     deadline = parse_deadline(due_cell)
+    if deadline is None:  # a row with no time of its own takes the one its appendix or group title sets
+        deadline = next((d for h in reversed(clause.heading_chain) if (d := heading_deadline(h)) is not None), None)
     t = _Text(text, clause.path, g)
     return Task(
         task_id=f"{clause.clause_id}#{n}",
