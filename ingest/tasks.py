@@ -134,6 +134,8 @@ class _Roles:
         self.request = _phrase_re(r.get("request", []))
         self.lead = _phrase_re(r.get("lead", []))
         self.coordinate = _phrase_re(r.get("coordinate", []))
+        self.partner_adverb = _phrase_re(r.get("partner_adverbs", []))
+        self.partner_verb = re.compile(r",\s*" + _phrase_re(r.get("partner_verbs", [])).pattern)
         self.advise = _phrase_re(r.get("advise", []))
         self.direct = _phrase_re(r.get("direct", []))
         self.report = _phrase_re(r.get("report", []))
@@ -252,6 +254,63 @@ class _Text:
             items, _ = self.list_at(mt.end())
             out.extend(items)
         return out
+
+    def partners(self, roles: "_Roles") -> list[AgencyMention]:
+        """The partners of every "phối hợp" phrase, in the ways officials write them: right after
+        it ("phối hợp với Sở Y tế, Sở Tài chính", "phối hợp Sở Y tế"), after an adverb
+        ("phối hợp chặt chẽ lực lượng Công an"), after a second verb ("phối hợp, hỗ trợ Bộ Y tế",
+        "phối hợp, cung cấp thông tin với các sở"), and a kind of bodies written without "các"
+        ("phối hợp với cơ quan thông tấn, báo chí trên địa bàn", "phối hợp cơ quan chuyên môn")."""
+        out: list[AgencyMention] = []
+        for mt in roles.coordinate.finditer(self.folded):
+            out.extend(self._partners_at(mt.end(), roles))
+        return out
+
+    def _partners_at(self, pos: int, roles: "_Roles") -> list[AgencyMention]:
+        f = self.folded
+        tries = [pos]
+        adverb = roles.partner_adverb.match(f, self.skip_space(pos))
+        if adverb is not None:
+            link = re.match(r"\s+(?:voi|cung)" + _E, f[adverb.end():])
+            tries.append(adverb.end() + (link.end() if link else 0))
+        verb = re.match(r",\s*((?:[^\W\d_]+\s+){1,4}?)voi\s", f[pos:])
+        if verb is not None and not re.search(r"[A-ZĐ]", self.text[pos : pos + verb.end()]):
+            tries.append(pos + verb.end())  # "phối hợp, cung cấp thông tin với …"
+        second = roles.partner_verb.match(f, pos)
+        if second is not None:
+            tries.append(second.end())  # "phối hợp, hỗ trợ Bộ …"
+        for at in tries:
+            items, _ = self.list_at(at)
+            if items:
+                return items
+        for at in tries:
+            bare = self._kinds_at(at)
+            if bare is not None:
+                return [bare]
+        return []
+
+    def _kinds_at(self, pos: int) -> AgencyMention | None:
+        """A kind of bodies written without "các" ("cơ quan thông tấn, báo chí trên địa bàn Thành
+        phố", "đơn vị chuyên môn"), read by the gazetteer's collective names as if "các" stood
+        before it. The name is what is written; None when no kind of bodies starts at ``pos``."""
+        pos = self.skip_space(pos)
+        if pos >= len(self.text) or not self.text[pos].islower():
+            return None
+        line_end = self.text.find("\n", pos)
+        rest = self.text[pos : line_end if line_end >= 0 else len(self.text)]
+        lead_in = "các "
+        found = [m for m in self.g.find(lead_in + rest) if m.start == 0 and m.end > len(lead_in) + 1]
+        if not found:
+            return None
+        m = found[0]
+        if m.agency_id is not None and self.g.entries[m.agency_id].level != "group":
+            return None
+        written = rest[: m.end - len(lead_in)].rstrip(" ,")
+        start = pos
+        mention = AgencyMention(written, start, start + len(written), m.agency_id, m.level, m.name,
+                                self.g.expand_abbreviations(written), m.matched)
+        self.by_start.setdefault(start, mention)
+        return mention
 
 
 @dataclass
@@ -490,7 +549,7 @@ def _carrier(t: _Text, roles: _Roles, has_children: bool = False) -> _Owner | No
     rest = re.sub(r"^\s*\([^()]*\)", "", t.folded[owner.end :])  # "Sở Tài chính (cơ quan chủ trì)"
     if stripped.endswith(":") or says_so or not rest.strip(" :.;"):
         owner.pattern = "có trách nhiệm"
-        owner.coordinators = t.refs(t.lists_after(roles.coordinate))
+        owner.coordinators = t.refs(t.partners(roles))
         return owner
     lower_words = [w for w in t.text[owner.end :].split() if w[:1].islower()]
     if has_children and len(lower_words) <= 10 and len(rest.split()) <= 20 \
@@ -757,7 +816,7 @@ def _task_of(clause: Clause, n: int, text: str, lead: list[AgencyRef], pattern: 
             t.used.add(m.start)
     reports = _reports(t, roles)
     vias = [r.via for r in reports if r.via is not None]
-    coordinators = _dedupe(inherited_coordinators + t.refs(t.lists_after(roles.coordinate)), lead + vias)
+    coordinators = _dedupe(inherited_coordinators + t.refs(t.partners(roles)), lead + vias)
     advises = _dedupe(t.refs(t.lists_after(roles.advise)), lead)
     main, found, recurrence = _timing(t.text)
     return Task(
@@ -856,7 +915,7 @@ def _value_sentence(value: RoleValue, g: Gazetteer,
             # the subject list goes on past a name the gazetteer lacks, up to the verb
             own_lead = cell_agencies(sub.text[: verb.start()], value.path, g)
         lead += _shift(own_lead, value.start + offset)
-        coords += _shift(sub.refs(sub.lists_after(roles.coordinate)), value.start + offset)
+        coords += _shift(sub.refs(sub.partners(roles)), value.start + offset)
         advises += _shift(sub.refs(sub.lists_after(roles.advise)), value.start + offset)
     if not lead:
         return None
@@ -973,7 +1032,7 @@ def extract_tasks(clauses: list[Clause], gazetteer: Gazetteer | None = None,
         t = _Text(c.text, c.path, g)
         if not (roles.lead.match(t.folded, t.skip_space(0)) or roles.coordinate.match(t.folded, t.skip_space(0))):
             return None
-        found = t.refs(t.lists_after(roles.coordinate))
+        found = t.refs(t.partners(roles))
         return found or None
 
     ordered_all = sorted(clauses, key=lambda c: c.order)
