@@ -222,6 +222,10 @@ class Gazetteer:
         heads_alt = "|".join(re.escape(k) for k in sorted(self._shared_heads_map, key=len, reverse=True)) or "(?!x)x"
         self.shared_head_re = re.compile(r"\b(?:các|những)\s+(?P<head>" + heads_alt + r")\s*:\s*", re.IGNORECASE)
         self._part_of = sorted({_keys(w) for w in _as_list(matching.get("part_of"))}, key=len, reverse=True)
+        self._unit_heads = sorted(
+            {tuple(t.text.lower() for t in tokenize(nfc(h))) for h in _as_list(matching.get("unit_heads"))},
+            key=len, reverse=True,
+        )
         suffixes = matching.get("suffixes", {})
         self._suffixes = {k: [_keys(s) for s in _as_list(v)] for k, v in suffixes.items()}
         self.entries: dict[str, AgencyEntry] = {}
@@ -529,8 +533,28 @@ class Gazetteer:
                 taken[k] = True
             i = end
         found.sort()
+        found = self._units_of(toks, found, taken)
         found = self._merge_part_of(toks, found)
         return [(a, b, p, prov, toks) for a, b, p, prov in found]
+
+    def _units_of(self, toks: list[Token], found: list[tuple[int, int, _Pattern | None, tuple[int, int] | None]],
+                  taken: list[bool]) -> list[tuple[int, int, _Pattern | None, tuple[int, int] | None]]:
+        """"Văn phòng UBND cấp xã", "Thanh tra Sở Xây dựng": a unit word of [matching].unit_heads,
+        capitalised, right before a known agency is a unit of that agency, one name the gazetteer
+        lacks (not the agency itself)."""
+        out = []
+        for a, b, p, prov in found:
+            if p is not None and self.entries[p.entry_id].level != "group":
+                for head in self._unit_heads:
+                    k = a - len(head)
+                    got = toks[k:a] if k >= 0 else []
+                    if got and got[0].text[:1].isupper() and not any(taken[x] for x in range(k, a)) \
+                            and not any(t.newline for t in toks[k + 1 : a + 1]) \
+                            and all(_same_word(t, h) for t, h in zip(got, head)):
+                        a, p, prov = k, None, None
+                        break
+            out.append((a, b, p, prov))
+        return out
 
     def _seq_at(self, toks: list[Token], j: int, seqs: list[tuple[str, ...]]) -> int:
         """Length of the first of ``seqs`` (folded keys) written at token ``j`` on one line, else 0."""
