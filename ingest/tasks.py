@@ -296,6 +296,9 @@ class _Text:
         pos = self.skip_space(pos)
         if pos >= len(self.text) or not self.text[pos].islower():
             return None
+        verbs = {" ".join(nfc(w).lower().split()) for w in self.g.roles.get("verbs", [])}
+        if any(re.match(re.escape(v) + r"(?!\w)", self.text[pos:].lower()) for v in verbs):
+            return None  # "phối hợp tổ chức tập huấn": "tổ chức" is what is done, not who
         line_end = self.text.find("\n", pos)
         rest = self.text[pos : line_end if line_end >= 0 else len(self.text)]
         lead_in = "các "

@@ -175,3 +175,19 @@ def test_long_numbered_line_is_no_short_heading():
     assert any(b.text.startswith("1. Giám đốc") and b.text.endswith("kế hoạch này.") for b in blocks)
     short = reflow(_lines(long_para, "2. Yêu cầu", "Bám sát nội dung kế hoạch.", long_para), double_spaced=False)
     assert any(b.text == "2. Yêu cầu" for b in short)
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Các doanh nghiệp bưu chính trên địa bàn tỉnh chủ động bố trí nguồn lực.", "Các doanh nghiệp bưu chính trên địa bàn tỉnh"),
+    ("phối hợp các doanh nghiệp logistics xây dựng kho bãi", "các doanh nghiệp logistics"),
+    ("các cơ quan chức năng tăng cường kiểm tra", "các cơ quan chức năng"),
+    # no visible end within three words: the words may be a verb the stop list lacks
+    ("các doanh nghiệp ứng dụng công nghệ cao vào sản xuất", "các doanh nghiệp"),
+])
+def test_collective_with_a_qualifier(text, name):
+    assert load_gazetteer().find(text)[0].text == name
+
+
+def test_a_verb_after_phoi_hop_is_no_partner():
+    t = _one("Sở Nội vụ chủ trì, phối hợp tổ chức tập huấn cho cán bộ cấp xã.")
+    assert t.coordinators == []
