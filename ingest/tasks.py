@@ -853,7 +853,7 @@ def _clause_tasks(clause: Clause, inherited: tuple[str, _Owner] | None, g: Gazet
     t = _Text(clause.text, clause.path, g)
     owner = _owner(t, roles)
     if owner is None and inherited is None:
-        return []
+        return _later_paragraph_tasks(clause, g, roles)
     out: list[Task] = []
     for k, (a, b, own) in enumerate(_groups(t, roles, g)):
         raw = clause.text[a:b]
@@ -873,6 +873,24 @@ def _clause_tasks(clause: Clause, inherited: tuple[str, _Owner] | None, g: Gazet
             task = _task_of(clause, k + 1, text, together, "chủ ngữ", [], None, -1, g, roles)
         out.append(task)
     return out
+
+
+def _later_paragraph_tasks(clause: Clause, g: Gazetteer, roles: _Roles) -> list[Task]:
+    """A clause of several paragraphs whose first names no owner ("Điều 3. Quyết định này có hiệu
+    lực …" / "Chánh Văn phòng …, Giám đốc Sở … chịu trách nhiệm thi hành"): the tasks start at the
+    first later paragraph that names its owner. Offsets stay those of the whole clause text."""
+    at = 0
+    while (nl := clause.text.find("\n", at)) >= 0:
+        at = nl + 1
+        rest = clause.text[at:]
+        if not rest.strip() or _owner(_Text(rest, clause.path, g), roles) is None:
+            continue
+        tasks = _clause_tasks(replace(clause, text=rest), None, g, roles)
+        for task in tasks:
+            for fld in ("lead", "coordinators", "advises", "reports_to", "performer", "mentions"):
+                setattr(task, fld, _shift(getattr(task, fld), at))
+        return tasks
+    return []
 
 
 def _written_verb(t: _Text, roles: _Roles, g: Gazetteer, pos: int) -> "re.Match[str] | None":
