@@ -590,12 +590,12 @@ class Gazetteer:
 
     def _qualifier_at(self, toks: list[Token], j: int, taken: list[bool]) -> int:
         """Length of the lower-case words that say which bodies of a kind ("các doanh nghiệp viễn
-        thông", "các cơ sở nghiên cứu - phát triển"): at most three words, none a stop phrase, a
+        thông", "cơ quan bảo hiểm xã hội"): at most four words, none a stop phrase, a
         tail or an opener, and the name must visibly end after them (a stop phrase, a tail,
         punctuation, the line's end), so a verb the stop list lacks is never swallowed."""
         n = len(toks)
         k = j
-        while k < n and k - j < 4 and not toks[k].newline and not taken[k]:
+        while k < n and k - j < 5 and not toks[k].newline and not taken[k]:
             tok = toks[k]
             if tok.text == "-" and k > j and k + 1 < n and toks[k + 1].is_word and toks[k + 1].lower:
                 k += 1
@@ -604,7 +604,7 @@ class Gazetteer:
                     or self._stop_at(toks, k) or self._seq_at(toks, k, self._collective_tails):
                 break
             k += 1
-        if k == j or k - j > 3:
+        if k == j or k - j > 4:
             return 0
         if k < n and not toks[k].newline and toks[k].is_word and not (
                 self._stop_at(toks, k) or self._seq_at(toks, k, self._collective_tails)):
