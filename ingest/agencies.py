@@ -609,6 +609,10 @@ class Gazetteer:
         if k < n and not toks[k].newline and toks[k].is_word and not (
                 self._stop_at(toks, k) or self._seq_at(toks, k, self._collective_tails)):
             return 0
+        if k + 1 < n and toks[k].text == "," and not toks[k + 1].newline:
+            nxt = toks[k + 1]  # "… viễn thông, tổ chức, cá nhân": a list of bodies goes on; "cập nhật, kiểm tra" is verbs
+            if not (nxt.capitalised or nxt.key in self._collective_openers or self._seq_at(toks, k + 1, self._collective)):
+                return 0
         return k - j
 
     def _merge_part_of(self, toks: list[Token], found: list[tuple[int, int, _Pattern | None, tuple[int, int] | None]]

@@ -191,3 +191,10 @@ def test_collective_with_a_qualifier(text, name):
 def test_a_verb_after_phoi_hop_is_no_partner():
     t = _one("Sở Nội vụ chủ trì, phối hợp tổ chức tập huấn cho cán bộ cấp xã.")
     assert t.coordinators == []
+
+
+def test_collective_qualifier_before_a_comma_needs_more_bodies_after_it():
+    g = load_gazetteer()
+    assert g.find("phối hợp với các lực lượng dân quân cập nhật, kiểm tra danh sách")[0].text == "các lực lượng"
+    assert g.find("Các doanh nghiệp bưu chính, tổ chức, cá nhân có liên quan")[0].text.startswith(
+        "Các doanh nghiệp bưu chính")
