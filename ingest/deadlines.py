@@ -61,7 +61,8 @@ _MONTHLY_DAY = re.compile(_B + rf"(?:(?P<pre>{_PRE}|vao)\s+)?ngay\s+(?P<d>\d{{1,
 _TIMES = re.compile(_B + r"(?:(?:toi thieu|it nhat|khong qua|tu)\s+)?(?P<n>\d{1,2}|mot|hai|ba|bon)\s+lan\s*"
                     r"(?:/|trong(?: mot)?|moi|mot)\s*(?P<unit>nam|quy|thang|tuan|ngay)" + _E)
 # "trong 03 ngày làm việc, kể từ ngày nhận được kiến nghị", "chậm nhất 05 ngày kể từ ..."
-_RELATIVE = re.compile(_B + r"(?:trong(?:\s+thoi\s+han)?|cham nhat(?: la)?|khong qua|sau)\s+(?P<n>\d{1,3})\s+"
+_RELATIVE = re.compile(_B + r"(?:trong(?:\s+thoi\s+han)?|cham nhat(?: la)?|khong qua|sau)"
+                       r"(?:\s+(?:toi da|khong qua|it nhat|la))?\s+(?P<n>\d{1,3})\s+"
                        r"(?:(?P<work>ngay lam viec)|(?:ngay|thang|tuan|gio)" + _E
                        + r"(?=\s*,?\s*(?:ke tu|tinh tu|truoc ngay)))"
                        + r"(?:\s*,?\s*(?:ke tu|tinh tu)\s+(?:(?!\s(?:thi|phai)\s)[^,;.()]){3,80})?")
