@@ -198,3 +198,31 @@ def test_collective_qualifier_before_a_comma_needs_more_bodies_after_it():
     assert g.find("phối hợp với các lực lượng dân quân cập nhật, kiểm tra danh sách")[0].text == "các lực lượng"
     assert g.find("Các doanh nghiệp bưu chính, tổ chức, cá nhân có liên quan")[0].text.startswith(
         "Các doanh nghiệp bưu chính")
+
+
+# --- flattened tables -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("header", [
+    "STT Nhiệm vụ Cơ quan chủ trì Cơ quan phối hợp Thời gian hoàn\nthành",
+    "STT NHIỆM VỤ VÀ GIẢI PHÁP CƠ QUAN CHỦ TRÌ CƠ QUAN PHỐI HỢP THỜI GIAN",
+])
+def test_flattened_table_with_its_header_on_the_stt_line(tmp_path, header):
+    text = HEAD + (
+        "Phụ lục\nDANH MỤC NHIỆM VỤ NĂM 2027\n" + header + "\n"
+        "1 \nTổ chức tập huấn nghiệp vụ \ncho cán bộ cấp xã \nSở Nội vụ \nSở Tài chính và \nUBND các xã, phường \nQuý III/2026 \n"
+        "2 \nKiểm tra việc thực hiện \nSở Khoa học và \nCông nghệ \nCác sở, ban, ngành \n"
+    )
+    tasks = _parse_txt(tmp_path, text)
+    rows = sorted((t for t in tasks.values() if t.pattern == "bảng phụ lục"), key=lambda t: t.path)
+    assert [t.text for t in rows] == ["Tổ chức tập huấn nghiệp vụ cho cán bộ cấp xã", "Kiểm tra việc thực hiện"]
+    assert names(rows[0].lead) == ["Sở Nội vụ"]
+    assert names(rows[0].coordinators) == ["Sở Tài chính", "UBND các xã, phường"]
+    assert rows[0].deadline.text == "Quý III/2026"
+    assert names(rows[1].lead) == ["Sở Khoa học và Công nghệ"]
+    assert rows[1].deadline.year == 2027  # no time of its own: the appendix title's year
+
+
+def test_a_form_header_on_the_stt_line_is_no_task_table():
+    from ingest.loaders.flattable import split_header_line
+    assert split_header_line("Họ và tên") == []
