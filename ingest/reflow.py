@@ -242,8 +242,10 @@ def paginate(text: str) -> PagedLines:
 # A gazette (Công báo) page header: "CÔNG BÁO/Số 1183 + 1184/Ngày 24-12-2020", the gazette's page
 # number on the line before or after it; a digital-signature stamp: "Ký bởi: ..." / "Người ký: ..."
 # followed by "Email: ...", "Cơ quan: ...", "Thời gian ký: ..." / "Ngày ký: ..." lines.
+# A PDF text layer may put the page number on the header's own line: "56 CÔNG BÁO/…", "CÔNG BÁO/… 57".
 _GAZETTE_HEADER_RE = re.compile(
-    r"^CÔNG\s+BÁO\s*/\s*Số\s+\d+(?:\s*\+\s*\d+)*\s*/\s*Ngày\s+\d{1,2}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{4}$"
+    r"^(?:\d{1,5}\s+)?CÔNG\s+BÁO\s*/\s*Số\s+\d+(?:\s*\+\s*\d+)*\s*/\s*Ngày\s+\d{1,2}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{4}"
+    r"(?:\s+\d{1,5})?$"
 )
 _STAMP_START_RE = re.compile(r"^(?:Ký\s+bởi|Người\s+ký)\s*:")
 _STAMP_LINE_RE = re.compile(r"^(?:Email|Cơ\s+quan|Thời\s+gian\s+ký|Ngày\s+ký)\s*:")

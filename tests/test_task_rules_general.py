@@ -226,3 +226,38 @@ def test_flattened_table_with_its_header_on_the_stt_line(tmp_path, header):
 def test_a_form_header_on_the_stt_line_is_no_task_table():
     from ingest.loaders.flattable import split_header_line
     assert split_header_line("Họ và tên") == []
+
+
+# --- PDF page furniture -----------------------------------------------------------------------
+
+_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+
+
+def test_pdf_loader_drops_gazette_headers_and_stamps(tmp_path):
+    """A gazette PDF's running header and signature stamp are page furniture in the PDF loader as in
+    the text dump: dropped, recorded by kind, never part of a clause."""
+    fpdf = pytest.importorskip("fpdf")
+    if not _FONT.exists():
+        pytest.skip(f"font {_FONT} not installed: no Vietnamese PDF can be written for this test")
+    from ingest.loaders.pdf import load_pdf
+
+    pdf = fpdf.FPDF(unit="pt", format="A4")
+    pdf.set_auto_page_break(False)
+    pdf.add_font("dv", "", str(_FONT))
+    pdf.set_font("dv", size=11)
+    pdf.add_page()
+    pdf.text(60, 40, "Ký bởi: Cổng Thông tin điện tử thử nghiệm")
+    pdf.text(60, 55, "Cơ quan: Văn phòng thử nghiệm")
+    pdf.text(60, 100, "1. Sở Nội vụ chủ trì rà soát biên chế của các cơ quan trong")
+    pdf.add_page()
+    pdf.text(60, 40, "CÔNG BÁO/Số 12 + 13/Ngày 05-03-2026")
+    pdf.text(500, 40, "57")
+    pdf.text(60, 100, "tỉnh và báo cáo kết quả trước ngày 30/6/2026.")
+    path = tmp_path / "congbao.pdf"
+    pdf.output(str(path))
+    src = load_pdf(path)
+    kinds = sorted({k for k, _, _ in src.furniture})
+    assert "page_header" in kinds and "signature_stamp" in kinds
+    texts = [b.text for b in src.blocks]
+    assert not any("CÔNG BÁO" in t or "Ký bởi" in t for t in texts)
+    assert any(t.startswith("1. Sở Nội vụ") and t.endswith("30/6/2026.") for t in texts)
