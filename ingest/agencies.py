@@ -438,6 +438,19 @@ class Gazetteer:
                 return True
         return False
 
+    def _lower_tail_to_list_end(self, toks: list[Token], j: int, free: "Callable[[int], bool]") -> int | None:
+        """End of an unknown name that goes on after "và" in lower case up to the end of its list
+        item: at most six lower-case words, none a stop phrase or an opener, then "," or ";"
+        before a capitalised word (the next name or a head's title). None otherwise."""
+        k = j
+        while k < len(toks) and k - j < 7 and free(k) and toks[k].is_word and toks[k].lower \
+                and not self._stop_at(toks, k) and toks[k].key not in self._collective_openers:
+            k += 1
+        if k == j or k - j > 6 or k + 1 >= len(toks) or toks[k].text not in ",;":
+            return None
+        nxt = toks[k + 1]
+        return k if (nxt.is_word and nxt.capitalised and not nxt.newline) else None
+
     def _guess_at(self, toks: list[Token], i: int, taken: list[bool]) -> int | None:
         """End token of an unknown agency name starting at ``i``: a capitalised head word
         ("Sở", "Ban", "Chi nhánh"...) and a capitalised word, then the rest of the name."""
@@ -470,6 +483,9 @@ class Gazetteer:
                         j += 2  # "Ban Quản lý các khu chế xuất và công nghiệp Cần Thơ": the name goes on
                         lower_run = 1
                         continue
+                    end = self._lower_tail_to_list_end(toks, j + 1, free)
+                    if end is not None:
+                        return end  # "Cục Quản lý nhà và thị trường bất động sản, Thủ trưởng …"
                     break
                 if self._stop_at(toks, j):
                     break
@@ -564,6 +580,15 @@ class Gazetteer:
                 return len(seq)
         return 0
 
+    def _tail_at(self, toks: list[Token], j: int) -> int:
+        """Length of a collective tail at ``j`` ("có liên quan", "thuộc Bộ"); 0 when a tail that ends
+        in a capitalised word runs on into a name ("trực thuộc Sở Y tế": the agency it belongs to)."""
+        n = self._seq_at(toks, j, self._collective_tails)
+        if n and toks[j + n - 1].capitalised and j + n < len(toks) and not toks[j + n].newline \
+                and toks[j + n].is_word and toks[j + n].capitalised:
+            return 0
+        return n
+
     def _collective_at(self, toks: list[Token], i: int, taken: list[bool]) -> int | None:
         """End token of a collective name the gazetteer lacks: "các" + kinds of bodies joined by
         commas or "và" ("các Sở", "các bộ, cơ quan ngang bộ", "các doanh nghiệp viễn thông" is not:
@@ -585,7 +610,7 @@ class Gazetteer:
             break
         j += self._qualifier_at(toks, j, taken)
         if j < len(toks) and not toks[j].newline:
-            j += self._seq_at(toks, j, self._collective_tails)
+            j += self._tail_at(toks, j)
         return j
 
     def _qualifier_at(self, toks: list[Token], j: int, taken: list[bool]) -> int:
@@ -660,7 +685,7 @@ class Gazetteer:
                         continue
                     break
                 for _ in range(2):
-                    tail = self._seq_at(toks, b, self._collective_tails) if b < n_toks and not toks[b].newline else 0
+                    tail = self._tail_at(toks, b) if b < n_toks and not toks[b].newline else 0
                     if not tail or b in starts:
                         break
                     b += tail

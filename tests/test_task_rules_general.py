@@ -261,3 +261,35 @@ def test_pdf_loader_drops_gazette_headers_and_stamps(tmp_path):
     texts = [b.text for b in src.blocks]
     assert not any("CÔNG BÁO" in t or "Ký bởi" in t for t in texts)
     assert any(t.startswith("1. Sở Nội vụ") and t.endswith("30/6/2026.") for t in texts)
+
+
+# --- names ------------------------------------------------------------------------------------
+
+
+def test_unknown_name_goes_on_after_va_to_the_end_of_its_list_item():
+    g = load_gazetteer()
+    found = [m.text for m in g.find("Vụ trưởng Vụ Thử nghiệm, Cục trưởng Cục Quản lý đất và thị trường "
+                                    "thử nghiệm, Thủ trưởng các cơ quan, đơn vị thuộc Bộ chịu trách nhiệm thi hành")]
+    assert "Cục Quản lý đất và thị trường thử nghiệm" in found
+    assert "các cơ quan, đơn vị thuộc Bộ" in found
+    # a verb after "và" ends the name
+    assert [m.text for m in g.find("Sở Y tế và tổ chức thực hiện, Sở Tài chính")] == ["Sở Y tế", "Sở Tài chính"]
+
+
+def test_social_insurance_office_named_by_its_kind():
+    t = _one("Cơ quan bảo hiểm xã hội lập danh sách người được hỗ trợ, gửi Sở Nội vụ.")
+    assert names(t.lead) == ["Cơ quan bảo hiểm xã hội"]
+
+
+def test_relative_deadline_with_a_bound_word():
+    dl = main_deadline(find_deadlines("Trong thời hạn tối đa 07 ngày, kể từ ngày nhận được hồ sơ, Sở Xây dựng trả lời."))
+    assert dl is not None and dl.kind == "relative" and dl.text.startswith("Trong thời hạn tối đa 07 ngày")
+
+
+def test_owner_in_a_later_paragraph_of_the_clause():
+    [c] = _clauses(["Quyết định này có hiệu lực kể từ ngày ký.\nChánh Văn phòng UBND tỉnh, Giám đốc Sở Nội vụ "
+                    "chịu trách nhiệm thi hành Quyết định này."])
+    [t] = extract_tasks([c])
+    assert names(t.lead) == ["Văn phòng UBND tỉnh", "Sở Nội vụ"]
+    assert t.text.startswith("Chánh Văn phòng")
+    assert c.text[t.lead[1].start : t.lead[1].end] == "Sở Nội vụ"  # offsets into the whole clause
