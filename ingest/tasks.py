@@ -786,10 +786,20 @@ def _groups(t: _Text, roles: _Roles, g: Gazetteer) -> list[tuple[int, int, _Owne
     if head is not None:
         while len(parts) > 1 and parts[0][1] <= head.end:
             parts = [(parts[0][0], parts[1][1])] + parts[2:]
+    # a partner list is never cut either ("phối hợp với các sở, ngành; UBND các xã; các doanh
+    # nghiệp … triển khai"): its names after a semicolon are partners, not subjects
+    lists: list[tuple[int, int]] = []
+    for mt in roles.coordinate.finditer(t.folded):
+        items, end = t.list_at(mt.end())
+        if len(items) > 1:
+            lists.append((mt.end(), end))
     out: list[list[Any]] = []
     for a, b in parts:
         if not out:
             out.append([a, b, None])
+            continue
+        if any(lo < a < hi for lo, hi in lists):
+            out[-1][1] = b
             continue
         sub = _Text(t.text[a:b], t.where, g)
         own = _owner(sub, roles)

@@ -293,3 +293,12 @@ def test_owner_in_a_later_paragraph_of_the_clause():
     assert names(t.lead) == ["Văn phòng UBND tỉnh", "Sở Nội vụ"]
     assert t.text.startswith("Chánh Văn phòng")
     assert c.text[t.lead[1].start : t.lead[1].end] == "Sở Nội vụ"  # offsets into the whole clause
+
+
+def test_partner_list_with_semicolons_is_not_cut_into_tasks():
+    tasks = extract_tasks(_clauses(["Giao Sở Công Thương chủ trì, phối hợp với các sở, ngành; Ủy ban nhân dân các xã, "
+                                    "phường; các doanh nghiệp có liên quan triển khai thực hiện Kế hoạch này."]))
+    assert len(tasks) == 1
+    assert names(tasks[0].lead) == ["Sở Công Thương"]
+    assert names(tasks[0].coordinators) == ["các sở, ngành", "Ủy ban nhân dân các xã, phường",
+                                            "các doanh nghiệp có liên quan"]
