@@ -499,6 +499,9 @@ def _after_opening(t: _Text, roles: _Roles) -> _Owner | None:
             items, end = t.list_at(after)
             if items and verb_seen and len(items) < 2 and not fold(items[0].text).startswith(("cac ", "nhung ")):
                 continue
+            if items and verb_seen and ch == "," and any(m.end == k for m in t.mentions):
+                continue  # "…, chỉ đạo các trường A, các trường B lồng ghép …": the verb's objects go on
+
             if items and re.match(r"\s+[^\W\d_]", f[end:]) and not re.match(r"\s*,", f[end:]):
                 parts = ["chủ ngữ"]
                 if roles.lead.match(f, _after_comma(f, end)):
