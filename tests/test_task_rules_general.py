@@ -305,8 +305,8 @@ def test_partner_list_with_semicolons_is_not_cut_into_tasks():
 
 
 def test_objects_of_a_verb_after_an_opening_are_no_subject():
-    clauses = _clauses(["Sở Giáo dục và Đào tạo", "Căn cứ chức năng, nhiệm vụ, chỉ đạo các trường trung học, các "
-                        "trung tâm giáo dục nghề nghiệp trực thuộc lồng ghép nội dung kỹ năng số."])
+    clauses = _clauses(["Sở Giáo dục và Đào tạo", "Căn cứ chức năng, nhiệm vụ, chỉ đạo các cơ sở giáo dục tiểu học, "
+                        "các cơ sở đào tạo nghề trực thuộc triển khai nội dung kỹ năng số."])
     clauses[1].parent = "0"
     clauses[0].kind = "khoan"
     by = {t.path: t for t in extract_tasks(clauses)}
