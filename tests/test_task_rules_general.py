@@ -311,3 +311,9 @@ def test_objects_of_a_verb_after_an_opening_are_no_subject():
     clauses[0].kind = "khoan"
     by = {t.path: t for t in extract_tasks(clauses)}
     assert names(by["1"].lead) == ["Sở Giáo dục và Đào tạo"]
+
+
+def test_standing_body_stands_for_its_committee():
+    t = _one("UBND cấp xã có trách nhiệm phối hợp chặt chẽ với Thường trực Ủy ban MTTQ Việt Nam cùng cấp "
+             "tổ chức tiếp xúc cử tri.")
+    assert len(t.coordinators) == 1 and "Ủy ban MTTQ Việt Nam" in t.coordinators[0].name
