@@ -217,8 +217,8 @@ def test_long_abbreviation_query_is_bounded(kb):
 
 
 def test_passages_are_cut_to_the_model_input():
-    from ingest.model import Clause, Span
     from index.passages import PASSAGE_MAX_CHARS, DocMeta, passage_text
+    from ingest.model import Clause, Span
 
     clause = Clause(clause_id="d:1", doc_id="d", path="1", kind="khoan", label="khoản 1", marker="1.",
                     text="nội dung rất dài " * 5000, heading_chain=["Mục I"], parent=None, order=0,
