@@ -59,10 +59,10 @@ from ingest.loaders.files import read_source_bytes
 from ingest.model import Block, Cell, SourceText
 from ingest.reflow import (
     SourceLine,
-    gazette_furniture,
     collapse_with_offsets,
     detect_double_spaced,
     full_line_length,
+    gazette_furniture,
     page_number_of,
     reflow,
     split_lines,
