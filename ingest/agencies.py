@@ -222,6 +222,10 @@ class Gazetteer:
         heads_alt = "|".join(re.escape(k) for k in sorted(self._shared_heads_map, key=len, reverse=True)) or "(?!x)x"
         self.shared_head_re = re.compile(r"\b(?:các|những)\s+(?P<head>" + heads_alt + r")\s*:\s*", re.IGNORECASE)
         self._part_of = sorted({_keys(w) for w in _as_list(matching.get("part_of"))}, key=len, reverse=True)
+        self._unit_heads = sorted(
+            {tuple(t.text.lower() for t in tokenize(nfc(h))) for h in _as_list(matching.get("unit_heads"))},
+            key=len, reverse=True,
+        )
         suffixes = matching.get("suffixes", {})
         self._suffixes = {k: [_keys(s) for s in _as_list(v)] for k, v in suffixes.items()}
         self.entries: dict[str, AgencyEntry] = {}
@@ -434,6 +438,19 @@ class Gazetteer:
                 return True
         return False
 
+    def _lower_tail_to_list_end(self, toks: list[Token], j: int, free: "Callable[[int], bool]") -> int | None:
+        """End of an unknown name that goes on after "và" in lower case up to the end of its list
+        item: at most six lower-case words, none a stop phrase or an opener, then "," or ";"
+        before a capitalised word (the next name or a head's title). None otherwise."""
+        k = j
+        while k < len(toks) and k - j < 7 and free(k) and toks[k].is_word and toks[k].lower \
+                and not self._stop_at(toks, k) and toks[k].key not in self._collective_openers:
+            k += 1
+        if k == j or k - j > 6 or k + 1 >= len(toks) or toks[k].text not in ",;":
+            return None
+        nxt = toks[k + 1]
+        return k if (nxt.is_word and nxt.capitalised and not nxt.newline) else None
+
     def _guess_at(self, toks: list[Token], i: int, taken: list[bool]) -> int | None:
         """End token of an unknown agency name starting at ``i``: a capitalised head word
         ("Sở", "Ban", "Chi nhánh"...) and a capitalised word, then the rest of the name."""
@@ -466,6 +483,9 @@ class Gazetteer:
                         j += 2  # "Ban Quản lý các khu chế xuất và công nghiệp Cần Thơ": the name goes on
                         lower_run = 1
                         continue
+                    end = self._lower_tail_to_list_end(toks, j + 1, free)
+                    if end is not None:
+                        return end  # "Cục Quản lý nhà và thị trường bất động sản, Thủ trưởng …"
                     break
                 if self._stop_at(toks, j):
                     break
@@ -529,8 +549,28 @@ class Gazetteer:
                 taken[k] = True
             i = end
         found.sort()
+        found = self._units_of(toks, found, taken)
         found = self._merge_part_of(toks, found)
         return [(a, b, p, prov, toks) for a, b, p, prov in found]
+
+    def _units_of(self, toks: list[Token], found: list[tuple[int, int, _Pattern | None, tuple[int, int] | None]],
+                  taken: list[bool]) -> list[tuple[int, int, _Pattern | None, tuple[int, int] | None]]:
+        """"Văn phòng UBND cấp xã", "Thanh tra Sở Xây dựng": a unit word of [matching].unit_heads,
+        capitalised, right before a known agency is a unit of that agency, one name the gazetteer
+        lacks (not the agency itself)."""
+        out = []
+        for a, b, p, prov in found:
+            if p is not None and self.entries[p.entry_id].level != "group":
+                for head in self._unit_heads:
+                    k = a - len(head)
+                    got = toks[k:a] if k >= 0 else []
+                    if got and got[0].text[:1].isupper() and not any(taken[x] for x in range(k, a)) \
+                            and not any(t.newline for t in toks[k + 1 : a + 1]) \
+                            and all(_same_word(t, h) for t, h in zip(got, head)):
+                        a, p, prov = k, None, None
+                        break
+            out.append((a, b, p, prov))
+        return out
 
     def _seq_at(self, toks: list[Token], j: int, seqs: list[tuple[str, ...]]) -> int:
         """Length of the first of ``seqs`` (folded keys) written at token ``j`` on one line, else 0."""
@@ -539,6 +579,15 @@ class Gazetteer:
             if len(got) == len(seq) and tuple(t.key for t in got) == seq and not any(t.newline for t in got[1:]):
                 return len(seq)
         return 0
+
+    def _tail_at(self, toks: list[Token], j: int) -> int:
+        """Length of a collective tail at ``j`` ("có liên quan", "thuộc Bộ"); 0 when a tail that ends
+        in a capitalised word runs on into a name ("trực thuộc Sở Y tế": the agency it belongs to)."""
+        n = self._seq_at(toks, j, self._collective_tails)
+        if n and toks[j + n - 1].capitalised and j + n < len(toks) and not toks[j + n].newline \
+                and toks[j + n].is_word and toks[j + n].capitalised:
+            return 0
+        return n
 
     def _collective_at(self, toks: list[Token], i: int, taken: list[bool]) -> int | None:
         """End token of a collective name the gazetteer lacks: "các" + kinds of bodies joined by
@@ -559,9 +608,37 @@ class Gazetteer:
                     j += 1 + n
                     continue
             break
+        j += self._qualifier_at(toks, j, taken)
         if j < len(toks) and not toks[j].newline:
-            j += self._seq_at(toks, j, self._collective_tails)
+            j += self._tail_at(toks, j)
         return j
+
+    def _qualifier_at(self, toks: list[Token], j: int, taken: list[bool]) -> int:
+        """Length of the lower-case words that say which bodies of a kind ("các doanh nghiệp viễn
+        thông", "cơ quan bảo hiểm xã hội"): at most four words, none a stop phrase, a
+        tail or an opener, and the name must visibly end after them (a stop phrase, a tail,
+        punctuation, the line's end), so a verb the stop list lacks is never swallowed."""
+        n = len(toks)
+        k = j
+        while k < n and k - j < 5 and not toks[k].newline and not taken[k]:
+            tok = toks[k]
+            if tok.text == "-" and k > j and k + 1 < n and toks[k + 1].is_word and toks[k + 1].lower:
+                k += 1
+                continue
+            if not (tok.is_word and tok.lower) or tok.key.isdigit() or tok.key in self._collective_openers \
+                    or self._stop_at(toks, k) or self._seq_at(toks, k, self._collective_tails):
+                break
+            k += 1
+        if k == j or k - j > 4:
+            return 0
+        if k < n and not toks[k].newline and toks[k].is_word and not (
+                self._stop_at(toks, k) or self._seq_at(toks, k, self._collective_tails)):
+            return 0
+        if k + 1 < n and toks[k].text == "," and not toks[k + 1].newline:
+            nxt = toks[k + 1]  # "… viễn thông, tổ chức, cá nhân": a list of bodies goes on; "cập nhật, kiểm tra" is verbs
+            if not (nxt.capitalised or nxt.key in self._collective_openers or self._seq_at(toks, k + 1, self._collective)):
+                return 0
+        return k - j
 
     def _merge_part_of(self, toks: list[Token], found: list[tuple[int, int, _Pattern | None, tuple[int, int] | None]]
                        ) -> list[tuple[int, int, _Pattern | None, tuple[int, int] | None]]:
@@ -608,7 +685,7 @@ class Gazetteer:
                         continue
                     break
                 for _ in range(2):
-                    tail = self._seq_at(toks, b, self._collective_tails) if b < n_toks and not toks[b].newline else 0
+                    tail = self._tail_at(toks, b) if b < n_toks and not toks[b].newline else 0
                     if not tail or b in starts:
                         break
                     b += tail

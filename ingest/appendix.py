@@ -34,7 +34,7 @@ from ingest.markers import Draft, Pager, Piece, cut, is_caps, join_all, join_pie
 from ingest.model import Cell
 from ingest.vntext import collapse_spaces, fold
 
-__all__ = ["is_appendix_heading", "appendix_numeral", "parse_appendix", "AppendixResult", "column_names"]
+__all__ = ["is_appendix_heading", "appendix_numeral", "appendix_title", "parse_appendix", "AppendixResult", "column_names"]
 
 _HEAD_RE = re.compile(r"^PH[ỤU]\s+L[ỤU]C\b\s*(?:SỐ\s*)?(?P<num>[IVXL]+|\d{1,2})?\b", re.IGNORECASE)
 _STT_NAMES = {"stt", "tt", "so tt", "so thu tu"}
@@ -149,6 +149,17 @@ def parse_appendix(
     fresh_group = False  # a group row was just read (paragraph mode: numbering may restart)
     sub = 0  # second lines of the current numbered row (merged STT cell): 1b, 1c ...
 
+    # --- subtitle lines under the heading: capitals or "(Kèm theo ...)"
+    k = 1
+    while k < len(pieces) and not pieces[k].is_row and (
+        is_caps(pieces[k].text) or pieces[k].text.startswith("(")
+    ) and not _GROUP_RE.match(pieces[k].text):
+        k += 1
+    # the appendix's title ("PHỤ LỤC I / NHIỆM VỤ TRỌNG TÂM NĂM 2026"), outermost heading of every
+    # clause in it: what it says of all rows (a target year) is said of each row
+    title = appendix_title(pieces[:k])
+    outer = [title] if title else []
+
     # Continuation lines of a row or paragraph, joined once at the end (one join per line copies
     # everything joined so far: n lines would cost n²). Keyed by the draft's identity.
     pending: dict[int, tuple[Draft, list[Piece]]] = {}
@@ -188,7 +199,7 @@ def parse_appendix(
                 marker=marker,
                 parent=group.path if group else None,
                 parts=[text_piece],
-                heading_chain=[heading_text(group.marker, group.text)] if group else [],
+                heading_chain=outer + ([heading_text(group.marker, group.text)] if group else []),
                 order=0,
                 cells=cells,
             )
@@ -206,7 +217,7 @@ def parse_appendix(
                 marker="",
                 parent=None,
                 parts=[piece],
-                heading_chain=[],
+                heading_chain=list(outer),
                 order=0,
             )
         )
@@ -224,7 +235,7 @@ def parse_appendix(
                 marker=marker,
                 parent=None,
                 parts=[text_piece],
-                heading_chain=[],
+                heading_chain=list(outer),
                 order=0,
             )
         )
@@ -232,12 +243,6 @@ def parse_appendix(
         last_group = roman_value(numeral) or last_group + 1
         fresh_group = True
 
-    # --- subtitle lines under the heading: capitals or "(Kèm theo ...)"
-    k = 1
-    while k < len(pieces) and not pieces[k].is_row and (
-        is_caps(pieces[k].text) or pieces[k].text.startswith("(")
-    ) and not _GROUP_RE.match(pieces[k].text):
-        k += 1
 
     current_table: int | None = None
     for p in pieces[k:]:
@@ -353,6 +358,16 @@ def parse_appendix(
     for d, more in pending.values():
         d.parts[-1] = join_all([d.parts[-1], *more])
     return AppendixResult(drafts, warnings)
+
+
+def appendix_title(lines: list[Piece]) -> str:
+    """The title of an appendix from its heading lines: the "PHỤ LỤC" line and the capitals under
+    it, without the "(Kèm theo Kế hoạch số … ngày …)" line (whose date is the plan's, not a
+    row's). Whitespace collapsed; "" when the appendix has no title but its number."""
+    words = [collapse_spaces(p.text).strip() for p in lines if not p.text.lstrip().startswith("(")]
+    text = " ".join(w for w in words if w)
+    rest = _HEAD_RE.sub("", text, count=1).strip(" .:-–")
+    return text if rest else ""
 
 
 def appendix_names(headings: list[str]) -> list[tuple[str, str]]:

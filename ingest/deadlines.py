@@ -56,12 +56,13 @@ _PERIOD_PROSE = re.compile(_B + r"(?P<pre>trong|den het|den)\s+" + _PERIOD_WORDS
 _PERIOD_BARE = re.compile(_B + r"(?:(?:trong|den het|den)\s+)?(?:" + _PERIOD_WORDS + r"\s+)?(?P<y1>\d{4})\s*"
                           r"(?:-|–|den(?: nam)?)\s*(?P<y>\d{4})" + _E)
 # "trước ngày 15 hằng tháng": a day of every month
-_MONTHLY_DAY = re.compile(_B + rf"(?P<pre>{_PRE})\s+ngay\s+(?P<d>\d{{1,2}})\s+(?:hang|moi)\s+thang" + _E)
+_MONTHLY_DAY = re.compile(_B + rf"(?:(?P<pre>{_PRE}|vao)\s+)?ngay\s+(?P<d>\d{{1,2}})\s+(?:hang|moi)\s+thang" + _E)
 # "02 lần/năm", "tối thiểu 01 lần/năm", "mỗi năm 2 lần"
 _TIMES = re.compile(_B + r"(?:(?:toi thieu|it nhat|khong qua|tu)\s+)?(?P<n>\d{1,2}|mot|hai|ba|bon)\s+lan\s*"
                     r"(?:/|trong(?: mot)?|moi|mot)\s*(?P<unit>nam|quy|thang|tuan|ngay)" + _E)
 # "trong 03 ngày làm việc, kể từ ngày nhận được kiến nghị", "chậm nhất 05 ngày kể từ ..."
-_RELATIVE = re.compile(_B + r"(?:trong(?:\s+thoi\s+han)?|cham nhat(?: la)?|khong qua|sau)\s+(?P<n>\d{1,3})\s+"
+_RELATIVE = re.compile(_B + r"(?:trong(?:\s+thoi\s+han)?|cham nhat(?: la)?|khong qua|sau)"
+                       r"(?:\s+(?:toi da|khong qua|it nhat|la))?\s+(?P<n>\d{1,3})\s+"
                        r"(?:(?P<work>ngay lam viec)|(?:ngay|thang|tuan|gio)" + _E
                        + r"(?=\s*,?\s*(?:ke tu|tinh tu|truoc ngay)))"
                        + r"(?:\s*,?\s*(?:ke tu|tinh tu)\s+(?:(?!\s(?:thi|phai)\s)[^,;.()]){3,80})?")
@@ -381,7 +382,66 @@ def find_deadlines(text: str, bare: bool = False) -> list[Deadline]:
     folded = fold(text)
     atoms = [_attach_paren(text, folded, a) for a in _atoms(text, folded, bare)
              if bare or not _in_context(text, folded, a)]
-    return _compound(text, folded, _select(atoms))
+    return _compound(text, folded, _day_of_recurrence(text, folded, _select(atoms)))
+
+
+def _same_stretch(gap: str) -> bool:
+    """The words between a recurrence and a day: a comma, or a few words of the same sentence
+    ("hằng năm báo cáo kết quả về Sở Tài chính chậm nhất ngày 17 tháng 12")."""
+    if re.match(r"\s*,?\s*(?:va|hoac)\s", gap):
+        return False  # "kế hoạch hằng năm và định kỳ báo cáo …": the recurrence ends its own phrase
+    return not re.search(r"[.;:()]", gap) and len(gap.split()) <= 16
+
+
+def _day_of_recurrence(text: str, folded: str, items: list[Deadline]) -> list[Deadline]:
+    """"định kỳ hằng năm, chậm nhất ngày 17 tháng 12", "hằng năm báo cáo … trước ngày 15/11": a
+    recurrence followed in the same sentence by a day with no year is one deadline, that day of
+    every year (or month)."""
+    out: list[Deadline] = []
+    k = 0
+    while k < len(items):
+        dl = items[k]
+        nxt = items[k + 1] if k + 1 < len(items) else None
+        if dl.kind == "recurring" and dl.day is None and dl.recurrence in ("yearly", "monthly", "periodic") \
+                and nxt is not None and nxt.kind in ("date", "yearly_date") and nxt.year is None \
+                and (_same_stretch(folded[dl.end : nxt.start]) if dl.recurrence != "periodic"
+                     else re.fullmatch(r"\s*,\s*", folded[dl.end : nxt.start])):
+            kind = "yearly_date" if dl.recurrence in ("yearly", "periodic") else "recurring"
+            rec = "yearly" if dl.recurrence == "periodic" else dl.recurrence
+            out.append(replace(dl, text=text[dl.start : nxt.end], end=nxt.end, kind=kind, recurrence=rec,
+                               day=nxt.day, month=nxt.month, date=nxt.date))
+            k += 2
+            continue
+        out.append(dl)
+        k += 1
+    return out
+
+
+_TITLE_YEAR = re.compile(_B + r"(?:(?:den het|den|trong)\s+)?nam\s+(?P<y>\d{4})\s*$")
+
+
+def heading_deadline(text: str) -> Deadline | None:
+    """The time a heading or an appendix title sets for everything under it: "PHÂN CÔNG THỰC
+    HIỆN CÁC CHỈ TIÊU … ĐẾN NĂM 2030", "DANH MỤC NHIỆM VỤ NĂM 2026" (a year closing the title).
+
+    Only a year counts: a period ("GIAI ĐOẠN 2026 - 2030") is the plan's span, not a due date, and
+    a year in the name of a document the title names ("… THỰC HIỆN ĐỀ ÁN … ĐẾN NĂM 2030") dates
+    that document (the same context rules as prose, [data/deadlines.toml])."""
+    text = nfc(text)
+    years = [d for d in find_deadlines(text) if d.kind == "year"]
+    if years:
+        return years[-1]
+    folded = fold(text)
+    body = folded.rstrip(" .:;")
+    mt = _TITLE_YEAR.search(body)
+    if mt is None:
+        return None
+    y = int(mt.group("y"))
+    dl = Deadline(text[mt.start() : mt.end()], mt.start(), mt.end(), "year", _iso(y, 12, 31), None, y)
+    if not 1900 <= y <= 2200 or re.search(r"thang\s+\d{1,2}\s*,?\s*$", folded[: mt.start()]) \
+            or _in_context(text, folded, dl):
+        return None  # "ngày 24 tháng 11 năm 2025" dates something; a named plan's year is its own
+    return dl
 
 
 def parse_deadline(text: str) -> Deadline | None:

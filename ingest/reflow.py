@@ -242,8 +242,10 @@ def paginate(text: str) -> PagedLines:
 # A gazette (Công báo) page header: "CÔNG BÁO/Số 1183 + 1184/Ngày 24-12-2020", the gazette's page
 # number on the line before or after it; a digital-signature stamp: "Ký bởi: ..." / "Người ký: ..."
 # followed by "Email: ...", "Cơ quan: ...", "Thời gian ký: ..." / "Ngày ký: ..." lines.
+# A PDF text layer may put the page number on the header's own line: "56 CÔNG BÁO/…", "CÔNG BÁO/… 57".
 _GAZETTE_HEADER_RE = re.compile(
-    r"^CÔNG\s+BÁO\s*/\s*Số\s+\d+(?:\s*\+\s*\d+)*\s*/\s*Ngày\s+\d{1,2}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{4}$"
+    r"^(?:\d{1,5}\s+)?CÔNG\s+BÁO\s*/\s*Số\s+\d+(?:\s*\+\s*\d+)*\s*/\s*Ngày\s+\d{1,2}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{4}"
+    r"(?:\s+\d{1,5})?$"
 )
 _STAMP_START_RE = re.compile(r"^(?:Ký\s+bởi|Người\s+ký)\s*:")
 _STAMP_LINE_RE = re.compile(r"^(?:Email|Cơ\s+quan|Thời\s+gian\s+ký|Ngày\s+ký)\s*:")
@@ -478,6 +480,9 @@ def full_line_length(lines: Iterable[SourceLine]) -> int:
     return lengths[min(len(lengths) - 1, int(0.9 * len(lengths)))]
 
 
+_HEADING_WORDS = 16  # "3. Trách nhiệm của Ủy ban nhân dân các xã, phường, đặc khu" is 12; a wrapped sentence is longer
+
+
 def _short_heading(line: str, full: int) -> bool:
     """A numbered heading alone on a short line ("2. Yêu cầu", "Điều 2. Tổ chức thực hiện"): it
     opens with a marker, fills at most half a line and does not end like a sentence or a wrapped
@@ -485,6 +490,8 @@ def _short_heading(line: str, full: int) -> bool:
     s = line.strip()
     if not full or len(s) > full // 2 or s.endswith((",", "(", "-", "–")) or _ends_sentence(s):
         return False
+    if len(s.split()) > _HEADING_WORDS:
+        return False  # a document typed one paragraph a line has a long "full line": words, not width, say heading
     if not (_ROMAN_RE.match(s) or _NUMBER_RE.match(s) or _LETTER_RE.match(s) or re.match(r"^Điều\s+\d+", s)):
         return False
     return len(s) > (_marker_end(s) or len(s.split(maxsplit=1)[0]))

@@ -42,7 +42,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Iterable
 
 from ingest.agencies import AgencyMention, Gazetteer, load_gazetteer, tokenize
-from ingest.deadlines import Deadline, find_deadlines, main_deadline, parse_deadline
+from ingest.deadlines import Deadline, find_deadlines, heading_deadline, main_deadline, parse_deadline
 from ingest.model import Clause
 from ingest.rolelines import RoleValue, assign_role_lines, is_role_clause, read_role_line
 from ingest.vntext import fold, nfc
@@ -134,6 +134,8 @@ class _Roles:
         self.request = _phrase_re(r.get("request", []))
         self.lead = _phrase_re(r.get("lead", []))
         self.coordinate = _phrase_re(r.get("coordinate", []))
+        self.partner_adverb = _phrase_re(r.get("partner_adverbs", []))
+        self.partner_verb = re.compile(r",\s*" + _phrase_re(r.get("partner_verbs", [])).pattern)
         self.advise = _phrase_re(r.get("advise", []))
         self.direct = _phrase_re(r.get("direct", []))
         self.report = _phrase_re(r.get("report", []))
@@ -179,8 +181,9 @@ def _bare_ministers(text: str, mentions: list[AgencyMention], g: Gazetteer) -> l
     out = []
     for mt in _MINISTERS.finditer(text):
         if not any(m.start <= mt.start() < m.end for m in mentions):
+            # shown as the ministries it stands for ("các bộ"), as a shared head's agency is
             out.append(AgencyMention(mt.group(), mt.start(), mt.end(), entry.id, entry.level, entry.name,
-                                     mt.group(), "variant"))
+                                     entry.name, "shared"))
     return out
 
 
@@ -251,6 +254,66 @@ class _Text:
             items, _ = self.list_at(mt.end())
             out.extend(items)
         return out
+
+    def partners(self, roles: "_Roles") -> list[AgencyMention]:
+        """The partners of every "phối hợp" phrase, in the ways officials write them: right after
+        it ("phối hợp với Sở Y tế, Sở Tài chính", "phối hợp Sở Y tế"), after an adverb
+        ("phối hợp chặt chẽ lực lượng Công an"), after a second verb ("phối hợp, hỗ trợ Bộ Y tế",
+        "phối hợp, cung cấp thông tin với các sở"), and a kind of bodies written without "các"
+        ("phối hợp với cơ quan thông tấn, báo chí trên địa bàn", "phối hợp cơ quan chuyên môn")."""
+        out: list[AgencyMention] = []
+        for mt in roles.coordinate.finditer(self.folded):
+            out.extend(self._partners_at(mt.end(), roles))
+        return out
+
+    def _partners_at(self, pos: int, roles: "_Roles") -> list[AgencyMention]:
+        f = self.folded
+        tries = [pos]
+        adverb = roles.partner_adverb.match(f, self.skip_space(pos))
+        if adverb is not None:
+            link = re.match(r"\s+(?:voi|cung)" + _E, f[adverb.end():])
+            tries.append(adverb.end() + (link.end() if link else 0))
+        verb = re.match(r",\s*((?:[^\W\d_]+\s+){1,4}?)voi\s", f[pos:])
+        if verb is not None and not re.search(r"[A-ZĐ]", self.text[pos : pos + verb.end()]):
+            tries.append(pos + verb.end())  # "phối hợp, cung cấp thông tin với …"
+        second = roles.partner_verb.match(f, pos)
+        if second is not None:
+            tries.append(second.end())  # "phối hợp, hỗ trợ Bộ …"
+        for at in tries:
+            items, _ = self.list_at(at)
+            if items:
+                return items
+        for at in tries:
+            bare = self._kinds_at(at)
+            if bare is not None:
+                return [bare]
+        return []
+
+    def _kinds_at(self, pos: int) -> AgencyMention | None:
+        """A kind of bodies written without "các" ("cơ quan thông tấn, báo chí trên địa bàn Thành
+        phố", "đơn vị chuyên môn"), read by the gazetteer's collective names as if "các" stood
+        before it. The name is what is written; None when no kind of bodies starts at ``pos``."""
+        pos = self.skip_space(pos)
+        if pos >= len(self.text) or not self.text[pos].islower():
+            return None
+        verbs = {" ".join(nfc(w).lower().split()) for w in self.g.roles.get("verbs", [])}
+        if any(re.match(re.escape(v) + r"(?!\w)", self.text[pos:].lower()) for v in verbs):
+            return None  # "phối hợp tổ chức tập huấn": "tổ chức" is what is done, not who
+        line_end = self.text.find("\n", pos)
+        rest = self.text[pos : line_end if line_end >= 0 else len(self.text)]
+        lead_in = "các "
+        found = [m for m in self.g.find(lead_in + rest) if m.start == 0 and m.end > len(lead_in) + 1]
+        if not found:
+            return None
+        m = found[0]
+        if m.agency_id is not None and self.g.entries[m.agency_id].level != "group":
+            return None
+        written = rest[: m.end - len(lead_in)].rstrip(" ,")
+        start = pos
+        mention = AgencyMention(written, start, start + len(written), m.agency_id, m.level, m.name,
+                                self.g.expand_abbreviations(written), m.matched)
+        self.by_start.setdefault(start, mention)
+        return mention
 
 
 @dataclass
@@ -436,6 +499,9 @@ def _after_opening(t: _Text, roles: _Roles) -> _Owner | None:
             items, end = t.list_at(after)
             if items and verb_seen and len(items) < 2 and not fold(items[0].text).startswith(("cac ", "nhung ")):
                 continue
+            if items and verb_seen and ch == "," and any(m.end == k for m in t.mentions):
+                continue  # "…, chỉ đạo các trường A, các trường B lồng ghép …": the verb's objects go on
+
             if items and re.match(r"\s+[^\W\d_]", f[end:]) and not re.match(r"\s*,", f[end:]):
                 parts = ["chủ ngữ"]
                 if roles.lead.match(f, _after_comma(f, end)):
@@ -489,7 +555,7 @@ def _carrier(t: _Text, roles: _Roles, has_children: bool = False) -> _Owner | No
     rest = re.sub(r"^\s*\([^()]*\)", "", t.folded[owner.end :])  # "Sở Tài chính (cơ quan chủ trì)"
     if stripped.endswith(":") or says_so or not rest.strip(" :.;"):
         owner.pattern = "có trách nhiệm"
-        owner.coordinators = t.refs(t.lists_after(roles.coordinate))
+        owner.coordinators = t.refs(t.partners(roles))
         return owner
     lower_words = [w for w in t.text[owner.end :].split() if w[:1].islower()]
     if has_children and len(lower_words) <= 10 and len(rest.split()) <= 20 \
@@ -665,6 +731,8 @@ def _row_task(clause: Clause, g: Gazetteer, n: int) -> Task | None:
     text = cells.get(roles.get("task", ""), "") or clause.text
     where = clause.path + "/"
     deadline = parse_deadline(due_cell)
+    if deadline is None:  # a row with no time of its own takes the one its appendix or group title sets
+        deadline = next((d for h in reversed(clause.heading_chain) if (d := heading_deadline(h)) is not None), None)
     t = _Text(text, clause.path, g)
     return Task(
         task_id=f"{clause.clause_id}#{n}",
@@ -721,10 +789,20 @@ def _groups(t: _Text, roles: _Roles, g: Gazetteer) -> list[tuple[int, int, _Owne
     if head is not None:
         while len(parts) > 1 and parts[0][1] <= head.end:
             parts = [(parts[0][0], parts[1][1])] + parts[2:]
+    # a partner list is never cut either ("phối hợp với các sở, ngành; UBND các xã; các doanh
+    # nghiệp … triển khai"): its names after a semicolon are partners, not subjects
+    lists: list[tuple[int, int]] = []
+    for mt in roles.coordinate.finditer(t.folded):
+        items, end = t.list_at(mt.end())
+        if len(items) > 1:
+            lists.append((mt.end(), end))
     out: list[list[Any]] = []
     for a, b in parts:
         if not out:
             out.append([a, b, None])
+            continue
+        if any(lo < a < hi for lo, hi in lists):
+            out[-1][1] = b
             continue
         sub = _Text(t.text[a:b], t.where, g)
         own = _owner(sub, roles)
@@ -754,7 +832,7 @@ def _task_of(clause: Clause, n: int, text: str, lead: list[AgencyRef], pattern: 
             t.used.add(m.start)
     reports = _reports(t, roles)
     vias = [r.via for r in reports if r.via is not None]
-    coordinators = _dedupe(inherited_coordinators + t.refs(t.lists_after(roles.coordinate)), lead + vias)
+    coordinators = _dedupe(inherited_coordinators + t.refs(t.partners(roles)), lead + vias)
     advises = _dedupe(t.refs(t.lists_after(roles.advise)), lead)
     main, found, recurrence = _timing(t.text)
     return Task(
@@ -788,7 +866,7 @@ def _clause_tasks(clause: Clause, inherited: tuple[str, _Owner] | None, g: Gazet
     t = _Text(clause.text, clause.path, g)
     owner = _owner(t, roles)
     if owner is None and inherited is None:
-        return []
+        return _later_paragraph_tasks(clause, g, roles)
     out: list[Task] = []
     for k, (a, b, own) in enumerate(_groups(t, roles, g)):
         raw = clause.text[a:b]
@@ -808,6 +886,24 @@ def _clause_tasks(clause: Clause, inherited: tuple[str, _Owner] | None, g: Gazet
             task = _task_of(clause, k + 1, text, together, "chủ ngữ", [], None, -1, g, roles)
         out.append(task)
     return out
+
+
+def _later_paragraph_tasks(clause: Clause, g: Gazetteer, roles: _Roles) -> list[Task]:
+    """A clause of several paragraphs whose first names no owner ("Điều 3. Quyết định này có hiệu
+    lực …" / "Chánh Văn phòng …, Giám đốc Sở … chịu trách nhiệm thi hành"): the tasks start at the
+    first later paragraph that names its owner. Offsets stay those of the whole clause text."""
+    at = 0
+    while (nl := clause.text.find("\n", at)) >= 0:
+        at = nl + 1
+        rest = clause.text[at:]
+        if not rest.strip() or _owner(_Text(rest, clause.path, g), roles) is None:
+            continue
+        tasks = _clause_tasks(replace(clause, text=rest), None, g, roles)
+        for task in tasks:
+            for fld in ("lead", "coordinators", "advises", "reports_to", "performer", "mentions"):
+                setattr(task, fld, _shift(getattr(task, fld), at))
+        return tasks
+    return []
 
 
 def _written_verb(t: _Text, roles: _Roles, g: Gazetteer, pos: int) -> "re.Match[str] | None":
@@ -853,7 +949,7 @@ def _value_sentence(value: RoleValue, g: Gazetteer,
             # the subject list goes on past a name the gazetteer lacks, up to the verb
             own_lead = cell_agencies(sub.text[: verb.start()], value.path, g)
         lead += _shift(own_lead, value.start + offset)
-        coords += _shift(sub.refs(sub.lists_after(roles.coordinate)), value.start + offset)
+        coords += _shift(sub.refs(sub.partners(roles)), value.start + offset)
         advises += _shift(sub.refs(sub.lists_after(roles.advise)), value.start + offset)
     if not lead:
         return None
@@ -970,7 +1066,7 @@ def extract_tasks(clauses: list[Clause], gazetteer: Gazetteer | None = None,
         t = _Text(c.text, c.path, g)
         if not (roles.lead.match(t.folded, t.skip_space(0)) or roles.coordinate.match(t.folded, t.skip_space(0))):
             return None
-        found = t.refs(t.lists_after(roles.coordinate))
+        found = t.refs(t.partners(roles))
         return found or None
 
     ordered_all = sorted(clauses, key=lambda c: c.order)

@@ -193,7 +193,8 @@ def test_fixture_clause_tree(md_items, expected) -> None:
         ), c.path
         assert c.cells == e.get("cells"), c.path
     pl5 = by_path(doc)["PL.5"]
-    assert pl5.heading_chain == ["II. HUY ĐỘNG, BỐ TRÍ NGUỒN LỰC"]
+    # the appendix title is the outermost heading of its rows (what it says of all rows, each row says)
+    assert pl5.heading_chain == ["PHỤ LỤC NHIỆM VỤ CỤ THỂ", "II. HUY ĐỘNG, BỐ TRÍ NGUỒN LỰC"]
     refs = {r.number for r in by_path(doc)["preamble.1"].references}
     assert refs == set(expected["document"]["cites"])
 

@@ -36,6 +36,8 @@ from ingest.vntext import fold
 __all__ = ["flat_table_runs", "FlatTable", "flat_blocks"]
 
 _STT = re.compile(r"^(?:STT|TT|Số\s+TT|Số\s+thứ\s+tự)$", re.IGNORECASE)
+# the whole header on the STT line: "STT Nhiệm vụ Cơ quan chủ trì Cơ quan phối hợp Thời gian"
+_STT_LINE = re.compile(r"^(?P<stt>STT|TT|Số\s+TT)\s+(?P<rest>\S.*)$", re.IGNORECASE)
 _NUM = re.compile(r"^(\d{1,3}(?:\.\d{1,2})?)\.?$")
 _ROMAN = re.compile(r"^([IVXL]{1,6})\.?$")
 _GROUP_LINE = re.compile(r"^(?P<num>[IVXL]{1,6})[.)]\s+(?P<title>[A-ZĐÀ-Ỹ].*)$")  # "II. NHÓM NHIỆM VỤ …" on one line
@@ -72,13 +74,78 @@ def _is_furniture(line: SourceLine) -> bool:
     return bool(_FURNITURE.match(_text(line)))
 
 
+def _header_openers() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Folded words that open a column name, and those that go on a column name opened by an owner
+    word ("Cơ quan" + "chủ trì"): [column_cues].header_openers / header_after_owner."""
+    import tomllib
+
+    from ingest.agencies import AGENCIES_FILE
+
+    cues = tomllib.loads(AGENCIES_FILE.read_text(encoding="utf-8")).get("column_cues", {})
+    return (tuple(fold(w) for w in cues.get("header_openers", [])),
+            tuple(fold(w) for w in cues.get("header_after_owner", [])))
+
+
+def split_header_line(text: str) -> list[tuple[int, int]]:
+    """[start, end) of each column name in a header written on one line after STT ("Nhiệm vụ Cơ
+    quan chủ trì Cơ quan phối hợp Thời gian hoàn thành"): in mixed case a capitalised word opens
+    a name; in capitals a cue word of [column_cues].header_openers does ("CƠ QUAN CHỦ TRÌ" is one
+    name: "chủ trì" after an owner word goes on it). Fewer than two names: not a header."""
+    words = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+    if not words:
+        return []
+    openers, after_owner = _header_openers()
+    mixed = any(ch.islower() for ch in text)
+    spans: list[list[int]] = []
+    for a, b in words:
+        rest = fold(text[a:]).lower()
+        if mixed:
+            opens = text[a].isupper()
+        else:
+            opens = any(rest.startswith(o + " ") or rest == o for o in openers)
+            if opens and spans and any(rest.startswith(w) for w in after_owner):
+                current = fold(text[spans[-1][0] : spans[-1][1]]).lower()
+                opens = not current.startswith(("co quan", "don vi"))
+        if spans and fold(text[spans[-1][0] : spans[-1][1]]).lower().split()[-1] in ("va", "hoac", "/"):
+            opens = False  # "NHIỆM VỤ VÀ GIẢI PHÁP": one name
+        if opens or not spans:
+            spans.append([a, b])
+        else:
+            spans[-1][1] = b
+    names = [(a, b) for a, b in spans]
+    if len(names) < 2:
+        return []
+    folded = [fold(text[a:b]).lower() for a, b in names]
+    if not any(f.startswith(openers) for f in folded if openers):
+        return []
+    return names
+
+
+def _one_line_header(text: str) -> bool:
+    m = _STT_LINE.match(text)
+    return bool(m) and len(split_header_line(m.group("rest"))) >= 2
+
+
+def _lone_numbers_follow(lines: Sequence[SourceLine], j: int) -> bool:
+    """Under a one-line header, the rows are numbered on lines of their own ("1" / cells …); a row
+    written "1 Quán triệt …" on its line is a table the paragraph reflow reads row by row."""
+    for line in lines[j : j + 40]:
+        t = _text(line)
+        if _NUM.match(t):
+            return True
+        if re.match(r"^\d{1,3}\.?\s+\S", t):
+            return False
+    return False
+
+
 def flat_table_runs(lines: Sequence[SourceLine]) -> list[FlatTable]:
     """The flattened tables among ``lines`` (see the module docstring)."""
     out: list[FlatTable] = []
     n = len(lines)
     i = 0
     while i < n:
-        if not _STT.match(_text(lines[i])):
+        one_line = _one_line_header(_text(lines[i]))
+        if not (_STT.match(_text(lines[i])) or one_line):
             i += 1
             continue
         j = i + 1
@@ -86,8 +153,9 @@ def flat_table_runs(lines: Sequence[SourceLine]) -> list[FlatTable]:
                 and not _GROUP_LINE.match(_text(lines[j])):
             j += 1
         first_row = _text(lines[j]) if j < n else ""
-        if j >= n or j - i > 12 or j == i + 1 or (first_row.rstrip(".") not in ("1", "I", "1.1")
-                                                  and not _GROUP_LINE.match(first_row)):
+        if j >= n or j - i > 12 or (j == i + 1 and not one_line) or (
+                first_row.rstrip(".") not in ("1", "I", "1.1") and not _GROUP_LINE.match(first_row)) or (
+                one_line and not _lone_numbers_follow(lines, j)):
             i += 1
             continue
         header = (i, j)
@@ -275,7 +343,16 @@ def flat_blocks(lines: Sequence[SourceLine], table: FlatTable, table_index: int,
 
     h0, h1 = table.header
     head_lines = list(lines[h0:h1])
-    names = [[head_lines[0]]] + _merge_groups(_header_names(head_lines[1:]))
+    names = _split_stt_line(head_lines[0]) + _merge_groups(_header_names(head_lines[1:]))
+    if len(names) > 1 and len(head_lines) > 1 and _STT_LINE.match(_text(head_lines[0])):
+        # "STT Nhiệm vụ … Thời gian hoàn" / "thành": a lower-case line goes on the last name
+        more = _header_names(head_lines[1:])
+        names = _split_stt_line(head_lines[0])
+        for extra in more:
+            if _text(extra[0])[:1].islower():
+                names[-1] += extra
+            else:
+                names.append(extra)
     header_block = _block([_cell(n) for n in names], table_index, True, head_lines)
     roles = [_role(" ".join(_text(x) for x in n)) for n in names[1:]]
     out: list[Block] = [header_block]
@@ -295,7 +372,7 @@ def flat_blocks(lines: Sequence[SourceLine], table: FlatTable, table_index: int,
     while k < table.end:
         line = lines[k]
         t = _text(line)
-        if t and _STT.match(t):  # the header again on a new page
+        if t and (_STT.match(t) or _one_line_header(t)):  # the header again on a new page
             j = k + 1
             while j < table.end and not _NUM.match(_text(lines[j])) and not _ROMAN.match(_text(lines[j])) \
                     and not _GROUP_LINE.match(_text(lines[j])) and j - k <= 12:
@@ -337,6 +414,21 @@ def flat_blocks(lines: Sequence[SourceLine], table: FlatTable, table_index: int,
             out += reflow([line])
         k += 1
     flush()
+    return out
+
+
+def _split_stt_line(line: SourceLine) -> list[list[SourceLine]]:
+    """The STT line as header cells: just "STT", or "STT" and the column names written after it."""
+    m = _STT_LINE.match(line.text.strip())
+    if m is None or len(split_header_line(m.group("rest"))) < 2:
+        return [[line]]
+    lead = len(line.text) - len(line.text.lstrip())
+    base = line.start + lead
+    stt = [SourceLine(base, m.group("stt"), line.page)]
+    rest_at = lead + m.start("rest")
+    out = [stt]
+    for a, b in split_header_line(m.group("rest")):
+        out.append([SourceLine(line.start + rest_at + a, line.text[rest_at + a : rest_at + b], line.page)])
     return out
 
 

@@ -18,8 +18,11 @@ What this loader does, and why:
   separated by a form feed; each table row rendered on one line, cells separated by ``" | "``,
   so every cell is a contiguous substring. Paragraph blocks come from :mod:`ingest.reflow`; rows
   become ``table_row`` blocks with their :class:`~ingest.model.Cell` objects.
-* **Page artefacts.** A lone page number as the first or last line of its page is kept in the
-  text but listed in ``SourceText.dropped`` and left out of every block.
+* **Page artefacts.** A lone page number as the first or last line of its page, a gazette's
+  running header ("CÔNG BÁO/Số …/Ngày …", with its page number) and a digital-signature stamp
+  ("Ký bởi: …" / "Cơ quan: …", the rules of :func:`ingest.reflow.gazette_furniture`) are kept in the
+  text but listed in ``SourceText.dropped`` (and by kind in ``SourceText.furniture``) and left out
+  of every block.
 * **Tables across pages.** A table that starts a page right after a table that ended the previous
   page, with the same columns, continues it (same ``table_index``). Its first rows are marked
   ``header_row`` when they repeat the table's header, which may have two rows ("Thời gian thực
@@ -59,6 +62,7 @@ from ingest.reflow import (
     collapse_with_offsets,
     detect_double_spaced,
     full_line_length,
+    gazette_furniture,
     page_number_of,
     reflow,
     split_lines,
@@ -82,6 +86,7 @@ class _Line:
     text: str
     top: float
     dropped: bool = False
+    furniture: str = ""  # why it was dropped: "page_number", "page_header", "signature_stamp"
 
 
 @dataclass
@@ -396,7 +401,18 @@ def _page_items(reader_page: Any, plumber_page: Any, pageno: int, warnings: list
             )
             items = [*_plumber_lines(plumber_page, [])]
     _mark_page_number(items, pageno)
+    _mark_gazette_furniture(items)
     return items
+
+
+def _mark_gazette_furniture(items: list[_Item]) -> None:
+    """A gazette's running header ("CÔNG BÁO/Số …/Ngày …") with its page number, and a digital
+    signature stamp ("Ký bởi: …" / "Cơ quan: …"), are page furniture in a PDF as in its text dump:
+    the same rules (:func:`ingest.reflow.gazette_furniture`) mark them dropped."""
+    lines = [it for it in items if isinstance(it, _Line) and it.text.strip() and not it.dropped]
+    for k, (kind, _opens) in gazette_furniture([it.text for it in lines]).items():
+        lines[k].dropped = True
+        lines[k].furniture = kind
 
 
 def _mark_page_number(items: list[_Item], pageno: int) -> None:
@@ -405,6 +421,7 @@ def _mark_page_number(items: list[_Item], pageno: int) -> None:
     for cand in (seen[:1] + seen[-1:]) if seen else []:
         if isinstance(cand, _Line) and page_number_of(cand.text) == pageno:
             cand.dropped = True
+            cand.furniture = "page_number"
 
 
 def _visible(items: list[_Item]) -> list[_Item]:
@@ -573,10 +590,12 @@ def _render_row(w: _Writer, row: _Row) -> Block:
     )
 
 
-def _render(pages: list[list[_Item]]) -> tuple[str, list[int], list[tuple[int, int]], list[list[SourceLine] | Block]]:
+def _render(pages: list[list[_Item]]) -> tuple[str, list[int], list[tuple[int, int]], list[list[SourceLine] | Block],
+                                              list[list[Any]]]:
     w = _Writer()
     starts: list[int] = []
     dropped: list[tuple[int, int]] = []
+    furniture: list[list[Any]] = []
     segments: list[list[SourceLine] | Block] = []
     run: list[SourceLine] = []
     for pageno, items in enumerate(pages, start=1):
@@ -594,11 +613,12 @@ def _render(pages: list[list[_Item]]) -> tuple[str, list[int], list[tuple[int, i
             w.add("\n")
             if it.dropped:
                 dropped.append((start, start + len(it.text)))
+                furniture.append([it.furniture or "page_number", start, start + len(it.text)])
             else:
                 run.append(SourceLine(start, it.text, pageno))
     if run:
         segments.append(run)
-    return w.text(), starts, dropped, segments
+    return w.text(), starts, dropped, segments, furniture
 
 
 # --- entry point --------------------------------------------------------------------------------
@@ -643,7 +663,7 @@ def load_pdf(path: Path) -> SourceText:
             f"Pages without text (images?): {', '.join(map(str, empty))}."
         )
     tables = _link_tables(pages, warnings)
-    text, starts, dropped, segments = _render(pages)
+    text, starts, dropped, segments, furniture = _render(pages)
     lines = [ln for seg in segments if isinstance(seg, list) for ln in seg]
     double = detect_double_spaced(lines)
     full = full_line_length(lines)
@@ -662,6 +682,7 @@ def load_pdf(path: Path) -> SourceText:
         warnings=warnings,
         tables=tables,
         ocr_pages=ocr_pages,
+        furniture=furniture,
     )
 
 
