@@ -97,19 +97,24 @@ def implementing(svc: "Tracuu", refs: tuple[DocRef, ...]) -> list[str]:
     return out
 
 
-def _referenced(svc: "Tracuu", ref: DocRef, stored: set[str]) -> tuple[DocumentInfo | None, list[Any]]:
-    """A document named but not ingested: its manifest entry (if any) and the clauses citing it."""
+def _referenced(svc: "Tracuu", ref: DocRef, stored: set[str],
+                ranked: list[str] | None = None) -> tuple[DocumentInfo | None, list[Any]]:
+    """A document named but not ingested: its manifest entry (if any) and the clauses citing it,
+    one per citing document: the one ranked highest for the question (``ranked``: clause ids,
+    best first), else the first; the documents in the order of their clause's rank."""
     info = None
     for e in svc.manifest.entries:
         if e.doc_id not in stored and _number_matches(ref, e.number) and _kind_matches(ref.kind, e.doc_type):
             info = svc._info(None, e.doc_id)
             break
+    order = {cid: i for i, cid in enumerate(ranked or [])}
     citing = []
     for doc in svc.stored_documents():
-        for c in doc.clauses:
-            if any(_number_matches(ref, r.number) and _kind_matches(ref.kind, r.doc_type or "") for r in c.references):
-                citing.append(c)
-                break  # the first clause of each document that cites it
+        mine = [c for c in doc.clauses
+                if any(_number_matches(ref, r.number) and _kind_matches(ref.kind, r.doc_type or "") for r in c.references)]
+        if mine:
+            citing.append(min(mine, key=lambda c: order.get(c.clause_id, len(order))))
+    citing.sort(key=lambda c: order.get(c.clause_id, len(order)))
     return info, citing
 
 
@@ -142,8 +147,11 @@ def _facts_sentence(doc_out: dict[str, Any], date_as_written: str | None = None)
     return text
 
 
-def document_answer(svc: "Tracuu", question: str, intent: AskIntent) -> dict[str, Any] | None:
-    """The facts of the documents the question names; None when it names none we know of."""
+def document_answer(svc: "Tracuu", question: str, intent: AskIntent,
+                    ranked: list[str] | None = None) -> dict[str, Any] | None:
+    """The facts of the documents the question names; None when it names none we know of.
+    ``ranked``: clause ids by relevance to the question, to choose which citing clauses to show
+    for a document that is only referenced."""
     stored = set(svc.store().list_ids())
     sentences: list[str] = []
     citations: list[dict[str, Any]] = []
@@ -163,7 +171,7 @@ def document_answer(svc: "Tracuu", question: str, intent: AskIntent) -> dict[str
             citations += [svc.hit(c, 1.0) for c in heads]
         if ids:
             continue
-        info, citing = _referenced(svc, ref, stored)
+        info, citing = _referenced(svc, ref, stored, ranked)
         if info is not None:
             out = svc._doc_out(info)
             documents.append(out)

@@ -528,7 +528,8 @@ class Tracuu:
         intent = classify(text, asked_agency)
         docs = doc_ids or self._scope(q, intent)
         if intent.kind == "document" and not doc_ids:
-            answer = intent_answers.document_answer(self, q, intent)
+            _, near = self.scored(q, k=30, doc_types=doc_types, understood=u)
+            answer = intent_answers.document_answer(self, q, intent, [s.clause.clause_id for s in near])
             return answer or intent_answers.named_but_unknown(self, q, intent)
         structural = detect_intent(text)
         if structural is not None:

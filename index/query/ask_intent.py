@@ -159,7 +159,7 @@ def classify(question: str, agency_text: str | None = None) -> AskIntent:
         # "do ai ký", "cơ quan nào ban hành" ask who made the document, not who does a task
         own = _has(words, _phrases("document", "about_the_document"))
         rest = [w for w in _strip_refs(words, docs).split() if len(w) > 1]
-        if (facts and (own or not (who and roles))) or len(rest) <= 2:
+        if own or (facts and not (who and roles)) or len(rest) <= 2:
             return AskIntent("document", cues=tuple(dict.fromkeys(facts + own)), **base)
     if agency_text and tasks_cues and not who:
         return AskIntent("agency_tasks", cues=tuple(tasks_cues), **base)
