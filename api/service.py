@@ -588,15 +588,24 @@ class Tracuu:
         # hits they are noise ("các sở, ban, ngành" is in every recipient list).
         scored = [s for s in scored if s.clause.kind not in ("recipients", "signature")]
         readings = [u.text or q, *u.expanded]
-        # the answer is chosen among the candidates by what it covers of the question, not only
-        # by similarity (index/abstain.py: rerank)
-        scored = rerank(scored, [self._coverage(s, readings, q) for s in scored], self.thresholds.rerank)
         by_clause = self._tasks_by_clause()
-        if intent.kind in ("owner", "deadline"):
-            field = "lead" if intent.kind == "owner" else "deadline"
-            scored = prefer(scored, lambda s: any(t.get(field) for t in by_clause.get(s.clause.clause_id, [])))
+        field = {"owner": "lead", "deadline": "deadline"}.get(intent.kind or "")
+
+        def preferred(hits: list) -> list:
+            if not field:
+                return hits
+            return prefer(hits, lambda s: any(t.get(field) for t in by_clause.get(s.clause.clause_id, [])))
+
+        # Whether to answer is judged on the similarity ranking (as tuned: a candidate pool of 20
+        # always holds some clause covering half an unanswerable question's words); which clause
+        # to quote is then chosen by what it covers of the question too (index/abstain.py: rerank).
+        fused = preferred(scored[: k + 8])
+        found = bool(fused) and self._answers(fused[0], readings, q)
+        if found:
+            scored = preferred(rerank(scored, [self._coverage(s, readings, q) for s in scored], self.thresholds.rerank))
+            if not self._answers(scored[0], readings, q):
+                scored = fused
         scored = scored[:k]
-        found = bool(scored) and self._answers(scored[0], readings, q)
         result: dict[str, Any] = {"question": q, "found": found, "owners": [], "deadline": None}
         if intent.kind:
             result["intent"] = intent.kind
