@@ -104,7 +104,9 @@ def to_docx(brief: dict[str, Any]) -> bytes:
             p = w.paragraph(doc, indent=True)
             p.add_run(f"{k}. ").bold = True
             p.add_run(r["text"])
-            details = [f"{label}: {r[key]}" for label, key in (("Chủ trì", "lead"), ("Phối hợp", "coordinators"), ("Tham mưu cho", "advises"), ("Báo cáo về", "reports_to"), ("Thời hạn", "deadline")) if r.get(key)]
+            labels = (("Chủ trì", "lead"), ("Phối hợp", "coordinators"), ("Tham mưu cho", "advises"),
+                      ("Báo cáo về", "reports_to"), ("Thời hạn", "deadline"))
+            details = [f"{label}: {r[key]}" for label, key in labels if r.get(key)]
             if details:
                 w.paragraph(doc, "; ".join(details) + ".", italic=True)
             w.paragraph(doc, f"[{r['citation']}]")

@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 from api.cli_text import COMMANDS, VietParser
-from api.progress import index_words
-from api.config import Settings
+from api.config import Settings, get_settings
 from api.errors import ApiError
+from api.progress import index_words
 from ingest.errors import BilingualError
 from ingest.vntext import fold
 
@@ -65,7 +65,19 @@ def _emit(args: argparse.Namespace, data: Any, lines: Callable[[Any], Iterable[s
 def _service(args: argparse.Namespace):
     from api.service import Tracuu
 
-    return Tracuu(Settings.from_env(data_dir=args.data_dir, embed_model=args.model, chroma_url=args.chroma_url))
+    return Tracuu(cli_settings(args))
+
+
+def cli_settings(args: argparse.Namespace) -> Settings:
+    """The process's settings (read once), with what the command line overrides."""
+    update: dict[str, object] = {}
+    if args.data_dir is not None:
+        update["data_dir"] = Path(args.data_dir)
+    if args.model is not None:
+        update["embed_model"] = args.model.strip() or None
+    if args.chroma_url is not None:
+        update["chroma_url"] = args.chroma_url.strip() or None
+    return get_settings().model_copy(update=update)
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -189,7 +201,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     except UnicodeDecodeError:
         raise CliError(f"Tệp câu hỏi {args.file} không phải UTF-8.", f"Question file {args.file} is not UTF-8.") from None
     except OSError as err:
-        raise CliError(f"Không đọc được tệp câu hỏi {args.file}: {err.strerror or err}", f"Cannot read question file {args.file}: {err.strerror or err}") from None
+        raise CliError(f"Không đọc được tệp câu hỏi {args.file}: {err.strerror or err}",
+                       f"Cannot read question file {args.file}: {err.strerror or err}") from None
     except ValueError as err:
         raise CliError(
             f"Tệp câu hỏi không đúng định dạng JSON Lines (mỗi dòng một đối tượng có 'question'): {err}",
@@ -248,6 +261,16 @@ def cmd_reindex(args: argparse.Namespace) -> int:
                f"{r['upserted']} vectơ ghi lại (vectors written), {r['embedded_new']} nhúng mới (newly embedded)")
 
     return _emit(args, _service(args).reindex(), lines)
+
+
+def _debug() -> bool:
+    """TRACUU_DEBUG, from the settings; a broken setting is reported elsewhere, not here."""
+    from api.config import ConfigError, get_settings
+
+    try:
+        return get_settings().debug
+    except ConfigError:
+        return False
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -377,7 +400,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("\nĐã dừng theo yêu cầu. (Interrupted.)", file=sys.stderr)
         return 130
     except Exception as err:  # never a traceback for the user; TRACUU_DEBUG=1 shows it
-        if os.environ.get("TRACUU_DEBUG"):
+        if _debug():
             raise
         print(
             f"Lỗi không mong đợi: {type(err).__name__}: {err}\n"

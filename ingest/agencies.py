@@ -23,7 +23,7 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Any, Iterable, Literal
+from typing import Any, Callable, Iterable, Literal
 
 from ingest.vntext import collapse_spaces, fold, has_diacritics, nfc
 
@@ -330,7 +330,7 @@ class Gazetteer:
                 written.append((entry, kind, city))
                 self._add(city, _Pattern(entry.id, kind, 1))
         generated: list[tuple[AgencyEntry, str, tuple[str, ...]]] = []
-        for entry, kind, keys in written:
+        for entry, _kind, keys in written:
             for form in sorted(self._generated(keys)):
                 generated.append((entry, "abbreviation", form))
                 self._add(form, _Pattern(entry.id, "abbreviation", 1))
@@ -485,7 +485,7 @@ class Gazetteer:
             elif tok.text in ",-" and free(j + 1) and toks[j + 1].is_word and toks[j + 1].capitalised:
                 if self._head_at(toks, j + 1) or self.title_at(toks, j + 1):
                     break  # "Sở Ngoại vụ, Ban Dân tộc": a list, not one name
-                j += 2  # "Phòng Văn hóa - Xã hội", "Sở Văn hóa, Thể thao ..." 
+                j += 2  # "Phòng Văn hóa - Xã hội", "Sở Văn hóa, Thể thao ..."
             else:
                 break
         return j

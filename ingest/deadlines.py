@@ -17,11 +17,11 @@ from __future__ import annotations
 import calendar
 import re
 import tomllib
+from dataclasses import dataclass, field, fields, replace
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from dataclasses import dataclass, field, replace
-from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 from ingest.vntext import fold, nfc
 
@@ -118,17 +118,49 @@ class Deadline:
             own = 7
         return min([own] + [p.rank for p in self.parts])
 
+    @classmethod
+    def from_dict(cls, d: dict[str, Any] | None) -> "Deadline | None":
+        """A deadline back from its stored form (``dataclasses.asdict``, or the API's subset of
+        its fields); None for no deadline. The API and the web pages compute due dates through
+        this, so that "what is due before 30/9" has one answer everywhere."""
+        if not d:
+            return None
+        known = {f.name for f in fields(cls)} - {"parts"}
+        values = {k: d.get(k) for k in known if k != "date"}
+        values.update(text=d.get("text") or "", start=d.get("start") or 0, end=d.get("end") or 0,
+                      kind=d.get("kind") or "unknown", date=d.get("date"))
+        parts = tuple(p for p in (cls.from_dict(x) for x in d.get("parts") or []) if p is not None)
+        return cls(**values, parts=parts)
+
     def due_dates(self) -> list[tuple[int | None, int, int]]:
-        """(year or None, month, day) of every point in time this deadline names."""
+        """(year or None, month, day) of every point in time this deadline names.
+
+        A quarter or a month without a day is due on its last day: "Quý IV hằng năm" is due on
+        31/12 of every year, "Quý III năm 2025" on 30/9/2025.
+        """
         out: list[tuple[int | None, int, int]] = []
         if self.month is not None and self.day is not None:
             out.append((self.year, self.month, self.day))
         elif self.date is not None:
             d = date.fromisoformat(self.date)
             out.append((d.year, d.month, d.day))
+        elif self.quarter is not None and 1 <= self.quarter <= 4:
+            out.append((self.year, 3 * self.quarter, _last_day(self.year, 3 * self.quarter)))
+        elif self.month is not None and 1 <= self.month <= 12:
+            out.append((self.year, self.month, _last_day(self.year, self.month)))
         for part in self.parts:
             out.extend(p for p in part.due_dates() if p not in out)
         return out
+
+    def first_due(self) -> tuple[tuple[int, int] | None, date | None]:
+        """((month, day), full date or None) of the earliest point of the year this deadline
+        names, or (None, None) when it names none ("thường xuyên", "hằng năm"): the sort key and
+        the "Mốc thời hạn" of the deadline pages."""
+        points = sorted(self.due_dates(), key=lambda p: (p[1], p[2], p[0] or 0))
+        if not points:
+            return None, None
+        y, m, d = points[0]
+        return (m, d), (date(y, m, d) if y is not None else None)
 
     def due_before(self, day: int, month: int, year: int | None = None) -> bool:
         """True when some due date of this deadline falls on or before day/month (of ``year``).
@@ -137,7 +169,7 @@ class Deadline:
         day and month are compared, so a yearly "trước ngày 15/9 hàng năm" and a dated
         "trước ngày 31/8/2025" both answer True. With ``year``, a dated deadline is compared as a
         date and a yearly one still by day and month. Deadlines without a day ("thường xuyên",
-        "hằng năm") answer False: they do not say.
+        "hằng năm") answer False: they do not say. A quarter is due on its last day.
         """
         for y, m, d in self.due_dates():
             if year is not None and y is not None:
@@ -146,6 +178,11 @@ class Deadline:
             elif (m, d) <= (month, day):
                 return True
         return False
+
+
+def _last_day(year: int | None, month: int) -> int:
+    """The last day of ``month`` (of ``year``; without one, of a common year: 28/2)."""
+    return calendar.monthrange(year or 2001, month)[1]
 
 
 def _iso(y: int | None, m: int, d: int) -> str | None:

@@ -293,7 +293,7 @@ def _issuer_from_lines(lines: list[str]) -> str | None:
         else:
             groups.append([line])
     own = issuer_case(" ".join(groups[-1]))
-    if len(groups) > 1 and not any(_match_at(_folded_words(l), 0, places) for l in groups[-1][1:]):
+    if len(groups) > 1 and not any(_match_at(_folded_words(line), 0, places) for line in groups[-1][1:]):
         parent = " ".join(groups[-2])
         pf = _folded_words(parent)
         for k in range(len(pf)):

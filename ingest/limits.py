@@ -24,7 +24,7 @@ class LimitSettingError(BilingualError):
 
 
 # field -> (environment variable, default, smallest, largest, Vietnamese meaning, English meaning)
-_SPEC: dict[str, tuple[str, int, int, int, str, str]] = {
+SPEC: dict[str, tuple[str, int, int, int, str, str]] = {
     "memory_mb": ("TRACUU_INGEST_MEMORY_MB", 1536, 256, 1 << 20,
                   "bộ nhớ tối đa cho việc đọc một tệp (MB)", "memory for reading one file (MB)"),
     "timeout_s": ("TRACUU_INGEST_TIMEOUT_S", 180, 5, 86400,
@@ -56,17 +56,17 @@ RATIO_FLOOR_BYTES = 1 << 20
 
 @dataclass(frozen=True)
 class Limits:
-    memory_mb: int = _SPEC["memory_mb"][1]
-    timeout_s: int = _SPEC["timeout_s"][1]
-    pdf_max_pages: int = _SPEC["pdf_max_pages"][1]
-    pdf_max_page_operators: int = _SPEC["pdf_max_page_operators"][1]
-    pdf_max_operators: int = _SPEC["pdf_max_operators"][1]
-    pdf_max_page_content_mb: int = _SPEC["pdf_max_page_content_mb"][1]
-    ocr_max_pages: int = _SPEC["ocr_max_pages"][1]
-    docx_max_unpacked_mb: int = _SPEC["docx_max_unpacked_mb"][1]
-    docx_max_part_mb: int = _SPEC["docx_max_part_mb"][1]
-    docx_max_ratio: int = _SPEC["docx_max_ratio"][1]
-    max_clauses: int = _SPEC["max_clauses"][1]
+    memory_mb: int = SPEC["memory_mb"][1]
+    timeout_s: int = SPEC["timeout_s"][1]
+    pdf_max_pages: int = SPEC["pdf_max_pages"][1]
+    pdf_max_page_operators: int = SPEC["pdf_max_page_operators"][1]
+    pdf_max_operators: int = SPEC["pdf_max_operators"][1]
+    pdf_max_page_content_mb: int = SPEC["pdf_max_page_content_mb"][1]
+    ocr_max_pages: int = SPEC["ocr_max_pages"][1]
+    docx_max_unpacked_mb: int = SPEC["docx_max_unpacked_mb"][1]
+    docx_max_part_mb: int = SPEC["docx_max_part_mb"][1]
+    docx_max_ratio: int = SPEC["docx_max_ratio"][1]
+    max_clauses: int = SPEC["max_clauses"][1]
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> "Limits":
@@ -75,7 +75,7 @@ class Limits:
         env = os.environ if environ is None else environ
         values: dict[str, int] = {}
         for f in fields(cls):
-            var, default, low, high, vi, en = _SPEC[f.name]
+            var, default, low, high, vi, en = SPEC[f.name]
             raw = (env.get(var) or "").strip()
             if not raw:
                 values[f.name] = default
@@ -113,7 +113,7 @@ def use(limits: Limits | None) -> None:
 
 def variable(name: str) -> str:
     """The environment variable of a limit field, for messages."""
-    return _SPEC[name][0]
+    return SPEC[name][0]
 
 
 def limit_error(name: str, value: object, found: object, what_vi: str, what_en: str) -> IngestError:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+
 from ingest.model import Block, SourceText
 from ingest.vntext import fold
 

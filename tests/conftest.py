@@ -1,7 +1,23 @@
-"""Shared fixtures: paths to the corpus and fixtures, and one knowledge base per test session.
+"""Shared fixtures: paths to the corpus and fixtures, one knowledge base per test session, and
+the two test tiers.
 
-Why session scope: loading the embedding model and embedding the bundled plan takes seconds;
-tests that only read share one ingested data directory. Tests that write make their own.
+Why tiers: embedding the corpus with multilingual-e5 takes most of a run's time, and most tests
+check plumbing (pages, exports, CLI words, faults) that any embedder serves. So:
+
+* the **fast tier** (plain ``pytest``) runs on :class:`index.embedders.HashEmbedder` - instant,
+  deterministic, lexical only: ``kb``/``kb_all`` are built with it and ``TRACUU_EMBED_MODEL=hash``
+  is set for the process and each test, so a CLI call or a child process opens the same index with
+  the same embedder;
+* ``integration`` tests measure retrieval quality (ranking, ask answers, eval figures) and need e5:
+  every test of a module in :data:`INTEGRATION_MODULES` that uses a knowledge base (there ``kb`` and
+  ``kb_all`` are the e5 ones), and every test that asks for ``kb_e5``, ``kb_all_e5`` or ``e5``. An
+  answer test in another module asks for ``kb_e5``/``kb_all_e5`` (``TRACUU_EMBED_MODEL`` is then
+  e5 for that test);
+* ``browser`` tests drive Chromium (:data:`BROWSER_MODULES`), on e5 too.
+
+``pytest -m "integration or browser"`` runs the two slow tiers (pyproject's addopts deselects them
+by default). Why session scope: tests that only read share one ingested data directory per
+embedder; tests that write make their own.
 """
 
 from __future__ import annotations
@@ -24,6 +40,86 @@ BINH_SON = "binh-son-214-KH-UBND"
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+#: The embedder the slow tiers use: what the environment names (a sentence-transformers model), else e5.
+E5_MODEL = os.environ.get("TRACUU_EMBED_MODEL") or "e5"
+# The fast tier's embedder for everything this process and its children open, module and session
+# fixtures included (they are set up before a test's own fixtures); slow-tier tests switch to E5_MODEL.
+os.environ["TRACUU_EMBED_MODEL"] = "hash"
+
+# Test modules that measure retrieval quality with e5 (``integration``: those of their tests that
+# use a knowledge base; their pure unit tests stay in the fast tier) or drive Chromium (``browser``).
+INTEGRATION_MODULES = frozenset({
+    "test_ask",
+    "test_ask_intents",
+    "test_retrieval",
+})
+#: The knowledge bases: in an integration module, ``kb`` and ``kb_all`` are the e5 ones.
+KB_FIXTURES = frozenset({"kb", "kb_all"})
+BROWSER_MODULES = frozenset({"test_browser", "test_docs_browser"})
+#: Fixtures that load e5: a test asking for one is an integration test.
+E5_FIXTURES = frozenset({"kb_e5", "kb_all_e5", "e5"})
+
+
+def _tier(module_name: str) -> str | None:
+    name = module_name.rsplit(".", 1)[-1]
+    if name in BROWSER_MODULES:
+        return "browser"
+    if name in INTEGRATION_MODULES:
+        return "integration"
+    return None
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Mark each test with its tier: by module, or by the e5 fixtures it uses."""
+    for item in items:
+        used = set(getattr(item, "fixturenames", ()))
+        tier = _tier(item.module.__name__) if getattr(item, "module", None) else None
+        if tier == "integration" and not (KB_FIXTURES | E5_FIXTURES) & used:
+            tier = None  # a unit test beside the ranking ones: fast
+        if tier is None and E5_FIXTURES & used:
+            tier = "integration"
+        if tier is not None and item.get_closest_marker(tier) is None:
+            item.add_marker(getattr(pytest.mark, tier))
+
+
+def slow_tier(item_or_node) -> bool:
+    return item_or_node.get_closest_marker("integration") is not None or item_or_node.get_closest_marker("browser") is not None
+
+
+@pytest.fixture
+def monkeypatch(monkeypatch):
+    """pytest's monkeypatch, and the process's settings read again (``get_settings`` is cached: the
+    environment does not change under a running service) when a test sets or removes a variable."""
+    from api.config import get_settings
+
+    setenv, delenv = monkeypatch.setenv, monkeypatch.delenv
+
+    def _setenv(name, value, prepend=None):
+        setenv(name, value, prepend)
+        get_settings.cache_clear()
+
+    def _delenv(name, raising=True):
+        delenv(name, raising)
+        get_settings.cache_clear()
+
+    monkeypatch.setenv, monkeypatch.delenv = _setenv, _delenv
+    yield monkeypatch
+    get_settings.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def _tier_environment(request, monkeypatch):
+    """The embedder a CLI call or child process of this test opens the knowledge bases with; and a
+    fresh read of the settings (``api.config.get_settings``) for each test."""
+    if slow_tier(request.node):
+        monkeypatch.setenv("TRACUU_EMBED_MODEL", E5_MODEL)
+    else:
+        monkeypatch.setenv("TRACUU_EMBED_MODEL", "hash")
+    from api.config import get_settings
+
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
 
 
 NO_SHARED_REASON = "../shared absent (fresh clone): these tests read ../shared; CI, which has it, runs them"
@@ -57,24 +153,61 @@ def hash_kb(data_dir: Path):
     return Tracuu(Settings.from_env(data_dir=data_dir, embed_model="hash", chroma_url=""))
 
 
-def make_kb(data_dir: Path, extra: list[Path] | None = None):
-    """A knowledge base in ``data_dir`` with the bundled corpus (and ``extra`` files) ingested."""
+def make_kb(data_dir: Path, extra: list[Path] | None = None, embed_model: str = "hash"):
+    """A knowledge base in ``data_dir`` with the bundled corpus (and ``extra`` files) ingested,
+    embedded store; ``embed_model`` "hash" (fast tier) or :data:`E5_MODEL` (slow tiers)."""
     from api.config import Settings
     from api.service import Tracuu
 
-    svc = Tracuu(Settings.from_env(data_dir=data_dir))
+    svc = Tracuu(Settings.from_env(data_dir=data_dir, embed_model=embed_model, chroma_url=""))
     reports = svc.ingest(None) + (svc.ingest(extra) if extra else [])
     assert all(r["status"] == "ok" for r in reports), reports
     return svc
 
 
 @pytest.fixture(scope="session")
-def kb(tmp_path_factory):
-    """The main job: the bundled corpus alone, as `tracuu ingest` leaves it."""
+def kb_hash(tmp_path_factory):
+    """The main job: the bundled corpus alone, as `tracuu ingest` leaves it, on the hash embedder."""
     return make_kb(tmp_path_factory.mktemp("kb"))
 
 
 @pytest.fixture(scope="session")
-def kb_all(tmp_path_factory):
-    """The bundled corpus plus the shared synthetic plan (.docx)."""
+def kb_all_hash(tmp_path_factory):
+    """The bundled corpus plus the shared synthetic plan (.docx), on the hash embedder."""
     return make_kb(tmp_path_factory.mktemp("kb_all"), [shared_fixture(".docx")])
+
+
+@pytest.fixture(scope="session")
+def kb_e5(tmp_path_factory):
+    """The bundled corpus alone, on e5 (an integration test)."""
+    return make_kb(tmp_path_factory.mktemp("kb_e5"), embed_model=E5_MODEL)
+
+
+@pytest.fixture(scope="session")
+def kb_all_e5(tmp_path_factory):
+    """The bundled corpus plus the shared synthetic plan (.docx), on e5 (an integration test)."""
+    return make_kb(tmp_path_factory.mktemp("kb_all_e5"), [shared_fixture(".docx")], embed_model=E5_MODEL)
+
+
+def _module_is_slow(request) -> bool:
+    return _tier(request.module.__name__) is not None
+
+
+@pytest.fixture(scope="module")
+def kb(request):
+    """The bundled corpus: on e5 in an integration or browser module, else on the hash embedder."""
+    return request.getfixturevalue("kb_e5" if _module_is_slow(request) else "kb_hash")
+
+
+@pytest.fixture(scope="module")
+def kb_all(request):
+    """The bundled corpus plus the shared synthetic plan: e5 in a slow module, else hash."""
+    return request.getfixturevalue("kb_all_e5" if _module_is_slow(request) else "kb_all_hash")
+
+
+@pytest.fixture(scope="session")
+def e5():
+    """The default embedder itself (an integration test)."""
+    from index.embedders import E5Embedder
+
+    return E5Embedder()

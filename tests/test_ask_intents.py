@@ -8,7 +8,6 @@ calls) are tested without a knowledge base.
 from __future__ import annotations
 
 import json
-from types import SimpleNamespace
 
 import pytest
 
@@ -18,8 +17,8 @@ from api.errors import ApiError
 from api.tasks_view import AgencyQuery, resolve_role
 from index.abstain import missing_figures, rerank
 from index.clause_index import ScoredClause
-from ingest.model import Clause, Span
 from index.query.ask_intent import classify, named_date, named_documents
+from ingest.model import Clause, Span
 
 PLAN = "kh-an-giang-ct-39"
 
@@ -254,8 +253,8 @@ def test_long_abbreviation_query_is_bounded(kb):
 
 
 def test_passages_are_cut_to_the_model_input():
-    from ingest.model import Clause, Span
     from index.passages import PASSAGE_MAX_CHARS, DocMeta, passage_text
+    from ingest.model import Clause, Span
 
     clause = Clause(clause_id="d:1", doc_id="d", path="1", kind="khoan", label="khoản 1", marker="1.",
                     text="nội dung rất dài " * 5000, heading_chain=["Mục I"], parent=None, order=0,

@@ -76,9 +76,12 @@ def test_add_reorder_annotate_remove_without_javascript(client, kb):
     assert _items(client) == [] and basket.COOKIE in client.cookies  # an empty basket, not a missing one
 
 
-def test_add_buttons_on_answer_document_and_agency_pages(client, kb):
-    ask = client.get("/", params={"q": "Ai có trách nhiệm báo cáo hàng năm tình hình thực hiện Chỉ thị 39?"}).text
+def test_add_buttons_on_an_answer(kb_e5):
+    ask = TestClient(create_app(kb_e5)).get("/", params={"q": "Ai có trách nhiệm báo cáo hàng năm tình hình thực hiện Chỉ thị 39?"}).text
     assert ask.count('action="/basket/add"') >= 2
+
+
+def test_add_buttons_on_document_and_agency_pages(client, kb):
     doc = client.get(f"/documents/{AN_GIANG}").text
     assert doc.count('action="/basket/add"') == len(kb.store().get(AN_GIANG).clauses)
     agency = client.get("/agencies/chi-nhanh-nhcsxh-tinh").text

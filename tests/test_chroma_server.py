@@ -111,22 +111,37 @@ def copy_embedding_cache(src_dir: Path, dst_dir: Path) -> None:
         dst.close()
 
 
-@pytest.fixture(scope="module")
-def kb_server(server, kb, tmp_path_factory) -> Tracuu:
-    """The bundled corpus, as the ``kb`` fixture has it, but with its vectors on the server.
+def server_copy(kb: Tracuu, server: str, data: Path) -> Tracuu:
+    """The bundled corpus, as ``kb`` has it (same embedder), but with its vectors on the server.
     The embedding cache is copied from ``kb`` so nothing is embedded twice."""
-    data = tmp_path_factory.mktemp("kb_server")
     copy_embedding_cache(kb.settings.data_dir, data)
-    svc = Tracuu(Settings.from_env(data_dir=data, chroma_url=server))
+    svc = Tracuu(Settings.from_env(data_dir=data, chroma_url=server, embed_model=kb.settings.embed_model))
     reports = svc.ingest(None)
     assert all(r["status"] == "ok" for r in reports), reports
     assert all(r["embedded_new"] == 0 for r in reports)  # all from the copied cache
     return svc
 
 
+@pytest.fixture(scope="module")
+def kb_server(server, kb, tmp_path_factory) -> Tracuu:
+    """``kb`` (the hash embedder's) with its vectors on the server."""
+    return server_copy(kb, server, tmp_path_factory.mktemp("kb_server"))
+
+
+@pytest.fixture(scope="module")
+def kb_server_e5(server, kb_e5, tmp_path_factory) -> Tracuu:
+    """``kb_e5`` with its vectors on the server: for the answers, which need the real model."""
+    return server_copy(kb_e5, server, tmp_path_factory.mktemp("kb_server_e5"))
+
+
 @pytest.fixture(params=["embedded", "server"])
 def mode(request) -> Tracuu:
     return request.getfixturevalue("kb" if request.param == "embedded" else "kb_server")
+
+
+@pytest.fixture(params=["embedded", "server"])
+def mode_e5(request, kb_e5) -> Tracuu:
+    return kb_e5 if request.param == "embedded" else request.getfixturevalue("kb_server_e5")
 
 
 # --------------------------------------------------------------------------- same answers
@@ -163,10 +178,10 @@ def test_filters_by_doc_and_type(mode):
     assert mode.search("tuyên truyền", k=10, doc_types=["Quyết định"])["results"] == []
 
 
-def test_ask(mode):
-    out = mode.ask("Ai có trách nhiệm báo cáo hàng năm tình hình thực hiện Chỉ thị 39?")
+def test_ask(mode_e5):
+    out = mode_e5.ask("Ai có trách nhiệm báo cáo hàng năm tình hình thực hiện Chỉ thị 39?")
     assert out["found"] is True and out["citations"][0]["path"] == "III.2"
-    assert mode.ask("Lãi suất cho vay hộ nghèo hiện nay là bao nhiêu?")["found"] is False
+    assert mode_e5.ask("Lãi suất cho vay hộ nghèo hiện nay là bao nhiêu?")["found"] is False
 
 
 def test_server_and_embedded_rank_alike(kb, kb_server):

@@ -20,7 +20,7 @@ from api.evaluation import (
     owner_matches,
     rank_stats,
 )
-from conftest import ROOT, make_kb, shared_fixture
+from conftest import ROOT
 
 DEV_SET = ROOT / "tests" / "eval" / "dev_set.jsonl"
 
@@ -175,13 +175,8 @@ def test_dev_set_loads():
 # --------------------------------------------------------------------------- the real dev set
 
 
-@pytest.fixture(scope="module")
-def dev_kb(tmp_path_factory):
-    return make_kb(tmp_path_factory.mktemp("kb_eval"), [shared_fixture(".docx")])
-
-
-def test_dev_set_floors(dev_kb):
-    rep = evaluate(dev_kb, load_dev_set(DEV_SET), k=5)
+def test_dev_set_floors(kb_all_e5):
+    rep = evaluate(kb_all_e5, load_dev_set(DEV_SET), k=5)
     assert rep.overall.hitk >= 0.8, format_report(rep)
     assert rep.abstention.recall >= 0.7, format_report(rep)
 

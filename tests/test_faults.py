@@ -24,16 +24,15 @@ from pathlib import Path
 
 import pytest
 
-from api.config import Settings
 from api.service import Tracuu
 from bench.synthetic_corpus import make_plan
+from conftest import hash_kb
 from index import faults
 from index.clause_index import ClauseIndex
 from index.embedders import HashEmbedder
 from ingest.manifest import load_manifest
 from ingest.pipeline import ingest_file
 from ingest.reflow import clause_matches_source
-from conftest import hash_kb
 
 ROOT = Path(__file__).resolve().parent.parent
 V1_ONLY = "phấn đấu đạt"  # wording of version 1 (synthetic)
@@ -167,8 +166,8 @@ def test_embedder_failing_midway_keeps_previous_version_and_retry_completes(tmp_
 
 def _new_passages(d1, d2) -> set[str]:
     """Passage hashes of d2 that d1 did not have (what a re-ingest must embed)."""
-    from index.passages import DocMeta, passage_text
     from index.embedding_cache import text_hash
+    from index.passages import DocMeta, passage_text
 
     old = {text_hash(passage_text(c, DocMeta.of(d1))) for c in d1.clauses}
     return {h for h in (text_hash(passage_text(c, DocMeta.of(d2))) for c in d2.clauses) if h not in old}

@@ -77,11 +77,11 @@ def test_files_present_and_small(fx):
 
 def test_marker_right_under_title_in_md(fx):
     name, _ = fx
-    lines = [l.rstrip() for l in (FIXTURES / f"{name}.md").read_text(encoding="utf-8").splitlines()]
-    marker_lines = [i for i, l in enumerate(lines) if l == f"> {MARKER}"]
+    lines = [ln.rstrip() for ln in (FIXTURES / f"{name}.md").read_text(encoding="utf-8").splitlines()]
+    marker_lines = [i for i, ln in enumerate(lines) if ln == f"> {MARKER}"]
     assert marker_lines, "marker line missing"
     for i in marker_lines:
-        prev = [l for l in lines[:i] if l.strip()][-1]
+        prev = [ln for ln in lines[:i] if ln.strip()][-1]
         # under a title line, or (công văn: no type line) under the header block holding "V/v ..."
         assert prev.startswith("## ") or prev == ":::", prev
 

@@ -564,7 +564,8 @@ def test_fuzzed_upload_bodies_and_keys_never_make_a_5xx(svc, monkeypatch):
     import tempfile
 
     import hypothesis.configuration
-    from hypothesis import HealthCheck, given, settings, strategies as st
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
 
     hypothesis.configuration.set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "tracuu-hypothesis")
     monkeypatch.setenv("TRACUU_MAX_UPLOAD_MB", "0.05")

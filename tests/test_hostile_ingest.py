@@ -216,14 +216,13 @@ def test_defaults_fit_a_small_server():
 
 
 def test_a_bomb_upload_leaves_the_knowledge_base_as_it_was(tmp_path):
-    from test_bad_input import snapshot
-
     from api.config import Settings
     from api.service import Tracuu
+    from test_bad_input import snapshot
 
     svc = Tracuu(Settings.from_env(data_dir=tmp_path / "data", embed_model="hash", chroma_url=""))
     assert all(r["status"] == "ok" for r in svc.ingest(None))
-    svc.index
+    _ = svc.index  # opened before the snapshot
     before = snapshot(svc)
     bombs = [
         H.docx(tmp_path / "b1.docx", ["x"], styles_padding_mb=12),

@@ -22,11 +22,9 @@ from pathlib import Path
 
 import pytest
 
-from api.config import Settings
-from api.service import Tracuu
 from bench.synthetic_corpus import make_plan
-from index import faults, store_health
 from conftest import hash_kb
+from index import faults, store_health
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERY = "báo cáo kết quả"
@@ -175,7 +173,7 @@ def test_a_full_disk_refuses_the_write_up_front(data, monkeypatch):
     from test_bad_input import snapshot
 
     svc = hash_kb(data)
-    svc.index  # opened (and reconciled after the copy) before the snapshot
+    _ = svc.index  # opened (and reconciled after the copy) before the snapshot
     before = snapshot(svc)
     monkeypatch.setattr(store_health, "min_free_bytes", lambda: 1 << 60)
     name, text = make_plan(3, 20)
@@ -193,7 +191,7 @@ def test_a_disk_that_fills_midway_leaves_the_old_version(data, monkeypatch):
     from test_bad_input import snapshot
 
     svc = hash_kb(data)
-    svc.index  # opened (and reconciled after the copy) before the snapshot
+    _ = svc.index  # opened (and reconciled after the copy) before the snapshot
     before = snapshot(svc)
 
     def full(stage: str) -> None:

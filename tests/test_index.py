@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 from pathlib import Path
 
 import pytest
 
-from ingest.model import Clause, DocumentHeader, ParsedDocument, Reference, Span
 from index.clause_index import ClauseIndex, clean_query
 from index.doc_store import DocStore, document_from_dict
-from index.embedders import E5Embedder, Embedder, HashEmbedder
+from index.embedders import Embedder, HashEmbedder
 from index.errors import BadDocument
 from index.passages import DocMeta, passage_text, to_node
+from ingest.model import Clause, DocumentHeader, ParsedDocument, Reference, Span
 
 # --------------------------------------------------------------------------- synthetic data
 
@@ -109,6 +110,24 @@ class Memo:
         return self._q[text]
 
 
+class Overlapping:
+    """The hash embedder with one shared constant component: no two vectors are orthogonal, so a
+    cosine of exactly 0.0 can only mean "no vector" (what the fused-score test checks). Rankings
+    are the hash embedder's: the cosine becomes (c + 1) / 2, which keeps every order."""
+
+    def __init__(self, inner: Embedder) -> None:
+        self.inner, self.name, self.dim = inner, f"overlap:{inner.name}", inner.dim + 1
+
+    def _add(self, v: list[float]) -> list[float]:
+        return [x / math.sqrt(2) for x in [*v, 1.0]]
+
+    def embed_passages(self, texts: list[str]) -> list[list[float]]:
+        return [self._add(v) for v in self.inner.embed_passages(texts)]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._add(self.inner.embed_query(text))
+
+
 class Counting:
     """Counts passages the index asks for; can be told to fail (a crashing model)."""
 
@@ -130,13 +149,15 @@ class Counting:
 
 
 @pytest.fixture(scope="module")
-def e5_memo() -> Memo:
-    return Memo(E5Embedder())
+def memo() -> Memo:
+    """The embedder of these index tests: the hash one (fast tier); they test the index's
+    mechanics, not how well a model ranks."""
+    return Memo(Overlapping(HashEmbedder()))
 
 
 @pytest.fixture()
-def emb(e5_memo: Memo) -> Counting:
-    return Counting(e5_memo)
+def emb(memo: Memo) -> Counting:
+    return Counting(memo)
 
 
 @pytest.fixture()
@@ -179,16 +200,16 @@ def test_search_scores_are_fused_and_sorted(ix: ClauseIndex) -> None:
     assert ix.search("", 5) == [] and ix.search("   ", 5) == [] and ix.search("x", 0) == []
 
 
-def test_dense_weight_extremes(tmp_path: Path, e5_memo: Memo) -> None:
-    kw_only = ClauseIndex(tmp_path / "d", e5_memo, dense_weight=0.0)
+def test_dense_weight_extremes(tmp_path: Path, memo: Memo) -> None:
+    kw_only = ClauseIndex(tmp_path / "d", memo, dense_weight=0.0)
     kw_only.add_document(credit_plan(), SOURCE)
     hits = kw_only.search("ty le no qua han", 3)
     assert ids(hits)[0] == "kh-test-1:I.1" and hits[0].score == pytest.approx(1.0)
-    dense_only = ClauseIndex(tmp_path / "d", e5_memo, dense_weight=1.0)
+    dense_only = ClauseIndex(tmp_path / "d", memo, dense_weight=1.0)
     best = max(dense_only.search("tỷ lệ nợ quá hạn", 7), key=lambda h: h.dense)
     assert dense_only.search("tỷ lệ nợ quá hạn", 1)[0].clause.clause_id == best.clause.clause_id
     with pytest.raises(ValueError):
-        ClauseIndex(tmp_path / "d", e5_memo, dense_weight=1.5)
+        ClauseIndex(tmp_path / "d", memo, dense_weight=1.5)
 
 
 def test_filters(ix: ClauseIndex) -> None:
@@ -319,16 +340,16 @@ def test_reopen_gives_same_results(ix: ClauseIndex, tmp_path: Path, emb: Countin
     assert again.clause("kh-test-1:I.1") == ix.clause("kh-test-1:I.1")
 
 
-def test_reconcile_repairs_chroma(ix: ClauseIndex, tmp_path: Path, e5_memo: Memo) -> None:
+def test_reconcile_repairs_chroma(ix: ClauseIndex, tmp_path: Path, memo: Memo) -> None:
     from index.passages import to_node as mk
 
     # a stray vector (e.g. a crash after the Chroma write, before the JSON) and a missing one
     stray = dataclasses.replace(credit_plan().clauses[1], clause_id="ghost-doc:1", doc_id="ghost-doc")
     node = mk(stray, DocMeta(doc_id="ghost-doc"))
-    ix.vectors.upsert([node], e5_memo.embed_passages([node.text]))
+    ix.vectors.upsert([node], memo.embed_passages([node.text]))
     ix.vectors.delete_ids(["qd-test-2:D2"])
     assert "ghost-doc:1" not in ids(ix.search("tỷ lệ nợ quá hạn", 20))  # never surfaces
-    again = ClauseIndex(tmp_path / "data", e5_memo)
+    again = ClauseIndex(tmp_path / "data", memo)
     assert again.last_reconcile.removed == 1 and again.last_reconcile.upserted == 1
     assert again.last_reconcile.embedded_new == 0  # came back from the cache
     assert again.vectors.count() == 11
@@ -482,10 +503,10 @@ def test_chroma_url_parsing() -> None:
     }
 
 
-def test_vector_store_where_on_doc_type(ix: ClauseIndex, e5_memo: Memo) -> None:
+def test_vector_store_where_on_doc_type(ix: ClauseIndex, memo: Memo) -> None:
     from index.vector_store import make_where
 
-    qv = e5_memo.embed_query("tỷ lệ nợ quá hạn")
+    qv = memo.embed_query("tỷ lệ nợ quá hạn")
     hits = ix.vectors.query(qv, 20, make_where(doc_types=["Quyết định"]))
     assert hits and all(cid.startswith("qd-test-2:") for cid, _ in hits)
     assert all(-1.0 <= s <= 1.0 for _, s in hits)

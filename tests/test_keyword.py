@@ -30,9 +30,8 @@ def test_tokens_are_folded_syllables_and_bigrams() -> None:
 
 
 def test_memoised_folding_equals_vntext() -> None:
-    from ingest.vntext import syllables
-
     from index.keyword import folded_syllables
+    from ingest.vntext import syllables
 
     rnd = random.Random(3)
     alphabet = "aăâbcdđeêghiklmnoôơpqrstuưvxyàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ" \

@@ -301,7 +301,6 @@ def test_folder_lists_every_skipped_file_with_its_reason(tmp_path):
 
 
 def test_folder_ingest_reports_skipped_files(tmp_path):
-    from api.cli import main
 
     folder = tmp_path / "nhan-ve"
     folder.mkdir()

@@ -99,7 +99,7 @@ def test_document_link_statuses():
     cat = Catalog(numbers={"39-ct/tw": "ct-39-ct-tw", "214/kh-ubnd": "214-kh-ubnd-binh-son-2025"}, known={"ct-39-ct-tw"},
                   ingested={"214-kh-ubnd-binh-son-2025": {"II.2.b"}})
     links = clause_links(_clause(text), cat)
-    assert [(l.kind, l.doc_id, l.status) for l in links] == [
+    assert [(ln.kind, ln.doc_id, ln.status) for ln in links] == [
         ("document", "ct-39-ct-tw", "referenced"),
         ("document", "214-kh-ubnd-binh-son-2025", "ingested"),
         ("document", "72-2025-qh15", "unknown"),
@@ -126,7 +126,7 @@ def test_self_and_alias_paths():
     assert aliases == {"ke hoach": ("qd-1234", "Kế hoạch")}
     c = _clause("Chỉ tiêu tại điểm b khoản 2 Mục II Kế hoạch; báo cáo theo điểm a khoản 1 Kế hoạch này.", "cv:1.b")
     links = clause_links(c, cat, own_doc="cv", aliases=aliases)
-    assert [(l.to, l.via, l.clause_found) for l in links] == [
+    assert [(ln.to, ln.via, ln.clause_found) for ln in links] == [
         ("qd-1234:KH.II.2.b", "alias", True),
         ("cv:1.a", "self", True),
     ]

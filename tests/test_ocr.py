@@ -133,8 +133,12 @@ def test_scanned_cong_van_matches_text_version(tmp_path):
     assert acc >= ACCURACY_FLOOR
 
     # the tasks come out with the same owners
-    leads = lambda doc: sorted((t["path"], tuple(r["agency_id"] or r["name"] for r in t["lead"])) for t in doc.tasks)
-    assert leads(b) == leads(a)
+    assert _leads(b) == _leads(a)
+
+
+def _leads(doc) -> list:
+    """(path, lead agencies) of every task: the owners a scan must keep."""
+    return sorted((t["path"], tuple(r["agency_id"] or r["name"] for r in t["lead"])) for t in doc.tasks)
 
 
 @needs_tesseract
@@ -153,8 +157,7 @@ def test_scanned_appendix_table_keeps_rows_and_cells(tmp_path):
     acc = char_accuracy([c.text for c in a.clauses], [c.text for c in b.clauses])
     print(f"\nOCR character accuracy, appendix table page (200 dpi, -0.8°, noise): {acc:.4f}")
     assert acc >= ACCURACY_FLOOR
-    leads = lambda doc: sorted((t["path"], tuple(r["agency_id"] or r["name"] for r in t["lead"])) for t in doc.tasks)
-    assert leads(b) == leads(a)
+    assert _leads(b) == _leads(a)
 
 
 # --- without tesseract -----------------------------------------------------------------------------

@@ -20,6 +20,12 @@ def client(kb_all):
     return TestClient(create_app(kb_all), raise_server_exceptions=False)
 
 
+@pytest.fixture(scope="module")
+def client_e5(kb_all_e5):
+    """The pages over e5: for an answer, which needs the real model (an integration test)."""
+    return TestClient(create_app(kb_all_e5), raise_server_exceptions=False)
+
+
 def test_unknown_page_is_an_html_page_and_api_keeps_json(client):
     r = client.get("/khong-co-trang-nay")
     assert r.status_code == 404 and r.headers["content-type"].startswith("text/html")
@@ -59,7 +65,10 @@ def test_red_dot_legend_and_numbers_on_one_line(client):
     page = client.get(f"/documents/{AN_GIANG}").text
     assert 'class="legend"' in page and "điều khoản có giao nhiệm vụ" in page
     assert '<span class="nowrap">1560/QĐ-TTg</span>' in page
-    assert '<span class="nowrap">39-CT/TW</span>' in client.get("/?q=" + WHO_REPORTS).text
+
+
+def test_numbers_on_one_line_in_an_answer(client_e5):
+    assert '<span class="nowrap">39-CT/TW</span>' in client_e5.get("/?q=" + WHO_REPORTS).text
 
 
 def test_empty_cells_make_no_labels_on_the_phone(client):
@@ -77,8 +86,8 @@ def test_advised_is_worded_plainly(client):
     assert "Được tham mưu" not in page and "Nhận tham mưu" in page
 
 
-def test_owner_names_are_not_listed_twice(client):
-    page = client.get("/", params={"q": WHO_REPORTS}).text
+def test_owner_names_are_not_listed_twice(client_e5):
+    page = client_e5.get("/", params={"q": WHO_REPORTS}).text
     facts = page[page.index('<dl class="facts">') : page.index("</dl>")]
     assert "(Chi nhánh Ngân hàng Chính sách xã hội tỉnh)" in facts  # an abbreviation is spelled out
     assert "(các cơ quan, đơn vị có liên quan)" not in facts  # the same words again are not

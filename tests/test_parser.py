@@ -20,16 +20,16 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from parser_blocks import Para, Row, fixture_md_items, source_from_paragraphs, source_from_txt  # noqa: E402
-
 from ingest.errors import IngestError  # noqa: E402
 from ingest.model import ParsedDocument, SourceText  # noqa: E402
 from ingest.parser import KINDS, parse_document  # noqa: E402
 from ingest.vntext import collapse_spaces  # noqa: E402
+from parser_blocks import Para, Row, fixture_md_items, source_from_paragraphs, source_from_txt  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 AN_GIANG = ROOT / "corpus" / "ke-hoach-ubnd-tinh-an-giang-chi-thi-39.txt"
 from conftest import SHARED_FIXTURES as FIXTURES  # noqa: E402
+
 BINH_SON = "binh-son-214-KH-UBND"
 
 

@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 
 hypothesis = pytest.importorskip("hypothesis")
-import hypothesis.configuration  # noqa: E402
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
+from hypothesis.configuration import set_hypothesis_home_dir  # noqa: E402
 
 from ingest.errors import IngestError  # noqa: E402
 from ingest.model import SourceText  # noqa: E402
@@ -32,8 +32,9 @@ from ingest.vntext import collapse_spaces, fold, nfc  # noqa: E402
 from parser_blocks import source_from_paragraphs  # noqa: E402
 
 # hypothesis keeps a cache under ./.hypothesis by default: keep the checkout clean.
-hypothesis.configuration.set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "tracuu-hypothesis")
-FAST = settings(max_examples=int(os.environ.get("TRACUU_PROPERTY_EXAMPLES", "60")), deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "tracuu-hypothesis")
+FAST = settings(max_examples=int(os.environ.get("TRACUU_PROPERTY_EXAMPLES", "60")), deadline=None, database=None,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 
 VI_LOWER = "aàáảãạăằắẳẵặâầấẩẫậbcdđeèéẻẽẹêềếểễệghiìíỉĩịklmnoòóỏõọôồốổỗộơờớởỡợpqrstuùúủũụưừứửữựvxyỳýỷỹỵ"
 VI_LETTERS = VI_LOWER + VI_LOWER.upper()

@@ -11,6 +11,7 @@ import html
 import io
 import json
 import re
+from datetime import date
 
 import pytest
 from fastapi.testclient import TestClient
@@ -18,6 +19,7 @@ from markupsafe import escape
 from starlette.requests import Request
 
 from api.config import Settings
+from api.errors import ApiError
 from api.http import create_app
 from api.service import Tracuu
 from api.web import (
@@ -31,7 +33,6 @@ from api.web import (
     query_terms,
     report_citation,
 )
-from api.errors import ApiError
 from conftest import ROOT, shared_fixture
 
 AN_GIANG = "kh-an-giang-ct-39"
@@ -53,6 +54,12 @@ def client(kb):
 @pytest.fixture(scope="module")
 def client_all(kb_all):
     return TestClient(create_app(kb_all))
+
+
+@pytest.fixture(scope="module")
+def client_e5(kb_e5):
+    """The pages over e5: for an answer, which needs the real model (an integration test)."""
+    return TestClient(create_app(kb_e5))
 
 
 def answer_of(page: str) -> tuple[bool, str | None]:
@@ -122,9 +129,9 @@ def test_api_keeps_json(client):
 
 
 # ---------------------------------------------------------------------- ask
-def test_ask_shows_owner_deadline_and_citation(client, kb):
-    expected = kb.ask(WHO_REPORTS)
-    page = client.get("/", params={"q": WHO_REPORTS}).text
+def test_ask_shows_owner_deadline_and_citation(client_e5, kb_e5):
+    expected = kb_e5.ask(WHO_REPORTS)
+    page = client_e5.get("/", params={"q": WHO_REPORTS}).text
     found, clause_id = answer_of(page)
     top = expected["citations"][0]
     assert found and clause_id == top["clause_id"] == f"{AN_GIANG}:III.2"
@@ -160,9 +167,9 @@ def test_abstains_plainly_and_lists_referenced_documents(client, kb):
     assert "được dẫn chiếu, chưa nạp văn bản" in r.text
 
 
-def test_unaccented_query_highlights_accented_text(client, kb):
-    expected = kb.ask(UNACCENTED)
-    page = client.get("/", params={"q": UNACCENTED}).text
+def test_unaccented_query_highlights_accented_text(client_e5, kb_e5):
+    expected = kb_e5.ask(UNACCENTED)
+    page = client_e5.get("/", params={"q": UNACCENTED}).text
     quotes = _QUOTE.findall(page)
     assert [unmark(q) for q in quotes] == [h["text"] for h in expected["citations"]]
     marked = re.findall(r"<mark>(.*?)</mark>", quotes[0])
@@ -322,6 +329,34 @@ def test_deadlines_before_a_day(client_all, kb_all):
     assert bad.status_code == 422 and "Ngày không hợp lệ" in bad.text and "Invalid date" in bad.text
 
 
+def test_deadlines_page_and_deadline_model_agree(tmp_path):
+    """One definition of "due before": the /deadlines page lists exactly the tasks whose stored
+    deadline says ``Deadline.due_before`` - "Quý IV hằng năm" included (issue 12). The plan is
+    the synthetic one of bench/synthetic_corpus.py with one made-up task added."""
+    from bench.synthetic_corpus import make_plan
+    from conftest import hash_kb
+    from ingest.deadlines import Deadline
+
+    name, text = make_plan(0, 40)
+    task = "4. Sở Tài chính chủ trì tổng hợp kết quả thử nghiệm, báo cáo UBND tỉnh trong Quý IV hằng năm."
+    text = text.replace("\nTrong quá trình thực hiện,", "\n" + task + "\nTrong quá trình thực hiện,", 1)
+    assert task in text
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    svc = hash_kb(tmp_path / "data")
+    assert svc.ingest([tmp_path / name])[0]["status"] == "ok"
+    client = TestClient(create_app(svc))
+    q4 = [t for t in svc.tasks() if (t.get("deadline") or {}).get("text", "").startswith("Quý IV hằng năm")]
+    assert len(q4) == 1, [t.get("deadline") for t in svc.tasks()]
+    for before in ("31/12", "30/11", "30/6", "31/12/2031"):
+        d, m, *y = (int(x) for x in before.split("/"))
+        want = sorted(t["citation"] for t in svc.tasks()
+                      if (dl := Deadline.from_dict(t.get("deadline"))) and dl.due_before(d, m, *y))
+        rows = _csv_rows(client.get("/deadlines", params={"before": before, "format": "csv"}))
+        got = sorted(r[rows[0].index("Trích dẫn")] for r in rows[1:])
+        assert got == want, before
+        assert (q4[0]["citation"] in got) == (before != "30/11" and before != "30/6"), before
+
+
 # ---------------------------------------------------------------------- upload without JavaScript
 @pytest.fixture()
 def fresh(tmp_path, monkeypatch):
@@ -399,7 +434,8 @@ def test_parse_before_and_due_dates():
     assert deadline_due({"month": 9, "day": 30, "recurrence": "yearly"}) == ((9, 30), None)
     key, full = deadline_due({"date": "2025-11-30", "month": 11, "day": 30, "year": 2025})
     assert key == (11, 30) and full.isoformat() == "2025-11-30"
-    assert deadline_due({"quarter": 4, "year": 2025}) == ((12, 31), None)
+    assert deadline_due({"quarter": 4, "year": 2025}) == ((12, 31), date(2025, 12, 31))
+    assert deadline_due({"kind": "quarter", "quarter": 4, "recurrence": "yearly"}) == ((12, 31), None)
     assert deadline_due({"recurrence": "continuous"}) == (None, None)
 
 

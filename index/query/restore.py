@@ -165,7 +165,7 @@ class DiacriticRestorer:
 
     def _d(self) -> _Derived:
         if self._derived is None:
-            self._derived = _Derived(self._uni)
+            self._derived = _Derived.from_unigrams(self._uni)
         return self._derived
 
     def _p1(self, w: str) -> float:
@@ -176,21 +176,40 @@ class DiacriticRestorer:
         p1 = self._p1(w)
         if v is None:
             return p1
-        d = self._bi.get(v)
-        if not d:
+        follow = self._follow2(v)
+        if follow is None:
             return p1
-        n, t = self._d().bi_stats(v, d)
+        d, n, t = follow
         return (d.get(w, 0) + t * p1) / (n + t)
 
     def _p3(self, u: str | None, v: str | None, w: str) -> float:
         p2 = self._p2(v, w)
         if u is None or v is None:
             return p2
+        follow = self._follow3(u, v)
+        if follow is None:
+            return p2
+        d, n, t = follow
+        return (d.get(w, 0) + t * p2) / (n + t)
+
+    # The statistics of a context, behind two methods so that another counts source (the
+    # catalog's SQL tables, :mod:`index.catalog.restorer_counts`) can serve them without
+    # holding every n-gram: (followers' counts -- at least those asked for --, their total n,
+    # how many distinct followers t), or None when the context was never followed.
+
+    def _follow2(self, v: str) -> tuple[dict[str, int], int, int] | None:
+        d = self._bi.get(v)
+        if not d:
+            return None
+        n, t = self._d().bi_stats(v, d)
+        return d, n, t
+
+    def _follow3(self, u: str, v: str) -> tuple[dict[str, int], int, int] | None:
         d = self._tri.get((u, v))
         if not d:
-            return p2
+            return None
         n, t = self._d().tri_stats((u, v), d)
-        return (d.get(w, 0) + t * p2) / (n + t)
+        return d, n, t
 
     def candidates_for(self, folded: str) -> list[str]:
         """Lowercase accented candidates of a folded syllable, best unigram first (pruned)."""
@@ -285,6 +304,14 @@ def _segments(tokens: list[_Token]) -> list[list[_Token]]:
     return _runs(tokens, lambda t: t.model is not None)
 
 
+def syllable_parts(w: str) -> tuple[str, str, int] | None:
+    """(onset, rhyme, tone) of a model token that is a valid syllable, else None: what the
+    general-syllable prior counts (a persisted counts source keeps the same sums)."""
+    if w in (NUM, SYM) or w not in all_syllables():
+        return None
+    return split_syllable(w)
+
+
 def _restorable(word: str, query_has_lowercase: bool) -> bool:
     """Typed without any mark, and cased like a word, not like an abbreviation.
 
@@ -309,29 +336,42 @@ class _Derived:
     #: Weight of the hand-written common-syllable list against the corpus' rhyme/tone statistics.
     common_share = 0.85
 
-    def __init__(self, uni: Counter[str]) -> None:
-        self.forms: dict[str, list[str]] = {}
-        self._rhyme: Counter[tuple[str, int]] = Counter()
-        self._rhyme_folded: Counter[str] = Counter()
-        self._onset: Counter[str] = Counter()
-        self._tone: Counter[int] = Counter()
-        valid = all_syllables()
-        for w, c in uni.items():
-            if w in (NUM, SYM):
-                continue
-            self.forms.setdefault(fold(w), []).append(w)
-            if w in valid:
-                parts = split_syllable(w)
-                if parts:
-                    onset, rhyme, tone = parts
-                    self._rhyme[(rhyme, tone)] += c
-                    self._onset[onset] += c
-                    self._tone[tone] += c
+    def __init__(
+        self,
+        forms: dict[str, list[str]],
+        rhyme: dict[tuple[str, int], int],
+        onset: dict[str, int],
+        tone: dict[int, int],
+    ) -> None:
+        """From the tables themselves: ``rhyme`` and ``onset`` need only hold the keys that the
+        syllables to be scored ask for; ``tone`` must be complete (it is normalised)."""
+        self.forms = forms
+        self._rhyme = rhyme
+        self._onset = onset
+        self._tone = tone
         n_tone = sum(self._tone.values()) or 1
         self._tone_p = {t: (self._tone.get(t, 0) + 1) / (n_tone + 6) for t in range(6)}
         self._prior_cache: dict[str, float] = {}
         self._bi_cache: dict[str, tuple[int, int]] = {}
         self._tri_cache: dict[tuple[str, str], tuple[int, int]] = {}
+
+    @classmethod
+    def from_unigrams(cls, uni: Counter[str]) -> _Derived:
+        forms: dict[str, list[str]] = {}
+        rhyme: Counter[tuple[str, int]] = Counter()
+        onset: Counter[str] = Counter()
+        tone: Counter[int] = Counter()
+        for w, c in uni.items():
+            if w in (NUM, SYM):
+                continue
+            forms.setdefault(fold(w), []).append(w)
+            parts = syllable_parts(w)
+            if parts:
+                o, r, t = parts
+                rhyme[(r, t)] += c
+                onset[o] += c
+                tone[t] += c
+        return cls(forms, rhyme, onset, tone)
 
     def bi_stats(self, v: str, d: dict[str, int]) -> tuple[int, int]:
         got = self._bi_cache.get(v)

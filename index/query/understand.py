@@ -14,12 +14,11 @@ What each retriever gets (:class:`SearchTexts`):
 
 from __future__ import annotations
 
-from index.query.synonyms import annotate_synonyms, synonym_readings
-
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from index.query.synonyms import annotate_synonyms, synonym_readings
 from ingest.vntext import fold, has_diacritics
 
 from .abbreviations import AbbreviationMatch, AbbreviationTable, default_table

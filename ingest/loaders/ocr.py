@@ -559,7 +559,7 @@ def _table(grid: _Grid, words: list[_Word], h: float, space: float, dpi: int) ->
     ]
     pitch = statistics.median(pitches) if pitches else 1.6 * h
     pads: dict[int, float] = {}
-    for n, (b0, c0, b1, c1) in enumerate(cells):
+    for n, (_b0, c0, _b1, _c1) in enumerate(cells):
         for ln in lines_of[n]:
             pads[c0] = min(pads.get(c0, 1e9), ln[0].left - grid.xs[c0])
     rows: list[OcrRow] = []

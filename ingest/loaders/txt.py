@@ -22,10 +22,9 @@ from pathlib import Path
 
 from ingest.errors import IngestError
 from ingest.loaders.files import read_source_bytes
-from ingest.model import SourceText
 from ingest.loaders.flattable import FlatTable, flat_blocks, flat_table_runs
 from ingest.loaders.pipetable import align_two_row_header, is_header_line, pipe_table_runs, row_block
-from ingest.model import Block
+from ingest.model import Block, SourceText
 from ingest.reflow import PagedLines, SourceLine, full_line_length, paginate, reflow
 from ingest.vntext import nfc
 
@@ -145,7 +144,7 @@ def _blocks(lines: list[SourceLine], double_spaced: bool) -> tuple[list[Block], 
     heads, titles = _name_words()
     out: list[Block] = []
     pos = 0
-    for n, (i, j, kind, ft) in enumerate(runs):
+    for n, (i, j, _kind, ft) in enumerate(runs):
         if i > pos:
             out += reflow(lines[pos:i], double_spaced=double_spaced, full_length=full)
         if ft is not None:
