@@ -96,19 +96,26 @@ def implementing(svc: "Tracuu", refs: tuple[DocRef, ...]) -> list[str]:
     return out
 
 
-def _referenced(svc: "Tracuu", ref: DocRef, stored: set[str]) -> tuple[DocumentInfo | None, list[Any]]:
-    """A document named but not ingested: its manifest entry (if any) and the clauses citing it."""
+def _referenced(svc: "Tracuu", ref: DocRef, stored: set[str],
+                ranked: list[str] | None = None) -> tuple[DocumentInfo | None, list[Any]]:
+    """A document named but not ingested: its manifest entry (if any) and the clauses citing it,
+    one per citing document: the one ranked highest for the question (``ranked``: clause ids,
+    best first), else the first; the documents in the order of their clause's rank."""
     info = None
     for e in svc.manifest.entries:
         if e.doc_id not in stored and _number_matches(ref, e.number) and _kind_matches(ref.kind, e.doc_type):
             info = svc._info(None, e.doc_id)
             break
-    first: dict[str, str] = {}  # doc_id -> its first clause that cites it
+    order = {cid: i for i, cid in enumerate(ranked or [])}
+    mine: dict[str, list[str]] = {}  # doc_id -> its clauses that cite the document
     for doc_id, clause_id, number, doc_type in svc.store().references():
-        if doc_id not in first and _number_matches(ref, number) and _kind_matches(ref.kind, doc_type or ""):
-            first[doc_id] = clause_id
-    found = svc.store().clauses_by_ids(first.values())
-    citing = [found[c] for c in first.values() if c in found]
+        if _number_matches(ref, number) and _kind_matches(ref.kind, doc_type or ""):
+            mine.setdefault(doc_id, []).append(clause_id)
+    # per citing document, the citing clause closest to the question (first in document order otherwise)
+    chosen = [min(ids, key=lambda c: (order.get(c, len(order)), ids.index(c))) for ids in mine.values()]
+    found = svc.store().clauses_by_ids(chosen)
+    citing = [found[c] for c in chosen if c in found]
+    citing.sort(key=lambda c: order.get(c.clause_id, len(order)))
     return info, citing
 
 
@@ -141,8 +148,11 @@ def _facts_sentence(doc_out: dict[str, Any], date_as_written: str | None = None)
     return text
 
 
-def document_answer(svc: "Tracuu", question: str, intent: AskIntent) -> dict[str, Any] | None:
-    """The facts of the documents the question names; None when it names none we know of."""
+def document_answer(svc: "Tracuu", question: str, intent: AskIntent,
+                    ranked: list[str] | None = None) -> dict[str, Any] | None:
+    """The facts of the documents the question names; None when it names none we know of.
+    ``ranked``: clause ids by relevance to the question, to choose which citing clauses to show
+    for a document that is only referenced."""
     stored = set(svc.store().list_ids())
     sentences: list[str] = []
     citations: list[dict[str, Any]] = []
@@ -162,7 +172,7 @@ def document_answer(svc: "Tracuu", question: str, intent: AskIntent) -> dict[str
             citations += [svc.hit(c, 1.0) for c in heads]
         if ids:
             continue
-        info, citing = _referenced(svc, ref, stored)
+        info, citing = _referenced(svc, ref, stored, ranked)
         if info is not None:
             out = svc._doc_out(info)
             documents.append(out)

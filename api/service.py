@@ -21,7 +21,7 @@ from api.citations import DocumentInfo, clause_citation, document_name
 from api.config import Settings
 from api.errors import ApiError, not_found
 from api.tasks_view import ROLES, AgencyQuery, agency_table, deadline_out, resolve_role, role_names, roles_of, task_out
-from index.abstain import Thresholds, coverage, missing_figures
+from index.abstain import Thresholds, coverage, missing_figures, rerank
 from index.errors import StoreUnwritable
 from index.query.ask_intent import classify, with_place_aliases
 from index.query.intent import detect_intent
@@ -591,7 +591,8 @@ class Tracuu:
         intent = classify(text, asked_agency)
         docs = doc_ids or self._scope(q, intent)
         if intent.kind == "document" and not doc_ids:
-            answer = intent_answers.document_answer(self, q, intent)
+            _, near = self.scored(q, k=30, doc_types=doc_types, understood=u)
+            answer = intent_answers.document_answer(self, q, intent, [s.clause.clause_id for s in near])
             return answer or intent_answers.named_but_unknown(self, q, intent)
         structural = detect_intent(text)
         if structural is not None:
@@ -632,8 +633,11 @@ class Tracuu:
         """The documents a question is about: those it names by number, or the ones carrying out
         a document it names ("Kế hoạch thực hiện Chỉ thị 39"), narrowed by the place it names."""
         named = intent_answers.ingested_named(self, intent.docs) if intent.docs else []
-        if not named and intent.implemented:
-            named = intent_answers.implementing(self, intent.implemented)
+        # "Kế hoạch thực hiện Chỉ thị 39", or "báo cáo thực hiện Chỉ thị 39" when 39 itself is not
+        # ingested: the documents carrying it out are meant
+        carried_out = intent.implemented + (tuple(d for d in intent.docs if d.acted_on) if not named else ())
+        if not named and carried_out:
+            named = intent_answers.implementing(self, carried_out)
         places = self._docs_named_in(question, None)
         if named and places:
             return [d for d in named if d in places] or named
@@ -641,18 +645,31 @@ class Tracuu:
 
     def _retrieve_answer(self, q: str, u, intent, k: int, docs, doc_types, agency) -> dict[str, Any]:
         """Retrieval, a task-aware choice of the best clause, abstention, and close calls shown."""
-        _, scored = self.scored(q, k=k + 8, doc_ids=docs, doc_types=doc_types, agency=agency, understood=u)
+        pool = max(k + 8, self.thresholds.pool)
+        _, scored = self.scored(q, k=pool, doc_ids=docs, doc_types=doc_types, agency=agency, understood=u)
         # Recipients and signature answer structural questions only (routed above); as content
         # hits they are noise ("các sở, ban, ngành" is in every recipient list).
         scored = [s for s in scored if s.clause.kind not in ("recipients", "signature")]
+        readings = [u.text or q, *u.expanded]
         by_clause = self._tasks_by_clause()
         by_clause.prefetch([s.clause.clause_id for s in scored])
-        if intent.kind in ("owner", "deadline"):
-            field = "lead" if intent.kind == "owner" else "deadline"
-            scored = prefer(scored, lambda s: any(t.get(field) for t in by_clause.get(s.clause.clause_id, [])))
+        field = {"owner": "lead", "deadline": "deadline"}.get(intent.kind or "")
+
+        def preferred(hits: list) -> list:
+            if not field:
+                return hits
+            return prefer(hits, lambda s: any(t.get(field) for t in by_clause.get(s.clause.clause_id, [])))
+
+        # Whether to answer is judged on the similarity ranking (as tuned: a candidate pool of 20
+        # always holds some clause covering half an unanswerable question's words); which clause
+        # to quote is then chosen by what it covers of the question too (index/abstain.py: rerank).
+        fused = preferred(scored[: k + 8])
+        found = bool(fused) and self._answers(fused[0], readings, q)
+        if found:
+            scored = preferred(rerank(scored, [self._coverage(s, readings, q) for s in scored], self.thresholds.rerank))
+            if not self._answers(scored[0], readings, q):
+                scored = fused
         scored = scored[:k]
-        readings = [u.text or q, *u.expanded]
-        found = bool(scored) and self._answers(scored[0], readings, q)
         result: dict[str, Any] = {"question": q, "found": found, "owners": [], "deadline": None}
         if intent.kind:
             result["intent"] = intent.kind
@@ -719,14 +736,17 @@ class Tracuu:
     def _answers(self, best, readings: list[str], question: str = "") -> bool:
         """Does the best hit answer? Term coverage and dense similarity above tuned thresholds,
         and every figure the question names is in the clause."""
-        clause = best.clause
-        # a clause is read in its document: the place and title a question names to say which
-        # plan it means ("… giảm nghèo ở Cần Thơ") are in the header, not in the clause
-        text = " ".join([self._doc_context().get(clause.doc_id, ""), *clause.heading_chain, clause.text])
-        cov = coverage(readings, text, self.index.keyword)
-        if question and missing_figures(question, text):
-            return False
-        return cov >= self.thresholds.coverage and best.dense >= self.thresholds.dense
+        return self._coverage(best, readings, question) >= self.thresholds.coverage and best.dense >= self.thresholds.dense
+
+    def _coverage(self, hit, readings: list[str], question: str = "") -> float:
+        """How much of the question a hit covers (index/abstain.py), 0 when it lacks a figure the
+        question names. A clause is read in its document: the place and title a question names
+        to say which plan it means ("… giảm nghèo ở Cần Thơ") are in the header, not the clause."""
+        clause = hit.clause
+        context = " ".join([self._doc_context().get(clause.doc_id, ""), *clause.heading_chain])
+        if question and missing_figures(question, f"{context} {clause.text}"):
+            return 0.0
+        return coverage(readings, clause.text, self.index.keyword, context)
 
     def _doc_context(self) -> dict[str, str]:
         """doc_id -> its type, number, issuer and title (what a question may name it by)."""

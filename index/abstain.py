@@ -25,7 +25,7 @@ answerable from unanswerable questions (both lie between 0.80 and 0.90).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from index.keyword import BM25Index, folded_syllables
 from ingest.vntext import fold
@@ -54,6 +54,8 @@ class Thresholds:
     coverage: float = 0.5
     dense: float = 0.80
     close: float = 0.03  # fused-score gap under which the runner-up is shown beside the best
+    rerank: float = 0.5  # weight of coverage added to the fused score when choosing the answer
+    pool: int = 20  # candidates the answer is chosen from
 
 
 # Figures a question names: a date (30/9), a percentage, a decimal, a number of two or more
@@ -130,13 +132,15 @@ def _reading_coverage(terms: list[str], base: set[str], clause_terms: set[str], 
     return hit / total if total else 0.0
 
 
-def coverage(query_texts: list[str], clause_text: str, bm25: BM25Index) -> float:
+def coverage(query_texts: list[str], clause_text: str, bm25: BM25Index, context: str = "") -> float:
     """Share of the question's IDF mass found in the clause (best over the query's readings).
 
     ``query_texts[0]`` is the question as read (diacritics restored); the others are its
     rewrites (abbreviations expanded or contracted), scored as described in the module doc.
+    ``context``: what the clause is read with (its document's title, its headings): its words
+    count as covered, but a figure in it (the year in a title) does not answer "bao nhiêu".
     """
-    clause_terms = set(folded_syllables(clause_text))
+    clause_terms = set(folded_syllables(f"{context} {clause_text}"))
     texts = [t for t in query_texts if t]
     if not texts:
         return 0.0
@@ -149,3 +153,21 @@ def coverage(query_texts: list[str], clause_text: str, bm25: BM25Index) -> float
     if asks_figure(texts[0]) and not has_figure(clause_text):
         best *= FIGURE_PENALTY
     return best
+
+
+def rerank(scored: list, covers: list[float], weight: float) -> list:
+    """``scored`` re-ordered by fused score + ``weight`` x coverage (the new ``score``; the gaps
+    between scores keep the scale of the fused score, so margins tuned on it still apply).
+
+    Why: the fused score ranks what is *similar* to the question; an answer must also *contain*
+    what the question asks about. "Chỉ tiêu nợ quá hạn của NHCSXH là bao nhiêu?" is similar to
+    every clause naming the bank (five common syllables once NHCSXH is written out), but only
+    the clause holding "nợ quá hạn" and a figure answers it. Coverage (IDF-weighted, with the
+    abbreviation and figure rules above) is the signal abstention already trusts; choosing by
+    it too means the clause abstention judges is the clause most likely to answer.
+    """
+    if not scored:
+        return []
+    pairs = [(s.score + weight * c, i, s) for i, (s, c) in enumerate(zip(scored, covers))]
+    pairs.sort(key=lambda p: (-p[0], p[1]))
+    return [replace(s, score=v) for v, _, s in pairs]

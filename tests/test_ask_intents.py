@@ -8,7 +8,6 @@ calls) are tested without a knowledge base.
 from __future__ import annotations
 
 import json
-from types import SimpleNamespace
 
 import pytest
 
@@ -16,8 +15,10 @@ from api.answer import close_calls, prefer
 from api.cli import main
 from api.errors import ApiError
 from api.tasks_view import AgencyQuery, resolve_role
-from index.abstain import missing_figures
+from index.abstain import missing_figures, rerank
+from index.clause_index import ScoredClause
 from index.query.ask_intent import classify, named_date, named_documents
+from ingest.model import Clause, Span
 
 PLAN = "kh-an-giang-ct-39"
 
@@ -94,9 +95,44 @@ def test_agency_abbreviations_and_unaccented_names_match():
 # --------------------------------------------------------------------------- close calls (pure)
 
 
+def test_carrying_out_a_named_document_is_not_a_question_about_it():
+    # "báo cáo thực hiện Chỉ thị 12 trước ngày nào": a deadline of the documents carrying it out
+    intent = classify("cac so bao cao thuc hien chi thi 12 truoc ngay nao")
+    assert intent.kind == "deadline" and intent.docs[0].acted_on
+    assert classify("Chỉ thị 12 ban hành ngày nào?").kind == "document"
+    assert not classify("Chỉ thị 12 ban hành ngày nào?").docs[0].acted_on
+
+
+def test_who_made_a_document_is_a_document_question():
+    # "cơ quan nào" + "ban hành" reads like a task owner question; naming a document, it is not
+    assert classify("Chỉ thị số 12-CT/TW do cơ quan nào ban hành?").kind == "document"
+    assert classify("Phó Chủ tịch nào ký thay Chủ tịch Quyết định 77?").kind == "document"
+    assert classify("Cơ quan nào chủ trì thực hiện Quyết định 77?").kind != "document"
+
+
+def test_rerank_prefers_the_candidate_that_covers_the_question():
+    hits = [_scored("I.1", 0.90), _scored("II.3", 0.77), _scored("II.4", 0.70)]
+    out = rerank(hits, [0.40, 0.95, 0.50], weight=0.5)
+    assert [h.clause.path for h in out] == ["II.3", "I.1", "II.4"]
+    assert out[0].score == pytest.approx(0.77 + 0.5 * 0.95)
+    assert [h.clause.path for h in rerank(hits, [0.4, 0.95, 0.5], weight=0.0)] == ["I.1", "II.3", "II.4"]
+    assert rerank([], [], 0.5) == []
+
+
+def test_a_title_year_does_not_answer_how_many(kb):
+    from index.abstain import coverage
+
+    bm25 = kb.index.keyword
+    q = ["Tỷ lệ hộ nghèo giảm bao nhiêu?"]
+    with_figure = coverage(q, "Tỷ lệ hộ nghèo giảm 2%.", bm25, context="Kế hoạch năm 2025")
+    without = coverage(q, "Giảm tỷ lệ hộ nghèo.", bm25, context="Kế hoạch năm 2025")
+    assert without < with_figure  # the year in the title is not the figure asked for
+
+
 def _scored(path: str, score: float, text: str = "x"):
-    clause = SimpleNamespace(doc_id="d", path=path, text=text + path, clause_id=f"d:{path}")
-    return SimpleNamespace(clause=clause, score=score)
+    clause = Clause(clause_id=f"d:{path}", doc_id="d", path=path, kind="point", label=path, marker="",
+                    text=text + path, heading_chain=[], parent=None, order=0, span=Span(0, 1, 1, 1))
+    return ScoredClause(clause=clause, score=score, dense=0.9, keyword=1.0)
 
 
 def test_close_runner_up_is_flagged_but_not_a_child():

@@ -9,7 +9,7 @@ import pytest
 from conftest import BUNDLED_PLAN, shared_fixture
 from index.query.abbreviations import QUERY_ABBREVIATIONS_FILE, load_table
 from index.query.restore import DiacriticRestorer
-from index.query.understand import QueryUnderstanding, understand
+from index.query.understand import QueryUnderstanding, typed_with_diacritics, understand
 from ingest.vntext import syllables
 
 
@@ -54,9 +54,19 @@ def test_accented_query_is_not_restored(restorer, table):
 
 
 def test_half_accented_query(restorer, table):
-    u = understand("báo cao tinh hình thực hiện 39-CT/TW", restorer, table)
+    u = understand("báo cao tinh hinh thực hiện 39-CT/TW", restorer, table)
     assert u.text == "báo cáo tình hình thực hiện 39-CT/TW"
     assert u.search_texts.dense == "báo cáo tình hình thực hiện 39-CT/TW (Chỉ thị của Ban Bí thư Trung ương)"
+
+
+def test_an_accented_query_keeps_its_plain_words(restorer, table):
+    # accented Vietnamese leaves some syllables plain on purpose: "qua", "cho", "ai", "vay"
+    for q in ("Tiền ngân sách gửi qua ngân hàng dùng để cho ai vay", "Ai tham mưu bổ sung tiêu chí thi đua khen thưởng về giải quyết kiến nghị cử tri"):
+        assert typed_with_diacritics(q), q
+        u = understand(q, restorer, table)
+        assert u.text == q and not u.was_restored
+    assert not typed_with_diacritics("bao cao tinh hinh thực hiện")  # marks on a third of the words
+    assert not typed_with_diacritics("UBND NHCSXH")  # abbreviations are not words typed plain
 
 
 def test_without_restorer_and_empty_query(table):

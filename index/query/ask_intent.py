@@ -38,6 +38,7 @@ class DocRef:
     symbol: str = ""  # folded, spaces removed: "1560/qd-ttg" when written in full
     year: str | None = None
     implemented: bool = False  # named as what another document carries out: "Kế hoạch thực hiện Chỉ thị 39"
+    acted_on: bool = False  # the object of carrying out: "báo cáo (tình hình) thực hiện Chỉ thị 39"
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,11 @@ _IMPLEMENTING = re.compile(
     r"(?:\s+thuc hien)?(?:\s+viec)?\s*)?$")
 
 
+# "… (báo cáo tình hình) thực hiện / triển khai Chỉ thị 39": the question is about carrying the
+# document out (what the documents implementing it ask), not about the document's own facts.
+_ACTED_ON = re.compile(r"\b(?:thuc hien|trien khai|thi hanh|quan triet|so ket|tong ket)(?:\s+(?:viec|tot|noi dung))?\s*$")
+
+
 def named_documents(question: str) -> tuple[DocRef, ...]:
     """Documents named by kind and number ("Quyết định 1560", "KH số 214/KH-UBND", "39-CT/TW")."""
     folded = fold(question or "").replace("đ", "d")
@@ -100,17 +106,19 @@ def named_documents(question: str) -> tuple[DocRef, ...]:
         rest = "".join(m.group("rest").split())
         year = re.match(r"/(\d{4})", rest)
         implemented = bool(_IMPLEMENTING.search(folded[: m.start()]))
+        acted_on = bool(_ACTED_ON.search(folded[: m.start()]))
         refs.setdefault(m.group("num"), DocRef(kind, m.group("num"), (m.group("num") + rest) if rest else "",
-                                              year.group(1) if year else None, implemented))
+                                              year.group(1) if year else None, implemented, acted_on))
     for rx in (_SYMBOL, _SYMBOL_DASH):
         for m in rx.finditer(folded):
             num = m.group("num")
             if num not in refs:
                 refs[num] = DocRef("", num, "".join(m.group(0).split()), m.groupdict().get("year"),
-                                   bool(_IMPLEMENTING.search(folded[: m.start()])))
+                                   bool(_IMPLEMENTING.search(folded[: m.start()])),
+                                   bool(_ACTED_ON.search(folded[: m.start()])))
             elif not refs[num].symbol:
                 r = refs[num]
-                refs[num] = DocRef(r.kind, num, "".join(m.group(0).split()), r.year, r.implemented)
+                refs[num] = DocRef(r.kind, num, "".join(m.group(0).split()), r.year, r.implemented, r.acted_on)
     return tuple(refs.values())
 
 
@@ -146,11 +154,13 @@ def classify(question: str, agency_text: str | None = None) -> AskIntent:
     deadline = _has(words, _phrases("deadline", "cues"))
     tasks_cues = _has(words, _phrases("agency_tasks", "cues"))
     base = dict(docs=docs, this_document=this_doc, date=date, agency_text=agency_text, implemented=implemented)
-    if docs:
+    if docs and not all(d.acted_on for d in docs):
         facts = _has(words, _phrases("document", "facts"))
+        # "do ai ký", "cơ quan nào ban hành" ask who made the document, not who does a task
+        own = _has(words, _phrases("document", "about_the_document"))
         rest = [w for w in _strip_refs(words, docs).split() if len(w) > 1]
-        if (facts and not (who and roles and not {"ai ky", "do ai", "ai ban hanh"} & set(facts))) or len(rest) <= 2:
-            return AskIntent("document", cues=tuple(facts), **base)
+        if own or (facts and not (who and roles)) or len(rest) <= 2:
+            return AskIntent("document", cues=tuple(dict.fromkeys(facts + own)), **base)
     if agency_text and tasks_cues and not who:
         return AskIntent("agency_tasks", cues=tuple(tasks_cues), **base)
     if deadline and not (who and not date and "khi nao" not in deadline and "bao gio" not in deadline):

@@ -15,7 +15,8 @@ from ingest.vntext import fold
 
 # Folded cue phrases; the first group that matches wins. Order matters: "ai ky" before "ban hanh".
 _CUES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("signer", ("ai ky", "nguoi ky", "ky ban hanh", "chu ky", "ky ten", "ky ke hoach", "ky quyet dinh", "ky van ban", "nguoi ky")),
+    ("signer", ("ai ky", "nguoi ky", "ky ban hanh", "chu ky", "ky ten", "ky ke hoach", "ky quyet dinh", "ky van ban", "nguoi ky",
+                "ky thay", "ky thua lenh")),
     ("recipients", ("noi nhan", "gui cho nhung", "gui den nhung", "gui toi nhung", "duoc gui cho", "duoc gui den", "gui nhung co quan", "co quan nao nhan")),
     ("issuer", ("co quan nao ban hanh", "ai ban hanh", "do ai ban hanh", "don vi ban hanh", "co quan ban hanh")),
     ("basis", ("thuc hien quyet dinh nao", "trien khai quyet dinh nao", "thuc hien chi thi nao", "trien khai chi thi nao",

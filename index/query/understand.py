@@ -14,6 +14,7 @@ What each retriever gets (:class:`SearchTexts`):
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -31,6 +32,22 @@ if TYPE_CHECKING:
 #: 2 000 characters of abbreviations grows five-fold when expanded, and BM25 and the embedder pay
 #: for every one of them. Readings beyond the budget are dropped (the first is kept, cut).
 MAX_KEYWORD_CHARS = 4000
+
+
+#: A query whose words carry marks at least this often was typed with diacritics: the words it
+#: leaves plain ("Sơn La", "gửi qua", "cử tri", "ma túy") are plain on purpose, and restoring them
+#: only does harm ("Sơn Là", "gửi quả"). Accented Vietnamese leaves 10-40% of its syllables
+#: unmarked; a query with marks on only some words ("báo cao tinh hinh thực hiện") is restored.
+ACCENTED_SHARE = 0.55
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def typed_with_diacritics(text: str) -> bool:
+    """At least :data:`ACCENTED_SHARE` of the query's words (not ALL-CAPS abbreviations) carry marks."""
+    words = [w for w in _WORD.findall(text or "") if not (len(w) > 1 and w.isupper())]
+    if not words:
+        return False
+    return sum(has_diacritics(w) for w in words) / len(words) >= ACCENTED_SHARE
 
 
 def _bounded(texts: list[str], budget: int = MAX_KEYWORD_CHARS) -> tuple[str, ...]:
@@ -100,7 +117,8 @@ def understand(
     """
     table = table or default_table()
     cleaned = clean_query(query)
-    restored_text = restorer.restore(cleaned) if restorer is not None and cleaned else cleaned
+    restorable = restorer is not None and cleaned and not typed_with_diacritics(cleaned)
+    restored_text = restorer.restore(cleaned) if restorable else cleaned
     was_restored = restored_text != cleaned
     text = restored_text if was_restored else cleaned
     matches = tuple(table.find(text))
