@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from api.tasks_view import ROLES, canonical_name, roles_of
-from ingest.vntext import fold
+from tracuu.api.tasks_view import ROLES, canonical_name, roles_of
+from tracuu.ingest.vntext import fold
 
 _WHO = re.compile(r"\b(ai|co quan nao|don vi nao|so nao|ban nao|nganh nao|chu tri|phu trach|chiu trach nhiem|trach nhiem)\b")
 _WHEN = re.compile(r"\b(khi nao|bao gio|ngay nao|thoi han|han chot|han|thoi gian|truoc ngay|luc nao|nam nao|quy nao)\b")

@@ -22,7 +22,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from api.errors import ApiError
+from tracuu.api.errors import ApiError
 
 COOKIE = "tracuu_gio"
 MAX_ITEMS = 40
@@ -138,7 +138,7 @@ def resolve(service: Any, items: list[Item]) -> list[dict[str, Any]]:
 
 def cited_documents(service: Any, rows: list[dict[str, Any]]) -> list[str]:
     """The documents the quotes come from, in order of first use, as their full citation."""
-    from api.citations import document_name
+    from tracuu.api.citations import document_name
 
     seen: list[str] = []
     for r in rows:
@@ -152,7 +152,7 @@ def quote_line(row: dict[str, Any]) -> str:
 
 
 def to_docx(service: Any, rows: list[dict[str, Any]], style: str, title: str = "") -> bytes:
-    from api import docx_writer as w
+    from tracuu.api import docx_writer as w
 
     doc = w.new_document()
     w.heading(doc, title or "TỔNG HỢP TRÍCH DẪN VĂN BẢN", upper=True)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Callable
 
-from api.tasks_view import ROLES
+from tracuu.api.tasks_view import ROLES
 
 # Sections in reading order: (key, title, which rows). "advises" and "reports" are the agency's
 # own duties read from the tasks it leads or performs (whom it advises, where it reports).
@@ -82,7 +82,7 @@ def summary_line(brief: dict[str, Any]) -> str:
 
 
 def to_docx(brief: dict[str, Any]) -> bytes:
-    from api import docx_writer as w
+    from tracuu.api import docx_writer as w
 
     doc = w.new_document()
     name = brief["agency"]["agency"]

@@ -22,7 +22,7 @@ import hashlib
 from datetime import date, datetime, timezone
 from typing import Any
 
-from api.tasks_view import ROLES
+from tracuu.api.tasks_view import ROLES
 
 RRULES = {
     "yearly": {"FREQ": "YEARLY"},

@@ -13,12 +13,12 @@ import sys
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
-from api.cli_text import COMMANDS, VietParser
-from api.config import Settings, check_database_url, get_settings
-from api.errors import ApiError
-from api.progress import index_words
-from ingest.errors import BilingualError
-from ingest.vntext import fold
+from tracuu.api.cli_text import COMMANDS, VietParser
+from tracuu.api.config import Settings, check_database_url, get_settings
+from tracuu.api.errors import ApiError
+from tracuu.api.progress import index_words
+from tracuu.ingest.errors import BilingualError
+from tracuu.ingest.vntext import fold
 
 
 class CliError(ApiError):
@@ -63,7 +63,7 @@ def _emit(args: argparse.Namespace, data: Any, lines: Callable[[Any], Iterable[s
 
 
 def _service(args: argparse.Namespace):
-    from api.service import Tracuu
+    from tracuu.api.service import Tracuu
 
     return Tracuu(cli_settings(args))
 
@@ -83,7 +83,7 @@ def cli_settings(args: argparse.Namespace) -> Settings:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from api.progress import IngestProgress
+    from tracuu.api.progress import IngestProgress
 
     svc = _service(args)
     with IngestProgress(enabled=not args.quiet) as progress:
@@ -194,7 +194,7 @@ def cmd_tasks(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from api.evaluation import evaluate, format_report, load_dev_set
+    from tracuu.api.evaluation import evaluate, format_report, load_dev_set
 
     try:
         questions = load_dev_set(Path(args.file))
@@ -245,7 +245,7 @@ def cmd_reindex(args: argparse.Namespace) -> int:
     """Rebuild the vector index from the stored clauses and the embedding cache (with --check:
     only when opening it in a child process fails)."""
     if args.check:
-        from index.vector_check import check_store, probe_store
+        from tracuu.index.vector_check import check_store, probe_store
 
         chroma = Path(_service(args).settings.data_dir) / "chroma"
         problem = check_store(chroma) or probe_store(chroma)
@@ -267,7 +267,7 @@ def cmd_reindex(args: argparse.Namespace) -> int:
 
 def _debug() -> bool:
     """TRACUU_DEBUG, from the settings; a broken setting is reported elsewhere, not here."""
-    from api.config import ConfigError, get_settings
+    from tracuu.api.config import ConfigError, get_settings
 
     try:
         return get_settings().debug
@@ -277,10 +277,9 @@ def _debug() -> bool:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
-
-    from api.config import http_settings
-    from api.http import create_app
-    from api.server import uvicorn_options
+    from tracuu.api.config import http_settings
+    from tracuu.api.http import create_app
+    from tracuu.api.server import uvicorn_options
 
     settings = http_settings()  # a bad setting stops here, with its name, before anything is served
     svc = _service(args)

@@ -32,9 +32,8 @@ from typing import Any, Literal
 from pydantic import Field, ValidationError, field_validator
 from pydantic_core import PydanticUseDefault
 from pydantic_settings import BaseSettings, SettingsConfigDict
-
-from ingest import limits
-from ingest.errors import BilingualError
+from tracuu.ingest import limits
+from tracuu.ingest.errors import BilingualError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ENV_PREFIX = "TRACUU_"

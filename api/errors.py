@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ingest.errors import BilingualError
+from tracuu.ingest.errors import BilingualError
 
 
 class ApiError(BilingualError):

@@ -31,7 +31,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Protocol
 
-from ingest.vntext import fold
+from tracuu.ingest.vntext import fold
 
 SUBSETS = ("unaccented", "abbreviation", "paraphrase", "structural", "owner", "deadline", "figure", "document",
            "agency_tasks")
@@ -81,7 +81,7 @@ def _norm(text: str) -> str:
 
 def _expand(name: str) -> str:
     try:
-        from ingest.agencies import expand
+        from tracuu.ingest.agencies import expand
     except Exception:  # pragma: no cover - the gazetteer data is part of the package
         return name
     try:

@@ -20,11 +20,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
-
-from api.config import ConfigError, http_settings
-from api.errors import ApiError
-from api.hardening import HardeningMiddleware, bilingual_page, wants_json
-from api.schemas import (
+from tracuu.api.config import ConfigError, http_settings
+from tracuu.api.errors import ApiError
+from tracuu.api.hardening import HardeningMiddleware, bilingual_page, wants_json
+from tracuu.api.schemas import (
     AgencyOut,
     AgencyTasks,
     AskRequest,
@@ -39,10 +38,10 @@ from api.schemas import (
     SearchResponse,
     TaskOut,
 )
-from api.service import MAX_K, MAX_QUERY_CHARS, Tracuu
-from api.uploads import ClientGone, accept_upload, check_key, sweep_incoming
-from api.web import make_templates, mount_web
-from ingest.errors import BilingualError, IngestError
+from tracuu.api.service import MAX_K, MAX_QUERY_CHARS, Tracuu
+from tracuu.api.uploads import ClientGone, accept_upload, check_key, sweep_incoming
+from tracuu.api.web import make_templates, mount_web
+from tracuu.ingest.errors import BilingualError, IngestError
 
 ERRORS = {400: {"model": ErrorOut}, 404: {"model": ErrorOut}, 422: {"model": ErrorOut}}
 
@@ -228,7 +227,7 @@ def create_app(service: Tracuu) -> FastAPI:
         return service.related(clause_id)
 
     def decide(link_id: str, status: str, authorization: str | None, x_api_key: str | None) -> dict:
-        from api.links import LinkService
+        from tracuu.api.links import LinkService
 
         require_key(authorization, x_api_key)
         return LinkService.of(service).decide(link_id, status)

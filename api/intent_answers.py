@@ -18,16 +18,16 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from api.answer import owners_of
-from api.citations import DocumentInfo, document_name, format_date
-from api.tasks_view import ROLES, AgencyQuery, canonical_name, deadline_out, roles_of
-from index.query.ask_intent import AskIntent, DocRef, agency_spans
-from ingest.agencies import find_agencies
-from ingest.manifest import number_key
-from ingest.vntext import fold
+from tracuu.api.answer import owners_of
+from tracuu.api.citations import DocumentInfo, document_name, format_date
+from tracuu.api.tasks_view import ROLES, AgencyQuery, canonical_name, deadline_out, roles_of
+from tracuu.index.query.ask_intent import AskIntent, DocRef, agency_spans
+from tracuu.ingest.agencies import find_agencies
+from tracuu.ingest.manifest import number_key
+from tracuu.ingest.vntext import fold
 
 if TYPE_CHECKING:
-    from api.service import Tracuu
+    from tracuu.api.service import Tracuu
 
 #: Folded abbreviations of document kinds, as officials type them before a number.
 KIND_ABBREVIATIONS = {"qd": "quyet dinh", "ct": "chi thi", "kh": "ke hoach", "nq": "nghi quyet", "tb": "thong bao",

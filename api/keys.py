@@ -21,7 +21,7 @@ import binascii
 import hmac
 from urllib.parse import unquote
 
-from api.config import normalize_key
+from tracuu.api.config import normalize_key
 
 RFC8187_PREFIX = "utf-8''"
 BASE64_PREFIX = "base64:"

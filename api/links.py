@@ -50,11 +50,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from api.errors import ApiError, not_found
-from index.errors import StoreUnwritable
-from ingest.links import LEVEL_RANK, Catalog, Link, clause_links, document_aliases, document_level
-from ingest.model import Clause, ParsedDocument
-from ingest.vntext import fold
+from tracuu.api.errors import ApiError, not_found
+from tracuu.index.errors import StoreUnwritable
+from tracuu.ingest.links import LEVEL_RANK, Catalog, Link, clause_links, document_aliases, document_level
+from tracuu.ingest.model import Clause, ParsedDocument
+from tracuu.ingest.vntext import fold
 
 __all__ = ["LinkService", "link_id", "agency_kind", "WEIGHTS", "TOP_K"]
 
@@ -129,7 +129,7 @@ def _roles(clause: Clause, tasks: list[dict[str, Any]]) -> _Roles:
         for role in ("coordinators", "performer"):
             out.others |= {agency_kind(a.get("agency_id"), a.get("name", "")) for a in t.get(role, [])}
     if not out.lead:  # no task found: the agencies named first in the text lead
-        from ingest.agencies import find_agencies
+        from tracuu.ingest.agencies import find_agencies
 
         head = clause.text[:160]
         mentions = find_agencies(head)
@@ -140,7 +140,7 @@ def _roles(clause: Clause, tasks: list[dict[str, Any]]) -> _Roles:
     cells = clause.cells or {}
     for name, value in cells.items():  # an appendix row: its lead column
         if "chu tri" in fold(name) and value:
-            from ingest.agencies import find_agencies
+            from tracuu.ingest.agencies import find_agencies
 
             out.lead |= {agency_kind(m.agency_id, m.name) for m in find_agencies(value)}
     return out
@@ -158,7 +158,7 @@ def _agency_score(low: _Roles, high: _Roles) -> float:
 
 
 def _terms(text: str) -> list[str]:
-    from ingest.agencies import find_agencies
+    from tracuu.ingest.agencies import find_agencies
 
     for m in sorted(find_agencies(text), key=lambda m: m.start, reverse=True):  # names are not topics
         text = text[: m.start] + " , " + text[m.end :]
@@ -398,7 +398,7 @@ class LinkService:
         if c is None:
             return {"clause_id": clause_id, "found": False}
         info = self.svc.doc_info(c.doc_id)
-        from api.citations import clause_citation
+        from tracuu.api.citations import clause_citation
 
         return {
             "clause_id": c.clause_id,

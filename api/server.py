@@ -20,7 +20,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from api.config import HttpSettings
+from tracuu.api.config import HttpSettings
 
 
 def timed_protocol(header_timeout_s: float, request_timeout_s: float) -> type | None:

@@ -15,22 +15,22 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Callable
 
-from api import intent_answers
-from api.answer import alternatives_text, close_calls, compose, not_found_answer, owners_of, prefer, structural_answer
-from api.citations import DocumentInfo, clause_citation, document_name
-from api.config import Settings
-from api.errors import ApiError, not_found
-from api.tasks_view import ROLES, AgencyQuery, agency_table, deadline_out, resolve_role, role_names, roles_of, task_out
-from index.abstain import Thresholds, coverage, missing_figures, rerank
-from index.errors import StoreUnwritable
-from index.query.ask_intent import classify, with_place_aliases
-from index.query.intent import detect_intent
-from ingest.agencies import find_agencies
-from ingest.deadlines import find_deadlines, main_deadline
-from ingest.errors import BilingualError
-from ingest.manifest import Manifest, load_manifest
-from ingest.model import Clause, ParsedDocument
-from ingest.pipeline import (
+from tracuu.api import intent_answers
+from tracuu.api.answer import alternatives_text, close_calls, compose, not_found_answer, owners_of, prefer, structural_answer
+from tracuu.api.citations import DocumentInfo, clause_citation, document_name
+from tracuu.api.config import Settings
+from tracuu.api.errors import ApiError, not_found
+from tracuu.api.tasks_view import ROLES, AgencyQuery, agency_table, deadline_out, resolve_role, role_names, roles_of, task_out
+from tracuu.index.abstain import Thresholds, coverage, missing_figures, rerank
+from tracuu.index.errors import StoreUnwritable
+from tracuu.index.query.ask_intent import classify, with_place_aliases
+from tracuu.index.query.intent import detect_intent
+from tracuu.ingest.agencies import find_agencies
+from tracuu.ingest.deadlines import find_deadlines, main_deadline
+from tracuu.ingest.errors import BilingualError
+from tracuu.ingest.manifest import Manifest, load_manifest
+from tracuu.ingest.model import Clause, ParsedDocument
+from tracuu.ingest.pipeline import (
     PARSER_VERSION,
     SUPPORTED_SUFFIXES,
     IngestOutcome,
@@ -42,8 +42,8 @@ from ingest.pipeline import (
     same_document,
     skipped_files,
 )
-from ingest.vntext import collapse_spaces, fold, nfc
-from ingest.worker import ingest_untrusted
+from tracuu.ingest.vntext import collapse_spaces, fold, nfc
+from tracuu.ingest.worker import ingest_untrusted
 
 MAX_K = 100
 # Weight of the dense score in the fused ranking; tuned on the dev set (bench/retrieval.py sweep:
@@ -89,8 +89,8 @@ class Tracuu:
         if self._index is None:
             with self._lock:
                 if self._index is None:
-                    from index.clause_index import ClauseIndex
-                    from index.embedders import make_embedder
+                    from tracuu.index.clause_index import ClauseIndex
+                    from tracuu.index.embedders import make_embedder
 
                     self._index = ClauseIndex(
                         self.settings.data_dir,
@@ -109,7 +109,7 @@ class Tracuu:
         if self._store is None:
             with self._lock:
                 if self._store is None:
-                    from index.catalog.store import CatalogStore
+                    from tracuu.index.catalog.store import CatalogStore
 
                     self._store = CatalogStore(self.settings.data_dir, db=self.settings.database_url)
         return self._store
@@ -389,7 +389,7 @@ class Tracuu:
 
     def related(self, clause_id: str) -> dict[str, Any]:
         """{"cites", "cited_by", "implements", "implemented_by"} of a clause (see api/links.py)."""
-        from api.links import LinkService
+        from tracuu.api.links import LinkService
 
         return LinkService.of(self).related(clause_id)
 
@@ -426,7 +426,7 @@ class Tracuu:
             logging.getLogger(__name__).warning("question phrases not counted (read-only catalog): %s", err)
 
     def understand(self, query: str):  # -> index.query.QueryUnderstanding
-        from index.query import understand
+        from tracuu.index.query import understand
 
         return understand(query, self.restorer())
 

@@ -14,9 +14,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
-from ingest.agencies import expand, find_agencies, load_gazetteer
-from ingest.pipeline import slugify
-from ingest.vntext import fold
+from tracuu.ingest.agencies import expand, find_agencies, load_gazetteer
+from tracuu.ingest.pipeline import slugify
+from tracuu.ingest.vntext import fold
 
 ROLE_NAMES_FILE = Path(__file__).resolve().parent.parent / "index" / "data" / "roles.toml"
 

@@ -29,10 +29,9 @@ from pathlib import Path
 from typing import Any
 
 from python_multipart.multipart import MultipartParser, parse_options_header
-
-from api.config import http_settings
-from api.errors import ApiError
-from api.keys import bearer_token, key_matches
+from tracuu.api.config import http_settings
+from tracuu.api.errors import ApiError
+from tracuu.api.keys import bearer_token, key_matches
 
 DEFAULT_MAX_UPLOAD_MB = 50
 FORM_OVERHEAD = 64 * 1024  # boundaries, part headers and the key field around the file
@@ -91,7 +90,7 @@ def sniff_suffix(data: bytes) -> str:
 
 def _legacy_text(data: bytes) -> bool:
     """A TCVN3/VNI text file (not UTF-8): the txt loader converts it (ingest/legacy.py)."""
-    from ingest.legacy import detect
+    from tracuu.ingest.legacy import detect
 
     return detect(data.decode("latin-1")) is not None
 

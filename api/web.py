@@ -29,19 +29,18 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
-
-from api import basket
-from api.citations import clause_citation, format_date
-from api.config import http_settings
-from api.errors import ApiError
-from api.progress import index_words
-from api.tasks_view import ROLES
-from api.uploads import ClientGone, accept_upload
-from index.abstain import STOPWORDS
-from index.query.variants import canonical_spelling
-from ingest.deadlines import Deadline
-from ingest.errors import IngestError
-from ingest.vntext import fold
+from tracuu.api import basket
+from tracuu.api.citations import clause_citation, format_date
+from tracuu.api.config import http_settings
+from tracuu.api.errors import ApiError
+from tracuu.api.progress import index_words
+from tracuu.api.tasks_view import ROLES
+from tracuu.api.uploads import ClientGone, accept_upload
+from tracuu.index.abstain import STOPWORDS
+from tracuu.index.query.variants import canonical_spelling
+from tracuu.ingest.deadlines import Deadline
+from tracuu.ingest.errors import IngestError
+from tracuu.ingest.vntext import fold
 
 WEB_DIR = Path(__file__).resolve().parent
 TEMPLATES_DIR = WEB_DIR / "templates"
@@ -782,7 +781,7 @@ def make_router(service: Any) -> APIRouter:  # service: api.service.Tracuu
     @web_errors
     def agency_brief(request: Request, agency_id: str, format: str | None = None) -> Response:
         """What a new official of this agency must know, across every document: page, print, .docx."""
-        from api import brief as briefs
+        from tracuu.api import brief as briefs
 
         if format not in (None, "", "html", "docx"):
             raise ApiError(
@@ -793,7 +792,7 @@ def make_router(service: Any) -> APIRouter:  # service: api.service.Tracuu
             )
         content = briefs.build(service, agency_id, task_row)
         if format == "docx":
-            from api.docx_writer import DOCX_TYPE
+            from tracuu.api.docx_writer import DOCX_TYPE
 
             name = re.sub(r"[^A-Za-z0-9._-]+", "-", f"tom-tat-{agency_id}")
             return Response(briefs.to_docx(content), media_type=DOCX_TYPE, headers={"Content-Disposition": f'attachment; filename="{name}.docx"'})
@@ -801,7 +800,7 @@ def make_router(service: Any) -> APIRouter:  # service: api.service.Tracuu
                                             "agency": agency_row(content["agency"]), "nav": "agencies"})
 
     def ics_response(request: Request, tasks: list[dict[str, Any]], name: str, filename: str) -> Response:
-        from api.calendar_feed import feed
+        from tracuu.api.calendar_feed import feed
 
         dates = {d["doc_id"]: d.get("date") for d in service.documents()}
         body = feed(tasks, dates, name, str(request.base_url), clause_url)
@@ -932,7 +931,7 @@ def make_router(service: Any) -> APIRouter:  # service: api.service.Tracuu
             raise ApiError("Giỏ trích dẫn đang trống.", "The report basket is empty.", status=400, code="basket_empty")
         name = "trich-dan"
         if fmt == "docx":
-            from api.docx_writer import DOCX_TYPE
+            from tracuu.api.docx_writer import DOCX_TYPE
 
             body, media = basket.to_docx(service, rows, style, title), DOCX_TYPE
         else:

@@ -35,12 +35,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from api.service import QUESTION_PHRASES  # noqa: E402
+from tracuu.api.service import QUESTION_PHRASES  # noqa: E402
+from tracuu.index.catalog import keyword_fts, restorer_counts  # noqa: E402
+from tracuu.index.keyword import BM25Index  # noqa: E402
+from tracuu.index.query import DiacriticRestorer, understand  # noqa: E402
+from tracuu.ingest.vntext import fold  # noqa: E402
+
 from catalog_testdb import apply_migrations, open_test_db  # noqa: E402
-from index.catalog import keyword_fts, restorer_counts  # noqa: E402
-from index.keyword import BM25Index  # noqa: E402
-from index.query import DiacriticRestorer, understand  # noqa: E402
-from ingest.vntext import fold  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 
@@ -54,8 +55,8 @@ def stored_clauses(data_dir: Path) -> list[tuple[str, list[tuple[str, str]]]]:
 
 
 def parsed_clauses() -> list[tuple[str, list[tuple[str, str]]]]:
-    from ingest.loaders import load
-    from ingest.parser import parse_document
+    from tracuu.ingest.loaders import load
+    from tracuu.ingest.parser import parse_document
 
     files = [ROOT / "corpus" / "ke-hoach-ubnd-tinh-an-giang-chi-thi-39.txt",
              SHARED / "fixtures" / "binh-son-214-KH-UBND.docx", *sorted((SHARED / "realdocs" / "docs").glob("*.txt"))]

@@ -30,8 +30,8 @@ sys.path.insert(0, str(ROOT))
 import hostile_files as H  # noqa: E402
 
 READ = (
-    "import json, sys; from pathlib import Path; from ingest.manifest import Manifest;"
-    "from ingest.worker import ingest_untrusted;"
+    "import json, sys; from pathlib import Path; from tracuu.ingest.manifest import Manifest;"
+    "from tracuu.ingest.worker import ingest_untrusted;"
     "o = ingest_untrusted(Path(sys.argv[1]), Manifest(folder=Path(sys.argv[1]).parent));"
     "print(json.dumps({'status': o.status, 'code': o.errors[0]['code'] if o.errors else None,"
     " 'message_en': o.errors[0]['message_en'][:160] if o.errors else None,"

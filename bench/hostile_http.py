@@ -37,11 +37,10 @@ CHUNK = 64 * 1024
 
 def start_server(data_dir: Path):
     import uvicorn
-
-    from api.config import Settings, http_settings
-    from api.http import create_app
-    from api.server import uvicorn_options
-    from api.service import Tracuu
+    from tracuu.api.config import Settings, http_settings
+    from tracuu.api.http import create_app
+    from tracuu.api.server import uvicorn_options
+    from tracuu.api.service import Tracuu
 
     svc = Tracuu(Settings.from_env(data_dir=data_dir, embed_model="hash", chroma_url=""))
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)

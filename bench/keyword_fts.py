@@ -34,18 +34,19 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
+from tracuu.index.catalog.keyword_fts import MIGRATIONS, FtsKeywordIndex  # noqa: E402
+from tracuu.index.keyword import BM25Index  # noqa: E402
+
 from bench.synthetic_corpus import make_plan  # noqa: E402
 from catalog_testdb import apply_migrations, open_test_db  # noqa: E402
-from index.catalog.keyword_fts import MIGRATIONS, FtsKeywordIndex  # noqa: E402
-from index.keyword import BM25Index  # noqa: E402
 
 CLAUSES_PER_DOC = 100
 
 
 def synthetic_docs(n_clauses: int) -> list[tuple[str, list[tuple[str, str]]]]:
     """[(doc_id, [(clause_id, text)])] totalling at least ``n_clauses``; cached in /tmp."""
-    from ingest.loaders import load
-    from ingest.parser import parse_document
+    from tracuu.ingest.loaders import load
+    from tracuu.ingest.parser import parse_document
 
     n_docs = -(-n_clauses // CLAUSES_PER_DOC)
     cache = Path(tempfile.gettempdir()) / f"tracuu-bench-kw-{n_docs}.pickle"

@@ -31,8 +31,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tracuu.index.keyword import BM25Index  # noqa: E402
+
 from bench.synthetic_corpus import make_plan  # noqa: E402
-from index.keyword import BM25Index  # noqa: E402
 
 PER_DOC = 100
 RARE = ["Lạc Sơn Mẫu 2031", "mã số 48217", "Phú Khảo quý IV/2029", "Tân Nghiệm 1.775"]
@@ -60,9 +61,10 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     sizes = [int(s) for s in args.clauses.split(",")]
 
-    from index.catalog.keyword_pg import MIGRATIONS, PgKeywordIndex
-    from index.catalog.migrations import migrate
-    from index.catalog.pg import open_db
+    from tracuu.index.catalog.keyword_pg import MIGRATIONS, PgKeywordIndex
+    from tracuu.index.catalog.migrations import migrate
+    from tracuu.index.catalog.pg import open_db
+
     from tests.servers import create_database, drop_database, postgres_server
 
     evalq = [json.loads(line)["question"] for line in

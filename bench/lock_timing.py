@@ -94,8 +94,10 @@ class TimedLock:
 
 
 def _ours(obj: Any) -> bool:
-    mod = type(obj).__module__ or ""
-    return mod.split(".", 1)[0] in OUR_PACKAGES
+    parts = (type(obj).__module__ or "").split(".")
+    if parts[0] == "tracuu":  # the installed names: tracuu.api, tracuu.index, tracuu.ingest
+        parts = parts[1:]
+    return bool(parts) and parts[0] in OUR_PACKAGES
 
 
 def _children(obj: Any, most: int = 64) -> Iterator[Any]:

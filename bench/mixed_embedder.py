@@ -23,7 +23,7 @@ class MixedEmbedder:
     """e5 for queries, hash-384 for passages; counts the seconds spent embedding passages."""
 
     def __init__(self) -> None:
-        from index.embedders import E5Embedder, HashEmbedder
+        from tracuu.index.embedders import E5Embedder, HashEmbedder
 
         self.passages = HashEmbedder(384)
         self.queries = E5Embedder()
@@ -60,8 +60,7 @@ def shared() -> MixedEmbedder:
 
 def install() -> None:
     """Make ``make_embedder("bench-mixed")`` return the shared :class:`MixedEmbedder`."""
-    import index.embedders as embedders
-
+    import tracuu.index.embedders as embedders
     original = embedders.make_embedder
     if getattr(original, "_bench_mixed", False):
         return

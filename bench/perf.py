@@ -8,7 +8,7 @@ Every corpus is SYNTHETIC (``bench/synthetic_corpus.py``; every file says it is 
 1. ingest throughput vs the model's (real e5; skip with ``--skip ingest``): the passages the index
    embeds for ``--sample`` clauses are embedded by the model alone, then the same files are
    ingested (``Tracuu.ingest``) into an empty data dir. Ratio = ingest s / model s (aim <= 1.2);
-   ``python -c "import api.cli"`` is the floor every command pays.
+   ``python -c "import tracuu.api.cli"`` is the floor every command pays.
 2. scaling (skip with ``--skip scale``), for each size of ``--clauses``, printed side by side
    (one column per size). A data dir of that many clauses is built through ``Tracuu.ingest``
    (``bench/scale_kb.py``: past ``--distinct`` clauses it ingests re-identified copies of parsed
@@ -83,7 +83,7 @@ QUERY_STEMS = [
 
 def queries(n: int) -> list[str]:
     """Half with diacritics, half typed without (folded), as officials type them."""
-    from ingest.vntext import fold
+    from tracuu.ingest.vntext import fold
 
     out = []
     for i in range(n):
@@ -170,8 +170,8 @@ def _size_label(n: int) -> str:
 
 def service(data_dir: Path, embed_model: str | None = None):
     """A Tracuu on ``data_dir`` (embedded Chroma); ``embed_model`` as TRACUU_EMBED_MODEL would give it."""
-    from api.config import Settings
-    from api.service import Tracuu
+    from tracuu.api.config import Settings
+    from tracuu.api.service import Tracuu
 
     if embed_model == MIXED:
         mixed_embedder.install()
@@ -187,9 +187,9 @@ def ms(seconds: float) -> str:
 
 def passages_of(paths: list[Path]) -> list[str]:
     """The exact passages the index embeds for these files (distinct, in order)."""
-    from index.passages import DocMeta, passage_text
-    from ingest.manifest import load_manifest
-    from ingest.pipeline import ingest_file
+    from tracuu.index.passages import DocMeta, passage_text
+    from tracuu.ingest.manifest import load_manifest
+    from tracuu.ingest.pipeline import ingest_file
 
     manifest = load_manifest(ROOT / "corpus" / "manifest.toml")
     out: dict[str, None] = {}
@@ -203,7 +203,7 @@ def passages_of(paths: list[Path]) -> list[str]:
 
 
 def bench_ingest(rep: Report, work: Path, sample: int) -> Path:
-    from index.embedders import E5Embedder
+    from tracuu.index.embedders import E5Embedder
 
     src = work / "sample-src"
     per_doc = 100
@@ -260,7 +260,7 @@ _LAUNCH = (
     "if os.environ.get('TRACUU_EMBED_MODEL') == 'bench-mixed':\n"
     "    from bench.mixed_embedder import install\n"
     "    install()\n"
-    "from api.cli import main\n"
+    "from tracuu.api.cli import main\n"
     "sys.exit(main(sys.argv[1:]))\n"
 )
 
@@ -303,10 +303,10 @@ def import_floor(rep: Report) -> None:
     t = []
     for _ in range(3):
         t0 = time.perf_counter()
-        subprocess.run([sys.executable, "-c", "import api.cli"], cwd=ROOT, check=True,
+        subprocess.run([sys.executable, "-c", "import tracuu.api.cli"], cwd=ROOT, check=True,
                        env={**os.environ, "PYTHONPATH": str(ROOT)})
         t.append(time.perf_counter() - t0)
-    rep.add("python -c 'import api.cli'", f"{min(t):.2f} s", "-", "floor every CLI command pays")
+    rep.add("python -c 'import tracuu.api.cli'", f"{min(t):.2f} s", "-", "floor every CLI command pays")
 
 
 def _free_port() -> int:
@@ -376,8 +376,7 @@ class ParseClock:
     """Wraps the service's parse step (``api.service.ingest_untrusted``) to time it."""
 
     def __init__(self) -> None:
-        import api.service as service_module
-
+        import tracuu.api.service as service_module
         self.module = service_module
         self.inner = getattr(service_module, "ingest_untrusted", None)
         self.seconds = 0.0

@@ -25,9 +25,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from ingest.manifest import Manifest, number_key  # noqa: E402
-from ingest.pipeline import ingest_file  # noqa: E402
-from ingest.vntext import fold  # noqa: E402
+from tracuu.ingest.manifest import Manifest, number_key  # noqa: E402
+from tracuu.ingest.pipeline import ingest_file  # noqa: E402
+from tracuu.ingest.vntext import fold  # noqa: E402
 
 REALDOCS = ROOT.parent / "shared" / "realdocs"
 SPLIT_README = ROOT / "tests" / "realdocs" / "README.md"

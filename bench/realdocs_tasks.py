@@ -3,7 +3,7 @@
     python bench/realdocs_tasks.py [--split tune|heldout|both] [--misses] [--doc PREFIX]
 
 For each labelled document the file is loaded, parsed and its tasks extracted exactly as
-``tracuu ingest`` does (``ingest.loaders.load`` -> ``ingest.parser.parse_document`` ->
+``tracuu ingest`` does (``ingest_loaders.load`` -> ``ingest.parser.parse_document`` ->
 ``ingest.tasks.extract_tasks``). A document the parser refuses counts all its labels as missed.
 Then each label of ``tests/realdocs/tasks.<split>.jsonl`` is matched to one extracted task and
 scored. Printed per split and per document: recall, lead right, coordinators right, deadline right,
@@ -57,8 +57,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from ingest.agencies import Gazetteer, load_gazetteer  # noqa: E402
-from ingest.vntext import fold, nfc  # noqa: E402
+from tracuu.ingest.agencies import Gazetteer, load_gazetteer  # noqa: E402
+from tracuu.ingest.vntext import fold, nfc  # noqa: E402
 
 REALDOCS = ROOT.parent / "shared" / "realdocs" / "docs"
 LABELS = ROOT / "tests" / "realdocs"
@@ -157,9 +157,9 @@ class DocRun:
 
 def extract(file: str) -> DocRun:
     """Load, parse and extract the tasks of one realdocs file."""
-    from ingest.loaders import load
-    from ingest.parser import parse_document
-    from ingest.tasks import extract_tasks
+    from tracuu.ingest.loaders import load
+    from tracuu.ingest.parser import parse_document
+    from tracuu.ingest.tasks import extract_tasks
 
     run = DocRun(file)
     try:

@@ -26,12 +26,12 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from keyword_fts import ms, questions, synthetic_docs  # noqa: E402
+from tracuu.api.service import QUESTION_PHRASES  # noqa: E402
+from tracuu.index.catalog.restorer_counts import MIGRATIONS, RestorerCounts  # noqa: E402
+from tracuu.index.query import DiacriticRestorer  # noqa: E402
+from tracuu.ingest.vntext import fold  # noqa: E402
 
-from api.service import QUESTION_PHRASES  # noqa: E402
 from catalog_testdb import apply_migrations, open_test_db  # noqa: E402
-from index.catalog.restorer_counts import MIGRATIONS, RestorerCounts  # noqa: E402
-from index.query import DiacriticRestorer  # noqa: E402
-from ingest.vntext import fold  # noqa: E402
 
 
 def run(size: int, n_queries: int, seed: int) -> dict:

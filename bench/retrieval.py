@@ -48,7 +48,7 @@ if str(ROOT) not in sys.path:
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
-from api.evaluation import (  # noqa: E402
+from tracuu.api.evaluation import (  # noqa: E402
     PLAN,
     QuestionResult,
     anchor_hit,
@@ -84,8 +84,8 @@ def questions_of(split: str, override: Path | None = None) -> list[dict[str, Any
 
 
 def build_kb(data_dir: Path, realdocs: bool = True):
-    from api.config import Settings
-    from api.service import Tracuu
+    from tracuu.api.config import Settings
+    from tracuu.api.service import Tracuu
 
     svc = Tracuu(Settings.from_env(data_dir=data_dir))
     if svc.is_empty():
@@ -141,7 +141,7 @@ def run_ask(svc, questions: list[dict], k: int, doc_ids: dict[str, str]) -> Run:
 
 
 def _abstains(svc, question_texts: list[str], clause_text: str, dense: float) -> bool:
-    from index.abstain import coverage
+    from tracuu.index.abstain import coverage
 
     cov = coverage(question_texts, clause_text, svc.index.keyword)
     return not (cov >= svc.thresholds.coverage and dense >= svc.thresholds.dense)
@@ -180,8 +180,7 @@ def run_llama(svc, questions: list[dict], k: int, chunk_size: int, chunk_overlap
     from llama_index.core import Document, VectorStoreIndex
     from llama_index.core import Settings as LlamaSettings
     from llama_index.core.node_parser import SentenceSplitter
-
-    from index.embedders import as_llama_embedding
+    from tracuu.index.embedders import as_llama_embedding
 
     t0 = time.perf_counter()
     LlamaSettings.llm = None

@@ -51,7 +51,7 @@ class ParseMemo:
         self.templates: dict[str, Any] = {}  # template file name -> its IngestOutcome
 
     def __call__(self, path: Path, manifest: Any, *args: Any, **kwargs: Any) -> Any:
-        from ingest.pipeline import rebase
+        from tracuu.ingest.pipeline import rebase
 
         m = COPY_NAME.match(Path(path).name)
         if m is None:
@@ -74,8 +74,7 @@ class ParseMemo:
 
 def install_memo() -> ParseMemo | None:
     """Put a :class:`ParseMemo` in front of the service's parse step; None if it has none."""
-    import api.service as service_module
-
+    import tracuu.api.service as service_module
     real = getattr(service_module, "ingest_untrusted", None)
     if real is None:
         return None

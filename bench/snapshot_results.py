@@ -58,7 +58,7 @@ DIGITS = 6
 
 def questions() -> list[tuple[str, str]]:
     """(snapshot id, question text) of every evaluation set, in file order."""
-    from api.evaluation import load_dev_set
+    from tracuu.api.evaluation import load_dev_set
 
     out: list[tuple[str, str]] = []
     for name, path in SETS.items():
@@ -72,7 +72,7 @@ def _error(err: Exception) -> dict[str, Any]:
 
 
 def search_record(svc, question: str) -> Any:
-    from ingest.errors import BilingualError
+    from tracuu.ingest.errors import BilingualError
 
     try:
         hits = svc.search(question, k=SEARCH_K)["results"]
@@ -82,7 +82,7 @@ def search_record(svc, question: str) -> Any:
 
 
 def ask_record(svc, question: str) -> dict[str, Any]:
-    from ingest.errors import BilingualError
+    from tracuu.ingest.errors import BilingualError
 
     try:
         a = svc.ask(question)
@@ -105,8 +105,8 @@ def _commit() -> str | None:
 
 
 def snapshot(data_dir: Path) -> dict[str, Any]:
-    from api.config import Settings
-    from api.service import Tracuu
+    from tracuu.api.config import Settings
+    from tracuu.api.service import Tracuu
 
     svc = Tracuu(Settings.from_env(data_dir=data_dir))
     if svc.is_empty():

@@ -27,8 +27,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from index.keyword import BM25Index, folded_syllables
-from ingest.vntext import fold
+from tracuu.index.keyword import BM25Index, folded_syllables
+from tracuu.ingest.vntext import fold
 
 # Folded question words and function words: they carry no subject matter.
 STOPWORDS = frozenset(

@@ -57,24 +57,24 @@ from typing import TYPE_CHECKING, Iterator, Sequence
 if TYPE_CHECKING:
     import numpy as np
 
-from index import faults, store_health
-from index.catalog.keyword_memory import make_keyword_index
-from index.catalog.restorer_counts import RestorerCounts
-from index.catalog.store import CatalogStore, usable_doc_id
-from index.embedders import Embedder
-from index.embedding_cache import EmbeddingCache, text_hash
-from index.errors import BadDocument, EmbedderMismatch, StoreUnwritable
-from index.passages import DocMeta, keyword_text, passage, passage_text
-from index.vector_store import COLLECTION, ChromaVectorStore, UnavailableVectors, forget_local_system, make_where
-from ingest.model import Clause, ParsedDocument
-from ingest.vntext import collapse_spaces, fold, nfc
+from tracuu.index import faults, store_health
+from tracuu.index.catalog.keyword_memory import make_keyword_index
+from tracuu.index.catalog.restorer_counts import RestorerCounts
+from tracuu.index.catalog.store import CatalogStore, usable_doc_id
+from tracuu.index.embedders import Embedder
+from tracuu.index.embedding_cache import EmbeddingCache, text_hash
+from tracuu.index.errors import BadDocument, EmbedderMismatch, StoreUnwritable
+from tracuu.index.passages import DocMeta, keyword_text, passage, passage_text
+from tracuu.index.vector_store import COLLECTION, ChromaVectorStore, UnavailableVectors, forget_local_system, make_where
+from tracuu.ingest.model import Clause, ParsedDocument
+from tracuu.ingest.vntext import collapse_spaces, fold, nfc
 
 log = logging.getLogger(__name__)
 
 
 def _passage_probe() -> str:
     """Hash of a fixed clause's passage: changes when the passage format does (vectors then stale)."""
-    from ingest.model import Span
+    from tracuu.ingest.model import Span
 
     probe = Clause(clause_id="p:1", doc_id="p", path="1", kind="khoan", label="khoản 1", marker="1.",
                    text="Nội dung thử", heading_chain=["Mục I"], parent=None, order=0,
@@ -303,7 +303,7 @@ class ClauseIndex:
         Why check before opening: garbage in the HNSW files crashes the process (SIGSEGV) in
         Chroma's native code on the first query; :mod:`index.vector_check` reads them in Python.
         """
-        from index.vector_check import check_store, probe_store
+        from tracuu.index.vector_check import check_store, probe_store
 
         local = None if self._chroma_url else self.data_dir / "chroma"
         problem = check_store(local) if local is not None else None

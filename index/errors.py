@@ -8,7 +8,7 @@ the same so the CLI and the HTTP layer can print both alike.
 
 from __future__ import annotations
 
-from ingest.errors import BilingualError
+from tracuu.ingest.errors import BilingualError
 
 
 class TracuuIndexError(BilingualError, RuntimeError):

@@ -5,8 +5,8 @@ process at each step of :meth:`index.clause_index.ClauseIndex.add_document` and 
 write path calls :func:`hit` with a stage name; in production it does nothing (one function
 call per stage, per document). A test replaces it, in its own process or in a child it spawns:
 
-    import index.faults
-    index.faults.hit = lambda stage: time.sleep(60) if stage == "chroma_written" else None
+    from tracuu.index import faults as index_faults
+    index_faults.hit = lambda stage: time.sleep(60) if stage == "chroma_written" else None
 
 Callers must look the function up on the module at call time (``faults.hit(...)``, never
 ``from index.faults import hit``) so that the replacement takes effect.

@@ -24,8 +24,7 @@ from functools import lru_cache
 from typing import Collection, Iterable
 
 import numpy as np
-
-from ingest.vntext import syllables
+from tracuu.ingest.vntext import syllables
 
 
 @lru_cache(maxsize=262_144)

@@ -15,9 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Union
 
-from index.embedding_cache import text_hash
-from ingest.model import Clause, ParsedDocument
-from ingest.vntext import collapse_spaces, nfc
+from tracuu.index.embedding_cache import text_hash
+from tracuu.ingest.model import Clause, ParsedDocument
+from tracuu.ingest.vntext import collapse_spaces, nfc
 
 TITLE_MAX = 120  # characters of the trích yếu kept in a passage
 HEADING_MAX = 160  # characters kept of each enclosing heading

@@ -18,7 +18,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from index.errors import StoreUnwritable
+from tracuu.index.errors import StoreUnwritable
 
 DISK_FULL_ERRNOS = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
 READ_ONLY_ERRNOS = {errno.EROFS, errno.EACCES, errno.EPERM}

@@ -96,7 +96,7 @@ class ChromaVectorStore:
         md = col.metadata or {}
         if md.get("embedder") != self.embedder_name or md.get("dim") != self.dim:
             if not self._replace:
-                from index.errors import EmbedderMismatch
+                from tracuu.index.errors import EmbedderMismatch
 
                 raise EmbedderMismatch(
                     f"Chỉ mục vectơ '{self.name}' được tạo bằng mô hình {md.get('embedder')} ({md.get('dim')} chiều), "

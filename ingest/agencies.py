@@ -25,7 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterable, Literal
 
-from ingest.vntext import collapse_spaces, fold, has_diacritics, nfc
+from tracuu.ingest.vntext import collapse_spaces, fold, has_diacritics, nfc
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 AGENCIES_FILE = DATA_DIR / "agencies.toml"

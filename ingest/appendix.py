@@ -23,16 +23,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from ingest.labels import (
+from tracuu.ingest.labels import (
     appendix_group_label,
     appendix_para_label,
     appendix_row_label,
     appendix_suffix,
     heading_text,
 )
-from ingest.markers import Draft, Pager, Piece, cut, is_caps, join_all, join_pieces, roman_value
-from ingest.model import Cell
-from ingest.vntext import collapse_spaces, fold
+from tracuu.ingest.markers import Draft, Pager, Piece, cut, is_caps, join_all, join_pieces, roman_value
+from tracuu.ingest.model import Cell
+from tracuu.ingest.vntext import collapse_spaces, fold
 
 __all__ = ["is_appendix_heading", "appendix_numeral", "appendix_title", "parse_appendix", "AppendixResult", "column_names"]
 

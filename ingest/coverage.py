@@ -19,7 +19,7 @@ from __future__ import annotations
 from itertools import accumulate
 from typing import Any, Iterable, Sequence
 
-from ingest.model import SourceText, Span
+from tracuu.ingest.model import SourceText, Span
 
 __all__ = ["SourceMap", "spans_of", "measure", "UNCOVERED_SHOWN"]
 

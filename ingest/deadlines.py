@@ -23,7 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from ingest.vntext import fold, nfc
+from tracuu.ingest.vntext import fold, nfc
 
 Kind = Literal["date", "yearly_date", "month", "quarter", "year", "period", "relative", "recurring", "continuous",
                "unknown"]

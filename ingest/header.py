@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-from ingest.appendix import is_appendix_heading
-from ingest.markers import (
+from tracuu.ingest.appendix import is_appendix_heading
+from tracuu.ingest.markers import (
     Pager,
     Piece,
     cut,
@@ -37,9 +37,9 @@ from ingest.markers import (
     join_pieces,
     split_at,
 )
-from ingest.model import Signer
-from ingest.references import find_date, normalize_number
-from ingest.vntext import collapse_spaces, fold
+from tracuu.ingest.model import Signer
+from tracuu.ingest.references import find_date, normalize_number
+from tracuu.ingest.vntext import collapse_spaces, fold
 
 __all__ = [
     "DocType",
@@ -75,7 +75,7 @@ class DocType:
 
 @lru_cache(maxsize=1)
 def _data() -> dict:
-    with resources.files("ingest").joinpath("data/doc_types.toml").open("rb") as fh:
+    with resources.files("tracuu.ingest").joinpath("data/doc_types.toml").open("rb") as fh:
         return tomllib.load(fh)
 
 

@@ -24,7 +24,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.vntext import nfc
+from tracuu.ingest.vntext import nfc
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "legacy_encodings.toml"
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, fields
 
-from ingest.errors import BilingualError, IngestError
+from tracuu.ingest.errors import BilingualError, IngestError
 
 
 class LimitSettingError(BilingualError):

@@ -29,9 +29,9 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any, Iterable
 
-from ingest.model import Clause, ParsedDocument, Reference
-from ingest.references import number_key
-from ingest.vntext import fold
+from tracuu.ingest.model import Clause, ParsedDocument, Reference
+from tracuu.ingest.references import number_key
+from tracuu.ingest.vntext import fold
 
 __all__ = ["Link", "Catalog", "parse_path", "path_before", "document_aliases", "clause_links", "document_level"]
 
@@ -163,7 +163,7 @@ class Catalog:
         found = self.numbers.get(number_key(ref.number))
         if found:
             return found
-        from ingest.pipeline import slugify  # the id the document will get once ingested
+        from tracuu.ingest.pipeline import slugify  # the id the document will get once ingested
 
         return slugify(ref.number)
 
@@ -190,7 +190,7 @@ def _attached_prefixes(named_type: str | None, doc_type: str | None) -> list[str
     """"Mục II Kế hoạch" inside a decision that issues a plan: look under "KH."."""
     if not named_type or (doc_type and fold(named_type) == fold(doc_type)):
         return []
-    from ingest.header import doc_types
+    from tracuu.ingest.header import doc_types
 
     return [t.attach_prefix for t in doc_types() if fold(t.name) == fold(named_type)]
 
@@ -216,7 +216,7 @@ def document_aliases(clauses: Iterable[Clause], catalog: Catalog) -> dict[str, t
 
 
 def _type_names() -> list[str]:
-    from ingest.header import doc_types
+    from tracuu.ingest.header import doc_types
 
     return [t.name for t in doc_types()]
 
@@ -316,7 +316,7 @@ def document_level(doc: ParsedDocument | None, manifest_level: str | None = None
             return "central"
         if re.search(r"\btinh\b|\bthanh pho\b", f):
             return "provincial"
-        from ingest.agencies import find_agencies
+        from tracuu.ingest.agencies import find_agencies
 
         levels = [m.level for m in find_agencies(issuer) if m.level in LEVEL_RANK]
         if levels:

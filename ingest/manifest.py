@@ -12,7 +12,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ingest.vntext import fold
+from tracuu.ingest.vntext import fold
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,8 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from ingest.model import Block, SourceText
-from ingest.vntext import fold
+from tracuu.ingest.model import Block, SourceText
+from tracuu.ingest.vntext import fold
 
 # The Vietnamese point sequence: đ follows d, there is no f, j, w, z; i/k/l follow h.
 LETTERS: tuple[str, ...] = tuple("a b c d đ e g h i k l m n o p q r s t u v x y".split())

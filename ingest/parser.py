@@ -29,10 +29,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ingest.appendix import appendix_names, is_appendix_heading, parse_appendix
-from ingest.coverage import SourceMap, measure, spans_of
-from ingest.errors import IngestError
-from ingest.header import (
+from tracuu.ingest.appendix import appendix_names, is_appendix_heading, parse_appendix
+from tracuu.ingest.coverage import SourceMap, measure, spans_of
+from tracuu.ingest.errors import IngestError
+from tracuu.ingest.header import (
     HeaderInfo,
     Tail,
     adoption_date,
@@ -44,8 +44,8 @@ from ingest.header import (
     parse_tail,
     scan_header,
 )
-from ingest.labels import full_label, heading_text, own_part, preamble_label
-from ingest.markers import (
+from tracuu.ingest.labels import full_label, heading_text, own_part, preamble_label
+from tracuu.ingest.markers import (
     Draft,
     Marker,
     Pager,
@@ -58,9 +58,9 @@ from ingest.markers import (
     piece_from_block,
     roman_value,
 )
-from ingest.model import Clause, DocumentHeader, ParsedDocument, SourceText, Span
-from ingest.references import find_references
-from ingest.vntext import fold
+from tracuu.ingest.model import Clause, DocumentHeader, ParsedDocument, SourceText, Span
+from tracuu.ingest.references import find_references
+from tracuu.ingest.vntext import fold
 
 __all__ = ["parse_document", "KINDS"]
 

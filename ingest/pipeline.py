@@ -14,11 +14,11 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ingest.errors import IngestError
-from ingest.header import issuer_place
-from ingest.manifest import Manifest, ManifestEntry, number_key
-from ingest.model import DocumentHeader, ParsedDocument, SourceText
-from ingest.vntext import fold
+from tracuu.ingest.errors import IngestError
+from tracuu.ingest.header import issuer_place
+from tracuu.ingest.manifest import Manifest, ManifestEntry, number_key
+from tracuu.ingest.model import DocumentHeader, ParsedDocument, SourceText
+from tracuu.ingest.vntext import fold
 
 SUPPORTED_SUFFIXES = (".txt", ".pdf", ".docx", ".doc", ".odt")
 #: Stored with each document beside its file's sha256: the same bytes read by the same parser
@@ -161,11 +161,11 @@ def rebase(doc: ParsedDocument, doc_id: str) -> None:
 
 def ingest_file(path: Path, manifest: Manifest) -> IngestOutcome:
     """Load, parse and verify one file. Never raises for bad input: see ``IngestOutcome.errors``."""
-    from ingest.loaders import load
-    from ingest.parser import parse_document
-    from ingest.references import resolve
-    from ingest.reflow import clause_matches_source
-    from ingest.tasks import extract_tasks, jurisdiction_of
+    from tracuu.ingest.loaders import load
+    from tracuu.ingest.parser import parse_document
+    from tracuu.ingest.references import resolve
+    from tracuu.ingest.reflow import clause_matches_source
+    from tracuu.ingest.tasks import extract_tasks, jurisdiction_of
 
     outcome = IngestOutcome(path=str(path), status="error")
     t0 = time.perf_counter()

@@ -16,8 +16,8 @@ from dataclasses import replace
 from datetime import date as _date
 from functools import lru_cache
 
-from ingest.model import Reference
-from ingest.vntext import fold, nfc
+from tracuu.ingest.model import Reference
+from tracuu.ingest.vntext import fold, nfc
 
 __all__ = ["find_references", "resolve", "number_key", "normalize_number", "find_date", "iso_date"]
 
@@ -64,7 +64,7 @@ def number_key(number: str) -> str:
 
 @lru_cache(maxsize=1)
 def _type_patterns() -> tuple[re.Pattern[str], re.Pattern[str] | None, dict[str, str]]:
-    from ingest.header import doc_types
+    from tracuu.ingest.header import doc_types
 
     types = doc_types()
     canon = {fold(t.name): t.name for t in types}

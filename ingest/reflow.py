@@ -49,8 +49,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
-from ingest.model import Block, SourceText
-from ingest.vntext import collapse_spaces
+from tracuu.ingest.model import Block, SourceText
+from tracuu.ingest.vntext import collapse_spaces
 
 __all__ = [
     "SourceLine",

@@ -24,9 +24,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from ingest.agencies import Gazetteer
-from ingest.model import Clause
-from ingest.vntext import fold, nfc
+from tracuu.ingest.agencies import Gazetteer
+from tracuu.ingest.model import Clause
+from tracuu.ingest.vntext import fold, nfc
 
 __all__ = ["RoleValue", "RoleLine", "read_role_line", "assign_role_lines", "is_role_clause"]
 

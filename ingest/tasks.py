@@ -41,11 +41,11 @@ import re
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Iterable
 
-from ingest.agencies import AgencyMention, Gazetteer, load_gazetteer, tokenize
-from ingest.deadlines import Deadline, find_deadlines, heading_deadline, main_deadline, parse_deadline
-from ingest.model import Clause
-from ingest.rolelines import RoleValue, assign_role_lines, is_role_clause, read_role_line
-from ingest.vntext import fold, nfc
+from tracuu.ingest.agencies import AgencyMention, Gazetteer, load_gazetteer, tokenize
+from tracuu.ingest.deadlines import Deadline, find_deadlines, heading_deadline, main_deadline, parse_deadline
+from tracuu.ingest.model import Clause
+from tracuu.ingest.rolelines import RoleValue, assign_role_lines, is_role_clause, read_role_line
+from tracuu.ingest.vntext import fold, nfc
 
 # Clause kinds that are structure, never a task.
 NON_TASK_KINDS = frozenset({"muc", "phan", "chuong", "muc_chuong", "appendix_group", "preamble", "recipients", "signature", "title", "header"})

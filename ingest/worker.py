@@ -10,7 +10,7 @@ becomes an ordinary :class:`~ingest.pipeline.IngestOutcome` with a bilingual err
 limit, so the index is never touched.
 
 Why a fork server: spawning a fresh interpreter and importing pdfplumber, lxml and the parser
-costs most of a second per file; the fork server (``python -m ingest.worker``, started on first
+costs most of a second per file; the fork server (``python -m tracuu.ingest.worker``, started on first
 use) imports them once and forks a clean, single-threaded copy per file (no threads or locks of
 the web server are inherited, unlike a plain ``fork`` of the server). POSIX only.
 
@@ -34,14 +34,14 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from ingest import limits
-from ingest.errors import IngestError
-from ingest.manifest import Manifest
-from ingest.pipeline import IngestOutcome, ingest_file
+from tracuu.ingest import limits
+from tracuu.ingest.errors import IngestError
+from tracuu.ingest.manifest import Manifest
+from tracuu.ingest.pipeline import IngestOutcome, ingest_file
 
 _PRELOAD = (
-    "ingest.pipeline", "ingest.parser", "ingest.tasks", "ingest.loaders.txt",
-    "ingest.loaders.pdf", "ingest.loaders.docx", "docx", "pdfplumber", "pypdf",
+    "tracuu.ingest.pipeline", "tracuu.ingest.parser", "tracuu.ingest.tasks", "tracuu.ingest.loaders.txt",
+    "tracuu.ingest.loaders.pdf", "tracuu.ingest.loaders.docx", "docx", "pdfplumber", "pypdf",
 )
 _HEAD = struct.Struct("<Q")
 _EXIT_MEMORY = 3  # a reader that could not even report: treated as out of memory
@@ -70,7 +70,7 @@ def _recv(fd: int) -> Any:
 
 
 class _ForkServer:
-    """A child interpreter (``python -m ingest.worker``) that imported the loaders once and
+    """A child interpreter (``python -m tracuu.ingest.worker``) that imported the loaders once and
     forks one grandchild per file. Requests are serialised: one file is read at a time.
 
     Why not :mod:`multiprocessing`: its fork server re-runs the caller's main script in every
@@ -88,7 +88,7 @@ class _ForkServer:
         env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
         env.setdefault("OMP_THREAD_LIMIT", "1")
         env.setdefault("OPENBLAS_NUM_THREADS", "1")
-        return subprocess.Popen([sys.executable, "-m", "ingest.worker"], stdin=subprocess.PIPE,
+        return subprocess.Popen([sys.executable, "-m", "tracuu.ingest.worker"], stdin=subprocess.PIPE,
                                 stdout=subprocess.PIPE, env=env, close_fds=True)
 
     def run(self, path: Path, manifest: Manifest, lim: limits.Limits) -> tuple[bytes | None, tuple[int, int] | None]:
@@ -211,7 +211,7 @@ def _child(path: str, manifest: Manifest, lim: limits.Limits) -> IngestOutcome:
 
 
 def serve() -> None:
-    """The fork server's loop (``python -m ingest.worker``): one request, one forked reader."""
+    """The fork server's loop (``python -m tracuu.ingest.worker``): one request, one forked reader."""
     for name in _PRELOAD:
         try:
             importlib.import_module(name)

@@ -71,7 +71,7 @@ def apply_migrations(db: Any, migrations: Sequence[Any]) -> list[str]:
 
 def open_test_db(path: str | Path) -> Any:
     try:
-        from index.catalog.db import open_db  # h12-catalog's, once merged
+        from tracuu.index.catalog.db import open_db  # h12-catalog's, once merged
     except ImportError:
         return SqliteDb(path)
     return open_db(path)

@@ -93,7 +93,7 @@ def slow_tier(item_or_node) -> bool:
 def monkeypatch(monkeypatch):
     """pytest's monkeypatch, and the process's settings read again (``get_settings`` is cached: the
     environment does not change under a running service) when a test sets or removes a variable."""
-    from api.config import get_settings
+    from tracuu.api.config import get_settings
 
     setenv, delenv = monkeypatch.setenv, monkeypatch.delenv
 
@@ -118,7 +118,7 @@ def _tier_environment(request, monkeypatch):
         monkeypatch.setenv("TRACUU_EMBED_MODEL", E5_MODEL)
     else:
         monkeypatch.setenv("TRACUU_EMBED_MODEL", "hash")
-    from api.config import get_settings
+    from tracuu.api.config import get_settings
 
     get_settings.cache_clear()
     yield
@@ -150,8 +150,8 @@ def shared_fixture(suffix: str) -> Path:
 
 def hash_kb(data_dir: Path):
     """A knowledge base in ``data_dir`` on the hash embedder, embedded store: fast, for tests of writes and faults."""
-    from api.config import Settings
-    from api.service import Tracuu
+    from tracuu.api.config import Settings
+    from tracuu.api.service import Tracuu
 
     return Tracuu(Settings.from_env(data_dir=data_dir, embed_model="hash", chroma_url=""))
 
@@ -159,8 +159,8 @@ def hash_kb(data_dir: Path):
 def make_kb(data_dir: Path, extra: list[Path] | None = None, embed_model: str = "hash"):
     """A knowledge base in ``data_dir`` with the bundled corpus (and ``extra`` files) ingested,
     embedded store; ``embed_model`` "hash" (fast tier) or :data:`E5_MODEL` (slow tiers)."""
-    from api.config import Settings
-    from api.service import Tracuu
+    from tracuu.api.config import Settings
+    from tracuu.api.service import Tracuu
 
     svc = Tracuu(Settings.from_env(data_dir=data_dir, embed_model=embed_model, chroma_url=""))
     reports = svc.ingest(None) + (svc.ingest(extra) if extra else [])
@@ -211,7 +211,7 @@ def kb_all(request):
 @pytest.fixture(scope="session")
 def e5():
     """The default embedder itself (an integration test)."""
-    from index.embedders import E5Embedder
+    from tracuu.index.embedders import E5Embedder
 
     return E5Embedder()
 

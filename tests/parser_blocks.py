@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import Sequence, Union
 
-from ingest.model import Block, Cell, SourceText
-from ingest.vntext import nfc
+from tracuu.ingest.model import Block, Cell, SourceText
+from tracuu.ingest.vntext import nfc
 
 PAGE_BREAK = "\f"
 

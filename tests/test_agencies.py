@@ -10,9 +10,7 @@ from __future__ import annotations
 import json
 
 import pytest
-
-from conftest import shared_available, shared_fixture, shared_or_skip
-from ingest.agencies import (
+from tracuu.ingest.agencies import (
     LEVELS,
     Gazetteer,
     GazetteerError,
@@ -21,7 +19,9 @@ from ingest.agencies import (
     find_agencies,
     load_gazetteer,
 )
-from ingest.vntext import fold
+from tracuu.ingest.vntext import fold
+
+from conftest import shared_available, shared_fixture, shared_or_skip
 
 G = load_gazetteer()
 

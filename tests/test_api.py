@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
-
-from api.http import create_app
+from tracuu.api.http import create_app
 
 HIT_KEYS = {"clause_id", "doc_id", "path", "label", "text", "score", "citation", "page", "start", "end", "references"}
 PLAN = "kh-an-giang-ct-39"

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from tracuu.api.cli import main
+from tracuu.api.http import create_app
+from tracuu.ingest.manifest import Manifest
+from tracuu.ingest.pipeline import ingest_file
 
-from api.cli import main
-from api.http import create_app
 from conftest import shared_fixture
-from ingest.manifest import Manifest
-from ingest.pipeline import ingest_file
 
 PLAN = "kh-an-giang-ct-39"
 

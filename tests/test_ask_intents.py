@@ -10,15 +10,14 @@ from __future__ import annotations
 import json
 
 import pytest
-
-from api.answer import close_calls, prefer
-from api.cli import main
-from api.errors import ApiError
-from api.tasks_view import AgencyQuery, resolve_role
-from index.abstain import missing_figures, rerank
-from index.clause_index import ScoredClause
-from index.query.ask_intent import classify, named_date, named_documents
-from ingest.model import Clause, Span
+from tracuu.api.answer import close_calls, prefer
+from tracuu.api.cli import main
+from tracuu.api.errors import ApiError
+from tracuu.api.tasks_view import AgencyQuery, resolve_role
+from tracuu.index.abstain import missing_figures, rerank
+from tracuu.index.clause_index import ScoredClause
+from tracuu.index.query.ask_intent import classify, named_date, named_documents
+from tracuu.ingest.model import Clause, Span
 
 PLAN = "kh-an-giang-ct-39"
 
@@ -120,7 +119,7 @@ def test_rerank_prefers_the_candidate_that_covers_the_question():
 
 
 def test_a_title_year_does_not_answer_how_many(kb):
-    from index.abstain import coverage
+    from tracuu.index.abstain import coverage
 
     bm25 = kb.index.keyword
     q = ["Tỷ lệ hộ nghèo giảm bao nhiêu?"]
@@ -242,7 +241,7 @@ def test_cli_role_in_vietnamese(kb, capsys):
 
 
 def test_long_abbreviation_query_is_bounded(kb):
-    from index.query.understand import MAX_KEYWORD_CHARS
+    from tracuu.index.query.understand import MAX_KEYWORD_CHARS
 
     q = " ".join(["NHCSXH UBND MTTQ HĐND"] * 90)[:1990]
     u = kb.understand(q)
@@ -253,8 +252,8 @@ def test_long_abbreviation_query_is_bounded(kb):
 
 
 def test_passages_are_cut_to_the_model_input():
-    from index.passages import PASSAGE_MAX_CHARS, DocMeta, passage_text
-    from ingest.model import Clause, Span
+    from tracuu.index.passages import PASSAGE_MAX_CHARS, DocMeta, passage_text
+    from tracuu.ingest.model import Clause, Span
 
     clause = Clause(clause_id="d:1", doc_id="d", path="1", kind="khoan", label="khoản 1", marker="1.",
                     text="nội dung rất dài " * 5000, heading_chain=["Mục I"], parent=None, order=0,

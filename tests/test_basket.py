@@ -11,9 +11,8 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
-
-from api import basket
-from api.http import create_app
+from tracuu.api import basket
+from tracuu.api.http import create_app
 
 AN_GIANG = "kh-an-giang-ct-39"
 IDS = [f"{AN_GIANG}:III.2", f"{AN_GIANG}:II.1.đ", f"{AN_GIANG}:I.1"]
@@ -116,8 +115,7 @@ def test_next_is_same_site_only(client):
 @pytest.mark.parametrize("style", ["ngoac", "chu-thich"])
 def test_docx_export_holds_quotes_citations_and_bases(client, kb, style):
     import docx
-
-    from api.docx_writer import footnote_texts
+    from tracuu.api.docx_writer import footnote_texts
 
     items = [basket.Item(IDS[0], "Ý chính cho báo cáo"), basket.Item(IDS[1]), basket.Item(IDS[2])]
     r = client.post("/basket/export", data=_form(items, format="docx", style=style))
@@ -138,7 +136,7 @@ def test_docx_export_holds_quotes_citations_and_bases(client, kb, style):
         assert len(d.element.body.findall(".//{*}footnoteReference")) == 3
     assert "Căn cứ:" in text and kb.documents()[0]["doc_id"]
     assert "Ghi chú: Ý chính cho báo cáo" in text
-    from api.citations import document_name
+    from tracuu.api.citations import document_name
 
     assert document_name(kb.doc_info(AN_GIANG)) in text
 
@@ -163,8 +161,9 @@ def test_missing_clause_is_shown_not_lost(client):
 
 def test_clause_permalink_survives_reingest(tmp_path):
     """The same document ingested again (deleted first) keeps every clause id: basket links stay valid."""
-    from api.config import Settings
-    from api.service import Tracuu
+    from tracuu.api.config import Settings
+    from tracuu.api.service import Tracuu
+
     from conftest import shared_fixture
 
     svc = Tracuu(Settings.from_env(data_dir=tmp_path / "data"))

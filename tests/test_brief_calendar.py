@@ -12,9 +12,8 @@ from datetime import date
 
 import pytest
 from fastapi.testclient import TestClient
-
-from api.calendar_feed import feed, schedule
-from api.http import create_app
+from tracuu.api.calendar_feed import feed, schedule
+from tracuu.api.http import create_app
 
 AGENCY = "chi-nhanh-nhcsxh-tinh"
 
@@ -53,7 +52,7 @@ def test_brief_docx(client, kb_all):
 
 
 def test_print_stylesheet_hides_the_chrome():
-    from api.web import STATIC_DIR
+    from tracuu.api.web import STATIC_DIR
 
     css = (STATIC_DIR / "style.css").read_text(encoding="utf-8")
     print_css = css[css.index("@media print") :]

@@ -57,8 +57,7 @@ AGENCY = "chi-nhanh-nhcsxh-tinh"
 def serve(service):
     """The app over ``service`` on 127.0.0.1:<free port>, uvicorn in a thread; stopped on exit."""
     import uvicorn
-
-    from api.http import create_app
+    from tracuu.api.http import create_app
 
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -276,8 +275,9 @@ def test_upload_with_javascript_shows_the_bilingual_error(desktop, monkeypatch):
 
 
 def test_upload_with_javascript_shows_progress_and_report(browser, tmp_path, monkeypatch):
-    from api.config import Settings
-    from api.service import Tracuu
+    from tracuu.api.config import Settings
+    from tracuu.api.service import Tracuu
+
     from conftest import shared_fixture
 
     monkeypatch.setenv("TRACUU_API_KEY", "khoa-dung")
@@ -412,8 +412,7 @@ def test_basket_without_javascript(browser, server, kb_all, tmp_path):
         path = tmp_path / "gio.docx"
         info.value.save_as(str(path))
         import docx
-
-        from api.docx_writer import footnote_texts
+        from tracuu.api.docx_writer import footnote_texts
 
         notes = footnote_texts(docx.Document(str(path)))
         assert sorted(notes.values()) == sorted(kb_all.clause(c)["citation"] + "." for c in (first, second))

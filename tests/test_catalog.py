@@ -15,19 +15,19 @@ from dataclasses import asdict, replace
 from pathlib import Path
 
 import pytest
+from tracuu.index.catalog.db import open_db
+from tracuu.index.catalog.migrations import Migration, migrate
+from tracuu.index.catalog.store import CatalogStore, sha256_text
 
 from conftest import BUNDLED_PLAN, CORPUS, ROOT
-from index.catalog.db import open_db
-from index.catalog.migrations import Migration, migrate
-from index.catalog.store import CatalogStore, sha256_text
 
 PLAN = "kh-an-giang-ct-39"
 
 
 @pytest.fixture(scope="module")
 def parsed():
-    from ingest.manifest import load_manifest
-    from ingest.pipeline import ingest_file
+    from tracuu.ingest.manifest import load_manifest
+    from tracuu.ingest.pipeline import ingest_file
 
     out = ingest_file(BUNDLED_PLAN, load_manifest(CORPUS / "manifest.toml"))
     assert out.ok, out.errors
@@ -87,7 +87,7 @@ def test_a_document_round_trips_exactly(tmp_path, parsed):
 
 
 def test_tasks_and_agencies_are_lookups(tmp_path, parsed):
-    from api.tasks_view import AgencyQuery, agency_table
+    from tracuu.api.tasks_view import AgencyQuery, agency_table
 
     doc, text = parsed
     store = CatalogStore(tmp_path)
@@ -150,7 +150,7 @@ _DECIDE = """
 import sys
 from pathlib import Path
 sys.path.insert(0, {root!r})
-from index.catalog.store import CatalogStore, sha256_text
+from tracuu.index.catalog.store import CatalogStore, sha256_text
 store = CatalogStore(Path({data!r}))
 for i in range(60):
     store.put_decision({{"from": f"{{sys.argv[1]}}:{{i}}", "to": "x:1", "link_id": f"{{sys.argv[1]}}{{i}}",
@@ -169,7 +169,7 @@ def test_two_processes_writing_link_decisions_lose_nothing(tmp_path):
 
 def _legacy_data_dir(data: Path, doc, text: str) -> None:
     """A data dir as tracuu wrote it before the catalog: documents/*.json, sources/, links.json."""
-    from index.doc_store import DocStore
+    from tracuu.index.doc_store import DocStore
 
     DocStore(data).save(doc, text)
     (data / "links.json").write_text(json.dumps({"version": 1, "links": [
@@ -197,7 +197,7 @@ def test_a_json_store_is_imported_once_and_kept_aside(tmp_path, parsed, caplog):
 def test_an_import_that_fails_leaves_the_json_store_in_place(tmp_path, parsed, monkeypatch):
     doc, text = parsed
     _legacy_data_dir(tmp_path, doc, text)
-    from index.catalog import store as store_mod
+    from tracuu.index.catalog import store as store_mod
 
     def boom(self, decision):
         raise OSError("disk full")
@@ -214,7 +214,8 @@ def test_an_import_that_fails_leaves_the_json_store_in_place(tmp_path, parsed, m
 
 def test_ingest_skips_a_file_already_stored_before_any_work(tmp_path, monkeypatch):
     """Same bytes, same name, same parser version: no load, no parse, no OCR, no embedding."""
-    import api.service as service
+    import tracuu.api.service as service
+
     from conftest import hash_kb
 
     svc = hash_kb(tmp_path / "data")

@@ -15,11 +15,11 @@ import sys
 from dataclasses import asdict
 
 import pytest
+from tracuu.index.catalog import store as store_mod
+from tracuu.index.catalog.store import CatalogStore
 
 import test_catalog as base
 from conftest import ROOT
-from index.catalog import store as store_mod
-from index.catalog.store import CatalogStore
 
 pytestmark = pytest.mark.servers
 
@@ -42,7 +42,7 @@ for _name in dir(base):
 @pytest.fixture(autouse=True)
 def on_postgres(pg_url, monkeypatch):
     """Every catalog opened during the test (whatever path it is given) is this PostgreSQL database."""
-    from index.catalog.pg import open_db
+    from tracuu.index.catalog.pg import open_db
 
     opened = []
 
@@ -64,7 +64,7 @@ def on_postgres(pg_url, monkeypatch):
 def test_the_catalog_on_postgres_has_its_migrations_and_keyword_tables(tmp_path):
     store = CatalogStore(tmp_path)
     assert store.db.dialect == "postgresql"
-    from index.catalog.migrations import MIGRATIONS
+    from tracuu.index.catalog.migrations import MIGRATIONS
 
     assert [m for m in store.migrated if m.startswith("catalog_")] == [m.name for m in MIGRATIONS]
     assert "kw_pg_001_postings" in store.migrated and not any(m.startswith("kw_0") for m in store.migrated)
@@ -88,7 +88,8 @@ def test_text_edited_inside_the_catalog_is_noticed(tmp_path, parsed):
 def test_ingest_skips_a_file_already_stored_before_any_work(tmp_path, monkeypatch):
     """As on SQLite: same bytes, name and parser version are not read again; a record damaged
     inside the catalog since is (and the ingest repairs it)."""
-    import api.service as service
+    import tracuu.api.service as service
+
     from conftest import BUNDLED_PLAN, hash_kb
 
     svc = hash_kb(tmp_path / "data")
@@ -112,7 +113,7 @@ _DECIDE = """
 import sys
 from pathlib import Path
 sys.path.insert(0, {root!r})
-from index.catalog.store import CatalogStore
+from tracuu.index.catalog.store import CatalogStore
 store = CatalogStore(Path(sys.argv[2]), db={url!r})
 for i in range(60):
     store.put_decision({{"from": f"{{sys.argv[1]}}:{{i}}", "to": "x:1", "link_id": f"{{sys.argv[1]}}{{i}}",
@@ -139,7 +140,7 @@ _OPEN = """
 import sys
 from pathlib import Path
 sys.path.insert(0, {root!r})
-from index.catalog.store import CatalogStore
+from tracuu.index.catalog.store import CatalogStore
 print(",".join(CatalogStore(Path(sys.argv[1]), db={url!r}).migrated))
 """
 

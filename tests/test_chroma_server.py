@@ -20,9 +20,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from tracuu.api.config import Settings
+from tracuu.api.service import Tracuu
 
-from api.config import Settings
-from api.service import Tracuu
 from bench.synthetic_corpus import make_plan
 
 pytestmark = pytest.mark.servers
@@ -91,8 +91,7 @@ def mode_e5(request, kb_e5) -> Tracuu:
 def test_server_mode_really_uses_the_server(kb_server, server):
     import chromadb
     from chromadb.config import Settings as ChromaSettings
-
-    from index.vector_store import parse_chroma_url
+    from tracuu.index.vector_store import parse_chroma_url
 
     assert kb_server.settings.chroma_url == server
     assert not (Path(kb_server.settings.data_dir) / "chroma").exists()  # no embedded store made
@@ -142,7 +141,7 @@ def _child_env(server: str) -> dict[str, str]:
 
 
 def _cli(data: Path, server: str, *args: str) -> subprocess.CompletedProcess:
-    cmd = [sys.executable, "-m", "api.cli", "--data-dir", str(data), *args]
+    cmd = [sys.executable, "-m", "tracuu.api.cli", "--data-dir", str(data), *args]
     done = subprocess.run(cmd, env=_child_env(server), capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert done.returncode == 0, done.stderr[-3000:]
     return done
@@ -196,7 +195,7 @@ def test_two_processes_share_one_data_dir(server, tmp_path):
 
     # and deletes the second one
     code = (
-        "import sys; from api.config import Settings; from api.service import Tracuu; "
+        "import sys; from tracuu.api.config import Settings; from tracuu.api.service import Tracuu; "
         f"Tracuu(Settings.from_env(data_dir=sys.argv[1])).delete({doc2!r})"
     )
     done = subprocess.run([sys.executable, "-c", code, str(data)], env=_child_env(server),

@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 
-from api.cli import main
+from tracuu.api.cli import main
 
 PLAN = "kh-an-giang-ct-39"
 

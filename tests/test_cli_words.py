@@ -8,8 +8,8 @@ import subprocess
 import sys
 
 import pytest
+from tracuu.api.cli import build_parser, format_ingest_report, main, role_code
 
-from api.cli import build_parser, format_ingest_report, main, role_code
 from conftest import ROOT
 
 
@@ -78,7 +78,7 @@ def test_eval_on_missing_or_malformed_file_has_no_traceback(kb, capsys, tmp_path
 
 def test_tasks_into_head_is_quiet(kb):
     """`tracuu tasks | head -1`: the reader stops early; no BrokenPipeError traceback."""
-    cmd = f"{sys.executable} -m api.cli --data-dir {kb.settings.data_dir} tasks | head -1"
+    cmd = f"{sys.executable} -m tracuu.api.cli --data-dir {kb.settings.data_dir} tasks | head -1"
     r = subprocess.run(["bash", "-c", f"set -o pipefail; {cmd}"], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert r.stdout.count("\n") == 1
     assert "Traceback" not in r.stderr and "BrokenPipe" not in r.stderr, r.stderr

@@ -18,14 +18,14 @@ import time
 from pathlib import Path
 
 import pytest
+from tracuu.api.config import Settings
+from tracuu.api.service import Tracuu
+from tracuu.index.clause_index import ClauseIndex
+from tracuu.index.embedders import HashEmbedder
+from tracuu.ingest.manifest import load_manifest
+from tracuu.ingest.pipeline import ingest_file
 
-from api.config import Settings
-from api.service import Tracuu
 from bench.synthetic_corpus import make_plan
-from index.clause_index import ClauseIndex
-from index.embedders import HashEmbedder
-from ingest.manifest import load_manifest
-from ingest.pipeline import ingest_file
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ["phấn đấu đạt chỉ tiêu", "phan dau hoan thanh vuot muc", "báo cáo kết quả", "rà soát hồ sơ vay vốn",

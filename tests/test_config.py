@@ -6,9 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from api.config import ConfigError, Settings, get_settings, http_settings, variable
-from ingest import limits
+from tracuu.api.config import ConfigError, Settings, get_settings, http_settings, variable
+from tracuu.ingest import limits
 
 # every variable the code reads, as README's configuration table lists it
 README_VARIABLES = {

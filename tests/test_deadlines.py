@@ -6,8 +6,7 @@ Every sentence below is SYNTHETIC test wording (invented, in the phrasings plans
 from __future__ import annotations
 
 import pytest
-
-from ingest.deadlines import Deadline, due_before, find_deadlines, main_deadline, parse_day_month, parse_deadline
+from tracuu.ingest.deadlines import Deadline, due_before, find_deadlines, main_deadline, parse_day_month, parse_deadline
 
 
 def one(text: str) -> Deadline:

@@ -14,8 +14,9 @@ sync_api = pytest.importorskip(
     "playwright.sync_api", reason="the playwright package is not installed (pip install -e '.[test]')"
 )
 
-from api.config import Settings  # noqa: E402
-from api.service import Tracuu  # noqa: E402
+from tracuu.api.config import Settings  # noqa: E402
+from tracuu.api.service import Tracuu  # noqa: E402
+
 from test_browser import CHROMIUM, CHROMIUM_ARGS, serve  # noqa: E402
 
 pytestmark = pytest.mark.skipif(

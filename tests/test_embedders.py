@@ -14,8 +14,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 import numpy as np
 import pytest
-
-from index.embedders import (
+from tracuu.index.embedders import (
     E5Embedder,
     Embedder,
     HashEmbedder,
@@ -23,8 +22,8 @@ from index.embedders import (
     as_llama_embedding,
     make_embedder,
 )
-from index.embedding_cache import EmbeddingCache, text_hash
-from index.errors import EmbedderUnavailable
+from tracuu.index.embedding_cache import EmbeddingCache, text_hash
+from tracuu.index.errors import EmbedderUnavailable
 
 # Synthetic sentences (test data, not from any real document).
 DEBT_VI = "Phấn đấu giữ tỷ lệ nợ quá hạn dưới 1% tổng dư nợ (câu thử nghiệm tổng hợp)."

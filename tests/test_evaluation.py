@@ -10,8 +10,7 @@ import json
 from pathlib import Path
 
 import pytest
-
-from api.evaluation import (
+from tracuu.api.evaluation import (
     EvalReport,
     deadline_correct,
     evaluate,
@@ -20,6 +19,7 @@ from api.evaluation import (
     owner_matches,
     rank_stats,
 )
+
 from conftest import ROOT
 
 DEV_SET = ROOT / "tests" / "eval" / "dev_set.jsonl"
@@ -189,7 +189,7 @@ def _cite(doc_id: str, path: str, text: str) -> dict:
 
 
 def test_anchor_hit_is_in_the_named_document_and_ignores_line_wraps():
-    from api.evaluation import anchor_rank
+    from tracuu.api.evaluation import anchor_rank
 
     q = {"doc": "004-x.txt", "anchors": ["Sở Nông nghiệp và Môi trường tổng hợp"]}
     ids = {"004-x.txt": "160-kh-ubnd"}
@@ -202,7 +202,7 @@ def test_anchor_hit_is_in_the_named_document_and_ignores_line_wraps():
 
 
 def test_judge_reads_anchors_owners_and_answer_text():
-    from api.evaluation import judge
+    from tracuu.api.evaluation import judge
 
     q = {"id": "q-1", "question": "Ai ký?", "doc": "plan", "anchors": ["Lê Văn A"], "answerable": True,
          "tags": ["document"], "answer_contains": ["Lê Văn A", "30 tháng 10 năm 2024"],
@@ -218,7 +218,7 @@ def test_judge_reads_anchors_owners_and_answer_text():
 
 
 def test_report_groups_plan_and_accented():
-    from api.evaluation import QuestionResult, report_of
+    from tracuu.api.evaluation import QuestionResult, report_of
 
     rs = [QuestionResult("a", "q", [], True, [], True, [], rank=1, doc="plan"),
           QuestionResult("b", "q", ["unaccented"], True, [], True, [], rank=None, doc="x.txt")]
@@ -229,7 +229,7 @@ def test_report_groups_plan_and_accented():
 
 def test_anchor_with_its_list_marker_hits_the_clause_text():
     """Labellers copy a point as the page shows it ("c) …"); the clause text starts after the marker."""
-    from api.evaluation import anchor_hit
+    from tracuu.api.evaluation import anchor_hit
 
     text = "Tỷ lệ nợ quá hạn dưới 1%/tổng dư nợ (synthetic)."
     assert anchor_hit(["c) Tỷ lệ nợ quá hạn dưới 1%"], text)

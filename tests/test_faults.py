@@ -24,16 +24,16 @@ import time
 from pathlib import Path
 
 import pytest
+from tracuu.api.service import Tracuu
+from tracuu.index import faults
+from tracuu.index.clause_index import ClauseIndex
+from tracuu.index.embedders import HashEmbedder
+from tracuu.ingest.manifest import load_manifest
+from tracuu.ingest.pipeline import ingest_file
+from tracuu.ingest.reflow import clause_matches_source
 
-from api.service import Tracuu
 from bench.synthetic_corpus import make_plan
 from conftest import hash_kb
-from index import faults
-from index.clause_index import ClauseIndex
-from index.embedders import HashEmbedder
-from ingest.manifest import load_manifest
-from ingest.pipeline import ingest_file
-from ingest.reflow import clause_matches_source
 
 ROOT = Path(__file__).resolve().parent.parent
 V1_ONLY = "phấn đấu đạt"  # wording of version 1 (synthetic)
@@ -182,8 +182,8 @@ def test_embedder_failing_midway_keeps_previous_version_and_retry_completes(tmp_
 
 def _new_passages(d1, d2) -> set[str]:
     """Passage hashes of d2 that d1 did not have (what a re-ingest must embed)."""
-    from index.embedding_cache import text_hash
-    from index.passages import DocMeta, passage_text
+    from tracuu.index.embedding_cache import text_hash
+    from tracuu.index.passages import DocMeta, passage_text
 
     old = {text_hash(passage_text(c, DocMeta.of(d1))) for c in d1.clauses}
     return {h for h in (text_hash(passage_text(c, DocMeta.of(d2))) for c in d2.clauses) if h not in old}
@@ -245,10 +245,10 @@ CHILD = r'''
 import os, sys, time
 from pathlib import Path
 sys.path.insert(0, sys.argv[5])
-from api.config import Settings
-from api.service import Tracuu
-import index.faults
-from index.embedders import HashEmbedder
+from tracuu.api.config import Settings
+from tracuu.api.service import Tracuu
+from tracuu.index import faults as index_faults
+from tracuu.index.embedders import HashEmbedder
 
 data, v1, v2, stage = sys.argv[1:5]
 svc = Tracuu(Settings.from_env(data_dir=Path(data)))
@@ -270,7 +270,7 @@ if stage == "embedding":  # the first chunk embeds (and is cached), the second c
         return real(self, texts)
     HashEmbedder.embed_passages = slow
 else:
-    index.faults.hit = lambda at: park(at) if at == stage else None
+    index_faults.hit = lambda at: park(at) if at == stage else None
 svc.ingest([Path(v2)])
 print("FINISHED", flush=True)
 '''
@@ -355,8 +355,7 @@ def test_sigkill_during_ingest_then_fresh_start(tmp_path: Path, stage: str) -> N
 
 def test_delete_removes_every_trace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from fastapi.testclient import TestClient
-
-    from api.http import create_app
+    from tracuu.api.http import create_app
 
     v1, v2 = write_versions(tmp_path, clauses=60)
     data = tmp_path / "data"
@@ -394,7 +393,7 @@ def test_delete_removes_every_trace(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 def test_doc_store_old_layout_still_reads(tmp_path: Path) -> None:
     """A JSON store written before sources were named by content (no "source_sha256") is
     imported into the catalog when the data dir is opened, and keeps working."""
-    from index.doc_store import DocStore
+    from tracuu.index.doc_store import DocStore
 
     v1, _ = write_versions(tmp_path, clauses=40)
     d1, s1 = parsed(v1)

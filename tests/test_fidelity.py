@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ingest.reflow import clause_matches_source
+from tracuu.ingest.reflow import clause_matches_source
 
 
 def test_every_clause_matches_its_source_span(kb_all):

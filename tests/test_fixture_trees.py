@@ -56,8 +56,8 @@ def expected(name: str) -> dict:
 
 @lru_cache(maxsize=None)
 def ingested(name: str, suffix: str):
-    from ingest.manifest import Manifest
-    from ingest.pipeline import ingest_file
+    from tracuu.ingest.manifest import Manifest
+    from tracuu.ingest.pipeline import ingest_file
 
     path = fixture_path(name, suffix)
     outcome = ingest_file(path, Manifest(folder=path.parent))
@@ -101,7 +101,7 @@ def pdf_case(request):
 
 def test_every_clause_cites_its_source(case):
     """Every clause's text is exactly what its source spans say (ingest_file flags any that is not)."""
-    from ingest.reflow import clause_matches_source
+    from tracuu.ingest.reflow import clause_matches_source
 
     name, suffix, doc, _ = case
     outcome = ingested(name, suffix)

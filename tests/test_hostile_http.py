@@ -26,10 +26,10 @@ from urllib.parse import quote
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from tracuu.api.config import ConfigError, Settings, http_settings
+from tracuu.api.http import create_app
+from tracuu.api.service import Tracuu
 
-from api.config import ConfigError, Settings, http_settings
-from api.http import create_app
-from api.service import Tracuu
 from bench.synthetic_corpus import make_plan
 
 KEY = "bi-mat"
@@ -214,8 +214,7 @@ def test_not_multipart_is_refused(svc):
 def live(svc, monkeypatch):
     """uvicorn on 127.0.0.1:<free port> with the options `tracuu serve` uses (1 s clocks)."""
     import uvicorn
-
-    from api.server import uvicorn_options
+    from tracuu.api.server import uvicorn_options
 
     monkeypatch.setenv("TRACUU_HEADER_TIMEOUT_S", "1")
     monkeypatch.setenv("TRACUU_REQUEST_TIMEOUT_S", "2")
@@ -374,7 +373,7 @@ def test_bad_upload_limit_refuses_to_start(svc, monkeypatch, value):
 
 
 def test_serve_refuses_to_start_on_a_bad_setting(monkeypatch, capsys, tmp_path):
-    from api.cli import main
+    from tracuu.api.cli import main
 
     monkeypatch.setenv("TRACUU_MAX_UPLOAD_MB", "abc")
     assert main(["--data-dir", str(tmp_path / "d"), "serve", "--port", "1"]) == 1
@@ -506,7 +505,7 @@ class GatedEmbedder:
     """The hash embedder, but embedding waits for a gate (so an ingest can be caught mid-embed)."""
 
     def __init__(self) -> None:
-        from index.embedders import HashEmbedder
+        from tracuu.index.embedders import HashEmbedder
 
         self.inner = HashEmbedder()
         self.name, self.dim = self.inner.name, self.inner.dim
@@ -524,9 +523,9 @@ class GatedEmbedder:
 
 
 def test_a_delete_does_not_wait_for_an_upload_that_is_embedding(tmp_path):
-    from index.clause_index import ClauseIndex
-    from ingest.manifest import load_manifest
-    from ingest.pipeline import ingest_file
+    from tracuu.index.clause_index import ClauseIndex
+    from tracuu.ingest.manifest import load_manifest
+    from tracuu.ingest.pipeline import ingest_file
 
     manifest = load_manifest(Path(__file__).resolve().parent.parent / "corpus" / "manifest.toml")
     docs = []

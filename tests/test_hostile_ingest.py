@@ -12,12 +12,12 @@ import os
 from pathlib import Path
 
 import pytest
+from tracuu.ingest import limits
+from tracuu.ingest.manifest import Manifest
+from tracuu.ingest.markers import Piece, join_all, join_pieces
+from tracuu.ingest.worker import ingest_untrusted
 
 import hostile_files as H
-from ingest import limits
-from ingest.manifest import Manifest
-from ingest.markers import Piece, join_all, join_pieces
-from ingest.worker import ingest_untrusted
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -98,8 +98,7 @@ def _count_joins(monkeypatch, module) -> list[int]:
 def test_wrapped_recipient_lines_are_joined_once(tmp_path, monkeypatch):
     """290k one-letter paragraphs under "Nơi nhận" never finished: each wrapped line was joined
     to everything before it (n² copies). Now the lines are collected and joined once."""
-    import ingest.header as header
-
+    import tracuu.ingest.header as header
     calls = _count_joins(monkeypatch, header)
     n = 3000
     path = H.docx(tmp_path / "recipients.docx", ["KẾ HOẠCH", "Thử nghiệm (văn bản tổng hợp)", "I. MỤC TIÊU",
@@ -112,8 +111,7 @@ def test_wrapped_recipient_lines_are_joined_once(tmp_path, monkeypatch):
 
 
 def test_appendix_continuation_lines_are_joined_once(tmp_path, monkeypatch):
-    import ingest.appendix as appendix
-
+    import tracuu.ingest.appendix as appendix
     calls = _count_joins(monkeypatch, appendix)
     path = H.docx(tmp_path / "appendix.docx", ["KẾ HOẠCH", "Thử nghiệm (văn bản tổng hợp)", "1. Làm việc thử.",
                                                 "PHỤ LỤC", "I. NHÓM THỬ", "1. Việc thử"], repeat_tail=("a", 3000))
@@ -216,8 +214,9 @@ def test_defaults_fit_a_small_server():
 
 
 def test_a_bomb_upload_leaves_the_knowledge_base_as_it_was(tmp_path):
-    from api.config import Settings
-    from api.service import Tracuu
+    from tracuu.api.config import Settings
+    from tracuu.api.service import Tracuu
+
     from test_bad_input import snapshot
 
     svc = Tracuu(Settings.from_env(data_dir=tmp_path / "data", embed_model="hash", chroma_url=""))

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from tracuu.api.http import create_app
 
-from api.http import create_app
 from conftest import hash_kb
 
 PLAN = "kh-an-giang-ct-39"

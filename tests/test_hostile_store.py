@@ -27,8 +27,8 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from tracuu.api.http import create_app
 
-from api.http import create_app
 from conftest import hash_kb
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,8 +56,8 @@ def data(built, tmp_path) -> Path:
 @pytest.fixture
 def legacy(data) -> Path:
     """The same data dir as an older tracuu left it: documents/*.json and sources/, no catalog."""
-    from index.catalog.store import CatalogStore
-    from index.doc_store import DocStore
+    from tracuu.index.catalog.store import CatalogStore
+    from tracuu.index.doc_store import DocStore
 
     store = CatalogStore(data)
     docs = {d: (store.get(d), store.source(d)) for d in store.list_ids()}
@@ -197,7 +197,7 @@ def test_another_user_can_read_what_the_cli_wrote(built):
         data = shared / "data"
         shutil.copytree(built, data)  # copytree keeps the modes the store wrote
         out = subprocess.run(
-            [sys.executable, "-m", "api.cli", "--model", "hash", "--data-dir", str(data), "documents", "--json"],
+            [sys.executable, "-m", "tracuu.api.cli", "--model", "hash", "--data-dir", str(data), "documents", "--json"],
             cwd=ROOT, capture_output=True, text=True, timeout=300, **who,
             env={**os.environ, "HOME": str(shared), "PYTHONPATH": str(ROOT)},
         )

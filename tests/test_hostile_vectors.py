@@ -21,10 +21,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from tracuu.index import faults, store_health
 
 from bench.synthetic_corpus import make_plan
 from conftest import hash_kb
-from index import faults, store_health
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERY = "báo cáo kết quả"
@@ -61,7 +61,7 @@ def segment(data: Path) -> Path:
 
 
 def cli(data: Path, *args: str, prefix: list[str] | None = None) -> subprocess.CompletedProcess:
-    cmd = [sys.executable, "-m", "api.cli", "--model", "hash", "--data-dir", str(data), *args]
+    cmd = [sys.executable, "-m", "tracuu.api.cli", "--model", "hash", "--data-dir", str(data), *args]
     return subprocess.run((prefix or []) + cmd, cwd=ROOT, capture_output=True, text=True, timeout=600,
                           env={**os.environ, "PYTHONPATH": str(ROOT)})
 
@@ -151,7 +151,7 @@ def test_a_read_only_data_dir_keeps_reads_and_refuses_writes(data):
     (report,) = json.loads(out.stdout)
     (err,) = report["errors"]
     assert err["code"] == "read_only" and "chỉ đọc" in err["message_vi"] and "read-only" in err["message_en"]
-    script = ("import json,sys; from api.config import Settings; from api.service import Tracuu;"
+    script = ("import json,sys; from tracuu.api.config import Settings; from tracuu.api.service import Tracuu;"
               "print(json.dumps(Tracuu(Settings.from_env(data_dir=sys.argv[1], embed_model='hash', chroma_url='')).health()))")
     out = subprocess.run(ro + [sys.executable, "-c", script, str(data)], cwd=ROOT, capture_output=True, text=True,
                          timeout=600, env={**os.environ, "PYTHONPATH": str(ROOT)})
@@ -210,7 +210,7 @@ def test_a_disk_that_fills_midway_leaves_the_old_version(data, monkeypatch):
 def test_the_subprocess_probe_survives_what_crashes_chroma(data):
     """Opening a store whose HNSW data is garbage kills the process that queries it (SIGSEGV in
     Chroma's native code); the probe does that in a child and reports it."""
-    from index.vector_check import probe_store
+    from tracuu.index.vector_check import probe_store
 
     assert probe_store(data / "chroma") is None
     garble(segment(data) / "data_level0.bin")

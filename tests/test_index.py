@@ -12,14 +12,13 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-
-from index.catalog.store import CatalogStore
-from index.clause_index import ClauseIndex, clean_query
-from index.doc_store import DocStore
-from index.embedders import Embedder, HashEmbedder
-from index.errors import BadDocument
-from index.passages import DocMeta, passage_text, to_node
-from ingest.model import Clause, DocumentHeader, ParsedDocument, Reference, Span
+from tracuu.index.catalog.store import CatalogStore
+from tracuu.index.clause_index import ClauseIndex, clean_query
+from tracuu.index.doc_store import DocStore
+from tracuu.index.embedders import Embedder, HashEmbedder
+from tracuu.index.errors import BadDocument
+from tracuu.index.passages import DocMeta, passage_text, to_node
+from tracuu.ingest.model import Clause, DocumentHeader, ParsedDocument, Reference, Span
 
 # --------------------------------------------------------------------------- synthetic data
 
@@ -345,7 +344,7 @@ def test_reopen_gives_same_results(ix: ClauseIndex, tmp_path: Path, emb: Countin
 
 
 def test_reconcile_repairs_chroma(ix: ClauseIndex, tmp_path: Path, memo: Memo) -> None:
-    from index.passages import to_node as mk
+    from tracuu.index.passages import to_node as mk
 
     # a stray vector (e.g. a crash after the Chroma write, before the JSON) and a missing one
     stray = dataclasses.replace(credit_plan().clauses[1], clause_id="ghost-doc:1", doc_id="ghost-doc")
@@ -363,7 +362,7 @@ def test_reconcile_repairs_chroma(ix: ClauseIndex, tmp_path: Path, memo: Memo) -
 def test_other_embedder_is_refused_until_reindex(ix: ClauseIndex, tmp_path: Path) -> None:
     """Was: opening with another embedder silently dropped and rebuilt the collection. Now it is
     refused in both languages and nothing is dropped; `tracuu reindex` (replace_vectors) rebuilds."""
-    from index.errors import EmbedderMismatch
+    from tracuu.index.errors import EmbedderMismatch
 
     with pytest.raises(EmbedderMismatch) as err:
         ClauseIndex(tmp_path / "data", HashEmbedder(32))
@@ -503,7 +502,7 @@ def test_chroma_never_embeds_or_downloads(tmp_path: Path, monkeypatch: pytest.Mo
 
 
 def test_chroma_url_parsing() -> None:
-    from index.vector_store import make_where, parse_chroma_url
+    from tracuu.index.vector_store import make_where, parse_chroma_url
 
     assert parse_chroma_url("http://chroma.local:8001") == ("chroma.local", 8001, False)
     assert parse_chroma_url("https://chroma.example") == ("chroma.example", 443, True)
@@ -516,7 +515,7 @@ def test_chroma_url_parsing() -> None:
 
 
 def test_vector_store_where_on_doc_type(ix: ClauseIndex, memo: Memo) -> None:
-    from index.vector_store import make_where
+    from tracuu.index.vector_store import make_where
 
     qv = memo.embed_query("tỷ lệ nợ quá hạn")
     hits = ix.vectors.query(qv, 20, make_where(doc_types=["Quyết định"]))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import time
 
-from index.keyword import BM25Index, tokens
+from tracuu.index.keyword import BM25Index, tokens
 
 CLAUSES = [  # synthetic
     ("d:1", "Rà soát hồ sơ vay vốn hằng năm tại các chi nhánh ngân hàng (thử nghiệm)."),
@@ -30,8 +30,8 @@ def test_tokens_are_folded_syllables_and_bigrams() -> None:
 
 
 def test_memoised_folding_equals_vntext() -> None:
-    from index.keyword import folded_syllables
-    from ingest.vntext import syllables
+    from tracuu.index.keyword import folded_syllables
+    from tracuu.ingest.vntext import syllables
 
     rnd = random.Random(3)
     alphabet = "aăâbcdđeêghiklmnoôơpqrstuưvxyàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ" \

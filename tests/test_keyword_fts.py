@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tracuu.index.catalog.keyword_fts import MIGRATIONS, FtsKeywordIndex, _bound
+from tracuu.index.keyword import BM25Index
 
 from catalog_testdb import apply_migrations, open_test_db
-from index.catalog.keyword_fts import MIGRATIONS, FtsKeywordIndex, _bound
-from index.keyword import BM25Index
 
 ROOT = Path(__file__).resolve().parent.parent
 AN_GIANG = ROOT / "corpus" / "ke-hoach-ubnd-tinh-an-giang-chi-thi-39.txt"
@@ -38,8 +38,8 @@ def _sentence(rnd: random.Random, lo: int = 1, hi: int = 30) -> str:
 
 
 def _parsed_clauses(path: Path, doc_id: str) -> list[tuple[str, str, str]]:
-    from ingest.loaders import load
-    from ingest.parser import parse_document
+    from tracuu.ingest.loaders import load
+    from tracuu.ingest.parser import parse_document
 
     doc = parse_document(load(path), doc_id=doc_id, file_name=path.name, content_hash="0" * 64)
     return [(c.clause_id, doc.doc_id, c.text) for c in doc.clauses]

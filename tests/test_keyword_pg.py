@@ -16,8 +16,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from index.keyword import BM25Index
+from tracuu.index.keyword import BM25Index
 
 pytestmark = pytest.mark.servers
 
@@ -26,8 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def bundled_clauses() -> list[tuple[str, str, str]]:
     """(clause_id, doc_id, text) of the bundled plan, as the parser cuts it."""
-    from ingest.loaders import load
-    from ingest.parser import parse_document
+    from tracuu.ingest.loaders import load
+    from tracuu.ingest.parser import parse_document
 
     path = ROOT / "corpus" / "ke-hoach-ubnd-tinh-an-giang-chi-thi-39.txt"
     doc = parse_document(load(path), doc_id="plan", file_name=path.name, content_hash="x")
@@ -53,9 +52,9 @@ def eval_questions() -> list[str]:
 
 @pytest.fixture
 def kw(pg_url):
-    from index.catalog.keyword_pg import MIGRATIONS, PgKeywordIndex
-    from index.catalog.migrations import migrate
-    from index.catalog.pg import open_db
+    from tracuu.index.catalog.keyword_pg import MIGRATIONS, PgKeywordIndex
+    from tracuu.index.catalog.migrations import migrate
+    from tracuu.index.catalog.pg import open_db
 
     db = open_db(pg_url)
     migrate(db, MIGRATIONS)
@@ -122,8 +121,8 @@ def test_bundled_plan_and_eval_questions(kw) -> None:
 def test_workers_see_each_others_writes_and_a_small_cache_changes_nothing(kw, pg_url) -> None:
     """A second worker (its own connection, its own cached postings) sees every write of the first
     at its next search (the keyword version moved); evicting cached terms never changes a result."""
-    from index.catalog.keyword_pg import PgKeywordIndex
-    from index.catalog.pg import open_db
+    from tracuu.index.catalog.keyword_pg import PgKeywordIndex
+    from tracuu.index.catalog.pg import open_db
 
     other_db = open_db(pg_url)
     other = PgKeywordIndex(other_db)

@@ -12,11 +12,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
-from ingest.legacy import TCVN3, VNI, decode_run, decode_text, detect, font_encoding, tables
-from ingest.loaders import load
-from ingest.manifest import Manifest
-from ingest.pipeline import ingest_file, skipped_files
+from tracuu.ingest.legacy import TCVN3, VNI, decode_run, decode_text, detect, font_encoding, tables
+from tracuu.ingest.loaders import load
+from tracuu.ingest.manifest import Manifest
+from tracuu.ingest.pipeline import ingest_file, skipped_files
 
 TITLE = "KẾ HOẠCH"
 LINES = [
@@ -147,7 +146,7 @@ def test_unicode_txt_is_left_alone(tmp_path):
 def test_garbage_8bit_txt_is_still_refused(tmp_path):
     path = tmp_path / "rac.txt"
     path.write_bytes(bytes(range(0xA0, 0x100)) * 3)
-    from ingest.errors import IngestError
+    from tracuu.ingest.errors import IngestError
 
     with pytest.raises(IngestError) as info:
         load(path)
@@ -260,7 +259,7 @@ def test_odt_ingests(tmp_path):
 
 
 def test_doc_without_libreoffice_says_which_package_and_save_as_docx(tmp_path, monkeypatch):
-    from ingest.errors import IngestError
+    from tracuu.ingest.errors import IngestError
 
     monkeypatch.setenv("TRACUU_SOFFICE", "")
     path = tmp_path / "cu.doc"
@@ -273,7 +272,7 @@ def test_doc_without_libreoffice_says_which_package_and_save_as_docx(tmp_path, m
 
 
 def test_a_doc_that_is_not_a_doc_is_refused(tmp_path):
-    from ingest.errors import IngestError
+    from tracuu.ingest.errors import IngestError
 
     path = tmp_path / "gia.doc"
     path.write_text("không phải tệp Word", encoding="utf-8")
@@ -307,8 +306,8 @@ def test_folder_ingest_reports_skipped_files(tmp_path):
     (folder / "ke-hoach.txt").write_bytes(to_tcvn3(TEXT).encode("cp1252"))
     (folder / "phu-luc.xlsx").write_bytes(b"PK\x03\x04")
     (folder / "so-do.png").write_bytes(b"\x89PNG")
-    from api.config import Settings
-    from api.service import Tracuu
+    from tracuu.api.config import Settings
+    from tracuu.api.service import Tracuu
 
     svc = Tracuu(Settings.from_env(data_dir=tmp_path / "data"))
     reports = svc.ingest([folder])
@@ -321,7 +320,7 @@ def test_folder_ingest_reports_skipped_files(tmp_path):
 
 
 def test_upload_recognises_doc_odt_and_legacy_text(tmp_path):
-    from api.uploads import sniff_suffix
+    from tracuu.api.uploads import sniff_suffix
 
     assert sniff_suffix(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100) == ".doc"
     assert sniff_suffix(to_tcvn3(TEXT).encode("cp1252")) == ".txt"
@@ -336,8 +335,8 @@ def test_upload_recognises_doc_odt_and_legacy_text(tmp_path):
 @needs_office
 def test_doc_ingests_through_the_service_worker(tmp_path):
     """The service reads files in a limited worker process; LibreOffice runs inside its limits."""
-    from api.config import Settings
-    from api.service import Tracuu
+    from tracuu.api.config import Settings
+    from tracuu.api.service import Tracuu
 
     made = _docx(tmp_path / "cu.docx", ".VnTime", to_tcvn3, capitals_font=".VnTimeH")
     doc = _soffice_convert(made, "doc", tmp_path / "doc")

@@ -21,11 +21,11 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from tracuu.ingest.links import Catalog, clause_links, document_aliases, document_level, parse_path, path_before
+from tracuu.ingest.model import Clause, Span
+from tracuu.ingest.references import find_references
 
 from conftest import OUR_FIXTURES
-from ingest.links import Catalog, clause_links, document_aliases, document_level, parse_path, path_before
-from ingest.model import Clause, Span
-from ingest.references import find_references
 
 CHAIN = OUR_FIXTURES / "chain"
 EXPECTED = json.loads((CHAIN / "hoa-phong-qd-ke-hoach.expected_links.json").read_text(encoding="utf-8"))
@@ -146,7 +146,7 @@ def test_document_level():
 
 
 def test_agency_kinds_meet_across_levels():
-    from api.links import agency_kind
+    from tracuu.api.links import agency_kind
 
     assert agency_kind("so-tai-chinh") == agency_kind("bo-tai-chinh")
     assert agency_kind("chi-nhanh-nhcsxh-tinh") == agency_kind("ngan-hang-chinh-sach-xa-hoi")
@@ -177,8 +177,8 @@ def _render_national(out: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def chain(tmp_path_factory):
-    from api.config import Settings
-    from api.service import Tracuu
+    from tracuu.api.config import Settings
+    from tracuu.api.service import Tracuu
 
     tmp = tmp_path_factory.mktemp("chain")
     national = _render_national(tmp / "bo-khtd-9999-kh.docx")
@@ -194,14 +194,14 @@ def chain(tmp_path_factory):
 
 @pytest.fixture()
 def client(chain, monkeypatch):
-    from api.http import create_app
+    from tracuu.api.http import create_app
 
     monkeypatch.setenv("TRACUU_API_KEY", KEY)
     return TestClient(create_app(chain))
 
 
 def _ranks(svc) -> dict[str, list[str]]:
-    from api.links import LinkService
+    from tracuu.api.links import LinkService
 
     st = LinkService.of(svc).state()
     return {cid: [p.to_clause for p in ranked] for cid, ranked in st.ranked.items()}
@@ -219,7 +219,7 @@ def test_implements_ranking_on_the_chain(chain):
 
 def test_reference_makes_a_higher_document(chain):
     """Lam Sơn's plan has no manifest entry: citing the (ingested, central) national plan is enough."""
-    from api.links import LinkService
+    from tracuu.api.links import LinkService
 
     st = LinkService.of(chain).state()
     assert st.higher["77-kh-ubnd-lam-son-2025"] == [HIGHER]
@@ -296,7 +296,7 @@ def test_confirm_and_reject_survive_reingest(chain, client):
 
 
 def test_writes_refused_without_configured_key(chain, monkeypatch):
-    from api.http import create_app
+    from tracuu.api.http import create_app
 
     monkeypatch.delenv("TRACUU_API_KEY", raising=False)
     c = TestClient(create_app(chain))

@@ -18,15 +18,14 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import tracuu.ingest.loaders.docx as docx_loader
 from docx import Document
 from docx.enum.text import WD_BREAK
 from docx.oxml import OxmlElement
-
-import ingest.loaders.docx as docx_loader
-from ingest.errors import IngestError
-from ingest.loaders.docx import load_docx
-from ingest.model import Block, SourceText
-from ingest.vntext import collapse_spaces
+from tracuu.ingest.errors import IngestError
+from tracuu.ingest.loaders.docx import load_docx
+from tracuu.ingest.model import Block, SourceText
+from tracuu.ingest.vntext import collapse_spaces
 
 STEM = "binh-son-214-KH-UBND"
 _ROOT = Path(__file__).resolve().parent.parent

@@ -14,15 +14,15 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from tracuu.ingest.errors import IngestError
+from tracuu.ingest.loaders import load
+from tracuu.ingest.loaders.pdf import load_pdf
+from tracuu.ingest.loaders.txt import load_txt
+from tracuu.ingest.model import Block, SourceText
+from tracuu.ingest.reflow import verify_span
+from tracuu.ingest.vntext import collapse_spaces
 
 from conftest import BUNDLED_PLAN, shared_fixture
-from ingest.errors import IngestError
-from ingest.loaders import load
-from ingest.loaders.pdf import load_pdf
-from ingest.loaders.txt import load_txt
-from ingest.model import Block, SourceText
-from ingest.reflow import verify_span
-from ingest.vntext import collapse_spaces
 
 # --- helpers ---------------------------------------------------------------------------------------
 
@@ -349,8 +349,7 @@ def test_txt_bom_crlf_and_nfc(tmp_path):
 
 
 def test_dispatch_by_extension(tmp_path, monkeypatch):
-    import ingest.loaders.docx as docx_loader
-
+    import tracuu.ingest.loaders.docx as docx_loader
     seen = []
     monkeypatch.setattr(docx_loader, "load_docx", lambda p: seen.append(p) or "docx!")
     path = tmp_path / "X.DOCX"

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from api.config import Settings
-from api.service import Tracuu
+from tracuu.api.config import Settings
+from tracuu.api.service import Tracuu
+
 from conftest import shared_fixture
 
 

@@ -19,12 +19,12 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from tracuu.ingest.errors import IngestError
+from tracuu.ingest.loaders import ocr
+from tracuu.ingest.manifest import Manifest
+from tracuu.ingest.pipeline import ingest_file
 
 from conftest import OUR_FIXTURES
-from ingest.errors import IngestError
-from ingest.loaders import ocr
-from ingest.manifest import Manifest
-from ingest.pipeline import ingest_file
 
 CONG_VAN = OUR_FIXTURES / "hoa-phong-cong-van.pdf"
 QD_KE_HOACH = OUR_FIXTURES / "hoa-phong-qd-ke-hoach.pdf"
@@ -181,7 +181,7 @@ def _tiny_scan(path: Path) -> Path:
 
 
 def test_missing_tesseract_names_what_to_install(tmp_path, no_tesseract):
-    from ingest.loaders.pdf import load_pdf
+    from tracuu.ingest.loaders.pdf import load_pdf
 
     with pytest.raises(IngestError) as info:
         load_pdf(_tiny_scan(tmp_path / "scan.pdf"))

@@ -28,9 +28,10 @@ from hypothesis import HealthCheck, settings  # noqa: E402
 # hypothesis keeps a cache under ./.hypothesis by default: keep the checkout clean.
 hypothesis.configuration.set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "tracuu-hypothesis")
 
-from api.config import Settings  # noqa: E402
-from api.http import create_app  # noqa: E402
-from api.service import Tracuu  # noqa: E402
+from tracuu.api.config import Settings  # noqa: E402
+from tracuu.api.http import create_app  # noqa: E402
+from tracuu.api.service import Tracuu  # noqa: E402
+
 from bench.synthetic_corpus import make_plan  # noqa: E402
 
 EXAMPLES = int(os.environ.get("TRACUU_FUZZ_EXAMPLES", "25"))

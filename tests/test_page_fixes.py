@@ -7,9 +7,8 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
-
-from api.http import create_app
-from api.web import explains_abbreviation, highlight, query_terms
+from tracuu.api.http import create_app
+from tracuu.api.web import explains_abbreviation, highlight, query_terms
 
 AN_GIANG = "kh-an-giang-ct-39"
 WHO_REPORTS = "Ai có trách nhiệm báo cáo hàng năm tình hình thực hiện Chỉ thị 39?"
@@ -74,7 +73,7 @@ def test_numbers_on_one_line_in_an_answer(client_e5):
 def test_empty_cells_make_no_labels_on_the_phone(client):
     page = client.get("/documents").text
     assert re.search(r'<td data-label="Số"></td>', page), "a referenced document without a number has an empty cell"
-    from api.web import STATIC_DIR
+    from tracuu.api.web import STATIC_DIR
 
     css = (STATIC_DIR / "style.css").read_text(encoding="utf-8")
     phone = css[css.index("@media (max-width: 700px)") :]

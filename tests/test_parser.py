@@ -20,10 +20,11 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from ingest.errors import IngestError  # noqa: E402
-from ingest.model import ParsedDocument, SourceText  # noqa: E402
-from ingest.parser import KINDS, parse_document  # noqa: E402
-from ingest.vntext import collapse_spaces  # noqa: E402
+from tracuu.ingest.errors import IngestError  # noqa: E402
+from tracuu.ingest.model import ParsedDocument, SourceText  # noqa: E402
+from tracuu.ingest.parser import KINDS, parse_document  # noqa: E402
+from tracuu.ingest.vntext import collapse_spaces  # noqa: E402
+
 from parser_blocks import Para, Row, fixture_md_items, source_from_paragraphs, source_from_txt  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -549,7 +550,7 @@ def test_heading_chain_is_cut_and_ordinals() -> None:
 def test_issuer_lines_glued_by_a_loader() -> None:
     """SYNTHETIC: a PDF reads "UBND TỈNH X" and "SỞ TÀI CHÍNH" as one line; the issuer is the Sở.
     A place name that folds like an agency word ("PHONG" / "PHÒNG") is not cut."""
-    from ingest.header import HeaderInfo
+    from tracuu.ingest.header import HeaderInfo
 
     assert HeaderInfo(issuer_lines=["UBND TỈNH ĐỒNG VÂN SỞ TÀI CHÍNH"]).issuer == "Sở Tài chính tỉnh Đồng Vân"
     assert HeaderInfo(issuer_lines=["UBND TỈNH ĐỒNG VÂN", "SỞ TÀI CHÍNH"]).issuer == "Sở Tài chính tỉnh Đồng Vân"
@@ -639,8 +640,8 @@ def test_attached_plan_with_its_own_header_block() -> None:
 
 def test_two_row_appendix_header_names_columns() -> None:
     """SYNTHETIC: "Thời gian" merged over "Bắt đầu | Hoàn thành", "STT" merged down both rows."""
-    from ingest.appendix import column_names
-    from ingest.model import Cell
+    from tracuu.ingest.appendix import column_names
+    from tracuu.ingest.model import Cell
 
     def row(*cells):
         return [Cell(t, tuple(range(len(t))), span) for t, span in cells]

@@ -10,8 +10,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-
-from index.catalog.pg import redact, translate
+from tracuu.index.catalog.pg import redact, translate
 
 # --------------------------------------------------------------------------- translation (no server)
 
@@ -53,7 +52,7 @@ servers = pytest.mark.servers
 
 @pytest.fixture
 def db(pg_url):
-    from index.catalog.pg import open_db
+    from tracuu.index.catalog.pg import open_db
 
     d = open_db(pg_url)
     yield d
@@ -62,7 +61,7 @@ def db(pg_url):
 
 @servers
 def test_open_db_dispatches_postgres_urls(pg_url) -> None:
-    from index.catalog import pg
+    from tracuu.index.catalog import pg
 
     db = pg.open_db(pg_url)
     try:
@@ -183,7 +182,7 @@ def test_one_connection_per_thread_and_writers_queue(db) -> None:
 
 @servers
 def test_migrations_apply_once_in_order(db) -> None:
-    from index.catalog.migrations import Migration, migrate
+    from tracuu.index.catalog.migrations import Migration, migrate
 
     calls: list[str] = []
 
@@ -213,7 +212,8 @@ def test_migrations_apply_once_in_order(db) -> None:
 
 @servers
 def test_unreachable_server_is_a_bilingual_error(pg_server) -> None:
-    from index.catalog.pg import CatalogUnavailable, open_db
+    from tracuu.index.catalog.pg import CatalogUnavailable, open_db
+
     from tests.servers import free_port
 
     db = open_db(f"postgresql://tracuu:pw@127.0.0.1:{free_port()}/nothing")
@@ -228,7 +228,7 @@ def test_unreachable_server_is_a_bilingual_error(pg_server) -> None:
 
 
 def test_database_url_setting(monkeypatch, tmp_path) -> None:
-    from api.config import ConfigError, Settings
+    from tracuu.api.config import ConfigError, Settings
 
     monkeypatch.delenv("TRACUU_DATABASE_URL", raising=False)
     s = Settings.from_env(data_dir=tmp_path)
@@ -247,7 +247,7 @@ def test_database_url_setting(monkeypatch, tmp_path) -> None:
 
 
 def test_cli_refuses_a_bad_database_url(monkeypatch, capsys, tmp_path) -> None:
-    from api.cli import main
+    from tracuu.api.cli import main
 
     monkeypatch.delenv("TRACUU_DATABASE_URL", raising=False)
     code = main(["--data-dir", str(tmp_path), "--database-url", "sqlite:///x.db", "search", "nợ quá hạn"])

@@ -23,12 +23,12 @@ hypothesis = pytest.importorskip("hypothesis")
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 from hypothesis.configuration import set_hypothesis_home_dir  # noqa: E402
+from tracuu.ingest.errors import IngestError  # noqa: E402
+from tracuu.ingest.model import SourceText  # noqa: E402
+from tracuu.ingest.parser import parse_document  # noqa: E402
+from tracuu.ingest.reflow import clause_matches_source, paginate, reflow, verify_span  # noqa: E402
+from tracuu.ingest.vntext import collapse_spaces, fold, nfc  # noqa: E402
 
-from ingest.errors import IngestError  # noqa: E402
-from ingest.model import SourceText  # noqa: E402
-from ingest.parser import parse_document  # noqa: E402
-from ingest.reflow import clause_matches_source, paginate, reflow, verify_span  # noqa: E402
-from ingest.vntext import collapse_spaces, fold, nfc  # noqa: E402
 from parser_blocks import source_from_paragraphs  # noqa: E402
 
 # hypothesis keeps a cache under ./.hypothesis by default: keep the checkout clean.
@@ -163,7 +163,7 @@ def _parse(src: SourceText):
 @FAST
 @given(any_text)
 def test_txt_loader_and_parser_on_arbitrary_text(tmp_path_factory, text: str) -> None:
-    from ingest.loaders.txt import load_txt
+    from tracuu.ingest.loaders.txt import load_txt
 
     path = Path(tmp_path_factory.mktemp("prop")) / "van-ban-thu.txt"
     path.write_bytes(text.encode("utf-8", errors="surrogatepass"))

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from index.query.abbreviations import (
+from tracuu.index.query.abbreviations import (
     GAZETTEER_FILES,
     QUERY_ABBREVIATIONS_FILE,
     Abbreviation,

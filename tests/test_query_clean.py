@@ -5,8 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
-
-from index.query.clean import clean_query
+from tracuu.index.query.clean import clean_query
 
 
 @pytest.mark.parametrize(

@@ -12,11 +12,11 @@ import re
 import time
 
 import pytest
+from tracuu.index.query.restore import DiacriticRestorer
+from tracuu.index.query.variants import canonical_spelling
+from tracuu.ingest.vntext import fold, nfc
 
 from conftest import BUNDLED_PLAN, shared_fixture
-from index.query.restore import DiacriticRestorer
-from index.query.variants import canonical_spelling
-from ingest.vntext import fold, nfc
 
 _WORD = re.compile(r"[A-Za-zÀ-ỹĐđ]+")
 

@@ -5,9 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-
-from conftest import BUNDLED_PLAN, shared_fixture
-from index.query.syllables import (
+from tracuu.index.query.syllables import (
     COMMON_SYLLABLES_FILE,
     all_syllables,
     candidates,
@@ -18,7 +16,9 @@ from index.query.syllables import (
     retone,
     split_syllable,
 )
-from ingest.vntext import fold, nfc
+from tracuu.ingest.vntext import fold, nfc
+
+from conftest import BUNDLED_PLAN, shared_fixture
 
 # Tokens of the two training texts that are not Vietnamese syllables: markdown layout words of
 # the synthetic fixture and user names in its signature block. Vowel-less abbreviations (UBND is

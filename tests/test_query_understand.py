@@ -5,12 +5,12 @@ from __future__ import annotations
 import time
 
 import pytest
+from tracuu.index.query.abbreviations import QUERY_ABBREVIATIONS_FILE, load_table
+from tracuu.index.query.restore import DiacriticRestorer
+from tracuu.index.query.understand import QueryUnderstanding, typed_with_diacritics, understand
+from tracuu.ingest.vntext import syllables
 
 from conftest import BUNDLED_PLAN, shared_fixture
-from index.query.abbreviations import QUERY_ABBREVIATIONS_FILE, load_table
-from index.query.restore import DiacriticRestorer
-from index.query.understand import QueryUnderstanding, typed_with_diacritics, understand
-from ingest.vntext import syllables
 
 
 @pytest.fixture(scope="module")

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from index.query.variants import canonical_spelling, folded_variants, same_spelling, variant_forms
+from tracuu.index.query.variants import canonical_spelling, folded_variants, same_spelling, variant_forms
 
 
 @pytest.mark.parametrize(

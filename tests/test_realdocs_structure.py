@@ -17,12 +17,12 @@ import re
 from pathlib import Path
 
 import pytest
+from tracuu.ingest.manifest import Manifest, number_key
+from tracuu.ingest.model import Block, SourceText
+from tracuu.ingest.pipeline import ingest_file
+from tracuu.ingest.reflow import clause_matches_source
 
 from conftest import REALDOCS
-from ingest.manifest import Manifest, number_key
-from ingest.model import Block, SourceText
-from ingest.pipeline import ingest_file
-from ingest.reflow import clause_matches_source
 
 SYNTHETIC = "(Văn bản mẫu tự soạn để kiểm thử phần mềm - không phải văn bản thật)"
 
@@ -348,9 +348,8 @@ def test_roman_mục_inside_an_article_that_leads_in_to_a_list(tmp_path):
 
 def test_a_clause_that_cannot_be_verified_is_kept_flagged_and_the_document_ingested(tmp_path, monkeypatch):
     """A loader that got an offset wrong must not sink the document nor be quoted as exact."""
-    import ingest.loaders
-
-    real_load = ingest.loaders.load
+    from tracuu.ingest import loaders as ingest_loaders
+    real_load = ingest_loaders.load
 
     def bad_load(path):
         src = real_load(path)
@@ -362,7 +361,7 @@ def test_a_clause_that_cannot_be_verified_is_kept_flagged_and_the_document_inges
         return SourceText(text=src.text, kind=src.kind, page_starts=src.page_starts, blocks=blocks,
                           dropped=src.dropped, warnings=src.warnings, furniture=src.furniture)
 
-    monkeypatch.setattr(ingest.loaders, "load", bad_load)
+    monkeypatch.setattr(ingest_loaders, "load", bad_load)
     out = ingest_text(tmp_path, PLAN)
     c = by_path(out.document)
     assert c["I.1.1"].exact is False and c["I.1.1"].text == "Rà soát quy trình thử nghiệm."
@@ -384,9 +383,9 @@ def test_ids_carry_the_issuers_place_and_the_year(tmp_path):
 def test_same_id_another_document_kept_apart_and_reingest_replaces(tmp_path):
     """Two documents whose readable ids meet (same number, issuer and year, another date) are both
     kept; ingesting one again replaces it, and the report says so."""
-    from api.cli import format_ingest_report
-    from api.config import Settings
-    from api.service import Tracuu
+    from tracuu.api.cli import format_ingest_report
+    from tracuu.api.config import Settings
+    from tracuu.api.service import Tracuu
 
     svc = Tracuu(Settings.from_env(data_dir=tmp_path / "data"))
     first = tmp_path / "first.txt"
@@ -437,9 +436,9 @@ I. NHIỆM VỤ TRỌNG TÂM
 
 def test_a_store_written_with_number_only_ids_is_migrated_on_reingest(tmp_path):
     """A document stored under its old id (the number alone) is replaced by the new id, not doubled."""
-    from api.config import Settings
-    from api.service import Tracuu
-    from ingest.pipeline import rebase
+    from tracuu.api.config import Settings
+    from tracuu.api.service import Tracuu
+    from tracuu.ingest.pipeline import rebase
 
     svc = Tracuu(Settings.from_env(data_dir=tmp_path / "data"))
     out = ingest_text(tmp_path, PLAN, "plan.txt")
@@ -454,7 +453,8 @@ def test_a_store_written_with_number_only_ids_is_migrated_on_reingest(tmp_path):
 def test_text_no_clause_takes_is_reported_in_the_coverage():
     """A line glued into the signature block that is neither signature nor recipient is warned
     about and counted as not covered: nothing is lost silently."""
-    from ingest.parser import parse_document
+    from tracuu.ingest.parser import parse_document
+
     from parser_blocks import source_from_paragraphs
 
     src = source_from_paragraphs([

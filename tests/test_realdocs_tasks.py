@@ -68,7 +68,7 @@ def test_comparison_rules_are_not_loose():
     if not BENCH.is_file():
         pytest.skip("bench/realdocs_tasks.py is absent")
     bench = _bench()
-    from ingest.agencies import load_gazetteer
+    from tracuu.ingest.agencies import load_gazetteer
 
     g = load_gazetteer()
     heads = bench._heads()

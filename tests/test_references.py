@@ -6,7 +6,7 @@ All sentences here are synthetic (invented for tests). The real documents 39-CT/
 
 from __future__ import annotations
 
-from ingest.references import find_date, find_references, number_key, resolve
+from tracuu.ingest.references import find_date, find_references, number_key, resolve
 
 
 def one(text: str):

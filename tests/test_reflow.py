@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
-from ingest.model import SourceText
-from ingest.reflow import (
+from tracuu.ingest.model import SourceText
+from tracuu.ingest.reflow import (
     collapse_with_offsets,
     detect_double_spaced,
     page_number_of,

@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tracuu.api.service import QUESTION_PHRASES
+from tracuu.index.catalog.restorer_counts import MIGRATIONS, RestorerCounts
+from tracuu.index.query.restore import DiacriticRestorer
+from tracuu.ingest.vntext import fold
 
-from api.service import QUESTION_PHRASES
 from catalog_testdb import apply_migrations, open_test_db
-from index.catalog.restorer_counts import MIGRATIONS, RestorerCounts
-from index.query.restore import DiacriticRestorer
-from ingest.vntext import fold
 
 ROOT = Path(__file__).resolve().parent.parent
 AN_GIANG = ROOT / "corpus" / "ke-hoach-ubnd-tinh-an-giang-chi-thi-39.txt"
@@ -37,8 +37,8 @@ def _db(tmp_path: Path, name: str = "r.sqlite"):
 
 
 def _doc_texts(path: Path) -> list[str]:
-    from ingest.loaders import load
-    from ingest.parser import parse_document
+    from tracuu.ingest.loaders import load
+    from tracuu.ingest.parser import parse_document
 
     doc = parse_document(load(path), doc_id="t", file_name=path.name, content_hash="0" * 64)
     return [c.text for c in doc.clauses]

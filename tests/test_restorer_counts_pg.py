@@ -38,8 +38,7 @@ def on_postgres(restorer_database, monkeypatch):
     """Each distinct path opened during the test is a fresh PostgreSQL schema (cheaper than a
     database: the hypothesis test opens two per example), dropped afterwards."""
     import psycopg
-
-    from index.catalog.pg import open_db
+    from tracuu.index.catalog.pg import open_db
 
     made: dict[str, tuple[str, object]] = {}
 

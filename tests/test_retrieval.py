@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from api.cli import main
+from tracuu.api.cli import main
 
 PLAN = "kh-an-giang-ct-39"
 

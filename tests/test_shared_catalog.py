@@ -12,9 +12,9 @@ the PostgreSQL binaries, psycopg or the ``chroma`` executable are missing.
 from __future__ import annotations
 
 import pytest
+from tracuu.api.config import Settings
+from tracuu.api.service import Tracuu
 
-from api.config import Settings
-from api.service import Tracuu
 from bench.synthetic_corpus import make_plan
 from test_chroma_server import PLAN, copy_embedding_cache
 
@@ -51,8 +51,7 @@ def workers(kb, shared_db, chroma_url, tmp_path_factory) -> tuple[Tracuu, Tracuu
 def test_workers_really_share_postgres_and_the_server(workers, chroma_url):
     import chromadb
     from chromadb.config import Settings as ChromaSettings
-
-    from index.vector_store import parse_chroma_url
+    from tracuu.index.vector_store import parse_chroma_url
 
     a, b = workers
     for w in (a, b):

@@ -9,13 +9,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from ingest.agencies import load_gazetteer
-from ingest.deadlines import find_deadlines, parse_deadline
-from ingest.loaders.txt import load_txt
-from ingest.model import Clause, Span
-from ingest.parser import parse_document
-from ingest.tasks import Task, column_roles, extract_tasks, jurisdiction_of
+from tracuu.ingest.agencies import load_gazetteer
+from tracuu.ingest.deadlines import find_deadlines, parse_deadline
+from tracuu.ingest.loaders.txt import load_txt
+from tracuu.ingest.model import Clause, Span
+from tracuu.ingest.parser import parse_document
+from tracuu.ingest.tasks import Task, column_roles, extract_tasks, jurisdiction_of
 
 
 def _clauses(rows: list[tuple[str, str | None, str]], doc_id: str = "t") -> list[Clause]:

@@ -9,14 +9,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from ingest.agencies import load_gazetteer
-from ingest.deadlines import find_deadlines, heading_deadline, main_deadline
-from ingest.loaders.txt import load_txt
-from ingest.model import Clause, Span
-from ingest.parser import parse_document
-from ingest.reflow import SourceLine, reflow
-from ingest.tasks import Task, extract_tasks
+from tracuu.ingest.agencies import load_gazetteer
+from tracuu.ingest.deadlines import find_deadlines, heading_deadline, main_deadline
+from tracuu.ingest.loaders.txt import load_txt
+from tracuu.ingest.model import Clause, Span
+from tracuu.ingest.parser import parse_document
+from tracuu.ingest.reflow import SourceLine, reflow
+from tracuu.ingest.tasks import Task, extract_tasks
 
 
 def _clauses(texts: list[str]) -> list[Clause]:
@@ -224,7 +223,7 @@ def test_flattened_table_with_its_header_on_the_stt_line(tmp_path, header):
 
 
 def test_a_form_header_on_the_stt_line_is_no_task_table():
-    from ingest.loaders.flattable import split_header_line
+    from tracuu.ingest.loaders.flattable import split_header_line
     assert split_header_line("Họ và tên") == []
 
 
@@ -239,7 +238,7 @@ def test_pdf_loader_drops_gazette_headers_and_stamps(tmp_path):
     fpdf = pytest.importorskip("fpdf")
     if not _FONT.exists():
         pytest.skip(f"font {_FONT} not installed: no Vietnamese PDF can be written for this test")
-    from ingest.loaders.pdf import load_pdf
+    from tracuu.ingest.loaders.pdf import load_pdf
 
     pdf = fpdf.FPDF(unit="pt", format="A4")
     pdf.set_auto_page_break(False)

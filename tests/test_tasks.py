@@ -11,11 +11,11 @@ import json
 import re
 
 import pytest
+from tracuu.ingest.model import Clause, Span
+from tracuu.ingest.tasks import Task, cell_agencies, extract_tasks
+from tracuu.ingest.vntext import collapse_spaces, nfc
 
 from conftest import BUNDLED_PLAN, shared_available, shared_fixture, shared_or_skip
-from ingest.model import Clause, Span
-from ingest.tasks import Task, cell_agencies, extract_tasks
-from ingest.vntext import collapse_spaces, nfc
 
 # --- Bình Sơn (synthetic) ------------------------------------------------------------------
 

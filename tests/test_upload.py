@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
+from tracuu.api.config import Settings
+from tracuu.api.http import create_app
+from tracuu.api.service import Tracuu
 
-from api.config import Settings
-from api.http import create_app
-from api.service import Tracuu
 from conftest import shared_fixture
 
 

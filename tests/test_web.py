@@ -17,12 +17,11 @@ import pytest
 from fastapi.testclient import TestClient
 from markupsafe import escape
 from starlette.requests import Request
-
-from api.config import Settings
-from api.errors import ApiError
-from api.http import create_app
-from api.service import Tracuu
-from api.web import (
+from tracuu.api.config import Settings
+from tracuu.api.errors import ApiError
+from tracuu.api.http import create_app
+from tracuu.api.service import Tracuu
+from tracuu.api.web import (
     Terms,
     clause_anchor,
     clause_fragment,
@@ -33,6 +32,7 @@ from api.web import (
     query_terms,
     report_citation,
 )
+
 from conftest import ROOT, shared_fixture
 
 AN_GIANG = "kh-an-giang-ct-39"
@@ -333,9 +333,10 @@ def test_deadlines_page_and_deadline_model_agree(tmp_path):
     """One definition of "due before": the /deadlines page lists exactly the tasks whose stored
     deadline says ``Deadline.due_before`` - "Quý IV hằng năm" included (issue 12). The plan is
     the synthetic one of bench/synthetic_corpus.py with one made-up task added."""
+    from tracuu.ingest.deadlines import Deadline
+
     from bench.synthetic_corpus import make_plan
     from conftest import hash_kb
-    from ingest.deadlines import Deadline
 
     name, text = make_plan(0, 40)
     task = "4. Sở Tài chính chủ trì tổng hợp kết quả thử nghiệm, báo cáo UBND tỉnh trong Quý IV hằng năm."

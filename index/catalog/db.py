@@ -154,7 +154,7 @@ def open_db(target: str | Path, *, read_only: bool = False) -> Db:
     """A path (a file, or a data dir: ``<dir>/catalog.sqlite3``) -> SQLite; ``postgresql://`` -> pg.py."""
     text = str(target)
     if text.startswith(("postgresql://", "postgres://")):
-        from index.catalog import pg  # type: ignore[attr-defined]  # written by helper h12-pg
+        from tracuu.index.catalog import pg  # type: ignore[attr-defined]  # written by helper h12-pg
 
         return pg.open_db(text)  # type: ignore[no-any-return]
     path = Path(target)

@@ -35,10 +35,10 @@ import math
 from collections import Counter
 from typing import Any, Callable, Collection, Iterable, NamedTuple, Sequence
 
-from index.keyword import tokens
+from tracuu.index.keyword import tokens
 
 try:  # the catalog's runner type, once h12-catalog's migrations.py is merged
-    from index.catalog.migrations import Migration  # type: ignore[import-not-found]
+    from tracuu.index.catalog.migrations import Migration  # type: ignore[import-not-found]
 except ImportError:  # pragma: no cover - same shape, duck-typed by the runner
     class Migration(NamedTuple):  # type: ignore[no-redef]
         name: str

@@ -16,10 +16,10 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING, Any, Collection, Iterable
 
-from index.keyword import BM25Index
+from tracuu.index.keyword import BM25Index
 
 if TYPE_CHECKING:
-    from index.catalog.store import CatalogStore
+    from tracuu.index.catalog.store import CatalogStore
 
 
 class MemoryKeywordIndex:
@@ -35,7 +35,7 @@ class MemoryKeywordIndex:
 
     # -- keeping in step
     def _rebuild(self, gen: int) -> None:
-        from index.passages import keyword_text
+        from tracuu.index.passages import keyword_text
 
         items, by_doc = [], {}
         for cid, doc_id, clause in self.store.keyword_rows():
@@ -115,11 +115,11 @@ def make_keyword_index(store: "CatalogStore") -> Any:
     the catalog on PostgreSQL (index/catalog/keyword_pg.py, shared by every worker); this
     in-memory adapter on any other database."""
     if store.db.dialect == "sqlite":
-        from index.catalog.keyword_fts import FtsKeywordIndex
+        from tracuu.index.catalog.keyword_fts import FtsKeywordIndex
 
         return FtsKeywordIndex(store.db)
     if store.db.dialect == "postgresql":
-        from index.catalog.keyword_pg import PgKeywordIndex
+        from tracuu.index.catalog.keyword_pg import PgKeywordIndex
 
         return PgKeywordIndex(store.db)
     return MemoryKeywordIndex(store)

@@ -35,9 +35,8 @@ from collections import Counter, OrderedDict
 from typing import Any, Iterable, Sequence
 
 import numpy as np
-
-from index.catalog.migrations import Migration
-from index.keyword import tokens
+from tracuu.index.catalog.migrations import Migration
+from tracuu.index.keyword import tokens
 
 K1 = 1.2
 B = 0.75

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from index.catalog.store import CatalogStore
+    from tracuu.index.catalog.store import CatalogStore
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +50,7 @@ def import_json_store(store: "CatalogStore") -> dict[str, Any] | None:
         log.warning("catalog: %s still holds a JSON document store already imported on %s; it is not read",
                     data_dir, store.meta(MARK))
         return None
-    from index.doc_store import DocStore
+    from tracuu.index.doc_store import DocStore
 
     t0 = time.perf_counter()
     old = DocStore(data_dir) if (data_dir / "documents").is_dir() else None

@@ -18,7 +18,7 @@ import logging
 from dataclasses import dataclass
 from typing import Callable
 
-from index.catalog.db import Db, _statements
+from tracuu.index.catalog.db import Db, _statements
 
 log = logging.getLogger(__name__)
 
@@ -143,8 +143,8 @@ MIGRATIONS: list[Migration] = [
 # Other owners of tables in the catalog, per dialect: modules whose MIGRATIONS list is applied when
 # present. The keyword index is SQLite's FTS5 on SQLite and postings tables on PostgreSQL.
 OTHER_OWNERS: dict[str, tuple[str, ...]] = {
-    "sqlite": ("index.catalog.keyword_fts", "index.catalog.restorer_counts"),
-    "postgresql": ("index.catalog.keyword_pg", "index.catalog.restorer_counts"),
+    "sqlite": ("tracuu.index.catalog.keyword_fts", "tracuu.index.catalog.restorer_counts"),
+    "postgresql": ("tracuu.index.catalog.keyword_pg", "tracuu.index.catalog.restorer_counts"),
 }
 
 

@@ -31,7 +31,7 @@ import threading
 from functools import lru_cache
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
-from index.errors import TracuuIndexError
+from tracuu.index.errors import TracuuIndexError
 
 # pg_advisory_xact_lock key of the catalog's single writer ("tracuu" in ASCII, fits a bigint)
 WRITER_LOCK_KEY = 0x747261637575

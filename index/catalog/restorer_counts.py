@@ -27,12 +27,12 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any, Callable, Iterable, NamedTuple, Sequence
 
-from index.query.restore import NUM, SYM, DiacriticRestorer, _Derived, _segments, syllable_parts
-from index.query.syllables import candidates, split_syllable
-from ingest.vntext import fold, nfc
+from tracuu.index.query.restore import NUM, SYM, DiacriticRestorer, _Derived, _segments, syllable_parts
+from tracuu.index.query.syllables import candidates, split_syllable
+from tracuu.ingest.vntext import fold, nfc
 
 try:  # the catalog's runner type, once h12-catalog's migrations.py is merged
-    from index.catalog.migrations import Migration  # type: ignore[import-not-found]
+    from tracuu.index.catalog.migrations import Migration  # type: ignore[import-not-found]
 except ImportError:  # pragma: no cover - same shape, duck-typed by the runner
     class Migration(NamedTuple):  # type: ignore[no-redef]
         name: str

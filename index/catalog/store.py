@@ -32,13 +32,13 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-from index import faults
-from index.catalog.db import DB_FILE, Db, SqliteDb, open_db
-from index.catalog.migrations import migrate, missing
-from index.errors import StoreUnwritable
-from ingest.model import Clause, DocumentHeader, ParsedDocument, Signer, SourceText
-from ingest.pipeline import slugify
-from ingest.vntext import fold
+from tracuu.index import faults
+from tracuu.index.catalog.db import DB_FILE, Db, SqliteDb, open_db
+from tracuu.index.catalog.migrations import migrate, missing
+from tracuu.index.errors import StoreUnwritable
+from tracuu.ingest.model import Clause, DocumentHeader, ParsedDocument, Signer, SourceText
+from tracuu.ingest.pipeline import slugify
+from tracuu.ingest.vntext import fold
 
 log = logging.getLogger(__name__)
 
@@ -132,7 +132,7 @@ class CatalogStore:
             self.read_only, self.migrated = True, []
         self.imported = None
         if import_legacy and not self.read_only:
-            from index.catalog.legacy_import import import_json_store
+            from tracuu.index.catalog.legacy_import import import_json_store
 
             self.imported = import_json_store(self)
 
@@ -202,7 +202,7 @@ class CatalogStore:
             self._problems.pop(f"source:{doc.doc_id}", None)
 
     def _insert_tasks(self, doc_id: str, tasks: list[dict[str, Any]]) -> None:
-        from ingest.agencies import load_gazetteer
+        from tracuu.ingest.agencies import load_gazetteer
 
         task_rows, agency_rows = [], []
         for seq, t in enumerate(tasks):

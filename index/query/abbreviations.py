@@ -22,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Literal
 
-from ingest.vntext import fold, nfc
+from tracuu.ingest.vntext import fold, nfc
 
 from .syllables import candidates
 

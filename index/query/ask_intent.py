@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from ingest.vntext import fold
+from tracuu.ingest.vntext import fold
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "ask_intents.toml"
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from ingest.vntext import nfc
+from tracuu.ingest.vntext import nfc
 
 _TRANSLATE = str.maketrans(
     {

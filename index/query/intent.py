@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingest.vntext import fold
+from tracuu.ingest.vntext import fold
 
 # Folded cue phrases; the first group that matches wins. Order matters: "ai ky" before "ban hanh".
 _CUES: tuple[tuple[str, tuple[str, ...]], ...] = (

@@ -25,7 +25,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, TypeVar
 
-from ingest.vntext import fold, has_diacritics, nfc
+from tracuu.ingest.vntext import fold, has_diacritics, nfc
 
 from .syllables import all_syllables, candidates, common_ranks, match_case, retone, split_syllable
 

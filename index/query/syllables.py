@@ -21,7 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from ingest.vntext import fold, nfc
+from tracuu.ingest.vntext import fold, nfc
 
 Style = Literal["old", "new"]
 

@@ -12,7 +12,7 @@ import tomllib
 from functools import lru_cache
 from pathlib import Path
 
-from ingest.vntext import fold
+from tracuu.ingest.vntext import fold
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "query_synonyms.toml"
 

@@ -18,8 +18,8 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from index.query.synonyms import annotate_synonyms, synonym_readings
-from ingest.vntext import fold, has_diacritics
+from tracuu.index.query.synonyms import annotate_synonyms, synonym_readings
+from tracuu.ingest.vntext import fold, has_diacritics
 
 from .abbreviations import AbbreviationMatch, AbbreviationTable, default_table
 from .clean import clean_query

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from ingest.vntext import fold, nfc
+from tracuu.ingest.vntext import fold, nfc
 
 from .syllables import Style, compose, match_case, split_syllable
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ingest.errors import IngestError
-from ingest.model import SourceText
+from tracuu.ingest.errors import IngestError
+from tracuu.ingest.model import SourceText
 
 __all__ = ["load", "SUPPORTED"]
 
@@ -32,17 +32,17 @@ def load(path: Path) -> SourceText:
     if not path.is_file():
         raise IngestError(f"Không tìm thấy tệp: {path}", f"File not found: {path}", code="not_found")
     if suffix == ".txt":
-        from ingest.loaders.txt import load_txt
+        from tracuu.ingest.loaders.txt import load_txt
 
         return load_txt(path)
     if suffix == ".pdf":
-        from ingest.loaders.pdf import load_pdf
+        from tracuu.ingest.loaders.pdf import load_pdf
 
         return load_pdf(path)
     if suffix in (".doc", ".odt"):
-        from ingest.loaders.office import load_office
+        from tracuu.ingest.loaders.office import load_office
 
         return load_office(path)
-    from ingest.loaders.docx import load_docx
+    from tracuu.ingest.loaders.docx import load_docx
 
     return load_docx(path)

@@ -17,8 +17,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ingest import limits
-from ingest.errors import IngestError
+from tracuu.ingest import limits
+from tracuu.ingest.errors import IngestError
 
 # A string literal (one level of nested parentheses), a hex string, or a comment: blanked first.
 _STRINGS = re.compile(rb"\((?:[^()\\]|\\.|\((?:[^()\\]|\\.)*\))*\)|<[0-9A-Fa-f\s]*>|%[^\r\n]*", re.S)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ingest.errors import IngestError
+from tracuu.ingest.errors import IngestError
 
 
 def read_source_bytes(path: Path) -> bytes:

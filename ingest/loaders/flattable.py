@@ -29,9 +29,9 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-from ingest.model import Block, Cell
-from ingest.reflow import SourceLine, collapse_with_offsets
-from ingest.vntext import fold
+from tracuu.ingest.model import Block, Cell
+from tracuu.ingest.reflow import SourceLine, collapse_with_offsets
+from tracuu.ingest.vntext import fold
 
 __all__ = ["flat_table_runs", "FlatTable", "flat_blocks"]
 
@@ -79,7 +79,7 @@ def _header_openers() -> tuple[tuple[str, ...], tuple[str, ...]]:
     word ("Cơ quan" + "chủ trì"): [column_cues].header_openers / header_after_owner."""
     import tomllib
 
-    from ingest.agencies import AGENCIES_FILE
+    from tracuu.ingest.agencies import AGENCIES_FILE
 
     cues = tomllib.loads(AGENCIES_FILE.read_text(encoding="utf-8")).get("column_cues", {})
     return (tuple(fold(w) for w in cues.get("header_openers", [])),
@@ -339,7 +339,7 @@ def _row_cells(lines: list[SourceLine], roles: list[str], heads: Sequence[str], 
 def flat_blocks(lines: Sequence[SourceLine], table: FlatTable, table_index: int, heads: Sequence[str],
                 titles: Sequence[str]) -> list[Block]:
     """Blocks for one flattened table: header row, rows with cells, page furniture as paragraphs."""
-    from ingest.reflow import reflow
+    from tracuu.ingest.reflow import reflow
 
     h0, h1 = table.header
     head_lines = list(lines[h0:h1])

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ingest.legacy import TCVN3, decode_run, font_encoding, score
+from tracuu.ingest.legacy import TCVN3, decode_run, font_encoding, score
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 

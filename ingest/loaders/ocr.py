@@ -53,8 +53,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ingest.errors import IngestError
-from ingest.vntext import collapse_spaces, nfc
+from tracuu.ingest.errors import IngestError
+from tracuu.ingest.vntext import collapse_spaces, nfc
 
 __all__ = [
     "DPI",

@@ -18,8 +18,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from ingest.errors import IngestError
-from ingest.model import SourceText
+from tracuu.ingest.errors import IngestError
+from tracuu.ingest.model import SourceText
 
 __all__ = ["load_office", "OFFICE_SUFFIXES", "soffice_path", "CONVERT_TIMEOUT_S"]
 
@@ -104,7 +104,7 @@ def convert_to_docx(path: Path, workdir: Path) -> Path:
 
 def load_office(path: Path) -> SourceText:
     """A .doc or .odt file as the SourceText of its .docx conversion, with a warning saying so."""
-    from ingest.loaders.docx import load_docx
+    from tracuu.ingest.loaders.docx import load_docx
 
     path = Path(path)
     suffix = path.suffix.lower()

@@ -51,13 +51,12 @@ from typing import Any
 
 import pdfplumber
 import pypdf
-
-from ingest import limits
-from ingest.errors import IngestError
-from ingest.loaders.budget import check_pdf_budget
-from ingest.loaders.files import read_source_bytes
-from ingest.model import Block, Cell, SourceText
-from ingest.reflow import (
+from tracuu.ingest import limits
+from tracuu.ingest.errors import IngestError
+from tracuu.ingest.loaders.budget import check_pdf_budget
+from tracuu.ingest.loaders.files import read_source_bytes
+from tracuu.ingest.model import Block, Cell, SourceText
+from tracuu.ingest.reflow import (
     SourceLine,
     collapse_with_offsets,
     detect_double_spaced,
@@ -67,7 +66,7 @@ from ingest.reflow import (
     reflow,
     split_lines,
 )
-from ingest.vntext import collapse_spaces, nfc
+from tracuu.ingest.vntext import collapse_spaces, nfc
 
 __all__ = ["load_pdf"]
 
@@ -718,7 +717,7 @@ def _ocr_scanned(
             f"Tệp PDF '{name}': số trang scan cần nhận dạng chữ (OCR)",
             f"PDF file '{name}': scanned pages to read by OCR",
         )
-    from ingest.loaders.ocr import ocr_pdf_pages, require_ocr
+    from tracuu.ingest.loaders.ocr import ocr_pdf_pages, require_ocr
 
     require_ocr(name, scanned)
     results = ocr_pdf_pages(data, scanned)

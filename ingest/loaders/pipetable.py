@@ -18,8 +18,8 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
-from ingest.model import Block, Cell
-from ingest.reflow import SourceLine, collapse_with_offsets
+from tracuu.ingest.model import Block, Cell
+from tracuu.ingest.reflow import SourceLine, collapse_with_offsets
 
 __all__ = ["pipe_table_runs", "row_block", "split_cells", "align_two_row_header"]
 
@@ -108,7 +108,7 @@ def align_two_row_header(rows: list[Block]) -> list[Block]:
     "Cơ quan thực hiện / Chủ trì" and "Cơ quan thực hiện / Phối hợp"."""
     from dataclasses import replace
 
-    from ingest.vntext import fold
+    from tracuu.ingest.vntext import fold
 
     if len(rows) < 2 or not (rows[0].header_row and rows[1].header_row):
         return rows

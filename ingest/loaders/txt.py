@@ -20,13 +20,13 @@ from __future__ import annotations
 import codecs
 from pathlib import Path
 
-from ingest.errors import IngestError
-from ingest.loaders.files import read_source_bytes
-from ingest.loaders.flattable import FlatTable, flat_blocks, flat_table_runs
-from ingest.loaders.pipetable import align_two_row_header, is_header_line, pipe_table_runs, row_block
-from ingest.model import Block, SourceText
-from ingest.reflow import PagedLines, SourceLine, full_line_length, paginate, reflow
-from ingest.vntext import nfc
+from tracuu.ingest.errors import IngestError
+from tracuu.ingest.loaders.files import read_source_bytes
+from tracuu.ingest.loaders.flattable import FlatTable, flat_blocks, flat_table_runs
+from tracuu.ingest.loaders.pipetable import align_two_row_header, is_header_line, pipe_table_runs, row_block
+from tracuu.ingest.model import Block, SourceText
+from tracuu.ingest.reflow import PagedLines, SourceLine, full_line_length, paginate, reflow
+from tracuu.ingest.vntext import nfc
 
 __all__ = ["load_txt", "decode_text", "decode_legacy"]
 
@@ -42,8 +42,8 @@ def decode_legacy(data: bytes, name: str = "") -> tuple[str, str | None]:
     A UTF-8 file may itself hold TCVN3/VNI characters (text copied out of a .VnTime document);
     it is converted too when that reading is clearly Vietnamese and the text as it is is not.
     """
-    from ingest.legacy import decode_text as legacy_text
-    from ingest.legacy import detect
+    from tracuu.ingest.legacy import decode_text as legacy_text
+    from tracuu.ingest.legacy import detect
 
     try:
         text = decode_text(data, name)
@@ -102,7 +102,7 @@ def load_txt(path: Path) -> SourceText:
     blocks, tables = _blocks(paged.lines, paged.double_spaced)
     warnings: list[str] = []
     if legacy:
-        from ingest.legacy import ENCODING_NAMES
+        from tracuu.ingest.legacy import ENCODING_NAMES
 
         warnings.append(
             f"Tệp gõ bằng bảng mã {ENCODING_NAMES[legacy]}, đã chuyển sang Unicode. / "
@@ -211,8 +211,8 @@ def _name_words() -> tuple[list[str], list[str]]:
     """Folded words that open an agency name and head-of-agency titles (ingest/data/agencies.toml)."""
     import tomllib
 
-    from ingest.agencies import AGENCIES_FILE
-    from ingest.vntext import fold
+    from tracuu.ingest.agencies import AGENCIES_FILE
+    from tracuu.ingest.vntext import fold
 
     data = tomllib.loads(AGENCIES_FILE.read_text(encoding="utf-8"))
     heads = [fold(h) for h in data.get("matching", {}).get("head_words", [])]
