@@ -39,7 +39,53 @@ class Db(Protocol):
     def close(self) -> None: ...
 
 
-class SqliteDb:
+class NestedTransactions:
+    """``transaction()`` as both engines run it: the outermost call begins and commits (or rolls
+    back on any exception); nested calls only count depth. Why one piece: the nesting and the
+    rollback paths must behave the same on SQLite and PostgreSQL, or a test passing on one proves
+    nothing for the other. Subclasses give ``_BEGIN``, ``_after_begin`` and ``_can_roll_back``."""
+
+    _BEGIN = "BEGIN"
+    _local: threading.local
+    conn: Any
+
+    def _after_begin(self, conn: Any) -> None:
+        """Run first inside a new transaction (PostgreSQL takes its writer lock here)."""
+
+    def _can_roll_back(self, conn: Any, committing: bool) -> bool:
+        raise NotImplementedError
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        conn = self.conn
+        depth = getattr(self._local, "depth", 0)
+        if depth:
+            self._local.depth = depth + 1
+            try:
+                yield
+            finally:
+                self._local.depth = depth
+            return
+        conn.execute(self._BEGIN)
+        self._local.depth = 1
+        try:
+            self._after_begin(conn)
+            yield
+        except BaseException:
+            self._local.depth = 0
+            if self._can_roll_back(conn, committing=False):
+                conn.execute("ROLLBACK")
+            raise
+        self._local.depth = 0
+        try:
+            conn.execute("COMMIT")
+        except BaseException:
+            if self._can_roll_back(conn, committing=True):
+                conn.execute("ROLLBACK")
+            raise
+
+
+class SqliteDb(NestedTransactions):
     """A SQLite catalog file, one connection per thread, WAL mode."""
 
     dialect = "sqlite"
@@ -104,32 +150,10 @@ class SqliteDb:
         for stmt in _statements(sql):
             self.conn.execute(stmt)
 
-    @contextlib.contextmanager
-    def transaction(self) -> Iterator[None]:
-        conn = self.conn
-        depth = getattr(self._local, "depth", 0)
-        if depth:
-            self._local.depth = depth + 1
-            try:
-                yield
-            finally:
-                self._local.depth = depth
-            return
-        conn.execute("BEGIN IMMEDIATE")
-        self._local.depth = 1
-        try:
-            yield
-        except BaseException:
-            self._local.depth = 0
-            conn.execute("ROLLBACK")
-            raise
-        self._local.depth = 0
-        try:
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
+    _BEGIN = "BEGIN IMMEDIATE"  # takes the write lock at once: writers queue instead of failing later
+
+    def _can_roll_back(self, conn: Any, committing: bool) -> bool:
+        return conn.in_transaction if committing else True
 
     def in_transaction(self) -> bool:
         return bool(getattr(self._local, "depth", 0))

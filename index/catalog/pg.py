@@ -31,6 +31,7 @@ import threading
 from functools import lru_cache
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
+from tracuu.index.catalog.db import NestedTransactions
 from tracuu.index.errors import TracuuIndexError
 
 # pg_advisory_xact_lock key of the catalog's single writer ("tracuu" in ASCII, fits a bigint)
@@ -220,7 +221,7 @@ def redact(url: str) -> str:
     return re.sub(r"(://[^:/@]+):[^@/]*@", r"\1:***@", url)
 
 
-class PgDb:
+class PgDb(NestedTransactions):
     """A PostgreSQL catalog: the contract's ``Db`` (dialect ``postgresql``), one connection per thread."""
 
     dialect = "postgresql"
@@ -275,35 +276,15 @@ class PgDb:
         for stmt in _statements(sql):
             self.execute(stmt)
 
-    @contextlib.contextmanager
-    def transaction(self) -> Iterator[None]:
-        """BEGIN + the writer lock ... COMMIT, or ROLLBACK on any exception; nested: a no-op."""
-        conn = self.conn
-        depth = getattr(self._local, "depth", 0)
-        if depth:
-            self._local.depth = depth + 1
-            try:
-                yield
-            finally:
-                self._local.depth = depth
-            return
-        conn.execute("BEGIN")
-        self._local.depth = 1
-        try:
-            conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITER_LOCK_KEY,))
-            yield
-        except BaseException:
-            self._local.depth = 0
-            if not conn.broken:
-                conn.execute("ROLLBACK")
-            raise
-        self._local.depth = 0
-        try:
-            conn.execute("COMMIT")
-        except BaseException:
-            if not conn.broken and conn.info.transaction_status != self._psycopg.pq.TransactionStatus.IDLE:
-                conn.execute("ROLLBACK")
-            raise
+    # transaction(): NestedTransactions (BEGIN + the writer lock ... COMMIT, or ROLLBACK on any
+    # exception; nested: a no-op)
+    def _after_begin(self, conn: Any) -> None:
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITER_LOCK_KEY,))
+
+    def _can_roll_back(self, conn: Any, committing: bool) -> bool:
+        if conn.broken:
+            return False
+        return not committing or conn.info.transaction_status != self._psycopg.pq.TransactionStatus.IDLE
 
     @contextlib.contextmanager
     def snapshot(self) -> Iterator[None]:
