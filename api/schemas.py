@@ -170,6 +170,7 @@ class AgencyOut(BaseModel):
     agency_id: str
     agency: str | None
     level: str | None
+    jurisdiction: str | None = None  # province of a provincial or local body: part of its id
     known: bool
     counts: dict[str, int]
     names_as_written: list[str | None]

@@ -20,7 +20,17 @@ from tracuu.api.answer import alternatives_text, close_calls, compose, not_found
 from tracuu.api.citations import DocumentInfo, clause_citation, document_name
 from tracuu.api.config import Settings
 from tracuu.api.errors import ApiError, not_found
-from tracuu.api.tasks_view import ROLES, AgencyQuery, agency_table, deadline_out, resolve_role, role_names, roles_of, task_out
+from tracuu.api.tasks_view import (
+    ROLES,
+    AgencyQuery,
+    agency_table,
+    deadline_out,
+    find_agency_row,
+    resolve_role,
+    role_names,
+    roles_of,
+    task_out,
+)
 from tracuu.index.abstain import Thresholds, coverage, missing_figures, rerank
 from tracuu.index.errors import StoreUnwritable
 from tracuu.index.query.ask_intent import classify, with_place_aliases
@@ -562,10 +572,10 @@ class Tracuu:
         return self._per_generation("agencies", lambda: agency_table(self.all_tasks()))
 
     def agency_tasks(self, agency_id: str) -> dict[str, Any]:
-        table = {a["agency_id"]: a for a in self.agencies()}
-        if agency_id not in table:
+        row = find_agency_row(self.agencies(), agency_id)
+        if row is None:
             raise not_found("cơ quan", "agency", agency_id)
-        return {"agency": table[agency_id], "tasks": self.tasks(agency=agency_id)}
+        return {"agency": row, "tasks": self.tasks(agency=agency_id)}
 
     # ------------------------------------------------------------------ ask
     def ask(

@@ -73,9 +73,27 @@ def role_names() -> list[str]:
     return [f"{code} ({vi})" for code, vi in ROLES.items()]
 
 
-def agency_key(ref: dict[str, Any]) -> str:
-    """The id of an agency mention: the gazetteer's id, else a slug of its full name."""
+SCOPE_SEP = "--"  # between an agency's own id and its province: "so-tai-chinh--dong-thap"
+
+
+def base_agency_key(ref: dict[str, Any]) -> str:
+    """The id of an agency mention whatever its province: the gazetteer's id, else a slug of its full name."""
     return ref.get("agency_id") or slugify(ref.get("full") or ref.get("name") or "")
+
+
+def agency_key(ref: dict[str, Any]) -> str:
+    """The id of an agency mention: :func:`base_agency_key`, scoped by the province of a
+    provincial or local body (ingest gives it as ``jurisdiction``), so Sở Tài chính of Đồng Tháp
+    ("so-tai-chinh--dong-thap") and of Cần Thơ ("so-tai-chinh--can-tho") stay two agencies.
+    National bodies and mentions stored before jurisdictions existed keep the bare id."""
+    base = base_agency_key(ref)
+    place = ref.get("jurisdiction")
+    if not place:
+        return base
+    scope = slugify(place)
+    if base == scope or base.endswith("-" + scope):  # "ubnd-tinh-dong-thap": the name already says it
+        return base
+    return f"{base}{SCOPE_SEP}{scope}"
 
 
 def canonical_name(ref: dict[str, Any]) -> str:
@@ -96,6 +114,7 @@ def agency_out(ref: dict[str, Any]) -> dict[str, Any]:
         "agency": canonical_name(ref),
         "as_written": ref.get("name"),
         "level": ref.get("level"),
+        "jurisdiction": ref.get("jurisdiction"),
         "known": ref.get("agency_id") is not None,
     }
 
@@ -167,8 +186,8 @@ class AgencyQuery:
         """Does ``ref`` (an agency mention of a task) name this agency? Its id, its name as
         written or in full, or a name that contains the wanted words ("MTTQ" = "Mặt trận Tổ
         quốc" names "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh")."""
-        if agency_key(ref) in self.keys:
-            return True
+        if agency_key(ref) in self.keys or base_agency_key(ref) in self.keys:
+            return True  # a bare id ("so-tai-chinh") names that agency in every province
         names = [ref.get("full") or "", ref.get("name") or "", canonical_name(ref)]
         if any(_folded(n) == self.folded for n in names if n):
             return True
@@ -202,3 +221,22 @@ def agency_table(tasks: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for r in rows:
         r.pop("as_written")
     return rows
+
+
+def find_agency_row(rows: list[dict[str, Any]], agency_id: str) -> dict[str, Any] | None:
+    """The row of ``agency_id`` in an :func:`agency_table`; for a bare id ("so-tai-chinh") that
+    only exists scoped ("so-tai-chinh--dong-thap", "so-tai-chinh--can-tho"), one row adding up
+    every province's (links made before ids were scoped keep working). None when unknown."""
+    for r in rows:
+        if r["agency_id"] == agency_id:
+            return r
+    scoped = [r for r in rows if r["agency_id"].split(SCOPE_SEP, 1)[0] == agency_id]
+    if not scoped:
+        return None
+    if len(scoped) == 1:
+        return scoped[0]
+    merged = {**scoped[0], "agency_id": agency_id, "jurisdiction": None,
+              "counts": {r: sum(s["counts"][r] for s in scoped) for r in ROLES}, "names_as_written": []}
+    for s in scoped:
+        merged["names_as_written"] += [n for n in s["names_as_written"] if n not in merged["names_as_written"]]
+    return merged

@@ -101,7 +101,7 @@ def test_http_ask_agencies_and_tasks(kb_all):
     assert r.status_code == 200
     assert r.json()["owners"][0]["agency"] == "Sở Nông nghiệp và Môi trường"
     agencies = {a["agency_id"]: a for a in c.get("/api/agencies").json()}
-    assert agencies["chi-nhanh-nhcsxh-tinh"]["counts"]["lead"] >= 5
+    assert agencies["chi-nhanh-nhcsxh-tinh--an-giang"]["counts"]["lead"] >= 5
     tasks = c.get("/api/agencies/so-noi-vu/tasks").json()["tasks"]
     assert {t["path"] for t in tasks} >= {"II.3", "PL.7"}
     keys = {"task_id", "text", "lead", "coordinators", "advises", "reports_to", "deadline", "recurrence", "citation", "clause_id"}
@@ -119,4 +119,4 @@ def test_cli_tasks_and_agencies(kb, capsys):
     assert "Khoản 2 Mục III" in out and "chủ trì: Chi nhánh NHCSXH tỉnh" in out
     assert main(["--data-dir", str(kb.settings.data_dir), "agencies", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
-    assert any(r["agency_id"] == "chi-nhanh-nhcsxh-tinh" for r in rows)
+    assert any(r["agency_id"] == "chi-nhanh-nhcsxh-tinh--an-giang" for r in rows)
