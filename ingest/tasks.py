@@ -43,6 +43,7 @@ from typing import Any, Iterable
 
 from tracuu.ingest.agencies import AgencyMention, Gazetteer, load_gazetteer, tokenize
 from tracuu.ingest.deadlines import Deadline, find_deadlines, heading_deadline, main_deadline, parse_deadline
+from tracuu.ingest.flatrows import split_flat_row
 from tracuu.ingest.model import Clause
 from tracuu.ingest.rolelines import RoleValue, assign_role_lines, is_role_clause, read_role_line
 from tracuu.ingest.vntext import fold, nfc
@@ -264,6 +265,11 @@ class _Text:
         out: list[AgencyMention] = []
         for mt in roles.coordinate.finditer(self.folded):
             out.extend(self._partners_at(mt.end(), roles))
+        # "X chủ trì …; Y phối hợp bố trí kinh phí": a later part whose subject only helps
+        for mt in re.finditer(r";\s*", self.folded):
+            items, end = self.list_at(mt.end())
+            if items and roles.coordinate.match(self.folded, _after_comma(self.folded, end)):
+                out.extend(m for m in items if m not in out)
         return out
 
     def _partners_at(self, pos: int, roles: "_Roles") -> list[AgencyMention]:
@@ -458,7 +464,33 @@ def _owner(t: _Text, roles: _Roles) -> _Owner | None:
         items, end = t.list_at(mt.end())
         if items and roles.standing.match(f, t.skip_space(end)):
             return _Owner(t.refs(items), "phản ánh", end)
-    return _after_opening(t, roles)
+    return _after_title(t, roles) or _after_opening(t, roles)
+
+
+def _after_title(t: _Text, roles: _Roles) -> _Owner | None:
+    """The subject after a task's own title and a colon: "Thu hút chuyên gia về tỉnh: Sở Nội vụ
+    chủ trì tham mưu; …", "Rà soát thủ tục: giao Sở Tư pháp …". The title is short (one phrase,
+    no sentence end before the colon); the owner is the list right after the colon, followed by
+    a role word ("chủ trì", a duty) or handed the work ("giao", "đề nghị")."""
+    f = t.folded
+    colon = f.find(":")
+    if colon < 0 or re.search(r"[.;]\s", f[:colon]) or len(f[:colon].split()) > 25:
+        return None
+    pos = t.skip_space(colon + 1)
+    for word, label in ((roles.assign, "giao"), (roles.request, "đề nghị")):
+        mt = word.match(f, pos)
+        if mt is not None:
+            items, end = t.list_at(t.skip_space(mt.end()))
+            return _Owner(t.refs(items), label, end) if items else None
+    items, end = t.list_at(pos)
+    if not items:
+        return None
+    nxt = _after_comma(f, end)
+    if roles.lead.match(f, nxt):
+        return _Owner(t.refs(items), "chủ trì", end)
+    if roles.verb.match(f, nxt) or roles.responsible.match(f, nxt):
+        return _Owner(t.refs(items), "chủ ngữ", end)
+    return None
 
 
 def _after_opening(t: _Text, roles: _Roles) -> _Owner | None:
@@ -751,6 +783,36 @@ def _row_task(clause: Clause, g: Gazetteer, n: int) -> Task | None:
     )
 
 
+def _flat_row_task(clause: Clause, g: Gazetteer, n: int) -> Task | None:
+    """A task-table row whose columns the text layer ran together (:mod:`ingest.flatrows`): the
+    lead and partner cells cut out at the agency names, the time read from what follows them."""
+    t = _Text(clause.text, clause.path, g)
+    row = split_flat_row(t.text, [(m.start, m.end) for m in t.mentions])
+    if row is None:
+        return None
+    where = clause.path + "/"
+    lead = cell_agencies(row.lead, where + "chủ trì", g)
+    if not lead:
+        return None
+    found = find_deadlines(row.rest, bare=True)
+    deadline = parse_deadline(row.rest[found[0].start : found[-1].end]) if found else None
+    if deadline is None:
+        deadline = next((d for h in reversed(clause.heading_chain) if (d := heading_deadline(h)) is not None), None)
+    return Task(
+        task_id=f"{clause.clause_id}#{n}",
+        clause_id=clause.clause_id,
+        doc_id=clause.doc_id,
+        path=clause.path,
+        text=row.task,
+        pattern="bảng phụ lục",
+        lead=lead,
+        coordinators=cell_agencies(row.coordinators, where + "phối hợp", g) if row.coordinators else [],
+        deadline=deadline,
+        deadlines=[deadline] if deadline else [],
+        recurrence=deadline.recurrence if deadline else None,
+    )
+
+
 def _segments(text: str) -> list[tuple[int, int]]:
     """[start, end) of the parts of a clause text cut at "; " and at sentence ends (". " before a
     capital), never inside brackets or quotes."""
@@ -806,7 +868,10 @@ def _groups(t: _Text, roles: _Roles, g: Gazetteer) -> list[tuple[int, int, _Owne
             continue
         sub = _Text(t.text[a:b], t.where, g)
         own = _owner(sub, roles)
-        if own is not None:
+        leads = [o for o in [head, *(grp[2] for grp in out)] if o is not None and "chủ trì" in o.pattern]
+        if own is not None and leads and roles.coordinate.match(sub.folded, _after_comma(sub.folded, own.end)):
+            out[-1][1] = b  # "X chủ trì …; Y phối hợp …": Y helps X in X's task (see _Text.partners)
+        elif own is not None:
             out.append([a, b, own])
         elif len(out) >= 2 and out[-1][2] is not None:
             out.append([a, b, None])  # after two subjects, a part with none is theirs together
@@ -1179,7 +1244,11 @@ def extract_tasks(clauses: list[Clause], gazetteer: Gazetteer | None = None,
             continue  # "IV. TỔ CHỨC THỰC HIỆN", "2.1. Trách nhiệm chung" left as paragraphs: headings
         if clause.path in heads_of_siblings:
             continue  # "a) Sở Xây dựng" written as a paragraph: the lines after it are the tasks
-        tasks.extend(_clause_tasks(clause, inherited(clause), g, roles))
+        found = _clause_tasks(clause, inherited(clause), g, roles)
+        if clause.kind == "appendix_row" and not any(t.lead for t in found):
+            flat = _flat_row_task(clause, g, 1)
+            found = [flat] if flat is not None else found
+        tasks.extend(found)
     _complete_names(tasks, by_path)
     _with_jurisdiction(tasks, jurisdiction)
     return tasks
