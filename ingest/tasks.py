@@ -45,6 +45,7 @@ from tracuu.ingest.agencies import AgencyMention, Gazetteer, load_gazetteer, tok
 from tracuu.ingest.deadlines import Deadline, find_deadlines, heading_deadline, main_deadline, parse_deadline
 from tracuu.ingest.flatrows import split_flat_row
 from tracuu.ingest.model import Clause
+from tracuu.ingest.pipetables import body_table_rows
 from tracuu.ingest.rolelines import RoleValue, assign_role_lines, is_role_clause, read_role_line
 from tracuu.ingest.vntext import fold, nfc
 
@@ -1216,7 +1217,8 @@ def extract_tasks(clauses: list[Clause], gazetteer: Gazetteer | None = None,
         return None
 
     ordered = sorted(clauses, key=lambda c: c.order)
-    skip = {c.path for c in ordered if c.kind in NON_TASK_KINDS or c.cells}
+    table_rows = body_table_rows(ordered)  # a task table in the body, kept as " | " paragraphs
+    skip = {c.path for c in ordered if c.kind in NON_TASK_KINDS or c.cells or c.path in table_rows}
     by_roles = assign_role_lines(ordered, g, skip)
     heads_of_siblings: set[str] = set()
     for clause in ordered:
@@ -1227,8 +1229,8 @@ def extract_tasks(clauses: list[Clause], gazetteer: Gazetteer | None = None,
     for clause in ordered:
         if clause.kind in NON_TASK_KINDS:
             continue
-        if clause.cells:
-            task = _row_task(clause, g, 1)
+        if clause.cells or clause.path in table_rows:
+            task = _row_task(clause if clause.cells else replace(clause, cells=table_rows[clause.path]), g, 1)
             if task is not None:
                 tasks.append(task)
                 continue
