@@ -382,7 +382,34 @@ def find_deadlines(text: str, bare: bool = False) -> list[Deadline]:
     folded = fold(text)
     atoms = [_attach_paren(text, folded, a) for a in _atoms(text, folded, bare)
              if bare or not _in_context(text, folded, a)]
-    return _compound(text, folded, _day_of_recurrence(text, folded, _select(atoms)))
+    return _compound(text, folded, _day_of_recurrence(text, folded, _recurrence_runs(text, folded, _select(atoms))))
+
+
+_RUN_GAP = re.compile(r"\s*(?:,\s*|\s(?:va|hoac)\s+|\s+)")
+
+
+def _recurrence_runs(text: str, folded: str, items: list[Deadline]) -> list[Deadline]:
+    """"Định kỳ 6 tháng, hằng năm", "định kỳ hằng quý và hằng năm", "Thường xuyên, hằng năm",
+    "định kỳ hàng năm": recurrences written side by side (a comma, "và", "hoặc" or a space between
+    them) are one deadline as written, each kept in ``parts``; its recurrence is the first one that
+    says how often ("định kỳ" alone does not)."""
+    out: list[Deadline] = []
+    k = 0
+    while k < len(items):
+        group = [items[k]]
+        while (k + len(group) < len(items) and group[-1].kind in ("recurring", "continuous")
+               and items[k + len(group)].kind in ("recurring", "continuous")
+               and items[k + len(group)].recurrence != "periodic"  # "hằng năm và định kỳ báo cáo": a new phrase
+               and _RUN_GAP.fullmatch(folded[group[-1].end : items[k + len(group)].start])):
+            group.append(items[k + len(group)])
+        k += len(group)
+        if len(group) == 1:
+            out.append(group[0])
+            continue
+        how = next((d for d in group if d.recurrence not in (None, "periodic")), group[0])
+        out.append(replace(how, text=text[group[0].start : group[-1].end], start=group[0].start,
+                           end=group[-1].end, parts=tuple(group)))
+    return out
 
 
 def _same_stretch(gap: str) -> bool:

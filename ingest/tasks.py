@@ -469,14 +469,19 @@ def _owner(t: _Text, roles: _Roles) -> _Owner | None:
 
 
 def _after_title(t: _Text, roles: _Roles) -> _Owner | None:
-    """The subject after a task's own title and a colon: "Thu hút chuyên gia về tỉnh: Sở Nội vụ
-    chủ trì tham mưu; …", "Rà soát thủ tục: giao Sở Tư pháp …". The title is short (one phrase,
+    """The subject after a task's own title and a colon or an opening bracket: "Thu hút chuyên
+    gia về tỉnh: Sở Nội vụ chủ trì tham mưu; …", "Rà soát thủ tục: giao Sở Tư pháp …", "Hỗ trợ
+    vay vốn (Chi nhánh NHCSXH tỉnh chủ trì, phối hợp với …)". The title is short (one phrase,
     no sentence end before the colon); the owner is the list right after the colon, followed by
     a role word ("chủ trì", a duty) or handed the work ("giao", "đề nghị")."""
     f = t.folded
-    colon = f.find(":")
-    if colon < 0 or re.search(r"[.;]\s", f[:colon]) or len(f[:colon].split()) > 25:
-        return None
+    sep = re.search(r"[:(]", f)
+    colon = sep.start() if sep is not None else -1
+    if colon < 0 or re.search(r"[.;]\s", f[:colon]) or len(f[:colon].split()) > 25 \
+            or any(m.start < colon for m in t.mentions):
+        return None  # a title names no body: "Báo cáo UBND tỉnh (qua Sở Tài chính)" is no title
+    if sep.group() == "(" and (roles.report.search(f, 0, colon) or roles.advise.search(f, 0, colon)):
+        return None  # "… báo cáo cấp thẩm quyền (UBND tỉnh, các Bộ chủ trì dự án …)": who is reported to
     pos = t.skip_space(colon + 1)
     for word, label in ((roles.assign, "giao"), (roles.request, "đề nghị")):
         mt = word.match(f, pos)
