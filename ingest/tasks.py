@@ -149,6 +149,8 @@ class _Roles:
         self.name_tail = _phrase_re(r.get("name_tail", []))
         self.subject_stop = _phrase_re(r.get("subject_stop", []))
         self.generic = _phrase_re(r.get("generic_subjects", []))
+        self.done = _phrase_re(r.get("done", []))
+        self.forwarding = _phrase_re(r.get("forwarding", []))
         self.verb = _phrase_re(r.get("verbs", []) + r.get("lead", []) + r.get("coordinate", [])
                                + r.get("advise", []) + r.get("direct", []) + r.get("report", []))
 
@@ -938,6 +940,8 @@ def _clause_tasks(clause: Clause, inherited: tuple[str, _Owner] | None, g: Gazet
     owner = _owner(t, roles)
     if owner is None and inherited is None:
         return _later_paragraph_tasks(clause, g, roles)
+    if owner is not None and owner.pattern == "chủ ngữ" and _reports_only(t, roles, owner.end):
+        return []
     out: list[Task] = []
     for k, (a, b, own) in enumerate(_groups(t, roles, g)):
         raw = clause.text[a:b]
@@ -957,6 +961,16 @@ def _clause_tasks(clause: Clause, inherited: tuple[str, _Owner] | None, g: Gazet
             task = _task_of(clause, k + 1, text, together, "chủ ngữ", [], None, -1, g, roles)
         out.append(task)
     return out
+
+
+def _reports_only(t: _Text, roles: _Roles, end: int) -> bool:
+    """The subject is given no work: it is said to have done something ("Các đơn vị đã hoàn
+    thành …") or it only sends the document on ("Văn phòng UBND tỉnh thông báo để … biết")."""
+    pos = t.skip_space(_after_comma(t.folded, end))
+    if roles.forwarding.match(t.folded, pos):
+        return True
+    # "đã" written with its marks: the folded "da" is also "đa" ("đa dạng hóa"), which is work
+    return roles.done.match(t.folded, pos) is not None and t.text[pos : pos + 2].lower() == "đã"
 
 
 def _later_paragraph_tasks(clause: Clause, g: Gazetteer, roles: _Roles) -> list[Task]:
