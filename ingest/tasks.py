@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field, replace
+from functools import lru_cache
 from typing import Any, Iterable
 
 from tracuu.ingest.agencies import AgencyMention, Gazetteer, load_gazetteer, tokenize
@@ -191,6 +192,52 @@ def _bare_ministers(text: str, mentions: list[AgencyMention], g: Gazetteer) -> l
     return out
 
 
+@lru_cache(maxsize=4)
+def _qualifier_res(g: Gazetteer) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    r = g.roles
+    closed = _phrase_re(r.get("qualifiers_closed", []))
+    open_ = _phrase_re(r.get("qualifiers_open", []))
+    stop = _phrase_re(r.get("verbs", []) + r.get("lead", []) + r.get("coordinate", []) + r.get("responsible", [])
+                      + r.get("subject_stop", []) + r.get("report", []) + r.get("advise", []) + ["va", "cua"])
+    return closed, open_, stop
+
+
+def _qualified(m: AgencyMention, text: str, folded: str, mentions: list[AgencyMention], g: Gazetteer) -> AgencyMention:
+    """A collective name goes on with what narrows it ([roles].qualifiers_*): "UBND các xã vùng khó
+    khăn", "các bộ, ngành địa phương liên quan". Only a collective ("các …" or a group entry)."""
+    is_group = m.agency_id is not None and m.agency_id in g.entries and g.entries[m.agency_id].level == "group"
+    if not (is_group or re.search(r"(?<![a-z])cac\s", fold(m.text))):
+        return m
+    closed, open_, stop = _qualifier_res(g)
+    pos = m.end
+    if not folded.startswith(" ", pos):
+        return m
+    pos += 1
+    if any(o.start == pos for o in mentions):
+        return m
+    end = -1
+    mt = closed.match(folded, pos)
+    if mt is not None:
+        end = mt.end()
+    elif folded.startswith("dia phuong", pos) and closed.match(folded, pos + len("dia phuong") + 1):
+        end = closed.match(folded, pos + len("dia phuong") + 1).end()  # type: ignore[union-attr]
+    else:
+        mt = open_.match(folded, pos)
+        if mt is not None:
+            end = mt.end()
+            for _ in range(2):
+                w = re.match(r" ([^\W\d_]+)(?![\w/])", folded[end:])
+                if w is None or stop.match(folded, end + 1) or any(o.start == end + 1 for o in mentions):
+                    break
+                end += w.end()
+            if end == mt.end() and fold(text[mt.start() : mt.end()]) != "tren dia ban":
+                return m  # "vùng", "thuộc" alone name nothing
+    if end < 0 or re.search(r"[,;.:()]", text[m.end : end]):
+        return m
+    written = text[m.start : end]
+    return replace(m, text=written, end=end, full=g.expand_abbreviations(written))
+
+
 class _Text:
     """One text (a clause or a cell) with its folded form and the agencies it names."""
 
@@ -204,6 +251,7 @@ class _Text:
         self.mentions = [m for m in found if not any(o is not m and o.start <= m.start and m.end <= o.end
                                                      and (o.end - o.start) > (m.end - m.start) for o in found)]
         self.mentions = sorted(self.mentions + _bare_ministers(self.text, self.mentions, g), key=lambda m: m.start)
+        self.mentions = [_qualified(m, self.text, self.folded, self.mentions, g) for m in self.mentions]
         self.by_start = {m.start: m for m in self.mentions}
         # a head of agency stands for the agency: "Giám đốc Sở Y tế", "Chủ tịch UBND cấp xã"
         toks = tokenize(self.text)
