@@ -391,8 +391,8 @@ _RUN_GAP = re.compile(r"\s*(?:,\s*|\s(?:va|hoac)\s+|\s+)")
 def _recurrence_runs(text: str, folded: str, items: list[Deadline]) -> list[Deadline]:
     """"Định kỳ 6 tháng, hằng năm", "định kỳ hằng quý và hằng năm", "Thường xuyên, hằng năm",
     "định kỳ hàng năm": recurrences written side by side (a comma, "và", "hoặc" or a space between
-    them) are one deadline as written, each kept in ``parts``; its recurrence is the first one that
-    says how often ("định kỳ" alone does not)."""
+    them) are one deadline as written, each kept in ``parts``; its meaning is the first one that says
+    how often ("định kỳ" alone does not), a recurrence before "thường xuyên" (the most specific)."""
     out: list[Deadline] = []
     k = 0
     while k < len(items):
@@ -406,7 +406,8 @@ def _recurrence_runs(text: str, folded: str, items: list[Deadline]) -> list[Dead
         if len(group) == 1:
             out.append(group[0])
             continue
-        how = next((d for d in group if d.recurrence not in (None, "periodic")), group[0])
+        how = next((d for d in group if d.kind == "recurring" and d.recurrence not in (None, "periodic")),
+                   next((d for d in group if d.recurrence not in (None, "periodic")), group[0]))
         out.append(replace(how, text=text[group[0].start : group[-1].end], start=group[0].start,
                            end=group[-1].end, parts=tuple(group)))
     return out

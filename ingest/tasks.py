@@ -316,8 +316,11 @@ class _Text:
         out: list[AgencyMention] = []
         for mt in roles.coordinate.finditer(self.folded):
             out.extend(self._partners_at(mt.end(), roles))
-        # "X chủ trì …; Y phối hợp bố trí kinh phí": a later part whose subject only helps
-        for mt in re.finditer(r";\s*", self.folded):
+        # "X chủ trì …; Y phối hợp bố trí kinh phí", "X chủ trì, Y phối hợp": a later subject that only helps
+        after_lead = [m.end() for m in roles.lead.finditer(self.folded)]
+        for mt in re.finditer(r";\s*|,\s*", self.folded):
+            if mt.group().startswith(",") and not any(re.fullmatch(r"\s*", self.folded[e : mt.start()]) for e in after_lead):
+                continue
             items, end = self.list_at(mt.end())
             if items and roles.coordinate.match(self.folded, _after_comma(self.folded, end)):
                 out.extend(m for m in items if m not in out)
@@ -822,6 +825,11 @@ def _row_task(clause: Clause, g: Gazetteer, n: int) -> Task | None:
     if deadline is None:  # a row with no time of its own takes the one its appendix or group title sets
         deadline = next((d for h in reversed(clause.heading_chain) if (d := heading_deadline(h)) is not None), None)
     t = _Text(text, clause.path, g)
+    lead = cell_agencies(lead_cell, where + roles.get("lead", ""), g)
+    coordinators = cell_agencies(coord_cell, where + roles.get("coordinators", ""), g)
+    marked = _marked_lead(lead_cell, lead)  # "Cơ quan thực hiện": "Sở Y tế (chủ trì), Sở Tài chính"
+    if marked is not None:
+        lead, coordinators = marked[0], marked[1] + coordinators
     return Task(
         task_id=f"{clause.clause_id}#{n}",
         clause_id=clause.clause_id,
@@ -829,8 +837,8 @@ def _row_task(clause: Clause, g: Gazetteer, n: int) -> Task | None:
         path=clause.path,
         text=text,
         pattern="bảng phụ lục",
-        lead=cell_agencies(lead_cell, where + roles.get("lead", ""), g),
-        coordinators=cell_agencies(coord_cell, where + roles.get("coordinators", ""), g),
+        lead=lead,
+        coordinators=coordinators,
         mentions=_mentions(t),
         deadline=deadline,
         deadlines=[deadline] if deadline else [],
@@ -1090,13 +1098,30 @@ def _value_sentence(value: RoleValue, g: Gazetteer,
     return lead, _dedupe(coords, lead), _dedupe(advises, lead)
 
 
+_MARKED_LEAD = re.compile(r"\s*\(\s*(?:co quan |don vi |la )?chu tri\s*\)")
+
+
+def _marked_lead(text: str, refs: list[AgencyRef]) -> tuple[list[AgencyRef], list[AgencyRef]] | None:
+    """"Sở Xây dựng (chủ trì), Sở Tài chính, UBND các xã": one cell or line naming everyone who
+    does the task, the lead marked "(chủ trì)"; the others are its partners. ``refs`` are the
+    cell's agencies with offsets into ``text``. None when no name (or every name) is so marked."""
+    folded = fold(text)
+    marked = [r for r in refs if r.end >= 0 and _MARKED_LEAD.match(folded, r.end)]
+    if not marked or len(marked) == len(refs):
+        return None
+    return marked, [r for r in refs if r not in marked]
+
+
 def _role_task(clause: Clause, values: dict[str, RoleValue], g: Gazetteer, roles: _Roles) -> Task:
     """A task whose owner, partners and time are given on role lines (:mod:`ingest.rolelines`)."""
     lead_v = values["lead"]
     coord_v = values.get("coordinators")
     due_v = values.get("deadline")
     said = _value_sentence(lead_v, g, roles)
-    if said is not None:
+    marked = _marked_lead(lead_v.text, cell_agencies(lead_v.text, lead_v.path, g))
+    if marked is not None:
+        lead, coords, value_advises = _shift(marked[0], lead_v.start), _shift(marked[1], lead_v.start), []
+    elif said is not None:
         lead, coords, value_advises = said
     else:
         lead, coords, value_advises = _shift(cell_agencies(lead_v.text, lead_v.path, g), lead_v.start), [], []
