@@ -699,8 +699,28 @@ def _mentions(t: _Text) -> list[AgencyRef]:
     return [AgencyRef.of(m, t.where) for m in t.mentions if m.start not in t.used]
 
 
-def _timing(text: str) -> tuple[Deadline | None, list[Deadline], str | None]:
+@lru_cache(maxsize=4)
+def _deadline_label_re(g: Gazetteer) -> re.Pattern[str]:
+    return re.compile(_phrase_re(g.role_lines.get("deadline", [])).pattern + r"\s*:\s*")
+
+
+def _labelled_deadlines(text: str, g: Gazetteer) -> list[Deadline]:
+    """"…; thời gian: tháng 9/2027": a time after a deadline label inside a sentence is read like a
+    deadline cell (a bare month or year counts), up to the end of its phrase."""
+    folded = fold(nfc(text))
+    out: list[Deadline] = []
+    for mt in _deadline_label_re(g).finditer(folded):
+        stop = re.search(r"[;.](?:\s|$)|\)", folded[mt.end():])
+        end = mt.end() + (stop.start() if stop else len(folded) - mt.end())
+        found = find_deadlines(nfc(text)[mt.end():end], bare=True)
+        out.extend(replace(d, start=d.start + mt.end(), end=d.end + mt.end()) for d in found)
+    return out
+
+
+def _timing(text: str, g: Gazetteer | None = None) -> tuple[Deadline | None, list[Deadline], str | None]:
     found = find_deadlines(text)
+    if not found and g is not None:
+        found = _labelled_deadlines(text, g)
     main = main_deadline(found)
     recurrence = main.recurrence if main is not None else None
     if recurrence is None:
@@ -963,7 +983,7 @@ def _task_of(clause: Clause, n: int, text: str, lead: list[AgencyRef], pattern: 
     vias = [r.via for r in reports if r.via is not None]
     coordinators = _dedupe(inherited_coordinators + t.refs(t.partners(roles)), lead + vias)
     advises = _dedupe(t.refs(t.lists_after(roles.advise)), lead)
-    main, found, recurrence = _timing(t.text)
+    main, found, recurrence = _timing(t.text, g)
     return Task(
         task_id=f"{clause.clause_id}#{n}",
         clause_id=clause.clause_id,

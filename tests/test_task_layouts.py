@@ -111,6 +111,20 @@ LABELS: dict[str, list[Label]] = {
         ("cân đối, bố trí vốn", ["Sở Tài chính"], [], None),
         ("rà soát quỹ đất", ["UBND các xã, phường"], [], "trước ngày 15/6/2027"),
     ],
+    "kh-phoi-hop.txt": [
+        ("Rà soát quy hoạch đô thị", ["Sở Xây dựng"], ["Sở Tài chính", "UBND các xã, phường"], "Quý I/2027"),
+        ("khám sức khỏe định kỳ", ["Sở Y tế"], ["Sở Tài chính", "Bảo hiểm xã hội tỉnh"], "trong năm 2027"),
+        ("kiểm tra thị trường dịp Tết", ["Sở Công Thương"], ["các sở, ngành liên quan"], "hằng năm"),
+        ("Tổ chức hội chợ nông sản", ["Sở Công Thương"], ["Sở Nông nghiệp và Môi trường"], "trong quý IV hằng năm"),
+        ("tổ chức tuần lễ văn hóa", ["Sở Du lịch"], ["Hiệp hội Du lịch tỉnh"], "tháng 9/2027"),
+        ("sắp xếp đơn vị sự nghiệp công lập", ["Sở Nội vụ"], ["Sở Tài chính"], "trước 31/12/2026"),
+        ("chủ động nắm tình hình", ["Công an tỉnh", "Bộ Chỉ huy Quân sự tỉnh"], [], None),
+        ("chương trình sữa học đường", ["Sở Giáo dục và Đào tạo"], ["Sở Y tế", "Sở Văn hóa, Thể thao và Du lịch"],
+         "năm học 2026 - 2027"),
+        ("Cập nhật cơ sở dữ liệu giá đất", ["Sở Nông nghiệp và Môi trường"], ["Sở Tài chính", "UBND các xã, phường"],
+         "Quý II/2027"),
+        ("Kiểm tra an toàn thực phẩm", ["Sở Y tế"], ["Sở Công Thương", "Công an tỉnh"], "Hằng quý"),
+    ],
 }
 
 # passages that read like work but give none: an assessment, a closing forwarding line
