@@ -1014,6 +1014,10 @@ def _clause_tasks(clause: Clause, inherited: tuple[str, _Owner] | None, g: Gazet
     clause that assigns work to several subjects ("X làm A; Y làm B") gives one task each."""
     t = _Text(clause.text, clause.path, g)
     owner = _owner(t, roles)
+    if owner is None and inherited is None and "\n" in clause.text:
+        titled = _titled_body_tasks(clause, g, roles)
+        if titled:
+            return titled
     if owner is None and inherited is None:
         return _later_paragraph_tasks(clause, g, roles)
     if owner is not None and owner.pattern == "chủ ngữ" and _reports_only(t, roles, owner.end):
@@ -1036,6 +1040,28 @@ def _clause_tasks(clause: Clause, inherited: tuple[str, _Owner] | None, g: Gazet
             together = _dedupe([r for prev in out for r in prev.lead])
             task = _task_of(clause, k + 1, text, together, "chủ ngữ", [], None, -1, g, roles)
         out.append(task)
+    return out
+
+
+def _titled_body_tasks(clause: Clause, g: Gazetteer, roles: _Roles) -> list[Task]:
+    """"Điều 7. Trách nhiệm của UBND các xã, phường" + its body in one clause: the title names the
+    owner (a heading of names, "Trách nhiệm của X"), the paragraphs under it are X's work."""
+    first, rest = clause.text.split("\n", 1)
+    if not rest.strip():
+        return []
+    head = _carrier(_Text(first, clause.path, g), roles, has_children=True)
+    if head is None or not head.lead:
+        return []
+    offset = len(first) + 1
+    body = replace(clause, text=rest)
+    out = _clause_tasks(body, (clause.path, head), g, roles)
+    for task in out:
+        for fld in ("coordinators", "advises", "reports_to", "performer", "mentions"):
+            setattr(task, fld, [_shift([r], offset)[0] if r.found_in == clause.path else r for r in getattr(task, fld)])
+        task.deadlines = [replace(d, start=d.start + offset, end=d.end + offset) for d in task.deadlines]
+        if task.deadline is not None:
+            task.deadline = replace(task.deadline, start=task.deadline.start + offset, end=task.deadline.end + offset)
+        task.lead_in = None
     return out
 
 

@@ -125,11 +125,40 @@ LABELS: dict[str, list[Label]] = {
          "Quý II/2027"),
         ("Kiểm tra an toàn thực phẩm", ["Sở Y tế"], ["Sở Công Thương", "Công an tỉnh"], "Hằng quý"),
     ],
+    "ct-chi-thi.txt": [
+        ("Quán triệt cán bộ, công chức", ["các sở", "các ban, ngành tỉnh"], [], None),
+        ("Kiểm tra hệ thống điện", ["các sở", "các ban, ngành tỉnh"], [], "trước ngày 30/11/2026"),
+        ("an toàn phòng cháy tại chung cư", ["Công an tỉnh"], ["Sở Xây dựng"], "trong quý IV/2026"),
+        ("diễn tập chữa cháy rừng", ["Công an tỉnh"], [], "tối thiểu 01 lần/năm"),
+        ("không đốt nương rẫy", ["UBND các xã, phường"], [], None),
+        ("lực lượng dân quân", ["UBND các xã, phường"], [], None),
+        ("tăng cường tuần tra rừng", ["Sở Nông nghiệp và Môi trường"], [], "thường xuyên"),
+        ("vận động nhân dân tham gia phòng cháy", ["Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh", "các tổ chức thành viên"],
+         [], None),
+        ("theo dõi, đôn đốc việc thực hiện Chỉ thị", ["Công an tỉnh"], [], "định kỳ 6 tháng, hằng năm"),
+        ("nghiêm túc thực hiện Chỉ thị", ["các sở", "các ban, ngành", "UBND các xã, phường"], [], None),
+    ],
+    "nq-hdnd.txt": [
+        ("tổ chức thực hiện Nghị quyết này", ["Ủy ban nhân dân tỉnh"], [], "tại kỳ họp cuối năm 2027"),
+        ("giám sát việc thực hiện Nghị quyết", ["Thường trực Hội đồng nhân dân", "các Ban của Hội đồng nhân dân",
+                                                "các Tổ đại biểu", "đại biểu Hội đồng nhân dân tỉnh"], [], None),
+    ],
+    "qc-quy-che.txt": [
+        ("Là cơ quan đầu mối giúp UBND tỉnh", ["Sở Công Thương"], [], None),
+        ("tổng hợp tình hình hoạt động của các cụm", ["Sở Công Thương"], [],
+         "Định kỳ hằng năm, chậm nhất ngày 15 tháng 12"),
+        ("Hướng dẫn cơ chế tài chính", ["Sở Tài chính"], [], None),
+        ("thẩm định phương án giá thuê", ["Sở Tài chính"], ["Sở Công Thương"], None),
+        ("giải quyết kiến nghị của doanh nghiệp", ["Ủy ban nhân dân các xã, phường"], ["Sở Công Thương"], None),
+    ],
 }
 
 # passages that read like work but give none: an assessment, a closing forwarding line
 NOT_TASKS: dict[str, list[str]] = {
     "tb-ket-luan.txt": ["cơ bản hoàn thành khối lượng", "thông báo để các cơ quan"],
+    "nq-hdnd.txt": ["có hiệu lực từ ngày"],
+    "qc-quy-che.txt": ["Quy chế này quy định", "bảo đảm thống nhất"],
+    "ct-chi-thi.txt": ["đạt nhiều kết quả"],
 }
 
 
