@@ -254,3 +254,34 @@ def test_docx_task_table_in_the_body(tmp_path, two_row_header):
     tasks = _tasks(_docx_plan(tmp_path / "ke-hoach.docx", two_row_header))
     _check(tasks, DOCX_LABELS)
     assert len(tasks) == len(DOCX_LABELS)  # the header rows and the lead-in line are no tasks
+
+
+# --- task-table headers in the wordings officials use -------------------------------------------
+
+
+@pytest.mark.parametrize("columns, want", [
+    (["STT", "Tên nhiệm vụ", "Cơ quan chủ trì tham mưu", "Cơ quan phối hợp", "Thời gian trình", "Cấp trình"],
+     {"task": "Tên nhiệm vụ", "lead": "Cơ quan chủ trì tham mưu", "coordinators": "Cơ quan phối hợp",
+      "deadline": "Thời gian trình"}),
+    (["TT", "Hoạt động", "Đơn vị chủ trì thực hiện", "Đơn vị phối hợp thực hiện", "Tiến độ", "Ghi chú"],
+     {"task": "Hoạt động", "lead": "Đơn vị chủ trì thực hiện", "coordinators": "Đơn vị phối hợp thực hiện",
+      "deadline": "Tiến độ"}),
+    (["STT", "Nội dung", "Phân công thực hiện / Chủ trì", "Phân công thực hiện / Phối hợp", "Thời gian"],
+     {"task": "Nội dung", "lead": "Phân công thực hiện / Chủ trì",
+      "coordinators": "Phân công thực hiện / Phối hợp", "deadline": "Thời gian"}),
+    (["STT", "Nhiệm vụ, giải pháp", "Trách nhiệm thực hiện", "Thời gian hoàn thành", "Kết quả, sản phẩm"],
+     {"task": "Nhiệm vụ, giải pháp", "lead": "Trách nhiệm thực hiện", "deadline": "Thời gian hoàn thành",
+      "product": "Kết quả, sản phẩm"}),
+    (["Số TT", "Tên đề án, dự án", "Cơ quan, đơn vị chủ trì", "Cơ quan, đơn vị phối hợp", "Năm thực hiện"],
+     {"task": "Tên đề án, dự án", "lead": "Cơ quan, đơn vị chủ trì", "coordinators": "Cơ quan, đơn vị phối hợp",
+      "deadline": "Năm thực hiện"}),
+    # "Đơn vị tính" is a unit of measure, not who does the work
+    (["STT", "Chỉ tiêu", "Đơn vị tính", "Cơ quan theo dõi", "Lộ trình thực hiện"],
+     {"task": "Chỉ tiêu", "lead": "Cơ quan theo dõi", "deadline": "Lộ trình thực hiện"}),
+])
+def test_task_table_headers(columns, want):
+    from tracuu.ingest.agencies import load_gazetteer
+    from tracuu.ingest.tasks import column_roles
+
+    got = column_roles(columns, load_gazetteer())
+    assert {k: v for k, v in got.items() if k in want} == want
