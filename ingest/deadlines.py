@@ -52,7 +52,11 @@ _QUARTER = re.compile(
 _PERIOD_WORDS = r"(?:nam hoc|nien khoa|nam|giai doan(?: tu nam)?|tu nam)"
 _PERIOD_PROSE = re.compile(_B + r"(?P<pre>trong|den het|den)\s+" + _PERIOD_WORDS
                            + r"\s+(?P<y1>\d{4})\s*(?:-|–|den(?: nam)?)\s*(?P<y>\d{4})" + _E
-                           + r"|" + _B + r"nam hoc\s+(?P<y1b>\d{4})\s*[-–]\s*(?P<yb>\d{4})" + _E)
+                           + r"|" + _B + r"nam hoc\s+(?P<y1b>\d{4})\s*[-–]\s*(?P<yb>\d{4})" + _E
+                           # "thực hiện năm 2025-2030", "từ năm 2026 đến năm 2030": a span of years is a period
+                           + r"|" + _B + r"(?:tu\s+)?nam\s+(?P<y1c>\d{4})\s*(?:[-–]|den(?: nam)?)\s*(?P<yc>\d{4})" + _E)
+# "6 tháng đầu năm 2026", "6 tháng cuối năm 2026": due at the end of that half
+_HALF_YEAR = re.compile(_B + r"(?:trong\s+|truoc\s+)?(?:6|sau)\s+thang\s+(?P<half>dau|cuoi)\s+nam\s+(?P<y>\d{4})" + _E)
 _PERIOD_BARE = re.compile(_B + r"(?:(?:trong|den het|den)\s+)?(?:" + _PERIOD_WORDS + r"\s+)?(?P<y1>\d{4})\s*"
                           r"(?:-|–|den(?: nam)?)\s*(?P<y>\d{4})" + _E)
 # "trước ngày 15 hằng tháng": a day of every month
@@ -236,11 +240,15 @@ def _atoms(text: str, folded: str, bare: bool) -> list[Deadline]:
             out.append(Deadline(text[mt.start() : mt.end()], mt.start(), mt.end(), "year", _iso(y, 12, 31),
                                 None, y))
     for mt in (_PERIOD_BARE if bare else _PERIOD_PROSE).finditer(folded):
-        y1 = int(mt.group("y1") or mt.group("y1b") if not bare else mt.group("y1"))
-        y = int(mt.group("y") or mt.group("yb") if not bare else mt.group("y"))
+        y1 = int(mt.group("y1") or mt.group("y1b") or mt.group("y1c") if not bare else mt.group("y1"))
+        y = int(mt.group("y") or mt.group("yb") or mt.group("yc") if not bare else mt.group("y"))
         if 1900 <= y1 < y <= 2200:
             out.append(Deadline(text[mt.start() : mt.end()], mt.start(), mt.end(), "period", _iso(y, 12, 31),
                                 None, y))
+    for mt in _HALF_YEAR.finditer(folded):
+        y, m = int(mt.group("y")), (6 if mt.group("half") == "dau" else 12)
+        out.append(Deadline(text[mt.start() : mt.end()], mt.start(), mt.end(), "month", _iso(y, m, _last_day(y, m)),
+                            None, y, m))
     for mt in _MONTHLY_DAY.finditer(folded):
         d = int(mt.group("d"))
         if 1 <= d <= 31:

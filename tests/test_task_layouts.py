@@ -285,3 +285,24 @@ def test_task_table_headers(columns, want):
 
     got = column_roles(columns, load_gazetteer())
     assert {k: v for k, v in got.items() if k in want} == want
+
+
+# --- deadlines in prose, in the forms the brief lists ---------------------------------------------
+
+
+@pytest.mark.parametrize("text, shown, kind", [
+    ("Sở Nội vụ thực hiện năm 2025-2030.", "năm 2025-2030", "period"),
+    ("Sở Nội vụ triển khai từ năm 2026 đến năm 2030.", "từ năm 2026 đến năm 2030", "period"),
+    ("Sở Y tế hoàn thành trong 6 tháng đầu năm 2026.", "trong 6 tháng đầu năm 2026", "month"),
+    ("Sở Y tế báo cáo trước ngày 15/12 hàng năm.", "trước ngày 15/12 hàng năm", "yearly_date"),
+    ("Sở Y tế hoàn thành trong quý III/2026.", "quý III/2026", "quarter"),
+    ("Sở Y tế báo cáo chậm nhất là ngày 05/01/2027.", "chậm nhất là ngày 05/01/2027", "date"),
+    ("Sở Y tế kiểm tra định kỳ hằng năm.", "định kỳ hằng năm", "recurring"),
+    ("Sở Y tế thực hiện thường xuyên.", "thường xuyên", "continuous"),
+    ("Sở Y tế tổng hợp định kỳ 6 tháng, hằng năm.", "định kỳ 6 tháng, hằng năm", "recurring"),
+])
+def test_prose_deadlines(text, shown, kind):
+    from tracuu.ingest.deadlines import find_deadlines, main_deadline
+
+    d = main_deadline(find_deadlines(text))
+    assert d is not None and (d.text, d.kind) == (shown, kind)
