@@ -151,6 +151,15 @@ LABELS: dict[str, list[Label]] = {
         ("thẩm định phương án giá thuê", ["Sở Tài chính"], ["Sở Công Thương"], None),
         ("giải quyết kiến nghị của doanh nghiệp", ["Ủy ban nhân dân các xã, phường"], ["Sở Công Thương"], None),
     ],
+    "tb-giao-nhom.txt": [
+        ("Rà soát nguồn vốn đầu tư công", ["Sở Tài chính"], [], "trước ngày 20/01/2027"),
+        ("hướng dẫn thủ tục thanh toán vốn", ["Sở Tài chính"], ["Sở Xây dựng"], None),
+        ("Thống nhất danh mục thuốc", ["Sở Y tế", "Bảo hiểm xã hội tỉnh"], [], None),
+        ("Báo cáo kết quả thực hiện trong tháng 3/2027", ["Sở Y tế", "Bảo hiểm xã hội tỉnh"], [], "trong tháng 3/2027"),
+        ("bảo đảm an ninh trật tự tại công trình", ["Công an tỉnh"], [], None),
+        ("cấp điện ổn định", ["Điện lực tỉnh"], [], None),
+        ("theo dõi, đôn đốc các cơ quan thực hiện", ["Văn phòng UBND tỉnh"], [], None),
+    ],
 }
 
 # passages that read like work but give none: an assessment, a closing forwarding line
