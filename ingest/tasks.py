@@ -192,6 +192,31 @@ def _bare_ministers(text: str, mentions: list[AgencyMention], g: Gazetteer) -> l
     return out
 
 
+def _split_capital_suffix(mentions: list[AgencyMention], text: str, g: Gazetteer) -> list[AgencyMention]:
+    """"Sở Khoa học và Công nghệ Tỉnh đoàn" (two cells of a flattened row): the level word "tỉnh"
+    read onto the first name is, written with a capital, the start of the next one ("Tỉnh đoàn")."""
+    out: list[AgencyMention] = []
+    for m in mentions:
+        mt = re.search(r"\s(Tỉnh|Thành phố)$", m.text)
+        nxt = g.find(text[m.start + mt.start(1) :]) if mt is not None else []
+        if mt is None or not nxt or nxt[0].start != 0 or nxt[0].end <= len(mt.group(1)):
+            out.append(m)
+            continue
+        cut = m.start + mt.start()
+        head = [h for h in g.find(text[m.start : cut]) if h.start == 0 and h.end == cut - m.start]
+        if not head:
+            out.append(m)
+            continue
+        second = nxt[0]
+        base = m.start + mt.start(1)
+        if any(o is not m and base <= o.start < base + second.end for o in mentions):
+            out.append(m)  # the next name is read already: leave the reading as it is
+            continue
+        out.append(replace(head[0], start=m.start, end=cut))
+        out.append(replace(second, start=base + second.start, end=base + second.end))
+    return sorted(out, key=lambda x: x.start)
+
+
 @lru_cache(maxsize=4)
 def _qualifier_res(g: Gazetteer) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     r = g.roles
@@ -251,6 +276,7 @@ class _Text:
         self.mentions = [m for m in found if not any(o is not m and o.start <= m.start and m.end <= o.end
                                                      and (o.end - o.start) > (m.end - m.start) for o in found)]
         self.mentions = sorted(self.mentions + _bare_ministers(self.text, self.mentions, g), key=lambda m: m.start)
+        self.mentions = _split_capital_suffix(self.mentions, self.text, g)
         self.mentions = [_qualified(m, self.text, self.folded, self.mentions, g) for m in self.mentions]
         self.by_start = {m.start: m for m in self.mentions}
         # a head of agency stands for the agency: "Giám đốc Sở Y tế", "Chủ tịch UBND cấp xã"
@@ -880,6 +906,12 @@ def _flat_row_task(clause: Clause, g: Gazetteer, n: int) -> Task | None:
         return None
     found = find_deadlines(row.rest, bare=True)
     deadline = parse_deadline(row.rest[found[0].start : found[-1].end]) if found else None
+    text = row.task
+    if deadline is None:  # a time column before the agency columns: the time ends the task cell
+        tail = [d for d in find_deadlines(text, bare=True) if d.end == len(text.rstrip(" .;,"))]
+        if tail:
+            deadline = parse_deadline(text[tail[0].start :])
+            text = text[: tail[0].start].rstrip(" ,;")
     if deadline is None:
         deadline = next((d for h in reversed(clause.heading_chain) if (d := heading_deadline(h)) is not None), None)
     return Task(
@@ -887,7 +919,7 @@ def _flat_row_task(clause: Clause, g: Gazetteer, n: int) -> Task | None:
         clause_id=clause.clause_id,
         doc_id=clause.doc_id,
         path=clause.path,
-        text=row.task,
+        text=text,
         pattern="bảng phụ lục",
         lead=lead,
         coordinators=cell_agencies(row.coordinators, where + "phối hợp", g) if row.coordinators else [],

@@ -160,12 +160,17 @@ LABELS: dict[str, list[Label]] = {
         ("cấp điện ổn định", ["Điện lực tỉnh"], [], None),
         ("theo dõi, đôn đốc các cơ quan thực hiện", ["Văn phòng UBND tỉnh"], [], None),
     ],
+    "cb-cot-thoi-gian-truoc.txt": [
+        ("Kiểm kê đất đai", ["Sở Nông nghiệp và Môi trường"], ["UBND các xã, phường"], "Quý II/2027"),
+        ("Tập huấn kỹ năng số", ["Sở Khoa học và Công nghệ"], ["Tỉnh đoàn"], "Hằng năm"),
+    ],
 }
 
 # passages that read like work but give none: an assessment, a closing forwarding line
 NOT_TASKS: dict[str, list[str]] = {
     "tb-ket-luan.txt": ["cơ bản hoàn thành khối lượng", "thông báo để các cơ quan"],
     "nq-hdnd.txt": ["có hiệu lực từ ngày"],
+    "cb-cot-thoi-gian-truoc.txt": ["có hiệu lực từ ngày ký"],
     "qc-quy-che.txt": ["Quy chế này quy định", "bảo đảm thống nhất"],
     "ct-chi-thi.txt": ["đạt nhiều kết quả"],
 }
