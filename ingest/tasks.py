@@ -861,8 +861,8 @@ def _row_task(clause: Clause, g: Gazetteer, n: int) -> Task | None:
     cells = clause.cells or {}
     roles = column_roles(cells, g)
     lead_cell = cells.get(roles.get("lead", ""), "")
-    if not lead_cell.strip():
-        return None
+    if not lead_cell.strip(" \t\n|"):
+        return None  # a group row ("1 | Nhóm nhiệm vụ về thể chế | | |"): no owner, no task of its own
     coord_cell = cells.get(roles.get("coordinators", ""), "")
     due_cell = cells.get(roles.get("deadline", ""), "")
     text = cells.get(roles.get("task", ""), "") or clause.text

@@ -164,12 +164,18 @@ LABELS: dict[str, list[Label]] = {
         ("Kiểm kê đất đai", ["Sở Nông nghiệp và Môi trường"], ["UBND các xã, phường"], "Quý II/2027"),
         ("Tập huấn kỹ năng số", ["Sở Khoa học và Công nghệ"], ["Tỉnh đoàn"], "Hằng năm"),
     ],
+    "kh-nhom-so-a-rap.txt": [
+        ("Ban hành quy chế phối hợp kiểm tra văn bản", ["Sở Tư pháp"], ["Sở Nội vụ"], "Quý I/2027"),
+        ("Rà soát văn bản hết hiệu lực", ["Sở Tư pháp"], ["Các sở, ban, ngành"], "Quý II/2027"),
+        ("Sắp xếp đơn vị sự nghiệp", ["Sở Nội vụ"], ["Sở Tài chính"], "Năm 2027"),
+    ],
 }
 
 # passages that read like work but give none: an assessment, a closing forwarding line
 NOT_TASKS: dict[str, list[str]] = {
     "tb-ket-luan.txt": ["cơ bản hoàn thành khối lượng", "thông báo để các cơ quan"],
     "nq-hdnd.txt": ["có hiệu lực từ ngày"],
+    "kh-nhom-so-a-rap.txt": ["Nhóm nhiệm vụ về thể chế", "Nhóm nhiệm vụ về tổ chức bộ máy"],
     "cb-cot-thoi-gian-truoc.txt": ["có hiệu lực từ ngày ký"],
     "qc-quy-che.txt": ["Quy chế này quy định", "bảo đảm thống nhất"],
     "ct-chi-thi.txt": ["đạt nhiều kết quả"],
