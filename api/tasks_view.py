@@ -170,10 +170,14 @@ class AgencyQuery:
     keys: frozenset[str]
     folded: str
     phrases: tuple[str, ...] = ()  # folded word sequences, as typed and written out in full
+    scoped: str | None = None  # a province-scoped id ("so-tai-chinh--dong-thap"): only it names the agency
 
     @classmethod
     def of(cls, wanted: str) -> "AgencyQuery":
         """From an id, a name, an abbreviation ("MTTQ", "Sở GD&ĐT") or a name without marks."""
+        if SCOPE_SEP in wanted:  # an id scoped by province: that province's agency only
+            # the bare id is a key too, so a catalog lookup by id finds the candidates
+            return cls(frozenset({wanted, wanted.split(SCOPE_SEP, 1)[0]}), fold(wanted), (), scoped=wanted)
         keys = {wanted, slugify(wanted)} | {m.agency_id for m in find_agencies(wanted) if m.agency_id}
         try:
             full = expand(wanted)
@@ -186,6 +190,8 @@ class AgencyQuery:
         """Does ``ref`` (an agency mention of a task) name this agency? Its id, its name as
         written or in full, or a name that contains the wanted words ("MTTQ" = "Mặt trận Tổ
         quốc" names "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh")."""
+        if self.scoped is not None:
+            return agency_key(ref) == self.scoped
         if agency_key(ref) in self.keys or base_agency_key(ref) in self.keys:
             return True  # a bare id ("so-tai-chinh") names that agency in every province
         names = [ref.get("full") or "", ref.get("name") or "", canonical_name(ref)]

@@ -166,7 +166,7 @@ def extract(file: str) -> DocRun:
         source = load(REALDOCS / file)
         doc = parse_document(source, doc_id="doc", file_name=file, content_hash="")
         by_id = {c.clause_id: c for c in doc.clauses}
-        for t in extract_tasks(doc.clauses):
+        for t in extract_tasks(doc.clauses, addressees=doc.header.addressees):
             d = t.to_dict()
             c = by_id.get(t.clause_id)
             d["_clause_text"] = (c.marker + " " + c.text) if c and c.marker else (c.text if c else "")

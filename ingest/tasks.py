@@ -151,6 +151,8 @@ class _Roles:
         self.subject_stop = _phrase_re(r.get("subject_stop", []))
         self.generic = _phrase_re(r.get("generic_subjects", []))
         self.done = _phrase_re(r.get("done", []))
+        self.decision = _phrase_re(r.get("decision_openers", []))
+        self.imperative_adverb = _phrase_re(r.get("imperative_adverbs", []))
         self.forwarding = _phrase_re(r.get("forwarding", []))
         self.verb = _phrase_re(r.get("verbs", []) + r.get("lead", []) + r.get("coordinate", [])
                                + r.get("advise", []) + r.get("direct", []) + r.get("report", []))
@@ -1271,16 +1273,39 @@ def _written_province(r: AgencyRef) -> str | None:
     return name if name[:1].isupper() and not fold(name).startswith(("cap ", "truc thuoc")) else None
 
 
+def _addressee(addressees: list[str] | None, g: Gazetteer) -> list[AgencyRef]:
+    """The one agency a công văn is written to ("Kính gửi: Sở Y tế."), or none."""
+    if not addressees or len(addressees) != 1:
+        return []
+    refs = cell_agencies(addressees[0].strip(" .;"), "kính gửi", g)
+    return refs if len(refs) == 1 and refs[0].level is not None else []
+
+
+def _imperative(text: str, roles: _Roles) -> bool:
+    """A point that tells its reader what to do ("Khẩn trương xây dựng kế hoạch …", "Rà soát …"),
+    not the issuer's own decision ("Thống nhất chủ trương …", "Đồng ý …")."""
+    f = fold(nfc(text)).lstrip()
+    if roles.decision.match(f):
+        return False
+    adverb = roles.imperative_adverb.match(f)
+    pos = adverb.end() if adverb else 0
+    pos += len(f[pos:]) - len(f[pos:].lstrip(" ,"))
+    return roles.verb.match(f, pos) is not None and text.strip()[:1].isupper()
+
+
 def extract_tasks(clauses: list[Clause], gazetteer: Gazetteer | None = None,
-                  jurisdiction: str | None = None) -> list[Task]:
+                  jurisdiction: str | None = None, addressees: list[str] | None = None) -> list[Task]:
     """The tasks of a document's clauses, in clause order.
 
     ``clauses`` should hold a whole document (points need their parent to inherit its owner);
     a clause whose parent is missing is read on its own. ``jurisdiction``: the province of the
     issuer (:func:`jurisdiction_of`), given to the provincial and local bodies the tasks name.
+    ``addressees``: the "Kính gửi:" list of a công văn; when it names one agency, a point that
+    tells its reader what to do and names no owner is that agency's task.
     """
     g = gazetteer or load_gazetteer()
     roles = _Roles(g)
+    reader = _addressee(addressees, g)
     by_path = {c.path: c for c in clauses}
     has_children = {c.parent for c in clauses if c.parent}
     carriers: dict[str, _Owner | None] = {}
@@ -1416,7 +1441,11 @@ def extract_tasks(clauses: list[Clause], gazetteer: Gazetteer | None = None,
             continue  # "IV. TỔ CHỨC THỰC HIỆN", "2.1. Trách nhiệm chung" left as paragraphs: headings
         if clause.path in heads_of_siblings:
             continue  # "a) Sở Xây dựng" written as a paragraph: the lines after it are the tasks
-        found = _clause_tasks(clause, inherited(clause), g, roles)
+        above = inherited(clause)
+        found = _clause_tasks(clause, above, g, roles)
+        if not found and reader and above is None and clause.path not in has_children \
+                and clause.kind not in ("appendix_row", "doan_khong_danh_so") and _imperative(clause.text, roles):
+            found = [_task_of(clause, 1, clause.text, reader, "kính gửi", [], None, -1, g, roles)]
         if clause.kind == "appendix_row" and not any(t.lead for t in found):
             flat = _flat_row_task(clause, g, 1)
             found = [flat] if flat is not None else found

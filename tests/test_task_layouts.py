@@ -169,12 +169,18 @@ LABELS: dict[str, list[Label]] = {
         ("Rà soát văn bản hết hiệu lực", ["Sở Tư pháp"], ["Các sở, ban, ngành"], "Quý II/2027"),
         ("Sắp xếp đơn vị sự nghiệp", ["Sở Nội vụ"], ["Sở Tài chính"], "Năm 2027"),
     ],
+    "cv-mot-noi-nhan.txt": [
+        ("tổ chức tiêm chủng bảo đảm an toàn", ["Sở Y tế"], ["UBND các xã, phường"], "trước ngày 30/6/2027"),
+        # no owner written: the one agency the letter is addressed to ("Kính gửi: Sở Y tế.")
+        ("Khẩn trương xây dựng kế hoạch chi tiết", ["Sở Y tế"], [], "trước ngày 20/01/2027"),
+    ],
 }
 
 # passages that read like work but give none: an assessment, a closing forwarding line
 NOT_TASKS: dict[str, list[str]] = {
     "tb-ket-luan.txt": ["cơ bản hoàn thành khối lượng", "thông báo để các cơ quan"],
     "nq-hdnd.txt": ["có hiệu lực từ ngày"],
+    "cv-mot-noi-nhan.txt": ["Thống nhất chủ trương", "Xét đề nghị của Sở Y tế"],
     "kh-nhom-so-a-rap.txt": ["Nhóm nhiệm vụ về thể chế", "Nhóm nhiệm vụ về tổ chức bộ máy"],
     "cb-cot-thoi-gian-truoc.txt": ["có hiệu lực từ ngày ký"],
     "qc-quy-che.txt": ["Quy chế này quy định", "bảo đảm thống nhất"],
@@ -184,7 +190,8 @@ NOT_TASKS: dict[str, list[str]] = {
 
 def _tasks(path: Path) -> list[Task]:
     doc = parse_document(load(path), doc_id="t", file_name=path.name, content_hash="")
-    return extract_tasks(doc.clauses, jurisdiction=jurisdiction_of(doc.header.issuer))
+    return extract_tasks(doc.clauses, jurisdiction=jurisdiction_of(doc.header.issuer),
+                         addressees=doc.header.addressees)
 
 
 def _find(tasks: list[Task], anchor: str) -> Task:
