@@ -38,7 +38,7 @@ def test_bundled_plan_owners_and_roles(kb):
 
     t = _task(kb, "III.3")
     assert _names(t["lead"]) == ["Ủy ban Mặt trận Tổ quốc Việt Nam", "các tổ chức chính trị - xã hội nhận ủy thác tỉnh"]
-    assert t["lead"][0]["agency_id"] == "uy-ban-mttq-tinh"
+    assert t["lead"][0]["agency_id"] == "uy-ban-mttq-tinh--an-giang"  # ids are scoped by province
     assert t["deadline"]["text"] == "trước ngày 30/9 hàng năm" and (t["deadline"]["day"], t["deadline"]["month"]) == (30, 9)
 
     t = _task(kb, "II.1.đ")
