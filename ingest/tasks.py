@@ -246,8 +246,6 @@ def _qualified(m: AgencyMention, text: str, folded: str, mentions: list[AgencyMe
     mt = closed.match(folded, pos)
     if mt is not None:
         end = mt.end()
-    elif folded.startswith("dia phuong", pos) and closed.match(folded, pos + len("dia phuong") + 1):
-        end = closed.match(folded, pos + len("dia phuong") + 1).end()  # type: ignore[union-attr]
     else:
         mt = open_.match(folded, pos)
         if mt is not None:
@@ -257,8 +255,8 @@ def _qualified(m: AgencyMention, text: str, folded: str, mentions: list[AgencyMe
                 if w is None or stop.match(folded, end + 1) or any(o.start == end + 1 for o in mentions):
                     break
                 end += w.end()
-            if end == mt.end() and fold(text[mt.start() : mt.end()]) != "tren dia ban":
-                return m  # "vùng", "thuộc" alone name nothing
+            if end == mt.end() and len(folded[mt.start() : mt.end()].split()) == 1:
+                return m  # a one-word qualifier alone ("vùng", "thuộc") names nothing
     if end < 0 or re.search(r"[,;.:()]", text[m.end : end]):
         return m
     written = text[m.start : end]
@@ -875,7 +873,7 @@ def _row_task(clause: Clause, g: Gazetteer, n: int) -> Task | None:
     t = _Text(text, clause.path, g)
     lead = cell_agencies(lead_cell, where + roles.get("lead", ""), g)
     coordinators = cell_agencies(coord_cell, where + roles.get("coordinators", ""), g)
-    marked = _marked_lead(lead_cell, lead)  # "Cơ quan thực hiện": "Sở Y tế (chủ trì), Sở Tài chính"
+    marked = _marked_lead(lead_cell, lead, g)  # "Cơ quan thực hiện": "Sở Y tế (chủ trì), Sở Tài chính"
     if marked is not None:
         lead, coordinators = marked[0], marked[1] + coordinators
     return Task(
@@ -1178,15 +1176,20 @@ def _value_sentence(value: RoleValue, g: Gazetteer,
     return lead, _dedupe(coords, lead), _dedupe(advises, lead)
 
 
-_MARKED_LEAD = re.compile(r"\s*\(\s*(?:co quan |don vi |la )?chu tri\s*\)")
+@lru_cache(maxsize=4)
+def _lead_mark_re(g: Gazetteer) -> re.Pattern[str]:
+    """"(chủ trì)" after a name, with the words of [roles].lead_marks."""
+    inner = _phrase_re(g.roles.get("lead_marks", [])).pattern
+    return re.compile(r"\s*\(\s*" + inner + r"\s*\)")
 
 
-def _marked_lead(text: str, refs: list[AgencyRef]) -> tuple[list[AgencyRef], list[AgencyRef]] | None:
+def _marked_lead(text: str, refs: list[AgencyRef], g: Gazetteer) -> tuple[list[AgencyRef], list[AgencyRef]] | None:
     """"Sở Xây dựng (chủ trì), Sở Tài chính, UBND các xã": one cell or line naming everyone who
     does the task, the lead marked "(chủ trì)"; the others are its partners. ``refs`` are the
     cell's agencies with offsets into ``text``. None when no name (or every name) is so marked."""
     folded = fold(text)
-    marked = [r for r in refs if r.end >= 0 and _MARKED_LEAD.match(folded, r.end)]
+    mark = _lead_mark_re(g)
+    marked = [r for r in refs if r.end >= 0 and mark.match(folded, r.end)]
     if not marked or len(marked) == len(refs):
         return None
     return marked, [r for r in refs if r not in marked]
@@ -1198,7 +1201,7 @@ def _role_task(clause: Clause, values: dict[str, RoleValue], g: Gazetteer, roles
     coord_v = values.get("coordinators")
     due_v = values.get("deadline")
     said = _value_sentence(lead_v, g, roles)
-    marked = _marked_lead(lead_v.text, cell_agencies(lead_v.text, lead_v.path, g))
+    marked = _marked_lead(lead_v.text, cell_agencies(lead_v.text, lead_v.path, g), g)
     if marked is not None:
         lead, coords, value_advises = _shift(marked[0], lead_v.start), _shift(marked[1], lead_v.start), []
     elif said is not None:
