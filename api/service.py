@@ -99,6 +99,8 @@ class Tracuu:
                         dense_weight=DENSE_WEIGHT,
                         database_url=self.settings.database_url,
                         replace_vectors=replace_vectors,
+                        min_free_mb=self.settings.min_free_mb,
+                        vector_probe=self.settings.vector_probe,
                     )
                     self._count_question_phrases(self._index)
         return self._index
@@ -188,7 +190,7 @@ class Tracuu:
             return known
         # In a child process with memory, time and size limits (ingest/worker.py): a hostile
         # file costs one child, never the service.
-        outcome: IngestOutcome = ingest_untrusted(path, self.manifest)
+        outcome: IngestOutcome = ingest_untrusted(path, self.manifest, how=self.settings.reading)
         if progress and outcome.ok and outcome.document is not None and outcome.source is not None:
             progress({
                 "event": "parsed",

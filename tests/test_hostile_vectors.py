@@ -21,7 +21,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from tracuu.index import faults, store_health
+from tracuu.index import faults
 
 from bench.synthetic_corpus import make_plan
 from conftest import hash_kb
@@ -175,7 +175,7 @@ def test_a_full_disk_refuses_the_write_up_front(data, monkeypatch):
     svc = hash_kb(data)
     _ = svc.index  # opened (and reconciled after the copy) before the snapshot
     before = snapshot(svc)
-    monkeypatch.setattr(store_health, "min_free_bytes", lambda: 1 << 60)
+    monkeypatch.setattr(svc.index, "min_free_mb", 1 << 40)  # TRACUU_MIN_FREE_MB, as passed down
     name, text = make_plan(3, 20)
     (data.parent / name).write_text(text, encoding="utf-8")
     (report,) = svc.ingest([data.parent / name])
