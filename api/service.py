@@ -11,13 +11,12 @@ import hashlib
 import re
 import threading
 import time
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Callable
 
 from tracuu.api import intent_answers
 from tracuu.api.answer import alternatives_text, close_calls, compose, not_found_answer, owners_of, prefer, structural_answer
-from tracuu.api.citations import DocumentInfo, clause_citation, document_name
+from tracuu.api.citations import clause_citation, document_name
 from tracuu.api.config import Settings
 from tracuu.api.errors import ApiError, not_found
 from tracuu.api.tasks_view import ROLES, AgencyQuery, agency_table, deadline_out, resolve_role, role_names, roles_of, task_out
@@ -41,6 +40,17 @@ from tracuu.ingest.pipeline import (
     rebase,
     same_document,
     skipped_files,
+)
+from tracuu.ingest.shapes import (
+    Agency,
+    AgencyTasks,
+    Answer,
+    ClauseDetail,
+    Document,
+    DocumentDetail,
+    Health,
+    SearchResult,
+    Task,
 )
 from tracuu.ingest.vntext import collapse_spaces, fold, nfc
 from tracuu.ingest.worker import ingest_untrusted
@@ -276,11 +286,11 @@ class Tracuu:
                 "removed": rep.removed, "vector_index": self.index.vector_state}
 
     # ------------------------------------------------------------------ documents
-    def _info(self, doc: ParsedDocument | None, doc_id: str) -> DocumentInfo:
+    def _info(self, doc: ParsedDocument | None, doc_id: str) -> Document:
         entry = self.manifest.by_id(doc_id)
         if doc is None:
             assert entry is not None
-            return DocumentInfo(
+            return Document(
                 doc_id=entry.doc_id,
                 doc_type=entry.doc_type,
                 number=entry.number,
@@ -292,33 +302,18 @@ class Tracuu:
                 level=entry.level,
                 implements=list(entry.implements),
             )
-        h = doc.header
-        return DocumentInfo(
-            doc_id=doc.doc_id,
-            doc_type=h.doc_type,
-            number=h.number,
-            date=h.date,
-            issuer=h.issuer,
-            title=h.title,
-            status="ingested",
+        return Document.of(
+            doc,
             citation_name=entry.citation_name if entry else None,
             level=entry.level if entry else None,
             implements=list(entry.implements) if entry else [],
-            file_name=doc.file_name,
-            pages=doc.pages,
-            clauses=len(doc.clauses),
-            tables=doc.tables,
-            signer=asdict(h.signer),
-            recipients=list(h.recipients),
         )
 
-    def _doc_out(self, info: DocumentInfo) -> dict[str, Any]:
-        out = asdict(info)
-        out.pop("citation_name")
-        out["citation"] = document_name(info)
-        return out
+    def _doc_out(self, info: Document) -> dict[str, Any]:
+        """The document as a plain dict (what the ask composers nest in their answers)."""
+        return info.model_dump()
 
-    def documents(self) -> list[dict[str, Any]]:
+    def documents(self) -> list[Document]:
         """Every document: ingested ones, then those the manifest knows but has no text for."""
         store = self.store()
         docs = [(i, store.get(i)) for i in store.list_ids()]
@@ -327,21 +322,23 @@ class Tracuu:
         ids = {i for i, d in docs if d is not None}
         infos = [self._info(d, i) for i, d in docs if d is not None]
         infos += [self._info(None, e.doc_id) for e in self.manifest.entries if e.doc_id not in ids]
-        return [self._doc_out(i) for i in infos]
+        return infos
 
-    def document(self, doc_id: str) -> dict[str, Any]:
+    def document(self, doc_id: str) -> DocumentDetail:
         doc = self.store().get(doc_id)
         if doc is None and self.manifest.by_id(doc_id) is None:
             raise not_found("tài liệu", "document", doc_id)
         out = self._doc_out(self._info(doc, doc_id))
         out["tree"] = clause_tree(doc.clauses) if doc else []
-        return out
+        return DocumentDetail.model_validate(out)
 
-    def doc_info(self, doc_id: str) -> DocumentInfo:
+    def doc_info(self, doc_id: str) -> Document:
         return self._info(self.store().get(doc_id), doc_id)
 
     # ------------------------------------------------------------------ clauses and hits
-    def hit(self, clause: Clause, score: float, info: DocumentInfo | None = None) -> dict[str, Any]:
+    def hit(self, clause: Clause, score: float, info: Document | None = None) -> dict[str, Any]:
+        """A clause as a hit, a plain dict of the :class:`~ingest.shapes.Hit` shape (the ask
+        composers nest and edit these; the public methods return them validated)."""
         info = info or self.doc_info(clause.doc_id)
         # Checked on every serve (a hash of the clause text, a stat of its source): text edited
         # inside the store, or a source edited or deleted, is never presented as an exact quote.
@@ -379,7 +376,7 @@ class Tracuu:
             "status": status,
         }
 
-    def clause(self, clause_id: str) -> dict[str, Any]:
+    def clause(self, clause_id: str) -> ClauseDetail:
         clause = self.store().clause(clause_id)
         if clause is None:
             raise not_found("điều khoản", "clause", clause_id)
@@ -387,7 +384,7 @@ class Tracuu:
         out["cells"] = clause.cells
         out["parent"] = clause.parent
         out["marker"] = clause.marker
-        return out
+        return ClauseDetail.model_validate(out)
 
     def related(self, clause_id: str) -> dict[str, Any]:
         """{"cites", "cited_by", "implements", "implemented_by"} of a clause (see api/links.py)."""
@@ -491,12 +488,12 @@ class Tracuu:
         doc_ids: list[str] | None = None,
         doc_types: list[str] | None = None,
         agency: str | None = None,
-    ) -> dict[str, Any]:
+    ) -> SearchResult:
         q = self._check_query(query, k)
         _, scored = self.scored(q, k=k, doc_ids=doc_ids, doc_types=doc_types, agency=agency)
-        return {"query": q, "results": self._hits(scored, {})}
+        return SearchResult.model_validate({"query": q, "results": self._hits(scored, {})})
 
-    def _hits(self, scored: list, infos: dict[str, DocumentInfo]) -> list[dict[str, Any]]:
+    def _hits(self, scored: list, infos: dict[str, Document]) -> list[dict[str, Any]]:
         """Hits with citations; a hit whose document was deleted meanwhile is dropped, not a 500."""
         out = []
         for s in scored:
@@ -518,14 +515,17 @@ class Tracuu:
         """clause_id -> its tasks, looked up in the catalog as asked (ask needs a few clauses')."""
         return TasksByClause(self.store())
 
-    def _task_out(self, task: dict[str, Any], infos: dict[str, DocumentInfo]) -> dict[str, Any]:
+    def _task_out(self, task: dict[str, Any], infos: dict[str, Document]) -> dict[str, Any]:
         info = infos.setdefault(task["doc_id"], self.doc_info(task["doc_id"]))
         clause = self.store().clause(task["clause_id"])
         label = clause.label if clause else task["path"]
         return task_out(task, clause_citation(label, info))
 
-    def tasks(self, agency: str | None = None, doc: str | None = None, role: str | None = None) -> list[dict[str, Any]]:
+    def tasks(self, agency: str | None = None, doc: str | None = None, role: str | None = None) -> list[Task]:
         """Tasks, optionally of one agency (id, name or abbreviation), one document, one role."""
+        return [Task.model_validate(t) for t in self._tasks(agency, doc, role)]
+
+    def _tasks(self, agency: str | None = None, doc: str | None = None, role: str | None = None) -> list[dict[str, Any]]:
         if role:
             code = resolve_role(role)
             if code is None:
@@ -536,7 +536,7 @@ class Tracuu:
                     code="bad_role",
                 )
             role = code
-        infos: dict[str, DocumentInfo] = {}
+        infos: dict[str, Document] = {}
         query = AgencyQuery.of(agency) if agency else None
         out = []
         if query is not None:
@@ -559,15 +559,16 @@ class Tracuu:
             out.append(item)
         return out
 
-    def agencies(self) -> list[dict[str, Any]]:
+    def agencies(self) -> list[Agency]:
         """Every agency the tasks name, with counts (built once per catalog generation)."""
-        return self._per_generation("agencies", lambda: agency_table(self.all_tasks()))
+        return self._per_generation(
+            "agencies", lambda: [Agency.model_validate(a) for a in agency_table(self.all_tasks())])
 
-    def agency_tasks(self, agency_id: str) -> dict[str, Any]:
-        table = {a["agency_id"]: a for a in self.agencies()}
+    def agency_tasks(self, agency_id: str) -> AgencyTasks:
+        table = {a.agency_id: a for a in self.agencies()}
         if agency_id not in table:
             raise not_found("cơ quan", "agency", agency_id)
-        return {"agency": table[agency_id], "tasks": self.tasks(agency=agency_id)}
+        return AgencyTasks(agency=table[agency_id], tasks=self.tasks(agency=agency_id))
 
     # ------------------------------------------------------------------ ask
     def ask(
@@ -577,8 +578,20 @@ class Tracuu:
         doc_ids: list[str] | None = None,
         doc_types: list[str] | None = None,
         agency: str | None = None,
+    ) -> Answer:
+        """An extractive answer with owners, deadline and citations, or ``found: false``
+        (:meth:`_ask`'s answer, validated into the one Answer shape)."""
+        return Answer.model_validate(self._ask(question, k, doc_ids, doc_types, agency))
+
+    def _ask(
+        self,
+        question: str,
+        k: int = 5,
+        doc_ids: list[str] | None = None,
+        doc_types: list[str] | None = None,
+        agency: str | None = None,
     ) -> dict[str, Any]:
-        """An extractive answer with owners, deadline and citations, or ``found: false``.
+        """The answer as a plain dict: the composers below and in api/intent_answers.py build it.
 
         Routed by what the question asks (index/query/ask_intent.py): a named document's facts,
         an agency's tasks, every task due on a date, the structure of a document (signer,
@@ -682,7 +695,7 @@ class Tracuu:
             ]
             result.update(answer=not_found_answer(referenced), citations=[])
             return result
-        infos: dict[str, DocumentInfo] = {}
+        infos: dict[str, Document] = {}
         hits = self._hits(scored, infos)
         top = hits[0]
         tasks = by_clause.get(top["clause_id"], [])
@@ -824,7 +837,7 @@ class Tracuu:
             "intent": intent.kind,
         }
 
-    def health(self) -> dict[str, Any]:
+    def health(self) -> Health:
         """The truth about the store: "ok", or "degraded" with every reason (bilingual).
 
         Reasons: document files skipped (unreadable, truncated, wrong shape, foreign), sources
@@ -850,7 +863,7 @@ class Tracuu:
             vector_index = "unavailable"
             reasons.append({"code": "index_error", "message_vi": f"Không mở được chỉ mục: {err}",
                             "message_en": f"The index cannot be opened: {err}"})
-        return {
+        return Health.model_validate({
             "status": "degraded" if reasons else "ok",
             "documents": n_docs,
             "clauses": n_clauses,
@@ -858,7 +871,7 @@ class Tracuu:
             "reasons": reasons,
             "writable": not any(r["code"] in ("read_only", "disk_full") for r in reasons),
             "vector_index": vector_index,
-        }
+        })
 
 
 class TasksByClause:

@@ -79,7 +79,7 @@ def _passage_probe() -> str:
     probe = Clause(clause_id="p:1", doc_id="p", path="1", kind="khoan", label="khoản 1", marker="1.",
                    text="Nội dung thử", heading_chain=["Mục I"], parent=None, order=0,
                    span=Span(0, 1, 1, 1), references=[])
-    return text_hash(passage_text(probe, DocMeta(doc_id="p", doc_type="Kế hoạch", doc_number="1/KH", title="Thử")))[:16]
+    return text_hash(passage_text(probe, DocMeta(doc_id="p", doc_type="Kế hoạch", number="1/KH", title="Thử")))[:16]
 
 
 PASSAGE_PROBE = _passage_probe()
