@@ -13,7 +13,7 @@ from typing import Any
 from tracuu.api.citations import clause_citation
 from tracuu.api.errors import not_found
 from tracuu.ingest.model import Clause, ParsedDocument
-from tracuu.ingest.shapes import ClauseDetail, Document, DocumentDetail
+from tracuu.ingest.shapes import ClauseDetail, Document, DocumentDetail, Hit
 
 
 class Catalog:
@@ -69,9 +69,11 @@ class Catalog:
     def doc_info(self, doc_id: str) -> Document:
         return self._info(self.store().get(doc_id), doc_id)
 
-    def hit(self, clause: Clause, score: float, info: Document | None = None) -> dict[str, Any]:
-        """A clause as a hit, a plain dict of the :class:`~ingest.shapes.Hit` shape (the ask
-        composers nest and edit these; the public methods return them validated)."""
+    def hit(self, clause: Clause, score: float, info: Document | None = None) -> Hit:
+        """A stored clause as a hit: its exact text, where it lies, its citation, its integrity."""
+        return Hit.model_validate(self._hit_fields(clause, score, info))
+
+    def _hit_fields(self, clause: Clause, score: float, info: Document | None = None) -> dict[str, Any]:
         info = info or self.doc_info(clause.doc_id)
         # Checked on every serve (a hash of the clause text, a stat of its source): text edited
         # inside the store, or a source edited or deleted, is never presented as an exact quote.
@@ -113,11 +115,8 @@ class Catalog:
         clause = self.store().clause(clause_id)
         if clause is None:
             raise not_found("điều khoản", "clause", clause_id)
-        out = self.hit(clause, 1.0)
-        out["cells"] = clause.cells
-        out["parent"] = clause.parent
-        out["marker"] = clause.marker
-        return ClauseDetail.model_validate(out)
+        out = self._hit_fields(clause, 1.0)
+        return ClauseDetail.model_validate({**out, "cells": clause.cells, "parent": clause.parent, "marker": clause.marker})
 
     def related(self, clause_id: str) -> dict[str, Any]:
         """{"cites", "cited_by", "implements", "implemented_by"} of a clause (see api/links.py)."""
@@ -130,7 +129,7 @@ class Catalog:
         store = self.store()
         return [d for d in (store.get(i) for i in store.list_ids()) if d is not None]
 
-    def _hits(self, scored: list, infos: dict[str, Document]) -> list[dict[str, Any]]:
+    def _hits(self, scored: list, infos: dict[str, Document]) -> list[Hit]:
         """Hits with citations; a hit whose document was deleted meanwhile is dropped, not a 500."""
         out = []
         for s in scored:

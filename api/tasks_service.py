@@ -27,7 +27,7 @@ class TasksAndAgencies:
         """clause_id -> its tasks, looked up in the catalog as asked (ask needs a few clauses')."""
         return TasksByClause(self.store())
 
-    def _task_out(self, task: dict[str, Any], infos: dict[str, Document]) -> dict[str, Any]:
+    def _task_out(self, task: dict[str, Any], infos: dict[str, Document]) -> Task:
         info = infos.setdefault(task["doc_id"], self.doc_info(task["doc_id"]))
         clause = self.store().clause(task["clause_id"])
         label = clause.label if clause else task["path"]
@@ -35,9 +35,9 @@ class TasksAndAgencies:
 
     def tasks(self, agency: str | None = None, doc: str | None = None, role: str | None = None) -> list[Task]:
         """Tasks, optionally of one agency (id, name or abbreviation), one document, one role."""
-        return [Task.model_validate(t) for t in self._tasks(agency, doc, role)]
+        return self._tasks(agency, doc, role)
 
-    def _tasks(self, agency: str | None = None, doc: str | None = None, role: str | None = None) -> list[dict[str, Any]]:
+    def _tasks(self, agency: str | None = None, doc: str | None = None, role: str | None = None) -> list[Task]:
         if role:
             code = resolve_role(role)
             if code is None:
@@ -65,7 +65,7 @@ class TasksAndAgencies:
                 if not roles:
                     continue
                 item = self._task_out(task, infos)
-                item["roles"] = sorted(roles)
+                item.roles = sorted(roles)
             else:
                 item = self._task_out(task, infos)
             out.append(item)

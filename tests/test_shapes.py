@@ -123,6 +123,7 @@ def test_every_service_method_returns_the_shape_it_declares(kb):
         "agency_tasks": lambda: kb.agency_tasks(agency),
         "health": kb.health,
         "doc_info": lambda: kb.doc_info(doc_id),
+        "hit": lambda: kb.hit(kb.store().clause(f"{doc_id}:II.1.đ"), 0.5),
     }
     for name, call in calls.items():
         declared = _declared(getattr(Tracuu, name))
