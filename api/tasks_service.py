@@ -35,9 +35,6 @@ class TasksAndAgencies:
 
     def tasks(self, agency: str | None = None, doc: str | None = None, role: str | None = None) -> list[Task]:
         """Tasks, optionally of one agency (id, name or abbreviation), one document, one role."""
-        return self._tasks(agency, doc, role)
-
-    def _tasks(self, agency: str | None = None, doc: str | None = None, role: str | None = None) -> list[Task]:
         if role:
             code = resolve_role(role)
             if code is None:
