@@ -247,3 +247,27 @@ def test_env_names_still_reach_the_lower_layers(monkeypatch, tmp_path):
     r = s.reading
     assert (r.tesseract, r.soffice, r.isolation, r.limits.ocr_max_pages) == ("/opt/tess", "", "inline", 3)
     assert (s.min_free_mb, s.vector_probe) == (7, "subprocess")
+
+
+def test_the_service_passes_its_settings_down(tmp_path, monkeypatch):
+    """The file reader gets the service's reading settings, the index its disk floor and probe."""
+    import tracuu.api.service as service
+    from tracuu.api.config import Settings
+
+    from conftest import BUNDLED_PLAN
+
+    monkeypatch.setenv("TRACUU_OCR_MAX_PAGES", "5")
+    monkeypatch.setenv("TRACUU_MIN_FREE_MB", "1")
+    svc = Tracuu(Settings.from_env(data_dir=tmp_path / "data", embed_model="hash", chroma_url=""))
+    seen = []
+    real = service.ingest_untrusted
+
+    def spy(path, manifest, lim=None, how=None):
+        seen.append(how)
+        return real(path, manifest, lim, how=how)
+
+    monkeypatch.setattr(service, "ingest_untrusted", spy)
+    (report,) = svc.ingest([BUNDLED_PLAN])
+    assert report["status"] == "ok"
+    assert seen == [svc.settings.reading] and seen[0].limits.ocr_max_pages == 5
+    assert svc.index.min_free_mb == 1 and svc.index._vector_probe == "files"
