@@ -152,7 +152,7 @@ def test_a_read_only_data_dir_keeps_reads_and_refuses_writes(data):
     (err,) = report["errors"]
     assert err["code"] == "read_only" and "chỉ đọc" in err["message_vi"] and "read-only" in err["message_en"]
     script = ("import json,sys; from tracuu.api.config import Settings; from tracuu.api.service import Tracuu;"
-              "print(json.dumps(Tracuu(Settings.from_env(data_dir=sys.argv[1], embed_model='hash', chroma_url='')).health()))")
+              "print(json.dumps(Tracuu(Settings.from_env(data_dir=sys.argv[1], embed_model='hash', chroma_url='')).health().to_json()))")
     out = subprocess.run(ro + [sys.executable, "-c", script, str(data)], cwd=ROOT, capture_output=True, text=True,
                          timeout=600, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert out.returncode == 0, out.stderr[-3000:]
