@@ -124,6 +124,10 @@ class Document(Shape):
             self.citation = document_name(self)
         return self
 
+    def to_json(self) -> dict[str, Any]:
+        """Every field (a document's JSON has always listed them all, referenced ones included)."""
+        return self.model_dump(mode="json")
+
     @classmethod
     def of(cls, doc: "ParsedDocument", **more: Any) -> "Document":
         """The public document of a parsed/stored one (the one conversion from ingest.model)."""
