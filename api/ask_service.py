@@ -21,7 +21,7 @@ from tracuu.index.query.ask_intent import classify, with_place_aliases
 from tracuu.index.query.intent import detect_intent
 from tracuu.ingest.agencies import find_agencies
 from tracuu.ingest.deadlines import find_deadlines, main_deadline
-from tracuu.ingest.shapes import Answer, Document
+from tracuu.ingest.shapes import Answer, Deadline, Document
 from tracuu.ingest.vntext import fold
 
 #: A question about "this document" is answered per document for at most this many documents;
@@ -207,8 +207,7 @@ class Ask:
             if not deadline:
                 own = main_deadline(find_deadlines(clause.text))
                 if own is not None:
-                    deadline = {k: getattr(own, k, None) for k in ("text", "kind", "date", "year", "month", "day",
-                                                                    "quarter", "recurrence")}
+                    deadline = Deadline.of(own)
         return owners, deadline
 
     def _answers(self, best, readings: list[str], question: str = "") -> bool:

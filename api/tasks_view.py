@@ -116,7 +116,7 @@ def deadline_out(task: dict[str, Any]) -> Deadline | None:
     d = task.get("deadline")
     if not d:
         return None
-    return Deadline.model_validate({k: d.get(k) for k in Deadline.model_fields})
+    return Deadline.of(d)
 
 
 def task_out(task: dict[str, Any], citation: str) -> Task:

@@ -240,6 +240,12 @@ class Deadline(Shape):
     quarter: int | None = None
     recurrence: str | None = None
 
+    @classmethod
+    def of(cls, parsed: Any) -> "Deadline":
+        """The API's deadline of one ingest.deadlines.Deadline, or of its stored dict (one conversion)."""
+        get = parsed.get if isinstance(parsed, dict) else (lambda k: getattr(parsed, k, None))
+        return cls.model_validate({k: get(k) for k in cls.model_fields})
+
     def _parsed(self):  # -> ingest.deadlines.Deadline
         from tracuu.ingest.deadlines import Deadline as Parsed
 

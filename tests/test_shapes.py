@@ -160,7 +160,7 @@ def test_deadline_due_before_is_one_code_path(text, before, due):
     """The API's Deadline (what /deadlines filters on) and ingest's agree, through one function."""
     parsed = main_deadline(find_deadlines(text))
     assert parsed is not None
-    shown = shapes.Deadline.model_validate({k: getattr(parsed, k) for k in shapes.Deadline.model_fields})
+    shown = shapes.Deadline.of(parsed)
     assert parsed.due_before(*before) is due
     assert shown.due_before(*before) is due
     assert shown.first_due() == parsed.first_due()
