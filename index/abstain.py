@@ -25,10 +25,18 @@ answerable from unanswerable questions (both lie between 0.80 and 0.90).
 from __future__ import annotations
 
 import re
+import tomllib
 from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
 
 from tracuu.index.keyword import BM25Index, folded_syllables
+from tracuu.index.query.ask_intent import with_place_aliases
+from tracuu.index.query.figure_ask import asked_figure, states_figure
+from tracuu.index.query.places import missing_places
 from tracuu.ingest.vntext import fold
+
+QUESTION_WORDS = Path(__file__).resolve().parent / "data" / "question_words.toml"
 
 # Folded question words and function words: they carry no subject matter.
 STOPWORDS = frozenset(
@@ -47,6 +55,12 @@ _FIGURE = re.compile(
 )
 #: Share of coverage kept when a figure question meets a clause with no figure.
 FIGURE_PENALTY = 0.5
+#: Share kept when the question asks a figure in a unit ("bao nhiêu tấn", "lãi suất … bao nhiêu")
+#: and the clause states no number in that unit (index/query/figure_ask.py).
+UNIT_PENALTY = 0.5
+#: Share kept when the question names a province or city that neither the clause nor its
+#: document's header names (index/query/places.py): it asks about another locality.
+PLACE_PENALTY = 0.5
 
 
 @dataclass(frozen=True)
@@ -100,9 +114,31 @@ def missing_figures(question: str, clause_text: str) -> list[str]:
     return missing
 
 
+@lru_cache(maxsize=1)
+def _scaffolding() -> tuple[tuple[str, ...], frozenset[str]]:
+    data = tomllib.loads(QUESTION_WORDS.read_text(encoding="utf-8")) if QUESTION_WORDS.exists() else {}
+    row = data.get("scaffolding", {})
+    return tuple(sorted(row.get("phrases", ()), key=len, reverse=True)), frozenset(row.get("trailing", ()))
+
+
+def question_words(text: str) -> str:
+    """The question's folded words, with short forms of places written out ("TP.HCM" -> "ho chi
+    minh", as documents write it) and the phrases that only say how it is asked removed."""
+    folded = with_place_aliases(" ".join(re.findall(r"[\w.]+", fold(text or "")))).replace(".", " ")
+    words = " " + " ".join(folded.split()) + " "
+    phrases, trailing = _scaffolding()
+    for p in phrases:
+        words = words.replace(f" {p} ", " ")
+    out = words.split()
+    while out and out[-1] in trailing:
+        out.pop()
+    return " ".join(out)
+
+
 def content_terms(text: str) -> list[str]:
-    """Distinct folded content syllables of a question."""
-    return list(dict.fromkeys(t for t in folded_syllables(text) if t not in STOPWORDS and not t.isdigit()))
+    """Distinct folded content syllables of a question (see :func:`question_words`)."""
+    return list(dict.fromkeys(t for t in folded_syllables(question_words(text)) if t not in STOPWORDS
+                              and not t.isdigit()))
 
 
 def asks_figure(question: str) -> bool:
@@ -150,8 +186,14 @@ def coverage(query_texts: list[str], clause_text: str, bm25: BM25Index, context:
         terms = content_terms(text)
         if terms:
             best = max(best, _reading_coverage(terms, base if i else set(), clause_terms, bm25))
-    if asks_figure(texts[0]) and not has_figure(clause_text):
+    asked = asked_figure(texts[0])
+    if asked is not None:
+        if not states_figure(clause_text, asked):
+            best *= UNIT_PENALTY
+    elif asks_figure(texts[0]) and not has_figure(clause_text):
         best *= FIGURE_PENALTY
+    if missing_places(texts[0], f"{context} {clause_text}"):
+        best *= PLACE_PENALTY
     return best
 
 
