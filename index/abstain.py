@@ -32,7 +32,7 @@ from pathlib import Path
 
 from tracuu.index.keyword import BM25Index, folded_syllables
 from tracuu.index.query.ask_intent import with_place_aliases
-from tracuu.index.query.figure_ask import asked_figure, states_figure
+from tracuu.index.query.figure_ask import answers_figure, asked_figure, asks_day, states_day
 from tracuu.index.query.places import missing_places
 from tracuu.ingest.vntext import fold
 
@@ -58,6 +58,8 @@ FIGURE_PENALTY = 0.5
 #: Share kept when the question asks a figure in a unit ("bao nhiêu tấn", "lãi suất … bao nhiêu")
 #: and the clause states no number in that unit (index/query/figure_ask.py).
 UNIT_PENALTY = 0.5
+#: Share kept when the question asks for a day ("trước ngày nào") and the clause states none.
+DAY_PENALTY = 0.5
 #: Share kept when the question names a province or city that neither the clause nor its
 #: document's header names (index/query/places.py): it asks about another locality.
 PLACE_PENALTY = 0.5
@@ -188,10 +190,12 @@ def coverage(query_texts: list[str], clause_text: str, bm25: BM25Index, context:
             best = max(best, _reading_coverage(terms, base if i else set(), clause_terms, bm25))
     asked = asked_figure(texts[0])
     if asked is not None:
-        if not states_figure(clause_text, asked):
+        if not answers_figure(clause_text, asked):
             best *= UNIT_PENALTY
     elif asks_figure(texts[0]) and not has_figure(clause_text):
         best *= FIGURE_PENALTY
+    if asks_day(texts[0]) and not states_day(f"{context} {clause_text}"):
+        best *= DAY_PENALTY
     if missing_places(texts[0], f"{context} {clause_text}"):
         best *= PLACE_PENALTY
     return best

@@ -91,8 +91,7 @@ def asked_figure(question: str) -> AskedFigure | None:
 
 
 def states_figure(clause_text: str, asked: AskedFigure) -> bool:
-    """The clause writes a number followed (within two words) by one of the asked unit's forms,
-    or, for a measure ("lãi suất"), names the measure next to a number."""
+    """The clause writes a number followed (within two words) by one of the asked unit's forms."""
     body = " ".join(re.findall(r"[\w%]+", fold(clause_text or "").replace("%", " % ")))
     for form in asked.forms:
         unit = re.escape(form).replace(r"\ ", " ")
@@ -100,8 +99,33 @@ def states_figure(clause_text: str, asked: AskedFigure) -> bool:
             return True
         if form == "%" and re.search(r"\d %", body):
             return True
-    if asked.unit in _data().get("measures", {}):
-        name = re.escape(asked.unit).replace(r"\ ", " ")
-        if re.search(rf"\b{name}\b(?: \w+){{0,6}}? \d", body):
-            return True
     return False
+
+
+def answers_figure(clause_text: str, asked: AskedFigure) -> bool:
+    """The clause states the asked figure: a number in the asked unit, and, for a measure that
+    must be named ("lãi suất", "phụ cấp"), the measure itself next to a number."""
+    if asked.unit in _data().get("measures_named", {}).get("names", ()):
+        body = " ".join(re.findall(r"[\w%]+", fold(clause_text or "").replace("%", " % ")))
+        name = re.escape(asked.unit).replace(r"\ ", " ")
+        return bool(re.search(rf"\b{name}\b(?: [\w%]+){{0,8}}? \d", body))
+    return states_figure(clause_text, asked)
+
+
+# The date of a document cited in a clause ("Kế hoạch số 77/KH-UBND ngày 17 tháng 9 năm 2025"):
+# when a document was issued, not a day by which something must be done.
+_CITED_DATE = re.compile(r"\d+/[\w/-]*[a-z][\w/-]*\s+ngay\s+\d{1,2}(?:\s+thang\s+\d{1,2}\s+nam\s+\d{4}|\s*/\s*\d{1,2}\s*/\s*\d{4})")
+_DAY = re.compile(r"(?<![\d/])\d{1,2}\s*/\s*\d{1,2}(?![\d])|\bngay\s+\d{1,2}\b|\b\d+\s+ngay\b"
+                  r"|\bthu\s+(?:hai|ba|tu|nam|sau|bay)\b|\bchu nhat\b|\bhang ngay\b|\bhang tuan\b")
+
+
+def asks_day(question: str) -> bool:
+    """The question asks for a day ("trước ngày nào", "ngày mấy hằng tháng", "thứ mấy")."""
+    words = " " + " ".join(re.findall(r"\w+", fold(question or ""))) + " "
+    return any(f" {c} " in words for c in _data().get("day", {}).get("cues", ()))
+
+
+def states_day(text: str) -> bool:
+    """``text`` states a day (a date, a day of the month, a weekday, a number of days), not
+    counting the dates of the documents it cites."""
+    return bool(_DAY.search(_CITED_DATE.sub(" ", fold(text or ""))))
