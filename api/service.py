@@ -15,7 +15,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Callable
 
-from tracuu.api import intent_answers
+from tracuu.api import intent_answers, task_blocks
 from tracuu.api.answer import alternatives_text, close_calls, compose, not_found_answer, owners_of, prefer, structural_answer
 from tracuu.api.citations import DocumentInfo, clause_citation, document_name
 from tracuu.api.config import Settings
@@ -683,6 +683,12 @@ class Tracuu:
         infos: dict[str, DocumentInfo] = {}
         hits = self._hits(scored, infos)
         top = hits[0]
+        if intent.kind in ("owner", "deadline"):  # the line of a task block that says who / by when, first
+            doc = self.store().get(top["doc_id"])
+            line = task_blocks.labelled_line(doc.clauses, scored[0].clause, intent.kind) if doc else None
+            if line is not None:
+                hits = [self.hit(line, scored[0].score, infos.get(top["doc_id"])),
+                        *[h for h in hits if h["clause_id"] != line.clause_id]][:k]
         tasks = by_clause.get(top["clause_id"], [])
         owners, deadline = self._owners_and_deadline(scored[0].clause, tasks, by_clause)
         answer = compose(q, top, owners, deadline)
@@ -719,6 +725,12 @@ class Tracuu:
                 if not deadline:
                     deadline = next((deadline_out(t) for t in up if t.get("deadline")), None)
                 parent = by_path.get(parent.parent) if parent.parent else None
+            if not owners or not deadline:  # a block's heading: the owners its lines name
+                below = task_blocks.children_tasks(doc.clauses, clause, lambda cid: by_clause.get(cid, []))
+                if not owners and any(t.get("lead") for t in below):
+                    owners = owners_of([t for t in below if t.get("lead")][:1])
+                if not deadline:
+                    deadline = next((deadline_out(t) for t in below if t.get("deadline")), None)
             if not owners:
                 for heading in reversed(clause.heading_chain):
                     found = [m for m in find_agencies(heading) if m.start <= 12]

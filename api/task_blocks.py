@@ -1,0 +1,68 @@
+"""Tasks written as blocks: a heading clause, then one line each for what, who and by when.
+
+Why: "- Nghị định quy định chi tiết Luật …" followed by "Nội dung: …", "Cơ quan chủ trì: Bộ Công
+an.", "Thời hạn ban hành: trước ngày 01 tháng 01 năm 2026." is one task spread over five clauses.
+Retrieval finds the heading or the "Nội dung" line; the extractor hangs the task (lead,
+coordinators, deadline) on one of the lines. So:
+
+* the owners and deadline of a heading clause with no task of its own are those of the tasks of
+  its lines (its children), when the lines name them;
+* "cơ quan nào chủ trì …", when retrieval found a line of the block ("Nội dung thực hiện: …"),
+  is answered by citing first the line that says who ("Cơ quan chủ trì: …"); "thời hạn …" the
+  line that gives the time; the content line follows.
+
+Pure functions over a document's clauses; the labels are in ``index/data/ask_intents.toml``.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from functools import lru_cache
+from typing import Any, Callable, Iterable
+
+from tracuu.index.query.ask_intent import DATA as ASK_INTENTS
+from tracuu.ingest.model import Clause
+from tracuu.ingest.vntext import fold
+
+
+@lru_cache(maxsize=1)
+def _labels() -> dict[str, tuple[str, ...]]:
+    data = tomllib.loads(ASK_INTENTS.read_text(encoding="utf-8")) if ASK_INTENTS.exists() else {}
+    row = data.get("task_block", {})
+    return {k: tuple(sorted(row.get(k, ()), key=len, reverse=True)) for k in ("owner", "deadline")}
+
+
+def line_kind(text: str) -> str | None:
+    """"owner" / "deadline" when the clause is a labelled line of a task block ("Cơ quan chủ trì:
+    …", "Thời gian thực hiện: …"): a label from the data file, then a colon."""
+    head = " ".join(re.findall(r"\w+", fold((text or "").split(":", 1)[0])))
+    if ":" not in (text or "") or len(head.split()) > 6:
+        return None
+    for kind, labels in _labels().items():
+        if any(head == lab or head.startswith(lab + " ") for lab in labels):
+            return kind
+    return None
+
+
+def labelled_line(clauses: Iterable[Clause], clause: Clause, kind: str) -> Clause | None:
+    """The sibling line of ``clause`` that states its ``kind`` ("owner" or "deadline"), when
+    ``clause`` is a line of a task block ("Nội dung thực hiện: …") and not that line itself. A
+    heading with lines below it names the task itself and stays first; a list of ordinary
+    points has no labelled lines and is left alone."""
+    clauses = list(clauses)
+    if line_kind(clause.text) == kind or clause.parent is None:
+        return None
+    if any(c.parent == clause.path and c.doc_id == clause.doc_id for c in clauses):
+        return None
+    siblings = sorted((c for c in clauses if c.parent == clause.parent and c.doc_id == clause.doc_id),
+                      key=lambda c: c.order)
+    return next((c for c in siblings if c.path != clause.path and line_kind(c.text) == kind), None)
+
+
+def children_tasks(clauses: Iterable[Clause], clause: Clause,
+                   tasks_of: Callable[[str], list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """The tasks hung on ``clause``'s children (a heading's block lines), in document order."""
+    children = sorted((c for c in clauses if c.parent == clause.path and c.doc_id == clause.doc_id),
+                      key=lambda c: c.order)
+    return [t for c in children for t in tasks_of(c.clause_id)]
