@@ -290,8 +290,8 @@ def agency_tasks_answer(svc: "Tracuu", question: str, agency: str, docs: list[st
             clause = svc.store().clause(t["clause_id"])
             if clause is not None:
                 citations.append(svc.hit(clause, 1.0 if role == "lead" else 0.5, infos.get(t["doc_id"])))
-    # citations: the most relevant task first, whatever the agency's role in it
-    citations.sort(key=lambda h: order.get(h["clause_id"], len(order)))
+    # citations: the tasks the agency leads first (its own work), each group most relevant first
+    citations.sort(key=lambda h: (h["score"] < 1.0, order.get(h["clause_id"], len(order))))
     citations = _dedupe(citations)
     top = min(mine, key=lambda t: order.get(t["clause_id"], len(order)))
     # the owner asked about is the agency itself, in the roles the tasks give it

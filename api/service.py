@@ -664,11 +664,13 @@ class Tracuu:
         # always holds some clause covering half an unanswerable question's words); which clause
         # to quote is then chosen by what it covers of the question too (index/abstain.py: rerank).
         fused = preferred(scored[: k + 8])
-        found = bool(fused) and self._answers(fused[0], readings, q)
+        # judged on the first ``judge_top`` of that ranking (index/abstain.py: Thresholds)
+        judged = next((s for s in fused[: self.thresholds.judge_top] if self._answers(s, readings, q)), None)
+        found = judged is not None
         if found:
             scored = preferred(rerank(scored, [self._coverage(s, readings, q) for s in scored], self.thresholds.rerank))
             if not self._answers(scored[0], readings, q):
-                scored = fused
+                scored = [judged, *(s for s in fused if s is not judged)]
         scored = scored[:k]
         result: dict[str, Any] = {"question": q, "found": found, "owners": [], "deadline": None}
         if intent.kind:
@@ -683,12 +685,12 @@ class Tracuu:
         infos: dict[str, DocumentInfo] = {}
         hits = self._hits(scored, infos)
         top = hits[0]
-        if intent.kind in ("owner", "deadline"):  # the line of a task block that says who / by when, first
+        if intent.kind in ("owner", "deadline"):  # the line of a task block that says who / by when, next
             doc = self.store().get(top["doc_id"])
             line = task_blocks.labelled_line(doc.clauses, scored[0].clause, intent.kind) if doc else None
             if line is not None:
-                hits = [self.hit(line, scored[0].score, infos.get(top["doc_id"])),
-                        *[h for h in hits if h["clause_id"] != line.clause_id]][:k]
+                hits = [top, self.hit(line, scored[0].score, infos.get(top["doc_id"])),
+                        *[h for h in hits[1:] if h["clause_id"] != line.clause_id]][:k]
         tasks = by_clause.get(top["clause_id"], [])
         owners, deadline = self._owners_and_deadline(scored[0].clause, tasks, by_clause)
         answer = compose(q, top, owners, deadline)

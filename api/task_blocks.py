@@ -8,8 +8,8 @@ coordinators, deadline) on one of the lines. So:
 * the owners and deadline of a heading clause with no task of its own are those of the tasks of
   its lines (its children), when the lines name them;
 * "cơ quan nào chủ trì …", when retrieval found a line of the block ("Nội dung thực hiện: …"),
-  is answered by citing first the line that says who ("Cơ quan chủ trì: …"); "thời hạn …" the
-  line that gives the time; the content line follows.
+  cites next to it the line that says who ("Cơ quan chủ trì: …"); "thời hạn …" the line that
+  gives the time. The content line stays first: it says what the task is.
 
 Pure functions over a document's clauses; the labels are in ``index/data/ask_intents.toml``.
 """

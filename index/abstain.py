@@ -72,6 +72,7 @@ class Thresholds:
     close: float = 0.03  # fused-score gap under which the runner-up is shown beside the best
     rerank: float = 0.5  # weight of coverage added to the fused score when choosing the answer
     pool: int = 20  # candidates the answer is chosen from
+    judge_top: int = 3  # the question is answered when one of this many best-ranked clauses covers it
 
 
 # Figures a question names: a date (30/9), a percentage, a decimal, a number of two or more

@@ -38,3 +38,9 @@ def test_a_rate_needs_a_percentage_or_the_measure_beside_a_number():
     rate = asked_figure("Lãi suất cho vay là bao nhiêu?")
     assert states_figure("Cho vay với lãi suất 6,6%/năm.", rate)
     assert not states_figure("Ưu tiên cho vay hộ nghèo trong năm 2026.", rate)
+
+
+def test_counting_a_documents_own_parts_is_not_a_figure_question():
+    assert asked_figure("Quy chế này có mấy chương?") is None
+    assert asked_figure("Kế hoạch đặt ra mấy mục tiêu?") is None
+    assert asked_figure("Chiếm bao nhiêu phần trăm GRDP?").unit == "phan tram"  # "phần" begins a unit here

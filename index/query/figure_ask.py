@@ -73,7 +73,7 @@ def asked_figure(question: str) -> AskedFigure | None:
         if before and before[0] in dates:  # "trước ngày mấy": which day, not how many
             continue
         after = re.findall(r"[\w%]+", padded[end:])[:3]
-        if not after or after[0] in skip:
+        if not after:
             continue
         if len(after) > 1 and re.fullmatch(r"\d{4}", after[1]):  # "bao nhiêu năm 2025": a year, not a unit
             continue
@@ -81,7 +81,7 @@ def asked_figure(question: str) -> AskedFigure | None:
             key = " ".join(after[:n])
             if len(after) >= n and key in units:
                 return AskedFigure(key, tuple(units[key]))
-        if not after[0].isdigit():
+        if after[0] not in skip and not after[0].isdigit():
             return AskedFigure(after[0], (after[0],))
     measures: dict[str, list[str]] = _data().get("measures", {})
     for name in sorted(measures, key=len, reverse=True):
