@@ -727,8 +727,8 @@ class Tracuu:
                 if not deadline:
                     deadline = next((deadline_out(t) for t in up if t.get("deadline")), None)
                 parent = by_path.get(parent.parent) if parent.parent else None
-            if not owners or not deadline:  # a block's heading: the owners its lines name
-                below = task_blocks.children_tasks(doc.clauses, clause, lambda cid: by_clause.get(cid, []))
+            if not owners or not deadline:  # a block's heading, an indicator repeated in the appendix
+                below = task_blocks.related_tasks(doc.clauses, clause, lambda cid: by_clause.get(cid, []))
                 if not owners and any(t.get("lead") for t in below):
                     owners = owners_of([t for t in below if t.get("lead")][:1])
                 if not deadline:

@@ -6,7 +6,8 @@ Retrieval finds the heading or the "Nội dung" line; the extractor hangs the ta
 coordinators, deadline) on one of the lines. So:
 
 * the owners and deadline of a heading clause with no task of its own are those of the tasks of
-  its lines (its children), when the lines name them;
+  its lines (its children), when the lines name them; of a clause repeated word for word as a
+  row of the appendix table, those of the row;
 * "cơ quan nào chủ trì …", when retrieval found a line of the block ("Nội dung thực hiện: …"),
   cites next to it the line that says who ("Cơ quan chủ trì: …"); "thời hạn …" the line that
   gives the time. The content line stays first: it says what the task is.
@@ -60,9 +61,29 @@ def labelled_line(clauses: Iterable[Clause], clause: Clause, kind: str) -> Claus
     return next((c for c in siblings if c.path != clause.path and line_kind(c.text) == kind), None)
 
 
+def _key(text: str) -> str:
+    return " ".join(re.findall(r"\w+", fold(text or "")))
+
+
 def children_tasks(clauses: Iterable[Clause], clause: Clause,
                    tasks_of: Callable[[str], list[dict[str, Any]]]) -> list[dict[str, Any]]:
     """The tasks hung on ``clause``'s children (a heading's block lines), in document order."""
     children = sorted((c for c in clauses if c.parent == clause.path and c.doc_id == clause.doc_id),
                       key=lambda c: c.order)
     return [t for c in children for t in tasks_of(c.clause_id)]
+
+
+def related_tasks(clauses: Iterable[Clause], clause: Clause,
+                  tasks_of: Callable[[str], list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """Tasks that say who does what ``clause`` says, when it has none of its own: those of its
+    block lines (children), then those of another clause of the document with the same text —
+    an indicator of the plan's body repeated as a row of its appendix table, whose "Chủ trì"
+    column names the owner ("Kinh tế số chiếm 45% GRDP tỉnh." … | Chủ trì: Sở Tài chính)."""
+    clauses = list(clauses)
+    out = children_tasks(clauses, clause, tasks_of)
+    key = _key(clause.text)
+    if len(key.split()) >= 4:
+        for c in clauses:
+            if c.path != clause.path and c.doc_id == clause.doc_id and _key(c.text) == key:
+                out += tasks_of(c.clause_id)
+    return out

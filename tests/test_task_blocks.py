@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tracuu.api.task_blocks import children_tasks, labelled_line, line_kind
+from tracuu.api.task_blocks import children_tasks, labelled_line, line_kind, related_tasks
 from tracuu.ingest.model import Clause, Span
 
 
@@ -50,3 +50,12 @@ def test_a_headings_owners_come_from_the_tasks_of_its_lines():
     got = children_tasks(BLOCK, BLOCK[0], lambda cid: tasks.get(cid, []))
     assert [t["task_id"] for t in got] == ["t1"]
     assert children_tasks(BLOCK, BLOCK[1], lambda cid: tasks.get(cid, [])) == []  # a line has no lines
+
+
+def test_an_indicator_repeated_as_an_appendix_row_takes_the_rows_owner():
+    body = _c("II.1.-1", "Kinh tế số chiếm 45% tổng sản phẩm của tỉnh.", "II.1", 1)
+    row = _c("PL.I.1", "Kinh tế số chiếm 45% tổng sản phẩm của tỉnh", "PL.I", 9)
+    other = _c("PL.I.2", "Kinh tế số chiếm 50% tổng sản phẩm của tỉnh", "PL.I", 10)
+    tasks = {"d:PL.I.1": [{"task_id": "row1"}], "d:PL.I.2": [{"task_id": "row2"}]}
+    got = related_tasks([body, row, other], body, lambda cid: tasks.get(cid, []))
+    assert [t["task_id"] for t in got] == ["row1"]

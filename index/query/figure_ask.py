@@ -114,7 +114,7 @@ def answers_figure(clause_text: str, asked: AskedFigure) -> bool:
 
 # The date of a document cited in a clause ("Kế hoạch số 77/KH-UBND ngày 17 tháng 9 năm 2025"):
 # when a document was issued, not a day by which something must be done.
-_CITED_DATE = re.compile(r"\d+/[\w/-]*[a-z][\w/-]*\s+ngay\s+\d{1,2}(?:\s+thang\s+\d{1,2}\s+nam\s+\d{4}|\s*/\s*\d{1,2}\s*/\s*\d{4})")
+_CITED_DATE = re.compile(r"\d+[/-][\w/-]*[a-z][\w/-]*\s+ngay\s+\d{1,2}(?:\s+thang\s+\d{1,2}\s+nam\s+\d{4}|\s*/\s*\d{1,2}\s*/\s*\d{4})")
 _DAY = re.compile(r"(?<![\d/])\d{1,2}\s*/\s*\d{1,2}(?![\d])|\bngay\s+\d{1,2}\b|\b\d+\s+ngay\b"
                   r"|\bthu\s+(?:hai|ba|tu|nam|sau|bay)\b|\bchu nhat\b|\bhang ngay\b|\bhang tuan\b")
 
