@@ -15,7 +15,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Callable
 
-from tracuu.api import intent_answers, task_blocks
+from tracuu.api import deadline_pick, intent_answers, task_blocks
 from tracuu.api.answer import alternatives_text, close_calls, compose, not_found_answer, owners_of, prefer, structural_answer
 from tracuu.api.citations import DocumentInfo, clause_citation, document_name
 from tracuu.api.config import Settings
@@ -693,6 +693,8 @@ class Tracuu:
                         *[h for h in hits[1:] if h["clause_id"] != line.clause_id]][:k]
         tasks = by_clause.get(top["clause_id"], [])
         owners, deadline = self._owners_and_deadline(scored[0].clause, tasks, by_clause)
+        if intent.kind == "deadline" and tasks:  # of the clause's deadlines, the one asked about
+            deadline = deadline_pick.asked_deadline(q, scored[0].clause.text, tasks) or deadline
         answer = compose(q, top, owners, deadline)
         if top.get("integrity", "ok") not in ("ok", "unverified"):  # tampering detected, not merely an old record
             answer += (" (Lưu ý: nội dung trích dẫn không khớp bản đã lưu khi nạp; hãy đối chiếu văn bản gốc."
