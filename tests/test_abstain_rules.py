@@ -58,3 +58,11 @@ def test_a_figure_in_another_unit_does_not_answer():
     tonnes = coverage(["Xuất khẩu bao nhiêu tấn xoài?"], CLAUSES["b"], bm25)
     km = coverage(["Xuất khẩu xoài đi bao nhiêu km?"], CLAUSES["b"], bm25)
     assert km < 0.5 <= tonnes
+
+
+def test_a_digital_signature_is_a_subject_not_a_question_about_the_signer():
+    from tracuu.index.query.intent import detect_intent
+
+    assert detect_intent("Ai chịu trách nhiệm chỉ tiêu người dân có chữ ký số?") is None
+    assert detect_intent("ai phu trach chu ky dien tu cho doanh nghiep") is None
+    assert detect_intent("Chữ ký trên kế hoạch này là của ai?").kind == "signer"
