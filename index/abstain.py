@@ -47,6 +47,7 @@ from pathlib import Path
 from tracuu.index.keyword import BM25Index, folded_syllables
 from tracuu.index.query.ask_intent import with_place_aliases
 from tracuu.index.query.figure_ask import answers_figure, asked_figure, asks_day, states_day
+from tracuu.index.query.names import missing_names
 from tracuu.index.query.places import missing_places
 from tracuu.ingest.vntext import fold
 
@@ -71,12 +72,15 @@ _FIGURE = re.compile(
 FIGURE_PENALTY = 0.5
 #: Share kept when the question asks a figure in a unit ("bao nhiêu tấn", "lãi suất … bao nhiêu")
 #: and the clause states no number in that unit (index/query/figure_ask.py).
-UNIT_PENALTY = 0.5
+UNIT_PENALTY = 0.4
 #: Share kept when the question asks for a day ("trước ngày nào") and the clause states none.
-DAY_PENALTY = 0.5
+DAY_PENALTY = 0.5  # a clause that covers all else still answers: the day may be in its task's lines
 #: Share kept when the question names a province or city that neither the clause nor its
 #: document's header names (index/query/places.py): it asks about another locality.
 PLACE_PENALTY = 0.5
+#: Share kept when the question writes a proper name ("Tân Phú Đông") or asks for a thing only a
+#: clause naming it can give ("số điện thoại", "đường dây nóng") and the clause does not name it.
+NAME_PENALTY = 0.4
 
 
 @dataclass(frozen=True)
@@ -132,9 +136,13 @@ def missing_figures(question: str, clause_text: str) -> list[str]:
 
 
 @lru_cache(maxsize=1)
+def _question_data() -> dict:
+    return tomllib.loads(QUESTION_WORDS.read_text(encoding="utf-8")) if QUESTION_WORDS.exists() else {}
+
+
+@lru_cache(maxsize=1)
 def _scaffolding() -> tuple[tuple[str, ...], frozenset[str]]:
-    data = tomllib.loads(QUESTION_WORDS.read_text(encoding="utf-8")) if QUESTION_WORDS.exists() else {}
-    row = data.get("scaffolding", {})
+    row = _question_data().get("scaffolding", {})
     return tuple(sorted(row.get("phrases", ()), key=len, reverse=True)), frozenset(row.get("trailing", ()))
 
 
@@ -150,6 +158,17 @@ def question_words(text: str) -> str:
     while out and out[-1] in trailing:
         out.pop()
     return " ".join(out)
+
+
+def missing_asked_things(question: str, text: str) -> list[str]:
+    """What the question asks for that only a clause naming it can give ("số điện thoại",
+    "đường dây nóng": ``[must_name]`` of question_words.toml) and ``text`` does not name."""
+    words = " " + " ".join(re.findall(r"\w+", fold(question or ""))) + " "
+    asked = [p for p in _question_data().get("must_name", {}).get("phrases", ()) if f" {p} " in words]
+    if not asked:
+        return []
+    body = " " + " ".join(re.findall(r"\w+", fold(text or ""))) + " "
+    return [p for p in asked if f" {p} " not in body]
 
 
 def content_terms(text: str) -> list[str]:
@@ -213,6 +232,8 @@ def coverage(query_texts: list[str], clause_text: str, bm25: BM25Index, context:
         best *= DAY_PENALTY
     if missing_places(texts[0], f"{context} {clause_text}"):
         best *= PLACE_PENALTY
+    if missing_names(texts[0], f"{context} {clause_text}") or missing_asked_things(texts[0], f"{context} {clause_text}"):
+        best *= NAME_PENALTY
     return best
 
 

@@ -66,3 +66,25 @@ def test_a_digital_signature_is_a_subject_not_a_question_about_the_signer():
     assert detect_intent("Ai chịu trách nhiệm chỉ tiêu người dân có chữ ký số?") is None
     assert detect_intent("ai phu trach chu ky dien tu cho doanh nghiep") is None
     assert detect_intent("Chữ ký trên kế hoạch này là của ai?").kind == "signer"
+
+
+def test_a_proper_name_the_clause_does_not_write_is_something_else():
+    from tracuu.index.query.names import missing_names, question_names
+
+    assert question_names("Nhà máy điện gió Hòa Bình Xanh có công suất bao nhiêu MW?") == ["hoa binh xanh"]
+    assert question_names("Sở Văn hóa, Thể thao và Du lịch Đồng Tháp làm gì?") == []  # an agency, a place
+    assert question_names("Ban Chỉ đạo Trung ương họp mấy lần?") == []
+    assert question_names("nha may dien gio hoa binh xanh cong suat bao nhieu") == []  # no capitals, no names
+    assert missing_names("Điện gió Hòa Bình Xanh công suất bao nhiêu?", "Dự án điện gió Hòa Bình Xanh 50 MW") == []
+    bm25 = _bm25()
+    q = ["Dự án xoài Cát Chu xuất khẩu bao nhiêu tấn?"]
+    assert coverage(q, CLAUSES["b"], bm25) < 0.5 <= coverage(["Xuất khẩu bao nhiêu tấn xoài?"], CLAUSES["b"], bm25)
+
+
+def test_a_phone_number_is_answered_only_by_a_clause_that_gives_one():
+    from tracuu.index.abstain import missing_asked_things
+
+    assert missing_asked_things("Số điện thoại đường dây nóng của Sở là số nào?", "Sở tiếp nhận phản ánh") == [
+        "so dien thoai", "duong day nong"]
+    assert missing_asked_things("so dien thoai cua so la gi", "Số điện thoại: 0123 456 789") == []
+    assert missing_asked_things("Sở tiếp nhận phản ánh ở đâu?", "Sở tiếp nhận phản ánh") == []
