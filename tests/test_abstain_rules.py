@@ -88,3 +88,11 @@ def test_a_phone_number_is_answered_only_by_a_clause_that_gives_one():
         "so dien thoai", "duong day nong"]
     assert missing_asked_things("so dien thoai cua so la gi", "Số điện thoại: 0123 456 789") == []
     assert missing_asked_things("Sở tiếp nhận phản ánh ở đâu?", "Sở tiếp nhận phản ánh") == []
+
+
+def test_when_a_task_of_a_named_document_is_due_is_not_when_it_was_issued():
+    from tracuu.index.query.ask_intent import classify
+
+    assert classify("Các sở phải gửi báo cáo kết quả về Bộ Tài chính chậm nhất ngày nào theo Công điện 77?").kind == "deadline"
+    assert classify("Chỉ thị 12-CT/TW ban hành ngày nào?").kind == "document"
+    assert classify("Quyết định 77 ngày nào?").kind == "document"
