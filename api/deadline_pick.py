@@ -16,11 +16,11 @@ from typing import Any
 
 from tracuu.index.abstain import content_terms
 from tracuu.index.query.figure_ask import asks_day, states_day
+from tracuu.ingest.shapes import Deadline
 from tracuu.ingest.vntext import fold
 
 #: At most this many words before a deadline say what it is the deadline of.
 WINDOW = 12
-_FIELDS = ("text", "kind", "date", "year", "month", "day", "quarter", "recurrence")
 
 
 def _tokens(text: str) -> list[str]:
@@ -44,9 +44,9 @@ def _score(question_terms: set[str], clause_tokens: list[str], deadline_text: st
     return len(question_terms & set(target))
 
 
-def asked_deadline(question: str, clause_text: str, tasks: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """The deadline of ``tasks`` (their main and other deadlines) the question is about, in the
-    shape of ``tasks_view.deadline_out``; None when no other deadline fits it better than the
+def asked_deadline(question: str, clause_text: str, tasks: list[dict[str, Any]]) -> Deadline | None:
+    """The deadline of ``tasks`` (their main and other deadlines) the question is about, as
+    ``tasks_view.deadline_out`` gives one; None when no other deadline fits it better than the
     main one."""
     main = next((t["deadline"] for t in tasks if t.get("deadline")), None)
     candidates = [d for t in tasks for d in [t.get("deadline"), *(t.get("deadlines") or [])] if d and d.get("text")]
@@ -62,4 +62,4 @@ def asked_deadline(question: str, clause_text: str, tasks: list[dict[str, Any]])
     best = max(candidates, key=rank)
     if main is not None and rank(best)[:2] <= rank(main)[:2]:
         return None
-    return {k: best.get(k) for k in _FIELDS}
+    return Deadline.of(best)

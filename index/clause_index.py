@@ -79,7 +79,7 @@ def _passage_probe() -> str:
     probe = Clause(clause_id="p:1", doc_id="p", path="1", kind="khoan", label="khoản 1", marker="1.",
                    text="Nội dung thử", heading_chain=["Mục I"], parent=None, order=0,
                    span=Span(0, 1, 1, 1), references=[])
-    return text_hash(passage_text(probe, DocMeta(doc_id="p", doc_type="Kế hoạch", doc_number="1/KH", title="Thử")))[:16]
+    return text_hash(passage_text(probe, DocMeta(doc_id="p", doc_type="Kế hoạch", number="1/KH", title="Thử")))[:16]
 
 
 PASSAGE_PROBE = _passage_probe()
@@ -237,9 +237,13 @@ class ClauseIndex:
         collection: str | None = None,
         database_url: str | None = None,
         replace_vectors: bool = False,
+        min_free_mb: int = store_health.DEFAULT_MIN_FREE_MB,
+        vector_probe: str = "files",
     ) -> None:
         """``replace_vectors``: a vector collection built with another embedder is dropped and
-        rebuilt (what `tracuu reindex` asks for); otherwise opening raises EmbedderMismatch."""
+        rebuilt (what `tracuu reindex` asks for); otherwise opening raises EmbedderMismatch.
+        ``min_free_mb``: free disk below which writes are refused; ``vector_probe``: "subprocess"
+        also opens the vector store in a child process at start (both from api.config.Settings)."""
         if not 0.0 <= dense_weight <= 1.0:
             raise ValueError("dense_weight must be in [0, 1]")
         self.data_dir = Path(data_dir)
@@ -247,6 +251,8 @@ class ClauseIndex:
         self.embedder = embedder
         self.dense_weight = dense_weight
         self.candidates = candidates
+        self.min_free_mb = min_free_mb
+        self._vector_probe = vector_probe
         self._write_lock = threading.Lock()  # one writer thread at a time (not held while embedding)
         self._state_lock = threading.RLock()  # short: guards Chroma writes (reads take no lock)
         self._process_lock = _ProcessLock(self.data_dir / "write.lock")  # one writer process at a time
@@ -274,7 +280,7 @@ class ClauseIndex:
         self.vectors.before_write = self._mark_dirty
         self.last_reconcile = ReconcileReport(full=False)
         if not self._stamp_current():
-            if store_health.check_writable(self.data_dir) is not None or self.vector_state == "unavailable":
+            if store_health.check_writable(self.data_dir, self.min_free_mb) is not None or self.vector_state == "unavailable":
                 log.warning("vector index not reconciled at start: the data directory takes no writes")
             else:
                 try:
@@ -307,7 +313,7 @@ class ClauseIndex:
 
         local = None if self._chroma_url else self.data_dir / "chroma"
         problem = check_store(local) if local is not None else None
-        if local is not None and not problem and os.environ.get("TRACUU_VECTOR_PROBE", "").strip() == "subprocess":
+        if local is not None and not problem and self._vector_probe == "subprocess":
             problem = probe_store(local)
         for attempt in range(2):
             if problem and local is not None:
@@ -375,14 +381,14 @@ class ClauseIndex:
             reasons.append(store_health.reason(
                 f"embedding_cache_{self.cache.state}",
                 f"Bộ nhớ đệm vectơ: {self.cache.note}.", f"Embedding cache: {self.cache.note}."))
-        blocked = store_health.check_writable(self.data_dir)
+        blocked = store_health.check_writable(self.data_dir, self.min_free_mb)
         if blocked is not None:
             reasons.append(store_health.reason(blocked.code, blocked.vi, blocked.en))
         return reasons
 
     def _check_writable(self) -> None:
         """Refuse a write up front, in both languages, when it cannot complete."""
-        blocked = store_health.check_writable(self.data_dir)
+        blocked = store_health.check_writable(self.data_dir, self.min_free_mb)
         if blocked is not None:
             raise blocked
         if self.vector_state == "unavailable":
@@ -398,7 +404,7 @@ class ClauseIndex:
     def rebuild_vectors(self) -> ReconcileReport:
         """``tracuu reindex``: drop the vector store and refill it from the stored clauses, with
         vectors from the embedding cache (only texts it lacks are embedded again)."""
-        blocked = store_health.check_writable(self.data_dir)
+        blocked = store_health.check_writable(self.data_dir, self.min_free_mb)
         if blocked is not None:
             raise blocked
         with self._write_lock, self._process_lock.held(), self._state_lock:
