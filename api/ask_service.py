@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from tracuu.api import intent_answers
+from tracuu.api import deadline_pick, intent_answers, task_blocks
 from tracuu.api.answer import alternatives_text, close_calls, compose, not_found_answer, owners_of, prefer, structural_answer
 from tracuu.api.citations import document_name
 from tracuu.api.search_service import MAX_K
@@ -142,11 +142,13 @@ class Ask:
         # always holds some clause covering half an unanswerable question's words); which clause
         # to quote is then chosen by what it covers of the question too (index/abstain.py: rerank).
         fused = preferred(scored[: k + 8])
-        found = bool(fused) and self._answers(fused[0], readings, q)
+        # judged on the first ``judge_top`` of that ranking (index/abstain.py: Thresholds)
+        judged = next((s for s in fused[: self.thresholds.judge_top] if self._answers(s, readings, q)), None)
+        found = judged is not None
         if found:
             scored = preferred(rerank(scored, [self._coverage(s, readings, q) for s in scored], self.thresholds.rerank))
             if not self._answers(scored[0], readings, q):
-                scored = fused
+                scored = [judged, *(s for s in fused if s is not judged)]
         scored = scored[:k]
         result: dict[str, Any] = {"question": q, "found": found, "owners": [], "deadline": None}
         if intent.kind:
@@ -161,8 +163,16 @@ class Ask:
         infos: dict[str, Document] = {}
         hits = self._hits(scored, infos)
         top = hits[0]
+        if intent.kind in ("owner", "deadline"):  # the line of a task block that says who / by when, next
+            doc = self.store().get(top["doc_id"])
+            line = task_blocks.labelled_line(doc.clauses, scored[0].clause, intent.kind) if doc else None
+            if line is not None:
+                hits = [top, self.hit(line, scored[0].score, infos.get(top["doc_id"])),
+                        *[h for h in hits[1:] if h["clause_id"] != line.clause_id]][:k]
         tasks = by_clause.get(top["clause_id"], [])
         owners, deadline = self._owners_and_deadline(scored[0].clause, tasks, by_clause)
+        if intent.kind == "deadline" and tasks:  # of the clause's deadlines, the one asked about
+            deadline = deadline_pick.asked_deadline(q, scored[0].clause.text, tasks) or deadline
         answer = compose(q, top, owners, deadline)
         if top.get("integrity", "ok") not in ("ok", "unverified"):  # tampering detected, not merely an old record
             answer += (" (Lưu ý: nội dung trích dẫn không khớp bản đã lưu khi nạp; hãy đối chiếu văn bản gốc."
@@ -197,6 +207,12 @@ class Ask:
                 if not deadline:
                     deadline = next((deadline_out(t) for t in up if t.get("deadline")), None)
                 parent = by_path.get(parent.parent) if parent.parent else None
+            if not owners or not deadline:  # a block's heading, an indicator repeated in the appendix
+                below = task_blocks.related_tasks(doc.clauses, clause, lambda cid: by_clause.get(cid, []))
+                if not owners and any(t.get("lead") for t in below):
+                    owners = owners_of([t for t in below if t.get("lead")][:1])
+                if not deadline:
+                    deadline = next((deadline_out(t) for t in below if t.get("deadline")), None)
             if not owners:
                 for heading in reversed(clause.heading_chain):
                     found = [m for m in find_agencies(heading) if m.start <= 12]

@@ -33,6 +33,9 @@ if TYPE_CHECKING:
 KIND_ABBREVIATIONS = {"qd": "quyet dinh", "ct": "chi thi", "kh": "ke hoach", "nq": "nghi quyet", "tb": "thong bao",
                       "cd": "cong dien", "nd": "nghi dinh", "tt": "thong tu", "cv": "cong van"}
 _GIVER = re.compile(r"\s*(?:giao|de nghi|yeu cau|chi dao|phan cong)\b")
+#: Document-fact cues (index/data/ask_intents.toml [document] facts) that ask when it was issued.
+_ASKS_DATE = {"ky ngay", "ky khi nao", "ngay nao", "ngay bao nhieu", "khi nao", "bao gio", "nam nao", "ngay thang",
+              "ban hanh"}
 TASKS_LISTED = 8  # tasks quoted per role in an agency's answer; the rest are counted and cited
 QUOTE_MAX = 220  # characters of a task quoted in a list (the citation holds the full text)
 
@@ -97,7 +100,7 @@ def implementing(svc: "Tracuu", refs: tuple[DocRef, ...]) -> list[str]:
 
 
 def _referenced(svc: "Tracuu", ref: DocRef, stored: set[str],
-                ranked: list[str] | None = None) -> tuple[DocumentInfo | None, list[Any]]:
+                ranked: list[str] | None = None, dated: bool = False) -> tuple[DocumentInfo | None, list[Any]]:
     """A document named but not ingested: its manifest entry (if any) and the clauses citing it,
     one per citing document: the one ranked highest for the question (``ranked``: clause ids,
     best first), else the first; the documents in the order of their clause's rank."""
@@ -111,8 +114,16 @@ def _referenced(svc: "Tracuu", ref: DocRef, stored: set[str],
     for doc_id, clause_id, number, doc_type in svc.store().references():
         if _number_matches(ref, number) and _kind_matches(ref.kind, doc_type or ""):
             mine.setdefault(doc_id, []).append(clause_id)
-    # per citing document, the citing clause closest to the question (first in document order otherwise)
-    chosen = [min(ids, key=lambda c: (order.get(c, len(order)), ids.index(c))) for ids in mine.values()]
+    # per citing document, the citing clause closest to the question (first in document order
+    # otherwise); asked when the document was issued, one that writes its date beside it first
+    every = svc.store().clauses_by_ids([c for ids in mine.values() for c in ids]) if dated else {}
+
+    def undated(cid: str) -> bool:
+        clause = every.get(cid)
+        return not (clause and any(r.date and _number_matches(ref, r.number) for r in clause.references))
+
+    chosen = [min(ids, key=lambda c: (dated and undated(c), order.get(c, len(order)), ids.index(c)))
+              for ids in mine.values()]
     found = svc.store().clauses_by_ids(chosen)
     citing = [found[c] for c in chosen if c in found]
     citing.sort(key=lambda c: order.get(c.clause_id, len(order)))
@@ -172,7 +183,7 @@ def document_answer(svc: "Tracuu", question: str, intent: AskIntent,
             citations += [svc.hit(c, 1.0) for c in heads]
         if ids:
             continue
-        info, citing = _referenced(svc, ref, stored, ranked)
+        info, citing = _referenced(svc, ref, stored, ranked, dated=bool(_ASKS_DATE & set(intent.cues)))
         if info is not None:
             out = svc._doc_out(info)
             documents.append(out)
@@ -290,8 +301,8 @@ def agency_tasks_answer(svc: "Tracuu", question: str, agency: str, docs: list[st
             clause = svc.store().clause(t["clause_id"])
             if clause is not None:
                 citations.append(svc.hit(clause, 1.0 if role == "lead" else 0.5, infos.get(t["doc_id"])))
-    # citations: the most relevant task first, whatever the agency's role in it
-    citations.sort(key=lambda h: order.get(h["clause_id"], len(order)))
+    # citations: the tasks the agency leads first (its own work), each group most relevant first
+    citations.sort(key=lambda h: (h["score"] < 1.0, order.get(h["clause_id"], len(order))))
     citations = _dedupe(citations)
     top = min(mine, key=lambda t: order.get(t["clause_id"], len(order)))
     # the owner asked about is the agency itself, in the roles the tasks give it

@@ -29,6 +29,11 @@ _DATE = re.compile(r"(?<![\w/])(\d{1,2})\s*/\s*(\d{1,2})(?:\s*/\s*(\d{4}))?(?![\
 _DATE_WORDS = re.compile(r"\bngay\s+(\d{1,2})\s+thang\s+(\d{1,2})(?:\s+nam\s+(\d{4}))?\b")
 
 
+#: Words besides a named document and its "when" cue from which a question asks when a task of
+#: the document is due rather than when the document was issued.
+DUE_WORDS = 6
+
+
 @dataclass(frozen=True)
 class DocRef:
     """A document the question names: kind (folded, e.g. "quyet dinh"), number, full symbol."""
@@ -159,6 +164,9 @@ def classify(question: str, agency_text: str | None = None) -> AskIntent:
         # "do ai ký", "cơ quan nào ban hành" ask who made the document, not who does a task
         own = _has(words, _phrases("document", "about_the_document"))
         rest = [w for w in _strip_refs(words, docs).split() if len(w) > 1]
+        when_only = bool(facts) and set(facts) <= set(_phrases("document", "date_facts"))
+        if when_only and deadline and len(rest) - sum(len(f.split()) for f in facts) >= DUE_WORDS:
+            facts = []  # "… báo cáo … chậm nhất ngày nào theo Công điện 224": a task's deadline
         if own or (facts and not (who and roles)) or len(rest) <= 2:
             return AskIntent("document", cues=tuple(dict.fromkeys(facts + own)), **base)
     if agency_text and tasks_cues and not who:

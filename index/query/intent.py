@@ -25,6 +25,9 @@ _CUES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("number_date", ("so hieu", "so ky hieu", "ngay ban hanh", "ban hanh ngay nao", "ban hanh khi nao", "ban hanh vao ngay")),
 )
 
+# "chữ ký số" (a digital signature) is a subject of plans, not a question about who signed.
+_NOT_CUES = re.compile(r"\bchu ky (?:so|dien tu)\b")
+
 _ROMAN = r"(?=[ivx])(?:x{0,3}(?:ix|iv|v?i{0,3}))"
 _LETTER = r"[a-n]|dd?"
 _PATH_RE = re.compile(
@@ -52,8 +55,9 @@ def detect_intent(question: str) -> StructuralIntent | None:
     """The structural question asked, if any (works with or without diacritics)."""
     question = " ".join(question.split())
     folded = fold(question)  # same length as question: offsets carry over
+    cued = _NOT_CUES.sub(" ", folded)
     for kind, cues in _CUES:
-        if any(re.search(rf"\b{re.escape(c)}\b", folded) for c in cues):
+        if any(re.search(rf"\b{re.escape(c)}\b", cued) for c in cues):
             return StructuralIntent(kind)
     row = _ROW_RE.search(folded)
     if row:

@@ -1,0 +1,25 @@
+"""Which of a clause's deadlines a question asks about (synthetic clause and task)."""
+
+from __future__ import annotations
+
+from tracuu.api.deadline_pick import asked_deadline
+
+CLAUSE = ("Sở Công nghiệp tổng hợp báo cáo tình hình thực hiện Kế hoạch định kỳ hàng tháng (trước ngày 20 hàng "
+          "tháng), 6 tháng (trước ngày 20/6), tổng kết năm (trước ngày 25/11 hàng năm).")
+TASK = {"deadline": {"text": "trước ngày 20/6", "kind": "yearly_date"},
+        "deadlines": [{"text": "hàng tháng", "kind": "recurring"},
+                      {"text": "trước ngày 20 hàng tháng", "kind": "recurring"},
+                      {"text": "trước ngày 20/6", "kind": "yearly_date"},
+                      {"text": "trước ngày 25/11 hàng năm", "kind": "yearly_date"}]}
+
+
+def test_the_deadline_of_what_the_question_names_is_chosen():
+    got = asked_deadline("Báo cáo tổng kết năm phải gửi trước ngày nào?", CLAUSE, [TASK])
+    assert got["text"] == "trước ngày 25/11 hàng năm"
+    got = asked_deadline("bao cao hang thang gui truoc ngay nao", CLAUSE, [TASK])
+    assert got["text"] == "trước ngày 20 hàng tháng"
+
+
+def test_the_main_deadline_stays_when_nothing_fits_better():
+    assert asked_deadline("Báo cáo 6 tháng gửi trước ngày nào?", CLAUSE, [TASK]) is None
+    assert asked_deadline("Ai tổng hợp báo cáo?", CLAUSE, [{"deadline": None}]) is None
