@@ -867,15 +867,22 @@ def _row_task(clause: Clause, g: Gazetteer, n: int) -> Task | None:
     due_cell = cells.get(roles.get("deadline", ""), "")
     text = cells.get(roles.get("task", ""), "") or clause.text
     where = clause.path + "/"
-    deadline = parse_deadline(due_cell)
-    if deadline is None:  # a row with no time of its own takes the one its appendix or group title sets
-        deadline = next((d for h in reversed(clause.heading_chain) if (d := heading_deadline(h)) is not None), None)
     t = _Text(text, clause.path, g)
     lead = cell_agencies(lead_cell, where + roles.get("lead", ""), g)
     coordinators = cell_agencies(coord_cell, where + roles.get("coordinators", ""), g)
     marked = _marked_lead(lead_cell, lead, g)  # "Cơ quan thực hiện": "Sở Y tế (chủ trì), Sở Tài chính"
     if marked is not None:
         lead, coordinators = marked[0], marked[1] + coordinators
+    return _table_task(clause, n, text, lead, coordinators, parse_deadline(due_cell), mentions=_mentions(t),
+                       product=cells.get(roles["product"]) if "product" in roles else None)
+
+
+def _table_task(clause: Clause, n: int, text: str, lead: list[AgencyRef], coordinators: list[AgencyRef],
+                deadline: Deadline | None, **extra: Any) -> Task:
+    """The Task of one task-table row, however its cells were found (a real table or a flattened
+    row); a row with no time of its own takes the one its appendix or group title sets."""
+    if deadline is None:
+        deadline = next((d for h in reversed(clause.heading_chain) if (d := heading_deadline(h)) is not None), None)
     return Task(
         task_id=f"{clause.clause_id}#{n}",
         clause_id=clause.clause_id,
@@ -885,11 +892,10 @@ def _row_task(clause: Clause, g: Gazetteer, n: int) -> Task | None:
         pattern="bảng phụ lục",
         lead=lead,
         coordinators=coordinators,
-        mentions=_mentions(t),
         deadline=deadline,
         deadlines=[deadline] if deadline else [],
         recurrence=deadline.recurrence if deadline else None,
-        product=cells.get(roles["product"]) if "product" in roles else None,
+        **extra,
     )
 
 
@@ -912,21 +918,8 @@ def _flat_row_task(clause: Clause, g: Gazetteer, n: int) -> Task | None:
         if tail:
             deadline = parse_deadline(text[tail[0].start :])
             text = text[: tail[0].start].rstrip(" ,;")
-    if deadline is None:
-        deadline = next((d for h in reversed(clause.heading_chain) if (d := heading_deadline(h)) is not None), None)
-    return Task(
-        task_id=f"{clause.clause_id}#{n}",
-        clause_id=clause.clause_id,
-        doc_id=clause.doc_id,
-        path=clause.path,
-        text=text,
-        pattern="bảng phụ lục",
-        lead=lead,
-        coordinators=cell_agencies(row.coordinators, where + "phối hợp", g) if row.coordinators else [],
-        deadline=deadline,
-        deadlines=[deadline] if deadline else [],
-        recurrence=deadline.recurrence if deadline else None,
-    )
+    coordinators = cell_agencies(row.coordinators, where + "phối hợp", g) if row.coordinators else []
+    return _table_task(clause, n, text, lead, coordinators, deadline)
 
 
 def _segments(text: str) -> list[tuple[int, int]]:
