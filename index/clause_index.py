@@ -43,6 +43,7 @@ from tracuu.index.catalog.restorer_counts import RestorerCounts
 from tracuu.index.catalog.store import CatalogStore
 from tracuu.index.embedders import Embedder
 from tracuu.index.embedding_cache import EmbeddingCache
+from tracuu.index.errors import EmbedderMismatch
 from tracuu.index.index_writer import (  # noqa: F401 - re-exported: the index's report types
     PASSAGE_PROBE,
     IndexReport,
@@ -238,7 +239,12 @@ class ClauseIndex:
 
     def health(self) -> list[dict[str, str]]:
         """Reasons the index is degraded (empty: all well): vectors, embedding cache, writability,
-        interrupted writes. Cheap: it opens nothing that is not open yet and checks no file."""
+        interrupted writes. Opens the vector store if it is not open yet (which checks its files
+        only if they changed since the last check); never repairs anything."""
+        try:
+            self.access.get()
+        except EmbedderMismatch as err:
+            return [store_health.reason(err.code, err.vi, err.en)]
         reasons = self.access.health()
         if self._cache is not None and self._cache.state != "ok":
             reasons.append(store_health.reason(

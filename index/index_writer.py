@@ -249,6 +249,7 @@ class IndexWriter:
                 self._restore_dense(doc.doc_id, old, new_ids)
                 raise
             faults.hit("stored")  # committed: from here on the new version is the record
+            self.vectors.record_files()
             if old is not None and old.file_name != new_doc.file_name:
                 self._drop_upload(old)  # a re-upload replaced it
             faults.hit("installed")
@@ -280,6 +281,7 @@ class IndexWriter:
             self.vectors.get().delete_doc(doc_id)
             with store.db.transaction():
                 self.vectors.clear([doc_id])
+            self.vectors.record_files()
             if doc is not None:
                 self._drop_upload(doc)
             return known
@@ -352,6 +354,7 @@ class IndexWriter:
         try:
             with self._store().db.transaction():  # Chroma is back to what the record says
                 self.vectors.clear([doc_id])
+            self.vectors.record_files()
         except Exception:  # pragma: no cover - the marker only costs a repair later
             log.warning("could not clear the write-ahead marker after a restore")
 
@@ -423,6 +426,7 @@ class IndexWriter:
         vs.reset = False
         with store.db.transaction():
             self.vectors.clear(None if doc_ids is None else [*doc_ids])
+        self.vectors.record_files()
         return rep
 
     def rebuild_vectors(self) -> ReconcileReport:

@@ -13,6 +13,13 @@ check of :mod:`index.vector_check` runs only where there is a reason to doubt th
   them (garbage in the HNSW files crashes the process in native code): damage found is reported
   (state ``"damaged"``: keyword search only, writes refused, ``/healthz`` says to run
   ``tracuu reindex``), never moved aside or rebuilt here.
+* **when the files changed behind the index's back**: after every check that passed and every
+  write that completed, the size and mtime of each HNSW segment file under ``chroma/`` are
+  recorded in
+  ``chroma/.tracuu-verified`` (a few ``stat`` calls; no file is read). An open that finds them
+  different (a disk error, a copy, another program, Chroma flushing after the last record) runs
+  the check once before Chroma reads them. So garbage in the HNSW files is found, never a crash
+  of the process, and an unchanged store costs nothing to open;
 * **when a write fails** and the old vectors could not be put back (:meth:`after_failed_write`);
 * in ``tracuu reindex`` (which rebuilds on purpose) and in the explicit check
   (:meth:`index.clause_index.ClauseIndex.check`, ``tracuu reindex --check``).
@@ -23,7 +30,8 @@ the next write, in the explicit check, or in ``tracuu reindex`` - not when a rea
 
 An older data directory carries a ``reconciled`` stamp file instead (removed before a Chroma write,
 written after); :meth:`VectorAccess.adopt_stamp` converts it once: a stale or missing stamp
-next to an existing store becomes a ``vector_write:*`` marker.
+in a data dir holding clauses (a JSON store just imported has no stamp) becomes a
+``vector_write:*`` marker.
 """
 
 from __future__ import annotations
@@ -50,6 +58,7 @@ log = logging.getLogger(__name__)
 
 MARK_PREFIX = "vector_write:"
 ALL = "*"  # a marker naming every document: a full reconcile is due
+VERIFIED = ".tracuu-verified"  # in chroma/: the files as the last passed check or write left them
 STAMP_ADOPTED = "vector_marks"  # catalog_meta: the old "reconciled" stamp file was converted
 
 
@@ -96,17 +105,21 @@ class VectorAccess:
 
         local = self.local
         problem = None
-        if local is not None and self.pending():  # a write was cut short: look before Chroma reads
-            problem = check_store(local)
+        checked = local is not None and (self.pending() or not self.files_unchanged())
+        if checked:
+            problem = check_store(local)  # a write was cut short, or the files changed: look first
         if local is not None and not problem and os.environ.get("TRACUU_VECTOR_PROBE", "").strip() == "subprocess":
             problem = probe_store(local)
         if problem:
             return self.damaged(problem)
         try:
-            return ChromaVectorStore(
+            vs = ChromaVectorStore(
                 self.data_dir, embedder_name=self.embedder.name, dim=self.embedder.dim,
                 chroma_url=self.chroma_url, collection=self._collection(), replace=self.replace,
             )
+            if checked:
+                self.record_files()  # after the client opened: opening touches chroma.sqlite3
+            return vs
         except EmbedderMismatch:
             raise  # configuration, not damage: never moved aside or dropped
         except Exception as exc:  # damaged SQLite, a server that is down...
@@ -142,13 +155,58 @@ class VectorAccess:
 
     def check(self, probe: bool = False) -> str | None:
         """The integrity check of the local store (and, with ``probe``, opening it in a child
-        process): None when sound or not local, else the problem. Reads only."""
+        process): None when sound or not local, else the problem. Reads the store only (a sound one
+        is recorded in ``chroma/.tracuu-verified``)."""
         from tracuu.index.vector_check import check_store, probe_store
 
         local = self.local
         if local is None:
             return None
-        return check_store(local) or (probe_store(local) if probe else None)
+        problem = check_store(local) or (probe_store(local) if probe else None)
+        if not problem:
+            self.record_files()
+        return problem
+
+    def _signature(self) -> str | None:
+        local = self.local
+        if local is None or not local.is_dir():
+            return None
+        rows = []
+        # The HNSW segment files only: garbage there crashes the process; chroma.sqlite3 is
+        # touched by every client that opens it, and SQLite reports its own damage (Chroma then
+        # raises, which leaves keyword search).
+        for path in sorted(p for d in local.iterdir() if d.is_dir() for p in d.rglob("*")):
+            try:
+                st = path.stat()
+            except OSError:
+                continue
+            if path.is_file() and path.name != VERIFIED and not path.name.startswith(f".{VERIFIED}."):
+                rows.append(f"{path.relative_to(local)}\t{st.st_size}\t{st.st_mtime_ns}")
+        return "\n".join(rows)
+
+    def files_unchanged(self) -> bool:
+        """Are the store's files as the last passed check or completed write left them?"""
+        sig = self._signature()
+        if sig is None:
+            return True  # no local store yet: nothing Chroma could trip over
+        try:
+            return (self.local / VERIFIED).read_text(encoding="utf-8") == sig  # type: ignore[operator]
+        except (OSError, UnicodeDecodeError):
+            return False
+
+    def record_files(self) -> None:
+        """Remember the files as sound (after a passed check or a completed write)."""
+        sig = self._signature()
+        if sig is None:
+            return
+        path = self.local / VERIFIED  # type: ignore[operator]
+        tmp = path.with_name(f".{VERIFIED}.{os.getpid()}.{threading.get_ident()}.tmp")
+        try:
+            tmp.write_text(sig, encoding="utf-8")
+            os.replace(tmp, path)
+        except OSError as exc:  # a read-only data dir: the next open checks again, that is all
+            tmp.unlink(missing_ok=True)
+            log.info("could not record the vector store's files in %s: %s", path, exc)
 
     def after_failed_write(self) -> None:
         """A Chroma write failed and could not be undone: is the store still sound?"""
@@ -208,11 +266,10 @@ class VectorAccess:
             saved: str | None = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             saved = None
-        has_vectors = self.chroma_url is not None or (self.data_dir / "chroma").exists()
         with store.db.transaction():
             if store.meta(STAMP_ADOPTED) is not None:
                 return
-            if has_vectors and saved != current_stamp and store.count()[1]:
+            if saved != current_stamp and store.count()[1]:
                 store.set_meta(MARK_PREFIX + ALL, "adopted from a stale or missing 'reconciled' stamp")
             store.set_meta(STAMP_ADOPTED, "1")
         path.unlink(missing_ok=True)
@@ -237,8 +294,8 @@ class VectorAccess:
                 "vector_index_rebuilt",
                 f"Chỉ mục vectơ bị hỏng và đã được dựng lại ({self.note}).",
                 f"The vector index was damaged and has been rebuilt ({self.note})."))
-        try:
-            pending = self.pending()
+        try:  # "*" (adopted from an older data dir's stamp) is repaired at the next write, not reported
+            pending = [d for d in self.pending() if d != ALL]
         except Exception:  # the catalog's own problems are reported by its check
             pending = []
         if pending and self.state not in ("damaged", "unavailable"):
