@@ -43,7 +43,8 @@ from tracuu.ingest.vntext import fold
 log = logging.getLogger(__name__)
 
 MAX_DOC_ID = 230  # the JSON store's limit (a file name); kept so ids stay portable both ways
-_CACHE_DOCS = 64  # parsed documents kept per process (LRU), keyed by the catalog's generation
+_CACHE_DOCS = 64  # parsed documents kept per process (LRU), keyed by the catalog's generation...
+_CACHE_CLAUSES = 20_000  # ...and at most this many clauses in them (a 1000-clause plan is ~2 MB parsed)
 _TASK_ROLE_FIELDS = {"lead": "lead", "coordinator": "coordinators", "performer": "performer",
                      "advised": "advises", "reports_to": "reports_to"}
 
@@ -110,6 +111,7 @@ class CatalogStore:
         self.db: Db = db if db is not None and not isinstance(db, str) else open_db(db or self.path)
         self._lock = threading.Lock()
         self._docs: OrderedDict[str, tuple[int, ParsedDocument, str | None]] = OrderedDict()
+        self._checked: dict[str, int] = {}  # doc_id -> generation its record was last read sound
         self._src_ok: dict[tuple[str, str], bool] = {}  # (doc_id, sha) -> the stored text hashes to sha
         self._problems: dict[str, dict[str, str]] = {}  # key -> problem (see problems())
         self._memo: dict[str, tuple[int, Any]] = {}  # small whole-catalog reads, per generation
@@ -257,10 +259,10 @@ class CatalogStore:
 
     # ------------------------------------------------------------------ documents
 
-    def _load_entry(self, doc_id: str, fresh: bool = False) -> tuple[ParsedDocument, str | None] | None:
+    def _load_entry(self, doc_id: str, fresh: bool = False, keep: bool = True) -> tuple[ParsedDocument, str | None] | None:
         """The document and its source sha. Cached while the catalog's generation is unchanged;
         ``fresh`` reads the rows again (a writer comparing versions: rows edited behind tracuu's
-        back do not move the generation)."""
+        back do not move the generation); ``keep=False`` reads without caching (a full scan)."""
         if not usable_doc_id(doc_id):
             return None
         gen = self.generation()
@@ -292,10 +294,13 @@ class CatalogStore:
                           "ingest it again.")
             return None
         self._clear(f"doc:{doc_id}")
+        if not keep:
+            return doc, row[1]
         with self._lock:
             self._docs[doc_id] = (gen, doc, row[1])
-            while len(self._docs) > _CACHE_DOCS:
-                self._docs.popitem(last=False)
+            held = sum(len(d.clauses) for _, d, _ in self._docs.values())
+            while len(self._docs) > 1 and (len(self._docs) > _CACHE_DOCS or held > _CACHE_CLAUSES):
+                held -= len(self._docs.popitem(last=False)[1][1].clauses)
         return doc, row[1]
 
     def load(self, doc_id: str, fresh: bool = False) -> ParsedDocument | None:
@@ -547,9 +552,17 @@ class CatalogStore:
         return sorted(items, key=lambda d: (d["file"], d["code"], d["message_en"]))
 
     def check(self) -> list[dict[str, str]]:
-        """Verify every document record and source (hashes cached per version): for ``/healthz``."""
+        """Verify every document record and source (hashes cached per version): for ``/healthz``.
+
+        A record read sound is not read again until the catalog's generation moves (the verdict,
+        not the document, is kept: a full scan must not fill the memory or the document cache)."""
+        gen = self.generation()
         for doc_id in self.doc_ids():
-            if self._load_entry(doc_id) is not None:
+            if self._checked.get(doc_id) == gen:
+                self.source_status(doc_id)  # cached per source version
+                continue
+            if self._load_entry(doc_id, keep=False) is not None:
+                self._checked[doc_id] = gen
                 self.source_status(doc_id)
         return self.problems()
 
