@@ -8,13 +8,15 @@ then hnswlib's header; ``data_level0.bin`` = one fixed-size record per element h
 neighbour list, its vector and its label; ``length.bin`` = each vector's norm). Every neighbour id
 must name an existing element, every count must fit its list, every vector and norm must be
 finite, and the sizes must agree. A failure names
-the file and what is wrong; :class:`index.clause_index.ClauseIndex` then moves the store aside
-and rebuilds it from the document store and the embedding cache.
+the file and what is wrong; :class:`index.vector_access.VectorAccess` reports it (keyword search
+only, writes refused) and `tracuu reindex` moves the store aside and rebuilds it from the catalog
+and the embedding cache. When it runs (not at every open): see :mod:`index.vector_access`.
 
 ``chroma.sqlite3`` is checked with SQLite's own ``PRAGMA quick_check`` (SQLite reports damage,
 it does not crash on it), opened read-only.
 
-The checks are vectorised with numpy: a few milliseconds for 10k vectors.
+The checks are vectorised with numpy: a few milliseconds for 10k vectors, about a second (and a
+transient copy of ``data_level0.bin`` in memory) at 100k - why it is not run at every open.
 """
 
 from __future__ import annotations
