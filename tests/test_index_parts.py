@@ -135,3 +135,24 @@ def test_the_one_pass_syllable_index_matches_its_definition() -> None:
         by_fold.setdefault(fold(s), []).append(s)
     assert syllables.folded_index() == {k: tuple(sorted(v)) for k, v in by_fold.items()}
     assert syllables.candidates("quyet") == ("quyết", "quyệt")
+
+
+def test_the_health_check_verdict_is_redone_after_another_process_writes(built: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """CatalogStore.check keeps "this record read sound" per catalog generation, not the records:
+    a write by another process (another store on the same file) moves the generation, and the
+    next check reads the records again."""
+    from tracuu.index.catalog.store import CatalogStore
+
+    a = CatalogStore(built)
+    reads: list[str] = []
+    real = a._load_entry
+    monkeypatch.setattr(a, "_load_entry", lambda doc_id, fresh=False, keep=True: reads.append(doc_id) or real(doc_id, fresh, keep))
+    assert a.check() == [] and sorted(reads) == ["kh-test-1", "qd-test-2"]
+    assert a._docs == {}  # the full scan filled no cache
+    reads.clear()
+    a.check()
+    assert reads == []  # same generation: verdicts kept
+    other = ClauseIndex(built, HashEmbedder())  # "another process"
+    other.delete_document("qd-test-2")
+    a.check()
+    assert reads == ["kh-test-1"]
