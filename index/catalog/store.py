@@ -43,8 +43,7 @@ from tracuu.ingest.vntext import fold
 log = logging.getLogger(__name__)
 
 MAX_DOC_ID = 230  # the JSON store's limit (a file name); kept so ids stay portable both ways
-_CACHE_DOCS = 64  # parsed documents kept per process (LRU), keyed by the catalog's generation...
-_CACHE_CLAUSES = 50_000  # ...and at most this many clauses in them (a 1000-clause plan is ~2 MB parsed)
+_CACHE_DOCS = 64  # parsed documents kept per process (LRU), keyed by the catalog's generation
 _TASK_ROLE_FIELDS = {"lead": "lead", "coordinator": "coordinators", "performer": "performer",
                      "advised": "advises", "reports_to": "reports_to"}
 
@@ -111,7 +110,6 @@ class CatalogStore:
         self.db: Db = db if db is not None and not isinstance(db, str) else open_db(db or self.path)
         self._lock = threading.Lock()
         self._docs: OrderedDict[str, tuple[int, ParsedDocument, str | None]] = OrderedDict()
-        self._held = 0  # clauses in self._docs
         self._checked: dict[str, int] = {}  # doc_id -> generation its record was last read sound
         self._src_ok: dict[tuple[str, str], bool] = {}  # (doc_id, sha) -> the stored text hashes to sha
         self._problems: dict[str, dict[str, str]] = {}  # key -> problem (see problems())
@@ -200,7 +198,7 @@ class CatalogStore:
             faults.hit("source_written")
             self.bump()
         with self._lock:
-            self._uncache(doc.doc_id)
+            self._docs.pop(doc.doc_id, None)
             self._memo.clear()
             self._problems.pop(f"source:{doc.doc_id}", None)
 
@@ -246,7 +244,7 @@ class CatalogStore:
             if existed:
                 self.bump()
         with self._lock:
-            self._uncache(doc_id)
+            self._docs.pop(doc_id, None)
             self._problems.pop(f"source:{doc_id}", None)
         return existed
 
@@ -298,18 +296,10 @@ class CatalogStore:
         if not keep:
             return doc, row[1]
         with self._lock:
-            self._uncache(doc_id)
             self._docs[doc_id] = (gen, doc, row[1])
-            self._held += len(doc.clauses)
-            while len(self._docs) > 1 and (len(self._docs) > _CACHE_DOCS or self._held > _CACHE_CLAUSES):
-                self._held -= len(self._docs.popitem(last=False)[1][1].clauses)
+            while len(self._docs) > _CACHE_DOCS:
+                self._docs.popitem(last=False)
         return doc, row[1]
-
-    def _uncache(self, doc_id: str) -> None:
-        """Drop a cached document (call with ``self._lock`` held)."""
-        old = self._docs.pop(doc_id, None)
-        if old is not None:
-            self._held -= len(old[1].clauses)
 
     def load(self, doc_id: str, fresh: bool = False) -> ParsedDocument | None:
         entry = self._load_entry(doc_id, fresh)
