@@ -107,7 +107,7 @@ class VectorAccess:
         problem = None
         checked = local is not None and (self.pending() or not self.files_unchanged())
         if checked:
-            problem = check_store(local)  # a write was cut short, or the files changed: look first
+            problem = check_store(local, sqlite=False)  # a write cut short, or files changed: look first
         if local is not None and not problem and os.environ.get("TRACUU_VECTOR_PROBE", "").strip() == "subprocess":
             problem = probe_store(local)
         if problem:

@@ -115,7 +115,7 @@ def test_an_unchanged_store_is_not_checked_at_open(data, monkeypatch):
     hash_kb(data).health()  # the copy changed every mtime: this start checks, and records the files
     calls = []
     real = vector_check.check_store
-    monkeypatch.setattr(vector_check, "check_store", lambda d: calls.append(d) or real(d))
+    monkeypatch.setattr(vector_check, "check_store", lambda d, sqlite=True: calls.append(d) or real(d, sqlite))
     svc = hash_kb(data)
     assert svc.search(QUERY, k=3)["results"] and svc.health()["status"] == "ok"
     assert calls == []
@@ -259,3 +259,23 @@ def test_reindex_check_moves_a_crashing_store_aside_before_opening_it(data):
     assert json.loads(out.stdout)["upserted"] > 1000
     assert [p for p in data.iterdir() if p.name.startswith("chroma.damaged-")]
     assert cli(data, "reindex", "--check").returncode == 0  # sound now: nothing to do
+
+
+def test_the_hnsw_check_reads_the_file_in_slices_and_finds_damage_in_the_last(data, monkeypatch):
+    """check_segment reads data_level0.bin a slice at a time (a 1M-vector file is 1.9 GB): damage in
+    the last record is found as in the first."""
+    import struct
+
+    from tracuu.index import vector_check
+
+    seg = segment(data)
+    raw = (seg / "header.bin").read_bytes()
+    fields = vector_check._HEADER.unpack_from(raw)
+    cur, size_rec = fields[3], fields[4]
+    monkeypatch.setattr(vector_check, "_CHECK_BYTES", size_rec * 100)  # ~11 slices here
+    assert vector_check.check_store(data / "chroma", sqlite=False) is None
+    with (seg / "data_level0.bin").open("r+b") as fh:  # the last record's neighbour count: 65535
+        fh.seek((cur - 1) * size_rec)
+        fh.write(struct.pack("<I", 0xFFFF))
+    problem = vector_check.check_store(data / "chroma", sqlite=False)
+    assert problem is not None and "neighbour list longer" in problem
