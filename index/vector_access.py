@@ -272,7 +272,7 @@ class VectorAccess:
             if saved != current_stamp and store.count()[1]:
                 store.set_meta(MARK_PREFIX + ALL, "adopted from a stale or missing 'reconciled' stamp")
             store.set_meta(STAMP_ADOPTED, "1")
-        path.unlink(missing_ok=True)
+        # The file is left as it is: an older tracuu opening this data dir again still reads it.
 
     # ------------------------------------------------------------------ health
 

@@ -110,7 +110,7 @@ def test_an_adopted_stamp_marks_everything_for_the_next_write(built: Path) -> No
     (built / "reconciled").write_text("stale stamp", encoding="utf-8")
     ix.close()
     again = ClauseIndex(built, HashEmbedder())
-    assert again.access.pending() == [ALL] and not (built / "reconciled").exists()
+    assert again.access.pending() == [ALL] and (built / "reconciled").exists()  # read, not removed
     assert again.health() == []  # a migration, not an interrupted write: not reported
     assert again.recover().full and again.access.pending() == []
 
