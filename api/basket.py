@@ -132,7 +132,7 @@ def resolve(service: Any, items: list[Item]) -> list[dict[str, Any]]:
         except ApiError:
             out.append({"clause_id": i.clause_id, "note": i.note, "missing": True})
             continue
-        out.append({**clause, "note": i.note, "missing": False})
+        out.append({**clause.model_dump(), "note": i.note, "missing": False})
     return out
 
 

@@ -43,7 +43,7 @@ def _section_keys(task: dict[str, Any]) -> list[str]:
 def build(service: Any, agency_id: str, row: Callable[[dict[str, Any]], dict[str, Any]]) -> dict[str, Any]:
     """The brief's content: the agency, counts, upcoming dated deadlines, sections, documents."""
     found = service.agency_tasks(agency_id)  # 404 for an unknown agency
-    rows = [row(t) for t in found["tasks"]]
+    rows = [row(t) for t in found.tasks]
     sections = []
     for key, title, explain in SECTIONS:
         these = [r for r in rows if key in _section_keys(r["task"])]
@@ -57,9 +57,9 @@ def build(service: Any, agency_id: str, row: Callable[[dict[str, Any]], dict[str
     for r in rows:
         if r["doc_id"] not in docs:
             docs.append(r["doc_id"])
-    known = {d["doc_id"]: d for d in service.documents()}
+    known = {d.doc_id: d for d in service.documents()}
     return {
-        "agency": found["agency"],
+        "agency": found.agency,
         "rows": rows,
         "sections": sections,
         "dated": dated,

@@ -18,6 +18,7 @@ from tracuu.api.config import Settings, check_database_url, get_settings
 from tracuu.api.errors import ApiError
 from tracuu.api.progress import index_words
 from tracuu.ingest.errors import BilingualError
+from tracuu.ingest.shapes import Agency, Answer, Document, Shape, Task
 from tracuu.ingest.vntext import fold
 
 
@@ -48,8 +49,19 @@ def role_code(text: str | None) -> str | None:
     return ROLE_WORDS.get(key, text)
 
 
+def _jsonable(data: Any) -> Any:
+    """The JSON of a service's answer: a shape (ingest.shapes) as the fields it was given."""
+    if isinstance(data, Shape):
+        return data.to_json()
+    if isinstance(data, list):
+        return [_jsonable(x) for x in data]
+    if isinstance(data, dict):
+        return {k: _jsonable(v) for k, v in data.items()}
+    return data
+
+
 def _print_json(data: Any) -> None:
-    print(json.dumps(data, ensure_ascii=False, indent=2))
+    print(json.dumps(_jsonable(data), ensure_ascii=False, indent=2))
 
 
 def _emit(args: argparse.Namespace, data: Any, lines: Callable[[Any], Iterable[str]]) -> int:
@@ -147,12 +159,12 @@ def cmd_search(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(result)
         return 0
-    if not result["results"]:
+    if not result.results:
         print("Không tìm thấy điều khoản nào. (No matching clause.)")
-    for i, hit in enumerate(result["results"], 1):
-        print(f"[{i}] {hit['citation']} — trang {hit['page']} (score {hit['score']:.3f})")
-        print(f"    {hit['text']}")
-        print(f"    id: {hit['clause_id']}")
+    for i, hit in enumerate(result.results, 1):
+        print(f"[{i}] {hit.citation} — trang {hit.page} (score {hit.score:.3f})")
+        print(f"    {hit.text}")
+        print(f"    id: {hit.clause_id}")
     return 0
 
 
@@ -160,35 +172,35 @@ def cmd_ask(args: argparse.Namespace) -> int:
     svc = _service(args)
     result = svc.ask(args.question, k=args.k, doc_ids=args.doc or None, doc_types=args.doc_type or None, agency=args.agency)
 
-    def lines(r: dict) -> Iterable[str]:
-        yield r["answer"]
-        for alt in r.get("alternatives") or []:
-            yield (f"  (!) Chưa chắc chắn — cũng có thể là (uncertain, also close): {alt['citation']}"
-                   f" (id: {alt['clause_id']})")
-        for i, hit in enumerate(r["citations"], 1):
-            yield f"  [{i}] {hit['citation']} — trang {hit['page']} (id: {hit['clause_id']})"
+    def lines(r: Answer) -> Iterable[str]:
+        yield r.answer
+        for alt in r.alternatives:
+            yield (f"  (!) Chưa chắc chắn — cũng có thể là (uncertain, also close): {alt.citation}"
+                   f" (id: {alt.clause_id})")
+        for i, hit in enumerate(r.citations, 1):
+            yield f"  [{i}] {hit.citation} — trang {hit.page} (id: {hit.clause_id})"
 
     return _emit(args, result, lines)
 
 
 def cmd_agencies(args: argparse.Namespace) -> int:
-    def lines(rows: list) -> Iterable[str]:
+    def lines(rows: list[Agency]) -> Iterable[str]:
         for r in rows:
-            c = r["counts"]
-            yield (f"{r['agency_id']}: {r['agency']} — chủ trì {c['lead']}, phối hợp {c['coordinator']}, "
+            c = r.counts
+            yield (f"{r.agency_id}: {r.agency} — chủ trì {c['lead']}, phối hợp {c['coordinator']}, "
                    f"nhận tham mưu {c['advised']}, nhận báo cáo {c['reports_to'] + c['via']}")
 
     return _emit(args, _service(args).agencies(), lines)
 
 
 def cmd_tasks(args: argparse.Namespace) -> int:
-    def lines(tasks: list) -> Iterable[str]:
+    def lines(tasks: list[Task]) -> Iterable[str]:
         for t in tasks:
-            lead = ", ".join(a["as_written"] for a in t["lead"])
-            coord = ", ".join(a["as_written"] for a in t["coordinators"])
-            deadline = t["deadline"]["text"] if t["deadline"] else "không nêu"
-            yield f"- {t['citation']}\n  chủ trì: {lead}" + (f"; phối hợp: {coord}" if coord else "") + f"; thời hạn: {deadline}"
-            yield f"  {t['text']}"
+            lead = ", ".join(a.as_written or "" for a in t.lead)
+            coord = ", ".join(a.as_written or "" for a in t.coordinators)
+            deadline = t.deadline.text if t.deadline else "không nêu"
+            yield f"- {t.citation}\n  chủ trì: {lead}" + (f"; phối hợp: {coord}" if coord else "") + f"; thời hạn: {deadline}"
+            yield f"  {t.text}"
 
     return _emit(args, _service(args).tasks(agency=args.agency, doc=args.doc, role=role_code(args.role)), lines)
 
@@ -221,11 +233,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_documents(args: argparse.Namespace) -> int:
-    def lines(docs: list) -> Iterable[str]:
+    def lines(docs: list[Document]) -> Iterable[str]:
         for d in docs:
-            ingested = d["status"] == "ingested"
+            ingested = d.status == "ingested"
             status = "đã nạp (ingested)" if ingested else "được dẫn chiếu, chưa nạp văn bản (referenced, not ingested)"
-            yield f"{d['doc_id']}: {d['citation']} — {status}" + (f", {d['clauses']} điều khoản" if ingested else "")
+            yield f"{d.doc_id}: {d.citation} — {status}" + (f", {d.clauses} điều khoản" if ingested else "")
 
     return _emit(args, _service(args).documents(), lines)
 
@@ -235,9 +247,9 @@ def cmd_show(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(clause)
         return 0
-    print(clause["citation"])
-    print(f"trang {clause['page']}, ký tự {clause['start']}–{clause['end']}")
-    print(clause["text"])
+    print(clause.citation)
+    print(f"trang {clause.page}, ký tự {clause.start}–{clause.end}")
+    print(clause.text)
     return 0
 
 

@@ -32,7 +32,7 @@ from typing import Any, Literal
 from pydantic import Field, ValidationError, field_validator
 from pydantic_core import PydanticUseDefault
 from pydantic_settings import BaseSettings, SettingsConfigDict
-from tracuu.ingest import limits
+from tracuu.ingest import limits, reading
 from tracuu.ingest.errors import BilingualError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -157,6 +157,13 @@ class Settings(BaseSettings):
     def limits(self) -> limits.Limits:
         """The ingest limits in these settings (what :mod:`ingest.worker` enforces)."""
         return limits.Limits(**{name: getattr(self, fld) for fld, name in _LIMIT_FIELDS.items()})
+
+    @property
+    def reading(self) -> reading.Reading:
+        """How untrusted files are read (what :func:`ingest.worker.ingest_untrusted` is given):
+        the limits, the isolation and the external tools, so no ingest module reads the environment."""
+        return reading.Reading(limits=self.limits, isolation=self.ingest_isolation, tesseract=self.tesseract,
+                               soffice=self.soffice)
 
     @property
     def http(self) -> "HttpSettings":

@@ -138,7 +138,7 @@ def create_app(service: Tracuu) -> FastAPI:
             return HTMLResponse(DOCS_PAGE)
 
     @app.get("/healthz", response_model=Health)
-    def healthz() -> dict:
+    def healthz() -> Health:
         return service.health()
 
     @app.get("/api/search", response_model=SearchResponse, responses=ERRORS)
@@ -148,19 +148,22 @@ def create_app(service: Tracuu) -> FastAPI:
         doc: Annotated[list[str] | None, Query(description="doc_id filter")] = None,
         doc_type: Annotated[list[str] | None, Query(description="document type filter, e.g. Kế hoạch")] = None,
         agency: Annotated[str | None, Query(max_length=200, description="agency id or name")] = None,
-    ) -> dict:
+    ) -> SearchResponse:
         return service.search(q, k=k, doc_ids=doc, doc_types=doc_type, agency=agency)
 
-    @app.post("/api/ask", response_model=AskResponse, responses=ERRORS)
-    def ask(body: AskRequest) -> dict:
+    # The HTTP answer has always carried these seven fields; the close calls, the documents a
+    # question may mean and the per-role task ids are the web page's and the CLI's.
+    @app.post("/api/ask", response_model=AskResponse, responses=ERRORS,
+              response_model_exclude={"alternatives", "uncertain", "clarify", "documents", "tasks_by_role"})
+    def ask(body: AskRequest) -> AskResponse:
         return service.ask(body.question, k=body.k, doc_ids=body.doc, doc_types=body.doc_type, agency=body.agency)
 
     @app.get("/api/agencies", response_model=list[AgencyOut])
-    def agencies() -> list[dict]:
+    def agencies() -> list[AgencyOut]:
         return service.agencies()
 
     @app.get("/api/agencies/{agency_id}/tasks", response_model=AgencyTasks, responses=ERRORS)
-    def agency_tasks(agency_id: str) -> dict:
+    def agency_tasks(agency_id: str) -> AgencyTasks:
         return service.agency_tasks(agency_id)
 
     @app.get("/api/tasks", response_model=list[TaskOut], responses=ERRORS)
@@ -168,7 +171,7 @@ def create_app(service: Tracuu) -> FastAPI:
         agency: Annotated[str | None, Query(max_length=200)] = None,
         doc: Annotated[str | None, Query(max_length=200)] = None,
         role: Annotated[str | None, Query(max_length=40, description="lead | coordinator | performer | advised | reports_to | via")] = None,
-    ) -> list[dict]:
+    ) -> list[TaskOut]:
         return service.tasks(agency=agency, doc=doc, role=role)
 
     def require_key(authorization: str | None, x_api_key: str | None) -> None:
@@ -210,15 +213,15 @@ def create_app(service: Tracuu) -> FastAPI:
         service.delete(doc_id)
 
     @app.get("/api/documents", response_model=list[DocumentOut])
-    def documents() -> list[dict]:
+    def documents() -> list[DocumentOut]:
         return service.documents()
 
     @app.get("/api/documents/{doc_id}", response_model=DocumentDetail, responses=ERRORS)
-    def document(doc_id: str) -> dict:
+    def document(doc_id: str) -> DocumentDetail:
         return service.document(doc_id)
 
     @app.get("/api/clauses/{clause_id}", response_model=Hit, responses=ERRORS)
-    def clause(clause_id: str) -> dict:
+    def clause(clause_id: str) -> Hit:
         return service.clause(clause_id)
 
     @app.get("/api/clauses/{clause_id}/related", responses=ERRORS)

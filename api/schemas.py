@@ -1,107 +1,47 @@
-"""The JSON shapes of the API, shared by the CLI's ``--json`` and HTTP.
+"""What the HTTP API takes (request models) and how it refuses (the error shape).
 
-One shape for a hit everywhere, so a script written against the CLI works against HTTP.
+What it returns is defined once, in :mod:`ingest.shapes` (Document, Hit, Answer, Task, ...): the
+services return those models, FastAPI declares and serialises them, the CLI prints the same JSON.
+They are re-exported here under the names the API has always used, for scripts that import them.
 """
 
 from __future__ import annotations
 
 from pydantic import BaseModel, Field
+from tracuu.ingest.shapes import (
+    Agency,
+    AgencyRef,
+    AgencyTasks,
+    Answer,
+    ClauseDetail,
+    ClauseNode,
+    Deadline,
+    Document,
+    DocumentDetail,
+    Health,
+    HealthReason,
+    Hit,
+    Owner,
+    Reference,
+    SearchResult,
+    Task,
+)
 
-
-class ReferenceOut(BaseModel):
-    text: str = Field(description="The mention as written in the clause")
-    doc_type: str
-    number: str
-    date: str | None
-    doc_id: str | None = Field(description="The document it resolves to, if known")
-    status: str | None = Field(description="ingested | referenced | unknown")
-
-
-class Hit(BaseModel):
-    clause_id: str
-    doc_id: str
-    path: str
-    label: str
-    text: str = Field(description="Exact source text of the clause")
-    score: float
-    citation: str = Field(description="Vietnamese citation a report would use")
-    page: int
-    start: int
-    end: int
-    references: list[ReferenceOut]
-    kind: str
-    heading_chain: list[str]
-    page_end: int
-    integrity: str = Field(
-        default="ok",
-        description="ok | text_changed (edited inside the store) | source_missing | source_changed | "
-        "source_unreadable | unverified (stored before hashes)",
-    )
-    exact: bool = Field(default=True, description="False: never present this text as an exact quotation")
-    spans: list[dict[str, int]] = Field(default_factory=list, description="Source ranges of the text, in text order: {start, end, page}")
-
-
-class SearchResponse(BaseModel):
-    query: str
-    results: list[Hit]
-
-
-class ClauseNode(BaseModel):
-    clause_id: str
-    path: str
-    label: str
-    kind: str
-    marker: str
-    text: str
-    page: int
-    cells: dict[str, str] | None = None
-    children: list["ClauseNode"] = []
-
-
-class DocumentOut(BaseModel):
-    doc_id: str
-    doc_type: str | None
-    number: str | None
-    date: str | None
-    issuer: str | None
-    title: str | None
-    status: str = Field(description="ingested | referenced (known, text not ingested)")
-    citation: str = Field(description="How a report names the document")
-    level: str | None = None
-    implements: list[str] = []
-    file_name: str | None = None
-    pages: int | None = None
-    clauses: int = 0
-    tables: int = 0
-    signer: dict[str, str | None] | None = None
-    recipients: list[str] = []
-
-
-class DocumentDetail(DocumentOut):
-    tree: list[ClauseNode]
+# The API's former names for the shapes (one definition each, in ingest.shapes).
+ReferenceOut = Reference
+SearchResponse = SearchResult
+DocumentOut = Document
+DeadlineOut = Deadline
+AskResponse = Answer
+AgencyRefOut = AgencyRef
+TaskOut = Task
+AgencyOut = Agency
 
 
 class ErrorOut(BaseModel):
     code: str
     message_vi: str
     message_en: str
-
-
-class HealthReason(BaseModel):
-    code: str
-    file: str | None = None
-    message_vi: str
-    message_en: str
-
-
-class Health(BaseModel):
-    status: str = Field(description="ok | degraded (see reasons)")
-    documents: int
-    clauses: int
-    embed_model: str
-    reasons: list[HealthReason] = []
-    writable: bool = True
-    vector_index: str = Field(default="ok", description="ok | rebuilt | unavailable (keyword search only) | not_open")
 
 
 class AskRequest(BaseModel):
@@ -112,75 +52,9 @@ class AskRequest(BaseModel):
     agency: str | None = Field(default=None, max_length=200)
 
 
-class Owner(BaseModel):
-    agency: str
-    as_written: str
-    role: str = Field(description="lead | coordinator | performer | advised | reports_to | via")
-    role_vi: str
-
-
-class DeadlineOut(BaseModel):
-    text: str = Field(description="As written in the clause")
-    kind: str | None = None
-    date: str | None = None
-    year: int | None = None
-    month: int | None = None
-    day: int | None = None
-    quarter: int | None = None
-    recurrence: str | None = None
-
-
-class AskResponse(BaseModel):
-    question: str
-    answer: str
-    found: bool
-    owners: list[Owner]
-    deadline: DeadlineOut | None
-    citations: list[Hit]
-    intent: str | None = None
-
-
-class AgencyRefOut(BaseModel):
-    agency_id: str
-    agency: str | None
-    as_written: str | None
-    level: str | None
-    known: bool
-    via: "AgencyRefOut | None" = None
-
-
-class TaskOut(BaseModel):
-    task_id: str
-    doc_id: str
-    path: str
-    text: str
-    lead: list[AgencyRefOut]
-    coordinators: list[AgencyRefOut]
-    performer: list[AgencyRefOut]
-    advises: list[AgencyRefOut]
-    reports_to: list[AgencyRefOut]
-    deadline: DeadlineOut | None
-    recurrence: str | None
-    citation: str
-    clause_id: str
-    roles: list[str] | None = None
-
-
-class AgencyOut(BaseModel):
-    agency_id: str
-    agency: str | None
-    level: str | None
-    known: bool
-    counts: dict[str, int]
-    names_as_written: list[str | None]
-
-
-class AgencyTasks(BaseModel):
-    agency: AgencyOut
-    tasks: list[TaskOut]
-
-
 class IngestReport(BaseModel):
+    """What an upload answers (the service's ingest report for one file)."""
+
     path: str
     status: str
     errors: list[ErrorOut] = []
@@ -197,3 +71,11 @@ class IngestReport(BaseModel):
     unchanged: bool | None = None
     file_name: str | None = None
     timings: dict[str, float] = {}
+
+
+__all__ = [
+    "Agency", "AgencyOut", "AgencyRef", "AgencyRefOut", "AgencyTasks", "Answer", "AskRequest", "AskResponse",
+    "ClauseDetail", "ClauseNode", "Deadline", "DeadlineOut", "Document", "DocumentDetail", "DocumentOut", "ErrorOut",
+    "Health", "HealthReason", "Hit", "IngestReport", "Owner", "ReferenceOut", "SearchResponse", "SearchResult", "Task",
+    "TaskOut",
+]

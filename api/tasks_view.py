@@ -16,6 +16,7 @@ from typing import Any, Iterable
 
 from tracuu.ingest.agencies import expand, find_agencies, load_gazetteer
 from tracuu.ingest.pipeline import slugify
+from tracuu.ingest.shapes import AgencyRef, Deadline, Task
 from tracuu.ingest.vntext import fold
 
 ROLE_NAMES_FILE = Path(__file__).resolve().parent.parent / "index" / "data" / "roles.toml"
@@ -90,14 +91,15 @@ def canonical_name(ref: dict[str, Any]) -> str:
     return ref.get("full") or ref.get("name") or ""
 
 
-def agency_out(ref: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "agency_id": agency_key(ref),
-        "agency": canonical_name(ref),
-        "as_written": ref.get("name"),
-        "level": ref.get("level"),
-        "known": ref.get("agency_id") is not None,
-    }
+def agency_out(ref: dict[str, Any]) -> AgencyRef:
+    """A stored agency mention as the API shows it (the one conversion to AgencyRef)."""
+    return AgencyRef(
+        agency_id=agency_key(ref),
+        agency=canonical_name(ref),
+        as_written=ref.get("name"),
+        level=ref.get("level"),
+        known=ref.get("agency_id") is not None,
+    )
 
 
 def roles_of(task: dict[str, Any]) -> Iterable[tuple[str, dict[str, Any]]]:
@@ -109,35 +111,37 @@ def roles_of(task: dict[str, Any]) -> Iterable[tuple[str, dict[str, Any]]]:
                 yield "via", ref["via"]
 
 
-def deadline_out(task: dict[str, Any]) -> dict[str, Any] | None:
+def deadline_out(task: dict[str, Any]) -> Deadline | None:
+    """A stored task's deadline as the API shows it (the one conversion to Deadline)."""
     d = task.get("deadline")
     if not d:
         return None
-    return {k: d.get(k) for k in ("text", "kind", "date", "year", "month", "day", "quarter", "recurrence")}
+    return Deadline.of(d)
 
 
-def task_out(task: dict[str, Any], citation: str) -> dict[str, Any]:
+def task_out(task: dict[str, Any], citation: str) -> Task:
+    """A stored task (ingest.tasks' record) as the API shows it (the one conversion to Task)."""
     refs = lambda fld: [agency_out(r) for r in task.get(fld) or []]  # noqa: E731
     reports = []
     for r in task.get("reports_to") or []:
         out = agency_out(r)
-        out["via"] = agency_out(r["via"]) if r.get("via") else None
+        out.via = agency_out(r["via"]) if r.get("via") else None
         reports.append(out)
-    return {
-        "task_id": task["task_id"],
-        "doc_id": task["doc_id"],
-        "path": task["path"],
-        "text": task["text"],
-        "lead": refs("lead"),
-        "coordinators": refs("coordinators"),
-        "performer": refs("performer"),
-        "advises": refs("advises"),
-        "reports_to": reports,
-        "deadline": deadline_out(task),
-        "recurrence": task.get("recurrence"),
-        "citation": citation,
-        "clause_id": task["clause_id"],
-    }
+    return Task(
+        task_id=task["task_id"],
+        doc_id=task["doc_id"],
+        path=task["path"],
+        text=task["text"],
+        lead=refs("lead"),
+        coordinators=refs("coordinators"),
+        performer=refs("performer"),
+        advises=refs("advises"),
+        reports_to=reports,
+        deadline=deadline_out(task),
+        recurrence=task.get("recurrence"),
+        citation=citation,
+        clause_id=task["clause_id"],
+    )
 
 
 @dataclass(frozen=True)
@@ -192,7 +196,7 @@ def agency_table(tasks: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for task in tasks:
         for role, ref in roles_of(task):
             row = table.setdefault(
-                agency_key(ref), {**agency_out(ref), "counts": {r: 0 for r in ROLES}, "names_as_written": []}
+                agency_key(ref), {**agency_out(ref).to_json(), "counts": {r: 0 for r in ROLES}, "names_as_written": []}
             )
             row["counts"][role] += 1
             if ref.get("name") not in row["names_as_written"]:

@@ -38,8 +38,8 @@ from tracuu.api.tasks_view import ROLES
 from tracuu.api.uploads import ClientGone, accept_upload
 from tracuu.index.abstain import STOPWORDS
 from tracuu.index.query.variants import canonical_spelling
-from tracuu.ingest.deadlines import Deadline
 from tracuu.ingest.errors import IngestError
+from tracuu.ingest.shapes import Agency, AgencyRef, Deadline, Document, Task
 from tracuu.ingest.vntext import fold
 
 WEB_DIR = Path(__file__).resolve().parent
@@ -320,25 +320,27 @@ def explains_abbreviation(as_written: str | None, full: str | None) -> bool:
     return any(m.group() not in full for m in _ABBREVIATION.finditer(as_written))
 
 
-def agency_names(refs: list[dict[str, Any]] | None) -> str:
-    return ", ".join((r.get("as_written") or r.get("agency") or "") for r in refs or [])
+def agency_names(refs: list[AgencyRef] | None) -> str:
+    return ", ".join((r.as_written or r.agency or "") for r in refs or [])
 
 
 # ---------------------------------------------------------------------- deadlines
-def deadline_due(d: dict[str, Any] | None) -> tuple[tuple[int, int] | None, date | None]:
+def deadline_due(d: Deadline | dict[str, Any] | None) -> tuple[tuple[int, int] | None, date | None]:
     """(month, day) the deadline falls on each cycle, and its full date when it has a year: what
-    :meth:`ingest.deadlines.Deadline.first_due` says of the stored deadline (one definition)."""
-    deadline = Deadline.from_dict(d)
-    return deadline.first_due() if deadline is not None else (None, None)
+    :meth:`ingest.deadlines.Deadline.first_due` says of it (one definition; a stored deadline
+    dict is read through the same code)."""
+    if isinstance(d, dict):
+        d = Deadline.model_validate({"text": "", **d})
+    return d.first_due() if d is not None else (None, None)
 
 
-def due_label(key: tuple[int, int] | None, full: date | None, d: dict[str, Any] | None) -> str:
+def due_label(key: tuple[int, int] | None, full: date | None, d: Deadline | None) -> str:
     if full is not None:
         return f"{full.day}/{full.month}/{full.year}"
     if key is None:
         return ""
     label = f"{key[1]}/{key[0]}"
-    recurrence = RECURRENCE_VI.get((d or {}).get("recurrence") or "")
+    recurrence = RECURRENCE_VI.get((d.recurrence if d else None) or "")
     return f"{label} {recurrence}" if recurrence else label
 
 
@@ -410,57 +412,59 @@ def _short_text(text: str, n: int = 140) -> str:
     return text if len(text) <= n else text[: n - 1].rsplit(" ", 1)[0] + "…"
 
 
-def task_row(task: dict[str, Any], agency_id: str | None = None) -> dict[str, Any]:
-    key, full = deadline_due(task.get("deadline"))
-    d = task.get("deadline") or {}
+def task_row(task: Task, agency_id: str | None = None) -> dict[str, Any]:
+    """A task as a table row: the Task's fields, rendered (due dates from its Deadline)."""
+    d = task.deadline
+    key, full = deadline_due(d)
     row = {
-        "task_id": task["task_id"],
-        "clause_id": task["clause_id"],
-        "doc_id": task["doc_id"],
-        "path": task["path"],
-        "text": task["text"],
-        "lead": agency_names(task.get("lead")),
-        "coordinators": agency_names(task.get("coordinators")),
-        "performer": agency_names(task.get("performer")),
-        "reports_to": agency_names(task.get("reports_to")),
-        "deadline": d.get("text") or "",
+        "task_id": task.task_id,
+        "clause_id": task.clause_id,
+        "doc_id": task.doc_id,
+        "path": task.path,
+        "text": task.text,
+        "lead": agency_names(task.lead),
+        "coordinators": agency_names(task.coordinators),
+        "performer": agency_names(task.performer),
+        "reports_to": agency_names(task.reports_to),
+        "deadline": (d.text if d else "") or "",
         "due": due_label(key, full, d),
         "due_key": key,
         "due_full": full,
-        "citation": task["citation"],
-        "href": clause_href(task["doc_id"], task["path"]),
-        "link": clause_url(task["clause_id"]),
-        "roles": [r for r in ROLES if r in (task.get("roles") or [])],
-        "advises": agency_names(task.get("advises")),
-        "short": _short_text(task["text"]),
+        "citation": task.citation,
+        "href": clause_href(task.doc_id, task.path),
+        "link": clause_url(task.clause_id),
+        "roles": [r for r in ROLES if r in (task.roles or [])],
+        "advises": agency_names(task.advises),
+        "short": _short_text(task.text),
         "task": task,
     }
     row["roles_vi"] = ", ".join(ROLES[r] for r in row["roles"])
     return row
 
 
-def agency_row(a: dict[str, Any]) -> dict[str, Any]:
+def agency_row(a: Agency) -> dict[str, Any]:
     row = {
-        "agency_id": a["agency_id"],
-        "agency": a.get("agency") or a["agency_id"],
-        "names": "; ".join(n for n in a.get("names_as_written") or [] if n),
-        "level": LEVEL_VI.get(a.get("level") or "", a.get("level") or ""),
-        "counts": a.get("counts") or {},
-        "href": agency_href(a["agency_id"]),
-        "link": agency_href(a["agency_id"]),
+        "agency_id": a.agency_id,
+        "agency": a.agency or a.agency_id,
+        "names": "; ".join(n for n in a.names_as_written or [] if n),
+        "level": LEVEL_VI.get(a.level or "", a.level or ""),
+        "counts": a.counts or {},
+        "href": agency_href(a.agency_id),
+        "link": agency_href(a.agency_id),
     }
     for r in ROLES:
         row[f"count_{r}"] = row["counts"].get(r, 0)
     return row
 
 
-def document_row(d: dict[str, Any]) -> dict[str, Any]:
+def document_row(d: Document) -> dict[str, Any]:
+    """A document as a table row: its fields, with the date and status as a reader writes them."""
     return {
-        **d,
-        "date": format_date(d.get("date")) or "",
-        "status_vi": STATUS_VI.get(d["status"], d["status"]),
-        "href": document_href(d["doc_id"]),
-        "link": document_href(d["doc_id"]),
+        **d.model_dump(),
+        "date": format_date(d.date) or "",
+        "status_vi": STATUS_VI.get(d.status, d.status),
+        "href": document_href(d.doc_id),
+        "link": document_href(d.doc_id),
     }
 
 
@@ -672,28 +676,29 @@ def make_router(service: Any) -> APIRouter:  # service: api.service.Tracuu
             return page(request, "index.html", context)
         result = service.ask(q)
         try:
-            u = service.understand(result["question"])
+            u = service.understand(result.question)
             readings = [u.text, *u.expanded]
             understood = u.text if u.was_restored else None
         except Exception:  # highlighting is a help, never a reason to fail the page
             readings, understood = [], None
-        agency_ids = {fold(a.get("agency") or ""): a["agency_id"] for a in service.agencies()}
+        agency_ids = {fold(a.agency or ""): a.agency_id for a in service.agencies()}
         owners_by_role = []
         for role, role_vi in ROLES.items():
             owners, seen = [], set()
-            for o in result["owners"]:
-                key = agency_ids.get(fold(o["agency"])) or fold(o["agency"])
-                if o["role"] != role or key in seen:
+            for o in result.owners:
+                key = agency_ids.get(fold(o.agency)) or fold(o.agency)
+                if o.role != role or key in seen:
                     continue  # one agency once per role, however many ways the text names it
                 seen.add(key)
-                owners.append({**o, "agency_id": agency_ids.get(fold(o["agency"])), "explain": explains_abbreviation(o["as_written"], o["agency"])})
+                owners.append({**o.model_dump(), "agency_id": agency_ids.get(fold(o.agency)),
+                               "explain": explains_abbreviation(o.as_written, o.agency)})
             if owners:
                 owners_by_role.append((role_vi, owners))
-        referenced = [document_row(d) for d in service.documents() if d["status"] == "referenced"]
-        not_found_text = result["answer"].split(" Các văn bản được dẫn chiếu")[0] if not result["found"] else ""
+        referenced = [document_row(d) for d in service.documents() if d.status == "referenced"]
+        not_found_text = result.answer.split(" Các văn bản được dẫn chiếu")[0] if not result.found else ""
         context.update(
             result=result,
-            terms=query_terms(result["question"], readings),
+            terms=query_terms(result.question, readings),
             understood=understood,
             owners_by_role=owners_by_role,
             referenced=referenced,
@@ -723,16 +728,16 @@ def make_router(service: Any) -> APIRouter:  # service: api.service.Tracuu
                 citations[node["path"]] = clause_citation(node["label"], info)
             return citations[node["path"]]
 
-        known = {d["doc_id"]: d for d in service.documents()} if doc.get("implements") else {}
+        known = {d.doc_id: d for d in service.documents()} if doc.implements else {}
         implements = [
-            {"doc_id": other, "citation": known[other]["citation"] if other in known else other, "known": other in known}
-            for other in doc.get("implements") or []
+            {"doc_id": other, "citation": known[other].citation if other in known else other, "known": other in known}
+            for other in doc.implements
         ]
         tasks_here = {t["clause_id"] for t in service.store().tasks(doc_id)}
         return page(
             request,
             "document.html",
-            {"doc": document_row(doc), "tree": doc["tree"], "cite": cite, "implements": implements, "task_clauses": tasks_here, "nav": "documents"},
+            {"doc": document_row(doc), "tree": doc.tree, "cite": cite, "implements": implements, "task_clauses": tasks_here, "nav": "documents"},
         )
 
     @router.get("/related/{clause_id:path}")
@@ -747,7 +752,7 @@ def make_router(service: Any) -> APIRouter:  # service: api.service.Tracuu
     @web_errors
     def clause(request: Request, clause_id: str) -> Response:
         c = service.clause(clause_id)
-        return RedirectResponse(clause_href(c["doc_id"], c["path"]), status_code=303)
+        return RedirectResponse(clause_href(c.doc_id, c.path), status_code=303)
 
     # ------------------------------------------------------------------ agencies and tasks
     @router.get("/agencies")
@@ -764,9 +769,9 @@ def make_router(service: Any) -> APIRouter:  # service: api.service.Tracuu
     def agency(request: Request, agency_id: str, role: str | None = None, format: str | None = None) -> Response:
         fmt = _check_format(format)
         found = service.agency_tasks(agency_id)  # 404 for an unknown agency
-        tasks = service.tasks(agency=agency_id, role=role) if role else found["tasks"]
+        tasks = service.tasks(agency=agency_id, role=role) if role else found.tasks
         rows = [task_row(t) for t in tasks]
-        agency_info = agency_row(found["agency"])
+        agency_info = agency_row(found.agency)
         columns = [("Vai trò", "roles_vi"), *TASK_COLUMNS]
         if fmt:
             name = f"nhiem-vu-{agency_id}" + (f"-{role}" if role else "")
@@ -815,8 +820,8 @@ def make_router(service: Any) -> APIRouter:  # service: api.service.Tracuu
     @web_errors
     def calendar_agency(request: Request, agency_id: str) -> Response:
         found = service.agency_tasks(agency_id)
-        name = f"Thời hạn nhiệm vụ — {found['agency'].get('agency') or agency_id}"
-        return ics_response(request, found["tasks"], name, re.sub(r"[^A-Za-z0-9._-]+", "-", f"thoi-han-{agency_id}"))
+        name = f"Thời hạn nhiệm vụ — {found.agency.agency or agency_id}"
+        return ics_response(request, found.tasks, name, re.sub(r"[^A-Za-z0-9._-]+", "-", f"thoi-han-{agency_id}"))
 
     @router.get("/deadlines")
     @web_errors
@@ -827,11 +832,11 @@ def make_router(service: Any) -> APIRouter:  # service: api.service.Tracuu
         for t in service.tasks():
             row = task_row(t)
             if row["due_key"] is None and row["due_full"] is None:
-                if t.get("deadline"):
+                if t.deadline:
                     undated.append(row)
                 continue
-            deadline = Deadline.from_dict(t.get("deadline"))
-            if limit is None or (deadline is not None and deadline.due_before(*limit)):
+            # the same code path as every other "due before" (ingest.deadlines.Deadline.due_before)
+            if limit is None or (t.deadline is not None and t.deadline.due_before(*limit)):
                 dated.append(row)
         dated.sort(key=lambda r: (r["due_key"] or (13, 32), r["due_full"] or date.max, r["citation"]))
         if fmt:

@@ -91,9 +91,14 @@ def ask_record(svc, question: str) -> dict[str, Any]:
     return {
         "found": bool(a.get("found")),
         "citations": [c.get("clause_id") for c in a.get("citations") or []],
-        "owners": a.get("owners") or [],
-        "deadline": a.get("deadline"),
+        "owners": [_plain(o) for o in a.get("owners") or []],
+        "deadline": _plain(a.get("deadline")),
     }
+
+
+def _plain(value: Any) -> Any:
+    """A shape of ingest/shapes.py as the JSON it stands for (the fields given); else as is."""
+    return value.to_json() if hasattr(value, "to_json") else value
 
 
 def _commit() -> str | None:

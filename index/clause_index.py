@@ -116,12 +116,17 @@ class ClauseIndex:
         collection: str | None = None,
         database_url: str | None = None,
         replace_vectors: bool = False,
+        min_free_mb: int = store_health.DEFAULT_MIN_FREE_MB,
+        vector_probe: str = "files",
     ) -> None:
         """No I/O: every part opens on first use. ``replace_vectors``: a vector collection built
         with another embedder is dropped and rebuilt (what `tracuu reindex` asks for); otherwise
-        its first use raises EmbedderMismatch."""
+        its first use raises EmbedderMismatch. ``min_free_mb``: free disk below which writes are
+        refused; ``vector_probe``: "subprocess" also opens the vector store in a child process
+        before this one does (both from api.config.Settings)."""
         self.data_dir = Path(data_dir)
         self.embedder = embedder
+        self._vector_probe = vector_probe
         self._database_url = database_url
         self._chroma_url = chroma_url
         self._collection_arg = collection
@@ -134,12 +139,13 @@ class ClauseIndex:
         self._seen_generation: int | None = None
         self._process_lock = ProcessLock(self.data_dir / "write.lock")  # opens its file when first held
         self.access = VectorAccess(self.data_dir, embedder, lambda: self.store, chroma_url=chroma_url,
-                                   collection=self._collection_name, replace=replace_vectors)
+                                   collection=self._collection_name, replace=replace_vectors,
+                                   probe=vector_probe)
         self.retriever = Retriever(lambda: self.store, lambda: self.keyword, self.access, lambda: self.cache,
                                    embedder, dense_weight=dense_weight, candidates=candidates)
         self.writer = IndexWriter(self.data_dir, lambda: self.store, lambda: self.keyword,
                                   lambda: self.restorer_counts, lambda: self.cache, self.access, embedder,
-                                  self._process_lock)
+                                  self._process_lock, min_free_mb)
 
     # ------------------------------------------------------------------ parts, opened on first use
 
@@ -208,6 +214,15 @@ class ClauseIndex:
         return self._collection
 
     @property
+    def min_free_mb(self) -> int:
+        """Free disk (MB) below which writes are refused (the writer's; settable, as tests do)."""
+        return self.writer.min_free_mb
+
+    @min_free_mb.setter
+    def min_free_mb(self, value: int) -> None:
+        self.writer.min_free_mb = value
+
+    @property
     def vectors(self) -> ChromaVectorStore | UnavailableVectors:
         """The vector store, opened on first use (see :mod:`index.vector_access`)."""
         return self.access.get()
@@ -250,7 +265,7 @@ class ClauseIndex:
             reasons.append(store_health.reason(
                 f"embedding_cache_{self._cache.state}",
                 f"Bộ nhớ đệm vectơ: {self._cache.note}.", f"Embedding cache: {self._cache.note}."))
-        blocked = store_health.check_writable(self.data_dir)
+        blocked = store_health.check_writable(self.data_dir, self.min_free_mb)
         if blocked is not None:
             reasons.append(store_health.reason(blocked.code, blocked.vi, blocked.en))
         return reasons
@@ -266,7 +281,7 @@ class ClauseIndex:
             self.access.damaged(problem)
             return {"problem": problem, "pending": pending, "repaired": None}
         repaired = None
-        if pending and repair and store_health.check_writable(self.data_dir) is None:
+        if pending and repair and store_health.check_writable(self.data_dir, self.min_free_mb) is None:
             repaired = self.writer.recover()
         return {"problem": None, "pending": pending, "repaired": repaired}
 

@@ -60,7 +60,7 @@ def _passage_probe() -> str:
     probe = Clause(clause_id="p:1", doc_id="p", path="1", kind="khoan", label="khoản 1", marker="1.",
                    text="Nội dung thử", heading_chain=["Mục I"], parent=None, order=0,
                    span=Span(0, 1, 1, 1), references=[])
-    return text_hash(passage_text(probe, DocMeta(doc_id="p", doc_type="Kế hoạch", doc_number="1/KH", title="Thử")))[:16]
+    return text_hash(passage_text(probe, DocMeta(doc_id="p", doc_type="Kế hoạch", number="1/KH", title="Thử")))[:16]
 
 
 PASSAGE_PROBE = _passage_probe()
@@ -168,8 +168,10 @@ class IndexWriter:
 
     def __init__(self, data_dir: Path, store: Callable[[], "CatalogStore"], keyword: Callable[[], Any],
                  restorer_counts: Callable[[], "RestorerCounts"], cache: Callable[[], EmbeddingCache],
-                 vectors: VectorAccess, embedder: Embedder, process_lock: ProcessLock) -> None:
+                 vectors: VectorAccess, embedder: Embedder, process_lock: ProcessLock,
+                 min_free_mb: int = store_health.DEFAULT_MIN_FREE_MB) -> None:
         self.data_dir = data_dir
+        self.min_free_mb = min_free_mb  # free disk below which writes are refused
         self._store, self._keyword, self._counts, self._cache = store, keyword, restorer_counts, cache
         self.vectors = vectors
         self.embedder = embedder
@@ -187,7 +189,7 @@ class IndexWriter:
     def check_writable(self) -> None:
         """Refuse a write up front, in both languages, when it cannot complete."""
         self._store()  # opened (the data dir made) before it is probed
-        blocked = store_health.check_writable(self.data_dir)
+        blocked = store_health.check_writable(self.data_dir, self.min_free_mb)
         if blocked is not None:
             raise blocked
         self.vectors.get()
@@ -432,7 +434,7 @@ class IndexWriter:
     def rebuild_vectors(self) -> ReconcileReport:
         """``tracuu reindex``: drop the vector store and refill it from the stored clauses, with
         vectors from the embedding cache (only texts it lacks are embedded again)."""
-        blocked = store_health.check_writable(self.data_dir)
+        blocked = store_health.check_writable(self.data_dir, self.min_free_mb)
         if blocked is not None:
             raise blocked
         with self.locked():

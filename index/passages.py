@@ -17,6 +17,7 @@ from typing import Union
 
 from tracuu.index.embedding_cache import text_hash
 from tracuu.ingest.model import Clause, ParsedDocument
+from tracuu.ingest.shapes import Document
 from tracuu.ingest.vntext import collapse_spaces, nfc
 
 TITLE_MAX = 120  # characters of the trích yếu kept in a passage
@@ -28,26 +29,9 @@ LIST_SEP = " | "  # how list values are flattened into Chroma metadata
 PASSAGE_MAX_CHARS = 1800
 
 
-@dataclass(frozen=True)
-class DocMeta:
-    """The few document-level facts a passage and a node need."""
-
-    doc_id: str
-    doc_type: str = ""
-    doc_number: str = ""
-    title: str = ""
-    date: str = ""
-
-    @classmethod
-    def of(cls, doc: ParsedDocument) -> "DocMeta":
-        h = doc.header
-        return cls(
-            doc_id=doc.doc_id,
-            doc_type=h.doc_type or "",
-            doc_number=h.number or "",
-            title=h.title or "",
-            date=h.date or "",
-        )
+# The document-level facts a passage and a node need are the public Document's (one definition,
+# ingest/shapes.py); ``DocMeta.of(parsed)`` is ``Document.of(parsed)``.
+DocMeta = Document
 
 
 def _short(text: str, limit: int, keep_lines: bool = False) -> str:
@@ -64,7 +48,7 @@ def _short(text: str, limit: int, keep_lines: bool = False) -> str:
 
 def short_title(meta: DocMeta) -> str:
     """E.g. "Kế hoạch 214/KH-UBND: Triển khai ..." (only the parts that are known)."""
-    head = " ".join(p for p in (meta.doc_type, meta.doc_number) if p)
+    head = " ".join(p for p in (meta.doc_type, meta.number) if p)
     title = _short(meta.title, TITLE_MAX) if meta.title else ""
     if head and title:
         return f"{head}: {title}"
@@ -117,8 +101,8 @@ def node_metadata(clause: Clause, meta: DocMeta, passage_hash: str) -> dict[str,
         "page_end": int(clause.span.page_end),
         "start": int(clause.span.start),
         "end": int(clause.span.end),
-        "doc_type": meta.doc_type,
-        "doc_number": meta.doc_number,
+        "doc_type": meta.doc_type or "",
+        "doc_number": meta.number or "",
         "parent": clause.parent or "",
         "headings": LIST_SEP.join(clause.heading_chain),
         "references": LIST_SEP.join(refs),

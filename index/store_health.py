@@ -2,8 +2,9 @@
 
 Why a probe and not ``os.access``: permissions say nothing on a read-only mount, and root passes
 every permission check; creating (and removing) a small file is the question itself. Free space
-is checked against a floor (``TRACUU_MIN_FREE_MB``, default 64) so that a write is refused with
-a clear message before it can fail halfway with ENOSPC (which the write path also turns into
+is checked against a floor (``min_free_mb``: ``TRACUU_MIN_FREE_MB``, default 64, read once by
+``api.config.Settings`` and passed down; nothing here reads the environment) so that a write is
+refused with a clear message before it can fail halfway with ENOSPC (which the write path also turns into
 the same message).
 
 A *reason* is a dict ``{"code", "message_vi", "message_en"}`` (plus ``"file"`` where one file is
@@ -24,13 +25,7 @@ DISK_FULL_ERRNOS = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
 READ_ONLY_ERRNOS = {errno.EROFS, errno.EACCES, errno.EPERM}
 
 
-def min_free_bytes() -> int:
-    raw = (os.environ.get("TRACUU_MIN_FREE_MB") or "").strip()
-    try:
-        mb = int(raw) if raw else 64
-    except ValueError:
-        mb = 64
-    return max(mb, 0) * 2**20
+DEFAULT_MIN_FREE_MB = 64  # the default of api.config.Settings.min_free_mb
 
 
 def reason(code: str, vi: str, en: str, file: str | None = None) -> dict[str, str]:
@@ -71,8 +66,9 @@ def from_os_error(data_dir: Path, exc: OSError) -> StoreUnwritable | None:
     return None
 
 
-def check_writable(data_dir: Path) -> StoreUnwritable | None:
-    """None when a write can go ahead, else the refusal to raise (read-only, or disk full)."""
+def check_writable(data_dir: Path, min_free_mb: int = DEFAULT_MIN_FREE_MB) -> StoreUnwritable | None:
+    """None when a write can go ahead, else the refusal to raise (read-only, or less than
+    ``min_free_mb`` free)."""
     data_dir = Path(data_dir)
     try:
         fd, tmp = tempfile.mkstemp(prefix=".probe.", suffix=".tmp", dir=data_dir)
@@ -87,6 +83,6 @@ def check_writable(data_dir: Path) -> StoreUnwritable | None:
         free = shutil.disk_usage(data_dir).free
     except OSError:
         return None
-    if free < min_free_bytes():
+    if free < max(min_free_mb, 0) * 2**20:
         return disk_full_error(data_dir, free)
     return None

@@ -67,13 +67,17 @@ class VectorAccess:
     and the write-ahead markers kept in the catalog."""
 
     def __init__(self, data_dir: Path, embedder: Embedder, catalog: Callable[[], "CatalogStore"], *,
-                 chroma_url: str | None, collection: Callable[[], str], replace: bool = False) -> None:
+                 chroma_url: str | None, collection: Callable[[], str], replace: bool = False,
+                 probe: str = "files") -> None:
+        """``probe``: "subprocess" also opens the store in a child process before this one does
+        (api.config.Settings.vector_probe)."""
         self.data_dir = data_dir
         self.embedder = embedder
         self._catalog = catalog
         self.chroma_url = chroma_url
         self._collection = collection
         self.replace = replace
+        self.probe = probe
         self.state = "ok"
         self.note = ""
         self._vs: ChromaVectorStore | UnavailableVectors | None = None
@@ -108,7 +112,7 @@ class VectorAccess:
         checked = local is not None and (self.pending() or not self.files_unchanged())
         if checked:
             problem = check_store(local, sqlite=False)  # a write cut short, or files changed: look first
-        if local is not None and not problem and os.environ.get("TRACUU_VECTOR_PROBE", "").strip() == "subprocess":
+        if local is not None and not problem and self.probe == "subprocess":
             problem = probe_store(local)
         if problem:
             return self.damaged(problem)

@@ -169,7 +169,7 @@ def probe_store(chroma_dir: Path, timeout: float = 300.0) -> str | None:
     Why a child: what the Python-side checks cannot see (a bug or damage deeper in Chroma's
     native code) may crash the process that opens it; a child that dies says so without taking
     the service with it. It costs a second or two (importing chromadb), so it runs only where
-    asked: ``TRACUU_VECTOR_PROBE=subprocess`` (at every open) or ``tracuu reindex --check``.
+    asked: ``TRACUU_VECTOR_PROBE=subprocess`` (at the first open of the store) or ``tracuu reindex --check``.
     """
     import os
     import signal

@@ -2,8 +2,9 @@
 
 Why one place: every guard (the .docx zip checks, the PDF page and operator counts, the OCR page
 cap, the worker process's memory and time limits) reads its number from here, each number can be
-set by an environment variable, and a bad value is refused with a message naming the variable
-instead of surfacing as a crash on the first upload. The defaults fit a small server (2 cores, a
+set by an environment variable (read once, by ``api.config.Settings``, never here), and a bad
+value is refused with a message naming the variable instead of surfacing as a crash on the first
+upload. The defaults fit a small server (2 cores, a
 few GB of memory): one ingest at a time may use about 1.5 GB and 3 minutes.
 
 Each refusal names the limit it hit and the variable that raises it (:func:`limit_error`).
@@ -11,7 +12,7 @@ Each refusal names the limit it hit and the variable that raises it (:func:`limi
 
 from __future__ import annotations
 
-import os
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
 from tracuu.ingest.errors import BilingualError, IngestError
@@ -69,10 +70,10 @@ class Limits:
     max_clauses: int = SPEC["max_clauses"][1]
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None) -> "Limits":
-        """Every limit from its variable (unset or empty: the default); a bad value raises
-        :class:`LimitSettingError` naming the variable and its allowed range."""
-        env = os.environ if environ is None else environ
+    def from_env(cls, env: Mapping[str, str]) -> "Limits":
+        """Every limit from its variable in ``env`` (unset or empty: the default); a bad value
+        raises :class:`LimitSettingError` naming the variable and its allowed range. The caller
+        passes the mapping: this layer never reads the process environment."""
         values: dict[str, int] = {}
         for f in fields(cls):
             var, default, low, high, vi, en = SPEC[f.name]
@@ -97,16 +98,13 @@ _current: Limits | None = None
 
 
 def current() -> Limits:
-    """The limits in force in this process (read from the environment on first use)."""
-    global _current
-    if _current is None:
-        _current = Limits.from_env()
-    return _current
+    """The limits in force in this process (the defaults until :func:`use`)."""
+    return _current or Limits()
 
 
 def use(limits: Limits | None) -> None:
     """Make ``limits`` the ones in force (the worker process does this with what it was sent);
-    None: read the environment again on next use."""
+    None: the defaults."""
     global _current
     _current = limits
 

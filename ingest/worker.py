@@ -14,8 +14,10 @@ costs most of a second per file; the fork server (``python -m tracuu.ingest.work
 use) imports them once and forks a clean, single-threaded copy per file (no threads or locks of
 the web server are inherited, unlike a plain ``fork`` of the server). POSIX only.
 
-``TRACUU_INGEST_ISOLATION=inline`` reads files in the calling process (a debugger, a profiler);
-the size limits still apply there, memory and time limits do not.
+``Reading.isolation == "inline"`` (``TRACUU_INGEST_ISOLATION=inline``, read by ``api.config``)
+reads files in the calling process (a debugger, a profiler); the size limits still apply there,
+memory and time limits do not. The settings come in as a :class:`~ingest.reading.Reading`; this
+module never reads the environment.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from tracuu.ingest import limits
+from tracuu.ingest import limits, reading
 from tracuu.ingest.errors import IngestError
 from tracuu.ingest.manifest import Manifest
 from tracuu.ingest.pipeline import IngestOutcome, ingest_file
@@ -91,7 +93,7 @@ class _ForkServer:
         return subprocess.Popen([sys.executable, "-m", "tracuu.ingest.worker"], stdin=subprocess.PIPE,
                                 stdout=subprocess.PIPE, env=env, close_fds=True)
 
-    def run(self, path: Path, manifest: Manifest, lim: limits.Limits) -> tuple[bytes | None, tuple[int, int] | None]:
+    def run(self, path: Path, manifest: Manifest, how: reading.Reading) -> tuple[bytes | None, tuple[int, int] | None]:
         """(pickled outcome or None, (the grandchild's wait status, its peak resident bytes)), or
         a None status when it was killed for time."""
         with self.lock:
@@ -101,12 +103,12 @@ class _ForkServer:
                 proc = self.proc
                 assert proc.stdin is not None and proc.stdout is not None
                 try:
-                    _send(proc.stdin, (str(path), manifest, lim))
+                    _send(proc.stdin, (str(path), manifest, how))
                     fd = proc.stdout.fileno()
                     if not _wait_readable(fd, _STARTUP_S):
                         raise EOFError("fork server did not answer")
                     kind, pid = _recv(fd)
-                    timed_out = not _wait_readable(fd, lim.timeout_s)
+                    timed_out = not _wait_readable(fd, how.limits.timeout_s)
                     if timed_out:
                         try:
                             os.kill(pid, signal.SIGKILL)
@@ -144,17 +146,6 @@ def _wait_readable(fd: int, timeout: float) -> bool:
 _server = _ForkServer()
 
 
-def isolation() -> str:
-    """"process" (default) or "inline", from ``TRACUU_INGEST_ISOLATION``."""
-    mode = (os.environ.get("TRACUU_INGEST_ISOLATION") or "process").strip().lower()
-    if mode not in ("process", "inline"):
-        raise limits.LimitSettingError(
-            f"Cấu hình sai: TRACUU_INGEST_ISOLATION={mode!r} phải là 'process' hoặc 'inline'.",
-            f"Bad setting: TRACUU_INGEST_ISOLATION={mode!r} must be 'process' or 'inline'.",
-        )
-    return mode
-
-
 def _failed(path: Path, err: IngestError, started: float) -> IngestOutcome:
     return IngestOutcome(path=str(path), status="error", errors=[err.to_dict()],
                          timings={"total_s": time.perf_counter() - started})
@@ -183,8 +174,9 @@ def _mapped_bytes() -> int:
     return 0
 
 
-def _child(path: str, manifest: Manifest, lim: limits.Limits) -> IngestOutcome:
+def _child(path: str, manifest: Manifest, how: reading.Reading) -> IngestOutcome:
     """In the grandchild: cap memory and CPU time, read the file (never raises)."""
+    lim = how.limits
     try:
         import resource
 
@@ -194,7 +186,7 @@ def _child(path: str, manifest: Manifest, lim: limits.Limits) -> IngestOutcome:
         resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
     except (ImportError, ValueError, OSError):  # pragma: no cover - not POSIX
         pass
-    limits.use(lim)
+    reading.use(how)
     started = time.perf_counter()
     try:
         outcome = _check_size(ingest_file(Path(path), manifest), lim)
@@ -221,7 +213,7 @@ def serve() -> None:
     fd_in = stdin.fileno()
     while True:
         try:
-            path, manifest, lim = _recv(fd_in)
+            path, manifest, how = _recv(fd_in)
         except EOFError:
             return
         r, w = os.pipe()
@@ -229,10 +221,10 @@ def serve() -> None:
         if pid == 0:  # the reader: its own limits, one file, one answer
             os.close(r)
             # Made before the limits bite: out of memory, there may be no room left to build it.
-            fallback = pickle.dumps(_memory_error(Path(path), lim, time.perf_counter()))
+            fallback = pickle.dumps(_memory_error(Path(path), how.limits, time.perf_counter()))
             code = 0
             try:
-                outcome = _child(path, manifest, lim)
+                outcome = _child(path, manifest, how)
                 try:
                     payload = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
                 except MemoryError:
@@ -268,24 +260,27 @@ def _memory_error(path: Path, lim: limits.Limits, started: float) -> IngestOutco
     ), started)
 
 
-def ingest_untrusted(path: Path, manifest: Manifest, lim: limits.Limits | None = None) -> IngestOutcome:
-    """Load and parse ``path`` within the limits; every failure is an error outcome, never a raise."""
+def ingest_untrusted(path: Path, manifest: Manifest, lim: limits.Limits | None = None,
+                     how: reading.Reading | None = None) -> IngestOutcome:
+    """Load and parse ``path`` within the limits; every failure is an error outcome, never a raise.
+
+    ``how``: the reading settings (the caller's, read once from ``api.config.Settings``; None:
+    the ones in force in this process); ``lim`` replaces its limits."""
     started = time.perf_counter()
     path = Path(path)
-    try:
-        lim = lim or limits.Limits.from_env()
-        mode = isolation()
-    except limits.LimitSettingError as err:
-        return _failed(path, err, started)
-    if mode == "inline":
-        previous = limits.current()
-        limits.use(lim)
+    how = how or reading.current()
+    if lim is not None:
+        how = replace(how, limits=lim)
+    lim = how.limits
+    if how.isolation == "inline":
+        previous = reading.current()
+        reading.use(how)
         try:
             return _check_size(ingest_file(path, manifest), lim)
         finally:
-            limits.use(previous)
+            reading.use(previous)
     try:
-        data, status = _server.run(path, manifest, lim)
+        data, status = _server.run(path, manifest, how)
     except (EOFError, OSError, pickle.UnpicklingError, ValueError) as exc:
         return _failed(path, IngestError(
             f"Không khởi động được tiến trình đọc tệp ({type(exc).__name__}).",

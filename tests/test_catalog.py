@@ -232,7 +232,9 @@ def test_ingest_skips_a_file_already_stored_before_any_work(tmp_path, monkeypatc
     assert again["clauses"] == first["clauses"] and again["embedded_new"] == 0
     assert svc.store().generation() == generation
     # another parser version (or manifest) means the file is read again
-    monkeypatch.setattr(service, "PARSER_VERSION", "another")
+    import tracuu.api.writer_service as writer
+
+    monkeypatch.setattr(writer, "PARSER_VERSION", "another")  # the writer job stamps it
     with pytest.raises(AssertionError, match="read again"):
         svc.ingest([BUNDLED_PLAN])
     monkeypatch.undo()

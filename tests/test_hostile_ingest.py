@@ -12,10 +12,11 @@ import os
 from pathlib import Path
 
 import pytest
+from tracuu.api.config import ConfigError, Settings
 from tracuu.ingest import limits
 from tracuu.ingest.manifest import Manifest
 from tracuu.ingest.markers import Piece, join_all, join_pieces
-from tracuu.ingest.worker import ingest_untrusted
+from tracuu.ingest.worker import ingest_untrusted as _ingest_untrusted
 
 import hostile_files as H
 
@@ -29,6 +30,12 @@ def refused(outcome, code: str, variable: str) -> dict:
     assert variable in err["message_vi"] and variable in err["message_en"], err
     assert err["message_vi"] != err["message_en"]
     return err
+
+
+def ingest_untrusted(path: Path, manifest: Manifest, lim: limits.Limits | None = None):
+    """The worker, given the reading settings as the service gives them: read once from the
+    environment by api.config.Settings (so the TRACUU_* variables the tests set apply)."""
+    return _ingest_untrusted(path, manifest, lim, how=Settings.from_env().reading)
 
 
 def manifest(folder: Path) -> Manifest:
@@ -198,10 +205,12 @@ def test_too_many_clauses_are_refused(tmp_path, monkeypatch):
 def test_a_bad_limit_setting_is_named(tmp_path, monkeypatch, value):
     monkeypatch.setenv("TRACUU_PDF_MAX_PAGES", value)
     with pytest.raises(limits.LimitSettingError) as e:
-        limits.Limits.from_env()
+        limits.Limits.from_env(os.environ)
     assert "TRACUU_PDF_MAX_PAGES" in e.value.vi and "TRACUU_PDF_MAX_PAGES" in e.value.en
-    out = ingest_untrusted(H.text_pdf(tmp_path / "x.pdf"), manifest(tmp_path))
-    assert out.errors[0]["code"] == "bad_setting"
+    # the service reads its settings once, up front: a bad limit stops it before any file is read
+    with pytest.raises(ConfigError) as bad:
+        Settings.from_env()
+    assert bad.value.code == "bad_setting" and "TRACUU_PDF_MAX_PAGES" in bad.value.vi and "TRACUU_PDF_MAX_PAGES" in bad.value.en
 
 
 def test_defaults_fit_a_small_server():

@@ -21,7 +21,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from tracuu.index import faults, store_health
+from tracuu.index import faults
 
 from bench.synthetic_corpus import make_plan
 from conftest import hash_kb
@@ -186,7 +186,7 @@ def test_a_read_only_data_dir_keeps_reads_and_refuses_writes(data):
     (err,) = report["errors"]
     assert err["code"] == "read_only" and "chỉ đọc" in err["message_vi"] and "read-only" in err["message_en"]
     script = ("import json,sys; from tracuu.api.config import Settings; from tracuu.api.service import Tracuu;"
-              "print(json.dumps(Tracuu(Settings.from_env(data_dir=sys.argv[1], embed_model='hash', chroma_url='')).health()))")
+              "print(json.dumps(Tracuu(Settings.from_env(data_dir=sys.argv[1], embed_model='hash', chroma_url='')).health().to_json()))")
     out = subprocess.run(ro + [sys.executable, "-c", script, str(data)], cwd=ROOT, capture_output=True, text=True,
                          timeout=600, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert out.returncode == 0, out.stderr[-3000:]
@@ -209,7 +209,7 @@ def test_a_full_disk_refuses_the_write_up_front(data, monkeypatch):
     svc = hash_kb(data)
     _ = svc.index.vectors  # opened (its files checked after the copy) before the snapshot
     before = snapshot(svc)
-    monkeypatch.setattr(store_health, "min_free_bytes", lambda: 1 << 60)
+    monkeypatch.setattr(svc.index, "min_free_mb", 1 << 40)  # TRACUU_MIN_FREE_MB, as passed down
     name, text = make_plan(3, 20)
     (data.parent / name).write_text(text, encoding="utf-8")
     (report,) = svc.ingest([data.parent / name])

@@ -259,9 +259,10 @@ def test_odt_ingests(tmp_path):
 
 
 def test_doc_without_libreoffice_says_which_package_and_save_as_docx(tmp_path, monkeypatch):
+    from tracuu.ingest import reading
     from tracuu.ingest.errors import IngestError
 
-    monkeypatch.setenv("TRACUU_SOFFICE", "")
+    monkeypatch.setattr(reading, "_current", reading.Reading(soffice=""))  # no LibreOffice
     path = tmp_path / "cu.doc"
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
     with pytest.raises(IngestError) as info:

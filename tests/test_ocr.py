@@ -19,6 +19,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from tracuu.ingest import reading
 from tracuu.ingest.errors import IngestError
 from tracuu.ingest.loaders import ocr
 from tracuu.ingest.manifest import Manifest
@@ -165,7 +166,7 @@ def test_scanned_appendix_table_keeps_rows_and_cells(tmp_path):
 
 @pytest.fixture
 def no_tesseract(monkeypatch):
-    monkeypatch.setenv("TRACUU_TESSERACT", "tesseract-not-installed-here")
+    monkeypatch.setattr(reading, "_current", reading.Reading(tesseract="tesseract-not-installed-here"))
     ocr._status.cache_clear()
     yield
     ocr._status.cache_clear()
@@ -205,7 +206,7 @@ def test_missing_vietnamese_model_is_named(monkeypatch, tmp_path):
     fake = tmp_path / "tesseract"
     fake.write_text("#!/bin/sh\necho 'List of available languages (2):'\necho eng\necho osd\n")
     fake.chmod(0o755)
-    monkeypatch.setenv("TRACUU_TESSERACT", str(fake))
+    monkeypatch.setattr(reading, "_current", reading.Reading(tesseract=str(fake)))
     ocr._status.cache_clear()
     try:
         assert ocr.ocr_status() == "lang"

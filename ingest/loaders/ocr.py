@@ -53,6 +53,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from tracuu.ingest import reading
 from tracuu.ingest.errors import IngestError
 from tracuu.ingest.vntext import collapse_spaces, nfc
 
@@ -155,7 +156,8 @@ def _status(binary: str, lang: str) -> str | None:
 
 
 def _binary() -> str:
-    return os.environ.get("TRACUU_TESSERACT", "tesseract")
+    """The Tesseract binary of the reading settings in force (``TRACUU_TESSERACT``, read by api.config)."""
+    return reading.current().tesseract
 
 
 def ocr_status() -> str | None:

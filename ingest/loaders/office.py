@@ -18,6 +18,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from tracuu.ingest import reading
 from tracuu.ingest.errors import IngestError
 from tracuu.ingest.model import SourceText
 
@@ -30,8 +31,9 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 def soffice_path() -> str | None:
-    """The LibreOffice binary, or None. ``TRACUU_SOFFICE`` overrides the lookup (tests use it)."""
-    override = os.environ.get("TRACUU_SOFFICE")
+    """The LibreOffice binary, or None. The reading settings' ``soffice`` (``TRACUU_SOFFICE``,
+    read by api.config) overrides the lookup; "" means none."""
+    override = reading.current().soffice
     if override is not None:
         return override if override and Path(override).exists() else None
     return shutil.which("soffice") or shutil.which("libreoffice")

@@ -1,0 +1,300 @@
+"""Ask: an extractive answer with owners, deadline and citations, or an honest "not found".
+
+Why a module of its own: answering routes a question by what it asks (a named document, an
+agency's tasks, a date, a document's structure, else retrieval), chooses the clause to quote and
+abstains when none covers the question; the composers of api/intent_answers.py and api/answer.py
+build on it. One job of the service (:class:`api.service.Tracuu` composes them).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from tracuu.api import intent_answers
+from tracuu.api.answer import alternatives_text, close_calls, compose, not_found_answer, owners_of, prefer, structural_answer
+from tracuu.api.citations import document_name
+from tracuu.api.search_service import MAX_K
+from tracuu.api.tasks_view import ROLES, deadline_out
+from tracuu.index.abstain import coverage, missing_figures, rerank
+from tracuu.index.query.ask_intent import classify, with_place_aliases
+from tracuu.index.query.intent import detect_intent
+from tracuu.ingest.agencies import find_agencies
+from tracuu.ingest.deadlines import find_deadlines, main_deadline
+from tracuu.ingest.shapes import Answer, Deadline, Document
+from tracuu.ingest.vntext import fold
+
+#: A question about "this document" is answered per document for at most this many documents;
+#: beyond that the answer asks which one is meant.
+MAX_PER_DOCUMENT = 3
+_NAME_WORDS = re.compile(r"[\w/-]+")
+
+
+class Ask:
+    """Question answering over search, tasks and the catalog. A part of :class:`api.service.Tracuu`: it uses the root's
+    ``store()``, ``index``, ``manifest``, ``settings``, ``thresholds`` and ``_per_generation``."""
+
+    def ask(
+        self,
+        question: str,
+        k: int = 5,
+        doc_ids: list[str] | None = None,
+        doc_types: list[str] | None = None,
+        agency: str | None = None,
+    ) -> Answer:
+        """An extractive answer with owners, deadline and citations, or ``found: false``
+        (:meth:`_ask`'s answer, validated into the one Answer shape)."""
+        return Answer.model_validate(self._ask(question, k, doc_ids, doc_types, agency))
+
+    def _ask(
+        self,
+        question: str,
+        k: int = 5,
+        doc_ids: list[str] | None = None,
+        doc_types: list[str] | None = None,
+        agency: str | None = None,
+    ) -> dict[str, Any]:
+        """The answer as a plain dict: the composers below and in api/intent_answers.py build it.
+
+        Routed by what the question asks (index/query/ask_intent.py): a named document's facts,
+        an agency's tasks, every task due on a date, the structure of a document (signer,
+        recipients, a clause by path); otherwise retrieval, preferring for "who" and "by when"
+        questions a clause whose extracted task says so, and abstaining when the best clause
+        does not cover the question.
+        """
+        q = self._check_query(question, k)
+        u = self.understand(q)
+        text = u.text or q
+        asked_agency = agency or intent_answers.agency_in(self, text, q)
+        intent = classify(text, asked_agency)
+        docs = doc_ids or self._scope(q, intent)
+        if intent.kind == "document" and not doc_ids:
+            _, near = self.scored(q, k=30, doc_types=doc_types, understood=u)
+            answer = intent_answers.document_answer(self, q, intent, [s.clause.clause_id for s in near])
+            return answer or intent_answers.named_but_unknown(self, q, intent)
+        structural = detect_intent(text)
+        if structural is not None:
+            clarify = None
+            if docs is None and structural.kind != "clause_path" and len(self.store().list_ids()) > MAX_PER_DOCUMENT:
+                # "kế hoạch này do ai ký?" over many documents: answer for the few the question
+                # is closest to, and ask which one is meant
+                _, near = self.scored(q, k=30, doc_types=doc_types, understood=u)
+                ranked = list(dict.fromkeys(s.clause.doc_id for s in near))
+                clarify = ranked or self.store().list_ids()
+                docs = clarify[:MAX_PER_DOCUMENT]
+            answer = self._structural(q, structural, docs)
+            if answer is not None:
+                if clarify:
+                    names = [document_name(self.doc_info(d)) for d in clarify[:MAX_PER_DOCUMENT]]
+                    answer["clarify"] = names
+                    answer["answer"] = (
+                        f"Câu hỏi không nói rõ văn bản nào ({len(self.store().list_ids())} văn bản đã nạp); "
+                        "hãy nêu số hiệu hoặc địa phương của văn bản. Trả lời cho các văn bản gần nhất với câu "
+                        "hỏi:\n" + answer["answer"])
+                return answer
+        if intent.kind == "agency_tasks" and asked_agency:
+            _, ranked = self.scored(q, k=MAX_K, doc_ids=docs, doc_types=doc_types, agency=asked_agency, understood=u)
+            answer = intent_answers.agency_tasks_answer(
+                self, q, asked_agency, docs, [s.clause.clause_id for s in ranked])
+            if answer is not None:
+                return answer
+        if intent.date is not None and intent.kind == "deadline":
+            due = intent_answers.tasks_due(self, intent.date, docs)
+            if due:
+                _, ranked = self.scored(q, k=MAX_K, doc_ids=docs, doc_types=doc_types, understood=u,
+                                        clause_ids={t["clause_id"] for t in due})
+                return intent_answers.deadline_list_answer(self, q, due, [s.clause.clause_id for s in ranked],
+                                                           intent.date)
+        return self._retrieve_answer(q, u, intent, k, docs, doc_types, agency)
+
+    def _scope(self, question: str, intent) -> list[str] | None:
+        """The documents a question is about: those it names by number, or the ones carrying out
+        a document it names ("Kế hoạch thực hiện Chỉ thị 39"), narrowed by the place it names."""
+        named = intent_answers.ingested_named(self, intent.docs) if intent.docs else []
+        # "Kế hoạch thực hiện Chỉ thị 39", or "báo cáo thực hiện Chỉ thị 39" when 39 itself is not
+        # ingested: the documents carrying it out are meant
+        carried_out = intent.implemented + (tuple(d for d in intent.docs if d.acted_on) if not named else ())
+        if not named and carried_out:
+            named = intent_answers.implementing(self, carried_out)
+        places = self._docs_named_in(question, None)
+        if named and places:
+            return [d for d in named if d in places] or named
+        return named or places
+
+    def _retrieve_answer(self, q: str, u, intent, k: int, docs, doc_types, agency) -> dict[str, Any]:
+        """Retrieval, a task-aware choice of the best clause, abstention, and close calls shown."""
+        pool = max(k + 8, self.thresholds.pool)
+        _, scored = self.scored(q, k=pool, doc_ids=docs, doc_types=doc_types, agency=agency, understood=u)
+        # Recipients and signature answer structural questions only (routed above); as content
+        # hits they are noise ("các sở, ban, ngành" is in every recipient list).
+        scored = [s for s in scored if s.clause.kind not in ("recipients", "signature")]
+        readings = [u.text or q, *u.expanded]
+        by_clause = self._tasks_by_clause()
+        by_clause.prefetch([s.clause.clause_id for s in scored])
+        field = {"owner": "lead", "deadline": "deadline"}.get(intent.kind or "")
+
+        def preferred(hits: list) -> list:
+            if not field:
+                return hits
+            return prefer(hits, lambda s: any(t.get(field) for t in by_clause.get(s.clause.clause_id, [])))
+
+        # Whether to answer is judged on the similarity ranking (as tuned: a candidate pool of 20
+        # always holds some clause covering half an unanswerable question's words); which clause
+        # to quote is then chosen by what it covers of the question too (index/abstain.py: rerank).
+        fused = preferred(scored[: k + 8])
+        found = bool(fused) and self._answers(fused[0], readings, q)
+        if found:
+            scored = preferred(rerank(scored, [self._coverage(s, readings, q) for s in scored], self.thresholds.rerank))
+            if not self._answers(scored[0], readings, q):
+                scored = fused
+        scored = scored[:k]
+        result: dict[str, Any] = {"question": q, "found": found, "owners": [], "deadline": None}
+        if intent.kind:
+            result["intent"] = intent.kind
+        if not found:
+            stored = set(self.store().list_ids())
+            referenced = [
+                document_name(self._info(None, e.doc_id)) for e in self.manifest.entries if e.doc_id not in stored
+            ]
+            result.update(answer=not_found_answer(referenced), citations=[])
+            return result
+        infos: dict[str, Document] = {}
+        hits = self._hits(scored, infos)
+        top = hits[0]
+        tasks = by_clause.get(top["clause_id"], [])
+        owners, deadline = self._owners_and_deadline(scored[0].clause, tasks, by_clause)
+        answer = compose(q, top, owners, deadline)
+        if top.get("integrity", "ok") not in ("ok", "unverified"):  # tampering detected, not merely an old record
+            answer += (" (Lưu ý: nội dung trích dẫn không khớp bản đã lưu khi nạp; hãy đối chiếu văn bản gốc."
+                       " / Note: the quoted text no longer matches what was stored at ingest; check the original.)")
+        if intent.kind == "deadline":
+            shared = [t for task in tasks[:1] for t in intent_answers.same_deadline(self, task)]
+            if shared:
+                answer += " Cùng thời hạn này: " + "; ".join(
+                    f"{self._task_out(t, infos)['citation']}" for t in shared[:8]) + "."
+        alternatives = close_calls(scored, self.thresholds.close)
+        if alternatives:
+            alt = [hits[i] for i in alternatives if i < len(hits)]
+            result["alternatives"] = alt
+            answer += alternatives_text(alt, top)
+        result.update(answer=answer, owners=owners, deadline=deadline, citations=hits, uncertain=bool(alternatives))
+        return result
+
+    def _owners_and_deadline(self, clause, tasks: list[dict[str, Any]], by_clause) -> tuple[list, dict | None]:
+        """Owners and deadline of a clause: its own tasks', else those of the nearest enclosing
+        clause that has them (a point under "3. Sở Y tế:" is the Sở's), else an agency heading
+        of its chain; the deadline, else the one its own text states."""
+        owners = owners_of(tasks)
+        deadline = next((deadline_out(t) for t in tasks if t.get("deadline")), None)
+        doc = self.store().get(clause.doc_id) if not owners or not deadline else None
+        if doc is not None:
+            by_path = {c.path: c for c in doc.clauses}
+            parent = by_path.get(clause.parent) if clause.parent else None
+            while parent is not None and (not owners or not deadline):
+                up = by_clause.get(parent.clause_id, [])
+                if not owners and any(t.get("lead") for t in up):
+                    owners = owners_of(up)
+                if not deadline:
+                    deadline = next((deadline_out(t) for t in up if t.get("deadline")), None)
+                parent = by_path.get(parent.parent) if parent.parent else None
+            if not owners:
+                for heading in reversed(clause.heading_chain):
+                    found = [m for m in find_agencies(heading) if m.start <= 12]
+                    if found:
+                        owners = [{"agency": m.name, "as_written": m.text, "role": "lead", "role_vi": ROLES["lead"]}
+                                  for m in found[:1]]
+                        break
+            if not deadline:
+                own = main_deadline(find_deadlines(clause.text))
+                if own is not None:
+                    deadline = Deadline.of(own)
+        return owners, deadline
+
+    def _answers(self, best, readings: list[str], question: str = "") -> bool:
+        """Does the best hit answer? Term coverage and dense similarity above tuned thresholds,
+        and every figure the question names is in the clause."""
+        return self._coverage(best, readings, question) >= self.thresholds.coverage and best.dense >= self.thresholds.dense
+
+    def _coverage(self, hit, readings: list[str], question: str = "") -> float:
+        """How much of the question a hit covers (index/abstain.py), 0 when it lacks a figure the
+        question names. A clause is read in its document: the place and title a question names
+        to say which plan it means ("… giảm nghèo ở Cần Thơ") are in the header, not the clause."""
+        clause = hit.clause
+        context = " ".join([self._doc_context().get(clause.doc_id, ""), *clause.heading_chain])
+        if question and missing_figures(question, f"{context} {clause.text}"):
+            return 0.0
+        return coverage(readings, clause.text, self.index.keyword, context)
+
+    def _doc_context(self) -> dict[str, str]:
+        """doc_id -> its type, number, issuer and title (what a question may name it by)."""
+
+        def build() -> dict[str, str]:
+            out = {}
+            for doc_id, h, _ in self.store().headers():
+                out[doc_id] = " ".join(x for x in (h.doc_type, h.number, h.issuer, h.title) if x)
+            return out
+
+        return self._per_generation("doc_context", build)
+
+    def _docs_named_in(self, question: str, doc_ids: list[str] | None) -> list[str] | None:
+        """Documents the question names by number ("214/KH-UBND") or by place ("Bình Sơn")."""
+        if doc_ids:
+            return doc_ids
+        folded = " " + with_place_aliases(" ".join(_NAME_WORDS.findall(fold(question)))) + " "
+        named = [doc_id for doc_id, keys in self._doc_name_keys().items() if any(k and k in folded for k in keys)]
+        return named or None
+
+    def _doc_name_keys(self) -> dict[str, tuple[str, ...]]:
+        """doc_id -> (folded number, folded places of a local issuer), rebuilt when the store changes."""
+
+        def build() -> dict[str, tuple[str, ...]]:
+            keys = {}
+            for doc_id, h, _ in self.store().headers():
+                places = set()
+                # a place names a local authority's documents ("Bình Sơn", "An Giang"); the last
+                # words of "Thủ tướng Chính phủ" or "Bộ Xây dựng" are not places
+                issuer = fold(h.issuer or "")
+                if issuer.startswith(("uy ban nhan dan", "ubnd")):
+                    places.add(" ".join(issuer.split()[-2:]))
+                if issuer.startswith(("thu tuong", "chinh phu", "bo ", "van phong chinh phu", "quoc hoi", "ban ")):
+                    written_places: tuple = ()  # central bodies sign in Hà Nội: not what their documents are about
+                else:
+                    written_places = (h.place, (h.date_as_written or "").split(",")[0] if h.date_as_written else None)
+                for written in written_places:
+                    words = fold(written or "").split()
+                    if len(words) >= 2 and "ngay" not in words:
+                        places.add(" ".join(words[-3:] if words[0] in ("thanh", "tinh") else words))
+                keys[doc_id] = (fold(h.number or ""), *sorted(f" {p} " for p in places if p))
+            return keys
+
+        return self._per_generation("doc_name_keys", build)
+
+    def _structural(self, question: str, intent, docs: list[str] | None) -> dict[str, Any] | None:
+        """Answer "who signed / who receives / issuer / number and date / clause X" from structure."""
+        store = self.store()
+        doc_ids = docs or store.list_ids()
+        wanted = {"signer": "signature", "recipients": "recipients", "issuer": "signature", "number_date": "preamble.1", "basis": "preamble.1"}
+        hits, out_docs = [], {}
+        for doc_id in doc_ids:
+            doc = store.get(doc_id)
+            if doc is None:
+                continue
+            path = intent.path if intent.kind == "clause_path" else wanted[intent.kind]
+            clause = next((c for c in doc.clauses if c.path == path), None)
+            if clause is None and intent.kind != "clause_path":
+                clause = doc.clauses[0] if doc.clauses else None
+            if clause is None:
+                continue
+            hits.append(self.hit(clause, 1.0))
+            out_docs[doc_id] = self._doc_out(self._info(doc, doc_id))
+        if not hits:
+            return None
+        return {
+            "question": question,
+            "found": True,
+            "answer": structural_answer(intent.kind, hits, out_docs),
+            "owners": [],
+            "deadline": None,
+            "citations": hits,
+            "intent": intent.kind,
+        }
