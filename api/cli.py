@@ -262,6 +262,10 @@ def cmd_reindex(args: argparse.Namespace) -> int:
         chroma = Path(_service(args).settings.data_dir) / "chroma"
         problem = check_store(chroma) or probe_store(chroma)
         if problem is None:
+            repaired = _service(args).index.check()["repaired"]  # writes cut short: repaired now
+            if repaired is not None:
+                print(f"Đã sửa {len(repaired.docs or [])} lần ghi bị ngắt (interrupted writes repaired): "
+                      f"{repaired.upserted} vectơ ghi lại (vectors written), {repaired.removed} xóa (removed)")
             print("Chỉ mục vectơ mở được bình thường. (The vector index opens fine.)")
             return 0
         print(f"Chỉ mục vectơ hỏng (damaged vector index): {problem}", file=sys.stderr)

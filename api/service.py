@@ -122,8 +122,8 @@ class Tracuu(Writer, Catalog, Search, TasksAndAgencies, Ask):
                             "message_en": f"The document store cannot be read: {err}"})
         try:
             index = self.index
+            reasons += index.health()  # first: it opens the vector store, which sets its state
             vector_index = index.vector_state
-            reasons += index.health()
         except Exception as err:
             vector_index = "unavailable"
             reasons.append({"code": "index_error", "message_vi": f"Không mở được chỉ mục: {err}",

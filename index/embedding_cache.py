@@ -99,9 +99,9 @@ class EmbeddingCache:
                 " vector BLOB NOT NULL, created REAL NOT NULL, PRIMARY KEY (model, hash))"
             )
             db.commit()
-            check = db.execute("PRAGMA quick_check").fetchone()
-            if not check or check[0] != "ok":
-                raise sqlite3.DatabaseError(f"quick_check: {check[0] if check else 'no answer'}")
+            # No PRAGMA quick_check here: it reads the whole file (half a second at 100k vectors)
+            # at every start. A file that is not a database fails right here; damage deeper in it
+            # fails the read that meets it, which is then a cache miss (state "damaged").
             db.execute("SELECT model, hash, dim, vector, created FROM embeddings LIMIT 1").fetchall()
         except BaseException:
             db.close()

@@ -8,13 +8,15 @@ then hnswlib's header; ``data_level0.bin`` = one fixed-size record per element h
 neighbour list, its vector and its label; ``length.bin`` = each vector's norm). Every neighbour id
 must name an existing element, every count must fit its list, every vector and norm must be
 finite, and the sizes must agree. A failure names
-the file and what is wrong; :class:`index.clause_index.ClauseIndex` then moves the store aside
-and rebuilds it from the document store and the embedding cache.
+the file and what is wrong; :class:`index.vector_access.VectorAccess` reports it (keyword search
+only, writes refused) and `tracuu reindex` moves the store aside and rebuilds it from the catalog
+and the embedding cache. When it runs (not at every open): see :mod:`index.vector_access`.
 
 ``chroma.sqlite3`` is checked with SQLite's own ``PRAGMA quick_check`` (SQLite reports damage,
 it does not crash on it), opened read-only.
 
-The checks are vectorised with numpy: a few milliseconds for 10k vectors.
+The checks are vectorised with numpy: a few milliseconds for 10k vectors, about a second (and a
+transient copy of ``data_level0.bin`` in memory) at 100k - why it is not run at every open.
 """
 
 from __future__ import annotations
@@ -22,8 +24,13 @@ from __future__ import annotations
 import sqlite3
 import struct
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
 
 _HEADER = struct.Struct("<I6QiI3QdQ")  # version, then hnswlib's saveIndex header
+_CHECK_BYTES = 16 * 2**20  # records checked per slice of data_level0.bin
 
 
 def check_sqlite(path: Path) -> str | None:
@@ -71,18 +78,35 @@ def check_segment(seg: Path) -> str | None:
         return f"{seg.name}/data_level0.bin: {size} bytes, {cur} records of {size_rec} need {cur * size_rec}"
     if cur == 0:
         return None
-    recs = np.fromfile(level0, dtype=np.uint8, count=cur * size_rec).reshape(cur, size_rec)
-    links = recs[:, : off_data].copy().view("<u4")  # count word, then maxM0 ids
+    # Read and checked a slice of records at a time: at 1M vectors the file is 1.9 GB, and all of
+    # it in memory (twice, with the copies) would multiply a serving process's peak for a check.
+    step = max(1, _CHECK_BYTES // size_rec)
+    with level0.open("rb") as fh:
+        for lo in range(0, cur, step):
+            n = min(step, cur - lo)
+            recs = np.fromfile(fh, dtype=np.uint8, count=n * size_rec).reshape(n, size_rec)
+            problem = _check_records(seg.name, recs, cur, max_m0, off_data, label_off, dim)
+            if problem:
+                return problem
+    return _check_upper(seg, cur, max_m, max_level)
+
+
+def _check_records(name: str, recs: "np.ndarray", cur: int, max_m0: int, off_data: int, label_off: int,
+                   dim: int) -> str | None:
+    """One slice of ``data_level0.bin``: neighbour counts and ids in range, vectors finite."""
+    import numpy as np
+
+    links = np.ascontiguousarray(recs[:, :off_data]).view("<u4")  # count word, then maxM0 ids
     counts = links[:, 0] & 0xFFFF
     if int(counts.max()) > max_m0:
-        return f"{seg.name}/data_level0.bin: a neighbour list longer than {max_m0}"
+        return f"{name}/data_level0.bin: a neighbour list longer than {max_m0}"
     used = np.arange(max_m0)[None, :] < counts[:, None]
     if used.any() and int(links[:, 1:][used].max()) >= cur:
-        return f"{seg.name}/data_level0.bin: a neighbour id beyond the {cur} elements"
-    vectors = recs[:, off_data:label_off].copy().view("<f4")
+        return f"{name}/data_level0.bin: a neighbour id beyond the {cur} elements"
+    vectors = np.ascontiguousarray(recs[:, off_data:label_off]).view("<f4")
     if vectors.shape[1] != dim or not np.isfinite(vectors).all():
-        return f"{seg.name}/data_level0.bin: vectors that are not finite numbers"
-    return _check_upper(seg, cur, max_m, max_level)
+        return f"{name}/data_level0.bin: vectors that are not finite numbers"
+    return None
 
 
 def _check_upper(seg: Path, cur: int, max_m: int, max_level: int) -> str | None:  # noqa: ARG001
@@ -104,11 +128,14 @@ def _check_upper(seg: Path, cur: int, max_m: int, max_level: int) -> str | None:
     return None
 
 
-def check_store(chroma_dir: Path) -> str | None:
-    """None when the embedded store looks sound (or does not exist yet), else the first problem."""
+def check_store(chroma_dir: Path, sqlite: bool = True) -> str | None:
+    """None when the embedded store looks sound (or does not exist yet), else the first problem.
+
+    ``sqlite=False``: the HNSW files only (what could crash the process); SQLite reports damage
+    in ``chroma.sqlite3`` itself, and its ``quick_check`` reads the whole file (seconds at 100k)."""
     if not chroma_dir.is_dir():
         return None
-    problem = check_sqlite(chroma_dir / "chroma.sqlite3")
+    problem = check_sqlite(chroma_dir / "chroma.sqlite3") if sqlite else None
     if problem:
         return problem
     for seg in sorted(p for p in chroma_dir.iterdir() if p.is_dir()):
@@ -142,7 +169,7 @@ def probe_store(chroma_dir: Path, timeout: float = 300.0) -> str | None:
     Why a child: what the Python-side checks cannot see (a bug or damage deeper in Chroma's
     native code) may crash the process that opens it; a child that dies says so without taking
     the service with it. It costs a second or two (importing chromadb), so it runs only where
-    asked: ``TRACUU_VECTOR_PROBE=subprocess`` (at every open) or ``tracuu reindex --check``.
+    asked: ``TRACUU_VECTOR_PROBE=subprocess`` (at the first open of the store) or ``tracuu reindex --check``.
     """
     import os
     import signal

@@ -5,9 +5,11 @@ to download it the moment ``add(documents=...)`` or ``query(query_texts=...)`` i
 vectors. Every call here passes ``embeddings=`` / ``query_embeddings=``; the collection is
 created with ``embedding_function=None``.
 
-Chroma is a derived index, not the record: :class:`index.doc_store.DocStore` says what exists.
-The collection is stamped with the embedder's name; opened with another embedder it is dropped
-and rebuilt (vectors of two models must never be compared).
+Chroma is a derived index, not the record: the catalog (:mod:`index.catalog.store`) says what
+exists. The collection is stamped with the embedder's name; opened with another embedder it is
+refused (:class:`index.errors.EmbedderMismatch`) unless `tracuu reindex` asks to replace it
+(vectors of two models must never be compared). Constructing the store opens the client and the
+collection only: no count, no scan (see :mod:`index.vector_access` for when it is checked).
 """
 
 from __future__ import annotations
@@ -168,6 +170,13 @@ class ChromaVectorStore:
                 return out
             offset += _PAGE
 
+    def hashes_for_doc(self, doc_id: str) -> dict[str, tuple[str, str]]:
+        """The stored ids of one document -> (doc_id, text_hash): a repair limited to it."""
+        got = self._col.get(where={"doc_id": doc_id}, include=["metadatas"])
+        ids = got["ids"]
+        return {cid: (str((md or {}).get("doc_id", "")), str((md or {}).get("text_hash", "")))
+                for cid, md in zip(ids, got["metadatas"] or [{}] * len(ids))}
+
     def embeddings_for(self, ids: Sequence[str]) -> dict[str, list[float]]:
         """Stored vectors by id (missing ids absent): dense scores for keyword-only candidates."""
         if not ids:
@@ -225,6 +234,9 @@ class UnavailableVectors:
         return []
 
     def hashes(self) -> dict[str, tuple[str, str]]:
+        return {}
+
+    def hashes_for_doc(self, doc_id: str) -> dict[str, tuple[str, str]]:  # noqa: ARG002
         return {}
 
     def embeddings_for(self, ids: Sequence[str]) -> dict[str, list[float]]:  # noqa: ARG002

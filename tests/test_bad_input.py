@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -14,8 +15,19 @@ def snapshot(svc) -> dict:
     """Everything a reader can see: stored files, vector ids, and a search's answer."""
     files = {}
     for p in sorted(Path(svc.settings.data_dir).rglob("*")):
-        if p.is_file() and "chroma" not in p.parts and "embeddings" not in p.name:
-            files[str(p.relative_to(svc.settings.data_dir))] = hashlib.sha256(p.read_bytes()).hexdigest()
+        if not p.is_file() or "chroma" in p.parts or "embeddings" in p.name:
+            continue
+        if p.name.endswith(("-wal", "-shm")):  # SQLite's journal: the database's content is below
+            continue
+        if p.suffix == ".sqlite3":  # what it holds (committed, wherever SQLite keeps it), not its bytes
+            db = sqlite3.connect(f"file:{p}?mode=ro", uri=True)
+            try:
+                data = "\n".join(db.iterdump()).encode("utf-8")
+            finally:
+                db.close()
+        else:
+            data = p.read_bytes()
+        files[str(p.relative_to(svc.settings.data_dir))] = hashlib.sha256(data).hexdigest()
     hits = [(h["clause_id"], h["score"]) for h in svc.search("tỷ lệ nợ quá hạn", k=5)["results"]]
     return {"files": files, "vectors": svc.index.vector_count(), "hits": hits, "docs": svc.documents()}
 

@@ -200,6 +200,7 @@ def test_writers_in_two_processes_take_turns(tmp_path: Path) -> None:
     v1, _ = _versions(tmp_path)
     d1, s1 = _parsed(v1)
     ix = ClauseIndex(data, HashEmbedder())
+    _ = ix.store  # constructing does no I/O; opening the catalog makes the data dir and its lock file
     fd = os.open(data / "write.lock", os.O_RDWR)
     fcntl.flock(fd, fcntl.LOCK_EX)  # "another process" holds the write lock
     finished = threading.Event()

@@ -317,12 +317,23 @@ def test_sigkill_during_ingest_then_fresh_start(tmp_path: Path, stage: str) -> N
     seen = _run_until([sys.executable, str(script), str(data), str(v1), str(v2), stage, str(ROOT)], env, f"AT {stage}")
     assert seen[0] == "V1 ok"
 
-    # A fresh start on the data directory the killed process left behind.
+    # A fresh start on the data directory the killed process left behind: opening repairs
+    # nothing (issue 12); the write-ahead marker says a write was cut short, health says so.
     svc = hash_kb(data)
-    rec = svc.index.last_reconcile
-    # A writer killed after it touched Chroma left the data dir "dirty": a full reconcile ran.
-    # Killed while embedding, it had written nothing but cached vectors: the stamp still holds.
-    assert rec.full is (stage != "embedding")
+    cut_short = stage in ("chroma_written", "source_written")  # marker committed, record not
+    marked = [svc.store().list_ids()[0]] if cut_short else []
+    assert svc.index.access.pending() == marked
+    assert svc.index.last_reconcile.docs is None and svc.index.last_reconcile.upserted == 0
+    codes = [r["code"] for r in svc.health()["reasons"]]
+    assert ("vector_writes_interrupted" in codes) is cut_short
+    # the explicit check (or the next write) repairs only the document the marker names
+    checked = svc.index.check()
+    assert checked["problem"] is None and checked["pending"] == marked
+    rec = checked["repaired"]
+    assert (rec is not None) is cut_short
+    if rec is not None:
+        assert rec.full is False and rec.docs == checked["pending"]
+    assert svc.index.access.pending() == []
     doc_id = svc.store().list_ids()[0]
     if stage == "stored":  # killed after the switch: the new version is the record, whole
         assert_consistent(svc, doc_id, sha(v2), v2.read_text(encoding="utf-8"))
@@ -332,8 +343,8 @@ def test_sigkill_during_ingest_then_fresh_start(tmp_path: Path, stage: str) -> N
     top = svc.search(V1_ONLY, k=1)["results"][0]
     assert V1_ONLY in top["text"]
     assert all(V2_ONLY not in h["text"] for h in svc.search(V2_ONLY, k=10)["results"])
-    if stage == "chroma_written":  # v2's vectors were in Chroma: reconcile put v1's back
-        assert rec.removed > 0 or rec.upserted > 0
+    if stage == "chroma_written":  # v2's vectors were in Chroma: the repair put v1's back
+        assert rec is not None and (rec.removed > 0 or rec.upserted > 0)
         assert rec.embedded_new == 0  # from the cache
     if stage == "source_written":  # killed inside the catalog's transaction: none of v2 is there
         assert not [r for r in catalog_dump(data)["sources"] if sha(v2)[:16] in r]
@@ -346,8 +357,8 @@ def test_sigkill_during_ingest_then_fresh_start(tmp_path: Path, stage: str) -> N
         assert 0 < rep["embedded_new"] < rep["clauses"] - 50
     assert_consistent(svc, doc_id, sha(v2), v2.read_text(encoding="utf-8"))
     again = hash_kb(data)
-    assert again.index.last_reconcile.removed == 0 and again.index.last_reconcile.upserted == 0
-    assert again.index.last_reconcile.full is False  # clean: the start-up skipped the scan
+    assert again.index.access.pending() == [] and again.health()["status"] == "ok"
+    assert again.index.vector_count() == len(again.index)
 
 
 # --------------------------------------------------------------------------- delete
@@ -397,7 +408,7 @@ def test_doc_store_old_layout_still_reads(tmp_path: Path) -> None:
 
     v1, _ = write_versions(tmp_path, clauses=40)
     d1, s1 = parsed(v1)
-    d1 = ClauseIndex._with_hashes(None, d1)[0]  # type: ignore[arg-type]  # as the index stored it
+    d1 = ClauseIndex._with_hashes(d1)[0]  # as the index stored it
     DocStore(tmp_path / "data").save(d1, s1)
     jp = tmp_path / "data" / "documents" / f"{d1.doc_id}.json"
     raw = json.loads(jp.read_text(encoding="utf-8"))
@@ -409,4 +420,7 @@ def test_doc_store_old_layout_still_reads(tmp_path: Path) -> None:
     assert fresh.source(d1.doc_id) == s1
     assert fresh.document(d1.doc_id).content_hash == d1.content_hash
     assert (tmp_path / "data" / "documents.migrated" / f"{d1.doc_id}.json").exists()
-    assert fresh.vector_count() == len(d1.clauses)  # the start-up reconcile filled the vectors
+    assert fresh.access.pending() == ["*"]  # no vectors yet: opening says so, builds nothing
+    assert fresh.vector_count() == 0
+    assert fresh.check()["repaired"].upserted == len(d1.clauses)  # the explicit check filled them
+    assert fresh.vector_count() == len(d1.clauses) and fresh.access.pending() == []

@@ -67,28 +67,62 @@ def cli(data: Path, *args: str, prefix: list[str] | None = None) -> subprocess.C
 
 
 @pytest.mark.parametrize("part", ["data_level0.bin", "header.bin", "length.bin", "index_metadata.pickle", "chroma.sqlite3"])
-def test_garbage_in_the_vector_store_is_found_and_rebuilt(data, part):
+def test_garbage_in_the_vector_store_is_found_reported_and_rebuilt_by_reindex(data, part):
     target = data / "chroma" / part if part == "chroma.sqlite3" else segment(data) / part
     garble(target)
     out = cli(data, "search", QUERY, "-k", "3", "--json")
     assert out.returncode == 0, (out.returncode, out.stderr[-3000:])  # -11 was a segfault
-    assert json.loads(out.stdout)["results"]
-    damaged = [p.name for p in data.iterdir() if p.name.startswith("chroma.damaged-")]
-    assert damaged, "the damaged store is kept aside for a human"
+    assert json.loads(out.stdout)["results"]  # by keywords
+    assert not [p for p in data.iterdir() if p.name.startswith("chroma.damaged-")], "nothing moved at open"
+    assert target.exists()
+    svc = hash_kb(data)
+    svc.search(QUERY, k=3)  # a store Chroma itself cannot read fails here, not at open
+    health = svc.health()
+    assert health["status"] == "degraded" and health["vector_index"] in ("damaged", "unavailable")
+    assert {r["code"] for r in health["reasons"]} & {"vector_index_damaged", "vector_index_unavailable"}
+    out = cli(data, "reindex", "--json")  # rebuilding is asked for, on purpose
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert json.loads(out.stdout)["embedded_new"] == 0  # vectors came from the embedding cache
+    from tracuu.index.vector_store import forget_local_system
+
+    forget_local_system(data / "chroma")  # this process's Chroma still holds the old store open
     svc = hash_kb(data)  # a later start finds the rebuilt store sound
-    assert svc.index.vector_state == "ok"
     assert svc.index.vector_count() == len(svc.index)
-    assert svc.health()["status"] == "ok"
+    assert svc.health()["status"] == "ok" and svc.index.vector_state == "ok"
 
 
-def test_health_tells_about_a_rebuild_in_the_process_that_did_it(data):
+def test_opening_checks_changed_files_and_drops_nothing(data):
+    """Files changed behind the index's back are checked before Chroma reads them; the damage is
+    reported (keyword search only, writes refused) and nothing is moved or rebuilt."""
     garble(segment(data) / "data_level0.bin")
+    def listing() -> list[str]:  # SQLite's -wal/-shm files come and go with connections
+        return sorted(str(p.relative_to(data)) for p in data.rglob("*") if not p.name.endswith(("-wal", "-shm")))
+
+    before = listing()
     svc = hash_kb(data)
     health = svc.health()
-    assert health["status"] == "degraded" and health["vector_index"] == "rebuilt"
-    assert [r["code"] for r in health["reasons"]] == ["vector_index_rebuilt"]
-    assert svc.index.last_reconcile.embedded_new == 0  # vectors came from the embedding cache
-    assert svc.search(QUERY, k=3)["results"]
+    assert health["status"] == "degraded" and health["vector_index"] == "damaged"
+    assert [r["code"] for r in health["reasons"]] == ["vector_index_damaged"]
+    assert svc.search(QUERY, k=3)["results"]  # keyword search carries on
+    assert svc.index.last_reconcile.upserted == 0
+    assert listing() == before
+
+
+def test_an_unchanged_store_is_not_checked_at_open(data, monkeypatch):
+    """The check runs when there is a reason (files changed, a write cut short), not at every start."""
+    from tracuu.index import vector_check
+
+    hash_kb(data).health()  # the copy changed every mtime: this start checks, and records the files
+    calls = []
+    real = vector_check.check_store
+    monkeypatch.setattr(vector_check, "check_store", lambda d, sqlite=True: calls.append(d) or real(d, sqlite))
+    svc = hash_kb(data)
+    assert svc.search(QUERY, k=3)["results"] and svc.health()["status"] == "ok"
+    assert calls == []
+    svc.index.access.mark("some-doc")  # as a writer killed between Chroma and the catalog leaves it
+    again = hash_kb(data)
+    again.health()
+    assert calls == [data / "chroma"]
 
 
 def test_reindex_rebuilds_from_the_store_and_the_cache(data):
@@ -173,7 +207,7 @@ def test_a_full_disk_refuses_the_write_up_front(data, monkeypatch):
     from test_bad_input import snapshot
 
     svc = hash_kb(data)
-    _ = svc.index  # opened (and reconciled after the copy) before the snapshot
+    _ = svc.index.vectors  # opened (its files checked after the copy) before the snapshot
     before = snapshot(svc)
     monkeypatch.setattr(svc.index, "min_free_mb", 1 << 40)  # TRACUU_MIN_FREE_MB, as passed down
     name, text = make_plan(3, 20)
@@ -191,7 +225,7 @@ def test_a_disk_that_fills_midway_leaves_the_old_version(data, monkeypatch):
     from test_bad_input import snapshot
 
     svc = hash_kb(data)
-    _ = svc.index  # opened (and reconciled after the copy) before the snapshot
+    _ = svc.index.vectors  # opened (its files checked after the copy) before the snapshot
     before = snapshot(svc)
 
     def full(stage: str) -> None:
@@ -225,3 +259,23 @@ def test_reindex_check_moves_a_crashing_store_aside_before_opening_it(data):
     assert json.loads(out.stdout)["upserted"] > 1000
     assert [p for p in data.iterdir() if p.name.startswith("chroma.damaged-")]
     assert cli(data, "reindex", "--check").returncode == 0  # sound now: nothing to do
+
+
+def test_the_hnsw_check_reads_the_file_in_slices_and_finds_damage_in_the_last(data, monkeypatch):
+    """check_segment reads data_level0.bin a slice at a time (a 1M-vector file is 1.9 GB): damage in
+    the last record is found as in the first."""
+    import struct
+
+    from tracuu.index import vector_check
+
+    seg = segment(data)
+    raw = (seg / "header.bin").read_bytes()
+    fields = vector_check._HEADER.unpack_from(raw)
+    cur, size_rec = fields[3], fields[4]
+    monkeypatch.setattr(vector_check, "_CHECK_BYTES", size_rec * 100)  # ~11 slices here
+    assert vector_check.check_store(data / "chroma", sqlite=False) is None
+    with (seg / "data_level0.bin").open("r+b") as fh:  # the last record's neighbour count: 65535
+        fh.seek((cur - 1) * size_rec)
+        fh.write(struct.pack("<I", 0xFFFF))
+    problem = vector_check.check_store(data / "chroma", sqlite=False)
+    assert problem is not None and "neighbour list longer" in problem

@@ -353,8 +353,10 @@ def test_reconcile_repairs_chroma(ix: ClauseIndex, tmp_path: Path, memo: Memo) -
     ix.vectors.delete_ids(["qd-test-2:D2"])
     assert "ghost-doc:1" not in ids(ix.search("tỷ lệ nợ quá hạn", 20))  # never surfaces
     again = ClauseIndex(tmp_path / "data", memo)
-    assert again.last_reconcile.removed == 1 and again.last_reconcile.upserted == 1
-    assert again.last_reconcile.embedded_new == 0  # came back from the cache
+    assert "ghost-doc:1" in again.vectors.hashes()  # opening repairs nothing (issue 12)...
+    rep = again.reconcile()  # ...a reconcile, asked for, does
+    assert rep.removed == 1 and rep.upserted == 1 and rep.full
+    assert rep.embedded_new == 0  # came back from the cache
     assert again.vectors.count() == 11
     assert "qd-test-2:D2" in again.vectors.ids_for_doc("qd-test-2")
 
@@ -364,12 +366,14 @@ def test_other_embedder_is_refused_until_reindex(ix: ClauseIndex, tmp_path: Path
     refused in both languages and nothing is dropped; `tracuu reindex` (replace_vectors) rebuilds."""
     from tracuu.index.errors import EmbedderMismatch
 
-    with pytest.raises(EmbedderMismatch) as err:
-        ClauseIndex(tmp_path / "data", HashEmbedder(32))
+    other = ClauseIndex(tmp_path / "data", HashEmbedder(32))  # opening reads nothing...
+    with pytest.raises(EmbedderMismatch) as err:  # ...the first use of the vectors refuses
+        other.search("ty le no qua han", 1)
     assert "reindex" in err.value.en and "reindex" in err.value.vi and err.value.code == "embedder_mismatch"
     assert ClauseIndex(tmp_path / "data", ix.embedder).vectors.count() == 11  # untouched
     h = ClauseIndex(tmp_path / "data", HashEmbedder(32), replace_vectors=True)
-    assert h.last_reconcile.collection_reset and h.last_reconcile.upserted == 11
+    rep = h.rebuild_vectors()  # what `tracuu reindex` runs
+    assert rep.upserted == 11
     assert h.vectors.count() == 11
     assert ids(h.search("ty le no qua han", 1)) == ["kh-test-1:I.1"]
 

@@ -110,6 +110,7 @@ class CatalogStore:
         self.db: Db = db if db is not None and not isinstance(db, str) else open_db(db or self.path)
         self._lock = threading.Lock()
         self._docs: OrderedDict[str, tuple[int, ParsedDocument, str | None]] = OrderedDict()
+        self._checked: dict[str, int] = {}  # doc_id -> generation its record was last read sound
         self._src_ok: dict[tuple[str, str], bool] = {}  # (doc_id, sha) -> the stored text hashes to sha
         self._problems: dict[str, dict[str, str]] = {}  # key -> problem (see problems())
         self._memo: dict[str, tuple[int, Any]] = {}  # small whole-catalog reads, per generation
@@ -257,10 +258,10 @@ class CatalogStore:
 
     # ------------------------------------------------------------------ documents
 
-    def _load_entry(self, doc_id: str, fresh: bool = False) -> tuple[ParsedDocument, str | None] | None:
+    def _load_entry(self, doc_id: str, fresh: bool = False, keep: bool = True) -> tuple[ParsedDocument, str | None] | None:
         """The document and its source sha. Cached while the catalog's generation is unchanged;
         ``fresh`` reads the rows again (a writer comparing versions: rows edited behind tracuu's
-        back do not move the generation)."""
+        back do not move the generation); ``keep=False`` reads without caching (a full scan)."""
         if not usable_doc_id(doc_id):
             return None
         gen = self.generation()
@@ -292,6 +293,8 @@ class CatalogStore:
                           "ingest it again.")
             return None
         self._clear(f"doc:{doc_id}")
+        if not keep:
+            return doc, row[1]
         with self._lock:
             self._docs[doc_id] = (gen, doc, row[1])
             while len(self._docs) > _CACHE_DOCS:
@@ -547,9 +550,17 @@ class CatalogStore:
         return sorted(items, key=lambda d: (d["file"], d["code"], d["message_en"]))
 
     def check(self) -> list[dict[str, str]]:
-        """Verify every document record and source (hashes cached per version): for ``/healthz``."""
+        """Verify every document record and source (hashes cached per version): for ``/healthz``.
+
+        A record read sound is not read again until the catalog's generation moves (the verdict,
+        not the document, is kept: a full scan must not fill the memory or the document cache)."""
+        gen = self.generation()
         for doc_id in self.doc_ids():
-            if self._load_entry(doc_id) is not None:
+            if self._checked.get(doc_id) == gen:
+                self.source_status(doc_id)  # cached per source version
+                continue
+            if self._load_entry(doc_id, keep=False) is not None:
+                self._checked[doc_id] = gen
                 self.source_status(doc_id)
         return self.problems()
 
