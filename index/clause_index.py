@@ -246,6 +246,13 @@ class ClauseIndex:
     def dense_weight(self) -> float:
         return self.retriever.dense_weight
 
+    @dense_weight.setter
+    def dense_weight(self, weight: float) -> None:
+        """The benchmarks' dense-only (1.0) and keyword-only (0.0) baselines set it on an open index."""
+        if not 0.0 <= weight <= 1.0:
+            raise ValueError("dense_weight must be in [0, 1]")
+        self.retriever.dense_weight = weight
+
     @property
     def candidates(self) -> int:
         return self.retriever.candidates

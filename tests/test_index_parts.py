@@ -156,3 +156,13 @@ def test_the_health_check_verdict_is_redone_after_another_process_writes(built: 
     other.delete_document("qd-test-2")
     a.check()
     assert reads == ["kh-test-1"]
+
+
+def test_dense_weight_set_on_the_facade_reaches_the_retriever(tmp_path: Path) -> None:
+    """bench/retrieval.py's dense-only and keyword-only baselines set the weight on an open index."""
+    ix = ClauseIndex(tmp_path / "data", HashEmbedder())
+    ix.dense_weight = 1.0
+    assert ix.retriever.dense_weight == 1.0 and ix.dense_weight == 1.0
+    with pytest.raises(ValueError):
+        ix.dense_weight = 1.5
+    assert ix.dense_weight == 1.0
