@@ -301,25 +301,22 @@ class IndexWriter:
     def _save_record(self, doc: ParsedDocument, source_text: str, parser_version: str) -> None:
         """The record, its keyword postings, its restorer counts and the removal of its
         write-ahead marker in one catalog transaction: all or nothing."""
-        keyword, counts, store = self._keyword(), self._counts(), self._store()
-        begin, committed = getattr(keyword, "begin", None), getattr(keyword, "committed", None)
-        if begin:
-            begin()
-        ok = False
-        try:
-            with store.db.transaction():
-                counts.remove_texts(store.counted_texts(doc.doc_id))
-                keyword.remove_doc(doc.doc_id)
-                store.save(doc, source_text, parser_version=parser_version)
-                keyword.add_many([(c.clause_id, doc.doc_id, keyword_text(c)) for c in doc.clauses])
-                counts.add_texts([c.text for c in doc.clauses])
-                self.vectors.clear([doc.doc_id])
-            ok = True
-        finally:
-            if committed:
-                committed(ok)
+        with self._record_write(doc.doc_id) as (keyword, counts, store):
+            store.save(doc, source_text, parser_version=parser_version)
+            keyword.add_many([(c.clause_id, doc.doc_id, keyword_text(c)) for c in doc.clauses])
+            counts.add_texts([c.text for c in doc.clauses])
+            self.vectors.clear([doc.doc_id])
 
     def _delete_record(self, doc_id: str) -> None:
+        with self._record_write(doc_id) as (_, _, store):
+            store.delete(doc_id)
+            self.vectors.mark(doc_id)  # committed with the delete: stray vectors get removed
+
+    @contextlib.contextmanager
+    def _record_write(self, doc_id: str) -> Iterator[tuple[Any, Any, Any]]:
+        """One catalog transaction over a document's record, postings and restorer counts, its
+        old postings and counts already taken out; a keyword index that keeps state outside the
+        catalog (``begin``/``committed``) is told whether the transaction committed."""
         keyword, counts, store = self._keyword(), self._counts(), self._store()
         begin, committed = getattr(keyword, "begin", None), getattr(keyword, "committed", None)
         if begin:
@@ -329,8 +326,7 @@ class IndexWriter:
             with store.db.transaction():
                 counts.remove_texts(store.counted_texts(doc_id))
                 keyword.remove_doc(doc_id)
-                store.delete(doc_id)
-                self.vectors.mark(doc_id)  # committed with the delete: stray vectors get removed
+                yield keyword, counts, store
             ok = True
         finally:
             if committed:
