@@ -11,18 +11,14 @@ from typing import Any
 
 from tracuu.api.errors import ApiError
 from tracuu.api.tasks_view import AgencyQuery
+from tracuu.index.query.restore import question_phrases
 from tracuu.ingest.shapes import SearchResult
 from tracuu.ingest.vntext import collapse_spaces, nfc
 
 MAX_K = 100
 # Question words the corpus never contains, so the diacritic model learns how questions read
-# ("bao nhiêu", "ai ký", "khi nào"). Written by the tracuu team; not document text.
-QUESTION_PHRASES = [
-    "bao nhiêu phần trăm là bao nhiêu", "ai ký kế hoạch này do ai ký", "người ký", "khi nào", "bao giờ",
-    "ở đâu", "là gì", "làm gì", "có nhiệm vụ gì", "như thế nào", "trước ngày nào", "cơ quan nào",
-    "đơn vị nào", "sở nào", "ai chịu trách nhiệm", "ai chủ trì", "gửi cho ai", "phản ánh về đâu",
-    "nói gì", "quy định gì", "thời hạn", "hạn chót", "được không", "hiện nay", "mức nào", "gồm những ai",
-]
+# ("bao nhiêu", "ai ký", "khi nào"): index/data/question_phrases.txt (language data, not code).
+QUESTION_PHRASES = question_phrases()
 MAX_QUERY_CHARS = 2000
 
 

@@ -15,14 +15,30 @@ tones, so that words the corpus never saw still get their most likely marks.
 Rules of the road: only syllables the user typed without any mark are restored (what they did
 accent stays as typed); case is kept ("Chi nhanh" -> "Chi nhánh"); all-caps abbreviations
 (UBND, CT/TW), numbers and symbols are never touched; an accented query comes back unchanged.
+
+Two things the corpus counts cannot teach, given as data:
+
+* how questions read (``index/data/question_phrases.txt``, counted beside the corpus by the
+  service): "bao lâu", "mấy lần", "mỗi năm" never occur in plans, so without them they come back
+  as "báo lâu", "máy lần", "mới năm";
+* the names of provinces and cities (a gazetteer, :func:`place_lexicon`): a name typed without
+  marks ("ha noi", "da nang", "ha tinh") is a name whatever the n-grams around it prefer. The
+  n-gram model sees "hà nội" followed by a question word ("làm gì") only rarely and, with
+  Witten-Bell backoff, then prefers a rare form whose context it never saw ("hà nôi", a typo
+  counted once); a place misread that way is also lost to the place check of abstention
+  (index/query/places.py), so a question typed without marks was answered where its accented
+  twin was refused.
 """
 
 from __future__ import annotations
 
 import math
 import re
+import tomllib
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from typing import Any, Callable, Iterable, TypeVar
 
 from tracuu.ingest.vntext import fold, has_diacritics, nfc
@@ -35,6 +51,10 @@ _LETTER = "A-Za-zÀ-ỹĐđ"
 _TOKEN_RE = re.compile(rf"[0-9{_LETTER}]+(?:[/&.\-][0-9{_LETTER}]+)*|[.,;:!?()\[\]{{}}\"|<>…]")
 _NUM_RE = re.compile(r"[0-9]+(?:[/.\-][0-9]+)*")
 _PLAIN_WORD_RE = re.compile(rf"[{_LETTER}]+")
+
+QUESTION_PHRASES = Path(__file__).resolve().parent.parent / "data" / "question_phrases.txt"
+PLACES = Path(__file__).resolve().parent.parent / "data" / "places.toml"
+PROVINCES = Path(__file__).resolve().parents[2] / "ingest" / "data" / "agencies.toml"
 
 NUM = "<num>"
 SYM = "<sym>"
@@ -232,10 +252,11 @@ class DiacriticRestorer:
         tokens = self._tokens(text)
         if not any(t.restorable for t in tokens):
             return text
+        forced = lexicon_forms(tokens)
         out: list[str] = []
         pos = 0
         for segment in _segments(tokens):
-            choice = self._decode(segment)
+            choice = self._decode(segment, forced)
             for tok, best in zip(segment, choice):
                 if not tok.restorable or best == tok.surface.lower():
                     continue
@@ -255,9 +276,12 @@ class DiacriticRestorer:
             toks.append(_Token(m.start(), m.end(), s, model, restorable))
         return toks
 
-    def _decode(self, segment: list[_Token]) -> list[str]:
-        """Best candidate per token of one punctuation-free run (trigram Viterbi with a beam)."""
-        cands = [self.candidates_for(fold(t.surface)) if t.restorable else [t.model or ""] for t in segment]
+    def _decode(self, segment: list[_Token], forced: dict[int, str] | None = None) -> list[str]:
+        """Best candidate per token of one punctuation-free run (trigram Viterbi with a beam).
+        ``forced``: token start -> the one form a gazetteer name gives it."""
+        forced = forced or {}
+        cands = [[forced[t.start]] if t.start in forced else self.candidates_for(fold(t.surface)) if t.restorable
+                 else [t.model or ""] for t in segment]
         # state (previous, current) -> (log score, index of the state it came from in the last layer)
         layers: list[list[tuple[tuple[str | None, str], float, int]]] = []
         prev: list[tuple[tuple[str | None, str], float, int]] = [((None, ""), 0.0, -1)]
@@ -283,6 +307,61 @@ class DiacriticRestorer:
             path.append(w)
             i = j
         return path[::-1]
+
+
+def question_phrases(path: Path = QUESTION_PHRASES) -> list[str]:
+    """The question phrases counted beside the corpus (one a line; ``#`` comments skipped)."""
+    if not path.exists():
+        return []
+    lines = (line.strip() for line in path.read_text(encoding="utf-8").splitlines())
+    return [nfc(line) for line in lines if line and not line.startswith("#")]
+
+
+@lru_cache(maxsize=1)
+def place_lexicon() -> dict[tuple[str, ...], tuple[str, ...]]:
+    """Folded syllables -> accented lowercase syllables of every province and city name of two
+    syllables or more (``ingest/data/agencies.toml`` provinces, ``index/data/places.toml``
+    former provinces); a folding two names share is left out (the n-grams decide it)."""
+    names: set[str] = set()
+    if PROVINCES.exists():
+        names.update(tomllib.loads(PROVINCES.read_text(encoding="utf-8")).get("matching", {}).get("provinces", ()))
+    if PLACES.exists():
+        names.update(tomllib.loads(PLACES.read_text(encoding="utf-8")).get("former_provinces", {}).get("names", ()))
+    out: dict[tuple[str, ...], tuple[str, ...]] = {}
+    clash: set[tuple[str, ...]] = set()
+    for name in names:
+        words = tuple(retone(w) for w in _PLAIN_WORD_RE.findall(nfc(name).lower()))
+        if len(words) < 2:
+            continue
+        key = tuple(fold(w) for w in words)
+        if key in out and out[key] != words:
+            clash.add(key)
+        out[key] = words
+    return {k: v for k, v in out.items() if k not in clash}
+
+
+def lexicon_forms(tokens: list[_Token], lexicon: dict[tuple[str, ...], tuple[str, ...]] | None = None) -> dict[int, str]:
+    """token start -> form, for every run of restorable tokens inside one segment that spells a
+    gazetteer name typed without marks ("ha noi" -> "hà", "nội"); longest names first."""
+    lexicon = place_lexicon() if lexicon is None else lexicon
+    if not lexicon:
+        return {}
+    longest = max(len(k) for k in lexicon)
+    forced: dict[int, str] = {}
+    for segment in _segments(tokens):
+        i = 0
+        while i < len(segment):
+            for n in range(min(longest, len(segment) - i), 1, -1):
+                run = segment[i : i + n]
+                if not all(t.restorable for t in run):
+                    continue
+                form = lexicon.get(tuple(fold(t.surface) for t in run))
+                if form is not None:
+                    forced.update({t.start: w for t, w in zip(run, form)})
+                    i += n - 1
+                    break
+            i += 1
+    return forced
 
 
 def _runs(items: list[T], keep: Callable[[T], bool]) -> list[list[T]]:

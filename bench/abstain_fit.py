@@ -1,0 +1,210 @@
+"""Fit the calibrated abstention model (index/abstain_model.py) on labelled questions.
+
+Why: abstention was stacked thresholds tuned by hand on the questions that showed each rule; one
+logistic regression over the same signals, fitted on more questions and with its operating point
+chosen on the tuned part, generalises better or is not kept.
+
+    python bench/abstain_fit.py --data-dir /tmp/kb [--questions FILE ...] [--features /tmp/f.json]
+                                [--from-features /tmp/f.json] [--write]
+
+1. Collect: every question is asked with ``Ask._answers`` replaced by a recorder that computes
+   the features of each candidate ``ask`` judges (the first ``judge_top`` of its ranking) and
+   refuses, so that all of them are judged. A candidate is labelled 1 when the question is
+   answerable and the clause holds one of its anchors in its document, 0 when the question is
+   unanswerable; candidates of answerable questions that do not hold an anchor are left out.
+2. Fit: L2-regularised logistic regression (numpy, gradient descent on standardised features)
+   on the tuned part of questions.tune.jsonl (bench/ask_split.py) plus every other file given
+   (the calibration questions, written by us on tune documents).
+3. Operating point: the threshold that minimises refused-answerable share + answered-
+   unanswerable share on the tuned part (questions: any judged candidate over the threshold).
+   Printed beside the current rule (coverage >= 0.5 and dense >= 0.80) on the tuned and the
+   checked part. ``--write`` stores the coefficients in index/data/abstain_model.toml.
+
+The held-out file is refused. No timing is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.ask_split import TUNE, part_of  # noqa: E402
+from tracuu.index.abstain_model import FEATURES, MODEL, AbstainModel  # noqa: E402
+
+CALIB = ROOT / "tests" / "realdocs" / "questions.calib.jsonl"
+
+
+def hit_context(svc: Any, clause: Any) -> str:
+    """What ``Ask._coverage`` reads a clause with: its document's header and its headings."""
+    return " ".join([svc._doc_context().get(clause.doc_id, ""), *clause.heading_chain])
+
+
+def collect(svc: Any, questions: list[dict[str, Any]], part: dict[str, str]) -> list[dict[str, Any]]:
+    """One row per judged candidate: question id, part, answerable, anchor hit, features."""
+    from tracuu.api.ask_service import Ask
+    from tracuu.api.evaluation import anchor_hit, label_doc_ids
+    from tracuu.index.abstain_model import features
+
+    doc_ids = label_doc_ids(svc)
+    rows: list[dict[str, Any]] = []
+    current: dict[str, Any] = {}
+
+    def recorder(self, best, readings, question=""):
+        q = current["q"]
+        want_doc = doc_ids.get(q.get("doc") or "", None)
+        hit = bool(q["answerable"]) and anchor_hit(q.get("anchors") or [], best.clause.text) and (
+            want_doc is None or best.clause.doc_id == want_doc)
+        x = features(readings, question, best.clause.text, hit_context(self, best.clause), best.dense, best.score,
+                     self.index.keyword)
+        rows.append({"id": q["id"], "part": part[q["id"]], "answerable": bool(q["answerable"]), "hit": hit,
+                     "clause_id": best.clause.clause_id, "x": x})
+        return False
+
+    original = Ask._answers
+    Ask._answers = recorder
+    try:
+        for q in questions:
+            current["q"] = q
+            svc._ask(q["question"], 5)
+    finally:
+        Ask._answers = original
+    return rows
+
+
+def _matrix(rows: list[dict[str, Any]]):
+    import numpy as np
+
+    return np.array([[r["x"][f] for f in FEATURES] for r in rows], dtype=float)
+
+
+def fit(rows: list[dict[str, Any]], l2: float = 1.0, steps: int = 4000) -> AbstainModel:
+    """Logistic regression on the labelled candidate rows (see the module doc), threshold 0.5."""
+    import numpy as np
+
+    train = [r for r in rows if r["hit"] or not r["answerable"]]
+    X = _matrix(train)
+    y = np.array([1.0 if r["hit"] else 0.0 for r in train])
+    mu, sd = X.mean(axis=0), X.std(axis=0)
+    sd[sd == 0] = 1.0
+    Z = (X - mu) / sd
+    # classes weighted to balance: there are far more positives than negatives
+    w_pos = len(y) / (2 * max(y.sum(), 1))
+    w_neg = len(y) / (2 * max((1 - y).sum(), 1))
+    sw = np.where(y == 1, w_pos, w_neg)
+    beta = np.zeros(Z.shape[1])
+    b = 0.0
+    lr = 0.1
+    for _ in range(steps):
+        p = 1 / (1 + np.exp(-(Z @ beta + b)))
+        g = sw * (p - y)
+        beta -= lr * (Z.T @ g / len(y) + l2 * beta / len(y))
+        b -= lr * g.mean()
+    coef = beta / sd
+    intercept = b - float((beta * mu / sd).sum())
+    return AbstainModel({f: round(float(c), 6) for f, c in zip(FEATURES, coef)}, round(float(intercept), 6), 0.5)
+
+
+def question_found(rows: list[dict[str, Any]], decide) -> dict[str, tuple[bool, bool]]:
+    """question id -> (answerable, answered: some judged candidate passes ``decide``)."""
+    out: dict[str, tuple[bool, bool]] = {}
+    for r in rows:
+        ans, found = out.get(r["id"], (r["answerable"], False))
+        out[r["id"]] = (ans, found or decide(r["x"]))
+    return out
+
+
+def rates(found: dict[str, tuple[bool, bool]]) -> tuple[float, float, int, int]:
+    """(answerable refused share, unanswerable answered share, n answerable, n unanswerable)."""
+    ans = [f for a, f in found.values() if a]
+    una = [f for a, f in found.values() if not a]
+    return (sum(not f for f in ans) / max(len(ans), 1), sum(una) / max(len(una), 1), len(ans), len(una))
+
+
+def rule(x: dict[str, float]) -> bool:
+    """The rule the model replaces (api/ask_service.py: Ask._answers with index/abstain.Thresholds)."""
+    return x["coverage"] >= 0.5 and x["dense"] >= 0.80
+
+
+def choose_threshold(model: AbstainModel, rows: list[dict[str, Any]]) -> float:
+    """The threshold minimising refused + answered shares on ``rows`` (ties: the middle one)."""
+    grid = [i / 100 for i in range(5, 96)]
+    scored = []
+    for t in grid:
+        refused, answered, _, _ = rates(question_found(rows, lambda x, t=t: model.probability(x) >= t))
+        scored.append((round(refused + answered, 6), t))
+    best = min(s for s, _ in scored)
+    ties = [t for s, t in scored if s == best]
+    return ties[len(ties) // 2]
+
+
+def write_model(model: AbstainModel, note: str, path: Path = MODEL) -> None:
+    lines = ["# Calibrated abstention (index/abstain_model.py), fitted by bench/abstain_fit.py; do not edit by hand.",
+             f"# {note}", f"intercept = {model.intercept}", f"threshold = {model.threshold}", "", "[coef]"]
+    lines += [f"{f} = {model.coef[f]}" for f in FEATURES]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--data-dir", type=Path)
+    p.add_argument("--questions", type=Path, nargs="*", default=[TUNE, CALIB])
+    p.add_argument("--features", type=Path, help="write the collected rows here")
+    p.add_argument("--from-features", type=Path, nargs="*", help="fit on rows collected before (no knowledge base)")
+    p.add_argument("--l2", type=float, default=1.0)
+    p.add_argument("--write", action="store_true")
+    args = p.parse_args(argv)
+    if any("heldout" in q.name for q in args.questions):
+        p.error("the held-out questions are never read here")
+    if args.from_features:
+        rows = [r for f in args.from_features for r in json.loads(f.read_text(encoding="utf-8"))]
+        from tracuu.api.evaluation import load_dev_set
+
+        tune_part = {q["id"]: part_of(q) for q in load_dev_set(TUNE)}
+        for r in rows:  # the part is fixed by the question (bench/ask_split.py), whatever the rows say
+            r["part"] = tune_part.get(r["id"], "calib")
+    else:
+        from tracuu.api.config import Settings
+        from tracuu.api.evaluation import load_dev_set
+        from tracuu.api.service import Tracuu
+
+        if args.data_dir is None:
+            p.error("--data-dir is needed to collect features")
+        svc = Tracuu(Settings.from_env(data_dir=args.data_dir))
+        questions, part = [], {}
+        for path in args.questions:
+            if not path.exists():
+                continue
+            for q in load_dev_set(path):
+                questions.append(q)
+                part[q["id"]] = part_of(q) if path.resolve() == TUNE.resolve() else "calib"
+        rows = collect(svc, questions, part)
+        if args.features:
+            args.features.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+    fit_rows = [r for r in rows if r["part"] in ("tune", "calib")]
+    model = fit(fit_rows, l2=args.l2)
+    tuned = [r for r in rows if r["part"] == "tune"]
+    model = AbstainModel(model.coef, model.intercept, choose_threshold(model, tuned))
+    print("coefficients:", json.dumps(model.coef), "intercept", model.intercept, "threshold", model.threshold)
+    print(f"{'part':6s} {'decision':8s} {'ans refused':>12s} {'unans answered':>15s}")
+    for name in ("tune", "calib", "check"):
+        sel = [r for r in rows if r["part"] == name]
+        if not sel:
+            continue
+        for label, decide in (("rule", rule), ("model", model.answers)):
+            refused, answered, n_a, n_u = rates(question_found(sel, decide))
+            print(f"{name:6s} {label:8s} {refused:8.3f} /{n_a:<3d} {answered:10.3f} /{n_u:<3d}")
+    if args.write:
+        write_model(model, f"fitted on the tuned part + calibration questions; l2={args.l2}")
+        print(f"written: {MODEL}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,132 @@
+"""Accent parity: does a question typed without diacritics get the answer its accented form gets?
+
+Why: officials type both ways, and the issue asks accented and unaccented figures within 0.03.
+Parity needs no label: for every question of a question file that carries marks, its folded form
+("ke hoach chi thi 39 ai ky", as people type it: lowercase, no marks, đ -> d) is asked too, and
+the two answers are compared (same ``found``; when both are found, same first citation). A
+question whose note says "unaccented twin of X" is compared with X as written. Divergences are
+listed with what restoration made of the folded form, to find why they differ.
+
+    python bench/accent_parity.py --data-dir /tmp/kb [--questions FILE] [--dump /tmp/parity.json]
+
+No timing is asserted; the held-out file is refused.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from tracuu.ingest.vntext import fold, has_diacritics  # noqa: E402
+
+TUNE = ROOT / "tests" / "realdocs" / "questions.tune.jsonl"
+_TWIN = re.compile(r"twin of (\S+)")
+
+
+def typed_plain(question: str) -> str:
+    """The question as typed without marks: folded (lowercase, đ -> d), spacing kept."""
+    return " ".join(fold(question).split())
+
+
+def pairs_of(questions: list[dict[str, Any]]) -> list[tuple[str, str, str, str]]:
+    """(id, kind, accented text, unaccented text): labelled twins first, then generated folds."""
+    by_id = {q["id"]: q for q in questions}
+    out = []
+    for q in questions:
+        twin = _TWIN.search(q.get("note") or "")
+        if twin and twin.group(1).strip("(),") in by_id and not has_diacritics(q["question"]):
+            out.append((q["id"], "twin", by_id[twin.group(1).strip("(),")]["question"], q["question"]))
+    for q in questions:
+        if has_diacritics(q["question"]):
+            out.append((q["id"], "folded", q["question"], typed_plain(q["question"])))
+    return out
+
+
+def summary(answer: dict[str, Any]) -> dict[str, Any]:
+    cites = answer.get("citations") or []
+    return {"found": bool(answer.get("found")), "first": cites[0].get("clause_id") if cites else None,
+            "intent": answer.get("intent")}
+
+
+def same(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    return a["found"] == b["found"] and (not a["found"] or a["first"] == b["first"])
+
+
+def syllable_errors(accented: str, restored: str) -> list[tuple[str, str]]:
+    """(expected, got) syllables where restoration differs from the accented question (lowercase)."""
+    from tracuu.index.query.syllables import retone
+
+    want = re.findall(r"\w+", accented.lower())
+    got = re.findall(r"\w+", restored.lower())
+    if len(want) != len(got):
+        return [(accented, restored)]
+    return [(w, g) for w, g in zip(want, got) if retone(w) != retone(g)]
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--data-dir", required=True, type=Path)
+    p.add_argument("--questions", type=Path, default=TUNE)
+    p.add_argument("--dump", type=Path)
+    p.add_argument("--no-ask", action="store_true", help="only restoration accuracy (fast)")
+    args = p.parse_args(argv)
+    if "heldout" in args.questions.name:
+        p.error("the held-out questions are never read here")
+    from tracuu.api.config import Settings
+    from tracuu.api.evaluation import load_dev_set
+    from tracuu.api.service import Tracuu
+
+    svc = Tracuu(Settings.from_env(data_dir=args.data_dir))
+    pairs = pairs_of(load_dev_set(args.questions))
+    t0 = time.perf_counter()
+    cache: dict[str, dict[str, Any]] = {}
+
+    def ask(text: str) -> dict[str, Any]:
+        if text not in cache:
+            cache[text] = summary(svc._ask(text, 5))
+        return cache[text]
+
+    rows = []
+    n_syll = n_err = 0
+    for qid, kind, acc, plain in pairs:
+        restored = svc.understand(plain).text
+        errs = syllable_errors(acc, restored)
+        n_syll += len(re.findall(r"\w+", acc))
+        n_err += len(errs)
+        row = {"id": qid, "kind": kind, "accented": acc, "plain": plain, "restored": restored, "errors": errs}
+        if not args.no_ask:
+            a, b = ask(acc), ask(plain)
+            row.update(acc=a, plain_answer=b, same=same(a, b))
+        rows.append(row)
+    print(f"restoration: {n_err} of {n_syll} syllables differ from the accented question "
+          f"({1 - n_err / max(n_syll, 1):.3f} right); {sum(1 for r in rows if not r['errors'])}/{len(rows)} "
+          "questions restored exactly")
+    if not args.no_ask:
+        for kind in ("twin", "folded", None):
+            sel = [r for r in rows if kind is None or r["kind"] == kind]
+            if not sel:
+                continue
+            ok = sum(r["same"] for r in sel)
+            found_ok = sum(r["acc"]["found"] == r["plain_answer"]["found"] for r in sel)
+            print(f"parity {kind or 'all':7s} {ok}/{len(sel)} = {ok / len(sel):.3f} same answer; "
+                  f"{found_ok}/{len(sel)} same found")
+        exact = [r for r in rows if not r["errors"]]
+        if exact:
+            print(f"parity where restoration was exact: {sum(r['same'] for r in exact)}/{len(exact)}")
+    print(f"({time.perf_counter() - t0:.0f} s)")
+    if args.dump:
+        args.dump.write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

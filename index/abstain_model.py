@@ -1,0 +1,134 @@
+"""Abstention as one calibrated decision: a logistic model over a few general features of a hit.
+
+Why: the rules of index/abstain.py grew as stacked thresholds and multiplicative penalties, each
+tuned on the questions that showed it; they improved the tuning questions far more than unseen
+ones. Here the same signals are kept apart as features — how much of the question the clause
+covers (IDF-weighted, before and after the penalties), how similar it is (dense cosine, fused
+score), and each mismatch the rules detect (a figure in a unit, a day, a place, a name, a figure
+the question names) — and weighed by one logistic regression fitted on labelled questions
+(bench/abstain_fit.py), whose coefficients and operating point are data
+(``index/data/abstain_model.toml``), not code.
+
+The decision is per candidate clause: ``probability(features) >= threshold`` says "this clause
+answers the question"; a question is answered when one of the best-ranked candidates does
+(``Thresholds.judge_top`` in index/abstain.py, as before).
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from tracuu.index.abstain import (
+    _reading_coverage,
+    asks_figure,
+    content_terms,
+    coverage,
+    has_figure,
+    missing_asked_things,
+    missing_figures,
+)
+from tracuu.index.keyword import BM25Index, folded_syllables
+from tracuu.index.query.figure_ask import answers_figure, asked_figure, asks_day, states_day
+from tracuu.index.query.names import missing_names
+from tracuu.index.query.places import missing_places
+
+MODEL = Path(__file__).resolve().parent / "data" / "abstain_model.toml"
+
+#: The features, in the order the coefficients are stored.
+FEATURES = (
+    "coverage",  # index/abstain.coverage: IDF share of the question in the clause, penalties applied
+    "coverage_raw",  # the same share, before any penalty
+    "dense",  # cosine of the clause's best dense match
+    "fused",  # the fused (min-max normalised) score: 1.0 for the best hit of the query
+    "unit_missing",  # asks "bao nhiêu tấn" and the clause states no number in tonnes
+    "figure_missing",  # asks "bao nhiêu" and the clause states no figure at all
+    "day_missing",  # asks "trước ngày nào" and the clause states no day
+    "place_missing",  # names a province the clause and its document do not name
+    "name_missing",  # names a person, project or thing the clause does not name
+    "number_missing",  # names a figure ("30/9", "2.340.000") the clause does not contain
+    "log_terms",  # log(1 + the number of the question's content terms): short questions cover easily
+)
+
+
+def features(readings: list[str], question: str, clause_text: str, context: str, dense: float, fused: float,
+             bm25: BM25Index) -> dict[str, float]:
+    """The features of one candidate clause for a question.
+
+    ``readings``: the question as read (diacritics restored) then its rewrites, as for
+    :func:`index.abstain.coverage`; ``question``: as typed; ``context``: the clause's document
+    header and headings (what it is read with)."""
+    first = readings[0] if readings else question
+    both = f"{context} {clause_text}"
+    clause_terms = set(folded_syllables(both))
+    base = set(content_terms(first))
+    raw = 0.0
+    for i, text in enumerate(t for t in readings if t):
+        terms = content_terms(text)
+        if terms:
+            raw = max(raw, _reading_coverage(terms, base if i else set(), clause_terms, bm25))
+    asked = asked_figure(first)
+    unit_missing = asked is not None and not answers_figure(clause_text, asked)
+    figure_missing = asked is None and asks_figure(first) and not has_figure(clause_text)
+    return {
+        "coverage": coverage(readings, clause_text, bm25, context) if readings else 0.0,
+        "coverage_raw": raw,
+        "dense": float(dense),
+        "fused": float(fused),
+        "unit_missing": float(unit_missing),
+        "figure_missing": float(figure_missing),
+        "day_missing": float(asks_day(first) and not states_day(both)),
+        "place_missing": float(bool(missing_places(first, both))),
+        "name_missing": float(bool(missing_names(first, both) or missing_asked_things(first, both))),
+        "number_missing": float(bool(question and missing_figures(question, both))),
+        "log_terms": math.log1p(len(base)),
+    }
+
+
+@dataclass(frozen=True)
+class AbstainModel:
+    """Logistic regression: ``sigmoid(intercept + sum(coef[f] * x[f]))``, answered at ``threshold``."""
+
+    coef: dict[str, float]
+    intercept: float
+    threshold: float
+
+    def probability(self, x: dict[str, float]) -> float:
+        z = self.intercept + sum(w * x.get(f, 0.0) for f, w in self.coef.items())
+        return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
+
+    def answers(self, x: dict[str, float]) -> bool:
+        return self.probability(x) >= self.threshold
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> AbstainModel:
+        coef = {str(k): float(v) for k, v in data["coef"].items()}
+        unknown = set(coef) - set(FEATURES)
+        if unknown:
+            raise ValueError(f"abstain model: unknown features {sorted(unknown)}")
+        return cls(coef, float(data["intercept"]), float(data["threshold"]))
+
+
+@lru_cache(maxsize=1)
+def default_model() -> AbstainModel | None:
+    """The fitted model of ``index/data/abstain_model.toml``; None when there is none."""
+    if not MODEL.exists():
+        return None
+    return AbstainModel.from_dict(tomllib.loads(MODEL.read_text(encoding="utf-8")))
+
+
+def answers(hit: Any, readings: list[str], question: str, context: str, bm25: BM25Index,
+            model: AbstainModel | None = None) -> bool:
+    """Does ``hit`` (a ScoredClause: ``clause``, ``score``, ``dense``) answer the question?
+
+    The call site in api/ask_service.py (``Ask._answers``) is one line:
+    ``return answers(best, readings, question, context, self.index.keyword)``."""
+    model = model or default_model()
+    if model is None:
+        raise FileNotFoundError(MODEL)
+    x = features(readings, question, hit.clause.text, context, hit.dense, hit.score, bm25)
+    return model.answers(x)

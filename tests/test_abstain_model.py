@@ -1,0 +1,83 @@
+"""The calibrated abstention model (index/abstain_model.py) and its fitting (bench/abstain_fit.py),
+on made-up clauses and made-up feature rows."""
+
+from __future__ import annotations
+
+import math
+from types import SimpleNamespace
+
+import pytest
+
+from tracuu.index.abstain_model import FEATURES, MODEL, AbstainModel, answers, default_model, features
+from tracuu.index.keyword import BM25Index
+
+CLAUSES = {
+    "a": "Sở Xây dựng chủ trì xây dựng cơ sở dữ liệu quy hoạch, hoàn thành trước ngày 30/9/2026.",
+    "b": "Phấn đấu xuất khẩu 12.000 tấn xoài, tăng 10% giá trị.",
+    "c": "Các xã gửi báo cáo giám sát định kỳ hằng năm.",
+}
+
+
+def _bm25() -> BM25Index:
+    bm25 = BM25Index()
+    for cid, text in CLAUSES.items():
+        bm25.add(cid, text)
+    return bm25
+
+
+def _x(question: str, clause: str, context: str = "", dense: float = 0.85, fused: float = 1.0) -> dict[str, float]:
+    return features([question], question, CLAUSES[clause], context, dense, fused, _bm25())
+
+
+def test_features_keep_each_mismatch_apart():
+    x = _x("Xuất khẩu bao nhiêu tấn xoài?", "b")
+    assert set(x) == set(FEATURES)
+    assert x["unit_missing"] == 0.0 and x["coverage"] == pytest.approx(x["coverage_raw"]) and x["coverage"] > 0.5
+    km = _x("Xuất khẩu xoài đi bao nhiêu km?", "b")
+    assert km["unit_missing"] == 1.0 and km["coverage"] < km["coverage_raw"]
+    day = _x("Các xã gửi báo cáo giám sát trước ngày nào?", "c")
+    assert day["day_missing"] == 1.0 and _x("Các xã gửi báo cáo giám sát khi nào?", "c")["day_missing"] == 0.0
+    place = _x("Ai chủ trì xây dựng cơ sở dữ liệu quy hoạch ở Đà Nẵng?", "a", context="Ủy ban nhân dân tỉnh Sơn La")
+    assert place["place_missing"] == 1.0
+    assert _x("Ai chủ trì xây dựng cơ sở dữ liệu quy hoạch ở Đà Nẵng?", "a",
+              context="Ủy ban nhân dân thành phố Đà Nẵng")["place_missing"] == 0.0
+    assert _x("Việc gì phải xong trước 31/12/2026?", "a")["number_missing"] == 1.0
+    assert _x("Việc gì phải xong trước 30/9/2026?", "a")["number_missing"] == 0.0
+    assert _x("Xuất khẩu bao nhiêu tấn xoài?", "b", dense=0.9)["dense"] == 0.9
+
+
+def test_the_model_weighs_features_and_answers_at_its_threshold():
+    model = AbstainModel({"coverage": 10.0, "unit_missing": -5.0}, -5.0, 0.5)
+    assert model.probability({"coverage": 0.5}) == pytest.approx(0.5)
+    assert model.answers({"coverage": 0.8}) and not model.answers({"coverage": 0.8, "unit_missing": 1.0})
+    assert 0.0 < model.probability({"coverage": -1e9}) < 1e-20  # no overflow
+    with pytest.raises(ValueError):
+        AbstainModel.from_dict({"coef": {"no_such_feature": 1.0}, "intercept": 0.0, "threshold": 0.5})
+
+
+def test_answers_reads_a_hit_and_the_stored_model():
+    hit = SimpleNamespace(clause=SimpleNamespace(text=CLAUSES["b"]), dense=0.9, score=1.0)
+    model = AbstainModel({"coverage": 10.0, "unit_missing": -8.0}, -4.0, 0.5)
+    assert answers(hit, ["Xuất khẩu bao nhiêu tấn xoài?"], "Xuất khẩu bao nhiêu tấn xoài?", "", _bm25(), model)
+    assert not answers(hit, ["Xuất khẩu xoài bao nhiêu km?"], "Xuất khẩu xoài bao nhiêu km?", "", _bm25(), model)
+    if MODEL.exists():  # the fitted model is data: it loads, names known features, has an operating point
+        stored = default_model()
+        assert stored is not None and set(stored.coef) <= set(FEATURES) and 0.0 < stored.threshold < 1.0
+
+
+def test_fitting_separates_made_up_rows_and_picks_a_threshold():
+    from bench.abstain_fit import choose_threshold, fit, question_found, rates
+
+    def row(qid: str, answerable: bool, hit: bool, cov: float, unit: float = 0.0) -> dict:
+        x = {f: 0.0 for f in FEATURES}
+        x.update(coverage=cov, coverage_raw=cov, dense=0.85, fused=1.0, unit_missing=unit, log_terms=math.log1p(5))
+        return {"id": qid, "part": "tune", "answerable": answerable, "hit": hit, "x": x}
+
+    rows = [row(f"a{i}", True, True, 0.6 + 0.03 * i) for i in range(10)]
+    rows += [row(f"u{i}", False, False, 0.2 + 0.02 * i) for i in range(8)]
+    rows += [row("u-unit", False, False, 0.7, unit=1.0)]
+    model = fit(rows, steps=2000)
+    assert model.coef["coverage"] > 0 and model.coef["unit_missing"] < 0
+    model = AbstainModel(model.coef, model.intercept, choose_threshold(model, rows))
+    refused, answered, n_ans, n_unans = rates(question_found(rows, model.answers))
+    assert (n_ans, n_unans) == (10, 9) and refused == 0.0 and answered == 0.0
