@@ -35,8 +35,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.ask_split import TUNE, part_of  # noqa: E402
 from tracuu.index.abstain_model import FEATURES, MODEL, AbstainModel  # noqa: E402
+
+from bench.ask_split import TUNE, group_of, part_of  # noqa: E402
 
 CALIB = ROOT / "tests" / "realdocs" / "questions.calib.jsonl"
 
@@ -63,7 +64,7 @@ def collect(svc: Any, questions: list[dict[str, Any]], part: dict[str, str]) -> 
             want_doc is None or best.clause.doc_id == want_doc)
         x = features(readings, question, best.clause.text, hit_context(self, best.clause), best.dense, best.score,
                      self.index.keyword)
-        rows.append({"id": q["id"], "part": part[q["id"]], "answerable": bool(q["answerable"]), "hit": hit,
+        rows.append({"id": q["id"], "group": group_of(q), "part": part[q["id"]], "answerable": bool(q["answerable"]), "hit": hit,
                      "clause_id": best.clause.clause_id, "x": x})
         return False
 
@@ -144,6 +145,45 @@ def choose_threshold(model: AbstainModel, rows: list[dict[str, Any]]) -> float:
     return ties[len(ties) // 2]
 
 
+def cross_validated(rows: list[dict[str, Any]], folds: int, l2: float) -> dict[int, float]:
+    """Out-of-fold probability of every row (index -> p): a question's rows, and its twin's, are
+    held out together (folds by a hash of the question's group, as bench/ask_split.py splits)."""
+    import hashlib
+
+    def fold_of(r: dict[str, Any]) -> int:
+        key = r.get("group") or r["id"]
+        return int(hashlib.sha1(key.encode()).hexdigest(), 16) % folds
+
+    out: dict[int, float] = {}
+    for k in range(folds):
+        train = [r for r in rows if fold_of(r) != k]
+        model = fit(train, l2=l2)
+        for i, r in enumerate(rows):
+            if fold_of(r) == k:
+                out[i] = model.probability(r["x"])
+    return out
+
+
+def oof_threshold(rows: list[dict[str, Any]], probs: dict[int, float], part: str) -> tuple[float, list[str]]:
+    """The threshold minimising refused + answered shares of ``part`` on out-of-fold probabilities,
+    and the printed curve."""
+    idx = [i for i, r in enumerate(rows) if r["part"] == part]
+    curve, scored = [], []
+    for t in [i / 100 for i in range(5, 96)]:
+        found: dict[str, tuple[bool, bool]] = {}
+        for i in idx:
+            r = rows[i]
+            a, f = found.get(r["id"], (r["answerable"], False))
+            found[r["id"]] = (a, f or probs[i] >= t)
+        refused, answered, _, _ = rates(found)
+        scored.append((round(refused + answered, 6), t))
+        if round(t * 100) % 5 == 0:
+            curve.append(f"  t={t:.2f} refused {refused:.3f} answered {answered:.3f}")
+    best = min(sc for sc, _ in scored)
+    ties = [t for sc, t in scored if sc == best]
+    return ties[len(ties) // 2], curve
+
+
 def write_model(model: AbstainModel, note: str, path: Path = MODEL) -> None:
     lines = ["# Calibrated abstention (index/abstain_model.py), fitted by bench/abstain_fit.py; do not edit by hand.",
              f"# {note}", f"intercept = {model.intercept}", f"threshold = {model.threshold}", "", "[coef]"]
@@ -158,6 +198,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--features", type=Path, help="write the collected rows here")
     p.add_argument("--from-features", type=Path, nargs="*", help="fit on rows collected before (no knowledge base)")
     p.add_argument("--l2", type=float, default=1.0)
+    p.add_argument("--cv", type=int, default=0, help="choose the threshold on K-fold out-of-fold probabilities")
     p.add_argument("--write", action="store_true")
     args = p.parse_args(argv)
     if any("heldout" in q.name for q in args.questions):
@@ -167,8 +208,10 @@ def main(argv: list[str] | None = None) -> int:
         from tracuu.api.evaluation import load_dev_set
 
         tune_part = {q["id"]: part_of(q) for q in load_dev_set(TUNE)}
+        groups = {q["id"]: group_of(q) for path in (TUNE, CALIB) if path.exists() for q in load_dev_set(path)}
         for r in rows:  # the part is fixed by the question (bench/ask_split.py), whatever the rows say
             r["part"] = tune_part.get(r["id"], "calib")
+            r["group"] = groups.get(r["id"], r["id"])
     else:
         from tracuu.api.config import Settings
         from tracuu.api.evaluation import load_dev_set
@@ -190,7 +233,16 @@ def main(argv: list[str] | None = None) -> int:
     fit_rows = [r for r in rows if r["part"] in ("tune", "calib")]
     model = fit(fit_rows, l2=args.l2)
     tuned = [r for r in rows if r["part"] == "tune"]
-    model = AbstainModel(model.coef, model.intercept, choose_threshold(model, tuned))
+    if args.cv:
+        probs = cross_validated(fit_rows, args.cv, args.l2)
+        threshold, curve = oof_threshold(fit_rows, probs, "tune")
+        print(f"out-of-fold ({args.cv} folds) on the tuned part:", *curve, sep="\n")
+        for name in ("calib",):
+            _, curve = oof_threshold(fit_rows, probs, name)
+            print(f"out-of-fold on the {name} part:", *curve, sep="\n")
+        model = AbstainModel(model.coef, model.intercept, threshold)
+    else:
+        model = AbstainModel(model.coef, model.intercept, choose_threshold(model, tuned))
     print("coefficients:", json.dumps(model.coef), "intercept", model.intercept, "threshold", model.threshold)
     print(f"{'part':6s} {'decision':8s} {'ans refused':>12s} {'unans answered':>15s}")
     for name in ("tune", "calib", "check"):
@@ -201,7 +253,8 @@ def main(argv: list[str] | None = None) -> int:
             refused, answered, n_a, n_u = rates(question_found(sel, decide))
             print(f"{name:6s} {label:8s} {refused:8.3f} /{n_a:<3d} {answered:10.3f} /{n_u:<3d}")
     if args.write:
-        write_model(model, f"fitted on the tuned part + calibration questions; l2={args.l2}")
+        how = f"{args.cv}-fold out-of-fold" if args.cv else "in-sample"
+        write_model(model, f"fitted on the tuned part + calibration questions; l2={args.l2}; threshold {how} on the tuned part")
         print(f"written: {MODEL}")
     return 0
 

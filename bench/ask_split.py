@@ -49,6 +49,19 @@ def part_of(q: dict[str, Any], seed: str = SEED) -> str:
     return "tune" if h % 2 == 0 else "check"
 
 
+def use_abstain_model() -> None:
+    """Replace ``Ask._answers`` by the calibrated model (index/abstain_model.py), as the one-line
+    call site in api/ask_service.py would: the hit read with its document header and headings."""
+    from tracuu.api.ask_service import Ask
+    from tracuu.index.abstain_model import answers
+
+    def _answers(self, best, readings, question=""):
+        context = " ".join([self._doc_context().get(best.clause.doc_id, ""), *best.clause.heading_chain])
+        return answers(best, readings, question, context, self.index.keyword)
+
+    Ask._answers = _answers
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--data-dir", required=True, type=Path)
@@ -57,6 +70,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--dump", type=Path)
     p.add_argument("--failures", action="store_true")
     p.add_argument("-k", type=int, default=5)
+    p.add_argument("--abstain", choices=("rules", "model"), default="rules",
+                   help="model: judge candidates with index/abstain_model.py (what Ask._answers would call)")
     args = p.parse_args(argv)
     if "heldout" in args.questions.name:
         p.error("the held-out questions are measured by the integrator (bench/retrieval.py), never here")
@@ -64,6 +79,8 @@ def main(argv: list[str] | None = None) -> int:
     from tracuu.api.service import Tracuu
 
     svc = Tracuu(Settings.from_env(data_dir=args.data_dir))
+    if args.abstain == "model":
+        use_abstain_model()
     questions = load_dev_set(args.questions)
     doc_ids = label_doc_ids(svc)
     parts = {"tune": [], "check": []}

@@ -52,6 +52,8 @@ FEATURES = (
     "name_missing",  # names a person, project or thing the clause does not name
     "number_missing",  # names a figure ("30/9", "2.340.000") the clause does not contain
     "log_terms",  # log(1 + the number of the question's content terms): short questions cover easily
+    "rarest_missing",  # the question's rarest content term (highest IDF) is not in the clause nor its context
+    "missing_idf",  # the highest IDF among the terms the clause misses, over the highest IDF of the question
 )
 
 
@@ -71,6 +73,10 @@ def features(readings: list[str], question: str, clause_text: str, context: str,
         terms = content_terms(text)
         if terms:
             raw = max(raw, _reading_coverage(terms, base if i else set(), clause_terms, bm25))
+    idf = {t: bm25.idf(t) for t in base}
+    missing = [idf[t] for t in base if t not in clause_terms]
+    top = max(idf.values(), default=0.0)
+    rarest = max(idf, key=lambda t: (idf[t], t)) if idf else None
     asked = asked_figure(first)
     unit_missing = asked is not None and not answers_figure(clause_text, asked)
     figure_missing = asked is None and asks_figure(first) and not has_figure(clause_text)
@@ -86,6 +92,8 @@ def features(readings: list[str], question: str, clause_text: str, context: str,
         "name_missing": float(bool(missing_names(first, both) or missing_asked_things(first, both))),
         "number_missing": float(bool(question and missing_figures(question, both))),
         "log_terms": math.log1p(len(base)),
+        "rarest_missing": float(rarest is not None and rarest not in clause_terms),
+        "missing_idf": max(missing, default=0.0) / top if top > 0 else 0.0,
     }
 
 

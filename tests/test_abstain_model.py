@@ -7,7 +7,6 @@ import math
 from types import SimpleNamespace
 
 import pytest
-
 from tracuu.index.abstain_model import FEATURES, MODEL, AbstainModel, answers, default_model, features
 from tracuu.index.keyword import BM25Index
 
