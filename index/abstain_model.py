@@ -54,7 +54,11 @@ FEATURES = (
     "log_terms",  # log(1 + the number of the question's content terms): short questions cover easily
     "rarest_missing",  # the question's rarest content term (highest IDF) is not in the clause nor its context
     "missing_idf",  # the highest IDF among the terms the clause misses, over the highest IDF of the question
+    "kb_missing",  # IDF share of the question's terms that no clause of the knowledge base holds
 )
+
+#: A term no document could hold: its IDF is the one every absent term gets.
+_ABSENT = "zzqxjabsentzzqxj"
 
 
 def features(readings: list[str], question: str, clause_text: str, context: str, dense: float, fused: float,
@@ -77,6 +81,8 @@ def features(readings: list[str], question: str, clause_text: str, context: str,
     missing = [idf[t] for t in base if t not in clause_terms]
     top = max(idf.values(), default=0.0)
     rarest = max(idf, key=lambda t: (idf[t], t)) if idf else None
+    absent = bm25.idf(_ABSENT)
+    mass = sum(idf.values())
     asked = asked_figure(first)
     unit_missing = asked is not None and not answers_figure(clause_text, asked)
     figure_missing = asked is None and asks_figure(first) and not has_figure(clause_text)
@@ -94,6 +100,7 @@ def features(readings: list[str], question: str, clause_text: str, context: str,
         "log_terms": math.log1p(len(base)),
         "rarest_missing": float(rarest is not None and rarest not in clause_terms),
         "missing_idf": max(missing, default=0.0) / top if top > 0 else 0.0,
+        "kb_missing": sum(v for v in idf.values() if v >= absent - 1e-9) / mass if mass > 0 else 0.0,
     }
 
 

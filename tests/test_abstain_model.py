@@ -80,3 +80,9 @@ def test_fitting_separates_made_up_rows_and_picks_a_threshold():
     model = AbstainModel(model.coef, model.intercept, choose_threshold(model, rows))
     refused, answered, n_ans, n_unans = rates(question_found(rows, model.answers))
     assert (n_ans, n_unans) == (10, 9) and refused == 0.0 and answered == 0.0
+
+
+def test_a_word_no_clause_holds_counts_as_missing_from_the_knowledge_base():
+    x = _x("Tuổi nghỉ hưu của giáo viên xuất khẩu xoài là bao nhiêu?", "b")
+    assert 0.0 < x["kb_missing"] < 1.0 and x["rarest_missing"] == 1.0
+    assert _x("Xuất khẩu bao nhiêu tấn xoài?", "b")["kb_missing"] == 0.0
