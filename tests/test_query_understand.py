@@ -33,7 +33,7 @@ def test_unaccented_query_with_abbreviation(restorer, table):
     assert u.was_restored and not u.had_diacritics
     assert u.abbreviations_found == ["nhcsxh"]
     assert u.expanded == ("Ngân hàng Chính sách xã hội tỉnh báo cáo kết quả",)
-    assert u.search_texts.dense == "nhcsxh (Ngân hàng Chính sách xã hội) tỉnh báo cáo kết quả"
+    assert u.search_texts.dense == "nhcsxh (ngân hàng chính sách xã hội) tỉnh báo cáo kết quả"
     assert u.flags == {"had_diacritics": False, "restored": True, "abbreviations": True}
 
 
@@ -56,7 +56,15 @@ def test_accented_query_is_not_restored(restorer, table):
 def test_half_accented_query(restorer, table):
     u = understand("báo cao tinh hinh thực hiện 39-CT/TW", restorer, table)
     assert u.text == "báo cáo tình hình thực hiện 39-CT/TW"
-    assert u.search_texts.dense == "báo cáo tình hình thực hiện 39-CT/TW (Chỉ thị của Ban Bí thư Trung ương)"
+    assert u.search_texts.dense == "báo cáo tình hình thực hiện 39-ct/tw (chỉ thị của ban bí thư trung ương)"
+
+
+def test_the_dense_text_does_not_depend_on_the_case_typed(restorer, table):
+    # a question typed without marks is typed without capitals too: the embedder reads both alike
+    cased = understand("Chi nhánh NHCSXH tỉnh báo cáo Chỉ thị 39-CT/TW", restorer, table)
+    lower = understand("chi nhánh nhcsxh tỉnh báo cáo chỉ thị 39-ct/tw", restorer, table)
+    assert cased.search_texts.dense == lower.search_texts.dense
+    assert cased.text == "Chi nhánh NHCSXH tỉnh báo cáo Chỉ thị 39-CT/TW"  # what is shown keeps its case
 
 
 def test_an_accented_query_keeps_its_plain_words(restorer, table):
