@@ -12,6 +12,14 @@ the question names) — and weighed by one logistic regression fitted on labelle
 The decision is per candidate clause: ``probability(features) >= threshold`` says "this clause
 answers the question"; a question is answered when one of the best-ranked candidates does
 (``Thresholds.judge_top`` in index/abstain.py, as before).
+
+Status (measured, bench/ask_split.py --abstain model vs the rules, 42-document e5 KB): NOT the
+default. Fitted on the tuned part + 52 calibration questions (tests/realdocs/questions.calib.jsonl),
+threshold chosen out-of-fold on the tuned part, the checked part got worse than the rules it would
+replace (answerable refused 1 -> 5 of 120, unanswerable answered 2 -> 1 of 21, hit@1 0.608 ->
+0.600), and out-of-fold on the calibration questions it answers as many unanswerables as the
+rules (0.32) at the same refusal rate: these features do not separate better than the rules do.
+It stays as a measured alternative; ``Ask._answers`` keeps the rules.
 """
 
 from __future__ import annotations
