@@ -804,10 +804,10 @@ def make_router(service: Any) -> APIRouter:  # service: api.service.Tracuu
         return page(request, "brief.html", {"brief": content, "summary": briefs.summary_line(content),
                                             "agency": agency_row(content["agency"]), "nav": "agencies"})
 
-    def ics_response(request: Request, tasks: list[dict[str, Any]], name: str, filename: str) -> Response:
+    def ics_response(request: Request, tasks: list[Task], name: str, filename: str) -> Response:
         from tracuu.api.calendar_feed import feed
 
-        dates = {d["doc_id"]: d.get("date") for d in service.documents()}
+        dates = {d.doc_id: d.date for d in service.documents()}
         body = feed(tasks, dates, name, str(request.base_url), clause_url)
         return Response(body, media_type="text/calendar; charset=utf-8", headers={"Content-Disposition": f'inline; filename="{filename}.ics"'})
 

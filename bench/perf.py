@@ -221,12 +221,12 @@ def bench_ingest(rep: Report, work: Path, sample: int) -> Path:
     t0 = time.perf_counter()
     reports = svc.ingest(paths)
     ingest_s = time.perf_counter() - t0
-    assert all(r["status"] == "ok" for r in reports), reports
-    n = sum(r["clauses"] for r in reports)
-    embedded = sum(r["embedded_new"] for r in reports)
+    assert all(r.status == "ok" for r in reports), reports
+    n = sum(r.clauses or 0 for r in reports)
+    embedded = sum(r.embedded_new or 0 for r in reports)
     stages: dict[str, float] = {}
     for r in reports:
-        for k, v in r["timings"].items():
+        for k, v in r.timings.items():
             stages[k] = stages.get(k, 0.0) + v
     rep.add("model alone: passages/s", f"{len(texts) / model_s:.1f} ({len(texts)} passages, {model_s:.1f} s)", "e5")
     rep.add("ingest: clauses/s", f"{n / ingest_s:.1f} ({n} clauses, {embedded} embedded, {ingest_s:.1f} s)", "e5")
@@ -458,7 +458,7 @@ def one_more_document(svc, src: Path, number: int, question: str, profile: Path 
     (r,) = _profiled(profile, f"ingest-one-{tag}", lambda: svc.ingest([path]))
     wall = time.perf_counter() - t0
     clock.remove()
-    if r["status"] != "ok":
+    if r.status != "ok":
         raise SystemExit(f"extra document not ingested: {r}")
     parse, embed = clock.seconds - p0, emb.passage_seconds - e0
     t0 = time.perf_counter()
@@ -467,7 +467,7 @@ def one_more_document(svc, src: Path, number: int, question: str, profile: Path 
     t0 = time.perf_counter()
     svc.ask(question, k=5)
     warm = time.perf_counter() - t0
-    return {"doc_id": r["doc_id"], "clauses": r["clauses"], "wall": wall, "parse": parse, "embed": embed,
+    return {"doc_id": r.doc_id, "clauses": r.clauses, "wall": wall, "parse": parse, "embed": embed,
             "index": wall - parse - embed, "first_ask": first, "warm_ask": warm}
 
 
@@ -518,8 +518,8 @@ def concurrent(svc, qs: list[str], clients: int, per_client: int, writer_src: Pa
             t0 = time.perf_counter()
             (r,) = svc.ingest([path])
             writes.append(time.perf_counter() - t0)
-            if r["status"] == "ok":
-                written.append(r["doc_id"])
+            if r.status == "ok":
+                written.append(r.doc_id)
             n += 1
 
     log.reset()

@@ -60,7 +60,7 @@ def test_instrument_wraps_the_service_locks(tmp_path):
         assert "Tracuu._lock" in names and any(n.startswith("ClauseIndex.") for n in names)
         assert isinstance(svc._lock, TimedLock)
         assert instrument(svc, log) == []  # nothing wrapped twice
-        assert svc.search("nợ quá hạn", k=3)["results"] == []  # still works (empty index)
+        assert svc.search("nợ quá hạn", k=3).results == []  # still works (empty index)
     finally:
         restore()
     assert not isinstance(svc._lock, TimedLock)

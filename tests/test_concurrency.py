@@ -55,7 +55,7 @@ def test_readers_see_whole_versions_while_a_writer_reingests(tmp_path: Path) -> 
     versions = [_clause_texts(v1), _clause_texts(v2)]
     doc_id = next(iter(versions[0])).split(":")[0]
     svc = Tracuu(Settings.from_env(data_dir=tmp_path / "data", embed_model="hash", chroma_url=""))
-    assert svc.ingest([v1])[0]["status"] == "ok"
+    assert svc.ingest([v1])[0].status == "ok"
 
     done = threading.Event()
     errors: list[BaseException] = []
@@ -70,9 +70,9 @@ def test_readers_see_whole_versions_while_a_writer_reingests(tmp_path: Path) -> 
         try:
             for i in range(8):
                 (rep,) = svc.ingest([v2 if i % 2 == 0 else v1])
-                assert rep["status"] == "ok", rep
+                assert rep.status == "ok", rep
                 if i == 3:
-                    assert svc.ingest([other])[0]["status"] == "ok"
+                    assert svc.ingest([other])[0].status == "ok"
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)
         finally:
@@ -117,7 +117,7 @@ def test_readers_see_whole_versions_while_a_writer_reingests(tmp_path: Path) -> 
 def test_a_delete_landing_mid_search_does_not_crash(tmp_path: Path) -> None:
     v1, _ = _versions(tmp_path)
     svc = Tracuu(Settings.from_env(data_dir=tmp_path / "data", embed_model="hash", chroma_url=""))
-    doc_id = svc.ingest([v1])[0]["doc_id"]
+    doc_id = svc.ingest([v1])[0].doc_id
     real = svc.index.search
 
     def search_then_delete(*a, **k):

@@ -315,7 +315,7 @@ def test_20_simultaneous_identical_uploads(svc, tmp_path):
     uploads = tmp_path / "data" / "uploads"
     assert len([p for p in uploads.iterdir() if p.is_file()]) == 1
     assert not list((uploads / ".incoming").iterdir())
-    assert svc.search("phấn đấu đạt chỉ tiêu", k=3)["results"]
+    assert svc.search("phấn đấu đạt chỉ tiêu", k=3).results
 
 
 # ---------------------------------------------------------------------- 3. control characters in exports
@@ -327,7 +327,7 @@ def control_kb(svc, tmp_path):
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     (rep,) = svc.ingest([path])
-    assert rep["status"] == "ok", rep
+    assert rep.status == "ok", rep
     return svc
 
 

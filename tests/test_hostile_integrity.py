@@ -27,7 +27,7 @@ CLAUSE = f"{PLAN}:II.1.c"
 def built(tmp_path_factory) -> Path:
     data = tmp_path_factory.mktemp("integrity") / "data"
     svc = hash_kb(data)
-    assert all(r["status"] == "ok" for r in svc.ingest(None))
+    assert all(r.status == "ok" for r in svc.ingest(None))
     svc.index.close()
     return data
 
@@ -77,8 +77,8 @@ def test_an_edited_source_file_is_noticed_and_reported(data):
     hit = svc.clause(CLAUSE)
     assert hit["integrity"] == "source_changed" and hit["exact"] is False
     health = svc.health()
-    assert health["status"] == "degraded"
-    assert any(r["code"] == "source_changed" and PLAN in r["message_en"] for r in health["reasons"])
+    assert health.status == "degraded"
+    assert any(r.code == "source_changed" and PLAN in r.message_en for r in health.reasons)
 
 
 def test_a_deleted_source_file_is_noticed_and_reported(data):
@@ -95,7 +95,7 @@ def test_a_deleted_source_file_is_noticed_and_reported(data):
 def test_reingesting_clears_the_flag(data):
     edit_clause(data, CLAUSE, "Văn bản đã bị sửa (thử).")
     svc = hash_kb(data)
-    assert svc.clause(CLAUSE)["exact"] is False
-    assert all(r["status"] == "ok" for r in svc.ingest(None))
-    assert svc.clause(CLAUSE)["exact"] is True
-    assert svc.health()["status"] == "ok"
+    assert svc.clause(CLAUSE).exact is False
+    assert all(r.status == "ok" for r in svc.ingest(None))
+    assert svc.clause(CLAUSE).exact is True
+    assert svc.health().status == "ok"
