@@ -57,7 +57,7 @@ def test_every_expected_task_of_the_synthetic_plan_is_found(suffix):
     EXPECTED = json.loads(shared_fixture(".expected.json").read_text(encoding="utf-8"))["tasks"]
     outcome = ingest_file(shared_fixture(suffix), Manifest(folder=Path(".")))
     assert outcome.ok, outcome.errors
-    tasks = {t.path: t for t in outcome.document.tasks}
+    tasks = {t["path"]: t for t in outcome.document.tasks}
     for exp in EXPECTED:
         task = tasks.get(exp["source"])
         assert task is not None, exp["source"]

@@ -66,7 +66,7 @@ def test_bad_file_rejected_and_index_untouched(kb_writable, tmp_path, name):
     (report,) = kb_writable.ingest([path])
     assert report.status == "error"
     (error,) = report.errors
-    assert error["message_vi"] and error["message_en"] and error["message_vi"] != error["message_en"]
+    assert error.message_vi and error.message_en and error.message_vi != error.message_en
     assert snapshot(kb_writable) == before
 
 

@@ -30,10 +30,10 @@ def test_brief_page_lists_every_task_by_role(client, kb_all):
     assert r.status_code == 200
     page = r.text
     for t in tasks:
-        assert t["citation"] in page
+        assert t.citation in page
     assert "Nhiệm vụ chủ trì" in page and "Căn cứ" in page
     assert "Tóm tắt cho cán bộ mới" in client.get(f"/agencies/{AGENCY}").text
-    lead = [t for t in tasks if "lead" in t["roles"]]
+    lead = [t for t in tasks if "lead" in t.roles]
     assert f"Chủ trì {len(lead)} nhiệm vụ" in page
 
 
@@ -46,7 +46,7 @@ def test_brief_docx(client, kb_all):
     text = "\n".join(p.text for p in d.paragraphs)
     assert "TÓM TẮT NHIỆM VỤ" in text and kb_all.agency_tasks(AGENCY).agency.agency in text
     for t in kb_all.tasks(agency=AGENCY):
-        assert t["text"] in text and f"[{t['citation']}]" in text
+        assert t.text in text and f"[{t.citation}]" in text
     assert d.styles["Normal"].font.name == "Times New Roman"
     assert client.get(f"/agencies/{AGENCY}/brief", params={"format": "pdf"}).status_code == 422
     assert client.get("/agencies/khong-co/brief").status_code == 404
@@ -71,7 +71,7 @@ def test_ics_feed_for_all_parses_with_rrules(client, kb_all):
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/calendar")
     cal = _parse(r.content)
     events = list(cal.walk("VEVENT"))
-    dates = {d["doc_id"]: d.get("date") for d in kb_all.documents()}
+    dates = {d.doc_id: d.date for d in kb_all.documents()}
     expected = [t for t in kb_all.tasks() if schedule(t.deadline, dates.get(t.doc_id)) is not None]
     assert len(events) == len(expected) > 0
     assert len({str(e["UID"]) for e in events}) == len(events)
@@ -79,9 +79,9 @@ def test_ics_feed_for_all_parses_with_rrules(client, kb_all):
     for e in events:
         by_url.setdefault(str(e["URL"]).split("/clauses/")[1], []).append(e)
     for t in expected:
-        assert t["clause_id"] in by_url
-        ev = by_url[t["clause_id"]][0]
-        assert t["citation"] in str(ev["DESCRIPTION"])
+        assert t.clause_id in by_url
+        ev = by_url[t.clause_id][0]
+        assert t.citation in str(ev["DESCRIPTION"])
     yearly = [e for e in events if "RRULE" in e and e["RRULE"]["FREQ"] == ["YEARLY"]]
     assert yearly, "the plans' 'hằng năm' deadlines become yearly events"
     for e in events:

@@ -24,6 +24,7 @@ from tracuu.index.clause_index import ClauseIndex
 from tracuu.index.embedders import HashEmbedder
 from tracuu.ingest.manifest import load_manifest
 from tracuu.ingest.pipeline import ingest_file
+from tracuu.ingest.shapes import Hit
 
 from bench.synthetic_corpus import make_plan
 
@@ -62,8 +63,8 @@ def test_readers_see_whole_versions_while_a_writer_reingests(tmp_path: Path) -> 
     answers = {"search": 0, "ask": 0}
     lock = threading.Lock()
 
-    def check(hits: list[dict]) -> None:
-        mine = [(h["clause_id"], h["text"]) for h in hits if h["doc_id"] == doc_id]
+    def check(hits: list[Hit]) -> None:
+        mine = [(h.clause_id, h.text) for h in hits if h.doc_id == doc_id]
         assert any(all(v.get(cid) == text for cid, text in mine) for v in versions), mine
 
     def writer() -> None:
@@ -85,12 +86,12 @@ def test_readers_see_whole_versions_while_a_writer_reingests(tmp_path: Path) -> 
                 q = QUERIES[(n + k) % len(QUERIES)]
                 if n % 3 == 2:
                     out = svc.ask(q, k=5)
-                    check(out["citations"])
+                    check(out.citations)
                     kind = "ask"
                 else:
                     res = svc.search(q, k=10, doc_ids=[doc_id] if n % 2 else None)
-                    assert res["results"], q
-                    check(res["results"])
+                    assert res.results, q
+                    check(res.results)
                     kind = "search"
                 with lock:
                     answers[kind] += 1
@@ -127,7 +128,7 @@ def test_a_delete_landing_mid_search_does_not_crash(tmp_path: Path) -> None:
 
     svc.index.search = search_then_delete
     out = svc.search("phấn đấu đạt", k=5)
-    assert all(h["doc_id"] != doc_id for h in out["results"])
+    assert all(h.doc_id != doc_id for h in out.results)
 
 
 def _parsed(path: Path):

@@ -119,8 +119,8 @@ def assert_consistent(svc: Tracuu, doc_id: str, content_hash: str, source_text: 
     texts = {c.clause_id: c.text for c in doc.clauses}
     for q in (V1_ONLY, V2_ONLY, "báo cáo kết quả"):
         for h in svc.search(q, k=10).results:
-            if h["doc_id"] == doc_id:
-                assert texts[h["clause_id"]] == h["text"]
+            if h.doc_id == doc_id:
+                assert texts[h.clause_id] == h.text
     leftovers = [p.name for p in Path(svc.settings.data_dir).rglob(".*.tmp")]
     assert not leftovers
 
@@ -254,7 +254,7 @@ data, v1, v2, stage = sys.argv[1:5]
 svc = Tracuu(Settings.from_env(data_dir=Path(data)))
 assert os.environ["TRACUU_EMBED_MODEL"] == "hash"
 (r,) = svc.ingest([Path(v1)])
-print("V1", r["status"], flush=True)
+print("V1", r.status, flush=True)
 
 def park(at):
     print("AT", at, flush=True)
@@ -341,7 +341,7 @@ def test_sigkill_during_ingest_then_fresh_start(tmp_path: Path, stage: str) -> N
         return
     assert_consistent(svc, doc_id, sha(v1), v1.read_text(encoding="utf-8"))
     top = svc.search(V1_ONLY, k=1).results[0]
-    assert V1_ONLY in top["text"]
+    assert V1_ONLY in top.text
     assert all(V2_ONLY not in h.text for h in svc.search(V2_ONLY, k=10).results)
     if stage == "chroma_written":  # v2's vectors were in Chroma: the repair put v1's back
         assert rec is not None and (rec.removed > 0 or rec.upserted > 0)

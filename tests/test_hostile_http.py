@@ -340,11 +340,11 @@ def _xlsx_texts(content: bytes) -> list[str]:
 
 def test_exports_survive_control_characters(control_kb):
     tasks = control_kb.tasks()
-    marked = [t for t in tasks if "\x1b" in t["text"]]
+    marked = [t for t in tasks if "\x1b" in t.text]
     assert marked, "the fixture must put control characters into task clauses"
     c = TestClient(create_app(control_kb))
-    agency = next(r["agency"] for t in marked for r in t["lead"] if r.get("agency"))
-    agency_id = next(a["agency_id"] for a in control_kb.agencies() if a["agency"] == agency)
+    agency = next(r.agency for t in marked for r in t.lead if r.agency)
+    agency_id = next(a.agency_id for a in control_kb.agencies() if a.agency == agency)
     for url in ("/deadlines?format=xlsx", f"/agencies/{quote(agency_id)}?format=xlsx", "/documents?format=xlsx"):
         r = c.get(url)
         assert r.status_code == 200, (url, r.text[:300])
@@ -353,7 +353,7 @@ def test_exports_survive_control_characters(control_kb):
             shown = [t for t in texts if "chủ trì[0m, phối hợp với" in t]
             assert shown, url
             # only the characters XML cannot hold are gone: the rest is the clause text exactly
-            expect = {t["text"].replace("\x1b", "").replace("\x07", "") for t in marked}
+            expect = {t.text.replace("\x1b", "").replace("\x07", "") for t in marked}
             assert set(shown) <= expect
     r = c.get("/deadlines?format=csv")
     assert r.status_code == 200

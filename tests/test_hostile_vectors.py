@@ -129,7 +129,7 @@ def test_reindex_rebuilds_from_the_store_and_the_cache(data):
     out = cli(data, "reindex", "--json")
     assert out.returncode == 0, out.stderr[-2000:]
     report = json.loads(out.stdout)
-    assert report.upserted == report.clauses > 1000 and report.embedded_new == 0
+    assert report["upserted"] == report["clauses"] > 1000 and report["embedded_new"] == 0
     assert not [p for p in data.iterdir() if p.name.startswith("chroma.damaged-")]
 
 
@@ -183,7 +183,7 @@ def test_a_read_only_data_dir_keeps_reads_and_refuses_writes(data):
     out = cli(data, "ingest", str(src), "--json", prefix=ro)
     assert out.returncode == 1
     (report,) = json.loads(out.stdout)
-    (err,) = report.errors
+    (err,) = report["errors"]
     assert err["code"] == "read_only" and "chỉ đọc" in err["message_vi"] and "read-only" in err["message_en"]
     script = ("import json,sys; from tracuu.api.config import Settings; from tracuu.api.service import Tracuu;"
               "print(json.dumps(Tracuu(Settings.from_env(data_dir=sys.argv[1], embed_model='hash', chroma_url='')).health().to_json()))")
@@ -215,7 +215,7 @@ def test_a_full_disk_refuses_the_write_up_front(data, monkeypatch):
     (report,) = svc.ingest([data.parent / name])
     assert report.status == "error"
     (err,) = report.errors
-    assert err["code"] == "disk_full" and "đầy" in err["message_vi"] and "full" in err["message_en"]
+    assert err.code == "disk_full" and "đầy" in err.message_vi and "full" in err.message_en
     assert svc.health().status == "degraded"
     monkeypatch.undo()
     assert snapshot(svc) == before

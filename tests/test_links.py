@@ -291,7 +291,7 @@ def test_confirm_and_reject_survive_reingest(chain, client):
     chain.delete(LOWER)
     assert client.get(f"/api/clauses/{frm}/related").status_code == 404
     (report,) = chain.ingest([OUR_FIXTURES / "hoa-phong-qd-ke-hoach.pdf"])
-    assert report["status"] == "ok" and report["doc_id"] == LOWER
+    assert report.status == "ok" and report.doc_id == LOWER
     check()
 
 

@@ -446,7 +446,7 @@ def test_a_store_written_with_number_only_ids_is_migrated_on_reingest(tmp_path):
     rebase(old, "9-kh-ubnd")
     svc.index.add_document(old, out.source.text)
     (r,) = svc.ingest([tmp_path / "plan.txt"])
-    assert r["doc_id"] == "9-kh-ubnd-hoa-phong-2031" and r["replaced"] and r["replaced_id"] == "9-kh-ubnd"
+    assert r.doc_id == "9-kh-ubnd-hoa-phong-2031" and r.replaced and r.replaced_id == "9-kh-ubnd"
     assert svc.store().list_ids() == ["9-kh-ubnd-hoa-phong-2031"]
 
 

@@ -201,7 +201,7 @@ def test_page_answers_like_the_service(client_all, kb_all):
 def test_documents_list_shows_status(client, kb):
     page = client.get("/documents").text
     for d in kb.documents():
-        assert f'href="/documents/{d["doc_id"]}"' in page
+        assert f'href="/documents/{d.doc_id}"' in page
     assert "đã nạp" in page and "được dẫn chiếu, chưa nạp văn bản" in page
 
 
@@ -286,7 +286,7 @@ def test_exports_parse(client, kb):
     assert all(re.match(r"^http://testserver/clauses/", r[link]) for r in rows[1:])
     xrows = _xlsx_rows(client.get("/agencies/chi-nhanh-nhcsxh-tinh?format=xlsx"))
     assert xrows[0] == rows[0] and len(xrows) == len(rows)
-    assert [r[1] for r in xrows[1:]] == [t["text"] for t in tasks]
+    assert [r[1] for r in xrows[1:]] == [t.text for t in tasks]
     agencies = _csv_rows(client.get("/agencies?format=csv"))
     assert len(agencies) == len(kb.agencies()) + 1 and agencies[0][1] == "Cơ quan"
     docs = _xlsx_rows(client.get("/documents?format=xlsx"))
