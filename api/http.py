@@ -69,6 +69,18 @@ HTTP_VI = {400: "Không đọc được nội dung yêu cầu", 404: "Không tì
            405: "Phương thức không được hỗ trợ", 413: "Yêu cầu quá lớn"}
 
 
+#: What an upload's answer has always left out of the report (the CLI's report shows them).
+UPLOAD_LEAVES_OUT = {"replaced_id", "replaced", "coverage", "unverified"}
+
+
+def upload_json(report: IngestReport) -> dict[str, Any]:
+    """An upload's answer: the report with every other field (null when not given), its timings last,
+    as it has always been answered."""
+    body = report.model_dump(mode="json", exclude=UPLOAD_LEAVES_OUT)
+    body["timings"] = body.pop("timings")
+    return body
+
+
 def create_app(service: Tracuu) -> FastAPI:
     http_settings()  # refuse to start on a bad setting (ConfigError names it), not at the first request
     app = FastAPI(
@@ -187,11 +199,8 @@ def create_app(service: Tracuu) -> FastAPI:
         }}},
     }
 
-    # An upload's answer has always left out the report's replaced / coverage / unverified fields
-    # (the CLI's report shows them).
     @app.post(
         "/api/documents", status_code=201, response_model=IngestReport,
-        response_model_exclude={"replaced_id", "replaced", "coverage", "unverified"},
         responses={**ERRORS, 401: {"model": ErrorOut}, 403: {"model": ErrorOut}, 408: {"model": ErrorOut},
                    413: {"model": ErrorOut}, 415: {"model": ErrorOut}},
         openapi_extra={"requestBody": upload_body},
@@ -204,9 +213,10 @@ def create_app(service: Tracuu) -> FastAPI:
         """Upload one document (multipart field ``file``). The key (header) and the declared size
         are checked before the body is read; the body is streamed to disk with a hard cap."""
         try:
-            return await accept_upload(request, service, authorization=authorization, x_api_key=x_api_key)
+            report = await accept_upload(request, service, authorization=authorization, x_api_key=x_api_key)
         except ClientGone:
             return Response(status_code=400, headers={"Connection": "close"})
+        return JSONResponse(upload_json(report), status_code=201)
 
     @app.delete("/api/documents/{doc_id}", status_code=204, responses={**ERRORS, 401: {"model": ErrorOut}, 403: {"model": ErrorOut}})
     def delete_document(
