@@ -459,23 +459,37 @@ def _write_profile(prof: Any, stem: Path) -> None:
     stem.with_suffix(".txt").write_text(buf.getvalue(), encoding="utf-8")
 
 
+def _written() -> tuple[int, int]:
+    """(bytes this process wrote through write calls, bytes it sent to storage): /proc/self/io."""
+    try:
+        fields = dict(line.split(": ") for line in Path("/proc/self/io").read_text().splitlines())
+        return int(fields["wchar"]), int(fields["write_bytes"])
+    except (OSError, KeyError, ValueError):
+        return 0, 0
+
+
 class IndexClock:
     """Wraps the service's ``ClauseIndex.add_document`` (on the instance) to time the index side
-    of an ingest: wall and process CPU (every thread of the process: Chroma's native ones too)."""
+    of an ingest: wall and process CPU (every thread of the process: Chroma's native ones too),
+    and the bytes it wrote (files, journals, temp files) and sent to storage."""
 
     def __init__(self, index: Any) -> None:
         self.index = index
         self.inner = index.add_document
         self.wall = self.cpu = 0.0
+        self.wchar = self.write_bytes = 0
         index.add_document = self
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        t0, c0 = time.perf_counter(), time.process_time()
+        t0, c0, (w0, b0) = time.perf_counter(), time.process_time(), _written()
         try:
             return self.inner(*args, **kwargs)
         finally:
             self.wall += time.perf_counter() - t0
             self.cpu += time.process_time() - c0
+            w1, b1 = _written()
+            self.wchar += w1 - w0
+            self.write_bytes += b1 - b0
 
     def remove(self) -> None:
         if self.index.__dict__.get("add_document") is self:
@@ -511,7 +525,8 @@ def one_more_document(svc, src: Path, number: int, question: str, profile: Path 
     warm = time.perf_counter() - t0
     return {"doc_id": r["doc_id"], "clauses": r["clauses"], "wall": wall, "parse": parse, "embed": embed,
             "index": wall - parse - embed, "index_wall": index_clock.wall - embed,
-            "index_cpu": index_clock.cpu - embed_cpu, "first_ask": first, "warm_ask": warm}
+            "index_cpu": index_clock.cpu - embed_cpu, "index_wchar": index_clock.wchar,
+            "index_write_bytes": index_clock.write_bytes, "first_ask": first, "warm_ask": warm}
 
 
 _WAITS: dict[int, Any] = {}
@@ -680,6 +695,8 @@ def bench_size(mx: Matrix, work: Path, size: int, args: argparse.Namespace) -> N
     mx.add(size, "  index side: CPU min..max", f"{ms(spread[0])}..{ms(spread[-1])}", f"over the {len(extra)} documents")
     mx.add(size, "  index side, first write: wall / CPU", f"{ms(extra[0]['index_wall'])} / {ms(extra[0]['index_cpu'])}",
            "the first of them: also one-time loads, a cold page cache")
+    mx.add(size, "  index side: MB written / to disk", f"{med('index_wchar') / 1e6:.1f} / {med('index_write_bytes') / 1e6:.1f}",
+           f"median of {len(extra)}: write calls (files, journals, temp files) / sent to storage (/proc/self/io)")
     mx.add(size, "  index side, derived", f"{ms(med('index'))}", "wall - parse - embedding (the older figure; load-sensitive)")
     mx.add(size, "first ask after that ingest", f"{ms(med('first_ask'))}", "derived data rebuilt for the new corpus")
     mx.add(size, "  the same ask again (warm)", f"{ms(med('warm_ask'))}")
