@@ -16,10 +16,11 @@ Chroma (:data:`VECTOR_METADATA`: the ``doc_id`` / ``doc_type`` a ``where`` filte
 ``text_hash`` reconciliation compares). Not the passage text, not the clause's other fields:
 the catalog holds those, and search never reads them here. Why (issue 12, the index-side cost of
 one more document): Chroma indexes every metadata key in its SQLite and every document in a
-full-text (trigram) index; with the passage and 16 keys a 100-clause document wrote ~15 MB to
-``chroma.sqlite3``, its journal and temp files at 1k clauses and ~50 MB of disk writes at 100k
-(scattered pages of bigger b-trees), against ~1 MB / ~9 MB with these three keys. Records
-written by an older version keep their extra keys and text; nothing reads them.
+full-text (trigram) index. With the passage and 16 keys, the index side of one more 100-clause
+document wrote 15-18 MB (``chroma.sqlite3``, its rollback journal, SQLite temp files) and sent
+17 MB to disk at 1k clauses, 48 MB at 100k (scattered pages of bigger b-trees); with these three
+keys 2-3 MB, and 10 / 14 MB to disk (``bench/perf.py``, catalog included). Records written by an
+older version keep their extra keys and text; nothing reads them.
 """
 
 from __future__ import annotations
