@@ -73,7 +73,7 @@ def collect(svc: Any, questions: list[dict[str, Any]], part: dict[str, str]) -> 
     try:
         for q in questions:
             current["q"] = q
-            svc._ask(q["question"], 5)
+            svc.ask(q["question"], 5)
     finally:
         Ask._answers = original
     return rows

@@ -51,7 +51,10 @@ def pairs_of(questions: list[dict[str, Any]]) -> list[tuple[str, str, str, str]]
     return out
 
 
-def summary(answer: dict[str, Any]) -> dict[str, Any]:
+def summary(answer: Any) -> dict[str, Any]:
+    """found, first citation and intent of an answer (an ``Answer`` model or its dict)."""
+    if hasattr(answer, "model_dump"):
+        answer = answer.model_dump()
     cites = answer.get("citations") or []
     return {"found": bool(answer.get("found")), "first": cites[0].get("clause_id") if cites else None,
             "intent": answer.get("intent")}
@@ -92,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
 
     def ask(text: str) -> dict[str, Any]:
         if text not in cache:
-            cache[text] = summary(svc._ask(text, 5))
+            cache[text] = summary(svc.ask(text, 5))
         return cache[text]
 
     rows = []
