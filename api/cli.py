@@ -151,8 +151,16 @@ def format_ingest_total(reports: list[dict[str, Any]]) -> str:
     return ", ".join(words) + "."
 
 
-def cmd_search(args: argparse.Namespace) -> int:
+def _query_service(args: argparse.Namespace):
+    """The service for one search or ask: its vector store starts opening in the background
+    (``VectorAccess.prefetch``) while this thread understands and embeds the query."""
     svc = _service(args)
+    svc.index.access.prefetch()
+    return svc
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    svc = _query_service(args)
     result = svc.search(
         args.query, k=args.k, doc_ids=args.doc or None, doc_types=args.doc_type or None, agency=args.agency
     )
@@ -169,7 +177,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    svc = _service(args)
+    svc = _query_service(args)
     result = svc.ask(args.question, k=args.k, doc_ids=args.doc or None, doc_types=args.doc_type or None, agency=args.agency)
 
     def lines(r: Answer) -> Iterable[str]:

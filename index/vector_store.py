@@ -150,6 +150,11 @@ class ChromaVectorStore:
 
     # ------------------------------------------------------------------ reads
 
+    def warm(self) -> None:
+        """Load the collection's index into memory now (a local store loads it on first use; a
+        count is the cheapest read that does it), so a later query does not wait for it. Reads only."""
+        self._col.count()
+
     def count(self) -> int:
         return int(self._col.count())
 
