@@ -153,7 +153,14 @@ def format_ingest_total(reports: list[dict[str, Any]]) -> str:
 
 def _query_service(args: argparse.Namespace):
     """The service for one search or ask: its vector store starts opening in the background
-    (``VectorAccess.prefetch``) while this thread understands and embeds the query."""
+    (``VectorAccess.prefetch``) while this thread understands and embeds the query.
+
+    The bundled e5 engine runs OpenMP; one query is a dozen tokens, which one thread embeds in
+    ~20 ms, while a team of threads waits at every barrier for a core the background opening (or
+    another process) holds: 0.1-3 s per query on a busy two-core machine. So a one-shot query
+    process asks OpenMP for one thread, unless OMP_NUM_THREADS is already set (read by the engine
+    when it loads, below)."""
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
     svc = _service(args)
     svc.index.access.prefetch()
     return svc
