@@ -151,9 +151,10 @@ def format_ingest_total(reports: list[dict[str, Any]]) -> str:
     return ", ".join(words) + "."
 
 
-def _query_service(args: argparse.Namespace):
+def _query_service(args: argparse.Namespace, query: str):
     """The service for one search or ask: its vector store starts opening in the background
-    (``VectorAccess.prefetch``) while this thread understands and embeds the query.
+    (``VectorAccess.prefetch``) while this thread understands and embeds the query. A query the
+    service will refuse (empty, too long, a bad -k) starts nothing: its error comes at once.
 
     The bundled e5 engine runs OpenMP; one query is a dozen tokens, which one thread embeds in
     ~20 ms, while a team of threads waits at every barrier for a core the background opening (or
@@ -162,12 +163,16 @@ def _query_service(args: argparse.Namespace):
     when it loads, below)."""
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     svc = _service(args)
+    try:
+        svc._check_query(query, args.k)  # the same check search and ask start with
+    except BilingualError:
+        return svc  # refused below, by the call itself, with its own message
     svc.index.access.prefetch()
     return svc
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    svc = _query_service(args)
+    svc = _query_service(args, args.query)
     result = svc.search(
         args.query, k=args.k, doc_ids=args.doc or None, doc_types=args.doc_type or None, agency=args.agency
     )
@@ -184,7 +189,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    svc = _query_service(args)
+    svc = _query_service(args, args.question)
     result = svc.ask(args.question, k=args.k, doc_ids=args.doc or None, doc_types=args.doc_type or None, agency=args.agency)
 
     def lines(r: Answer) -> Iterable[str]:

@@ -169,3 +169,22 @@ def test_prefetch_is_never_started_by_opening(data):
     svc = hash_kb(data)
     _ = svc.index.store
     assert svc.index.access._prefetch is None and not svc.index.access.opened
+
+
+def test_a_refused_query_starts_nothing_and_a_good_one_starts_the_opening(data, monkeypatch, capsys):
+    from tracuu.api import cli
+    from tracuu.index.vector_access import VectorAccess
+
+    started = []
+    monkeypatch.setattr(VectorAccess, "prefetch", lambda self: started.append(1))
+    monkeypatch.setenv("OMP_NUM_THREADS", "3")  # a value the operator set is kept
+    base = ["--model", "hash", "--data-dir", str(data)]
+    assert cli.main([*base, "search", "   "]) == 1
+    assert "Câu hỏi trống" in capsys.readouterr().err and started == []
+    assert cli.main([*base, "ask", "x" * 3000]) == 1
+    assert started == []
+    assert cli.main([*base, "search", QUERY, "-k", "3"]) == 0
+    assert started == [1] and os.environ["OMP_NUM_THREADS"] == "3"
+    monkeypatch.delenv("OMP_NUM_THREADS")  # restored at teardown
+    assert cli.main([*base, "ask", QUERY]) == 0
+    assert started == [1, 1] and os.environ["OMP_NUM_THREADS"] == "1"  # one thread for one query
