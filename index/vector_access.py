@@ -125,12 +125,13 @@ class VectorAccess:
         """
         if self._prefetch is not None or self._vs is not None:
             return
-        with self._lock:
+        with self._lock:  # the thread's own get() waits for this lock: it sees _prefetch set
             if self._prefetch is not None or self._vs is not None:
                 return
-            self._prefetch = threading.Thread(target=self._prefetch_run, name="tracuu-vectors-open", daemon=True)
-        atexit.register(self._prefetch.join)  # never leave the interpreter while native code loads the index
-        self._prefetch.start()
+            thread = threading.Thread(target=self._prefetch_run, name="tracuu-vectors-open", daemon=True)
+            atexit.register(thread.join)  # never leave the interpreter while native code loads the index
+            thread.start()
+            self._prefetch = thread  # published started: get() in any thread may join it
 
     def _prefetch_run(self) -> None:
         try:
