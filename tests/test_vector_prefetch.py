@@ -188,3 +188,28 @@ def test_a_refused_query_starts_nothing_and_a_good_one_starts_the_opening(data, 
     monkeypatch.delenv("OMP_NUM_THREADS")  # restored at teardown
     assert cli.main([*base, "ask", QUERY]) == 0
     assert started == [1, 1] and os.environ["OMP_NUM_THREADS"] == "1"  # one thread for one query
+
+
+_EMBED = """
+import hashlib, sys
+from tracuu.index.embedders import E5Embedder
+m = E5Embedder()
+h = hashlib.sha256()
+for q in sys.argv[1:]:
+    h.update(repr(m.embed_query(q)).encode())
+print(h.hexdigest())
+"""
+
+
+@pytest.mark.integration
+def test_one_openmp_thread_embeds_the_same_query_vector():
+    """`tracuu search`/`ask` embed with OMP_NUM_THREADS=1: the vector is the same, bit for bit, as
+    with a team of threads (so are every score and ranking)."""
+    qs = [QUERY, "ty le no qua han", "Sở Tài chính có nhiệm vụ gì", "x" * 600]
+    digests = set()
+    for threads in ("1", "2", "4"):
+        out = subprocess.run([sys.executable, "-c", _EMBED, *qs], cwd=ROOT, capture_output=True, text=True, timeout=600,
+                             env={**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": threads})
+        assert out.returncode == 0, out.stderr[-2000:]
+        digests.add(out.stdout.strip())
+    assert len(digests) == 1
