@@ -171,7 +171,7 @@ def test_prefetch_is_never_started_by_opening(data):
     assert svc.index.access._prefetch is None and not svc.index.access.opened
 
 
-def test_a_refused_query_starts_nothing_and_a_good_one_starts_the_opening(data, monkeypatch, capsys):
+def test_a_refused_query_starts_nothing_a_good_search_starts_the_opening_an_ask_does_not(data, monkeypatch, capsys):
     from tracuu.api import cli
     from tracuu.index.vector_access import VectorAccess
 
@@ -187,7 +187,7 @@ def test_a_refused_query_starts_nothing_and_a_good_one_starts_the_opening(data, 
     assert started == [1] and os.environ["OMP_NUM_THREADS"] == "3"
     monkeypatch.delenv("OMP_NUM_THREADS")  # restored at teardown
     assert cli.main([*base, "ask", QUERY]) == 0
-    assert started == [1, 1] and os.environ["OMP_NUM_THREADS"] == "1"  # one thread for one query
+    assert started == [1] and os.environ["OMP_NUM_THREADS"] == "1"  # one thread for one query
 
 
 _EMBED = """
