@@ -1,5 +1,5 @@
-"""Opening the vector store in the background (VectorAccess.prefetch, what `tracuu search` and
-`tracuu ask` start): the same results, the same errors in the caller's thread, the same checks
+"""Opening the vector store in the background (VectorAccess.prefetch, what `tracuu search`
+starts): the same results, the same errors in the caller's thread, the same checks
 before Chroma reads a doubtful store, and one store opened, never two."""
 
 from __future__ import annotations
@@ -165,7 +165,7 @@ def test_the_cli_search_still_answers_as_json(data):
 
 
 def test_prefetch_is_never_started_by_opening(data):
-    """Opening the service or the index starts no thread: only `tracuu search`/`ask` ask for it."""
+    """Opening the service or the index starts no thread: only `tracuu search` asks for it."""
     svc = hash_kb(data)
     _ = svc.index.store
     assert svc.index.access._prefetch is None and not svc.index.access.opened
