@@ -172,7 +172,7 @@ def _query_service(args: argparse.Namespace, query: str, prefetch: bool):
         svc._check_query(query, args.k)  # the same check search starts with
     except BilingualError:
         return svc  # refused below, by the call itself, with its own message
-    svc.index.access.prefetch()
+    svc.index.access.prefetch(wait_for_client=True)
     return svc
 
 

@@ -109,7 +109,7 @@ class VectorAccess:
     def opened(self) -> bool:
         return self._vs is not None
 
-    def prefetch(self) -> None:
+    def prefetch(self, wait_for_client: bool = False) -> None:
         """Start opening the store in a background thread (once); :meth:`get` waits for it.
 
         Why: a one-shot process (``tracuu search``) pays, one after the other, for importing
@@ -122,24 +122,37 @@ class VectorAccess:
         caller's thread (state and note), and an :class:`EmbedderMismatch` leaves the store unopened,
         so the caller's :meth:`get` raises it again, the same error in the caller's thread.
         A server does not call this: its first request opens the store as before.
+
+        ``wait_for_client``: return only once the client is open (or the opening failed), before
+        the index loads. Importing chromadb and opening its client is Python, which holds the GIL:
+        run beside the caller's own Python it finishes no sooner in total, but it delays the index
+        load (the part that runs beside the caller for real) until both are done. Waiting for it
+        first starts the load as early as possible; the caller's work then runs beside it.
         """
         if self._prefetch is not None or self._vs is not None:
             return
+        client = threading.Event()
         with self._lock:  # the thread's own get() waits for this lock: it sees _prefetch set
             if self._prefetch is not None or self._vs is not None:
                 return
-            thread = threading.Thread(target=self._prefetch_run, name="tracuu-vectors-open", daemon=True)
+            thread = threading.Thread(target=self._prefetch_run, args=(client,), name="tracuu-vectors-open",
+                                      daemon=True)
             atexit.register(thread.join)  # never leave the interpreter while native code loads the index
             thread.start()
             self._prefetch = thread  # published started: get() in any thread may join it
+        if wait_for_client:
+            client.wait()
 
-    def _prefetch_run(self) -> None:
+    def _prefetch_run(self, client: threading.Event) -> None:
         try:
             vs = self.get()
+            client.set()
             if isinstance(vs, ChromaVectorStore) and self.local is not None:
                 vs.warm()
         except Exception as exc:  # reported by the caller's own get() / query, in its thread
             log.debug("vector store prefetch: %s: %s", type(exc).__name__, exc)
+        finally:
+            client.set()
 
     def _open(self) -> ChromaVectorStore | UnavailableVectors:
         from tracuu.index.vector_check import check_store, probe_store

@@ -55,7 +55,8 @@ def test_the_same_results_with_and_without_prefetch(data):
     plain = _results(hash_kb(data))
     forget_local_system(data / "chroma")
     svc = hash_kb(data)
-    svc.index.access.prefetch()
+    svc.index.access.prefetch(wait_for_client=True)  # as the CLI does: back once the client is open
+    assert svc.index.access.opened
     assert _results(svc) == plain and plain
     assert svc.index.access._prefetch is not None and not svc.index.access._prefetch.is_alive()
     assert isinstance(svc.index.vectors, ChromaVectorStore) and svc.index.vector_state == "ok"
@@ -87,7 +88,7 @@ def test_another_embedder_raises_the_same_error_in_the_callers_thread(data):
     with pytest.raises(EmbedderMismatch) as plain:
         other().search(QUERY, k=3)
     svc = other()
-    svc.index.access.prefetch()
+    svc.index.access.prefetch(wait_for_client=True)  # the failed opening does not leave it waiting
     with pytest.raises(EmbedderMismatch) as fetched:
         svc.search(QUERY, k=3)
     assert (fetched.value.vi, fetched.value.en, fetched.value.code) == (plain.value.vi, plain.value.en, plain.value.code)
@@ -115,7 +116,7 @@ def test_a_doubtful_store_is_checked_before_chroma_reads_it(data, monkeypatch):
     made = []
     monkeypatch.setattr(ChromaVectorStore, "__init__", lambda self, *a, **k: made.append(1) or None)
     svc = hash_kb(data)
-    svc.index.access.prefetch()
+    svc.index.access.prefetch(wait_for_client=True)
     assert svc.search(QUERY, k=3).results  # keyword search
     assert made == []
     assert svc.index.vector_state == "damaged" and isinstance(svc.index.vectors, UnavailableVectors)
@@ -176,7 +177,7 @@ def test_a_refused_query_starts_nothing_a_good_search_starts_the_opening_an_ask_
     from tracuu.index.vector_access import VectorAccess
 
     started = []
-    monkeypatch.setattr(VectorAccess, "prefetch", lambda self: started.append(1))
+    monkeypatch.setattr(VectorAccess, "prefetch", lambda self, **kw: started.append(kw))
     monkeypatch.setenv("OMP_NUM_THREADS", "3")  # a value the operator set is kept
     base = ["--model", "hash", "--data-dir", str(data)]
     assert cli.main([*base, "search", "   "]) == 1
@@ -184,10 +185,10 @@ def test_a_refused_query_starts_nothing_a_good_search_starts_the_opening_an_ask_
     assert cli.main([*base, "ask", "x" * 3000]) == 1
     assert started == []
     assert cli.main([*base, "search", QUERY, "-k", "3"]) == 0
-    assert started == [1] and os.environ["OMP_NUM_THREADS"] == "3"
+    assert started == [{"wait_for_client": True}] and os.environ["OMP_NUM_THREADS"] == "3"
     monkeypatch.delenv("OMP_NUM_THREADS")  # restored at teardown
     assert cli.main([*base, "ask", QUERY]) == 0
-    assert started == [1] and os.environ["OMP_NUM_THREADS"] == "1"  # one thread for one query
+    assert len(started) == 1 and os.environ["OMP_NUM_THREADS"] == "1"  # one thread for one query
 
 
 _EMBED = """
