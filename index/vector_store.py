@@ -10,6 +10,17 @@ exists. The collection is stamped with the embedder's name; opened with another 
 refused (:class:`index.errors.EmbedderMismatch`) unless `tracuu reindex` asks to replace it
 (vectors of two models must never be compared). Constructing the store opens the client and the
 collection only: no count, no scan (see :mod:`index.vector_access` for when it is checked).
+
+What a record holds: the clause id, its vector, and only the metadata something reads back from
+Chroma (:data:`VECTOR_METADATA`: the ``doc_id`` / ``doc_type`` a ``where`` filter names, the
+``text_hash`` reconciliation compares). Not the passage text, not the clause's other fields:
+the catalog holds those, and search never reads them here. Why (issue 12, the index-side cost of
+one more document): Chroma indexes every metadata key in its SQLite and every document in a
+full-text (trigram) index. With the passage and 16 keys, the index side of one more 100-clause
+document wrote 15-18 MB (``chroma.sqlite3``, its rollback journal, SQLite temp files) and sent
+17 MB to disk at 1k clauses, 48 MB at 100k (scattered pages of bigger b-trees); with these three
+keys 2-3 MB, and 10 / 14 MB to disk (``bench/perf.py``, catalog included). Records written by an
+older version keep their extra keys and text; nothing reads them.
 """
 
 from __future__ import annotations
@@ -22,6 +33,7 @@ from urllib.parse import urlparse
 log = logging.getLogger(__name__)
 
 COLLECTION = "tracuu_clauses"
+VECTOR_METADATA = ("doc_id", "doc_type", "text_hash")  # the keys read back from Chroma (see above)
 _PAGE = 1000  # ids per get() page when scanning the whole collection
 
 
@@ -119,7 +131,8 @@ class ChromaVectorStore:
     # ------------------------------------------------------------------ writes
 
     def upsert(self, nodes: Sequence[Any], embeddings: Sequence[Sequence[float]]) -> None:
-        """Store llama-index ``TextNode``s with their vectors (ids = node ids)."""
+        """Store passages' vectors (ids = node ids) with the metadata of :data:`VECTOR_METADATA`
+        only; no text (see the module docstring)."""
         if len(nodes) != len(embeddings):
             raise ValueError("one embedding per node")
         self._writing()
@@ -129,8 +142,7 @@ class ChromaVectorStore:
             self._col.upsert(
                 ids=[n.node_id for n in batch],
                 embeddings=[list(map(float, e)) for e in embeddings[i : i + step]],
-                metadatas=[dict(n.metadata) for n in batch],
-                documents=[n.text for n in batch],
+                metadatas=[{k: n.metadata[k] for k in VECTOR_METADATA} for n in batch],
             )
 
     def _writing(self) -> None:

@@ -263,3 +263,32 @@ def test_doc_filter_over_many_documents(tmp_path: Path) -> None:
     docs = [f"m{d}" for d in range(620) if d % 7]
     pair.check(["ngân hàng báo cáo", "tỷ lệ nợ quá hạn", "39"], ks=(1, 10, 40), doc_sets=(None, docs))
     assert pair.fts.idfs(["ngan", "zzz"]) == {"ngan": pair.ref.idf("ngan"), "zzz": pair.ref.idf("zzz")}
+
+
+def test_terms_at_fts5s_idf_floor_are_matched_last_and_together(tmp_path: Path) -> None:
+    """Terms held by half the clauses or more (FTS5 ranks them at its IDF floor) are left out of
+    the first FTS5 match and come in all at once when the rarer terms cannot settle the top k;
+    the results stay BM25Index's, copies (equal scores, ties by clause id) included."""
+    from tracuu.index.catalog.keyword_fts import _fts_blind
+
+    db = _db(tmp_path)
+    pair = Pair(db)
+    rnd = random.Random(5)
+    common = ["tỷ lệ", "nợ quá", "hạn mức", "vốn vay"]  # each in most clauses
+    for d in range(30):
+        clauses = []
+        for j in range(8):
+            words = [w for w in common if rnd.random() < 0.8] + [_sentence(rnd, 0, 4)]
+            if rnd.random() < 0.1:
+                words.append("thẩm định")  # the one rare term
+            clauses.append((f"c{d}:{j}", " ".join(words)))
+        pair.put_doc(f"c{d}", clauses)
+        if d % 3 == 0:  # re-identified copies: equal scores at the k-th place
+            pair.put_doc(f"copy{d}", [(f"copy{d}:{j}", text) for j, (_, text) in enumerate(clauses)])
+    n = len(pair.fts)
+    dfs = pair.fts._dfs(["ty", "le", "ty_le", "no", "tham", "tham_dinh"])
+    assert _fts_blind(n, dfs["ty_le"]) and _fts_blind(n, dfs["no"]) and not _fts_blind(n, dfs["tham_dinh"])
+    for depth in (2, 50, 2000):
+        pair.fts.depth_min = pair.fts.rescore_min = depth
+        pair.check(["thẩm định tỷ lệ nợ quá hạn mức vốn vay", "tỷ lệ nợ quá hạn", "thẩm định hạn mức",
+                    "vốn vay thẩm định tỷ lệ"], ks=(1, 5, 20, 60), doc_sets=(None, ["c1", "copy3"]))

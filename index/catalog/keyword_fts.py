@@ -20,6 +20,14 @@ the top k; otherwise the pool is deepened (x4) until it does or the pool holds e
 a rare-term query costs its postings, not the corpus; a query made of very common terms costs
 what matching them costs.
 
+Which terms FTS5 matches: the rarest ones, up to ``postings_budget`` postings, the others'
+contribution bounded by their caps; when that cannot settle the top k, more terms are matched.
+A term held by half the clauses or more sits at FTS5's IDF floor, so matching it costs its
+(huge) postings list and sharpens no cut: it is matched only when the rarer terms could not
+settle the top k, and then with every remaining term at once (issue 12: warm search at 100k
+clauses spent most of its time in FTS5 on such terms). Results do not depend on this choice -
+only the proof of the top k does - and stay exactly those of ``BM25Index``.
+
 Nothing here commits: the catalog writer calls :meth:`FtsKeywordIndex.add_many` /
 :meth:`~FtsKeywordIndex.remove_doc` inside its own transaction, so a document's postings land or
 fail with the document. SQLite only (FTS5); PostgreSQL has its own ``keyword_pg``.
@@ -87,6 +95,12 @@ def _fts_idf(n: int, df: int) -> float:
     """FTS5's bm25() IDF (fts5_aux.c)."""
     idf = math.log((n - df + 0.5) / (df + 0.5))
     return idf if idf > 0.0 else 1e-6
+
+
+def _fts_blind(n: int, df: int) -> bool:
+    """Does FTS5's bm25() rank this term at its IDF floor (df >= about half the clauses)? Its
+    ranking then hardly sees the term: matching it costs its postings and sharpens no cut."""
+    return _fts_idf(n, df) <= 1e-6
 
 
 def _bound(cut: float, terms: list[tuple[float, float]]) -> float:
@@ -294,7 +308,7 @@ class FtsKeywordIndex:
         cum = 0
         j = 0  # FTS5 matches the j rarest terms; the others' contribution is bounded by their caps
         for t in rarest:
-            if j and cum + dfs[t] > self.postings_budget:
+            if j and (cum + dfs[t] > self.postings_budget or _fts_blind(n, dfs[t])):
                 break
             cum += dfs[t]
             j += 1
@@ -336,6 +350,8 @@ class FtsKeywordIndex:
             want = 2 * sum(dfs[t] for t in rare)
             while j < len(rarest) and (j == len(rare) or sum(dfs[t] for t in rarest[:j]) < want):
                 j += 1
+            if j < len(rarest) and _fts_blind(n, dfs[rarest[j - 1]]):
+                j = len(rarest)  # the rest are as common: matching them one round at a time ranks nothing better
 
     def _fts_pool(self, match: str, depth: int, docs: list[str] | None) -> list[tuple[int, float]]:
         """(rowid, FTS5 rank) of the best ``depth`` matches by FTS5's bm25(), best first."""
