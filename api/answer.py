@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from tracuu.api.tasks_view import ROLES, canonical_name, roles_of
+from tracuu.ingest.shapes import Deadline, Document, Hit, Owner
 from tracuu.ingest.vntext import fold
 
 _WHO = re.compile(r"\b(ai|co quan nao|don vi nao|so nao|ban nao|nganh nao|chu tri|phu trach|chiu trach nhiem|trach nhiem)\b")
@@ -25,44 +26,54 @@ def asks_when(question: str) -> bool:
     return bool(_WHEN.search(fold(question)))
 
 
-def owners_of(tasks: list[dict[str, Any]]) -> list[dict[str, str]]:
-    """[{"agency", "role", "role_vi"}] in the order the clause names them, each pair once."""
-    out: list[dict[str, str]] = []
+def owner(ref: dict[str, Any], role: str) -> Owner:
+    """The owner of an answer: a stored task's agency mention in one role (its gazetteer name, as written)."""
+    name = canonical_name(ref)
+    return Owner(agency=name, as_written=ref.get("name") or name, role=role, role_vi=ROLES[role])
+
+
+def owners_of(tasks: list[dict[str, Any]]) -> list[Owner]:
+    """The agencies the tasks name, in the order the clause names them, each (agency, role) once."""
+    out: list[Owner] = []
     seen = set()
     for task in tasks:
         for role, ref in roles_of(task):
-            name = canonical_name(ref)
-            if (name, role) in seen:
-                continue
-            seen.add((name, role))
-            out.append({"agency": name, "as_written": ref.get("name") or name, "role": role, "role_vi": ROLES[role]})
+            found = owner(ref, role)
+            if (found.agency, role) not in seen:
+                seen.add((found.agency, role))
+                out.append(found)
     return out
 
 
-def _names(owners: list[dict[str, str]], role: str) -> str:
-    return ", ".join(o["as_written"] for o in owners if o["role"] == role)
+def lead_names(owners: list[Owner], role: str = "lead") -> str:
+    """The owners in one role, as written, comma separated."""
+    return ", ".join(o.as_written for o in owners if o.role == role)
 
 
-def quote(hit: dict[str, Any]) -> str:
+def lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def quote(hit: Hit) -> str:
     """«exact text»; a clause that could not be verified against its source is never shown as a quote."""
-    if hit.get("exact", True):
-        return f"«{hit['text']}»"
-    return f"(chưa đối chiếu được với văn bản nguồn, không phải trích dẫn nguyên văn / not verified against the source) {hit['text']}"
+    if hit.exact:
+        return f"«{hit.text}»"
+    return f"(chưa đối chiếu được với văn bản nguồn, không phải trích dẫn nguyên văn / not verified against the source) {hit.text}"
 
 
-def compose(question: str, hit: dict[str, Any], owners: list[dict[str, str]], deadline: dict[str, Any] | None) -> str:
+def compose(question: str, hit: Hit, owners: list[Owner], deadline: Deadline | None) -> str:
     """The answer sentence(s): owners and deadline first when asked, then the quote and its citation."""
     parts: list[str] = []
-    lead = _names(owners, "lead")
+    lead = lead_names(owners)
     if lead and (asks_who(question) or not asks_when(question)):
         parts.append(f"Cơ quan chủ trì: {lead}.")
         for role, words in (("coordinator", "Phối hợp"), ("performer", "Thực hiện"), ("advised", "Tham mưu cho"), ("reports_to", "Báo cáo về"), ("via", "Qua")):
-            names = _names(owners, role)
+            names = lead_names(owners, role)
             if names:
                 parts.append(f"{words}: {names}.")
     if deadline:
-        parts.insert(0 if asks_when(question) else len(parts), f"Thời hạn: {deadline['text']}.")
-    parts.append(f"Theo {hit['citation'][:1].lower() + hit['citation'][1:]}: {quote(hit)}")
+        parts.insert(0 if asks_when(question) else len(parts), f"Thời hạn: {deadline.text}.")
+    parts.append(f"Theo {lower_first(hit.citation)}: {quote(hit)}")
     return " ".join(parts)
 
 
@@ -73,29 +84,27 @@ def not_found_answer(referenced: list[str]) -> str:
     return text
 
 
-def structural_answer(kind: str, hits: list[dict[str, Any]], docs: dict[str, dict[str, Any]]) -> str:
+def structural_answer(kind: str, hits: list[Hit], docs: dict[str, Document]) -> str:
     """Signer / recipients / issuer / number and date / a clause by path, one sentence per document."""
     parts = []
     for hit in hits:
-        doc = docs[hit["doc_id"]]
-        name = doc["citation"]
+        doc = docs[hit.doc_id]
+        name = doc.citation
         if kind == "signer":
-            s = doc.get("signer") or {}
+            s = doc.signer or {}
             who = ", ".join(x for x in (s.get("authority"), s.get("capacity"), s.get("position")) if x)
             parts.append(f"{name} do {s.get('name') or 'không rõ'} ({who}) ký.")
         elif kind == "recipients":
-            parts.append(f"{name} gửi: {'; '.join(doc.get('recipients') or [])}.")
+            parts.append(f"{name} gửi: {'; '.join(doc.recipients)}.")
         elif kind == "issuer":
-            parts.append(f"{name} do {doc.get('issuer') or 'không rõ'} ban hành.")
+            parts.append(f"{name} do {doc.issuer or 'không rõ'} ban hành.")
         elif kind == "basis":
-            refs = "; ".join(r["text"] for r in hit["references"]) or "không nêu"
-            parts.append(f"{name} căn cứ / thực hiện: {refs}. Trích {hit['citation'][:1].lower() + hit['citation'][1:]}: {quote(hit)}")
+            refs = "; ".join(r.text for r in hit.references) or "không nêu"
+            parts.append(f"{name} căn cứ / thực hiện: {refs}. Trích {lower_first(hit.citation)}: {quote(hit)}")
         elif kind == "number_date":
-            number = doc.get("number") or "không ghi số"
-            date = doc.get("date") or "không ghi ngày"
-            parts.append(f"{name}: số {number}, ngày {date}.")
+            parts.append(f"{name}: số {doc.number or 'không ghi số'}, ngày {doc.date or 'không ghi ngày'}.")
         else:
-            parts.append(f"{hit['citation']}: {quote(hit)}")
+            parts.append(f"{hit.citation}: {quote(hit)}")
     if len(parts) > 1:  # one document per line, clearly separated
         return "\n".join(f"— {p}" for p in parts)
     return " ".join(parts)
@@ -140,10 +149,7 @@ def close_calls(scored: list, margin: float) -> list[int]:
     return []
 
 
-def alternatives_text(alternatives: list[dict[str, Any]], top: dict[str, Any]) -> str:
+def alternatives_text(alternatives: list[Hit]) -> str:
     """The close runner-up, quoted and cited, said plainly to be a second possibility."""
-    parts = []
-    for hit in alternatives:
-        where = hit["citation"][:1].lower() + hit["citation"][1:]
-        parts.append(f" Chưa chắc chắn: một điều khoản khác cũng sát câu hỏi — theo {where}: «{hit['text']}»")
-    return "".join(parts)
+    return "".join(f" Chưa chắc chắn: một điều khoản khác cũng sát câu hỏi — theo {lower_first(hit.citation)}: «{hit.text}»"
+                   for hit in alternatives)

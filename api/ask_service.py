@@ -21,7 +21,7 @@ from tracuu.index.query.ask_intent import classify, with_place_aliases
 from tracuu.index.query.intent import detect_intent
 from tracuu.ingest.agencies import find_agencies
 from tracuu.ingest.deadlines import find_deadlines, main_deadline
-from tracuu.ingest.shapes import Answer, Deadline, Document
+from tracuu.ingest.shapes import Answer, Deadline, Document, Owner
 from tracuu.ingest.vntext import fold
 
 #: A question about "this document" is answered per document for at most this many documents;
@@ -42,19 +42,8 @@ class Ask:
         doc_types: list[str] | None = None,
         agency: str | None = None,
     ) -> Answer:
-        """An extractive answer with owners, deadline and citations, or ``found: false``
-        (:meth:`_ask`'s answer, validated into the one Answer shape)."""
-        return Answer.model_validate(self._ask(question, k, doc_ids, doc_types, agency))
-
-    def _ask(
-        self,
-        question: str,
-        k: int = 5,
-        doc_ids: list[str] | None = None,
-        doc_types: list[str] | None = None,
-        agency: str | None = None,
-    ) -> dict[str, Any]:
-        """The answer as a plain dict: the composers below and in api/intent_answers.py build it.
+        """An extractive answer with owners, deadline and citations, or ``found: false``; the
+        composers below and in api/intent_answers.py build the Answer.
 
         Routed by what the question asks (index/query/ask_intent.py): a named document's facts,
         an agency's tasks, every task due on a date, the structure of a document (signer,
@@ -85,12 +74,11 @@ class Ask:
             answer = self._structural(q, structural, docs)
             if answer is not None:
                 if clarify:
-                    names = [document_name(self.doc_info(d)) for d in clarify[:MAX_PER_DOCUMENT]]
-                    answer["clarify"] = names
-                    answer["answer"] = (
+                    answer.clarify = [document_name(self.doc_info(d)) for d in clarify[:MAX_PER_DOCUMENT]]
+                    answer.answer = (
                         f"Câu hỏi không nói rõ văn bản nào ({len(self.store().list_ids())} văn bản đã nạp); "
                         "hãy nêu số hiệu hoặc địa phương của văn bản. Trả lời cho các văn bản gần nhất với câu "
-                        "hỏi:\n" + answer["answer"])
+                        "hỏi:\n" + answer.answer)
                 return answer
         if intent.kind == "agency_tasks" and asked_agency:
             _, ranked = self.scored(q, k=MAX_K, doc_ids=docs, doc_types=doc_types, agency=asked_agency, understood=u)
@@ -102,7 +90,7 @@ class Ask:
             due = intent_answers.tasks_due(self, intent.date, docs)
             if due:
                 _, ranked = self.scored(q, k=MAX_K, doc_ids=docs, doc_types=doc_types, understood=u,
-                                        clause_ids={t["clause_id"] for t in due})
+                                        clause_ids={t["clause_id"] for t in due})  # stored task records
                 return intent_answers.deadline_list_answer(self, q, due, [s.clause.clause_id for s in ranked],
                                                            intent.date)
         return self._retrieve_answer(q, u, intent, k, docs, doc_types, agency)
@@ -121,7 +109,7 @@ class Ask:
             return [d for d in named if d in places] or named
         return named or places
 
-    def _retrieve_answer(self, q: str, u, intent, k: int, docs, doc_types, agency) -> dict[str, Any]:
+    def _retrieve_answer(self, q: str, u, intent, k: int, docs, doc_types, agency) -> Answer:
         """Retrieval, a task-aware choice of the best clause, abstention, and close calls shown."""
         pool = max(k + 8, self.thresholds.pool)
         _, scored = self.scored(q, k=pool, doc_ids=docs, doc_types=doc_types, agency=agency, understood=u)
@@ -150,47 +138,44 @@ class Ask:
             if not self._answers(scored[0], readings, q):
                 scored = [judged, *(s for s in fused if s is not judged)]
         scored = scored[:k]
-        result: dict[str, Any] = {"question": q, "found": found, "owners": [], "deadline": None}
-        if intent.kind:
-            result["intent"] = intent.kind
         if not found:
             stored = set(self.store().list_ids())
             referenced = [
                 document_name(self._info(None, e.doc_id)) for e in self.manifest.entries if e.doc_id not in stored
             ]
-            result.update(answer=not_found_answer(referenced), citations=[])
-            return result
+            answer = Answer(question=q, found=False, owners=[], deadline=None, answer=not_found_answer(referenced),
+                            citations=[])
+            return _with_intent(answer, intent.kind)
         infos: dict[str, Document] = {}
         hits = self._hits(scored, infos)
         top = hits[0]
         if intent.kind in ("owner", "deadline"):  # the line of a task block that says who / by when, next
-            doc = self.store().get(top["doc_id"])
+            doc = self.store().get(top.doc_id)
             line = task_blocks.labelled_line(doc.clauses, scored[0].clause, intent.kind) if doc else None
             if line is not None:
-                hits = [top, self.hit(line, scored[0].score, infos.get(top["doc_id"])),
-                        *[h for h in hits[1:] if h["clause_id"] != line.clause_id]][:k]
-        tasks = by_clause.get(top["clause_id"], [])
+                hits = [top, self.hit(line, scored[0].score, infos.get(top.doc_id)),
+                        *[h for h in hits[1:] if h.clause_id != line.clause_id]][:k]
+        tasks = by_clause.get(top.clause_id, [])
         owners, deadline = self._owners_and_deadline(scored[0].clause, tasks, by_clause)
         if intent.kind == "deadline" and tasks:  # of the clause's deadlines, the one asked about
             deadline = deadline_pick.asked_deadline(q, scored[0].clause.text, tasks) or deadline
-        answer = compose(q, top, owners, deadline)
-        if top.get("integrity", "ok") not in ("ok", "unverified"):  # tampering detected, not merely an old record
-            answer += (" (Lưu ý: nội dung trích dẫn không khớp bản đã lưu khi nạp; hãy đối chiếu văn bản gốc."
-                       " / Note: the quoted text no longer matches what was stored at ingest; check the original.)")
+        text = compose(q, top, owners, deadline)
+        if top.integrity not in ("ok", "unverified"):  # tampering detected, not merely an old record
+            text += (" (Lưu ý: nội dung trích dẫn không khớp bản đã lưu khi nạp; hãy đối chiếu văn bản gốc."
+                     " / Note: the quoted text no longer matches what was stored at ingest; check the original.)")
         if intent.kind == "deadline":
             shared = [t for task in tasks[:1] for t in intent_answers.same_deadline(self, task)]
             if shared:
-                answer += " Cùng thời hạn này: " + "; ".join(
-                    f"{self._task_out(t, infos)['citation']}" for t in shared[:8]) + "."
-        alternatives = close_calls(scored, self.thresholds.close)
-        if alternatives:
-            alt = [hits[i] for i in alternatives if i < len(hits)]
-            result["alternatives"] = alt
-            answer += alternatives_text(alt, top)
-        result.update(answer=answer, owners=owners, deadline=deadline, citations=hits, uncertain=bool(alternatives))
-        return result
+                text += " Cùng thời hạn này: " + "; ".join(self._task_out(t, infos).citation for t in shared[:8]) + "."
+        close = close_calls(scored, self.thresholds.close)
+        alternatives = [hits[i] for i in close if i < len(hits)]
+        answer = Answer(question=q, found=True, owners=owners, deadline=deadline, citations=hits,
+                        answer=text + alternatives_text(alternatives), uncertain=bool(close))
+        if close:  # given only when there is a close call (the JSON has no empty list otherwise)
+            answer.alternatives = alternatives
+        return _with_intent(answer, intent.kind)
 
-    def _owners_and_deadline(self, clause, tasks: list[dict[str, Any]], by_clause) -> tuple[list, dict | None]:
+    def _owners_and_deadline(self, clause, tasks: list[dict[str, Any]], by_clause) -> tuple[list[Owner], Deadline | None]:
         """Owners and deadline of a clause: its own tasks', else those of the nearest enclosing
         clause that has them (a point under "3. Sở Y tế:" is the Sở's), else an agency heading
         of its chain; the deadline, else the one its own text states."""
@@ -217,7 +202,7 @@ class Ask:
                 for heading in reversed(clause.heading_chain):
                     found = [m for m in find_agencies(heading) if m.start <= 12]
                     if found:
-                        owners = [{"agency": m.name, "as_written": m.text, "role": "lead", "role_vi": ROLES["lead"]}
+                        owners = [Owner(agency=m.name, as_written=m.text, role="lead", role_vi=ROLES["lead"])
                                   for m in found[:1]]
                         break
             if not deadline:
@@ -285,7 +270,7 @@ class Ask:
 
         return self._per_generation("doc_name_keys", build)
 
-    def _structural(self, question: str, intent, docs: list[str] | None) -> dict[str, Any] | None:
+    def _structural(self, question: str, intent, docs: list[str] | None) -> Answer | None:
         """Answer "who signed / who receives / issuer / number and date / clause X" from structure."""
         store = self.store()
         doc_ids = docs or store.list_ids()
@@ -302,15 +287,15 @@ class Ask:
             if clause is None:
                 continue
             hits.append(self.hit(clause, 1.0))
-            out_docs[doc_id] = self._doc_out(self._info(doc, doc_id))
+            out_docs[doc_id] = self._info(doc, doc_id)
         if not hits:
             return None
-        return {
-            "question": question,
-            "found": True,
-            "answer": structural_answer(intent.kind, hits, out_docs),
-            "owners": [],
-            "deadline": None,
-            "citations": hits,
-            "intent": intent.kind,
-        }
+        return Answer(question=question, found=True, answer=structural_answer(intent.kind, hits, out_docs), owners=[],
+                      deadline=None, citations=hits, intent=intent.kind)
+
+
+def _with_intent(answer: Answer, kind: str | None) -> Answer:
+    """The question's intent on a retrieval answer, when it has one (no null ``intent`` otherwise)."""
+    if kind:
+        answer.intent = kind
+    return answer

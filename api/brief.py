@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any, Callable
 
 from tracuu.api.tasks_view import ROLES
+from tracuu.ingest.shapes import Task
 
 # Sections in reading order: (key, title, which rows). "advises" and "reports" are the agency's
 # own duties read from the tasks it leads or performs (whom it advises, where it reports).
@@ -29,13 +30,13 @@ SECTIONS: list[tuple[str, str, str]] = [
 ]
 
 
-def _section_keys(task: dict[str, Any]) -> list[str]:
-    roles = set(task.get("roles") or [])
+def _section_keys(task: Task) -> list[str]:
+    roles = set(task.roles or [])
     keys = [r for r in ("lead", "performer", "coordinator", "advised", "reports_to", "via") if r in roles]
     own = roles & {"lead", "performer"}
-    if own and task.get("advises"):
+    if own and task.advises:
         keys.append("advises")
-    if own and task.get("reports_to"):
+    if own and task.reports_to:
         keys.append("reports")
     return keys
 
@@ -85,14 +86,14 @@ def to_docx(brief: dict[str, Any]) -> bytes:
     from tracuu.api import docx_writer as w
 
     doc = w.new_document()
-    name = brief["agency"]["agency"]
+    name = brief["agency"].agency
     w.heading(doc, "TÓM TẮT NHIỆM VỤ", upper=True)
     w.heading(doc, name, size=w.BODY_PT)
     w.paragraph(doc, summary_line(brief), italic=True)
     if brief["documents"]:
         w.paragraph(doc, "Căn cứ:", bold=True)
         for k, d in enumerate(brief["documents"]):
-            w.paragraph(doc, f"- {d['citation']}" + (";" if k < len(brief["documents"]) - 1 else "."), italic=True)
+            w.paragraph(doc, f"- {d.citation}" + (";" if k < len(brief["documents"]) - 1 else "."), italic=True)
     if brief["dated"]:
         w.heading(doc, "Thời hạn", size=w.BODY_PT, center=False)
         for r in brief["dated"]:

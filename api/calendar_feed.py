@@ -23,6 +23,7 @@ from datetime import date, datetime, timezone
 from typing import Any
 
 from tracuu.api.tasks_view import ROLES
+from tracuu.ingest.shapes import AgencyRef, Deadline, Task
 
 RRULES = {
     "yearly": {"FREQ": "YEARLY"},
@@ -48,16 +49,16 @@ def _last_day(year: int, month: int) -> int:
     return calendar.monthrange(year, month)[1]
 
 
-def schedule(deadline: dict[str, Any] | None, doc_date: str | None) -> tuple[date, dict[str, Any] | None, bool] | None:
+def schedule(deadline: Deadline | None, doc_date: str | None) -> tuple[date, dict[str, Any] | None, bool] | None:
     """(first date, RRULE or None, whether the day is the period's end because none is written)."""
     if not deadline:
         return None
-    rec = deadline.get("recurrence")
-    year = deadline.get("year") or _start_year(doc_date)
-    month, day = deadline.get("month"), deadline.get("day")
-    if deadline.get("date"):
+    rec = deadline.recurrence
+    year = deadline.year or _start_year(doc_date)
+    month, day = deadline.month, deadline.day
+    if deadline.date:
         try:
-            first = date.fromisoformat(deadline["date"])
+            first = date.fromisoformat(deadline.date)
         except ValueError:
             return None
         return first, (dict(RRULES[rec]) if rec in RRULES else None), False
@@ -73,8 +74,8 @@ def schedule(deadline: dict[str, Any] | None, doc_date: str | None) -> tuple[dat
         if day:
             return date(year, month or end_month, min(day, _last_day(year, month or end_month))), {**RRULES[rec], "BYMONTHDAY": day}, False
         return date(year, end_month, _last_day(year, end_month)), {**RRULES[rec], "BYMONTHDAY": -1}, True
-    if deadline.get("quarter") and not rec:
-        m = 3 * int(deadline["quarter"])
+    if deadline.quarter and not rec:
+        m = 3 * int(deadline.quarter)
         return date(year, m, _last_day(year, m)), None, True
     if month and not day and not rec:
         return date(year, month, _last_day(year, month)), None, True
@@ -86,11 +87,11 @@ def _short(text: str, n: int = 90) -> str:
     return text if len(text) <= n else text[: n - 1].rsplit(" ", 1)[0] + "…"
 
 
-def _names(refs: list[dict[str, Any]] | None) -> str:
-    return ", ".join((r.get("as_written") or r.get("agency") or "") for r in refs or [])
+def _names(refs: list[AgencyRef]) -> str:
+    return ", ".join((r.as_written or r.agency or "") for r in refs)
 
 
-def feed(tasks: list[dict[str, Any]], doc_dates: dict[str, str | None], name: str, base_url: str, clause_path) -> bytes:
+def feed(tasks: list[Task], doc_dates: dict[str, str | None], name: str, base_url: str, clause_path) -> bytes:
     """The .ics bytes for ``tasks`` (each as the service returns it)."""
     from icalendar import Calendar, Event, vRecur
 
@@ -102,27 +103,29 @@ def feed(tasks: list[dict[str, Any]], doc_dates: dict[str, str | None], name: st
     cal.add("x-wr-timezone", "Asia/Ho_Chi_Minh")
     stamp = datetime.now(timezone.utc).replace(microsecond=0)
     for t in tasks:
-        when = schedule(t.get("deadline"), doc_dates.get(t["doc_id"]))
+        when = schedule(t.deadline, doc_dates.get(t.doc_id))
         if when is None:
             continue
         first, rule, period_end = when
         ev = Event()
-        ev.add("uid", hashlib.sha1(t["task_id"].encode("utf-8")).hexdigest() + "@tracuu")
+        ev.add("uid", hashlib.sha1(t.task_id.encode("utf-8")).hexdigest() + "@tracuu")
         ev.add("dtstamp", stamp)
         ev.add("dtstart", first)
-        ev.add("summary", "Hạn: " + _short(t["text"]))
-        lines = [t["text"], ""]
-        for label, key in (("Chủ trì", "lead"), ("Phối hợp", "coordinators"), ("Thực hiện", "performer"), ("Báo cáo về", "reports_to")):
-            if t.get(key):
-                lines.append(f"{label}: {_names(t[key])}")
-        if t.get("roles"):
-            lines.append("Vai trò của cơ quan: " + ", ".join(ROLES[r] for r in t["roles"] if r in ROLES))
-        lines.append(f"Thời hạn ghi trong văn bản: {t['deadline']['text']}")
+        ev.add("summary", "Hạn: " + _short(t.text))
+        lines = [t.text, ""]
+        for label, refs in (("Chủ trì", t.lead), ("Phối hợp", t.coordinators), ("Thực hiện", t.performer),
+                            ("Báo cáo về", t.reports_to)):
+            if refs:
+                lines.append(f"{label}: {_names(refs)}")
+        if t.roles:
+            lines.append("Vai trò của cơ quan: " + ", ".join(ROLES[r] for r in t.roles if r in ROLES))
+        assert t.deadline is not None  # scheduled: it has one
+        lines.append(f"Thời hạn ghi trong văn bản: {t.deadline.text}")
         if period_end:
             lines.append("Văn bản không ghi ngày cụ thể; lịch đặt vào ngày cuối kỳ.")
-        lines.append(f"Căn cứ: {t['citation']}")
+        lines.append(f"Căn cứ: {t.citation}")
         ev.add("description", "\n".join(lines))
-        url = base_url.rstrip("/") + clause_path(t["clause_id"])
+        url = base_url.rstrip("/") + clause_path(t.clause_id)
         ev.add("url", url)
         if rule:
             ev.add("rrule", vRecur(rule))

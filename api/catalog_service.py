@@ -13,7 +13,7 @@ from typing import Any
 from tracuu.api.citations import clause_citation
 from tracuu.api.errors import not_found
 from tracuu.ingest.model import Clause, ParsedDocument
-from tracuu.ingest.shapes import ClauseDetail, Document, DocumentDetail, Hit
+from tracuu.ingest.shapes import ClauseDetail, Document, DocumentDetail, Hit, Related
 
 
 class Catalog:
@@ -50,9 +50,6 @@ class Catalog:
         summary = self.store().summary(doc_id)
         return None if summary is None else self._info(summary[0], doc_id, clauses=summary[1])
 
-    def _doc_out(self, info: Document) -> dict[str, Any]:
-        """The document as a plain dict (what the ask composers nest in their answers)."""
-        return info.model_dump()
 
     def documents(self) -> list[Document]:
         """Every document: ingested ones, then those the manifest knows but has no text for."""
@@ -69,9 +66,8 @@ class Catalog:
         doc = self.store().get(doc_id)
         if doc is None and self.manifest.by_id(doc_id) is None:
             raise not_found("tài liệu", "document", doc_id)
-        out = self._doc_out(self._info(doc, doc_id))
-        out["tree"] = clause_tree(doc.clauses) if doc else []
-        return DocumentDetail.model_validate(out)
+        info = self._info(doc, doc_id)
+        return DocumentDetail.model_validate({**info.model_dump(), "tree": clause_tree(doc.clauses) if doc else []})
 
     def doc_info(self, doc_id: str) -> Document:
         info = self._summary_info(doc_id)
@@ -126,8 +122,8 @@ class Catalog:
         out = self._hit_fields(clause, 1.0)
         return ClauseDetail.model_validate({**out, "cells": clause.cells, "parent": clause.parent, "marker": clause.marker})
 
-    def related(self, clause_id: str) -> dict[str, Any]:
-        """{"cites", "cited_by", "implements", "implemented_by"} of a clause (see api/links.py)."""
+    def related(self, clause_id: str) -> Related:
+        """What a clause cites and is cited by, implements and is implemented by (see api/links.py)."""
         from tracuu.api.links import LinkService
 
         return LinkService.of(self).related(clause_id)

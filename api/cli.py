@@ -18,7 +18,7 @@ from tracuu.api.config import Settings, check_database_url, get_settings
 from tracuu.api.errors import ApiError
 from tracuu.api.progress import index_words
 from tracuu.ingest.errors import BilingualError
-from tracuu.ingest.shapes import Agency, Answer, Document, Shape, Task
+from tracuu.ingest.shapes import Agency, Answer, Document, IngestReport, ReindexReport, Shape, Task
 from tracuu.ingest.vntext import fold
 
 
@@ -106,44 +106,44 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         for r in reports:
             print(format_ingest_report(r))
         print(format_ingest_total(reports))
-    return 0 if all(r["status"] in ("ok", "skipped") for r in reports) else 1
+    return 0 if all(r.status in ("ok", "skipped") for r in reports) else 1
 
 
-def format_ingest_report(r: dict[str, Any]) -> str:
+def format_ingest_report(r: IngestReport) -> str:
     """One block per file, in the words an official uses ("33 điều khoản, 3 trang; đã lập chỉ mục 33 đoạn mới")."""
-    if r["status"] == "skipped":
-        reason = "; ".join(f"{e['message_vi']} ({e['message_en']})" for e in r["errors"])
-        return f"BỎ QUA (skipped) {r['path']}: {reason}"
-    if r["status"] != "ok":
-        msgs = "; ".join(f"{e['message_vi']} / {e['message_en']}" for e in r["errors"])
-        return f"LỖI (error) {r['path']}: {msgs}"
-    size = [f"{r['clauses']} điều khoản"]
-    if r.get("tables"):
-        size.append(f"{r['tables']} bảng")
-    if r.get("pages"):
-        size.append(f"{r['pages']} trang" + (f" (trong đó {r['ocr_pages']} trang quét, đọc bằng OCR)" if r.get("ocr_pages") else ""))
+    if r.outcome == "skipped":
+        reason = "; ".join(f"{e.message_vi} ({e.message_en})" for e in r.errors)
+        return f"BỎ QUA (skipped) {r.path}: {reason}"
+    if r.outcome == "failed":
+        msgs = "; ".join(f"{e.message_vi} / {e.message_en}" for e in r.errors)
+        return f"LỖI (error) {r.path}: {msgs}"
+    size = [f"{r.clauses} điều khoản"]
+    if r.tables:
+        size.append(f"{r.tables} bảng")
+    if r.pages:
+        size.append(f"{r.pages} trang" + (f" (trong đó {r.ocr_pages} trang quét, đọc bằng OCR)" if r.ocr_pages else ""))
     extra = ""
-    if r.get("replaced"):
-        extra += " Đã thay thế bản trước (replaced)" + (f" {r['replaced_id']}" if r.get("replaced_id") else "") + "."
-    if r.get("coverage") is not None:
-        extra += f" Độ phủ văn bản (coverage): {r['coverage']}%."
-    lines = [f"ĐÃ NẠP (ok) {r['path']} → mã văn bản {r['doc_id']}: {', '.join(size)}; {index_words(r)}.{extra}"]
-    if r.get("unverified"):
+    if r.replaced:
+        extra += " Đã thay thế bản trước (replaced)" + (f" {r.replaced_id}" if r.replaced_id else "") + "."
+    if r.coverage is not None:
+        extra += f" Độ phủ văn bản (coverage): {r.coverage}%."
+    lines = [f"ĐÃ NẠP (ok) {r.path} → mã văn bản {r.doc_id}: {', '.join(size)}; {index_words(r)}.{extra}"]
+    if r.unverified:
         lines.append(
-            f"  Chưa đối chiếu được với bản gốc, không trích nguyên văn (unverified, not quoted as exact): {', '.join(r['unverified'][:10])}"
+            f"  Chưa đối chiếu được với bản gốc, không trích nguyên văn (unverified, not quoted as exact): {', '.join(r.unverified[:10])}"
         )
-    lines += [f"  Lưu ý (warning): {w}" for w in r.get("warnings", [])]
+    lines += [f"  Lưu ý (warning): {w}" for w in r.warnings]
     return "\n".join(lines)
 
 
-def format_ingest_total(reports: list[dict[str, Any]]) -> str:
-    ok = [r for r in reports if r["status"] == "ok"]
-    bad = sum(1 for r in reports if r["status"] == "error")
-    skipped = sum(1 for r in reports if r["status"] == "skipped")
+def format_ingest_total(reports: list[IngestReport]) -> str:
+    ok = [r for r in reports if r.status == "ok"]
+    bad = sum(1 for r in reports if r.outcome == "failed")
+    skipped = sum(1 for r in reports if r.outcome == "skipped")
     words = [f"Tổng cộng (total): đã nạp {len(ok)} tệp"]
     if ok:
-        words.append(f"{sum(r['clauses'] for r in ok)} điều khoản")
-        words.append(f"{sum(r['embedded_new'] for r in ok)} đoạn mới được lập chỉ mục")
+        words.append(f"{sum(r.clauses or 0 for r in ok)} điều khoản")
+        words.append(f"{sum(r.embedded_new or 0 for r in ok)} đoạn mới được lập chỉ mục")
     if bad:
         words.append(f"{bad} tệp lỗi")
     if skipped:
@@ -299,9 +299,9 @@ def cmd_reindex(args: argparse.Namespace) -> int:
         # Moved aside before anything opens it in this process (opening is what may crash).
         chroma.rename(chroma.with_name(f"chroma.damaged-{time.strftime('%Y%m%d-%H%M%S')}"))
 
-    def lines(r: dict) -> Iterable[str]:
-        yield (f"Đã dựng lại chỉ mục vectơ (vector index rebuilt): {r['clauses']} điều khoản (clauses), "
-               f"{r['upserted']} vectơ ghi lại (vectors written), {r['embedded_new']} nhúng mới (newly embedded)")
+    def lines(r: ReindexReport) -> Iterable[str]:
+        yield (f"Đã dựng lại chỉ mục vectơ (vector index rebuilt): {r.clauses} điều khoản (clauses), "
+               f"{r.upserted} vectơ ghi lại (vectors written), {r.embedded_new} nhúng mới (newly embedded)")
 
     return _emit(args, _service(args).reindex(), lines)
 

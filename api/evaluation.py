@@ -31,6 +31,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Protocol
 
+from tracuu.ingest.shapes import Answer, Hit, Owner
 from tracuu.ingest.vntext import fold
 
 SUBSETS = ("unaccented", "abbreviation", "paraphrase", "structural", "owner", "deadline", "figure", "document",
@@ -40,7 +41,7 @@ PLAN = "plan"
 
 
 class Asker(Protocol):
-    def ask(self, question: str, k: int = 5) -> dict[str, Any]: ...
+    def ask(self, question: str, k: int = 5) -> Answer: ...
 
 
 # --------------------------------------------------------------------------- loading
@@ -95,23 +96,23 @@ def _name_keys(name: str) -> set[str]:
     return {k for k in (_norm(name), _norm(_expand(name))) if k}
 
 
-def owner_matches(expected: str, owners: Iterable[dict[str, Any]]) -> bool:
+def owner_matches(expected: str, owners: Iterable[Owner]) -> bool:
     """``expected`` is among ``owners`` (each with ``agency`` = canonical, ``as_written``)."""
     want = _name_keys(expected)
     for o in owners:
         got = set()
-        for key in ("agency", "as_written"):
-            if o.get(key):
-                got |= _name_keys(o[key])
+        for name in (o.agency, o.as_written):
+            if name:
+                got |= _name_keys(name)
         if want & got:
             return True
     return False
 
 
-def owners_correct(expected: list[str], answer: dict[str, Any], role: str = "lead") -> bool:
+def owners_correct(expected: list[str], answer: Answer, role: str = "lead") -> bool:
     """The answer's owners in ``role`` (default: the lead; ``"any"``: every role) include every
     expected owner."""
-    named = [o for o in answer.get("owners") or [] if role == "any" or o.get("role") == role]
+    named = [o for o in answer.owners if role == "any" or o.role == role]
     return bool(expected) and all(owner_matches(e, named) for e in expected)
 
 
@@ -119,14 +120,14 @@ def _squash(text: str) -> str:
     return "".join(fold(text or "").split())
 
 
-def deadline_correct(expected: str, answer: dict[str, Any], exact: bool = False) -> bool:
+def deadline_correct(expected: str, answer: Answer, exact: bool = False) -> bool:
     """The answer's deadline reads as ``expected`` (folded, whitespace-insensitive).
 
     Unless ``exact``, a deadline that contains the expected one also counts: a clause setting
     "định kỳ 6 tháng (trước ngày 10/6) và hằng năm (trước ngày 10/12)" answers "báo cáo 6
     tháng trước ngày nào" with "trước ngày 10/6" in it.
     """
-    got = _squash((answer.get("deadline") or {}).get("text") or "")
+    got = _squash(answer.deadline.text if answer.deadline else "")
     want = _squash(expected)
     return bool(got and want) and (got == want or (not exact and want in got))
 
@@ -192,7 +193,7 @@ def anchor_hit(anchors: Iterable[str], text: str) -> bool:
     return any(form in body for a in anchors if a for form in _anchor_forms(a))
 
 
-def anchor_rank(q: dict[str, Any], citations: list[dict[str, Any]], doc_ids: dict[str, str] | None = None) -> int | None:
+def anchor_rank(q: dict[str, Any], citations: list[Hit], doc_ids: dict[str, str] | None = None) -> int | None:
     """1-based rank of the first citation in the question's document whose text holds an anchor.
 
     ``doc_ids`` maps the label's ``doc`` (a file name or ``"plan"``) to the stored doc id; a
@@ -200,9 +201,9 @@ def anchor_rank(q: dict[str, Any], citations: list[dict[str, Any]], doc_ids: dic
     """
     want_doc = (doc_ids or {}).get(q.get("doc") or "")
     for i, c in enumerate(citations, 1):
-        if want_doc and c.get("doc_id") != want_doc:
+        if want_doc and c.doc_id != want_doc:
             continue
-        if anchor_hit(q.get("anchors") or [], c.get("text") or ""):
+        if anchor_hit(q.get("anchors") or [], c.text or ""):
             return i
     return None
 
@@ -212,17 +213,17 @@ def expected_ids(q: dict[str, Any]) -> list[str]:
     return list(q.get("expect") or []) or [f"«{a[:30]}»" for a in q.get("anchors") or []]
 
 
-def contains_correct(expected: list[str], answer: dict[str, Any]) -> bool:
+def contains_correct(expected: list[str], answer: Answer) -> bool:
     """Every expected string is in the answer text (folded, spaces collapsed)."""
-    text = _squash(answer.get("answer") or "")
+    text = _squash(answer.answer or "")
     return all(_squash(e) in text for e in expected)
 
 
-def judge(q: dict[str, Any], answer: dict[str, Any], doc_ids: dict[str, str] | None = None) -> QuestionResult:
+def judge(q: dict[str, Any], answer: Answer, doc_ids: dict[str, str] | None = None) -> QuestionResult:
     """Score one ``ask`` answer against one question (``doc_ids``: see :func:`anchor_rank`)."""
-    found = bool(answer.get("found"))
-    citations = (answer.get("citations") or []) if found else []
-    got = [c.get("clause_id", "") for c in citations]
+    found = answer.found
+    citations = answer.citations if found else []
+    got = [c.clause_id for c in citations]
     if q.get("anchors"):
         rank = anchor_rank(q, citations, doc_ids)
     else:
@@ -237,10 +238,9 @@ def judge(q: dict[str, Any], answer: dict[str, Any], doc_ids: dict[str, str] | N
         got=got,
         rank=rank,
         doc=q.get("doc") or _doc_of(q.get("expect") or []),
-        got_owners=[o.get("as_written") or o.get("agency", "") for o in answer.get("owners") or []
-                    if q.get("owner_role", "lead") in ("any", o.get("role"))],
-        got_deadline=(answer.get("deadline") or {}).get("text"),
-        intent=answer.get("intent"),
+        got_owners=[o.as_written or o.agency for o in answer.owners if q.get("owner_role", "lead") in ("any", o.role)],
+        got_deadline=answer.deadline.text if answer.deadline else None,
+        intent=answer.intent,
     )
     if q.get("owners"):
         res.owners_ok = found and owners_correct(list(q["owners"]), answer, q.get("owner_role", "lead"))

@@ -34,7 +34,9 @@ from tracuu.api.schemas import (
     ErrorOut,
     Health,
     Hit,
+    ImplementsLink,
     IngestReport,
+    Related,
     SearchResponse,
     TaskOut,
 )
@@ -65,6 +67,18 @@ DOCS_PAGE = """<!doctype html>
 
 HTTP_VI = {400: "Không đọc được nội dung yêu cầu", 404: "Không tìm thấy đường dẫn",
            405: "Phương thức không được hỗ trợ", 413: "Yêu cầu quá lớn"}
+
+
+#: What an upload's answer has always left out of the report (the CLI's report shows them).
+UPLOAD_LEAVES_OUT = {"replaced_id", "replaced", "coverage", "unverified"}
+
+
+def upload_json(report: IngestReport) -> dict[str, Any]:
+    """An upload's answer: the report with every other field (null when not given), its timings last,
+    as it has always been answered."""
+    body = report.model_dump(mode="json", exclude=UPLOAD_LEAVES_OUT)
+    body["timings"] = body.pop("timings")
+    return body
 
 
 def create_app(service: Tracuu) -> FastAPI:
@@ -195,13 +209,14 @@ def create_app(service: Tracuu) -> FastAPI:
         request: Request,
         authorization: Annotated[str | None, Header()] = None,
         x_api_key: Annotated[str | None, Header()] = None,
-    ) -> Any:
+    ) -> IngestReport | Response:
         """Upload one document (multipart field ``file``). The key (header) and the declared size
         are checked before the body is read; the body is streamed to disk with a hard cap."""
         try:
-            return await accept_upload(request, service, authorization=authorization, x_api_key=x_api_key)
+            report = await accept_upload(request, service, authorization=authorization, x_api_key=x_api_key)
         except ClientGone:
             return Response(status_code=400, headers={"Connection": "close"})
+        return JSONResponse(upload_json(report), status_code=201)
 
     @app.delete("/api/documents/{doc_id}", status_code=204, responses={**ERRORS, 401: {"model": ErrorOut}, 403: {"model": ErrorOut}})
     def delete_document(
@@ -224,12 +239,15 @@ def create_app(service: Tracuu) -> FastAPI:
     def clause(clause_id: str) -> Hit:
         return service.clause(clause_id)
 
-    @app.get("/api/clauses/{clause_id}/related", responses=ERRORS)
-    def related(clause_id: str) -> dict:
+    # exclude_unset: a cite without a target, a clause gone from the store, have always been
+    # answered without the fields they lack (not with nulls)
+    @app.get("/api/clauses/{clause_id}/related", response_model=Related, response_model_exclude_unset=True,
+             responses=ERRORS)
+    def related(clause_id: str) -> Related:
         """What a clause cites and is cited by; the clauses it implements and is implemented by."""
         return service.related(clause_id)
 
-    def decide(link_id: str, status: str, authorization: str | None, x_api_key: str | None) -> dict:
+    def decide(link_id: str, status: str, authorization: str | None, x_api_key: str | None) -> ImplementsLink:
         from tracuu.api.links import LinkService
 
         require_key(authorization, x_api_key)
@@ -237,21 +255,23 @@ def create_app(service: Tracuu) -> FastAPI:
 
     WRITE_ERRORS = {**ERRORS, 401: {"model": ErrorOut}, 403: {"model": ErrorOut}}
 
-    @app.post("/api/links/{link_id}/confirm", responses=WRITE_ERRORS)
+    @app.post("/api/links/{link_id}/confirm", response_model=ImplementsLink, response_model_exclude_unset=True,
+              responses=WRITE_ERRORS)
     def confirm_link(
         link_id: str,
         authorization: Annotated[str | None, Header()] = None,
         x_api_key: Annotated[str | None, Header()] = None,
-    ) -> dict:
+    ) -> ImplementsLink:
         """Confirm a proposed "implements" link (kept in links.json across re-ingests)."""
         return decide(link_id, "confirmed", authorization, x_api_key)
 
-    @app.post("/api/links/{link_id}/reject", responses=WRITE_ERRORS)
+    @app.post("/api/links/{link_id}/reject", response_model=ImplementsLink, response_model_exclude_unset=True,
+              responses=WRITE_ERRORS)
     def reject_link(
         link_id: str,
         authorization: Annotated[str | None, Header()] = None,
         x_api_key: Annotated[str | None, Header()] = None,
-    ) -> dict:
+    ) -> ImplementsLink:
         """Reject a proposed "implements" link: it is not proposed again."""
         return decide(link_id, "rejected", authorization, x_api_key)
 

@@ -1,7 +1,7 @@
 """Answers built from the structured data, by what the question asks (index/query/ask_intent.py).
 
-Why a module of its own: ``Tracuu.ask`` routes; these functions answer. Each one returns an ask
-result (the JSON shape of ``ask``) or None, meaning "not this way: fall back to retrieval".
+Why a module of its own: ``Tracuu.ask`` routes; these functions answer. Each one returns an
+:class:`~ingest.shapes.Answer` or None, meaning "not this way: fall back to retrieval".
 
 * a named document's facts: its header when it is ingested; the manifest, or the references
   that cite it, when it is only referenced (and the answer says its text is not ingested); never
@@ -18,12 +18,13 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from tracuu.api.answer import owners_of
+from tracuu.api.answer import lead_names, owner, owners_of
 from tracuu.api.citations import DocumentInfo, document_name, format_date
-from tracuu.api.tasks_view import ROLES, AgencyQuery, canonical_name, deadline_out, roles_of
+from tracuu.api.tasks_view import ROLES, AgencyQuery, deadline_out, roles_of
 from tracuu.index.query.ask_intent import AskIntent, DocRef, agency_spans
 from tracuu.ingest.agencies import find_agencies
 from tracuu.ingest.manifest import number_key
+from tracuu.ingest.shapes import Answer, Document, Hit, Owner
 from tracuu.ingest.vntext import fold
 
 if TYPE_CHECKING:
@@ -137,22 +138,22 @@ def _header_clauses(doc) -> list[Any]:
     return first + sign
 
 
-def _facts_sentence(doc_out: dict[str, Any], date_as_written: str | None = None) -> str:
-    parts = [doc_out["citation"]]
-    if doc_out.get("number"):
-        parts.append(f"số {doc_out['number']}")
-    if doc_out.get("date"):
-        when = f"ngày {format_date(doc_out['date']) or doc_out['date']}"
+def _facts_sentence(doc: Document, date_as_written: str | None = None) -> str:
+    parts = [doc.citation]
+    if doc.number:
+        parts.append(f"số {doc.number}")
+    if doc.date:
+        when = f"ngày {format_date(doc.date) or doc.date}"
         if date_as_written:
             when += f" (ghi: «{date_as_written}»)"
         parts.append(when)
     text = ", ".join(parts)
-    if doc_out.get("issuer"):
-        text += f", do {doc_out['issuer']} ban hành"
+    if doc.issuer:
+        text += f", do {doc.issuer} ban hành"
     text += "."
-    if doc_out.get("title"):
-        text += f" Trích yếu: «{doc_out['title']}»."
-    signer = doc_out.get("signer") or {}
+    if doc.title:
+        text += f" Trích yếu: «{doc.title}»."
+    signer = doc.signer or {}
     if signer.get("name"):
         who = ", ".join(x for x in (signer.get("capacity"), signer.get("position")) if x)
         text += f" Người ký: {signer['name']}" + (f" ({who})" if who else "") + "."
@@ -160,21 +161,21 @@ def _facts_sentence(doc_out: dict[str, Any], date_as_written: str | None = None)
 
 
 def document_answer(svc: "Tracuu", question: str, intent: AskIntent,
-                    ranked: list[str] | None = None) -> dict[str, Any] | None:
+                    ranked: list[str] | None = None) -> Answer | None:
     """The facts of the documents the question names; None when it names none we know of.
     ``ranked``: clause ids by relevance to the question, to choose which citing clauses to show
     for a document that is only referenced."""
     stored = set(svc.store().list_ids())
     sentences: list[str] = []
-    citations: list[dict[str, Any]] = []
-    documents: list[dict[str, Any]] = []
+    citations: list[Hit] = []
+    documents: list[Document] = []
     for ref in intent.docs:
         ids = ingested_named(svc, (ref,))
         for doc_id in ids:
             doc = svc.store().get(doc_id)
             if doc is None:
                 continue
-            out = svc._doc_out(svc._info(doc, doc_id))
+            out = svc._info(doc, doc_id)
             documents.append(out)
             sentences.append(_facts_sentence(out, doc.header.date_as_written))
             heads = _header_clauses(doc)
@@ -185,9 +186,8 @@ def document_answer(svc: "Tracuu", question: str, intent: AskIntent,
             continue
         info, citing = _referenced(svc, ref, stored, ranked, dated=bool(_ASKS_DATE & set(intent.cues)))
         if info is not None:
-            out = svc._doc_out(info)
-            documents.append(out)
-            sentences.append(_facts_sentence(out) + " Văn bản này chỉ được dẫn chiếu: toàn văn chưa được nạp"
+            documents.append(info)
+            sentences.append(_facts_sentence(info) + " Văn bản này chỉ được dẫn chiếu: toàn văn chưa được nạp"
                              " vào cơ sở dữ liệu, nên không có nội dung hay người ký của nó.")
         elif citing:
             quotes = "; ".join(
@@ -197,28 +197,23 @@ def document_answer(svc: "Tracuu", question: str, intent: AskIntent,
         citations += [svc.hit(c, 0.5) for c in citing]
     if not sentences:
         return None
-    return {
-        "question": question, "found": True, "answer": " ".join(sentences), "owners": [], "deadline": None,
-        "citations": _dedupe(citations), "intent": "document", "documents": documents,
-    }
+    return Answer(question=question, found=True, answer=" ".join(sentences), owners=[], deadline=None,
+                  citations=_dedupe(citations), intent="document", documents=documents)
 
 
-def named_but_unknown(svc: "Tracuu", question: str, intent: AskIntent) -> dict[str, Any]:
+def named_but_unknown(svc: "Tracuu", question: str, intent: AskIntent) -> Answer:
     """A document asked about that is neither ingested, nor in the manifest, nor cited."""
     names = ", ".join(f"{_kind(r.kind) or 'văn bản'} {r.symbol or r.number}" for r in intent.docs)
-    return {
-        "question": question, "found": False, "owners": [], "deadline": None, "citations": [],
-        "answer": f"Không có văn bản nào khớp với «{names}» trong cơ sở dữ liệu (chưa nạp, không có trong danh mục,"
-                  " không văn bản nào dẫn chiếu).",
-        "intent": "document",
-    }
+    return Answer(question=question, found=False, owners=[], deadline=None, citations=[], intent="document",
+                  answer=f"Không có văn bản nào khớp với «{names}» trong cơ sở dữ liệu (chưa nạp, không có trong danh"
+                         " mục, không văn bản nào dẫn chiếu).")
 
 
-def _dedupe(hits: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _dedupe(hits: list[Hit]) -> list[Hit]:
     seen, out = set(), []
     for h in hits:
-        if h["clause_id"] not in seen:
-            seen.add(h["clause_id"])
+        if h.clause_id not in seen:
+            seen.add(h.clause_id)
             out.append(h)
     return out
 
@@ -254,7 +249,7 @@ def known_agency_names(svc: "Tracuu") -> list[str]:
     def build() -> list[str]:
         out = set()
         for row in svc.agencies():
-            for name in [row.get("agency") or "", *(row.get("names_as_written") or [])]:
+            for name in [row.agency or "", *row.names_as_written]:
                 if name:
                     out.add(" " + " ".join(re.findall(r"[\w&]+", fold(name))) + " ")
         return sorted(out)
@@ -268,7 +263,7 @@ def _short(text: str) -> str:
 
 
 def agency_tasks_answer(svc: "Tracuu", question: str, agency: str, docs: list[str] | None,
-                        ranked_clauses: list[str]) -> dict[str, Any] | None:
+                        ranked_clauses: list[str]) -> Answer | None:
     """The tasks that give ``agency`` a role, grouped by role, most relevant first."""
     query = AgencyQuery.of(agency)
     tasks = [t for t in svc._agency_tasks(agency) if (not docs or t["doc_id"] in docs)]  # by the agency index
@@ -293,8 +288,7 @@ def agency_tasks_answer(svc: "Tracuu", question: str, agency: str, docs: list[st
         shown = items[:TASKS_LISTED]
         quoted = []
         for t in shown:
-            item = svc._task_out(t, infos)
-            quoted.append(f"«{_short(t['text'])}» ({item['citation']})")
+            quoted.append(f"«{_short(t['text'])}» ({svc._task_out(t, infos).citation})")
         more = f" và {len(items) - len(shown)} nhiệm vụ khác" if len(items) > len(shown) else ""
         lines.append(f"{ROLES[role].capitalize()} ({len(items)}): " + "; ".join(quoted) + more + ".")
         for t in items:
@@ -302,26 +296,17 @@ def agency_tasks_answer(svc: "Tracuu", question: str, agency: str, docs: list[st
             if clause is not None:
                 citations.append(svc.hit(clause, 1.0 if role == "lead" else 0.5, infos.get(t["doc_id"])))
     # citations: the tasks the agency leads first (its own work), each group most relevant first
-    citations.sort(key=lambda h: (h["score"] < 1.0, order.get(h["clause_id"], len(order))))
+    citations.sort(key=lambda h: (h.score < 1.0, order.get(h.clause_id, len(order))))
     citations = _dedupe(citations)
     top = min(mine, key=lambda t: order.get(t["clause_id"], len(order)))
     # the owner asked about is the agency itself, in the roles the tasks give it
-    owners = []
-    for role, ref in roles_of(top):
-        if query.names(ref):
-            owners.append({"agency": canonical_name(ref), "as_written": ref.get("name") or canonical_name(ref),
-                           "role": role, "role_vi": ROLES[role]})
-    if "lead" in by_role and not any(o["role"] == "lead" for o in owners):
+    owners: list[Owner] = [owner(ref, role) for role, ref in roles_of(top) if query.names(ref)]
+    if "lead" in by_role and not any(o.role == "lead" for o in owners):
         ref = next(r for t in by_role["lead"][:1] for role, r in roles_of(t) if role == "lead" and query.names(r))
-        owners.append({"agency": canonical_name(ref), "as_written": ref.get("name") or canonical_name(ref),
-                       "role": "lead", "role_vi": ROLES["lead"]})
-    deadline = deadline_out(top) if top.get("deadline") else None
-    return {
-        "question": question, "found": True, "owners": owners, "deadline": deadline,
-        "answer": f"Nhiệm vụ của {name} ({len(mine)}): " + " ".join(lines),
-        "citations": citations, "intent": "agency_tasks",
-        "tasks_by_role": {r: [t["task_id"] for t in items] for r, items in by_role.items()},
-    }
+        owners.append(owner(ref, "lead"))
+    return Answer(question=question, found=True, owners=owners, deadline=deadline_out(top),
+                  answer=f"Nhiệm vụ của {name} ({len(mine)}): " + " ".join(lines), citations=citations,
+                  intent="agency_tasks", tasks_by_role={r: [t["task_id"] for t in items] for r, items in by_role.items()})
 
 
 # --------------------------------------------------------------------------- deadlines
@@ -343,17 +328,16 @@ def tasks_due(svc: "Tracuu", date: tuple[int, int, int | None], docs: list[str] 
 
 
 def deadline_list_answer(svc: "Tracuu", question: str, due: list[dict[str, Any]], ranked_clauses: list[str],
-                         date: tuple[int, int, int | None]) -> dict[str, Any]:
+                         date: tuple[int, int, int | None]) -> Answer:
     """Every task due on the date the question names, the most relevant first."""
     order = {cid: i for i, cid in enumerate(ranked_clauses)}
     due = sorted(due, key=lambda t: order.get(t["clause_id"], len(order)))
     infos: dict[str, DocumentInfo] = {}
     lines, citations = [], []
     for t in due[:TASKS_LISTED]:
-        item = svc._task_out(t, infos)
-        who = ", ".join(o["as_written"] for o in owners_of([t]) if o["role"] == "lead") or "không nêu cơ quan"
+        who = lead_names(owners_of([t])) or "không nêu cơ quan"
         lines.append(f"{who}: «{_short(t['text'])}» (thời hạn: {t['deadline']['text'] if t.get('deadline') else '—'}; "
-                     f"{item['citation']})")
+                     f"{svc._task_out(t, infos).citation})")
     for t in due:
         clause = svc.store().clause(t["clause_id"])
         if clause is not None:
@@ -362,11 +346,9 @@ def deadline_list_answer(svc: "Tracuu", question: str, due: list[dict[str, Any]]
     when = f"{day}/{month}" + (f"/{year}" if year else "")
     more = f" (và {len(due) - TASKS_LISTED} nhiệm vụ khác)" if len(due) > TASKS_LISTED else ""
     top = due[0]
-    return {
-        "question": question, "found": True, "owners": owners_of([top]), "deadline": deadline_out(top),
-        "answer": f"Các nhiệm vụ có thời hạn ngày {when} ({len(due)}){more}: " + " ".join(f"- {x}" for x in lines),
-        "citations": _dedupe(citations), "intent": "deadline",
-    }
+    return Answer(question=question, found=True, owners=owners_of([top]), deadline=deadline_out(top),
+                  answer=f"Các nhiệm vụ có thời hạn ngày {when} ({len(due)}){more}: " + " ".join(f"- {x}" for x in lines),
+                  citations=_dedupe(citations), intent="deadline")
 
 
 def same_deadline(svc: "Tracuu", task: dict[str, Any]) -> list[dict[str, Any]]:

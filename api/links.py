@@ -54,6 +54,7 @@ from tracuu.api.errors import ApiError, not_found
 from tracuu.index.errors import StoreUnwritable
 from tracuu.ingest.links import LEVEL_RANK, Catalog, Link, clause_links, document_aliases, document_level
 from tracuu.ingest.model import Clause, ParsedDocument
+from tracuu.ingest.shapes import CiteLink, ImplementsLink, LinkedClause, Related
 from tracuu.ingest.vntext import fold
 
 __all__ = ["LinkService", "link_id", "agency_kind", "WEIGHTS", "TOP_K"]
@@ -254,6 +255,11 @@ def score_pairs(
 # --- the service ------------------------------------------------------------------------------------
 
 
+def _cite(link: Link, **end: LinkedClause) -> CiteLink:
+    """A citation as served: the link, and the clause at its other end (``target`` or ``source``) when known."""
+    return CiteLink.model_validate({**link.to_dict(), **end})
+
+
 @dataclass
 class _State:
     key: tuple
@@ -393,22 +399,15 @@ class LinkService:
         return out
 
     # -- reading
-    def _clause_out(self, clause_id: str, st: _State) -> dict[str, Any]:
+    def _clause_out(self, clause_id: str, st: _State) -> LinkedClause:
         c = st.clauses.get(clause_id)
         if c is None:
-            return {"clause_id": clause_id, "found": False}
+            return LinkedClause(clause_id=clause_id, found=False)
         info = self.svc.doc_info(c.doc_id)
         from tracuu.api.citations import clause_citation
 
-        return {
-            "clause_id": c.clause_id,
-            "doc_id": c.doc_id,
-            "path": c.path,
-            "label": c.label,
-            "citation": clause_citation(c.label, info),
-            "text": c.text,
-            "found": True,
-        }
+        return LinkedClause(clause_id=c.clause_id, doc_id=c.doc_id, path=c.path, label=c.label,
+                            citation=clause_citation(c.label, info), text=c.text, found=True)
 
     @staticmethod
     def _choices(clause_id: str, st: _State, decisions: dict[tuple[str, str], dict[str, Any]]) -> list[tuple[str, Proposal | None, str]]:
@@ -424,38 +423,23 @@ class LinkService:
         return out
 
     def _implements_out(self, frm: str, to: str, p: Proposal | None, status: str,
-                        decisions: dict[tuple[str, str], dict[str, Any]], st: _State) -> dict[str, Any]:
+                        decisions: dict[tuple[str, str], dict[str, Any]], st: _State) -> ImplementsLink:
         d = decisions.get((frm, to), {})
-        score = p.score if p else d.get("score")
-        return {
-            "link_id": link_id(frm, to),
-            "relation": "implements",
-            "from": frm,
-            "to": to,
-            "status": status,
-            "score": score,
-            "parts": dict(p.parts) if p else None,
-            "decided_at": d.get("decided_at"),
-            "target": self._clause_out(to, st),
-            "source": self._clause_out(frm, st),
-        }
+        return ImplementsLink(
+            link_id=link_id(frm, to), relation="implements", from_=frm, to=to, status=status,
+            score=p.score if p else d.get("score"), parts=dict(p.parts) if p else None,
+            decided_at=d.get("decided_at"), target=self._clause_out(to, st), source=self._clause_out(frm, st),
+        )
 
-    def related(self, clause_id: str) -> dict[str, Any]:
+    def related(self, clause_id: str) -> Related:
         st = self.state()
         if clause_id not in st.clauses:
             raise not_found("điều khoản", "clause", clause_id)
         decisions = self.decisions()
-        cites = []
-        for link in st.cites.get(clause_id, []):
-            item = link.to_dict()
-            if link.kind == "clause" and link.to in st.clauses:
-                item["target"] = self._clause_out(link.to, st)
-            cites.append(item)
-        cited_by = []
-        for link in st.cited_by.get(clause_id, []):
-            item = link.to_dict()
-            item["source"] = self._clause_out(link.from_clause, st)
-            cited_by.append(item)
+        # a cite names its target only when it is a clause of the store (no null target otherwise)
+        cites = [_cite(link, target=self._clause_out(link.to, st)) if link.kind == "clause" and link.to in st.clauses
+                 else _cite(link) for link in st.cites.get(clause_id, [])]
+        cited_by = [_cite(link, source=self._clause_out(link.from_clause, st)) for link in st.cited_by.get(clause_id, [])]
         implements = [self._implements_out(clause_id, to, p, status, decisions, st)
                       for to, p, status in self._choices(clause_id, st, decisions)]
         implemented_by = []
@@ -464,13 +448,8 @@ class LinkService:
             for to, p, status in self._choices(frm, st, decisions):
                 if to == clause_id:
                     implemented_by.append(self._implements_out(frm, to, p, status, decisions, st))
-        return {
-            "clause_id": clause_id,
-            "cites": cites,
-            "cited_by": cited_by,
-            "implements": implements,
-            "implemented_by": implemented_by,
-        }
+        return Related(clause_id=clause_id, cites=cites, cited_by=cited_by, implements=implements,
+                       implemented_by=implemented_by)
 
     # -- deciding
     def find(self, lid: str) -> tuple[str, str, float | None]:
@@ -485,7 +464,7 @@ class LinkService:
                 return frm, to, d.get("score")
         raise not_found("liên kết", "link", lid)
 
-    def decide(self, lid: str, status: str) -> dict[str, Any]:
+    def decide(self, lid: str, status: str) -> ImplementsLink:
         """Confirm or reject a proposed "implements" link; kept in the catalog."""
         if status not in ("confirmed", "rejected"):
             raise ApiError("Trạng thái không hợp lệ.", "Invalid status.", status=422, code="bad_status")

@@ -10,6 +10,8 @@ from __future__ import annotations
 import sys
 from typing import Any
 
+from tracuu.ingest.shapes import IngestEvent, IngestReport
+
 
 class IngestProgress:
     """A callable for ``Tracuu.ingest(progress=...)``; use it as a context manager."""
@@ -43,37 +45,37 @@ class IngestProgress:
         if self._rich is not None:
             self._rich.__exit__(*exc)
 
-    def __call__(self, event: dict[str, Any]) -> None:
+    def __call__(self, event: IngestEvent) -> None:
         if not self.enabled:
             return
-        total = event.get("total", 0)
-        if event["event"] == "file":
-            name = event["path"].rsplit("/", 1)[-1]
+        total = event.total
+        if event.event == "file":
+            name = (event.path or "").rsplit("/", 1)[-1]
             if self._rich is not None:
                 if self._task is None:
                     self._task = self._rich.add_task("Đang nạp", total=total, **self.totals)
                 self._rich.update(self._task, description=name if len(name) <= 24 else name[:23] + "…")
             else:
-                print(f"Đang nạp tệp {event['index'] + 1}/{total}: {event['path']} …", file=self.stream, flush=True)
+                print(f"Đang nạp tệp {(event.index or 0) + 1}/{total}: {event.path} …", file=self.stream, flush=True)
             return
-        if event["event"] == "parsed":  # read and parsed; the index comes next (the long part)
+        if event.event == "parsed":  # read and parsed; the index comes next (the long part)
             if self._rich is not None and self._task is not None:
-                self._rich.update(self._task, description=f"lập chỉ mục {event['clauses']} điều khoản")
+                self._rich.update(self._task, description=f"lập chỉ mục {event.clauses} điều khoản")
             elif self._rich is None:
-                ocr = f" ({event['ocr_pages']} trang quét, OCR)" if event.get("ocr_pages") else ""
-                print(f"  đã đọc {event['pages']} trang{ocr}, {event['clauses']} điều khoản; đang lập chỉ mục…", file=self.stream, flush=True)
+                ocr = f" ({event.ocr_pages} trang quét, OCR)" if event.ocr_pages else ""
+                print(f"  đã đọc {event.pages} trang{ocr}, {event.clauses} điều khoản; đang lập chỉ mục…", file=self.stream, flush=True)
             return
-        r = event["report"]
-        if r.get("status") == "ok":
-            self.totals["pages"] += r.get("pages") or 0
-            self.totals["ocr"] += r.get("ocr_pages") or 0
-            self.totals["embedded"] += r.get("embedded_new") or 0
+        r = event.report
+        if r is not None and r.status == "ok":
+            self.totals["pages"] += r.pages or 0
+            self.totals["ocr"] += r.ocr_pages or 0
+            self.totals["embedded"] += r.embedded_new or 0
         if self._rich is not None and self._task is not None:
             self._rich.update(self._task, advance=1, description="Đang nạp", **self.totals)
         elif self._rich is None:
             t = self.totals
             print(
-                f"  xong {event['index'] + 1}/{total} tệp: {t['pages']} trang, {t['ocr']} trang OCR, "
+                f"  xong {(event.index or 0) + 1}/{total} tệp: {t['pages']} trang, {t['ocr']} trang OCR, "
                 f"{t['embedded']} đoạn đã lập chỉ mục",
                 file=self.stream,
                 flush=True,
@@ -83,13 +85,13 @@ class IngestProgress:
 __all__ = ["IngestProgress"]
 
 
-def index_words(r: dict[str, Any]) -> str:
+def index_words(r: IngestReport) -> str:
     """What the index did, as an official says it ("đã lập chỉ mục 13 đoạn mới")."""
-    if r.get("unchanged"):
+    if r.unchanged:
         return "không có gì thay đổi, văn bản đã được nạp trước đó"
-    parts = [f"đã lập chỉ mục {r.get('embedded_new', 0)} đoạn mới"]
-    if r.get("reused"):
-        parts.append(f"giữ nguyên {r['reused']} đoạn không đổi")
-    if r.get("removed"):
-        parts.append(f"bỏ {r['removed']} đoạn không còn trong văn bản")
+    parts = [f"đã lập chỉ mục {r.embedded_new or 0} đoạn mới"]
+    if r.reused:
+        parts.append(f"giữ nguyên {r.reused} đoạn không đổi")
+    if r.removed:
+        parts.append(f"bỏ {r.removed} đoạn không còn trong văn bản")
     return ", ".join(parts)

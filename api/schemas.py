@@ -1,6 +1,6 @@
-"""What the HTTP API takes (request models) and how it refuses (the error shape).
+"""What the HTTP API takes (request models).
 
-What it returns is defined once, in :mod:`ingest.shapes` (Document, Hit, Answer, Task, ...): the
+What it returns, and how it refuses (``ErrorOut``), is defined once, in :mod:`ingest.shapes` (Document, Hit, Answer, Task, ...): the
 services return those models, FastAPI declares and serialises them, the CLI prints the same JSON.
 They are re-exported here under the names the API has always used, for scripts that import them.
 """
@@ -13,16 +13,22 @@ from tracuu.ingest.shapes import (
     AgencyRef,
     AgencyTasks,
     Answer,
+    CiteLink,
     ClauseDetail,
     ClauseNode,
     Deadline,
     Document,
     DocumentDetail,
+    ErrorOut,
     Health,
     HealthReason,
     Hit,
+    ImplementsLink,
+    IngestReport,
+    LinkedClause,
     Owner,
     Reference,
+    Related,
     SearchResult,
     Task,
 )
@@ -38,12 +44,6 @@ TaskOut = Task
 AgencyOut = Agency
 
 
-class ErrorOut(BaseModel):
-    code: str
-    message_vi: str
-    message_en: str
-
-
 class AskRequest(BaseModel):
     question: str = Field(min_length=1, max_length=2000, description="Câu hỏi bằng tiếng Việt")
     k: int = Field(default=5, ge=1, le=100)
@@ -52,30 +52,9 @@ class AskRequest(BaseModel):
     agency: str | None = Field(default=None, max_length=200)
 
 
-class IngestReport(BaseModel):
-    """What an upload answers (the service's ingest report for one file)."""
-
-    path: str
-    status: str
-    errors: list[ErrorOut] = []
-    doc_id: str | None = None
-    title: str | None = None
-    clauses: int | None = None
-    tables: int | None = None
-    pages: int | None = None
-    ocr_pages: int | None = None
-    warnings: list[str] = []
-    embedded_new: int | None = None
-    reused: int | None = None
-    removed: int | None = None
-    unchanged: bool | None = None
-    file_name: str | None = None
-    timings: dict[str, float] = {}
-
-
 __all__ = [
     "Agency", "AgencyOut", "AgencyRef", "AgencyRefOut", "AgencyTasks", "Answer", "AskRequest", "AskResponse",
-    "ClauseDetail", "ClauseNode", "Deadline", "DeadlineOut", "Document", "DocumentDetail", "DocumentOut", "ErrorOut",
-    "Health", "HealthReason", "Hit", "IngestReport", "Owner", "ReferenceOut", "SearchResponse", "SearchResult", "Task",
-    "TaskOut",
+    "CiteLink", "ClauseDetail", "ClauseNode", "Deadline", "DeadlineOut", "Document", "DocumentDetail", "DocumentOut",
+    "ErrorOut", "Health", "HealthReason", "Hit", "ImplementsLink", "IngestReport", "LinkedClause", "Owner",
+    "ReferenceOut", "Related", "SearchResponse", "SearchResult", "Task", "TaskOut",
 ]

@@ -32,6 +32,7 @@ from python_multipart.multipart import MultipartParser, parse_options_header
 from tracuu.api.config import http_settings
 from tracuu.api.errors import ApiError
 from tracuu.api.keys import bearer_token, key_matches
+from tracuu.ingest.shapes import IngestReport
 
 DEFAULT_MAX_UPLOAD_MB = 50
 FORM_OVERHEAD = 64 * 1024  # boundaries, part headers and the key field around the file
@@ -419,7 +420,7 @@ def store_received(received: ReceivedFile, uploads_dir: Path) -> Path:
 
 def _in_use(service: Any, name: str) -> bool:
     try:
-        return any(d.get("file_name") == name for d in service.documents())
+        return any(d.file_name == name for d in service.documents())
     except Exception:  # pragma: no cover - when unsure, keep the file
         return True
 
@@ -431,7 +432,7 @@ def _user_facing(text: str, path: Path, display: str) -> str:
     return text
 
 
-def ingest_stored(service: Any, path: Path, filename: str | None) -> dict[str, Any]:
+def ingest_stored(service: Any, path: Path, filename: str | None) -> IngestReport:
     """Ingest a stored upload and report; on failure keep nothing (unless another upload uses it)."""
     display = safe_display_name(filename)
     try:
@@ -440,22 +441,22 @@ def ingest_stored(service: Any, path: Path, filename: str | None) -> dict[str, A
         if not _in_use(service, path.name):
             path.unlink(missing_ok=True)
         raise
-    report["file_name"] = report["path"] = display
-    if report["status"] != "ok":
+    report.file_name = report.path = display
+    if report.status != "ok":
         if not _in_use(service, path.name):
             path.unlink(missing_ok=True)
-        err = report["errors"][0]
+        err = report.errors[0]
         raise ApiError(
-            _user_facing(err["message_vi"], path, display),
-            _user_facing(err["message_en"], path, display),
+            _user_facing(err.message_vi, path, display),
+            _user_facing(err.message_en, path, display),
             status=422,
-            code=err.get("code", "bad_input"),
+            code=err.code or "bad_input",
         )
-    report["warnings"] = [_user_facing(w, path, display) if isinstance(w, str) else w for w in report.get("warnings", [])]
+    report.warnings = [_user_facing(w, path, display) for w in report.warnings]
     return report
 
 
-def ingest_received(service: Any, received: ReceivedFile) -> dict[str, Any]:
+def ingest_received(service: Any, received: ReceivedFile) -> IngestReport:
     """Store and ingest a streamed upload (run in a worker thread)."""
     try:
         path = store_received(received, service.settings.data_dir / "uploads")
@@ -464,7 +465,7 @@ def ingest_received(service: Any, received: ReceivedFile) -> dict[str, Any]:
     return ingest_stored(service, path, received.filename)
 
 
-def ingest_upload(service: Any, data: bytes, filename: str | None) -> dict[str, Any]:
+def ingest_upload(service: Any, data: bytes, filename: str | None) -> IngestReport:
     """Store bytes under a safe name, ingest them, report (for callers that hold the bytes)."""
     return ingest_stored(service, store_upload(data, service.settings.data_dir / "uploads", filename), filename)
 
@@ -476,7 +477,7 @@ async def accept_upload(
     authorization: str | None = None,
     x_api_key: str | None = None,
     key_field: str | None = None,
-) -> dict[str, Any]:
+) -> IngestReport:
     """The whole upload: key and declared size before the body, then stream, store, ingest.
 
     ``key_field``: the form field that may carry the key (the web form); without it the key

@@ -39,7 +39,7 @@ from tracuu.api.uploads import ClientGone, accept_upload
 from tracuu.index.abstain import STOPWORDS
 from tracuu.index.query.variants import canonical_spelling
 from tracuu.ingest.errors import IngestError
-from tracuu.ingest.shapes import Agency, AgencyRef, Deadline, Document, Task
+from tracuu.ingest.shapes import Agency, AgencyRef, ClauseNode, Deadline, Document, Task
 from tracuu.ingest.vntext import fold
 
 WEB_DIR = Path(__file__).resolve().parent
@@ -723,10 +723,10 @@ def make_router(service: Any) -> APIRouter:  # service: api.service.Tracuu
         info = service.doc_info(doc_id)
         citations: dict[str, str] = {}
 
-        def cite(node: dict[str, Any]) -> str:
-            if node["path"] not in citations:
-                citations[node["path"]] = clause_citation(node["label"], info)
-            return citations[node["path"]]
+        def cite(node: ClauseNode) -> str:
+            if node.path not in citations:
+                citations[node.path] = clause_citation(node.label, info)
+            return citations[node.path]
 
         known = {d.doc_id: d for d in service.documents()} if doc.implements else {}
         implements = [
@@ -804,10 +804,10 @@ def make_router(service: Any) -> APIRouter:  # service: api.service.Tracuu
         return page(request, "brief.html", {"brief": content, "summary": briefs.summary_line(content),
                                             "agency": agency_row(content["agency"]), "nav": "agencies"})
 
-    def ics_response(request: Request, tasks: list[dict[str, Any]], name: str, filename: str) -> Response:
+    def ics_response(request: Request, tasks: list[Task], name: str, filename: str) -> Response:
         from tracuu.api.calendar_feed import feed
 
-        dates = {d["doc_id"]: d.get("date") for d in service.documents()}
+        dates = {d.doc_id: d.date for d in service.documents()}
         body = feed(tasks, dates, name, str(request.base_url), clause_url)
         return Response(body, media_type="text/calendar; charset=utf-8", headers={"Content-Disposition": f'inline; filename="{filename}.ics"'})
 

@@ -12,11 +12,12 @@ from __future__ import annotations
 import hashlib
 import time
 from pathlib import Path
-from typing import Any, Callable
+from typing import Callable
 
 from tracuu.api.errors import ApiError, not_found
 from tracuu.index.errors import StoreUnwritable
 from tracuu.ingest.errors import BilingualError
+from tracuu.ingest.model import ParsedDocument
 from tracuu.ingest.pipeline import (
     PARSER_VERSION,
     SUPPORTED_SUFFIXES,
@@ -29,6 +30,7 @@ from tracuu.ingest.pipeline import (
     same_document,
     skipped_files,
 )
+from tracuu.ingest.shapes import ErrorOut, IngestEvent, IngestReport, ReindexReport
 
 
 class Writer:
@@ -41,10 +43,11 @@ class Writer:
     def is_empty(self) -> bool:
         return not self.store().list_ids()
 
-    def ingest(self, paths: list[Path] | None = None, progress: Callable[[dict[str, Any]], None] | None = None) -> list[dict[str, Any]]:
+    def ingest(self, paths: list[Path] | None = None,
+               progress: Callable[[IngestEvent], None] | None = None) -> list[IngestReport]:
         """Ingest files and folders (default: the bundled corpus). One report per file; a file a
         folder holds but that is not ingested gets a report with status "skipped" and the reason.
-        ``progress`` is told when each file starts and ends (the CLI's progress display)."""
+        ``progress`` is told when each file starts, is parsed and ends (the CLI's progress display)."""
         files = expand_paths(paths) if paths else self.bundled_files()
         skipped = skipped_files(paths) if paths else []
         if not files and not skipped:
@@ -56,12 +59,13 @@ class Writer:
         reports = []
         for i, f in enumerate(files):
             if progress:
-                progress({"event": "file", "path": str(f), "index": i, "total": len(files)})
+                progress(IngestEvent(event="file", path=str(f), index=i, total=len(files)))
             reports.append(self._ingest_one(f, progress))
             if progress:
-                progress({"event": "done", "report": reports[-1], "index": i, "total": len(files)})
+                progress(IngestEvent(event="done", report=reports[-1], index=i, total=len(files)))
         skipped_reports = [
-            {"path": str(f), "status": "skipped", "errors": [{"code": "skipped", "message_vi": r["vi"], "message_en": r["en"]}]}
+            IngestReport(path=str(f), status="skipped",
+                         errors=[ErrorOut(code="skipped", message_vi=r["vi"], message_en=r["en"])])
             for f, r in skipped
         ]
         return reports + skipped_reports
@@ -76,7 +80,7 @@ class Writer:
             digest = "none"
         return f"{PARSER_VERSION}+{digest}"
 
-    def _unchanged(self, path: Path) -> dict[str, Any] | None:
+    def _unchanged(self, path: Path) -> IngestReport | None:
         """The report of a file already stored with the same bytes by this parser version: not
         loaded, parsed or OCR-ed again (skip before work). None: it must be ingested."""
         t0 = time.perf_counter()
@@ -93,16 +97,13 @@ class Writer:
             return None
         if store.source_status(doc_id) != "ok" or any(store.integrity(c) == "text_changed" for c in store.clauses_of(doc_id)):
             return None  # the stored record was damaged since: ingesting again repairs it
-        return {
-            "path": str(path), "status": "ok", "errors": [],
-            "timings": {"total_s": round(time.perf_counter() - t0, 3)},
-            "doc_id": doc.doc_id, "title": doc.header.title, "clauses": len(doc.clauses), "tables": doc.tables,
-            "pages": doc.pages, "ocr_pages": len(doc.ocr_pages or {}), "warnings": doc.warnings, "replaced": False,
-            "coverage": doc.coverage.get("percent"), "unverified": [c.path for c in doc.clauses if not c.exact],
-            "embedded_new": 0, "reused": len(doc.clauses), "removed": 0, "unchanged": True,
-        }
+        report = IngestReport(path=str(path), status="ok", errors=[],
+                              timings={"total_s": round(time.perf_counter() - t0, 3)})
+        _stored(report, doc, ocr_pages=len(doc.ocr_pages or {}), replaced=False, embedded_new=0,
+                reused=len(doc.clauses), removed=0, unchanged=True)
+        return report
 
-    def _ingest_one(self, path: Path, progress: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
+    def _ingest_one(self, path: Path, progress: Callable[[IngestEvent], None] | None = None) -> IngestReport:
         known = self._unchanged(path)
         if known is not None:
             return known
@@ -110,19 +111,11 @@ class Writer:
         # file costs one child, never the service.
         outcome: IngestOutcome = self._read_untrusted(path)
         if progress and outcome.ok and outcome.document is not None and outcome.source is not None:
-            progress({
-                "event": "parsed",
-                "path": str(path),
-                "pages": outcome.document.pages,
-                "ocr_pages": len(outcome.source.ocr_pages or {}),
-                "clauses": len(outcome.document.clauses),
-            })
-        report: dict[str, Any] = {
-            "path": outcome.path,
-            "status": outcome.status,
-            "errors": outcome.errors,
-            "timings": {k: round(v, 3) for k, v in outcome.timings.items()},
-        }
+            progress(IngestEvent(event="parsed", path=str(path), pages=outcome.document.pages,
+                                 ocr_pages=len(outcome.source.ocr_pages or {}), clauses=len(outcome.document.clauses)))
+        report = IngestReport(path=outcome.path, status=outcome.status,
+                              errors=[ErrorOut.model_validate(e) for e in outcome.errors],
+                              timings={k: round(v, 3) for k, v in outcome.timings.items()})
         if not outcome.ok:
             return report
         doc = outcome.document
@@ -140,40 +133,20 @@ class Writer:
         except ApiError:
             raise
         except BilingualError as err:  # read-only or full disk, a damaged vector index: refused, nothing changed
-            report["status"] = "error"
-            report["errors"] = [err.to_dict()]
+            report.status = "error"
+            report.errors = [ErrorOut.model_validate(err.to_dict())]
             return report
         except Exception as err:  # the index is left as it was; say what happened
-            report["status"] = "error"
-            report["errors"] = [
-                {
-                    "code": "index_failed",
-                    "message_vi": f"Không lập chỉ mục được tài liệu: {err}",
-                    "message_en": f"Indexing failed: {err}",
-                }
-            ]
+            report.status = "error"
+            report.errors = [ErrorOut(code="index_failed", message_vi=f"Không lập chỉ mục được tài liệu: {err}",
+                                      message_en=f"Indexing failed: {err}")]
             return report
         if stale is not None:  # the new version is in; the copy under its old id goes, and the report says so
             self.index.delete_document(stale.doc_id)
-            report["replaced_id"] = stale.doc_id
-        report.update(
-            {
-                "doc_id": doc.doc_id,
-                "title": doc.header.title,
-                "clauses": len(doc.clauses),
-                "tables": doc.tables,
-                "pages": doc.pages,
-                "ocr_pages": len(outcome.source.ocr_pages or {}),
-                "warnings": doc.warnings,
-                "replaced": (idx.replaced and not idx.unchanged) or stale is not None,
-                "coverage": doc.coverage.get("percent"),
-                "unverified": [c.path for c in doc.clauses if not c.exact],
-                "embedded_new": idx.embedded_new,
-                "reused": idx.reused,
-                "removed": idx.removed,
-                "unchanged": idx.unchanged,
-            }
-        )
+            report.replaced_id = stale.doc_id
+        _stored(report, doc, ocr_pages=len(outcome.source.ocr_pages or {}),
+                replaced=(idx.replaced and not idx.unchanged) or stale is not None, embedded_new=idx.embedded_new,
+                reused=idx.reused, removed=idx.removed, unchanged=idx.unchanged)
         return report
 
     def delete(self, doc_id: str) -> None:
@@ -184,11 +157,22 @@ class Writer:
         except StoreUnwritable as err:
             raise ApiError(err.vi, err.en, status=503, code=err.code) from err
 
-    def reindex(self) -> dict[str, Any]:
+    def reindex(self) -> ReindexReport:
         """Rebuild the vector index from the stored clauses and the embedding cache."""
         try:
             rep = self._open_index(replace_vectors=True).rebuild_vectors()
         except StoreUnwritable as err:
             raise ApiError(err.vi, err.en, status=503, code=err.code) from err
-        return {"clauses": len(self.index), "upserted": rep.upserted, "embedded_new": rep.embedded_new,
-                "removed": rep.removed, "vector_index": self.index.vector_state}
+        return ReindexReport(clauses=len(self.index), upserted=rep.upserted, embedded_new=rep.embedded_new,
+                             removed=rep.removed, vector_index=self.index.vector_state)
+
+
+def _stored(report: IngestReport, doc: ParsedDocument, *, ocr_pages: int, replaced: bool, embedded_new: int,
+            reused: int, removed: int, unchanged: bool) -> None:
+    """Fill an ok report with what was stored (the document's counts, coverage, warnings) and
+    what the index did (one place for a file ingested and one found already stored)."""
+    report.doc_id, report.title = doc.doc_id, doc.header.title
+    report.clauses, report.tables, report.pages, report.ocr_pages = len(doc.clauses), doc.tables, doc.pages, ocr_pages
+    report.warnings, report.replaced, report.coverage = list(doc.warnings), replaced, doc.coverage.get("percent")
+    report.unverified = [c.path for c in doc.clauses if not c.exact]
+    report.embedded_new, report.reused, report.removed, report.unchanged = embedded_new, reused, removed, unchanged

@@ -85,9 +85,8 @@ def main(argv: list[str] | None = None) -> int:
                              "owners": q.get("owners"), "deadline": q.get("deadline"), "found": r.found,
                              "rank": r.rank, "owners_ok": r.owners_ok, "deadline_ok": r.deadline_ok,
                              "got_owners": r.got_owners, "got_deadline": r.got_deadline, "intent": r.intent,
-                             "answer": (answer.get("answer") or "")[:600],
-                             "top": [{"clause_id": c.get("clause_id"), "text": (c.get("text") or "")[:200]}
-                                     for c in (answer.get("citations") or [])[:3]]})
+                             "answer": answer.answer[:600],
+                             "top": [{"clause_id": c.clause_id, "text": c.text[:200]} for c in answer.citations[:3]]})
         n_ans = sum(1 for q in qs if q["answerable"])
         print(f"== part {name}: {len(qs)} questions ({n_ans} answerable, {len(qs) - n_ans} unanswerable)")
         print(format_report(report_of(results, args.k), failures=args.failures))

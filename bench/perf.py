@@ -237,12 +237,12 @@ def bench_ingest(rep: Report, work: Path, sample: int) -> Path:
     t0 = time.perf_counter()
     reports = svc.ingest(paths)
     ingest_s = time.perf_counter() - t0
-    assert all(r["status"] == "ok" for r in reports), reports
-    n = sum(r["clauses"] for r in reports)
-    embedded = sum(r["embedded_new"] for r in reports)
+    assert all(r.status == "ok" for r in reports), reports
+    n = sum(r.clauses or 0 for r in reports)
+    embedded = sum(r.embedded_new or 0 for r in reports)
     stages: dict[str, float] = {}
     for r in reports:
-        for k, v in r["timings"].items():
+        for k, v in r.timings.items():
             stages[k] = stages.get(k, 0.0) + v
     rep.add("model alone: passages/s", f"{len(texts) / model_s:.1f} ({len(texts)} passages, {model_s:.1f} s)", "e5")
     rep.add("ingest: clauses/s", f"{n / ingest_s:.1f} ({n} clauses, {embedded} embedded, {ingest_s:.1f} s)", "e5")
@@ -545,7 +545,7 @@ def one_more_document(svc, src: Path, number: int, question: str, profile: Path 
         wall = time.perf_counter() - t0
         clock.remove()
         index_clock.remove()
-    if r["status"] != "ok":
+    if r.status != "ok":
         raise SystemExit(f"extra document not ingested: {r}")
     parse, embed, embed_cpu = clock.seconds - p0, emb.passage_seconds - e0, emb.passage_cpu - ec0
     t0 = time.perf_counter()
@@ -554,7 +554,7 @@ def one_more_document(svc, src: Path, number: int, question: str, profile: Path 
     t0 = time.perf_counter()
     svc.ask(question, k=5)
     warm = time.perf_counter() - t0
-    return {"doc_id": r["doc_id"], "clauses": r["clauses"], "wall": wall, "parse": parse, "embed": embed,
+    return {"doc_id": r.doc_id, "clauses": r.clauses, "wall": wall, "parse": parse, "embed": embed,
             "index": wall - parse - embed, "index_wall": index_clock.wall - embed,
             "index_cpu": index_clock.cpu - embed_cpu, "index_wchar": index_clock.wchar,
             "index_write_bytes": index_clock.write_bytes, "first_ask": first, "warm_ask": warm}
@@ -607,8 +607,8 @@ def concurrent(svc, qs: list[str], clients: int, per_client: int, writer_src: Pa
             t0 = time.perf_counter()
             (r,) = svc.ingest([path])
             writes.append(time.perf_counter() - t0)
-            if r["status"] == "ok":
-                written.append(r["doc_id"])
+            if r.status == "ok":
+                written.append(r.doc_id)
             n += 1
 
     log.reset()

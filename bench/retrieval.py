@@ -95,7 +95,7 @@ def build_kb(data_dir: Path, realdocs: bool = True):
         for files in groups:
             if files == []:
                 continue
-            bad = [r for r in svc.ingest(files) if r["status"] != "ok"]
+            bad = [r for r in svc.ingest(files) if r.status != "ok"]
             if bad:
                 print(f"warning: not ingested: {[(r['path'], r['errors'][:1]) for r in bad]}", file=sys.stderr)
     return svc

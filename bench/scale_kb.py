@@ -118,14 +118,14 @@ def build(svc, src: Path, target: int, plan_clauses: int = 1000, distinct: int =
         path = src / name
         path.write_text(text, encoding="utf-8")
         (report,) = svc.ingest([path])
-        if report["status"] != "ok":
+        if report.status != "ok":
             raise RuntimeError(f"synthetic plan not ingested: {report}")
         if COPY_NAME.match(name):
             stats.copied_docs += 1
         else:
             stats.parsed_docs += 1
-            stats.parse_seconds += float(report.get("timings", {}).get("total_s", 0.0))
-        have += int(report["clauses"])
+            stats.parse_seconds += float(report.timings.get("total_s", 0.0))
+        have += int(report.clauses or 0)
         i += 1
         if progress and i % 10 == 0:
             progress(f"  built {have} clauses in {i} documents ({time.perf_counter() - t0:.0f} s)")

@@ -75,10 +75,10 @@ def search_record(svc, question: str) -> Any:
     from tracuu.ingest.errors import BilingualError
 
     try:
-        hits = svc.search(question, k=SEARCH_K)["results"]
+        hits = svc.search(question, k=SEARCH_K).results
     except BilingualError as err:
         return _error(err)
-    return [[h["clause_id"], round(float(h["score"]), DIGITS)] for h in hits]
+    return [[h.clause_id, round(float(h.score), DIGITS)] for h in hits]
 
 
 def ask_record(svc, question: str) -> dict[str, Any]:
@@ -89,16 +89,11 @@ def ask_record(svc, question: str) -> dict[str, Any]:
     except BilingualError as err:
         return _error(err)
     return {
-        "found": bool(a.get("found")),
-        "citations": [c.get("clause_id") for c in a.get("citations") or []],
-        "owners": [_plain(o) for o in a.get("owners") or []],
-        "deadline": _plain(a.get("deadline")),
+        "found": a.found,
+        "citations": [c.clause_id for c in a.citations],
+        "owners": [o.to_json() for o in a.owners],
+        "deadline": a.deadline.to_json() if a.deadline else None,
     }
-
-
-def _plain(value: Any) -> Any:
-    """A shape of ingest/shapes.py as the JSON it stands for (the fields given); else as is."""
-    return value.to_json() if hasattr(value, "to_json") else value
 
 
 def _commit() -> str | None:

@@ -10,10 +10,10 @@ Why one definition: the document's metadata used to be written six times (the AP
 the citation's, the passage's, the header, ...) and the task/answer dicts two or three times;
 they had drifted apart. A field added here reaches every front end.
 
-Reading a model like the dicts it replaces (``hit["clause_id"]``, ``answer.get("intent")``,
-``"alternatives" in answer``) still works (:class:`Shape`), so scripts written against the old
-return values keep running; ``in`` means "was given", as a dict key was. :meth:`Shape.to_json`
-gives exactly the JSON the CLI printed before: the fields that were given, nothing added.
+Every reader uses attributes (``hit.clause_id``, ``answer.intent``); the models are not dicts.
+:meth:`Shape.to_json` gives exactly the JSON the CLI printed before: the fields that were given,
+nothing added (``None`` given is printed as null, a field never given is absent), under their
+wire names (``from`` for ``from_``).
 """
 
 from __future__ import annotations
@@ -28,24 +28,13 @@ if TYPE_CHECKING:
 
 
 class Shape(BaseModel):
-    """A public shape; readable as the dict it replaces (``x["field"]``, ``x.get``, ``in``)."""
+    """A public shape (pydantic): built by the services, serialised by the front ends."""
 
-    model_config = ConfigDict(extra="ignore")
-
-    def __getitem__(self, key: str) -> Any:
-        if key in type(self).model_fields:
-            return getattr(self, key)
-        raise KeyError(key)
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return getattr(self, key) if key in type(self).model_fields else default
-
-    def __contains__(self, key: object) -> bool:
-        return key in self.model_fields_set
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
 
     def to_json(self) -> dict[str, Any]:
         """JSON-native dict of the fields that were given (what ``--json`` prints)."""
-        return self.model_dump(mode="json", exclude_unset=True)
+        return self.model_dump(mode="json", exclude_unset=True, by_alias=True)
 
 
 # --------------------------------------------------------------------------- citations
@@ -120,13 +109,12 @@ class Document(Shape):
 
     @model_validator(mode="after")
     def _cite(self) -> "Document":
+        """Its citation; and every field counts as given: a document's JSON has always listed
+        them all (referenced ones included), wherever it is nested (an answer's ``documents``)."""
         if not self.citation:
             self.citation = document_name(self)
+        object.__setattr__(self, "__pydantic_fields_set__", set(type(self).model_fields))
         return self
-
-    def to_json(self) -> dict[str, Any]:
-        """Every field (a document's JSON has always listed them all, referenced ones included)."""
-        return self.model_dump(mode="json")
 
     @classmethod
     def of(cls, doc: "ParsedDocument", **more: Any) -> "Document":
@@ -333,6 +321,139 @@ class Answer(Shape):
     tasks_by_role: dict[str, list[str]] | None = None
 
 
+# --------------------------------------------------------------------------- links
+
+
+class LinkedClause(Shape):
+    """The clause at one end of a link; only ``clause_id`` and ``found: false`` when it is gone."""
+
+    clause_id: str
+    doc_id: str | None = None
+    path: str | None = None
+    label: str | None = None
+    citation: str | None = None
+    text: str | None = None
+    found: bool
+
+
+class CiteLink(Shape):
+    """A clause citing a document or one of its clauses (ingest.links.Link, as served)."""
+
+    text: str = Field(description="The phrase as written in the citing clause")
+    start: int
+    end: int
+    number: str | None
+    doc_id: str | None = Field(description="The document cited, when it can be told")
+    path: str | None = Field(description="The clause path cited, when written")
+    to: str | None = Field(description='"doc_id:path" for a clause link, doc_id for a document link')
+    kind: str = Field(description="clause | document")
+    status: str = Field(description="ingested | referenced | unknown")
+    clause_found: bool | None = None
+    via: str = Field("number", description="How the document was named: number | self | alias")
+    from_: str = Field(alias="from", description="The citing clause")
+    target: LinkedClause | None = Field(None, description="The clause cited (a clause link into an ingested document)")
+    source: LinkedClause | None = Field(None, description="The citing clause (in cited_by)")
+
+
+class ImplementsLink(Shape):
+    """A task clause carrying out a clause of a higher document: proposed, confirmed or rejected."""
+
+    link_id: str
+    relation: str = "implements"
+    from_: str = Field(alias="from")
+    to: str
+    status: str = Field(description="proposed | confirmed | rejected")
+    score: float | None
+    parts: dict[str, float] | None = Field(description="embedding, agency, keywords, cosine (a proposal)")
+    decided_at: str | None
+    target: LinkedClause
+    source: LinkedClause
+
+
+class Related(Shape):
+    """What a clause cites and is cited by, what it implements and is implemented by."""
+
+    clause_id: str
+    cites: list[CiteLink]
+    cited_by: list[CiteLink]
+    implements: list[ImplementsLink]
+    implemented_by: list[ImplementsLink]
+
+
+# --------------------------------------------------------------------------- ingesting
+
+
+class ErrorOut(Shape):
+    """A refusal or a failure, said in both languages (every API error; a failed file's errors)."""
+
+    code: str
+    message_vi: str
+    message_en: str
+
+
+class IngestReport(Shape):
+    """What became of one file: one report per file, whatever happened to it.
+
+    ``status``: "ok" (stored; ``unchanged`` when the same bytes were already stored, ``replaced``
+    when an earlier version was), "error" (failed: ``errors`` says why, in both languages; the
+    index is as it was) or "skipped" (not a file tracuu reads). :attr:`outcome` names the five.
+    """
+
+    path: str
+    status: str = Field(description="ok | error | skipped")
+    errors: list[ErrorOut] = []
+    timings: dict[str, float] = {}
+    replaced_id: str | None = Field(None, description="The copy under an older id that this one replaced")
+    doc_id: str | None = None
+    title: str | None = None
+    clauses: int | None = None
+    tables: int | None = None
+    pages: int | None = None
+    ocr_pages: int | None = None
+    warnings: list[str] = []
+    replaced: bool | None = None
+    coverage: float | None = Field(None, description="Percent of the source text the clauses hold")
+    unverified: list[str] | None = Field(None, description="Paths of clauses not verified against the source")
+    embedded_new: int | None = None
+    reused: int | None = None
+    removed: int | None = None
+    unchanged: bool | None = None
+    file_name: str | None = None
+
+    @property
+    def outcome(self) -> str:
+        """ok | unchanged | replaced | failed | skipped."""
+        if self.status == "skipped":
+            return "skipped"
+        if self.status != "ok":
+            return "failed"
+        return "unchanged" if self.unchanged else "replaced" if self.replaced else "ok"
+
+
+class IngestEvent(Shape):
+    """What ``ingest(progress=...)`` is told: a file starts (``file``), is read and parsed
+    (``parsed``), is done (``done``, with its report)."""
+
+    event: str = Field(description="file | parsed | done")
+    path: str | None = None
+    index: int | None = None
+    total: int = 0
+    pages: int | None = None
+    ocr_pages: int | None = None
+    clauses: int | None = None
+    report: IngestReport | None = None
+
+
+class ReindexReport(Shape):
+    """What ``tracuu reindex`` did: the vector index rebuilt from the stored clauses."""
+
+    clauses: int
+    upserted: int
+    embedded_new: int
+    removed: int
+    vector_index: str
+
+
 # --------------------------------------------------------------------------- the store
 
 
@@ -354,7 +475,8 @@ class Health(Shape):
 
 
 __all__ = [
-    "Agency", "AgencyRef", "AgencyTasks", "Answer", "Clause", "ClauseDetail", "ClauseNode", "Deadline", "Document",
-    "DocumentDetail", "Health", "HealthReason", "Hit", "Owner", "Reference", "SearchResult", "Shape", "Span", "Task",
-    "clause_citation", "document_name", "format_date",
+    "Agency", "AgencyRef", "AgencyTasks", "Answer", "CiteLink", "Clause", "ClauseDetail", "ClauseNode", "Deadline",
+    "Document", "DocumentDetail", "ErrorOut", "Health", "HealthReason", "Hit", "ImplementsLink", "IngestEvent",
+    "IngestReport", "LinkedClause", "Owner", "Reference", "ReindexReport", "Related", "SearchResult", "Shape", "Span",
+    "Task", "clause_citation", "document_name", "format_date",
 ]

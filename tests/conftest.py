@@ -164,7 +164,7 @@ def make_kb(data_dir: Path, extra: list[Path] | None = None, embed_model: str = 
 
     svc = Tracuu(Settings.from_env(data_dir=data_dir, embed_model=embed_model, chroma_url=""))
     reports = svc.ingest(None) + (svc.ingest(extra) if extra else [])
-    assert all(r["status"] == "ok" for r in reports), reports
+    assert all(r.status == "ok" for r in reports), reports
     return svc
 
 

@@ -11,44 +11,45 @@ from tracuu.api.cli import main
 from tracuu.api.http import create_app
 from tracuu.ingest.manifest import Manifest
 from tracuu.ingest.pipeline import ingest_file
+from tracuu.ingest.shapes import AgencyRef, Task
 
 from conftest import shared_fixture
 
 PLAN = "kh-an-giang-ct-39"
 
 
-def _task(svc, path: str) -> dict:
-    (task,) = [t for t in svc.tasks(doc=PLAN) if t["path"] == path]
+def _task(svc, path: str) -> Task:
+    (task,) = [t for t in svc.tasks(doc=PLAN) if t.path == path]
     return task
 
 
-def _names(refs: list[dict]) -> list[str]:
-    return [r["as_written"] for r in refs]
+def _names(refs: list[AgencyRef]) -> list[str]:
+    return [r.as_written for r in refs]
 
 
 def test_bundled_plan_owners_and_roles(kb):
     t = _task(kb, "III.1")
-    assert _names(t["lead"]) == ["Các sở, ban, ngành", "Ủy ban nhân dân các cấp"]
-    assert t["deadline"]["text"] == "trước ngày 30/9 hàng năm" and t["recurrence"] == "yearly"
+    assert _names(t.lead) == ["Các sở, ban, ngành", "Ủy ban nhân dân các cấp"]
+    assert t.deadline.text == "trước ngày 30/9 hàng năm" and t.recurrence == "yearly"
 
     t = _task(kb, "III.2")
-    assert [r["agency"] for r in t["lead"]] == ["Chi nhánh Ngân hàng Chính sách xã hội tỉnh"]
-    assert _names(t["coordinators"]) == ["các cơ quan, đơn vị, tổ chức có liên quan"]
-    assert _names(t["advises"]) == ["Ủy ban nhân dân tỉnh"]
+    assert [r.agency for r in t.lead] == ["Chi nhánh Ngân hàng Chính sách xã hội tỉnh"]
+    assert _names(t.coordinators) == ["các cơ quan, đơn vị, tổ chức có liên quan"]
+    assert _names(t.advises) == ["Ủy ban nhân dân tỉnh"]
 
     t = _task(kb, "III.3")
-    assert _names(t["lead"]) == ["Ủy ban Mặt trận Tổ quốc Việt Nam", "các tổ chức chính trị - xã hội nhận ủy thác tỉnh"]
-    assert t["lead"][0]["agency_id"] == "uy-ban-mttq-tinh--an-giang"  # ids are scoped by province
-    assert t["deadline"]["text"] == "trước ngày 30/9 hàng năm" and (t["deadline"]["day"], t["deadline"]["month"]) == (30, 9)
+    assert _names(t.lead) == ["Ủy ban Mặt trận Tổ quốc Việt Nam", "các tổ chức chính trị - xã hội nhận ủy thác tỉnh"]
+    assert t.lead[0].agency_id == "uy-ban-mttq-tinh--an-giang"  # ids are scoped by province
+    assert t.deadline.text == "trước ngày 30/9 hàng năm" and (t.deadline.day, t.deadline.month) == (30, 9)
 
     t = _task(kb, "II.1.đ")
-    assert _names(t["lead"]) == ["Ủy ban Mặt trận Tổ quốc Việt Nam", "các tổ chức chính trị - xã hội cấp tỉnh"]
+    assert _names(t.lead) == ["Ủy ban Mặt trận Tổ quốc Việt Nam", "các tổ chức chính trị - xã hội cấp tỉnh"]
 
     t = _task(kb, "III.p1")
-    (report,) = t["reports_to"]
-    assert report["as_written"] == "Ủy ban nhân dân tỉnh"
-    assert report["via"]["as_written"] == "Chi nhánh NHCSXH tỉnh"
-    assert "Chi nhánh NHCSXH tỉnh" not in _names(t["coordinators"])
+    (report,) = t.reports_to
+    assert report.as_written == "Ủy ban nhân dân tỉnh"
+    assert report.via.as_written == "Chi nhánh NHCSXH tỉnh"
+    assert "Chi nhánh NHCSXH tỉnh" not in _names(t.coordinators)
 
 
 @pytest.mark.parametrize("suffix", [".docx", ".pdf"])
@@ -78,21 +79,21 @@ def test_ask_names_the_bank_branch_and_cites_III_2(kb, capsys):
 
 def test_ask_abstains_when_the_corpus_does_not_answer(kb):
     out = kb.ask("Lãi suất cho vay hộ nghèo hiện nay là bao nhiêu?")
-    assert out["found"] is False
-    assert out["citations"] == [] and out["owners"] == []
-    assert out["answer"].startswith("Không tìm thấy")
+    assert out.found is False
+    assert out.citations == [] and out.owners == []
+    assert out.answer.startswith("Không tìm thấy")
 
 
 def test_ask_who_signed(kb):
     out = kb.ask("kế hoạch này do ai ký")
-    assert out["found"] and out["citations"][0]["path"] == "signature"
-    assert "Lê Trung Hồ" in out["answer"] and "PHÓ CHỦ TỊCH" in out["answer"]
+    assert out.found and out.citations[0].path == "signature"
+    assert "Lê Trung Hồ" in out.answer and "PHÓ CHỦ TỊCH" in out.answer
 
 
 def test_deadline_question_puts_the_deadline_first(kb_all):
     out = kb_all.ask("Hạn tham mưu bố trí vốn ngân sách năm 2026 là khi nào?")
-    assert out["deadline"]["text"].lower() == "trước ngày 30/11/2025"
-    assert out["answer"].startswith("Thời hạn:")
+    assert out.deadline.text.lower() == "trước ngày 30/11/2025"
+    assert out.answer.startswith("Thời hạn:")
 
 
 def test_http_ask_agencies_and_tasks(kb_all):

@@ -152,67 +152,67 @@ def test_prefer_moves_a_near_hit_that_names_the_owner():
 def test_agency_tasks_grouped_by_role(kb):
     for question in ("Chi nhánh NHCSXH tỉnh có nhiệm vụ gì?", "chi nhanh nhcsxh tinh phai lam gi"):
         ans = kb.ask(question)
-        assert ans["found"] and ans["intent"] == "agency_tasks", question
-        assert ans["citations"][0]["clause_id"] == f"{PLAN}:III.2"
-        assert "chủ trì" in ans["tasks_by_role"] or "lead" in ans["tasks_by_role"]
-        assert "Chủ trì" in ans["answer"]
+        assert ans.found and ans.intent == "agency_tasks", question
+        assert ans.citations[0].clause_id == f"{PLAN}:III.2"
+        assert "chủ trì" in ans.tasks_by_role or "lead" in ans.tasks_by_role
+        assert "Chủ trì" in ans.answer
 
 
 def test_mttq_abbreviation_reaches_the_front_tasks(kb):
     ans = kb.ask("MTTQ tỉnh có nhiệm vụ gì?")
-    assert ans["found"] and ans["intent"] == "agency_tasks"
-    paths = {c["path"] for c in ans["citations"]}
+    assert ans.found and ans.intent == "agency_tasks"
+    paths = {c.path for c in ans.citations}
     assert {"III.3", "II.1.đ"} <= paths
 
 
 def test_every_task_due_on_the_named_date(kb):
     ans = kb.ask("Ai phải báo cáo trước ngày 30/9?")
-    assert ans["found"] and ans["intent"] == "deadline"
-    paths = {c["path"] for c in ans["citations"]}
+    assert ans.found and ans.intent == "deadline"
+    paths = {c.path for c in ans.citations}
     assert {"III.1", "III.3"} <= paths  # both tasks due on 30/9, not only the best one
-    assert "30/9" in ans["answer"]
+    assert "30/9" in ans.answer
 
 
 def test_a_referenced_document_is_answered_from_the_manifest_and_says_so(kb):
     ans = kb.ask("Quyết định 1560/QĐ-TTg do ai ký, ngày nào?")
-    assert ans["found"] and ans["intent"] == "document"
-    assert "1560/QĐ-TTg" in ans["answer"] and "Thủ tướng Chính phủ" in ans["answer"]
-    assert "chưa được nạp" in ans["answer"]
-    signer = kb.document(PLAN)["signer"]["name"]
-    assert signer not in ans["answer"]  # never the plan's own signer
+    assert ans.found and ans.intent == "document"
+    assert "1560/QĐ-TTg" in ans.answer and "Thủ tướng Chính phủ" in ans.answer
+    assert "chưa được nạp" in ans.answer
+    signer = kb.document(PLAN).signer["name"]
+    assert signer not in ans.answer  # never the plan's own signer
 
 
 def test_an_unknown_document_is_not_found(kb):
     ans = kb.ask("Quyết định 9999/QĐ-TTg do ai ký?")
-    assert not ans["found"] and ans["citations"] == []
+    assert not ans.found and ans.citations == []
 
 
 def test_a_question_naming_a_document_is_scoped_to_it(kb_all):
     ans = kb_all.ask("Kế hoạch 214/KH-UBND do ai ký?")
-    assert ans["found"]
+    assert ans.found
     binh_son = {d.doc_id for d in kb_all.stored_documents() if d.header.number == "214/KH-UBND"}
-    assert {c["doc_id"] for c in ans["citations"]} == binh_son
-    other = kb_all.document(PLAN)["signer"]["name"]
-    assert other not in ans["answer"]
+    assert {c.doc_id for c in ans.citations} == binh_son
+    other = kb_all.document(PLAN).signer["name"]
+    assert other not in ans.answer
 
 
 def test_figure_absent_from_the_documents_is_refused(kb):
     for question in ("Mức lương cơ sở 2.340.000 đồng áp dụng từ khi nào?",
                      "Lãi suất cho vay hộ nghèo là bao nhiêu phần trăm?"):
-        assert not kb.ask(question)["found"], question
+        assert not kb.ask(question).found, question
 
 
 def test_a_paraphrase_of_point_h_is_answered(kb):
     ans = kb.ask("Kế hoạch yêu cầu gì về công nghệ thông tin?")
-    assert ans["found"]
-    assert ans["citations"][0]["clause_id"] == f"{PLAN}:II.1.h"
+    assert ans.found
+    assert ans.citations[0].clause_id == f"{PLAN}:II.1.h"
 
 
 def test_ask_json_carries_uncertainty_flag(kb):
     ans = kb.ask("Tỷ lệ nợ quá hạn phải dưới bao nhiêu?")
-    assert ans["found"] and "uncertain" in ans
-    if ans["uncertain"]:
-        assert ans["alternatives"] and ans["alternatives"][0]["clause_id"] != ans["citations"][0]["clause_id"]
+    assert ans.found and ans.uncertain is not None and "uncertain" in ans.to_json()
+    if ans.uncertain:
+        assert ans.alternatives and ans.alternatives[0].clause_id != ans.citations[0].clause_id
 
 
 # --------------------------------------------------------------------------- filters, CLI
@@ -220,10 +220,10 @@ def test_ask_json_carries_uncertainty_flag(kb):
 
 def test_task_filters_accept_what_officials_type(kb):
     for agency in ("MTTQ", "Mặt trận Tổ quốc", "mat tran to quoc"):
-        assert any(t["path"] == "III.3" for t in kb.tasks(agency=agency)), agency
-    assert any(t["path"] == "III.2" for t in kb.tasks(agency="NHCSXH"))
+        assert any(t.path == "III.3" for t in kb.tasks(agency=agency)), agency
+    assert any(t.path == "III.2" for t in kb.tasks(agency="NHCSXH"))
     led = kb.tasks(agency="NHCSXH", role="chủ trì")
-    assert led and all("lead" in t["roles"] for t in led)
+    assert led and all("lead" in t.roles for t in led)
     assert kb.tasks(agency="NHCSXH", role="chu tri") == led
     with pytest.raises(ApiError) as err:
         kb.tasks(role="sếp")

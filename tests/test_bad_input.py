@@ -28,7 +28,7 @@ def snapshot(svc) -> dict:
         else:
             data = p.read_bytes()
         files[str(p.relative_to(svc.settings.data_dir))] = hashlib.sha256(data).hexdigest()
-    hits = [(h["clause_id"], h["score"]) for h in svc.search("tỷ lệ nợ quá hạn", k=5)["results"]]
+    hits = [(h.clause_id, h.score) for h in svc.search("tỷ lệ nợ quá hạn", k=5).results]
     return {"files": files, "vectors": svc.index.vector_count(), "hits": hits, "docs": svc.documents()}
 
 
@@ -64,16 +64,16 @@ def test_bad_file_rejected_and_index_untouched(kb_writable, tmp_path, name):
     BAD_FILES[name](path)
     before = snapshot(kb_writable)
     (report,) = kb_writable.ingest([path])
-    assert report["status"] == "error"
-    (error,) = report["errors"]
-    assert error["message_vi"] and error["message_en"] and error["message_vi"] != error["message_en"]
+    assert report.status == "error"
+    (error,) = report.errors
+    assert error.message_vi and error.message_en and error.message_vi != error.message_en
     assert snapshot(kb_writable) == before
 
 
 def test_missing_file(kb_writable, tmp_path):
     (report,) = kb_writable.ingest([tmp_path / "khong-co.pdf"])
-    assert report["status"] == "error"
-    assert report["errors"][0]["code"] == "not_found"
+    assert report.status == "error"
+    assert report.errors[0].code == "not_found"
 
 
 def test_a_very_long_file_name_gets_a_short_stable_id(kb_writable, tmp_path):
@@ -82,7 +82,7 @@ def test_a_very_long_file_name_gets_a_short_stable_id(kb_writable, tmp_path):
     path = tmp_path / ("ke-hoach-" + "rat-dai-" * 25 + ".txt")
     path.write_bytes(BUNDLED_PLAN.read_bytes().replace(b"KT. CH", b"KT.  CH"))  # not the manifest's file
     (report,) = kb_writable.ingest([path])
-    assert report["status"] == "ok", report
-    assert len(report["doc_id"]) <= 80 and report["doc_id"].startswith("ke-hoach-rat-dai")
-    kb_writable.delete(report["doc_id"])
+    assert report.status == "ok", report
+    assert len(report.doc_id) <= 80 and report.doc_id.startswith("ke-hoach-rat-dai")
+    kb_writable.delete(report.doc_id)
 

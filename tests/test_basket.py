@@ -59,7 +59,7 @@ def test_add_reorder_annotate_remove_without_javascript(client, kb):
     page = _plain(client.get("/basket").text)
     for cid in IDS:
         c = kb.clause(cid)
-        assert c["citation"] in page and c["text"] in page
+        assert c.citation in page and c.text in page
     assert re.search(r'data-basket-count>3<', page)
     items = _items(client)
     items[1].note = "Đưa vào mục 2 của báo cáo"
@@ -126,15 +126,15 @@ def test_docx_export_holds_quotes_citations_and_bases(client, kb, style):
     assert d.styles["Normal"].font.name == "Times New Roman" and d.styles["Normal"].font.size.pt == 13
     clauses = [kb.clause(c) for c in IDS]
     for c in clauses:
-        assert f"“{c['text']}”" in text
+        assert f"“{c.text}”" in text
     if style == "ngoac":
         for c in clauses:
-            assert f"“{c['text']}” [{c['citation']}]" in text
+            assert f"“{c.text}” [{c.citation}]" in text
     else:
         notes = footnote_texts(d)
-        assert sorted(notes.values()) == sorted(c["citation"] + "." for c in clauses)
+        assert sorted(notes.values()) == sorted(c.citation + "." for c in clauses)
         assert len(d.element.body.findall(".//{*}footnoteReference")) == 3
-    assert "Căn cứ:" in text and kb.documents()[0]["doc_id"]
+    assert "Căn cứ:" in text and kb.documents()[0].doc_id
     assert "Ghi chú: Ý chính cho báo cáo" in text
     from tracuu.api.citations import document_name
 
@@ -148,7 +148,7 @@ def test_text_export_and_bad_choices(client, kb):
     body = r.content.decode("utf-8")
     for n, cid in enumerate(IDS[:2], start=1):
         c = kb.clause(cid)
-        assert f"“{c['text']}” [{n}]" in body and f"[{n}] {c['citation']}." in body
+        assert f"“{c.text}” [{n}]" in body and f"[{n}] {c.citation}." in body
     assert client.post("/basket/export", data=_form(items, format="pdf")).status_code == 422
     assert client.post("/basket/export", data=_form([], format="docx")).status_code == 400
 
@@ -169,11 +169,11 @@ def test_clause_permalink_survives_reingest(tmp_path):
     svc = Tracuu(Settings.from_env(data_dir=tmp_path / "data"))
     path = shared_fixture(".docx")
     [first] = svc.ingest([path])
-    doc_id = first["doc_id"]
+    doc_id = first.doc_id
     before = {c.clause_id: c.text for c in svc.store().get(doc_id).clauses}
     svc.delete(doc_id)
     [again] = svc.ingest([path])
-    assert again["doc_id"] == doc_id
+    assert again.doc_id == doc_id
     after = {c.clause_id: c.text for c in svc.store().get(doc_id).clauses}
     assert after == before
     client = TestClient(create_app(svc))

@@ -62,7 +62,7 @@ def test_instrument_wraps_the_service_locks(tmp_path):
         assert "Tracuu._lock" in names and any(n.startswith("ClauseIndex.") for n in names)
         assert isinstance(svc._lock, TimedLock)
         assert instrument(svc, log) == []  # nothing wrapped twice
-        assert svc.search("nợ quá hạn", k=3)["results"] == []  # still works (empty index)
+        assert svc.search("nợ quá hạn", k=3).results == []  # still works (empty index)
     finally:
         restore()
     assert not isinstance(svc._lock, TimedLock)
@@ -97,7 +97,7 @@ def test_index_clock_times_add_document_and_unwraps(tmp_path):
         (r,) = svc.ingest([tmp_path / name])
     finally:
         clock.remove()
-    assert r["status"] == "ok" and r["clauses"] >= 12
+    assert r.status == "ok" and r.clauses >= 12
     assert clock.wall > 0 and clock.cpu > 0 and clock.wchar > 0  # the write went through the clock
     assert "add_document" not in vars(svc.index)  # the class's method again
 
@@ -110,7 +110,7 @@ def test_catalog_write_puts_the_content_back(tmp_path):
     svc = hash_kb(data)
     name, text = make_plan(8, 10, seed=4)
     (tmp_path / name).write_text(text, encoding="utf-8")
-    assert svc.ingest([tmp_path / name])[0]["status"] == "ok"
+    assert svc.ingest([tmp_path / name])[0].status == "ok"
     store = svc.store()
 
     def content():

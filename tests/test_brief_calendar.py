@@ -14,6 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 from tracuu.api.calendar_feed import feed, schedule
 from tracuu.api.http import create_app
+from tracuu.ingest.shapes import AgencyRef, Deadline, Task
 
 AGENCY = "chi-nhanh-nhcsxh-tinh"
 
@@ -29,10 +30,10 @@ def test_brief_page_lists_every_task_by_role(client, kb_all):
     assert r.status_code == 200
     page = r.text
     for t in tasks:
-        assert t["citation"] in page
+        assert t.citation in page
     assert "Nhiệm vụ chủ trì" in page and "Căn cứ" in page
     assert "Tóm tắt cho cán bộ mới" in client.get(f"/agencies/{AGENCY}").text
-    lead = [t for t in tasks if "lead" in t["roles"]]
+    lead = [t for t in tasks if "lead" in t.roles]
     assert f"Chủ trì {len(lead)} nhiệm vụ" in page
 
 
@@ -43,9 +44,9 @@ def test_brief_docx(client, kb_all):
     assert r.status_code == 200 and r.headers["content-disposition"].startswith("attachment")
     d = docx.Document(io.BytesIO(r.content))
     text = "\n".join(p.text for p in d.paragraphs)
-    assert "TÓM TẮT NHIỆM VỤ" in text and kb_all.agency_tasks(AGENCY)["agency"]["agency"] in text
+    assert "TÓM TẮT NHIỆM VỤ" in text and kb_all.agency_tasks(AGENCY).agency.agency in text
     for t in kb_all.tasks(agency=AGENCY):
-        assert t["text"] in text and f"[{t['citation']}]" in text
+        assert t.text in text and f"[{t.citation}]" in text
     assert d.styles["Normal"].font.name == "Times New Roman"
     assert client.get(f"/agencies/{AGENCY}/brief", params={"format": "pdf"}).status_code == 422
     assert client.get("/agencies/khong-co/brief").status_code == 404
@@ -70,17 +71,17 @@ def test_ics_feed_for_all_parses_with_rrules(client, kb_all):
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/calendar")
     cal = _parse(r.content)
     events = list(cal.walk("VEVENT"))
-    dates = {d["doc_id"]: d.get("date") for d in kb_all.documents()}
-    expected = [t for t in kb_all.tasks() if schedule(t["deadline"], dates.get(t["doc_id"])) is not None]
+    dates = {d.doc_id: d.date for d in kb_all.documents()}
+    expected = [t for t in kb_all.tasks() if schedule(t.deadline, dates.get(t.doc_id)) is not None]
     assert len(events) == len(expected) > 0
     assert len({str(e["UID"]) for e in events}) == len(events)
     by_url = {}
     for e in events:
         by_url.setdefault(str(e["URL"]).split("/clauses/")[1], []).append(e)
     for t in expected:
-        assert t["clause_id"] in by_url
-        ev = by_url[t["clause_id"]][0]
-        assert t["citation"] in str(ev["DESCRIPTION"])
+        assert t.clause_id in by_url
+        ev = by_url[t.clause_id][0]
+        assert t.citation in str(ev["DESCRIPTION"])
     yearly = [e for e in events if "RRULE" in e and e["RRULE"]["FREQ"] == ["YEARLY"]]
     assert yearly, "the plans' 'hằng năm' deadlines become yearly events"
     for e in events:
@@ -93,7 +94,7 @@ def test_ics_feed_per_agency(client, kb_all):
     cal = _parse(r.content)
     assert "NHCSXH" in str(cal["X-WR-CALNAME"]) or "Ngân hàng" in str(cal["X-WR-CALNAME"])
     urls = {str(e["URL"]).split("/clauses/")[1] for e in cal.walk("VEVENT")}
-    mine = {t["clause_id"] for t in kb_all.tasks(agency=AGENCY)}
+    mine = {t.clause_id for t in kb_all.tasks(agency=AGENCY)}
     assert urls and urls <= mine
     assert client.get("/agencies/khong-co/calendar.ics").status_code == 404
 
@@ -109,15 +110,10 @@ def test_ics_feed_per_agency(client, kb_all):
     ],
 )
 def test_recurrences_become_rrules(deadline, first, rule, period_end):
-    task = {
-        "task_id": "thu:I.1#1",
-        "doc_id": "thu",
-        "clause_id": "thu:I.1",
-        "text": "Nhiệm vụ thử (tổng hợp cho kiểm thử).",
-        "lead": [{"as_written": "Sở Thử"}],
-        "deadline": deadline,
-        "citation": "Khoản 1 Mục I Văn bản thử",
-    }
+    lead = AgencyRef(agency_id="so-thu", agency="Sở Thử", as_written="Sở Thử", level=None, known=False)
+    task = Task(task_id="thu:I.1#1", doc_id="thu", path="I.1", clause_id="thu:I.1", text="Nhiệm vụ thử (tổng hợp cho kiểm thử).",
+                lead=[lead], coordinators=[], performer=[], advises=[], reports_to=[], deadline=Deadline(**deadline),
+                recurrence=deadline.get("recurrence"), citation="Khoản 1 Mục I Văn bản thử")
     cal = _parse(feed([task], {"thu": "2025-01-05"}, "Thử", "http://x/", lambda c: f"/clauses/{c}"))
     [ev] = list(cal.walk("VEVENT"))
     assert ev.decoded("DTSTART") == first
@@ -130,6 +126,6 @@ def test_recurrences_become_rrules(deadline, first, rule, period_end):
 
 
 def test_undated_yearly_and_continuous_are_not_put_on_a_date():
-    assert schedule({"text": "hằng năm", "recurrence": "yearly"}, "2025-01-01") is None
-    assert schedule({"text": "thường xuyên", "kind": "continuous", "recurrence": "continuous"}, None) is None
+    assert schedule(Deadline(text="hằng năm", recurrence="yearly"), "2025-01-01") is None
+    assert schedule(Deadline(text="thường xuyên", kind="continuous", recurrence="continuous"), None) is None
     assert schedule(None, None) is None

@@ -161,7 +161,7 @@ def phone(browser, server):
 
 def test_ask_shows_owner_and_citation(desktop, kb_all):
     expected = kb_all.ask(WHO_REPORTS)
-    top = expected["citations"][0]
+    top = expected.citations[0]
     page = desktop.goto("/")
     desktop.shot("home-desktop")
     page.fill("#tracuu-q", WHO_REPORTS)
@@ -171,19 +171,19 @@ def test_ask_shows_owner_and_citation(desktop, kb_all):
     text = answer.inner_text()
     assert answer.get_attribute("data-found") == "true"
     assert "Chi nhánh NHCSXH tỉnh" in text and "Chủ trì" in text
-    assert top["citation"] in text and top["citation"].startswith("Khoản 2 Mục III")
+    assert top.citation in text and top.citation.startswith("Khoản 2 Mục III")
     assert page.locator("section.answer blockquote mark").count() > 0
     assert desktop.fits_width()
     desktop.shot("ask-answer-desktop")
 
 
 def test_copy_citation_to_clipboard(desktop, kb_all):
-    top = kb_all.ask(WHO_REPORTS)["citations"][0]
+    top = kb_all.ask(WHO_REPORTS).citations[0]
     page = desktop.goto("/?q=" + WHO_REPORTS)
     box = page.locator("section.answer [data-copy]")
     assert not box.locator("textarea").is_visible()  # with JavaScript: a button, not the raw text
     expected = box.locator("textarea").input_value()
-    assert expected.startswith("Theo khoản 2 Mục III") and top["text"] in expected
+    assert expected.startswith("Theo khoản 2 Mục III") and top.text in expected
     box.get_by_role("button", name="Sao chép trích dẫn").click()
     page.wait_for_selector("section.answer [data-copy].copied, section.answer [data-copy].copy-failed")
     status = box.locator("[data-copy-status]").inner_text()
@@ -246,7 +246,7 @@ def test_export_agency_tasks(desktop, kb_all, tmp_path):
     rows = list(csv.reader(io.StringIO(path.read_bytes().decode("utf-8-sig"))))
     assert path.read_bytes().startswith(b"\xef\xbb\xbf")
     assert len(rows) == len(tasks) + 1 and "Trích dẫn" in rows[0]
-    assert sorted(r[rows[0].index("Trích dẫn")] for r in rows[1:]) == sorted(t["citation"] for t in tasks)
+    assert sorted(r[rows[0].index("Trích dẫn")] for r in rows[1:]) == sorted(t.citation for t in tasks)
     with page.expect_download(timeout=WAIT_MS) as info:
         page.get_by_role("link", name="Tải Excel (.xlsx)").click()
     download = info.value
@@ -356,8 +356,8 @@ def _docx_text(path: Path) -> str:
 
 
 def test_basket_from_three_answers_to_docx(desktop, kb_all, tmp_path):
-    tops = [kb_all.ask(q)["citations"][0] for q in BASKET_QUESTIONS]
-    assert len({t["clause_id"] for t in tops}) == 3, [t["clause_id"] for t in tops]
+    tops = [kb_all.ask(q).citations[0] for q in BASKET_QUESTIONS]
+    assert len({t.clause_id for t in tops}) == 3, [t.clause_id for t in tops]
     page = desktop.page
     for q in BASKET_QUESTIONS:
         desktop.goto("/?q=" + q)
@@ -367,7 +367,7 @@ def test_basket_from_three_answers_to_docx(desktop, kb_all, tmp_path):
         assert page.url.split("?")[0].endswith("/")  # added without leaving the answer
     assert page.locator("header [data-basket-count]").inner_text() == "3"
     stored = page.evaluate("JSON.parse(localStorage.getItem('tracuu-gio'))")
-    assert [s[0] for s in stored] == [t["clause_id"] for t in tops]
+    assert [s[0] for s in stored] == [t.clause_id for t in tops]
     # a reload, and a lost cookie: the basket comes back from localStorage
     desktop.context.clear_cookies()
     desktop.goto("/basket")
@@ -386,7 +386,7 @@ def test_basket_from_three_answers_to_docx(desktop, kb_all, tmp_path):
     download.save_as(str(path))
     text = _docx_text(path)
     for t in tops:
-        assert f"“{t['text']}” [{t['citation']}]" in text, t["citation"]
+        assert f"“{t.text}” [{t.citation}]" in text, t.citation
     assert "Căn cứ:" in text and "Ghi chú: Dùng ở phần đánh giá" in text
 
 
@@ -415,7 +415,7 @@ def test_basket_without_javascript(browser, server, kb_all, tmp_path):
         from tracuu.api.docx_writer import footnote_texts
 
         notes = footnote_texts(docx.Document(str(path)))
-        assert sorted(notes.values()) == sorted(kb_all.clause(c)["citation"] + "." for c in (first, second))
+        assert sorted(notes.values()) == sorted(kb_all.clause(c).citation + "." for c in (first, second))
         assert not tab.errors, tab.errors
     finally:
         context.close()

@@ -220,7 +220,7 @@ def test_ingest_skips_a_file_already_stored_before_any_work(tmp_path, monkeypatc
 
     svc = hash_kb(tmp_path / "data")
     (first,) = svc.ingest([BUNDLED_PLAN])
-    assert first["status"] == "ok" and not first["unchanged"]
+    assert first.status == "ok" and not first.unchanged
     generation = svc.store().generation()
 
     def refuse(*a, **k):
@@ -228,8 +228,8 @@ def test_ingest_skips_a_file_already_stored_before_any_work(tmp_path, monkeypatc
 
     monkeypatch.setattr(service, "ingest_untrusted", refuse)
     (again,) = svc.ingest([BUNDLED_PLAN])
-    assert again["status"] == "ok" and again["unchanged"] and again["doc_id"] == first["doc_id"]
-    assert again["clauses"] == first["clauses"] and again["embedded_new"] == 0
+    assert again.status == "ok" and again.unchanged and again.doc_id == first.doc_id
+    assert again.clauses == first.clauses and again.embedded_new == 0
     assert svc.store().generation() == generation
     # another parser version (or manifest) means the file is read again
     import tracuu.api.writer_service as writer
@@ -242,5 +242,5 @@ def test_ingest_skips_a_file_already_stored_before_any_work(tmp_path, monkeypatc
     with sqlite3.connect(tmp_path / "data" / "catalog.sqlite3") as conn:
         conn.execute("UPDATE clauses SET text = 'sửa tay' WHERE clause_id = ?", (f"{PLAN}:II.1.c",))
     (repaired,) = svc.ingest([BUNDLED_PLAN])
-    assert repaired["status"] == "ok" and not repaired["unchanged"]
+    assert repaired.status == "ok" and not repaired.unchanged
     assert svc.store().clause(f"{PLAN}:II.1.c").text != "sửa tay"

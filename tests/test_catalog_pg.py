@@ -94,18 +94,18 @@ def test_ingest_skips_a_file_already_stored_before_any_work(tmp_path, monkeypatc
 
     svc = hash_kb(tmp_path / "data")
     (first,) = svc.ingest([BUNDLED_PLAN])
-    assert svc.store().db.dialect == "postgresql" and first["status"] == "ok" and not first["unchanged"]
+    assert svc.store().db.dialect == "postgresql" and first.status == "ok" and not first.unchanged
 
     def refuse(*a, **k):
         raise AssertionError("the file was read again")
 
     monkeypatch.setattr(service, "ingest_untrusted", refuse)
     (again,) = svc.ingest([BUNDLED_PLAN])
-    assert again["unchanged"] and again["doc_id"] == first["doc_id"] and again["embedded_new"] == 0
+    assert again.unchanged and again.doc_id == first.doc_id and again.embedded_new == 0
     monkeypatch.undo()
     svc.store().db.execute("UPDATE clauses SET text = 'sửa tay' WHERE clause_id = ?", (f"{PLAN}:II.1.c",))
     (repaired,) = svc.ingest([BUNDLED_PLAN])
-    assert repaired["status"] == "ok" and not repaired["unchanged"]
+    assert repaired.status == "ok" and not repaired.unchanged
     assert svc.store().clause(f"{PLAN}:II.1.c").text != "sửa tay"
 
 

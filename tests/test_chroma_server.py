@@ -58,8 +58,8 @@ def server_copy(kb: Tracuu, server: str, data: Path) -> Tracuu:
     copy_embedding_cache(kb.settings.data_dir, data)
     svc = Tracuu(Settings.from_env(data_dir=data, chroma_url=server, embed_model=kb.settings.embed_model))
     reports = svc.ingest(None)
-    assert all(r["status"] == "ok" for r in reports), reports
-    assert all(r["embedded_new"] == 0 for r in reports)  # all from the copied cache
+    assert all(r.status == "ok" for r in reports), reports
+    assert all(r.embedded_new == 0 for r in reports)  # all from the copied cache
     return svc
 
 
@@ -105,29 +105,29 @@ def test_server_mode_really_uses_the_server(kb_server, server):
 
 def test_overdue_debt_point_first(mode):
     for q in ("tỷ lệ nợ quá hạn", "ty le no qua han"):
-        top = mode.search(q, k=5)["results"][0]
-        assert (top["doc_id"], top["path"]) == (PLAN, "II.1.c"), q
-        assert top["text"] == "Tỷ lệ nợ quá hạn dưới 1%/tổng dư nợ."
+        top = mode.search(q, k=5).results[0]
+        assert (top.doc_id, top.path) == (PLAN, "II.1.c"), q
+        assert top.text == "Tỷ lệ nợ quá hạn dưới 1%/tổng dư nợ."
 
 
 def test_filters_by_doc_and_type(mode):
-    hits = mode.search("tuyên truyền", k=10, doc_ids=[PLAN])["results"]
-    assert hits and all(h["doc_id"] == PLAN for h in hits)
-    assert mode.search("tuyên truyền", k=10, doc_ids=["khong-co-tai-lieu"])["results"] == []
-    assert mode.search("tuyên truyền", k=10, doc_types=["Ke hoach"])["results"]
-    assert mode.search("tuyên truyền", k=10, doc_types=["Quyết định"])["results"] == []
+    hits = mode.search("tuyên truyền", k=10, doc_ids=[PLAN]).results
+    assert hits and all(h.doc_id == PLAN for h in hits)
+    assert mode.search("tuyên truyền", k=10, doc_ids=["khong-co-tai-lieu"]).results == []
+    assert mode.search("tuyên truyền", k=10, doc_types=["Ke hoach"]).results
+    assert mode.search("tuyên truyền", k=10, doc_types=["Quyết định"]).results == []
 
 
 def test_ask(mode_e5):
     out = mode_e5.ask("Ai có trách nhiệm báo cáo hàng năm tình hình thực hiện Chỉ thị 39?")
-    assert out["found"] is True and out["citations"][0]["path"] == "III.2"
-    assert mode_e5.ask("Lãi suất cho vay hộ nghèo hiện nay là bao nhiêu?")["found"] is False
+    assert out.found is True and out.citations[0].path == "III.2"
+    assert mode_e5.ask("Lãi suất cho vay hộ nghèo hiện nay là bao nhiêu?").found is False
 
 
 def test_server_and_embedded_rank_alike(kb, kb_server):
     for q in ("tỷ lệ nợ quá hạn", "nguồn vốn ủy thác", "tuyên truyền chính sách", "hộ nghèo vay vốn"):
-        a = [(h["clause_id"], h["score"]) for h in kb.search(q, k=8)["results"]]
-        b = [(h["clause_id"], h["score"]) for h in kb_server.search(q, k=8)["results"]]
+        a = [(h.clause_id, h.score) for h in kb.search(q, k=8).results]
+        b = [(h.clause_id, h.score) for h in kb_server.search(q, k=8).results]
         assert [c for c, _ in a] == [c for c, _ in b], q
         assert all(abs(x - y) < 1e-3 for (_, x), (_, y) in zip(a, b)), q
 
@@ -167,30 +167,30 @@ def test_two_processes_share_one_data_dir(server, tmp_path):
     settings = Settings.from_env(data_dir=data, chroma_url=server, embed_model="hash")
     worker_a = Tracuu(settings)
     (r,) = worker_a.ingest([files[1]])
-    doc1 = r["doc_id"]
+    doc1 = r.doc_id
     worker_b = Tracuu(settings)  # a second worker on the same data, opened now
     assert [d.doc_id for d in worker_b.index.documents()] == [doc1]
 
     # another process ingests a second plan: both open workers find it
     _cli(data, server, "ingest", str(files[2]))
     for w in (worker_a, worker_b):
-        hits = w.search("nhiệm vụ thử nghiệm", k=50)["results"]
-        docs = {h["doc_id"] for h in hits}
+        hits = w.search("nhiệm vụ thử nghiệm", k=50).results
+        docs = {h.doc_id for h in hits}
         assert len(docs) == 2, docs
         doc2 = (docs - {doc1}).pop()
-        hits = w.search("báo cáo kết quả", k=5, doc_ids=[doc2])["results"]
-        assert hits and all(h["doc_id"] == doc2 for h in hits)
-        assert w.document(doc2)["clauses"] == len(w.index.clauses(doc2)) > 0
+        hits = w.search("báo cáo kết quả", k=5, doc_ids=[doc2]).results
+        assert hits and all(h.doc_id == doc2 for h in hits)
+        assert w.document(doc2).clauses == len(w.index.clauses(doc2)) > 0
         _consistent(w)
 
     # another process re-ingests the first plan reworded: old wording is gone everywhere
     files[1].write_text(files[1].read_text(encoding="utf-8").replace("phấn đấu đạt", "phấn đấu vượt"), encoding="utf-8")
     _cli(data, server, "ingest", str(files[1]))
     for w in (worker_a, worker_b):
-        hits = w.search("phấn đấu vượt", k=20, doc_ids=[doc1])["results"]
-        assert hits and all("phấn đấu đạt" not in h["text"] for h in hits)
+        hits = w.search("phấn đấu vượt", k=20, doc_ids=[doc1]).results
+        assert hits and all("phấn đấu đạt" not in h.text for h in hits)
         stored = {c.clause_id: c.text for c in w.store().get(doc1).clauses}
-        assert all(stored[h["clause_id"]] == h["text"] for h in hits)
+        assert all(stored[h.clause_id] == h.text for h in hits)
         _consistent(w)
 
     # and deletes the second one
@@ -202,7 +202,7 @@ def test_two_processes_share_one_data_dir(server, tmp_path):
                           capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert done.returncode == 0, done.stderr[-3000:]
     for w in (worker_a, worker_b):
-        assert all(h["doc_id"] == doc1 for h in w.search("nhiệm vụ thử nghiệm", k=50)["results"])
+        assert all(h.doc_id == doc1 for h in w.search("nhiệm vụ thử nghiệm", k=50).results)
         assert [d.doc_id for d in w.index.documents()] == [doc1]
         _consistent(w)
 

@@ -9,6 +9,7 @@ import sys
 
 import pytest
 from tracuu.api.cli import build_parser, format_ingest_report, main, role_code
+from tracuu.ingest.shapes import IngestReport
 
 from conftest import ROOT
 
@@ -98,8 +99,8 @@ def test_ingest_summary_in_plain_words_with_progress(tmp_path, capsys):
 
 
 def test_report_words():
-    r = {"status": "ok", "path": "a.txt", "doc_id": "a", "clauses": 5, "tables": 0, "pages": 2, "ocr_pages": 1,
-         "embedded_new": 2, "reused": 3, "removed": 1, "unchanged": False, "warnings": []}
+    r = IngestReport(status="ok", path="a.txt", doc_id="a", clauses=5, tables=0, pages=2, ocr_pages=1,
+                     embedded_new=2, reused=3, removed=1, unchanged=False, warnings=[])
     line = format_ingest_report(r)
     assert "5 điều khoản, 2 trang (trong đó 1 trang quét, đọc bằng OCR)" in line
     assert "đã lập chỉ mục 2 đoạn mới, giữ nguyên 3 đoạn không đổi, bỏ 1 đoạn không còn trong văn bản" in line

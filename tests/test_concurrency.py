@@ -24,6 +24,7 @@ from tracuu.index.clause_index import ClauseIndex
 from tracuu.index.embedders import HashEmbedder
 from tracuu.ingest.manifest import load_manifest
 from tracuu.ingest.pipeline import ingest_file
+from tracuu.ingest.shapes import Hit
 
 from bench.synthetic_corpus import make_plan
 
@@ -55,24 +56,24 @@ def test_readers_see_whole_versions_while_a_writer_reingests(tmp_path: Path) -> 
     versions = [_clause_texts(v1), _clause_texts(v2)]
     doc_id = next(iter(versions[0])).split(":")[0]
     svc = Tracuu(Settings.from_env(data_dir=tmp_path / "data", embed_model="hash", chroma_url=""))
-    assert svc.ingest([v1])[0]["status"] == "ok"
+    assert svc.ingest([v1])[0].status == "ok"
 
     done = threading.Event()
     errors: list[BaseException] = []
     answers = {"search": 0, "ask": 0}
     lock = threading.Lock()
 
-    def check(hits: list[dict]) -> None:
-        mine = [(h["clause_id"], h["text"]) for h in hits if h["doc_id"] == doc_id]
+    def check(hits: list[Hit]) -> None:
+        mine = [(h.clause_id, h.text) for h in hits if h.doc_id == doc_id]
         assert any(all(v.get(cid) == text for cid, text in mine) for v in versions), mine
 
     def writer() -> None:
         try:
             for i in range(8):
                 (rep,) = svc.ingest([v2 if i % 2 == 0 else v1])
-                assert rep["status"] == "ok", rep
+                assert rep.status == "ok", rep
                 if i == 3:
-                    assert svc.ingest([other])[0]["status"] == "ok"
+                    assert svc.ingest([other])[0].status == "ok"
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)
         finally:
@@ -85,12 +86,12 @@ def test_readers_see_whole_versions_while_a_writer_reingests(tmp_path: Path) -> 
                 q = QUERIES[(n + k) % len(QUERIES)]
                 if n % 3 == 2:
                     out = svc.ask(q, k=5)
-                    check(out["citations"])
+                    check(out.citations)
                     kind = "ask"
                 else:
                     res = svc.search(q, k=10, doc_ids=[doc_id] if n % 2 else None)
-                    assert res["results"], q
-                    check(res["results"])
+                    assert res.results, q
+                    check(res.results)
                     kind = "search"
                 with lock:
                     answers[kind] += 1
@@ -117,7 +118,7 @@ def test_readers_see_whole_versions_while_a_writer_reingests(tmp_path: Path) -> 
 def test_a_delete_landing_mid_search_does_not_crash(tmp_path: Path) -> None:
     v1, _ = _versions(tmp_path)
     svc = Tracuu(Settings.from_env(data_dir=tmp_path / "data", embed_model="hash", chroma_url=""))
-    doc_id = svc.ingest([v1])[0]["doc_id"]
+    doc_id = svc.ingest([v1])[0].doc_id
     real = svc.index.search
 
     def search_then_delete(*a, **k):
@@ -127,7 +128,7 @@ def test_a_delete_landing_mid_search_does_not_crash(tmp_path: Path) -> None:
 
     svc.index.search = search_then_delete
     out = svc.search("phấn đấu đạt", k=5)
-    assert all(h["doc_id"] != doc_id for h in out["results"])
+    assert all(h.doc_id != doc_id for h in out.results)
 
 
 def _parsed(path: Path):

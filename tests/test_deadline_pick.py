@@ -15,9 +15,9 @@ TASK = {"deadline": {"text": "trước ngày 20/6", "kind": "yearly_date"},
 
 def test_the_deadline_of_what_the_question_names_is_chosen():
     got = asked_deadline("Báo cáo tổng kết năm phải gửi trước ngày nào?", CLAUSE, [TASK])
-    assert got["text"] == "trước ngày 25/11 hàng năm"
+    assert got.text == "trước ngày 25/11 hàng năm"
     got = asked_deadline("bao cao hang thang gui truoc ngay nao", CLAUSE, [TASK])
-    assert got["text"] == "trước ngày 20 hàng tháng"
+    assert got.text == "trước ngày 20 hàng tháng"
 
 
 def test_the_main_deadline_stays_when_nothing_fits_better():

@@ -19,22 +19,28 @@ from tracuu.api.evaluation import (
     owner_matches,
     rank_stats,
 )
+from tracuu.ingest.shapes import Answer, Deadline, Hit, Owner
 
 from conftest import ROOT
 
 DEV_SET = ROOT / "tests" / "eval" / "dev_set.jsonl"
 
 
-def hit(cid: str) -> dict:
-    return {"clause_id": cid}
+def hit(cid: str, doc_id: str = "", text: str = "") -> Hit:
+    """A cited clause with only what the judge reads (the rest of a Hit is not needed here)."""
+    return Hit.model_construct(clause_id=cid, doc_id=doc_id, text=text)
 
 
-def answer(cids: list[str], owners: list[dict] | None = None, deadline: str | None = None) -> dict:
-    return {"found": True, "citations": [hit(c) for c in cids], "owners": owners or [],
-            "deadline": {"text": deadline} if deadline else None}
+def owner(agency: str, as_written: str | None = None, role: str = "lead") -> Owner:
+    return Owner(agency=agency, as_written=as_written or agency, role=role, role_vi="")
 
 
-ABSTAINED = {"found": False, "citations": [], "owners": [], "deadline": None}
+def answer(cids: list[str], owners: list[Owner] | None = None, deadline: str | None = None) -> Answer:
+    return Answer(question="", answer="", found=True, citations=[hit(c) for c in cids], owners=owners or [],
+                  deadline=Deadline(text=deadline) if deadline else None)
+
+
+ABSTAINED = Answer(question="", answer="", found=False, citations=[], owners=[], deadline=None)
 
 QUESTIONS = [
     # answerable: ranks 1, 2, 5(k), abstained, and one beyond k
@@ -54,13 +60,12 @@ QUESTIONS = [
 ANSWERS = {
     "cau hoi mot": answer(
         ["d:1", "d:7"],
-        owners=[{"agency": "Chi nhánh Ngân hàng Chính sách xã hội tỉnh", "as_written": "Chi nhánh NHCSXH tỉnh", "role": "lead"}],
+        owners=[owner("Chi nhánh Ngân hàng Chính sách xã hội tỉnh", "Chi nhánh NHCSXH tỉnh")],
         deadline="Trước ngày  30/9 hằng năm",  # folded and whitespace-insensitive: "hằng" == "hàng"
     ),
     "câu hỏi hai": answer(
         ["d:7", "d:2"],
-        owners=[{"agency": "Sở Nội vụ", "as_written": "Sở Nội vụ", "role": "lead"},
-                {"agency": "Sở Tài chính", "as_written": "Sở Tài chính", "role": "coordinator"}],
+        owners=[owner("Sở Nội vụ"), owner("Sở Tài chính", role="coordinator")],
     ),
     "câu hỏi ba": answer(["x", "y", "z", "w", "d:3"], deadline="định kỳ 6 tháng (trước ngày 10/6) và hằng năm"),
     "câu hỏi bốn": ABSTAINED,
@@ -74,7 +79,7 @@ class FakeService:
     def __init__(self) -> None:
         self.calls: list[tuple[str, int]] = []
 
-    def ask(self, question: str, k: int = 5) -> dict:
+    def ask(self, question: str, k: int = 5) -> Answer:
         self.calls.append((question, k))
         return ANSWERS[question]
 
@@ -105,9 +110,9 @@ def test_owners_use_lead_role_and_accept_full_or_written_names(report):
     assert (report.owners.n, report.owners.correct) == (2, 1)
     by_id = {r.id: r for r in report.results}
     assert by_id["a1"].owners_ok is True and by_id["a2"].owners_ok is False
-    assert owner_matches("Chi nhánh Ngân hàng Chính sách xã hội tỉnh", [{"as_written": "Chi nhánh NHCSXH tỉnh"}])
-    assert owner_matches("chi nhanh nhcsxh tinh", [{"agency": "Chi nhánh Ngân hàng Chính sách xã hội tỉnh"}])
-    assert not owner_matches("Sở Nội vụ", [{"agency": "Sở Tài chính", "as_written": "Sở Tài chính"}])
+    assert owner_matches("Chi nhánh Ngân hàng Chính sách xã hội tỉnh", [owner("Chi nhánh NHCSXH tỉnh")])
+    assert owner_matches("chi nhanh nhcsxh tinh", [owner("Chi nhánh Ngân hàng Chính sách xã hội tỉnh")])
+    assert not owner_matches("Sở Nội vụ", [owner("Sở Tài chính")])
 
 
 def test_owner_role_can_be_named():
@@ -118,9 +123,9 @@ def test_owner_role_can_be_named():
 
 def test_deadlines_folded_whitespace_insensitive_and_contained(report):
     assert (report.deadlines.n, report.deadlines.correct, report.deadlines.exact) == (2, 2, 1)
-    assert deadline_correct("trước ngày 30/9 hàng năm", {"deadline": {"text": "TRUOC NGAY 30/9  hang nam"}})
-    assert not deadline_correct("trước ngày 10/6", {"deadline": {"text": "định kỳ (trước ngày 10/6)"}}, exact=True)
-    assert not deadline_correct("trước ngày 10/6", {"deadline": None})
+    assert deadline_correct("trước ngày 30/9 hàng năm", answer([], deadline="TRUOC NGAY 30/9  hang nam"))
+    assert not deadline_correct("trước ngày 10/6", answer([], deadline="định kỳ (trước ngày 10/6)"), exact=True)
+    assert not deadline_correct("trước ngày 10/6", answer([]))
 
 
 def test_abstention_positive_is_abstained(report):
@@ -184,8 +189,8 @@ def test_dev_set_floors(kb_all_e5):
 # --------------------------------------------------------------------------- the anchor format (tests/realdocs/README.md)
 
 
-def _cite(doc_id: str, path: str, text: str) -> dict:
-    return {"clause_id": f"{doc_id}:{path}", "doc_id": doc_id, "text": text}
+def _cite(doc_id: str, path: str, text: str) -> Hit:
+    return hit(f"{doc_id}:{path}", doc_id, text)
 
 
 def test_anchor_hit_is_in_the_named_document_and_ignores_line_wraps():
@@ -207,13 +212,12 @@ def test_judge_reads_anchors_owners_and_answer_text():
     q = {"id": "q-1", "question": "Ai ký?", "doc": "plan", "anchors": ["Lê Văn A"], "answerable": True,
          "tags": ["document"], "answer_contains": ["Lê Văn A", "30 tháng 10 năm 2024"],
          "owners": ["Chi nhánh NHCSXH tỉnh"]}
-    ans = {"found": True, "answer": "Người ký: Lê Văn A, ngày 30 tháng 10 năm 2024.",
-           "citations": [_cite("kh", "signature", "KT. CHỦ TỊCH Lê Văn A")],
-           "owners": [{"agency": "Chi nhánh Ngân hàng Chính sách xã hội tỉnh", "as_written": "Chi nhánh NHCSXH tỉnh",
-                       "role": "lead"}]}
+    ans = Answer(question=q["question"], found=True, answer="Người ký: Lê Văn A, ngày 30 tháng 10 năm 2024.",
+                 citations=[_cite("kh", "signature", "KT. CHỦ TỊCH Lê Văn A")], deadline=None,
+                 owners=[owner("Chi nhánh Ngân hàng Chính sách xã hội tỉnh", "Chi nhánh NHCSXH tỉnh")])
     r = judge(q, ans, {"plan": "kh"})
     assert (r.rank, r.contains_ok, r.owners_ok, r.doc) == (1, True, True, "plan")
-    ans["answer"] = "Người ký: Lê Văn A."
+    ans.answer = "Người ký: Lê Văn A."
     assert judge(q, ans, {"plan": "kh"}).contains_ok is False
 
 

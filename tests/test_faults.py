@@ -96,8 +96,8 @@ def visible(svc: Tracuu) -> dict:
         "files": files,
         "catalog": catalog_dump(data),
         "vectors": svc.index.vectors.hashes(),
-        "search_v1": [(h["clause_id"], h["text"]) for h in svc.search(V1_ONLY, k=5)["results"]],
-        "search_v2": [(h["clause_id"], h["text"]) for h in svc.search(V2_ONLY, k=5)["results"]],
+        "search_v1": [(h.clause_id, h.text) for h in svc.search(V1_ONLY, k=5).results],
+        "search_v2": [(h.clause_id, h.text) for h in svc.search(V2_ONLY, k=5).results],
         "docs": svc.documents(),
     }
 
@@ -118,9 +118,9 @@ def assert_consistent(svc: Tracuu, doc_id: str, content_hash: str, source_text: 
     assert keyword_ids(ix) == set(want)  # the keyword index knows exactly the stored clauses
     texts = {c.clause_id: c.text for c in doc.clauses}
     for q in (V1_ONLY, V2_ONLY, "báo cáo kết quả"):
-        for h in svc.search(q, k=10)["results"]:
-            if h["doc_id"] == doc_id:
-                assert texts[h["clause_id"]] == h["text"]
+        for h in svc.search(q, k=10).results:
+            if h.doc_id == doc_id:
+                assert texts[h.clause_id] == h.text
     leftovers = [p.name for p in Path(svc.settings.data_dir).rglob(".*.tmp")]
     assert not leftovers
 
@@ -194,7 +194,7 @@ def test_error_at_each_stage_before_the_switch_leaves_v1(tmp_path: Path, monkeyp
     v1, v2 = write_versions(tmp_path, clauses=60)
     svc = hash_kb(tmp_path / "data")
     (r1,) = svc.ingest([v1])
-    assert r1["status"] == "ok"
+    assert r1.status == "ok"
     before = visible(svc)
 
     def boom(at: str) -> None:
@@ -203,15 +203,15 @@ def test_error_at_each_stage_before_the_switch_leaves_v1(tmp_path: Path, monkeyp
 
     monkeypatch.setattr(faults, "hit", boom)
     (r2,) = svc.ingest([v2])
-    assert r2["status"] == "error" and r2["errors"][0]["code"] == "index_failed"
-    assert r2["errors"][0]["message_vi"] and r2["errors"][0]["message_en"]
+    assert r2.status == "error" and r2.errors[0].code == "index_failed"
+    assert r2.errors[0].message_vi and r2.errors[0].message_en
     assert visible(svc) == before
-    assert_consistent(svc, r1["doc_id"], sha(v1), v1.read_text(encoding="utf-8"))
+    assert_consistent(svc, r1.doc_id, sha(v1), v1.read_text(encoding="utf-8"))
 
     monkeypatch.setattr(faults, "hit", lambda at: None)
     (r3,) = svc.ingest([v2])
-    assert r3["status"] == "ok" and r3["removed"] == 1
-    assert_consistent(svc, r1["doc_id"], sha(v2), v2.read_text(encoding="utf-8"))
+    assert r3.status == "ok" and r3.removed == 1
+    assert_consistent(svc, r1.doc_id, sha(v2), v2.read_text(encoding="utf-8"))
 
 
 def test_embedder_failing_through_the_service_reports_and_keeps_v1(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -231,12 +231,12 @@ def test_embedder_failing_through_the_service_reports_and_keeps_v1(tmp_path: Pat
 
     monkeypatch.setattr(type(emb), "embed_passages", flaky)
     (r2,) = svc.ingest([v2])
-    assert r2["status"] == "error" and r2["errors"][0]["code"] == "index_failed"
-    assert "midway" in r2["errors"][0]["message_en"]
+    assert r2.status == "error" and r2.errors[0].code == "index_failed"
+    assert "midway" in r2.errors[0].message_en
     assert visible(svc) == before
     (r3,) = svc.ingest([v2])
-    assert r3["status"] == "ok" and 0 < r3["embedded_new"] < r3["clauses"]
-    assert_consistent(svc, r1["doc_id"], sha(v2), v2.read_text(encoding="utf-8"))
+    assert r3.status == "ok" and 0 < r3.embedded_new < r3.clauses
+    assert_consistent(svc, r1.doc_id, sha(v2), v2.read_text(encoding="utf-8"))
 
 
 # --------------------------------------------------------------------------- crashes, SIGKILL
@@ -254,7 +254,7 @@ data, v1, v2, stage = sys.argv[1:5]
 svc = Tracuu(Settings.from_env(data_dir=Path(data)))
 assert os.environ["TRACUU_EMBED_MODEL"] == "hash"
 (r,) = svc.ingest([Path(v1)])
-print("V1", r["status"], flush=True)
+print("V1", r.status, flush=True)
 
 def park(at):
     print("AT", at, flush=True)
@@ -324,7 +324,7 @@ def test_sigkill_during_ingest_then_fresh_start(tmp_path: Path, stage: str) -> N
     marked = [svc.store().list_ids()[0]] if cut_short else []
     assert svc.index.access.pending() == marked
     assert svc.index.last_reconcile.docs is None and svc.index.last_reconcile.upserted == 0
-    codes = [r["code"] for r in svc.health()["reasons"]]
+    codes = [r.code for r in svc.health().reasons]
     assert ("vector_writes_interrupted" in codes) is cut_short
     # the explicit check (or the next write) repairs only the document the marker names
     checked = svc.index.check()
@@ -337,12 +337,12 @@ def test_sigkill_during_ingest_then_fresh_start(tmp_path: Path, stage: str) -> N
     doc_id = svc.store().list_ids()[0]
     if stage == "stored":  # killed after the switch: the new version is the record, whole
         assert_consistent(svc, doc_id, sha(v2), v2.read_text(encoding="utf-8"))
-        assert V2_ONLY in svc.search(V2_ONLY, k=1)["results"][0]["text"]
+        assert V2_ONLY in svc.search(V2_ONLY, k=1).results[0].text
         return
     assert_consistent(svc, doc_id, sha(v1), v1.read_text(encoding="utf-8"))
-    top = svc.search(V1_ONLY, k=1)["results"][0]
-    assert V1_ONLY in top["text"]
-    assert all(V2_ONLY not in h["text"] for h in svc.search(V2_ONLY, k=10)["results"])
+    top = svc.search(V1_ONLY, k=1).results[0]
+    assert V1_ONLY in top.text
+    assert all(V2_ONLY not in h.text for h in svc.search(V2_ONLY, k=10).results)
     if stage == "chroma_written":  # v2's vectors were in Chroma: the repair put v1's back
         assert rec is not None and (rec.removed > 0 or rec.upserted > 0)
         assert rec.embedded_new == 0  # from the cache
@@ -352,12 +352,12 @@ def test_sigkill_during_ingest_then_fresh_start(tmp_path: Path, stage: str) -> N
 
     # and the retry completes
     (rep,) = svc.ingest([v2])
-    assert rep["status"] == "ok" and rep["removed"] == 1
+    assert rep.status == "ok" and rep.removed == 1
     if stage == "embedding":  # the chunk embedded before the kill was cached
-        assert 0 < rep["embedded_new"] < rep["clauses"] - 50
+        assert 0 < rep.embedded_new < rep.clauses - 50
     assert_consistent(svc, doc_id, sha(v2), v2.read_text(encoding="utf-8"))
     again = hash_kb(data)
-    assert again.index.access.pending() == [] and again.health()["status"] == "ok"
+    assert again.index.access.pending() == [] and again.health().status == "ok"
     assert again.index.vector_count() == len(again.index)
 
 
@@ -396,7 +396,7 @@ def test_delete_removes_every_trace(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     # and a restart finds nothing either
     again = hash_kb(data)
     assert again.store().list_ids() == [] and again.index.vector_count() == 0
-    assert again.search(V2_ONLY)["results"] == []
+    assert again.search(V2_ONLY).results == []
     files = sorted(str(p.relative_to(data)) for p in data.rglob("*") if p.is_file())
     assert not [f for f in files if f.startswith(("documents/", "sources/", "uploads/"))], files
 

@@ -315,7 +315,7 @@ def test_20_simultaneous_identical_uploads(svc, tmp_path):
     uploads = tmp_path / "data" / "uploads"
     assert len([p for p in uploads.iterdir() if p.is_file()]) == 1
     assert not list((uploads / ".incoming").iterdir())
-    assert svc.search("phấn đấu đạt chỉ tiêu", k=3)["results"]
+    assert svc.search("phấn đấu đạt chỉ tiêu", k=3).results
 
 
 # ---------------------------------------------------------------------- 3. control characters in exports
@@ -327,7 +327,7 @@ def control_kb(svc, tmp_path):
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     (rep,) = svc.ingest([path])
-    assert rep["status"] == "ok", rep
+    assert rep.status == "ok", rep
     return svc
 
 
@@ -340,11 +340,11 @@ def _xlsx_texts(content: bytes) -> list[str]:
 
 def test_exports_survive_control_characters(control_kb):
     tasks = control_kb.tasks()
-    marked = [t for t in tasks if "\x1b" in t["text"]]
+    marked = [t for t in tasks if "\x1b" in t.text]
     assert marked, "the fixture must put control characters into task clauses"
     c = TestClient(create_app(control_kb))
-    agency = next(r["agency"] for t in marked for r in t["lead"] if r.get("agency"))
-    agency_id = next(a["agency_id"] for a in control_kb.agencies() if a["agency"] == agency)
+    agency = next(r.agency for t in marked for r in t.lead if r.agency)
+    agency_id = next(a.agency_id for a in control_kb.agencies() if a.agency == agency)
     for url in ("/deadlines?format=xlsx", f"/agencies/{quote(agency_id)}?format=xlsx", "/documents?format=xlsx"):
         r = c.get(url)
         assert r.status_code == 200, (url, r.text[:300])
@@ -353,7 +353,7 @@ def test_exports_survive_control_characters(control_kb):
             shown = [t for t in texts if "chủ trì[0m, phối hợp với" in t]
             assert shown, url
             # only the characters XML cannot hold are gone: the rest is the clause text exactly
-            expect = {t["text"].replace("\x1b", "").replace("\x07", "") for t in marked}
+            expect = {t.text.replace("\x1b", "").replace("\x07", "") for t in marked}
             assert set(shown) <= expect
     r = c.get("/deadlines?format=csv")
     assert r.status_code == 200

@@ -229,7 +229,7 @@ def test_a_bomb_upload_leaves_the_knowledge_base_as_it_was(tmp_path):
     from test_bad_input import snapshot
 
     svc = Tracuu(Settings.from_env(data_dir=tmp_path / "data", embed_model="hash", chroma_url=""))
-    assert all(r["status"] == "ok" for r in svc.ingest(None))
+    assert all(r.status == "ok" for r in svc.ingest(None))
     _ = svc.index  # opened before the snapshot
     before = snapshot(svc)
     bombs = [
@@ -238,5 +238,5 @@ def test_a_bomb_upload_leaves_the_knowledge_base_as_it_was(tmp_path):
         H.text_pdf(tmp_path / "b3.pdf", pages=3000, ops_per_page=1),
     ]
     reports = svc.ingest(bombs)
-    assert [r["status"] for r in reports] == ["error"] * 3
+    assert [r.status for r in reports] == ["error"] * 3
     assert snapshot(svc) == before

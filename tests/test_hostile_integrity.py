@@ -27,7 +27,7 @@ CLAUSE = f"{PLAN}:II.1.c"
 def built(tmp_path_factory) -> Path:
     data = tmp_path_factory.mktemp("integrity") / "data"
     svc = hash_kb(data)
-    assert all(r["status"] == "ok" for r in svc.ingest(None))
+    assert all(r.status == "ok" for r in svc.ingest(None))
     svc.index.close()
     return data
 
@@ -68,17 +68,17 @@ def test_text_edited_inside_the_store_is_not_cited_as_exact(data):
     others = client.get(f"/api/clauses/{PLAN}:II.1.a").json()
     assert others["exact"] is True  # only the edited clause is flagged
     answer = svc.ask("Tỷ lệ nợ quá hạn là bao nhiêu?")
-    assert all(c["exact"] is (c["clause_id"] != CLAUSE) for c in answer["citations"])
+    assert all(c.exact is (c.clause_id != CLAUSE) for c in answer.citations)
 
 
 def test_an_edited_source_file_is_noticed_and_reported(data):
     sql(data, "UPDATE sources SET text = replace(text, 'quá hạn', 'qua han') WHERE doc_id = ?", PLAN)
     svc = hash_kb(data)
     hit = svc.clause(CLAUSE)
-    assert hit["integrity"] == "source_changed" and hit["exact"] is False
+    assert hit.integrity == "source_changed" and hit.exact is False
     health = svc.health()
-    assert health["status"] == "degraded"
-    assert any(r["code"] == "source_changed" and PLAN in r["message_en"] for r in health["reasons"])
+    assert health.status == "degraded"
+    assert any(r.code == "source_changed" and PLAN in r.message_en for r in health.reasons)
 
 
 def test_a_deleted_source_file_is_noticed_and_reported(data):
@@ -95,7 +95,7 @@ def test_a_deleted_source_file_is_noticed_and_reported(data):
 def test_reingesting_clears_the_flag(data):
     edit_clause(data, CLAUSE, "Văn bản đã bị sửa (thử).")
     svc = hash_kb(data)
-    assert svc.clause(CLAUSE)["exact"] is False
-    assert all(r["status"] == "ok" for r in svc.ingest(None))
-    assert svc.clause(CLAUSE)["exact"] is True
-    assert svc.health()["status"] == "ok"
+    assert svc.clause(CLAUSE).exact is False
+    assert all(r.status == "ok" for r in svc.ingest(None))
+    assert svc.clause(CLAUSE).exact is True
+    assert svc.health().status == "ok"

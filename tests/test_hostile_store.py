@@ -41,7 +41,7 @@ READ_ENDPOINTS = ["/healthz", "/api/documents", f"/api/documents/{PLAN}", "/api/
 def built(tmp_path_factory) -> Path:
     data = tmp_path_factory.mktemp("store") / "data"
     svc = hash_kb(data)
-    assert all(r["status"] == "ok" for r in svc.ingest(None))
+    assert all(r.status == "ok" for r in svc.ingest(None))
     svc.index.close()
     return data
 
@@ -128,9 +128,9 @@ def test_removing_the_bad_file_makes_the_store_healthy_again(legacy):
     data = legacy
     name = plant(data / "documents", "truncated")
     svc = hash_kb(data)
-    assert svc.health()["status"] == "degraded"
+    assert svc.health().status == "degraded"
     (data / "documents.migrated" / name).unlink()
-    assert svc.health()["status"] == "ok"
+    assert svc.health().status == "ok"
 
 
 def test_a_damaged_file_of_a_known_document_is_reported_not_fatal(legacy):

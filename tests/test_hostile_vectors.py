@@ -37,7 +37,7 @@ def built(tmp_path_factory) -> Path:
     src = base / name
     src.write_text(text, encoding="utf-8")
     svc = hash_kb(base / "data")
-    assert svc.ingest([src])[0]["status"] == "ok"
+    assert svc.ingest([src])[0].status == "ok"
     svc.index.close()
     segs = [p for p in (base / "data" / "chroma").iterdir() if p.is_dir()]
     assert any((p / "data_level0.bin").stat().st_size > 100_000 for p in segs), "no persisted HNSW graph"
@@ -78,8 +78,8 @@ def test_garbage_in_the_vector_store_is_found_reported_and_rebuilt_by_reindex(da
     svc = hash_kb(data)
     svc.search(QUERY, k=3)  # a store Chroma itself cannot read fails here, not at open
     health = svc.health()
-    assert health["status"] == "degraded" and health["vector_index"] in ("damaged", "unavailable")
-    assert {r["code"] for r in health["reasons"]} & {"vector_index_damaged", "vector_index_unavailable"}
+    assert health.status == "degraded" and health.vector_index in ("damaged", "unavailable")
+    assert {r.code for r in health.reasons} & {"vector_index_damaged", "vector_index_unavailable"}
     out = cli(data, "reindex", "--json")  # rebuilding is asked for, on purpose
     assert out.returncode == 0, out.stderr[-3000:]
     assert json.loads(out.stdout)["embedded_new"] == 0  # vectors came from the embedding cache
@@ -88,7 +88,7 @@ def test_garbage_in_the_vector_store_is_found_reported_and_rebuilt_by_reindex(da
     forget_local_system(data / "chroma")  # this process's Chroma still holds the old store open
     svc = hash_kb(data)  # a later start finds the rebuilt store sound
     assert svc.index.vector_count() == len(svc.index)
-    assert svc.health()["status"] == "ok" and svc.index.vector_state == "ok"
+    assert svc.health().status == "ok" and svc.index.vector_state == "ok"
 
 
 def test_opening_checks_changed_files_and_drops_nothing(data):
@@ -101,9 +101,9 @@ def test_opening_checks_changed_files_and_drops_nothing(data):
     before = listing()
     svc = hash_kb(data)
     health = svc.health()
-    assert health["status"] == "degraded" and health["vector_index"] == "damaged"
-    assert [r["code"] for r in health["reasons"]] == ["vector_index_damaged"]
-    assert svc.search(QUERY, k=3)["results"]  # keyword search carries on
+    assert health.status == "degraded" and health.vector_index == "damaged"
+    assert [r.code for r in health.reasons] == ["vector_index_damaged"]
+    assert svc.search(QUERY, k=3).results  # keyword search carries on
     assert svc.index.last_reconcile.upserted == 0
     assert listing() == before
 
@@ -117,7 +117,7 @@ def test_an_unchanged_store_is_not_checked_at_open(data, monkeypatch):
     real = vector_check.check_store
     monkeypatch.setattr(vector_check, "check_store", lambda d, sqlite=True: calls.append(d) or real(d, sqlite))
     svc = hash_kb(data)
-    assert svc.search(QUERY, k=3)["results"] and svc.health()["status"] == "ok"
+    assert svc.search(QUERY, k=3).results and svc.health().status == "ok"
     assert calls == []
     svc.index.access.mark("some-doc")  # as a writer killed between Chroma and the catalog leaves it
     again = hash_kb(data)
@@ -136,10 +136,10 @@ def test_reindex_rebuilds_from_the_store_and_the_cache(data):
 def test_a_damaged_embedding_cache_is_discarded_and_rebuilt(data):
     garble(data / "embeddings.sqlite3")
     svc = hash_kb(data)
-    assert svc.search(QUERY, k=3)["results"]
+    assert svc.search(QUERY, k=3).results
     health = svc.health()
-    assert health["status"] == "degraded"
-    assert any(r["code"] == "embedding_cache_rebuilt" for r in health["reasons"])
+    assert health.status == "degraded"
+    assert any(r.code == "embedding_cache_rebuilt" for r in health.reasons)
     assert [p.name for p in data.iterdir() if p.name.startswith("embeddings.sqlite3.damaged-")]
     assert hash_kb(data).index.cache.state == "ok"  # the new cache is sound
 
@@ -151,16 +151,16 @@ def test_chroma_failing_while_serving_falls_back_to_keywords(data):
         raise RuntimeError("simulated Chroma failure")
 
     svc.index.vectors.query = broken  # type: ignore[method-assign]
-    hits = svc.search(QUERY, k=3)["results"]
+    hits = svc.search(QUERY, k=3).results
     assert hits  # keyword search carried the query
     health = svc.health()
-    assert health["status"] == "degraded" and health["vector_index"] == "unavailable"
+    assert health.status == "degraded" and health.vector_index == "unavailable"
     name, text = make_plan(1, 20)
     (data.parent / name).write_text(text, encoding="utf-8")
     (report,) = svc.ingest([data.parent / name])
-    assert report["status"] == "error" and report["errors"][0]["code"] == "vector_index_unavailable"
+    assert report.status == "error" and report.errors[0].code == "vector_index_unavailable"
     svc.reindex()
-    assert svc.health()["status"] == "ok"
+    assert svc.health().status == "ok"
 
 
 def _unshare() -> list[str]:
@@ -213,10 +213,10 @@ def test_a_full_disk_refuses_the_write_up_front(data, monkeypatch):
     name, text = make_plan(3, 20)
     (data.parent / name).write_text(text, encoding="utf-8")
     (report,) = svc.ingest([data.parent / name])
-    assert report["status"] == "error"
-    (err,) = report["errors"]
-    assert err["code"] == "disk_full" and "đầy" in err["message_vi"] and "full" in err["message_en"]
-    assert svc.health()["status"] == "degraded"
+    assert report.status == "error"
+    (err,) = report.errors
+    assert err.code == "disk_full" and "đầy" in err.message_vi and "full" in err.message_en
+    assert svc.health().status == "degraded"
     monkeypatch.undo()
     assert snapshot(svc) == before
 
@@ -236,7 +236,7 @@ def test_a_disk_that_fills_midway_leaves_the_old_version(data, monkeypatch):
     name, text = make_plan(4, 20)
     (data.parent / name).write_text(text, encoding="utf-8")
     (report,) = svc.ingest([data.parent / name])
-    assert report["status"] == "error" and report["errors"][0]["code"] == "disk_full"
+    assert report.status == "error" and report.errors[0].code == "disk_full"
     monkeypatch.undo()
     assert snapshot(svc) == before
 

@@ -312,12 +312,12 @@ def test_folder_ingest_reports_skipped_files(tmp_path):
 
     svc = Tracuu(Settings.from_env(data_dir=tmp_path / "data"))
     reports = svc.ingest([folder])
-    by_name = {Path(r["path"]).name: r for r in reports}
-    assert by_name["ke-hoach.txt"]["status"] == "ok", by_name["ke-hoach.txt"]
-    assert by_name["phu-luc.xlsx"]["status"] == "skipped" and by_name["so-do.png"]["status"] == "skipped"
-    assert "bảng tính" in by_name["phu-luc.xlsx"]["errors"][0]["message_vi"]
-    clause = svc.search("Sở Tài chính rà soát kinh phí", k=1)["results"][0]
-    assert "Sở Tài chính chủ trì" in clause["text"]
+    by_name = {Path(r.path).name: r for r in reports}
+    assert by_name["ke-hoach.txt"].status == "ok", by_name["ke-hoach.txt"]
+    assert by_name["phu-luc.xlsx"].status == "skipped" and by_name["so-do.png"].status == "skipped"
+    assert "bảng tính" in by_name["phu-luc.xlsx"].errors[0].message_vi
+    clause = svc.search("Sở Tài chính rà soát kinh phí", k=1).results[0]
+    assert "Sở Tài chính chủ trì" in clause.text
 
 
 def test_upload_recognises_doc_odt_and_legacy_text(tmp_path):
@@ -343,7 +343,7 @@ def test_doc_ingests_through_the_service_worker(tmp_path):
     doc = _soffice_convert(made, "doc", tmp_path / "doc")
     svc = Tracuu(Settings.from_env(data_dir=tmp_path / "data"))
     [report] = svc.ingest([doc])
-    assert report["status"] == "ok", report
-    assert any("LibreOffice" in w for w in report["warnings"]) and any("TCVN3" in w for w in report["warnings"])
-    texts = [c.text for c in svc.store().get(report["doc_id"]).clauses]
+    assert report.status == "ok", report
+    assert any("LibreOffice" in w for w in report.warnings) and any("TCVN3" in w for w in report.warnings)
+    texts = [c.text for c in svc.store().get(report.doc_id).clauses]
     assert any("Sở Tài chính chủ trì" in t for t in texts), texts

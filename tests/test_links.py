@@ -187,8 +187,8 @@ def chain(tmp_path_factory):
     svc = Tracuu(Settings.from_env(data_dir=tmp / "data", corpus_dir=CHAIN))
     files = [national, OUR_FIXTURES / "hoa-phong-qd-ke-hoach.pdf", OUR_FIXTURES / "hoa-phong-cong-van.pdf", lam_son]
     reports = svc.ingest(files)
-    assert [r["status"] for r in reports] == ["ok"] * 4, reports
-    assert [r["doc_id"] for r in reports] == [HIGHER, LOWER, "2087-stc-ns-hoa-phong-2025", "77-kh-ubnd-lam-son-2025"]
+    assert [r.status for r in reports] == ["ok"] * 4, reports
+    assert [r.doc_id for r in reports] == [HIGHER, LOWER, "2087-stc-ns-hoa-phong-2025", "77-kh-ubnd-lam-son-2025"]
     return svc
 
 
@@ -291,7 +291,7 @@ def test_confirm_and_reject_survive_reingest(chain, client):
     chain.delete(LOWER)
     assert client.get(f"/api/clauses/{frm}/related").status_code == 404
     (report,) = chain.ingest([OUR_FIXTURES / "hoa-phong-qd-ke-hoach.pdf"])
-    assert report["status"] == "ok" and report["doc_id"] == LOWER
+    assert report.status == "ok" and report.doc_id == LOWER
     check()
 
 

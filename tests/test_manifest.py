@@ -20,7 +20,7 @@ def test_a_referenced_document_is_adopted_when_its_file_arrives(tmp_path):
         encoding="utf-8",
     )
     svc = Tracuu(Settings.from_env(data_dir=tmp_path / "data", corpus_dir=corpus))
-    assert [d["status"] for d in svc.documents()] == ["referenced"]
+    assert [d.status for d in svc.documents()] == ["referenced"]
     (report,) = svc.ingest([shared_fixture(".docx")])
-    assert report["doc_id"] == "kh-binh-son-mau"
-    assert [d["status"] for d in svc.documents()] == ["ingested"]
+    assert report.doc_id == "kh-binh-son-mau"
+    assert [d.status for d in svc.documents()] == ["ingested"]

@@ -52,7 +52,7 @@ def fuzz_kb() -> Iterator[Tracuu]:
     name, text = make_plan(11, 40)
     (_FOLDER / name).write_text(text, encoding="utf-8")
     reports = _SVC.ingest(None) + _SVC.ingest([_FOLDER / name])
-    assert all(r["status"] == "ok" for r in reports), reports
+    assert all(r.status == "ok" for r in reports), reports
     yield _SVC
     _SVC.index.close()
     shutil.rmtree(_FOLDER, ignore_errors=True)
@@ -112,4 +112,4 @@ def test_writes_with_a_key_conform(case, monkeypatch: pytest.MonkeyPatch, fuzz_k
 def test_fixture_documents_survive_the_fuzzing(fuzz_kb) -> None:
     ids = fuzz_kb.store().list_ids()
     assert "kh-an-giang-ct-39" in ids and len(ids) >= 2
-    assert fuzz_kb.search("tỷ lệ nợ quá hạn", k=3)["results"]
+    assert fuzz_kb.search("tỷ lệ nợ quá hạn", k=3).results

@@ -55,9 +55,9 @@ def test_recipients_are_a_list_and_the_signer_keeps_kt(client, kb_all):
     lists = re.findall(r'<ul class="recipients[^"]*">(.*?)</ul>', page, re.S)
     assert lists, "Nơi nhận is shown as a list"
     items = re.findall(r"<li>(.*?)</li>", lists[0])
-    assert len(items) == len(doc["recipients"]) > 3
+    assert len(items) == len(doc.recipients) > 3
     signer = re.search(r'<dd class="signer">(.*?)</dd>', page, re.S).group(1)
-    assert "KT. CHỦ TỊCH" in signer and "PHÓ CHỦ TỊCH" in signer and doc["signer"]["name"] in signer
+    assert "KT. CHỦ TỊCH" in signer and "PHÓ CHỦ TỊCH" in signer and doc.signer["name"] in signer
 
 
 def test_red_dot_legend_and_numbers_on_one_line(client):

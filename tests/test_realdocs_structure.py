@@ -393,18 +393,18 @@ def test_same_id_another_document_kept_apart_and_reingest_replaces(tmp_path):
     second = tmp_path / "second.txt"
     second.write_text(PLAN.replace("ngày 06 tháng 5 năm 2031", "ngày 20 tháng 9 năm 2031"), encoding="utf-8")
     r1, r2 = svc.ingest([first, second])
-    assert r1["status"] == r2["status"] == "ok"
-    assert r1["doc_id"] == "9-kh-ubnd-hoa-phong-2031"
-    assert r2["doc_id"].startswith("9-kh-ubnd-hoa-phong-2031-") and r2["doc_id"] != r1["doc_id"]
-    assert not r1["replaced"] and not r2["replaced"]
-    assert {d for d in svc.store().list_ids()} == {r1["doc_id"], r2["doc_id"]}
+    assert r1.status == r2.status == "ok"
+    assert r1.doc_id == "9-kh-ubnd-hoa-phong-2031"
+    assert r2.doc_id.startswith("9-kh-ubnd-hoa-phong-2031-") and r2.doc_id != r1.doc_id
+    assert not r1.replaced and not r2.replaced
+    assert {d for d in svc.store().list_ids()} == {r1.doc_id, r2.doc_id}
     # the second one, edited and ingested again, replaces itself, not the first
     second.write_text(second.read_text(encoding="utf-8").replace("định kỳ", "hằng quý"), encoding="utf-8")
     (r3,) = svc.ingest([second])
-    assert r3["doc_id"] == r2["doc_id"] and r3["replaced"] is True
+    assert r3.doc_id == r2.doc_id and r3.replaced is True
     assert "thay thế bản trước (replaced)" in format_ingest_report(r3)
-    assert r3["coverage"] == 100.0 and r3["unverified"] == []
-    assert svc.store().get(r1["doc_id"]).header.date == "2031-05-06"
+    assert r3.coverage == 100.0 and r3.unverified == []
+    assert svc.store().get(r1.doc_id).header.date == "2031-05-06"
 
 
 def test_phan_headings_restart_roman_numbering(tmp_path):
@@ -446,7 +446,7 @@ def test_a_store_written_with_number_only_ids_is_migrated_on_reingest(tmp_path):
     rebase(old, "9-kh-ubnd")
     svc.index.add_document(old, out.source.text)
     (r,) = svc.ingest([tmp_path / "plan.txt"])
-    assert r["doc_id"] == "9-kh-ubnd-hoa-phong-2031" and r["replaced"] and r["replaced_id"] == "9-kh-ubnd"
+    assert r.doc_id == "9-kh-ubnd-hoa-phong-2031" and r.replaced and r.replaced_id == "9-kh-ubnd"
     assert svc.store().list_ids() == ["9-kh-ubnd-hoa-phong-2031"]
 
 

@@ -42,8 +42,8 @@ def worker(data_dir, kb, db_url: str, chroma: str) -> Tracuu:
 def workers(kb, shared_db, chroma_url, tmp_path_factory) -> tuple[Tracuu, Tracuu]:
     a = worker(tmp_path_factory.mktemp("worker-a"), kb, shared_db, chroma_url)
     reports = a.ingest(None)
-    assert all(r["status"] == "ok" for r in reports), reports
-    assert all(r["embedded_new"] == 0 for r in reports)  # from the copied cache
+    assert all(r.status == "ok" for r in reports), reports
+    assert all(r.embedded_new == 0 for r in reports)  # from the copied cache
     b = worker(tmp_path_factory.mktemp("worker-b"), kb, shared_db, chroma_url)
     return a, b
 
@@ -71,13 +71,13 @@ def test_workers_really_share_postgres_and_the_server(workers, chroma_url):
 def test_the_other_worker_ranks_as_the_embedded_kb(kb, workers):
     _, b = workers
     for q in QUERIES:
-        want = kb.search(q, k=8)["results"]
-        got = b.search(q, k=8)["results"]
-        assert [h["clause_id"] for h in got] == [h["clause_id"] for h in want], q
-        assert all(abs(x["score"] - y["score"]) < 1e-3 for x, y in zip(got, want)), q
-        assert [h["text"] for h in got] == [h["text"] for h in want], q  # the exact source text
-    top = b.search("tỷ lệ nợ quá hạn", k=5)["results"][0]
-    assert (top["doc_id"], top["path"], top["text"]) == (PLAN, "II.1.c", "Tỷ lệ nợ quá hạn dưới 1%/tổng dư nợ.")
+        want = kb.search(q, k=8).results
+        got = b.search(q, k=8).results
+        assert [h.clause_id for h in got] == [h.clause_id for h in want], q
+        assert all(abs(x.score - y.score) < 1e-3 for x, y in zip(got, want)), q
+        assert [h.text for h in got] == [h.text for h in want], q  # the exact source text
+    top = b.search("tỷ lệ nợ quá hạn", k=5).results[0]
+    assert (top.doc_id, top.path, top.text) == (PLAN, "II.1.c", "Tỷ lệ nợ quá hạn dưới 1%/tổng dư nợ.")
 
 
 def test_the_other_worker_answers_as_the_embedded_kb(kb, workers):
@@ -85,10 +85,10 @@ def test_the_other_worker_answers_as_the_embedded_kb(kb, workers):
     for q in ("Ai có trách nhiệm báo cáo hàng năm tình hình thực hiện Chỉ thị 39?",
               "Tỷ lệ nợ quá hạn phải dưới bao nhiêu?", "Lãi suất cho vay hộ nghèo hiện nay là bao nhiêu?"):
         out, want = b.ask(q), kb.ask(q)
-        assert out["found"] == want["found"], q
-        assert [c["clause_id"] for c in out["citations"]] == [c["clause_id"] for c in want["citations"]], q
-        assert [c["text"] for c in out["citations"]] == [c["text"] for c in want["citations"]], q
-        assert out["answer"] == want["answer"], q
+        assert out.found == want.found, q
+        assert [c.clause_id for c in out.citations] == [c.clause_id for c in want.citations], q
+        assert [c.text for c in out.citations] == [c.text for c in want.citations], q
+        assert out.answer == want.answer, q
 
 
 def test_what_one_worker_writes_the_other_sees(workers, tmp_path):
@@ -97,13 +97,13 @@ def test_what_one_worker_writes_the_other_sees(workers, tmp_path):
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     (r,) = a.ingest([path])
-    assert r["status"] == "ok"
-    doc = r["doc_id"]
+    assert r.status == "ok"
+    doc = r.doc_id
     try:
-        hits = b.search("nhiệm vụ thử nghiệm", k=50, doc_ids=[doc])["results"]
-        assert hits and all(h["doc_id"] == doc for h in hits)
-        assert b.document(doc)["clauses"] == len(b.index.clauses(doc)) > 0
+        hits = b.search("nhiệm vụ thử nghiệm", k=50, doc_ids=[doc]).results
+        assert hits and all(h.doc_id == doc for h in hits)
+        assert b.document(doc).clauses == len(b.index.clauses(doc)) > 0
     finally:
         a.delete(doc)
-    assert b.search("nhiệm vụ thử nghiệm", k=50, doc_ids=[doc])["results"] == []
+    assert b.search("nhiệm vụ thử nghiệm", k=50, doc_ids=[doc]).results == []
     assert b.index.store.list_ids() == [PLAN]

@@ -77,7 +77,7 @@ def test_snapshot_of_a_knowledge_base_and_compare_exit_codes(tmp_path, monkeypat
     monkeypatch.setenv("TRACUU_EMBED_MODEL", "hash")
     monkeypatch.setenv("TRACUU_CHROMA_URL", "")
     data = tmp_path / "kb"
-    assert all(r["status"] == "ok" for r in hash_kb(data).ingest(None))
+    assert all(r.status == "ok" for r in hash_kb(data).ingest(None))
 
     a, b = tmp_path / "a.json", tmp_path / "b.json"
     assert snap.main(["--data-dir", str(data), "--out", str(a)]) == 0

@@ -133,37 +133,37 @@ def test_ask_shows_owner_deadline_and_citation(client_e5, kb_e5):
     expected = kb_e5.ask(WHO_REPORTS)
     page = client_e5.get("/", params={"q": WHO_REPORTS}).text
     found, clause_id = answer_of(page)
-    top = expected["citations"][0]
-    assert found and clause_id == top["clause_id"] == f"{AN_GIANG}:III.2"
+    top = expected.citations[0]
+    assert found and clause_id == top.clause_id == f"{AN_GIANG}:III.2"
     answer = page[page.index('<section class="answer'): page.index("</section>")]
     assert "Chi nhánh NHCSXH tỉnh" in answer and "Chủ trì" in answer
-    assert top["citation"] in unmark(answer) and top["citation"].startswith("Khoản 2 Mục III")
-    assert expected["deadline"]["text"] in answer
+    assert top.citation in unmark(answer) and top.citation.startswith("Khoản 2 Mục III")
+    assert expected.deadline.text in answer
     # the quote is the clause, character for character, with marks around matching words
     (quote,) = _QUOTE.findall(answer)
-    assert unmark(quote) == top["text"] and "<mark>" in quote
+    assert unmark(quote) == top.text and "<mark>" in quote
     # the report text to copy: visible without JavaScript, in a report's form
     (copy,) = _TEXTAREA.findall(answer)
-    assert html.unescape(copy) == report_citation(top["label"], top["citation"], top["text"])
-    assert html.unescape(copy).startswith('Theo khoản 2 Mục III ') and html.unescape(copy).endswith(f'"{top["text"]}"')
+    assert html.unescape(copy) == report_citation(top.label, top.citation, top.text)
+    assert html.unescape(copy).startswith('Theo khoản 2 Mục III ') and html.unescape(copy).endswith(f'"{top.text}"')
     assert "Sao chép trích dẫn" in page
     # link to the clause in its document, and the other hits below
     assert f'href="/documents/{AN_GIANG}#III.2"' in answer
-    for hit in expected["citations"][1:]:
-        assert f'data-clause-id="{hit["clause_id"]}"' in page
+    for hit in expected.citations[1:]:
+        assert f'data-clause-id="{hit.clause_id}"' in page
 
 
 def test_abstains_plainly_and_lists_referenced_documents(client, kb):
     expected = kb.ask(NOT_ANSWERED)
-    assert expected["found"] is False
+    assert expected.found is False
     r = client.get("/", params={"q": NOT_ANSWERED})
     found, _ = answer_of(r.text)
     assert r.status_code == 200 and not found
     assert "Không tìm thấy" in r.text and "<blockquote" not in r.text
     for d in kb.documents():
-        if d["status"] == "referenced":
-            assert d["citation"] in unmark(r.text)
-            assert f'href="/documents/{d["doc_id"]}"' in r.text
+        if d.status == "referenced":
+            assert d.citation in unmark(r.text)
+            assert f'href="/documents/{d.doc_id}"' in r.text
     assert "được dẫn chiếu, chưa nạp văn bản" in r.text
 
 
@@ -171,7 +171,7 @@ def test_unaccented_query_highlights_accented_text(client_e5, kb_e5):
     expected = kb_e5.ask(UNACCENTED)
     page = client_e5.get("/", params={"q": UNACCENTED}).text
     quotes = _QUOTE.findall(page)
-    assert [unmark(q) for q in quotes] == [h["text"] for h in expected["citations"]]
+    assert [unmark(q) for q in quotes] == [h.text for h in expected.citations]
     marked = re.findall(r"<mark>(.*?)</mark>", quotes[0])
     assert marked and any(m != m.encode("ascii", "ignore").decode() for m in marked)  # e.g. "Tỷ lệ nợ quá hạn"
 
@@ -190,18 +190,18 @@ def test_page_answers_like_the_service(client_all, kb_all):
         expected = kb_all.ask(item["question"])
         page = client_all.get("/", params={"q": item["question"]}).text
         found, clause_id = answer_of(page)
-        assert found == expected["found"], item["id"]
+        assert found == expected.found, item["id"]
         if found:
-            top = expected["citations"][0]
-            assert clause_id == top["clause_id"], item["id"]
-            assert top["citation"] in unmark(page), item["id"]
+            top = expected.citations[0]
+            assert clause_id == top.clause_id, item["id"]
+            assert top.citation in unmark(page), item["id"]
 
 
 # ---------------------------------------------------------------------- documents and clauses
 def test_documents_list_shows_status(client, kb):
     page = client.get("/documents").text
     for d in kb.documents():
-        assert f'href="/documents/{d["doc_id"]}"' in page
+        assert f'href="/documents/{d.doc_id}"' in page
     assert "đã nạp" in page and "được dẫn chiếu, chưa nạp văn bản" in page
 
 
@@ -212,11 +212,11 @@ def test_document_tree_has_an_anchor_per_clause(client, kb):
 
     def walk(nodes):
         for n in nodes:
-            paths.append(n["path"])
-            walk(n["children"])
+            paths.append(n.path)
+            walk(n.children)
 
-    walk(doc["tree"])
-    assert len(paths) == doc["clauses"]
+    walk(doc.tree)
+    assert len(paths) == doc.clauses
     for path in paths:
         assert f'id="{html.escape(clause_anchor(path))}"' in page, path
         assert f'href="/documents/{AN_GIANG}#{clause_fragment(path)}"' in page, path
@@ -248,13 +248,13 @@ def test_not_found_pages_are_bilingual_html(client):
 def test_agencies_and_agency_tasks(client, kb):
     page = client.get("/agencies").text
     for a in kb.agencies():
-        assert f'href="/agencies/{a["agency_id"]}"' in page
+        assert f'href="/agencies/{a.agency_id}"' in page
     assert "Chủ trì" in page and "Phối hợp" in page
     tasks = kb.tasks(agency="chi-nhanh-nhcsxh-tinh")
     page = client.get("/agencies/chi-nhanh-nhcsxh-tinh").text
     assert page.count("<tr data-clause-id=") == len(tasks)
     for t in tasks:
-        assert t["citation"] in unmark(page)
+        assert t.citation in unmark(page)
     assert "Tải CSV" in page and "Tải Excel (.xlsx)" in page
     lead_only = client.get("/agencies/chi-nhanh-nhcsxh-tinh?role=lead").text
     assert lead_only.count("<tr data-clause-id=") == len(kb.tasks(agency="chi-nhanh-nhcsxh-tinh", role="lead"))
@@ -281,12 +281,12 @@ def test_exports_parse(client, kb):
     assert rows[0][:2] == ["Vai trò", "Nhiệm vụ"] and "Trích dẫn" in rows[0]
     assert len(rows) == len(tasks) + 1
     cite = rows[0].index("Trích dẫn")
-    assert sorted(r[cite] for r in rows[1:]) == sorted(t["citation"] for t in tasks)
+    assert sorted(r[cite] for r in rows[1:]) == sorted(t.citation for t in tasks)
     link = rows[0].index("Liên kết")
     assert all(re.match(r"^http://testserver/clauses/", r[link]) for r in rows[1:])
     xrows = _xlsx_rows(client.get("/agencies/chi-nhanh-nhcsxh-tinh?format=xlsx"))
     assert xrows[0] == rows[0] and len(xrows) == len(rows)
-    assert [r[1] for r in xrows[1:]] == [t["text"] for t in tasks]
+    assert [r[1] for r in xrows[1:]] == [t.text for t in tasks]
     agencies = _csv_rows(client.get("/agencies?format=csv"))
     assert len(agencies) == len(kb.agencies()) + 1 and agencies[0][1] == "Cơ quan"
     docs = _xlsx_rows(client.get("/documents?format=xlsx"))
@@ -298,16 +298,16 @@ def test_exports_parse(client, kb):
 def test_deadlines_before_a_day(client_all, kb_all):
     # independent of the page: day and month of every task's deadline, from the stored fields
     def day_month(t):
-        d = t["deadline"] or {}
-        if d.get("month") and d.get("day"):
-            return d["month"], d["day"]
-        if d.get("date"):
-            _, m, dd = (int(x) for x in d["date"].split("-"))
+        d = t.deadline
+        if d and d.month and d.day:
+            return d.month, d.day
+        if d and d.date:
+            _, m, dd = (int(x) for x in d.date.split("-"))
             return m, dd
         return None
 
     due = [(day_month(t), t) for t in kb_all.tasks()]
-    wanted = sorted(t["task_id"] for dm, t in due if dm and dm <= (9, 30))
+    wanted = sorted(t.task_id for dm, t in due if dm and dm <= (9, 30))
     assert wanted, "the corpus has deadlines before 30/9"
     page = client_all.get("/deadlines", params={"before": "30/9"}).text
     assert "đến hạn trước 30/9" in page
@@ -344,18 +344,18 @@ def test_deadlines_page_and_deadline_model_agree(tmp_path):
     assert task in text
     (tmp_path / name).write_text(text, encoding="utf-8")
     svc = hash_kb(tmp_path / "data")
-    assert svc.ingest([tmp_path / name])[0]["status"] == "ok"
+    assert svc.ingest([tmp_path / name])[0].status == "ok"
     client = TestClient(create_app(svc))
-    q4 = [t for t in svc.tasks() if (t.get("deadline") or {}).get("text", "").startswith("Quý IV hằng năm")]
-    assert len(q4) == 1, [t.get("deadline") for t in svc.tasks()]
+    q4 = [t for t in svc.tasks() if t.deadline and t.deadline.text.startswith("Quý IV hằng năm")]
+    assert len(q4) == 1, [t.deadline for t in svc.tasks()]
     for before in ("31/12", "30/11", "30/6", "31/12/2031"):
         d, m, *y = (int(x) for x in before.split("/"))
-        want = sorted(t["citation"] for t in svc.tasks()
-                      if (dl := Deadline.from_dict(t.get("deadline"))) and dl.due_before(d, m, *y))
+        want = sorted(t.citation for t in svc.tasks()
+                      if t.deadline and Deadline.from_dict(t.deadline.model_dump()).due_before(d, m, *y))
         rows = _csv_rows(client.get("/deadlines", params={"before": before, "format": "csv"}))
         got = sorted(r[rows[0].index("Trích dẫn")] for r in rows[1:])
         assert got == want, before
-        assert (q4[0]["citation"] in got) == (before != "30/11" and before != "30/6"), before
+        assert (q4[0].citation in got) == (before != "30/11" and before != "30/6"), before
 
 
 # ---------------------------------------------------------------------- upload without JavaScript
