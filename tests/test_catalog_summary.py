@@ -70,7 +70,7 @@ def test_hits_read_summaries_never_whole_documents(tmp_path, monkeypatch):
     from tracuu.api.service import Tracuu
 
     svc = hash_kb(tmp_path / "data")
-    assert all(r["status"] == "ok" for r in svc.ingest(None))
+    assert all(r.status == "ok" for r in svc.ingest(None))
     query = "tỷ lệ nợ quá hạn"
     before = [h.model_dump() for h in svc.search(query, k=10).results]
     fresh = Tracuu(Settings.from_env(data_dir=tmp_path / "data", embed_model="hash", chroma_url=""))

@@ -31,7 +31,7 @@ def built(tmp_path_factory) -> Path:
     src = base / name
     src.write_text(text, encoding="utf-8")
     svc = hash_kb(base / "data")
-    assert svc.ingest([src])[0]["status"] == "ok"
+    assert svc.ingest([src])[0].status == "ok"
     svc.health()  # records the files as checked
     svc.index.close()
     forget_local_system(base / "data" / "chroma")
@@ -120,7 +120,7 @@ def test_a_doubtful_store_is_checked_before_chroma_reads_it(data, monkeypatch):
     assert svc.search(QUERY, k=3).results  # keyword search
     assert made == []
     assert svc.index.vector_state == "damaged" and isinstance(svc.index.vectors, UnavailableVectors)
-    assert [r["code"] for r in svc.health()["reasons"]][:1] == ["vector_index_damaged"]
+    assert [r.code for r in svc.health().reasons][:1] == ["vector_index_damaged"]
 
 
 def test_a_store_chroma_cannot_open_is_unavailable_as_before(data, monkeypatch):
