@@ -20,7 +20,8 @@ class Catalog:
     """Documents, clauses and hits, read from the catalog. A part of :class:`api.service.Tracuu`: it uses the root's
     ``store()``, ``index``, ``manifest``, ``settings``, ``thresholds`` and ``_per_generation``."""
 
-    def _info(self, doc: ParsedDocument | None, doc_id: str) -> Document:
+    def _info(self, doc: ParsedDocument | None, doc_id: str, clauses: int | None = None) -> Document:
+        """The public document; ``clauses``: its clause count when ``doc`` is a summary (its clauses not read)."""
         entry = self.manifest.by_id(doc_id)
         if doc is None:
             assert entry is not None
@@ -36,12 +37,18 @@ class Catalog:
                 level=entry.level,
                 implements=list(entry.implements),
             )
-        return Document.of(
+        info = Document.of(
             doc,
             citation_name=entry.citation_name if entry else None,
             level=entry.level if entry else None,
             implements=list(entry.implements) if entry else [],
         )
+        return info if clauses is None else info.model_copy(update={"clauses": clauses})
+
+    def _summary_info(self, doc_id: str) -> Document | None:
+        """The public document of a stored one from its summary (no clause read); None: not stored or damaged."""
+        summary = self.store().summary(doc_id)
+        return None if summary is None else self._info(summary[0], doc_id, clauses=summary[1])
 
 
     def documents(self) -> list[Document]:
@@ -63,7 +70,8 @@ class Catalog:
         return DocumentDetail.model_validate({**info.model_dump(), "tree": clause_tree(doc.clauses) if doc else []})
 
     def doc_info(self, doc_id: str) -> Document:
-        return self._info(self.store().get(doc_id), doc_id)
+        info = self._summary_info(doc_id)
+        return info if info is not None else self._info(None, doc_id)
 
     def hit(self, clause: Clause, score: float, info: Document | None = None) -> Hit:
         """A stored clause as a hit: its exact text, where it lies, its citation, its integrity."""
@@ -97,7 +105,7 @@ class Catalog:
     def _reference(self, ref: Any) -> dict[str, Any]:
         status = "unknown"
         if ref.doc_id:
-            status = "ingested" if self.store().get(ref.doc_id) is not None else "referenced"
+            status = "ingested" if self.store().summary(ref.doc_id) is not None else "referenced"
         return {
             "text": ref.text,
             "doc_type": ref.doc_type,
@@ -131,10 +139,10 @@ class Catalog:
         for s in scored:
             doc_id = s.clause.doc_id
             if doc_id not in infos:
-                doc = self.store().get(doc_id)
-                if doc is None:
+                info = self._summary_info(doc_id)  # the header and a count: never the document's clauses
+                if info is None:
                     continue
-                infos[doc_id] = self._info(doc, doc_id)
+                infos[doc_id] = info
             out.append(self.hit(s.clause, s.score, infos[doc_id]))
         return out
 

@@ -151,8 +151,33 @@ def format_ingest_total(reports: list[IngestReport]) -> str:
     return ", ".join(words) + "."
 
 
-def cmd_search(args: argparse.Namespace) -> int:
+def _query_service(args: argparse.Namespace, query: str, prefetch: bool):
+    """The service for one search or ask. With ``prefetch`` (search, which always ranks by vectors)
+    its vector store starts opening in the background (``VectorAccess.prefetch``) while this thread
+    understands and embeds the query; a query the service will refuse (empty, too long, a bad -k)
+    starts nothing: its error comes at once. Not for ask: many questions are answered from the
+    catalog alone (a document's facts, an agency's tasks, a date), and the process would then wait
+    at exit for an opening it never used.
+
+    The bundled e5 engine runs OpenMP; one query is a dozen tokens, which one thread embeds in
+    ~20 ms, while a team of threads waits at every barrier for a core the background opening (or
+    another process) holds: 0.1-3 s per query on a busy two-core machine. So a one-shot query
+    process asks OpenMP for one thread, unless OMP_NUM_THREADS is already set (read by the engine
+    when it loads, below)."""
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
     svc = _service(args)
+    if not prefetch:
+        return svc
+    try:
+        svc._check_query(query, args.k)  # the same check search starts with
+    except BilingualError:
+        return svc  # refused below, by the call itself, with its own message
+    svc.index.access.prefetch(wait_for_client=True)
+    return svc
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    svc = _query_service(args, args.query, prefetch=True)
     result = svc.search(
         args.query, k=args.k, doc_ids=args.doc or None, doc_types=args.doc_type or None, agency=args.agency
     )
@@ -169,7 +194,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    svc = _service(args)
+    svc = _query_service(args, args.question, prefetch=False)
     result = svc.ask(args.question, k=args.k, doc_ids=args.doc or None, doc_types=args.doc_type or None, agency=args.agency)
 
     def lines(r: Answer) -> Iterable[str]:

@@ -74,6 +74,9 @@ class Settings(BaseSettings):
     chroma_url: str | None = Field(None, description="a Chroma server; None: embedded PersistentClient in data_dir")
     database_url: str | None = Field(
         None, description="a shared PostgreSQL catalog (postgresql://...); None: the SQLite catalog in data_dir")
+    cache_dir: Path | None = Field(
+        None, description="where language tables derived from the bundled data files are kept between processes; "
+        "None: $XDG_CACHE_HOME/tracuu (~/.cache/tracuu)")
 
     # --- the HTTP front
     api_key: str | None = Field(None, description="key for HTTP writes; None: HTTP writes refused")
@@ -130,6 +133,19 @@ class Settings(BaseSettings):
         if value is not None and not value.startswith(DATABASE_SCHEMES):
             raise ValueError("not a PostgreSQL URL")
         return value
+
+    @property
+    def table_cache_dir(self) -> Path | None:
+        """:attr:`cache_dir`, else the user's cache directory (None when there is no home to find)."""
+        if self.cache_dir is not None:
+            return self.cache_dir
+        import os
+
+        base = os.environ.get("XDG_CACHE_HOME", "").strip()
+        try:
+            return (Path(base) if base else Path.home() / ".cache") / "tracuu"
+        except RuntimeError:  # no HOME and no password entry: tables are built in memory
+            return None
 
     @property
     def catalog_target(self) -> str | Path:

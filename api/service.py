@@ -25,6 +25,7 @@ from tracuu.api.search_service import MAX_K, MAX_QUERY_CHARS, QUESTION_PHRASES, 
 from tracuu.api.tasks_service import TasksAndAgencies, TasksByClause
 from tracuu.api.writer_service import Writer
 from tracuu.index.abstain import Thresholds
+from tracuu.index.query import table_cache
 from tracuu.ingest.manifest import Manifest, load_manifest
 from tracuu.ingest.pipeline import IngestOutcome
 from tracuu.ingest.shapes import Health
@@ -49,6 +50,9 @@ class Tracuu(Writer, Catalog, Search, TasksAndAgencies, Ask):
         self._derived: dict[str, tuple[Any, Any]] = {}  # name -> (store generation, value)
         self._lock = threading.Lock()
         self.thresholds = Thresholds()
+        # Language tables (syllables, abbreviations) kept between processes (TRACUU_CACHE_DIR); read
+        # or written only when a query needs them (index/query/table_cache.py), never in the data dir.
+        table_cache.configure(settings.table_cache_dir)
 
     @property
     def index(self):  # -> index.clause_index.ClauseIndex

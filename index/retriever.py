@@ -178,6 +178,10 @@ class Retriever:
         allowed = set(allowed_docs) if allowed_docs is not None else None
         where = make_where(doc_ids=allowed_docs) if allowed_docs is not None else None
 
+        # Keyword candidates first: a vector store still opening in the background (``tracuu
+        # search``: VectorAccess.prefetch) loads its index meanwhile. Both are reads; the order
+        # changes no result.
+        kw = dict(keyword.search(kq, n, allowed_docs))
         try:
             dense_hits = self.vectors.get().query(qvec, n, where)
         except EmbedderMismatch:
@@ -185,7 +189,6 @@ class Retriever:
         except Exception as exc:  # Chroma failed under us: keyword search carries this query
             self.vectors.failed(exc)
             dense_hits = []
-        kw = dict(keyword.search(kq, n, allowed_docs))
         clauses = store.clauses_by_ids([*(cid for cid, _ in dense_hits), *kw])
         dense = {cid: s for cid, s in dense_hits if cid in clauses
                  and (allowed is None or clauses[cid].doc_id in allowed)}

@@ -36,6 +36,7 @@ in a data dir holding clauses (a JSON store just imported has no stamp) becomes 
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import logging
 import os
@@ -82,6 +83,7 @@ class VectorAccess:
         self.note = ""
         self._vs: ChromaVectorStore | UnavailableVectors | None = None
         self._lock = threading.Lock()
+        self._prefetch: threading.Thread | None = None
 
     @property
     def local(self) -> Path | None:
@@ -92,6 +94,9 @@ class VectorAccess:
 
     def get(self) -> ChromaVectorStore | UnavailableVectors:
         """The store, opened on first call. Raises EmbedderMismatch (configuration, not damage)."""
+        pre = self._prefetch
+        if pre is not None and pre is not threading.current_thread():
+            pre.join()  # the opening started by prefetch(): its result (or its error, raised again below)
         vs = self._vs
         if vs is None:
             with self._lock:
@@ -103,6 +108,51 @@ class VectorAccess:
     @property
     def opened(self) -> bool:
         return self._vs is not None
+
+    def prefetch(self, wait_for_client: bool = False) -> None:
+        """Start opening the store in a background thread (once); :meth:`get` waits for it.
+
+        Why: a one-shot process (``tracuu search``) pays, one after the other, for importing
+        chromadb, opening its client and loading the HNSW index from disk on the first query
+        (native code that releases the GIL: ~0.4 s at 100k clauses) while it understands and
+        embeds the query. Started first, the opening overlaps that work. The thread runs exactly
+        what :meth:`get` runs (the checks of a doubtful store come first, so a damaged HNSW is
+        still found before Chroma reads it), then loads the local index (:meth:`ChromaVectorStore.warm`).
+        Its errors are not kept: a failure is recorded by :meth:`_open` as it would be in the
+        caller's thread (state and note), and an :class:`EmbedderMismatch` leaves the store unopened,
+        so the caller's :meth:`get` raises it again, the same error in the caller's thread.
+        A server does not call this: its first request opens the store as before.
+
+        ``wait_for_client``: return only once the client is open (or the opening failed), before
+        the index loads. Importing chromadb and opening its client is Python, which holds the GIL:
+        run beside the caller's own Python it finishes no sooner in total, but it delays the index
+        load (the part that runs beside the caller for real) until both are done. Waiting for it
+        first starts the load as early as possible; the caller's work then runs beside it.
+        """
+        if self._prefetch is not None or self._vs is not None:
+            return
+        client = threading.Event()
+        with self._lock:  # the thread's own get() waits for this lock: it sees _prefetch set
+            if self._prefetch is not None or self._vs is not None:
+                return
+            thread = threading.Thread(target=self._prefetch_run, args=(client,), name="tracuu-vectors-open",
+                                      daemon=True)
+            atexit.register(thread.join)  # never leave the interpreter while native code loads the index
+            thread.start()
+            self._prefetch = thread  # published started: get() in any thread may join it
+        if wait_for_client:
+            client.wait()
+
+    def _prefetch_run(self, client: threading.Event) -> None:
+        try:
+            vs = self.get()
+            client.set()
+            if isinstance(vs, ChromaVectorStore) and self.local is not None:
+                vs.warm()
+        except Exception as exc:  # reported by the caller's own get() / query, in its thread
+            log.debug("vector store prefetch: %s: %s", type(exc).__name__, exc)
+        finally:
+            client.set()
 
     def _open(self) -> ChromaVectorStore | UnavailableVectors:
         from tracuu.index.vector_check import check_store, probe_store

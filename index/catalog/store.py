@@ -43,7 +43,10 @@ from tracuu.ingest.vntext import fold
 log = logging.getLogger(__name__)
 
 MAX_DOC_ID = 230  # the JSON store's limit (a file name); kept so ids stay portable both ways
-_CACHE_DOCS = 64  # parsed documents kept per process (LRU), keyed by the catalog's generation
+_CACHE_DOCS = 64  # parsed documents kept per process (LRU), keyed by the catalog's generation...
+_CACHE_CLAUSES = 20_000  # ...and at most this many clauses in them (a 1000-clause plan is ~2 MB parsed;
+# hits read summary(), not whole documents, so the budget no longer makes a search re-parse them)
+_CACHE_SUMMARIES = 1024  # documents without their clauses (summary()): a header each
 _TASK_ROLE_FIELDS = {"lead": "lead", "coordinator": "coordinators", "performer": "performer",
                      "advised": "advises", "reports_to": "reports_to"}
 
@@ -111,6 +114,7 @@ class CatalogStore:
         self._lock = threading.Lock()
         self._docs: OrderedDict[str, tuple[int, ParsedDocument, str | None]] = OrderedDict()
         self._checked: dict[str, int] = {}  # doc_id -> generation its record was last read sound
+        self._summaries: OrderedDict[str, tuple[int, ParsedDocument, int]] = OrderedDict()  # see summary()
         self._src_ok: dict[tuple[str, str], bool] = {}  # (doc_id, sha) -> the stored text hashes to sha
         self._problems: dict[str, dict[str, str]] = {}  # key -> problem (see problems())
         self._memo: dict[str, tuple[int, Any]] = {}  # small whole-catalog reads, per generation
@@ -297,9 +301,53 @@ class CatalogStore:
             return doc, row[1]
         with self._lock:
             self._docs[doc_id] = (gen, doc, row[1])
-            while len(self._docs) > _CACHE_DOCS:
-                self._docs.popitem(last=False)
+            held = sum(len(d.clauses) for _, d, _ in self._docs.values())  # at most _CACHE_DOCS entries
+            while len(self._docs) > 1 and (len(self._docs) > _CACHE_DOCS or held > _CACHE_CLAUSES):
+                held -= len(self._docs.popitem(last=False)[1][1].clauses)
         return doc, row[1]
+
+    def summary(self, doc_id: str) -> tuple[ParsedDocument, int] | None:
+        """(the document without its clauses and tasks, its clause count): what a hit's citation
+        needs, read from the documents row and a count, never the document's clauses.
+
+        Why: a search's hits used to read and parse each hit's whole document (a thousand clause
+        records at 100k clauses: most of a cold search's own time, and ~2 MB each in the document
+        cache of a serving process). A document already in the cache is answered from it. A
+        damaged document record is reported as :meth:`load` reports it (None); a damaged record of
+        another clause is left to :meth:`load` and :meth:`check`: a hit's own clause was parsed
+        when it was found, and its text is checked against its hash by :meth:`integrity`."""
+        if not usable_doc_id(doc_id):
+            return None
+        gen = self.generation()
+        with self._lock:
+            hit = self._docs.get(doc_id)
+            if hit is not None and hit[0] == gen:
+                return hit[1], len(hit[1].clauses)
+            memo = self._summaries.get(doc_id)
+            if memo is not None and memo[0] == gen:
+                self._summaries.move_to_end(doc_id)
+                return memo[1], memo[2]
+        row = self.db.execute("SELECT record, (SELECT COUNT(*) FROM clauses c WHERE c.doc_id = d.doc_id)"
+                              " FROM documents d WHERE d.doc_id = ?", (doc_id,)).fetchone()
+        if row is None:
+            return None
+        try:
+            d = json.loads(row[0])
+            d["clauses"], d["tasks"] = [], []
+            doc = document_from_dict(d)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            detail = f"{type(exc).__name__}: {str(exc)[:200]}"
+            self._problem(f"doc:{doc_id}", "wrong_shape",
+                          f"Bản ghi của tài liệu '{doc_id}' trong catalog bị hỏng ({detail}); tài liệu bị bỏ qua, "
+                          "hãy nạp lại tài liệu.",
+                          f"The catalog record of '{doc_id}' is damaged ({detail}); the document is skipped, "
+                          "ingest it again.")
+            return None
+        with self._lock:
+            self._summaries[doc_id] = (gen, doc, int(row[1]))
+            while len(self._summaries) > _CACHE_SUMMARIES:
+                self._summaries.popitem(last=False)
+        return doc, int(row[1])
 
     def load(self, doc_id: str, fresh: bool = False) -> ParsedDocument | None:
         entry = self._load_entry(doc_id, fresh)

@@ -24,6 +24,7 @@ from typing import Any, Iterable, Literal
 
 from tracuu.ingest.vntext import fold, nfc
 
+from . import table_cache
 from .syllables import candidates
 
 log = logging.getLogger(__name__)
@@ -284,10 +285,24 @@ def load_table(paths: Iterable[Path] | None = None) -> AbbreviationTable:
     return AbbreviationTable(entries)
 
 
+def _entries_plain(entries: list[Abbreviation]) -> list[tuple[tuple[str, ...], tuple[str, ...], str]]:
+    return [(e.short, e.long, e.source) for e in entries]
+
+
+def _entries_of(plain: Any) -> list[Abbreviation]:
+    return [Abbreviation(tuple(short), tuple(long), str(source)) for short, long, source in plain]
+
+
 @lru_cache(maxsize=1)
 def default_table() -> AbbreviationTable:
-    """The shared table, loaded once per process."""
-    return load_table()
+    """The shared table, loaded once per process; its entries (read from this module's file and
+    the gazetteer's) are stored between processes by :mod:`index.query.table_cache`, keyed by
+    those files and the code that reads them."""
+    entries = table_cache.cached(
+        "abbreviations",
+        (Path(__file__).resolve(), Path(nfc.__code__.co_filename).resolve(), QUERY_ABBREVIATIONS_FILE, *GAZETTEER_FILES),
+        lambda: load_table().entries, encode=_entries_plain, decode=_entries_of)
+    return AbbreviationTable(entries)
 
 
 def find_abbreviations(query: str, table: AbbreviationTable | None = None) -> list[AbbreviationMatch]:

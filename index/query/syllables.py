@@ -23,6 +23,8 @@ from typing import Literal
 
 from tracuu.ingest.vntext import fold, nfc
 
+from . import table_cache
+
 Style = Literal["old", "new"]
 
 log = logging.getLogger(__name__)
@@ -204,8 +206,26 @@ def retone(syllable: str, style: Style = "old") -> str:
     return compose(*parts, style=style)
 
 
+#: What the generated tables are derived from: this module's rules and the folding of vntext
+#: (index/query/table_cache.py keys the stored tables by these files' bytes).
+_CODE_SOURCES = (Path(__file__).resolve(), Path(fold.__code__.co_filename).resolve())
+
+
 @lru_cache(maxsize=1)
 def _enumerated() -> tuple[frozenset[str], dict[str, tuple[str, ...]]]:
+    """Every syllable, and the same grouped by folded form (stored between processes by
+    :mod:`index.query.table_cache`: building it is ~50 ms of Python at every start)."""
+    return table_cache.cached("syllables", _CODE_SOURCES, _build_enumerated, decode=_checked_enumerated)
+
+
+def _checked_enumerated(value: object) -> tuple[frozenset[str], dict[str, tuple[str, ...]]]:
+    syllables, index = value  # type: ignore[misc]
+    if not isinstance(syllables, frozenset) or not isinstance(index, dict):
+        raise TypeError("not a syllable table")
+    return syllables, index
+
+
+def _build_enumerated() -> tuple[frozenset[str], dict[str, tuple[str, ...]]]:
     """Every syllable, and the same grouped by folded form, in one pass over onset x rhyme x tone.
 
     Why one pass: folding 16k syllables one by one cost a third of a second at every start (the
@@ -239,7 +259,20 @@ def folded_index() -> dict[str, tuple[str, ...]]:
 def common_ranks() -> dict[str, int]:
     """Syllable -> its rank among the common readings of its folded form (0 = most common).
 
-    Read from ``index/data/vi_syllables.txt``; syllables not listed are simply not "common".
+    Read from ``index/data/vi_syllables.txt`` (the ranks are stored between processes by
+    :mod:`index.query.table_cache`, keyed by that file and this module)."""
+    return table_cache.cached("syllable_ranks", (*_CODE_SOURCES, COMMON_SYLLABLES_FILE), _build_common_ranks,
+                              decode=_checked_ranks)
+
+
+def _checked_ranks(value: object) -> dict[str, int]:
+    if not isinstance(value, dict):
+        raise TypeError("not a rank table")
+    return value
+
+
+def _build_common_ranks() -> dict[str, int]:
+    """The ranks from ``index/data/vi_syllables.txt``; syllables not listed are simply not "common".
     Entries that are not valid syllables are skipped with a warning (a typo must not poison
     the prior). A missing file leaves the prior to the corpus statistics alone.
     """
