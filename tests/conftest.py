@@ -251,3 +251,20 @@ def pg_url(pg_server):
     url = create_database(pg_server, name)
     yield url
     drop_database(pg_server, name)
+
+
+@pytest.fixture(scope="session")
+def parsed_plan():
+    """The bundled plan parsed, with each clause's text hash set as the index stores it, and its source text:
+    what the catalog tests save."""
+    from dataclasses import replace
+
+    from tracuu.index.catalog.store import sha256_text
+    from tracuu.ingest.manifest import load_manifest
+    from tracuu.ingest.pipeline import ingest_file
+
+    out = ingest_file(BUNDLED_PLAN, load_manifest(CORPUS / "manifest.toml"))
+    assert out.ok, out.errors
+    doc = out.document
+    doc.clauses = [replace(c, text_sha256=sha256_text(c.text)) for c in doc.clauses]
+    return doc, out.source.text

@@ -11,29 +11,22 @@ import json
 import sqlite3
 import subprocess
 import sys
-from dataclasses import asdict, replace
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
 from tracuu.index.catalog.db import open_db
 from tracuu.index.catalog.migrations import Migration, migrate
-from tracuu.index.catalog.store import CatalogStore, sha256_text
+from tracuu.index.catalog.store import CatalogStore
 
-from conftest import BUNDLED_PLAN, CORPUS, ROOT
+from conftest import BUNDLED_PLAN, ROOT
 
 PLAN = "kh-an-giang-ct-39"
 
 
 @pytest.fixture(scope="module")
-def parsed():
-    from tracuu.ingest.manifest import load_manifest
-    from tracuu.ingest.pipeline import ingest_file
-
-    out = ingest_file(BUNDLED_PLAN, load_manifest(CORPUS / "manifest.toml"))
-    assert out.ok, out.errors
-    doc = out.document
-    doc.clauses = [replace(c, text_sha256=sha256_text(c.text)) for c in doc.clauses]  # as the index stores them
-    return doc, out.source.text
+def parsed(parsed_plan):
+    return parsed_plan
 
 
 def test_migrations_are_applied_once_and_in_order(tmp_path):

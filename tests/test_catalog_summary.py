@@ -10,23 +10,16 @@ from dataclasses import replace
 
 import pytest
 from tracuu.index.catalog import store as store_module
-from tracuu.index.catalog.store import CatalogStore, sha256_text
+from tracuu.index.catalog.store import CatalogStore
 
-from conftest import BUNDLED_PLAN, CORPUS, hash_kb
+from conftest import hash_kb
 
 PLAN = "kh-an-giang-ct-39"
 
 
 @pytest.fixture(scope="module")
-def parsed():
-    from tracuu.ingest.manifest import load_manifest
-    from tracuu.ingest.pipeline import ingest_file
-
-    out = ingest_file(BUNDLED_PLAN, load_manifest(CORPUS / "manifest.toml"))
-    assert out.ok, out.errors
-    doc = out.document
-    doc.clauses = [replace(c, text_sha256=sha256_text(c.text)) for c in doc.clauses]
-    return doc, out.source.text
+def parsed(parsed_plan):
+    return parsed_plan
 
 
 def test_a_summary_is_the_document_without_its_clauses(tmp_path, parsed):

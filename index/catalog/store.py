@@ -289,12 +289,7 @@ class CatalogStore:
                 "SELECT record FROM tasks WHERE doc_id = ? ORDER BY seq", (doc_id,)).fetchall()]
             doc = document_from_dict(d)
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            detail = f"{type(exc).__name__}: {str(exc)[:200]}"
-            self._problem(f"doc:{doc_id}", "wrong_shape",
-                          f"Bản ghi của tài liệu '{doc_id}' trong catalog bị hỏng ({detail}); tài liệu bị bỏ qua, "
-                          "hãy nạp lại tài liệu.",
-                          f"The catalog record of '{doc_id}' is damaged ({detail}); the document is skipped, "
-                          "ingest it again.")
+            self._damaged_record(doc_id, exc)
             return None
         self._clear(f"doc:{doc_id}")
         if not keep:
@@ -305,6 +300,15 @@ class CatalogStore:
             while len(self._docs) > 1 and (len(self._docs) > _CACHE_DOCS or held > _CACHE_CLAUSES):
                 held -= len(self._docs.popitem(last=False)[1][1].clauses)
         return doc, row[1]
+
+    def _damaged_record(self, doc_id: str, exc: Exception) -> None:
+        """Report a document record that does not parse (what :meth:`load` and :meth:`summary` skip)."""
+        detail = f"{type(exc).__name__}: {str(exc)[:200]}"
+        self._problem(f"doc:{doc_id}", "wrong_shape",
+                      f"Bản ghi của tài liệu '{doc_id}' trong catalog bị hỏng ({detail}); tài liệu bị bỏ qua, "
+                      "hãy nạp lại tài liệu.",
+                      f"The catalog record of '{doc_id}' is damaged ({detail}); the document is skipped, "
+                      "ingest it again.")
 
     def summary(self, doc_id: str) -> tuple[ParsedDocument, int] | None:
         """(the document without its clauses and tasks, its clause count): what a hit's citation
@@ -336,12 +340,7 @@ class CatalogStore:
             d["clauses"], d["tasks"] = [], []
             doc = document_from_dict(d)
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            detail = f"{type(exc).__name__}: {str(exc)[:200]}"
-            self._problem(f"doc:{doc_id}", "wrong_shape",
-                          f"Bản ghi của tài liệu '{doc_id}' trong catalog bị hỏng ({detail}); tài liệu bị bỏ qua, "
-                          "hãy nạp lại tài liệu.",
-                          f"The catalog record of '{doc_id}' is damaged ({detail}); the document is skipped, "
-                          "ingest it again.")
+            self._damaged_record(doc_id, exc)
             return None
         with self._lock:
             self._summaries[doc_id] = (gen, doc, int(row[1]))
