@@ -155,15 +155,15 @@ class DocRun:
     error: str | None = None
 
 
-def extract(file: str) -> DocRun:
-    """Load, parse and extract the tasks of one realdocs file."""
+def extract(file: str, docs_dir: Path | None = None) -> DocRun:
+    """Load, parse and extract the tasks of one realdocs file (or of a file in ``docs_dir``)."""
     from tracuu.ingest.loaders import load
     from tracuu.ingest.parser import parse_document
     from tracuu.ingest.tasks import extract_tasks
 
     run = DocRun(file)
     try:
-        source = load(REALDOCS / file)
+        source = load((docs_dir or REALDOCS) / file)
         doc = parse_document(source, doc_id="doc", file_name=file, content_hash="")
         by_id = {c.clause_id: c for c in doc.clauses}
         for t in extract_tasks(doc.clauses, addressees=doc.header.addressees):
@@ -224,7 +224,8 @@ def load_labels(split: str, path: Path | None = None) -> list[dict[str, Any]]:
     return [json.loads(line) for line in p.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def score_split(labels: list[dict[str, Any]], show_misses: bool = False) -> tuple[Score, dict[str, Score], list[str]]:
+def score_split(labels: list[dict[str, Any]], show_misses: bool = False,
+                docs_dir: Path | None = None) -> tuple[Score, dict[str, Score], list[str]]:
     g = load_gazetteer()
     heads = _heads()
     runs: dict[str, DocRun] = {}
@@ -234,7 +235,7 @@ def score_split(labels: list[dict[str, Any]], show_misses: bool = False) -> tupl
     for lab in labels:
         doc = lab["doc"]
         if doc not in runs:
-            runs[doc] = extract(doc)
+            runs[doc] = extract(doc, docs_dir)
             if runs[doc].error:
                 notes.append(f"{doc}: REFUSED {runs[doc].error[:200]}")
         s = Score(n=1)
@@ -270,9 +271,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--labels", type=Path, default=None, help="a label file instead of tests/realdocs/tasks.<split>.jsonl")
     ap.add_argument("--misses", action="store_true", help="list every label not fully right, and why")
     ap.add_argument("--doc", default=None, help="only documents whose file name starts with this")
+    ap.add_argument("--docs-dir", type=Path, default=None,
+                    help="read the labelled documents from this folder instead of ../shared/realdocs/docs "
+                         "(with --labels: documents labelled outside the realdocs set)")
     args = ap.parse_args(argv)
-    if not REALDOCS.is_dir():
-        print(f"../shared/realdocs is absent ({REALDOCS}): nothing to measure.")
+    docs_dir = args.docs_dir or REALDOCS
+    if not docs_dir.is_dir():
+        print(f"the documents folder is absent ({docs_dir}): nothing to measure.")
         return 2
     splits = SPLITS if args.split == "both" else (args.split,)
     header = f"{'':<46} {'n':>4} {'recall':>6} {'lead':>6} {'coord':>6} {'dline':>6} {'full':>6}"
@@ -280,7 +285,7 @@ def main(argv: list[str] | None = None) -> int:
         labels = load_labels(split, args.labels)
         if args.doc:
             labels = [lab for lab in labels if lab["doc"].startswith(args.doc)]
-        total, per_doc, notes = score_split(labels, args.misses)
+        total, per_doc, notes = score_split(labels, args.misses, docs_dir)
         print(f"== {split} ({len(labels)} labels)")
         print(header)
         for doc, s in sorted(per_doc.items()):
