@@ -45,6 +45,7 @@ from typing import Any, Iterable
 from tracuu.ingest.agencies import AgencyMention, Gazetteer, load_gazetteer, tokenize
 from tracuu.ingest.deadlines import Deadline, find_deadlines, heading_deadline, main_deadline, parse_deadline
 from tracuu.ingest.flatrows import split_flat_row
+from tracuu.ingest.headnames import heading_name
 from tracuu.ingest.model import Clause
 from tracuu.ingest.pipetables import body_table_rows
 from tracuu.ingest.rolelines import RoleValue, assign_role_lines, is_role_clause, read_role_line
@@ -60,8 +61,8 @@ _HEADING_OF = re.compile(r"\s*(?:trach nhiem|nhiem vu)(?: cua)?\s+")
 _COMMA = re.compile(r"\s*,?\s*")  # what may stand between a name and its verb: "X chủ trì", "X, chủ trì"
 
 
-# a marker the layout left inside a paragraph's text: "a) ", "2.3. ", "(1) "
-_TEXT_MARKER = re.compile(r"\s*(?:\(?[a-zđ]\)|\(\d+\)|\d{1,2}(?:\.\d{1,2})*[.)]|[IVX]+\.|[A-ZĐ]\.)\s+")
+# a marker the layout left inside a paragraph's text: "a) ", "2.3. ", "(1) ", "(iii) "
+_TEXT_MARKER = re.compile(r"\s*(?:\(?[a-zđ]\)|\(\d+\)|\((?:i{1,3}|iv|vi{0,3}|ix|xi{0,3})\)|\d{1,2}(?:\.\d{1,2})*[.)]|[IVX]+\.|[A-ZĐ]\.)\s+")
 _OPEN_PAREN = re.compile(r"\s*\(?\s*")  # "báo cáo UBND tỉnh (qua Sở Tài chính)"
 
 
@@ -154,6 +155,7 @@ class _Roles:
         self.decision = _phrase_re(r.get("decision_openers", []))
         self.imperative_adverb = _phrase_re(r.get("imperative_adverbs", []))
         self.forwarding = _phrase_re(r.get("forwarding", []))
+        self.closing = _phrase_re(r.get("closing", []))
         self.verb = _phrase_re(r.get("verbs", []) + r.get("lead", []) + r.get("coordinate", [])
                                + r.get("advise", []) + r.get("direct", []) + r.get("report", []))
 
@@ -554,9 +556,11 @@ def _after_title(t: _Text, roles: _Roles) -> _Owner | None:
     no sentence end before the colon); the owner is the list right after the colon, followed by
     a role word ("chủ trì", a duty) or handed the work ("giao", "đề nghị")."""
     f = t.folded
-    sep = re.search(r"[:(]", f)
+    mark = _TEXT_MARKER.match(t.text)  # "(iii) Về thủ tục …: Giao Bộ Xây dựng …": the marker is no bracket
+    begin = mark.end() if mark is not None else 0
+    sep = re.compile(r"[:(]").search(f, begin)
     colon = sep.start() if sep is not None else -1
-    if colon < 0 or re.search(r"[.;]\s", f[:colon]) or len(f[:colon].split()) > 25 \
+    if colon < 0 or re.search(r"[.;]\s", f[begin:colon]) or len(f[begin:colon].split()) > 25 \
             or any(m.start < colon for m in t.mentions):
         return None  # a title names no body: "Báo cáo UBND tỉnh (qua Sở Tài chính)" is no title
     if sep.group() == "(" and (roles.report.search(f, 0, colon) or roles.advise.search(f, 0, colon)):
@@ -575,6 +579,9 @@ def _after_title(t: _Text, roles: _Roles) -> _Owner | None:
         return _Owner(t.refs(items), "chủ trì", end)
     if roles.verb.match(f, nxt) or roles.responsible.match(f, nxt):
         return _Owner(t.refs(items), "chủ ngữ", end)
+    if re.match(r"[^\W\d_]+\s", t.text[nxt:nxt + 12]) and t.text[nxt:nxt + 1].islower() \
+            and sep.group() == ":":
+        return _Owner(t.refs(items), "chủ ngữ", end)  # "Về việc …: UBND Thành phố xử lý dứt điểm …"
     return None
 
 
@@ -651,6 +658,21 @@ def _name_tail(t: _Text, owner: _Owner, rest_at: int) -> _Owner:
 
 
 def _carrier(t: _Text, roles: _Roles, has_children: bool = False) -> _Owner | None:
+    """The owner a clause with points hands down to them (:func:`_named_carrier`), or, for a
+    heading over points that is one collective name with what narrows it ("Các doanh nghiệp hoạt
+    động trong lĩnh vực …", "Đối với các cơ sở sản xuất có …:"), that whole name
+    (:mod:`ingest.headnames`)."""
+    owner = _named_carrier(t, roles, has_children)
+    if owner is not None or not has_children:
+        return owner
+    named = heading_name(t.text, t.g)
+    if named is None:
+        return None
+    ref = AgencyRef(named.name, t.g.expand_abbreviations(named.name), None, None, t.where, named.start, named.end)
+    return _Owner([ref], "có trách nhiệm", named.end)
+
+
+def _named_carrier(t: _Text, roles: _Roles, has_children: bool = False) -> _Owner | None:
     """The owner a clause with points hands down to them: "X có trách nhiệm:" (any clause that
     ends with a colon after naming its owner, or says "có trách nhiệm"/"thực hiện các nhiệm vụ
     sau"), a heading that is only a name ("1. Sở Tài chính"), or "Trách nhiệm của X".
@@ -939,7 +961,7 @@ def _segments(text: str) -> list[tuple[int, int]]:
             quote = not quote if ch == '"' else ch == "“"
         elif depth == 0 and not quote and k + 1 < n and text[k + 1].isspace():
             cut = ch == ";" or (ch == "." and k + 2 < n and text[k + 2].isupper() and k - start > 2
-                                and not re.search(r"(?:\b[A-ZĐ]|\d)$", text[start:k]))
+                                and not re.search(r"(?:\b[A-ZĐ]|(?<![\d/])\d{1,3})$", text[start:k]))
             if cut:
                 out.append((start, k + 1))
                 start = k + 2
@@ -1044,7 +1066,10 @@ def _clause_tasks(clause: Clause, inherited: tuple[str, _Owner] | None, g: Gazet
         if titled:
             return titled
     if owner is None and inherited is None:
-        return _later_paragraph_tasks(clause, g, roles)
+        found = _later_paragraph_tasks(clause, g, roles)
+        if not found and clause.kind != "appendix_row":  # a flattened row is read by its columns
+            found = _later_sentence_tasks(clause, g, roles)
+        return found
     if owner is not None and owner.pattern == "chủ ngữ" and _reports_only(t, roles, owner.end):
         return []
     out: list[Task] = []
@@ -1116,6 +1141,57 @@ def _later_paragraph_tasks(clause: Clause, g: Gazetteer, roles: _Roles) -> list[
                 setattr(task, fld, _shift(getattr(task, fld), at))
         return tasks
     return []
+
+
+def _later_sentence_tasks(clause: Clause, g: Gazetteer, roles: _Roles) -> list[Task]:
+    """A paragraph whose first sentence names no owner and a later one does: "Trên đây là Kế
+    hoạch …. Đề nghị các cơ quan, đơn vị nghiêm túc triển khai thực hiện. Định kỳ hằng năm …
+    báo cáo …": the tasks start at that sentence (the sentences after it are read as usual).
+    Offsets stay those of the whole clause text. Also "Trên đây là Chỉ thị …, yêu cầu Giám đốc
+    sở, … có trách nhiệm …": work handed ("giao", "yêu cầu", "đề nghị") after a comma of the
+    first sentence."""
+    f = fold(clause.text)
+    starts = [a for a, _b in _segments(clause.text)[1:]]
+    first_end = _segments(clause.text)[0][1]
+    handed = None
+    for mt in re.finditer(r",\s*(?=(?:" + roles.assign.pattern + "|" + roles.request.pattern + r")\s)", f[:first_end]):
+        handed = mt.end()
+        starts = [handed] + starts
+        break
+    for a in starts:
+        rest = clause.text[a:]
+        if _owner(_Text(rest, clause.path, g), roles) is None:
+            if a == handed:
+                task = _handed_to_heads(clause, a, g, roles)
+                if task is not None:
+                    return [task]
+            continue
+        tasks = _clause_tasks(replace(clause, text=rest), None, g, roles)
+        for task in tasks:
+            for fld in ("lead", "coordinators", "advises", "reports_to", "performer", "mentions"):
+                setattr(task, fld, _shift(getattr(task, fld), a))
+        return tasks
+    return []
+
+
+def _handed_to_heads(clause: Clause, at: int, g: Gazetteer, roles: _Roles) -> Task | None:
+    """"…, yêu cầu Giám đốc sở, Thủ trưởng cơ quan, ban, ngành thành phố, Chủ tịch Ủy ban nhân
+    dân xã, phường và các tổ chức, cá nhân có liên quan có trách nhiệm tổ chức …": heads named by
+    their office, no body written after the title, up to the duty phrase - read as a cell is."""
+    f = fold(clause.text)
+    word = roles.assign.match(f, at) or roles.request.match(f, at)
+    if word is None:
+        return None
+    duty = roles.responsible.search(f, word.end())
+    stop = re.search(r"[.;]\s", f[word.end():])
+    if duty is None or (stop is not None and word.end() + stop.start() < duty.start()):
+        return None
+    names = [r for r in cell_agencies(clause.text[word.end() : duty.start()], clause.path, g) if r.start >= 0]
+    if not names:
+        return None
+    lead = _shift(names, word.end())
+    text = clause.text[at:].strip()
+    return _task_of(clause, 1, text, lead, "giao - có trách nhiệm", [], None, -1, g, roles)
 
 
 def _written_verb(t: _Text, roles: _Roles, g: Gazetteer, pos: int) -> "re.Match[str] | None":
@@ -1438,6 +1514,8 @@ def extract_tasks(clauses: list[Clause], gazetteer: Gazetteer | None = None,
         if clause.path in heads_of_siblings:
             continue  # "a) Sở Xây dựng" written as a paragraph: the lines after it are the tasks
         above = inherited(clause)
+        if above is not None and not clause.marker and roles.closing.match(fold(clause.text).lstrip()):
+            above = None  # "Trên đây là Kế hoạch …": the document's closing, under the last heading only by layout
         found = _clause_tasks(clause, above, g, roles)
         if not found and reader and above is None and clause.path not in has_children \
                 and clause.kind not in ("appendix_row", "doan_khong_danh_so") and _imperative(clause.text, roles):
