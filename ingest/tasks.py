@@ -56,7 +56,7 @@ NON_TASK_KINDS = frozenset({"muc", "phan", "chuong", "muc_chuong", "appendix_gro
 
 _B = r"(?<![0-9a-z])"
 _E = r"(?![0-9a-z])"
-_SEP = re.compile(r"[ \t]*(?:[,;][ \t]*(?:va[ \t]+)?|\n\s*|va[ \t]+|cung[ \t]+)")
+_SEP = re.compile(r"[ \t]*(?:[,;][ \t]*(?:va[ \t]+)?|\n\s*|va[ \t]+|cung[ \t]+|hoac[ \t]+)")
 _HEADING_OF = re.compile(r"\s*(?:trach nhiem|nhiem vu)(?: cua)?\s+")
 _COMMA = re.compile(r"\s*,?\s*")  # what may stand between a name and its verb: "X chủ trì", "X, chủ trì"
 
@@ -139,7 +139,7 @@ class _Roles:
         self.lead = _phrase_re(r.get("lead", []))
         self.coordinate = _phrase_re(r.get("coordinate", []))
         self.partner_adverb = _phrase_re(r.get("partner_adverbs", []))
-        self.partner_verb = re.compile(r",\s*" + _phrase_re(r.get("partner_verbs", [])).pattern)
+        self.partner_verb = re.compile(r",?\s*" + _phrase_re(r.get("partner_verbs", [])).pattern)  # "phối hợp(,) hỗ trợ X"
         self.advise = _phrase_re(r.get("advise", []))
         self.direct = _phrase_re(r.get("direct", []))
         self.report = _phrase_re(r.get("report", []))
@@ -156,6 +156,7 @@ class _Roles:
         self.imperative_adverb = _phrase_re(r.get("imperative_adverbs", []))
         self.forwarding = _phrase_re(r.get("forwarding", []))
         self.closing = _phrase_re(r.get("closing", []))
+        self.honorific = re.compile(_phrase_re(r.get("honorifics", [])).pattern + r"\s+")
         self.verb = _phrase_re(r.get("verbs", []) + r.get("lead", []) + r.get("coordinate", [])
                                + r.get("advise", []) + r.get("direct", []) + r.get("report", []))
 
@@ -368,9 +369,13 @@ class _Text:
         if second is not None:
             tries.append(second.end())  # "phối hợp, hỗ trợ Bộ …"
         for at in tries:
-            items, _ = self.list_at(at)
+            items, end = self.list_at(at)
             if items:
-                return items
+                # "UBND các phường, xã và lực lượng chức năng": a kind of bodies written without
+                # "các" may close the list
+                sep = re.compile(r"[ \t]*(?:,[ \t]*)?(?:va|hoac)[ \t]+").match(f, end)
+                more = self._kinds_at(sep.end()) if sep is not None else None
+                return items + [more] if more is not None else items
         for at in tries:
             bare = self._kinds_at(at)
             if bare is not None:
@@ -496,6 +501,9 @@ def _owner(t: _Text, roles: _Roles) -> _Owner | None:
     marker = _TEXT_MARKER.match(t.text, start) if not t.by_start.get(start) else None
     if marker is not None:
         start = marker.end()  # "2. Giao Công an tỉnh …" written as a paragraph: the marker is no subject
+    honour = roles.honorific.match(f, start)
+    if honour is not None and not t.by_start.get(start):
+        start = honour.end()  # "Đồng chí Bộ trưởng Bộ Y tế …": the title is the subject
     prefix = None
     items: list[AgencyMention] = []
     end = start
@@ -503,6 +511,9 @@ def _owner(t: _Text, roles: _Roles) -> _Owner | None:
         mt = word.match(f, start)
         if mt is not None:
             pos = mt.end()
+            honour = roles.honorific.match(f, t.skip_space(pos))
+            if honour is not None:
+                pos = honour.end()  # "Đề nghị các đồng chí Bộ trưởng, Thủ trưởng …"
             cho = re.match(r"\s*:|\s+cho" + _E, f[pos:])
             items, end = t.list_at(pos + (cho.end() if cho else 0))
             prefix = label if items else None
@@ -961,7 +972,7 @@ def _segments(text: str) -> list[tuple[int, int]]:
             quote = not quote if ch == '"' else ch == "“"
         elif depth == 0 and not quote and k + 1 < n and text[k + 1].isspace():
             cut = ch == ";" or (ch == "." and k + 2 < n and text[k + 2].isupper() and k - start > 2
-                                and not re.search(r"(?:\b[A-ZĐ]|(?<![\d/])\d{1,3})$", text[start:k]))
+                                and not re.search(r"(?:\b[A-ZĐ]|(?<![\d/])\d{1,2})$", text[start:k]))
             if cut:
                 out.append((start, k + 1))
                 start = k + 2
@@ -1087,6 +1098,15 @@ def _clause_tasks(clause: Clause, inherited: tuple[str, _Owner] | None, g: Gazet
             offset = a + len(raw) - len(raw.lstrip())
             task = _task_of(clause, k + 1, text, _shift(own.lead, offset), own.pattern, [], None, own.end, g, roles)
         else:  # "X làm A; Y làm B; định kỳ báo cáo …": the subjects before it, together
+            label = _deadline_label_re(g).match(fold(nfc(text)))
+            shared = _labelled_deadlines(text, g) if label is not None else []
+            if shared and len(out) >= 2:
+                # "X làm A. Y làm B. Thời hạn hoàn thành: trước ngày …": the time of both tasks
+                for prev in out:
+                    if prev.deadline is None:
+                        prev.deadline = shared[0]
+                        prev.deadlines = list(prev.deadlines) + shared
+                continue
             together = _dedupe([r for prev in out for r in prev.lead])
             task = _task_of(clause, k + 1, text, together, "chủ ngữ", [], None, -1, g, roles)
         out.append(task)
