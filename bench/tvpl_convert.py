@@ -76,7 +76,64 @@ def convert(raw: str, mode: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+
+
+
+def convert_table(raw: str) -> str:
+    """MODE "table": a data table in the crawler's cell-per-line form. Lines before the first "|"
+    line and after the table are kept as in MODE "hard"; each table row becomes one line, its
+    cells' lines joined with one space and its cells joined by " | ". A "|" line separates two
+    cells; two or more "|" lines in a row separate two rows; the header row gives the number of
+    columns, and after a full row a single "|" followed by text ends the table."""
+    lines = raw.split("\n")
+    first = next(i for i, ln in enumerate(lines) if ln.strip() == "|")
+    before = convert("\n".join(lines[:first]), "hard").rstrip("\n").split("\n")
+    rows: list[list[str]] = []
+    cell: list[str] = []
+    row: list[str] = []
+    ncols = None
+    i = first
+    n = len(lines)
+    after_start = n
+    while i < n:
+        ln = lines[i]
+        if ln.strip() == "|":
+            j = i
+            while j < n and lines[j].strip() == "|":
+                j += 1
+            pipes = j - i
+            if cell:
+                row.append(" ".join(x.strip() for x in cell))
+                cell = []
+            if pipes >= 2 or j >= n:
+                if row:
+                    rows.append(row)
+                    if ncols is None:
+                        ncols = len(row)
+                row = []
+            elif ncols is not None and len(row) >= ncols:
+                rows.append(row)
+                row = []
+                after_start = j
+                break
+            i = j
+            continue
+        cell.append(ln)
+        i += 1
+    if cell:
+        row.append(" ".join(x.strip() for x in cell))
+    if row:
+        rows.append(row)
+    body = [" | ".join(r) for r in rows]
+    after = convert("\n".join(lines[after_start:]), "hard").rstrip("\n").split("\n") if after_start < n else []
+    text = "\n".join(before + body + after)
+    text = text.replace("**", "").replace("*", "")
+    text = "\n".join(x.rstrip() for x in text.split("\n")).strip("\n") + "\n"
+    return unicodedata.normalize("NFC", text)
+
+
 if __name__ == "__main__":
     src, mode, dst = sys.argv[1], sys.argv[2], sys.argv[3]
     raw = open(src, encoding="utf-8").read()
-    open(dst, "w", encoding="utf-8").write(convert(raw, mode))
+    out = convert_table(raw) if mode == "table" else convert(raw, mode)
+    open(dst, "w", encoding="utf-8").write(out)

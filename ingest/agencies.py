@@ -200,6 +200,7 @@ class Gazetteer:
         self.heads: dict[str, list[str]] = {k: _as_list(v) for k, v in agencies.get("heads", {}).items()}
         self.role_lines: dict[str, list[str]] = {k: _as_list(v) for k, v in agencies.get("role_lines", {}).items()}
         self._provinces = sorted({_keys(p) for p in _as_list(matching.get("provinces"))}, key=len, reverse=True)
+        self.province_names: list[str] = [nfc(p) for p in _as_list(matching.get("provinces"))]
         # heads keep their spelling: folding would make "Quý IV" (a quarter) look like "Quỹ ..."
         self._heads = sorted(
             {tuple(t.text.lower() for t in tokenize(nfc(h))) for h in _as_list(matching.get("head_words"))},

@@ -197,6 +197,39 @@ def _bare_ministers(text: str, mentions: list[AgencyMention], g: Gazetteer) -> l
     return out
 
 
+@lru_cache(maxsize=4)
+def _place_after_re(places: tuple[str, ...]) -> re.Pattern[str]:
+    names = "|".join(re.escape(p) for p in sorted(places, key=len, reverse=True))
+    return re.compile(r"\s*,\s*((?:[Tt]hành phố|[Tt]ỉnh)\s+)?(?:" + names + r")(?![\w])")
+
+
+def _shared_head_places(mentions: list[AgencyMention], text: str, g: Gazetteer) -> list[AgencyMention]:
+    """"UBND thành phố Hà Nội, Thành phố Hồ Chí Minh và …": a bare place after a provincial body
+    that names its own place shares that body's head - it is the other city's UBND."""
+    out = list(mentions)
+    taken = [(m.start, m.end) for m in mentions]
+    for m in mentions:
+        if m.agency_id is None or m.level != "provincial" or not m.province:
+            continue
+        mt = _place_after_re(tuple(g.province_names)).match(text, m.end)
+        if mt is None:
+            continue
+        start = mt.end() - len(mt.group().lstrip(" ,"))
+        if any(a < mt.end() and start < b for a, b in taken):
+            continue
+        written = text[start : mt.end()]
+        place = re.sub(r"^(?:[Tt]hành phố|[Tt]ỉnh)\s+", "", written)
+        entry = g.entries[m.agency_id]
+        head = m.text[: m.text.rfind(m.province)].rstrip()
+        if written != place:  # "Thành phố Hồ Chí Minh" carries its own level word
+            head = re.sub(r"\s+(?:[Tt]hành phố|[Tt]ỉnh)$", "", head)
+        name = f"{head} {written}" if head else written
+        out.append(AgencyMention(written, start, mt.end(), m.agency_id, m.level, entry.canonical(place),
+                                 g.expand_abbreviations(name), "shared", place))
+        taken.append((start, mt.end()))
+    return sorted(out, key=lambda x: x.start)
+
+
 def _split_capital_suffix(mentions: list[AgencyMention], text: str, g: Gazetteer) -> list[AgencyMention]:
     """"Sở Khoa học và Công nghệ Tỉnh đoàn" (two cells of a flattened row): the level word "tỉnh"
     read onto the first name is, written with a capital, the start of the next one ("Tỉnh đoàn")."""
@@ -280,6 +313,7 @@ class _Text:
                                                      and (o.end - o.start) > (m.end - m.start) for o in found)]
         self.mentions = sorted(self.mentions + _bare_ministers(self.text, self.mentions, g), key=lambda m: m.start)
         self.mentions = _split_capital_suffix(self.mentions, self.text, g)
+        self.mentions = _shared_head_places(self.mentions, self.text, g)
         self.mentions = [_qualified(m, self.text, self.folded, self.mentions, g) for m in self.mentions]
         self.by_start = {m.start: m for m in self.mentions}
         # a head of agency stands for the agency: "Giám đốc Sở Y tế", "Chủ tịch UBND cấp xã"

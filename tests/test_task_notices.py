@@ -171,3 +171,29 @@ def test_a_labelled_time_after_two_subjects_is_both_tasks_deadline():
         "Thời hạn hoàn thành: trước ngày 30/11/2026."]))
     assert len(tasks) == 2
     assert all(t.deadline is not None and "30/11/2026" in t.deadline.text for t in tasks)
+
+
+def test_a_file_that_is_only_an_appendix_table(tmp_path: Path):
+    # an attachment published apart from its decision: it opens with the appendix heading
+    text = (
+        "PHỤ LỤC II\nDANH MỤC NHIỆM VỤ ƯU TIÊN\n(Kèm theo Quyết định số 99/QĐ-UBND ngày 01/12/2026)\n"
+        "STT | Tên nhiệm vụ | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian thực hiện\n"
+        "I | NHÓM NHIỆM VỤ VỀ DỮ LIỆU\n"
+        "1 | Xây dựng cơ sở dữ liệu nguồn thải | Sở Nông nghiệp và Môi trường | - Sở Xây dựng; - Công an tỉnh | 2027 - 2028\n"
+        "2 | Lắp đặt bảng thông tin chất lượng không khí | UBND thành phố Hà Nội, Thành phố Hồ Chí Minh | "
+        "Các cơ quan liên quan | Triển khai từ năm 2027\n"
+    )
+    tasks = _parse_txt(tmp_path, text)
+    first = _holding(tasks, "cơ sở dữ liệu nguồn thải")
+    assert names(first.lead) == ["Sở Nông nghiệp và Môi trường"]
+    assert names(first.coordinators) == ["Sở Xây dựng", "Công an tỉnh"]
+    second = _holding(tasks, "bảng thông tin")
+    assert len(second.lead) == 2 and "Hồ Chí Minh" in second.lead[1].full
+
+
+def test_a_bare_city_after_a_city_committee_shares_its_head():
+    g = load_gazetteer()
+    from tracuu.ingest.tasks import cell_agencies
+    got = cell_agencies("UBND thành phố Hà Nội, Thành phố Hồ Chí Minh và UBND các tỉnh, thành phố khác", "x", g)
+    assert [r.name for r in got] == ["UBND thành phố Hà Nội", "Ủy ban nhân dân Thành phố Hồ Chí Minh",
+                                     "UBND các tỉnh, thành phố khác"]
