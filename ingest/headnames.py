@@ -10,6 +10,9 @@ gazetteer reads only the start ("Các doanh nghiệp", or a run-on to the first 
 the words after it look like a sentence, so the heading was taken for a task of its own and its
 points for owner-less text.
 
+"1.5. Trách nhiệm của đối tượng thực hiện kiểm kê:" names its owner after a duty opener
+(duty_openers in the data file): there any short noun phrase is the name, collective or not.
+
 The rule is narrow on purpose: the heading has points under it (the caller says so), it opens
 with a collective name ("các"/"những" + a kind of bodies: [matching].collective_openers and the
 gazetteer), an optional opener of scope before it ("Đối với"), and it
@@ -43,7 +46,7 @@ _DATA = Path(__file__).resolve().parent / "data"
 
 
 @lru_cache(maxsize=8)
-def _settings(g: Gazetteer) -> tuple[re.Pattern[str], int, tuple[str, ...], re.Pattern[str]]:
+def _settings(g: Gazetteer) -> tuple[re.Pattern[str], int, tuple[str, ...], re.Pattern[str], re.Pattern[str]]:
     data = tomllib.loads((_DATA / "heading_names.toml").read_text(encoding="utf-8"))
     agencies = tomllib.loads((_DATA / "agencies.toml").read_text(encoding="utf-8"))
     keys = sorted({fold(nfc(o)) for o in data.get("openers", [])}, key=len, reverse=True)
@@ -55,19 +58,24 @@ def _settings(g: Gazetteer) -> tuple[re.Pattern[str], int, tuple[str, ...], re.P
     role_keys = sorted({fold(nfc(w)) for w in words if w.strip()}, key=len, reverse=True)
     role = re.compile(r"(?<![0-9a-z])(?:" + "|".join(re.escape(k).replace(r"\ ", r"\s+") for k in role_keys)
                       + r")(?![0-9a-z])")
-    return opener, int(data.get("max_words", 40)), collective, role
+    dkeys = sorted({fold(nfc(o)) for o in data.get("duty_openers", [])}, key=len, reverse=True)
+    duty = re.compile(r"(?:" + "|".join(re.escape(k) for k in dkeys) + r")\s+") if dkeys else re.compile(r"(?!x)x")
+    return opener, int(data.get("max_words", 40)), collective, role, duty
 
 
 def heading_name(text: str, g: Gazetteer) -> HeadingName | None:
     """The collective name ``text`` (a heading's text, its marker already apart) is, or None."""
-    opener, max_words, collective, role = _settings(g)
+    opener, max_words, collective, role, duty = _settings(g)
     text = nfc(text)
     folded = fold(text)
     start = len(text) - len(text.lstrip())
+    duty_at = duty.match(folded, start)
     mt = opener.match(folded, start)
-    if mt is not None:
+    if duty_at is not None:
+        start = duty_at.end()  # "Trách nhiệm của đối tượng thực hiện kiểm kê:": any noun phrase
+    elif mt is not None:
         start = mt.end()
-    if not folded.startswith(collective, start):
+    if duty_at is None and not folded.startswith(collective, start):
         return None
     end = len(text.rstrip(" \t\n:.;"))
     bracket = re.search(r"\s*\([^()]*\)\s*$", text[:end])
@@ -78,6 +86,8 @@ def heading_name(text: str, g: Gazetteer) -> HeadingName | None:
         return None
     if role.search(fold(body)):
         return None
+    if duty_at is not None:
+        return HeadingName(body, start, end) if not re.search(r"[,;]", body) or len(body.split()) <= 12 else None
     found = [m for m in g.find(body) if m.start == 0]
     if not found:
         return None

@@ -48,7 +48,7 @@ from tracuu.ingest.flatrows import split_flat_row
 from tracuu.ingest.headnames import heading_name
 from tracuu.ingest.model import Clause
 from tracuu.ingest.pipetables import body_table_rows
-from tracuu.ingest.rolelines import RoleValue, assign_role_lines, is_role_clause, read_role_line
+from tracuu.ingest.rolelines import RoleValue, assign_role_lines, assign_time_lines, is_role_clause, read_role_line
 from tracuu.ingest.vntext import fold, nfc
 
 # Clause kinds that are structure, never a task.
@@ -708,13 +708,29 @@ def _carrier(t: _Text, roles: _Roles, has_children: bool = False) -> _Owner | No
     động trong lĩnh vực …", "Đối với các cơ sở sản xuất có …:"), that whole name
     (:mod:`ingest.headnames`)."""
     owner = _named_carrier(t, roles, has_children)
-    if owner is not None or not has_children:
-        return owner
-    named = heading_name(t.text, t.g)
-    if named is None:
-        return None
-    ref = AgencyRef(named.name, t.g.expand_abbreviations(named.name), None, None, t.where, named.start, named.end)
-    return _Owner([ref], "có trách nhiệm", named.end)
+    if owner is None and has_children:
+        named = heading_name(t.text, t.g)
+        if named is not None:
+            ref = AgencyRef(named.name, t.g.expand_abbreviations(named.name), None, None, t.where, named.start,
+                            named.end)
+            owner = _Owner([ref], "có trách nhiệm", named.end)
+    if owner is not None and has_children:
+        members = _bracket_members(t)
+        if members:  # "Các cơ quan tham mưu … (gồm các Sở: Xây dựng, Công Thương, …)": the members own it
+            return _Owner(members, owner.pattern, owner.end, owner.coordinators)
+    return owner
+
+
+_MEMBERS = re.compile(r"\(((?:gồm|bao gồm|gồm có)\s+[^()]+)\)\s*[:.]?\s*$", re.IGNORECASE)
+
+
+def _bracket_members(t: _Text) -> list[AgencyRef]:
+    """The bodies a heading lists in a closing bracket "(gồm các Sở: Xây dựng, Tài chính, …)"."""
+    m = _MEMBERS.search(t.text)
+    if m is None:
+        return []
+    found = [r for r in cell_agencies(m.group(1), t.where, t.g) if r.start >= 0 and r.agency_id]
+    return _shift(found, m.start(1)) if len(found) >= 2 else []
 
 
 def _named_carrier(t: _Text, roles: _Roles, has_children: bool = False) -> _Owner | None:
@@ -740,6 +756,9 @@ def _named_carrier(t: _Text, roles: _Roles, has_children: bool = False) -> _Owne
     if stripped.endswith(":") or says_so or not rest.strip(" :.;"):
         owner.pattern = "có trách nhiệm"
         owner.coordinators = t.refs(t.partners(roles))
+        return owner
+    if has_children and re.match(r"\s*[-–]\s+[A-ZĐ]", t.text[owner.end:]) and "." not in t.text[owner.end:].strip(" ."):
+        owner.pattern = "có trách nhiệm"  # "Sở Tài chính - Cơ quan thường trực Ban Chỉ đạo": a role in apposition
         return owner
     lower_words = [w for w in t.text[owner.end :].split() if w[:1].islower()]
     if has_children and len(lower_words) <= 10 and len(rest.split()) <= 20 \
@@ -1541,6 +1560,7 @@ def extract_tasks(clauses: list[Clause], gazetteer: Gazetteer | None = None,
     table_rows = body_table_rows(ordered)  # a task table in the body, kept as " | " paragraphs
     skip = {c.path for c in ordered if c.kind in NON_TASK_KINDS or c.cells or c.path in table_rows}
     by_roles = assign_role_lines(ordered, g, skip)
+    by_time = assign_time_lines(ordered, g, skip)
     heads_of_siblings: set[str] = set()
     for clause in ordered:
         near = sibling_heading(clause) if clause.kind not in NON_TASK_KINDS else None
@@ -1577,6 +1597,13 @@ def extract_tasks(clauses: list[Clause], gazetteer: Gazetteer | None = None,
         if clause.kind == "appendix_row" and not any(t.lead for t in found):
             flat = _flat_row_task(clause, g, 1)
             found = [flat] if flat is not None else found
+        timed = by_time.get(clause.path)
+        if timed is not None:
+            for task in found:
+                if task.deadline is None and (due := parse_deadline(timed.text)) is not None:
+                    task.deadline = replace(due, start=timed.start + due.start, end=timed.start + due.end)
+                    task.deadlines = list(task.deadlines) + [task.deadline]
+                    task.recurrence = task.recurrence or due.recurrence
         tasks.extend(found)
     _complete_names(tasks, by_path)
     _with_jurisdiction(tasks, jurisdiction)

@@ -197,3 +197,43 @@ def test_a_bare_city_after_a_city_committee_shares_its_head():
     got = cell_agencies("UBND thành phố Hà Nội, Thành phố Hồ Chí Minh và UBND các tỉnh, thành phố khác", "x", g)
     assert [r.name for r in got] == ["UBND thành phố Hà Nội", "Ủy ban nhân dân Thành phố Hồ Chí Minh",
                                      "UBND các tỉnh, thành phố khác"]
+
+
+def test_time_lines_after_points_under_a_heading_of_names(tmp_path: Path):
+    text = HEAD + (
+        "II. NHIỆM VỤ CỤ THỂ\n\n"
+        "1. Ủy ban nhân dân các xã, phường\n\n"
+        "- Thành lập tổ kiểm kê cấp xã.\n\nThời gian hoàn thành: Trước ngày 15/11/2026.\n\n"
+        "- Hướng dẫn các đơn vị thực hiện kiểm kê.\n\nThời gian thực hiện: Tháng 11 - 12/2026.\n\n"
+        "2. Các sở, ngành\n\n"
+        "- Phối hợp hướng dẫn các địa phương thực hiện kiểm kê. Trong đó:\n\n"
+        "+ Sở Xây dựng: hướng dẫn kiểm kê tài sản giao thông.\n\n"
+        "+ Sở Công Thương: hướng dẫn kiểm kê tài sản chợ.\n\n"
+        "Thời gian thực hiện: Từ tháng 11/2026 đến khi kết thúc kiểm kê.\n\n"
+    )
+    tasks = _parse_txt(tmp_path, text)
+    first = _holding(tasks, "Thành lập tổ kiểm kê")
+    assert names(first.lead) == ["Ủy ban nhân dân các xã, phường"]
+    assert first.deadline is not None and "15/11/2026" in first.deadline.text
+    assert "11 - 12/2026" in _holding(tasks, "Hướng dẫn các đơn vị").deadline.text
+    # a time after a point's sub-items is the point's and its items'
+    assert "11/2026" in _holding(tasks, "Phối hợp hướng dẫn các địa phương").deadline.text
+    item = _holding(tasks, "hướng dẫn kiểm kê tài sản chợ")
+    assert names(item.lead) == ["Sở Công Thương"] and "11/2026" in item.deadline.text
+
+
+def test_heading_with_a_role_in_apposition_or_members_in_brackets(tmp_path: Path):
+    text = HEAD + (
+        "II. NHIỆM VỤ CỤ THỂ\n\n"
+        "1. Sở Tài chính - Cơ quan thường trực Ban Chỉ đạo\n\n"
+        "- Tham mưu triển khai kế hoạch kiểm kê.\n\n"
+        "2. Các cơ quan tham mưu quản lý ngành (gồm các Sở: Xây dựng, Công Thương)\n\n"
+        "- Cử công chức tham gia tổ công tác.\n\n"
+        "3. Trách nhiệm của đối tượng thực hiện kiểm kê:\n\n"
+        "- Chuẩn bị hồ sơ tài sản.\n\n"
+    )
+    tasks = _parse_txt(tmp_path, text)
+    assert names(_holding(tasks, "Tham mưu triển khai").lead) == ["Sở Tài chính"]
+    assert [r.full for r in _holding(tasks, "Cử công chức").lead] == ["Sở Xây dựng", "Sở Công Thương"]
+    assert names(_holding(tasks, "Chuẩn bị hồ sơ").lead) == ["đối tượng thực hiện kiểm kê"]
+    assert not any(t.text.startswith("Sở Tài chính - Cơ quan") for t in tasks)  # the heading is no task
