@@ -11,7 +11,8 @@ the words after it look like a sentence, so the heading was taken for a task of 
 points for owner-less text.
 
 "1.5. Trách nhiệm của đối tượng thực hiện kiểm kê:" names its owner after a duty opener
-(duty_openers in the data file): there any short noun phrase is the name, collective or not.
+(duty_openers in the data file) and closes with a colon: there any short noun phrase is the name,
+collective or not (a law's article title "Trách nhiệm của …" has no colon: its clauses name theirs).
 
 The rule is narrow on purpose: the heading has points under it (the caller says so), it opens
 with a collective name ("các"/"những" + a kind of bodies: [matching].collective_openers and the
@@ -87,7 +88,12 @@ def heading_name(text: str, g: Gazetteer) -> HeadingName | None:
     if role.search(fold(body)):
         return None
     if duty_at is not None:
-        return HeadingName(body, start, end) if not re.search(r"[,;]", body) or len(body.split()) <= 12 else None
+        # "1.5. Trách nhiệm của đối tượng thực hiện kiểm kê:" over its points; a law's article title
+        # ("Điều 27. Trách nhiệm của doanh nghiệp trong trường hợp …") has no colon and its clauses
+        # name their own subjects
+        if not text.rstrip().endswith(":") or len(body.split()) > 12 or re.search(r"[,;]", body):
+            return None
+        return HeadingName(body, start, end)
     found = [m for m in g.find(body) if m.start == 0]
     if not found:
         return None

@@ -1224,7 +1224,8 @@ def _later_sentence_tasks(clause: Clause, g: Gazetteer, roles: _Roles) -> list[T
     sở, … có trách nhiệm …": work handed ("giao", "yêu cầu", "đề nghị") after a comma of the
     first sentence."""
     f = fold(clause.text)
-    starts = [a for a, _b in _segments(clause.text)[1:]]
+    # sentence starts only: a part after "; " is a list item ("…; Quỹ Hỗ trợ việc làm; chính sách …")
+    starts = [a for a, _b in _segments(clause.text)[1:] if clause.text[:a].rstrip().endswith(".")]
     first_end = _segments(clause.text)[0][1]
     handed = None
     for mt in re.finditer(r",\s*(?=(?:" + roles.assign.pattern + "|" + roles.request.pattern + r")\s)", f[:first_end]):
