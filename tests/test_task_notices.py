@@ -237,3 +237,11 @@ def test_heading_with_a_role_in_apposition_or_members_in_brackets(tmp_path: Path
     assert [r.full for r in _holding(tasks, "Cử công chức").lead] == ["Sở Xây dựng", "Sở Công Thương"]
     assert names(_holding(tasks, "Chuẩn bị hồ sơ").lead) == ["đối tượng thực hiện kiểm kê"]
     assert not any(t.text.startswith("Sở Tài chính - Cơ quan") for t in tasks)  # the heading is no task
+
+
+def test_a_date_range_keeps_its_start_as_written():
+    from tracuu.ingest.deadlines import find_deadlines
+    found = find_deadlines("báo cáo chương trình kiểm tra, thời gian trong tuần ngày 15 đến ngày 31 tháng 12 năm 2026.")
+    assert [d.text for d in found] == ["ngày 15 đến ngày 31 tháng 12 năm 2026"]
+    assert found[0].date == "2026-12-31"  # due at the end of the range
+    assert [d.text for d in find_deadlines("hoàn thành đến ngày 31/12/2026")] == ["đến ngày 31/12/2026"]
