@@ -29,6 +29,7 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
+from tracuu.ingest.loaders.flatcells import column_kinds
 from tracuu.ingest.model import Block, Cell
 from tracuu.ingest.reflow import SourceLine, collapse_with_offsets
 from tracuu.ingest.vntext import fold
@@ -285,54 +286,41 @@ def _titled(text: str, titles: Sequence[str]) -> bool:
     return any(f.startswith(t + " ") for t in titles)
 
 
-def _row_cells(lines: list[SourceLine], roles: list[str], heads: Sequence[str], titles: Sequence[str]
-               ) -> list[list[SourceLine]]:
-    """The row's lines (after the number) split over the columns after STT (``roles``: the
-    task column first, then "agency", "time" or "other" columns in their order)."""
+def _opens_with_time(text: str) -> bool:
+    """``text`` opens with a time ingest.deadlines reads as a table cell ("Năm 2026 – 2030", "Quý
+    II/2026", "Trước ngày 01/3/2027", "Thường xuyên"): its first deadline starts within two words."""
+    from tracuu.ingest.deadlines import find_deadlines
+
+    found = find_deadlines(text, bare=True)
+    if not found:
+        return False
+    first = min(d.start for d in found)
+    return len(text[:first].split()) <= 1 and found[0].kind != "unknown"
+
+
+def _row_cells(lines: list[SourceLine], roles: list[str], heads: Sequence[str], titles: Sequence[str],
+               breaks: Sequence[int] = ()) -> list[list[SourceLine]]:
+    """The row's lines (after the number) split over the columns after STT (``roles``: the kind
+    of each column, task column first, see :func:`flatcells.column_kinds`). ``breaks``: indexes
+    into ``lines`` where a page break cut the row (the row starts again from its first column)."""
+    from tracuu.ingest.agencies import load_gazetteer
+    from tracuu.ingest.loaders.flatcells import (agency_cover_with, fragments, name_at_with, place_fragments,
+                                                  read_fragment)
+
     cols: list[list[SourceLine]] = [[] for _ in roles]
-    chunks = _chunks(lines)
-    if not chunks:
+    if not roles:
         return cols
-    k = 1
-    while k < len(chunks) and not _agency_like(" ".join(_text(x) for x in chunks[k]), heads):
-        k += 1
-    cols[0] = [x for c in chunks[:k] for x in c]
-    rest = chunks[k:]
-    if rest and len(rest[-1]) > 1 and _TIME.match(_text(rest[-1][-1])) and not _TIME.match(_text(rest[-1][0])):
-        rest = rest[:-1] + [rest[-1][:-1], rest[-1][-1:]]  # "… ngành" / "Hằng năm": the time cell
-
-    def kind(chunk: list[SourceLine]) -> str:
-        text = " ".join(_text(x) for x in chunk)
-        if _TIME.match(_text(chunk[0])):
-            return "time"
-        if _titled(text, titles):
-            return "title"
-        return "agency" if _agency_like(text, heads) else "other"
-
-    later = list(range(1, len(roles)))
-    last_agency: int | None = None
-    p = 0
-    for ci, col in enumerate(later):
-        if p >= len(rest):
-            break
-        kd = kind(rest[p])
-        role = roles[col]
-        following = [roles[c] for c in later[ci + 1 :]]
-        if role == "agency" and (kd == "agency" or (kd in ("title", "other") and "other" not in following)):
-            cols[col] = rest[p]
-            p += 1
-            last_agency = col
-        elif role == "time" and kd == "time":
-            cols[col] = rest[p]
-            p += 1
-        elif role == "other" and not (kd == "time" and "time" in following) and not (
-                kd == "agency" and "agency" in following):
-            cols[col] = rest[p]
-            p += 1
-        # else: this column is empty in the row; the chunk goes to a later column
-    for chunk in rest[p:]:  # more names than agency columns: the partners' cell ran on
-        target = last_agency if last_agency is not None else 0
-        cols[target] += chunk
+    g = load_gazetteer()
+    cover = agency_cover_with(g)
+    with_level = "level" in roles
+    name_at = name_at_with(g)
+    # a page break inside the row: a furniture line met between its lines, or the page changing
+    turns = [k for k in range(1, len(lines)) if lines[k].page != lines[k - 1].page]
+    bounds = [0] + [b for b in sorted(set(breaks) | set(turns)) if 0 < b < len(lines)] + [len(lines)]
+    for part, (a, b) in enumerate(zip(bounds, bounds[1:])):
+        frags = [read_fragment(f, cover, _opens_with_time, with_level) for f in fragments(lines[a:b], name_at)]
+        for frag, col in zip(frags, place_fragments(frags, roles, first_part=part == 0)):
+            cols[col] += frag.lines
     return cols
 
 
@@ -354,20 +342,21 @@ def flat_blocks(lines: Sequence[SourceLine], table: FlatTable, table_index: int,
             else:
                 names.append(extra)
     header_block = _block([_cell(n) for n in names], table_index, True, head_lines)
-    roles = [_role(" ".join(_text(x) for x in n)) for n in names[1:]]
+    roles = column_kinds([" ".join(_text(x) for x in n) for n in names[1:]])
     out: list[Block] = [header_block]
     k = h1
     row_lines: list[SourceLine] = []
+    breaks: list[int] = []  # where a page break (running header, stamp, repeated header) cut the row
     number: SourceLine | None = None
 
     def flush() -> None:
-        nonlocal row_lines, number
+        nonlocal row_lines, number, breaks
         if number is None:
             return
-        cols = _row_cells(row_lines, roles, heads, titles) if roles else [row_lines]
+        cols = _row_cells(row_lines, roles, heads, titles, breaks) if roles else [row_lines]
         cells = [_cell([number])] + [_cell(c) if c else Cell("", ()) for c in cols]
         out.append(_block(cells, table_index, False, [number] + row_lines))
-        row_lines, number = [], None
+        row_lines, number, breaks = [], None, []
 
     while k < table.end:
         line = lines[k]
@@ -379,6 +368,8 @@ def flat_blocks(lines: Sequence[SourceLine], table: FlatTable, table_index: int,
                 j += 1
             rep = list(lines[k:j])
             out.append(_block([_cell([x]) for x in rep if _text(x)], table_index, True, rep))
+            if number is not None:
+                breaks.append(len(row_lines))
             k = j
             continue
         if t and _is_furniture(line):
@@ -391,6 +382,8 @@ def flat_blocks(lines: Sequence[SourceLine], table: FlatTable, table_index: int,
             para = _block([], table_index, False, group)
             out.append(Block(kind="para", text=para.text, offsets=para.offsets, page=para.page,
                              page_end=para.page_end))
+            if number is not None:
+                breaks.append(len(row_lines))
             continue
         group = _GROUP_LINE.match(t) if t else None
         if group is not None:  # a group row written on one line: numeral and title
