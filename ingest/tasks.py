@@ -829,6 +829,10 @@ def _opens_with_head(s: str, g: Gazetteer) -> bool:
     return any(words[: len(h)] == h for h in g.head_word_tuples())
 
 
+# in one piece of an agency cell, a word that ties what follows to the name before it
+_LINKED_NAME = re.compile(r"^\S*(?:\s+\S+)*?\s+(?:về|trong|tại|thuộc|của)\s", re.IGNORECASE)
+
+
 def _cell_piece(t: _Text, a: int, b: int, mentions: list[AgencyMention], roles: _Roles, found_in: str,
                 g: Gazetteer, out: list[AgencyRef]) -> None:
     raw = t.text[a:b]
@@ -848,6 +852,11 @@ def _cell_piece(t: _Text, a: int, b: int, mentions: list[AgencyMention], roles: 
         out.append(AgencyRef.of(inner[0], found_in))
     elif len(inner) == 1 and inner[0].agency_id is not None and inner[0].start == start:
         out.append(AgencyRef.of(inner[0], found_in))  # "Sở Khoa học và Công nghệ thúc đẩy, theo dõi"
+    elif not has_verb and len(inner) >= 2 and inner[0].start == start and s[0].isupper() \
+            and _LINKED_NAME.search(s[inner[0].end - start :]):
+        # "Ủy ban Công tác về các tổ chức PCPNN", "Các cơ quan đại diện Việt Nam tại nước ngoài": one
+        # body named after what it is for or where it sits, not two bodies
+        out.append(AgencyRef(s, g.expand_abbreviations(s), None, inner[0].level, found_in, start, end))
     elif not has_verb and len(inner) <= 1 and (s[0].isupper() or folded.startswith(("cac ", "nhung "))):
         out.append(AgencyRef(s, g.expand_abbreviations(s), None, inner[0].level if inner else None,
                              found_in, start, end))

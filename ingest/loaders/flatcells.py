@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Sequence
 
 from tracuu.ingest.reflow import SourceLine
-from tracuu.ingest.vntext import fold
+from tracuu.ingest.vntext import fold, nfc
 
 __all__ = ["column_kinds", "fragments", "place_fragments", "Fragment"]
 
@@ -44,6 +44,7 @@ class _Cues:
     level: tuple[str, ...]
     level_columns: tuple[str, ...]
     lower_openers: tuple[str, ...]
+    proper_pairs: frozenset[str]  # two words of one proper name ("Việt Nam", "Hà Nội")
 
 
 @lru_cache(maxsize=1)
@@ -51,14 +52,21 @@ def _cues() -> _Cues:
     data = tomllib.loads(DATA_FILE.read_text(encoding="utf-8"))
 
     def words(key: str) -> tuple[str, ...]:
-        return tuple(sorted({fold(w).lower() for w in data.get(key, [])}, key=len, reverse=True))
+        return tuple(sorted({nfc(w).lower() for w in data.get(key, [])}, key=len, reverse=True))
 
+    from tracuu.ingest.agencies import AGENCIES_FILE
+
+    places = tomllib.loads(AGENCIES_FILE.read_text(encoding="utf-8")).get("matching", {}).get("provinces", [])
+    pairs = {" ".join(nfc(p).split()[k : k + 2]) for p in [*places, *data.get("proper_names", [])]
+             for k in range(len(p.split()) - 1)}
     return _Cues(words("time_openers"), words("product_openers"), words("level_openers"),
-                 words("level_columns"), words("lower_name_openers"))
+                 tuple(fold(w).lower() for w in data.get("level_columns", [])), words("lower_name_openers"),
+                 frozenset(pairs))
 
 
 def _opens(folded: str, words: tuple[str, ...]) -> bool:
-    """``folded`` opens with one of ``words`` as whole words."""
+    """``folded`` (lower case, diacritics kept: "nam" is no "năm") opens with one of ``words`` as
+    whole words."""
     return any(folded.startswith(w) and not folded[len(w) : len(w) + 1].isalnum() for w in words)
 
 
@@ -153,23 +161,31 @@ def fragments(lines: Sequence[SourceLine], name_at=None) -> list[Fragment]:
             prev = cur[-1].text.strip()
             joined = _ends_joining(prev)
             ahead = " ".join(x.text.strip() for x in lines[k : k + 3])
+            low = t.lower()
             if (t[0].isupper() or t[0].isdigit()) and not joined:
                 new = True
-                is_weak = len(prev.split()) == 1 and not prev.endswith((".", ";"))
+                # "Năm" / "2026": a fragment of one word cannot stand as a cell of its own
+                is_weak = len(cur) == 1 and len(prev.split()) == 1 and not prev.endswith((".", ";"))
+            elif t[0].isupper() and joined and (_opens(low, cues.product) or _opens(low, cues.time)):
+                new, is_weak = True, True  # "… các" / "Hệ thống dữ liệu;": the next cell may open here
             elif t[0].islower() and prev.endswith(".") and not prev.endswith(("...", "…")):
                 new = True
             elif (t[0].islower() and not joined and not prev.endswith((",", ";"))
-                  and _opens(fold(t).lower(), cues.lower_openers) and name_at is not None and name_at(ahead)):
+                  and _opens(low, cues.lower_openers) and name_at is not None and name_at(ahead)):
                 new = True
             elif (t[0].isupper() and prev.split()[-1].lower() in _PREPOSITIONS and name_at is not None
                   and name_at(ahead) > len(t.split()[0])):
                 new, is_weak = True, True
             if new and name_at is not None:
                 # a known name that runs over the line break keeps the two lines together
-                tail = " ".join(prev.split()[-4:])
-                end = name_at(tail + " " + ahead)
-                if end > len(tail) + 1:
-                    new = False
+                so_far = " ".join(x.text.strip() for x in cur).split()
+                for n in range(min(4, len(so_far)), 0, -1):
+                    tail = " ".join(so_far[-n:])
+                    if name_at(tail + " " + ahead) > len(tail) + 1:
+                        new = False
+                        break
+            if new and t[0].isupper() and (prev.split()[-1] + " " + t.split()[0]) in cues.proper_pairs:
+                new = False  # "đại diện Việt" / "Nam tại nước ngoài": one proper name
         if new:
             close()
             weak = is_weak
@@ -183,7 +199,7 @@ def read_fragment(frag: Fragment, agency_cover, is_time, with_level: bool) -> Fr
     text opens with a name, else 0; ``is_time(text)`` -> the text opens with a time)."""
     cues = _cues()
     text = frag.text
-    f = fold(text).lower()
+    f = nfc(text).lower()
     frag.agency = agency_cover(text)
     frag.time = is_time(text) or _opens(f, cues.time)
     frag.product = _opens(f, cues.product)
