@@ -277,31 +277,41 @@ def place_fragments(frags: Sequence[Fragment], kinds: Sequence[str], first_part:
 
 
 def name_at_with(gazetteer):
-    """``name_at(text)``: the end of the agency name the gazetteer reads at the very start of
-    ``text`` (0 when none)."""
+    """``name_at(text)``: the end of the agency name the gazetteer knows (not a guess from a head
+    word) at the very start of ``text`` (0 when none)."""
 
     def name_at(text: str) -> int:
-        return max((m.end for m in gazetteer.find(text) if m.start == 0), default=0)
+        return max((m.end for m in gazetteer.find(text) if m.start == 0 and m.matched != "guess"), default=0)
 
     return name_at
 
 
+_WORD = re.compile(r"[0-9A-Za-zÀ-ỹĐđ]+")
+_PIECES = re.compile(r"\s*[,;]\s*|\s+và\s+")
+
+
 def agency_cover_with(gazetteer):
-    """``agency_cover(text)``: the share of the words of ``text`` inside agency names the gazetteer
-    reads, when ``text`` opens with one (0 otherwise)."""
+    """``agency_cover(text)``: the share of the words of ``text`` in pieces (cut at commas,
+    semicolons and "và") that open with an agency name the gazetteer reads or with the head word
+    of one ("Ủy ban công tác …", "Bộ …"), when ``text`` opens with such a piece (0 otherwise)."""
+    heads = gazetteer.head_word_tuples()
+
+    def opens_name(piece: str) -> bool:
+        words = tuple(w.lower() for w in piece.split())
+        if any(words[: len(h)] == h for h in heads):
+            return True
+        return any(m.start == 0 for m in gazetteer.find(piece))
 
     def cover(text: str) -> float:
-        words = re.findall(r"[0-9A-Za-zÀ-ỹĐđ]+", text)
-        if not words:
+        total = len(_WORD.findall(text))
+        if not total:
             return 0.0
-        mentions = gazetteer.find(text)
-        if not mentions:
-            return 0.0
-        first = min(m.start for m in mentions)
-        lead_words = re.findall(r"[0-9A-Za-zÀ-ỹĐđ]+", text[:first])
-        if len(lead_words) > 1:
-            return 0.0
-        inside = sum(len(re.findall(r"[0-9A-Za-zÀ-ỹĐđ]+", text[m.start : m.end])) for m in mentions)
-        return min(1.0, inside / len(words))
+        inside = 0
+        for k, piece in enumerate(p for p in _PIECES.split(text.strip()) if p.strip()):
+            if opens_name(piece.strip()):
+                inside += len(_WORD.findall(piece))
+            elif k == 0:
+                return 0.0
+        return min(1.0, inside / total)
 
     return cover
