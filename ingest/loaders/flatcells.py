@@ -287,31 +287,50 @@ def name_at_with(gazetteer):
 
 
 _WORD = re.compile(r"[0-9A-Za-zÀ-ỹĐđ]+")
-_PIECES = re.compile(r"\s*[,;]\s*|\s+và\s+")
+_SEPARATORS = re.compile(r"\s*[,;]\s*|\s+và\s+")
+_ACRONYM = re.compile(r"^[A-ZĐ][A-ZĐ&]{1,9}$")
 
 
 def agency_cover_with(gazetteer):
     """``agency_cover(text)``: the share of the words of ``text`` in pieces (cut at commas,
-    semicolons and "và") that open with an agency name the gazetteer reads or with the head word
-    of one ("Ủy ban công tác …", "Bộ …"), when ``text`` opens with such a piece (0 otherwise)."""
+    semicolons and "và" outside the names the gazetteer reads) that are agency names: a name the
+    gazetteer reads at the piece's start, a capitalised head word of one ("Ủy ban công tác …"), an
+    acronym ("VTV"); a piece that opens with a product word ("Hội nghị", "Báo cáo") is none. 0 when
+    ``text`` does not open with such a piece."""
     heads = gazetteer.head_word_tuples()
+    products = _cues().product
 
-    def opens_name(piece: str) -> bool:
-        words = tuple(w.lower() for w in piece.split())
-        if any(words[: len(h)] == h for h in heads):
+    def opens_name(piece: str, at: int, starts: set[int]) -> bool:
+        if not piece:
+            return False
+        if _opens(nfc(piece).lower(), products):
+            return False
+        if at in starts or _ACRONYM.match(piece):
             return True
-        return any(m.start == 0 for m in gazetteer.find(piece))
+        words = tuple(w.lower() for w in piece.split())
+        return piece[0].isupper() and any(words[: len(h)] == h for h in heads)
 
     def cover(text: str) -> float:
+        text = text.strip()
         total = len(_WORD.findall(text))
         if not total:
             return 0.0
+        mentions = gazetteer.find(text)
+        starts = {m.start for m in mentions}
+
+        def free(k: int) -> bool:
+            return not any(m.start <= k < m.end for m in mentions)
+
+        cuts = [(mt.start(), mt.end()) for mt in _SEPARATORS.finditer(text) if free(mt.start())]
         inside = 0
-        for k, piece in enumerate(p for p in _PIECES.split(text.strip()) if p.strip()):
-            if opens_name(piece.strip()):
+        pos = 0
+        for k, (a, b) in enumerate(cuts + [(len(text), len(text))]):
+            piece = text[pos:a]
+            if opens_name(piece, pos, starts):
                 inside += len(_WORD.findall(piece))
             elif k == 0:
                 return 0.0
+            pos = b
         return min(1.0, inside / total)
 
     return cover
