@@ -234,9 +234,30 @@ def _empty_cost(kind: str, first_part: bool) -> float:
     return {"lead": 2.0, "task": 2.0, "time": 0.5}.get(kind, 0.3)
 
 
-def place_fragments(frags: Sequence[Fragment], kinds: Sequence[str], first_part: bool = True) -> list[int]:
+def open_end(text: str, kind: str, gazetteer=None) -> float:
+    """How plainly a cell's text so far stops in the middle of a name or phrase (a later part of
+    the row goes on there): it ends with a joining word ("các", "về", ","): 1; an agency cell
+    that does not end with a whole name the gazetteer knows ("Ủy ban Công tác"): 1/3; else 0."""
+    t = text.strip()
+    if not t:
+        return 0.0
+    if _ends_joining(t):
+        return 1.0
+    if kind in ("lead", "coord") and gazetteer is not None:
+        body = t.rstrip(" .;,")
+        if not any(m.end == len(body) and m.matched != "guess" for m in gazetteer.find(body)):
+            return 1.0 / 3
+    return 0.0
+
+
+_OPEN_END = 1.5  # after a page break, a fragment that goes on a cell left open
+
+
+def place_fragments(frags: Sequence[Fragment], kinds: Sequence[str], first_part: bool = True,
+                    open_ends: Sequence[float] = ()) -> list[int]:
     """The column of each fragment: the monotone assignment (column numbers never go down) with
-    the best score. In the first part of a row the first fragment is the task's."""
+    the best score. In the first part of a row the first fragment is the task's; in a later part
+    (after a page break) a fragment fits better a column whose text was left open (``open_ends``)."""
     n, m = len(frags), len(kinds)
     if n == 0 or m == 0:
         return []
@@ -247,13 +268,17 @@ def place_fragments(frags: Sequence[Fragment], kinds: Sequence[str], first_part:
     skipped = [0.0] * (m + 1)  # cost of leaving columns 0..j-1 empty
     for j in range(m):
         skipped[j + 1] = skipped[j] - _empty_cost(kinds[j], first_part)
+    def fit(i: int, j: int) -> float:
+        bonus = _OPEN_END * open_ends[j] if (not first_part and j < len(open_ends)) else 0.0
+        return _fit(frags[i], kinds[j]) + bonus
+
     for j in range(m):
         if first_part and j > 0:
             break
-        best[0][j] = skipped[j] + _fit(frags[0], kinds[j]) - 0.01 * j
+        best[0][j] = skipped[j] + fit(0, j) - 0.01 * j
     for i in range(1, n):
         for j in range(m):
-            fit = _fit(frags[i], kinds[j])
+            here = fit(i, j)
             # stay in column j (a further fragment of the same cell)
             stay = best[i - 1][j] - (0.0 if kinds[j] == "task" or frags[i].weak else _MERGE.get(kinds[j], 0.4))
             cand, arg = stay, j
@@ -264,7 +289,7 @@ def place_fragments(frags: Sequence[Fragment], kinds: Sequence[str], first_part:
                 s = best[i - 1][jj] + (skipped[j] - skipped[jj + 1])
                 if s > cand:
                     cand, arg = s, jj
-            best[i][j] = cand + fit - 0.01 * j  # a tie goes to the earlier column
+            best[i][j] = cand + here - 0.01 * j  # a tie goes to the earlier column
             back[i][j] = arg
     # columns after the last fragment's stay empty
     end = max(range(m), key=lambda j: best[n - 1][j] + (skipped[m] - skipped[j + 1]))
@@ -315,6 +340,11 @@ def agency_cover_with(gazetteer):
         total = len(_WORD.findall(text))
         if not total:
             return 0.0
+        first = text.split()[0]
+        if first in _PREPOSITIONS and len(text.split()) > 1:
+            # "về các tổ chức …": the end of a name a page break cut ("Ủy ban Công tác" / "về …")
+            rest = text[len(first) :].strip()
+            return cover(rest) * len(_WORD.findall(rest)) / total
         mentions = gazetteer.find(text)
         starts = {m.start for m in mentions}
 

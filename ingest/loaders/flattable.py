@@ -304,8 +304,8 @@ def _row_cells(lines: list[SourceLine], roles: list[str], heads: Sequence[str], 
     of each column, task column first, see :func:`flatcells.column_kinds`). ``breaks``: indexes
     into ``lines`` where a page break cut the row (the row starts again from its first column)."""
     from tracuu.ingest.agencies import load_gazetteer
-    from tracuu.ingest.loaders.flatcells import (agency_cover_with, fragments, name_at_with, place_fragments,
-                                                  read_fragment)
+    from tracuu.ingest.loaders.flatcells import (agency_cover_with, fragments, name_at_with, open_end,
+                                                  place_fragments, read_fragment)
 
     cols: list[list[SourceLine]] = [[] for _ in roles]
     if not roles:
@@ -319,7 +319,8 @@ def _row_cells(lines: list[SourceLine], roles: list[str], heads: Sequence[str], 
     bounds = [0] + [b for b in sorted(set(breaks) | set(turns)) if 0 < b < len(lines)] + [len(lines)]
     for part, (a, b) in enumerate(zip(bounds, bounds[1:])):
         frags = [read_fragment(f, cover, _opens_with_time, with_level) for f in fragments(lines[a:b], name_at)]
-        for frag, col in zip(frags, place_fragments(frags, roles, first_part=part == 0)):
+        ends = [open_end(" ".join(x.text.strip() for x in c), kind, g) for c, kind in zip(cols, roles)]
+        for frag, col in zip(frags, place_fragments(frags, roles, first_part=part == 0, open_ends=ends)):
             cols[col] += frag.lines
     return cols
 
