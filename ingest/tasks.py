@@ -663,6 +663,9 @@ def _carrier(t: _Text, roles: _Roles, has_children: bool = False) -> _Owner | No
         items, end = t.list_at(heading.end())
         if items and not t.folded[end:].strip(" :."):
             return _Owner(t.refs(items), "có trách nhiệm", end)
+        named = _heading_body(t, roles, heading.end()) if not items and has_children else None
+        if named is not None:
+            return named
     owner = _owner(t, roles)
     if owner is None and has_children and not t.text.rstrip().endswith("."):
         return _generic_subject(t, roles, t.skip_space(0), heading=True)
@@ -681,6 +684,22 @@ def _carrier(t: _Text, roles: _Roles, has_children: bool = False) -> _Owner | No
         owner.pattern = "có trách nhiệm"
         return _name_tail(t, owner, owner.end)
     return None
+
+
+def _heading_body(t: _Text, roles: _Roles, at: int) -> _Owner | None:
+    """"1. Trách nhiệm Tổ công tác triển khai Đề án 06:" with points under it: the heading says
+    whose duties follow, so what it names is a body even when the gazetteer lacks it and its name
+    holds a verb ("triển khai"): capitalised, at most twelve words, one phrase (no sentence end,
+    no "chủ trì"/"phối hợp"), nothing after it but ":"."""
+    name = t.text[at:].strip()
+    body = name.rstrip(" :.")
+    f = fold(body)
+    if not body or not body[0].isupper() or len(body.split()) > 12 or re.search(r"[.;]", body) \
+            or roles.lead.search(f) or roles.coordinate.search(f):
+        return None
+    start = t.text.index(body, at)
+    ref = AgencyRef(body, t.g.expand_abbreviations(body), None, None, t.where, start, start + len(body))
+    return _Owner([ref], "có trách nhiệm", start + len(body))
 
 
 def _dedupe(refs: list[AgencyRef], exclude: Iterable[AgencyRef] = ()) -> list[AgencyRef]:
