@@ -362,10 +362,17 @@ def _marker_end(line: str) -> int | None:
     return None
 
 
+# "Cụ thể:" alone on a line after a sentence: the end of that paragraph, which leads in to the
+# points under it (a PDF text layer puts it on a line of its own)
+_LEAD_IN_RE = re.compile(r"^(?:Cụ\s+thể(?:\s+như\s+sau)?|Như\s+sau|Gồm|Bao\s+gồm|Trong\s+đó)\s*:\s*$")
+
+
 def starts_paragraph(prev: str, cur: str) -> bool:
     """Does ``cur`` start a new paragraph after ``prev`` (both raw lines, neither blank)?"""
     p = prev.strip()
     c = cur.strip()
+    if _LEAD_IN_RE.match(c) and not p.endswith(":"):
+        return False
     if _ROMAN_RE.match(c) or _KEYWORD_RE.match(c) or _PLACE_DATE_RE.match(c):
         return True
     end = _marker_end(c)

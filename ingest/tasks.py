@@ -61,7 +61,7 @@ _COMMA = re.compile(r"\s*,?\s*")  # what may stand between a name and its verb: 
 
 
 # a marker the layout left inside a paragraph's text: "a) ", "2.3. ", "(1) "
-_TEXT_MARKER = re.compile(r"\s*(?:\(?[a-zđ]\)|\(\d+\)|\d{1,2}(?:\.\d{1,2})*[.)]|[IVX]+\.|[A-ZĐ]\.)\s+")
+_TEXT_MARKER = re.compile(r"\s*(?:\(?[a-zđ]\)|\(\d+\)|\d{1,2}(?:\.\d{1,2})*[.)]|[IVX]+\.|[A-ZĐ]\.|Điều\s+\d+[a-zđ]?\.)\s+")
 _OPEN_PAREN = re.compile(r"\s*\(?\s*")  # "báo cáo UBND tỉnh (qua Sở Tài chính)"
 
 
