@@ -14,13 +14,11 @@ appendix or "Điều" heading, a signature line, or the end of the text. Page fu
 (the gazette running header, a page number, a digital-signature stamp, the column header repeated
 on the next page) is given back as its own paragraph or header row, never glued into a cell.
 
-How a row is cut into cells: its lines are grouped into chunks (a line starting with a capital
-after a line that does not end in a joining word such as "và", "," or "Bộ" starts a chunk; a
-blank line ends one). The first chunks are the task; the first later chunk that starts with an
-agency name (or "Các ...") opens the owner column; the last chunk is the time column when it reads
-as a time ("2026", "Hằng năm", "Quý IV/2026"); chunks in between fill the other columns in order,
-a chunk that starts with a head's title ("Bộ trưởng Bộ ...") going to a column that is not an
-agency column ("Cấp phê duyệt"); extra chunks join the partners' column.
+How a row is cut into cells (:mod:`ingest.loaders.flatcells`): its lines are grouped into
+fragments, each read for what it is (agency names, a time, a product, the level a text goes to,
+plain text), and the fragments are placed in the header's columns as a whole, in column order,
+by the best-scoring monotone assignment; a page break inside the row (the page changes, or page
+furniture or the repeated header is met) starts the row again from its first column.
 """
 
 from __future__ import annotations
@@ -47,17 +45,6 @@ _FURNITURE = re.compile(r"^(?:CÔNG\s+BÁO\b.*|Ký\s+bởi\s*:.*|Cơ\s+quan\s*:.
 _PAGE_NO = re.compile(r"^\d{1,4}$")
 _END = re.compile(r"^(?:PH[ỤU]\s+L[ỤU]C\b|Phụ\s+lục\b|Điều\s+\d+|Chương\s+[IVXLC\d]+|(?:KT|TM|TL)\.\s|Nơi\s+nhận)",
                   re.IGNORECASE)
-# words a cell line can end with only when the cell goes on (compared with their diacritics:
-# "từ" joins, "tử" of "nguyên tử" does not)
-_JOINERS = {"và", "với", "của", "cho", "các", "bộ", "sở", "thuộc", "tại", "về", "và/hoặc",
-            "hoặc", "cùng", "những", "trong", "để", "theo", "từ", "đến", "ở", "trên", "có", "được"}
-_TIME = re.compile(
-    r"^(?:(?:năm|giai đoạn|trước|trong|quý|quí|tháng|hằng|hàng|định kỳ|thường xuyên|liên tục|từ)\b.*"
-    r"|\d{4}(?:\s*[-–]\s*\d{4})?.*|(?:I|II|III|IV)\s*/\s*\d{4}.*)$",
-    re.IGNORECASE,
-)
-
-
 @dataclass
 class FlatTable:
     """Lines [start, end) of one flattened table; ``header`` the index range of its header lines."""
@@ -187,33 +174,8 @@ def _row_end(lines: Sequence[SourceLine], row: int, limit: int) -> int:
     return limit
 
 
-def _ends_joining(text: str) -> bool:
-    t = text.rstrip()
-    if not t:
-        return False
-    if t[-1] in ",-–(/&":
-        return True
-    return t.split()[-1].lower() in _JOINERS
 
 
-def _chunks(lines: list[SourceLine]) -> list[list[SourceLine]]:
-    out: list[list[SourceLine]] = []
-    cur: list[SourceLine] = []
-    for line in lines:
-        t = _text(line)
-        if not t:
-            if cur:
-                out.append(cur)
-                cur = []
-            continue
-        starts_new = t[0].isupper() or t[0].isdigit()
-        if cur and starts_new and not _ends_joining(_text(cur[-1])):
-            out.append(cur)
-            cur = []
-        cur.append(line)
-    if cur:
-        out.append(cur)
-    return out
 
 
 def _cell(lines: list[SourceLine]) -> Cell:
@@ -265,25 +227,10 @@ def _merge_groups(names: list[list[SourceLine]]) -> list[list[SourceLine]]:
     return out
 
 
-def _role(name: str) -> str:
-    f = fold(name)
-    if any(w in f for w in ("thoi gian", "thoi han", "tien do", "hoan thanh")):
-        return "time"
-    if "phoi hop" in f:
-        return "agency"
-    if any(w in f for w in ("chu tri", "thuc hien", "co quan", "don vi", "trach nhiem")):
-        return "agency"
-    return "other"
 
 
-def _agency_like(text: str, heads: Sequence[str]) -> bool:
-    f = fold(text)
-    return (f.startswith(("cac ", "uy ban", "ubnd", "van phong")) or any(f.startswith(h + " ") for h in heads))
 
 
-def _titled(text: str, titles: Sequence[str]) -> bool:
-    f = fold(text)
-    return any(f.startswith(t + " ") for t in titles)
 
 
 def _opens_with_time(text: str) -> bool:
@@ -304,23 +251,22 @@ def _row_cells(lines: list[SourceLine], roles: list[str], heads: Sequence[str], 
     of each column, task column first, see :func:`flatcells.column_kinds`). ``breaks``: indexes
     into ``lines`` where a page break cut the row (the row starts again from its first column)."""
     from tracuu.ingest.agencies import load_gazetteer
-    from tracuu.ingest.loaders.flatcells import (agency_cover_with, fragments, name_at_with, open_end,
-                                                  place_fragments, read_fragment)
+    from tracuu.ingest.loaders import flatcells as fc
 
     cols: list[list[SourceLine]] = [[] for _ in roles]
     if not roles:
         return cols
     g = load_gazetteer()
-    cover = agency_cover_with(g)
+    cover = fc.agency_cover_with(g)
     with_level = "level" in roles
-    name_at = name_at_with(g)
+    name_at = fc.name_at_with(g)
     # a page break inside the row: a furniture line met between its lines, or the page changing
     turns = [k for k in range(1, len(lines)) if lines[k].page != lines[k - 1].page]
     bounds = [0] + [b for b in sorted(set(breaks) | set(turns)) if 0 < b < len(lines)] + [len(lines)]
     for part, (a, b) in enumerate(zip(bounds, bounds[1:])):
-        frags = [read_fragment(f, cover, _opens_with_time, with_level) for f in fragments(lines[a:b], name_at)]
-        ends = [open_end(" ".join(x.text.strip() for x in c), kind, g) for c, kind in zip(cols, roles)]
-        for frag, col in zip(frags, place_fragments(frags, roles, first_part=part == 0, open_ends=ends)):
+        frags = [fc.read_fragment(f, cover, _opens_with_time, with_level) for f in fc.fragments(lines[a:b], name_at)]
+        ends = [fc.open_end(" ".join(x.text.strip() for x in c), kind, g) for c, kind in zip(cols, roles)]
+        for frag, col in zip(frags, fc.place_fragments(frags, roles, first_part=part == 0, open_ends=ends)):
             cols[col] += frag.lines
     return cols
 
