@@ -607,6 +607,12 @@ def _after_opening(t: _Text, roles: _Roles) -> _Owner | None:
                 return None  # the opening ended with the sentence: no subject after it
         elif depth == 0 and (ch == "," or (f.startswith(" thi ", k) and k > start)):
             after = k + (4 if ch == " " else 1)
+            for word, label in ((roles.assign, "giao"), (roles.request, "đề nghị")):
+                # "Đối với …, giao Bảo hiểm xã hội Việt Nam tổ chức …", "…, yêu cầu Bộ Tài chính, …"
+                mt = word.match(f, t.skip_space(after))
+                given, given_end = t.list_at(mt.end()) if mt is not None else ([], 0)
+                if given:
+                    return _Owner(t.refs(given), label, given_end)
             if roles.verb.match(f, t.skip_space(after)) or roles.report.match(f, t.skip_space(after)):
                 # "Trong 02 ngày …, gửi kết quả đến …": the subject is not written here - unless a
                 # list of bodies still follows ("Để tăng cường đánh giá, kiểm tra …, các Sở, UBND

@@ -142,3 +142,20 @@ def test_wrapped_heading_and_lead_in_line_of_a_text_layer():
     assert starts_paragraph("a) Rà soát quy chế;", "b) Ban hành quy chế.")
     assert starts_paragraph("- Lập danh mục;", "- Công bố danh mục.")
     assert not starts_paragraph("Các sở tổ chức thực hiện Kế hoạch.", "Cụ thể:")
+
+
+def test_assignment_after_an_opening_phrase(tmp_path):
+    text = HEAD + (
+        "II. TỔ CHỨC THỰC HIỆN\n\n"
+        "1. Đối với các hồ sơ tồn đọng của năm trước, giao Sở Tư pháp tổ chức rà soát, hoàn thành trước "
+        "ngày 30 tháng 6 năm 2026.\n"
+        "2. Đối với hồ sơ phát sinh mới, yêu cầu Sở Nội vụ, Sở Tài chính khẩn trương xử lý.\n"
+    )
+    f = tmp_path / "doc.txt"
+    f.write_text(text, encoding="utf-8")
+    doc = parse_document(load_txt(f), doc_id="t", file_name=f.name, content_hash="")
+    tasks = {t.path: t for t in extract_tasks(doc.clauses)}
+    one, two = tasks["II.1"], tasks["II.2"]
+    assert names(one.lead) == ["Sở Tư pháp"] and one.pattern == "giao"
+    assert one.deadline.text == "trước ngày 30 tháng 6 năm 2026"
+    assert names(two.lead) == ["Sở Nội vụ", "Sở Tài chính"]
