@@ -263,6 +263,47 @@ def _qualified(m: AgencyMention, text: str, folded: str, mentions: list[AgencyMe
     return replace(m, text=written, end=end, full=g.expand_abbreviations(written))
 
 
+_PLACE_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _place_at(text: str, pos: int) -> int:
+    """End of a place name at ``pos``: one to four capitalised words ("Cần Thơ", "Hồ Chí Minh",
+    "Hòa Bình"), or -1."""
+    end = -1
+    k = pos
+    for _ in range(4):
+        w = _PLACE_WORD.match(text, k)
+        if w is None or not w.group()[0].isupper() or (len(w.group()) > 1 and w.group().isupper()):
+            break
+        end = w.end()
+        if not text.startswith(" ", end):
+            break
+        k = end + 1
+    return end
+
+
+def _with_places(m: AgencyMention, text: str, g: Gazetteer) -> AgencyMention:
+    """"Ủy ban nhân dân các tỉnh, thành phố Hà Nội, Cần Thơ và Lâm Đồng": a collective of provinces
+    named one by one is one body with its places (the list ends at the first item that is no
+    place name: "… và các địa phương có liên quan" is another body)."""
+    if not fold(m.text).endswith(("cac tinh, thanh pho", "cac tinh", "cac thanh pho")):
+        return m
+    end = m.end
+    first = True
+    while True:
+        sep = re.match(r" " if first else r",\s*|\s+và\s+", text[end:])
+        if sep is None:
+            break
+        p = _place_at(text, end + sep.end())
+        if p < 0:
+            break
+        end, first = p, False
+    if end == m.end:
+        return m
+    written = text[m.start : end]
+    return replace(m, text=written, end=end, full=g.expand_abbreviations(written))
+
+
 class _Text:
     """One text (a clause or a cell) with its folded form and the agencies it names."""
 
@@ -278,6 +319,7 @@ class _Text:
         self.mentions = sorted(self.mentions + _bare_ministers(self.text, self.mentions, g), key=lambda m: m.start)
         self.mentions = _split_capital_suffix(self.mentions, self.text, g)
         self.mentions = [_qualified(m, self.text, self.folded, self.mentions, g) for m in self.mentions]
+        self.mentions = [_with_places(m, self.text, g) for m in self.mentions]
         self.by_start = {m.start: m for m in self.mentions}
         # a head of agency stands for the agency: "Giám đốc Sở Y tế", "Chủ tịch UBND cấp xã"
         toks = tokenize(self.text)

@@ -159,3 +159,19 @@ def test_assignment_after_an_opening_phrase(tmp_path):
     assert names(one.lead) == ["Sở Tư pháp"] and one.pattern == "giao"
     assert one.deadline.text == "trước ngày 30 tháng 6 năm 2026"
     assert names(two.lead) == ["Sở Nội vụ", "Sở Tài chính"]
+
+
+def test_a_collective_of_provinces_named_one_by_one():
+    got = names(extract_tasks_of("Ủy ban nhân dân các tỉnh, thành phố Bình Sơn, Hòa Phong và Cần Thơ và các địa "
+                                 "phương có liên quan phối hợp với Bộ Công an bố trí địa điểm.").lead)
+    assert got == ["Ủy ban nhân dân các tỉnh, thành phố Bình Sơn, Hòa Phong và Cần Thơ",
+                   "các địa phương có liên quan"]
+
+
+def extract_tasks_of(text: str):
+    from tracuu.ingest.model import Clause, Span
+
+    clause = Clause(clause_id="t:1", doc_id="t", path="1", kind="khoan", label="1", marker="1.", text=text,
+                    heading_chain=[], parent=None, order=0, span=Span(0, len(text), 1, 1))
+    [task] = extract_tasks([clause])
+    return task
