@@ -175,3 +175,31 @@ def extract_tasks_of(text: str):
                     heading_chain=[], parent=None, order=0, span=Span(0, len(text), 1, 1))
     [task] = extract_tasks([clause])
     return task
+
+
+LEVEL_HEAD = "TT \nNội dung \nCơ quan \nchủ trì \nCơ quan \nphối hợp \nCấp trình \nSản phẩm \nThời hạn \nhoàn thành \n"
+
+
+def test_level_column_and_the_header_repeated_on_the_next_page(tmp_path):
+    text = HEAD + "Phụ lục\nDANH MỤC NHIỆM VỤ\n" + LEVEL_HEAD + (
+        "I \nNhóm nhiệm vụ về thể chế \n"
+        "1 \nRà soát các quy định về \nphân cấp trong lĩnh vực \n"
+        "Các sở, ban, \nngành, Ủy ban \nSở Tư pháp, \nSở Nội vụ \nỦy ban nhân \ndân tỉnh \nQuyết định \ncủa UBND tỉnh \n"
+        "Quý III/2026 \n"
+        "\nCÔNG BÁO/Số 88/Ngày 02-03-2026 \n15\n \n" + LEVEL_HEAD +
+        "đất đai và xây dựng \nnhân dân các \nxã, phường \n"
+        "2 \nBan hành quy chế phối hợp \nSở Nội vụ \nCác sở, ngành \nliên quan \nCấp có \nthẩm quyền \nQuy chế \n"
+        "Năm 2026 \n"
+    )
+    doc, rows = _rows(tmp_path, text)
+    one, two = rows
+    cells = next(c for c in doc.clauses if c.path == one.path).cells
+    # the header met again inside row 1 is no second header row: the columns keep their names
+    assert list(cells) == ["TT", "Nội dung", "Cơ quan chủ trì", "Cơ quan phối hợp", "Cấp trình", "Sản phẩm",
+                           "Thời hạn hoàn thành"]
+    assert one.text == "Rà soát các quy định về phân cấp trong lĩnh vực đất đai và xây dựng"
+    # the lead cell cut by the page break is finished by its next part ("Ủy ban" / "nhân dân các xã, phường")
+    assert names(one.lead) == ["Các sở, ban, ngành", "Ủy ban nhân dân các xã, phường"]
+    assert names(one.coordinators) == ["Sở Tư pháp", "Sở Nội vụ"]  # "Ủy ban nhân dân tỉnh" is the level
+    assert one.product == "Quyết định của UBND tỉnh" and one.deadline.text == "Quý III/2026"
+    assert names(two.coordinators) == ["Các sở, ngành liên quan"] and two.deadline.text == "Năm 2026"

@@ -125,7 +125,7 @@ def _ends_joining(text: str) -> bool:
     return t.split()[-1].lower() in _JOINERS
 
 
-def fragments(lines: Sequence[SourceLine], name_at=None) -> list[Fragment]:
+def fragments(lines: Sequence[SourceLine], name_at=None, goes_on=None) -> list[Fragment]:
     """The row's lines grouped into fragments.
 
     A line opening with a capital or a digit after a line that does not end in a joining word
@@ -137,6 +137,8 @@ def fragments(lines: Sequence[SourceLine], name_at=None) -> list[Fragment]:
     runs over the boundary ("Thanh tra" / "Chính phủ") joins the two fragments.
 
     ``name_at(text)`` -> the end of the agency name that opens ``text`` (0 when none).
+    ``goes_on(text)`` -> ``text`` finishes a name a cell was left in (after a page break: "Ủy ban"
+    / "nhân dân các xã"): such a lower-case line starts a fragment too.
     """
     cues = _cues()
     out: list[Fragment] = []
@@ -173,11 +175,14 @@ def fragments(lines: Sequence[SourceLine], name_at=None) -> list[Fragment]:
             elif (t[0].islower() and not joined and not prev.endswith((",", ";"))
                   and _opens(low, cues.lower_openers) and name_at is not None and name_at(ahead)):
                 new = True
+            elif t[0].islower() and not joined and goes_on is not None and goes_on(ahead):
+                new = True
             elif (t[0].isupper() and prev.split()[-1].lower() in _PREPOSITIONS and name_at is not None
                   and name_at(ahead) > len(t.split()[0])):
                 new, is_weak = True, True
-            if new and name_at is not None:
-                # a known name that runs over the line break keeps the two lines together
+            if new and name_at is not None and not (_opens(low, cues.time) or _opens(low, cues.product)):
+                # a known name that runs over the line break keeps the two lines together (not
+                # when the line opens a time or a product: "… UBND tỉnh" / "Quý III/2026")
                 so_far = " ".join(x.text.strip() for x in cur).split()
                 for n in range(min(4, len(so_far)), 0, -1):
                     tail = " ".join(so_far[-n:])
@@ -254,10 +259,11 @@ _OPEN_END = 1.5  # after a page break, a fragment that goes on a cell left open
 
 
 def place_fragments(frags: Sequence[Fragment], kinds: Sequence[str], first_part: bool = True,
-                    open_ends: Sequence[float] = ()) -> list[int]:
+                    open_ends: Sequence[float] = (), finishes=None) -> list[int]:
     """The column of each fragment: the monotone assignment (column numbers never go down) with
     the best score. In the first part of a row the first fragment is the task's; in a later part
-    (after a page break) a fragment fits better a column whose text was left open (``open_ends``)."""
+    (after a page break) a fragment fits better a column whose text was left open (``open_ends``),
+    and best the column whose name it finishes (``finishes(i, j)``)."""
     n, m = len(frags), len(kinds)
     if n == 0 or m == 0:
         return []
@@ -270,6 +276,8 @@ def place_fragments(frags: Sequence[Fragment], kinds: Sequence[str], first_part:
         skipped[j + 1] = skipped[j] - _empty_cost(kinds[j], first_part)
     def fit(i: int, j: int) -> float:
         bonus = _OPEN_END * open_ends[j] if (not first_part and j < len(open_ends)) else 0.0
+        if not first_part and finishes is not None and finishes(i, j):
+            bonus = max(bonus, 2 * _OPEN_END)
         return _fit(frags[i], kinds[j]) + bonus
 
     for j in range(m):
@@ -299,6 +307,17 @@ def place_fragments(frags: Sequence[Fragment], kinds: Sequence[str], first_part:
         cols[i] = j
         j = back[i][j] if i else j
     return cols
+
+
+def finishes_name(gazetteer, cell: str, text: str) -> bool:
+    """``text`` finishes a name the gazetteer knows that ``cell`` (a column's text so far) left
+    unfinished: "Các sở, ngành, Ủy ban" + "nhân dân các xã, phường"."""
+    tail = " ".join(cell.split()[-4:])
+    if not tail or not text:
+        return False
+    joined = tail + " " + text
+    return any(m.start < len(tail) and m.end > len(tail) + 1 and m.matched != "guess"
+               for m in gazetteer.find(joined))
 
 
 def name_at_with(gazetteer):

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import partial
 from typing import Sequence
 
 from tracuu.ingest.loaders.flatcells import column_kinds
@@ -245,6 +246,18 @@ def _opens_with_time(text: str) -> bool:
     return len(text[:first].split()) <= 1 and found[0].kind != "unknown"
 
 
+def _goes_on(g, texts: list[str], ahead: str) -> bool:
+    from tracuu.ingest.loaders.flatcells import finishes_name
+
+    return any(finishes_name(g, c, ahead) for c in texts)
+
+
+def _finishes(g, texts: list[str], frag_texts: list[str], i: int, j: int) -> bool:
+    from tracuu.ingest.loaders.flatcells import finishes_name
+
+    return finishes_name(g, texts[j], frag_texts[i])
+
+
 def _row_cells(lines: list[SourceLine], roles: list[str], heads: Sequence[str], titles: Sequence[str],
                breaks: Sequence[int] = ()) -> list[list[SourceLine]]:
     """The row's lines (after the number) split over the columns after STT (``roles``: the kind
@@ -264,9 +277,15 @@ def _row_cells(lines: list[SourceLine], roles: list[str], heads: Sequence[str], 
     turns = [k for k in range(1, len(lines)) if lines[k].page != lines[k - 1].page]
     bounds = [0] + [b for b in sorted(set(breaks) | set(turns)) if 0 < b < len(lines)] + [len(lines)]
     for part, (a, b) in enumerate(zip(bounds, bounds[1:])):
-        frags = [fc.read_fragment(f, cover, _opens_with_time, with_level) for f in fc.fragments(lines[a:b], name_at)]
-        ends = [fc.open_end(" ".join(x.text.strip() for x in c), kind, g) for c, kind in zip(cols, roles)]
-        for frag, col in zip(frags, fc.place_fragments(frags, roles, first_part=part == 0, open_ends=ends)):
+        texts = [" ".join(x.text.strip() for x in c) for c in cols]
+
+        goes_on = partial(_goes_on, g, texts) if part else None
+        frags = [fc.read_fragment(f, cover, _opens_with_time, with_level)
+                 for f in fc.fragments(lines[a:b], name_at, goes_on)]
+        ends = [fc.open_end(c, kind, g) for c, kind in zip(texts, roles)]
+        finishes = partial(_finishes, g, texts, [f.text for f in frags])
+        for frag, col in zip(frags, fc.place_fragments(frags, roles, first_part=part == 0, open_ends=ends,
+                                                       finishes=finishes)):
             cols[col] += frag.lines
     return cols
 
@@ -294,6 +313,8 @@ def flat_blocks(lines: Sequence[SourceLine], table: FlatTable, table_index: int,
     k = h1
     row_lines: list[SourceLine] = []
     breaks: list[int] = []  # where a page break (running header, stamp, repeated header) cut the row
+    deferred: list[Block] = []  # furniture and repeated header met inside the row: given back after it
+    head_texts = [_text(x) for x in head_lines if _text(x)]
     number: SourceLine | None = None
 
     def flush() -> None:
@@ -303,20 +324,22 @@ def flat_blocks(lines: Sequence[SourceLine], table: FlatTable, table_index: int,
         cols = _row_cells(row_lines, roles, heads, titles, breaks) if roles else [row_lines]
         cells = [_cell([number])] + [_cell(c) if c else Cell("", ()) for c in cols]
         out.append(_block(cells, table_index, False, [number] + row_lines))
+        out.extend(deferred)
         row_lines, number, breaks = [], None, []
+        deferred.clear()
 
     while k < table.end:
         line = lines[k]
         t = _text(line)
         if t and (_STT.match(t) or _one_line_header(t)):  # the header again on a new page
-            j = k + 1
-            while j < table.end and not _NUM.match(_text(lines[j])) and not _ROMAN.match(_text(lines[j])) \
-                    and not _GROUP_LINE.match(_text(lines[j])) and j - k <= 12:
-                j += 1
+            j = _repeated_header_end(lines, k, table.end, head_texts)
             rep = list(lines[k:j])
-            out.append(_block([_cell([x]) for x in rep if _text(x)], table_index, True, rep))
+            block = _block([_cell([x]) for x in rep if _text(x)], table_index, True, rep)
             if number is not None:
                 breaks.append(len(row_lines))
+                deferred.append(block)  # after the row it cuts, so the row's columns are named first
+            else:
+                out.append(block)
             k = j
             continue
         if t and _is_furniture(line):
@@ -327,10 +350,12 @@ def flat_blocks(lines: Sequence[SourceLine], table: FlatTable, table_index: int,
                 group.append(lines[k])
                 k += 1
             para = _block([], table_index, False, group)
-            out.append(Block(kind="para", text=para.text, offsets=para.offsets, page=para.page,
-                             page_end=para.page_end))
+            block = Block(kind="para", text=para.text, offsets=para.offsets, page=para.page, page_end=para.page_end)
             if number is not None:
                 breaks.append(len(row_lines))
+                deferred.append(block)
+            else:
+                out.append(block)
             continue
         group = _GROUP_LINE.match(t) if t else None
         if group is not None:  # a group row written on one line: numeral and title
@@ -355,6 +380,32 @@ def flat_blocks(lines: Sequence[SourceLine], table: FlatTable, table_index: int,
         k += 1
     flush()
     return out
+
+
+def _repeated_header_end(lines: Sequence[SourceLine], k: int, limit: int, head_texts: list[str]) -> int:
+    """End of the column header written again at ``lines[k]`` on a new page: the lines that repeat
+    the first header line for line (a row's text that goes on after it is not header). A header
+    that differs from the first one (other wording) runs up to the next row number."""
+    j, n = k, 0
+    while j < limit and n < len(head_texts):
+        t = _text(lines[j])
+        if not t:
+            j += 1
+            continue
+        if collapse(t) != collapse(head_texts[n]):
+            break
+        j, n = j + 1, n + 1
+    if n >= 2:
+        return j
+    j = k + 1
+    while j < limit and not _NUM.match(_text(lines[j])) and not _ROMAN.match(_text(lines[j])) \
+            and not _GROUP_LINE.match(_text(lines[j])) and j - k <= 12:
+        j += 1
+    return j
+
+
+def collapse(text: str) -> str:
+    return " ".join(text.split())
 
 
 def _split_stt_line(line: SourceLine) -> list[list[SourceLine]]:
