@@ -184,9 +184,10 @@ def fragments(lines: Sequence[SourceLine], name_at=None, goes_on=None) -> list[F
                 # a known name that runs over the line break keeps the two lines together (not
                 # when the line opens a time or a product: "… UBND tỉnh" / "Quý III/2026")
                 so_far = " ".join(x.text.strip() for x in cur).split()
+                own = name_at(ahead)  # a name that opens the new line ("Tỉnh đoàn") is no tail of "Sở Nội vụ"
                 for n in range(min(4, len(so_far)), 0, -1):
                     tail = " ".join(so_far[-n:])
-                    if name_at(tail + " " + ahead) > len(tail) + 1:
+                    if name_at(tail + " " + ahead) - len(tail) - 1 >= max(own, 1):
                         new = False
                         break
             if new and t[0].isupper() and (prev.split()[-1] + " " + t.split()[0]) in cues.proper_pairs:
