@@ -311,7 +311,7 @@ class Gazetteer:
     def _with_suffixes(self, entry: AgencyEntry, keys: tuple[str, ...]) -> list[tuple[str, ...]]:
         if PROVINCE in keys or entry.scoped:
             return []
-        if keys[-1] == "tinh" or keys[-2:] == ("thanh", "pho"):
+        if keys[-1] == "tinh" or (keys[-2:] == ("thanh", "pho") and entry.level == "provincial"):
             # "UBND tỉnh An Giang", and a city's "UBND thành phố Đà Nẵng" / "Thành phố Hồ Chí Minh"
             return [keys + s for s in self._suffixes.get("after_tinh", [])]
         if entry.level == "provincial":
