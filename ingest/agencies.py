@@ -227,6 +227,7 @@ class Gazetteer:
             {tuple(t.text.lower() for t in tokenize(nfc(h))) for h in _as_list(matching.get("unit_heads"))},
             key=len, reverse=True,
         )
+        self._place_units = sorted({_keys(w) for w in _as_list(matching.get("place_units"))}, key=len, reverse=True)
         suffixes = matching.get("suffixes", {})
         self._suffixes = {k: [_keys(s) for s in _as_list(v)] for k, v in suffixes.items()}
         self.entries: dict[str, AgencyEntry] = {}
@@ -472,10 +473,17 @@ class Gazetteer:
             return None
         j += 1
         lower_run = 0
-        while j < n and free(j) and j - i < 12:
+        limit = 12  # words of one unknown name; a second place of its own kind adds its joining words
+        while j < n and free(j) and j - i < limit:
             tok = toks[j]
             if tok.is_word and tok.lower:
                 if tok.key == "va":
+                    k = j + 2 if free(j + 1) and toks[j + 1].key in self._collective_openers else j + 1
+                    if free(k) and toks[k].is_word and toks[k].capitalised and not self._head_at(toks, k) \
+                            and toks[k].key in {t.key for t in toks[i + h : j] if t.is_word and t.capitalised}:
+                        limit += k + 1 - j
+                        j = k + 1  # "Ban Quản lý Khu kinh tế X và các Khu công nghiệp Y": a second place of its own kind
+                        continue
                     if free(j + 1) and toks[j + 1].capitalised and not self._head_at(toks, j + 1):
                         j += 2
                         continue
@@ -552,6 +560,7 @@ class Gazetteer:
             i = end
         found.sort()
         found = self._units_of(toks, found, taken)
+        found = self._named_places(toks, found, taken)
         found = self._merge_part_of(toks, found)
         return [(a, b, p, prov, toks) for a, b, p, prov in found]
 
@@ -571,6 +580,32 @@ class Gazetteer:
                             and all(_same_word(t, h) for t, h in zip(got, head)):
                         a, p, prov = k, None, None
                         break
+            out.append((a, b, p, prov))
+        return out
+
+    def _named_places(self, toks: list[Token], found: list[tuple[int, int, _Pattern | None, tuple[int, int] | None]],
+                      taken: list[bool]) -> list[tuple[int, int, _Pattern | None, tuple[int, int] | None]]:
+        """"Ủy ban nhân dân các xã, phường, đặc khu Lý Sơn": a known name ending in a unit word of
+        [matching].place_units, then capitalised words (at most four, same line, none a head or a
+        title), names that place; the name read so far would drop it. The whole is a name the
+        gazetteer lacks (no entry id)."""
+        out = []
+        for a, b, p, prov in found:
+            if p is not None and any(b - len(u) >= a and tuple(t.key for t in toks[b - len(u) : b]) == u
+                                     for u in self._place_units):
+                k = b
+                while k < len(toks) and k - b < 4 and not taken[k] and not toks[k].newline and toks[k].is_word \
+                        and toks[k].capitalised and not toks[k].key.isdigit() and not self._head_at(toks, k) \
+                        and not self.title_at(toks, k):
+                    k += 1
+                # the place must visibly end: punctuation, the line's end, "và" or a stop phrase
+                # ("UBND các xã, phường Triển khai ..." is a name and a capitalised verb)
+                ends = k >= len(toks) or toks[k].newline or not toks[k].is_word or toks[k].key == "va" \
+                    or self._stop_at(toks, k)
+                if k > b and ends:
+                    for x in range(b, k):
+                        taken[x] = True
+                    b, p, prov = k, None, None
             out.append((a, b, p, prov))
         return out
 

@@ -628,6 +628,9 @@ def _sig_vocab() -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
 _RECIPIENTS_RE = re.compile(r"^n[ơo]i\s+nh[ậa]n\s*:?", re.IGNORECASE)
 _ITEM_RE = re.compile(r"^[-–—+•]\s*")
 _SIGNED_RE = re.compile(r"^\((?:đã ký|Đã ký|ký|Ký|ĐÃ KÝ)[^)]*\)$")
+# a line wholly in brackets under a recipient item, "(Giao UBND các xã thông tin và gửi)": a note on
+# how that item is delivered, part of the recipients block, never a sentence of the body
+_RECIPIENT_NOTE_RE = re.compile(r"^\([^()]*\)\s*[;.,]?$")
 
 
 def _is_recipients_heading(text: str) -> bool:
@@ -812,6 +815,9 @@ def parse_tail(pieces: list[Piece], i: int, pager: Pager) -> tuple[Tail, int]:
             continue
         sig_like = _is_sig_prefixed(t) or is_caps(t) or _SIGNED_RE.match(t) or is_name_like(t)
         has_sig_prefix = bool(glued_sig)
+        if tail.recipients and not saw_name and _RECIPIENT_NOTE_RE.match(t) and not _SIGNED_RE.match(t):
+            wraps.append(p)  # a bracketed note on the last recipient: stays in the recipients block
+            continue
         last = wraps[-1].text if wraps else (tail.recipients[-1].text if tail.recipients else "")
         if tail.recipients and not ends_terminal(last) and not sig_like and not has_sig_prefix:
             if p.text:

@@ -652,3 +652,31 @@ def test_two_row_appendix_header_names_columns() -> None:
         "STT", "Nhiệm vụ", "Thời gian / Bắt đầu", "Thời gian / Hoàn thành", "Sản phẩm"
     ]  # fmt: skip
     assert column_names([upper]) == ["STT", "Nhiệm vụ", "Thời gian", "Thời gian (2)", "Sản phẩm"]
+
+
+def test_bracketed_note_under_a_recipient_stays_in_the_recipients() -> None:
+    """SYNTHETIC: a note "(Giao ... gửi)" under one recipient item; the items after it are still
+    recipients, not body paragraphs (nor tasks)."""
+    items = [
+        "1. Sở Xây dựng kiểm tra các công trình.",
+        "Nơi nhận:",
+        "- Như trên;",
+        "- Các hộ kinh doanh trên địa bàn;",
+        "(Giao UBND các xã thông báo và gửi)",
+        "- VP UBND: CVP, các PCVP;",
+        "- Lưu: VT.",
+        "TM. ỦY BAN NHÂN DÂN",
+        "KT. CHỦ TỊCH",
+        "PHÓ CHỦ TỊCH",
+        "Đỗ Minh Quân",
+    ]
+    doc, src = parse_items(items)
+    assert [c.path for c in doc.clauses] == ["1", "recipients", "signature"]
+    assert doc.header.recipients == [
+        "Như trên",
+        "Các hộ kinh doanh trên địa bàn; (Giao UBND các xã thông báo và gửi)",
+        "VP UBND: CVP, các PCVP",
+        "Lưu: VT",
+    ]
+    assert doc.header.signer.name == "Đỗ Minh Quân"
+    assert_spans_cite_source(doc, src)
