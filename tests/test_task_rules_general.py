@@ -318,3 +318,35 @@ def test_standing_body_stands_for_its_committee():
     t = _one("UBND cấp xã có trách nhiệm phối hợp chặt chẽ với Thường trực Ủy ban MTTQ Việt Nam cùng cấp "
              "tổ chức tiếp xúc cử tri.")
     assert len(t.coordinators) == 1 and "Ủy ban MTTQ Việt Nam" in t.coordinators[0].name
+
+
+# --- names read whole (issue 10, h10-crawler2; SYNTHETIC lines) ------------------------------------
+
+
+def test_a_name_joining_a_second_place_of_its_own_kind_runs_on() -> None:
+    """"Ban Quản lý Khu kinh tế X và các Khu công nghiệp Y" is one board's name: after "và (các)"
+    a capitalised word the name already holds ("Khu") goes on; a different body does not."""
+    t = _one("Sở Tài chính phối hợp Ban Quản lý Khu kinh tế Bình Sơn và các Khu công nghiệp Bình Sơn: "
+             "hướng dẫn kiểm kê tài sản.")
+    assert names(t.coordinators) == ["Ban Quản lý Khu kinh tế Bình Sơn và các Khu công nghiệp Bình Sơn"]
+    t = _one("Sở Tài chính phối hợp Ban Quản lý Khu kinh tế Bình Sơn và Sở Xây dựng hướng dẫn kiểm kê.")
+    assert names(t.coordinators) == ["Ban Quản lý Khu kinh tế Bình Sơn", "Sở Xây dựng"]
+
+
+def test_a_collective_ending_in_a_unit_word_takes_the_place_named_after_it() -> None:
+    """"Ủy ban nhân dân các xã, phường, đặc khu Đảo Ngọc": the special zone is named; a capitalised
+    verb after the name ("… phường Triển khai …") is no place."""
+    g = load_gazetteer()
+    got = [m.text for m in g.find("Ủy ban nhân dân các xã, phường, đặc khu Đảo Ngọc tổ chức thực hiện.")]
+    assert got == ["Ủy ban nhân dân các xã, phường, đặc khu Đảo Ngọc"]
+    got = [(m.text, m.agency_id) for m in g.find("UBND các xã, phường Triển khai kiểm kê.")]
+    assert got == [("UBND các xã, phường", "ubnd-cap-xa")]
+
+
+def test_members_of_a_committee_in_a_subject_list_are_read() -> None:
+    """"… và các thành viên Ban Chỉ đạo tỉnh chịu trách nhiệm thi hành": the members are named by their
+    committee (a head's title, as "Trưởng Ban Chỉ đạo" is), the list does not stop before them."""
+    t = _one("Giám đốc Sở Tài chính; Chủ tịch Ủy ban nhân dân các xã, phường và các thành viên Ban Chỉ đạo "
+             "tỉnh chịu trách nhiệm thi hành Quyết định này.")
+    assert "Ban Chỉ đạo tỉnh" in names(t.lead)
+    assert "Sở Tài chính" in names(t.lead)
