@@ -586,8 +586,8 @@ class Gazetteer:
     def _named_places(self, toks: list[Token], found: list[tuple[int, int, _Pattern | None, tuple[int, int] | None]],
                       taken: list[bool]) -> list[tuple[int, int, _Pattern | None, tuple[int, int] | None]]:
         """"Ủy ban nhân dân các xã, phường, đặc khu Lý Sơn": a known name ending in a unit word of
-        [matching].place_units, then capitalised words (at most four, same line, none a head or a
-        title), names that place; the name read so far would drop it. The whole is a name the
+        [matching].place_units, then two to four capitalised words (same line, none a head or a
+        title) that visibly end, names that place; the name read so far would drop it. The whole is a name the
         gazetteer lacks (no entry id)."""
         out = []
         for a, b, p, prov in found:
@@ -602,7 +602,9 @@ class Gazetteer:
                 # ("UBND các xã, phường Triển khai ..." is a name and a capitalised verb)
                 ends = k >= len(toks) or toks[k].newline or not toks[k].is_word or toks[k].key == "va" \
                     or self._stop_at(toks, k)
-                if k > b and ends:
+                # two words at least: a place is "Lý Sơn", "Cồn Cỏ"; one capitalised word after the name
+                # is as often the next cell of a flattened row ("… phường Hằng tháng")
+                if k - b >= 2 and ends:
                     for x in range(b, k):
                         taken[x] = True
                     b, p, prov = k, None, None

@@ -270,6 +270,8 @@ def _atoms(text: str, folded: str, bare: bool) -> list[Deadline]:
     for mt in _HALF.finditer(folded):
         out.append(Deadline(text[mt.start() : mt.end()], mt.start(), mt.end(), "recurring", None, "half-yearly"))
     for mt in _EVERY_RE.finditer(folded):
+        if _in_day_window(folded, mt.start()):
+            continue
         rec = _EVERY_MAP[mt.group("every").split()[-1]]
         out.append(Deadline(text[mt.start() : mt.end()], mt.start(), mt.end(), "recurring", None, rec))
     for mt in _PERIODIC.finditer(folded):
@@ -277,6 +279,19 @@ def _atoms(text: str, folded: str, bare: bool) -> list[Deadline]:
     for mt in _CONTINUOUS.finditer(folded):
         out.append(Deadline(text[mt.start() : mt.end()], mt.start(), mt.end(), "continuous", None, "continuous"))
     return out
+
+
+# "(đêm và sáng sớm, trước 6h sáng hàng ngày)": an hour of the day, then "hằng ngày", in brackets
+_CLOCK_BEFORE = re.compile(r"(?<![0-9a-z])\d{1,2}\s*(?:h|gio)(?:\s*\d{2})?(?:\s+(?:sang|trua|chieu|toi|dem))?\s+$")
+
+
+def _in_day_window(folded: str, at: int) -> bool:
+    """"hằng ngày" right after an hour of the day inside brackets says at what hour of each day
+    the work is done (a window that explains the sentence), not how often the task recurs."""
+    if not _CLOCK_BEFORE.search(folded[max(0, at - 30) : at]):
+        return False
+    before = folded[:at]
+    return before.rfind("(") > before.rfind(")")
 
 
 def _attach_paren(text: str, folded: str, dl: Deadline) -> Deadline:

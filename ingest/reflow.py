@@ -381,10 +381,11 @@ def starts_paragraph(prev: str, cur: str) -> bool:
         if not rest or not rest[0].islower() or _ends_sentence(p):
             return True
     if _ends_sentence(p) and _starts_strong(c):
-        # "2. Trách nhiệm của các bộ, …;" / "Ủy ban nhân dân các tỉnh, …": a numbered heading that
-        # names its bodies over two lines goes on when the next line has no marker and no end of its own
-        if p.endswith(";") and _NUMBER_RE.match(p) and not _ends_sentence(c) and not _BULLET_RE.match(c) \
-                and len(c.split()) <= 14:
+        # "2. Trách nhiệm của các bộ, …;" / "Ủy ban nhân dân các tỉnh, …": a numbered item that
+        # names its bodies over two lines goes on when the next line has no marker and no end of its
+        # own, short (a heading) or a full hard-wrapped line (the item's sentence runs on): a sibling
+        # after "N. …;" would carry its own number
+        if p.endswith(";") and _NUMBER_RE.match(p) and not _ends_sentence(c) and not _BULLET_RE.match(c):
             return False
         return True
     if (_is_caps_line(p) and _has_lower(c)) or (_has_lower(p) and _is_caps_line(c)):

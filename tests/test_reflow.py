@@ -163,6 +163,12 @@ def test_form_feed_and_indented_page_start():
         ("quy định tại", "Điều 5 của Luật", False),
         ("kèm theo.", "Điều 2. Hiệu lực", True),
         ("Căn cứ Luật Tổ chức chính quyền;", "Căn cứ Nghị định số 1/2020;", True),
+        # synthetic: a numbered item naming bodies, hard-wrapped after ";": a full line that runs on
+        # is still the item (a sibling would carry its own number); a marked or finished line is not
+        ("2. Các sở, ban, ngành tỉnh;",
+         "Ủy ban nhân dân các xã, phường trên địa bàn tỉnh và các cơ quan chuyên môn có liên quan khẩn", False),
+        ("2. Các sở, ban, ngành tỉnh;", "3. Ủy ban nhân dân các xã triển khai", True),
+        ("2. Các sở, ban, ngành tỉnh;", "Ủy ban nhân dân các xã triển khai ngay.", True),
     ],
 )
 def test_starts_paragraph(prev, cur, expected):

@@ -350,3 +350,11 @@ def test_members_of_a_committee_in_a_subject_list_are_read() -> None:
              "tỉnh chịu trách nhiệm thi hành Quyết định này.")
     assert "Ban Chỉ đạo tỉnh" in names(t.lead)
     assert "Sở Tài chính" in names(t.lead)
+
+
+def test_an_hour_of_the_day_in_brackets_is_no_daily_recurrence() -> None:
+    """SYNTHETIC: "(ban đêm, trước 5h sáng hằng ngày)" says when in the day the work is done; the
+    task does not recur daily. Outside brackets "hằng ngày" still recurs."""
+    assert find_deadlines("Tưới nước vào khung giờ mát (ban đêm, trước 5h sáng hằng ngày) để giảm bụi.") == []
+    assert [d.recurrence for d in find_deadlines("Gửi số liệu trước 16 giờ hằng ngày.")] == ["daily"]
+    assert [d.recurrence for d in find_deadlines("Cập nhật số liệu hằng ngày (trừ ngày nghỉ).")] == ["daily"]
