@@ -281,6 +281,8 @@ def _atoms(text: str, folded: str, bare: bool) -> list[Deadline]:
     return out
 
 
+_WEEKDAY_WORD = r"(?:thu\s+(?:hai|ba|tu|nam|sau|bay|[2-7])|chu\s+nhat)"
+_WEEKDAYS = re.compile(_WEEKDAY_WORD + r"(?:\s*(?:,|-|va|hoac)\s*" + _WEEKDAY_WORD + r")*")
 # "(đêm và sáng sớm, trước 6h sáng hàng ngày)": an hour of the day, then "hằng ngày", in brackets
 _CLOCK_BEFORE = re.compile(r"(?<![0-9a-z])\d{1,2}\s*(?:h|gio)(?:\s*\d{2})?(?:\s+(?:sang|trua|chieu|toi|dem))?\s+$")
 
@@ -301,6 +303,9 @@ def _attach_paren(text: str, folded: str, dl: Deadline) -> Deadline:
     mt = _PAREN.match(folded, dl.end)
     if mt is None:
         return dl
+    if dl.recurrence == "weekly" and _WEEKDAYS.fullmatch(mt.group("inner")):
+        # "định kỳ hàng tuần (Thứ 7, Chủ nhật)": the days of the week it falls on belong to it
+        return replace(dl, text=text[dl.start : mt.end()], end=mt.end())
     inner_start = mt.start("inner")
     inner = [a for a in _atoms(text[: mt.end("inner")], folded[: mt.end("inner")], True)
              if a.start >= inner_start and a.kind in ("date", "yearly_date")]

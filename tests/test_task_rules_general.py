@@ -358,3 +358,12 @@ def test_an_hour_of_the_day_in_brackets_is_no_daily_recurrence() -> None:
     assert find_deadlines("Tưới nước vào khung giờ mát (ban đêm, trước 5h sáng hằng ngày) để giảm bụi.") == []
     assert [d.recurrence for d in find_deadlines("Gửi số liệu trước 16 giờ hằng ngày.")] == ["daily"]
     assert [d.recurrence for d in find_deadlines("Cập nhật số liệu hằng ngày (trừ ngày nghỉ).")] == ["daily"]
+
+
+def test_a_weekly_recurrence_keeps_its_weekdays_in_brackets() -> None:
+    """SYNTHETIC: "định kỳ hằng tuần (Thứ 7, Chủ nhật)": the days belong to the recurrence; other
+    brackets after it do not."""
+    got = find_deadlines("Ra quân dọn vệ sinh định kỳ hằng tuần (Thứ 7, Chủ nhật) tại các khu dân cư.")
+    assert [(d.text, d.recurrence) for d in got] == [("định kỳ hằng tuần (Thứ 7, Chủ nhật)", "weekly")]
+    got = find_deadlines("Giao ban hằng tuần (trừ ngày lễ).")
+    assert [(d.text, d.recurrence) for d in got] == [("hằng tuần", "weekly")]
