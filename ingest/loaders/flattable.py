@@ -41,6 +41,9 @@ _STT_LINE = re.compile(r"^(?P<stt>STT|TT|Số\s+TT)\s+(?P<rest>\S.*)$", re.IGNOR
 _NUM = re.compile(r"^(\d{1,3}(?:\.\d{1,2})?)\.?$")
 _ROMAN = re.compile(r"^([IVXL]{1,6})\.?$")
 _GROUP_LINE = re.compile(r"^(?P<num>[IVXL]{1,6})[.)]\s+(?P<title>[A-ZĐÀ-Ỹ].*)$")  # "II. NHÓM NHIỆM VỤ …" on one line
+# the same without the dot ("IV Huy động và sử dụng …"): a group row only when it numbers the next group
+_GROUP_BARE = re.compile(r"^(?P<num>[IVXL]{1,6})\s+(?P<title>[A-ZĐÀ-Ỹ]\S*\s+\S.*)$")
+_ROMAN_VALUE = {"I": 1, "V": 5, "X": 10, "L": 50}
 _FURNITURE = re.compile(r"^(?:CÔNG\s+BÁO\b.*|Ký\s+bởi\s*:.*|Cơ\s+quan\s*:.*|Thời\s+gian\s+ký\s*:.*)$",
                         re.IGNORECASE)
 _PAGE_NO = re.compile(r"^\d{1,4}$")
@@ -316,6 +319,7 @@ def flat_blocks(lines: Sequence[SourceLine], table: FlatTable, table_index: int,
     deferred: list[Block] = []  # furniture and repeated header met inside the row: given back after it
     head_texts = [_text(x) for x in head_lines if _text(x)]
     number: SourceLine | None = None
+    last_group = 0  # the value of the last group numeral ("III" -> 3): a bare "IV Title" line follows it
 
     def flush() -> None:
         nonlocal row_lines, number, breaks
@@ -358,7 +362,12 @@ def flat_blocks(lines: Sequence[SourceLine], table: FlatTable, table_index: int,
                 out.append(block)
             continue
         group = _GROUP_LINE.match(t) if t else None
+        if group is None and t:
+            bare = _GROUP_BARE.match(t)
+            if bare is not None and roman_value(bare.group("num")) == last_group + 1:
+                group = bare
         if group is not None:  # a group row written on one line: numeral and title
+            last_group = roman_value(group.group("num")) or last_group
             flush()
             a = line.start + len(line.text) - len(line.text.lstrip())
             num_cell = _cell([SourceLine(a, group.group("num"), line.page)])
@@ -371,6 +380,8 @@ def flat_blocks(lines: Sequence[SourceLine], table: FlatTable, table_index: int,
         if t and is_row:
             flush()
             number = line
+            if _ROMAN.match(t):
+                last_group = roman_value(t.rstrip(".")) or last_group
             k += 1
             continue
         if number is not None:
@@ -402,6 +413,17 @@ def _repeated_header_end(lines: Sequence[SourceLine], k: int, limit: int, head_t
             and not _GROUP_LINE.match(_text(lines[j])) and j - k <= 12:
         j += 1
     return j
+
+
+def roman_value(numeral: str) -> int:
+    """The value of a Roman numeral of a group row ("IV" -> 4); 0 when it is not one."""
+    total = 0
+    vals = [_ROMAN_VALUE.get(ch, 0) for ch in numeral.upper()]
+    if not vals or 0 in vals:
+        return 0
+    for i, v in enumerate(vals):
+        total += -v if i + 1 < len(vals) and vals[i + 1] > v else v
+    return total
 
 
 def collapse(text: str) -> str:
