@@ -203,3 +203,36 @@ def test_level_column_and_the_header_repeated_on_the_next_page(tmp_path):
     assert names(one.coordinators) == ["Sở Tư pháp", "Sở Nội vụ"]  # "Ủy ban nhân dân tỉnh" is the level
     assert one.product == "Quyết định của UBND tỉnh" and one.deadline.text == "Quý III/2026"
     assert names(two.coordinators) == ["Các sở, ngành liên quan"] and two.deadline.text == "Năm 2026"
+
+
+def test_a_group_row_numbered_without_a_dot_starts_the_next_group(tmp_path):
+    # synthetic: group "I" alone on its line, then "II Title" with the numeral and title on one line
+    text = HEAD + TABLE_HEAD + (
+        "I \nNHÓM NHIỆM VỤ THỬ NGHIỆM THỨ NHẤT \n"
+        "1 \nRà soát quy chế thử nghiệm \nSở Tư pháp \nSở Nội vụ \nBáo cáo \nNăm 2026 \n"
+        "II Nhóm nhiệm vụ thử nghiệm thứ hai \n"
+        "1 \nLập kế hoạch thử nghiệm \nSở Tài chính \nSở Nội vụ \nKế hoạch \nNăm 2027 \n"
+        "2 \nTổng hợp kết quả thử nghiệm \nSở Nội vụ \nCác sở, ngành \nBáo cáo \nNăm 2028 \n"
+    )
+    _, rows = _rows(tmp_path, text)
+    by_text = {t.text: t for t in rows}
+    assert set(by_text) == {"Rà soát quy chế thử nghiệm", "Lập kế hoạch thử nghiệm", "Tổng hợp kết quả thử nghiệm"}
+    assert names(by_text["Rà soát quy chế thử nghiệm"].lead) == ["Sở Tư pháp"]
+    assert by_text["Rà soát quy chế thử nghiệm"].deadline.text == "Năm 2026"
+    assert names(by_text["Lập kế hoạch thử nghiệm"].lead) == ["Sở Tài chính"]
+    assert names(by_text["Tổng hợp kết quả thử nghiệm"].lead) == ["Sở Nội vụ"]
+    assert by_text["Tổng hợp kết quả thử nghiệm"].deadline.text == "Năm 2028"
+
+
+def test_a_bare_numeral_that_does_not_number_the_next_group_is_row_text(tmp_path):
+    # synthetic: "V Ban …" after group "I" is not group II: it stays in the row it is written in
+    from tracuu.ingest.loaders.flattable import roman_value
+    assert [roman_value(x) for x in ("I", "IV", "IX", "XI", "XIV", "Q")] == [1, 4, 9, 11, 14, 0]
+    text = HEAD + TABLE_HEAD + (
+        "I \nNHÓM NHIỆM VỤ THỬ NGHIỆM \n"
+        "1 \nRà soát quy chế thử nghiệm \nV Ban thử nghiệm \nSở Tư pháp \nSở Nội vụ \nBáo cáo \nNăm 2026 \n"
+        "2 \nLập kế hoạch thử nghiệm \nSở Tài chính \nSở Nội vụ \nKế hoạch \nNăm 2027 \n"
+    )
+    _, rows = _rows(tmp_path, text)
+    assert len(rows) == 2
+    assert "V Ban thử nghiệm" in rows[0].text
