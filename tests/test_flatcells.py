@@ -236,3 +236,12 @@ def test_a_bare_numeral_that_does_not_number_the_next_group_is_row_text(tmp_path
     _, rows = _rows(tmp_path, text)
     assert len(rows) == 2
     assert "V Ban thử nghiệm" in rows[0].text
+
+
+def test_a_bracket_after_a_page_break_does_not_finish_the_name_before_it():
+    # synthetic: the task text goes on after the break with "(UAV), …"; the lead cell "Bộ Tài
+    # chính" is whole, and "Bộ Tài chính (UAV)" is no name the break cut
+    from tracuu.ingest.loaders.flatcells import finishes_name
+    g = load_gazetteer()
+    assert not finishes_name(g, "Bộ Tài chính", "(UAV), mô hình thử nghiệm và")
+    assert finishes_name(g, "Các sở, ngành, Ủy ban", "nhân dân các xã, phường")
