@@ -325,6 +325,23 @@ def flat_blocks(lines: Sequence[SourceLine], table: FlatTable, table_index: int,
         nonlocal row_lines, number, breaks
         if number is None:
             return
+        subs = _sub_rows(row_lines) if roles and not breaks else None
+        if subs is not None:  # "- Công trình giao thông. | Bộ Xây dựng": sub-rows of the row
+            parent, parts = subs
+            cols = _row_cells(parent, roles, heads, titles)
+            cells = [_cell([number])] + [_cell(c) if c else Cell("", ()) for c in cols]
+            out.append(_block(cells, table_index, False, [number] + parent))
+            prev: list[Cell] = []
+            for bullet, part in parts:
+                own = [_cell(c) if c else Cell("", ()) for c in _row_cells(part, roles, heads, titles)]
+                # a partner or time cell merged down over the sub-rows is written once, in the first
+                own = [c if c.text.strip() or not prev or roles[x] == "task" else prev[x] for x, c in enumerate(own)]
+                out.append(_block([_cell([bullet])] + own, table_index, False, [bullet] + part))
+                prev = own
+            out.extend(deferred)
+            row_lines, number, breaks = [], None, []
+            deferred.clear()
+            return
         cols = _row_cells(row_lines, roles, heads, titles, breaks) if roles else [row_lines]
         cells = [_cell([number])] + [_cell(c) if c else Cell("", ()) for c in cols]
         out.append(_block(cells, table_index, False, [number] + row_lines))
@@ -391,6 +408,31 @@ def flat_blocks(lines: Sequence[SourceLine], table: FlatTable, table_index: int,
         k += 1
     flush()
     return out
+
+
+_BULLET = re.compile(r"^[-+•–]$")
+
+
+def _sub_rows(lines: list[SourceLine]) -> tuple[list[SourceLine], list[tuple[SourceLine, list[SourceLine]]]] | None:
+    """A row cut into sub-rows by lines that hold only a bullet ("-"), each followed by a sub-task
+    of its own ("- / Công trình giao thông. / Bộ Xây dựng"): the row's own lines and, per
+    sub-row, its bullet and lines. None unless two such bullets open a sub-task each (a lone "-"
+    is as often an empty cell written as a dash: then the next line is a name or a time)."""
+    from tracuu.ingest.agencies import load_gazetteer
+    from tracuu.ingest.loaders import flatcells as fc
+
+    g = load_gazetteer()
+    cover = fc.agency_cover_with(g)
+
+    def opens_subtask(k: int) -> bool:
+        nxt = next((_text(x) for x in lines[k + 1 :] if _text(x)), "")
+        return bool(nxt) and nxt[:1].isupper() and not _opens_with_time(nxt) and cover(nxt) == 0.0
+
+    at = [k for k, x in enumerate(lines) if _BULLET.match(_text(x)) and opens_subtask(k)]
+    if len(at) < 2:
+        return None
+    parts = [(lines[a], list(lines[a + 1 : b])) for a, b in zip(at, at[1:] + [len(lines)])]
+    return list(lines[: at[0]]), parts
 
 
 def _repeated_header_end(lines: Sequence[SourceLine], k: int, limit: int, head_texts: list[str]) -> int:
