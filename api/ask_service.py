@@ -9,16 +9,19 @@ build on it. One job of the service (:class:`api.service.Tracuu` composes them).
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
-from tracuu.api import deadline_pick, intent_answers, task_blocks
+from tracuu.api import deadline_pick, intent_answers, task_blocks, task_match
 from tracuu.api.answer import alternatives_text, close_calls, compose, not_found_answer, owners_of, prefer, structural_answer
 from tracuu.api.citations import document_name
 from tracuu.api.search_service import MAX_K
-from tracuu.api.tasks_view import ROLES, deadline_out
+from tracuu.api.tasks_view import ROLES, AgencyQuery, deadline_out
 from tracuu.index.abstain import coverage, missing_figures, rerank
+from tracuu.index.keyword import folded_syllables
 from tracuu.index.query.ask_intent import classify, with_place_aliases
 from tracuu.index.query.intent import detect_intent
+from tracuu.index.retriever import ScoredClause
 from tracuu.ingest.agencies import find_agencies
 from tracuu.ingest.deadlines import find_deadlines, main_deadline
 from tracuu.ingest.shapes import Answer, Deadline, Document, Owner
@@ -27,6 +30,8 @@ from tracuu.ingest.vntext import fold
 #: A question about "this document" is answered per document for at most this many documents;
 #: beyond that the answer asks which one is meant.
 MAX_PER_DOCUMENT = 3
+#: The roles of an agency that does a task (not one that is reported to or advised).
+DOERS = frozenset({"lead", "performer"})
 _NAME_WORDS = re.compile(r"[\w/-]+")
 
 
@@ -116,6 +121,7 @@ class Ask:
         # Recipients and signature answer structural questions only (routed above); as content
         # hits they are noise ("các sở, ban, ngành" is in every recipient list).
         scored = [s for s in scored if s.clause.kind not in ("recipients", "signature")]
+        retrieved = scored  # the similarity ranking, before any re-ordering
         readings = [u.text or q, *u.expanded]
         by_clause = self._tasks_by_clause()
         by_clause.prefetch([s.clause.clause_id for s in scored])
@@ -137,6 +143,12 @@ class Ask:
             scored = preferred(rerank(scored, [self._coverage(s, readings, q) for s in scored], self.thresholds.rerank))
             if not self._answers(scored[0], readings, q):
                 scored = [judged, *(s for s in fused if s is not judged)]
+        matched = None
+        if found and intent.kind in ("owner", "deadline"):  # the task whose own words answer it, first
+            matched = self._matched_task(readings, intent.kind, docs, retrieved, scored[0].clause.clause_id,
+                                         intent_answers.agency_in(self, u.text or q, q))
+            if matched is not None:
+                scored = self._first(matched["clause_id"], scored)
         scored = scored[:k]
         if not found:
             stored = set(self.store().list_ids())
@@ -156,6 +168,8 @@ class Ask:
                 hits = [top, self.hit(line, scored[0].score, infos.get(top.doc_id)),
                         *[h for h in hits[1:] if h.clause_id != line.clause_id]][:k]
         tasks = by_clause.get(top.clause_id, [])
+        if matched is not None and matched["clause_id"] == top.clause_id:
+            tasks = [matched, *(t for t in tasks if t["task_id"] != matched["task_id"])]
         owners, deadline = self._owners_and_deadline(scored[0].clause, tasks, by_clause)
         if intent.kind == "deadline" and tasks:  # of the clause's deadlines, the one asked about
             deadline = deadline_pick.asked_deadline(q, scored[0].clause.text, tasks) or deadline
@@ -174,6 +188,60 @@ class Ask:
         if close:  # given only when there is a close call (the JSON has no empty list otherwise)
             answer.alternatives = alternatives
         return _with_intent(answer, intent.kind)
+
+    def _matched_task(self, readings: list[str], kind: str, docs: list[str] | None, pool: list,
+                      chosen: str, agency: str | None = None) -> dict[str, Any] | None:
+        """The task of the documents in play (those the question names, else those of
+        retrieval's three best clauses) whose own words best answer an owner or deadline
+        question (api/task_match.py), when they answer it better than the tasks of ``chosen``
+        (the clause retrieval would quote); None otherwise. A question naming an agency ("Sở
+        X phải báo cáo … khi nào") is about a task giving that agency a role, when one does."""
+        in_play = list(docs or dict.fromkeys(s.clause.doc_id for s in pool[:3]))
+        field = "lead" if kind == "owner" else "deadline"
+        tasks = [t for d in in_play[:MAX_PER_DOCUMENT * 2] for t in self.store().tasks(d) if t.get(field)]
+        if agency:
+            query = AgencyQuery.of(agency)
+            tasks = [t for t in tasks if query.roles_in(t) & DOERS] or tasks
+        if not tasks:
+            return None
+        clauses = self.store().clauses_by_ids({t["clause_id"] for t in tasks})
+        context = self._doc_context()
+        headers: dict[str, set[str]] = {}
+
+        def words_of(task: dict[str, Any]) -> set[str]:
+            c = clauses.get(task["clause_id"]) or self.store().clause(task["clause_id"])
+            return task_match.task_words(task, c.text if c else "", c.heading_chain if c else ())
+
+        def header_of(doc_id: str) -> set[str]:
+            if doc_id not in headers:
+                headers[doc_id] = set(folded_syllables(context.get(doc_id, "")))
+            return headers[doc_id]
+
+        ranked = task_match.rank_tasks(readings, tasks, words_of, header_of, self.index.keyword.idf,
+                                       {s.clause.clause_id: s.score for s in pool})
+        best = task_match.best_task(ranked)
+        if best is None or best.task["clause_id"] == chosen:
+            return best.task if best is not None else None
+        # retrieval's clause stays first unless the task's words answer strictly more of it
+        clause = self.store().clause(chosen)
+        own = [m.share for m in ranked if m.task["clause_id"] == chosen]
+        if clause is not None:
+            pseudo = {"clause_id": chosen, "doc_id": clause.doc_id, "text": ""}
+            own.append(task_match.rank_tasks(readings, [pseudo], words_of, header_of, self.index.keyword.idf)[0].share
+                       if readings else 0.0)
+        return best.task if best.share > max(own, default=0.0) else None
+
+    def _first(self, clause_id: str, scored: list) -> list:
+        """``scored`` with the clause ``clause_id`` first (taken from the store when retrieval
+        did not rank it), at the best score."""
+        mine = next((s for s in scored if s.clause.clause_id == clause_id), None)
+        if mine is None:
+            clause = self.store().clause(clause_id)
+            if clause is None or not scored:
+                return scored
+            mine = ScoredClause(clause, scored[0].score, scored[0].dense, 0.0)
+        return [replace(mine, score=max(mine.score, scored[0].score)),
+                *(s for s in scored if s.clause.clause_id != clause_id)]
 
     def _owners_and_deadline(self, clause, tasks: list[dict[str, Any]], by_clause) -> tuple[list[Owner], Deadline | None]:
         """Owners and deadline of a clause: its own tasks', else those of the nearest enclosing
