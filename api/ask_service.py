@@ -86,11 +86,15 @@ class Ask:
                         "hỏi:\n" + answer.answer)
                 return answer
         if intent.kind == "agency_tasks" and asked_agency:
+            asked_agency = intent_answers.without_place(self, asked_agency)
             _, ranked = self.scored(q, k=MAX_K, doc_ids=docs, doc_types=doc_types, agency=asked_agency, understood=u)
             answer = intent_answers.agency_tasks_answer(
                 self, q, asked_agency, docs, [s.clause.clause_id for s in ranked])
             if answer is not None:
                 return answer
+            # the agency has no task in the documents asked about (or in any): say so, rather
+            # than quote another agency's tasks
+            return intent_answers.agency_without_tasks(self, q, asked_agency, docs)
         if intent.date is not None and intent.kind == "deadline":
             due = intent_answers.tasks_due(self, intent.date, docs)
             if due:
@@ -204,21 +208,7 @@ class Ask:
             tasks = [t for t in tasks if query.roles_in(t) & DOERS] or tasks
         if not tasks:
             return None
-        clauses = self.store().clauses_by_ids({t["clause_id"] for t in tasks})
-        context = self._doc_context()
-        headers: dict[str, set[str]] = {}
-
-        def words_of(task: dict[str, Any]) -> set[str]:
-            c = clauses.get(task["clause_id"]) or self.store().clause(task["clause_id"])
-            return task_match.task_words(task, c.text if c else "", c.heading_chain if c else ())
-
-        def header_of(doc_id: str) -> set[str]:
-            if doc_id not in headers:
-                headers[doc_id] = set(folded_syllables(context.get(doc_id, "")))
-            return headers[doc_id]
-
-        ranked = task_match.rank_tasks(readings, tasks, words_of, header_of, self.index.keyword.idf,
-                                       {s.clause.clause_id: s.score for s in pool})
+        ranked = self._task_ranking(readings, tasks, {s.clause.clause_id: s.score for s in pool})
         best = task_match.best_task(ranked)
         if best is None or best.task["clause_id"] == chosen:
             return best.task if best is not None else None
@@ -227,9 +217,29 @@ class Ask:
         own = [m.share for m in ranked if m.task["clause_id"] == chosen]
         if clause is not None:
             pseudo = {"clause_id": chosen, "doc_id": clause.doc_id, "text": ""}
-            own.append(task_match.rank_tasks(readings, [pseudo], words_of, header_of, self.index.keyword.idf)[0].share
-                       if readings else 0.0)
+            own += [m.share for m in self._task_ranking(readings, [pseudo], {})]
         return best.task if best.share > max(own, default=0.0) else None
+
+    def _task_ranking(self, readings: list[str], tasks: list[dict[str, Any]],
+                      retrieval: dict[str, float]) -> list[task_match.TaskMatch]:
+        """``tasks`` ranked by how much of the question their own words (task, clause, headings)
+        cover, plus retrieval's score of their clause (api/task_match.py)."""
+        if not tasks:
+            return []
+        clauses = self.store().clauses_by_ids({t["clause_id"] for t in tasks})
+        context = self._doc_context()
+        headers: dict[str, set[str]] = {}
+
+        def words_of(task: dict[str, Any]) -> set[str]:
+            c = clauses.get(task["clause_id"])
+            return task_match.task_words(task, c.text if c else "", c.heading_chain if c else ())
+
+        def header_of(doc_id: str) -> set[str]:
+            if doc_id not in headers:
+                headers[doc_id] = set(folded_syllables(context.get(doc_id, "")))
+            return headers[doc_id]
+
+        return task_match.rank_tasks(readings, tasks, words_of, header_of, self.index.keyword.idf, retrieval)
 
     def _first(self, clause_id: str, scored: list) -> list:
         """``scored`` with the clause ``clause_id`` first (taken from the store when retrieval
