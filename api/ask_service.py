@@ -19,7 +19,7 @@ from tracuu.api.search_service import MAX_K
 from tracuu.api.tasks_view import ROLES, AgencyQuery, deadline_out
 from tracuu.index.abstain import coverage, missing_figures, rerank
 from tracuu.index.keyword import folded_syllables
-from tracuu.index.query.ask_intent import classify, with_place_aliases
+from tracuu.index.query.ask_intent import asks_who_only, classify, with_place_aliases
 from tracuu.index.query.intent import detect_intent
 from tracuu.index.retriever import ScoredClause
 from tracuu.ingest.agencies import find_agencies
@@ -148,8 +148,10 @@ class Ask:
             if not self._answers(scored[0], readings, q):
                 scored = [judged, *(s for s in fused if s is not judged)]
         matched = None
-        if found and intent.kind in ("owner", "deadline"):  # the task whose own words answer it, first
-            matched = self._matched_task(readings, intent.kind, docs, retrieved, scored[0].clause.clause_id,
+        # the task whose own words answer it, first; "Ai đưa … vào …" asks who as an owner question does
+        asked = intent.kind if intent.kind in ("owner", "deadline") else "owner" if asks_who_only(u.text or q) else None
+        if found and asked:
+            matched = self._matched_task(readings, asked, docs, retrieved, scored[0].clause.clause_id,
                                          intent_answers.agency_in(self, u.text or q, q))
             if matched is not None:
                 scored = self._first(matched["clause_id"], scored)
