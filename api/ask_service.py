@@ -17,7 +17,7 @@ from tracuu.api.answer import alternatives_text, close_calls, compose, not_found
 from tracuu.api.citations import document_name
 from tracuu.api.search_service import MAX_K
 from tracuu.api.tasks_view import ROLES, AgencyQuery, deadline_out
-from tracuu.index.abstain import coverage, missing_figures, rerank
+from tracuu.index.abstain import coverage, missing_figures, missing_key_terms, rerank
 from tracuu.index.keyword import folded_syllables
 from tracuu.index.query.ask_intent import asks_who_only, classify, with_place_aliases
 from tracuu.index.query.intent import detect_intent
@@ -32,6 +32,8 @@ from tracuu.ingest.vntext import fold
 MAX_PER_DOCUMENT = 3
 #: The roles of an agency that does a task (not one that is reported to or advised).
 DOERS = frozenset({"lead", "performer"})
+#: (term, document) answers of the keyword index kept between questions (bounded memory).
+TERMS_REMEMBERED = 20_000
 _NAME_WORDS = re.compile(r"[\w/-]+")
 
 
@@ -304,7 +306,21 @@ class Ask:
         context = " ".join([self._doc_context().get(clause.doc_id, ""), *clause.heading_chain])
         if question and missing_figures(question, f"{context} {clause.text}"):
             return 0.0
+        if question and missing_key_terms(readings, f"{context} {clause.text}",
+                                          lambda term: self._in_document(term, clause.doc_id), self.index.keyword.idf):
+            return 0.0  # the rare word the question is about is nowhere in the clause's document
         return coverage(readings, clause.text, self.index.keyword, context)
+
+    def _in_document(self, term: str, doc_id: str) -> bool:
+        """Does any clause of ``doc_id`` hold the folded ``term``? (the keyword index, restricted
+        to the document; remembered per store generation, at most ``TERMS_REMEMBERED`` answers)"""
+        seen: dict[tuple[str, str], bool] = self._per_generation("term_in_document", dict)
+        key = (term, doc_id)
+        if key not in seen:
+            if len(seen) >= TERMS_REMEMBERED:
+                seen.clear()
+            seen[key] = bool(self.index.keyword.search(term, k=1, doc_ids=[doc_id]))
+        return seen[key]
 
     def _doc_context(self) -> dict[str, str]:
         """doc_id -> its type, number, issuer and title (what a question may name it by)."""
