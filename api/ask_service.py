@@ -93,6 +93,9 @@ class Ask:
             answer = intent_answers.agency_tasks_answer(
                 self, q, asked_agency, docs, [s.clause.clause_id for s in ranked])
             if answer is not None:
+                first = self.store().clause(answer.citations[0].clause_id) if answer.citations else None
+                if first is not None and self._missing_key_terms([u.text or q, *u.expanded], first):
+                    return self._not_found(q, intent)  # "Sở X có nhiệm vụ gì về <what its documents never name>"
                 return answer
             # the agency has no task in the documents asked about (or in any): say so, rather
             # than quote another agency's tasks
@@ -159,13 +162,7 @@ class Ask:
                 scored = self._first(matched["clause_id"], scored)
         scored = scored[:k]
         if not found:
-            stored = set(self.store().list_ids())
-            referenced = [
-                document_name(self._info(None, e.doc_id)) for e in self.manifest.entries if e.doc_id not in stored
-            ]
-            answer = Answer(question=q, found=False, owners=[], deadline=None, answer=not_found_answer(referenced),
-                            citations=[])
-            return _with_intent(answer, intent.kind)
+            return self._not_found(q, intent)
         infos: dict[str, Document] = {}
         hits = self._hits(scored, infos)
         top = hits[0]
@@ -257,6 +254,16 @@ class Ask:
         return [replace(mine, score=max(mine.score, scored[0].score)),
                 *(s for s in scored if s.clause.clause_id != clause_id)]
 
+    def _not_found(self, q: str, intent) -> Answer:
+        """found=false, naming the documents referenced but not ingested."""
+        stored = set(self.store().list_ids())
+        referenced = [
+            document_name(self._info(None, e.doc_id)) for e in self.manifest.entries if e.doc_id not in stored
+        ]
+        answer = Answer(question=q, found=False, owners=[], deadline=None, answer=not_found_answer(referenced),
+                        citations=[])
+        return _with_intent(answer, intent.kind)
+
     def _owners_and_deadline(self, clause, tasks: list[dict[str, Any]], by_clause) -> tuple[list[Owner], Deadline | None]:
         """Owners and deadline of a clause: its own tasks', else those of the nearest enclosing
         clause that has them (a point under "3. Sở Y tế:" is the Sở's), else an agency heading
@@ -306,10 +313,17 @@ class Ask:
         context = " ".join([self._doc_context().get(clause.doc_id, ""), *clause.heading_chain])
         if question and missing_figures(question, f"{context} {clause.text}"):
             return 0.0
-        if question and missing_key_terms(readings, f"{context} {clause.text}",
-                                          lambda term: self._in_document(term, clause.doc_id), self.index.keyword.idf):
+        if question and self._missing_key_terms(readings, clause, context):
             return 0.0  # the rare word the question is about is nowhere in the clause's document
         return coverage(readings, clause.text, self.index.keyword, context)
+
+    def _missing_key_terms(self, readings: list[str], clause, context: str | None = None) -> list[str]:
+        """The question's key terms (index/abstain.py) that neither ``clause``, read with its
+        document's header and headings, nor any other clause of its document holds."""
+        if context is None:
+            context = " ".join([self._doc_context().get(clause.doc_id, ""), *clause.heading_chain])
+        return missing_key_terms(readings, f"{context} {clause.text}",
+                                 lambda term: self._in_document(term, clause.doc_id), self.index.keyword.idf)
 
     def _in_document(self, term: str, doc_id: str) -> bool:
         """Does any clause of ``doc_id`` hold the folded ``term``? (the keyword index, restricted
