@@ -125,3 +125,4 @@ def test_a_place_after_an_agency_is_dropped_only_when_the_shorter_name_has_tasks
     assert without_place(svc, "Sở Ngoại vụ tỉnh Sơn La") == "Sở Ngoại vụ"
     assert without_place(svc, "Sở Nội vụ Sơn La") == "Sở Nội vụ Sơn La"  # nothing shorter has tasks either
     assert without_place(svc, "Sở Ngoại vụ") == "Sở Ngoại vụ"
+
