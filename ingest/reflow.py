@@ -257,19 +257,31 @@ def gazette_furniture(lines: Sequence[str]) -> dict[int, tuple[str, bool]]:
     ``{index: (kind, opens_page)}`` with kind "page_header", "page_number" or "signature_stamp".
 
     A bare number counts only right next to a page header (before it on even pages, after it on
-    odd ones), so a lone "54" elsewhere stays text; a stamp needs its start line and at least one
+    odd ones), so a lone "54" elsewhere stays text; with a bare number on both sides (a year
+    ending a table cell, then the header and its number) the one that follows the previous
+    header's number is the page number; a stamp needs its start line and at least one
     of its field lines, so a sentence "Cơ quan: Sở Y tế" in the body is never taken.
     """
     text = [ln.strip() for ln in lines if ln.strip()]
     out: dict[int, tuple[str, bool]] = {}
+    last: int | None = None  # the gazette page number of the previous header
     for k, t in enumerate(text):
         if _GAZETTE_HEADER_RE.match(t):
             before = k > 0 and _BARE_NUMBER_RE.match(text[k - 1]) and (k - 1) not in out
+            after = k + 1 < len(text) and _BARE_NUMBER_RE.match(text[k + 1])
+            if before and after:
+                # a lone number ends the last page's text ("2030", a year in a table cell) and the
+                # page number follows the header, or the reverse: the one that goes on from the
+                # previous page's number is the page number
+                b, a = int(text[k - 1]), int(text[k + 1])
+                before = last is not None and abs(b - (last + 1)) < abs(a - (last + 1))
             out[k] = ("page_header", not before)
             if before:
                 out[k - 1] = ("page_number", True)
-            elif k + 1 < len(text) and _BARE_NUMBER_RE.match(text[k + 1]):
+                last = int(text[k - 1])
+            elif after:
                 out[k + 1] = ("page_number", False)
+                last = int(text[k + 1])
         elif _STAMP_START_RE.match(t) and k + 1 < len(text) and _STAMP_LINE_RE.match(text[k + 1]):
             out[k] = ("signature_stamp", False)
             j = k + 1
@@ -350,10 +362,17 @@ def _marker_end(line: str) -> int | None:
     return None
 
 
+# "Cụ thể:" alone on a line after a sentence: the end of that paragraph, which leads in to the
+# points under it (a PDF text layer puts it on a line of its own)
+_LEAD_IN_RE = re.compile(r"^(?:Cụ\s+thể(?:\s+như\s+sau)?|Như\s+sau|Gồm|Bao\s+gồm|Trong\s+đó)\s*:\s*$")
+
+
 def starts_paragraph(prev: str, cur: str) -> bool:
     """Does ``cur`` start a new paragraph after ``prev`` (both raw lines, neither blank)?"""
     p = prev.strip()
     c = cur.strip()
+    if _LEAD_IN_RE.match(c) and not p.endswith(":"):
+        return False
     if _ROMAN_RE.match(c) or _KEYWORD_RE.match(c) or _PLACE_DATE_RE.match(c):
         return True
     end = _marker_end(c)
@@ -362,6 +381,11 @@ def starts_paragraph(prev: str, cur: str) -> bool:
         if not rest or not rest[0].islower() or _ends_sentence(p):
             return True
     if _ends_sentence(p) and _starts_strong(c):
+        # "2. Trách nhiệm của các bộ, …;" / "Ủy ban nhân dân các tỉnh, …": a numbered heading that
+        # names its bodies over two lines goes on when the next line has no marker and no end of its own
+        if p.endswith(";") and _NUMBER_RE.match(p) and not _ends_sentence(c) and not _BULLET_RE.match(c) \
+                and len(c.split()) <= 14:
+            return False
         return True
     if (_is_caps_line(p) and _has_lower(c)) or (_has_lower(p) and _is_caps_line(c)):
         return True

@@ -61,7 +61,7 @@ _COMMA = re.compile(r"\s*,?\s*")  # what may stand between a name and its verb: 
 
 
 # a marker the layout left inside a paragraph's text: "a) ", "2.3. ", "(1) "
-_TEXT_MARKER = re.compile(r"\s*(?:\(?[a-zđ]\)|\(\d+\)|\d{1,2}(?:\.\d{1,2})*[.)]|[IVX]+\.|[A-ZĐ]\.)\s+")
+_TEXT_MARKER = re.compile(r"\s*(?:\(?[a-zđ]\)|\(\d+\)|\d{1,2}(?:\.\d{1,2})*[.)]|[IVX]+\.|[A-ZĐ]\.|Điều\s+\d+[a-zđ]?\.)\s+")
 _OPEN_PAREN = re.compile(r"\s*\(?\s*")  # "báo cáo UBND tỉnh (qua Sở Tài chính)"
 
 
@@ -263,6 +263,47 @@ def _qualified(m: AgencyMention, text: str, folded: str, mentions: list[AgencyMe
     return replace(m, text=written, end=end, full=g.expand_abbreviations(written))
 
 
+_PLACE_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _place_at(text: str, pos: int) -> int:
+    """End of a place name at ``pos``: one to four capitalised words ("Cần Thơ", "Hồ Chí Minh",
+    "Hòa Bình"), or -1."""
+    end = -1
+    k = pos
+    for _ in range(4):
+        w = _PLACE_WORD.match(text, k)
+        if w is None or not w.group()[0].isupper() or (len(w.group()) > 1 and w.group().isupper()):
+            break
+        end = w.end()
+        if not text.startswith(" ", end):
+            break
+        k = end + 1
+    return end
+
+
+def _with_places(m: AgencyMention, text: str, g: Gazetteer) -> AgencyMention:
+    """"Ủy ban nhân dân các tỉnh, thành phố Hà Nội, Cần Thơ và Lâm Đồng": a collective of provinces
+    named one by one is one body with its places (the list ends at the first item that is no
+    place name: "… và các địa phương có liên quan" is another body)."""
+    if not fold(m.text).endswith(("cac tinh, thanh pho", "cac tinh", "cac thanh pho")):
+        return m
+    end = m.end
+    first = True
+    while True:
+        sep = re.match(r" " if first else r",\s*|\s+và\s+", text[end:])
+        if sep is None:
+            break
+        p = _place_at(text, end + sep.end())
+        if p < 0:
+            break
+        end, first = p, False
+    if end == m.end:
+        return m
+    written = text[m.start : end]
+    return replace(m, text=written, end=end, full=g.expand_abbreviations(written))
+
+
 class _Text:
     """One text (a clause or a cell) with its folded form and the agencies it names."""
 
@@ -278,6 +319,7 @@ class _Text:
         self.mentions = sorted(self.mentions + _bare_ministers(self.text, self.mentions, g), key=lambda m: m.start)
         self.mentions = _split_capital_suffix(self.mentions, self.text, g)
         self.mentions = [_qualified(m, self.text, self.folded, self.mentions, g) for m in self.mentions]
+        self.mentions = [_with_places(m, self.text, g) for m in self.mentions]
         self.by_start = {m.start: m for m in self.mentions}
         # a head of agency stands for the agency: "Giám đốc Sở Y tế", "Chủ tịch UBND cấp xã"
         toks = tokenize(self.text)
@@ -607,6 +649,12 @@ def _after_opening(t: _Text, roles: _Roles) -> _Owner | None:
                 return None  # the opening ended with the sentence: no subject after it
         elif depth == 0 and (ch == "," or (f.startswith(" thi ", k) and k > start)):
             after = k + (4 if ch == " " else 1)
+            for word, label in ((roles.assign, "giao"), (roles.request, "đề nghị")):
+                # "Đối với …, giao Bảo hiểm xã hội Việt Nam tổ chức …", "…, yêu cầu Bộ Tài chính, …"
+                mt = word.match(f, t.skip_space(after))
+                given, given_end = t.list_at(mt.end()) if mt is not None else ([], 0)
+                if given:
+                    return _Owner(t.refs(given), label, given_end)
             if roles.verb.match(f, t.skip_space(after)) or roles.report.match(f, t.skip_space(after)):
                 # "Trong 02 ngày …, gửi kết quả đến …": the subject is not written here - unless a
                 # list of bodies still follows ("Để tăng cường đánh giá, kiểm tra …, các Sở, UBND
@@ -663,6 +711,9 @@ def _carrier(t: _Text, roles: _Roles, has_children: bool = False) -> _Owner | No
         items, end = t.list_at(heading.end())
         if items and not t.folded[end:].strip(" :."):
             return _Owner(t.refs(items), "có trách nhiệm", end)
+        named = _heading_body(t, roles, heading.end()) if not items and has_children else None
+        if named is not None:
+            return named
     owner = _owner(t, roles)
     if owner is None and has_children and not t.text.rstrip().endswith("."):
         return _generic_subject(t, roles, t.skip_space(0), heading=True)
@@ -681,6 +732,22 @@ def _carrier(t: _Text, roles: _Roles, has_children: bool = False) -> _Owner | No
         owner.pattern = "có trách nhiệm"
         return _name_tail(t, owner, owner.end)
     return None
+
+
+def _heading_body(t: _Text, roles: _Roles, at: int) -> _Owner | None:
+    """"1. Trách nhiệm Tổ công tác triển khai Đề án 06:" with points under it: the heading says
+    whose duties follow, so what it names is a body even when the gazetteer lacks it and its name
+    holds a verb ("triển khai"): capitalised, at most twelve words, one phrase (no sentence end,
+    no "chủ trì"/"phối hợp"), nothing after it but ":"."""
+    name = t.text[at:].strip()
+    body = name.rstrip(" :.")
+    f = fold(body)
+    if not body or not body[0].isupper() or len(body.split()) > 12 or re.search(r"[.;]", body) \
+            or roles.lead.search(f) or roles.coordinate.search(f):
+        return None
+    start = t.text.index(body, at)
+    ref = AgencyRef(body, t.g.expand_abbreviations(body), None, None, t.where, start, start + len(body))
+    return _Owner([ref], "có trách nhiệm", start + len(body))
 
 
 def _dedupe(refs: list[AgencyRef], exclude: Iterable[AgencyRef] = ()) -> list[AgencyRef]:
@@ -829,6 +896,10 @@ def _opens_with_head(s: str, g: Gazetteer) -> bool:
     return any(words[: len(h)] == h for h in g.head_word_tuples())
 
 
+# in one piece of an agency cell, a word that ties what follows to the name before it
+_LINKED_NAME = re.compile(r"^\S*(?:\s+\S+)*?\s+(?:về|trong|tại|thuộc|của)\s", re.IGNORECASE)
+
+
 def _cell_piece(t: _Text, a: int, b: int, mentions: list[AgencyMention], roles: _Roles, found_in: str,
                 g: Gazetteer, out: list[AgencyRef]) -> None:
     raw = t.text[a:b]
@@ -848,6 +919,11 @@ def _cell_piece(t: _Text, a: int, b: int, mentions: list[AgencyMention], roles: 
         out.append(AgencyRef.of(inner[0], found_in))
     elif len(inner) == 1 and inner[0].agency_id is not None and inner[0].start == start:
         out.append(AgencyRef.of(inner[0], found_in))  # "Sở Khoa học và Công nghệ thúc đẩy, theo dõi"
+    elif not has_verb and len(inner) >= 2 and inner[0].start == start and s[0].isupper() \
+            and _LINKED_NAME.search(s[inner[0].end - start :]):
+        # "Ủy ban Công tác về các tổ chức PCPNN", "Các cơ quan đại diện Việt Nam tại nước ngoài": one
+        # body named after what it is for or where it sits, not two bodies
+        out.append(AgencyRef(s, g.expand_abbreviations(s), None, inner[0].level, found_in, start, end))
     elif not has_verb and len(inner) <= 1 and (s[0].isupper() or folded.startswith(("cac ", "nhung "))):
         out.append(AgencyRef(s, g.expand_abbreviations(s), None, inner[0].level if inner else None,
                              found_in, start, end))

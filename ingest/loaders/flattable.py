@@ -14,21 +14,21 @@ appendix or "Điều" heading, a signature line, or the end of the text. Page fu
 (the gazette running header, a page number, a digital-signature stamp, the column header repeated
 on the next page) is given back as its own paragraph or header row, never glued into a cell.
 
-How a row is cut into cells: its lines are grouped into chunks (a line starting with a capital
-after a line that does not end in a joining word such as "và", "," or "Bộ" starts a chunk; a
-blank line ends one). The first chunks are the task; the first later chunk that starts with an
-agency name (or "Các ...") opens the owner column; the last chunk is the time column when it reads
-as a time ("2026", "Hằng năm", "Quý IV/2026"); chunks in between fill the other columns in order,
-a chunk that starts with a head's title ("Bộ trưởng Bộ ...") going to a column that is not an
-agency column ("Cấp phê duyệt"); extra chunks join the partners' column.
+How a row is cut into cells (:mod:`ingest.loaders.flatcells`): its lines are grouped into
+fragments, each read for what it is (agency names, a time, a product, the level a text goes to,
+plain text), and the fragments are placed in the header's columns as a whole, in column order,
+by the best-scoring monotone assignment; a page break inside the row (the page changes, or page
+furniture or the repeated header is met) starts the row again from its first column.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import partial
 from typing import Sequence
 
+from tracuu.ingest.loaders.flatcells import column_kinds
 from tracuu.ingest.model import Block, Cell
 from tracuu.ingest.reflow import SourceLine, collapse_with_offsets
 from tracuu.ingest.vntext import fold
@@ -46,17 +46,6 @@ _FURNITURE = re.compile(r"^(?:CÔNG\s+BÁO\b.*|Ký\s+bởi\s*:.*|Cơ\s+quan\s*:.
 _PAGE_NO = re.compile(r"^\d{1,4}$")
 _END = re.compile(r"^(?:PH[ỤU]\s+L[ỤU]C\b|Phụ\s+lục\b|Điều\s+\d+|Chương\s+[IVXLC\d]+|(?:KT|TM|TL)\.\s|Nơi\s+nhận)",
                   re.IGNORECASE)
-# words a cell line can end with only when the cell goes on (compared with their diacritics:
-# "từ" joins, "tử" of "nguyên tử" does not)
-_JOINERS = {"và", "với", "của", "cho", "các", "bộ", "sở", "thuộc", "tại", "về", "và/hoặc",
-            "hoặc", "cùng", "những", "trong", "để", "theo", "từ", "đến", "ở", "trên", "có", "được"}
-_TIME = re.compile(
-    r"^(?:(?:năm|giai đoạn|trước|trong|quý|quí|tháng|hằng|hàng|định kỳ|thường xuyên|liên tục|từ)\b.*"
-    r"|\d{4}(?:\s*[-–]\s*\d{4})?.*|(?:I|II|III|IV)\s*/\s*\d{4}.*)$",
-    re.IGNORECASE,
-)
-
-
 @dataclass
 class FlatTable:
     """Lines [start, end) of one flattened table; ``header`` the index range of its header lines."""
@@ -186,33 +175,8 @@ def _row_end(lines: Sequence[SourceLine], row: int, limit: int) -> int:
     return limit
 
 
-def _ends_joining(text: str) -> bool:
-    t = text.rstrip()
-    if not t:
-        return False
-    if t[-1] in ",-–(/&":
-        return True
-    return t.split()[-1].lower() in _JOINERS
 
 
-def _chunks(lines: list[SourceLine]) -> list[list[SourceLine]]:
-    out: list[list[SourceLine]] = []
-    cur: list[SourceLine] = []
-    for line in lines:
-        t = _text(line)
-        if not t:
-            if cur:
-                out.append(cur)
-                cur = []
-            continue
-        starts_new = t[0].isupper() or t[0].isdigit()
-        if cur and starts_new and not _ends_joining(_text(cur[-1])):
-            out.append(cur)
-            cur = []
-        cur.append(line)
-    if cur:
-        out.append(cur)
-    return out
 
 
 def _cell(lines: list[SourceLine]) -> Cell:
@@ -264,75 +228,65 @@ def _merge_groups(names: list[list[SourceLine]]) -> list[list[SourceLine]]:
     return out
 
 
-def _role(name: str) -> str:
-    f = fold(name)
-    if any(w in f for w in ("thoi gian", "thoi han", "tien do", "hoan thanh")):
-        return "time"
-    if "phoi hop" in f:
-        return "agency"
-    if any(w in f for w in ("chu tri", "thuc hien", "co quan", "don vi", "trach nhiem")):
-        return "agency"
-    return "other"
 
 
-def _agency_like(text: str, heads: Sequence[str]) -> bool:
-    f = fold(text)
-    return (f.startswith(("cac ", "uy ban", "ubnd", "van phong")) or any(f.startswith(h + " ") for h in heads))
 
 
-def _titled(text: str, titles: Sequence[str]) -> bool:
-    f = fold(text)
-    return any(f.startswith(t + " ") for t in titles)
 
 
-def _row_cells(lines: list[SourceLine], roles: list[str], heads: Sequence[str], titles: Sequence[str]
-               ) -> list[list[SourceLine]]:
-    """The row's lines (after the number) split over the columns after STT (``roles``: the
-    task column first, then "agency", "time" or "other" columns in their order)."""
+def _opens_with_time(text: str) -> bool:
+    """``text`` opens with a time ingest.deadlines reads as a table cell ("Năm 2026 – 2030", "Quý
+    II/2026", "Trước ngày 01/3/2027", "Thường xuyên"): its first deadline starts within two words."""
+    from tracuu.ingest.deadlines import find_deadlines
+
+    found = find_deadlines(text, bare=True)
+    if not found:
+        return False
+    first = min(d.start for d in found)
+    return len(text[:first].split()) <= 1 and found[0].kind != "unknown"
+
+
+def _goes_on(g, texts: list[str], ahead: str) -> bool:
+    from tracuu.ingest.loaders.flatcells import finishes_name
+
+    return any(finishes_name(g, c, ahead) for c in texts)
+
+
+def _finishes(g, texts: list[str], frag_texts: list[str], i: int, j: int) -> bool:
+    from tracuu.ingest.loaders.flatcells import finishes_name
+
+    return finishes_name(g, texts[j], frag_texts[i])
+
+
+def _row_cells(lines: list[SourceLine], roles: list[str], heads: Sequence[str], titles: Sequence[str],
+               breaks: Sequence[int] = ()) -> list[list[SourceLine]]:
+    """The row's lines (after the number) split over the columns after STT (``roles``: the kind
+    of each column, task column first, see :func:`flatcells.column_kinds`). ``breaks``: indexes
+    into ``lines`` where a page break cut the row (the row starts again from its first column)."""
+    from tracuu.ingest.agencies import load_gazetteer
+    from tracuu.ingest.loaders import flatcells as fc
+
     cols: list[list[SourceLine]] = [[] for _ in roles]
-    chunks = _chunks(lines)
-    if not chunks:
+    if not roles:
         return cols
-    k = 1
-    while k < len(chunks) and not _agency_like(" ".join(_text(x) for x in chunks[k]), heads):
-        k += 1
-    cols[0] = [x for c in chunks[:k] for x in c]
-    rest = chunks[k:]
-    if rest and len(rest[-1]) > 1 and _TIME.match(_text(rest[-1][-1])) and not _TIME.match(_text(rest[-1][0])):
-        rest = rest[:-1] + [rest[-1][:-1], rest[-1][-1:]]  # "… ngành" / "Hằng năm": the time cell
+    g = load_gazetteer()
+    cover = fc.agency_cover_with(g)
+    with_level = "level" in roles
+    name_at = fc.name_at_with(g)
+    # a page break inside the row: a furniture line met between its lines, or the page changing
+    turns = [k for k in range(1, len(lines)) if lines[k].page != lines[k - 1].page]
+    bounds = [0] + [b for b in sorted(set(breaks) | set(turns)) if 0 < b < len(lines)] + [len(lines)]
+    for part, (a, b) in enumerate(zip(bounds, bounds[1:])):
+        texts = [" ".join(x.text.strip() for x in c) for c in cols]
 
-    def kind(chunk: list[SourceLine]) -> str:
-        text = " ".join(_text(x) for x in chunk)
-        if _TIME.match(_text(chunk[0])):
-            return "time"
-        if _titled(text, titles):
-            return "title"
-        return "agency" if _agency_like(text, heads) else "other"
-
-    later = list(range(1, len(roles)))
-    last_agency: int | None = None
-    p = 0
-    for ci, col in enumerate(later):
-        if p >= len(rest):
-            break
-        kd = kind(rest[p])
-        role = roles[col]
-        following = [roles[c] for c in later[ci + 1 :]]
-        if role == "agency" and (kd == "agency" or (kd in ("title", "other") and "other" not in following)):
-            cols[col] = rest[p]
-            p += 1
-            last_agency = col
-        elif role == "time" and kd == "time":
-            cols[col] = rest[p]
-            p += 1
-        elif role == "other" and not (kd == "time" and "time" in following) and not (
-                kd == "agency" and "agency" in following):
-            cols[col] = rest[p]
-            p += 1
-        # else: this column is empty in the row; the chunk goes to a later column
-    for chunk in rest[p:]:  # more names than agency columns: the partners' cell ran on
-        target = last_agency if last_agency is not None else 0
-        cols[target] += chunk
+        goes_on = partial(_goes_on, g, texts) if part else None
+        frags = [fc.read_fragment(f, cover, _opens_with_time, with_level)
+                 for f in fc.fragments(lines[a:b], name_at, goes_on)]
+        ends = [fc.open_end(c, kind, g) for c, kind in zip(texts, roles)]
+        finishes = partial(_finishes, g, texts, [f.text for f in frags])
+        for frag, col in zip(frags, fc.place_fragments(frags, roles, first_part=part == 0, open_ends=ends,
+                                                       finishes=finishes)):
+            cols[col] += frag.lines
     return cols
 
 
@@ -354,31 +308,38 @@ def flat_blocks(lines: Sequence[SourceLine], table: FlatTable, table_index: int,
             else:
                 names.append(extra)
     header_block = _block([_cell(n) for n in names], table_index, True, head_lines)
-    roles = [_role(" ".join(_text(x) for x in n)) for n in names[1:]]
+    roles = column_kinds([" ".join(_text(x) for x in n) for n in names[1:]])
     out: list[Block] = [header_block]
     k = h1
     row_lines: list[SourceLine] = []
+    breaks: list[int] = []  # where a page break (running header, stamp, repeated header) cut the row
+    deferred: list[Block] = []  # furniture and repeated header met inside the row: given back after it
+    head_texts = [_text(x) for x in head_lines if _text(x)]
     number: SourceLine | None = None
 
     def flush() -> None:
-        nonlocal row_lines, number
+        nonlocal row_lines, number, breaks
         if number is None:
             return
-        cols = _row_cells(row_lines, roles, heads, titles) if roles else [row_lines]
+        cols = _row_cells(row_lines, roles, heads, titles, breaks) if roles else [row_lines]
         cells = [_cell([number])] + [_cell(c) if c else Cell("", ()) for c in cols]
         out.append(_block(cells, table_index, False, [number] + row_lines))
-        row_lines, number = [], None
+        out.extend(deferred)
+        row_lines, number, breaks = [], None, []
+        deferred.clear()
 
     while k < table.end:
         line = lines[k]
         t = _text(line)
         if t and (_STT.match(t) or _one_line_header(t)):  # the header again on a new page
-            j = k + 1
-            while j < table.end and not _NUM.match(_text(lines[j])) and not _ROMAN.match(_text(lines[j])) \
-                    and not _GROUP_LINE.match(_text(lines[j])) and j - k <= 12:
-                j += 1
+            j = _repeated_header_end(lines, k, table.end, head_texts)
             rep = list(lines[k:j])
-            out.append(_block([_cell([x]) for x in rep if _text(x)], table_index, True, rep))
+            block = _block([_cell([x]) for x in rep if _text(x)], table_index, True, rep)
+            if number is not None:
+                breaks.append(len(row_lines))
+                deferred.append(block)  # after the row it cuts, so the row's columns are named first
+            else:
+                out.append(block)
             k = j
             continue
         if t and _is_furniture(line):
@@ -389,8 +350,12 @@ def flat_blocks(lines: Sequence[SourceLine], table: FlatTable, table_index: int,
                 group.append(lines[k])
                 k += 1
             para = _block([], table_index, False, group)
-            out.append(Block(kind="para", text=para.text, offsets=para.offsets, page=para.page,
-                             page_end=para.page_end))
+            block = Block(kind="para", text=para.text, offsets=para.offsets, page=para.page, page_end=para.page_end)
+            if number is not None:
+                breaks.append(len(row_lines))
+                deferred.append(block)
+            else:
+                out.append(block)
             continue
         group = _GROUP_LINE.match(t) if t else None
         if group is not None:  # a group row written on one line: numeral and title
@@ -415,6 +380,32 @@ def flat_blocks(lines: Sequence[SourceLine], table: FlatTable, table_index: int,
         k += 1
     flush()
     return out
+
+
+def _repeated_header_end(lines: Sequence[SourceLine], k: int, limit: int, head_texts: list[str]) -> int:
+    """End of the column header written again at ``lines[k]`` on a new page: the lines that repeat
+    the first header line for line (a row's text that goes on after it is not header). A header
+    that differs from the first one (other wording) runs up to the next row number."""
+    j, n = k, 0
+    while j < limit and n < len(head_texts):
+        t = _text(lines[j])
+        if not t:
+            j += 1
+            continue
+        if collapse(t) != collapse(head_texts[n]):
+            break
+        j, n = j + 1, n + 1
+    if n >= 2:
+        return j
+    j = k + 1
+    while j < limit and not _NUM.match(_text(lines[j])) and not _ROMAN.match(_text(lines[j])) \
+            and not _GROUP_LINE.match(_text(lines[j])) and j - k <= 12:
+        j += 1
+    return j
+
+
+def collapse(text: str) -> str:
+    return " ".join(text.split())
 
 
 def _split_stt_line(line: SourceLine) -> list[list[SourceLine]]:
