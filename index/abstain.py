@@ -248,8 +248,8 @@ _CAPS = re.compile(r"\b[^\W\d_]*[A-ZĐ][^\W\d_]*[A-ZĐ][^\W\d_]*\b")
 
 
 def key_terms(text: str, idf) -> list[str]:
-    """The question's content syllables rare in the corpus (``idf`` >= :data:`KEY_IDF`), rarest
-    first ("gạo", "6G"). Letters of an abbreviation ("BVDLCN", "GD&ĐT") are not key terms: the
+    """The question's content syllables rare in the corpus (held by at most :data:`KEY_SHARE`
+    of the clauses, and by at least one), rarest first ("gạo", "6G"). Letters of an abbreviation ("BVDLCN", "GD&ĐT") are not key terms: the
     document may write them out, and the readings with abbreviations expanded say what they
     stand for. Numbers are figures, checked by :func:`missing_figures`.
 
@@ -257,8 +257,10 @@ def key_terms(text: str, idf) -> list[str]:
     ("báo cáo việc") by how rarely the pair occurs, and folding merges "sân" with "sản"."""
     caps = {t for m in _CAPS.finditer(text or "") for t in folded_syllables(m.group(0))}
     weights = {t: idf(t) for t in content_terms(text) if t not in caps and not t.isdigit()}
-    least = key_idf(idf)
-    return sorted((t for t, w in weights.items() if w >= least), key=lambda t: -weights[t])
+    least, unseen = key_idf(idf), idf(_UNSEEN)
+    # a term no clause holds is not one: a verb of how the question is put ("lo", "làm" on a
+    # small corpus), a typo, a word of a paraphrase; the corpus must use it, rarely
+    return sorted((t for t, w in weights.items() if least <= w < unseen), key=lambda t: -weights[t])
 
 
 def key_idf(idf) -> float:
