@@ -243,7 +243,7 @@ def coverage(query_texts: list[str], clause_text: str, bm25: BM25Index, context:
 #: holds): the named things, technical terms and rare nouns that say what the question is
 #: about. On 5 700 clauses, about five clauses (an IDF of 7).
 KEY_SHARE = 0.001
-_UNSEEN = "\x00"  # a term no clause holds: its IDF is the index's highest
+_UNSEEN = "~"  # a term no clause holds (tokens are word characters): its IDF is the index's highest
 _CAPS = re.compile(r"\b[^\W\d_]*[A-ZĐ][^\W\d_]*[A-ZĐ][^\W\d_]*\b")
 
 
