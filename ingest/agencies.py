@@ -200,6 +200,7 @@ class Gazetteer:
         self.heads: dict[str, list[str]] = {k: _as_list(v) for k, v in agencies.get("heads", {}).items()}
         self.role_lines: dict[str, list[str]] = {k: _as_list(v) for k, v in agencies.get("role_lines", {}).items()}
         self._provinces = sorted({_keys(p) for p in _as_list(matching.get("provinces"))}, key=len, reverse=True)
+        self.province_names: list[str] = [nfc(p) for p in _as_list(matching.get("provinces"))]
         # heads keep their spelling: folding would make "Quý IV" (a quarter) look like "Quỹ ..."
         self._heads = sorted(
             {tuple(t.text.lower() for t in tokenize(nfc(h))) for h in _as_list(matching.get("head_words"))},
@@ -310,7 +311,8 @@ class Gazetteer:
     def _with_suffixes(self, entry: AgencyEntry, keys: tuple[str, ...]) -> list[tuple[str, ...]]:
         if PROVINCE in keys or entry.scoped:
             return []
-        if keys[-1] == "tinh":
+        if keys[-1] == "tinh" or (keys[-2:] == ("thanh", "pho") and entry.level == "provincial"):
+            # "UBND tỉnh An Giang", and a city's "UBND thành phố Đà Nẵng" / "Thành phố Hồ Chí Minh"
             return [keys + s for s in self._suffixes.get("after_tinh", [])]
         if entry.level == "provincial":
             return [keys + s for s in self._suffixes.get("provincial", [])]

@@ -390,7 +390,23 @@ def find_deadlines(text: str, bare: bool = False) -> list[Deadline]:
     folded = fold(text)
     atoms = [_attach_paren(text, folded, a) for a in _atoms(text, folded, bare)
              if bare or not _in_context(text, folded, a)]
-    return _compound(text, folded, _day_of_recurrence(text, folded, _recurrence_runs(text, folded, _select(atoms))))
+    found = _compound(text, folded, _day_of_recurrence(text, folded, _recurrence_runs(text, folded, _select(atoms))))
+    return [_with_range_start(text, folded, d) for d in found]
+
+
+# "(từ) ngày 15 đến ngày 31 tháng 12 năm 2025", "từ ngày 01/01/2026 đến ngày 31/3/2026": the start of
+# a range written right before its end "đến ngày …" is part of the phrase as written (the due date
+# stays the end)
+_RANGE_START = re.compile(r"(?:tu\s+)?ngay\s+\d{1,2}(?:\s*/\s*\d{1,2}(?:\s*/\s*\d{4})?)?\s+$")
+
+
+def _with_range_start(text: str, folded: str, d: Deadline) -> Deadline:
+    if d.kind != "date" or not folded.startswith("den ngay", d.start):
+        return d
+    m = _RANGE_START.search(folded, max(0, d.start - 30), d.start)
+    if m is None:
+        return d
+    return replace(d, text=text[m.start() : d.end], start=m.start())
 
 
 _RUN_GAP = re.compile(r"\s*(?:,\s*|\s(?:va|hoac)\s+|\s+)")

@@ -483,6 +483,11 @@ def parse_document(source: SourceText, *, doc_id: str, file_name: str, content_h
     pager = Pager(source)
     pieces = [p for p in (piece_from_block(b) for b in source.blocks) if p.text.strip()]
     info, i, pieces = scan_header(pieces, 0, pager)
+    # a file that is only an attachment ("PHỤ LỤC II / DANH MỤC … / STT | …", published apart from
+    # its decision): the header scan must not swallow the appendix heading
+    swallowed = [k for k, q in enumerate(pieces[:i]) if not q.is_row and is_appendix_heading(q.text)]
+    if swallowed and info.doc_type is None:
+        i = swallowed[0]
     parts: list[tuple[str, Piece]] = [("header", q) for q in pieces[:i]]
     openers: list[Piece] = []
     lost: list[Piece] = []

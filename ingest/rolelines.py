@@ -28,7 +28,7 @@ from tracuu.ingest.agencies import Gazetteer
 from tracuu.ingest.model import Clause
 from tracuu.ingest.vntext import fold, nfc
 
-__all__ = ["RoleValue", "RoleLine", "read_role_line", "assign_role_lines", "is_role_clause"]
+__all__ = ["RoleValue", "RoleLine", "read_role_line", "assign_role_lines", "assign_time_lines", "is_role_clause"]
 
 ROLES = ("lead", "coordinators", "deadline", "container", "content")
 
@@ -110,27 +110,22 @@ def _is_heading(c: Clause, parents: set[str]) -> bool:
     return c.path in parents or c.text.rstrip().endswith(":")
 
 
-def assign_role_lines(clauses: Iterable[Clause], g: Gazetteer, skip: set[str]) -> dict[str, dict[str, RoleValue]]:
-    """Clause path -> the role values (lead, coordinators, deadline) its role lines give it.
-
-    ``clauses`` in document order; ``skip`` holds paths that are never tasks nor role lines
-    (headers, signatures, table rows). The role clauses themselves are not in the result: ask
-    :func:`is_role_clause`. A group of role lines that names no lead is dropped (a time alone
-    says nothing about who).
-    """
+def _role_groups(clauses: Iterable[Clause], g: Gazetteer,
+                 skip: set[str]) -> list[tuple[list[Clause], dict[str, RoleValue], Clause | None]]:
+    """Each group of role lines in a row with the clauses it belongs to (see the module doc); an
+    inline "task. Cơ quan chủ trì: …" clause is its own group, with itself as target."""
     ordered = [c for c in clauses]
     parents = {c.parent for c in ordered if c.parent}
-    out: dict[str, dict[str, RoleValue]] = {}
+    found: list[tuple[list[Clause], dict[str, RoleValue], Clause | None]] = []
     pending: list[Clause] = []
     heading: Clause | None = None
     group: dict[str, RoleValue] = {}
 
     def close() -> None:
         nonlocal group, pending, heading
-        if group.get("lead") is not None:
-            targets = pending or ([heading] if heading is not None and _has_content(heading, g) else [])
-            for c in targets:
-                out[c.path] = dict(group)
+        targets = pending or ([heading] if heading is not None and _has_content(heading, g) else [])
+        if group and targets:
+            found.append((list(targets), dict(group), heading if pending else None))
         group = {}
         pending = []
         heading = None
@@ -146,9 +141,7 @@ def assign_role_lines(clauses: Iterable[Clause], g: Gazetteer, skip: set[str]) -
         if group:
             close()
         if line is not None and line.values:
-            out[c.path] = {r: RoleValue(v.text, v.start, v.end, c.path) for r, v in line.values.items()}
-            if "lead" not in out[c.path]:
-                del out[c.path]
+            found.append(([c], {r: RoleValue(v.text, v.start, v.end, c.path) for r, v in line.values.items()}, None))
             pending, heading = [], None
             continue
         if _is_heading(c, parents):
@@ -156,6 +149,36 @@ def assign_role_lines(clauses: Iterable[Clause], g: Gazetteer, skip: set[str]) -
         else:
             pending.append(c)
     close()
+    return found
+
+
+def assign_role_lines(clauses: Iterable[Clause], g: Gazetteer, skip: set[str]) -> dict[str, dict[str, RoleValue]]:
+    """Clause path -> the role values (lead, coordinators, deadline) its role lines give it.
+
+    ``clauses`` in document order; ``skip`` holds paths that are never tasks nor role lines
+    (headers, signatures, table rows). The role clauses themselves are not in the result: ask
+    :func:`is_role_clause`. A group of role lines that names no lead is left out here (a time alone
+    says nothing about who): :func:`assign_time_lines` gives those.
+    """
+    out: dict[str, dict[str, RoleValue]] = {}
+    for targets, group, _above in _role_groups(clauses, g, skip):
+        if group.get("lead") is not None:
+            for c in targets:
+                out[c.path] = dict(group)
+    return out
+
+
+def assign_time_lines(clauses: Iterable[Clause], g: Gazetteer, skip: set[str]) -> dict[str, RoleValue]:
+    """Clause path -> the time a role line of its own gives it when no owner is written there:
+    "- Thành lập Ban Chỉ đạo cấp xã …" / "Thời gian hoàn thành: Trước ngày 15/11/2025." under a
+    heading of names - the bullet's owner comes from the heading, its time from the line after it."""
+    out: dict[str, RoleValue] = {}
+    for targets, group, above in _role_groups(clauses, g, skip):
+        if group.get("lead") is None and group.get("deadline") is not None:
+            # a time after a point's sub-items ("- Phối hợp hướng dẫn …: / + Sở A: … / + Sở B: … /
+            # Thời gian thực hiện: …") is the point's time as well as its items'
+            for c in targets + ([above] if above is not None and _has_content(above, g) else []):
+                out[c.path] = group["deadline"]
     return out
 
 

@@ -45,9 +45,10 @@ from typing import Any, Iterable
 from tracuu.ingest.agencies import AgencyMention, Gazetteer, load_gazetteer, tokenize
 from tracuu.ingest.deadlines import Deadline, find_deadlines, heading_deadline, main_deadline, parse_deadline
 from tracuu.ingest.flatrows import split_flat_row
+from tracuu.ingest.headnames import heading_name
 from tracuu.ingest.model import Clause
 from tracuu.ingest.pipetables import body_table_rows
-from tracuu.ingest.rolelines import RoleValue, assign_role_lines, is_role_clause, read_role_line
+from tracuu.ingest.rolelines import RoleValue, assign_role_lines, assign_time_lines, is_role_clause, read_role_line
 from tracuu.ingest.vntext import fold, nfc
 
 # Clause kinds that are structure, never a task.
@@ -55,13 +56,13 @@ NON_TASK_KINDS = frozenset({"muc", "phan", "chuong", "muc_chuong", "appendix_gro
 
 _B = r"(?<![0-9a-z])"
 _E = r"(?![0-9a-z])"
-_SEP = re.compile(r"[ \t]*(?:[,;][ \t]*(?:va[ \t]+)?|\n\s*|va[ \t]+|cung[ \t]+)")
+_SEP = re.compile(r"[ \t]*(?:[,;][ \t]*(?:va[ \t]+)?|\n\s*|va[ \t]+|cung[ \t]+|hoac[ \t]+)")
 _HEADING_OF = re.compile(r"\s*(?:trach nhiem|nhiem vu)(?: cua)?\s+")
 _COMMA = re.compile(r"\s*,?\s*")  # what may stand between a name and its verb: "X chủ trì", "X, chủ trì"
 
 
-# a marker the layout left inside a paragraph's text: "a) ", "2.3. ", "(1) "
-_TEXT_MARKER = re.compile(r"\s*(?:\(?[a-zđ]\)|\(\d+\)|\d{1,2}(?:\.\d{1,2})*[.)]|[IVX]+\.|[A-ZĐ]\.|Điều\s+\d+[a-zđ]?\.)\s+")
+# a marker the layout left inside a paragraph's text: "a) ", "2.3. ", "(1) ", "(iii) ", "Điều 3. "
+_TEXT_MARKER = re.compile(r"\s*(?:\(?[a-zđ]\)|\(\d+\)|\((?:i{1,3}|iv|vi{0,3}|ix|xi{0,3})\)|\d{1,2}(?:\.\d{1,2})*[.)]|[IVX]+\.|[A-ZĐ]\.|Điều\s+\d+[a-zđ]?\.)\s+")
 _OPEN_PAREN = re.compile(r"\s*\(?\s*")  # "báo cáo UBND tỉnh (qua Sở Tài chính)"
 
 
@@ -138,7 +139,7 @@ class _Roles:
         self.lead = _phrase_re(r.get("lead", []))
         self.coordinate = _phrase_re(r.get("coordinate", []))
         self.partner_adverb = _phrase_re(r.get("partner_adverbs", []))
-        self.partner_verb = re.compile(r",\s*" + _phrase_re(r.get("partner_verbs", [])).pattern)
+        self.partner_verb = re.compile(r",?\s*" + _phrase_re(r.get("partner_verbs", [])).pattern)  # "phối hợp(,) hỗ trợ X"
         self.advise = _phrase_re(r.get("advise", []))
         self.direct = _phrase_re(r.get("direct", []))
         self.report = _phrase_re(r.get("report", []))
@@ -154,6 +155,8 @@ class _Roles:
         self.decision = _phrase_re(r.get("decision_openers", []))
         self.imperative_adverb = _phrase_re(r.get("imperative_adverbs", []))
         self.forwarding = _phrase_re(r.get("forwarding", []))
+        self.closing = _phrase_re(r.get("closing", []))
+        self.honorific = re.compile(_phrase_re(r.get("honorifics", [])).pattern + r"\s+")
         self.verb = _phrase_re(r.get("verbs", []) + r.get("lead", []) + r.get("coordinate", [])
                                + r.get("advise", []) + r.get("direct", []) + r.get("report", []))
 
@@ -192,6 +195,39 @@ def _bare_ministers(text: str, mentions: list[AgencyMention], g: Gazetteer) -> l
             out.append(AgencyMention(mt.group(), mt.start(), mt.end(), entry.id, entry.level, entry.name,
                                      entry.name, "shared"))
     return out
+
+
+@lru_cache(maxsize=4)
+def _place_after_re(places: tuple[str, ...]) -> re.Pattern[str]:
+    names = "|".join(re.escape(p) for p in sorted(places, key=len, reverse=True))
+    return re.compile(r"\s*,\s*((?:[Tt]hành phố|[Tt]ỉnh)\s+)?(?:" + names + r")(?![\w])")
+
+
+def _shared_head_places(mentions: list[AgencyMention], text: str, g: Gazetteer) -> list[AgencyMention]:
+    """"UBND thành phố Hà Nội, Thành phố Hồ Chí Minh và …": a bare place after a provincial body
+    that names its own place shares that body's head - it is the other city's UBND."""
+    out = list(mentions)
+    taken = [(m.start, m.end) for m in mentions]
+    for m in mentions:
+        if m.agency_id is None or m.level != "provincial" or not m.province:
+            continue
+        mt = _place_after_re(tuple(g.province_names)).match(text, m.end)
+        if mt is None:
+            continue
+        start = mt.end() - len(mt.group().lstrip(" ,"))
+        if any(a < mt.end() and start < b for a, b in taken):
+            continue
+        written = text[start : mt.end()]
+        place = re.sub(r"^(?:[Tt]hành phố|[Tt]ỉnh)\s+", "", written)
+        entry = g.entries[m.agency_id]
+        head = m.text[: m.text.rfind(m.province)].rstrip()
+        if written != place:  # "Thành phố Hồ Chí Minh" carries its own level word
+            head = re.sub(r"\s+(?:[Tt]hành phố|[Tt]ỉnh)$", "", head)
+        name = f"{head} {written}" if head else written
+        out.append(AgencyMention(written, start, mt.end(), m.agency_id, m.level, entry.canonical(place),
+                                 g.expand_abbreviations(name), "shared", place))
+        taken.append((start, mt.end()))
+    return sorted(out, key=lambda x: x.start)
 
 
 def _split_capital_suffix(mentions: list[AgencyMention], text: str, g: Gazetteer) -> list[AgencyMention]:
@@ -318,6 +354,7 @@ class _Text:
                                                      and (o.end - o.start) > (m.end - m.start) for o in found)]
         self.mentions = sorted(self.mentions + _bare_ministers(self.text, self.mentions, g), key=lambda m: m.start)
         self.mentions = _split_capital_suffix(self.mentions, self.text, g)
+        self.mentions = _shared_head_places(self.mentions, self.text, g)
         self.mentions = [_qualified(m, self.text, self.folded, self.mentions, g) for m in self.mentions]
         self.mentions = [_with_places(m, self.text, g) for m in self.mentions]
         self.by_start = {m.start: m for m in self.mentions}
@@ -408,9 +445,13 @@ class _Text:
         if second is not None:
             tries.append(second.end())  # "phối hợp, hỗ trợ Bộ …"
         for at in tries:
-            items, _ = self.list_at(at)
+            items, end = self.list_at(at)
             if items:
-                return items
+                # "UBND các phường, xã và lực lượng chức năng": a kind of bodies written without
+                # "các" may close the list
+                sep = re.compile(r"[ \t]*(?:,[ \t]*)?(?:va|hoac)[ \t]+").match(f, end)
+                more = self._kinds_at(sep.end()) if sep is not None else None
+                return items + [more] if more is not None else items
         for at in tries:
             bare = self._kinds_at(at)
             if bare is not None:
@@ -536,6 +577,9 @@ def _owner(t: _Text, roles: _Roles) -> _Owner | None:
     marker = _TEXT_MARKER.match(t.text, start) if not t.by_start.get(start) else None
     if marker is not None:
         start = marker.end()  # "2. Giao Công an tỉnh …" written as a paragraph: the marker is no subject
+    honour = roles.honorific.match(f, start)
+    if honour is not None and not t.by_start.get(start):
+        start = honour.end()  # "Đồng chí Bộ trưởng Bộ Y tế …": the title is the subject
     prefix = None
     items: list[AgencyMention] = []
     end = start
@@ -543,6 +587,9 @@ def _owner(t: _Text, roles: _Roles) -> _Owner | None:
         mt = word.match(f, start)
         if mt is not None:
             pos = mt.end()
+            honour = roles.honorific.match(f, t.skip_space(pos))
+            if honour is not None:
+                pos = honour.end()  # "Đề nghị các đồng chí Bộ trưởng, Thủ trưởng …"
             cho = re.match(r"\s*:|\s+cho" + _E, f[pos:])
             items, end = t.list_at(pos + (cho.end() if cho else 0))
             prefix = label if items else None
@@ -596,9 +643,11 @@ def _after_title(t: _Text, roles: _Roles) -> _Owner | None:
     no sentence end before the colon); the owner is the list right after the colon, followed by
     a role word ("chủ trì", a duty) or handed the work ("giao", "đề nghị")."""
     f = t.folded
-    sep = re.search(r"[:(]", f)
+    mark = _TEXT_MARKER.match(t.text)  # "(iii) Về thủ tục …: Giao Bộ Xây dựng …": the marker is no bracket
+    begin = mark.end() if mark is not None else 0
+    sep = re.compile(r"[:(]").search(f, begin)
     colon = sep.start() if sep is not None else -1
-    if colon < 0 or re.search(r"[.;]\s", f[:colon]) or len(f[:colon].split()) > 25 \
+    if colon < 0 or re.search(r"[.;]\s", f[begin:colon]) or len(f[begin:colon].split()) > 25 \
             or any(m.start < colon for m in t.mentions):
         return None  # a title names no body: "Báo cáo UBND tỉnh (qua Sở Tài chính)" is no title
     if sep.group() == "(" and (roles.report.search(f, 0, colon) or roles.advise.search(f, 0, colon)):
@@ -617,6 +666,9 @@ def _after_title(t: _Text, roles: _Roles) -> _Owner | None:
         return _Owner(t.refs(items), "chủ trì", end)
     if roles.verb.match(f, nxt) or roles.responsible.match(f, nxt):
         return _Owner(t.refs(items), "chủ ngữ", end)
+    if re.match(r"[^\W\d_]+\s", t.text[nxt:nxt + 12]) and t.text[nxt:nxt + 1].islower() \
+            and sep.group() == ":":
+        return _Owner(t.refs(items), "chủ ngữ", end)  # "Về việc …: UBND Thành phố xử lý dứt điểm …"
     return None
 
 
@@ -699,6 +751,37 @@ def _name_tail(t: _Text, owner: _Owner, rest_at: int) -> _Owner:
 
 
 def _carrier(t: _Text, roles: _Roles, has_children: bool = False) -> _Owner | None:
+    """The owner a clause with points hands down to them (:func:`_named_carrier`), or, for a
+    heading over points that is one collective name with what narrows it ("Các doanh nghiệp hoạt
+    động trong lĩnh vực …", "Đối với các cơ sở sản xuất có …:"), that whole name
+    (:mod:`ingest.headnames`)."""
+    owner = _named_carrier(t, roles, has_children)
+    if owner is None and has_children:
+        named = heading_name(t.text, t.g)
+        if named is not None:
+            ref = AgencyRef(named.name, t.g.expand_abbreviations(named.name), None, None, t.where, named.start,
+                            named.end)
+            owner = _Owner([ref], "có trách nhiệm", named.end)
+    if owner is not None and has_children:
+        members = _bracket_members(t)
+        if members:  # "Các cơ quan tham mưu … (gồm các Sở: Xây dựng, Công Thương, …)": the members own it
+            return _Owner(members, owner.pattern, owner.end, owner.coordinators)
+    return owner
+
+
+_MEMBERS = re.compile(r"\(((?:gồm|bao gồm|gồm có)\s+[^()]+)\)\s*[:.]?\s*$", re.IGNORECASE)
+
+
+def _bracket_members(t: _Text) -> list[AgencyRef]:
+    """The bodies a heading lists in a closing bracket "(gồm các Sở: Xây dựng, Tài chính, …)"."""
+    m = _MEMBERS.search(t.text)
+    if m is None:
+        return []
+    found = [r for r in cell_agencies(m.group(1), t.where, t.g) if r.start >= 0 and r.agency_id]
+    return _shift(found, m.start(1)) if len(found) >= 2 else []
+
+
+def _named_carrier(t: _Text, roles: _Roles, has_children: bool = False) -> _Owner | None:
     """The owner a clause with points hands down to them: "X có trách nhiệm:" (any clause that
     ends with a colon after naming its owner, or says "có trách nhiệm"/"thực hiện các nhiệm vụ
     sau"), a heading that is only a name ("1. Sở Tài chính"), or "Trách nhiệm của X".
@@ -724,6 +807,9 @@ def _carrier(t: _Text, roles: _Roles, has_children: bool = False) -> _Owner | No
     if stripped.endswith(":") or says_so or not rest.strip(" :.;"):
         owner.pattern = "có trách nhiệm"
         owner.coordinators = t.refs(t.partners(roles))
+        return owner
+    if has_children and re.match(r"\s*[-–]\s+[A-ZĐ]", t.text[owner.end:]) and "." not in t.text[owner.end:].strip(" ."):
+        owner.pattern = "có trách nhiệm"  # "Sở Tài chính - Cơ quan thường trực Ban Chỉ đạo": a role in apposition
         return owner
     lower_words = [w for w in t.text[owner.end :].split() if w[:1].islower()]
     if has_children and len(lower_words) <= 10 and len(rest.split()) <= 20 \
@@ -1015,7 +1101,7 @@ def _segments(text: str) -> list[tuple[int, int]]:
             quote = not quote if ch == '"' else ch == "“"
         elif depth == 0 and not quote and k + 1 < n and text[k + 1].isspace():
             cut = ch == ";" or (ch == "." and k + 2 < n and text[k + 2].isupper() and k - start > 2
-                                and not re.search(r"(?:\b[A-ZĐ]|\d)$", text[start:k]))
+                                and not re.search(r"(?:\b[A-ZĐ]|(?<![\d/])\d{1,2})$", text[start:k]))
             if cut:
                 out.append((start, k + 1))
                 start = k + 2
@@ -1120,7 +1206,10 @@ def _clause_tasks(clause: Clause, inherited: tuple[str, _Owner] | None, g: Gazet
         if titled:
             return titled
     if owner is None and inherited is None:
-        return _later_paragraph_tasks(clause, g, roles)
+        found = _later_paragraph_tasks(clause, g, roles)
+        if not found and clause.kind != "appendix_row":  # a flattened row is read by its columns
+            found = _later_sentence_tasks(clause, g, roles)
+        return found
     if owner is not None and owner.pattern == "chủ ngữ" and _reports_only(t, roles, owner.end):
         return []
     out: list[Task] = []
@@ -1138,6 +1227,15 @@ def _clause_tasks(clause: Clause, inherited: tuple[str, _Owner] | None, g: Gazet
             offset = a + len(raw) - len(raw.lstrip())
             task = _task_of(clause, k + 1, text, _shift(own.lead, offset), own.pattern, [], None, own.end, g, roles)
         else:  # "X làm A; Y làm B; định kỳ báo cáo …": the subjects before it, together
+            label = _deadline_label_re(g).match(fold(nfc(text)))
+            shared = _labelled_deadlines(text, g) if label is not None else []
+            if shared and len(out) >= 2:
+                # "X làm A. Y làm B. Thời hạn hoàn thành: trước ngày …": the time of both tasks
+                for prev in out:
+                    if prev.deadline is None:
+                        prev.deadline = shared[0]
+                        prev.deadlines = list(prev.deadlines) + shared
+                continue
             together = _dedupe([r for prev in out for r in prev.lead])
             task = _task_of(clause, k + 1, text, together, "chủ ngữ", [], None, -1, g, roles)
         out.append(task)
@@ -1192,6 +1290,58 @@ def _later_paragraph_tasks(clause: Clause, g: Gazetteer, roles: _Roles) -> list[
                 setattr(task, fld, _shift(getattr(task, fld), at))
         return tasks
     return []
+
+
+def _later_sentence_tasks(clause: Clause, g: Gazetteer, roles: _Roles) -> list[Task]:
+    """A paragraph whose first sentence names no owner and a later one does: "Trên đây là Kế
+    hoạch …. Đề nghị các cơ quan, đơn vị nghiêm túc triển khai thực hiện. Định kỳ hằng năm …
+    báo cáo …": the tasks start at that sentence (the sentences after it are read as usual).
+    Offsets stay those of the whole clause text. Also "Trên đây là Chỉ thị …, yêu cầu Giám đốc
+    sở, … có trách nhiệm …": work handed ("giao", "yêu cầu", "đề nghị") after a comma of the
+    first sentence."""
+    f = fold(clause.text)
+    # sentence starts only: a part after "; " is a list item ("…; Quỹ Hỗ trợ việc làm; chính sách …")
+    starts = [a for a, _b in _segments(clause.text)[1:] if clause.text[:a].rstrip().endswith(".")]
+    first_end = _segments(clause.text)[0][1]
+    handed = None
+    for mt in re.finditer(r",\s*(?=(?:" + roles.assign.pattern + "|" + roles.request.pattern + r")\s)", f[:first_end]):
+        handed = mt.end()
+        starts = [handed] + starts
+        break
+    for a in starts:
+        rest = clause.text[a:]
+        if _owner(_Text(rest, clause.path, g), roles) is None:
+            if a == handed:
+                task = _handed_to_heads(clause, a, g, roles)
+                if task is not None:
+                    return [task]
+            continue
+        tasks = _clause_tasks(replace(clause, text=rest), None, g, roles)
+        for task in tasks:
+            for fld in ("lead", "coordinators", "advises", "reports_to", "performer", "mentions"):
+                setattr(task, fld, _shift(getattr(task, fld), a))
+        return tasks
+    return []
+
+
+def _handed_to_heads(clause: Clause, at: int, g: Gazetteer, roles: _Roles) -> Task | None:
+    """"…, yêu cầu Giám đốc sở, Thủ trưởng cơ quan, ban, ngành thành phố, Chủ tịch Ủy ban nhân
+    dân xã, phường và các tổ chức, cá nhân có liên quan có trách nhiệm tổ chức …": heads named by
+    their office, no body written after the title, up to the duty phrase - read as a cell is."""
+    f = fold(clause.text)
+    word = roles.assign.match(f, at) or roles.request.match(f, at)
+    if word is None:
+        return None
+    duty = roles.responsible.search(f, word.end())
+    stop = re.search(r"[.;]\s", f[word.end():])
+    if duty is None or (stop is not None and word.end() + stop.start() < duty.start()):
+        return None
+    names = [r for r in cell_agencies(clause.text[word.end() : duty.start()], clause.path, g) if r.start >= 0]
+    if not names:
+        return None
+    lead = _shift(names, word.end())
+    text = clause.text[at:].strip()
+    return _task_of(clause, 1, text, lead, "giao - có trách nhiệm", [], None, -1, g, roles)
 
 
 def _written_verb(t: _Text, roles: _Roles, g: Gazetteer, pos: int) -> "re.Match[str] | None":
@@ -1487,6 +1637,7 @@ def extract_tasks(clauses: list[Clause], gazetteer: Gazetteer | None = None,
     table_rows = body_table_rows(ordered)  # a task table in the body, kept as " | " paragraphs
     skip = {c.path for c in ordered if c.kind in NON_TASK_KINDS or c.cells or c.path in table_rows}
     by_roles = assign_role_lines(ordered, g, skip)
+    by_time = assign_time_lines(ordered, g, skip)
     heads_of_siblings: set[str] = set()
     for clause in ordered:
         near = sibling_heading(clause) if clause.kind not in NON_TASK_KINDS else None
@@ -1514,6 +1665,8 @@ def extract_tasks(clauses: list[Clause], gazetteer: Gazetteer | None = None,
         if clause.path in heads_of_siblings:
             continue  # "a) Sở Xây dựng" written as a paragraph: the lines after it are the tasks
         above = inherited(clause)
+        if above is not None and not clause.marker and roles.closing.match(fold(clause.text).lstrip()):
+            above = None  # "Trên đây là Kế hoạch …": the document's closing, under the last heading only by layout
         found = _clause_tasks(clause, above, g, roles)
         if not found and reader and above is None and clause.path not in has_children \
                 and clause.kind not in ("appendix_row", "doan_khong_danh_so") and _imperative(clause.text, roles):
@@ -1521,6 +1674,13 @@ def extract_tasks(clauses: list[Clause], gazetteer: Gazetteer | None = None,
         if clause.kind == "appendix_row" and not any(t.lead for t in found):
             flat = _flat_row_task(clause, g, 1)
             found = [flat] if flat is not None else found
+        timed = by_time.get(clause.path)
+        if timed is not None:
+            for task in found:
+                if task.deadline is None and (due := parse_deadline(timed.text)) is not None:
+                    task.deadline = replace(due, start=timed.start + due.start, end=timed.start + due.end)
+                    task.deadlines = list(task.deadlines) + [task.deadline]
+                    task.recurrence = task.recurrence or due.recurrence
         tasks.extend(found)
     _complete_names(tasks, by_path)
     _with_jurisdiction(tasks, jurisdiction)

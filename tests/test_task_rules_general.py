@@ -195,7 +195,8 @@ def test_a_verb_after_phoi_hop_is_no_partner():
 
 def test_collective_qualifier_before_a_comma_needs_more_bodies_after_it():
     g = load_gazetteer()
-    assert g.find("phối hợp với các lực lượng dân quân cập nhật, kiểm tra danh sách")[0].text == "các lực lượng"
+    # (the verb here is one the stop list lacks: "cập nhật" became a stop word, which ends the name)
+    assert g.find("phối hợp với các lực lượng dân quân ghi chép, kiểm tra danh sách")[0].text == "các lực lượng"
     assert g.find("Các doanh nghiệp bưu chính, tổ chức, cá nhân có liên quan")[0].text.startswith(
         "Các doanh nghiệp bưu chính")
 
