@@ -9,16 +9,19 @@ build on it. One job of the service (:class:`api.service.Tracuu` composes them).
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
-from tracuu.api import deadline_pick, intent_answers, task_blocks
+from tracuu.api import deadline_pick, intent_answers, task_blocks, task_match
 from tracuu.api.answer import alternatives_text, close_calls, compose, not_found_answer, owners_of, prefer, structural_answer
 from tracuu.api.citations import document_name
 from tracuu.api.search_service import MAX_K
-from tracuu.api.tasks_view import ROLES, deadline_out
-from tracuu.index.abstain import coverage, missing_figures, rerank
-from tracuu.index.query.ask_intent import classify, with_place_aliases
+from tracuu.api.tasks_view import ROLES, AgencyQuery, deadline_out
+from tracuu.index.abstain import coverage, missing_figures, missing_key_terms, rerank
+from tracuu.index.keyword import folded_syllables
+from tracuu.index.query.ask_intent import asks_who_only, classify, with_place_aliases
 from tracuu.index.query.intent import detect_intent
+from tracuu.index.retriever import ScoredClause
 from tracuu.ingest.agencies import find_agencies
 from tracuu.ingest.deadlines import find_deadlines, main_deadline
 from tracuu.ingest.shapes import Answer, Deadline, Document, Owner
@@ -27,6 +30,10 @@ from tracuu.ingest.vntext import fold
 #: A question about "this document" is answered per document for at most this many documents;
 #: beyond that the answer asks which one is meant.
 MAX_PER_DOCUMENT = 3
+#: The roles of an agency that does a task (not one that is reported to or advised).
+DOERS = frozenset({"lead", "performer"})
+#: (term, document) answers of the keyword index kept between questions (bounded memory).
+TERMS_REMEMBERED = 20_000
 _NAME_WORDS = re.compile(r"[\w/-]+")
 
 
@@ -81,11 +88,18 @@ class Ask:
                         "hỏi:\n" + answer.answer)
                 return answer
         if intent.kind == "agency_tasks" and asked_agency:
+            asked_agency = intent_answers.without_place(self, asked_agency)
             _, ranked = self.scored(q, k=MAX_K, doc_ids=docs, doc_types=doc_types, agency=asked_agency, understood=u)
             answer = intent_answers.agency_tasks_answer(
                 self, q, asked_agency, docs, [s.clause.clause_id for s in ranked])
             if answer is not None:
+                first = self.store().clause(answer.citations[0].clause_id) if answer.citations else None
+                if first is not None and self._missing_key_terms([u.text or q, *u.expanded], first):
+                    return self._not_found(q, intent)  # "Sở X có nhiệm vụ gì về <what its documents never name>"
                 return answer
+            # the agency has no task in the documents asked about (or in any): say so, rather
+            # than quote another agency's tasks
+            return intent_answers.agency_without_tasks(self, q, asked_agency, docs)
         if intent.date is not None and intent.kind == "deadline":
             due = intent_answers.tasks_due(self, intent.date, docs)
             if due:
@@ -116,6 +130,7 @@ class Ask:
         # Recipients and signature answer structural questions only (routed above); as content
         # hits they are noise ("các sở, ban, ngành" is in every recipient list).
         scored = [s for s in scored if s.clause.kind not in ("recipients", "signature")]
+        retrieved = scored  # the similarity ranking, before any re-ordering
         readings = [u.text or q, *u.expanded]
         by_clause = self._tasks_by_clause()
         by_clause.prefetch([s.clause.clause_id for s in scored])
@@ -137,15 +152,24 @@ class Ask:
             scored = preferred(rerank(scored, [self._coverage(s, readings, q) for s in scored], self.thresholds.rerank))
             if not self._answers(scored[0], readings, q):
                 scored = [judged, *(s for s in fused if s is not judged)]
+        matched = None
+        # the task whose own words answer it, first; "Ai đưa … vào …" asks who as an owner question does
+        asked = intent.kind if intent.kind in ("owner", "deadline") else "owner" if asks_who_only(u.text or q) else None
+        if not found and asked and retrieved:
+            # no clause judged: a task retrieval ranked lower may still say who / by when, and is
+            # judged by the same rule (coverage and similarity of its clause)
+            rescued = self._matched_task(readings, asked, docs, retrieved, "", intent_answers.agency_in(self, u.text or q, q))
+            mine = next((s for s in retrieved if rescued and s.clause.clause_id == rescued["clause_id"]), None)
+            if mine is not None and self._answers(mine, readings, q):
+                found, scored = True, [mine, *(s for s in scored if s is not mine)]
+        if found and asked:
+            matched = self._matched_task(readings, asked, docs, retrieved, scored[0].clause.clause_id,
+                                         intent_answers.agency_in(self, u.text or q, q))
+            if matched is not None:
+                scored = self._first(matched["clause_id"], scored)
         scored = scored[:k]
         if not found:
-            stored = set(self.store().list_ids())
-            referenced = [
-                document_name(self._info(None, e.doc_id)) for e in self.manifest.entries if e.doc_id not in stored
-            ]
-            answer = Answer(question=q, found=False, owners=[], deadline=None, answer=not_found_answer(referenced),
-                            citations=[])
-            return _with_intent(answer, intent.kind)
+            return self._not_found(q, intent)
         infos: dict[str, Document] = {}
         hits = self._hits(scored, infos)
         top = hits[0]
@@ -156,6 +180,8 @@ class Ask:
                 hits = [top, self.hit(line, scored[0].score, infos.get(top.doc_id)),
                         *[h for h in hits[1:] if h.clause_id != line.clause_id]][:k]
         tasks = by_clause.get(top.clause_id, [])
+        if matched is not None and matched["clause_id"] == top.clause_id:
+            tasks = [matched, *(t for t in tasks if t["task_id"] != matched["task_id"])]
         owners, deadline = self._owners_and_deadline(scored[0].clause, tasks, by_clause)
         if intent.kind == "deadline" and tasks:  # of the clause's deadlines, the one asked about
             deadline = deadline_pick.asked_deadline(q, scored[0].clause.text, tasks) or deadline
@@ -173,6 +199,76 @@ class Ask:
                         answer=text + alternatives_text(alternatives), uncertain=bool(close))
         if close:  # given only when there is a close call (the JSON has no empty list otherwise)
             answer.alternatives = alternatives
+        return _with_intent(answer, intent.kind)
+
+    def _matched_task(self, readings: list[str], kind: str, docs: list[str] | None, pool: list,
+                      chosen: str, agency: str | None = None) -> dict[str, Any] | None:
+        """The task of the documents in play (those the question names, else those of
+        retrieval's three best clauses) whose own words best answer an owner or deadline
+        question (api/task_match.py), when they answer it better than the tasks of ``chosen``
+        (the clause retrieval would quote); None otherwise. A question naming an agency ("Sở
+        X phải báo cáo … khi nào") is about a task giving that agency a role, when one does."""
+        in_play = list(docs or dict.fromkeys(s.clause.doc_id for s in pool[:3]))
+        field = "lead" if kind == "owner" else "deadline"
+        tasks = [t for d in in_play[:MAX_PER_DOCUMENT * 2] for t in self.store().tasks(d) if t.get(field)]
+        if agency:
+            query = AgencyQuery.of(agency)
+            tasks = [t for t in tasks if query.roles_in(t) & DOERS] or tasks
+        if not tasks:
+            return None
+        ranked = self._task_ranking(readings, tasks, {s.clause.clause_id: s.score for s in pool})
+        best = task_match.best_task(ranked)
+        if best is None or best.task["clause_id"] == chosen:
+            return best.task if best is not None else None
+        # retrieval's clause stays first unless the task's words answer strictly more of it
+        clause = self.store().clause(chosen)
+        own = [m.share for m in ranked if m.task["clause_id"] == chosen]
+        if clause is not None:
+            pseudo = {"clause_id": chosen, "doc_id": clause.doc_id, "text": ""}
+            own += [m.share for m in self._task_ranking(readings, [pseudo], {})]
+        return best.task if best.share > max(own, default=0.0) else None
+
+    def _task_ranking(self, readings: list[str], tasks: list[dict[str, Any]],
+                      retrieval: dict[str, float]) -> list[task_match.TaskMatch]:
+        """``tasks`` ranked by how much of the question their own words (task, clause, headings)
+        cover, plus retrieval's score of their clause (api/task_match.py)."""
+        if not tasks:
+            return []
+        clauses = self.store().clauses_by_ids({t["clause_id"] for t in tasks})
+        context = self._doc_context()
+        headers: dict[str, set[str]] = {}
+
+        def words_of(task: dict[str, Any]) -> set[str]:
+            c = clauses.get(task["clause_id"])
+            return task_match.task_words(task, c.text if c else "", c.heading_chain if c else ())
+
+        def header_of(doc_id: str) -> set[str]:
+            if doc_id not in headers:
+                headers[doc_id] = set(folded_syllables(context.get(doc_id, "")))
+            return headers[doc_id]
+
+        return task_match.rank_tasks(readings, tasks, words_of, header_of, self.index.keyword.idf, retrieval)
+
+    def _first(self, clause_id: str, scored: list) -> list:
+        """``scored`` with the clause ``clause_id`` first (taken from the store when retrieval
+        did not rank it), at the best score."""
+        mine = next((s for s in scored if s.clause.clause_id == clause_id), None)
+        if mine is None:
+            clause = self.store().clause(clause_id)
+            if clause is None or not scored:
+                return scored
+            mine = ScoredClause(clause, scored[0].score, scored[0].dense, 0.0)
+        return [replace(mine, score=max(mine.score, scored[0].score)),
+                *(s for s in scored if s.clause.clause_id != clause_id)]
+
+    def _not_found(self, q: str, intent) -> Answer:
+        """found=false, naming the documents referenced but not ingested."""
+        stored = set(self.store().list_ids())
+        referenced = [
+            document_name(self._info(None, e.doc_id)) for e in self.manifest.entries if e.doc_id not in stored
+        ]
+        answer = Answer(question=q, found=False, owners=[], deadline=None, answer=not_found_answer(referenced),
+                        citations=[])
         return _with_intent(answer, intent.kind)
 
     def _owners_and_deadline(self, clause, tasks: list[dict[str, Any]], by_clause) -> tuple[list[Owner], Deadline | None]:
@@ -224,7 +320,28 @@ class Ask:
         context = " ".join([self._doc_context().get(clause.doc_id, ""), *clause.heading_chain])
         if question and missing_figures(question, f"{context} {clause.text}"):
             return 0.0
+        if question and self._missing_key_terms(readings, clause, context):
+            return 0.0  # the rare word the question is about is nowhere in the clause's document
         return coverage(readings, clause.text, self.index.keyword, context)
+
+    def _missing_key_terms(self, readings: list[str], clause, context: str | None = None) -> list[str]:
+        """The question's key terms (index/abstain.py) that neither ``clause``, read with its
+        document's header and headings, nor any other clause of its document holds."""
+        if context is None:
+            context = " ".join([self._doc_context().get(clause.doc_id, ""), *clause.heading_chain])
+        return missing_key_terms(readings, f"{context} {clause.text}",
+                                 lambda term: self._in_document(term, clause.doc_id), self.index.keyword.idf)
+
+    def _in_document(self, term: str, doc_id: str) -> bool:
+        """Does any clause of ``doc_id`` hold the folded ``term``? (the keyword index, restricted
+        to the document; remembered per store generation, at most ``TERMS_REMEMBERED`` answers)"""
+        seen: dict[tuple[str, str], bool] = self._per_generation("term_in_document", dict)
+        key = (term, doc_id)
+        if key not in seen:
+            if len(seen) >= TERMS_REMEMBERED:
+                seen.clear()
+            seen[key] = bool(self.index.keyword.search(term, k=1, doc_ids=[doc_id]))
+        return seen[key]
 
     def _doc_context(self) -> dict[str, str]:
         """doc_id -> its type, number, issuer and title (what a question may name it by)."""

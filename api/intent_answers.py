@@ -22,6 +22,7 @@ from tracuu.api.answer import lead_names, owner, owners_of
 from tracuu.api.citations import DocumentInfo, document_name, format_date
 from tracuu.api.tasks_view import ROLES, AgencyQuery, deadline_out, roles_of
 from tracuu.index.query.ask_intent import AskIntent, DocRef, agency_spans
+from tracuu.index.query.places import named_places
 from tracuu.ingest.agencies import find_agencies
 from tracuu.ingest.manifest import number_key
 from tracuu.ingest.shapes import Answer, Document, Hit, Owner
@@ -39,6 +40,7 @@ _ASKS_DATE = {"ky ngay", "ky khi nao", "ngay nao", "ngay bao nhieu", "khi nao", 
               "ban hanh"}
 TASKS_LISTED = 8  # tasks quoted per role in an agency's answer; the rest are counted and cited
 QUOTE_MAX = 220  # characters of a task quoted in a list (the citation holds the full text)
+MAX_ELSEWHERE = 5  # documents named where an agency asked about in another document has tasks
 
 
 def _kind(kind: str) -> str:
@@ -243,6 +245,30 @@ def agency_in(svc: "Tracuu", question: str, *readings: str) -> str | None:
     return None
 
 
+#: Words before a place that say what kind of place it is ("tỉnh Sơn La", "TP. Cần Thơ"), folded.
+_PLACE_KINDS = ("tinh", "thanh pho", "tp")
+
+
+def without_place(svc: "Tracuu", agency: str) -> str:
+    """``agency`` as the tasks name it: "Sở Ngoại vụ Sơn La" is the Sở Ngoại vụ of the Sơn La
+    documents (the tasks write "Sở Ngoại vụ"), so a trailing place (with "tỉnh", "thành phố"
+    before it) is dropped when the name as typed gives no task and the shorter one does."""
+    if svc._agency_tasks(agency):
+        return agency
+    words = agency.split()
+    folded = [fold(w).strip(".,") for w in words]
+    for place in named_places(agency):
+        n = len(place.split())
+        if len(words) > n + 1 and " ".join(folded[-n:]) == place:
+            cut = len(words) - n
+            while cut > 1 and any(" ".join(folded[cut - len(k.split()):cut]) == k for k in _PLACE_KINDS):
+                cut -= len(next(k for k in _PLACE_KINDS if " ".join(folded[cut - len(k.split()):cut]) == k).split())
+            shorter = " ".join(words[:cut]).rstrip(" ,")
+            if len(shorter.split()) >= 2 and svc._agency_tasks(shorter):
+                return shorter
+    return agency
+
+
 def known_agency_names(svc: "Tracuu") -> list[str]:
     """Folded, space-padded names of every agency the ingested tasks name (per store generation)."""
 
@@ -307,6 +333,22 @@ def agency_tasks_answer(svc: "Tracuu", question: str, agency: str, docs: list[st
     return Answer(question=question, found=True, owners=owners, deadline=deadline_out(top),
                   answer=f"Nhiệm vụ của {name} ({len(mine)}): " + " ".join(lines), citations=citations,
                   intent="agency_tasks", tasks_by_role={r: [t["task_id"] for t in items] for r, items in by_role.items()})
+
+
+def agency_without_tasks(svc: "Tracuu", question: str, agency: str, docs: list[str] | None) -> Answer:
+    """found=false for "X có nhiệm vụ gì" when no task of the documents asked about (``docs``;
+    None: every document) gives X a role, said in both languages; the documents that do give
+    it tasks are named, when there are some."""
+    where_vi = "các văn bản được hỏi" if docs else "các văn bản đã nạp"
+    where_en = "the documents asked about" if docs else "the ingested documents"
+    elsewhere = sorted({t["doc_id"] for t in svc._agency_tasks(agency)} - set(docs or ())) if docs else []
+    text = (f"Không tìm thấy nhiệm vụ nào giao cho «{agency}» trong {where_vi}. / "
+            f"No task of {where_en} is given to «{agency}».")
+    if elsewhere:
+        names = "; ".join(document_list(svc, elsewhere[:MAX_ELSEWHERE]))
+        text += f" Cơ quan này có nhiệm vụ trong: {names}. / It has tasks in: {names}."
+    return Answer(question=question, found=False, owners=[], deadline=None, citations=[], answer=text,
+                  intent="agency_tasks")
 
 
 # --------------------------------------------------------------------------- deadlines

@@ -287,9 +287,10 @@ def parse_appendix(
             if pipe and len(nonempty) == 1 and not _BULLET_CELL_RE.match(first):
                 add_para(_cell_piece(nonempty[0], p, pager))  # a cell the exporter put on a line of its own
                 continue
-            if pipe and current is not None and current.cells is not None and columns and (
-                    _BULLET_CELL_RE.match(first) or len(cells) >= len(columns)):
+            if (pipe or _BULLET_CELL_RE.match(first)) and current is not None and current.cells is not None \
+                    and columns and (_BULLET_CELL_RE.match(first) or len(cells) >= len(columns)):
                 # "- | Diện tích | Ha | …": a sub-row under the numbered row, cells in column order
+                # (a flattened gazette row's sub-rows come the same way, see loaders/flattable.py)
                 names = _cell_names(cells, columns)
                 task_k = min(_task_index(columns), len(cells) - 1)
                 sub += 1

@@ -203,3 +203,78 @@ def test_level_column_and_the_header_repeated_on_the_next_page(tmp_path):
     assert names(one.coordinators) == ["Sở Tư pháp", "Sở Nội vụ"]  # "Ủy ban nhân dân tỉnh" is the level
     assert one.product == "Quyết định của UBND tỉnh" and one.deadline.text == "Quý III/2026"
     assert names(two.coordinators) == ["Các sở, ngành liên quan"] and two.deadline.text == "Năm 2026"
+
+
+def test_a_group_row_numbered_without_a_dot_starts_the_next_group(tmp_path):
+    # synthetic: group "I" alone on its line, then "II Title" with the numeral and title on one line
+    text = HEAD + TABLE_HEAD + (
+        "I \nNHÓM NHIỆM VỤ THỬ NGHIỆM THỨ NHẤT \n"
+        "1 \nRà soát quy chế thử nghiệm \nSở Tư pháp \nSở Nội vụ \nBáo cáo \nNăm 2026 \n"
+        "II Nhóm nhiệm vụ thử nghiệm thứ hai \n"
+        "1 \nLập kế hoạch thử nghiệm \nSở Tài chính \nSở Nội vụ \nKế hoạch \nNăm 2027 \n"
+        "2 \nTổng hợp kết quả thử nghiệm \nSở Nội vụ \nCác sở, ngành \nBáo cáo \nNăm 2028 \n"
+    )
+    _, rows = _rows(tmp_path, text)
+    by_text = {t.text: t for t in rows}
+    assert set(by_text) == {"Rà soát quy chế thử nghiệm", "Lập kế hoạch thử nghiệm", "Tổng hợp kết quả thử nghiệm"}
+    assert names(by_text["Rà soát quy chế thử nghiệm"].lead) == ["Sở Tư pháp"]
+    assert by_text["Rà soát quy chế thử nghiệm"].deadline.text == "Năm 2026"
+    assert names(by_text["Lập kế hoạch thử nghiệm"].lead) == ["Sở Tài chính"]
+    assert names(by_text["Tổng hợp kết quả thử nghiệm"].lead) == ["Sở Nội vụ"]
+    assert by_text["Tổng hợp kết quả thử nghiệm"].deadline.text == "Năm 2028"
+
+
+def test_a_bare_numeral_that_does_not_number_the_next_group_is_row_text(tmp_path):
+    # synthetic: "V Ban …" after group "I" is not group II: it stays in the row it is written in
+    from tracuu.ingest.loaders.flattable import roman_value
+    assert [roman_value(x) for x in ("I", "IV", "IX", "XI", "XIV", "Q")] == [1, 4, 9, 11, 14, 0]
+    text = HEAD + TABLE_HEAD + (
+        "I \nNHÓM NHIỆM VỤ THỬ NGHIỆM \n"
+        "1 \nRà soát quy chế thử nghiệm \nV Ban thử nghiệm \nSở Tư pháp \nSở Nội vụ \nBáo cáo \nNăm 2026 \n"
+        "2 \nLập kế hoạch thử nghiệm \nSở Tài chính \nSở Nội vụ \nKế hoạch \nNăm 2027 \n"
+    )
+    _, rows = _rows(tmp_path, text)
+    assert len(rows) == 2
+    assert "V Ban thử nghiệm" in rows[0].text
+
+
+def test_a_bracket_after_a_page_break_does_not_finish_the_name_before_it():
+    # synthetic: the task text goes on after the break with "(UAV), …"; the lead cell "Bộ Tài
+    # chính" is whole, and "Bộ Tài chính (UAV)" is no name the break cut
+    from tracuu.ingest.loaders.flatcells import finishes_name
+    g = load_gazetteer()
+    assert not finishes_name(g, "Bộ Tài chính", "(UAV), mô hình thử nghiệm và")
+    assert finishes_name(g, "Các sở, ngành, Ủy ban", "nhân dân các xã, phường")
+
+
+def test_sub_rows_opened_by_a_lone_dash_take_their_own_lead_and_the_merged_cells(tmp_path):
+    # synthetic: row 2 is cut into sub-rows "-" / sub-task / lead; the partner and time cells are
+    # merged down over the sub-rows (written once, in the first)
+    text = HEAD + TABLE_HEAD + (
+        "1 \nRà soát quy chế thử nghiệm \nSở Tư pháp \nSở Nội vụ \nBáo cáo \nNăm 2026 \n"
+        "2 \nHoàn thiện tiêu chuẩn kỹ thuật \ncho các công trình: \n"
+        "- \nCông trình thủy lợi. \nSở Nông nghiệp và Môi trường \nSở Tài chính, các sở \nBáo cáo \nNăm 2027 \n"
+        "- \nCông trình giao thông. \nSở Xây dựng \n"
+        "3 \nLập kế hoạch thử nghiệm \nSở Tài chính \nSở Nội vụ \nKế hoạch \nNăm 2028 \n"
+    )
+    _, rows = _rows(tmp_path, text)
+    by_text = {t.text: t for t in rows}
+    assert set(by_text) == {"Rà soát quy chế thử nghiệm", "Công trình thủy lợi.", "Công trình giao thông.",
+                            "Lập kế hoạch thử nghiệm"}  # the row over its sub-rows has no lead: no task
+    water, road = by_text["Công trình thủy lợi."], by_text["Công trình giao thông."]
+    assert names(water.lead) == ["Sở Nông nghiệp và Môi trường"]
+    assert names(road.lead) == ["Sở Xây dựng"]
+    assert names(road.coordinators) == ["Sở Tài chính", "các sở"]
+    assert road.deadline.text == "Năm 2027"
+    assert names(by_text["Lập kế hoạch thử nghiệm"].lead) == ["Sở Tài chính"]
+
+
+def test_a_dash_that_stands_for_an_empty_cell_is_no_sub_row(tmp_path):
+    # synthetic: "-" in the partner cell (no partner), then the product and the time
+    text = HEAD + TABLE_HEAD + (
+        "1 \nRà soát quy chế thử nghiệm \nSở Tư pháp \n- \nBáo cáo \nNăm 2026 \n"
+        "2 \nLập kế hoạch thử nghiệm \nSở Tài chính \n- \nNăm 2027 \n"
+    )
+    _, rows = _rows(tmp_path, text)
+    assert [t.text for t in rows] == ["Rà soát quy chế thử nghiệm", "Lập kế hoạch thử nghiệm"]
+    assert names(rows[0].lead) == ["Sở Tư pháp"] and rows[1].deadline.text == "Năm 2027"

@@ -180,6 +180,13 @@ def classify(question: str, agency_text: str | None = None) -> AskIntent:
     return AskIntent(None, **base)
 
 
+def asks_who_only(question: str) -> bool:
+    """The question asks who ("ai", "cơ quan nào" … of ``[owner] who``) without a role word that
+    would make it an owner question ("Ai đưa nội dung … vào lớp bồi dưỡng?")."""
+    words = _words(question)
+    return bool(_has(words, _phrases("owner", "who"))) and not _has(words, _phrases("document", "about_the_document"))
+
+
 def agency_heads() -> tuple[str, ...]:
     """Folded words an agency's name starts with (``[agency] heads`` of the data file)."""
     return _phrases("agency", "heads")

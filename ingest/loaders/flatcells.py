@@ -316,6 +316,10 @@ def finishes_name(gazetteer, cell: str, text: str) -> bool:
     tail = " ".join(cell.split()[-4:])
     if not tail or not text:
         return False
+    if text.lstrip().startswith("("):
+        # "Bộ X" + "(UAV), mô hình …": a bracket after a name is no part of it that a page break
+        # cut (the gazetteer reads "Name (ABBR)" as one name, but the name was whole already)
+        return False
     joined = tail + " " + text
     return any(m.start < len(tail) and m.end > len(tail) + 1 and m.matched != "guess"
                for m in gazetteer.find(joined))

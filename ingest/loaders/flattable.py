@@ -41,6 +41,9 @@ _STT_LINE = re.compile(r"^(?P<stt>STT|TT|Số\s+TT)\s+(?P<rest>\S.*)$", re.IGNOR
 _NUM = re.compile(r"^(\d{1,3}(?:\.\d{1,2})?)\.?$")
 _ROMAN = re.compile(r"^([IVXL]{1,6})\.?$")
 _GROUP_LINE = re.compile(r"^(?P<num>[IVXL]{1,6})[.)]\s+(?P<title>[A-ZĐÀ-Ỹ].*)$")  # "II. NHÓM NHIỆM VỤ …" on one line
+# the same without the dot ("IV Huy động và sử dụng …"): a group row only when it numbers the next group
+_GROUP_BARE = re.compile(r"^(?P<num>[IVXL]{1,6})\s+(?P<title>[A-ZĐÀ-Ỹ]\S*\s+\S.*)$")
+_ROMAN_VALUE = {"I": 1, "V": 5, "X": 10, "L": 50}
 _FURNITURE = re.compile(r"^(?:CÔNG\s+BÁO\b.*|Ký\s+bởi\s*:.*|Cơ\s+quan\s*:.*|Thời\s+gian\s+ký\s*:.*)$",
                         re.IGNORECASE)
 _PAGE_NO = re.compile(r"^\d{1,4}$")
@@ -316,10 +319,28 @@ def flat_blocks(lines: Sequence[SourceLine], table: FlatTable, table_index: int,
     deferred: list[Block] = []  # furniture and repeated header met inside the row: given back after it
     head_texts = [_text(x) for x in head_lines if _text(x)]
     number: SourceLine | None = None
+    last_group = 0  # the value of the last group numeral ("III" -> 3): a bare "IV Title" line follows it
 
     def flush() -> None:
         nonlocal row_lines, number, breaks
         if number is None:
+            return
+        subs = _sub_rows(row_lines) if roles and not breaks else None
+        if subs is not None:  # "- Công trình giao thông. | Bộ Xây dựng": sub-rows of the row
+            parent, parts = subs
+            cols = _row_cells(parent, roles, heads, titles)
+            cells = [_cell([number])] + [_cell(c) if c else Cell("", ()) for c in cols]
+            out.append(_block(cells, table_index, False, [number] + parent))
+            prev: list[Cell] = []
+            for bullet, part in parts:
+                own = [_cell(c) if c else Cell("", ()) for c in _row_cells(part, roles, heads, titles)]
+                # a partner or time cell merged down over the sub-rows is written once, in the first
+                own = [c if c.text.strip() or not prev or roles[x] == "task" else prev[x] for x, c in enumerate(own)]
+                out.append(_block([_cell([bullet])] + own, table_index, False, [bullet] + part))
+                prev = own
+            out.extend(deferred)
+            row_lines, number, breaks = [], None, []
+            deferred.clear()
             return
         cols = _row_cells(row_lines, roles, heads, titles, breaks) if roles else [row_lines]
         cells = [_cell([number])] + [_cell(c) if c else Cell("", ()) for c in cols]
@@ -358,7 +379,12 @@ def flat_blocks(lines: Sequence[SourceLine], table: FlatTable, table_index: int,
                 out.append(block)
             continue
         group = _GROUP_LINE.match(t) if t else None
+        if group is None and t:
+            bare = _GROUP_BARE.match(t)
+            if bare is not None and roman_value(bare.group("num")) == last_group + 1:
+                group = bare
         if group is not None:  # a group row written on one line: numeral and title
+            last_group = roman_value(group.group("num")) or last_group
             flush()
             a = line.start + len(line.text) - len(line.text.lstrip())
             num_cell = _cell([SourceLine(a, group.group("num"), line.page)])
@@ -371,6 +397,8 @@ def flat_blocks(lines: Sequence[SourceLine], table: FlatTable, table_index: int,
         if t and is_row:
             flush()
             number = line
+            if _ROMAN.match(t):
+                last_group = roman_value(t.rstrip(".")) or last_group
             k += 1
             continue
         if number is not None:
@@ -380,6 +408,31 @@ def flat_blocks(lines: Sequence[SourceLine], table: FlatTable, table_index: int,
         k += 1
     flush()
     return out
+
+
+_BULLET = re.compile(r"^[-+•–]$")
+
+
+def _sub_rows(lines: list[SourceLine]) -> tuple[list[SourceLine], list[tuple[SourceLine, list[SourceLine]]]] | None:
+    """A row cut into sub-rows by lines that hold only a bullet ("-"), each followed by a sub-task
+    of its own ("- / Công trình giao thông. / Bộ Xây dựng"): the row's own lines and, per
+    sub-row, its bullet and lines. None unless two such bullets open a sub-task each (a lone "-"
+    is as often an empty cell written as a dash: then the next line is a name or a time)."""
+    from tracuu.ingest.agencies import load_gazetteer
+    from tracuu.ingest.loaders import flatcells as fc
+
+    g = load_gazetteer()
+    cover = fc.agency_cover_with(g)
+
+    def opens_subtask(k: int) -> bool:
+        nxt = next((_text(x) for x in lines[k + 1 :] if _text(x)), "")
+        return bool(nxt) and nxt[:1].isupper() and not _opens_with_time(nxt) and cover(nxt) == 0.0
+
+    at = [k for k, x in enumerate(lines) if _BULLET.match(_text(x)) and opens_subtask(k)]
+    if len(at) < 2:
+        return None
+    parts = [(lines[a], list(lines[a + 1 : b])) for a, b in zip(at, at[1:] + [len(lines)])]
+    return list(lines[: at[0]]), parts
 
 
 def _repeated_header_end(lines: Sequence[SourceLine], k: int, limit: int, head_texts: list[str]) -> int:
@@ -402,6 +455,17 @@ def _repeated_header_end(lines: Sequence[SourceLine], k: int, limit: int, head_t
             and not _GROUP_LINE.match(_text(lines[j])) and j - k <= 12:
         j += 1
     return j
+
+
+def roman_value(numeral: str) -> int:
+    """The value of a Roman numeral of a group row ("IV" -> 4); 0 when it is not one."""
+    total = 0
+    vals = [_ROMAN_VALUE.get(ch, 0) for ch in numeral.upper()]
+    if not vals or 0 in vals:
+        return 0
+    for i, v in enumerate(vals):
+        total += -v if i + 1 < len(vals) and vals[i + 1] > v else v
+    return total
 
 
 def collapse(text: str) -> str:

@@ -1,0 +1,84 @@
+"""Owner and deadline questions matched against the extracted tasks' own text.
+
+Why: "Cơ quan nào chủ trì X?" and "X phải hoàn thành khi nào?" are about one task, and the task
+extractor already knows each task's words, lead, coordinators and deadline. Retrieval ranks
+clauses by similarity to the whole question, so the clause it puts first is often one *about*
+X that names nobody (a goal, a heading), or the task of a neighbouring agency. Here each task
+of the documents in play is scored by how much of the question's information (IDF-weighted
+content syllables, as abstention counts it) its own text holds — the task text, its clause,
+the headings above it (a point under "3. Sở Y tế:" is the Sở's) — and the task whose words
+best cover the question, helped by retrieval's score of its clause, answers it.
+
+Words of the question that its document's header holds (the place, the plan's title) say
+which document is meant, not which task: they are left out of a task's share, so that they do
+not make every task of that document look equally good.
+
+Pure functions over task records and an ``idf`` callable (the keyword index's); the caller
+(api/ask_service.py) chooses the documents and the clause to cite.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable
+
+from tracuu.index.abstain import content_terms
+from tracuu.index.keyword import folded_syllables
+
+#: Weight of retrieval's fused score of a task's clause (in [0, 1]) added to its term share.
+RETRIEVAL_WEIGHT = 0.5
+#: A task answers only when its words cover at least this share of the question's information
+#: that its document's header does not already hold.
+MIN_SHARE = 0.6
+
+
+@dataclass(frozen=True)
+class TaskMatch:
+    """A task, the share of the question its words cover, and that share plus retrieval's score."""
+
+    task: dict[str, Any]
+    share: float
+    score: float
+
+
+def task_words(task: dict[str, Any], clause_text: str = "", headings: Iterable[str] = ()) -> set[str]:
+    """The folded syllables a task is read with: its text, its clause's, its headings'."""
+    return set(folded_syllables(" ".join([task.get("text") or "", clause_text or "", *headings])))
+
+
+def share(terms: list[str], words: set[str], header: set[str], idf: Callable[[str], float]) -> float:
+    """IDF-weighted share of ``terms`` found in ``words``, not counting terms of ``header``."""
+    weights = {t: idf(t) for t in terms if t not in header}
+    total = sum(weights.values())
+    return sum(w for t, w in weights.items() if t in words) / total if total else 0.0
+
+
+def rank_tasks(
+    readings: list[str],
+    tasks: list[dict[str, Any]],
+    words_of: Callable[[dict[str, Any]], set[str]],
+    header_of: Callable[[str], set[str]],
+    idf: Callable[[str], float],
+    retrieval: dict[str, float] | None = None,
+    retrieval_weight: float = RETRIEVAL_WEIGHT,
+) -> list[TaskMatch]:
+    """``tasks`` by how well their words cover the question (best over its ``readings``: as
+    read, abbreviations written out), plus ``retrieval_weight`` x the fused score of their clause
+    (``retrieval``: clause_id -> score; absent clauses score 0), best first; ties keep order."""
+    term_sets = [t for t in (content_terms(r) for r in readings if r) if t]
+    if not term_sets:
+        return []
+    retrieval = retrieval or {}
+    out = []
+    for task in tasks:
+        words = words_of(task)
+        header = header_of(task["doc_id"])
+        best = max(share(terms, words, header, idf) for terms in term_sets)
+        out.append(TaskMatch(task, best, best + retrieval_weight * retrieval.get(task["clause_id"], 0.0)))
+    out.sort(key=lambda m: -m.score)
+    return out
+
+
+def best_task(matches: list[TaskMatch], min_share: float = MIN_SHARE) -> TaskMatch | None:
+    """The first match whose words cover enough of the question, None when none does."""
+    return next((m for m in matches if m.share >= min_share), None)

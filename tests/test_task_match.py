@@ -1,0 +1,137 @@
+"""Owner and deadline questions matched against tasks' own words, and key terms a document
+lacks (api/task_match.py, index/abstain.py: missing_key_terms). Made-up text, no knowledge base."""
+
+from __future__ import annotations
+
+from tracuu.api.task_match import best_task, rank_tasks, share, task_words
+from tracuu.index.abstain import key_terms, missing_key_terms
+from tracuu.index.keyword import BM25Index, folded_syllables
+
+TASKS = [
+    {"task_id": "d:1#1", "clause_id": "d:1", "doc_id": "d", "text": "Chủ trì tổ chức diễn tập phòng cháy tại chợ đầu mối.",
+     "lead": [{"name": "Sở Công Thương"}], "deadline": {"text": "quý II năm 2027"}},
+    {"task_id": "d:2#1", "clause_id": "d:2", "doc_id": "d", "text": "Tuyên truyền về phòng cháy trong trường học.",
+     "lead": [{"name": "Sở Giáo dục và Đào tạo"}], "deadline": None},
+    {"task_id": "d:3#1", "clause_id": "d:3", "doc_id": "d", "text": "Kiểm tra an toàn thực phẩm tại chợ đầu mối.",
+     "lead": [{"name": "Sở Y tế"}], "deadline": {"text": "hằng quý"}},
+]
+HEADER = "Kế hoạch phòng cháy chữa cháy năm 2026 tỉnh Hòa Lạc"
+CORPUS = [*(t["text"] for t in TASKS), HEADER, "Chợ đầu mối nông sản mở cửa hằng ngày.",
+          "Trường học tổ chức ngoại khóa.", "Cấp nước sinh hoạt cho khu dân cư.", "Sửa chữa đường giao thông nông thôn."]
+
+
+def _bm25() -> BM25Index:
+    bm25 = BM25Index()
+    for i, text in enumerate(CORPUS):
+        bm25.add(f"c{i}", text)
+    return bm25
+
+
+def _rank(question: str, retrieval: dict[str, float] | None = None):
+    bm25 = _bm25()
+    header = set(folded_syllables(HEADER))
+    return rank_tasks([question], TASKS, lambda t: task_words(t), lambda _doc: header, bm25.idf, retrieval)
+
+
+def test_the_task_whose_words_answer_the_question_comes_first():
+    ranked = _rank("Cơ quan nào chủ trì diễn tập phòng cháy ở chợ đầu mối?")
+    assert ranked[0].task["task_id"] == "d:1#1"
+    assert best_task(ranked) is ranked[0]
+    # "phòng cháy" is in the plan's title: it says which document, not which task
+    assert ranked[0].share > ranked[1].share
+
+
+def test_retrieval_breaks_what_the_words_leave_open():
+    # two tasks hold "đầu mối"; retrieval's preference decides between them
+    words_only = _rank("Việc ở chợ đầu mối do ai lo?")
+    helped = _rank("Việc ở chợ đầu mối do ai lo?", {"d:3": 1.0})
+    assert helped[0].task["task_id"] == "d:3#1"
+    assert {m.task["task_id"] for m in words_only[:2]} == {"d:1#1", "d:3#1"}
+
+
+def test_no_task_covers_a_question_about_something_else():
+    ranked = _rank("Ai chủ trì sửa chữa đường giao thông nông thôn?")
+    assert best_task(ranked) is None
+
+
+def test_share_leaves_out_the_words_of_the_document_header():
+    idf = _bm25().idf
+    terms = ["phong", "chay", "cho"]
+    assert share(terms, {"cho"}, {"phong", "chay"}, idf) == 1.0
+    assert share(terms, {"cho"}, set(), idf) < 1.0
+    assert share(["phong"], set(), {"phong"}, idf) == 0.0  # nothing left to cover
+
+
+def test_a_rare_word_the_document_never_writes_is_a_missing_key_term():
+    bm25 = BM25Index()
+    for i, text in enumerate([*CORPUS, *[f"Báo cáo kết quả thực hiện kế hoạch số {n}." for n in range(300)],
+                              "Xuất khẩu gạo sang thị trường mới.",
+                              "Sản lượng lúa tăng.", "Sản lượng cá giảm."]):
+        bm25.add(f"c{i}", text)
+    document = set(folded_syllables(" ".join(t["text"] for t in TASKS)))
+    in_document = document.__contains__
+    # "gạo" is rare in the corpus and not in the fire-safety plan: the plan does not answer
+    assert "gao" in key_terms("Sản lượng gạo của tỉnh là bao nhiêu?", bm25.idf)
+    assert missing_key_terms(["Sản lượng gạo của tỉnh là bao nhiêu?"], HEADER, in_document, bm25.idf) == ["gao"]
+    # the same question about what the plan does write is not refused this way
+    assert missing_key_terms(["Diễn tập phòng cháy ở chợ đầu mối do ai chủ trì?"], HEADER, in_document, bm25.idf) == []
+    # common words ("báo cáo", "kết quả") are never key terms, written in the document or not
+    assert missing_key_terms(["Báo cáo kết quả thế nào?"], HEADER, in_document, bm25.idf) == []
+
+
+def test_an_abbreviation_is_judged_by_the_reading_that_writes_it_out():
+    bm25 = _bm25()
+    bm25.add("pccc", "Lực lượng PCCC cơ sở.")
+    assert "pccc" not in key_terms("PCCC ở chợ do ai lo?", bm25.idf)
+    words = set(folded_syllables(" ".join(t["text"] for t in TASKS)))
+    # a reading with the abbreviation written out misses nothing: the fewest missing wins
+    readings = ["Diễn tập ở chợ đầu mối nông sản do ai chủ trì?", "Diễn tập ở chợ đầu mối do ai chủ trì?"]
+    assert missing_key_terms(readings, "", words.__contains__, bm25.idf) == []
+    assert missing_key_terms(readings[:1], "", words.__contains__, bm25.idf) == ["san"]  # "nông" is in 2 clauses
+
+
+def test_a_word_no_clause_holds_is_not_a_key_term():
+    # on a small corpus every word of how a question is put ("lo") is absent from the corpus:
+    # absence from the whole corpus says nothing about the document quoted
+    bm25 = _bm25()
+    assert "lo" not in key_terms("Việc ở chợ đầu mối do ai lo?", bm25.idf)
+    assert "lo" not in missing_key_terms(["Việc ở chợ đầu mối do ai lo?"], "", set().__contains__, bm25.idf)
+
+
+class _FakeService:
+    """What agency_without_tasks and without_place read: the tasks naming an agency, a document's name."""
+
+    def __init__(self, tasks_by_agency: dict[str, list[dict]]):
+        self.tasks_by_agency = tasks_by_agency
+
+    def _agency_tasks(self, agency: str) -> list[dict]:
+        return self.tasks_by_agency.get(agency, [])
+
+    def doc_info(self, doc_id: str):
+        from tracuu.ingest.shapes import Document
+
+        return Document(doc_id=doc_id, title=f"Kế hoạch {doc_id}", citation=f"Kế hoạch {doc_id}")
+
+
+def test_an_agency_with_no_task_in_the_document_asked_about_is_not_answered_with_others_tasks():
+    from tracuu.api.intent_answers import agency_without_tasks
+
+    svc = _FakeService({"Sở Du lịch": [{"doc_id": "kh-2", "clause_id": "kh-2:1"}]})
+    answer = agency_without_tasks(svc, "Sở Du lịch có nhiệm vụ gì trong kế hoạch 1?", "Sở Du lịch", ["kh-1"])
+    assert not answer.found and not answer.citations and not answer.owners
+    assert "Không tìm thấy nhiệm vụ nào giao cho «Sở Du lịch»" in answer.answer
+    assert "No task of the documents asked about is given to «Sở Du lịch»" in answer.answer
+    assert "kh-2" in answer.answer  # where it does have tasks
+    nowhere = agency_without_tasks(svc, "Sở Hàng hải có nhiệm vụ gì?", "Sở Hàng hải", None)
+    assert not nowhere.found and "the ingested documents" in nowhere.answer
+
+
+def test_a_place_after_an_agency_is_dropped_only_when_the_shorter_name_has_tasks():
+    from tracuu.api.intent_answers import without_place
+
+    svc = _FakeService({"Sở Ngoại vụ": [{"doc_id": "d", "clause_id": "d:1"}]})
+    assert without_place(svc, "Sở Ngoại vụ Sơn La") == "Sở Ngoại vụ"
+    assert without_place(svc, "Sở Ngoại vụ tỉnh Sơn La") == "Sở Ngoại vụ"
+    assert without_place(svc, "Sở Nội vụ Sơn La") == "Sở Nội vụ Sơn La"  # nothing shorter has tasks either
+    assert without_place(svc, "Sở Ngoại vụ") == "Sở Ngoại vụ"
+
