@@ -1284,12 +1284,18 @@ def _later_paragraph_tasks(clause: Clause, g: Gazetteer, roles: _Roles) -> list[
         rest = clause.text[at:]
         if not rest.strip() or _owner(_Text(rest, clause.path, g), roles) is None:
             continue
-        tasks = _clause_tasks(replace(clause, text=rest), None, g, roles)
-        for task in tasks:
-            for fld in ("lead", "coordinators", "advises", "reports_to", "performer", "mentions"):
-                setattr(task, fld, _shift(getattr(task, fld), at))
-        return tasks
+        return _tasks_from(clause, at, g, roles)
     return []
+
+
+def _tasks_from(clause: Clause, at: int, g: Gazetteer, roles: _Roles) -> list[Task]:
+    """The tasks of ``clause`` read from offset ``at`` on, their agency offsets shifted back to
+    the whole clause text (a later paragraph or sentence is where the owner is named)."""
+    tasks = _clause_tasks(replace(clause, text=clause.text[at:]), None, g, roles)
+    for task in tasks:
+        for fld in ("lead", "coordinators", "advises", "reports_to", "performer", "mentions"):
+            setattr(task, fld, _shift(getattr(task, fld), at))
+    return tasks
 
 
 def _later_sentence_tasks(clause: Clause, g: Gazetteer, roles: _Roles) -> list[Task]:
@@ -1316,11 +1322,7 @@ def _later_sentence_tasks(clause: Clause, g: Gazetteer, roles: _Roles) -> list[T
                 if task is not None:
                     return [task]
             continue
-        tasks = _clause_tasks(replace(clause, text=rest), None, g, roles)
-        for task in tasks:
-            for fld in ("lead", "coordinators", "advises", "reports_to", "performer", "mentions"):
-                setattr(task, fld, _shift(getattr(task, fld), a))
-        return tasks
+        return _tasks_from(clause, a, g, roles)
     return []
 
 

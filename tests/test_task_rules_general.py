@@ -12,28 +12,11 @@ import pytest
 from tracuu.ingest.agencies import load_gazetteer
 from tracuu.ingest.deadlines import find_deadlines, heading_deadline, main_deadline
 from tracuu.ingest.loaders.txt import load_txt
-from tracuu.ingest.model import Clause, Span
 from tracuu.ingest.parser import parse_document
 from tracuu.ingest.reflow import SourceLine, reflow
 from tracuu.ingest.tasks import Task, extract_tasks
 
-
-def _clauses(texts: list[str]) -> list[Clause]:
-    return [
-        Clause(clause_id=f"t:{i}", doc_id="t", path=str(i), kind="diem", label=str(i), marker="", text=t,
-               heading_chain=[], parent=None, order=i, span=Span(0, len(t), 1, 1))
-        for i, t in enumerate(texts)
-    ]
-
-
-def _one(text: str) -> Task:
-    tasks = extract_tasks(_clauses([text]))
-    assert len(tasks) == 1, [t.text for t in tasks]
-    return tasks[0]
-
-
-def names(refs) -> list[str]:
-    return [r.name for r in refs]
+from tests.task_text import _clauses, _one, names  # noqa: F401
 
 
 def _parse_txt(tmp_path: Path, text: str) -> dict[str, Task]:

@@ -1,0 +1,28 @@
+"""Helpers shared by the task-rule tests: made-up text turned into clauses and read for tasks.
+
+Why a module: the notice rules and the general rules are tested the same way (one paragraph in,
+its one task out), and two copies of these helpers drifted apart before.
+"""
+
+from __future__ import annotations
+
+from tracuu.ingest.model import Clause, Span
+from tracuu.ingest.tasks import Task, extract_tasks
+
+
+def _clauses(texts: list[str]) -> list[Clause]:
+    return [
+        Clause(clause_id=f"t:{i}", doc_id="t", path=str(i), kind="diem", label=str(i), marker="", text=t,
+               heading_chain=[], parent=None, order=i, span=Span(0, len(t), 1, 1))
+        for i, t in enumerate(texts)
+    ]
+
+
+def _one(text: str) -> Task:
+    tasks = extract_tasks(_clauses([text]))
+    assert len(tasks) == 1, [t.text for t in tasks]
+    return tasks[0]
+
+
+def names(refs) -> list[str]:
+    return [r.name for r in refs]
