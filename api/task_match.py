@@ -19,11 +19,18 @@ Pure functions over task records and an ``idf`` callable (the keyword index's); 
 
 from __future__ import annotations
 
+import re
+import tomllib
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from tracuu.index.abstain import content_terms
 from tracuu.index.keyword import folded_syllables
+from tracuu.ingest.vntext import fold
+
+INTENTS = Path(__file__).resolve().parents[1] / "index" / "data" / "ask_intents.toml"
 
 #: Weight of retrieval's fused score of a task's clause (in [0, 1]) added to its term share.
 RETRIEVAL_WEIGHT = 0.5
@@ -39,6 +46,25 @@ class TaskMatch:
     task: dict[str, Any]
     share: float
     score: float
+
+
+@lru_cache(maxsize=1)
+def _asking_phrases() -> tuple[str, ...]:
+    data = tomllib.loads(INTENTS.read_text(encoding="utf-8"))
+    return tuple(sorted(data.get("owner", {}).get("asking", []), key=len, reverse=True))
+
+
+def question_terms(reading: str) -> list[str]:
+    """The content terms a task is matched on: the question's, less the words that only ask for
+    the role ("Ai có trách nhiệm báo cáo …": "trách nhiệm" is in every owner's heading, the task
+    is "báo cáo …")."""
+    folded = fold(reading or "")
+    asked: set[str] = set()
+    for phrase in _asking_phrases():
+        if re.search(r"\b" + re.escape(phrase) + r"\b", folded):
+            asked.update(phrase.split())
+            folded = re.sub(r"\b" + re.escape(phrase) + r"\b", " ", folded)
+    return [t for t in content_terms(reading) if t not in asked]
 
 
 def task_words(task: dict[str, Any], clause_text: str = "", headings: Iterable[str] = ()) -> set[str]:
@@ -65,7 +91,7 @@ def rank_tasks(
     """``tasks`` by how well their words cover the question (best over its ``readings``: as
     read, abbreviations written out), plus ``retrieval_weight`` x the fused score of their clause
     (``retrieval``: clause_id -> score; absent clauses score 0), best first; ties keep order."""
-    term_sets = [t for t in (content_terms(r) for r in readings if r) if t]
+    term_sets = [t for t in (question_terms(r) for r in readings if r) if t]
     if not term_sets:
         return []
     retrieval = retrieval or {}

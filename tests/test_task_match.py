@@ -135,3 +135,13 @@ def test_a_place_after_an_agency_is_dropped_only_when_the_shorter_name_has_tasks
     assert without_place(svc, "Sở Nội vụ Sơn La") == "Sở Nội vụ Sơn La"  # nothing shorter has tasks either
     assert without_place(svc, "Sở Ngoại vụ") == "Sở Ngoại vụ"
 
+
+
+def test_words_that_only_ask_for_the_role_are_not_matched():
+    # synthetic: "có trách nhiệm" asks who; "báo cáo hằng năm" is what the task must hold
+    from tracuu.api.task_match import question_terms
+
+    terms = question_terms("Ai có trách nhiệm báo cáo hằng năm tình hình thực hiện?")
+    assert "trach" not in terms and "nhiem" not in terms
+    assert {"hang", "nam", "tinh", "hinh"} <= set(terms)
+    assert "moi" in question_terms("Việc ở chợ đầu mối do ai lo?")  # a thing, not a role
