@@ -155,16 +155,16 @@ class Ask:
         matched = None
         # the task whose own words answer it, first; "Ai đưa … vào …" asks who as an owner question does
         asked = intent.kind if intent.kind in ("owner", "deadline") else "owner" if asks_who_only(u.text or q) else None
+        named_agency = intent_answers.agency_in(self, u.text or q, q) if asked else None
         if not found and asked and retrieved:
             # no clause judged: a task retrieval ranked lower may still say who / by when, and is
             # judged by the same rule (coverage and similarity of its clause)
-            rescued = self._matched_task(readings, asked, docs, retrieved, "", intent_answers.agency_in(self, u.text or q, q))
+            rescued = self._matched_task(readings, asked, docs, retrieved, "", named_agency)
             mine = next((s for s in retrieved if rescued and s.clause.clause_id == rescued["clause_id"]), None)
             if mine is not None and self._answers(mine, readings, q):
                 found, scored = True, [mine, *(s for s in scored if s is not mine)]
         if found and asked:
-            matched = self._matched_task(readings, asked, docs, retrieved, scored[0].clause.clause_id,
-                                         intent_answers.agency_in(self, u.text or q, q))
+            matched = self._matched_task(readings, asked, docs, retrieved, scored[0].clause.clause_id, named_agency)
             if matched is not None:
                 scored = self._first(matched["clause_id"], scored)
         scored = scored[:k]

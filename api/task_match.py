@@ -61,9 +61,9 @@ def question_terms(reading: str) -> list[str]:
     folded = fold(reading or "")
     asked: set[str] = set()
     for phrase in _asking_phrases():
-        if re.search(r"\b" + re.escape(phrase) + r"\b", folded):
+        folded, n = re.subn(r"\b" + re.escape(phrase) + r"\b", " ", folded)
+        if n:
             asked.update(phrase.split())
-            folded = re.sub(r"\b" + re.escape(phrase) + r"\b", " ", folded)
     return [t for t in content_terms(reading) if t not in asked]
 
 
