@@ -171,16 +171,18 @@ def _spaced(text: str) -> str:
     return " ".join((text or "").split())
 
 
-# A list marker at the start of an anchor: "c) ", "đ) ", "2. ", "1.1. ", "III. ", "- ", "+ ".
-_LEADING_MARKER = re.compile(r"^(?:[IVXLC]+\.|\d+(?:\.\d+)*\.?|[a-zđ]\)|[-+•*])\s+")
+# A list marker at the start of an anchor: "c) ", "đ) ", "2. ", "1.1. ", "III. ", "- ", "+ ", or
+# a table row's number cell as the page shows the row ("6 | ", "III | ").
+_LEADING_MARKER = re.compile(r"^(?:(?:[IVXLC]+|\d+(?:\.\d+)*)\s*\|(?=\s)|[IVXLC]+\.|\d+(?:\.\d+)*\.?|[a-zđ]\)|[-+•*])\s+")
 
 
 def _anchor_forms(anchor: str) -> list[str]:
     """The anchor, and the anchor without its leading list marker.
 
     Why: labellers copy a point's opening words as the page shows them ("c) Tỷ lệ nợ quá hạn …"),
-    while a clause's text starts after its marker ("Tỷ lệ nợ quá hạn …"); the marker is part of
-    the clause's path, not of its text.
+    and an appendix row with its number cell ("6 | Tỷ lệ người dân …"), while a clause's text
+    starts after its marker ("Tỷ lệ nợ quá hạn …"); the marker is part of the clause's path, not
+    of its text.
     """
     spaced = _spaced(anchor)
     bare = _LEADING_MARKER.sub("", spaced, count=1)

@@ -240,3 +240,14 @@ def test_anchor_with_its_list_marker_hits_the_clause_text():
     assert anchor_hit(["2. Tỷ lệ nợ   quá hạn"], text)
     assert anchor_hit(["Tỷ lệ nợ quá hạn"], text)
     assert not anchor_hit(["c) Tỷ lệ nợ xấu dưới 1%"], text)
+
+
+def test_anchor_with_a_table_row_number_cell_hits_the_row_text():
+    """An appendix row is labelled as the table shows it ("6 | task"); the row's clause text is the task cell."""
+    from tracuu.api.evaluation import anchor_hit
+
+    row = "Tỷ lệ hộ gia đình có máy lọc nước đạt 70% (synthetic)."
+    assert anchor_hit(["6 | Tỷ lệ hộ gia đình có máy lọc nước"], row)
+    assert anchor_hit(["III | Tỷ lệ hộ gia đình"], row)
+    assert anchor_hit(["12 | Tỷ lệ hộ gia đình"], "12 | Tỷ lệ hộ gia đình | Sở X")  # the row as one text
+    assert not anchor_hit(["6 | Tỷ lệ hộ kinh doanh"], row)
