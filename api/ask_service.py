@@ -16,7 +16,7 @@ from tracuu.api import deadline_pick, intent_answers, task_blocks, task_match
 from tracuu.api.answer import alternatives_text, close_calls, compose, not_found_answer, owners_of, prefer, structural_answer
 from tracuu.api.citations import document_name
 from tracuu.api.search_service import MAX_K
-from tracuu.api.tasks_view import ROLES, AgencyQuery, deadline_out
+from tracuu.api.tasks_view import ROLES, AgencyQuery, deadline_out, roles_of
 from tracuu.index.abstain import coverage, missing_figures, missing_key_terms, rerank
 from tracuu.index.keyword import folded_syllables
 from tracuu.index.query.ask_intent import asks_who_only, classify, with_place_aliases
@@ -91,7 +91,8 @@ class Ask:
             asked_agency = intent_answers.without_place(self, asked_agency)
             _, ranked = self.scored(q, k=MAX_K, doc_ids=docs, doc_types=doc_types, agency=asked_agency, understood=u)
             answer = intent_answers.agency_tasks_answer(
-                self, q, asked_agency, docs, [s.clause.clause_id for s in ranked])
+                self, q, asked_agency, docs, [s.clause.clause_id for s in ranked],
+                lambda tasks: self._agency_task_relevance([u.text or q, *u.expanded], asked_agency, tasks, ranked))
             if answer is not None:
                 first = self.store().clause(answer.citations[0].clause_id) if answer.citations else None
                 if first is not None and self._missing_key_terms([u.text or q, *u.expanded], first):
@@ -167,9 +168,9 @@ class Ask:
             matched = self._matched_task(readings, asked, docs, retrieved, scored[0].clause.clause_id, named_agency)
             if matched is not None:
                 scored = self._first(matched["clause_id"], scored)
-        scored = scored[:k]
         if not found:
             return self._not_found(q, intent)
+        scored = self._points_first(scored, readings, q)[:k]
         infos: dict[str, Document] = {}
         hits = self._hits(scored, infos)
         top = hits[0]
@@ -228,8 +229,20 @@ class Ask:
             own += [m.share for m in self._task_ranking(readings, [pseudo], {})]
         return best.task if best.share > max(own, default=0.0) else None
 
+    def _agency_task_relevance(self, readings: list[str], agency: str, tasks: list[dict[str, Any]],
+                               ranked: list) -> dict[str, float]:
+        """task_id -> how well each of an agency's tasks answers "X có nhiệm vụ gì về Y": the
+        share of the question's words after the agency's name and the words that only ask for
+        its tasks ("nhiệm vụ gì", "phải làm gì") that the task's words hold, plus retrieval's
+        score of its clause (api/task_match.py); empty when the question says nothing more."""
+        query = AgencyQuery.of(agency)
+        named = {ref.get("name") or "" for t in tasks for _, ref in roles_of(t) if query.names(ref)}
+        asked = task_match.agency_phrases([agency, *query.phrases, *named])
+        ranking = self._task_ranking(readings, tasks, {s.clause.clause_id: s.score for s in ranked}, asked)
+        return {m.task["task_id"]: m.score for m in ranking}
+
     def _task_ranking(self, readings: list[str], tasks: list[dict[str, Any]],
-                      retrieval: dict[str, float]) -> list[task_match.TaskMatch]:
+                      retrieval: dict[str, float], asked: tuple[str, ...] = ()) -> list[task_match.TaskMatch]:
         """``tasks`` ranked by how much of the question their own words (task, clause, headings)
         cover, plus retrieval's score of their clause (api/task_match.py)."""
         if not tasks:
@@ -247,7 +260,25 @@ class Ask:
                 headers[doc_id] = set(folded_syllables(context.get(doc_id, "")))
             return headers[doc_id]
 
-        return task_match.rank_tasks(readings, tasks, words_of, header_of, self.index.keyword.idf, retrieval)
+        return task_match.rank_tasks(readings, tasks, words_of, header_of, self.index.keyword.idf, retrieval,
+                                     asked=asked)
+
+    def _points_first(self, scored: list, readings: list[str], question: str) -> list:
+        """``scored`` with a bare heading chosen first ("Mục đích", "Chi nhánh X có trách nhiệm:",
+        api/task_blocks.py) replaced by its point that covers most of the question (the first
+        point on a tie), the heading right after it: the quote is then what the heading heads."""
+        top = scored[0].clause if scored else None
+        doc = self.store().get(top.doc_id) if top is not None else None
+        if doc is None:
+            return scored
+        children = sorted((c for c in doc.clauses if c.parent == top.path), key=lambda c: c.order)
+        if not task_blocks.bare_heading(top, children):
+            return scored
+        best = max(children, key=lambda c: (self._coverage(ScoredClause(c, 0.0, 0.0, 0.0), readings, question),
+                                             -c.order))
+        ranked = self._first(best.clause_id, scored)
+        heading = [s for s in ranked if s.clause.clause_id == top.clause_id]
+        return [ranked[0], *heading, *(s for s in ranked[1:] if s.clause.clause_id != top.clause_id)]
 
     def _first(self, clause_id: str, scored: list) -> list:
         """``scored`` with the clause ``clause_id`` first (taken from the store when retrieval

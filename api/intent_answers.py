@@ -16,7 +16,7 @@ Nothing here writes new facts: every sentence is a field extracted at ingest, or
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from tracuu.api.answer import lead_names, owner, owners_of
 from tracuu.api.citations import DocumentInfo, document_name, format_date
@@ -289,8 +289,11 @@ def _short(text: str) -> str:
 
 
 def agency_tasks_answer(svc: "Tracuu", question: str, agency: str, docs: list[str] | None,
-                        ranked_clauses: list[str]) -> Answer | None:
-    """The tasks that give ``agency`` a role, grouped by role, most relevant first."""
+                        ranked_clauses: list[str],
+                        relevance: Callable[[list[dict[str, Any]]], dict[str, float]] | None = None) -> Answer | None:
+    """The tasks that give ``agency`` a role, grouped by role, most relevant first: by
+    ``relevance`` (task_id -> score, computed on the agency's tasks) when it scores them, else
+    by their clause's rank in ``ranked_clauses``."""
     query = AgencyQuery.of(agency)
     tasks = [t for t in svc._agency_tasks(agency) if (not docs or t["doc_id"] in docs)]  # by the agency index
     roles_by_task = {t["task_id"]: query.roles_in(t) for t in tasks}
@@ -298,6 +301,19 @@ def agency_tasks_answer(svc: "Tracuu", question: str, agency: str, docs: list[st
     if not mine:
         return None
     order = {cid: i for i, cid in enumerate(ranked_clauses)}
+    score = relevance(mine) if relevance is not None else {}
+    if score:
+        # the documents in retrieval's order (the words that name a plan's subject are in its
+        # header, which a task's share leaves out); within one, the clauses by their best task
+        doc_rank: dict[str, int] = {}
+        for cid in ranked_clauses:
+            doc_rank.setdefault(cid.split(":", 1)[0], len(doc_rank))
+        best: dict[str, float] = {}
+        for t in mine:
+            best[t["clause_id"]] = max(best.get(t["clause_id"], float("-inf")), score.get(t["task_id"], float("-inf")))
+        ranked_clauses = sorted(best, key=lambda c: (doc_rank.get(c.split(":", 1)[0], len(doc_rank)), -best[c],
+                                                     order.get(c, len(order))))
+        order = {cid: i for i, cid in enumerate(ranked_clauses)}
     by_role: dict[str, list[dict[str, Any]]] = {}
     for t in mine:
         for role in ROLES:

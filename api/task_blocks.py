@@ -11,6 +11,9 @@ coordinators, deadline) on one of the lines. So:
 * "cơ quan nào chủ trì …", when retrieval found a line of the block ("Nội dung thực hiện: …"),
   cites next to it the line that says who ("Cơ quan chủ trì: …"); "thời hạn …" the line that
   gives the time. The content line stays first: it says what the task is.
+* a bare heading ("Mục đích", "Chi nhánh X có trách nhiệm:") says where an answer is, not what
+  it is: its points are the answer (:func:`bare_heading`). A task block's heading is not bare:
+  it names the task, its labelled lines only say who and by when.
 
 Pure functions over a document's clauses; the labels are in ``index/data/ask_intents.toml``.
 """
@@ -88,3 +91,19 @@ def related_tasks(clauses: Iterable[Clause], clause: Clause,
                     and _key(c.text) == key):  # lengths first: folding every clause of a long document costs
                 out += tasks_of(c.clause_id)
     return out
+
+
+#: A heading that only names a part ("Mục đích", "Chỉ tiêu cụ thể", "Sở Y tế có trách nhiệm:")
+#: has at most this many words.
+HEADING_WORDS = 10
+_LABEL = re.compile(r"^\s*(?:[^\W\d_]+\s+){0,4}[^\W\d_]+\s*:\s")  # "Nội dung thực hiện: "
+
+
+def bare_heading(clause: Clause, children: list[Clause]) -> bool:
+    """``clause`` is a heading over ``children`` that states nothing itself: short, not a
+    sentence (no closing full stop or semicolon), and not the heading of a task block (whose
+    lines open with a label: "Nội dung: …", "Cơ quan chủ trì: …")."""
+    text = (clause.text or "").strip()
+    if not children or not text or len(text.split()) > HEADING_WORDS or text[-1] in ".;":
+        return False
+    return not any(_LABEL.match(c.text or "") or line_kind(c.text) for c in children)

@@ -54,17 +54,34 @@ def _asking_phrases() -> tuple[str, ...]:
     return tuple(sorted(data.get("owner", {}).get("asking", []), key=len, reverse=True))
 
 
-def question_terms(reading: str) -> list[str]:
+def question_terms(reading: str, also: Iterable[str] = ()) -> list[str]:
     """The content terms a task is matched on: the question's, less the words that only ask for
     the role ("Ai có trách nhiệm báo cáo …": "trách nhiệm" is in every owner's heading, the task
-    is "báo cáo …")."""
-    folded = fold(reading or "")
+    is "báo cáo …"), and less the words of the phrases ``also`` (folded) the question holds."""
+    folded = " ".join(re.findall(r"\w+", fold(reading or "")))
     asked: set[str] = set()
-    for phrase in _asking_phrases():
+    for phrase in sorted({*_asking_phrases(), *also}, key=len, reverse=True):
         folded, n = re.subn(r"\b" + re.escape(phrase) + r"\b", " ", folded)
         if n:
             asked.update(phrase.split())
-    return [t for t in content_terms(reading) if t not in asked]
+    left = set(folded.split())
+    return [t for t in content_terms(reading) if t not in asked or t in left]
+
+
+@lru_cache(maxsize=1)
+def _task_cues() -> tuple[str, ...]:
+    data = tomllib.loads(INTENTS.read_text(encoding="utf-8"))
+    return tuple(data.get("agency_tasks", {}).get("cues", []))
+
+
+def agency_phrases(names: Iterable[str]) -> tuple[str, ...]:
+    """The phrases of "X có nhiệm vụ gì về Y" that are not Y: the agency's names (as typed, in
+    full, as its tasks write it) and the cues that ask for an agency's tasks ("nhiệm vụ gì",
+    "phải làm gì": ``[agency_tasks] cues`` of index/data/ask_intents.toml). Every task of X
+    names X: they say whose tasks, not which. Folded; dropped as phrases, so that "công nghệ"
+    of the question still counts when the agency is the "Sở Khoa học và Công nghệ"."""
+    folded = (" ".join(re.findall(r"\w+", fold(n))) for n in names if n)
+    return tuple(dict.fromkeys(p for p in (*folded, *_task_cues()) if p))
 
 
 def task_words(task: dict[str, Any], clause_text: str = "", headings: Iterable[str] = ()) -> set[str]:
@@ -87,11 +104,13 @@ def rank_tasks(
     idf: Callable[[str], float],
     retrieval: dict[str, float] | None = None,
     retrieval_weight: float = RETRIEVAL_WEIGHT,
+    asked: Iterable[str] = (),
 ) -> list[TaskMatch]:
     """``tasks`` by how well their words cover the question (best over its ``readings``: as
     read, abbreviations written out), plus ``retrieval_weight`` x the fused score of their clause
-    (``retrieval``: clause_id -> score; absent clauses score 0), best first; ties keep order."""
-    term_sets = [t for t in (question_terms(r) for r in readings if r) if t]
+    (``retrieval``: clause_id -> score; absent clauses score 0), best first; ties keep order.
+    ``asked``: folded phrases that say what is asked, not what about (:func:`agency_phrases`)."""
+    term_sets = [t for t in (question_terms(r, asked) for r in readings if r) if t]
     if not term_sets:
         return []
     retrieval = retrieval or {}

@@ -59,3 +59,16 @@ def test_an_indicator_repeated_as_an_appendix_row_takes_the_rows_owner():
     tasks = {"d:PL.I.1": [{"task_id": "row1"}], "d:PL.I.2": [{"task_id": "row2"}]}
     got = related_tasks([body, row, other], body, lambda cid: tasks.get(cid, []))
     assert [t["task_id"] for t in got] == ["row1"]
+
+
+def test_a_bare_heading_heads_points_but_a_task_block_heading_names_its_task():
+    from tracuu.api.task_blocks import bare_heading
+
+    goals = [_c("I.1", "Mục đích", "I", 1), _c("I.1.a", "Nâng cao nhận thức về phòng cháy.", "I.1", 2),
+             _c("I.1.b", "Giảm số vụ cháy nhà dân.", "I.1", 3)]
+    assert bare_heading(goals[0], goals[1:])
+    assert bare_heading(POINTS[0], POINTS[1:])  # "Các sở có trách nhiệm" over ordinary points
+    assert not bare_heading(BLOCK[0], BLOCK[1:])  # its lines are labelled: the heading is the task
+    assert not bare_heading(goals[1], [])  # no points under it
+    sentence = _c("I.2", "Các sở báo cáo kết quả trước ngày 15/12.", "I", 4)
+    assert not bare_heading(sentence, goals[1:])  # a sentence says something itself

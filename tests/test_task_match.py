@@ -145,3 +145,64 @@ def test_words_that_only_ask_for_the_role_are_not_matched():
     assert "trach" not in terms and "nhiem" not in terms
     assert {"hang", "nam", "tinh", "hinh"} <= set(terms)
     assert "moi" in question_terms("Việc ở chợ đầu mối do ai lo?")  # a thing, not a role
+
+
+def test_an_agencys_name_and_the_words_asking_for_its_tasks_are_not_what_is_asked_about():
+    # synthetic: "Sở Khoa học và Công nghệ có nhiệm vụ gì về công nghệ số?" asks about "công nghệ số"
+    from tracuu.api.task_match import agency_phrases, question_terms
+
+    asked = agency_phrases(["Sở KH&CN", "sở khoa học và công nghệ"])
+    terms = question_terms("Sở Khoa học và Công nghệ có nhiệm vụ gì về công nghệ số?", asked)
+    assert {"cong", "nghe", "so"} <= set(terms)  # the subject's words, though the name holds them too
+    assert "khoa" not in terms and "hoc" not in terms and "nhiem" not in terms
+
+
+def test_an_agencys_tasks_are_ordered_by_what_the_question_asks_within_each_document():
+    from tracuu.api.intent_answers import agency_tasks_answer
+
+    tasks = [
+        {"task_id": "a:1#1", "clause_id": "a:1", "doc_id": "a", "text": "Tuyên truyền về an toàn giao thông.",
+         "lead": [{"name": "Sở Y tế"}]},
+        {"task_id": "a:2#1", "clause_id": "a:2", "doc_id": "a", "text": "Kiểm tra an toàn thực phẩm ở chợ.",
+         "lead": [{"name": "Sở Y tế"}]},
+        {"task_id": "b:1#1", "clause_id": "b:1", "doc_id": "b", "text": "Kiểm tra an toàn thực phẩm ở trường.",
+         "lead": [{"name": "Sở Y tế"}]},
+    ]
+    svc = _AgencyService(tasks)
+    ranked = ["a:1", "b:1", "a:2"]  # retrieval: document a first
+    relevance = {"a:2#1": 1.0, "b:1#1": 1.0, "a:1#1": 0.1}
+    answer = agency_tasks_answer(svc, "Sở Y tế làm gì về an toàn thực phẩm?", "Sở Y tế", None, ranked,
+                                 lambda mine: {t["task_id"]: relevance[t["task_id"]] for t in mine})
+    # document a stays first (retrieval chose it); in it, the task about food safety leads
+    assert [c.clause_id for c in answer.citations] == ["a:2", "a:1", "b:1"]
+    plain = agency_tasks_answer(svc, "Sở Y tế làm gì?", "Sở Y tế", None, ranked, lambda mine: {})
+    assert [c.clause_id for c in plain.citations] == ranked  # nothing more asked: retrieval's order
+
+
+class _AgencyService:
+    """The few service calls agency_tasks_answer makes, over made-up tasks."""
+
+    def __init__(self, tasks):
+        self.tasks = tasks
+
+    def _agency_tasks(self, agency):
+        return self.tasks
+
+    def _task_out(self, task, infos):
+        from types import SimpleNamespace
+
+        return SimpleNamespace(citation=task["clause_id"])
+
+    def store(self):
+        from types import SimpleNamespace
+
+        clauses = {t["clause_id"]: SimpleNamespace(clause_id=t["clause_id"], doc_id=t["doc_id"], text=t["text"])
+                   for t in self.tasks}
+        return SimpleNamespace(clause=clauses.get)
+
+    def hit(self, clause, score, info=None):
+        from tracuu.ingest.shapes import Hit
+
+        return Hit(clause_id=clause.clause_id, doc_id=clause.doc_id, path="1", label="1", text=clause.text,
+                   citation=clause.clause_id, page=1, start=0, end=1, references=[], kind="diem",
+                   heading_chain=[], page_end=1, score=score)
