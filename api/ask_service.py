@@ -12,14 +12,14 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from tracuu.api import deadline_pick, intent_answers, task_blocks, task_match
+from tracuu.api import deadline_pick, intent_answers, outline, task_blocks, task_match
 from tracuu.api.answer import alternatives_text, close_calls, compose, not_found_answer, owners_of, prefer, structural_answer
 from tracuu.api.citations import document_name
 from tracuu.api.search_service import MAX_K
 from tracuu.api.tasks_view import ROLES, AgencyQuery, deadline_out, roles_of
 from tracuu.index.abstain import coverage, missing_figures, missing_key_terms, rerank
 from tracuu.index.keyword import folded_syllables
-from tracuu.index.query.ask_intent import asks_who_only, classify, with_place_aliases
+from tracuu.index.query.ask_intent import asks_outline, asks_who_only, classify, with_place_aliases
 from tracuu.index.query.intent import detect_intent
 from tracuu.index.retriever import ScoredClause
 from tracuu.ingest.agencies import find_agencies
@@ -68,6 +68,11 @@ class Ask:
             _, near = self.scored(q, k=30, doc_types=doc_types, understood=u)
             answer = intent_answers.document_answer(self, q, intent, [s.clause.clause_id for s in near])
             return answer or intent_answers.named_but_unknown(self, q, intent)
+        asked_outline = asks_outline(text)
+        if asked_outline is not None:
+            answer = self._outline(q, asked_outline, docs, doc_types, u)
+            if answer is not None:
+                return answer
         structural = detect_intent(text)
         if structural is not None:
             clarify = None
@@ -109,6 +114,27 @@ class Ask:
                 return intent_answers.deadline_list_answer(self, q, due, [s.clause.clause_id for s in ranked],
                                                            intent.date)
         return self._retrieve_answer(q, u, intent, k, docs, doc_types, agency)
+
+    def _outline(self, q: str, asked: str, docs: list[str] | None, doc_types, u) -> Answer | None:
+        """"Kế hoạch X gồm những phần lớn nào?": the top-level headings of the documents the
+        question names (else of the one retrieval ranks first), cited in order (api/outline.py);
+        None when they have no such headings (retrieval answers then)."""
+        if not docs or len(docs) > 1:  # none named, or several by place: the one retrieval ranks first
+            _, near = self.scored(q, k=10, doc_ids=docs, doc_types=doc_types, understood=u)
+            docs = list(dict.fromkeys(s.clause.doc_id for s in near))[:1]
+        sentences, hits = [], []
+        for doc_id in docs[:MAX_PER_DOCUMENT]:
+            doc = self.store().get(doc_id)
+            headings = outline.outline(doc.clauses, asked) if doc is not None else []
+            if not headings:
+                continue
+            info = self._info(doc, doc_id)
+            sentences.append(outline.outline_sentence(info.citation, headings, asked))
+            hits += [self.hit(c, 1.0, info) for c in headings]
+        if not hits:
+            return None
+        return Answer(question=q, found=True, answer="\n".join(sentences), owners=[], deadline=None, citations=hits,
+                      intent="outline")
 
     def _scope(self, question: str, intent) -> list[str] | None:
         """The documents a question is about: those it names by number, or the ones carrying out

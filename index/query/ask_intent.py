@@ -220,3 +220,19 @@ def with_place_aliases(folded: str) -> str:
     for short, full in sorted(place_aliases().items(), key=lambda kv: -len(kv[0])):
         out = out.replace(f" {short} ", f" {full} ")
     return out.strip()
+
+
+def asks_outline(question: str) -> str | None:
+    """What outline the question asks for ("Kế hoạch X gồm những phần lớn nào?"): "appendix"
+    (its appendices' groups), "chapters" (its chapters) or "parts" (its highest headings); None
+    when it asks no outline (``[outline]`` of the data file)."""
+    words = _words(question)
+    cues = _has(words, _phrases("outline", "cues"))
+    if not cues:
+        return None
+    said = " ".join(cues) + " " + words
+    if _has(f" {said} ", _phrases("outline", "appendix")):
+        return "appendix"
+    if _has(f" {said} ", _phrases("outline", "chapters")):
+        return "chapters"
+    return "parts"
