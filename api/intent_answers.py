@@ -303,10 +303,13 @@ def agency_tasks_answer(svc: "Tracuu", question: str, agency: str, docs: list[st
     order = {cid: i for i, cid in enumerate(ranked_clauses)}
     score = relevance(mine) if relevance is not None else {}
     if score:
-        # the documents in retrieval's order (the words that name a plan's subject are in its
-        # header, which a task's share leaves out); within one, the clauses by their best task
+        # the documents in the order retrieval ranks the clauses of the tasks the agency leads
+        # (which are listed first), then its other tasks (the words that name a plan's subject
+        # are in its header, which a task's share leaves out); within one document, the clauses
+        # by their best task
+        leads = {t["clause_id"] for t in mine if "lead" in roles_by_task[t["task_id"]]}
         doc_rank: dict[str, int] = {}
-        for cid in ranked_clauses:
+        for cid in [c for c in ranked_clauses if c in leads] + ranked_clauses:
             doc_rank.setdefault(cid.split(":", 1)[0], len(doc_rank))
         best: dict[str, float] = {}
         for t in mine:
