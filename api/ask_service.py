@@ -165,10 +165,19 @@ class Ask:
         by_clause.prefetch([s.clause.clause_id for s in scored])
         field = {"owner": "lead", "deadline": "deadline"}.get(intent.kind or "")
 
+        docs_read: dict[str, Any] = {}
+
+        def says(s) -> bool:  # its tasks, or its block lines' tasks, say who / by when (api/task_blocks.py)
+            if any(t.get(field) for t in by_clause.get(s.clause.clause_id, [])):
+                return True  # no document read
+            doc_id = s.clause.doc_id
+            if doc_id not in docs_read:
+                docs_read[doc_id] = self.store().get(doc_id)
+            doc = docs_read[doc_id]
+            return doc is not None and task_blocks.says(doc.clauses, s.clause, lambda c: by_clause.get(c, []), field)
+
         def preferred(hits: list) -> list:
-            if not field:
-                return hits
-            return prefer(hits, lambda s: any(t.get(field) for t in by_clause.get(s.clause.clause_id, [])))
+            return prefer(hits, says) if field else hits
 
         # Whether to answer is judged on the similarity ranking (as tuned: a candidate pool of 20
         # always holds some clause covering half an unanswerable question's words); which clause

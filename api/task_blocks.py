@@ -76,6 +76,16 @@ def children_tasks(clauses: Iterable[Clause], clause: Clause,
     return [t for c in children for t in tasks_of(c.clause_id)]
 
 
+def says(clauses: Iterable[Clause], clause: Clause, tasks_of: Callable[[str], list[dict[str, Any]]],
+         field: str) -> bool:
+    """Do ``clause``'s tasks give ``field`` ("lead", "deadline"), or, for the heading of a task
+    block ("- Nghị định quy định chi tiết …"), the tasks of its lines? A "who / by when"
+    question prefers such a clause to a neighbour whose own task names someone or some date."""
+    if any(t.get(field) for t in tasks_of(clause.clause_id)):
+        return True
+    return any(t.get(field) for t in children_tasks(clauses, clause, tasks_of))
+
+
 def related_tasks(clauses: Iterable[Clause], clause: Clause,
                   tasks_of: Callable[[str], list[dict[str, Any]]]) -> list[dict[str, Any]]:
     """Tasks that say who does what ``clause`` says, when it has none of its own: those of its

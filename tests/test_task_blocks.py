@@ -72,3 +72,16 @@ def test_a_bare_heading_heads_points_but_a_task_block_heading_names_its_task():
     assert not bare_heading(goals[1], [])  # no points under it
     sentence = _c("I.2", "Các sở báo cáo kết quả trước ngày 15/12.", "I", 4)
     assert not bare_heading(sentence, goals[1:])  # a sentence says something itself
+
+
+def test_a_block_heading_says_who_and_by_when_through_its_lines():
+    from tracuu.api.task_blocks import says
+
+    tasks = {"d:II.2.-1": [{"clause_id": "d:II.2.-1", "lead": [{"name": "Sở Nông nghiệp"}],
+                            "deadline": {"text": "Quý III năm 2026"}}],
+             "d:III.1.b": [{"clause_id": "d:III.1.b", "lead": [], "deadline": {"text": "hằng quý"}}]}
+    of = lambda cid: tasks.get(cid, [])  # noqa: E731
+    assert says(BLOCK, BLOCK[0], of, "deadline") and says(BLOCK, BLOCK[0], of, "lead")  # the heading, by its lines
+    assert says(BLOCK, BLOCK[1], of, "deadline")  # the line holding the task
+    assert not says(POINTS, POINTS[1], of, "deadline")  # a point with no task
+    assert says(POINTS, POINTS[2], of, "deadline") and not says(POINTS, POINTS[2], of, "lead")
