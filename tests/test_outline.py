@@ -52,3 +52,12 @@ def test_appendices_are_named_by_their_titles_with_their_groups():
     assert [c.path for c in groups] == ["PL.I", "PL.II"]
     text = outline_sentence("Kế hoạch X", groups, "appendix")
     assert text == "Kế hoạch X có 1 phụ lục: PHỤ LỤC DANH MỤC CÔNG TRÌNH (Công trình đầu mối, Mạng đường ống)."
+
+
+def test_whether_a_document_was_sent_to_someone_is_its_recipient_list():
+    from tracuu.index.query.intent import detect_intent
+
+    assert detect_intent("Kế hoạch số 5 có được gửi Báo Hòa Lạc không?").kind == "recipients"
+    assert detect_intent("ke hoach nay co duoc gui ubnd cac xa khong").kind == "recipients"
+    assert detect_intent("Báo cáo có được gửi về Sở Tài chính không?") is None  # a task, not a document
+    assert detect_intent("Các sở thực hiện kế hoạch có được gửi kinh phí không?") is None

@@ -25,6 +25,11 @@ _CUES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("number_date", ("so hieu", "so ky hieu", "ngay ban hanh", "ban hanh ngay nao", "ban hanh khi nao", "ban hanh vao ngay")),
 )
 
+# "Kế hoạch X có được gửi Báo Y không?": whether a document went to someone is its recipient
+# list; "Báo cáo có được gửi về Sở X không?" is a task (the subject is no document).
+_SENT_TO = re.compile(r"^(?:\S+\s+){0,2}(?:ke hoach|quyet dinh|van ban|chi thi|cong van|thong bao|nghi quyet|cong dien)"
+                      r"\b(?:\s+\S+){0,8}?\s+co duoc gui\b(?!\s+(?:ve|bao cao))")
+
 # "chữ ký số" (a digital signature) is a subject of plans, not a question about who signed.
 _NOT_CUES = re.compile(r"\bchu ky (?:so|dien tu)\b")
 
@@ -59,6 +64,8 @@ def detect_intent(question: str) -> StructuralIntent | None:
     for kind, cues in _CUES:
         if any(re.search(rf"\b{re.escape(c)}\b", cued) for c in cues):
             return StructuralIntent(kind)
+    if _SENT_TO.search(" ".join(re.findall(r"\w+", folded))):
+        return StructuralIntent("recipients")
     row = _ROW_RE.search(folded)
     if row:
         return StructuralIntent("clause_path", f"PL.{row.group('row')}")
