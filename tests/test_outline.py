@@ -61,3 +61,9 @@ def test_whether_a_document_was_sent_to_someone_is_its_recipient_list():
     assert detect_intent("ke hoach nay co duoc gui ubnd cac xa khong").kind == "recipients"
     assert detect_intent("Báo cáo có được gửi về Sở Tài chính không?") is None  # a task, not a document
     assert detect_intent("Các sở thực hiện kế hoạch có được gửi kinh phí không?") is None
+
+
+def test_a_share_asked_in_parts_per_hundred_is_no_outline():
+    assert asks_outline("Kinh tế số chiếm bao nhiêu phần trăm GRDP?") is None
+    assert asks_outline("co may phan tram doanh nghiep") is None
+    assert asks_outline("Kế hoạch có mấy phần?") == "parts"

@@ -226,7 +226,7 @@ def asks_outline(question: str) -> str | None:
     """What outline the question asks for ("Kế hoạch X gồm những phần lớn nào?"): "appendix"
     (its appendices' groups), "chapters" (its chapters) or "parts" (its highest headings); None
     when it asks no outline (``[outline]`` of the data file)."""
-    words = _words(question)
+    words = _words(question).replace(" phan tram ", " % ")  # "bao nhiêu phần trăm" asks a figure
     cues = _has(words, _phrases("outline", "cues"))
     if not cues:
         return None
