@@ -12,7 +12,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from tracuu.api import conditions, deadline_pick, intent_answers, outline, task_blocks, task_match
+from tracuu.api import conditions, deadline_pick, intent_answers, outline, phrases, task_blocks, task_match
 from tracuu.api.answer import alternatives_text, close_calls, compose, not_found_answer, owners_of, prefer, structural_answer
 from tracuu.api.citations import document_name
 from tracuu.api.search_service import MAX_K
@@ -34,6 +34,9 @@ MAX_PER_DOCUMENT = 3
 DOERS = frozenset({"lead", "performer"})
 #: (term, document) answers of the keyword index kept between questions (bounded memory).
 TERMS_REMEMBERED = 20_000
+#: Weight of the share of the question's word pairs a clause holds side by side (api/phrases.py),
+#: added to its coverage when choosing the clause to quote.
+PHRASE_WEIGHT = 0.5
 #: A general clause among this many best is quoted before an exception (api/conditions.py).
 GENERAL_WITHIN = 3
 _NAME_WORDS = re.compile(r"[\w/-]+")
@@ -187,7 +190,10 @@ class Ask:
         judged = next((s for s in fused[: self.thresholds.judge_top] if self._answers(s, readings, q)), None)
         found = judged is not None
         if found:
-            scored = preferred(rerank(scored, [self._coverage(s, readings, q) for s in scored], self.thresholds.rerank))
+            context = self._doc_context()
+            scored = preferred(rerank(scored, [self._coverage(s, readings, q) + PHRASE_WEIGHT * phrases.pair_share(
+                readings[0], " ".join([*s.clause.heading_chain, s.clause.text]), self.index.keyword.idf,
+                context.get(s.clause.doc_id, "")) for s in scored], self.thresholds.rerank))
             if not self._answers(scored[0], readings, q):
                 scored = [judged, *(s for s in fused if s is not judged)]
         matched = None
