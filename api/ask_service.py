@@ -12,7 +12,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from tracuu.api import conditions, deadline_pick, intent_answers, outline, phrases, task_blocks, task_match
+from tracuu.api import deadline_pick, intent_answers, outline, phrases, task_blocks, task_match
 from tracuu.api.answer import alternatives_text, close_calls, compose, not_found_answer, owners_of, prefer, structural_answer
 from tracuu.api.citations import document_name
 from tracuu.api.search_service import MAX_K
@@ -37,8 +37,6 @@ TERMS_REMEMBERED = 20_000
 #: Weight of the share of the question's word pairs a clause holds side by side (api/phrases.py),
 #: added to its coverage when choosing the clause to quote.
 PHRASE_WEIGHT = 0.5
-#: A general clause among this many best is quoted before an exception (api/conditions.py).
-GENERAL_WITHIN = 3
 _NAME_WORDS = re.compile(r"[\w/-]+")
 
 
@@ -213,7 +211,7 @@ class Ask:
                 scored = self._first(matched["clause_id"], scored)
         if not found:
             return self._not_found(q, intent)
-        scored = self._points_first(self._general_first(scored, readings, q), readings, q)[:k]
+        scored = self._points_first(scored, readings, q)[:k]
         infos: dict[str, Document] = {}
         hits = self._hits(scored, infos)
         top = hits[0]
@@ -305,19 +303,6 @@ class Ask:
 
         return task_match.rank_tasks(readings, tasks, words_of, header_of, self.index.keyword.idf, retrieval,
                                      asked=asked)
-
-    def _general_first(self, scored: list, readings: list[str], question: str,
-                       within: int = GENERAL_WITHIN) -> list:
-        """``scored`` with a general clause first when the first opens with a condition the
-        question does not state ("Đối với kiến nghị phức tạp, …") and one of the next covers as
-        much of the question without one (api/conditions.py)."""
-        top = scored[:within]
-        if not top or conditions.condition_of(top[0].clause.text) is None:
-            return scored
-        covers = [self._coverage(s, readings, question) for s in top]
-        i = conditions.general_first([s.clause.text for s in top], covers, readings,
-                                     [" ".join(s.clause.heading_chain) for s in top])
-        return scored if i == 0 else [scored[i], *scored[:i], *scored[i + 1:]]
 
     def _points_first(self, scored: list, readings: list[str], question: str) -> list:
         """``scored`` with a bare heading chosen first ("Mục đích", "Chi nhánh X có trách nhiệm:",
