@@ -275,7 +275,11 @@ class Ask:
         """task_id -> how well each of an agency's tasks answers "X có nhiệm vụ gì về Y": the
         share of the question's words after the agency's name and the words that only ask for
         its tasks ("nhiệm vụ gì", "phải làm gì") that the task's words hold, plus retrieval's
-        score of its clause (api/task_match.py); empty when the question says nothing more."""
+        score of its clause (api/task_match.py); empty when the question says nothing more.
+        Only the tasks of the clauses retrieval ranked (at most ``MAX_K``) are read: the cost
+        stays bounded for an agency with hundreds of tasks; the others follow in their order."""
+        seen = {s.clause.clause_id for s in ranked}
+        tasks = [t for t in tasks if t["clause_id"] in seen]
         query = AgencyQuery.of(agency)
         named = {ref.get("name") or "" for t in tasks for _, ref in roles_of(t) if query.names(ref)}
         asked = task_match.agency_phrases([agency, *query.phrases, *named])
