@@ -35,6 +35,7 @@ def test_the_outline_asked_is_told_from_the_question():
     assert asks_outline("Kế hoạch có những phụ lục nào?") == "appendix"
     assert asks_outline("Phụ lục chia nhiệm vụ thành những nhóm nào?") == "appendix"
     assert asks_outline("Sở Xây dựng có nhiệm vụ gì về cấp nước?") is None
+    assert asks_outline("Hộ dùng nước được chia thành những nhóm nào?") is None  # not an appendix
 
 
 def test_the_part_with_most_headings_of_the_highest_kind_is_outlined():

@@ -228,11 +228,13 @@ def asks_outline(question: str) -> str | None:
     when it asks no outline (``[outline]`` of the data file)."""
     words = _words(question).replace(" phan tram ", " % ")  # "bao nhiêu phần trăm" asks a figure
     cues = _has(words, _phrases("outline", "cues"))
+    appendix = bool(_has(words, _phrases("outline", "appendix")))
+    if appendix and _has(words, _phrases("outline", "group_cues")):
+        return "appendix"
     if not cues:
         return None
-    said = " ".join(cues) + " " + words
-    if _has(f" {said} ", _phrases("outline", "appendix")):
+    if appendix:
         return "appendix"
-    if _has(f" {said} ", _phrases("outline", "chapters")):
+    if _has(words, _phrases("outline", "chapters")):
         return "chapters"
     return "parts"
