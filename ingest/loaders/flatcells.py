@@ -26,6 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
 
+from tracuu.ingest.columncues import cue_words, task_column
 from tracuu.ingest.reflow import SourceLine
 from tracuu.ingest.vntext import fold, nfc
 
@@ -74,17 +75,24 @@ def column_kinds(names: Sequence[str]) -> list[str]:
     """The kind of each column after STT (``names``: their header names, task column first)."""
     cues = _cues()
     out: list[str] = []
+    # the task column is the first, unless the first names who proposed ("Tỉnh kiến nghị") and a
+    # later one the proposal ("Thông tin đề xuất"): see ingest.columncues
+    first = task_column(names[:1], ("nhiem vu", "noi dung", "cong viec"))
+    at = 0 if first is not None or not names or not any(w in fold(names[0]).lower() for w in cue_words("skip")) \
+        else (task_column(names) or 0)
     for k, name in enumerate(names):
         f = fold(name).lower()
-        if k == 0:
+        if k == at:
             out.append("task")
+        elif k < at:
+            out.append("other")
         elif any(w in f for w in cues.level_columns):
             out.append("level")
         elif any(w in f for w in ("thoi gian", "thoi han", "tien do", "hoan thanh", "lo trinh")):
             out.append("time")
         elif "phoi hop" in f:
             out.append("coord")
-        elif any(w in f for w in ("chu tri", "thuc hien", "co quan", "don vi", "trach nhiem")):
+        elif any(w in f for w in ("chu tri", "thuc hien", "co quan", "don vi", "trach nhiem", "phu trach")):
             out.append("lead" if "lead" not in out else "coord")
         elif any(w in f for w in ("nhiem vu", "noi dung", "cong viec", "ten ")) and "task" not in out[1:]:
             out.append("other")
@@ -123,6 +131,10 @@ def _ends_joining(text: str) -> bool:
     if t[-1] in ",;-–(/&":
         return True
     return t.split()[-1].lower() in _JOINERS
+
+
+# a line that opens a bulleted item ("- Ban hành quy định …") starts a fragment as a capital does
+_BULLET_ITEM = re.compile(r"^[-+•–]\s+[A-ZĐÀ-Ỹ]")
 
 
 def fragments(lines: Sequence[SourceLine], name_at=None, goes_on=None) -> list[Fragment]:
@@ -164,7 +176,7 @@ def fragments(lines: Sequence[SourceLine], name_at=None, goes_on=None) -> list[F
             joined = _ends_joining(prev)
             ahead = " ".join(x.text.strip() for x in lines[k : k + 3])
             low = t.lower()
-            if (t[0].isupper() or t[0].isdigit()) and not joined:
+            if (t[0].isupper() or t[0].isdigit() or _BULLET_ITEM.match(t)) and not joined:
                 new = True
                 # "Năm" / "2026": a fragment of one word cannot stand as a cell of its own
                 is_weak = len(cur) == 1 and len(prev.split()) == 1 and not prev.endswith((".", ";"))
