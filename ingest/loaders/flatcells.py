@@ -92,6 +92,8 @@ def column_kinds(names: Sequence[str]) -> list[str]:
             out.append("time")
         elif "phoi hop" in f:
             out.append("coord")
+        elif any(w in f for w in cue_words("product") + cue_words("note") + cue_words("status")):
+            out.append("other")  # "Kết quả thực hiện", "Tình hình thực hiện": no owner for "thực hiện"
         elif any(w in f for w in ("chu tri", "thuc hien", "co quan", "don vi", "trach nhiem", "phu trach")):
             out.append("lead" if "lead" not in out else "coord")
         elif any(w in f for w in ("nhiem vu", "noi dung", "cong viec", "ten ")) and "task" not in out[1:]:

@@ -1,0 +1,113 @@
+"""Task tables inside hard-wrapped crawler text (no blank lines, the cells of a row one after
+another, each wrapped over lines): round h10-hardtables.
+
+Every Vietnamese line here is SYNTHETIC, written for these tests (the province "Bình Sơn", the
+committee and the proposals named here do not exist); none is copied from a real document.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tracuu.ingest.columncues import task_column
+from tracuu.ingest.loaders.flatcells import column_kinds, fragments
+from tracuu.ingest.loaders.txt import load_txt
+from tracuu.ingest.parser import parse_document
+from tracuu.ingest.reflow import SourceLine
+from tracuu.ingest.tasks import extract_tasks
+
+HEAD = ("BAN CHỈ ĐẠO THỬ NGHIỆM\nSố: 12/CV-BCĐ\nKính gửi: Các bộ, cơ quan ngang bộ\n"
+        "1. Các bộ khẩn trương xử lý các kiến nghị tại Phụ lục kèm theo./.\n"
+        "Nơi nhận:\n- Như trên;\n- Lưu: VT.\nTRƯỞNG BAN\nNguyễn Văn A\n")
+# who proposed | what | the ministry that handles it: no "Nhiệm vụ" and no "Cơ quan chủ trì"
+PROPOSALS = ("PHỤ LỤC\nKIẾN NGHỊ CỦA ĐỊA PHƯƠNG VÀ PHÂN CÔNG XỬ LÝ\n"
+             "TT\nTỉnh kiến nghị\nThông tin đề xuất\nBộ phụ trách tiếp\nnhận, xử lý\n")
+
+
+def _table_tasks(tmp_path: Path, text: str):
+    f = tmp_path / "doc.txt"
+    f.write_text(text, encoding="utf-8")
+    doc = parse_document(load_txt(f), doc_id="t", file_name=f.name, content_hash="")
+    return [t for t in extract_tasks(doc.clauses) if t.pattern == "bảng phụ lục"]
+
+
+def test_proposal_table_reads_the_proposal_as_the_task_and_the_ministry_as_lead(tmp_path):
+    text = HEAD + PROPOSALS + (
+        "1\nBình Sơn\nĐề nghị hướng dẫn cách lập sổ theo dõi\nkho lưu trữ tạm của cấp xã\nBộ Nội vụ\n"
+        # the province cell wraps over two lines; the proposal opens on a line of its own
+        "2\nBình Sơn, Hà Nội,\nCần Thơ\nĐề nghị sửa đổi quy định về mẫu\nbáo cáo thống kê hằng quý\n"
+        "Bộ Tài chính; Bộ\nNội vụ\n"
+        # a proposal written as a bulleted item
+        "3\nCần Thơ\n- Ban hành hướng dẫn thống nhất về mẫu sổ\nđăng ký lưu trú tạm thời\nBộ Công an\n"
+    )
+    rows = sorted(_table_tasks(tmp_path, text), key=lambda t: t.path)
+    assert [t.text for t in rows] == [
+        "Đề nghị hướng dẫn cách lập sổ theo dõi kho lưu trữ tạm của cấp xã",
+        "Đề nghị sửa đổi quy định về mẫu báo cáo thống kê hằng quý",
+        "- Ban hành hướng dẫn thống nhất về mẫu sổ đăng ký lưu trú tạm thời",
+    ]
+    assert [[a.name for a in t.lead] for t in rows] == [["Bộ Nội vụ"], ["Bộ Tài chính", "Bộ Nội vụ"], ["Bộ Công an"]]
+    assert all(not t.coordinators for t in rows)
+
+
+def test_column_kinds_when_the_first_column_names_who_proposed():
+    assert column_kinds(["Tỉnh kiến nghị", "Thông tin đề xuất", "Bộ phụ trách tiếp nhận, xử lý"]) == [
+        "other", "task", "lead"]
+    # the usual header keeps its task column first
+    assert column_kinds(["Nội dung", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời gian"]) == [
+        "task", "lead", "coord", "time"]
+
+
+def test_task_column_skips_the_proposer_and_prefers_the_given_words():
+    assert task_column(["Tỉnh kiến nghị", "Thông tin đề xuất", "Bộ phụ trách"]) == 1
+    assert task_column(["Đơn vị đề xuất", "Nội dung kiến nghị"], ("noi dung",)) == 1
+    assert task_column(["Cơ quan chủ trì", "Thời gian"]) is None
+
+
+def test_a_bulleted_line_opens_a_fragment():
+    lines, pos = [], 0
+    for t in ["Cần Thơ", "- Ban hành hướng dẫn về mẫu sổ", "đăng ký tạm thời"]:
+        lines.append(SourceLine(pos, t, 1))
+        pos += len(t) + 1
+    assert [f.text for f in fragments(lines)] == ["Cần Thơ", "- Ban hành hướng dẫn về mẫu sổ đăng ký tạm thời"]
+
+
+OVERDUE = ("PHỤ LỤC\nDANH MỤC NHIỆM VỤ QUÁ HẠN\n"
+           "STT\nNội dung nhiệm vụ\nCơ quan chủ trì\nThời hạn hoàn\nthành\nTình hình thực\nhiện\n")
+
+
+def test_overdue_table_with_a_status_column(tmp_path):
+    text = HEAD + OVERDUE + (
+        "1\nXây dựng đề án thí điểm kho dữ liệu\nchung về lưu trữ của tỉnh\nBộ Nội vụ\nTháng 10/2025\n"
+        "Đang thực hiện, đã gửi\nxin ý kiến các bộ\n"
+        "2\nBan hành hướng dẫn lập sổ theo dõi\nBộ Tài chính\nQuý III/2025\nChưa hoàn thành\n"
+    )
+    rows = sorted(_table_tasks(tmp_path, text), key=lambda t: t.path)
+    assert [t.text for t in rows] == ["Xây dựng đề án thí điểm kho dữ liệu chung về lưu trữ của tỉnh",
+                                      "Ban hành hướng dẫn lập sổ theo dõi"]
+    assert [[a.name for a in t.lead] for t in rows] == [["Bộ Nội vụ"], ["Bộ Tài chính"]]
+    assert [t.deadline.text for t in rows] == ["Tháng 10/2025", "Quý III/2025"]
+    assert all(not t.coordinators for t in rows)
+
+
+def test_column_kinds_of_result_and_status_columns():
+    assert column_kinds(["Nội dung nhiệm vụ", "Cơ quan chủ trì", "Thời hạn", "Tình hình thực hiện"]) == [
+        "task", "lead", "time", "other"]
+    assert column_kinds(["Nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp", "Kết quả", "Thời gian"]) == [
+        "task", "lead", "coord", "other", "time"]
+
+
+def test_rows_under_an_agency_group_row_take_it_as_lead_when_the_table_has_no_owner_column(tmp_path):
+    text = HEAD + ("PHỤ LỤC\nDANH MỤC NHIỆM VỤ QUÁ HẠN\n"
+                   "STT\nNội dung nhiệm vụ\nVăn bản giao\nnhiệm vụ\nThời hạn\nTình hình thực hiện\n"
+                   "I\nBỘ NỘI VỤ (02 nhiệm vụ)\n"
+                   "1\nXây dựng đề án thí điểm kho dữ liệu\nchung về lưu trữ của tỉnh\nThông báo số 10/TB-VPCP\n"
+                   "Tháng 10/2025\nĐang thực hiện\n"
+                   "2\nBan hành hướng dẫn lập sổ theo dõi\nNghị quyết số 5/NQ-CP\nQuý III/2025\nChưa hoàn thành\n"
+                   "II\nHoàn thiện thể chế\n"
+                   "1\nTrình Chính phủ nghị định về phí\nlưu trữ điện tử\nThông báo số 11/TB-VPCP\nTháng 9/2025\nĐã trình\n")
+    rows = sorted(_table_tasks(tmp_path, text), key=lambda t: t.path)
+    # the rows of group I are the Ministry's; group II is a topic, not an owner: its row gives no table task
+    assert [(t.path, [a.name for a in t.lead]) for t in rows] == [
+        ("PL.I.1", ["BỘ NỘI VỤ"]), ("PL.I.2", ["BỘ NỘI VỤ"])]
+    assert [t.deadline.text for t in rows] == ["Tháng 10/2025", "Quý III/2025"]
