@@ -15,7 +15,7 @@ from typing import Sequence
 
 from tracuu.ingest.vntext import fold
 
-__all__ = ["cue_words", "task_column"]
+__all__ = ["cue_words", "task_column", "verb_phrases"]
 
 
 @lru_cache(maxsize=1)
@@ -42,3 +42,15 @@ def task_column(names: Sequence[str], first_words: Sequence[str] = ()) -> int | 
             if any(w in f for w in words) and not any(w in f for w in skip):
                 return k
     return None
+
+
+@lru_cache(maxsize=1)
+def verb_phrases() -> tuple[str, ...]:
+    """The phrases of two words or more of [matching].name_stop_words (lower case, NFC, diacritics
+    kept): the verbs that end a name ("ban hành", "tổ chức", "triển khai"), so that a cell opening
+    with one ("Ban hành hướng dẫn …") is read as a task, not as a body whose head word is "Ban"."""
+    from tracuu.ingest.agencies import AGENCIES_FILE
+    from tracuu.ingest.vntext import nfc
+
+    words = tomllib.loads(AGENCIES_FILE.read_text(encoding="utf-8")).get("matching", {}).get("name_stop_words", [])
+    return tuple(sorted({nfc(w).lower() for w in words if len(w.split()) > 1}, key=len, reverse=True))

@@ -26,7 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
 
-from tracuu.ingest.columncues import cue_words, task_column
+from tracuu.ingest.columncues import cue_words, task_column, verb_phrases
 from tracuu.ingest.reflow import SourceLine
 from tracuu.ingest.vntext import fold, nfc
 
@@ -75,16 +75,17 @@ def column_kinds(names: Sequence[str]) -> list[str]:
     """The kind of each column after STT (``names``: their header names, task column first)."""
     cues = _cues()
     out: list[str] = []
-    # the task column is the first, unless the first names who proposed ("Tỉnh kiến nghị") and a
-    # later one the proposal ("Thông tin đề xuất"): see ingest.columncues
-    first = task_column(names[:1], ("nhiem vu", "noi dung", "cong viec"))
-    at = 0 if first is not None or not names or not any(w in fold(names[0]).lower() for w in cue_words("skip")) \
-        else (task_column(names) or 0)
+    # the task column is the one a task word names ("Nhiệm vụ", "Thông tin đề xuất"), whatever its
+    # place ("Cơ quan chủ trì | Nội dung …", "Tỉnh kiến nghị | Thông tin đề xuất | …"), else the
+    # first; a column of [column_cues].skip ("Đơn vị tính", "Tỉnh kiến nghị") holds nothing to read
+    at = task_column(names, ("nhiem vu", "noi dung", "cong viec"))
+    at = 0 if at is None else at
+    skip = cue_words("skip")
     for k, name in enumerate(names):
         f = fold(name).lower()
         if k == at:
             out.append("task")
-        elif k < at:
+        elif any(w in f for w in skip):
             out.append("other")
         elif any(w in f for w in cues.level_columns):
             out.append("level")
@@ -362,11 +363,16 @@ def agency_cover_with(gazetteer):
     ``text`` does not open with such a piece."""
     heads = gazetteer.head_word_tuples()
     products = _cues().product
+    # a verb of [matching].name_stop_words that opens with a head word ("Ban hành", "Tổ chức"): a
+    # task that opens with it is no name ("Ban hành hướng dẫn …" is not a board)
+    verbs = verb_phrases()
 
     def opens_name(piece: str, at: int, starts: set[int]) -> bool:
         if not piece:
             return False
         if _opens(nfc(piece).lower(), products):
+            return False
+        if at not in starts and _opens(nfc(piece).lower(), verbs):
             return False
         if at in starts or _ACRONYM.match(piece):
             return True
