@@ -134,3 +134,17 @@ def test_a_task_opening_with_a_verb_whose_first_word_is_a_head_word_is_no_name()
     assert cover("Ban hành hướng dẫn lập sổ theo dõi") == 0.0
     assert cover("Tổ chức tập huấn cho cán bộ cấp xã") == 0.0
     assert cover("Ban Quản lý dự án") == 1.0
+
+
+def test_a_wide_header_wrapped_over_many_lines_is_still_a_header(tmp_path):
+    header = ("STT\nNội dung\nnhiệm vụ\nVăn bản\ngiao việc\nCơ quan\nchủ trì\nCơ quan\nphối hợp\nSản phẩm\n"
+              "dự kiến\nThời hạn\nhoàn thành\nTình hình\nthực hiện\nGhi chú\nkhác\n")
+    text = HEAD + "PHỤ LỤC\nDANH MỤC NHIỆM VỤ\n" + header + (
+        "1\nXây dựng đề án thí điểm kho dữ liệu\nThông báo số 10/TB-VPCP\nBộ Nội vụ\nBộ Tài chính\n"
+        "Đề án\nTháng 10/2025\nĐang thực hiện\n-\n"
+        "2\nBan hành hướng dẫn lập sổ theo dõi\nNghị quyết số 5/NQ-CP\nBộ Tài chính\nBộ Nội vụ\n"
+        "Thông tư\nQuý III/2025\nChưa hoàn thành\n-\n")
+    rows = sorted(_table_tasks(tmp_path, text), key=lambda t: t.path)
+    assert [(t.text, [a.name for a in t.lead], [a.name for a in t.coordinators], t.deadline.text) for t in rows] == [
+        ("Xây dựng đề án thí điểm kho dữ liệu", ["Bộ Nội vụ"], ["Bộ Tài chính"], "Tháng 10/2025"),
+        ("Ban hành hướng dẫn lập sổ theo dõi", ["Bộ Tài chính"], ["Bộ Nội vụ"], "Quý III/2025")]

@@ -49,6 +49,9 @@ _FURNITURE = re.compile(r"^(?:CÔNG\s+BÁO\b.*|Ký\s+bởi\s*:.*|Cơ\s+quan\s*:.
 _PAGE_NO = re.compile(r"^\d{1,4}$")
 _END = re.compile(r"^(?:PH[ỤU]\s+L[ỤU]C\b|Phụ\s+lục\b|Điều\s+\d+|Chương\s+[IVXLC\d]+|(?:KT|TM|TL)\.\s|Nơi\s+nhận)",
                   re.IGNORECASE)
+_HEADER_LINES = 24  # at most this many header lines (a wide header wrapped name by name)
+
+
 @dataclass
 class FlatTable:
     """Lines [start, end) of one flattened table; ``header`` the index range of its header lines."""
@@ -141,11 +144,15 @@ def flat_table_runs(lines: Sequence[SourceLine]) -> list[FlatTable]:
             i += 1
             continue
         j = i + 1
-        while j < n and j - i <= 12 and not _NUM.match(_text(lines[j])) and not _ROMAN.match(_text(lines[j])) \
+        # a header of many columns, each name wrapped over lines ("Cơ quan" / "chủ trì"), runs over
+        # more than 12 lines: up to _HEADER_LINES short lines (a column name is no sentence)
+        while j < n and (j - i <= 12 or (j - i <= _HEADER_LINES and len(_text(lines[j - 1])) <= 40)) \
+                and not _NUM.match(_text(lines[j])) and not _ROMAN.match(_text(lines[j])) \
                 and not _GROUP_LINE.match(_text(lines[j])):
             j += 1
         first_row = _text(lines[j]) if j < n else ""
-        if j >= n or j - i > 12 or (j == i + 1 and not one_line) or (
+        long_head = j - i > 12 and any(len(_text(x)) > 40 for x in lines[i + 1 : j])
+        if j >= n or j - i > _HEADER_LINES or long_head or (j == i + 1 and not one_line) or (
                 first_row.rstrip(".") not in ("1", "I", "1.1") and not _GROUP_LINE.match(first_row)) or (
                 one_line and not _lone_numbers_follow(lines, j)):
             i += 1
