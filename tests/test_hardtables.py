@@ -148,3 +148,19 @@ def test_a_wide_header_wrapped_over_many_lines_is_still_a_header(tmp_path):
     assert [(t.text, [a.name for a in t.lead], [a.name for a in t.coordinators], t.deadline.text) for t in rows] == [
         ("Xây dựng đề án thí điểm kho dữ liệu", ["Bộ Nội vụ"], ["Bộ Tài chính"], "Tháng 10/2025"),
         ("Ban hành hướng dẫn lập sổ theo dõi", ["Bộ Tài chính"], ["Bộ Nội vụ"], "Quý III/2025")]
+
+
+def test_rows_numbered_on_three_levels(tmp_path):
+    text = HEAD + ("PHỤ LỤC\nDANH MỤC NHIỆM VỤ\nSTT\nNội dung nhiệm vụ\nCơ quan chủ trì\nThời hạn\n"
+                   "1\nNhóm nhiệm vụ về lưu trữ\n"
+                   "1.1\nXây dựng kho dữ liệu lưu trữ\nBộ Nội vụ\nNăm 2026\n"
+                   "1.1.1\nKhảo sát hiện trạng kho\nBộ Nội vụ\nQuý I/2026\n"
+                   "1.1.2\nLập dự án đầu tư kho\nBộ Tài chính\nQuý II/2026\n"
+                   "1.2\nBan hành quy chế khai thác\nBộ Nội vụ\nNăm 2027\n"
+                   "2\nTổng kết việc thực hiện\nBộ Nội vụ\nNăm 2030\n")
+    rows = sorted(_table_tasks(tmp_path, text), key=lambda t: t.path)
+    got = {t.text: ([a.name for a in t.lead], t.deadline.text) for t in rows}
+    assert got["Khảo sát hiện trạng kho"] == (["Bộ Nội vụ"], "Quý I/2026")
+    assert got["Lập dự án đầu tư kho"] == (["Bộ Tài chính"], "Quý II/2026")
+    assert got["Ban hành quy chế khai thác"] == (["Bộ Nội vụ"], "Năm 2027")
+    assert got["Tổng kết việc thực hiện"] == (["Bộ Nội vụ"], "Năm 2030")

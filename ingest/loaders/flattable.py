@@ -38,7 +38,7 @@ __all__ = ["flat_table_runs", "FlatTable", "flat_blocks"]
 _STT = re.compile(r"^(?:STT|TT|Số\s+TT|Số\s+thứ\s+tự)$", re.IGNORECASE)
 # the whole header on the STT line: "STT Nhiệm vụ Cơ quan chủ trì Cơ quan phối hợp Thời gian"
 _STT_LINE = re.compile(r"^(?P<stt>STT|TT|Số\s+TT)\s+(?P<rest>\S.*)$", re.IGNORECASE)
-_NUM = re.compile(r"^(\d{1,3}(?:\.\d{1,2})?)\.?$")
+_NUM = re.compile(r"^(\d{1,3}(?:\.\d{1,2}){0,2})\.?$")  # "1", "1.2", "1.2.3"
 _ROMAN = re.compile(r"^([IVXL]{1,6})\.?$")
 _GROUP_LINE = re.compile(r"^(?P<num>[IVXL]{1,6})[.)]\s+(?P<title>[A-ZĐÀ-Ỹ].*)$")  # "II. NHÓM NHIỆM VỤ …" on one line
 # the same without the dot ("IV Huy động và sử dụng …"): a group row only when it numbers the next group
@@ -510,10 +510,15 @@ def _next_row(prev: SourceLine, cur: str) -> bool:
         cv = [int(x) for x in c.split(".")]
     except ValueError:
         return False
-    if len(cv) == 1:
-        return cv[0] == pv[0] + 1
-    return (cv[0] == pv[0] and len(pv) == 2 and cv[1] == pv[1] + 1) or (cv[0] == pv[0] and len(pv) == 1 and cv[1] == 1) \
-        or (cv[0] == pv[0] + 1 and cv[1] == 1)
+    # at some level k the number goes on from the row before ("1.2" -> "1.3", "1.2.3" -> "1.3") or
+    # a level opens under it ("1.2" -> "1.2.1"), every level after k starting at 1 ("1.2.3" -> "2.1")
+    for k in range(len(cv)):
+        if cv[:k] != pv[:k]:
+            break
+        step = pv[k] + 1 if k < len(pv) else 1
+        if cv[k] == step and all(x == 1 for x in cv[k + 1 :]):
+            return True
+    return False
 
 
 def _block(cells: list[Cell], table_index: int, header: bool, lines: list[SourceLine]) -> Block:
