@@ -164,3 +164,4 @@ def test_rows_numbered_on_three_levels(tmp_path):
     assert got["Lập dự án đầu tư kho"] == (["Bộ Tài chính"], "Quý II/2026")
     assert got["Ban hành quy chế khai thác"] == (["Bộ Nội vụ"], "Năm 2027")
     assert got["Tổng kết việc thực hiện"] == (["Bộ Nội vụ"], "Năm 2030")
+
