@@ -165,3 +165,17 @@ def test_rows_numbered_on_three_levels(tmp_path):
     assert got["Ban hành quy chế khai thác"] == (["Bộ Nội vụ"], "Năm 2027")
     assert got["Tổng kết việc thực hiện"] == (["Bộ Nội vụ"], "Năm 2030")
 
+
+
+def test_footnotes_after_the_last_table_are_not_its_last_row(tmp_path):
+    text = HEAD + ("PHỤ LỤC\nDANH MỤC NHIỆM VỤ\nSTT\nNội dung nhiệm vụ\nCơ quan chủ trì\nGhi chú\n"
+                   "1\nXây dựng kho dữ liệu lưu trữ[1]\nBộ Nội vụ\nĐang thực hiện\n"
+                   "2\nBan hành quy chế khai thác\nBộ Tài chính\nĐã trình\n"
+                   "[1] Kho dữ liệu lưu trữ dùng chung của\nBộ Nội vụ và các địa phương.\n")
+    rows = sorted(_table_tasks(tmp_path, text), key=lambda t: t.path)
+    assert [t.text for t in rows] == ["Xây dựng kho dữ liệu lưu trữ[1]", "Ban hành quy chế khai thác"]
+    assert [[a.name for a in t.lead] for t in rows] == [["Bộ Nội vụ"], ["Bộ Tài chính"]]
+    f = tmp_path / "doc.txt"
+    rows_blocks = [b for b in load_txt(f).blocks if b.kind == "table_row" and not b.header_row]
+    assert [c.text for c in rows_blocks[-1].cells] == ["2", "Ban hành quy chế khai thác", "Bộ Tài chính", "Đã trình"]
+    assert load_txt(f).blocks[-1].kind == "para"  # the footnote is a paragraph of its own

@@ -47,8 +47,10 @@ _ROMAN_VALUE = {"I": 1, "V": 5, "X": 10, "L": 50}
 _FURNITURE = re.compile(r"^(?:CÔNG\s+BÁO\b.*|Ký\s+bởi\s*:.*|Cơ\s+quan\s*:.*|Thời\s+gian\s+ký\s*:.*)$",
                         re.IGNORECASE)
 _PAGE_NO = re.compile(r"^\d{1,4}$")
-_END = re.compile(r"^(?:PH[ỤU]\s+L[ỤU]C\b|Phụ\s+lục\b|Điều\s+\d+|Chương\s+[IVXLC\d]+|(?:KT|TM|TL)\.\s|Nơi\s+nhận)",
-                  re.IGNORECASE)
+# what ends a table: an appendix or article heading, a signature or recipients line, and a footnote
+# ("[1] Ban Chỉ đạo …": a hard-wrapped crawler text has no blank line before the notes after a table)
+_END = re.compile(r"^(?:PH[ỤU]\s+L[ỤU]C\b|Phụ\s+lục\b|Điều\s+\d+|Chương\s+[IVXLC\d]+|(?:KT|TM|TL)\.\s|Nơi\s+nhận"
+                  r"|\[\d{1,3}\]\s)", re.IGNORECASE)
 _HEADER_LINES = 24  # at most this many header lines (a wide header wrapped name by name)
 
 
