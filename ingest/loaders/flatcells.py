@@ -125,6 +125,22 @@ def _ends_joining(text: str) -> bool:
     return t.split()[-1].lower() in _JOINERS
 
 
+def ends_joining(text: str) -> bool:
+    """``text`` ends on a word or sign that needs the next line ("Bộ Thông tin và", "… của")."""
+    return _ends_joining(text)
+
+
+def place_pairs() -> frozenset[str]:
+    """Two words of one place or proper name ("Cần Thơ", "Việt Nam"), as a line break may cut it."""
+    return _cues().proper_pairs
+
+
+def time_opener_check():
+    """``check(text)``: ``text`` opens with one of the time openers of flatcells.toml."""
+    words = _cues().time
+    return lambda text: _opens(nfc(text).strip().lower(), words)
+
+
 def fragments(lines: Sequence[SourceLine], name_at=None, goes_on=None) -> list[Fragment]:
     """The row's lines grouped into fragments.
 
