@@ -141,6 +141,11 @@ def flat_table_runs(lines: Sequence[SourceLine]) -> list[FlatTable]:
         if not (_STT.match(_text(lines[i])) or one_line):
             i += 1
             continue
+        lead_first = None if one_line else _lead_first_run(lines, i)
+        if lead_first is not None:  # the owner column first: rows need no number
+            out.append(lead_first)
+            i = lead_first.end
+            continue
         j = i + 1
         while j < n and j - i <= 12 and not _NUM.match(_text(lines[j])) and not _ROMAN.match(_text(lines[j])) \
                 and not _GROUP_LINE.match(_text(lines[j])):
@@ -149,11 +154,6 @@ def flat_table_runs(lines: Sequence[SourceLine]) -> list[FlatTable]:
         if j >= n or j - i > 12 or (j == i + 1 and not one_line) or (
                 first_row.rstrip(".") not in ("1", "I", "1.1") and not _GROUP_LINE.match(first_row)) or (
                 one_line and not _lone_numbers_follow(lines, j)):
-            lead_first = None if one_line else _lead_first_run(lines, i)
-            if lead_first is not None:
-                out.append(lead_first)
-                i = lead_first.end
-                continue
             i += 1
             continue
         header = (i, j)
