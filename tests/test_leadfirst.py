@@ -93,3 +93,17 @@ def test_a_numbered_task_table_is_not_read_as_lead_first(tmp_path):
                    "1 \nRà soát quy chế \nSở Tư pháp \nSở Nội vụ \nNăm 2026 \n")
     got = _tasks(tmp_path, text)
     assert names(got["Rà soát quy chế"].lead) == ["Sở Tư pháp"]
+
+
+def test_a_number_with_no_owner_under_it_keeps_the_owner_above(tmp_path):
+    # synthetic: each task has its own STT; the owner cell is merged over rows 1-2, printed once
+    text = HEAD + TABLE_HEAD + (
+        "1 \nSở Nội vụ \nRà soát quy chế thử nghiệm \nSở Tư pháp \nNăm 2026 \n"
+        "2 \nTổng hợp kết quả thử nghiệm năm đầu \nSở Tài chính \nQuý IV/2026 \n"
+        "3 \nSở Y tế \nKiểm tra cơ sở làm thử \nSở Nội vụ \nNăm 2027 \n"
+    )
+    got = _tasks(tmp_path, text)
+    assert names(got["Rà soát quy chế thử nghiệm"].lead) == ["Sở Nội vụ"]
+    second = got["Tổng hợp kết quả thử nghiệm năm đầu"]
+    assert names(second.lead) == ["Sở Nội vụ"] and names(second.coordinators) == ["Sở Tài chính"]
+    assert names(got["Kiểm tra cơ sở làm thử"].lead) == ["Sở Y tế"]

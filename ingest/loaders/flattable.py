@@ -486,13 +486,15 @@ def _lead_first_blocks(lines: Sequence[SourceLine], table: FlatTable, table_inde
     placed: list[tuple[int, Block]] = [(k, b) for k, b in skipped.items()]
     carried = {lab.after: lab for lab in labels}
     width = len(names) - 1
+    named = [next((x for x in reversed(labels[: k + 1]) if x.name), None) for k in range(len(labels))]
     for r, (row, (a, _b)) in enumerate(zip(rows, spans)):
         lab = labels[row.group] if labels else None
         own = carried.get(r)
         cells = [Cell("", ()) for _ in range(width)]
         cells[slots.get("task", 0)] = _cell(row.task)
-        if lab is not None:
-            cells[slots.get("lead", 0)] = _cell(lab.name)
+        owner = named[row.group] if labels else None  # a number with no name: its own STT, same owner
+        if owner is not None:
+            cells[slots.get("lead", 0)] = _cell(owner.name)
         if row.coord and "coord" in slots:
             cells[slots["coord"]] = _cell(row.coord)
         if row.time and "time" in slots:

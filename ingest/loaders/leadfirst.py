@@ -140,8 +140,9 @@ def read_rows(lines: Sequence[SourceLine], cover: Callable[[str], float], is_tim
             words = t.split()
             cut_place = (len(words) > 1 and _pair(words[0], words[1], pairs)) or (
                 bool(name) and _pair(name.split()[-1], words[0], pairs))
-            if not name or t[:1].islower() or ends_joining(name) or (
-                    len(t) <= 40 and not is_time(t) and (cover(t) > 0 or cut_place)):
+            if (not name and not is_time(t) and (cover(t) > 0 or len(t) <= 25)) or (name and (
+                    t[:1].islower() or ends_joining(name) or (
+                        len(t) <= 40 and not is_time(t) and (cover(t) > 0 or cut_place)))):
                 label.name.append(line)
                 continue
             label = None
