@@ -107,3 +107,24 @@ def test_a_number_with_no_owner_under_it_keeps_the_owner_above(tmp_path):
     second = got["Tổng hợp kết quả thử nghiệm năm đầu"]
     assert names(second.lead) == ["Sở Nội vụ"] and names(second.coordinators) == ["Sở Tài chính"]
     assert names(got["Kiểm tra cơ sở làm thử"].lead) == ["Sở Y tế"]
+
+
+def test_an_owner_is_printed_before_its_last_row_on_its_page_and_page_numbers_are_no_rows(tmp_path):
+    # synthetic: owner 1 printed before its last row on the page, so the second row after it is
+    # owner 2's (printed lower); page numbers and the running header are page furniture; a row
+    # on the next page, before any owner, goes on the group above
+    text = HEAD + TABLE_HEAD + (
+        "Rà soát quy định thử nghiệm \nSở Tư pháp \nQuý I/2026 \n"
+        "1 \nSở Nội vụ \n"
+        "Tổng hợp kết quả thử nghiệm \nSở Tài chính \nQuý II/2026 \n"
+        "Kiểm tra hồ sơ thử nghiệm \nSở Tư pháp \nQuý III/2026 \n"
+        "2 \nSở Y tế \n"
+        "Báo cáo việc thử nghiệm \nSở Nội vụ \nQuý IV/2026 \n"
+        "\n \n12\n12 \n \nCÔNG BÁO/Số 88/Ngày 02-03-2026 \n     12\n" + TABLE_HEAD +
+        "Theo dõi việc thử nghiệm \nSở Tư pháp \nNăm 2027 \n"
+    )
+    got = _tasks(tmp_path, text)
+    owner = {k: names(t.lead) for k, t in got.items()}
+    assert owner == {"Rà soát quy định thử nghiệm": ["Sở Nội vụ"], "Tổng hợp kết quả thử nghiệm": ["Sở Nội vụ"],
+                     "Kiểm tra hồ sơ thử nghiệm": ["Sở Y tế"], "Báo cáo việc thử nghiệm": ["Sở Y tế"],
+                     "Theo dõi việc thử nghiệm": ["Sở Y tế"]}

@@ -10,7 +10,9 @@ reads as), and each row gets the owner of its group.
 
 Which group a row belongs to: rows before the first owner label take the first one; rows printed
 after label k take owner k, until a row names owner k among its own partners (an owner is never
-its own partner): from that row on, the rows are the next group's, whose label is printed lower.
+its own partner) or a second row after label k stands on label k's own page (the text layer
+prints a merged cell's text before the last of its rows on the page where the cell begins): from
+that row on, the rows are the next group's, whose label is printed lower.
 """
 
 from __future__ import annotations
@@ -65,6 +67,7 @@ class Label:
     number: SourceLine
     name: list[SourceLine]
     after: int
+    sheet: int = 0  # the page it is printed on, counted by the page furniture met
 
     @property
     def text(self) -> str:
@@ -77,6 +80,7 @@ class LeadRow:
     coord: list[SourceLine] = field(default_factory=list)
     time: list[SourceLine] = field(default_factory=list)
     group: int = 0  # index of its Label
+    sheet: int = 0  # the page its task starts on, counted by the page furniture met
 
     @staticmethod
     def join(lines: list[SourceLine]) -> str:
@@ -127,13 +131,20 @@ def read_rows(lines: Sequence[SourceLine], cover: Callable[[str], float], is_tim
         cur, phase, first = LeadRow(), "task", -1
 
     gap = False  # a blank line came before this one: an empty cell lies between
+    sheet = 0
+    in_furniture = False
     for k, line in enumerate(lines):
         t = line.text.strip()
-        if skip(k):
+        page_no = bool(re.fullmatch(r"\d{1,4}", t)) and int(t) != last + 1  # not the next owner's number
+        if skip(k) or page_no:
+            if not in_furniture:
+                sheet += 1  # a run of page furniture (page number, running header, header again): a new page
+            in_furniture = True
             continue
         if not t:
             gap = True
             continue
+        in_furniture = False
         after_gap, gap = gap, False
         if label is not None:
             name = label.text
@@ -149,13 +160,14 @@ def read_rows(lines: Sequence[SourceLine], cover: Callable[[str], float], is_tim
         if re.fullmatch(r"\d{1,3}\.?", t) and int(t.rstrip(".")) == last + 1:
             finish(k - 1)
             last += 1
-            label = Label(line, [], len(rows))
+            label = Label(line, [], len(rows), sheet)
             labels.append(label)
             continue
         if first < 0:
             first = k
         if phase == "task":
             if not cur.task:
+                cur.sheet = sheet
                 cur.task.append(line)
             elif _PARTNER_ITEM.match(t) or (t[:1].isupper() and cover(t) > 0
                                              and not ends_joining(LeadRow.join(cur.task))):
@@ -183,6 +195,7 @@ def read_rows(lines: Sequence[SourceLine], cover: Callable[[str], float], is_tim
             else:
                 finish(k - 1)
                 first = k
+                cur.sheet = sheet
                 cur.task.append(line)
         else:  # time
             if t[:1].islower() or ends_joining(LeadRow.join(cur.time)):
@@ -190,6 +203,7 @@ def read_rows(lines: Sequence[SourceLine], cover: Callable[[str], float], is_tim
             else:
                 finish(k - 1)
                 first = k
+                cur.sheet = sheet
                 cur.task.append(line)
     finish(len(lines) - 1)
     assign_groups(rows, labels)
@@ -208,4 +222,6 @@ def assign_groups(rows: list[LeadRow], labels: list[Label]) -> None:
         for r in range(start, stop):
             if k + 1 < len(labels) and owner and owner in _f(LeadRow.join(rows[r].coord)):
                 moved = True
+            if k + 1 < len(labels) and r > lab.after and rows[r].sheet == lab.sheet:
+                moved = True  # owner k is printed before its group's last row on that page
             rows[r].group = k + 1 if moved else k
