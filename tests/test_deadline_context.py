@@ -19,6 +19,10 @@ def texts(sentence: str) -> list[str]:
     "Tăng cường giám sát định kỳ; kiểm tra đột xuất việc chấp hành pháp luật.",
     "Phân bổ kế hoạch đầu tư công trung hạn, hằng năm cho các chương trình.",
     "Bổ sung tiêu chí đánh giá thi đua, khen thưởng hằng năm của các đơn vị.",
+    "Bố trí vốn giai đoạn 05 năm và hằng năm, kinh phí chi thường xuyên hằng năm để thực hiện.",
+    "Đề xuất bổ sung kinh phí (ngoài dự toán chi ngân sách đã cấp hàng năm).",
+    "Bố trí kinh phí trong phạm vi dự toán được cấp có thẩm quyền giao hàng năm.",
+    "Lập kế hoạch mở rộng để đáp ứng nhu cầu tăng trưởng hàng năm.",
 ])
 def test_a_kind_of_thing_is_no_time(sentence: str) -> None:
     # "kiểm tra định kỳ, đột xuất" names the scheduled and the surprise inspection; "trung hạn, hằng
