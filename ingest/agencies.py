@@ -504,7 +504,7 @@ class Gazetteer:
                     ends = self._province_ends(toks, j) if free(j) else []
                     return max(ends) if ends else j
                 lower_run += 1
-                if lower_run > 5:
+                if lower_run > 6:
                     break
                 j += 1
             elif tok.is_word and tok.capitalised:
