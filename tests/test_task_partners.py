@@ -67,3 +67,15 @@ def test_the_provinces_paper_and_national_data_centre_are_partners(tmp_path: Pat
 def test_lower_case_paper_is_no_agency() -> None:
     g = load_gazetteer()
     assert [m.text for m in g.find("tin được đăng trên báo tỉnh và đài")] == []
+
+
+def test_a_shared_head_list_stops_before_the_verb() -> None:
+    # "phối hợp với các Sở: Y tế, Công Thương rà soát …": the last name is "Sở Công Thương", the
+    # verb after the list is no part of it; a name with "và" in it stays whole
+    g = load_gazetteer()
+    found = g.find("Sở X phối hợp với các Sở: Y tế, Công Thương rà soát tiêu chuẩn.")
+    assert [m.name for m in found if m.matched == "shared"] == ["Sở Y tế", "Sở Công Thương"]
+    found = g.find("phối hợp với các Bộ: Y tế, Nông nghiệp và Môi trường rà soát, hoàn thiện quy chuẩn")
+    assert [m.name for m in found if m.matched == "shared"] == ["Bộ Y tế", "Bộ Nông nghiệp và Môi trường"]
+    found = g.find("phối hợp với các Sở: Ngoại vụ, Dân tộc triển khai kế hoạch")  # names the gazetteer lacks
+    assert [m.name for m in found if m.matched == "shared"] == ["Sở Ngoại vụ", "Sở Dân tộc"]
