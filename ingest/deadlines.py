@@ -427,8 +427,6 @@ def _in_context(text: str, folded: str, dl: Deadline) -> bool:
     cut = [m.end() for m in re.finditer(r"[;:()]|\.(?=\s)", folded[lo : dl.start])]
     lo = lo + cut[-1] if cut else lo
     stretch = folded[lo : dl.start]
-    if len(stretch.split()) > 30:
-        return False
     starts = []
     for w in words.get("title_words", ()):
         for m in re.finditer(_B + re.escape(w).replace(r"\ ", r"\s+") + _E, stretch):
@@ -438,6 +436,8 @@ def _in_context(text: str, folded: str, dl: Deadline) -> bool:
     if not starts:
         return False
     after_title = stretch[max(starts):]
+    if len(after_title.split()) > 30:  # the title word is too far back to name what this year dates
+        return False
     return not any(re.search(_B + re.escape(w).replace(r"\ ", r"\s+") + _E, after_title)
                    for w in words.get("title_breakers", ()))
 

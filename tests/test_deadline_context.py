@@ -54,3 +54,15 @@ def test_two_separate_times_are_not_stages() -> None:
     assert texts("hoàn thành trong quý II/2026 (trước ngày 30/6/2026); trước ngày 15/7/2026") != [
         "quý II/2026 (trước ngày 30/6/2026); trước ngày 15/7/2026"]
     assert len(find_deadlines("Quý IV/2026 (sơ kết); Quý IV/2027 tổng kết")) == 2
+
+
+def test_a_year_in_a_long_named_resolution_dates_the_resolution() -> None:
+    # the year closes the title of the resolution named before it, however long the title's
+    # preamble (number, date, session) is: the task carries on that resolution, it is not due then
+    sentence = ("Tiếp tục thực hiện Nghị quyết số 99-NQ/TW ngày 01/01/2020, Hội nghị lần thứ năm Ban "
+                "Chấp hành Trung ương khóa XX về phát triển bền vững vùng ven biển của tỉnh Bình Sơn "
+                "đến năm 2030 tầm nhìn đến năm 2045; báo cáo kết quả.")
+    assert texts(sentence) == []
+    # a year far after any title word (more than 30 words) is still read
+    far = "Nghị quyết số 1 về " + "việc " * 31 + "hoàn thiện, xong đến năm 2027."
+    assert texts(far) == ["đến năm 2027"]
