@@ -113,17 +113,11 @@ def test_rows_under_an_agency_group_row_take_it_as_lead_when_the_table_has_no_ow
     assert [t.deadline.text for t in rows] == ["Tháng 10/2025", "Quý III/2025"]
 
 
-def test_a_lead_column_before_the_task_column(tmp_path):
+def test_a_lead_column_before_the_task_column():
+    # the kinds the flattened-table loader places cells by (a lead-first table's rows are rebuilt by
+    # ingest/loaders/leadfirst.py, see tests/test_leadfirst.py)
     assert column_kinds(["Cơ quan chủ trì", "Nội dung nhiệm vụ", "Thời hạn"]) == ["lead", "task", "time"]
     assert column_kinds(["Nhiệm vụ", "Đơn vị tính", "Cơ quan chủ trì"]) == ["task", "other", "lead"]
-    text = HEAD + ("PHỤ LỤC\nPHÂN CÔNG NHIỆM VỤ\n"
-                   "STT\nCơ quan chủ trì\nNội dung nhiệm vụ\nThời hạn\n"
-                   "1\nBộ Nội vụ\nXây dựng đề án thí điểm kho dữ liệu\nchung về lưu trữ của tỉnh\nTháng 10/2025\n"
-                   "2\nBộ Tài chính\nBan hành hướng dẫn lập sổ theo dõi\nQuý III/2025\n")
-    rows = sorted(_table_tasks(tmp_path, text), key=lambda t: t.path)
-    assert [(t.text, [a.name for a in t.lead], t.deadline.text) for t in rows] == [
-        ("Xây dựng đề án thí điểm kho dữ liệu chung về lưu trữ của tỉnh", ["Bộ Nội vụ"], "Tháng 10/2025"),
-        ("Ban hành hướng dẫn lập sổ theo dõi", ["Bộ Tài chính"], "Quý III/2025")]
 
 
 def test_a_task_opening_with_a_verb_whose_first_word_is_a_head_word_is_no_name():
