@@ -53,11 +53,12 @@ def use_abstain_model() -> None:
     """Replace ``Ask._answers`` by the calibrated model (index/abstain_model.py), as the one-line
     call site in api/ask_service.py would: the hit read with its document header and headings."""
     from tracuu.api.ask_service import Ask
-    from tracuu.index.abstain_model import answers
+    from tracuu.index.abstain_model import answers, document_text
 
     def _answers(self, best, readings, question=""):
         context = " ".join([self._doc_context().get(best.clause.doc_id, ""), *best.clause.heading_chain])
-        return answers(best, readings, question, context, self.index.keyword)
+        return answers(best, readings, question, context, self.index.keyword,
+                       document=document_text(self.store().get(best.clause.doc_id)))
 
     Ask._answers = _answers
 
