@@ -102,12 +102,23 @@ def _matrix(rows: list[dict[str, Any]]):
     return np.array([[r["x"][f] for f in FEATURES] for r in rows], dtype=float)
 
 
-def fit(rows: list[dict[str, Any]], l2: float = 1.0, steps: int = 4000) -> AbstainModel:
+#: Features left out of the fit (coefficient 0): the dense cosine depends on the embedder (e5's
+#: answerable and unanswerable hits both lie between 0.80 and 0.90, the fast tier's hash embedder
+#: gives other values: a weight fitted on e5 would turn around there) and the fused score is
+#: min-max normalised per query (1.0 for every query's best hit). The dense floor of
+#: index/abstain.py Thresholds stays in front of the model (index/abstain_model.judge).
+LEFT_OUT = ("dense", "fused")
+
+
+def fit(rows: list[dict[str, Any]], l2: float = 1.0, steps: int = 4000, left_out: tuple[str, ...] = LEFT_OUT) -> AbstainModel:
     """Logistic regression on the labelled candidate rows (see the module doc), threshold 0.5."""
     import numpy as np
 
     train = [r for r in rows if r["hit"] or not r["answerable"]]
     X = _matrix(train)
+    for i, f in enumerate(FEATURES):
+        if f in left_out:
+            X[:, i] = 0.0
     y = np.array([1.0 if r["hit"] else 0.0 for r in train])
     mu, sd = X.mean(axis=0), X.std(axis=0)
     sd[sd == 0] = 1.0

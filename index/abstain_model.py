@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from tracuu.index.abstain import (
+    Thresholds,
     _reading_coverage,
     asks_figure,
     content_terms,
@@ -212,3 +213,15 @@ def answers(hit: Any, readings: list[str], question: str, context: str, bm25: BM
         raise FileNotFoundError(MODEL)
     x = features(readings, question, hit.clause.text, context, hit.dense, hit.score, bm25, document)
     return model.answers(x)
+
+
+def judge(hit: Any, readings: list[str], question: str, headers: dict[str, str], bm25: BM25Index, get_document: Any) -> bool:
+    """:func:`answers` for ``hit`` read with its document's header (``headers[doc_id]``: type,
+    number, issuer, title), its headings and its whole text (``get_document(doc_id)``: the stored
+    ``Document``, see :func:`document_text`). What ``Ask._answers`` in api/ask_service.py calls
+    (one line)."""
+    if hit.dense < Thresholds().dense:  # the floor of the rules (the model leaves the cosine out)
+        return False
+    doc_id = hit.clause.doc_id
+    context = " ".join([headers.get(doc_id, ""), *getattr(hit.clause, "heading_chain", ())])
+    return answers(hit, readings, question, context, bm25, document=document_text(get_document(doc_id)))
