@@ -13,13 +13,17 @@ The decision is per candidate clause: ``probability(features) >= threshold`` say
 answers the question"; a question is answered when one of the best-ranked candidates does
 (``Thresholds.judge_top`` in index/abstain.py, as before).
 
-Status (measured, bench/ask_split.py --abstain model vs the rules, 42-document e5 KB): NOT the
-default. Fitted on the tuned part + 52 calibration questions (tests/realdocs/questions.calib.jsonl),
-threshold chosen out-of-fold on the tuned part, the checked part got worse than the rules it would
-replace (answerable refused 1 -> 5 of 120, unanswerable answered 2 -> 1 of 21, hit@1 0.608 ->
-0.600), and out-of-fold on the calibration questions it answers as many unanswerables as the
-rules (0.32) at the same refusal rate: these features do not separate better than the rules do.
-It stays as a measured alternative; ``Ask._answers`` keeps the rules.
+Status (h11-fresh): THE DEFAULT. ``Ask._answers`` (api/ask_service.py) calls :func:`judge`, behind the
+rules' dense floor. Features added then are general, not word lists: the question's place and its
+key terms (rare in the corpus by document frequency) looked for in the clause's whole document, the
+share of the question the document holds, and whether a who / by-when question meets a clause that
+names no agency / states no deadline. The cosine and the fused score are left out of the fit (they
+depend on the embedder and on the query). Fitted (bench/abstain_fit.py, l2=1 chosen on the tune parts)
+on the tuned half of questions.tune.jsonl plus the tune part of the fresh questions
+(tests/realdocs/fresh/h11-fresh.questions.tune.jsonl), threshold chosen on those two parts; checked on
+the fresh check part, the old checked half and the calibration questions (figures in
+tests/realdocs/fresh/README.md). Before: the rules stayed the default because the model of round
+h11-gen3 checked worse than them.
 """
 
 from __future__ import annotations
