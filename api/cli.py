@@ -253,7 +253,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(report.to_dict())
         return 0
-    print(format_report(report))
+    print(format_report(report, failures=not args.totals))
     return 0
 
 
@@ -406,6 +406,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("file", metavar="TỆP_JSONL", help="tệp câu hỏi, mỗi dòng một JSON có 'question' (JSON Lines file)")
     s.add_argument("-k", type=int, default=5, metavar="SỐ", help="số kết quả xét cho hit@k, mặc định 5 (results considered)")
     s.add_argument("--json", action="store_true", help="in kết quả dạng JSON (print JSON)")
+    s.add_argument("--totals", action="store_true",
+                   help="chỉ in số tổng, không liệt kê câu sai: dùng cho bộ câu hỏi giữ lại "
+                        "(totals only, no failure list: for a held-out set nobody may tune on)")
     s.set_defaults(func=cmd_eval)
 
     s = sub.add_parser("documents", help="danh sách văn bản đã nạp và được dẫn chiếu (documents)")

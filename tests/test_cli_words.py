@@ -77,6 +77,20 @@ def test_eval_on_missing_or_malformed_file_has_no_traceback(kb, capsys, tmp_path
     assert "Lỗi:" in err and "Error:" in err and "Traceback" not in err
 
 
+def test_eval_totals_leaves_out_the_failure_list(kb, capsys, tmp_path):
+    """A held-out set is run with --totals: its figures, never its failing questions, are shown."""
+    path = tmp_path / "giu-lai.jsonl"
+    question = {"id": "q-x-01", "question": "Tỷ lệ nợ quá hạn là bao nhiêu?", "answerable": True,
+                "anchors": ["không câu nào chứa chuỗi này"]}
+    path.write_text(json.dumps(question, ensure_ascii=False) + "\n", encoding="utf-8")
+    base = ("--data-dir", str(kb.settings.data_dir), "eval", str(path))
+    code, full, _ = run_cli(capsys, *base)
+    assert code == 0 and "failures (1)" in full and "q-x-01" in full
+    code, totals, _ = run_cli(capsys, *base, "--totals")
+    assert code == 0 and "hit@1" in totals and "answerable refused" in totals
+    assert "failures" not in totals and "q-x-01" not in totals
+
+
 def test_tasks_into_head_is_quiet(kb):
     """`tracuu tasks | head -1`: the reader stops early; no BrokenPipeError traceback."""
     cmd = f"{sys.executable} -m tracuu.api.cli --data-dir {kb.settings.data_dir} tasks | head -1"
