@@ -119,3 +119,29 @@ def test_who_or_by_when_asked_of_a_clause_that_cannot_say():
     assert _x("Xuất khẩu xoài phải xong trước ngày nào?", "b")["asked_missing"] == 1.0  # no deadline
     assert _x("Cơ sở dữ liệu quy hoạch phải xong trước ngày nào?", "a")["asked_missing"] == 0.0
     assert _x("Xuất khẩu bao nhiêu tấn xoài?", "b")["asked_missing"] == 0.0  # neither who nor when
+
+
+def test_judge_reads_the_hits_document_and_keeps_the_dense_floor(monkeypatch):
+    from tracuu.index import abstain_model
+
+    by_place = AbstainModel({"place_missing_doc": -10.0}, 5.0, 0.5)  # answers unless the document lacks the place
+    monkeypatch.setattr(abstain_model, "default_model", lambda: by_place)
+    letter = SimpleNamespace(doc_id="cv", clauses=[SimpleNamespace(text="Kính gửi các sở, ngành Hà Nội."),
+                                                   SimpleNamespace(text=CLAUSES["a"])])
+    plain = SimpleNamespace(doc_id="cv", clauses=[SimpleNamespace(text=CLAUSES["a"])])
+    seen = []
+
+    def getter(doc):
+        def get(doc_id):
+            seen.append(doc_id)
+            return doc
+        return get
+
+    hit = SimpleNamespace(clause=SimpleNamespace(text=CLAUSES["a"], doc_id="cv", heading_chain=()), dense=0.9, score=1.0)
+    q = "Ở Hà Nội, ai chủ trì xây dựng cơ sở dữ liệu quy hoạch?"
+    assert abstain_model.judge(hit, [q], q, {}, _bm25(), getter(letter)) is True  # the city is in the letter's body
+    assert abstain_model.judge(hit, [q], q, {"cv": "Kế hoạch của UBND thành phố Hà Nội"}, _bm25(), getter(plain)) is True
+    assert abstain_model.judge(hit, [q], q, {}, _bm25(), getter(plain)) is False  # nowhere in the document
+    assert seen == ["cv", "cv", "cv"]
+    low = SimpleNamespace(clause=hit.clause, dense=0.1, score=1.0)
+    assert abstain_model.judge(low, [q], q, {}, _bm25(), getter(letter)) is False  # under the rules' floor: never answered
