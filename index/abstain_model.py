@@ -84,6 +84,13 @@ FEATURES = (
 _ABSENT = "zzqxjabsentzzqxj"
 
 
+@lru_cache(maxsize=64)
+def _document_terms(document: str) -> frozenset[str]:
+    """The folded syllables of a document's text (remembered: every candidate of a question, and
+    the next questions, read the same few documents)."""
+    return frozenset(folded_syllables(document))
+
+
 def _key_share(keys: list[str], present: set[str], bm25: BM25Index) -> float:
     """IDF share of ``keys`` not in ``present`` (0 when there are none)."""
     mass = sum(bm25.idf(t) for t in keys)
@@ -126,7 +133,7 @@ def features(readings: list[str], question: str, clause_text: str, context: str,
     rarest = max(idf, key=lambda t: (idf[t], t)) if idf else None
     absent = bm25.idf(_ABSENT)
     mass = sum(idf.values())
-    doc_terms = set(folded_syllables(f"{both} {document}")) if document else clause_terms
+    doc_terms = clause_terms | _document_terms(document) if document else clause_terms
     key_miss_doc, key_miss_clause = 1.0, 1.0
     for text in (t for t in readings if t):  # the reading that misses fewest ("Sở GD&ĐT" written out)
         keys = key_terms(text, bm25.idf)
