@@ -1168,7 +1168,10 @@ def _task_of(clause: Clause, n: int, text: str, lead: list[AgencyRef], pattern: 
             t.used.add(m.start)
     reports = _reports(t, roles)
     vias = [r.via for r in reports if r.via is not None]
-    coordinators = _dedupe(inherited_coordinators + t.refs(t.partners(roles)), lead + vias)
+    # partners the item names itself replace the ones its heading gave ("1. X chủ trì, phối hợp
+    # với các cơ quan:" + "c) Phối hợp với Bộ Y rà soát …": Bộ Y is c)'s partner, as officials read it)
+    own = t.refs(t.partners(roles))
+    coordinators = _dedupe(own or inherited_coordinators, lead + vias)
     advises = _dedupe(t.refs(t.lists_after(roles.advise)), lead)
     main, found, recurrence = _timing(t.text, g)
     return Task(

@@ -125,6 +125,22 @@ def _ends_joining(text: str) -> bool:
     return t.split()[-1].lower() in _JOINERS
 
 
+def ends_joining(text: str) -> bool:
+    """``text`` ends on a word or sign that needs the next line ("Bộ Thông tin và", "… của")."""
+    return _ends_joining(text)
+
+
+def place_pairs() -> frozenset[str]:
+    """Two words of one place or proper name ("Cần Thơ", "Việt Nam"), as a line break may cut it."""
+    return _cues().proper_pairs
+
+
+def time_opener_check():
+    """``check(text)``: ``text`` opens with one of the time openers of flatcells.toml."""
+    words = _cues().time
+    return lambda text: _opens(nfc(text).strip().lower(), words)
+
+
 def fragments(lines: Sequence[SourceLine], name_at=None, goes_on=None) -> list[Fragment]:
     """The row's lines grouped into fragments.
 
@@ -164,7 +180,13 @@ def fragments(lines: Sequence[SourceLine], name_at=None, goes_on=None) -> list[F
             joined = _ends_joining(prev)
             ahead = " ".join(x.text.strip() for x in lines[k : k + 3])
             low = t.lower()
-            if (t[0].isupper() or t[0].isdigit()) and not joined:
+            opener = " ".join(x.text for x in cur).split(":")[0].split()
+            listing = prev.endswith((":", ",")) and ":" in " ".join(x.text for x in cur) and bool(opener)
+            if listing and t[0].isupper() and t.split()[0].lower() != opener[-1].lower() \
+                    and not (_opens(low, cues.time) or _opens(low, cues.product)):
+                pass  # "Các Bộ:" / "NN&MT," / "Xây dựng,": the items of a list after a colon go on
+                # ("Bộ Tài chính" after them, the list's head word again, opens the next cell)
+            elif (t[0].isupper() or t[0].isdigit()) and not joined:
                 new = True
                 # "Năm" / "2026": a fragment of one word cannot stand as a cell of its own
                 is_weak = len(cur) == 1 and len(prev.split()) == 1 and not prev.endswith((".", ";"))
@@ -340,6 +362,9 @@ _SEPARATORS = re.compile(r"\s*[,;]\s*|\s+và\s+")
 _ACRONYM = re.compile(r"^[A-ZĐ][A-ZĐ&]{1,9}$")
 
 
+_HEAD_LIST = re.compile(r"^[Cc]ác\s+(?P<head>\S+)\s*:\s*(?P<items>\S.*)$")
+
+
 def agency_cover_with(gazetteer):
     """``agency_cover(text)``: the share of the words of ``text`` in pieces (cut at commas,
     semicolons and "và" outside the names the gazetteer reads) that are agency names: a name the
@@ -364,6 +389,12 @@ def agency_cover_with(gazetteer):
         total = len(_WORD.findall(text))
         if not total:
             return 0.0
+        listed = _HEAD_LIST.match(text)
+        if listed and (listed.group("head").lower(),) in heads:
+            # "Các Bộ: NN&MT, Xây dựng, Y tế": names whose head word the list opener holds
+            items = [x.strip() for x in listed.group("items").split(",") if x.strip()]
+            if items and all(x[0].isupper() and len(x.split()) <= 6 for x in items):
+                return 1.0
         first = text.split()[0]
         if first in _PREPOSITIONS and len(text.split()) > 1:
             # "về các tổ chức …": the end of a name a page break cut ("Ủy ban Công tác" / "về …")
