@@ -17,6 +17,7 @@ from tracuu.api.answer import alternatives_text, close_calls, compose, not_found
 from tracuu.api.citations import document_name
 from tracuu.api.search_service import MAX_K
 from tracuu.api.tasks_view import ROLES, AgencyQuery, deadline_out, roles_of
+from tracuu.index import abstain_model
 from tracuu.index.abstain import coverage, missing_figures, missing_key_terms, rerank
 from tracuu.index.keyword import folded_syllables
 from tracuu.index.query.ask_intent import asks_outline, asks_who_only, classify, with_place_aliases
@@ -384,9 +385,9 @@ class Ask:
         return owners, deadline
 
     def _answers(self, best, readings: list[str], question: str = "") -> bool:
-        """Does the best hit answer? Term coverage and dense similarity above tuned thresholds,
-        and every figure the question names is in the clause."""
-        return self._coverage(best, readings, question) >= self.thresholds.coverage and best.dense >= self.thresholds.dense
+        """Does the best hit answer? The calibrated model of index/abstain_model.py, the hit read with its document's
+        header, headings and whole text."""
+        return abstain_model.judge(best, readings, question, self._doc_context(), self.index.keyword, self.store().get)
 
     def _coverage(self, hit, readings: list[str], question: str = "") -> float:
         """How much of the question a hit covers (index/abstain.py), 0 when it lacks a figure the

@@ -40,6 +40,23 @@ from tracuu.index.abstain_model import FEATURES, MODEL, AbstainModel  # noqa: E4
 from bench.ask_split import TUNE, group_of, part_of  # noqa: E402
 
 CALIB = ROOT / "tests" / "realdocs" / "questions.calib.jsonl"
+FRESH_TUNE = ROOT / "tests" / "realdocs" / "fresh" / "h11-fresh.questions.tune.jsonl"
+FRESH_CHECK = ROOT / "tests" / "realdocs" / "fresh" / "h11-fresh.questions.check.jsonl"
+#: The parts fitted on and whose threshold is chosen: the tuned half of the old tune questions
+#: and the tune part of the fresh questions (written on 16 documents nobody had asked about).
+FIT_PARTS = ("tune", "ftune")
+
+
+def part_of_file(path: Path, q: dict[str, Any]) -> str:
+    """The part a question belongs to: "tune"/"check" (old tune file, bench/ask_split.py),
+    "ftune"/"fcheck" (the fresh set, split by document), "calib" for any other file."""
+    if path.resolve() == TUNE.resolve():
+        return part_of(q)
+    if path.resolve() == FRESH_TUNE.resolve():
+        return "ftune"
+    if path.resolve() == FRESH_CHECK.resolve():
+        return "fcheck"
+    return "calib"
 
 
 def hit_context(svc: Any, clause: Any) -> str:
@@ -51,7 +68,7 @@ def collect(svc: Any, questions: list[dict[str, Any]], part: dict[str, str]) -> 
     """One row per judged candidate: question id, part, answerable, anchor hit, features."""
     from tracuu.api.ask_service import Ask
     from tracuu.api.evaluation import anchor_hit, label_doc_ids
-    from tracuu.index.abstain_model import features
+    from tracuu.index.abstain_model import document_text, features
 
     doc_ids = label_doc_ids(svc)
     rows: list[dict[str, Any]] = []
@@ -63,7 +80,7 @@ def collect(svc: Any, questions: list[dict[str, Any]], part: dict[str, str]) -> 
         hit = bool(q["answerable"]) and anchor_hit(q.get("anchors") or [], best.clause.text) and (
             want_doc is None or best.clause.doc_id == want_doc)
         x = features(readings, question, best.clause.text, hit_context(self, best.clause), best.dense, best.score,
-                     self.index.keyword)
+                     self.index.keyword, document_text(self.store().get(best.clause.doc_id)))
         rows.append({"id": q["id"], "group": group_of(q), "part": part[q["id"]], "answerable": bool(q["answerable"]), "hit": hit,
                      "clause_id": best.clause.clause_id, "x": x})
         return False
@@ -85,12 +102,23 @@ def _matrix(rows: list[dict[str, Any]]):
     return np.array([[r["x"][f] for f in FEATURES] for r in rows], dtype=float)
 
 
-def fit(rows: list[dict[str, Any]], l2: float = 1.0, steps: int = 4000) -> AbstainModel:
+#: Features left out of the fit (coefficient 0): the dense cosine depends on the embedder (e5's
+#: answerable and unanswerable hits both lie between 0.80 and 0.90, the fast tier's hash embedder
+#: gives other values: a weight fitted on e5 would turn around there) and the fused score is
+#: min-max normalised per query (1.0 for every query's best hit). The dense floor of
+#: index/abstain.py Thresholds stays in front of the model (index/abstain_model.judge).
+LEFT_OUT = ("dense", "fused")
+
+
+def fit(rows: list[dict[str, Any]], l2: float = 1.0, steps: int = 4000, left_out: tuple[str, ...] = LEFT_OUT) -> AbstainModel:
     """Logistic regression on the labelled candidate rows (see the module doc), threshold 0.5."""
     import numpy as np
 
     train = [r for r in rows if r["hit"] or not r["answerable"]]
     X = _matrix(train)
+    for i, f in enumerate(FEATURES):
+        if f in left_out:
+            X[:, i] = 0.0
     y = np.array([1.0 if r["hit"] else 0.0 for r in train])
     mu, sd = X.mean(axis=0), X.std(axis=0)
     sd[sd == 0] = 1.0
@@ -134,12 +162,18 @@ def rule(x: dict[str, float]) -> bool:
 
 
 def choose_threshold(model: AbstainModel, rows: list[dict[str, Any]]) -> float:
-    """The threshold minimising refused + answered shares on ``rows`` (ties: the middle one)."""
+    """The threshold minimising refused + answered shares on ``rows``, summed over their parts
+    (each tune part weighs the same; ties: the middle one)."""
     grid = [i / 100 for i in range(5, 96)]
+    parts = sorted({r["part"] for r in rows})
     scored = []
     for t in grid:
-        refused, answered, _, _ = rates(question_found(rows, lambda x, t=t: model.probability(x) >= t))
-        scored.append((round(refused + answered, 6), t))
+        total = 0.0
+        for name in parts:
+            sel = [r for r in rows if r["part"] == name]
+            refused, answered, _, _ = rates(question_found(sel, lambda x, t=t: model.probability(x) >= t))
+            total += refused + answered
+        scored.append((round(total, 6), t))
     best = min(s for s, _ in scored)
     ties = [t for s, t in scored if s == best]
     return ties[len(ties) // 2]
@@ -194,7 +228,7 @@ def write_model(model: AbstainModel, note: str, path: Path = MODEL) -> None:
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--data-dir", type=Path)
-    p.add_argument("--questions", type=Path, nargs="*", default=[TUNE, CALIB])
+    p.add_argument("--questions", type=Path, nargs="*", default=[TUNE, CALIB, FRESH_TUNE, FRESH_CHECK])
     p.add_argument("--features", type=Path, help="write the collected rows here")
     p.add_argument("--from-features", type=Path, nargs="*", help="fit on rows collected before (no knowledge base)")
     p.add_argument("--l2", type=float, default=1.0)
@@ -207,10 +241,11 @@ def main(argv: list[str] | None = None) -> int:
         rows = [r for f in args.from_features for r in json.loads(f.read_text(encoding="utf-8"))]
         from tracuu.api.evaluation import load_dev_set
 
-        tune_part = {q["id"]: part_of(q) for q in load_dev_set(TUNE)}
-        groups = {q["id"]: group_of(q) for path in (TUNE, CALIB) if path.exists() for q in load_dev_set(path)}
+        paths = [p for p in (TUNE, CALIB, FRESH_TUNE, FRESH_CHECK) if p.exists()]
+        known = {q["id"]: part_of_file(path, q) for path in paths for q in load_dev_set(path)}
+        groups = {q["id"]: group_of(q) for path in paths for q in load_dev_set(path)}
         for r in rows:  # the part is fixed by the question (bench/ask_split.py), whatever the rows say
-            r["part"] = tune_part.get(r["id"], "calib")
+            r["part"] = known.get(r["id"], "calib")
             r["group"] = groups.get(r["id"], r["id"])
     else:
         from tracuu.api.config import Settings
@@ -226,13 +261,13 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             for q in load_dev_set(path):
                 questions.append(q)
-                part[q["id"]] = part_of(q) if path.resolve() == TUNE.resolve() else "calib"
+                part[q["id"]] = part_of_file(path, q)
         rows = collect(svc, questions, part)
         if args.features:
             args.features.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
-    fit_rows = [r for r in rows if r["part"] in ("tune", "calib")]
+    fit_rows = [r for r in rows if r["part"] in FIT_PARTS]
     model = fit(fit_rows, l2=args.l2)
-    tuned = [r for r in rows if r["part"] == "tune"]
+    tuned = [r for r in rows if r["part"] in FIT_PARTS]
     if args.cv:
         probs = cross_validated(fit_rows, args.cv, args.l2)
         threshold, curve = oof_threshold(fit_rows, probs, "tune")
@@ -245,7 +280,7 @@ def main(argv: list[str] | None = None) -> int:
         model = AbstainModel(model.coef, model.intercept, choose_threshold(model, tuned))
     print("coefficients:", json.dumps(model.coef), "intercept", model.intercept, "threshold", model.threshold)
     print(f"{'part':6s} {'decision':8s} {'ans refused':>12s} {'unans answered':>15s}")
-    for name in ("tune", "calib", "check"):
+    for name in ("tune", "ftune", "check", "fcheck", "calib"):
         sel = [r for r in rows if r["part"] == name]
         if not sel:
             continue
@@ -254,7 +289,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{name:6s} {label:8s} {refused:8.3f} /{n_a:<3d} {answered:10.3f} /{n_u:<3d}")
     if args.write:
         how = f"{args.cv}-fold out-of-fold" if args.cv else "in-sample"
-        write_model(model, f"fitted on the tuned part + calibration questions; l2={args.l2}; threshold {how} on the tuned part")
+        write_model(model, f"fitted on the tuned half of questions.tune + the fresh tune part; l2={args.l2}; threshold {how} on those parts")
         print(f"written: {MODEL}")
     return 0
 

@@ -49,15 +49,13 @@ def part_of(q: dict[str, Any], seed: str = SEED) -> str:
     return "tune" if h % 2 == 0 else "check"
 
 
-def use_abstain_model() -> None:
-    """Replace ``Ask._answers`` by the calibrated model (index/abstain_model.py), as the one-line
-    call site in api/ask_service.py would: the hit read with its document header and headings."""
+def use_abstain_rules() -> None:
+    """Replace ``Ask._answers`` (the calibrated model, index/abstain_model.py) by the rules it
+    replaced: coverage and dense cosine above index/abstain.py's Thresholds (for comparison)."""
     from tracuu.api.ask_service import Ask
-    from tracuu.index.abstain_model import answers
 
     def _answers(self, best, readings, question=""):
-        context = " ".join([self._doc_context().get(best.clause.doc_id, ""), *best.clause.heading_chain])
-        return answers(best, readings, question, context, self.index.keyword)
+        return self._coverage(best, readings, question) >= self.thresholds.coverage and best.dense >= self.thresholds.dense
 
     Ask._answers = _answers
 
@@ -70,8 +68,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--dump", type=Path)
     p.add_argument("--failures", action="store_true")
     p.add_argument("-k", type=int, default=5)
-    p.add_argument("--abstain", choices=("rules", "model"), default="rules",
-                   help="model: judge candidates with index/abstain_model.py (what Ask._answers would call)")
+    p.add_argument("--abstain", choices=("model", "rules"), default="model",
+                   help="model: what Ask._answers calls (index/abstain_model.py); rules: the coverage/dense thresholds it replaced")
     args = p.parse_args(argv)
     if "heldout" in args.questions.name:
         p.error("the held-out questions are measured by the integrator (bench/retrieval.py), never here")
@@ -79,8 +77,8 @@ def main(argv: list[str] | None = None) -> int:
     from tracuu.api.service import Tracuu
 
     svc = Tracuu(Settings.from_env(data_dir=args.data_dir))
-    if args.abstain == "model":
-        use_abstain_model()
+    if args.abstain == "rules":
+        use_abstain_rules()
     questions = load_dev_set(args.questions)
     doc_ids = label_doc_ids(svc)
     parts = {"tune": [], "check": []}

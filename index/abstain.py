@@ -260,7 +260,8 @@ def key_terms(text: str, idf) -> list[str]:
     least, unseen = key_idf(idf), idf(_UNSEEN)
     # a term no clause holds is not one: a verb of how the question is put ("lo", "làm" on a
     # small corpus), a typo, a word of a paraphrase; the corpus must use it, rarely
-    return sorted((t for t, w in weights.items() if least <= w < unseen), key=lambda t: -weights[t])
+    # (least - 1e-9: key_idf recomputes the IDF of its document frequency, equal up to rounding)
+    return sorted((t for t, w in weights.items() if least - 1e-9 <= w < unseen), key=lambda t: -weights[t])
 
 
 def key_idf(idf) -> float:

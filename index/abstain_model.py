@@ -13,13 +13,17 @@ The decision is per candidate clause: ``probability(features) >= threshold`` say
 answers the question"; a question is answered when one of the best-ranked candidates does
 (``Thresholds.judge_top`` in index/abstain.py, as before).
 
-Status (measured, bench/ask_split.py --abstain model vs the rules, 42-document e5 KB): NOT the
-default. Fitted on the tuned part + 52 calibration questions (tests/realdocs/questions.calib.jsonl),
-threshold chosen out-of-fold on the tuned part, the checked part got worse than the rules it would
-replace (answerable refused 1 -> 5 of 120, unanswerable answered 2 -> 1 of 21, hit@1 0.608 ->
-0.600), and out-of-fold on the calibration questions it answers as many unanswerables as the
-rules (0.32) at the same refusal rate: these features do not separate better than the rules do.
-It stays as a measured alternative; ``Ask._answers`` keeps the rules.
+Status (h11-fresh): THE DEFAULT. ``Ask._answers`` (api/ask_service.py) calls :func:`judge`, behind the
+rules' dense floor. Features added then are general, not word lists: the question's place and its
+key terms (rare in the corpus by document frequency) looked for in the clause's whole document, the
+share of the question the document holds, and whether a who / by-when question meets a clause that
+names no agency / states no deadline. The cosine and the fused score are left out of the fit (they
+depend on the embedder and on the query). Fitted (bench/abstain_fit.py, l2=1 chosen on the tune parts)
+on the tuned half of questions.tune.jsonl plus the tune part of the fresh questions
+(tests/realdocs/fresh/h11-fresh.questions.tune.jsonl), threshold chosen on those two parts; checked on
+the fresh check part, the old checked half and the calibration questions (figures in
+tests/realdocs/fresh/README.md). Before: the rules stayed the default because the model of round
+h11-gen3 checked worse than them.
 """
 
 from __future__ import annotations
@@ -32,18 +36,23 @@ from pathlib import Path
 from typing import Any
 
 from tracuu.index.abstain import (
+    Thresholds,
     _reading_coverage,
     asks_figure,
     content_terms,
     coverage,
     has_figure,
+    key_terms,
     missing_asked_things,
     missing_figures,
 )
 from tracuu.index.keyword import BM25Index, folded_syllables
+from tracuu.index.query.ask_intent import asks_who_only, classify
 from tracuu.index.query.figure_ask import answers_figure, asked_figure, asks_day, states_day
 from tracuu.index.query.names import missing_names
 from tracuu.index.query.places import missing_places
+from tracuu.ingest.agencies import find_agencies
+from tracuu.ingest.deadlines import find_deadlines
 
 MODEL = Path(__file__).resolve().parent / "data" / "abstain_model.toml"
 
@@ -63,19 +72,52 @@ FEATURES = (
     "rarest_missing",  # the question's rarest content term (highest IDF) is not in the clause nor its context
     "missing_idf",  # the highest IDF among the terms the clause misses, over the highest IDF of the question
     "kb_missing",  # IDF share of the question's terms that no clause of the knowledge base holds
+    # the general signals (h11-fresh): what the question is about, looked for in the clause's document
+    "place_missing_doc",  # names a province or city the clause's whole document never names
+    "key_missing_doc",  # IDF share of the question's key terms (rare in the corpus) its document never holds
+    "key_missing_clause",  # the same share, for the clause read with its header and headings
+    "coverage_doc",  # IDF share of the question's content terms found anywhere in the document
+    "asked_missing",  # asks who / by when and the clause names no agency / states no deadline
 )
 
 #: A term no document could hold: its IDF is the one every absent term gets.
 _ABSENT = "zzqxjabsentzzqxj"
 
 
+@lru_cache(maxsize=64)
+def _document_terms(document: str) -> frozenset[str]:
+    """The folded syllables of a document's text (remembered: every candidate of a question, and
+    the next questions, read the same few documents)."""
+    return frozenset(folded_syllables(document))
+
+
+def _key_share(keys: list[str], present: set[str], bm25: BM25Index) -> float:
+    """IDF share of ``keys`` not in ``present`` (0 when there are none)."""
+    mass = sum(bm25.idf(t) for t in keys)
+    return sum(bm25.idf(t) for t in keys if t not in present) / mass if mass > 0 else 0.0
+
+
+def _asked_missing(question: str, both: str) -> bool:
+    """The question asks who does it (or by when) and the clause, read with its header and
+    headings, names no agency (states no deadline): it cannot give what is asked."""
+    kind = classify(question).kind
+    if kind == "deadline" or (kind is None and asks_day(question)):
+        return not (find_deadlines(both) or states_day(both))
+    if kind == "owner" or asks_who_only(question):
+        return not find_agencies(both)
+    return False
+
+
 def features(readings: list[str], question: str, clause_text: str, context: str, dense: float, fused: float,
-             bm25: BM25Index) -> dict[str, float]:
+             bm25: BM25Index, document: str = "") -> dict[str, float]:
     """The features of one candidate clause for a question.
 
     ``readings``: the question as read (diacritics restored) then its rewrites, as for
     :func:`index.abstain.coverage`; ``question``: as typed; ``context``: the clause's document
-    header and headings (what it is read with)."""
+    header and headings (what it is read with); ``document``: the text of the clause's whole
+    document (every clause), where the question's place and rare terms are looked for: a
+    document extracted without its header ("Kính gửi: …" of a Hà Nội letter) names its city in
+    its body, not its header. Empty: the clause and its context stand for the document."""
     first = readings[0] if readings else question
     both = f"{context} {clause_text}"
     clause_terms = set(folded_syllables(both))
@@ -91,6 +133,14 @@ def features(readings: list[str], question: str, clause_text: str, context: str,
     rarest = max(idf, key=lambda t: (idf[t], t)) if idf else None
     absent = bm25.idf(_ABSENT)
     mass = sum(idf.values())
+    doc_terms = clause_terms | _document_terms(document) if document else clause_terms
+    key_miss_doc, key_miss_clause = 1.0, 1.0
+    for text in (t for t in readings if t):  # the reading that misses fewest ("Sở GD&ĐT" written out)
+        keys = key_terms(text, bm25.idf)
+        key_miss_doc = min(key_miss_doc, _key_share(keys, doc_terms, bm25))
+        key_miss_clause = min(key_miss_clause, _key_share(keys, clause_terms, bm25))
+    cov_doc = max((_reading_coverage(content_terms(t), base if i else set(), doc_terms, bm25)
+                   for i, t in enumerate(t for t in readings if t) if content_terms(t)), default=0.0)
     asked = asked_figure(first)
     unit_missing = asked is not None and not answers_figure(clause_text, asked)
     figure_missing = asked is None and asks_figure(first) and not has_figure(clause_text)
@@ -109,6 +159,11 @@ def features(readings: list[str], question: str, clause_text: str, context: str,
         "rarest_missing": float(rarest is not None and rarest not in clause_terms),
         "missing_idf": max(missing, default=0.0) / top if top > 0 else 0.0,
         "kb_missing": sum(v for v in idf.values() if v >= absent - 1e-9) / mass if mass > 0 else 0.0,
+        "place_missing_doc": float(bool(missing_places(first, f"{both} {document}"))),
+        "key_missing_doc": key_miss_doc if readings else 0.0,
+        "key_missing_clause": key_miss_clause if readings else 0.0,
+        "coverage_doc": cov_doc,
+        "asked_missing": float(_asked_missing(first, both)),
     }
 
 
@@ -144,14 +199,40 @@ def default_model() -> AbstainModel | None:
     return AbstainModel.from_dict(tomllib.loads(MODEL.read_text(encoding="utf-8")))
 
 
+def document_text(doc: Any) -> str:
+    """The text of a stored document (``ingest.shapes.Document``: its clauses), remembered for the
+    last few documents by id and clause texts' length (a document ingested again is read again)."""
+    if doc is None:
+        return ""
+    clauses = getattr(doc, "clauses", None) or []
+    return _joined(doc.doc_id, sum(len(c.text) for c in clauses), tuple(c.text for c in clauses))
+
+
+@lru_cache(maxsize=64)
+def _joined(doc_id: str, size: int, texts: tuple[str, ...]) -> str:
+    return " ".join(texts)
+
+
 def answers(hit: Any, readings: list[str], question: str, context: str, bm25: BM25Index,
-            model: AbstainModel | None = None) -> bool:
+            model: AbstainModel | None = None, document: str = "") -> bool:
     """Does ``hit`` (a ScoredClause: ``clause``, ``score``, ``dense``) answer the question?
 
-    The call site in api/ask_service.py (``Ask._answers``) is one line:
-    ``return answers(best, readings, question, context, self.index.keyword)``."""
+    ``document``: the text of the hit's document (:func:`document_text`). The call site in
+    api/ask_service.py (``Ask._answers``) is one line."""
     model = model or default_model()
     if model is None:
         raise FileNotFoundError(MODEL)
-    x = features(readings, question, hit.clause.text, context, hit.dense, hit.score, bm25)
+    x = features(readings, question, hit.clause.text, context, hit.dense, hit.score, bm25, document)
     return model.answers(x)
+
+
+def judge(hit: Any, readings: list[str], question: str, headers: dict[str, str], bm25: BM25Index, get_document: Any) -> bool:
+    """:func:`answers` for ``hit`` read with its document's header (``headers[doc_id]``: type,
+    number, issuer, title), its headings and its whole text (``get_document(doc_id)``: the stored
+    ``Document``, see :func:`document_text`). What ``Ask._answers`` in api/ask_service.py calls
+    (one line)."""
+    if hit.dense < Thresholds().dense:  # the floor of the rules (the model leaves the cosine out)
+        return False
+    doc_id = hit.clause.doc_id
+    context = " ".join([headers.get(doc_id, ""), *getattr(hit.clause, "heading_chain", ())])
+    return answers(hit, readings, question, context, bm25, document=document_text(get_document(doc_id)))

@@ -504,7 +504,7 @@ class Gazetteer:
                     ends = self._province_ends(toks, j) if free(j) else []
                     return max(ends) if ends else j
                 lower_run += 1
-                if lower_run > 5:
+                if lower_run > 6:
                     break
                 j += 1
             elif tok.is_word and tok.capitalised:
@@ -784,14 +784,17 @@ class Gazetteer:
             limit = pos + (stop.start() if stop else len(text) - pos)
             while pos < limit and text[pos : pos + 1].isupper():
                 seps = [m.start() + pos for m in re.finditer(r",\s*|\s+và\s+", text[pos:limit])] + [limit]
+                # the last name may run into the verb after the list ("các Sở: Y tế, Công Thương rà
+                # soát …"): a known name may also end at a word boundary before the next separator
+                words = [m.start() + pos for m in re.finditer(r"\s+", text[pos:limit])]
                 best = None
-                for end in sorted(seps, reverse=True):
+                for end in sorted(set(seps) | set(words), reverse=True):
                     name = text[pos:end].strip()
                     whole = self._whole(f"{word} {name}") if name else None
                     if whole is not None and whole.agency_id is not None:
                         best = (end, whole)
                         break
-                end = best[0] if best else seps[0]
+                end = best[0] if best else self._before_stop(text, pos, seps[0])
                 name = text[pos:end].strip()
                 if not name:
                     break
@@ -806,6 +809,15 @@ class Gazetteer:
                     break
                 pos = end + sep.end()
         return out
+
+    def _before_stop(self, text: str, pos: int, end: int) -> int:
+        """Where an unknown name after a shared head ends: before the first stop phrase (a verb,
+        "chủ trì" ...) after its first word, else at ``end``."""
+        toks = tokenize(text[pos:end])
+        for k in range(1, len(toks)):
+            if toks[k].is_word and toks[k].lower and self._stop_at(toks, k):
+                return pos + toks[k - 1].end
+        return end
 
     def _whole(self, text: str) -> AgencyMention | None:
         """The mention when ``text`` is exactly one agency name, else None."""

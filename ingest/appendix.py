@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from tracuu.ingest.columncues import task_column
 from tracuu.ingest.labels import (
     appendix_group_label,
     appendix_para_label,
@@ -124,9 +125,12 @@ def column_names(header_rows: list[list[Cell]]) -> list[str]:
 
 
 def _task_index(columns: list[str]) -> int:
-    for k, name in enumerate(columns):
-        if any(w in fold(name) for w in _TASK_WORDS):
-            return k
+    """The task column: the first named by a task word ("Nhiệm vụ", "Nội dung"); else the first
+    named by a task cue of [column_cues] ("Thông tin đề xuất") that no skip cue names ("Tỉnh kiến
+    nghị" names who proposed, not what); else the column after STT."""
+    k = task_column(columns, _TASK_WORDS)
+    if k is not None:
+        return k
     return 1 if len(columns) > 1 else 0
 
 

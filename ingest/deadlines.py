@@ -81,6 +81,10 @@ _PERIODIC = re.compile(_B + r"dinh ky" + _E)
 _CONTINUOUS = re.compile(_B + r"thuong xuyen" + _E)
 _PAREN = re.compile(r"\s*\(\s*(?P<inner>[^()]{1,60}?)\s*\)")
 _AND = re.compile(r"\s*(?:,\s*)?va\s+")
+# "định kỳ, đột xuất", "định kỳ hoặc đột xuất", "định kỳ; kiểm tra đột xuất"
+_SURPRISE_AFTER = re.compile(r"\s*(?:[,;]\s*|hoac\s+|hay\s+|va\s+)(?:[a-z]+\s+){0,2}?dot xuat" + r"(?![0-9a-z])")
+# "Quý IV/2026 (sơ kết); Quý IV/2027 (tổng kết)": stages of one task, each with its own time
+_STAGE_SEP = re.compile(r"\s*[;,]\s*(?:va\s+)?")
 
 _EVERY_MAP: dict[str, str] = {"nam": "yearly", "quy": "quarterly", "thang": "monthly", "tuan": "weekly", "ngay": "daily"}
 _N_MONTHS: dict[str, int] = {"sau": 6, "ba": 3, "mot": 1}
@@ -327,6 +331,27 @@ def _select(atoms: list[Deadline]) -> list[Deadline]:
     return chosen
 
 
+_STAGED_KINDS = ("date", "month", "quarter", "year", "period")
+
+
+def _staged_next(folded: str, end: int, items: list[Deadline]) -> tuple[Deadline, int] | None:
+    """After a dated phrase: "(sơ kết); <next dated phrase> (tổng kết)" -- two stages of one task,
+    each named in brackets. Returns the next phrase and where its bracket ends, else None."""
+    own = _PAREN.match(folded, end)
+    if own is None or re.search(r"\d", own.group("inner")):
+        return None
+    sep = _STAGE_SEP.match(folded, own.end())
+    if sep is None:
+        return None
+    nxt = next((x for x in items if x.start == sep.end() and x.kind in _STAGED_KINDS), None)
+    if nxt is None:
+        return None
+    theirs = _PAREN.match(folded, nxt.end)
+    if theirs is None or re.search(r"\d", theirs.group("inner")):
+        return None
+    return nxt, theirs.end()
+
+
 def _compound(text: str, folded: str, items: list[Deadline]) -> list[Deadline]:
     """Join "A và B" ("Quý IV năm 2027 và năm 2030") into one deadline with two parts.
 
@@ -338,7 +363,15 @@ def _compound(text: str, folded: str, items: list[Deadline]) -> list[Deadline]:
         first = items[i]
         group = [first]
         end = first.end
-        while (mt := _AND.match(folded, end)) is not None:
+        while True:
+            staged = _staged_next(folded, end, items) if group[-1].kind in _STAGED_KINDS else None
+            if staged is not None:  # "Quý IV/2026 (sơ kết); Quý IV/2027 (tổng kết)"
+                nxt, end = staged
+                group.append(replace(nxt, end=end))
+                continue
+            mt = _AND.match(folded, end)
+            if mt is None:
+                break
             nxt = next((x for x in items if x.start == mt.end()), None)
             if nxt is None:
                 tail = [_attach_paren(text, folded, a) for a in _atoms(text, folded, True) if a.start == mt.end()]
@@ -377,6 +410,15 @@ def _in_context(text: str, folded: str, dl: Deadline) -> bool:
     before = " ".join(folded[max(0, dl.start - 200) : dl.start].split())
     if dl.kind == "continuous":
         return any(before == w or before.endswith(" " + w) for w in words.get("continuous_not_after", ()))
+    if dl.kind == "recurring" and dl.recurrence == "periodic" and folded[dl.start : dl.end] == "dinh ky":
+        # "kiểm tra định kỳ, đột xuất": a kind of inspection, not a recurrence
+        kind_of = any(before == w or before.endswith(" " + w) for w in words.get("periodic_kind_after", ()))
+        if kind_of and _SURPRISE_AFTER.match(folded, dl.end):
+            return True
+    if dl.kind == "recurring" and dl.recurrence == "yearly" and dl.day is None:
+        bare = before.rstrip(" ,")
+        if any(bare == w or bare.endswith(" " + w) for w in words.get("yearly_not_after", ())):
+            return True
     if dl.kind not in ("year", "period"):
         return False
     if any(before == w or before.endswith(" " + w) for w in words.get("horizon_before", ())):
@@ -385,8 +427,6 @@ def _in_context(text: str, folded: str, dl: Deadline) -> bool:
     cut = [m.end() for m in re.finditer(r"[;:()]|\.(?=\s)", folded[lo : dl.start])]
     lo = lo + cut[-1] if cut else lo
     stretch = folded[lo : dl.start]
-    if len(stretch.split()) > 30:
-        return False
     starts = []
     for w in words.get("title_words", ()):
         for m in re.finditer(_B + re.escape(w).replace(r"\ ", r"\s+") + _E, stretch):
@@ -396,6 +436,8 @@ def _in_context(text: str, folded: str, dl: Deadline) -> bool:
     if not starts:
         return False
     after_title = stretch[max(starts):]
+    if len(after_title.split()) > 30:  # the title word is too far back to name what this year dates
+        return False
     return not any(re.search(_B + re.escape(w).replace(r"\ ", r"\s+") + _E, after_title)
                    for w in words.get("title_breakers", ()))
 

@@ -45,6 +45,7 @@ from typing import Any, Iterable
 from tracuu.ingest.agencies import AgencyMention, Gazetteer, load_gazetteer, tokenize
 from tracuu.ingest.deadlines import Deadline, find_deadlines, heading_deadline, main_deadline, parse_deadline
 from tracuu.ingest.flatrows import split_flat_row
+from tracuu.ingest.grouplead import group_lead
 from tracuu.ingest.headnames import heading_name
 from tracuu.ingest.model import Clause
 from tracuu.ingest.pipetables import body_table_rows
@@ -1023,14 +1024,15 @@ def _row_task(clause: Clause, g: Gazetteer, n: int) -> Task | None:
     cells = clause.cells or {}
     roles = column_roles(cells, g)
     lead_cell = cells.get(roles.get("lead", ""), "")
-    if not lead_cell.strip(" \t\n|"):
+    inherited = group_lead(clause.heading_chain, g, clause.path + "/nhóm") if "lead" not in roles else []
+    if not lead_cell.strip(" \t\n|") and not inherited:
         return None  # a group row ("1 | Nhóm nhiệm vụ về thể chế | | |"): no owner, no task of its own
     coord_cell = cells.get(roles.get("coordinators", ""), "")
     due_cell = cells.get(roles.get("deadline", ""), "")
     text = cells.get(roles.get("task", ""), "") or clause.text
     where = clause.path + "/"
     t = _Text(text, clause.path, g)
-    lead = cell_agencies(lead_cell, where + roles.get("lead", ""), g)
+    lead = cell_agencies(lead_cell, where + roles.get("lead", ""), g) if lead_cell.strip(" \t\n|") else inherited
     coordinators = cell_agencies(coord_cell, where + roles.get("coordinators", ""), g)
     marked = _marked_lead(lead_cell, lead, g)  # "Cơ quan thực hiện": "Sở Y tế (chủ trì), Sở Tài chính"
     if marked is not None:
@@ -1168,7 +1170,10 @@ def _task_of(clause: Clause, n: int, text: str, lead: list[AgencyRef], pattern: 
             t.used.add(m.start)
     reports = _reports(t, roles)
     vias = [r.via for r in reports if r.via is not None]
-    coordinators = _dedupe(inherited_coordinators + t.refs(t.partners(roles)), lead + vias)
+    # partners the item names itself replace the ones its heading gave ("1. X chủ trì, phối hợp
+    # với các cơ quan:" + "c) Phối hợp với Bộ Y rà soát …": Bộ Y is c)'s partner, as officials read it)
+    own = t.refs(t.partners(roles))
+    coordinators = _dedupe(own or inherited_coordinators, lead + vias)
     advises = _dedupe(t.refs(t.lists_after(roles.advise)), lead)
     main, found, recurrence = _timing(t.text, g)
     return Task(

@@ -86,3 +86,62 @@ def test_a_word_no_clause_holds_counts_as_missing_from_the_knowledge_base():
     x = _x("Tuổi nghỉ hưu của giáo viên xuất khẩu xoài là bao nhiêu?", "b")
     assert 0.0 < x["kb_missing"] < 1.0 and x["rarest_missing"] == 1.0
     assert _x("Xuất khẩu bao nhiêu tấn xoài?", "b")["kb_missing"] == 0.0
+
+
+def test_a_place_or_a_rare_term_is_looked_for_in_the_whole_document():
+    # a letter extracted without its header names its city in the body, not in the clause
+    letter = "Kính gửi các sở. Sở Nông nghiệp và Môi trường Hà Nội theo dõi chỉ số chất lượng không khí."
+    q = "Ở Hà Nội, cơ quan nào xây dựng cơ sở dữ liệu quy hoạch?"
+    alone = features([q], q, CLAUSES["a"], "", 0.85, 1.0, _bm25())
+    read = features([q], q, CLAUSES["a"], "", 0.85, 1.0, _bm25(), document=f"{letter} {CLAUSES['a']}")
+    assert alone["place_missing"] == 1.0 and alone["place_missing_doc"] == 1.0
+    assert read["place_missing"] == 1.0 and read["place_missing_doc"] == 0.0  # the old rule reads the header only
+    other = features(["Ở Đà Nẵng, ai xây dựng cơ sở dữ liệu quy hoạch?"], "Ở Đà Nẵng, ai xây dựng cơ sở dữ liệu quy hoạch?",
+                     CLAUSES["a"], "", 0.85, 1.0, _bm25(), document=f"{letter} {CLAUSES['a']}")
+    assert other["place_missing_doc"] == 1.0  # another city's version
+
+
+def test_key_terms_missing_from_the_clause_and_from_its_document_are_two_features():
+    bm25 = _bm25()
+    for i in range(30):  # a corpus where "xoài" and "tấn" are rare and "báo cáo" is not
+        bm25.add(f"n{i}", f"Các sở gửi báo cáo định kỳ {i}.")
+    q = "Xuất khẩu bao nhiêu tấn xoài?"
+    in_doc = features([q], q, CLAUSES["c"], "", 0.85, 1.0, bm25, document=f"{CLAUSES['b']} {CLAUSES['c']}")
+    elsewhere = features([q], q, CLAUSES["c"], "", 0.85, 1.0, bm25, document=CLAUSES["c"])
+    assert in_doc["key_missing_clause"] > 0.0 and in_doc["key_missing_doc"] == 0.0
+    assert elsewhere["key_missing_doc"] == pytest.approx(elsewhere["key_missing_clause"]) and elsewhere["key_missing_doc"] > 0.0
+    assert elsewhere["coverage_doc"] < in_doc["coverage_doc"]
+
+
+def test_who_or_by_when_asked_of_a_clause_that_cannot_say():
+    assert _x("Ai chủ trì xây dựng cơ sở dữ liệu quy hoạch?", "a")["asked_missing"] == 0.0
+    assert _x("Ai chủ trì xuất khẩu xoài?", "b")["asked_missing"] == 1.0  # no agency in the clause
+    assert _x("Xuất khẩu xoài phải xong trước ngày nào?", "b")["asked_missing"] == 1.0  # no deadline
+    assert _x("Cơ sở dữ liệu quy hoạch phải xong trước ngày nào?", "a")["asked_missing"] == 0.0
+    assert _x("Xuất khẩu bao nhiêu tấn xoài?", "b")["asked_missing"] == 0.0  # neither who nor when
+
+
+def test_judge_reads_the_hits_document_and_keeps_the_dense_floor(monkeypatch):
+    from tracuu.index import abstain_model
+
+    by_place = AbstainModel({"place_missing_doc": -10.0}, 5.0, 0.5)  # answers unless the document lacks the place
+    monkeypatch.setattr(abstain_model, "default_model", lambda: by_place)
+    letter = SimpleNamespace(doc_id="cv", clauses=[SimpleNamespace(text="Kính gửi các sở, ngành Hà Nội."),
+                                                   SimpleNamespace(text=CLAUSES["a"])])
+    plain = SimpleNamespace(doc_id="cv", clauses=[SimpleNamespace(text=CLAUSES["a"])])
+    seen = []
+
+    def getter(doc):
+        def get(doc_id):
+            seen.append(doc_id)
+            return doc
+        return get
+
+    hit = SimpleNamespace(clause=SimpleNamespace(text=CLAUSES["a"], doc_id="cv", heading_chain=()), dense=0.9, score=1.0)
+    q = "Ở Hà Nội, ai chủ trì xây dựng cơ sở dữ liệu quy hoạch?"
+    assert abstain_model.judge(hit, [q], q, {}, _bm25(), getter(letter)) is True  # the city is in the letter's body
+    assert abstain_model.judge(hit, [q], q, {"cv": "Kế hoạch của UBND thành phố Hà Nội"}, _bm25(), getter(plain)) is True
+    assert abstain_model.judge(hit, [q], q, {}, _bm25(), getter(plain)) is False  # nowhere in the document
+    assert seen == ["cv", "cv", "cv"]
+    low = SimpleNamespace(clause=hit.clause, dense=0.1, score=1.0)
+    assert abstain_model.judge(low, [q], q, {}, _bm25(), getter(letter)) is False  # under the rules' floor: never answered

@@ -278,3 +278,18 @@ def test_a_dash_that_stands_for_an_empty_cell_is_no_sub_row(tmp_path):
     _, rows = _rows(tmp_path, text)
     assert [t.text for t in rows] == ["Rà soát quy chế thử nghiệm", "Lập kế hoạch thử nghiệm"]
     assert names(rows[0].lead) == ["Sở Tư pháp"] and rows[1].deadline.text == "Năm 2027"
+
+
+def test_a_colon_list_of_names_under_one_head_word_stays_one_cell():
+    # synthetic: "Các Sở:" then bare names over several lines; the next "Sở …" (the list's head
+    # word again) opens the partner cell
+    g = load_gazetteer()
+    from tracuu.ingest.loaders.flatcells import agency_cover_with, name_at_with
+
+    text = ["Làm thử quy trình mới. ", "Các Sở: ", "Nội vụ,  ", "Tư pháp, Y ", "tế,  ", "Khoa học  ",
+            "và Công nghệ  ", "Sở Tài chính, ", "các sở,  ", "ngành ", "Năm 2026 "]
+    lines = [SourceLine(k * 100, t, 1) for k, t in enumerate(text)]
+    frags = [f.text for f in fragments(lines, name_at_with(g))]
+    assert frags == ["Làm thử quy trình mới.", "Các Sở: Nội vụ, Tư pháp, Y tế, Khoa học và Công nghệ",
+                     "Sở Tài chính, các sở, ngành", "Năm 2026"]
+    assert agency_cover_with(g)("Các Sở: Nội vụ, Tư pháp, Y tế, Khoa học và Công nghệ") == 1.0

@@ -26,6 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
 
+from tracuu.ingest.columncues import cue_words, task_column, verb_phrases
 from tracuu.ingest.reflow import SourceLine
 from tracuu.ingest.vntext import fold, nfc
 
@@ -74,17 +75,27 @@ def column_kinds(names: Sequence[str]) -> list[str]:
     """The kind of each column after STT (``names``: their header names, task column first)."""
     cues = _cues()
     out: list[str] = []
+    # the task column is the one a task word names ("Nhiệm vụ", "Thông tin đề xuất"), whatever its
+    # place ("Cơ quan chủ trì | Nội dung …", "Tỉnh kiến nghị | Thông tin đề xuất | …"), else the
+    # first; a column of [column_cues].skip ("Đơn vị tính", "Tỉnh kiến nghị") holds nothing to read
+    at = task_column(names, ("nhiem vu", "noi dung", "cong viec"))
+    at = 0 if at is None else at
+    skip = cue_words("skip")
     for k, name in enumerate(names):
         f = fold(name).lower()
-        if k == 0:
+        if k == at:
             out.append("task")
+        elif any(w in f for w in skip):
+            out.append("other")
         elif any(w in f for w in cues.level_columns):
             out.append("level")
         elif any(w in f for w in ("thoi gian", "thoi han", "tien do", "hoan thanh", "lo trinh")):
             out.append("time")
         elif "phoi hop" in f:
             out.append("coord")
-        elif any(w in f for w in ("chu tri", "thuc hien", "co quan", "don vi", "trach nhiem")):
+        elif any(w in f for w in cue_words("product") + cue_words("note") + cue_words("status")):
+            out.append("other")  # "Kết quả thực hiện", "Tình hình thực hiện": no owner for "thực hiện"
+        elif any(w in f for w in ("chu tri", "thuc hien", "co quan", "don vi", "trach nhiem", "phu trach")):
             out.append("lead" if "lead" not in out else "coord")
         elif any(w in f for w in ("nhiem vu", "noi dung", "cong viec", "ten ")) and "task" not in out[1:]:
             out.append("other")
@@ -123,6 +134,26 @@ def _ends_joining(text: str) -> bool:
     if t[-1] in ",;-–(/&":
         return True
     return t.split()[-1].lower() in _JOINERS
+
+
+def ends_joining(text: str) -> bool:
+    """``text`` ends on a word or sign that needs the next line ("Bộ Thông tin và", "… của")."""
+    return _ends_joining(text)
+
+
+def place_pairs() -> frozenset[str]:
+    """Two words of one place or proper name ("Cần Thơ", "Việt Nam"), as a line break may cut it."""
+    return _cues().proper_pairs
+
+
+def time_opener_check():
+    """``check(text)``: ``text`` opens with one of the time openers of flatcells.toml."""
+    words = _cues().time
+    return lambda text: _opens(nfc(text).strip().lower(), words)
+
+
+# a line that opens a bulleted item ("- Ban hành quy định …") starts a fragment as a capital does
+_BULLET_ITEM = re.compile(r"^[-+•–]\s+[A-ZĐÀ-Ỹ]")
 
 
 def fragments(lines: Sequence[SourceLine], name_at=None, goes_on=None) -> list[Fragment]:
@@ -164,7 +195,13 @@ def fragments(lines: Sequence[SourceLine], name_at=None, goes_on=None) -> list[F
             joined = _ends_joining(prev)
             ahead = " ".join(x.text.strip() for x in lines[k : k + 3])
             low = t.lower()
-            if (t[0].isupper() or t[0].isdigit()) and not joined:
+            opener = " ".join(x.text for x in cur).split(":")[0].split()
+            listing = prev.endswith((":", ",")) and ":" in " ".join(x.text for x in cur) and bool(opener)
+            if listing and t[0].isupper() and t.split()[0].lower() != opener[-1].lower() \
+                    and not (_opens(low, cues.time) or _opens(low, cues.product)):
+                pass  # "Các Bộ:" / "NN&MT," / "Xây dựng,": the items of a list after a colon go on
+                # ("Bộ Tài chính" after them, the list's head word again, opens the next cell)
+            elif (t[0].isupper() or t[0].isdigit() or _BULLET_ITEM.match(t)) and not joined:
                 new = True
                 # "Năm" / "2026": a fragment of one word cannot stand as a cell of its own
                 is_weak = len(cur) == 1 and len(prev.split()) == 1 and not prev.endswith((".", ";"))
@@ -340,6 +377,9 @@ _SEPARATORS = re.compile(r"\s*[,;]\s*|\s+và\s+")
 _ACRONYM = re.compile(r"^[A-ZĐ][A-ZĐ&]{1,9}$")
 
 
+_HEAD_LIST = re.compile(r"^[Cc]ác\s+(?P<head>\S+)\s*:\s*(?P<items>\S.*)$")
+
+
 def agency_cover_with(gazetteer):
     """``agency_cover(text)``: the share of the words of ``text`` in pieces (cut at commas,
     semicolons and "và" outside the names the gazetteer reads) that are agency names: a name the
@@ -348,11 +388,16 @@ def agency_cover_with(gazetteer):
     ``text`` does not open with such a piece."""
     heads = gazetteer.head_word_tuples()
     products = _cues().product
+    # a verb of [matching].name_stop_words that opens with a head word ("Ban hành", "Tổ chức"): a
+    # task that opens with it is no name ("Ban hành hướng dẫn …" is not a board)
+    verbs = verb_phrases()
 
     def opens_name(piece: str, at: int, starts: set[int]) -> bool:
         if not piece:
             return False
         if _opens(nfc(piece).lower(), products):
+            return False
+        if at not in starts and _opens(nfc(piece).lower(), verbs):
             return False
         if at in starts or _ACRONYM.match(piece):
             return True
@@ -364,6 +409,12 @@ def agency_cover_with(gazetteer):
         total = len(_WORD.findall(text))
         if not total:
             return 0.0
+        listed = _HEAD_LIST.match(text)
+        if listed and (listed.group("head").lower(),) in heads:
+            # "Các Bộ: NN&MT, Xây dựng, Y tế": names whose head word the list opener holds
+            items = [x.strip() for x in listed.group("items").split(",") if x.strip()]
+            if items and all(x[0].isupper() and len(x.split()) <= 6 for x in items):
+                return 1.0
         first = text.split()[0]
         if first in _PREPOSITIONS and len(text.split()) > 1:
             # "về các tổ chức …": the end of a name a page break cut ("Ủy ban Công tác" / "về …")

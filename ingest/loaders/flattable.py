@@ -38,7 +38,7 @@ __all__ = ["flat_table_runs", "FlatTable", "flat_blocks"]
 _STT = re.compile(r"^(?:STT|TT|Số\s+TT|Số\s+thứ\s+tự)$", re.IGNORECASE)
 # the whole header on the STT line: "STT Nhiệm vụ Cơ quan chủ trì Cơ quan phối hợp Thời gian"
 _STT_LINE = re.compile(r"^(?P<stt>STT|TT|Số\s+TT)\s+(?P<rest>\S.*)$", re.IGNORECASE)
-_NUM = re.compile(r"^(\d{1,3}(?:\.\d{1,2})?)\.?$")
+_NUM = re.compile(r"^(\d{1,3}(?:\.\d{1,2}){0,2})\.?$")  # "1", "1.2", "1.2.3"
 _ROMAN = re.compile(r"^([IVXL]{1,6})\.?$")
 _GROUP_LINE = re.compile(r"^(?P<num>[IVXL]{1,6})[.)]\s+(?P<title>[A-ZĐÀ-Ỹ].*)$")  # "II. NHÓM NHIỆM VỤ …" on one line
 # the same without the dot ("IV Huy động và sử dụng …"): a group row only when it numbers the next group
@@ -47,8 +47,13 @@ _ROMAN_VALUE = {"I": 1, "V": 5, "X": 10, "L": 50}
 _FURNITURE = re.compile(r"^(?:CÔNG\s+BÁO\b.*|Ký\s+bởi\s*:.*|Cơ\s+quan\s*:.*|Thời\s+gian\s+ký\s*:.*)$",
                         re.IGNORECASE)
 _PAGE_NO = re.compile(r"^\d{1,4}$")
-_END = re.compile(r"^(?:PH[ỤU]\s+L[ỤU]C\b|Phụ\s+lục\b|Điều\s+\d+|Chương\s+[IVXLC\d]+|(?:KT|TM|TL)\.\s|Nơi\s+nhận)",
-                  re.IGNORECASE)
+# what ends a table: an appendix or article heading, a signature or recipients line, and a footnote
+# ("[1] Ban Chỉ đạo …": a hard-wrapped crawler text has no blank line before the notes after a table)
+_END = re.compile(r"^(?:PH[ỤU]\s+L[ỤU]C\b|Phụ\s+lục\b|Điều\s+\d+|Chương\s+[IVXLC\d]+|(?:KT|TM|TL)\.\s|Nơi\s+nhận"
+                  r"|\[\d{1,3}\]\s)", re.IGNORECASE)
+_HEADER_LINES = 24  # at most this many header lines (a wide header wrapped name by name)
+
+
 @dataclass
 class FlatTable:
     """Lines [start, end) of one flattened table; ``header`` the index range of its header lines."""
@@ -56,6 +61,7 @@ class FlatTable:
     start: int
     end: int
     header: tuple[int, int]
+    lead_first: bool = False  # the owner column comes before the task column (loaders/leadfirst.py)
 
 
 def _text(line: SourceLine) -> str:
@@ -140,12 +146,21 @@ def flat_table_runs(lines: Sequence[SourceLine]) -> list[FlatTable]:
         if not (_STT.match(_text(lines[i])) or one_line):
             i += 1
             continue
+        lead_first = None if one_line else _lead_first_run(lines, i)
+        if lead_first is not None:  # the owner column first: rows need no number
+            out.append(lead_first)
+            i = lead_first.end
+            continue
         j = i + 1
-        while j < n and j - i <= 12 and not _NUM.match(_text(lines[j])) and not _ROMAN.match(_text(lines[j])) \
+        # a header of many columns, each name wrapped over lines ("Cơ quan" / "chủ trì"), runs over
+        # more than 12 lines: up to _HEADER_LINES short lines (a column name is no sentence)
+        while j < n and (j - i <= 12 or (j - i <= _HEADER_LINES and len(_text(lines[j - 1])) <= 40)) \
+                and not _NUM.match(_text(lines[j])) and not _ROMAN.match(_text(lines[j])) \
                 and not _GROUP_LINE.match(_text(lines[j])):
             j += 1
         first_row = _text(lines[j]) if j < n else ""
-        if j >= n or j - i > 12 or (j == i + 1 and not one_line) or (
+        long_head = j - i > 12 and any(len(_text(x)) > 40 for x in lines[i + 1 : j])
+        if j >= n or j - i > _HEADER_LINES or long_head or (j == i + 1 and not one_line) or (
                 first_row.rstrip(".") not in ("1", "I", "1.1") and not _GROUP_LINE.match(first_row)) or (
                 one_line and not _lone_numbers_follow(lines, j)):
             i += 1
@@ -165,6 +180,35 @@ def flat_table_runs(lines: Sequence[SourceLine]) -> list[FlatTable]:
         out.append(FlatTable(i, end, header))
         i = end
     return out
+
+
+def _lead_first_run(lines: Sequence[SourceLine], i: int) -> FlatTable | None:
+    """A lead-first table at the "STT" line ``lines[i]``: its column names on the lines after (short
+    lines, each opening with a column word or going on the name above in lower case), the owner
+    column first; its rows need no number (see :mod:`ingest.loaders.leadfirst`)."""
+    from tracuu.ingest.loaders.leadfirst import is_lead_first
+
+    openers, _ = _header_openers()
+    n = len(lines)
+    j = i + 1
+    while j < n and j - i <= 12:
+        t = _text(lines[j])
+        if not t or len(t) > 40 or not (t[:1].islower() or fold(t).lower().startswith(openers)):
+            break
+        j += 1
+    names = [" ".join(_text(x) for x in g) for g in _header_names(list(lines[i + 1 : j]))]
+    if j >= n or not is_lead_first(names):
+        return None
+    k = j
+    last_row = j
+    while k < n:
+        t = _text(lines[k])
+        if t and _END.match(t) and not _STT.match(t):
+            break
+        if t and _NUM.match(t):
+            last_row = k
+        k += 1
+    return FlatTable(i, _row_end(lines, last_row, k), (i, j), lead_first=True)
 
 
 def _row_end(lines: Sequence[SourceLine], row: int, limit: int) -> int:
@@ -299,6 +343,8 @@ def flat_blocks(lines: Sequence[SourceLine], table: FlatTable, table_index: int,
     from tracuu.ingest.reflow import reflow
 
     h0, h1 = table.header
+    if table.lead_first:
+        return _lead_first_blocks(lines, table, table_index)
     head_lines = list(lines[h0:h1])
     names = _split_stt_line(head_lines[0]) + _merge_groups(_header_names(head_lines[1:]))
     if len(names) > 1 and len(head_lines) > 1 and _STT_LINE.match(_text(head_lines[0])):
@@ -410,6 +456,66 @@ def flat_blocks(lines: Sequence[SourceLine], table: FlatTable, table_index: int,
     return out
 
 
+def _lead_first_blocks(lines: Sequence[SourceLine], table: FlatTable, table_index: int) -> list[Block]:
+    """Blocks of a lead-first table: header row, one row a task (number and owner cells those of its
+    group's merged cell), page furniture and repeated headers as they come."""
+    from tracuu.ingest.agencies import load_gazetteer
+    from tracuu.ingest.loaders import flatcells as fc
+    from tracuu.ingest.loaders.leadfirst import column_slots, read_rows
+
+    h0, h1 = table.header
+    head_lines = list(lines[h0:h1])
+    names = _split_stt_line(head_lines[0]) + _header_names(head_lines[1:])
+    slots = column_slots([" ".join(_text(x) for x in n) for n in names[1:]]) or {}
+    body = list(lines[h1 : table.end])
+    head_texts = [_text(x) for x in head_lines if _text(x)]
+    skipped: dict[int, Block] = {}  # first line index -> its block; every line of it is skipped
+    skip_at: set[int] = set()
+    k = 0
+    while k < len(body):
+        t = _text(body[k])
+        if t and _STT.match(t):
+            j = _repeated_header_end(body, k, len(body), head_texts)
+            rep = body[k:j]
+            skipped[k] = _block([_cell([x]) for x in rep if _text(x)], table_index, True, rep)
+            skip_at.update(range(k, j))
+            k = j
+            continue
+        if t and _is_furniture(body[k]):
+            para = _block([], table_index, False, [body[k]])
+            skipped[k] = Block(kind="para", text=para.text, offsets=para.offsets, page=para.page,
+                               page_end=para.page_end)
+            skip_at.add(k)
+        k += 1
+    g = load_gazetteer()
+    cover = fc.agency_cover_with(g)
+    cues = fc.time_opener_check()
+    rows, labels, spans = read_rows(body, cover, lambda x: _opens_with_time(x) or cues(x), fc.ends_joining,
+                                    lambda x: x in skip_at, fc.place_pairs())
+    placed: list[tuple[int, Block]] = [(k, b) for k, b in skipped.items()]
+    carried = {lab.after: lab for lab in labels}
+    width = len(names) - 1
+    named = [next((x for x in reversed(labels[: k + 1]) if x.name), None) for k in range(len(labels))]
+    for r, (row, (a, _b)) in enumerate(zip(rows, spans)):
+        lab = labels[row.group] if labels else None
+        own = carried.get(r)
+        cells = [Cell("", ()) for _ in range(width)]
+        cells[slots.get("task", 0)] = _cell(row.task)
+        owner = named[row.group] if labels else None  # a number with no name: its own STT, same owner
+        if owner is not None:
+            cells[slots.get("lead", 0)] = _cell(owner.name)
+        if row.coord and "coord" in slots:
+            cells[slots["coord"]] = _cell(row.coord)
+        if row.time and "time" in slots:
+            cells[slots["time"]] = _cell(row.time)
+        number = _cell([lab.number]) if lab is not None else Cell("", ())
+        own_lines = ([own.number] + own.name) if own is not None else []
+        at = body.index(own.number) if own is not None else a
+        placed.append((at, _block([number] + cells, table_index, False, own_lines + row.task + row.coord + row.time)))
+    placed.sort(key=lambda x: x[0])
+    return [_block([_cell(n) for n in names], table_index, True, head_lines)] + [b for _, b in placed]
+
+
 _BULLET = re.compile(r"^[-+•–]$")
 
 
@@ -503,10 +609,15 @@ def _next_row(prev: SourceLine, cur: str) -> bool:
         cv = [int(x) for x in c.split(".")]
     except ValueError:
         return False
-    if len(cv) == 1:
-        return cv[0] == pv[0] + 1
-    return (cv[0] == pv[0] and len(pv) == 2 and cv[1] == pv[1] + 1) or (cv[0] == pv[0] and len(pv) == 1 and cv[1] == 1) \
-        or (cv[0] == pv[0] + 1 and cv[1] == 1)
+    # at some level k the number goes on from the row before ("1.2" -> "1.3", "1.2.3" -> "1.3") or
+    # a level opens under it ("1.2" -> "1.2.1"), every level after k starting at 1 ("1.2.3" -> "2.1")
+    for k in range(len(cv)):
+        if cv[:k] != pv[:k]:
+            break
+        step = pv[k] + 1 if k < len(pv) else 1
+        if cv[k] == step and all(x == 1 for x in cv[k + 1 :]):
+            return True
+    return False
 
 
 def _block(cells: list[Cell], table_index: int, header: bool, lines: list[SourceLine]) -> Block:

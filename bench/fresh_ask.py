@@ -1,0 +1,95 @@
+"""``ask`` on the fresh question set (tests/realdocs/fresh/h11-fresh.questions.<part>.jsonl).
+
+Why: ``ask``'s rules were tuned for six rounds on tests/realdocs/questions.tune.jsonl; on unseen
+questions abstention generalises worst. The fresh set was written on 16 documents nobody had
+asked about, and split by document before any measurement (tests/realdocs/fresh/README.md):
+the tune part may be read while tuning, the check part is only totalled.
+
+    python bench/fresh_ask.py --data-dir /tmp/h11f-kb [--part tune|check|all] [--dump F.json]
+                              [--abstain model|rules] [--failures]
+
+The knowledge base must hold the 16 fresh documents (ingested from /work/extra/h10-*/docs); the
+script says how many of the questions' documents it lacks. Prints, per part, the report of
+``api.evaluation`` (hit@1, owners, refusal rates). No timing is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from tracuu.api.evaluation import format_report, judge, label_doc_ids, load_dev_set, report_of  # noqa: E402
+
+from bench.ask_split import use_abstain_rules  # noqa: E402
+
+FRESH = ROOT / "tests" / "realdocs" / "fresh"
+ALL = FRESH / "h11-fresh.questions.jsonl"
+PARTS = {"tune": FRESH / "h11-fresh.questions.tune.jsonl", "check": FRESH / "h11-fresh.questions.check.jsonl"}
+SEED = "20261130-h11-fresh"
+
+
+def fresh_part_of(q: dict, seed: str = SEED) -> str:
+    """"check" when ``int(sha256(seed + ":" + key)[:8], 16) / 16**8 < 1/2``, else "tune"; the key is
+    the question's document (its twins and paraphrases go with it), or, for an unanswerable
+    question (no document), its own id. Fixed before any measurement."""
+    key = q.get("doc") or q["id"]
+    h = int(hashlib.sha256(f"{seed}:{key}".encode()).hexdigest()[:8], 16) / 16**8
+    return "check" if h < 0.5 else "tune"
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--data-dir", required=True, type=Path)
+    p.add_argument("--part", choices=("tune", "check", "all"), default="all")
+    p.add_argument("--dump", type=Path)
+    p.add_argument("--failures", action="store_true", help="list the failures (tune part only: the check part is totalled)")
+    p.add_argument("-k", type=int, default=5)
+    p.add_argument("--abstain", choices=("model", "rules"), default="model", help="as bench/ask_split.py")
+    args = p.parse_args(argv)
+    from tracuu.api.config import Settings
+    from tracuu.api.service import Tracuu
+
+    svc = Tracuu(Settings.from_env(data_dir=args.data_dir))
+    if args.abstain == "rules":
+        use_abstain_rules()
+    doc_ids = label_doc_ids(svc)
+    dump = []
+    t0 = time.perf_counter()
+    for name, path in PARTS.items():
+        if args.part not in ("all", name):
+            continue
+        qs = load_dev_set(path)
+        missing = sorted({q["doc"] for q in qs if q.get("doc") and q["doc"] not in doc_ids})
+        if missing:
+            print(f"!! {len(missing)} documents of part {name} are not in {args.data_dir}: {', '.join(missing)}")
+        results = []
+        for q in qs:
+            answer = svc.ask(q["question"], k=args.k)
+            r = judge(q, answer, doc_ids)
+            results.append(r)
+            if args.dump:
+                dump.append({"part": name, "id": q["id"], "question": q["question"], "answerable": q["answerable"],
+                             "tags": q.get("tags"), "doc": q.get("doc"), "found": r.found, "rank": r.rank,
+                             "owners_ok": r.owners_ok, "deadline_ok": r.deadline_ok, "intent": r.intent,
+                             "answer": answer.answer[:400],
+                             "top": [{"clause_id": c.clause_id, "text": c.text[:160]} for c in answer.citations[:3]]})
+        n_ans = sum(1 for q in qs if q["answerable"])
+        print(f"== fresh {name}: {len(qs)} questions ({n_ans} answerable, {len(qs) - n_ans} unanswerable)")
+        print(format_report(report_of(results, args.k), failures=args.failures and name == "tune"))
+        print()
+    print(f"({time.perf_counter() - t0:.0f} s)")
+    if args.dump:
+        args.dump.write_text(json.dumps(dump, ensure_ascii=False, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
