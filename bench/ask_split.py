@@ -49,15 +49,12 @@ def part_of(q: dict[str, Any], seed: str = SEED) -> str:
     return "tune" if h % 2 == 0 else "check"
 
 
-def use_abstain_rules() -> None:
-    """Replace ``Ask._answers`` (the calibrated model, index/abstain_model.py) by the rules it
-    replaced: coverage and dense cosine above index/abstain.py's Thresholds (for comparison)."""
+def use_abstain_model() -> None:
+    """Let the calibrated model (index/abstain_model.py) decide whether the best hit answers, in place of
+    ``Ask``'s default coverage/dense thresholds (see ``Ask.abstain_by_model`` for why it is not the default)."""
     from tracuu.api.ask_service import Ask
 
-    def _answers(self, best, readings, question=""):
-        return self._coverage(best, readings, question) >= self.thresholds.coverage and best.dense >= self.thresholds.dense
-
-    Ask._answers = _answers
+    Ask.abstain_by_model = True
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -68,8 +65,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--dump", type=Path)
     p.add_argument("--failures", action="store_true")
     p.add_argument("-k", type=int, default=5)
-    p.add_argument("--abstain", choices=("model", "rules"), default="model",
-                   help="model: what Ask._answers calls (index/abstain_model.py); rules: the coverage/dense thresholds it replaced")
+    p.add_argument("--abstain", choices=("model", "rules"), default="rules",
+                   help="rules: Ask's default coverage/dense thresholds; model: the calibrated model (index/abstain_model.py)")
     args = p.parse_args(argv)
     if "heldout" in args.questions.name:
         p.error("the held-out questions are measured by the integrator (bench/retrieval.py), never here")
@@ -77,8 +74,8 @@ def main(argv: list[str] | None = None) -> int:
     from tracuu.api.service import Tracuu
 
     svc = Tracuu(Settings.from_env(data_dir=args.data_dir))
-    if args.abstain == "rules":
-        use_abstain_rules()
+    if args.abstain == "model":
+        use_abstain_model()
     questions = load_dev_set(args.questions)
     doc_ids = label_doc_ids(svc)
     parts = {"tune": [], "check": []}

@@ -28,7 +28,7 @@ if str(ROOT) not in sys.path:
 
 from tracuu.api.evaluation import format_report, judge, label_doc_ids, load_dev_set, report_of  # noqa: E402
 
-from bench.ask_split import use_abstain_rules  # noqa: E402
+from bench.ask_split import use_abstain_model  # noqa: E402
 
 FRESH = ROOT / "tests" / "realdocs" / "fresh"
 ALL = FRESH / "h11-fresh.questions.jsonl"
@@ -52,14 +52,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--dump", type=Path)
     p.add_argument("--failures", action="store_true", help="list the failures (tune part only: the check part is totalled)")
     p.add_argument("-k", type=int, default=5)
-    p.add_argument("--abstain", choices=("model", "rules"), default="model", help="as bench/ask_split.py")
+    p.add_argument("--abstain", choices=("model", "rules"), default="rules", help="as bench/ask_split.py")
     args = p.parse_args(argv)
     from tracuu.api.config import Settings
     from tracuu.api.service import Tracuu
 
     svc = Tracuu(Settings.from_env(data_dir=args.data_dir))
-    if args.abstain == "rules":
-        use_abstain_rules()
+    if args.abstain == "model":
+        use_abstain_model()
     doc_ids = label_doc_ids(svc)
     dump = []
     t0 = time.perf_counter()
