@@ -13,8 +13,10 @@ The decision is per candidate clause: ``probability(features) >= threshold`` say
 answers the question"; a question is answered when one of the best-ranked candidates does
 (``Thresholds.judge_top`` in index/abstain.py, as before).
 
-Status (h11-fresh): THE DEFAULT. ``Ask._answers`` (api/ask_service.py) calls :func:`judge`, behind the
-rules' dense floor. Features added then are general, not word lists: the question's place and its
+Status: optional (``Ask.abstain_by_model``; ``bench/ask_split.py --abstain model``). h11-fresh made it
+the default, calling :func:`judge` behind the rules' dense floor; the integrator turned it off again: it
+refused more answerable questions on both checked parts and the paraphrase of the plan's point h that
+issue 11 names (tests/test_ask_intents.py). Features added then are general, not word lists: the question's place and its
 key terms (rare in the corpus by document frequency) looked for in the clause's whole document, the
 share of the question the document holds, and whether a who / by-when question meets a clause that
 names no agency / states no deadline. The cosine and the fused score are left out of the fit (they
