@@ -276,11 +276,27 @@ def _split_issuer_line(line: str) -> list[str]:
     return [" ".join(words[a:b]) for a, b in zip(bounds, bounds[1:]) if b > a]
 
 
+def _names_an_authority(lines: list[str]) -> bool:
+    """Do the all-caps lines above the body name an authority at all? A text kept without its header
+    (an appendix, a section of a document) opens with caps lines too ("PHỤ LỤC II", a table's header
+    row); read as an issuer they would be shown as "Cơ quan ban hành". An issuer holds a known
+    phrase, administrative unit or agency word (doc_types.toml [issuer]) at the start of a line."""
+    phrases, places, agencies = _issuer_vocab()
+    words = [w for opts in ([p for p, _ in phrases], places, agencies, _authority_words()) for w in opts]
+    # at the start of a line: inside one, "vụ" of "NHIỆM VỤ" is no agency
+    return any(_match_at(_folded_words(part), 0, words) for raw in lines for part in _split_issuer_line(raw))
+
+
+@lru_cache(maxsize=1)
+def _authority_words() -> list[list[str]]:
+    return [_folded_words(w) for w in _data()["issuer"].get("authority_words", [])]
+
+
 def _issuer_from_lines(lines: list[str]) -> str | None:
     """Issuer from its all-caps lines. A line that starts with an administrative unit ("TỈNH
     BÌNH SƠN") continues the previous one; another line is a subordinate body ("UBND TỈNH X" /
     "SỞ TÀI CHÍNH"), which is the real issuer: "Sở Tài chính tỉnh X"."""
-    if not lines:
+    if not lines or not _names_an_authority(lines):
         return None
     _, places, _ = _issuer_vocab()
     phrases = [p for p, _ in _issuer_vocab()[0]]

@@ -558,6 +558,18 @@ def test_issuer_lines_glued_by_a_loader() -> None:
     assert HeaderInfo(issuer_lines=["SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG"]).issuer == "Sở Nông nghiệp và Môi trường"
 
 
+def test_caps_lines_that_name_no_authority_are_no_issuer() -> None:
+    """SYNTHETIC: a text kept without its header opens with caps lines ("PHỤ LỤC II", a table's
+    header row); they name no authority, so the document has no issuer rather than a wrong one."""
+    from tracuu.ingest.header import HeaderInfo
+
+    assert HeaderInfo(issuer_lines=["PHỤ LỤC II"]).issuer is None
+    assert HeaderInfo(issuer_lines=["TT NHIỆM VỤ CỤ THỂ CƠ QUAN CHỦ TRÌ CƠ QUAN PHỐI HỢP"]).issuer is None
+    assert HeaderInfo(issuer_lines=["BAN CHỈ ĐẠO"]).issuer == "Ban Chỉ đạo"
+    assert HeaderInfo(issuer_lines=["THỦ TƯỚNG CHÍNH PHỦ"]).issuer == "Thủ tướng Chính phủ"
+    assert HeaderInfo(issuer_lines=["TỔNG CÔNG TY ĐIỆN LỰC ĐỒNG VÂN"]).issuer is not None
+
+
 def test_cong_van_without_type_line() -> None:
     """SYNTHETIC công văn: no type line; a "(...)" note and a "Kính gửi:" list of "- " items under
     the header are header facts, not preamble clauses; the type comes from "V/v"."""
