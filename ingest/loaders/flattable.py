@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import partial
-from typing import Sequence
+from typing import Callable, Sequence
 
 from tracuu.ingest.loaders.flatcells import column_kinds
 from tracuu.ingest.model import Block, Cell
@@ -166,17 +166,7 @@ def flat_table_runs(lines: Sequence[SourceLine]) -> list[FlatTable]:
             i += 1
             continue
         header = (i, j)
-        k = j
-        last_row = j
-        while k < n:
-            t = _text(lines[k])
-            if t and _END.match(t) and not _STT.match(t):
-                break
-            if t and (_NUM.match(t) or _ROMAN.match(t) or _GROUP_LINE.match(t)):
-                last_row = k
-            k += 1
-        # the table ends with the last row's cells: stop at a long run of prose after it
-        end = _row_end(lines, last_row, k)
+        end = _table_end(lines, j, lambda t: bool(_NUM.match(t) or _ROMAN.match(t) or _GROUP_LINE.match(t)))
         out.append(FlatTable(i, end, header))
         i = end
     return out
@@ -199,16 +189,21 @@ def _lead_first_run(lines: Sequence[SourceLine], i: int) -> FlatTable | None:
     names = [" ".join(_text(x) for x in g) for g in _header_names(list(lines[i + 1 : j]))]
     if j >= n or not is_lead_first(names):
         return None
-    k = j
-    last_row = j
-    while k < n:
+    return FlatTable(i, _table_end(lines, j, lambda t: bool(_NUM.match(t))), (i, j), lead_first=True)
+
+
+def _table_end(lines: Sequence[SourceLine], first: int, opens_row: Callable[[str], bool]) -> int:
+    """Where a table whose rows begin at ``first`` ends: the rows run to an end line (a signature, a
+    new part), and the table ends with the last row's cells, before a long run of prose after it."""
+    k = last_row = first
+    while k < len(lines):
         t = _text(lines[k])
         if t and _END.match(t) and not _STT.match(t):
             break
-        if t and _NUM.match(t):
+        if t and opens_row(t):
             last_row = k
         k += 1
-    return FlatTable(i, _row_end(lines, last_row, k), (i, j), lead_first=True)
+    return _row_end(lines, last_row, k)
 
 
 def _row_end(lines: Sequence[SourceLine], row: int, limit: int) -> int:
