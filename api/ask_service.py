@@ -20,6 +20,7 @@ from tracuu.api.tasks_view import ROLES, AgencyQuery, deadline_out, roles_of
 from tracuu.index import abstain_model
 from tracuu.index.abstain import coverage, missing_figures, missing_key_terms, rerank
 from tracuu.index.keyword import folded_syllables
+from tracuu.index.query import doc_places
 from tracuu.index.query.ask_intent import asks_outline, asks_who_only, classify, with_place_aliases
 from tracuu.index.query.intent import detect_intent
 from tracuu.index.retriever import ScoredClause
@@ -431,15 +432,40 @@ class Ask:
         return seen[key]
 
     def _doc_context(self) -> dict[str, str]:
-        """doc_id -> its type, number, issuer and title (what a question may name it by)."""
+        """doc_id -> its type, number, issuer and title (what a question may name it by), and the
+        places it is about that these do not write (index/query/doc_places.py: a text kept
+        without its header is about the place its file name or opening names)."""
 
         def build() -> dict[str, str]:
             out = {}
+            places = self._doc_places()
             for doc_id, h, _ in self.store().headers():
-                out[doc_id] = " ".join(x for x in (h.doc_type, h.number, h.issuer, h.title) if x)
+                text = " ".join(x for x in (h.doc_type, h.number, h.issuer, h.title) if x)
+                folded = f" {' '.join(_NAME_WORDS.findall(fold(text)))} "
+                extra = [p for p in sorted(places.get(doc_id, ())) if f" {p} " not in folded]
+                out[doc_id] = " ".join([text, *extra]).strip()
             return out
 
         return self._per_generation("doc_context", build)
+
+    def _doc_places(self) -> dict[str, frozenset[str]]:
+        """doc_id -> the folded places it is about, from its header, manifest entry, title, file
+        name, id and (when these name none) its opening lines; rebuilt when the store changes."""
+
+        def build() -> dict[str, frozenset[str]]:
+            out = {}
+            store = self.store()
+            for doc_id, h, file_name in store.headers():
+                entry = self.manifest.by_id(doc_id)
+                issuer = h.issuer or (entry.issuer if entry else None)
+                written = (h.place, (h.date_as_written or "").split(",")[0] if h.date_as_written else None)
+                out[doc_id] = frozenset(doc_places.document_places(
+                    issuer, written, h.title or (entry.title if entry else None),
+                    (file_name, doc_id, entry.file if entry else None),
+                    opening=lambda d=doc_id: store.source(d)))
+            return out
+
+        return self._per_generation("doc_places", build)
 
     def _docs_named_in(self, question: str, doc_ids: list[str] | None) -> list[str] | None:
         """Documents the question names by number ("214/KH-UBND") or by place ("Bình Sơn")."""
@@ -450,27 +476,12 @@ class Ask:
         return named or None
 
     def _doc_name_keys(self) -> dict[str, tuple[str, ...]]:
-        """doc_id -> (folded number, folded places of a local issuer), rebuilt when the store changes."""
+        """doc_id -> (folded number, folded places it is about), rebuilt when the store changes."""
 
         def build() -> dict[str, tuple[str, ...]]:
-            keys = {}
-            for doc_id, h, _ in self.store().headers():
-                places = set()
-                # a place names a local authority's documents ("Bình Sơn", "An Giang"); the last
-                # words of "Thủ tướng Chính phủ" or "Bộ Xây dựng" are not places
-                issuer = fold(h.issuer or "")
-                if issuer.startswith(("uy ban nhan dan", "ubnd")):
-                    places.add(" ".join(issuer.split()[-2:]))
-                if issuer.startswith(("thu tuong", "chinh phu", "bo ", "van phong chinh phu", "quoc hoi", "ban ")):
-                    written_places: tuple = ()  # central bodies sign in Hà Nội: not what their documents are about
-                else:
-                    written_places = (h.place, (h.date_as_written or "").split(",")[0] if h.date_as_written else None)
-                for written in written_places:
-                    words = fold(written or "").split()
-                    if len(words) >= 2 and "ngay" not in words:
-                        places.add(" ".join(words[-3:] if words[0] in ("thanh", "tinh") else words))
-                keys[doc_id] = (fold(h.number or ""), *sorted(f" {p} " for p in places if p))
-            return keys
+            places = self._doc_places()
+            return {doc_id: (fold(h.number or ""), *sorted(f" {p} " for p in places.get(doc_id, ())))
+                    for doc_id, h, _ in self.store().headers()}
 
         return self._per_generation("doc_name_keys", build)
 
