@@ -176,14 +176,15 @@ class Ask:
 
         docs_read: dict[str, Any] = {}
 
-        def says(s) -> bool:  # its tasks, or its block lines' tasks, say who / by when (api/task_blocks.py)
-            if any(t.get(field) for t in by_clause.get(s.clause.clause_id, [])):
+        def says(s, wanted: str | None = None) -> bool:  # its tasks, or its block lines' tasks, say who / by when
+            wanted = wanted or field  # (api/task_blocks.py)
+            if any(t.get(wanted) for t in by_clause.get(s.clause.clause_id, [])):
                 return True  # no document read
             doc_id = s.clause.doc_id
             if doc_id not in docs_read:
                 docs_read[doc_id] = self.store().get(doc_id)
             doc = docs_read[doc_id]
-            return doc is not None and task_blocks.says(doc.clauses, s.clause, lambda c: by_clause.get(c, []), field)
+            return doc is not None and task_blocks.says(doc.clauses, s.clause, lambda c: by_clause.get(c, []), wanted)
 
         def preferred(hits: list) -> list:
             return prefer(hits, says) if field else hits
@@ -214,7 +215,11 @@ class Ask:
             if mine is not None and self._answers(mine, readings, q):
                 found, scored = True, [mine, *(s for s in scored if s is not mine)]
         if found and asked:
-            matched = self._matched_task(readings, asked, docs, retrieved, scored[0].clause.clause_id, named_agency)
+            # a clause that says nobody / no date (a preamble, a goal) does not answer who / by when:
+            # a task whose words cover the question then answers instead of it
+            mute = not says(scored[0], "lead" if asked == "owner" else "deadline")
+            matched = self._matched_task(readings, asked, docs, retrieved, scored[0].clause.clause_id, named_agency,
+                                         chosen_says=not mute)
             if matched is not None:
                 scored = self._first(matched["clause_id"], scored)
         if not found:
@@ -252,12 +257,14 @@ class Ask:
         return _with_intent(answer, intent.kind)
 
     def _matched_task(self, readings: list[str], kind: str, docs: list[str] | None, pool: list,
-                      chosen: str, agency: str | None = None) -> dict[str, Any] | None:
+                      chosen: str, agency: str | None = None, chosen_says: bool = True) -> dict[str, Any] | None:
         """The task of the documents in play (those the question names, else those of
         retrieval's three best clauses) whose own words best answer an owner or deadline
         question (api/task_match.py), when they answer it better than the tasks of ``chosen``
         (the clause retrieval would quote); None otherwise. A question naming an agency ("Sở
-        X phải báo cáo … khi nào") is about a task giving that agency a role, when one does."""
+        X phải báo cáo … khi nào") is about a task giving that agency a role, when one does.
+        ``chosen_says``: whether ``chosen`` (its tasks, or its block's) says who / by when; when it
+        does not, the best task answers whenever it covers enough of the question."""
         in_play = list(docs or dict.fromkeys(s.clause.doc_id for s in pool[:3]))
         field = "lead" if kind == "owner" else "deadline"
         tasks = [t for d in in_play[:MAX_PER_DOCUMENT * 2] for t in self.store().tasks(d) if t.get(field)]
@@ -268,7 +275,7 @@ class Ask:
             return None
         ranked = self._task_ranking(readings, tasks, {s.clause.clause_id: s.score for s in pool})
         best = task_match.best_task(ranked)
-        if best is None or best.task["clause_id"] == chosen:
+        if best is None or best.task["clause_id"] == chosen or not chosen_says:
             return best.task if best is not None else None
         # retrieval's clause stays first unless the task's words answer strictly more of it
         clause = self.store().clause(chosen)
@@ -434,13 +441,16 @@ class Ask:
     def _doc_context(self) -> dict[str, str]:
         """doc_id -> its type, number, issuer and title (what a question may name it by), and the
         places it is about that these do not write (index/query/doc_places.py: a text kept
-        without its header is about the place its file name or opening names)."""
+        without its header is about the place its file name or opening names, and its file
+        name's words stand for its title)."""
 
         def build() -> dict[str, str]:
             out = {}
             places = self._doc_places()
-            for doc_id, h, _ in self.store().headers():
+            for doc_id, h, file_name in self.store().headers():
                 text = " ".join(x for x in (h.doc_type, h.number, h.issuer, h.title) if x)
+                if not (h.issuer or h.title):  # a text kept without its header: its file name is its title
+                    text = " ".join(x for x in (text, doc_places.name_words(file_name, doc_id)) if x)
                 folded = f" {' '.join(_NAME_WORDS.findall(fold(text)))} "
                 extra = [p for p in sorted(places.get(doc_id, ())) if f" {p} " not in folded]
                 out[doc_id] = " ".join([text, *extra]).strip()

@@ -43,3 +43,11 @@ def test_a_central_issuer_is_not_about_the_capital_it_signs_in():
     assert document_places("Văn phòng Chính phủ", ("Hà Nội",), "Kết luận về phòng chống lũ tại Đắk Lắk") == {"dak lak"}
     # a local authority's written place counts; a lone word of it ("Minh") does not
     assert document_places("Ủy ban nhân dân thành phố Cần Thơ", ("Cần Thơ", "Minh")) == {"can tho"}
+
+
+def test_a_file_name_read_as_a_title_keeps_words_not_numbers_or_codes():
+    from tracuu.index.query.doc_places import name_words
+
+    assert name_words("05-kh987-hoaphong-5g-iot-kcn.txt") == "hoaphong 5g iot kcn"
+    assert name_words("07-cv6356-o-nhiem-khong-khi.docx", "07-cv6356-o-nhiem-khong-khi") == "o nhiem khong khi"
+    assert name_words(None, "") == ""

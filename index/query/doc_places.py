@@ -98,3 +98,18 @@ def document_places(issuer: str | None = None, written_places: tuple[str | None,
     if not places and opening is not None and not central:
         places.update(named_places((opening() or "")[:FIRST_CHARS]))
     return {p for p in places if p}
+
+
+def name_words(*names: str | None) -> str:
+    """The words of a file name or doc id, folded, without its numbers and codes
+    ("05-kh987-nghean-5g-iot-kcn.txt" -> "nghean 5g iot kcn"): what whoever saved a text kept
+    without its header wrote about it, read as its title. Tokens carrying digits other than a
+    leading one ("kh987", "2025") are numbers, not words; "5g" is a word. The extension goes."""
+    out: list[str] = []
+    for name in names:
+        stem = re.sub(r"\.[a-z0-9]{2,4}$", "", fold(name or ""))
+        for token in _ID_WORD.findall(stem):
+            if token.isdigit() or re.search(r"[a-z]\d|\d{2,}", token) or token in out:
+                continue
+            out.append(token)
+    return " ".join(out)
