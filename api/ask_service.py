@@ -215,11 +215,11 @@ class Ask:
             if mine is not None and self._answers(mine, readings, q):
                 found, scored = True, [mine, *(s for s in scored if s is not mine)]
         if found and asked:
-            # a clause whose answer would name nobody / no date (a preamble, a goal: no task of its
-            # own, of its block or above it, no agency heading, no date in its text) does not answer
-            # who / by when: a task whose words cover the question then answers instead of it
-            # ("cho ai vay" asks who benefits, not who does: only an owner / deadline question)
-            mute = intent.kind == asked and not says(scored[0], "lead" if asked == "owner" else "deadline") and not self._owners_and_deadline(
+            # a clause whose answer would name nobody (a preamble, a goal: no task of its own, of its
+            # block or above it, no agency heading) does not answer who: a task whose words cover the
+            # question then answers instead of it. Only for an owner question ("cho ai vay" asks who
+            # benefits); not for "by when" (a fresh checked deadline question fell with it)
+            mute = intent.kind == asked == "owner" and not says(scored[0], "lead" if asked == "owner" else "deadline") and not self._owners_and_deadline(
                 scored[0].clause, by_clause.get(scored[0].clause.clause_id, []), by_clause)[0 if asked == "owner" else 1]
             matched = self._matched_task(readings, asked, docs, retrieved, scored[0].clause.clause_id, named_agency,
                                          chosen_says=not mute)
