@@ -116,16 +116,26 @@ _REC = [
     (re.compile(r"(?:hang|moi)\s+thang|lan\s*/\s*thang"), "monthly"),
     (re.compile(r"(?:hang|moi)\s+quy|lan\s*/\s*quy"), "quarterly"),
     (re.compile(r"(?:hang|moi)\s+tuan"), "weekly"),
-    (re.compile(r"6 thang|sau thang|nua nam"), "half-yearly"),
+    # "6 tháng" as a span of time, not the month of a date: "ngày 16 tháng 12", "ngày 6 tháng 8"
+    (re.compile(r"(?<![0-9])(?<!ngay )(?:0?6|sau)\s+thang\b(?!\s*\d)|nua nam"), "half-yearly"),
     (re.compile(r"dinh ky"), "periodic"),
 ]
-_QUARTER = re.compile(r"\bqu[yi]\s*(iv|iii|ii|i)\b")
+# "Quý IV", "quý I, II/2026", "Quý III và IV năm 2026": every Roman numeral of the list is a quarter
+_QUARTER = re.compile(r"\bqu[yi]\s*(?:(?:iv|iii|ii|i)\b(?:\s*(?:,|-|va|&)\s*(?:iv|iii|ii|i)\b)*)")
+_ROMAN_TOKEN = re.compile(r"\b(iv|iii|ii|i)\b")
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+# "hai lần/năm" = "02 lần/năm"; "thứ Sáu hằng tuần" = "thứ 6 hằng tuần"
+_COUNT_WORD = re.compile(r"\b(mot|hai|ba|bon)(?=\s+lan\b)")
+_COUNTS = {"mot": "1", "hai": "2", "ba": "3", "bon": "4"}
+_WEEKDAY_WORD = re.compile(r"\bthu\s+(hai|ba|tu|nam|sau|bay)\b(?=\s*(?:,|-|va\b|hoac\b|hang tuan|moi tuan|\(|$))")
+_WEEKDAYS = {"hai": "2", "ba": "3", "tu": "4", "nam": "5", "sau": "6", "bay": "7"}
 
 
 def deadline_signature(text: str) -> tuple[tuple[int, ...], frozenset[str]]:
     f = fold(norm_space(text))
-    f = _QUARTER.sub(lambda m: f"quy {_ROMAN[m.group(1)]}", f)
+    f = _QUARTER.sub(lambda m: _ROMAN_TOKEN.sub(lambda r: str(_ROMAN[r.group(1)]), m.group(0)), f)
+    f = _COUNT_WORD.sub(lambda m: _COUNTS[m.group(1)], f)
+    f = _WEEKDAY_WORD.sub(lambda m: "thu " + _WEEKDAYS[m.group(1)], f)
     numbers = tuple(sorted(int(n) for n in re.findall(r"\d+", f)))
     recs = {name for rx, name in _REC if rx.search(f)}
     if len(recs) > 1:
