@@ -1444,6 +1444,9 @@ def _role_task(clause: Clause, values: dict[str, RoleValue], g: Gazetteer, roles
     deadline = parse_deadline(due_v.text) if due_v else None
     if deadline is not None and due_v is not None:
         deadline = replace(deadline, start=due_v.start + deadline.start, end=due_v.start + deadline.end)
+    own_times: list[Deadline] = []
+    if deadline is None:  # no time line: the time its own sentence states ("Nội dung: … (từ ngày 15/11 đến ngày 15/12)")
+        deadline, own_times, _ = _timing(text, g)
     reports = _reports(t, roles)
     return Task(
         task_id=f"{clause.clause_id}#1",
@@ -1458,7 +1461,7 @@ def _role_task(clause: Clause, values: dict[str, RoleValue], g: Gazetteer, roles
         reports_to=_dedupe(reports),
         mentions=_mentions(t),
         deadline=deadline,
-        deadlines=[deadline] if deadline else [],
+        deadlines=own_times or ([deadline] if deadline else []),
         recurrence=deadline.recurrence if deadline else None,
         lead_in=lead_v.path if lead_v.path != clause.path else None,
     )
