@@ -31,9 +31,11 @@ Comparing agencies (a set of names against a set of names, order free):
     Nothing else is forgiven: a missing or extra agency is wrong.
 
 Comparing deadlines: both null is right; one null is wrong. Otherwise both are folded and reduced to
-a signature: the numbers they contain (leading zeros dropped; a Roman quarter "Quý IV" is 4) and the
+a signature: the numbers they contain (leading zeros dropped; a Roman quarter "Quý IV" is 4, and so is
+each quarter of a list "Quý III, IV/2026"; "hai lần" is "2 lần", "thứ Sáu" is "thứ 6") and the
 recurrence words (thường xuyên/liên tục -> continuous, hằng/hàng/mỗi/từng năm or "lần/năm" -> yearly,
-hằng tháng -> monthly, hằng quý -> quarterly, định kỳ -> periodic, dropped when a more precise
+hằng tháng -> monthly, hằng quý -> quarterly, "6 tháng" as a span (not the month of a date such as
+"ngày 16 tháng 12") -> half-yearly, định kỳ -> periodic, dropped when a more precise
 recurrence is there). Right when the signatures are equal and non-empty, or, for two texts with no
 number and no recurrence word, when one folded text contains the other. So "Hoàn thành trong năm
 2025" = "năm 2025", but "Thường xuyên, hằng năm" != "Thường xuyên" and "Quý IV/2026; Quý IV/2027"
