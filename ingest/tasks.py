@@ -58,8 +58,6 @@ NON_TASK_KINDS = frozenset({"muc", "phan", "chuong", "muc_chuong", "appendix_gro
 _B = r"(?<![0-9a-z])"
 _E = r"(?![0-9a-z])"
 _SEP = re.compile(r"[ \t]*(?:[,;][ \t]*(?:va[ \t]+)?|\n\s*|va[ \t]+|cung[ \t]+|hoac[ \t]+)")
-# one item of a list the gazetteer does not read: up to four words, no figure, no "và"/"cùng"/"hoặc"
-_LIST_PIECE = re.compile(r"[^\W\d_]+(?:[ \t]+(?!(?:và|cùng|hoặc)(?!\w))[^\W\d_]+){0,3}")
 _HEADING_OF = re.compile(r"\s*(?:trach nhiem|nhiem vu)(?: cua)?\s+")
 _COMMA = re.compile(r"\s*,?\s*")  # what may stand between a name and its verb: "X chủ trì", "X, chủ trì"
 
@@ -153,7 +151,6 @@ class _Roles:
         self.opening = _phrase_re(r.get("opening", []))
         self.name_tail = _phrase_re(r.get("name_tail", []))
         self.subject_stop = _phrase_re(r.get("subject_stop", []))
-        self.piece_stop = re.compile(_phrase_re(r.get("list_piece_stop", [])).pattern)
         self.generic = _phrase_re(r.get("generic_subjects", []))
         self.done = _phrase_re(r.get("done", []))
         self.decision = _phrase_re(r.get("decision_openers", []))
@@ -313,15 +310,16 @@ def _run_on(pos: int, text: str, folded: str, mentions: list[AgencyMention], g: 
     adverb of instruction, or with a closing qualifier ("… thuộc phạm vi quản lý"). A word the
     lists do not know may be a verb ("… tổng hợp, báo cáo", "… phản hồi về Ban Chỉ đạo"), so
     punctuation, "và", "của" or a word that opens a phrase of scope end nothing: -1, no run-on."""
-    closed, _, stop = _qualifier_res(g)
-    more, scope = _run_on_res(g)
+    closed = _qualifier_res(g)[0]
+    stop, scope = _run_on_res(g)
+    lower = text.lower()  # matched as written: folded, "củng cố" would read as "có"
     most = _RUN_ON_WORDS
     starts = {o.start for o in mentions}
     k, end = pos, -1
     for n in range(most + 1):
-        if scope.match(folded, k) or re.match(r"(?:va|cua)(?![0-9a-z])", folded[k:]):
+        if scope.match(lower, k):
             return -1  # "… doanh nghiệp phản hồi về Ban Chỉ đạo": the word before "về" is a verb
-        if stop.match(folded, k) or more.match(folded, k):
+        if stop.match(lower, k):
             return end
         tail = closed.match(folded, k)
         if tail is not None and end >= 0:
@@ -343,10 +341,18 @@ _RUN_ON_WORDS = 3
 
 @lru_cache(maxsize=4)
 def _run_on_res(g: Gazetteer) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """What ends a run-on name (verbs, role words, adverbs of instruction) and what forbids one
+    (words of scope, "và", "của"), as written in lower case (not folded)."""
     r = g.roles
-    return (_phrase_re(r.get("run_on_stop", []) + r.get("imperative_adverbs", []) + r.get("assign", [])
-                       + r.get("request", [])),
-            _phrase_re(r.get("list_piece_stop", [])))
+
+    def written(phrases: list[str]) -> re.Pattern[str]:
+        keys = sorted({" ".join(nfc(p).lower().split()) for p in phrases if p.strip()}, key=len, reverse=True)
+        return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(k).replace(r"\ ", r"\s+") for k in keys) + r")(?!\w)")
+
+    ends = [k for k in ("verbs", "lead", "coordinate", "responsible", "subject_stop", "report", "advise",
+                        "run_on_stop", "imperative_adverbs", "assign", "request")]
+    return (written([p for k in ends for p in r.get(k, [])]),
+            written(r.get("list_piece_stop", []) + ["và", "của"]))
 
 
 _PLACE_WORD = re.compile(r"[^\W\d_]+")
@@ -496,11 +502,6 @@ class _Text:
             tries.append(second.end())  # "phối hợp, hỗ trợ Bộ …"
         for at in tries:
             items, end = self.list_at(at)
-            while items and (bridged := self._bridge(items, end, roles)) is not None:
-                # the list goes on past names the gazetteer lacks to one it knows
-                items, at = bridged
-                more, end = self.list_at(at)
-                items = items + more
             if items:
                 # "UBND các phường, xã và lực lượng chức năng": a kind of bodies written without
                 # "các" may close the list
@@ -512,53 +513,6 @@ class _Text:
             if bare is not None:
                 return [bare]
         return []
-
-    def _bridge(self, items: list[AgencyMention], end: int,
-                roles: "_Roles", most: int = 3) -> tuple[list[AgencyMention], int] | None:
-        """A list that goes on past short names the gazetteer lacks to one it knows: "…, đặc khu,
-        báo, đài và các đơn vị có liên quan", "Ban Quản lý các khu công nghệ cao và khu công
-        nghiệp; các doanh nghiệp …". The unknown pieces stand on one line between the list's
-        last name (``items[-1]``, ending at ``end``) and a known name, each cut off by a list
-        separator. Unknown pieces in a row are one entry, as the page groups them ("báo, đài"),
-        unless one opens with "các"; a lower-case piece after a bare "và" goes on the name before
-        it ("… khu công nghệ cao và khu công nghiệp"). Returns the list's items so far (the
-        last one maybe grown) with the pieces, and where the known name starts; None when no
-        known name is reached within ``most`` pieces, or a piece holds a verb, a role word or a
-        figure, or opens with a word that starts a phrase of scope ("trong", "về", "theo" …)."""
-        out = list(items)
-        pos = end
-        run_open = False  # the last entry is unknown pieces a following piece may join
-        for _ in range(most):
-            sep = _SEP.match(self.folded, pos)
-            if sep is None or sep.end() == pos or "\n" in sep.group():
-                return None
-            at = sep.end()
-            if at in self.by_start:
-                return (out, at) if len(out) > len(items) or out[-1] is not items[-1] else None
-            piece = _LIST_PIECE.match(self.text, at)
-            if piece is None or _SEP.match(self.folded, piece.end()) is None:
-                return None
-            f = self.folded[at : piece.end()]
-            if roles.verb.search(f) or roles.partner_verb.match(f) or roles.piece_stop.match(f):
-                return None
-            bare_and = "," not in sep.group() and ";" not in sep.group()
-            if bare_and and self.text[at].islower():
-                a = out[-1]
-                joined = self.text[a.start : piece.end()]
-                out[-1] = AgencyMention(joined, a.start, piece.end(), None, a.level, joined,
-                                        self.g.expand_abbreviations(joined), "list")
-            elif run_open and "," in sep.group() and not re.match(r"(?:cac|nhung)\s", f):
-                a = out[-1]
-                joined = self.text[a.start : piece.end()]
-                out[-1] = AgencyMention(joined, a.start, piece.end(), None, None, joined,
-                                        self.g.expand_abbreviations(joined), "list")
-            else:
-                written = piece.group()
-                out.append(AgencyMention(written, at, piece.end(), None, None, written,
-                                         self.g.expand_abbreviations(written), "list"))
-                run_open = True
-            pos = piece.end()
-        return None
 
     def _kinds_at(self, pos: int) -> AgencyMention | None:
         """A kind of bodies written without "các" ("cơ quan thông tấn, báo chí trên địa bàn Thành
@@ -939,24 +893,12 @@ def _heading_body(t: _Text, roles: _Roles, at: int) -> _Owner | None:
 
 
 def _dedupe(refs: list[AgencyRef], exclude: Iterable[AgencyRef] = ()) -> list[AgencyRef]:
-    """``refs`` without repeats and without the agencies of ``exclude`` (a partner that is also the
-    lead). A collective ("các cơ quan, đơn vị, địa phương" leads, "các cơ quan, đơn vị liên quan"
-    help) is excluded only when written the same way: the gazetteer files such wordings under one
-    id, but the bodies that lead and the ones concerned that help are not the same set."""
     def key(r: AgencyRef) -> str:
         return r.agency_id or fold(r.full)
 
-    def other_role_key(r: AgencyRef) -> str:
-        if r.level == "group":
-            return "written:" + re.sub(r"\W+", " ", fold(r.full)).strip()
-        return key(r)
-
-    excluded = {other_role_key(r) for r in exclude}
-    seen: set[str] = set()
+    seen = {key(r) for r in exclude}
     out: list[AgencyRef] = []
     for r in refs:
-        if other_role_key(r) in excluded:
-            continue
         if key(r) not in seen:
             seen.add(key(r))
             out.append(r)
