@@ -212,23 +212,47 @@ def _shared_head_places(mentions: list[AgencyMention], text: str, g: Gazetteer) 
     for m in mentions:
         if m.agency_id is None or m.level != "provincial" or not m.province:
             continue
-        mt = _place_after_re(tuple(g.province_names)).match(text, m.end)
-        if mt is None:
-            continue
-        start = mt.end() - len(mt.group().lstrip(" ,"))
-        if any(a < mt.end() and start < b for a, b in taken):
-            continue
-        written = text[start : mt.end()]
-        place = re.sub(r"^(?:[Tt]hành phố|[Tt]ỉnh)\s+", "", written)
         entry = g.entries[m.agency_id]
         head = m.text[: m.text.rfind(m.province)].rstrip()
-        if written != place:  # "Thành phố Hồ Chí Minh" carries its own level word
-            head = re.sub(r"\s+(?:[Tt]hành phố|[Tt]ỉnh)$", "", head)
-        name = f"{head} {written}" if head else written
-        out.append(AgencyMention(written, start, mt.end(), m.agency_id, m.level, entry.canonical(place),
-                                 g.expand_abbreviations(name), "shared", place))
-        taken.append((start, mt.end()))
+        end = m.end
+        # every place of the list shares it: "UBND thành phố Hà Nội, Thành phố Hồ Chí Minh, Hòa Bình
+        # và Cần Thơ"; after a known province, a place the list lacks (a former province) too
+        while (hit := _next_place(text, end, g, end > m.end)) is not None:
+            start, stop = hit
+            if any(a < stop and start < b for a, b in taken):
+                break
+            written = text[start:stop]
+            place = re.sub(r"^(?:[Tt]hành phố|[Tt]ỉnh)\s+", "", written)
+            own = head
+            if written != place:  # "Thành phố Hồ Chí Minh" carries its own level word
+                own = re.sub(r"\s+(?:[Tt]hành phố|[Tt]ỉnh)$", "", head)
+            name = f"{own} {written}" if own else written
+            out.append(AgencyMention(written, start, stop, m.agency_id, m.level, entry.canonical(place),
+                                     g.expand_abbreviations(name), "shared", place))
+            taken.append((start, stop))
+            end = stop
     return sorted(out, key=lambda x: x.start)
+
+
+def _next_place(text: str, pos: int, g: Gazetteer, any_place: bool) -> tuple[int, int] | None:
+    """The next place of a list of places at ``pos`` (", Cần Thơ", ", tỉnh Hòa Bình", " và thành
+    phố Cần Thơ"): a known province, or with ``any_place`` one to three capitalised words that
+    end the list or are followed by another item. None when no place follows."""
+    sep = re.match(r"\s*,\s*|\s+và\s+", text[pos:])
+    if sep is None:
+        return None
+    start = pos + sep.end()
+    level = re.match(r"(?:[Tt]hành phố|[Tt]ỉnh)\s+", text[start:])
+    at = start + (level.end() if level else 0)
+    for p in sorted(g.province_names, key=len, reverse=True):
+        if text.startswith(p, at) and not re.match(r"\w", text[at + len(p) : at + len(p) + 1]):
+            return start, at + len(p)
+    if not any_place:
+        return None
+    end = _place_at(text, at)
+    if end < 0 or len(text[at:end].split()) > 3 or not re.match(r"\s*(?:[,;.)]|\s+và\s|$)", text[end:]):
+        return None
+    return start, end
 
 
 def _split_capital_suffix(mentions: list[AgencyMention], text: str, g: Gazetteer) -> list[AgencyMention]:
@@ -1051,6 +1075,11 @@ def _cell_piece(t: _Text, a: int, b: int, mentions: list[AgencyMention], roles: 
     start = a + raw.index(s)
     end = start + len(s)
     inner = [m for m in mentions if m.start >= start and m.end <= end]
+    head = g.shared_head_re.match(s)
+    if head is not None and inner and inner[0].matched == "shared" and inner[0].start == start + head.end():
+        # "Các Bộ: NN&MT, Xây dựng": the shared head is written before the first name only; it is
+        # that name's ("Bộ NN&MT"), not a body of its own
+        s, start = s[head.end() :], start + head.end()
     folded = fold(s)
     rest = "".join(" " if any(m.start <= start + k < m.end for m in inner) else ch for k, ch in enumerate(folded))
     has_verb = roles.verb.search(rest) is not None or roles.lead.search(rest) is not None
