@@ -1,6 +1,6 @@
 """Task extraction measured on the hand labels of ``../shared/realdocs`` (no embedding, no index).
 
-    python bench/realdocs_tasks.py [--split tune|heldout|both] [--misses] [--doc PREFIX]
+    python bench/realdocs_tasks.py [--split tune|heldout|both] [--misses] [--doc PREFIX] [--units]
 
 For each labelled document the file is loaded, parsed and its tasks extracted exactly as
 ``tracuu ingest`` does (``ingest_loaders.load`` -> ``ingest.parser.parse_document`` ->
@@ -29,6 +29,10 @@ Comparing agencies (a set of names against a set of names, order free):
     "cấp tỉnh", "Thành phố" — both sides come from the same document, so its jurisdiction is shared);
   * lead right: the two key sets are equal. Coordinators right: equal sets (both empty counts).
     Nothing else is forgiven: a missing or extra agency is wrong.
+  * ``--units`` is a second reading, never the reported figure: each entry that is not one
+    gazetteer agency is cut into the bodies it lists (the gazetteer's names inside it, the words
+    between them cut at "," ";" "và"), so a list the label wrote as one entry ("Viện, Trường")
+    equals the same bodies written as several. It says how much of a miss is only grouping.
 
 Comparing deadlines: both null is right; one null is wrong. Otherwise both are folded and reduced to
 a signature: the numbers they contain (leading zeros dropped; a Roman quarter "Quý IV" is 4) and the
