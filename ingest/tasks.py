@@ -360,7 +360,7 @@ def _run_on(pos: int, text: str, folded: str, mentions: list[AgencyMention], g: 
     return -1
 
 
-_RUN_ON_WORDS = 3
+_RUN_ON_WORDS = 2
 
 
 @lru_cache(maxsize=4)
