@@ -1,6 +1,6 @@
 """Task extraction measured on the hand labels of ``../shared/realdocs`` (no embedding, no index).
 
-    python bench/realdocs_tasks.py [--split tune|heldout|both] [--misses] [--doc PREFIX]
+    python bench/realdocs_tasks.py [--split tune|heldout|both] [--misses] [--doc PREFIX] [--units]
 
 For each labelled document the file is loaded, parsed and its tasks extracted exactly as
 ``tracuu ingest`` does (``ingest_loaders.load`` -> ``ingest.parser.parse_document`` ->
@@ -29,6 +29,10 @@ Comparing agencies (a set of names against a set of names, order free):
     "cấp tỉnh", "Thành phố" — both sides come from the same document, so its jurisdiction is shared);
   * lead right: the two key sets are equal. Coordinators right: equal sets (both empty counts).
     Nothing else is forgiven: a missing or extra agency is wrong.
+  * ``--units`` is a second reading, never the reported figure: each entry that is not one
+    gazetteer agency is cut into the bodies it lists (the gazetteer's names inside it, the words
+    between them cut at "," ";" "và"), so a list the label wrote as one entry ("Viện, Trường")
+    equals the same bodies written as several. It says how much of a miss is only grouping.
 
 Comparing deadlines: both null is right; one null is wrong. Otherwise both are folded and reduced to
 a signature: the numbers they contain (leading zeros dropped; a Roman quarter "Quý IV" is 4, and so is
@@ -83,16 +87,20 @@ def _heads() -> list[str]:
     return sorted((fold(nfc(h)) for h in heads), key=len, reverse=True)
 
 
-def agency_key(name: str, g: Gazetteer, heads: list[str]) -> str:
-    """The comparison key of one agency name (see the module docstring)."""
+def _bare_name(name: str, heads: list[str]) -> str:
+    """The name without "(...)", edge punctuation and a head-of-agency title in front."""
     s = norm_space(name)
     s = re.sub(r"\s*\([^)]*\)", "", s).strip(" .,;:-+")
     f = fold(s)
     for h in heads:
         if f.startswith(h + " ") and len(f) > len(h) + 1:
-            rest = s[len(h) + 1 :].strip()
-            s, f = rest, fold(rest)
-            break
+            return s[len(h) + 1 :].strip()
+    return s
+
+
+def agency_key(name: str, g: Gazetteer, heads: list[str]) -> str:
+    """The comparison key of one agency name (see the module docstring)."""
+    s = _bare_name(name, heads)
     full = g.expand(s)
     hits = g.find(full)
     if len(hits) == 1 and hits[0].agency_id and hits[0].start == 0 and hits[0].end == len(full):
@@ -105,8 +113,42 @@ def agency_key(name: str, g: Gazetteer, heads: list[str]) -> str:
     return "name:" + key
 
 
-def agency_keys(names: list[str], g: Gazetteer, heads: list[str]) -> set[str]:
+def agency_keys(names: list[str], g: Gazetteer, heads: list[str], units: bool = False) -> set[str]:
+    if units:
+        return {k for n in names if norm_space(n) for k in agency_units(n, g, heads)}
     return {agency_key(n, g, heads) for n in names if norm_space(n)}
+
+
+_UNIT_SEP = re.compile(r"\s*[,;]\s*(?:và\s+)?|\s+và\s+", re.IGNORECASE)
+
+
+def agency_units(name: str, g: Gazetteer, heads: list[str]) -> set[str]:
+    """``--units``: the keys of the bodies one written entry names, so that a list written as one
+    entry ("Viện, Trường"; "các cơ quan, đơn vị và các doanh nghiệp, hợp tác xã có liên quan")
+    equals the same bodies written as several entries. A name the gazetteer reads whole keeps its
+    one key; otherwise each name the gazetteer reads inside it is one unit and the words between
+    them are cut at commas, semicolons and "và" into units of their own."""
+    key = agency_key(name, g, heads)
+    if key.startswith("id:"):
+        return {key}
+    s = _bare_name(name, heads)
+    out: set[str] = set()
+
+    def loose(piece: str) -> None:
+        for part in _UNIT_SEP.split(piece):
+            part = part.strip(" .,;:-+")
+            if part and fold(part) not in ("cac", "nhung"):
+                out.add(agency_key(part, g, heads))
+
+    pos = 0
+    for h in g.find(s):
+        if h.start < pos:
+            continue
+        loose(s[pos : h.start])
+        out.add(agency_key(s[h.start : h.end], g, heads))
+        pos = h.end
+    loose(s[pos:])
+    return out or {key}
 
 
 # --------------------------------------------------------------------------- deadlines
@@ -237,7 +279,7 @@ def load_labels(split: str, path: Path | None = None) -> list[dict[str, Any]]:
 
 
 def score_split(labels: list[dict[str, Any]], show_misses: bool = False,
-                docs_dir: Path | None = None) -> tuple[Score, dict[str, Score], list[str]]:
+                docs_dir: Path | None = None, units: bool = False) -> tuple[Score, dict[str, Score], list[str]]:
     g = load_gazetteer()
     heads = _heads()
     runs: dict[str, DocRun] = {}
@@ -257,8 +299,9 @@ def score_split(labels: list[dict[str, Any]], show_misses: bool = False,
             why.append("not found")
         else:
             s.found = 1
-            lead_ok = agency_keys(lab["lead"], g, heads) == agency_keys(names(t["lead"]), g, heads)
-            coord_ok = agency_keys(lab["coordinators"], g, heads) == agency_keys(names(t["coordinators"]), g, heads)
+            lead_ok = agency_keys(lab["lead"], g, heads, units) == agency_keys(names(t["lead"]), g, heads, units)
+            coord_ok = (agency_keys(lab["coordinators"], g, heads, units)
+                        == agency_keys(names(t["coordinators"]), g, heads, units))
             got_dl = t["deadline"]["text"] if t.get("deadline") else None
             dl_ok = deadline_right(lab.get("deadline"), got_dl)
             s.lead, s.coord, s.deadline = int(lead_ok), int(coord_ok), int(dl_ok)
@@ -286,6 +329,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--docs-dir", type=Path, default=None,
                     help="read the labelled documents from this folder instead of ../shared/realdocs/docs "
                          "(with --labels: documents labelled outside the realdocs set)")
+    ap.add_argument("--units", action="store_true",
+                    help="compare agencies body by body (a list written as one entry equals the same "
+                         "bodies written as several); a second reading, not the reported figure")
     args = ap.parse_args(argv)
     docs_dir = args.docs_dir or REALDOCS
     if not docs_dir.is_dir():
@@ -297,7 +343,7 @@ def main(argv: list[str] | None = None) -> int:
         labels = load_labels(split, args.labels)
         if args.doc:
             labels = [lab for lab in labels if lab["doc"].startswith(args.doc)]
-        total, per_doc, notes = score_split(labels, args.misses, docs_dir)
+        total, per_doc, notes = score_split(labels, args.misses, docs_dir, args.units)
         print(f"== {split} ({len(labels)} labels)")
         print(header)
         for doc, s in sorted(per_doc.items()):
