@@ -31,8 +31,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from tracuu.ingest.vntext import fold  # noqa: E402
+
 from bench.realdocs_tasks import (  # noqa: E402
-    LABELS,
     REALDOCS,
     _heads,
     agency_keys,
@@ -41,7 +42,6 @@ from bench.realdocs_tasks import (  # noqa: E402
     match,
     norm_space,
 )
-from tracuu.ingest.vntext import fold  # noqa: E402
 
 FRESH = ROOT / "tests" / "realdocs" / "fresh"
 EXTRA = Path("/work/extra")
@@ -192,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
             counts[str(tag)] = counts.get(str(tag), 0) + 1
     docs = len({r["doc"] for r in got})
     print(f"{len(got)} rows from {docs} documents -> {args.out}; cells by role: {counts}")
-    _ = LABELS
+
     return 0
 
 

@@ -30,7 +30,6 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
-
 from tracuu.ingest import cellrole  # noqa: E402
 
 RULE_ROLE = {"task": "content", "lead": "lead", "coordinators": "coord", "deadline": "deadline"}

@@ -32,7 +32,7 @@ from typing import Mapping, Sequence
 
 from tracuu.ingest.vntext import fold, nfc
 
-__all__ = ["ROLES", "cell_features", "row_features", "cell_probs", "assign", "row_roles", "load_model"]
+__all__ = ["ROLES", "row_features", "cell_probs", "assign", "model_roles", "row_roles", "load_model"]
 
 MODEL_FILE = Path(__file__).resolve().parent / "data" / "cellrole_model.json"
 FLATCELLS_FILE = Path(__file__).resolve().parent / "data" / "flatcells.toml"
@@ -74,17 +74,25 @@ def _opens(folded: str, words: tuple[str, ...]) -> bool:
     return any(folded.startswith(w) and not folded[len(w) : len(w) + 1].isalnum() for w in words)
 
 
+@lru_cache(maxsize=1)
+def _level_columns() -> tuple[str, ...]:
+    data = tomllib.loads(FLATCELLS_FILE.read_text(encoding="utf-8"))
+    return tuple(fold(nfc(w)).lower() for w in data.get("level_columns", []))
+
+
 def _header_role(name: str) -> str | None:
     """The role the header's cue words give a column name, as ``ingest.tasks.column_roles`` reads
     them one name at a time (None: the name says nothing)."""
     from tracuu.ingest.columncues import cue_words
 
     f = fold(nfc(name)).lower()
-    if re.fullmatch(r"c[oộ]t \d+", f) or not f.strip():
+    if re.fullmatch(r"cot \d+", f) or not f.strip():
         return None
-    for role in ("skip", "deadline", "coordinators", "lead", "product", "note", "task"):
+    if any(w in f for w in _level_columns()):
+        return "other"
+    for role in ("skip", "deadline", "coordinators", "lead", "product", "note", "status", "task"):
         if any(w in f for w in cue_words(role)):
-            return {"skip": "other", "product": "other", "note": "other", "task": "content",
+            return {"skip": "other", "product": "other", "note": "other", "status": "other", "task": "content",
                     "coordinators": "coord"}.get(role, role)
     return None
 
@@ -280,7 +288,11 @@ def row_roles(cells: Mapping[str, str], rules: Mapping[str, str]) -> dict[str, s
         mine, theirs = TASK_ROLE.get(joint[k], "other"), by_name.get(name, "other")
         return mine != theirs and bool({mine, theirs} & named) and probs[k][joint[k]] >= override
 
-    shifted = lost or any(not skip[k] and disagree(k, name) for k, name in enumerate(names))
+    # a column the header names as holding no task role (a product, a note, a status, the level a
+    # text is submitted to: "Cấp trình") shows a shift only by a time in it: the bodies in such a
+    # column (Chính phủ, UBND tỉnh; "đã xin ý kiến các bộ") read as owners and are none
+    shifted = lost or any(not skip[k] and disagree(k, name) and (cued[k] != "other" or joint[k] == "deadline")
+                          for k, name in enumerate(names))
     if shifted:
         mine = {name: TASK_ROLE[joint[k]] for k, name in enumerate(names) if joint[k] in TASK_ROLE}
         out = {r: n for r, n in out.items() if r not in TASK_ROLE.values() and n not in mine}
@@ -294,7 +306,9 @@ def row_roles(cells: Mapping[str, str], rules: Mapping[str, str]) -> dict[str, s
     taken = set(out.values())
     for k, name in enumerate(names):
         role = TASK_ROLE.get(joint[k])
-        if role and role not in out and name not in taken:
+        # only a column whose name says nothing takes an open role ("Tình hình thực hiện" names a
+        # status: its "đã gửi xin ý kiến các bộ" are no partners), and only when the cell reads so
+        if role and role not in out and name not in taken and cued[k] is None and probs[k][joint[k]] >= 0.5:
             out[role] = name
             taken.add(name)
     return out
