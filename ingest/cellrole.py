@@ -288,11 +288,20 @@ def row_roles(cells: Mapping[str, str], rules: Mapping[str, str]) -> dict[str, s
         mine, theirs = TASK_ROLE.get(joint[k], "other"), by_name.get(name, "other")
         return mine != theirs and bool({mine, theirs} & named) and probs[k][joint[k]] >= override
 
-    # a column the header names as holding no task role (a product, a note, a status, the level a
-    # text is submitted to: "Cấp trình") shows a shift only by a time in it: the bodies in such a
-    # column (Chính phủ, UBND tỉnh; "đã xin ý kiến các bộ") read as owners and are none
-    shifted = lost or any(not skip[k] and disagree(k, name) and (cued[k] != "other" or joint[k] == "deadline")
-                          for k, name in enumerate(names))
+    # a column the header names as holding no owner (a product, a note, a status, the level a text
+    # is submitted to: "Cấp trình") shows a shift only by a time in it: the bodies it names (Chính
+    # phủ, UBND tỉnh; "đã xin ý kiến các bộ") read as owners and are none; a task or content column
+    # only by a time or by a cell that is mostly names ("- Bộ X chủ trì nghiên cứu, ban hành …" in a
+    # second content column is a sentence, not an owner cell)
+
+    def shows_shift(k: int) -> bool:
+        if cued[k] == "other":
+            return joint[k] == "deadline"
+        if cued[k] == "content":
+            return joint[k] == "deadline" or feats[k]["agency_cover"] >= 0.5
+        return True
+
+    shifted = lost or any(not skip[k] and disagree(k, name) and shows_shift(k) for k, name in enumerate(names))
     if shifted:
         mine = {name: TASK_ROLE[joint[k]] for k, name in enumerate(names) if joint[k] in TASK_ROLE}
         out = {r: n for r, n in out.items() if r not in TASK_ROLE.values() and n not in mine}

@@ -91,3 +91,24 @@ def test_task_from_a_row_with_no_header() -> None:
     assert [r.name for r in task.lead] == [LEAD]
     assert [r.name for r in task.coordinators][:2] == ["Sở Tài chính", "Sở Nội vụ"]
     assert task.deadline is not None and task.deadline.text == TIME
+
+
+def test_a_sentence_in_a_second_content_column_is_no_owner() -> None:
+    """"Nội dung chính" opening with an agency that leads a sentence: the header's lead column stays."""
+    cells = {"STT": "2", "Tên nhiệm vụ": TASK,
+             "Nội dung chính": f"- {LEAD} chủ trì nghiên cứu, ban hành hướng dẫn và tổ chức thí điểm tại một số địa phương",
+             "Cơ quan chủ trì": f"- {LEAD}; - UBND các huyện", "Cơ quan phối hợp": "Các cơ quan liên quan",
+             "Thời gian thực hiện": "Năm 2026"}
+    rules = {"task": "Tên nhiệm vụ", "lead": "Cơ quan chủ trì", "coordinators": "Cơ quan phối hợp",
+             "deadline": "Thời gian thực hiện"}
+    assert cellrole.row_roles(cells, rules) == rules
+
+
+def test_a_level_column_is_no_owner() -> None:
+    """"Cấp trình" holds the body a text goes to (UBND tỉnh): it never takes the lead from the header."""
+    cells = {"TT": "1", "Nội dung": TASK, "Cơ quan chủ trì": "Các sở, ban, ngành, Ủy ban nhân dân các xã",
+             "Cơ quan phối hợp": "Sở Tư pháp, Sở Nội vụ", "Cấp trình": "Ủy ban nhân dân tỉnh",
+             "Sản phẩm": "Quyết định của UBND tỉnh", "Thời hạn hoàn thành": TIME}
+    rules = {"task": "Nội dung", "lead": "Cơ quan chủ trì", "coordinators": "Cơ quan phối hợp",
+             "product": "Sản phẩm", "deadline": "Thời hạn hoàn thành"}
+    assert cellrole.row_roles(cells, rules) == rules
