@@ -112,3 +112,17 @@ def test_a_level_column_is_no_owner() -> None:
     rules = {"task": "Nội dung", "lead": "Cơ quan chủ trì", "coordinators": "Cơ quan phối hợp",
              "product": "Sản phẩm", "deadline": "Thời hạn hoàn thành"}
     assert cellrole.row_roles(cells, rules) == rules
+
+
+def test_training_tags_follow_the_label() -> None:
+    """bench/cellrole_data.py tags each cell with the role the label implies (synthetic label)."""
+    from tracuu.ingest.agencies import load_gazetteer
+
+    from bench.cellrole_data import tag_cells
+    from bench.realdocs_tasks import _heads
+
+    label = {"anchor": "1 | Xây dựng và triển khai hệ thống theo dõi", "lead": [LEAD],
+             "coordinators": ["Sở Tài chính", "Sở Nội vụ", "các cơ quan, đơn vị liên quan"], "deadline": TIME}
+    cells = dict(zip(HEADER, ["1", TASK, LEAD, PARTNERS, TIME]))
+    got = tag_cells(label, cells, load_gazetteer(), _heads())
+    assert got == ["other", "content", "lead", "coord", "deadline"]
