@@ -43,6 +43,7 @@ from functools import lru_cache
 from typing import Any, Iterable
 
 from tracuu.ingest.agencies import AgencyMention, Gazetteer, load_gazetteer, tokenize
+from tracuu.ingest.cellrole import row_roles
 from tracuu.ingest.deadlines import Deadline, find_deadlines, heading_deadline, main_deadline, parse_deadline
 from tracuu.ingest.flatrows import split_flat_row
 from tracuu.ingest.grouplead import group_lead
@@ -1106,7 +1107,7 @@ def _cell_piece(t: _Text, a: int, b: int, mentions: list[AgencyMention], roles: 
 
 def _row_task(clause: Clause, g: Gazetteer, n: int) -> Task | None:
     cells = clause.cells or {}
-    roles = column_roles(cells, g)
+    roles = row_roles(cells, column_roles(cells, g))  # the cells' text decides where the header does not (ingest/cellrole.py)
     lead_cell = cells.get(roles.get("lead", ""), "")
     inherited = group_lead(clause.heading_chain, g, clause.path + "/nhóm") if "lead" not in roles else []
     if not lead_cell.strip(" \t\n|") and not inherited:
