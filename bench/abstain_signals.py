@@ -60,7 +60,7 @@ def collect(svc: Any, questions: list[tuple[str, dict[str, Any]]]) -> list[dict[
         return out
 
     def recorder(self, best, readings, question=""):
-        rule = original(self, best, readings, question)
+        rule = self._coverage(best, readings, question) >= self.thresholds.coverage and best.dense >= self.thresholds.dense
         context = " ".join([self._doc_context().get(best.clause.doc_id, ""), *best.clause.heading_chain])
         x = signals(readings, question, best, current.get("pool") or [best], context, self.index.keyword,
                     document_text(self.store().get(best.clause.doc_id)),
@@ -98,11 +98,28 @@ def rates(rows: list[dict[str, Any]], decide) -> tuple[int, int, int, int]:
 
 
 def _rule(x: dict[str, float]) -> bool:
+    """The coverage and dense thresholds (index/abstain.py Thresholds), the decision before h11-abstain2."""
     return x["rule"] > 0
 
 
-#: Decision rules compared (name -> candidate signals -> answers?); "rule" is ``ask``'s own.
-RULES: dict[str, Callable[[dict[str, float]], bool]] = {"rule": _rule}
+def _figures(x: dict[str, float]) -> bool:
+    """``ask``'s decision now: the thresholds and the count checks of index/abstain_figures.py."""
+    return _rule(x) and not x["unstated_count"] and not x["missing_counts"]
+
+
+def _coverage_at(t: float) -> Callable[[dict[str, float]], bool]:
+    return lambda x: _figures(x) and x["svc_coverage"] >= t
+
+
+#: Decision rules compared (name -> candidate signals -> answers?).
+RULES: dict[str, Callable[[dict[str, float]], bool]] = {
+    "rule (coverage .5, dense .8)": _rule,
+    "+ count checks (ask now)": _figures,
+    "+ count checks + bodies": lambda x: _figures(x) and not x["missing_bodies"],
+    "+ count checks, top-1 of dense and BM25 agree or coverage .6": lambda x: _figures(x) and (
+        x["agree"] > 0 or x["svc_coverage"] >= 0.6),
+    **{f"+ count checks, coverage {t}": _coverage_at(t) for t in (0.55, 0.6, 0.65, 0.7)},
+}
 
 
 def chosen(row: dict[str, Any]) -> dict[str, float] | None:
@@ -165,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
             cells.append(f"{a:3d}/{na:<3d} {u:3d}/{nu:<3d}")
         print(f"{name:34s} " + " ".join(f"{c:>17s}" for c in cells))
     if args.list:
-        base = RULES["rule"]
+        base = _rule
         for name, decide in RULES.items():
             for r in rows:
                 if r["part"] in args.totals_only:

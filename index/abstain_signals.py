@@ -11,9 +11,11 @@ unanswerable ones, and whether that holds on the check parts.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Callable
 
 from tracuu.index.abstain import key_terms
+from tracuu.index.abstain_figures import missing_counts, unstated_count
 from tracuu.index.abstain_model import features
 from tracuu.index.keyword import BM25Index, folded_syllables
 from tracuu.index.query.ask_intent import asks_who_only, classify
@@ -31,6 +33,38 @@ def _agency_keys(text: str) -> set[str]:
 def asked_agencies(question: str) -> set[str]:
     """Folded canonical names of the agencies a question names (unknown ones as written)."""
     return _agency_keys(question)
+
+
+def _spaced(text: str) -> str:
+    return " " + " ".join(re.findall(r"\w+", fold(text or ""))) + " "
+
+
+#: Levels of the agencies :func:`missing_bodies` looks for. People's committees and groups ("UBND
+#: tỉnh", "các bộ, ngành") are named by level, in words documents vary ("Ủy ban nhân dân các tỉnh,
+#: thành phố trực thuộc trung ương"); a ministry or a department is named by its name.
+BODY_LEVELS = ("central", "provincial")
+_BY_LEVEL = ("ubnd", "hdnd")
+
+
+def missing_bodies(question: str, seen: str, document: str) -> list[str]:
+    """The specific bodies the question names (a ministry, a department, a named body the agency
+    gazetteer knows, not guessed from a head word) that neither ``seen`` (the clause with its
+    headings and header) nor its whole ``document`` names, by any form (as typed, canonical,
+    written out) or by the gazetteer's reading of the document.
+
+    Why measured: "Sở Y tế Quảng Ngãi hướng dẫn kiểm kê …" against the Quảng Ngãi plan, in which the
+    Sở Y tế has no task, is answered from the departments that have one. Not in ``ask``'s decision:
+    on the fresh check part it refused an answerable question for each unanswerable one it caught
+    (bench/abstain_signals.py)."""
+    asked = [m for m in find_agencies(question or "") if m.agency_id and m.matched != "guess"
+             and m.level in BODY_LEVELS and not m.agency_id.startswith(_BY_LEVEL)]
+    if not asked:
+        return []
+    text = f"{seen} {document}"
+    words = _spaced(text)
+    ids = {m.agency_id for m in find_agencies(text) if m.agency_id}
+    return [m.text for m in asked if m.agency_id not in ids
+            and not any(f" {k.strip()} " in words for k in (_spaced(m.text), _spaced(m.name), _spaced(m.full)) if k.strip())]
 
 
 def signals(readings: list[str], question: str, hit: Any, pool: list[Any], context: str, bm25: BM25Index,
@@ -72,4 +106,7 @@ def signals(readings: list[str], question: str, hit: Any, pool: list[Any], conte
     x["n_keys"] = float(len(keys))
     x["keys_missing_clause"] = float(sum(1 for t in keys if t not in words))
     x["keys_missing_doc"] = float(sum(1 for t in keys if t not in words and not in_document(t)))
+    x["unstated_count"] = float(unstated_count(question, hit.clause.text))
+    x["missing_counts"] = float(bool(missing_counts(question, both)))
+    x["missing_bodies"] = float(bool(missing_bodies(question, both, document)))
     return x
