@@ -19,6 +19,7 @@ from tracuu.api.search_service import MAX_K
 from tracuu.api.tasks_view import ROLES, AgencyQuery, deadline_out, roles_of
 from tracuu.index import abstain_model
 from tracuu.index.abstain import coverage, missing_figures, missing_key_terms, rerank
+from tracuu.index.abstain_figures import figure_not_stated
 from tracuu.index.keyword import folded_syllables
 from tracuu.index.query import doc_places
 from tracuu.index.query.ask_intent import asks_outline, asks_who_only, classify, with_place_aliases
@@ -402,13 +403,17 @@ class Ask:
         return owners, deadline
 
     def _answers(self, best, readings: list[str], question: str = "") -> bool:
-        """Does the best hit answer? Term coverage and dense similarity above tuned thresholds, and every figure the
-        question names is in the clause; or, with ``abstain_by_model``, the calibrated model of index/abstain_model.py
-        (the hit read with its document's header, headings and whole text)."""
+        """Does the best hit answer? Term coverage and dense similarity above tuned thresholds, every figure the
+        question names is in the clause, and a count it asks or states is written there (index/abstain_figures.py);
+        or, with ``abstain_by_model``, the calibrated model of index/abstain_model.py (the hit read with its
+        document's header, headings and whole text)."""
         if self.abstain_by_model:
             return abstain_model.judge(best, readings, question, self._doc_context(), self.index.keyword,
                                        self.store().get)
-        return self._coverage(best, readings, question) >= self.thresholds.coverage and best.dense >= self.thresholds.dense
+        if self._coverage(best, readings, question) < self.thresholds.coverage or best.dense < self.thresholds.dense:
+            return False
+        context = " ".join([self._doc_context().get(best.clause.doc_id, ""), *best.clause.heading_chain])
+        return not figure_not_stated(question, best.clause.text, f"{context} {best.clause.text}")  # index/abstain_figures.py
 
     def _coverage(self, hit, readings: list[str], question: str = "") -> float:
         """How much of the question a hit covers (index/abstain.py), 0 when it lacks a figure the

@@ -1,6 +1,6 @@
 """Task extraction measured on the hand labels of ``../shared/realdocs`` (no embedding, no index).
 
-    python bench/realdocs_tasks.py [--split tune|heldout|both] [--misses] [--doc PREFIX]
+    python bench/realdocs_tasks.py [--split tune|heldout|both] [--misses] [--doc PREFIX] [--units]
 
 For each labelled document the file is loaded, parsed and its tasks extracted exactly as
 ``tracuu ingest`` does (``ingest_loaders.load`` -> ``ingest.parser.parse_document`` ->
@@ -29,11 +29,17 @@ Comparing agencies (a set of names against a set of names, order free):
     "cấp tỉnh", "Thành phố" — both sides come from the same document, so its jurisdiction is shared);
   * lead right: the two key sets are equal. Coordinators right: equal sets (both empty counts).
     Nothing else is forgiven: a missing or extra agency is wrong.
+  * ``--units`` is a second reading, never the reported figure: each entry that is not one
+    gazetteer agency is cut into the bodies it lists (the gazetteer's names inside it, the words
+    between them cut at "," ";" "và"), so a list the label wrote as one entry ("Viện, Trường")
+    equals the same bodies written as several. It says how much of a miss is only grouping.
 
 Comparing deadlines: both null is right; one null is wrong. Otherwise both are folded and reduced to
-a signature: the numbers they contain (leading zeros dropped; a Roman quarter "Quý IV" is 4) and the
+a signature: the numbers they contain (leading zeros dropped; a Roman quarter "Quý IV" is 4, and so is
+each quarter of a list "Quý III, IV/2026"; "hai lần" is "2 lần", "thứ Sáu" is "thứ 6") and the
 recurrence words (thường xuyên/liên tục -> continuous, hằng/hàng/mỗi/từng năm or "lần/năm" -> yearly,
-hằng tháng -> monthly, hằng quý -> quarterly, định kỳ -> periodic, dropped when a more precise
+hằng tháng -> monthly, hằng quý -> quarterly, "6 tháng" as a span (not the month of a date such as
+"ngày 16 tháng 12") -> half-yearly, định kỳ -> periodic, dropped when a more precise
 recurrence is there). Right when the signatures are equal and non-empty, or, for two texts with no
 number and no recurrence word, when one folded text contains the other. So "Hoàn thành trong năm
 2025" = "năm 2025", but "Thường xuyên, hằng năm" != "Thường xuyên" and "Quý IV/2026; Quý IV/2027"
@@ -81,16 +87,20 @@ def _heads() -> list[str]:
     return sorted((fold(nfc(h)) for h in heads), key=len, reverse=True)
 
 
-def agency_key(name: str, g: Gazetteer, heads: list[str]) -> str:
-    """The comparison key of one agency name (see the module docstring)."""
+def _bare_name(name: str, heads: list[str]) -> str:
+    """The name without "(...)", edge punctuation and a head-of-agency title in front."""
     s = norm_space(name)
     s = re.sub(r"\s*\([^)]*\)", "", s).strip(" .,;:-+")
     f = fold(s)
     for h in heads:
         if f.startswith(h + " ") and len(f) > len(h) + 1:
-            rest = s[len(h) + 1 :].strip()
-            s, f = rest, fold(rest)
-            break
+            return s[len(h) + 1 :].strip()
+    return s
+
+
+def agency_key(name: str, g: Gazetteer, heads: list[str]) -> str:
+    """The comparison key of one agency name (see the module docstring)."""
+    s = _bare_name(name, heads)
     full = g.expand(s)
     hits = g.find(full)
     if len(hits) == 1 and hits[0].agency_id and hits[0].start == 0 and hits[0].end == len(full):
@@ -103,8 +113,42 @@ def agency_key(name: str, g: Gazetteer, heads: list[str]) -> str:
     return "name:" + key
 
 
-def agency_keys(names: list[str], g: Gazetteer, heads: list[str]) -> set[str]:
+def agency_keys(names: list[str], g: Gazetteer, heads: list[str], units: bool = False) -> set[str]:
+    if units:
+        return {k for n in names if norm_space(n) for k in agency_units(n, g, heads)}
     return {agency_key(n, g, heads) for n in names if norm_space(n)}
+
+
+_UNIT_SEP = re.compile(r"\s*[,;]\s*(?:và\s+)?|\s+và\s+", re.IGNORECASE)
+
+
+def agency_units(name: str, g: Gazetteer, heads: list[str]) -> set[str]:
+    """``--units``: the keys of the bodies one written entry names, so that a list written as one
+    entry ("Viện, Trường"; "các cơ quan, đơn vị và các doanh nghiệp, hợp tác xã có liên quan")
+    equals the same bodies written as several entries. A name the gazetteer reads whole keeps its
+    one key; otherwise each name the gazetteer reads inside it is one unit and the words between
+    them are cut at commas, semicolons and "và" into units of their own."""
+    key = agency_key(name, g, heads)
+    if key.startswith("id:"):
+        return {key}
+    s = _bare_name(name, heads)
+    out: set[str] = set()
+
+    def loose(piece: str) -> None:
+        for part in _UNIT_SEP.split(piece):
+            part = part.strip(" .,;:-+")
+            if part and fold(part) not in ("cac", "nhung"):
+                out.add(agency_key(part, g, heads))
+
+    pos = 0
+    for h in g.find(s):
+        if h.start < pos:
+            continue
+        loose(s[pos : h.start])
+        out.add(agency_key(s[h.start : h.end], g, heads))
+        pos = h.end
+    loose(s[pos:])
+    return out or {key}
 
 
 # --------------------------------------------------------------------------- deadlines
@@ -116,16 +160,26 @@ _REC = [
     (re.compile(r"(?:hang|moi)\s+thang|lan\s*/\s*thang"), "monthly"),
     (re.compile(r"(?:hang|moi)\s+quy|lan\s*/\s*quy"), "quarterly"),
     (re.compile(r"(?:hang|moi)\s+tuan"), "weekly"),
-    (re.compile(r"6 thang|sau thang|nua nam"), "half-yearly"),
+    # "6 tháng" as a span of time, not the month of a date: "ngày 16 tháng 12", "ngày 6 tháng 8"
+    (re.compile(r"(?<![0-9])(?<!ngay )(?:0?6|sau)\s+thang\b(?!\s*\d)|nua nam"), "half-yearly"),
     (re.compile(r"dinh ky"), "periodic"),
 ]
-_QUARTER = re.compile(r"\bqu[yi]\s*(iv|iii|ii|i)\b")
+# "Quý IV", "quý I, II/2026", "Quý III và IV năm 2026": every Roman numeral of the list is a quarter
+_QUARTER = re.compile(r"\bqu[yi]\s*(?:(?:iv|iii|ii|i)\b(?:\s*(?:,|-|va|&)\s*(?:iv|iii|ii|i)\b)*)")
+_ROMAN_TOKEN = re.compile(r"\b(iv|iii|ii|i)\b")
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+# "hai lần/năm" = "02 lần/năm"; "thứ Sáu hằng tuần" = "thứ 6 hằng tuần"
+_COUNT_WORD = re.compile(r"\b(mot|hai|ba|bon)(?=\s+lan\b)")
+_COUNTS = {"mot": "1", "hai": "2", "ba": "3", "bon": "4"}
+_WEEKDAY_WORD = re.compile(r"\bthu\s+(hai|ba|tu|nam|sau|bay)\b(?=\s*(?:,|-|va\b|hoac\b|hang tuan|moi tuan|\(|$))")
+_WEEKDAYS = {"hai": "2", "ba": "3", "tu": "4", "nam": "5", "sau": "6", "bay": "7"}
 
 
 def deadline_signature(text: str) -> tuple[tuple[int, ...], frozenset[str]]:
     f = fold(norm_space(text))
-    f = _QUARTER.sub(lambda m: f"quy {_ROMAN[m.group(1)]}", f)
+    f = _QUARTER.sub(lambda m: _ROMAN_TOKEN.sub(lambda r: str(_ROMAN[r.group(1)]), m.group(0)), f)
+    f = _COUNT_WORD.sub(lambda m: _COUNTS[m.group(1)], f)
+    f = _WEEKDAY_WORD.sub(lambda m: "thu " + _WEEKDAYS[m.group(1)], f)
     numbers = tuple(sorted(int(n) for n in re.findall(r"\d+", f)))
     recs = {name for rx, name in _REC if rx.search(f)}
     if len(recs) > 1:
@@ -225,7 +279,7 @@ def load_labels(split: str, path: Path | None = None) -> list[dict[str, Any]]:
 
 
 def score_split(labels: list[dict[str, Any]], show_misses: bool = False,
-                docs_dir: Path | None = None) -> tuple[Score, dict[str, Score], list[str]]:
+                docs_dir: Path | None = None, units: bool = False) -> tuple[Score, dict[str, Score], list[str]]:
     g = load_gazetteer()
     heads = _heads()
     runs: dict[str, DocRun] = {}
@@ -245,8 +299,9 @@ def score_split(labels: list[dict[str, Any]], show_misses: bool = False,
             why.append("not found")
         else:
             s.found = 1
-            lead_ok = agency_keys(lab["lead"], g, heads) == agency_keys(names(t["lead"]), g, heads)
-            coord_ok = agency_keys(lab["coordinators"], g, heads) == agency_keys(names(t["coordinators"]), g, heads)
+            lead_ok = agency_keys(lab["lead"], g, heads, units) == agency_keys(names(t["lead"]), g, heads, units)
+            coord_ok = (agency_keys(lab["coordinators"], g, heads, units)
+                        == agency_keys(names(t["coordinators"]), g, heads, units))
             got_dl = t["deadline"]["text"] if t.get("deadline") else None
             dl_ok = deadline_right(lab.get("deadline"), got_dl)
             s.lead, s.coord, s.deadline = int(lead_ok), int(coord_ok), int(dl_ok)
@@ -274,6 +329,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--docs-dir", type=Path, default=None,
                     help="read the labelled documents from this folder instead of ../shared/realdocs/docs "
                          "(with --labels: documents labelled outside the realdocs set)")
+    ap.add_argument("--units", action="store_true",
+                    help="compare agencies body by body (a list written as one entry equals the same "
+                         "bodies written as several); a second reading, not the reported figure")
     args = ap.parse_args(argv)
     docs_dir = args.docs_dir or REALDOCS
     if not docs_dir.is_dir():
@@ -285,7 +343,7 @@ def main(argv: list[str] | None = None) -> int:
         labels = load_labels(split, args.labels)
         if args.doc:
             labels = [lab for lab in labels if lab["doc"].startswith(args.doc)]
-        total, per_doc, notes = score_split(labels, args.misses, docs_dir)
+        total, per_doc, notes = score_split(labels, args.misses, docs_dir, args.units)
         print(f"== {split} ({len(labels)} labels)")
         print(header)
         for doc, s in sorted(per_doc.items()):

@@ -65,17 +65,28 @@ _MONTHLY_DAY = re.compile(_B + rf"(?:(?P<pre>{_PRE}|vao)\s+)?ngay\s+(?P<d>\d{{1,
 _TIMES = re.compile(_B + r"(?:(?:toi thieu|it nhat|khong qua|tu)\s+)?(?P<n>\d{1,2}|mot|hai|ba|bon)\s+lan\s*"
                     r"(?:/|trong(?: mot)?|moi|mot)\s*(?P<unit>nam|quy|thang|tuan|ngay)" + _E)
 # "trong 03 ngày làm việc, kể từ ngày nhận được kiến nghị", "chậm nhất 05 ngày kể từ ..."
-_RELATIVE = re.compile(_B + r"(?:trong(?:\s+thoi\s+han)?|cham nhat(?: la)?|khong qua|sau)"
-                       r"(?:\s+(?:toi da|khong qua|it nhat|la))?\s+(?P<n>\d{1,3})\s+"
+# ("chậm nhất trong 20 ngày làm việc, kể từ …", "trong thời hạn tối đa là 15 ngày, kể từ …")
+_RELATIVE = re.compile(_B + r"(?:trong(?:\s+thoi\s+han)?|cham nhat(?: la)?(?:\s+trong(?:\s+thoi\s+han)?)?|khong qua|sau)"
+                       r"(?:\s+(?:toi da|khong qua|it nhat|la)){0,2}\s+(?P<n>\d{1,3})\s+"
                        r"(?:(?P<work>ngay lam viec)|(?:ngay|thang|tuan|gio)" + _E
                        + r"(?=\s*,?\s*(?:ke tu|tinh tu|truoc ngay)))"
                        + r"(?:\s*,?\s*(?:ke tu|tinh tu)\s+(?:(?!\s(?:thi|phai)\s)[^,;.()]){3,80})?")
 # "vào thứ Sáu hằng tuần", "định kỳ thứ Hai hàng tuần"
 _WEEKDAY = re.compile(_B + r"(?:(?:dinh ky|vao)\s+)?thu\s+(?:hai|ba|tu|nam|sau|bay)\s+(?:hang|moi)\s+tuan" + _E)
-_YEAR_PROSE = re.compile(_B + r"(?P<pre>den het nam|den nam|trong nam|cuoi nam)\s+(?P<y>\d{4})" + _E)
+# "trước năm 2027", "chậm nhất (vào / trong) năm 2027" as well: a year after a word of "trước"'s kin
+_YEAR_PROSE = re.compile(_B + r"(?P<pre>den het nam|den nam|trong nam|cuoi nam|truoc nam"
+                         r"|cham nhat(?: la)?(?: (?:vao|trong))?(?: cuoi)? nam)\s+(?P<y>\d{4})" + _E)
 _YEAR_BARE = re.compile(_B + r"(?:(?P<pre>den het|den|trong|cuoi)\s+)?nam\s+(?P<y>\d{4})" + _E + r"|" + _B + r"(?P<y2>\d{4})" + _E)
 _PERIODIC_N = re.compile(_B + r"dinh ky\s+(?P<n>\d{1,2}|sau|ba|mot)\s+(?:\([a-z ]{1,8}\)\s*)?thang(?:\s+(?:mot lan|/\s*lan))?" + _E)
-_HALF = re.compile(_B + r"(?:6|sau)\s+thang\s+(?:mot lan|/\s*lan)" + _E)
+# "6 tháng một lần", "06 tháng/lần", "03 tháng/lần", "12 tháng một lần": every N months
+_HALF = re.compile(_B + r"(?P<n>\d{1,2}|sau|ba|mot)\s+thang\s*(?:mot lan|/\s*lan)" + _E)
+_ROMAN_Q = r"(?:iv|iii|ii|i)"
+# "Quý I, II/2026", "quý III và quý IV năm 2026", "Quý III-IV/2026": several quarters of one year
+_QUARTER_LIST = re.compile(_B + r"qu[yi]\s+(?P<qs>" + _ROMAN_Q + r"(?:\s*(?:,|-|–|va)\s*(?:qu[yi]\s+)?" + _ROMAN_Q
+                           + r")+)" + _E + r"\s*(?:nam\s+|/\s*)(?P<y>\d{4})" + _E)
+# "tháng 10-12/2025", "Tháng 6 - 12/2026", "từ tháng 3 đến tháng 6 năm 2026": a span of months, due at its end
+_MONTH_SPAN = re.compile(_B + r"(?:(?P<pre>" + _PRE + r"|tu)\s+)?thang\s+(?P<m1>\d{1,2})\s*(?:-|–|den(?:\s+het)?)\s*"
+                         r"(?:thang\s+)?(?P<m>\d{1,2})\s*(?:/\s*|nam\s+)(?P<y>\d{4})" + _E)
 _EVERY_RE = re.compile(_B + _EVERY + _E)
 _PERIODIC = re.compile(_B + r"dinh ky" + _E)
 _CONTINUOUS = re.compile(_B + r"thuong xuyen" + _E)
@@ -272,7 +283,22 @@ def _atoms(text: str, folded: str, bare: bool) -> list[Deadline]:
         out.append(Deadline(text[mt.start() : mt.end()], mt.start(), mt.end(), "recurring", None,
                             _MONTHS_TO_RECURRENCE.get(n, "periodic")))
     for mt in _HALF.finditer(folded):
-        out.append(Deadline(text[mt.start() : mt.end()], mt.start(), mt.end(), "recurring", None, "half-yearly"))
+        n_s = mt.group("n")
+        n = int(n_s) if n_s.isdigit() else _N_MONTHS[n_s]
+        out.append(Deadline(text[mt.start() : mt.end()], mt.start(), mt.end(), "recurring", None,
+                            _MONTHS_TO_RECURRENCE.get(n, "periodic")))
+    for mt in _QUARTER_LIST.finditer(folded):
+        qs = [_ROMAN[q] for q in re.findall(_ROMAN_Q, re.sub(r"qu[yi]", " ", mt.group("qs")))]
+        y = int(mt.group("y"))
+        if qs == sorted(qs) and 1900 <= y <= 2200:
+            q = qs[-1]
+            out.append(Deadline(text[mt.start() : mt.end()], mt.start(), mt.end(), "quarter",
+                                _iso(y, 3 * q, _last_day(y, 3 * q)), None, y, None, None, q))
+    for mt in _MONTH_SPAN.finditer(folded):
+        m1, m, y = int(mt.group("m1")), int(mt.group("m")), int(mt.group("y"))
+        if (bare or mt.group("pre")) and 1 <= m1 < m <= 12 and 1900 <= y <= 2200:
+            out.append(Deadline(text[mt.start() : mt.end()], mt.start(), mt.end(), "month",
+                                _iso(y, m, _last_day(y, m)), None, y, m))
     for mt in _EVERY_RE.finditer(folded):
         if _in_day_window(folded, mt.start()):
             continue
@@ -403,11 +429,27 @@ def _context_words() -> dict[str, tuple[str, ...]]:
             for k, v in data.items() if isinstance(v, list)}
 
 
+_OPENERS = re.compile(r"[(\[“\"‘]")
+# "giai đoạn năm 2018-2022", "thời kỳ 2021-2030": words that name a span before its years
+_SPAN_WORDS = re.compile(r"(?:\s(?:giai doan|thoi ky|trong))+$")
+
+
+def _assigned_in(before: str, words: dict[str, tuple[str, ...]]) -> bool:
+    """"các nhiệm vụ được giao trong năm 2025", "dự toán được giao giai đoạn năm 2018-2022": a time
+    right after "giao" says when something was assigned (a participle), not when the task is due."""
+    bare = _SPAN_WORDS.sub("", " " + before).strip()
+    return any(bare == w or bare.endswith(" " + w) for w in words.get("dated_not_after", ()))
+
+
 def _in_context(text: str, folded: str, dl: Deadline) -> bool:
     """Whether the words around a phrase of prose make it no deadline ([data/deadlines.toml]):
     "chi thường xuyên", "tầm nhìn đến năm 2050", a year in the title of a named plan."""
     words = _context_words()
-    before = " ".join(folded[max(0, dl.start - 200) : dl.start].split())
+    # an opening bracket or quote does not part a word from the phrase it stands before:
+    # "(chi thường xuyên và chi đầu tư)" is "chi thường xuyên" as much as without the bracket
+    before = " ".join(_OPENERS.sub(" ", folded[max(0, dl.start - 200) : dl.start]).split())
+    if dl.kind in ("year", "period", "month", "quarter") and _assigned_in(before, words):
+        return True
     if dl.kind == "continuous":
         return any(before == w or before.endswith(" " + w) for w in words.get("continuous_not_after", ()))
     if dl.kind == "recurring" and dl.recurrence == "periodic" and folded[dl.start : dl.end] == "dinh ky":
@@ -423,6 +465,8 @@ def _in_context(text: str, folded: str, dl: Deadline) -> bool:
         return False
     if any(before == w or before.endswith(" " + w) for w in words.get("horizon_before", ())):
         return True
+    if folded.startswith(("truoc", "cham nhat"), dl.start):
+        return False  # "trình Đề án … trước năm 2027": no title names its year with "trước"
     lo = max(0, dl.start - 200)
     cut = [m.end() for m in re.finditer(r"[;:()]|\.(?=\s)", folded[lo : dl.start])]
     lo = lo + cut[-1] if cut else lo
@@ -463,7 +507,7 @@ _RANGE_START = re.compile(r"(?:tu\s+)?ngay\s+\d{1,2}(?:\s*/\s*\d{1,2}(?:\s*/\s*\
 
 
 def _with_range_start(text: str, folded: str, d: Deadline) -> Deadline:
-    if d.kind != "date" or not folded.startswith("den ngay", d.start):
+    if d.kind not in ("date", "yearly_date") or not folded.startswith("den ngay", d.start):
         return d
     m = _RANGE_START.search(folded, max(0, d.start - 30), d.start)
     if m is None:

@@ -43,6 +43,7 @@ from functools import lru_cache
 from typing import Any, Iterable
 
 from tracuu.ingest.agencies import AgencyMention, Gazetteer, load_gazetteer, tokenize
+from tracuu.ingest.cellrole import row_roles
 from tracuu.ingest.deadlines import Deadline, find_deadlines, heading_deadline, main_deadline, parse_deadline
 from tracuu.ingest.flatrows import split_flat_row
 from tracuu.ingest.grouplead import group_lead
@@ -212,23 +213,47 @@ def _shared_head_places(mentions: list[AgencyMention], text: str, g: Gazetteer) 
     for m in mentions:
         if m.agency_id is None or m.level != "provincial" or not m.province:
             continue
-        mt = _place_after_re(tuple(g.province_names)).match(text, m.end)
-        if mt is None:
-            continue
-        start = mt.end() - len(mt.group().lstrip(" ,"))
-        if any(a < mt.end() and start < b for a, b in taken):
-            continue
-        written = text[start : mt.end()]
-        place = re.sub(r"^(?:[Tt]hành phố|[Tt]ỉnh)\s+", "", written)
         entry = g.entries[m.agency_id]
         head = m.text[: m.text.rfind(m.province)].rstrip()
-        if written != place:  # "Thành phố Hồ Chí Minh" carries its own level word
-            head = re.sub(r"\s+(?:[Tt]hành phố|[Tt]ỉnh)$", "", head)
-        name = f"{head} {written}" if head else written
-        out.append(AgencyMention(written, start, mt.end(), m.agency_id, m.level, entry.canonical(place),
-                                 g.expand_abbreviations(name), "shared", place))
-        taken.append((start, mt.end()))
+        end = m.end
+        # every place of the list shares it: "UBND thành phố Hà Nội, Thành phố Hồ Chí Minh, Hòa Bình
+        # và Cần Thơ"; after a known province, a place the list lacks (a former province) too
+        while (hit := _next_place(text, end, g, end > m.end)) is not None:
+            start, stop = hit
+            if any(a < stop and start < b for a, b in taken):
+                break
+            written = text[start:stop]
+            place = re.sub(r"^(?:[Tt]hành phố|[Tt]ỉnh)\s+", "", written)
+            own = head
+            if written != place:  # "Thành phố Hồ Chí Minh" carries its own level word
+                own = re.sub(r"\s+(?:[Tt]hành phố|[Tt]ỉnh)$", "", head)
+            name = f"{own} {written}" if own else written
+            out.append(AgencyMention(written, start, stop, m.agency_id, m.level, entry.canonical(place),
+                                     g.expand_abbreviations(name), "shared", place))
+            taken.append((start, stop))
+            end = stop
     return sorted(out, key=lambda x: x.start)
+
+
+def _next_place(text: str, pos: int, g: Gazetteer, any_place: bool) -> tuple[int, int] | None:
+    """The next place of a list of places at ``pos`` (", Cần Thơ", ", tỉnh Hòa Bình", " và thành
+    phố Cần Thơ"): a known province, or with ``any_place`` one to three capitalised words that
+    end the list or are followed by another item. None when no place follows."""
+    sep = re.match(r"\s*,\s*|\s+và\s+", text[pos:])
+    if sep is None:
+        return None
+    start = pos + sep.end()
+    level = re.match(r"(?:[Tt]hành phố|[Tt]ỉnh)\s+", text[start:])
+    at = start + (level.end() if level else 0)
+    for p in sorted(g.province_names, key=len, reverse=True):
+        if text.startswith(p, at) and not re.match(r"\w", text[at + len(p) : at + len(p) + 1]):
+            return start, at + len(p)
+    if not any_place:
+        return None
+    end = _place_at(text, at)
+    if end < 0 or len(text[at:end].split()) > 3 or not re.match(r"\s*(?:[,;.)]|\s+và\s|$)", text[end:]):
+        return None
+    return start, end
 
 
 def _split_capital_suffix(mentions: list[AgencyMention], text: str, g: Gazetteer) -> list[AgencyMention]:
@@ -294,10 +319,65 @@ def _qualified(m: AgencyMention, text: str, folded: str, mentions: list[AgencyMe
                 end += w.end()
             if end == mt.end() and len(folded[mt.start() : mt.end()].split()) == 1:
                 return m  # a one-word qualifier alone ("vùng", "thuộc") names nothing
+    if end < 0 and not re.search(r"(?:lien quan|khac)$", fold(m.text)):
+        end = _run_on(pos, text, folded, mentions, g)
     if end < 0 or re.search(r"[,;.:()]", text[m.end : end]):
         return m
     written = text[m.start : end]
     return replace(m, text=written, end=end, full=g.expand_abbreviations(written))
+
+
+def _run_on(pos: int, text: str, folded: str, mentions: list[AgencyMention], g: Gazetteer) -> int:
+    """A collective whose kind is narrowed by plain lower-case words the gazetteer lacks, up to the
+    verb of its sentence: "các tổ chức đoàn thể chính trị tham gia …", "các đơn vị cấp nước
+    thuộc phạm vi quản lý xây dựng …". ``pos`` is where the first such word starts. At most
+    ``_RUN_ON_WORDS`` words, none a name the gazetteer reads, ending at a verb, a role word or an
+    adverb of instruction, or with a closing qualifier ("… thuộc phạm vi quản lý"). A word the
+    lists do not know may be a verb ("… tổng hợp, báo cáo", "… phản hồi về Ban Chỉ đạo"), so
+    punctuation, "và", "của" or a word that opens a phrase of scope end nothing: -1, no run-on."""
+    closed = _qualifier_res(g)[0]
+    stop, scope = _run_on_res(g)
+    lower = text.lower()  # matched as written: folded, "củng cố" would read as "có"
+    most = _RUN_ON_WORDS
+    starts = {o.start for o in mentions}
+    k, end = pos, -1
+    for n in range(most + 1):
+        if scope.match(lower, k):
+            return -1  # "… doanh nghiệp phản hồi về Ban Chỉ đạo": the word before "về" is a verb
+        if stop.match(lower, k):
+            return end
+        tail = closed.match(folded, k)
+        if tail is not None and end >= 0:
+            return tail.end()
+        if n == most or k in starts:
+            return -1
+        w = _PLACE_WORD.match(text, k)
+        if w is None or not w.group()[0].islower():
+            return -1
+        end = w.end()
+        if not text.startswith(" ", end):
+            return -1
+        k = end + 1
+    return -1
+
+
+_RUN_ON_WORDS = 2
+
+
+@lru_cache(maxsize=4)
+def _run_on_res(g: Gazetteer) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """What ends a run-on name (verbs, role words, adverbs of instruction) and what forbids one
+    (words of scope, "và", "của"), as written in lower case (not folded)."""
+    r = g.roles
+
+    def written(phrases: list[str]) -> re.Pattern[str]:
+        keys = sorted({" ".join(nfc(p).lower().split()) for p in phrases if p.strip()}, key=len, reverse=True)
+        return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(k).replace(r"\ ", r"\s+") for k in keys) + r")(?!\w)")
+
+    ends = [k for k in ("verbs", "lead", "coordinate", "responsible", "subject_stop", "report", "advise",
+                        "run_on_stop", "imperative_adverbs", "assign", "request")]
+    return (written([p for k in ends for p in r.get(k, [])]),
+            written(r.get("list_piece_stop", []) + ["và", "của"]))
 
 
 _PLACE_WORD = re.compile(r"[^\W\d_]+")
@@ -996,6 +1076,11 @@ def _cell_piece(t: _Text, a: int, b: int, mentions: list[AgencyMention], roles: 
     start = a + raw.index(s)
     end = start + len(s)
     inner = [m for m in mentions if m.start >= start and m.end <= end]
+    head = g.shared_head_re.match(s)
+    if head is not None and inner and inner[0].matched == "shared" and inner[0].start == start + head.end():
+        # "Các Bộ: NN&MT, Xây dựng": the shared head is written before the first name only; it is
+        # that name's ("Bộ NN&MT"), not a body of its own
+        s, start = s[head.end() :], start + head.end()
     folded = fold(s)
     rest = "".join(" " if any(m.start <= start + k < m.end for m in inner) else ch for k, ch in enumerate(folded))
     has_verb = roles.verb.search(rest) is not None or roles.lead.search(rest) is not None
@@ -1022,7 +1107,7 @@ def _cell_piece(t: _Text, a: int, b: int, mentions: list[AgencyMention], roles: 
 
 def _row_task(clause: Clause, g: Gazetteer, n: int) -> Task | None:
     cells = clause.cells or {}
-    roles = column_roles(cells, g)
+    roles = row_roles(cells, column_roles(cells, g))  # the cells' text decides where the header does not (ingest/cellrole.py)
     lead_cell = cells.get(roles.get("lead", ""), "")
     inherited = group_lead(clause.heading_chain, g, clause.path + "/nhóm") if "lead" not in roles else []
     if not lead_cell.strip(" \t\n|") and not inherited:
@@ -1444,6 +1529,9 @@ def _role_task(clause: Clause, values: dict[str, RoleValue], g: Gazetteer, roles
     deadline = parse_deadline(due_v.text) if due_v else None
     if deadline is not None and due_v is not None:
         deadline = replace(deadline, start=due_v.start + deadline.start, end=due_v.start + deadline.end)
+    own_times: list[Deadline] = []
+    if deadline is None:  # no time line: the time its own sentence states ("Nội dung: … (từ ngày 15/11 đến ngày 15/12)")
+        deadline, own_times, _ = _timing(text, g)
     reports = _reports(t, roles)
     return Task(
         task_id=f"{clause.clause_id}#1",
@@ -1458,7 +1546,7 @@ def _role_task(clause: Clause, values: dict[str, RoleValue], g: Gazetteer, roles
         reports_to=_dedupe(reports),
         mentions=_mentions(t),
         deadline=deadline,
-        deadlines=[deadline] if deadline else [],
+        deadlines=own_times or ([deadline] if deadline else []),
         recurrence=deadline.recurrence if deadline else None,
         lead_in=lead_v.path if lead_v.path != clause.path else None,
     )

@@ -83,3 +83,24 @@ def test_comparison_rules_are_not_loose():
     assert not bench.deadline_right("Quý IV/2026 (sơ kết); Quý IV/2027 (tổng kết)", "Quý IV/2026")
     assert not bench.deadline_right(None, "hằng năm")
     assert bench.deadline_right(None, None)
+
+
+def test_units_reading_is_an_equivalence_not_a_loosening():
+    """``--units`` (a second reading): the same bodies written as one entry or as several are
+    equal; a missing, an extra or another body still is not."""
+    if not BENCH.is_file():
+        pytest.skip("bench/realdocs_tasks.py is absent")
+    bench = _bench()
+    from tracuu.ingest.agencies import load_gazetteer
+
+    g = load_gazetteer()
+    heads = bench._heads()
+    units = lambda names: bench.agency_keys(names, g, heads, units=True)  # noqa: E731
+    strict = lambda names: bench.agency_keys(names, g, heads)  # noqa: E731
+    assert strict(["Viện, Trường"]) != strict(["Viện", "Trường"])
+    assert units(["Viện, Trường"]) == units(["Viện", "Trường"])
+    assert units(["Sở KH&CN", "Các sở, ngành, UBND cấp xã"]) == units(["Sở Khoa học và Công nghệ", "Các sở, ngành",
+                                                                    "UBND cấp xã"])
+    assert units(["báo, đài"]) != units(["báo"])
+    assert units(["Sở Y tế"]) != units(["Sở Y tế, Sở Tài chính"])
+    assert units(["các thành viên Ban Chỉ đạo tỉnh"]) == units(["Ban Chỉ đạo tỉnh"]) == strict(["Ban Chỉ đạo tỉnh"])
