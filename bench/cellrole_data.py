@@ -41,6 +41,7 @@ from bench.realdocs_tasks import (  # noqa: E402
     load_labels,
     match,
     norm_space,
+    scored_tasks,
 )
 
 FRESH = ROOT / "tests" / "realdocs" / "fresh"
@@ -63,22 +64,12 @@ def _doc_rows(file: str, docs_dir: Path) -> tuple[list[dict[str, Any]], dict[str
     from tracuu.ingest.loaders import load
     from tracuu.ingest.parser import parse_document
     from tracuu.ingest.pipetables import body_table_rows
-    from tracuu.ingest.tasks import extract_tasks
 
     source = load(docs_dir / file)
     doc = parse_document(source, doc_id="doc", file_name=file, content_hash="")
-    by_id = {c.clause_id: c for c in doc.clauses}
     cells = {c.path: dict(c.cells) for c in doc.clauses if c.cells}
     cells.update({p: v for p, v in body_table_rows(doc.clauses).items() if p not in cells})
-    tasks = []
-    for t in extract_tasks(doc.clauses, addressees=doc.header.addressees):
-        d = t.to_dict()
-        c = by_id.get(t.clause_id)
-        d["_clause_text"] = (c.marker + " " + c.text) if c and c.marker else (c.text if c else "")
-        d["_row"] = (c.marker.rstrip(".") + " | " + " | ".join(c.cells.values())) if c and c.cells else ""
-        d["_row2"] = " | ".join(c.cells.values()) if c and c.cells else ""
-        tasks.append(d)
-    return tasks, cells
+    return scored_tasks(doc), cells
 
 
 def _cell_keys(text: str, g: Any, heads: list[str]) -> set[str]:

@@ -209,24 +209,33 @@ class DocRun:
     error: str | None = None
 
 
+def scored_tasks(doc: Any) -> list[dict[str, Any]]:
+    """The parsed document's tasks as the scorer matches them: each task's dict plus the text of its
+    clause (marker first) and of its table row, the two forms a label's anchor may quote."""
+    from tracuu.ingest.tasks import extract_tasks
+
+    by_id = {c.clause_id: c for c in doc.clauses}
+    out = []
+    for t in extract_tasks(doc.clauses, addressees=doc.header.addressees):
+        d = t.to_dict()
+        c = by_id.get(t.clause_id)
+        d["_clause_text"] = (c.marker + " " + c.text) if c and c.marker else (c.text if c else "")
+        d["_row"] = (c.marker.rstrip(".") + " | " + " | ".join(c.cells.values())) if c and c.cells else ""
+        d["_row2"] = " | ".join(c.cells.values()) if c and c.cells else ""
+        out.append(d)
+    return out
+
+
 def extract(file: str, docs_dir: Path | None = None) -> DocRun:
     """Load, parse and extract the tasks of one realdocs file (or of a file in ``docs_dir``)."""
     from tracuu.ingest.loaders import load
     from tracuu.ingest.parser import parse_document
-    from tracuu.ingest.tasks import extract_tasks
 
     run = DocRun(file)
     try:
         source = load((docs_dir or REALDOCS) / file)
         doc = parse_document(source, doc_id="doc", file_name=file, content_hash="")
-        by_id = {c.clause_id: c for c in doc.clauses}
-        for t in extract_tasks(doc.clauses, addressees=doc.header.addressees):
-            d = t.to_dict()
-            c = by_id.get(t.clause_id)
-            d["_clause_text"] = (c.marker + " " + c.text) if c and c.marker else (c.text if c else "")
-            d["_row"] = (c.marker.rstrip(".") + " | " + " | ".join(c.cells.values())) if c and c.cells else ""
-            d["_row2"] = " | ".join(c.cells.values()) if c and c.cells else ""
-            run.tasks.append(d)
+        run.tasks.extend(scored_tasks(doc))
     except Exception as err:  # a refused document: every label missed, and say why
         run.error = f"{type(err).__name__}: {err}"
     return run

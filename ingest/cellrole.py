@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Mapping, Sequence
 
 from tracuu.ingest.vntext import fold, nfc
+from tracuu.ingest.vntext import opens_with as _opens  # folded
 
 __all__ = ["ROLES", "row_features", "cell_probs", "assign", "model_roles", "row_roles", "load_model"]
 
@@ -54,6 +55,7 @@ class _Words:
     partner: tuple[str, ...]
     lead_mark: tuple[str, ...]
     verbs: tuple[str, ...]
+    level_columns: tuple[str, ...]  # header names of a level column, unsorted as the data file lists them
 
 
 @lru_cache(maxsize=1)
@@ -67,17 +69,8 @@ def _words() -> _Words:
 
     return _Words(words("time_openers"), words("product_openers"), words("level_openers"),
                   words("partner_words"), words("lead_marks"),
-                  tuple(sorted({fold(v) for v in verb_phrases()}, key=len, reverse=True)))
-
-
-def _opens(folded: str, words: tuple[str, ...]) -> bool:
-    return any(folded.startswith(w) and not folded[len(w) : len(w) + 1].isalnum() for w in words)
-
-
-@lru_cache(maxsize=1)
-def _level_columns() -> tuple[str, ...]:
-    data = tomllib.loads(FLATCELLS_FILE.read_text(encoding="utf-8"))
-    return tuple(fold(nfc(w)).lower() for w in data.get("level_columns", []))
+                  tuple(sorted({fold(v) for v in verb_phrases()}, key=len, reverse=True)),
+                  tuple(fold(nfc(w)).lower() for w in data.get("level_columns", [])))
 
 
 def _header_role(name: str) -> str | None:
@@ -88,7 +81,7 @@ def _header_role(name: str) -> str | None:
     f = fold(nfc(name)).lower()
     if re.fullmatch(r"cot \d+", f) or not f.strip():
         return None
-    if any(w in f for w in _level_columns()):
+    if any(w in f for w in _words().level_columns):
         return "other"
     for role in ("skip", "deadline", "coordinators", "lead", "product", "note", "status", "task"):
         if any(w in f for w in cue_words(role)):

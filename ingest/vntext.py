@@ -52,3 +52,9 @@ def has_diacritics(text: str) -> bool:
 def collapse_spaces(text: str) -> str:
     """One space for every whitespace run, ends stripped."""
     return " ".join(text.split())
+
+
+def opens_with(text: str, words: tuple[str, ...]) -> bool:
+    """``text`` opens with one of ``words`` as whole words (both already in the form the caller
+    matches in: folded, or lower case with diacritics kept, where "nam" is no "năm")."""
+    return any(text.startswith(w) and not text[len(w) : len(w) + 1].isalnum() for w in words)

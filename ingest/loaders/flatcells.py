@@ -29,6 +29,7 @@ from typing import Sequence
 from tracuu.ingest.columncues import cue_words, task_column, verb_phrases
 from tracuu.ingest.reflow import SourceLine
 from tracuu.ingest.vntext import fold, nfc
+from tracuu.ingest.vntext import opens_with as _opens  # lower case, diacritics kept
 
 __all__ = ["column_kinds", "fragments", "place_fragments", "Fragment"]
 
@@ -63,12 +64,6 @@ def _cues() -> _Cues:
     return _Cues(words("time_openers"), words("product_openers"), words("level_openers"),
                  tuple(fold(w).lower() for w in data.get("level_columns", [])), words("lower_name_openers"),
                  frozenset(pairs))
-
-
-def _opens(folded: str, words: tuple[str, ...]) -> bool:
-    """``folded`` (lower case, diacritics kept: "nam" is no "năm") opens with one of ``words`` as
-    whole words."""
-    return any(folded.startswith(w) and not folded[len(w) : len(w) + 1].isalnum() for w in words)
 
 
 def column_kinds(names: Sequence[str]) -> list[str]:
