@@ -200,20 +200,30 @@ def assign(probs: Sequence[Mapping[str, float]], skip: Sequence[bool] = ()) -> l
         return math.log(max(probs[k].get(r, 0.0), 1e-9))
 
     base = sum(lp(k, "other") for k in free)
+    pairs = (("content", 0), ("lead", 1), ("coord", 2), ("deadline", 3))
+    gain = {k: [lp(k, r) - lp(k, "other") for r, _ in pairs] for k in free}
+    # A role's cell in a best assignment is among the 4 cells with the highest gain for that role
+    # (ties at the 4th kept): any other cell could be swapped for a strictly better free one, since
+    # the other three roles hold at most three cells. So each role tries None and those cells, in
+    # cell order: (1+4)^4 assignments a row instead of (1+n)^4 (0.5 s a 20-cell row), same result.
+    options = []
+    for _, j in pairs:
+        ranked = sorted((gain[k][j] for k in free), reverse=True)
+        floor = ranked[min(3, len(ranked) - 1)] if ranked else 0.0
+        options.append([None, *(k for k in free if gain[k][j] >= floor)])
     best, best_roles = -math.inf, ["other"] * n
-    options = [None, *free]
-    for c, lead, coord, dl in cartesian(options, options, options, options):
-        picked = [k for k in (c, lead, coord, dl) if k is not None]
+    for pick in cartesian(*options):
+        picked = [k for k in pick if k is not None]
         if len(set(picked)) != len(picked):
             continue
         score = base
-        for k, r in ((c, "content"), (lead, "lead"), (coord, "coord"), (dl, "deadline")):
+        for k, (_, j) in zip(pick, pairs):
             if k is not None:
-                score += lp(k, r) - lp(k, "other")
+                score += gain[k][j]
         if score > best:
             best = score
             best_roles = ["other"] * n
-            for k, r in ((c, "content"), (lead, "lead"), (coord, "coord"), (dl, "deadline")):
+            for k, (r, _) in zip(pick, pairs):
                 if k is not None:
                     best_roles[k] = r
     return best_roles

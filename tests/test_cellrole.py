@@ -126,3 +126,44 @@ def test_training_tags_follow_the_label() -> None:
     cells = dict(zip(HEADER, ["1", TASK, LEAD, PARTNERS, TIME]))
     got = tag_cells(label, cells, load_gazetteer(), _heads())
     assert got == ["other", "content", "lead", "coord", "deadline"]
+
+
+def test_assign_equals_every_assignment_tried() -> None:
+    """assign tries only each role's 4 best cells; on made-up rows (ties included) it picks what
+    trying every assignment picks."""
+    import itertools
+    import math
+    import random
+
+    def brute(probs: list[dict[str, float]]) -> list[str]:
+        def lp(k: int, r: str) -> float:
+            return math.log(max(probs[k].get(r, 0.0), 1e-9))
+
+        roles = ("content", "lead", "coord", "deadline")
+        best, out = -math.inf, ["other"] * len(probs)
+        for pick in itertools.product([None, *range(len(probs))], repeat=4):
+            used = [k for k in pick if k is not None]
+            if len(set(used)) != len(used):
+                continue
+            score = sum(lp(k, "other") for k in range(len(probs)))
+            score += sum(lp(k, r) - lp(k, "other") for k, r in zip(pick, roles) if k is not None)
+            if score > best + 1e-12:
+                best, out = score, ["other"] * len(probs)
+                for k, r in zip(pick, roles):
+                    if k is not None:
+                        out[k] = r
+        return out
+
+    rnd = random.Random(20261130)
+    names = ("content", "lead", "coord", "deadline", "other")
+    for _ in range(200):
+        n = rnd.randint(1, 9)
+        if rnd.random() < 0.5:  # distinct values, so the best assignment is unique
+            probs = [{r: rnd.random() for r in names} for _ in range(n)]
+            assert cellrole.assign(probs) == brute(probs)
+        else:  # ties: the same best score
+            vals = (0.1, 0.3, 0.6)
+            probs = [{r: rnd.choice(vals) for r in names} for _ in range(n)]
+            got, scored = cellrole.assign(probs), brute(probs)
+            totals = [sum(math.log(probs[k][r]) for k, r in enumerate(roles)) for roles in (got, scored)]
+            assert math.isclose(*totals)
