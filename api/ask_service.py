@@ -13,13 +13,14 @@ from dataclasses import replace
 from typing import Any
 
 from tracuu.api import deadline_pick, intent_answers, outline, phrases, task_blocks, task_match
-from tracuu.api.answer import alternatives_text, close_calls, compose, not_found_answer, owners_of, prefer, structural_answer
+from tracuu.api.answer import alternatives_text, close_calls, compose, lower_first, not_found_answer, owners_of, prefer, structural_answer
 from tracuu.api.citations import document_name
 from tracuu.api.search_service import MAX_K
 from tracuu.api.tasks_view import ROLES, AgencyQuery, deadline_out, roles_of
 from tracuu.index import abstain_model
 from tracuu.index.abstain import coverage, missing_figures, missing_key_terms, rerank
 from tracuu.index.abstain_figures import figure_not_stated
+from tracuu.index.abstain_keys import describe, unmet
 from tracuu.index.keyword import folded_syllables
 from tracuu.index.query import doc_places
 from tracuu.index.query.ask_intent import asks_outline, asks_who_only, classify, with_place_aliases
@@ -226,8 +227,9 @@ class Ask:
                                          chosen_says=not mute)
             if matched is not None:
                 scored = self._first(matched["clause_id"], scored)
-        if not found:
-            return self._not_found(q, intent)
+        if not found:  # a clause that passes all but the key constraints: say what the documents do say
+            near = next((s for s in fused[: self.thresholds.judge_top] if self._answers(s, readings, q, keys=False)), None)
+            return self._not_found(q, intent, near, self._unmet_keys(near, q) if near is not None else [])
         scored = self._points_first(scored, readings, q)[:k]
         infos: dict[str, Document] = {}
         hits = self._hits(scored, infos)
@@ -356,14 +358,19 @@ class Ask:
         return [replace(mine, score=max(mine.score, scored[0].score)),
                 *(s for s in scored if s.clause.clause_id != clause_id)]
 
-    def _not_found(self, q: str, intent) -> Answer:
-        """found=false, naming the documents referenced but not ingested."""
+    def _not_found(self, q: str, intent, near=None, missing: list | None = None) -> Answer:
+        """found=false, naming the documents referenced but not ingested; with ``near`` (a hit that met all but the
+        key constraints ``missing``), what the documents do not say and what they say nearby, quoted and cited."""
         stored = set(self.store().list_ids())
         referenced = [
             document_name(self._info(None, e.doc_id)) for e in self.manifest.entries if e.doc_id not in stored
         ]
-        answer = Answer(question=q, found=False, owners=[], deadline=None, answer=not_found_answer(referenced),
-                        citations=[])
+        text = not_found_answer(referenced)
+        if near is not None and missing:
+            hit = self.hit(near.clause, near.score)
+            text += (f" Các văn bản không nêu {describe(missing)} như câu hỏi hỏi; điều gần nhất — theo "
+                     f"{lower_first(hit.citation)}: «{hit.text}»")
+        answer = Answer(question=q, found=False, owners=[], deadline=None, answer=text, citations=[])
         return _with_intent(answer, intent.kind)
 
     def _owners_and_deadline(self, clause, tasks: list[dict[str, Any]], by_clause) -> tuple[list[Owner], Deadline | None]:
@@ -402,18 +409,28 @@ class Ask:
                     deadline = Deadline.of(own)
         return owners, deadline
 
-    def _answers(self, best, readings: list[str], question: str = "") -> bool:
+    def _answers(self, best, readings: list[str], question: str = "", keys: bool = True) -> bool:
         """Does the best hit answer? Term coverage and dense similarity above tuned thresholds, every figure the
         question names is in the clause, and a count it asks or states is written there (index/abstain_figures.py);
         or, with ``abstain_by_model``, the calibrated model of index/abstain_model.py (the hit read with its
-        document's header, headings and whole text)."""
+        document's header, headings and whole text). ``keys``: the key constraints are checked too
+        (:meth:`_unmet_keys`)."""
         if self.abstain_by_model:
             return abstain_model.judge(best, readings, question, self._doc_context(), self.index.keyword,
                                        self.store().get)
         if self._coverage(best, readings, question) < self.thresholds.coverage or best.dense < self.thresholds.dense:
             return False
         context = " ".join([self._doc_context().get(best.clause.doc_id, ""), *best.clause.heading_chain])
-        return not figure_not_stated(question, best.clause.text, f"{context} {best.clause.text}")  # index/abstain_figures.py
+        if figure_not_stated(question, best.clause.text, f"{context} {best.clause.text}"):  # index/abstain_figures.py
+            return False
+        return not keys or not self._unmet_keys(best, question, context)
+
+    def _unmet_keys(self, best, question: str, context: str | None = None) -> list:
+        """The key constraints of the question (a day, a year, a place, the acting agency, a kind of document:
+        index/abstain_keys.py) that the hit, read with its tasks, headings and document header, does not satisfy."""
+        if context is None:
+            context = " ".join([self._doc_context().get(best.clause.doc_id, ""), *best.clause.heading_chain])
+        return unmet(question, best.clause.text, context, self._tasks_by_clause().get(best.clause.clause_id, []))
 
     def _coverage(self, hit, readings: list[str], question: str = "") -> float:
         """How much of the question a hit covers (index/abstain.py), 0 when it lacks a figure the

@@ -82,7 +82,9 @@ def collect(svc: Any, questions: list[tuple[str, dict[str, Any]]]) -> list[dict[
         current["pool"] = out[1]
         return out
 
-    def recorder(self, best, readings, question=""):
+    def recorder(self, best, readings, question="", keys=True):
+        if not keys:  # ask looking for what to say nearby once nothing answered: already recorded
+            return False
         rule = self._coverage(best, readings, question) >= self.thresholds.coverage and best.dense >= self.thresholds.dense
         context = " ".join([self._doc_context().get(best.clause.doc_id, ""), *best.clause.heading_chain])
         x = signals(readings, question, best, current.get("pool") or [best], context, self.index.keyword,
@@ -134,10 +136,22 @@ def _coverage_at(t: float) -> Callable[[dict[str, float]], bool]:
     return lambda x: _figures(x) and x["svc_coverage"] >= t
 
 
+KEY_KINDS = ("day", "year", "place", "agency", "document")
+
+
+def _keys(kinds: tuple[str, ...] = KEY_KINDS, below: float = 9.0) -> Callable[[dict[str, float]], bool]:
+    """The count checks, and the key constraints of ``kinds`` (index/abstain_keys.py) met, for a candidate
+    whose coverage is under ``below`` (a candidate covering more is trusted: the threshold traded off)."""
+    return lambda x: _figures(x) and (x["svc_coverage"] >= below or not any(x.get(f"key_{k}", 0.0) for k in kinds))
+
+
 #: Decision rules compared (name -> candidate signals -> answers?).
 RULES: dict[str, Callable[[dict[str, float]], bool]] = {
     "rule (coverage .5, dense .8)": _rule,
-    "+ count checks (ask now)": _figures,
+    "+ count checks (before keys)": _figures,
+    **{f"+ key {k} only": _keys((k,)) for k in KEY_KINDS},
+    **{f"+ keys, unless coverage >= {t}": _keys(below=t) for t in (0.7, 0.8, 0.9)},
+    "+ keys (ask now)": _keys(),
     "+ count checks + bodies": lambda x: _figures(x) and not x["missing_bodies"],
     "+ count checks, top-1 of dense and BM25 agree or coverage .6": lambda x: _figures(x) and (
         x["agree"] > 0 or x["svc_coverage"] >= 0.6),

@@ -15,7 +15,8 @@ import re
 from typing import Any, Callable
 
 from tracuu.index.abstain import key_terms
-from tracuu.index.abstain_figures import missing_counts, unstated_count
+from tracuu.index.abstain_figures import asks_count, missing_counts, unstated_count
+from tracuu.index.abstain_keys import unmet
 from tracuu.index.abstain_model import features
 from tracuu.index.keyword import BM25Index, folded_syllables
 from tracuu.index.query.ask_intent import asks_who_only, classify
@@ -109,4 +110,8 @@ def signals(readings: list[str], question: str, hit: Any, pool: list[Any], conte
     x["unstated_count"] = float(unstated_count(question, hit.clause.text))
     x["missing_counts"] = float(bool(missing_counts(question, both)))
     x["missing_bodies"] = float(bool(missing_bodies(question, both, document)))
+    x["asks_count"] = float(asks_count(question))
+    kinds = {c.kind for c in unmet(question, hit.clause.text, context, tasks)}
+    for kind in ("day", "year", "place", "agency", "document"):
+        x[f"key_{kind}"] = float(kind in kinds)
     return x
