@@ -65,13 +65,14 @@ PARTS = {
 }
 
 
-def collect(svc: Any, questions: list[tuple[str, dict[str, Any]]]) -> list[dict[str, Any]]:
+def collect(svc: Any, questions: list[tuple[str, dict[str, Any]]], lean: bool = False) -> list[dict[str, Any]]:
     """One row per question: part, answerable, the route's answer (found, intent) and its candidates'
-    signals (index/abstain_signals.py: signals), in the order ``ask`` judged them."""
+    signals (index/abstain_signals.py: signals), in the order ``ask`` judged them. ``lean``: only the
+    signals ``ask``'s decision and :data:`RULES` read (the others read the whole document: minutes more)."""
     from tracuu.api.ask_service import Ask
     from tracuu.api.search_service import Search
     from tracuu.index.abstain_model import document_text
-    from tracuu.index.abstain_signals import signals
+    from tracuu.index.abstain_signals import lean_signals, signals
 
     rows: list[dict[str, Any]] = []
     current: dict[str, Any] = {}
@@ -87,10 +88,13 @@ def collect(svc: Any, questions: list[tuple[str, dict[str, Any]]]) -> list[dict[
             return False
         rule = self._coverage(best, readings, question) >= self.thresholds.coverage and best.dense >= self.thresholds.dense
         context = " ".join([self._doc_context().get(best.clause.doc_id, ""), *best.clause.heading_chain])
-        x = signals(readings, question, best, current.get("pool") or [best], context, self.index.keyword,
-                    document_text(self.store().get(best.clause.doc_id)),
-                    self._tasks_by_clause().get(best.clause.clause_id, []),
-                    lambda t: self._in_document(t, best.clause.doc_id))
+        if lean:
+            x = lean_signals(question, best.clause.text, context, self._tasks_by_clause().get(best.clause.clause_id, []))
+        else:
+            x = signals(readings, question, best, current.get("pool") or [best], context, self.index.keyword,
+                        document_text(self.store().get(best.clause.doc_id)),
+                        self._tasks_by_clause().get(best.clause.clause_id, []),
+                        lambda t: self._in_document(t, best.clause.doc_id))
         x["rule"] = float(rule)
         x["svc_coverage"] = self._coverage(best, readings, question)
         current["cands"].append({"clause_id": best.clause.clause_id, "x": x})
@@ -188,6 +192,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--from-rows", type=Path, nargs="*")
     p.add_argument("--totals-only", nargs="*", default=["check", "fcheck", "calib"],
                    help="parts whose questions are never listed")
+    p.add_argument("--lean", action="store_true", help="collect only the signals the rules read (faster)")
     p.add_argument("--list", action="store_true", help="list the tune parts' questions each rule gets wrong")
     args = p.parse_args(argv)
     if args.from_rows:
@@ -201,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
             p.error("--data-dir or --from-rows")
         svc = Tracuu(Settings.from_env(data_dir=args.data_dir))
         qs = [(name, q) for name in args.questions for q in load_dev_set(PARTS[name][0]) if PARTS[name][1](q)]
-        rows = collect(svc, qs)
+        rows = collect(svc, qs, lean=args.lean)
         if args.rows:
             args.rows.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
     parts = list(dict.fromkeys(r["part"] for r in rows))
@@ -214,17 +219,24 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'rule':34s} " + " ".join(f"{p:>17s}" for p in parts))
     for name, decide in RULES.items():
         cells = []
-        for part in parts:
-            a, na, u, nu = rates([r for r in rows if r["part"] == part], decide)
-            cells.append(f"{a:3d}/{na:<3d} {u:3d}/{nu:<3d}")
+        try:
+            for part in parts:
+                a, na, u, nu = rates([r for r in rows if r["part"] == part], decide)
+                cells.append(f"{a:3d}/{na:<3d} {u:3d}/{nu:<3d}")
+        except KeyError:  # a signal lean rows do not hold
+            continue
         print(f"{name:34s} " + " ".join(f"{c:>17s}" for c in cells))
     if args.list:
-        base = _rule
+        base = _figures  # ask's decision before the key constraints
         for name, decide in RULES.items():
             for r in rows:
                 if r["part"] in args.totals_only:
                     continue
-                if found(r, decide) != found(r, base):
+                try:
+                    changed = found(r, decide) != found(r, base)
+                except KeyError:
+                    break
+                if changed:
                     print(f"  {name}: {r['id']} ans={r['answerable']} {found(r, base)}->{found(r, decide)} {r['question']}")
     return 0
 

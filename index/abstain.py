@@ -45,6 +45,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
+from tracuu.index.abstain_keys import phrasing_syllables
 from tracuu.index.keyword import BM25Index, folded_syllables
 from tracuu.index.query.ask_intent import with_place_aliases
 from tracuu.index.query.figure_ask import answers_figure, asked_figure, asks_day, states_day
@@ -256,7 +257,8 @@ def key_terms(text: str, idf) -> list[str]:
     Syllables only: a two-syllable word ("sân bay") cannot be told from two neighbouring words
     ("báo cáo việc") by how rarely the pair occurs, and folding merges "sân" with "sản"."""
     caps = {t for m in _CAPS.finditer(text or "") for t in folded_syllables(m.group(0))}
-    weights = {t: idf(t) for t in content_terms(text) if t not in caps and not t.isdigit()}
+    phrasing = phrasing_syllables()  # "nhắc tới", "coi … là": how the question is put (index/abstain_keys.py)
+    weights = {t: idf(t) for t in content_terms(text) if t not in caps and t not in phrasing and not t.isdigit()}
     least, unseen = key_idf(idf), idf(_UNSEEN)
     # a term no clause holds is not one: a verb of how the question is put ("lo", "làm" on a
     # small corpus), a typo, a word of a paraphrase; the corpus must use it, rarely

@@ -76,6 +76,12 @@ def _years(text: str) -> list[tuple[int, int]]:
     return out
 
 
+def phrasing_syllables() -> frozenset[str]:
+    """Folded syllables of how a question refers to what a document says ("nhắc tới", "coi … là"): never key
+    terms of the question (``[phrasing]`` of abstain_keys.toml)."""
+    return frozenset(_data().get("phrasing", {}).get("syllables", ()))
+
+
 def _as_typed(question: str, key: str) -> str:
     """The words of ``question`` that fold to ``key`` ("Vĩnh Long" for "vinh long"), else ``key``."""
     words = re.findall(r"\w+", question or "")
@@ -159,11 +165,22 @@ def _year_met(first: int, last: int, seen: str) -> bool:
     return all(any(a <= y <= b for a, b in stated) for y in (first, last))
 
 
+def _head(agency_id: str) -> str:
+    """The kind of body an agency id names: its first word ("so" of "so-y-te", "bo" of "bo-ngoai-giao")."""
+    return agency_id.split("-", 1)[0]
+
+
 def _agency_met(c: Constraint, seen: str, tasks: list[dict[str, Any]]) -> bool:
-    ids = {ref.get("agency_id") for ref in _task_refs(tasks, ACTING)}
-    if c.key in ids:
+    """The agency acts in a task of the clause, or the clause (with headings and header) names it, or names a
+    group of its kind ("các sở, ban, ngành" holds every Sở; "các Bộ, cơ quan ngang Bộ" every Bộ)."""
+    refs = _task_refs(tasks, ACTING)
+    mentions = find_agencies(seen)
+    if c.key in {ref.get("agency_id") for ref in refs} | {m.agency_id for m in mentions if m.agency_id}:
         return True
-    if c.key in {m.agency_id for m in find_agencies(seen) if m.agency_id}:
+    head = f" {_head(c.key)} "
+    groups = [ref.get("name") or "" for ref in refs if ref.get("level") == "group"]
+    groups += [m.name for m in mentions if m.level == "group"]
+    if any(head in _words(g) for g in groups):
         return True
     words = _words(seen)
     names = {c.shown, *(ref.get("name") or "" for ref in _task_refs(tasks, ACTING) if ref.get("agency_id") == c.key)}

@@ -68,6 +68,18 @@ def missing_bodies(question: str, seen: str, document: str) -> list[str]:
             and not any(f" {k.strip()} " in words for k in (_spaced(m.text), _spaced(m.name), _spaced(m.full)) if k.strip())]
 
 
+def lean_signals(question: str, clause_text: str, context: str, tasks: list[dict[str, Any]]) -> dict[str, float]:
+    """Only the signals of ``ask``'s own decision beyond its thresholds: the count checks
+    (index/abstain_figures.py) and the key constraints unmet, per kind (index/abstain_keys.py)."""
+    both = f"{context} {clause_text}"
+    x = {"unstated_count": float(unstated_count(question, clause_text)),
+         "missing_counts": float(bool(missing_counts(question, both))), "asks_count": float(asks_count(question))}
+    kinds = {c.kind for c in unmet(question, clause_text, context, tasks)}
+    for kind in ("day", "year", "place", "agency", "document"):
+        x[f"key_{kind}"] = float(kind in kinds)
+    return x
+
+
 def signals(readings: list[str], question: str, hit: Any, pool: list[Any], context: str, bm25: BM25Index,
             document: str, tasks: list[dict[str, Any]], in_document: Callable[[str], bool]) -> dict[str, float]:
     """Every signal of ``hit`` (a ScoredClause) for the question; ``pool``: the ranking it was taken
@@ -107,11 +119,6 @@ def signals(readings: list[str], question: str, hit: Any, pool: list[Any], conte
     x["n_keys"] = float(len(keys))
     x["keys_missing_clause"] = float(sum(1 for t in keys if t not in words))
     x["keys_missing_doc"] = float(sum(1 for t in keys if t not in words and not in_document(t)))
-    x["unstated_count"] = float(unstated_count(question, hit.clause.text))
-    x["missing_counts"] = float(bool(missing_counts(question, both)))
     x["missing_bodies"] = float(bool(missing_bodies(question, both, document)))
-    x["asks_count"] = float(asks_count(question))
-    kinds = {c.kind for c in unmet(question, hit.clause.text, context, tasks)}
-    for kind in ("day", "year", "place", "agency", "document"):
-        x[f"key_{kind}"] = float(kind in kinds)
+    x.update(lean_signals(question, hit.clause.text, context, tasks))
     return x

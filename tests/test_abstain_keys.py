@@ -74,6 +74,15 @@ def test_the_acting_agency_must_act_in_the_clause():
     assert not unmet(abbreviated, "Sở Giáo dục và Đào tạo tổ chức thi thử vào lớp 10.", "", [])
 
 
+def test_a_group_of_its_kind_holds_the_agency():
+    q = "Sở Y tế phải báo cáo kết quả kiểm kê trước ngày nào?"
+    assert not [c for c in unmet(q, "Các sở, ban, ngành báo cáo kết quả kiểm kê trước ngày 30/9.", "", [])]
+    group = {"lead": [{"name": "Các sở, ban, ngành tỉnh", "agency_id": "cac-so-ban-nganh", "level": "group"}]}
+    assert not unmet(q, "Báo cáo kết quả kiểm kê trước ngày 30/9.", "", [group])
+    # a group of another kind does not
+    assert [c.kind for c in unmet(q, "Các bộ, ngành báo cáo kết quả kiểm kê trước ngày 30/9.", "", [])] == ["agency"]
+
+
 def test_a_kind_of_document_named_without_a_number():
     q = "Thông tư hướng dẫn luật đo đạc phải ban hành khi nào?"
     assert ("document", "thong tu") in kinds(q)
@@ -94,3 +103,14 @@ def test_describe_says_what_is_not_said():
     q = "Sở Y tế phải báo cáo trước ngày nào?"
     said = describe(unmet(q, "Các sở báo cáo thường xuyên.", "", []))
     assert "ngày cụ thể" in said and "Sở Y tế" in said
+
+
+def test_words_of_how_a_question_refers_to_the_document_are_no_key_terms():
+    from tracuu.index.abstain import key_terms
+
+    # every syllable rare (IDF 7.0, above the key share of a 10 000-clause index): all key terms but the phrasing
+    def idf(term: str) -> float:
+        return 9.9 if term == "~" else 7.0
+
+    terms = key_terms("Kế hoạch có coi thủy lợi là nhiệm vụ mà văn bản nhắc tới không?", idf)
+    assert "thuy" in terms and "coi" not in terms and "nhac" not in terms
