@@ -413,17 +413,18 @@ class Ask:
         """Does the best hit answer? Term coverage and dense similarity above tuned thresholds, every figure the
         question names is in the clause, and a count it asks or states is written there (index/abstain_figures.py);
         or, with ``abstain_by_model``, the calibrated model of index/abstain_model.py (the hit read with its
-        document's header, headings and whole text). ``keys``: the key constraints are checked too
-        (:meth:`_unmet_keys`)."""
+        document's header, headings and whole text). ``keys``: a hit covering less than ``thresholds.keys`` must
+        also meet the question's key constraints (:meth:`_unmet_keys`)."""
         if self.abstain_by_model:
             return abstain_model.judge(best, readings, question, self._doc_context(), self.index.keyword,
                                        self.store().get)
-        if self._coverage(best, readings, question) < self.thresholds.coverage or best.dense < self.thresholds.dense:
+        covered = self._coverage(best, readings, question)
+        if covered < self.thresholds.coverage or best.dense < self.thresholds.dense:
             return False
         context = " ".join([self._doc_context().get(best.clause.doc_id, ""), *best.clause.heading_chain])
         if figure_not_stated(question, best.clause.text, f"{context} {best.clause.text}"):  # index/abstain_figures.py
             return False
-        return not keys or not self._unmet_keys(best, question, context)
+        return not keys or covered >= self.thresholds.keys or not self._unmet_keys(best, question, context)
 
     def _unmet_keys(self, best, question: str, context: str | None = None) -> list:
         """The key constraints of the question (a day, a year, a place, the acting agency, a kind of document:

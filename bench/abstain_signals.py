@@ -154,8 +154,9 @@ RULES: dict[str, Callable[[dict[str, float]], bool]] = {
     "rule (coverage .5, dense .8)": _rule,
     "+ count checks (before keys)": _figures,
     **{f"+ key {k} only": _keys((k,)) for k in KEY_KINDS},
-    **{f"+ keys, unless coverage >= {t}": _keys(below=t) for t in (0.7, 0.8, 0.9)},
-    "+ keys (ask now)": _keys(),
+    **{f"+ keys, unless coverage >= {t}": _keys(below=t) for t in (0.7, 0.8)},
+    "+ keys, unless coverage >= 0.9 (ask now)": _keys(below=0.9),
+    "+ keys always": _keys(),
     "+ count checks + bodies": lambda x: _figures(x) and not x["missing_bodies"],
     "+ count checks, top-1 of dense and BM25 agree or coverage .6": lambda x: _figures(x) and (
         x["agree"] > 0 or x["svc_coverage"] >= 0.6),

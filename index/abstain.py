@@ -93,6 +93,9 @@ class Thresholds:
     rerank: float = 0.5  # weight of coverage added to the fused score when choosing the answer
     pool: int = 20  # candidates the answer is chosen from
     judge_top: int = 3  # the question is answered when one of this many best-ranked clauses covers it
+    # coverage at or above which a clause is trusted over an unmet key constraint (index/abstain_keys.py);
+    # chosen on the tune parts (bench/abstain_signals.py: .9 and "never" tie there; .8 answers one more near miss)
+    keys: float = 0.9
 
 
 # Figures a question names: a date (30/9), a percentage, a decimal, a number of two or more

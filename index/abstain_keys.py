@@ -124,6 +124,9 @@ def subject_agency(question: str) -> Constraint | None:
             break
         if any(before.endswith(w) for w in not_subject):
             continue
+        after = _words(question[m.end:])
+        if any(after.startswith(f" {w} ") for w in data.get("passive", ())):
+            return None  # what is acted on ("… phải được bảo đảm"): no agency acts in the question
         if m.agency_id and m.matched != "guess" and m.level in levels and not m.agency_id.startswith(skip):
             return Constraint("agency", m.agency_id, m.text)
         return None  # the first agency is the subject; it is not one checked here

@@ -55,6 +55,8 @@ def test_the_acting_agency_is_the_first_one_named():
     assert subject_agency("Theo kế hoạch, Bộ Ngoại giao phải làm gì về bồi dưỡng?").key == "bo-ngoai-giao"
     # the one reported to is not the one that acts
     assert subject_agency("Các xã phải báo cáo Sở Tài chính trước ngày nào?") is None
+    # what is acted on is not the one that acts
+    assert subject_agency("Sở Y tế phải được cấp bao nhiêu tỷ đồng?") is None
     # a people's committee or a group is named by level: not checked
     assert subject_agency("UBND tỉnh phải làm gì về kiểm kê?") is None
     # named far into the question: not its subject
