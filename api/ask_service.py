@@ -203,7 +203,7 @@ class Ask:
             scored = preferred(rerank(scored, [self._coverage(s, readings, q) + PHRASE_WEIGHT * phrases.pair_share(
                 readings[0], " ".join([*s.clause.heading_chain, s.clause.text]), self.index.keyword.idf,
                 context.get(s.clause.doc_id, "")) for s in scored], self.thresholds.rerank))
-            if not self._answers(scored[0], readings, q):
+            if not self._answers(scored[0], readings, q, keys=False):  # the keys judged whether; this is which
                 scored = [judged, *(s for s in fused if s is not judged)]
         matched = None
         # the task whose own words answer it, first; "Ai đưa … vào …" asks who as an owner question does
