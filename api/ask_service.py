@@ -368,8 +368,8 @@ class Ask:
         text = not_found_answer(referenced)
         if near is not None and missing:
             hit = self.hit(near.clause, near.score)
-            text += (f" Các văn bản không nêu {describe(missing)} như câu hỏi hỏi; điều gần nhất — theo "
-                     f"{lower_first(hit.citation)}: «{hit.text}»")
+            text += (f" Các văn bản đã nạp không nêu {describe(missing)} như câu hỏi; điều khoản gần nhất với câu hỏi"
+                     f" — theo {lower_first(hit.citation)}: «{hit.text}»")
         answer = Answer(question=q, found=False, owners=[], deadline=None, answer=text, citations=[])
         return _with_intent(answer, intent.kind)
 
