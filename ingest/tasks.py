@@ -48,6 +48,7 @@ from tracuu.ingest.deadlines import Deadline, find_deadlines, heading_deadline, 
 from tracuu.ingest.flatrows import split_flat_row
 from tracuu.ingest.grouplead import group_lead
 from tracuu.ingest.headnames import heading_name
+from tracuu.ingest.markers import letter_follows
 from tracuu.ingest.model import Clause
 from tracuu.ingest.pipetables import body_table_rows
 from tracuu.ingest.rolelines import RoleValue, assign_role_lines, assign_time_lines, is_role_clause, read_role_line
@@ -1285,10 +1286,95 @@ def _shift(refs: list[AgencyRef], offset: int) -> list[AgencyRef]:
     return [replace(r, start=r.start + offset, end=r.end + offset) if r.start >= 0 else r for r in refs]
 
 
+# an item marker the layout left inside a clause text, where a sentence, a heading or a line ends
+_INLINE_LETTER = re.compile(r"(?:^|(?<=[.:;]\s)|(?<=\n))\s*([a-zđ])\)\s+(?=\S)")
+_INLINE_NUMBER = re.compile(r"(?:(?<=[.:;]\s)|(?<=\n))\s*(\d{1,2}(?:\.\d{1,2})+)\.\s+(?=\S)")
+
+
+def _inline_items(text: str, path: str) -> list[int]:
+    """Where the second, third … item of a list written inside one clause text begins: "Bộ Xây
+    dựng: a) … . b) …", a prose appendix row "3. Bộ X chủ trì, phối hợp với …:" + "a) …" / "b) …"
+    on lines of their own, "1.1. … . 1.2. Đối với …" (the next point run into this one's line).
+    Letters count only as a run in order from "a)", numbers only as the next siblings of the
+    clause's own "1.1". Empty when the text holds no such list."""
+    letters = [(m.start(1), m.group(1)) for m in _INLINE_LETTER.finditer(text)]
+    run: list[int] = []
+    prev: str | None = None
+    for at, ch in letters:
+        if letter_follows(prev, ch) and (prev is not None or not run):
+            run.append(at)
+            prev = ch
+    if len(run) >= 2:
+        return run[1:]
+    own = re.fullmatch(r"(?:.*\.)?(\d{1,2})\.(\d{1,2})", path)
+    if own is None:
+        return []
+    major, minor = own.group(1), int(own.group(2))
+    cuts: list[int] = []
+    for m in _INLINE_NUMBER.finditer(text):
+        if m.group(1) == f"{major}.{minor + 1 + len(cuts)}":
+            cuts.append(m.start(1))
+    return cuts
+
+
+def _head_owner(clause: Clause, first_item: int, g: Gazetteer, roles: _Roles) -> _Owner | None:
+    """The owner a clause's inline items share: the one its text names before (or in) its first
+    item, with the partners its head names ("Bộ X chủ trì, phối hợp với Y:" + "a) …")."""
+    t = _Text(clause.text, clause.path, g)
+    owner = _owner(t, roles)
+    if owner is None:
+        return None
+    head = _Text(clause.text[:first_item], clause.path, g)
+    partners = head.refs(head.partners(roles)) if first_item > owner.end else []
+    return _Owner(owner.lead, owner.pattern, owner.end, _dedupe(partners, owner.lead))
+
+
+def _item_tasks(clause: Clause, cuts: list[int], inherited: tuple[str, _Owner] | None, g: Gazetteer,
+                roles: _Roles) -> list[Task]:
+    """The tasks of a clause whose text holds a list of items (:func:`_inline_items`): each item is
+    read as a point of its own; an item naming no owner takes the clause's (or the one the clause
+    inherits), and the partners its head names unless it names its own. Offsets stay those of the
+    whole clause text."""
+    bounds = [0, *cuts, len(clause.text)]
+    first_item = _INLINE_LETTER.search(clause.text)
+    head = _head_owner(clause, first_item.start(1) if first_item else cuts[0], g, roles)
+    carrier = (clause.path, head) if head is not None else inherited
+    out: list[Task] = []
+    for k in range(len(bounds) - 1):
+        a, b = bounds[k], bounds[k + 1]
+        part = replace(clause, text=clause.text[a:b])
+        tasks = _clause_tasks(part, inherited if k == 0 else carrier, g, roles, items=False)
+        for task in tasks:
+            if a:
+                _shift_task(task, a, keep=carrier[1] if carrier else None)
+            if k and carrier is not None and carrier[0] == clause.path:
+                task.lead_in = None  # the owner is written in this very clause
+        out.extend(tasks)
+    for n, task in enumerate(out, 1):
+        task.task_id = f"{clause.clause_id}#{n}"
+    return out
+
+
+def _shift_task(task: Task, offset: int, keep: _Owner | None) -> None:
+    """Move the offsets of what ``task`` found in a part of its clause text (from ``offset`` on)
+    back to the whole text; names it inherited (``keep``) are already there."""
+    kept = {id(r) for r in ([*keep.lead, *keep.coordinators] if keep is not None else [])}
+    for fld in ("lead", "coordinators", "advises", "reports_to", "performer", "mentions"):
+        setattr(task, fld, [r if id(r) in kept else _shift([r], offset)[0] for r in getattr(task, fld)])
+    task.deadlines = [replace(d, start=d.start + offset, end=d.end + offset) for d in task.deadlines]
+    if task.deadline is not None:
+        task.deadline = replace(task.deadline, start=task.deadline.start + offset, end=task.deadline.end + offset)
+
+
 def _clause_tasks(clause: Clause, inherited: tuple[str, _Owner] | None, g: Gazetteer,
-                  roles: _Roles) -> list[Task]:
+                  roles: _Roles, items: bool = True) -> list[Task]:
     """The tasks of one clause: its owner is the subject it names (or the one it inherits), and a
-    clause that assigns work to several subjects ("X làm A; Y làm B") gives one task each."""
+    clause that assigns work to several subjects ("X làm A; Y làm B") gives one task each; a list
+    of items written inside the clause text gives one task (or more) per item."""
+    if items and not clause.cells:
+        cuts = _inline_items(clause.text, clause.path)
+        if cuts:
+            return _item_tasks(clause, cuts, inherited, g, roles)
     t = _Text(clause.text, clause.path, g)
     owner = _owner(t, roles)
     if owner is None and inherited is None and "\n" in clause.text:
