@@ -1198,6 +1198,45 @@ def _segments(text: str) -> list[tuple[int, int]]:
     return [(a, b) for a, b in out if text[a:b].strip()] or [(0, n)]
 
 
+# a group of :func:`_groups` that is a task of its own with the owner of the group before it
+_SAME = _Owner([], "same", -1)
+
+
+def _time_of(text: str) -> Deadline | None:
+    return main_deadline(find_deadlines(text))
+
+
+# times too loose to tell two pieces of work apart: a year or a period is often the scope of the
+# work ("báo cáo … trong năm 2025"), "thường xuyên" its manner
+_LOOSE_TIMES = frozenset({"year", "period", "continuous", "unknown"})
+
+
+def _own_time(before: str, part: str) -> bool:
+    """The part states a time of its own for work of its own, and the text before it states
+    another: "Kết thúc … trước ngày 31/5/2026. Khẩn trương xây dựng … trước ngày 30/6/2026";
+    "… xong trong tháng 12/2025. Định kỳ báo cáo … hằng năm (trước ngày 15/11)". A part that is
+    only a time ("Thời hạn hoàn thành chậm nhất ngày 25/12/2025.") belongs to the work before it."""
+    mine = _time_of(part)
+    theirs = _time_of(before)
+    if mine is None or theirs is None or fold(mine.text) == fold(theirs.text):
+        return False
+    if mine.kind in _LOOSE_TIMES or theirs.kind in _LOOSE_TIMES:
+        return False  # "trong năm 2025", "giai đoạn 2026-2030", "thường xuyên": often what the work is about
+    rest = part
+    for d in sorted(find_deadlines(part), key=lambda d: d.start, reverse=True):
+        rest = rest[: d.start] + " " + rest[d.end :]
+    return len(re.findall(r"[^\W\d_]+", rest)) > 4
+
+
+def _sentence_start(text: str, lo: int, at: int) -> int:
+    """Where the sentence holding the part that starts at ``at`` begins (not before ``lo``): the
+    last part start after a full stop (:func:`_segments` cuts at "; " too)."""
+    if text[:at].rstrip().endswith("."):
+        return at
+    starts = [lo + a for a, _b in _segments(text[lo:at]) if a > 0 and text[: lo + a].rstrip().endswith(".")]
+    return max(starts, default=at)
+
+
 def _groups(t: _Text, roles: _Roles, g: Gazetteer) -> list[tuple[int, int, _Owner | None]]:
     """The clause cut into tasks: a part that names its own owner ("…; UBND cấp xã xây dựng …")
     starts a task; any other part continues the task before it ("…; hoàn thành trong Quý IV năm
@@ -1232,7 +1271,12 @@ def _groups(t: _Text, roles: _Roles, g: Gazetteer) -> list[tuple[int, int, _Owne
             out[-1][1] = b  # "X chủ trì …; Y phối hợp …": Y helps X in X's task (see _Text.partners)
         elif own is not None:
             out.append([a, b, own])
-        elif len(out) >= 2 and out[-1][2] is not None:
+        elif _own_time(t.text[out[-1][0]:(at := _sentence_start(t.text, out[-1][0], a))], t.text[at:b]):
+            # "X làm A trước ngày …. Làm B …; bảo đảm … trước ngày …": two tasks of X, cut where
+            # the sentence that states the second time begins
+            out[-1][1] = at
+            out.append([at, b, _SAME])
+        elif len(out) >= 2 and out[-1][2] is not None and out[-1][2] is not _SAME:
             out.append([a, b, None])  # after two subjects, a part with none is theirs together
         else:
             out[-1][1] = b
@@ -1399,6 +1443,10 @@ def _clause_tasks(clause: Clause, inherited: tuple[str, _Owner] | None, g: Gazet
             lead_in, carrier = inherited
             task = _task_of(clause, k + 1, text, carrier.lead, carrier.pattern, carrier.coordinators, lead_in,
                             -1, g, roles)
+        elif own is _SAME:  # the previous task's owner, for another piece of work with its own time
+            prev = out[-1]
+            carried = inherited[1].coordinators if owner is None and inherited is not None else []
+            task = _task_of(clause, k + 1, text, prev.lead, prev.pattern, carried, prev.lead_in, -1, g, roles)
         elif own is not None:
             offset = a + len(raw) - len(raw.lstrip())
             task = _task_of(clause, k + 1, text, _shift(own.lead, offset), own.pattern, [], None, own.end, g, roles)
