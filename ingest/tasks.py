@@ -1207,7 +1207,7 @@ def _time_of(text: str) -> Deadline | None:
 
 
 # times too loose to tell two pieces of work apart: a year or a period is often the scope of the
-# work ("báo cáo … trong năm 2025"), "thường xuyên" its manner
+# work ("báo cáo … trong năm 2025"), "thường xuyên" its manner, a bare "định kỳ" a kind of meeting
 _LOOSE_TIMES = frozenset({"year", "period", "continuous", "unknown"})
 
 
@@ -1220,8 +1220,8 @@ def _own_time(before: str, part: str) -> bool:
     theirs = _time_of(before)
     if mine is None or theirs is None or fold(mine.text) == fold(theirs.text):
         return False
-    if mine.kind in _LOOSE_TIMES or theirs.kind in _LOOSE_TIMES:
-        return False  # "trong năm 2025", "giai đoạn 2026-2030", "thường xuyên": often what the work is about
+    if any(d.kind in _LOOSE_TIMES or d.recurrence == "periodic" for d in (mine, theirs)):
+        return False  # "trong năm 2025", "thường xuyên", "sinh hoạt định kỳ": often what the work is about
     rest = part
     for d in sorted(find_deadlines(part), key=lambda d: d.start, reverse=True):
         rest = rest[: d.start] + " " + rest[d.end :]
