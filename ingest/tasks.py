@@ -1200,6 +1200,8 @@ def _segments(text: str) -> list[tuple[int, int]]:
 
 # a group of :func:`_groups` that is a task of its own with the owner of the group before it
 _SAME = _Owner([], "same", -1)
+# the same, cut off at a role phrase of its own ("…; phối hợp với B …"): the sentence's time is both's
+_SAME_PARTNERS = _Owner([], "same partners", -1)
 
 
 def _time_of(text: str) -> Deadline | None:
@@ -1226,6 +1228,22 @@ def _own_time(before: str, part: str) -> bool:
     for d in sorted(find_deadlines(part), key=lambda d: d.start, reverse=True):
         rest = rest[: d.start] + " " + rest[d.end :]
     return len(re.findall(r"[^\W\d_]+", rest)) > 4
+
+
+def _own_partners(before: str, sub: "_Text", roles: _Roles, g: Gazetteer) -> bool:
+    """The part opens with a role phrase naming partners of its own ("phối hợp với B …", "chủ trì,
+    phối hợp với C …") and the work before it, which the owner leads, already named its partners:
+    another piece of work of the same owner, with other partners."""
+    pos = sub.skip_space(0)
+    lead = roles.lead.match(sub.folded, pos)
+    if lead is not None:
+        pos = sub.skip_space(_after_comma(sub.folded, lead.end()))
+    if roles.coordinate.match(sub.folded, pos) is None or not sub.partners(roles):
+        return False
+    # only after work the owner leads ("X chủ trì, phối hợp với A …"): an owner that only helps
+    # ("X phối hợp với A làm …; phối hợp với B làm …") helps in one task with all its partners
+    prior = _Text(before, sub.where, g)
+    return roles.lead.search(prior.folded) is not None and bool(prior.partners(roles))
 
 
 def _sentence_start(text: str, lo: int, at: int) -> int:
@@ -1271,12 +1289,16 @@ def _groups(t: _Text, roles: _Roles, g: Gazetteer) -> list[tuple[int, int, _Owne
             out[-1][1] = b  # "X chủ trì …; Y phối hợp …": Y helps X in X's task (see _Text.partners)
         elif own is not None:
             out.append([a, b, own])
+        elif _own_partners(t.text[out[-1][0]:out[-1][1]], sub, roles, g):
+            # "X chủ trì, phối hợp với A rà soát …; phối hợp với B xây dựng …": two tasks of X,
+            # each with its own partners
+            out.append([a, b, _SAME_PARTNERS])
         elif _own_time(t.text[out[-1][0]:(at := _sentence_start(t.text, out[-1][0], a))], t.text[at:b]):
             # "X làm A trước ngày …. Làm B …; bảo đảm … trước ngày …": two tasks of X, cut where
             # the sentence that states the second time begins
             out[-1][1] = at
             out.append([at, b, _SAME])
-        elif len(out) >= 2 and out[-1][2] is not None and out[-1][2] is not _SAME:
+        elif len(out) >= 2 and out[-1][2] is not None and out[-1][2] not in (_SAME, _SAME_PARTNERS):
             out.append([a, b, None])  # after two subjects, a part with none is theirs together
         else:
             out[-1][1] = b
@@ -1443,10 +1465,14 @@ def _clause_tasks(clause: Clause, inherited: tuple[str, _Owner] | None, g: Gazet
             lead_in, carrier = inherited
             task = _task_of(clause, k + 1, text, carrier.lead, carrier.pattern, carrier.coordinators, lead_in,
                             -1, g, roles)
-        elif own is _SAME:  # the previous task's owner, for another piece of work with its own time
+        elif own is _SAME or own is _SAME_PARTNERS:  # the previous task's owner, for other work
             prev = out[-1]
             carried = inherited[1].coordinators if owner is None and inherited is not None else []
             task = _task_of(clause, k + 1, text, prev.lead, prev.pattern, carried, prev.lead_in, -1, g, roles)
+            if own is _SAME_PARTNERS and prev.deadline is None and task.deadline is not None:
+                # "X chủ trì, phối hợp với A làm …; phối hợp với B làm …, trước ngày …": one time
+                # stated once for the sentence holds for both pieces of its work
+                prev.deadline, prev.recurrence = task.deadline, task.recurrence
         elif own is not None:
             offset = a + len(raw) - len(raw.lstrip())
             task = _task_of(clause, k + 1, text, _shift(own.lead, offset), own.pattern, [], None, own.end, g, roles)

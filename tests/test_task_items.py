@@ -124,3 +124,26 @@ def test_inline_items_need_a_run_from_a_or_the_next_sibling_number() -> None:
     assert _inline_items("X làm A theo điểm a) khoản 2.", "1") == []  # one letter in a sentence
     assert _inline_items("Làm A. 1.3. Làm B.", "1.2") == [len("Làm A. ")]
     assert _inline_items("Làm A. 1.5. Làm B.", "1.2") == []  # not the next point
+
+
+PARTNER_PARTS = HEAD + """IV. TỔ CHỨC THỰC HIỆN
+1. Sở Xây dựng chủ trì, phối hợp với Sở Tài chính rà soát danh mục công trình; phối hợp với Đài \
+Phát thanh và Truyền hình tỉnh xây dựng chương trình lễ khánh thành, báo cáo Ủy ban nhân dân tỉnh \
+trước ngày 13 tháng 12 năm 2026.
+2. Sở Văn hóa, Thể thao và Du lịch phối hợp với Sở Nội vụ định hướng thông tin về sắp xếp thôn; \
+phối hợp với các cơ quan liên quan xử lý thông tin sai trái.
+"""
+
+
+def test_a_led_task_and_another_with_its_own_partners(tmp_path: Path) -> None:
+    tasks = _tasks(tmp_path, PARTNER_PARTS)
+    first = _at(tasks, "Sở Xây dựng chủ trì")
+    second = _at(tasks, "phối hợp với Đài Phát thanh")
+    assert first[1] == second[1] == ["Sở Xây dựng"]
+    assert first[2] == ["Sở Tài chính"]
+    assert second[2] == ["Đài Phát thanh và Truyền hình tỉnh"]
+    # the time stated once at the end of the sentence holds for both pieces of its work
+    assert first[3] == second[3] == "trước ngày 13 tháng 12 năm 2026"
+    # an owner that only helps keeps one task with all its partners
+    helper = [t for t in tasks if t[4].startswith("Sở Văn hóa")]
+    assert len(helper) == 1 and helper[0][2] == ["Sở Nội vụ", "các cơ quan liên quan"]
