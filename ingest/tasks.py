@@ -1402,8 +1402,9 @@ def _item_tasks(clause: Clause, cuts: list[int], inherited: tuple[str, _Owner] |
     inherits), and the partners its head names unless it names its own. Offsets stay those of the
     whole clause text."""
     bounds = [0, *cuts, len(clause.text)]
-    first_item = _INLINE_LETTER.search(clause.text)
-    head = _head_owner(clause, first_item.start(1) if first_item else cuts[0], g, roles)
+    first_item = _INLINE_LETTER.search(clause.text)  # "a)" of a run of letters, before its "b)"
+    head_end = first_item.start(1) if first_item is not None and first_item.start(1) < cuts[0] else cuts[0]
+    head = _head_owner(clause, head_end, g, roles)
     carrier = (clause.path, head) if head is not None else inherited
     out: list[Task] = []
     for k in range(len(bounds) - 1):
