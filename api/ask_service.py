@@ -21,7 +21,7 @@ from tracuu.index import abstain_model
 from tracuu.index.abstain import coverage, missing_figures, missing_key_terms, rerank
 from tracuu.index.abstain_figures import figure_not_stated
 from tracuu.index.keyword import folded_syllables
-from tracuu.index.query import doc_places
+from tracuu.index.query import doc_places, doc_siblings
 from tracuu.index.query.ask_intent import asks_outline, asks_who_only, classify, with_place_aliases
 from tracuu.index.query.intent import detect_intent
 from tracuu.index.retriever import ScoredClause
@@ -107,6 +107,7 @@ class Ask:
         if intent.kind == "agency_tasks" and asked_agency:
             asked_agency = intent_answers.without_place(self, asked_agency)
             _, ranked = self.scored(q, k=MAX_K, doc_ids=docs, doc_types=doc_types, agency=asked_agency, understood=u)
+            ranked = ranked if doc_ids else self._own_first(ranked)
             answer = intent_answers.agency_tasks_answer(
                 self, q, asked_agency, docs, [s.clause.clause_id for s in ranked],
                 lambda tasks: self._agency_task_relevance([u.text or q, *u.expanded], asked_agency, tasks, ranked))
@@ -125,7 +126,71 @@ class Ask:
                                         clause_ids={t["clause_id"] for t in due})  # stored task records
                 return intent_answers.deadline_list_answer(self, q, due, [s.clause.clause_id for s in ranked],
                                                            intent.date)
-        return self._retrieve_answer(q, u, intent, k, docs, doc_types, agency)
+        answer = self._retrieve_answer(q, u, intent, k, docs, doc_types, agency)
+        return answer if doc_ids else self._per_document(answer, q, u, intent, k, docs, doc_types, agency)
+
+    def _per_document(self, answer: Answer, q: str, u, intent, k: int, docs: list[str] | None, doc_types,
+                      agency) -> Answer:
+        """``answer``, or, when its document has others of its kind (index/query/doc_siblings.py:
+        two provinces' plans for one directive) that the question does not tell apart from it
+        (it names none of them, or several), the answer of each such document that answers it,
+        clearly separated, and ``clarify`` naming them: the clause retrieval ranks first among
+        equally good ones would otherwise answer for one province silently. The deployment's own
+        documents (corpus/manifest.toml gives their file) come first, then the one retrieval chose."""
+        if not answer.found or not answer.citations:
+            return answer
+        top = answer.citations[0].doc_id
+        group = [top, *sorted(self._siblings().get(top, ()))]
+        if docs:
+            group = [d for d in group if d in docs]
+        if len(group) < 2:
+            return answer
+        home = self._home_docs()
+        group.sort(key=lambda d: (d not in home, d != top))
+        sections = []
+        for doc_id in group[:MAX_PER_DOCUMENT]:
+            mine = answer if doc_id == top else self._retrieve_answer(q, u, intent, k, [doc_id], doc_types, agency)
+            if mine.found and any(c.doc_id == doc_id for c in mine.citations):
+                sections.append((doc_id, mine))
+        if len(sections) < 2:
+            return sections[0][1] if sections else answer
+        first = sections[0][1]
+        names = [document_name(self.doc_info(d)) for d, _ in sections]
+        text = (f"Câu hỏi không nói rõ văn bản nào; {len(sections)} văn bản cùng loại cùng trả lời được (hãy nêu "
+                "số hiệu hoặc địa phương để chỉ hỏi một văn bản):\n"
+                + "\n".join(f"- {name}: {a.answer}" for name, (_, a) in zip(names, sections)))
+        own = [[c for c in a.citations if c.doc_id == d] for d, a in sections]
+        citations = [c for hits in own for c in hits[:1]] + [c for hits in own for c in hits[1:]]
+        merged = first.model_copy(update={"answer": text, "citations": citations[:max(k, len(sections))],
+                                          "clarify": names})
+        return merged
+
+    def _own_first(self, ranked: list) -> list:
+        """``ranked`` with, where the deployment's own document and others of its kind are both
+        ranked, their clauses together at the rank of the first of them, the own document's first
+        (as :meth:`_per_document` orders its sections); the rest keep their order."""
+        home, kin = self._home_docs(), self._siblings()
+        first: dict[str, int] = {}
+        for i, s in enumerate(ranked):
+            first.setdefault(s.clause.doc_id, i)
+
+        def key(item: tuple[int, Any]) -> tuple[int, bool, int]:
+            i, s = item
+            group = [d for d in (s.clause.doc_id, *kin.get(s.clause.doc_id, ())) if d in first]
+            if len(group) < 2 or not home.intersection(group):
+                return (i, False, i)
+            return (min(first[d] for d in group), s.clause.doc_id not in home, i)
+
+        return [s for _, s in sorted(enumerate(ranked), key=key)]
+
+    def _siblings(self) -> dict[str, frozenset[str]]:
+        """doc_id -> the stored documents of its kind (index/query/doc_siblings.py), per store generation."""
+        return self._per_generation("doc_siblings", lambda: doc_siblings.siblings(
+            (doc_id, h.doc_type, h.title) for doc_id, h, _ in self.store().headers()))
+
+    def _home_docs(self) -> set[str]:
+        """The deployment's own documents: those corpus/manifest.toml gives a file for."""
+        return {e.doc_id for e in self.manifest.entries if e.file}
 
     def _outline(self, q: str, asked: str, docs: list[str] | None, doc_types, u) -> Answer | None:
         """"Kế hoạch X gồm những phần lớn nào?": the top-level headings of the documents the
