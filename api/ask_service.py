@@ -307,6 +307,14 @@ class Ask:
         if matched is not None and matched["clause_id"] == top.clause_id:
             tasks = [matched, *(t for t in tasks if t["task_id"] != matched["task_id"])]
         owners, deadline = self._owners_and_deadline(scored[0].clause, tasks, by_clause)
+        if asked and owners:  # the same duty written for other agencies too ("… báo cáo … trước ngày 30/9")
+            sharing = self._sharing_duty(readings, [t for t in tasks if t.get("lead")][:1])
+            names = {o.agency for o in owners if o.role == "lead"}
+            owners = [*owners, *(o for o in owners_of(sharing) if o.role == "lead" and o.agency not in names)]
+            for t in sharing:
+                clause = self.store().clause(t["clause_id"])
+                if clause is not None and all(h.clause_id != clause.clause_id for h in hits):
+                    hits = [*hits[:1], self.hit(clause, scored[0].score, infos.get(top.doc_id)), *hits[1:]][:k]
         if intent.kind == "deadline" and tasks:  # of the clause's deadlines, the one asked about
             deadline = deadline_pick.asked_deadline(q, scored[0].clause.text, tasks) or deadline
         text = compose(q, top, owners, deadline)
@@ -369,6 +377,21 @@ class Ask:
         asked = task_match.agency_phrases([agency, *query.phrases, *named])
         ranking = self._task_ranking(readings, tasks, {s.clause.clause_id: s.score for s in ranked}, asked)
         return {m.task["task_id"]: m.score for m in ranking}
+
+    def _sharing_duty(self, readings: list[str], duty_of: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The other tasks of its document that give, word for word, the part of the task in
+        ``duty_of`` (at most one) that answers the question (api/task_match.py): an owner
+        question is answered by every agency the same duty is given to."""
+        if not duty_of:
+            return []
+        task = duty_of[0]
+        header = set(folded_syllables(self._doc_context().get(task["doc_id"], "")))
+        duty = task_match.asked_duty(readings[0], task.get("text") or "", header, self.index.keyword.idf)
+        if duty is None:
+            return []
+        others = [t for t in self.store().tasks(task["doc_id"]) if t["task_id"] != task["task_id"] and t.get("lead")
+                  and t["clause_id"] != task["clause_id"]]
+        return task_match.sharing_duty(duty, others)
 
     def _task_ranking(self, readings: list[str], tasks: list[dict[str, Any]],
                       retrieval: dict[str, float], asked: tuple[str, ...] = ()) -> list[task_match.TaskMatch]:
