@@ -376,6 +376,11 @@ class Ask:
         named = {ref.get("name") or "" for t in tasks for _, ref in roles_of(t) if query.names(ref)}
         asked = task_match.agency_phrases([agency, *query.phrases, *named])
         ranking = self._task_ranking(readings, tasks, {s.clause.clause_id: s.score for s in ranked}, asked)
+        if ranking and not any(m.share for m in ranking):
+            # nothing asked beyond the agency and what its document is about ("Sở X có nhiệm vụ gì
+            # trong phát triển kinh tế số" of the plan on kinh tế số): its tasks in the document's order
+            order = {cid: c.order for cid, c in self.store().clauses_by_ids({t["clause_id"] for t in tasks}).items()}
+            return {t["task_id"]: -float(order.get(t["clause_id"], 0)) for t in tasks}
         return {m.task["task_id"]: m.score for m in ranking}
 
     def _sharing_duty(self, readings: list[str], duty_of: list[dict[str, Any]]) -> list[dict[str, Any]]:
