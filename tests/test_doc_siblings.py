@@ -41,6 +41,8 @@ I. NHIỆM VỤ
 2. Đề nghị Hội Nông dân tỉnh tuyên truyền người dân đi đò mặc áo phao; báo cáo kết quả rà soát về Ủy ban nhân dân tỉnh trước ngày 15 tháng 12 hằng năm hoặc đột xuất khi có yêu cầu.
 
 3. Sở Tài chính chủ trì tham mưu bố trí kinh phí sửa chữa cầu phao hư hỏng.
+
+4. Sở Xây dựng kiểm định định kỳ cầu phao và bến đò ngang an toàn trên địa bàn tỉnh theo Chỉ thị.
 """
 
 
@@ -153,3 +155,12 @@ def test_the_same_duty_given_to_two_agencies_names_both(kb_kin):
     leads = {o.as_written for o in answer.owners if o.role == "lead"}
     assert {"Sở Xây dựng", "Hội Nông dân tỉnh"} <= leads
     assert "Sở Tài chính" not in leads
+
+
+def test_an_agency_asked_about_only_what_its_plan_is_about_gets_its_tasks_in_the_plans_order(kb_kin):
+    hoa_lac, _ = _ids(kb_kin)
+    # "cầu phao và bến đò ngang an toàn" is the plan's title: it narrows nothing, so the tasks
+    # of the Sở come as the plan gives them, not by how many title words each repeats
+    answer = kb_kin.ask("Sở Xây dựng Hòa Lạc có nhiệm vụ gì về cầu phao và bến đò ngang an toàn?")
+    assert answer.intent == "agency_tasks"
+    assert [c.clause_id for c in answer.citations[:2]] == [f"{hoa_lac}:I.1", f"{hoa_lac}:I.4"]
