@@ -12,13 +12,16 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-
 from tracuu.api.task_match import asked_duty, sharing_duty
 from tracuu.index.keyword import BM25Index
 from tracuu.index.query.doc_siblings import same_kind, siblings
 
 TITLE = ("Triển khai thực hiện Chỉ thị số 77-CT/TW ngày 5 tháng 3 năm 2026 của Ban Bí thư về phát triển "
          "cầu phao và bến đò ngang an toàn")
+
+
+#: The duty both tasks 1 and 2 of the plan give, word for word.
+REPORT = "báo cáo kết quả rà soát về Ủy ban nhân dân tỉnh trước ngày 15 tháng 12 hằng năm hoặc đột xuất khi có yêu cầu."
 
 
 def _plan(province: str, number: int, extra_title: str = "") -> str:
@@ -36,9 +39,9 @@ KẾ HOẠCH
 
 I. NHIỆM VỤ
 
-1. Sở Xây dựng chủ trì rà soát hiện trạng cầu phao, bến đò ngang trên địa bàn tỉnh; báo cáo kết quả rà soát về Ủy ban nhân dân tỉnh trước ngày 15 tháng 12 hằng năm hoặc đột xuất khi có yêu cầu.
+1. Sở Xây dựng chủ trì rà soát hiện trạng cầu phao, bến đò ngang trên địa bàn tỉnh; {REPORT}
 
-2. Đề nghị Hội Nông dân tỉnh tuyên truyền người dân đi đò mặc áo phao; báo cáo kết quả rà soát về Ủy ban nhân dân tỉnh trước ngày 15 tháng 12 hằng năm hoặc đột xuất khi có yêu cầu.
+2. Đề nghị Hội Nông dân tỉnh tuyên truyền người dân đi đò mặc áo phao; {REPORT}
 
 3. Sở Tài chính chủ trì tham mưu bố trí kinh phí sửa chữa cầu phao hư hỏng.
 
