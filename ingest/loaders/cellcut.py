@@ -7,22 +7,28 @@ written over two fragments ("Ban Chỉ đạo" / "Phòng thủ dân sự quốc 
 cell-role model later gives the cells: a wrong cut makes a wrong role. Here the cut itself is a
 decision: every way of cutting the fragments into the header's columns (in column order, a column
 may stay empty or hold several fragments) is scored cell by cell, and dynamic programming over the
-fragment boundaries finds the best one. A cell's score is a weighted sum of
+fragment boundaries finds the best one. A cell's score is a weighted sum of features (``FEATURES``):
 
   * ``fit``: what the cell's whole text reads as against its column's kind (the layout rule's own
-    score, :func:`flatcells.fit`), now read on the whole cell instead of fragment by fragment;
-  * ``model``: log P(the column's role | the cell's text) by the cell-role model's text features
-    (``ingest/cellrole.py``; a text-only model fitted with it, ``cut.local`` of its model file);
-  * name completeness: a cut right after a word that needs the next one ("… và", "… các", ",") or
-    right before a lower-case continuation costs; an agency cell that ends on a bare head word
-    ("Ban Chỉ đạo", "Sở") costs; an agency cell that is whole names the gazetteer knows, a time cell
-    that is a whole deadline form, score;
-  * how many fragments the cell joins.
+    score, :func:`flatcells.fit`), read on the whole cell; ``fragfit``: the same summed fragment by
+    fragment (the old placement);
+  * name completeness: a cut right after a word that needs the next one ("… và", "… các", ","), or
+    right before a lower-case continuation; an agency cell ending on a bare head word ("Ban Chỉ
+    đạo", "Sở"); an agency cell that is whole names the gazetteer knows (``whole_name``); a time
+    cell that is a whole deadline form;
+  * how many fragments the cell joins (``merges``, ``merges_lead``), names or times joined into a
+    cell of another kind;
+  * ``model`` / ``spanp``: the cell-role model's log-probability of the column's role from the cell's
+    text (``ingest/cellrole.py``), or of "this is a whole cell" (a span model): fitted and measured,
+    neither gained a right cell leave-one-document-out, so their weights are zero.
 
-The weights come from the tune material (``bench/cellrole_cutfit.py``, leave-one-document-out
-measured there) and sit in ``ingest/data/cellrole_model.json`` under ``cut``. Cost: one text
-reading per candidate cell (a cell joins at most ``MAX_SPAN`` fragments; the task cell, always
-first, any prefix), so a row of n fragments reads about ``n * MAX_SPAN`` texts.
+The weights come from the tune material (``bench/cellrole_cutfit.py``: coordinate ascent from the
+rule's own weights, leave-one-document-out, a feature kept only when it fixes cells of two tune
+documents) and sit in ``ingest/data/cellrole_model.json`` under ``cut``; only features with a weight
+are read. Without fitted weights the old fragment-by-fragment placement stays. Cost: a cell joins at
+most ``MAX_SPAN`` fragments after the task's (the task cell, always first, any prefix), about
+``n * MAX_SPAN`` candidate cells a row of n fragments; a cell of one fragment keeps that fragment's
+reading (``bench/cellrole_cuttime.py`` times it).
 """
 
 from __future__ import annotations

@@ -16,9 +16,11 @@ on the next page) is given back as its own paragraph or header row, never glued 
 
 How a row is cut into cells (:mod:`ingest.loaders.flatcells`): its lines are grouped into
 fragments, each read for what it is (agency names, a time, a product, the level a text goes to,
-plain text), and the fragments are placed in the header's columns as a whole, in column order,
-by the best-scoring monotone assignment; a page break inside the row (the page changes, or page
-furniture or the repeated header is met) starts the row again from its first column.
+plain text), and the fragments are placed in the header's columns as a whole, in column order:
+the row's first part by the best-scoring cut of :mod:`ingest.loaders.cellcut` (each candidate cell
+scored whole, weights fitted on the tune material), a later part by the fragment-by-fragment
+assignment; a page break inside the row (the page changes, or page furniture or the repeated
+header is met) starts the row again from its first column.
 """
 
 from __future__ import annotations
