@@ -1,11 +1,13 @@
 """How long the scored cut of a flattened row takes on ingest's hot path (``ingest/loaders/cellcut.py``).
 
-    python bench/cellrole_cuttime.py [--fragments 30] [--repeat 5]
+    python bench/cellrole_cuttime.py [--fragments 30] [--repeat 5] [--doc PATH]
 
 Why: the cut scores every candidate cell of a row (about n * MAX_SPAN texts, each read for names and
 times); a long row must stay cheap. The row is synthetic (made-up words, marked so): ``--fragments``
 fragments, one line each, spread over a task, lead, partner, product and time column. Printed: the
-fragment-by-fragment placement (the layout rule alone) and the scored cut, per row.
+fragment-by-fragment placement (the layout rule alone) and the scored cut, per row. ``--doc``: also
+the load and parse time of one document (a tune document: a gazette text with flattened tables)
+with the scored cut and with the rule alone.
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--fragments", type=int, default=30)
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--doc", type=Path, default=None, help="also time loading and parsing this document")
     args = ap.parse_args(argv)
     from tracuu.ingest.agencies import load_gazetteer
     from tracuu.ingest.loaders import cellcut, flattable
@@ -71,6 +74,17 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{title:<30} {best * 1000:8.1f} ms a row (best of {args.repeat}); columns {cols}")
     if not w:
         print("(no cut weights in the model file: the scored cut fell back to the rule)")
+    if args.doc is not None:
+        from tracuu.ingest.loaders import load
+        from tracuu.ingest.parser import parse_document
+
+        saved = cellcut.cut_weights
+        for title, weights in (("document, scored cut", saved), ("document, rule alone", lambda: None)):
+            cellcut.cut_weights = weights
+            t0 = time.perf_counter()
+            parse_document(load(args.doc), doc_id="t", file_name=args.doc.name, content_hash="")
+            print(f"{title:<30} {(time.perf_counter() - t0) * 1000:8.0f} ms ({args.doc.name})")
+        cellcut.cut_weights = saved
     return 0
 
 

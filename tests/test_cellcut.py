@@ -99,3 +99,13 @@ def test_a_board_name_over_two_fragments_stays_in_the_lead_cell():
     assert texts[1] == "Ban Chỉ đạo Chuyển đổi số tỉnh"
     assert texts[2] == "Sở Nội vụ, Sở Tài chính"
     assert texts[3] == "Năm 2026"
+
+
+def test_the_remembering_gazetteer_finds_what_the_gazetteer_finds():
+    g = load_gazetteer()
+    memo = cellcut.MemoGazetteer(g)
+    text = "Sở Nội vụ, Sở Tài chính và Ủy ban nhân dân tỉnh Bình Sơn"  # synthetic
+    first = memo.find(text)
+    assert [(m.start, m.end) for m in first] == [(m.start, m.end) for m in g.find(text)]
+    assert memo.find(text) is first  # searched once
+    assert memo.head_word_tuples() == g.head_word_tuples()

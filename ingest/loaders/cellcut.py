@@ -45,7 +45,7 @@ KIND_ROLE = {"task": "content", "lead": "lead", "coord": "coord", "time": "deadl
              "other": "other"}
 FEATURES = ("fit", "fragfit", "model", "spanp", "cut_open", "cut_lower", "head_end", "whole_name", "whole_time",
             "merges", "merges_lead", "weak_merges", "time_merged", "name_merged", "name_in_task")
-MAX_SPAN = 8  # fragments one cell after the task's may join
+MAX_SPAN = 4  # fragments one cell after the task's may join (no labelled cell of the tune material holds more)
 
 
 @lru_cache(maxsize=1)
@@ -84,6 +84,24 @@ def span_prob(vec: Mapping[str, float], model: Mapping) -> float:
     z = model["intercept"] + sum(w * (vec.get(f, 0.0) - mu) / sd
                                  for f, w, mu, sd in zip(model["features"], model["coef"], model["mean"], model["scale"]))
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+class MemoGazetteer:
+    """The gazetteer with ``find`` remembered per text, for one row: a candidate cell's text is read
+    for its share of names and again for whether it ends on a whole name (same text, one search)."""
+
+    def __init__(self, g: object) -> None:
+        self._g = g
+        self._found: dict[str, list] = {}
+
+    def find(self, text: str):
+        got = self._found.get(text)
+        if got is None:
+            got = self._found[text] = self._g.find(text)
+        return got
+
+    def __getattr__(self, name: str):
+        return getattr(self._g, name)
 
 
 @dataclass(frozen=True)
@@ -181,12 +199,13 @@ def span_features(frags: Sequence, i: int, j: int, kind: str, reader: Reader,
 
 
 def span_table(frags: Sequence, kinds: Sequence[str], reader: Reader, local: Mapping | None = None,
-               max_span: int = MAX_SPAN, cache: dict | None = None, span: Mapping | None = None,
+               max_span: int | None = None, cache: dict | None = None, span: Mapping | None = None,
                need: frozenset[str] | None = None) -> dict[tuple[int, int, int], dict[str, float]]:
     """(start, end, column) -> features, for every cell a first-part cut may make: the task column
     (column 0) holds fragments [0, e); any later column [s, e) with 1 <= s, e - s <= ``max_span``.
     ``cache``: (start, end) -> the cell's reading (text, cell-role text features), filled here."""
     n = len(frags)
+    max_span = max_span or MAX_SPAN
     cache = {} if cache is None else cache
     out: dict[tuple[int, int, int], dict[str, float]] = {}
     for col, kind in enumerate(kinds):

@@ -354,7 +354,8 @@ def cut_first_part(frags: list, roles: Sequence[str], g, cover, with_level: bool
     w = weights if weights is not None else cellcut.cut_weights()
     if not w or not frags:
         return fc.place_fragments(frags, roles, first_part=True)
-    reader = cellcut.Reader(g, cover, _opens_with_time, with_level)
+    memo = cellcut.MemoGazetteer(g)  # one search per candidate cell's text
+    reader = cellcut.Reader(memo, fc.agency_cover_with(memo), _opens_with_time, with_level)
     need = frozenset(f for f, v in w["weights"].items() if v)
     table = cellcut.span_table(frags, roles, reader, w.get("local"), span=w.get("span"), need=need)
     return cellcut.best_cut(len(frags), roles, cellcut.cell_scores(table, w["weights"]), w["empty"])
