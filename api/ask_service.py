@@ -22,7 +22,7 @@ from tracuu.index.abstain import coverage, missing_figures, missing_key_terms, r
 from tracuu.index.abstain_figures import figure_not_stated
 from tracuu.index.abstain_keys import describe, unmet
 from tracuu.index.keyword import folded_syllables
-from tracuu.index.query import doc_places
+from tracuu.index.query import doc_places, doc_siblings
 from tracuu.index.query.ask_intent import asks_outline, asks_who_only, classify, with_place_aliases
 from tracuu.index.query.intent import detect_intent
 from tracuu.index.retriever import ScoredClause
@@ -108,6 +108,7 @@ class Ask:
         if intent.kind == "agency_tasks" and asked_agency:
             asked_agency = intent_answers.without_place(self, asked_agency)
             _, ranked = self.scored(q, k=MAX_K, doc_ids=docs, doc_types=doc_types, agency=asked_agency, understood=u)
+            ranked = ranked if doc_ids else self._own_first(ranked)
             answer = intent_answers.agency_tasks_answer(
                 self, q, asked_agency, docs, [s.clause.clause_id for s in ranked],
                 lambda tasks: self._agency_task_relevance([u.text or q, *u.expanded], asked_agency, tasks, ranked))
@@ -126,7 +127,71 @@ class Ask:
                                         clause_ids={t["clause_id"] for t in due})  # stored task records
                 return intent_answers.deadline_list_answer(self, q, due, [s.clause.clause_id for s in ranked],
                                                            intent.date)
-        return self._retrieve_answer(q, u, intent, k, docs, doc_types, agency)
+        answer = self._retrieve_answer(q, u, intent, k, docs, doc_types, agency)
+        return answer if doc_ids else self._per_document(answer, q, u, intent, k, docs, doc_types, agency)
+
+    def _per_document(self, answer: Answer, q: str, u, intent, k: int, docs: list[str] | None, doc_types,
+                      agency) -> Answer:
+        """``answer``, or, when its document has others of its kind (index/query/doc_siblings.py:
+        two provinces' plans for one directive) that the question does not tell apart from it
+        (it names none of them, or several), the answer of each such document that answers it,
+        clearly separated, and ``clarify`` naming them: the clause retrieval ranks first among
+        equally good ones would otherwise answer for one province silently. The deployment's own
+        documents (corpus/manifest.toml gives their file) come first, then the one retrieval chose."""
+        if not answer.found or not answer.citations:
+            return answer
+        top = answer.citations[0].doc_id
+        group = [top, *sorted(self._siblings().get(top, ()))]
+        if docs:
+            group = [d for d in group if d in docs]
+        if len(group) < 2:
+            return answer
+        home = self._home_docs()
+        group.sort(key=lambda d: (d not in home, d != top))
+        sections = []
+        for doc_id in group[:MAX_PER_DOCUMENT]:
+            mine = answer if doc_id == top else self._retrieve_answer(q, u, intent, k, [doc_id], doc_types, agency)
+            if mine.found and any(c.doc_id == doc_id for c in mine.citations):
+                sections.append((doc_id, mine))
+        if len(sections) < 2:
+            return sections[0][1] if sections else answer
+        first = sections[0][1]
+        names = [document_name(self.doc_info(d)) for d, _ in sections]
+        text = (f"Câu hỏi không nói rõ văn bản nào; {len(sections)} văn bản cùng loại cùng trả lời được (hãy nêu "
+                "số hiệu hoặc địa phương để chỉ hỏi một văn bản):\n"
+                + "\n".join(f"- {name}: {a.answer}" for name, (_, a) in zip(names, sections)))
+        own = [[c for c in a.citations if c.doc_id == d] for d, a in sections]
+        citations = [c for hits in own for c in hits[:1]] + [c for hits in own for c in hits[1:]]
+        merged = first.model_copy(update={"answer": text, "citations": citations[:max(k, len(sections))],
+                                          "clarify": names})
+        return merged
+
+    def _own_first(self, ranked: list) -> list:
+        """``ranked`` with, where the deployment's own document and others of its kind are both
+        ranked, their clauses together at the rank of the first of them, the own document's first
+        (as :meth:`_per_document` orders its sections); the rest keep their order."""
+        home, kin = self._home_docs(), self._siblings()
+        first: dict[str, int] = {}
+        for i, s in enumerate(ranked):
+            first.setdefault(s.clause.doc_id, i)
+
+        def key(item: tuple[int, Any]) -> tuple[int, bool, int]:
+            i, s = item
+            group = [d for d in (s.clause.doc_id, *kin.get(s.clause.doc_id, ())) if d in first]
+            if len(group) < 2 or not home.intersection(group):
+                return (i, False, i)
+            return (min(first[d] for d in group), s.clause.doc_id not in home, i)
+
+        return [s for _, s in sorted(enumerate(ranked), key=key)]
+
+    def _siblings(self) -> dict[str, frozenset[str]]:
+        """doc_id -> the stored documents of its kind (index/query/doc_siblings.py), per store generation."""
+        return self._per_generation("doc_siblings", lambda: doc_siblings.siblings(
+            (doc_id, h.doc_type, h.title) for doc_id, h, _ in self.store().headers()))
+
+    def _home_docs(self) -> set[str]:
+        """The deployment's own documents: those corpus/manifest.toml gives a file for."""
+        return {e.doc_id for e in self.manifest.entries if e.file}
 
     def _outline(self, q: str, asked: str, docs: list[str] | None, doc_types, u) -> Answer | None:
         """"Kế hoạch X gồm những phần lớn nào?": the top-level headings of the documents the
@@ -244,6 +309,14 @@ class Ask:
         if matched is not None and matched["clause_id"] == top.clause_id:
             tasks = [matched, *(t for t in tasks if t["task_id"] != matched["task_id"])]
         owners, deadline = self._owners_and_deadline(scored[0].clause, tasks, by_clause)
+        if asked and owners:  # the same duty written for other agencies too ("… báo cáo … trước ngày 30/9")
+            sharing = self._sharing_duty(readings, [t for t in tasks if t.get("lead")][:1])
+            names = {o.agency for o in owners if o.role == "lead"}
+            owners = [*owners, *(o for o in owners_of(sharing) if o.role == "lead" and o.agency not in names)]
+            for t in sharing:
+                clause = self.store().clause(t["clause_id"])
+                if clause is not None and all(h.clause_id != clause.clause_id for h in hits):
+                    hits = [*hits[:1], self.hit(clause, scored[0].score, infos.get(top.doc_id)), *hits[1:]][:k]
         if intent.kind == "deadline" and tasks:  # of the clause's deadlines, the one asked about
             deadline = deadline_pick.asked_deadline(q, scored[0].clause.text, tasks) or deadline
         text = compose(q, top, owners, deadline)
@@ -305,7 +378,27 @@ class Ask:
         named = {ref.get("name") or "" for t in tasks for _, ref in roles_of(t) if query.names(ref)}
         asked = task_match.agency_phrases([agency, *query.phrases, *named])
         ranking = self._task_ranking(readings, tasks, {s.clause.clause_id: s.score for s in ranked}, asked)
+        if ranking and not any(m.share for m in ranking):
+            # nothing asked beyond the agency and what its document is about ("Sở X có nhiệm vụ gì
+            # trong phát triển kinh tế số" of the plan on kinh tế số): its tasks in the document's order
+            order = {cid: c.order for cid, c in self.store().clauses_by_ids({t["clause_id"] for t in tasks}).items()}
+            return {t["task_id"]: -float(order.get(t["clause_id"], 0)) for t in tasks}
         return {m.task["task_id"]: m.score for m in ranking}
+
+    def _sharing_duty(self, readings: list[str], duty_of: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The other tasks of its document that give, word for word, the part of the task in
+        ``duty_of`` (at most one) that answers the question (api/task_match.py): an owner
+        question is answered by every agency the same duty is given to."""
+        if not duty_of:
+            return []
+        task = duty_of[0]
+        header = set(folded_syllables(self._doc_context().get(task["doc_id"], "")))
+        duty = task_match.asked_duty(readings[0], task.get("text") or "", header, self.index.keyword.idf)
+        if duty is None:
+            return []
+        others = [t for t in self.store().tasks(task["doc_id"]) if t["task_id"] != task["task_id"] and t.get("lead")
+                  and t["clause_id"] != task["clause_id"]]
+        return task_match.sharing_duty(duty, others)
 
     def _task_ranking(self, readings: list[str], tasks: list[dict[str, Any]],
                       retrieval: dict[str, float], asked: tuple[str, ...] = ()) -> list[task_match.TaskMatch]:

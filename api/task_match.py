@@ -127,3 +127,37 @@ def rank_tasks(
 def best_task(matches: list[TaskMatch], min_share: float = MIN_SHARE) -> TaskMatch | None:
     """The first match whose words cover enough of the question, None when none does."""
     return next((m for m in matches if m.share >= min_share), None)
+
+
+#: A duty shared word for word by several tasks is at least this many words long (shorter
+#: parts, "thực hiện", "báo cáo kết quả", are common to unrelated tasks).
+DUTY_WORDS = 8
+_PARTS = re.compile(r"[;.]\s+|[;.]$")
+
+
+def _duty_key(text: str) -> str:
+    return " ".join(re.findall(r"\w+", fold(text or "")))
+
+
+def asked_duty(reading: str, task_text: str, header: set[str], idf: Callable[[str], float],
+               min_share: float = MIN_SHARE, also: Iterable[str] = ()) -> str | None:
+    """The part of ``task_text`` (between ";" or ".") that holds most of the question's terms
+    (those its document's header does not), folded, when it holds at least ``min_share`` of
+    them and is at least ``DUTY_WORDS`` words long; None otherwise."""
+    terms = question_terms(reading, also)
+    best, best_share = None, 0.0
+    for part in _PARTS.split(task_text or ""):
+        key = _duty_key(part)
+        if len(key.split()) < DUTY_WORDS:
+            continue
+        got = share(terms, set(folded_syllables(part)), header, idf)
+        if got > best_share:
+            best, best_share = key, got
+    return best if best_share >= min_share else None
+
+
+def sharing_duty(duty: str, tasks: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The tasks whose text holds ``duty`` (folded, a part found by :func:`asked_duty`) word
+    for word: "Các sở …; báo cáo … trước ngày 30/9 hằng năm" and "Đề nghị Ủy ban MTTQ …; báo cáo
+    … trước ngày 30/9 hằng năm" both give the asked report."""
+    return [t for t in tasks if f" {duty} " in f" {_duty_key(t.get('text') or '')} "]

@@ -40,7 +40,15 @@ The rules were learned from the bundled An Giang plan (.txt) and the synthetic B
 Known limits: a wrap that happens to fall right after a sentence-ending dot, or after a colon,
 before a capitalised word splits a paragraph; a lone number equal to the next page number inside
 a wrapped table is taken for a page number; footer page numbers (at the bottom of a page) are not
-recognised in plain text.
+recognised in plain text. Wraps this module still cuts (each seen in one tune document only, so
+no rule was kept for it; issue 10, round 9):
+
+* a short numbered line that ends on a word needing more after it ("1.3. Trên cơ sở các Nghị
+  định của" / "Chính phủ về …") is taken for a heading by the short-heading rule;
+* in single-spaced text a blank line inside a wrapped sentence ("… các cơ quan, đơn vị, địa
+  phương" / "" / "liên quan.") ends the paragraph, as the rules above say;
+* a "- " that joins two parts of a name across a blank line ("… về trật tự xã hội" / "" /
+  "- Cơ quan thường trực …") starts a bullet.
 """
 
 from __future__ import annotations

@@ -245,7 +245,9 @@ def read_fragment(frag: Fragment, agency_cover, is_time, with_level: bool) -> Fr
     return frag
 
 
-def _fit(frag: Fragment, kind: str) -> float:
+def fit(frag: Fragment, kind: str) -> float:
+    """How well a fragment (or a whole cell) reads as a cell of a column of ``kind``: the layout
+    rule's hand-set score (agency names for a lead or partner column, a time for a time column)."""
     a = frag.agency
     t = 1.0 if frag.time else 0.0
     p = 1.0 if frag.product else 0.0
@@ -307,19 +309,19 @@ def place_fragments(frags: Sequence[Fragment], kinds: Sequence[str], first_part:
     skipped = [0.0] * (m + 1)  # cost of leaving columns 0..j-1 empty
     for j in range(m):
         skipped[j + 1] = skipped[j] - _empty_cost(kinds[j], first_part)
-    def fit(i: int, j: int) -> float:
+    def fit_at(i: int, j: int) -> float:
         bonus = _OPEN_END * open_ends[j] if (not first_part and j < len(open_ends)) else 0.0
         if not first_part and finishes is not None and finishes(i, j):
             bonus = max(bonus, 2 * _OPEN_END)
-        return _fit(frags[i], kinds[j]) + bonus
+        return fit(frags[i], kinds[j]) + bonus
 
     for j in range(m):
         if first_part and j > 0:
             break
-        best[0][j] = skipped[j] + fit(0, j) - 0.01 * j
+        best[0][j] = skipped[j] + fit_at(0, j) - 0.01 * j
     for i in range(1, n):
         for j in range(m):
-            here = fit(i, j)
+            here = fit_at(i, j)
             # stay in column j (a further fragment of the same cell)
             stay = best[i - 1][j] - (0.0 if kinds[j] == "task" or frags[i].weak else _MERGE.get(kinds[j], 0.4))
             cand, arg = stay, j

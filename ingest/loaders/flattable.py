@@ -16,9 +16,11 @@ on the next page) is given back as its own paragraph or header row, never glued 
 
 How a row is cut into cells (:mod:`ingest.loaders.flatcells`): its lines are grouped into
 fragments, each read for what it is (agency names, a time, a product, the level a text goes to,
-plain text), and the fragments are placed in the header's columns as a whole, in column order,
-by the best-scoring monotone assignment; a page break inside the row (the page changes, or page
-furniture or the repeated header is met) starts the row again from its first column.
+plain text), and the fragments are placed in the header's columns as a whole, in column order:
+the row's first part by the best-scoring cut of :mod:`ingest.loaders.cellcut` (each candidate cell
+scored whole, weights fitted on the tune material), a later part by the fragment-by-fragment
+assignment; a page break inside the row (the page changes, or page furniture or the repeated
+header is met) starts the row again from its first column.
 """
 
 from __future__ import annotations
@@ -315,21 +317,48 @@ def _row_cells(lines: list[SourceLine], roles: list[str], heads: Sequence[str], 
     cover = fc.agency_cover_with(g)
     with_level = "level" in roles
     name_at = fc.name_at_with(g)
-    # a page break inside the row: a furniture line met between its lines, or the page changing
-    turns = [k for k in range(1, len(lines)) if lines[k].page != lines[k - 1].page]
-    bounds = [0] + [b for b in sorted(set(breaks) | set(turns)) if 0 < b < len(lines)] + [len(lines)]
-    for part, (a, b) in enumerate(zip(bounds, bounds[1:])):
+    for part, (a, b) in enumerate(row_parts(lines, breaks)):
         texts = [" ".join(x.text.strip() for x in c) for c in cols]
 
         goes_on = partial(_goes_on, g, texts) if part else None
         frags = [fc.read_fragment(f, cover, _opens_with_time, with_level)
                  for f in fc.fragments(lines[a:b], name_at, goes_on)]
-        ends = [fc.open_end(c, kind, g) for c, kind in zip(texts, roles)]
-        finishes = partial(_finishes, g, texts, [f.text for f in frags])
-        for frag, col in zip(frags, fc.place_fragments(frags, roles, first_part=part == 0, open_ends=ends,
-                                                       finishes=finishes)):
+        if part == 0:
+            # the first part: the scored cut over fragment boundaries (ingest/loaders/cellcut.py)
+            placed = cut_first_part(frags, roles, g, cover, with_level)
+        else:
+            ends = [fc.open_end(c, kind, g) for c, kind in zip(texts, roles)]
+            finishes = partial(_finishes, g, texts, [f.text for f in frags])
+            placed = fc.place_fragments(frags, roles, first_part=False, open_ends=ends, finishes=finishes)
+        for frag, col in zip(frags, placed):
             cols[col] += frag.lines
     return cols
+
+
+def row_parts(lines: Sequence[SourceLine], breaks: Sequence[int] = ()) -> list[tuple[int, int]]:
+    """[a, b) of each part of a row that page breaks cut (``breaks``: where furniture or the
+    repeated header was met; the page changing between two lines is one too)."""
+    turns = [k for k in range(1, len(lines)) if lines[k].page != lines[k - 1].page]
+    bounds = [0] + [b for b in sorted(set(breaks) | set(turns)) if 0 < b < len(lines)] + [len(lines)]
+    return list(zip(bounds, bounds[1:]))
+
+
+def cut_first_part(frags: list, roles: Sequence[str], g, cover, with_level: bool,
+                   weights: dict | None = None) -> list[int]:
+    """The column of each fragment of a row's first part: the scored cut of
+    :mod:`ingest.loaders.cellcut` when its weights are fitted (``weights``: the ``cut`` entry of
+    the cell-role model file, for a bench fold), else the fragment-by-fragment placement."""
+    from tracuu.ingest.loaders import cellcut
+    from tracuu.ingest.loaders import flatcells as fc
+
+    w = weights if weights is not None else cellcut.cut_weights()
+    if not w or not frags:
+        return fc.place_fragments(frags, roles, first_part=True)
+    memo = cellcut.MemoGazetteer(g)  # one search per candidate cell's text
+    reader = cellcut.Reader(memo, fc.agency_cover_with(memo), _opens_with_time, with_level)
+    need = frozenset(f for f, v in w["weights"].items() if v)
+    table = cellcut.span_table(frags, roles, reader, w.get("local"), span=w.get("span"), need=need)
+    return cellcut.best_cut(len(frags), roles, cellcut.cell_scores(table, w["weights"]), w["empty"])
 
 
 def flat_blocks(lines: Sequence[SourceLine], table: FlatTable, table_index: int, heads: Sequence[str],
