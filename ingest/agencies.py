@@ -521,6 +521,8 @@ class Gazetteer:
         return j
 
     def _scan(self, text: str) -> list[tuple[int, int, _Pattern | None, tuple[int, int] | None, list[Token]]]:
+        from tracuu.ingest.agencyphrase import phrase_end
+
         toks = tokenize(text)
         found: list[tuple[int, int, _Pattern | None, tuple[int, int] | None]] = []
         taken = [False] * len(toks)
@@ -541,6 +543,8 @@ class Gazetteer:
                 i += 1
                 continue
             end = self._guess_at(toks, i, taken)
+            if end is None:  # a name the gazetteer lacks, read by its shape (ingest/agencyphrase.py)
+                end = phrase_end(toks, i, lambda k, a=i: k < len(toks) and not taken[k] and (k == a or not toks[k].newline))
             if end is None:
                 i += 1
                 continue
