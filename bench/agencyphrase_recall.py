@@ -15,8 +15,8 @@ each loaded as ingest loads it (one text per block, so no name crosses a block).
     same span when started at the mention; "short"/"long" count spans cut or run on. Also given for the
     mentions that open with a head word in mixed case (not "Chính phủ", "Quốc hội", a head of agency
     or a name in capitals: the recogniser does not read those, by design).
-  * precision: of the spans the recogniser alone reads left to right, those that overlap a gazetteer
-    mention of any kind: the share that equals it. Spans overlapping nothing the gazetteer knows are
+  * precision: of the spans the recogniser alone reads left to right, those that overlap a name the
+    gazetteer knows (an entry, collectives included): the share that equals it. Spans overlapping nothing the gazetteer knows are
     counted and listed (--show) for a reader to judge; they are the names it exists for (or its errors).
 """
 
@@ -110,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
                     rec["long"] += 1
                     misses.append(f"long  {text[m.start:got]!r} > {m.text!r}")
             for a, b in find_phrases(text):
-                over = [m for m in mentions if m.start < b and m.end > a]
+                over = [m for m in mentions if m.start < b and m.end > a and m.agency_id is not None]
                 if not over:
                     prec["unknown"] += 1
                     unknown.append(text[a:b])

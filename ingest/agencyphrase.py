@@ -227,6 +227,8 @@ def phrase_end(toks: Sequence, i: int, free: Callable[[int], bool], w: PhraseWor
                     joined = True
                     continue
                 break
+            if tok.key in w.inner_openers:
+                break  # "Sở Tài chính Các sở …": a collective opens the next item
             if tok.lower:
                 lower_run += 1
                 if lower_run > w.max_lower_words:
@@ -237,7 +239,7 @@ def phrase_end(toks: Sequence, i: int, free: Callable[[int], bool], w: PhraseWor
             j += 1
             last_solid = j
             continue
-        if tok.text in "-&" and free(j + 1) and toks[j + 1].is_word:
+        if tok.text in "-&" and free(j + 1) and toks[j + 1].is_word and not starts_next_name(j + 1):
             j += 1  # "Văn hóa - Xã hội", "Khoa học & Công nghệ"
             continue
         if tok.text == "," and not joined and free(j + 1) and toks[j + 1].is_word and toks[j + 1].capitalised \
