@@ -195,6 +195,7 @@ def phrase_end(toks: Sequence, i: int, free: Callable[[int], bool], w: PhraseWor
     last_solid = j if complete else i  # the end after the last capitalised word or level
     lower_run = 0
     joined = False  # a "và" was read inside the name already
+    caps_in_row = 0  # capitalised words in a row just before last_solid (2+: a place or a proper name)
     while j < n and free(j) and j - i < w.max_words:
         tok = toks[j]
         if tok.is_word:
@@ -235,6 +236,7 @@ def phrase_end(toks: Sequence, i: int, free: Callable[[int], bool], w: PhraseWor
                     break
                 j += 1
                 continue
+            caps_in_row = caps_in_row + 1 if lower_run == 0 and last_solid == j else 1
             lower_run = 0
             j += 1
             last_solid = j
@@ -249,7 +251,9 @@ def phrase_end(toks: Sequence, i: int, free: Callable[[int], bool], w: PhraseWor
         break
     # the name must visibly end: otherwise the lower-case words at its end may be a verb
     ends = j >= n or not free(j) or not toks[j].is_word or is_boundary(j) or starts_next_name(j)
-    if not ends or lower_run > w.max_lower_words:
+    if caps_in_row >= 2 and last_solid < j:
+        j = last_solid  # a place ("… Bình Sơn") ends a name: lower-case words after it are the sentence's
+    elif not ends or lower_run > w.max_lower_words:
         # keep the syllable after the last capitalised word ("Sở Ngoại vụ"), drop the rest
         k = last_solid + 1 if last_solid > i and last_solid < j and toks[last_solid].lower else last_solid
         j = k
