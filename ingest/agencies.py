@@ -573,7 +573,35 @@ class Gazetteer:
         found = self._units_of(toks, found, taken)
         found = self._named_places(toks, found, taken)
         found = self._merge_part_of(toks, found)
+        found = self._between_items(toks, found)
         return [(a, b, p, prov, toks) for a, b, p, prov in found]
+
+    def _between_items(self, toks: list[Token], found: list[tuple[int, int, _Pattern | None, tuple[int, int] | None]]
+                       ) -> list[tuple[int, int, _Pattern | None, tuple[int, int] | None]]:
+        """"Sở Tư pháp, Đài Phát thanh …, cơ quan thông tấn báo chí và Ủy ban nhân dân xã …": words
+        between two names of one list, each side joined by "," or "và", are one more item of it when
+        they name a kind of body ([matching].collective_nouns, written in lower case without "các")
+        and hold no verb: the kind, what narrows it (at most eight words), and "của" + whose
+        ("tổ chức đại diện của người sử dụng lao động")."""
+        out = list(found)
+        for (a1, b1, _p1, _v1), (a2, _b2, _p2, _v2) in zip(found, found[1:]):
+            if not (b1 < a2 and (toks[b1].text == "," or toks[b1].key == "va")):
+                continue
+            j = b1 + 1
+            k = a2 - 1
+            if k <= j or not (toks[k].text == "," or toks[k].key == "va") or any(t.newline for t in toks[b1 : a2 + 1]):
+                continue
+            n = self._seq_at(toks, j, self._collective)
+            if not n or not toks[j].lower:
+                continue
+            words = toks[j + n : k]
+            if len(words) > 8 or any(not t.is_word or not t.lower or t.key.isdigit() for t in words):
+                continue
+            if any(self._stop_at(toks, x) and toks[x].key != "cua" for x in range(j + n, k)):
+                continue
+            out.append((j, k, None, None))
+        out.sort()
+        return out
 
     def _units_of(self, toks: list[Token], found: list[tuple[int, int, _Pattern | None, tuple[int, int] | None]],
                   taken: list[bool]) -> list[tuple[int, int, _Pattern | None, tuple[int, int] | None]]:

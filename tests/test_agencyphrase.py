@@ -150,3 +150,27 @@ def test_a_point_with_its_own_kind_of_body_is_its_task() -> None:
     ]))}
     assert [r.name for r in tasks["5.a"].lead] == ["Doanh nghiệp bưu chính"]
     assert [r.name for r in tasks["5.b"].lead] == ["Các doanh nghiệp, tổ chức có liên quan"]
+
+
+# ---------------------------------------------------------------------- a kind of body between two names
+
+
+def test_a_kind_of_body_between_two_names_of_a_list_is_one_more_item() -> None:
+    text = "Sở Y tế, Đài Phát thanh Bình Sơn, cơ quan báo chí địa phương và Ủy ban nhân dân cấp xã tham gia"
+    assert [m.text for m in find_agencies(text)] == [
+        "Sở Y tế", "Đài Phát thanh Bình Sơn", "cơ quan báo chí địa phương", "Ủy ban nhân dân cấp xã"]
+    text = "Hội Nông dân tỉnh, tổ chức đại diện của người nuôi trồng thủy sản và các hợp tác xã tham gia"
+    assert "tổ chức đại diện của người nuôi trồng thủy sản" in [m.text for m in find_agencies(text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sở Y tế, đơn vị thực hiện kiểm tra và Sở Tài chính",  # a verb inside: not a name
+        "Sở Y tế, cơ quan báo chí theo dõi và Sở Tài chính",  # a verb of the stop list inside
+        "Sở Y tế, cơ quan báo chí",  # not between two names
+    ],
+)
+def test_no_item_is_made_of_words_that_are_not_a_kind_of_body(text: str) -> None:
+    got = [m.text for m in find_agencies(text)]
+    assert all(n in ("Sở Y tế", "Sở Tài chính") for n in got)
