@@ -584,7 +584,7 @@ class Gazetteer:
         and hold no verb: the kind, what narrows it (at most eight words), and "của" + whose
         ("tổ chức đại diện của người sử dụng lao động")."""
         out = list(found)
-        for (a1, b1, _p1, _v1), (a2, _b2, _p2, _v2) in zip(found, found[1:]):
+        for (_a1, b1, _p1, _v1), (a2, _b2, _p2, _v2) in zip(found, found[1:]):
             if not (b1 < a2 and (toks[b1].text == "," or toks[b1].key == "va")):
                 continue
             j = b1 + 1

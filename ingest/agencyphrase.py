@@ -251,8 +251,10 @@ def phrase_end(toks: Sequence, i: int, free: Callable[[int], bool], w: PhraseWor
         break
     # the name must visibly end: otherwise the lower-case words at its end may be a verb
     ends = j >= n or not free(j) or not toks[j].is_word or is_boundary(j) or starts_next_name(j)
-    if caps_in_row >= 2 and last_solid < j:
-        j = last_solid  # a place ("… Bình Sơn") ends a name: lower-case words after it are the sentence's
+    if caps_in_row >= 2 and last_solid < j and not (lower_run == 1 and ends):
+        # a place ("… Bình Sơn") ends a name: lower-case words after it are the sentence's, but for
+        # one syllable before a visible end ("Khu Nông nghiệp" of "… Khu Nông nghiệp ứng dụng …")
+        j = last_solid
     elif not ends or lower_run > w.max_lower_words:
         # keep the syllable after the last capitalised word ("Sở Ngoại vụ"), drop the rest
         k = last_solid + 1 if last_solid > i and last_solid < j and toks[last_solid].lower else last_solid
