@@ -48,6 +48,7 @@ from tracuu.ingest.deadlines import Deadline, find_deadlines, heading_deadline, 
 from tracuu.ingest.flatrows import split_flat_row
 from tracuu.ingest.grouplead import group_lead
 from tracuu.ingest.headnames import heading_name
+from tracuu.ingest.markers import letter_follows
 from tracuu.ingest.model import Clause
 from tracuu.ingest.pipetables import body_table_rows
 from tracuu.ingest.rolelines import RoleValue, assign_role_lines, assign_time_lines, is_role_clause, read_role_line
@@ -1200,6 +1201,63 @@ def _segments(text: str) -> list[tuple[int, int]]:
     return [(a, b) for a, b in out if text[a:b].strip()] or [(0, n)]
 
 
+# a group of :func:`_groups` that is a task of its own with the owner of the group before it
+_SAME = _Owner([], "same", -1)
+# the same, cut off at a role phrase of its own ("…; phối hợp với B …"): the sentence's time is both's
+_SAME_PARTNERS = _Owner([], "same partners", -1)
+
+
+def _time_of(text: str) -> Deadline | None:
+    return main_deadline(find_deadlines(text))
+
+
+# times too loose to tell two pieces of work apart: a year or a period is often the scope of the
+# work ("báo cáo … trong năm 2025"), "thường xuyên" its manner, a bare "định kỳ" a kind of meeting
+_LOOSE_TIMES = frozenset({"year", "period", "continuous", "unknown"})
+
+
+def _own_time(before: str, part: str) -> bool:
+    """The part states a time of its own for work of its own, and the text before it states
+    another: "Kết thúc … trước ngày 31/5/2026. Khẩn trương xây dựng … trước ngày 30/6/2026";
+    "… xong trong tháng 12/2025. Định kỳ báo cáo … hằng năm (trước ngày 15/11)". A part that is
+    only a time ("Thời hạn hoàn thành chậm nhất ngày 25/12/2025.") belongs to the work before it."""
+    mine = _time_of(part)
+    theirs = _time_of(before)
+    if mine is None or theirs is None or fold(mine.text) == fold(theirs.text):
+        return False
+    if any(d.kind in _LOOSE_TIMES or d.recurrence == "periodic" for d in (mine, theirs)):
+        return False  # "trong năm 2025", "thường xuyên", "sinh hoạt định kỳ": often what the work is about
+    rest = part
+    for d in sorted(find_deadlines(part), key=lambda d: d.start, reverse=True):
+        rest = rest[: d.start] + " " + rest[d.end :]
+    return len(re.findall(r"[^\W\d_]+", rest)) > 4
+
+
+def _own_partners(before: str, sub: "_Text", roles: _Roles, g: Gazetteer) -> bool:
+    """The part opens with a role phrase naming partners of its own ("phối hợp với B …", "chủ trì,
+    phối hợp với C …") and the work before it, which the owner leads, already named its partners:
+    another piece of work of the same owner, with other partners."""
+    pos = sub.skip_space(0)
+    lead = roles.lead.match(sub.folded, pos)
+    if lead is not None:
+        pos = sub.skip_space(_after_comma(sub.folded, lead.end()))
+    if roles.coordinate.match(sub.folded, pos) is None or not sub.partners(roles):
+        return False
+    # only after work the owner leads ("X chủ trì, phối hợp với A …"): an owner that only helps
+    # ("X phối hợp với A làm …; phối hợp với B làm …") helps in one task with all its partners
+    prior = _Text(before, sub.where, g)
+    return roles.lead.search(prior.folded) is not None and bool(prior.partners(roles))
+
+
+def _sentence_start(text: str, lo: int, at: int) -> int:
+    """Where the sentence holding the part that starts at ``at`` begins (not before ``lo``): the
+    last part start after a full stop (:func:`_segments` cuts at "; " too)."""
+    if text[:at].rstrip().endswith("."):
+        return at
+    starts = [lo + a for a, _b in _segments(text[lo:at]) if a > 0 and text[: lo + a].rstrip().endswith(".")]
+    return max(starts, default=at)
+
+
 def _groups(t: _Text, roles: _Roles, g: Gazetteer) -> list[tuple[int, int, _Owner | None]]:
     """The clause cut into tasks: a part that names its own owner ("…; UBND cấp xã xây dựng …")
     starts a task; any other part continues the task before it ("…; hoàn thành trong Quý IV năm
@@ -1234,7 +1292,16 @@ def _groups(t: _Text, roles: _Roles, g: Gazetteer) -> list[tuple[int, int, _Owne
             out[-1][1] = b  # "X chủ trì …; Y phối hợp …": Y helps X in X's task (see _Text.partners)
         elif own is not None:
             out.append([a, b, own])
-        elif len(out) >= 2 and out[-1][2] is not None:
+        elif _own_partners(t.text[out[-1][0]:out[-1][1]], sub, roles, g):
+            # "X chủ trì, phối hợp với A rà soát …; phối hợp với B xây dựng …": two tasks of X,
+            # each with its own partners
+            out.append([a, b, _SAME_PARTNERS])
+        elif _own_time(t.text[out[-1][0]:(at := _sentence_start(t.text, out[-1][0], a))], t.text[at:b]):
+            # "X làm A trước ngày …. Làm B …; bảo đảm … trước ngày …": two tasks of X, cut where
+            # the sentence that states the second time begins
+            out[-1][1] = at
+            out.append([at, b, _SAME])
+        elif len(out) >= 2 and out[-1][2] is not None and out[-1][2] not in (_SAME, _SAME_PARTNERS):
             out.append([a, b, None])  # after two subjects, a part with none is theirs together
         else:
             out[-1][1] = b
@@ -1288,10 +1355,96 @@ def _shift(refs: list[AgencyRef], offset: int) -> list[AgencyRef]:
     return [replace(r, start=r.start + offset, end=r.end + offset) if r.start >= 0 else r for r in refs]
 
 
+# an item marker the layout left inside a clause text, where a sentence, a heading or a line ends
+_INLINE_LETTER = re.compile(r"(?:^|(?<=[.:;]\s)|(?<=\n))\s*([a-zđ])\)\s+(?=\S)")
+_INLINE_NUMBER = re.compile(r"(?:(?<=[.:;]\s)|(?<=\n))\s*(\d{1,2}(?:\.\d{1,2})+)\.\s+(?=\S)")
+
+
+def _inline_items(text: str, path: str) -> list[int]:
+    """Where the second, third … item of a list written inside one clause text begins: "Bộ Xây
+    dựng: a) … . b) …", a prose appendix row "3. Bộ X chủ trì, phối hợp với …:" + "a) …" / "b) …"
+    on lines of their own, "1.1. … . 1.2. Đối với …" (the next point run into this one's line).
+    Letters count only as a run in order from "a)", numbers only as the next siblings of the
+    clause's own "1.1". Empty when the text holds no such list."""
+    letters = [(m.start(1), m.group(1)) for m in _INLINE_LETTER.finditer(text)]
+    run: list[int] = []
+    prev: str | None = None
+    for at, ch in letters:
+        if letter_follows(prev, ch) and (prev is not None or not run):
+            run.append(at)
+            prev = ch
+    if len(run) >= 2:
+        return run[1:]
+    own = re.fullmatch(r"(?:.*\.)?(\d{1,2})\.(\d{1,2})", path)
+    if own is None:
+        return []
+    major, minor = own.group(1), int(own.group(2))
+    cuts: list[int] = []
+    for m in _INLINE_NUMBER.finditer(text):
+        if m.group(1) == f"{major}.{minor + 1 + len(cuts)}":
+            cuts.append(m.start(1))
+    return cuts
+
+
+def _head_owner(clause: Clause, first_item: int, g: Gazetteer, roles: _Roles) -> _Owner | None:
+    """The owner a clause's inline items share: the one its text names before (or in) its first
+    item, with the partners its head names ("Bộ X chủ trì, phối hợp với Y:" + "a) …")."""
+    t = _Text(clause.text, clause.path, g)
+    owner = _owner(t, roles)
+    if owner is None:
+        return None
+    head = _Text(clause.text[:first_item], clause.path, g)
+    partners = head.refs(head.partners(roles)) if first_item > owner.end else []
+    return _Owner(owner.lead, owner.pattern, owner.end, _dedupe(partners, owner.lead))
+
+
+def _item_tasks(clause: Clause, cuts: list[int], inherited: tuple[str, _Owner] | None, g: Gazetteer,
+                roles: _Roles) -> list[Task]:
+    """The tasks of a clause whose text holds a list of items (:func:`_inline_items`): each item is
+    read as a point of its own; an item naming no owner takes the clause's (or the one the clause
+    inherits), and the partners its head names unless it names its own. Offsets stay those of the
+    whole clause text."""
+    bounds = [0, *cuts, len(clause.text)]
+    first_item = _INLINE_LETTER.search(clause.text)  # "a)" of a run of letters, before its "b)"
+    head_end = first_item.start(1) if first_item is not None and first_item.start(1) < cuts[0] else cuts[0]
+    head = _head_owner(clause, head_end, g, roles)
+    carrier = (clause.path, head) if head is not None else inherited
+    out: list[Task] = []
+    for k in range(len(bounds) - 1):
+        a, b = bounds[k], bounds[k + 1]
+        part = replace(clause, text=clause.text[a:b])
+        tasks = _clause_tasks(part, inherited if k == 0 else carrier, g, roles, items=False)
+        for task in tasks:
+            if a:
+                _shift_task(task, a, keep=carrier[1] if carrier else None)
+            if k and carrier is not None and carrier[0] == clause.path:
+                task.lead_in = None  # the owner is written in this very clause
+        out.extend(tasks)
+    for n, task in enumerate(out, 1):
+        task.task_id = f"{clause.clause_id}#{n}"
+    return out
+
+
+def _shift_task(task: Task, offset: int, keep: _Owner | None) -> None:
+    """Move the offsets of what ``task`` found in a part of its clause text (from ``offset`` on)
+    back to the whole text; names it inherited (``keep``) are already there."""
+    kept = {id(r) for r in ([*keep.lead, *keep.coordinators] if keep is not None else [])}
+    for fld in ("lead", "coordinators", "advises", "reports_to", "performer", "mentions"):
+        setattr(task, fld, [r if id(r) in kept else _shift([r], offset)[0] for r in getattr(task, fld)])
+    task.deadlines = [replace(d, start=d.start + offset, end=d.end + offset) for d in task.deadlines]
+    if task.deadline is not None:
+        task.deadline = replace(task.deadline, start=task.deadline.start + offset, end=task.deadline.end + offset)
+
+
 def _clause_tasks(clause: Clause, inherited: tuple[str, _Owner] | None, g: Gazetteer,
-                  roles: _Roles) -> list[Task]:
+                  roles: _Roles, items: bool = True) -> list[Task]:
     """The tasks of one clause: its owner is the subject it names (or the one it inherits), and a
-    clause that assigns work to several subjects ("X làm A; Y làm B") gives one task each."""
+    clause that assigns work to several subjects ("X làm A; Y làm B") gives one task each; a list
+    of items written inside the clause text gives one task (or more) per item."""
+    if items and not clause.cells:
+        cuts = _inline_items(clause.text, clause.path)
+        if cuts:
+            return _item_tasks(clause, cuts, inherited, g, roles)
     t = _Text(clause.text, clause.path, g)
     owner = _owner(t, roles)
     if owner is None and inherited is None and "\n" in clause.text:
@@ -1316,6 +1469,14 @@ def _clause_tasks(clause: Clause, inherited: tuple[str, _Owner] | None, g: Gazet
             lead_in, carrier = inherited
             task = _task_of(clause, k + 1, text, carrier.lead, carrier.pattern, carrier.coordinators, lead_in,
                             -1, g, roles)
+        elif own is _SAME or own is _SAME_PARTNERS:  # the previous task's owner, for other work
+            prev = out[-1]
+            carried = inherited[1].coordinators if owner is None and inherited is not None else []
+            task = _task_of(clause, k + 1, text, prev.lead, prev.pattern, carried, prev.lead_in, -1, g, roles)
+            if own is _SAME_PARTNERS and prev.deadline is None and task.deadline is not None:
+                # "X chủ trì, phối hợp với A làm …; phối hợp với B làm …, trước ngày …": one time
+                # stated once for the sentence holds for both pieces of its work
+                prev.deadline, prev.recurrence = task.deadline, task.recurrence
         elif own is not None:
             offset = a + len(raw) - len(raw.lstrip())
             task = _task_of(clause, k + 1, text, _shift(own.lead, offset), own.pattern, [], None, own.end, g, roles)
