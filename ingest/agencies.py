@@ -218,6 +218,10 @@ class Gazetteer:
             {_keys(w) for w in _as_list(matching.get("collective_tails"))}, key=len, reverse=True
         )
         self._collective_openers = {fold(w) for w in _as_list(matching.get("collective_openers"))}
+        self._bare_not_before = {fold(w) for w in _as_list(matching.get("bare_collective_not_before"))}
+        self._bare_collective = sorted(
+            {_keys(w) for w in _as_list(matching.get("bare_collective_nouns"))}, key=len, reverse=True
+        )
         # "các sở: Tài chính, Y tế": the word before the colon -> the head word each name takes
         self._shared_heads_map = {nfc(k).lower(): nfc(v) for k, v in matching.get("shared_heads", {}).items()}
         heads_alt = "|".join(re.escape(k) for k in sorted(self._shared_heads_map, key=len, reverse=True)) or "(?!x)x"
@@ -521,6 +525,8 @@ class Gazetteer:
         return j
 
     def _scan(self, text: str) -> list[tuple[int, int, _Pattern | None, tuple[int, int] | None, list[Token]]]:
+        from tracuu.ingest.agencyphrase import phrase_end
+
         toks = tokenize(text)
         found: list[tuple[int, int, _Pattern | None, tuple[int, int] | None]] = []
         taken = [False] * len(toks)
@@ -541,6 +547,11 @@ class Gazetteer:
                 i += 1
                 continue
             end = self._guess_at(toks, i, taken)
+            # a name the gazetteer lacks, read by its shape (ingest/agencyphrase.py): where the
+            # head-word guess reads nothing or less ("Ban Chỉ đạo" of "Ban Chỉ đạo thực hiện Chương trình …")
+            shape = phrase_end(toks, i, lambda k, a=i: k < len(toks) and not taken[k] and (k == a or not toks[k].newline))
+            if shape is not None and (end is None or shape > end):
+                end = shape
             if end is None:
                 i += 1
                 continue
@@ -562,7 +573,35 @@ class Gazetteer:
         found = self._units_of(toks, found, taken)
         found = self._named_places(toks, found, taken)
         found = self._merge_part_of(toks, found)
+        found = self._between_items(toks, found)
         return [(a, b, p, prov, toks) for a, b, p, prov in found]
+
+    def _between_items(self, toks: list[Token], found: list[tuple[int, int, _Pattern | None, tuple[int, int] | None]]
+                       ) -> list[tuple[int, int, _Pattern | None, tuple[int, int] | None]]:
+        """"Sở Tư pháp, Đài Phát thanh …, cơ quan thông tấn báo chí và Ủy ban nhân dân xã …": words
+        between two names of one list, each side joined by "," or "và", are one more item of it when
+        they name a kind of body ([matching].collective_nouns, written in lower case without "các")
+        and hold no verb: the kind, what narrows it (at most eight words), and "của" + whose
+        ("tổ chức đại diện của người sử dụng lao động")."""
+        out = list(found)
+        for (_a1, b1, _p1, _v1), (a2, _b2, _p2, _v2) in zip(found, found[1:]):
+            if not (b1 < a2 and (toks[b1].text == "," or toks[b1].key == "va")):
+                continue
+            j = b1 + 1
+            k = a2 - 1
+            if k <= j or not (toks[k].text == "," or toks[k].key == "va") or any(t.newline for t in toks[b1 : a2 + 1]):
+                continue
+            n = self._seq_at(toks, j, self._collective)
+            if not n or not toks[j].lower:
+                continue
+            words = toks[j + n : k]
+            if len(words) > 8 or any(not t.is_word or not t.lower or t.key.isdigit() for t in words):
+                continue
+            if any(self._stop_at(toks, x) and toks[x].key != "cua" for x in range(j + n, k)):
+                continue
+            out.append((j, k, None, None))
+        out.sort()
+        return out
 
     def _units_of(self, toks: list[Token], found: list[tuple[int, int, _Pattern | None, tuple[int, int] | None]],
                   taken: list[bool]) -> list[tuple[int, int, _Pattern | None, tuple[int, int] | None]]:
@@ -633,24 +672,57 @@ class Gazetteer:
         commas or "và" ("các Sở", "các bộ, cơ quan ngang bộ", "các doanh nghiệp viễn thông" is not:
         only the nouns of [matching].collective_nouns), then an optional tail ("có liên quan",
         "trên địa bàn", "tỉnh", "thành phố")."""
-        if toks[i].key not in self._collective_openers:
+        bare = False
+        if toks[i].key in self._collective_openers:
+            j = i + 1
+        elif i == self._opening_word(toks) and toks[i].capitalised and not toks[i].text.isupper() \
+                and self._seq_at(toks, i, self._bare_collective):
+            j, bare = i, True  # "a) Doanh nghiệp công nghệ số chủ động …": a kind of body opening a point
+        else:
             return None
-        j = i + 1
         n = self._seq_at(toks, j, self._collective)
         if not n or any(taken[k] for k in range(j, j + n)):
             return None
         j += n
-        while j < len(toks) and not toks[j].newline:
-            if toks[j].text == "," or toks[j].key == "va":
-                n = self._seq_at(toks, j + 1, self._collective)
-                if n and not toks[j + 1].newline and not any(taken[k] for k in range(j + 1, j + 1 + n)):
-                    j += 1 + n
-                    continue
-            break
-        j += self._qualifier_at(toks, j, taken)
+
+        def more_kinds(j: int) -> int:
+            while j < len(toks) and not toks[j].newline:
+                if toks[j].text == "," or toks[j].key == "va":
+                    n = self._seq_at(toks, j + 1, self._collective)
+                    if n and not toks[j + 1].newline and not any(taken[k] for k in range(j + 1, j + 1 + n)):
+                        j += 1 + n
+                        continue
+                break
+            return j
+
+        j = more_kinds(j)
+        q = self._qualifier_at(toks, j, taken)
+        j += q
+        if bare and q:
+            j = more_kinds(j)  # "Doanh nghiệp viễn thông, tổ chức bảo đảm …"
         if j < len(toks) and not toks[j].newline:
             j += self._tail_at(toks, j)
+        if bare and not (j < len(toks) and not toks[j].newline and toks[j].is_word and toks[j].lower
+                         and self._stop_at(toks, j) and toks[j].key not in self._bare_not_before):
+            return None  # with no "các", only a subject that visibly ends at its verb
         return j
+
+    @staticmethod
+    def _opening_word(toks: list[Token]) -> int:
+        """Index of the first word of a text after a list marker ("a)", "1.2.", "-", "+"), -1 when
+        the text has none on its first line."""
+        k = 0
+        while k < len(toks) and not toks[k].newline:
+            t = toks[k]
+            if not t.is_word:
+                k += 1
+                continue
+            nxt = toks[k + 1].text if k + 1 < len(toks) else ""
+            if (t.key.isdigit() or len(t.text) == 1) and nxt in (")", "."):
+                k += 2  # "a)", "1.", "2.1."
+                continue
+            return k
+        return -1
 
     def _qualifier_at(self, toks: list[Token], j: int, taken: list[bool]) -> int:
         """Length of the lower-case words that say which bodies of a kind ("các doanh nghiệp viễn

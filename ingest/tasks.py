@@ -876,7 +876,10 @@ def _named_carrier(t: _Text, roles: _Roles, has_children: bool = False) -> _Owne
         items, end = t.list_at(heading.end())
         if items and not t.folded[end:].strip(" :."):
             return _Owner(t.refs(items), "có trách nhiệm", end)
-        named = _heading_body(t, roles, heading.end()) if not items and has_children else None
+        # a name the gazetteer lacks, read only in part ("Tổ công tác số 9" of "Tổ công tác số 9 triển
+        # khai Đề án"): the heading's whole phrase is the name
+        unknown = not items or all(m.agency_id is None for m in items)
+        named = _heading_body(t, roles, heading.end()) if unknown and has_children else None
         if named is not None:
             return named
     owner = _owner(t, roles)
