@@ -168,6 +168,14 @@ def make_kb(data_dir: Path, extra: list[Path] | None = None, embed_model: str = 
     return svc
 
 
+def make_text_kb(tmp_path_factory, name: str, file_name: str, body: str):
+    """A hash-embedder knowledge base of the bundled corpus plus one made-up text ``body`` saved
+    as ``file_name`` (the file name is part of what a headerless text is matched by)."""
+    path = Path(tmp_path_factory.mktemp(f"{name}_src")) / file_name
+    path.write_text(body, encoding="utf-8")
+    return make_kb(tmp_path_factory.mktemp(name), [path])
+
+
 @pytest.fixture(scope="session")
 def kb_hash(tmp_path_factory):
     """The main job: the bundled corpus alone, as `tracuu ingest` leaves it, on the hash embedder."""

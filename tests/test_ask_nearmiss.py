@@ -6,8 +6,6 @@ The question shares its words with a task, but asks it of another agency, or ask
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 BODY = """1. Sở Xây dựng
@@ -20,12 +18,9 @@ BODY = """1. Sở Xây dựng
 
 @pytest.fixture(scope="module")
 def kb_nearmiss(tmp_path_factory):
-    from tests.conftest import make_kb
+    from tests.conftest import make_text_kb
 
-    folder = tmp_path_factory.mktemp("nearmiss_src")
-    path = Path(folder) / "13-kh88-quangtri-ban-do-cau-phao.txt"
-    path.write_text(BODY, encoding="utf-8")
-    return make_kb(tmp_path_factory.mktemp("kb_nearmiss"), [path])
+    return make_text_kb(tmp_path_factory, "kb_nearmiss", "13-kh88-quangtri-ban-do-cau-phao.txt", BODY)
 
 
 def _best(kb, question: str):

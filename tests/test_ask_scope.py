@@ -8,8 +8,6 @@ province was only ever searched in the documents whose header names it.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 # Made-up body of a provincial plan, kept from its first task block on (no header, no title).
@@ -24,12 +22,9 @@ Trên đây là kế hoạch số hóa dữ liệu cầu phao, bến đò ngang;
 
 @pytest.fixture(scope="module")
 def kb_headerless(tmp_path_factory):
-    from tests.conftest import make_kb
+    from tests.conftest import make_text_kb
 
-    folder = tmp_path_factory.mktemp("headerless_src")
-    path = Path(folder) / "12-kh77-quangtri-cau-phao-ben-do.txt"
-    path.write_text(BODY, encoding="utf-8")
-    return make_kb(tmp_path_factory.mktemp("kb_headerless"), [path])
+    return make_text_kb(tmp_path_factory, "kb_headerless", "12-kh77-quangtri-cau-phao-ben-do.txt", BODY)
 
 
 def _doc_id(kb) -> str:
