@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
 from pathlib import Path
 from typing import Any
@@ -100,15 +99,8 @@ def with_model(row: dict[str, Any], local: dict[str, Any] | None,
     out = {}
     for sp in row["spans"]:
         x = dict(sp["x"])
-        sm = (span or {}).get(row["kinds"][sp["col"]])
-        x["spanp"] = math.log(max(cellcut.span_prob(cellcut.span_vector(row["stats"][f"{sp['s']}:{sp['e']}"], sp["x"]),
-                                                    sm), 1e-4)) if sm else 0.0
-        if local is not None:
-            p = cellcut.local_probs(row["stats"][f"{sp['s']}:{sp['e']}"], local).get(
-                cellcut.KIND_ROLE[row["kinds"][sp["col"]]], 0.0)
-            x["model"] = math.log(max(p, 1e-4))
-        else:
-            x["model"] = 0.0
+        x.update(cellcut.learned_features(row["stats"][f"{sp['s']}:{sp['e']}"], sp["x"], row["kinds"][sp["col"]],
+                                          local, span))
         out[(sp["s"], sp["e"], sp["col"])] = x
     return out
 

@@ -38,7 +38,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable, Mapping, Sequence
 
-__all__ = ["FEATURES", "KIND_ROLE", "cut_weights", "span_features", "span_table", "cell_scores", "best_cut"]
+__all__ = ["FEATURES", "KIND_ROLE", "cut_weights", "learned_features", "span_features", "span_table", "cell_scores",
+           "best_cut"]
 
 # column kind (flatcells.column_kinds) -> cell role (cellrole.ROLES)
 KIND_ROLE = {"task": "content", "lead": "lead", "coord": "coord", "time": "deadline", "level": "other",
@@ -84,6 +85,20 @@ def span_prob(vec: Mapping[str, float], model: Mapping) -> float:
     z = model["intercept"] + sum(w * (vec.get(f, 0.0) - mu) / sd
                                  for f, w, mu, sd in zip(model["features"], model["coef"], model["mean"], model["scale"]))
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def learned_features(stats: Mapping[str, float] | None, shape: Mapping[str, float], kind: str,
+                     local: Mapping | None, span: Mapping | None) -> dict[str, float]:
+    """A candidate cell's two learned readings: ``model``, the log-probability of its column's role
+    by the text-only model ``local``, and ``spanp``, that it is one whole cell by the span model of
+    its column's kind (``span``); 0 where that model is not given (its text features ``stats`` are
+    read only then)."""
+    model = 0.0
+    if local is not None:
+        model = math.log(max(local_probs(stats, local).get(KIND_ROLE[kind], 0.0), 1e-4))
+    sm = (span or {}).get(kind)
+    spanp = math.log(max(span_prob(span_vector(stats, shape), sm), 1e-4)) if sm else 0.0
+    return {"model": model, "spanp": spanp}
 
 
 class MemoGazetteer:
@@ -213,13 +228,7 @@ def span_table(frags: Sequence, kinds: Sequence[str], reader: Reader, local: Map
             [(s, e) for s in range(1, n) for e in range(s + 1, min(n, s + max_span) + 1)]
         for s, e in spans:
             x = span_features(frags, s, e, kind, reader, cache, need)
-            if local is not None:
-                p = local_probs(cache[(s, e)]["stats"], local).get(KIND_ROLE[kind], 0.0)
-                x["model"] = math.log(max(p, 1e-4))
-            else:
-                x["model"] = 0.0
-            sm = (span or {}).get(kind)
-            x["spanp"] = math.log(max(span_prob(span_vector(cache[(s, e)]["stats"], x), sm), 1e-4)) if sm else 0.0
+            x.update(learned_features(cache[(s, e)].get("stats"), x, kind, local, span))
             out[(s, e, col)] = x
     return out
 

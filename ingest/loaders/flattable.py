@@ -357,7 +357,9 @@ def cut_first_part(frags: list, roles: Sequence[str], g, cover, with_level: bool
     memo = cellcut.MemoGazetteer(g)  # one search per candidate cell's text
     reader = cellcut.Reader(memo, fc.agency_cover_with(memo), _opens_with_time, with_level)
     need = frozenset(f for f, v in w["weights"].items() if v)
-    table = cellcut.span_table(frags, roles, reader, w.get("local"), span=w.get("span"), need=need)
+    # a learned reading is made only where its weight is not zero (its text features are read only then)
+    table = cellcut.span_table(frags, roles, reader, w.get("local") if "model" in need else None,
+                               span=w.get("span") if "spanp" in need else None, need=need)
     return cellcut.best_cut(len(frags), roles, cellcut.cell_scores(table, w["weights"]), w["empty"])
 
 
