@@ -1207,10 +1207,6 @@ _SAME = _Owner([], "same", -1)
 _SAME_PARTNERS = _Owner([], "same partners", -1)
 
 
-def _time_of(text: str) -> Deadline | None:
-    return main_deadline(find_deadlines(text))
-
-
 # times too loose to tell two pieces of work apart: a year or a period is often the scope of the
 # work ("báo cáo … trong năm 2025"), "thường xuyên" its manner, a bare "định kỳ" a kind of meeting
 _LOOSE_TIMES = frozenset({"year", "period", "continuous", "unknown"})
@@ -1221,14 +1217,15 @@ def _own_time(before: str, part: str) -> bool:
     another: "Kết thúc … trước ngày 31/5/2026. Khẩn trương xây dựng … trước ngày 30/6/2026";
     "… xong trong tháng 12/2025. Định kỳ báo cáo … hằng năm (trước ngày 15/11)". A part that is
     only a time ("Thời hạn hoàn thành chậm nhất ngày 25/12/2025.") belongs to the work before it."""
-    mine = _time_of(part)
-    theirs = _time_of(before)
+    found = find_deadlines(part)
+    mine = main_deadline(found)
+    theirs = main_deadline(find_deadlines(before))
     if mine is None or theirs is None or fold(mine.text) == fold(theirs.text):
         return False
     if any(d.kind in _LOOSE_TIMES or d.recurrence == "periodic" for d in (mine, theirs)):
         return False  # "trong năm 2025", "thường xuyên", "sinh hoạt định kỳ": often what the work is about
     rest = part
-    for d in sorted(find_deadlines(part), key=lambda d: d.start, reverse=True):
+    for d in sorted(found, key=lambda d: d.start, reverse=True):
         rest = rest[: d.start] + " " + rest[d.end :]
     return len(re.findall(r"[^\W\d_]+", rest)) > 4
 
