@@ -514,16 +514,21 @@ class Ask:
         covered = self._coverage(best, readings, question)
         if covered < self.thresholds.coverage or best.dense < self.thresholds.dense:
             return False
-        context = " ".join([self._doc_context().get(best.clause.doc_id, ""), *best.clause.heading_chain])
+        context = self._clause_context(best.clause)
         if figure_not_stated(question, best.clause.text, f"{context} {best.clause.text}"):  # index/abstain_figures.py
             return False
         return not keys or covered >= self.thresholds.keys or not self._unmet_keys(best, question, context)
+
+    def _clause_context(self, clause) -> str:
+        """What a clause is read with when judging whether it answers: its document's header
+        (type, number, issuer, title, places) and its headings."""
+        return " ".join([self._doc_context().get(clause.doc_id, ""), *clause.heading_chain])
 
     def _unmet_keys(self, best, question: str, context: str | None = None) -> list:
         """The key constraints of the question (a day, a year, a place, the acting agency, a kind of document:
         index/abstain_keys.py) that the hit, read with its tasks, headings and document header, does not satisfy."""
         if context is None:
-            context = " ".join([self._doc_context().get(best.clause.doc_id, ""), *best.clause.heading_chain])
+            context = self._clause_context(best.clause)
         return unmet(question, best.clause.text, context, self._tasks_by_clause().get(best.clause.clause_id, []))
 
     def _coverage(self, hit, readings: list[str], question: str = "") -> float:
@@ -531,7 +536,7 @@ class Ask:
         question names. A clause is read in its document: the place and title a question names
         to say which plan it means ("… giảm nghèo ở Cần Thơ") are in the header, not the clause."""
         clause = hit.clause
-        context = " ".join([self._doc_context().get(clause.doc_id, ""), *clause.heading_chain])
+        context = self._clause_context(clause)
         if question and missing_figures(question, f"{context} {clause.text}"):
             return 0.0
         if question and self._missing_key_terms(readings, clause, context):
@@ -542,7 +547,7 @@ class Ask:
         """The question's key terms (index/abstain.py) that neither ``clause``, read with its
         document's header and headings, nor any other clause of its document holds."""
         if context is None:
-            context = " ".join([self._doc_context().get(clause.doc_id, ""), *clause.heading_chain])
+            context = self._clause_context(clause)
         return missing_key_terms(readings, f"{context} {clause.text}",
                                  lambda term: self._in_document(term, clause.doc_id), self.index.keyword.idf)
 

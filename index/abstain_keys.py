@@ -76,6 +76,7 @@ def _years(text: str) -> list[tuple[int, int]]:
     return out
 
 
+@lru_cache(maxsize=1)
 def phrasing_syllables() -> frozenset[str]:
     """Folded syllables of how a question refers to what a document says ("nhắc tới", "coi … là"): never key
     terms of the question (``[phrasing]`` of abstain_keys.toml)."""
@@ -186,7 +187,7 @@ def _agency_met(c: Constraint, seen: str, tasks: list[dict[str, Any]]) -> bool:
     if any(head in _words(g) for g in groups):
         return True
     words = _words(seen)
-    names = {c.shown, *(ref.get("name") or "" for ref in _task_refs(tasks, ACTING) if ref.get("agency_id") == c.key)}
+    names = {c.shown, *(ref.get("name") or "" for ref in refs if ref.get("agency_id") == c.key)}
     return any(_words(n).strip() and _words(n) in words for n in names)
 
 
