@@ -46,7 +46,11 @@ def same_kind(a: tuple[str | None, str | None], b: tuple[str | None, str | None]
     (type_a, title_a), (type_b, title_b) = a, b
     if not type_a or fold(type_a).strip() != fold(type_b or "").strip():
         return False
-    wa, wb = title_words(title_a), title_words(title_b)
+    return _alike(title_words(title_a), title_words(title_b), min_share, min_words)
+
+
+def _alike(wa: frozenset[str], wb: frozenset[str], min_share: float = MIN_SHARE, min_words: int = MIN_WORDS) -> bool:
+    """Do two titles' words (:func:`title_words`) make their documents of one kind?"""
     small = min(len(wa), len(wb))
     return small >= min_words and len(wa & wb) / small >= min_share
 
@@ -59,9 +63,10 @@ def siblings(documents: Iterable[tuple[str, str | None, str | None]]) -> dict[st
         by_type.setdefault(fold(row[1] or "").strip(), []).append(row)
     out: dict[str, set[str]] = {}
     for kind, rows in by_type.items():
-        for i, (a, type_a, title_a) in enumerate(rows if kind else ()):
-            for b, type_b, title_b in rows[i + 1:]:
-                if a != b and same_kind((type_a, title_a), (type_b, title_b)):
+        words = [title_words(title) for _, _, title in rows] if kind else []  # once per document
+        for i, (a, _, _) in enumerate(rows if kind else ()):
+            for (b, _, _), wb in zip(rows[i + 1:], words[i + 1:]):
+                if a != b and _alike(words[i], wb):
                     out.setdefault(a, set()).add(b)
                     out.setdefault(b, set()).add(a)
     return {d: frozenset(s) for d, s in out.items()}
