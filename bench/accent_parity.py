@@ -7,9 +7,12 @@ the two answers are compared (same ``found``; when both are found, same first ci
 question whose note says "unaccented twin of X" is compared with X as written. Divergences are
 listed with what restoration made of the folded form, to find why they differ.
 
-    python bench/accent_parity.py --data-dir /tmp/kb [--questions FILE] [--dump /tmp/parity.json]
+    python bench/accent_parity.py --data-dir /tmp/kb [--questions FILE] [--part tune|check] [--dump /tmp/parity.json]
 
-No timing is asserted; the held-out file is refused.
+Also hit@1 of each side of the answerable pairs (``api.evaluation.judge`` with the question's
+labels): the accented form against its unaccented one, question for question, so a gap is not
+one of which questions were written plain. ``--part`` keeps one half of questions.tune
+(bench/ask_split.py). No timing is asserted; the held-out file is refused.
 """
 
 from __future__ import annotations
@@ -81,21 +84,35 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--questions", type=Path, default=TUNE)
     p.add_argument("--dump", type=Path)
     p.add_argument("--no-ask", action="store_true", help="only restoration accuracy (fast)")
+    p.add_argument("--part", choices=("tune", "check", "all"), default="all",
+                   help="of questions.tune, the half of bench/ask_split.py (other files: all)")
     args = p.parse_args(argv)
     if "heldout" in args.questions.name:
         p.error("the held-out questions are never read here")
     from tracuu.api.config import Settings
-    from tracuu.api.evaluation import load_dev_set
+    from tracuu.api.evaluation import judge, label_doc_ids, load_dev_set
     from tracuu.api.service import Tracuu
 
+    from bench.ask_split import part_of
+
     svc = Tracuu(Settings.from_env(data_dir=args.data_dir))
-    pairs = pairs_of(load_dev_set(args.questions))
+    questions = load_dev_set(args.questions)
+    if args.part != "all" and args.questions.name == TUNE.name:
+        questions = [q for q in questions if part_of(q) == args.part]
+    by_id = {q["id"]: q for q in questions}
+    doc_ids = label_doc_ids(svc)
+    pairs = pairs_of(questions)
     t0 = time.perf_counter()
     cache: dict[str, dict[str, Any]] = {}
+    hit1: dict[tuple[str, str], bool] = {}
 
-    def ask(text: str) -> dict[str, Any]:
+    def ask(text: str, q: dict[str, Any] | None = None) -> dict[str, Any]:
         if text not in cache:
-            cache[text] = summary(svc.ask(text, 5))
+            answer = svc.ask(text, 5)
+            cache[text] = summary(answer)
+            cache[text]["answer"] = answer
+        if q is not None and q.get("answerable") and (q["id"], text) not in hit1:
+            hit1[(q["id"], text)] = judge(q, cache[text]["answer"], doc_ids).rank == 1
         return cache[text]
 
     rows = []
@@ -107,8 +124,12 @@ def main(argv: list[str] | None = None) -> int:
         n_err += len(errs)
         row = {"id": qid, "kind": kind, "accented": acc, "plain": plain, "restored": restored, "errors": errs}
         if not args.no_ask:
-            a, b = ask(acc), ask(plain)
-            row.update(acc=a, plain_answer=b, same=same(a, b))
+            q = by_id.get(qid)
+            a, b = ask(acc, q), ask(plain, q)
+            row.update(acc={k: v for k, v in a.items() if k != "answer"},
+                       plain_answer={k: v for k, v in b.items() if k != "answer"}, same=same(a, b))
+            if (qid, acc) in hit1 and (qid, plain) in hit1:
+                row.update(hit_acc=hit1[(qid, acc)], hit_plain=hit1[(qid, plain)])
         rows.append(row)
     print(f"restoration: {n_err} of {n_syll} syllables differ from the accented question "
           f"({1 - n_err / max(n_syll, 1):.3f} right); {sum(1 for r in rows if not r['errors'])}/{len(rows)} "
@@ -122,6 +143,10 @@ def main(argv: list[str] | None = None) -> int:
             found_ok = sum(r["acc"]["found"] == r["plain_answer"]["found"] for r in sel)
             print(f"parity {kind or 'all':7s} {ok}/{len(sel)} = {ok / len(sel):.3f} same answer; "
                   f"{found_ok}/{len(sel)} same found")
+            scored = [r for r in sel if "hit_acc" in r]
+            if scored:
+                print(f"hit@1   {kind or 'all':7s} accented {sum(r['hit_acc'] for r in scored) / len(scored):.3f}, "
+                      f"unaccented {sum(r['hit_plain'] for r in scored) / len(scored):.3f} (n={len(scored)} answerable)")
         exact = [r for r in rows if not r["errors"]]
         if exact:
             print(f"parity where restoration was exact: {sum(r['same'] for r in exact)}/{len(exact)}")
