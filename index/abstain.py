@@ -51,6 +51,7 @@ from tracuu.index.query.ask_intent import with_place_aliases
 from tracuu.index.query.figure_ask import answers_figure, asked_figure, asks_day, states_day
 from tracuu.index.query.names import missing_names
 from tracuu.index.query.places import missing_places
+from tracuu.index.query.syllables import candidates
 from tracuu.ingest.vntext import fold
 
 QUESTION_WORDS = Path(__file__).resolve().parent / "data" / "question_words.toml"
@@ -247,19 +248,34 @@ def coverage(query_texts: list[str], clause_text: str, bm25: BM25Index, context:
 #: holds): the named things, technical terms and rare nouns that say what the question is
 #: about. On 5 700 clauses, about five clauses (an IDF of 7).
 KEY_SHARE = 0.001
+#: Most letters of an abbreviation told by its shape in a lowercase question (:func:`abbreviation_like`):
+#: "nhcsxh" has six; a longer word that is no syllable is a foreign word ("internet", "logistics").
+ABBREVIATION_LETTERS = 6
 _UNSEEN = "~"  # a term no clause holds (tokens are word characters): its IDF is the index's highest
 _CAPS = re.compile(r"\b[^\W\d_]*[A-ZĐ][^\W\d_]*[A-ZĐ][^\W\d_]*\b")
+
+
+def abbreviation_like(term: str) -> bool:
+    """A folded word of at most :data:`ABBREVIATION_LETTERS` letters that no Vietnamese syllable
+    folds to ("gdp", "pccc", "ubnd", "nhcsxh"): the letters of an abbreviation typed lowercase."""
+    return term.isalpha() and len(term) <= ABBREVIATION_LETTERS and not candidates(term)
 
 
 def key_terms(text: str, idf) -> list[str]:
     """The question's content syllables rare in the corpus (held by at most :data:`KEY_SHARE`
     of the clauses, and by at least one), rarest first ("gạo", "6G"). Letters of an abbreviation ("BVDLCN", "GD&ĐT") are not key terms: the
     document may write them out, and the readings with abbreviations expanded say what they
-    stand for. Numbers are figures, checked by :func:`missing_figures`.
+    stand for. Typed with capitals, an abbreviation is told by them; in a question typed all
+    lowercase (as questions without marks are), by being no Vietnamese syllable
+    (:func:`abbreviation_like`), so that "GDP" and "gdp" are read alike (bench/accent_parity.py:
+    a question and its folded form got different answers when only one of them was checked for
+    the abbreviation). Numbers are figures, checked by :func:`missing_figures`.
 
     Syllables only: a two-syllable word ("sân bay") cannot be told from two neighbouring words
     ("báo cáo việc") by how rarely the pair occurs, and folding merges "sân" with "sản"."""
     caps = {t for m in _CAPS.finditer(text or "") for t in folded_syllables(m.group(0))}
+    if not any(ch.isupper() for ch in text or ""):  # typed all lowercase: capitals cannot tell an abbreviation
+        caps |= {t for t in folded_syllables(text) if abbreviation_like(t)}
     phrasing = phrasing_syllables()  # "nhắc tới", "coi … là": how the question is put (index/abstain_keys.py)
     weights = {t: idf(t) for t in content_terms(text) if t not in caps and t not in phrasing and not t.isdigit()}
     least, unseen = key_idf(idf), idf(_UNSEEN)
