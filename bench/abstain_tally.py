@@ -16,6 +16,22 @@ stated, an unmet key constraint (index/abstain_keys.py).
 
 Check parts are only totalled (``--totals``): their failures are never printed.
 No timing is asserted.
+
+Tally (h11-refuse, e5 KBs copied from /tmp/s18-kb and /tmp/s18-fkb, main at 529a021): 9 wrong outcomes on
+the tune parts (tuned half 2 of 162, fresh tune 6 of 103, the 18 questions written here 1), each from another
+cause, no cause on two documents:
+
+| outcome | question | gate that decided | why |
+| --- | --- | --- | --- |
+| refused | q-t-plan-19 | retrieval: answer not in the pool of 20; coverage .30 | paraphrase ("gửi phản ánh cho ai" for "phản ánh về") |
+| refused | q-t-003-03 | retrieval: not in the pool; coverage .42 (no figure) | no deadline cue: its twin says "thời hạn", it "trong bao lâu" |
+| refused | q-f-c01-06 | document route (named_but_unknown); the clause ranks 4th and passes | "kết luận 637/TB-VPCP" not matched to the notice |
+| refused | q-f-c01-07 | coverage .44, no-figure penalty; the answering clause ranks 1st | "bao lâu một lần" answered by "hằng tuần": a frequency is no figure |
+| refused | q-f-c03-09 | agency route (agency_without_tasks) | the agency taken is "Thủ tướng", not "UBND TP Đà Nẵng" |
+| answered | q-f-c04-u2 | retrieval: the closing clause passes, coverage .89 | a day for the yearly report; "số hóa" folds into "sở", "đồ" a stopword |
+| answered | q-f-g05-u2 | retrieval: coverage .91 (keys waived), the task's deadline meets the day | "vận hành" folds into "văn" of the header |
+| answered | q-f-g06-u1 | retrieval: coverage .61 | a table row with a % elsewhere; "bội chi", "GDP" absent |
+| answered | q-r-006-06 | agency route: Sở Y tế's tasks in another plan of the city | the plan named by subject is not the one quoted |
 """
 
 from __future__ import annotations
