@@ -48,6 +48,7 @@ from tracuu.ingest.deadlines import Deadline, find_deadlines, heading_deadline, 
 from tracuu.ingest.flatrows import split_flat_row
 from tracuu.ingest.grouplead import group_lead
 from tracuu.ingest.headnames import heading_name
+from tracuu.ingest.kindnames import with_function
 from tracuu.ingest.markers import letter_follows
 from tracuu.ingest.model import Clause
 from tracuu.ingest.pipetables import body_table_rows
@@ -439,6 +440,8 @@ class _Text:
         self.mentions = _shared_head_places(self.mentions, self.text, g)
         self.mentions = [_qualified(m, self.text, self.folded, self.mentions, g) for m in self.mentions]
         self.mentions = [_with_places(m, self.text, g) for m in self.mentions]
+        # "các tổ chức cung cấp dịch vụ chi trả": a vague kind narrowed by its function (ingest/kindnames.py)
+        self.mentions = [with_function(m, self.text, self.mentions, g, _run_on_res(g)[0]) for m in self.mentions]
         self.by_start = {m.start: m for m in self.mentions}
         # a head of agency stands for the agency: "Giám đốc Sở Y tế", "Chủ tịch UBND cấp xã"
         toks = tokenize(self.text)
