@@ -521,6 +521,8 @@ class _Text:
         tries = [pos]
         adverb = roles.partner_adverb.match(f, self.skip_space(pos))
         if adverb is not None:
+            # a name that starts inside the adverb phrase ("chặt chẽ lực lượng" + "lực lượng Công an")
+            tries.extend(s for s in sorted(self.by_start) if adverb.start() < s < adverb.end())
             link = re.match(r"\s+(?:voi|cung)" + _E, f[adverb.end():])
             tries.append(adverb.end() + (link.end() if link else 0))
         verb = re.match(r",\s*((?:[^\W\d_]+\s+){1,4}?)voi\s", f[pos:])

@@ -82,3 +82,21 @@ def test_partners_and_subject_in_a_plan(tmp_path: Path) -> None:
     assert [r.name for r in b.coordinators] == ["các cơ quan quản lý NTTS"]
     c = next(t for k, t in tasks.items() if t.text.startswith("Vận động hội viên"))
     assert [r.name for r in c.lead] == ["Các đoàn thể, tổ chức xã hội"]
+
+
+@pytest.mark.parametrize("text, partners, ids", [
+    # the police named as a force is a partner, also when the adverb phrase holds "lực lượng"
+    ("Phối hợp chặt chẽ lực lượng Công an và các lực lượng liên quan thực hiện chương trình.",
+     ["lực lượng Công an", "các lực lượng liên quan"], ["luc-luong-cong-an", None]),
+    # the force of a named level is that level's police
+    ("Chỉ đạo các đơn vị phối hợp chặt chẽ lực lượng Công an thành phố triển khai.",
+     ["lực lượng Công an thành phố"], ["cong-an-tinh"]),
+    ("Phối hợp với lực lượng Công an cấp xã, phường kiểm tra địa bàn.",
+     ["lực lượng Công an cấp xã, phường"], ["cong-an-cap-xa"]),
+])
+def test_police_named_as_a_force(g, text: str, partners: list[str], ids: list[str | None]) -> None:
+    from tracuu.ingest.tasks import _Roles
+
+    got = _Text(text, "x", g).partners(_Roles(g))
+    assert [m.text for m in got] == partners
+    assert [m.agency_id for m in got] == ids
