@@ -60,7 +60,17 @@ NON_TASK_KINDS = frozenset({"muc", "phan", "chuong", "muc_chuong", "appendix_gro
 
 _B = r"(?<![0-9a-z])"
 _E = r"(?![0-9a-z])"
-_SEP = re.compile(r"[ \t]*(?:[,;][ \t]*(?:va[ \t]+)?|\n\s*|va[ \t]+|cung[ \t]+|hoac[ \t]+)")
+_BRACKET = re.compile(r"[ \t]*\([^()\n]{1,80}\)(?=[ \t]*(?:[,;]|va\s|cung\s|hoac\s))")
+
+
+def _after_bracket(folded: str, end: int) -> int:
+    """Past a bracket right after a list item when the list goes on after it: "Sở Tài chính (Chi
+    cục Thuế), Công an tỉnh": the bracket says which part of the item, and ends no list."""
+    mt = _BRACKET.match(folded, end)
+    return mt.end() if mt is not None else end
+
+
+_SEP = re.compile(r"[ \t]*(?:[,;]\s*(?:va\s+)?|\n\s*|va\s+|cung\s+|hoac\s+)")  # a list may wrap after its separator
 _HEADING_OF = re.compile(r"\s*(?:trach nhiem|nhiem vu)(?: cua)?\s+")
 _COMMA = re.compile(r"\s*,?\s*")  # what may stand between a name and its verb: "X chủ trì", "X, chủ trì"
 
@@ -475,7 +485,8 @@ class _Text:
             return [], pos
         items = [first]
         end = first.end
-        while (sep := _SEP.match(self.folded, end)) is not None and sep.end() in self.by_start:
+        while (sep := _SEP.match(self.folded, _after_bracket(self.folded, end))) is not None \
+                and sep.end() in self.by_start:
             nxt = self.by_start[sep.end()]
             items.append(nxt)
             end = nxt.end
