@@ -266,7 +266,8 @@ def titled_documents(svc: "Tracuu", question: str, docs: list[str] | None = None
     """The stored documents a question asking a document's facts names by kind, place and title
     words without a number ("Kế hoạch chuyển đổi số doanh nghiệp của Đồng Tháp do ai ký?"): those
     whose title, issuer, kind and place hold the largest share of the question's own words, when
-    that share and count pass ``[document.titles]``; at most two (else none: not told apart).
+    that share and count pass ``[document.titles]``, and that are of the place it names, if any;
+    at most two (else none: not told apart).
     ``docs``: the documents the question is already scoped to, if any."""
     kind = names_kind(question)
     if not kind or not document_facts(question):
@@ -275,14 +276,18 @@ def titled_documents(svc: "Tracuu", question: str, docs: list[str] | None = None
     share, least = title_thresholds()
     if len(words) < least:
         return []
+    places = named_places(question)  # a place named is the document's own ("Nghệ An" is not "An Giang")
     scored = []
     for doc_id, h, file_name in svc.store().headers():
         if docs and doc_id not in docs:
             continue
         if not _kind_matches(kind, h.doc_type or _file_kind(file_name)):
             continue
-        own = set(re.findall(r"[a-z0-9]+", with_place_aliases(fold(" ".join(
-            x or "" for x in (h.title, h.issuer, h.doc_type, h.place))))))
+        spaced = " " + " ".join(re.findall(r"[a-z0-9]+", with_place_aliases(fold(" ".join(
+            x or "" for x in (h.title, h.issuer, h.doc_type, h.place)))))) + " "
+        if places and not any(f" {p} " in spaced for p in places):
+            continue
+        own = set(spaced.split())
         hit = sum(1 for w in words if w in own)
         if hit >= least and hit / len(words) >= share:
             scored.append((hit / len(words), doc_id))
