@@ -79,13 +79,17 @@ def _number_matches(ref: DocRef, number: str | None) -> bool:
 
 
 def ingested_named(svc: "Tracuu", refs: tuple[DocRef, ...]) -> list[str]:
-    """Stored doc ids the question names by kind and number (the kind must fit when given)."""
+    """Stored doc ids the question names by kind and number (the kind must fit when given, unless
+    the full symbol is written)."""
     out = []
     for doc_id, h, file_name in svc.store().headers():  # header rows only: no clause is read
         entry = svc.manifest.by_id(doc_id)
         numbers = [h.number, entry.number if entry else None]
         for ref in refs:
-            if any(_number_matches(ref, n) for n in numbers) and _kind_matches(ref.kind, h.doc_type or (entry.doc_type if entry else None)):
+            # a full symbol ("637/TB-VPCP") names the document whatever kind word precedes it
+            # ("Thông báo kết luận 637/TB-VPCP" reads as kind "kết luận")
+            if any(_number_matches(ref, n) for n in numbers) and (
+                    "/" in ref.symbol or _kind_matches(ref.kind, h.doc_type or (entry.doc_type if entry else None))):
                 out.append(doc_id)
                 break
             if not h.number and _file_names(ref, file_name):
