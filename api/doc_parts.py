@@ -48,9 +48,9 @@ def _span_clause(doc: ParsedDocument, source: str, path: str, kind: str, label: 
                   text_sha256=sha256_text(text))
 
 
-def header_hit(svc: "Tracuu", doc: ParsedDocument, score: float = 1.0) -> Hit | None:
-    """The document's header (its first recorded header part) as a hit; None when ingest recorded
-    none or it states neither the number nor the date the header parse read."""
+def _header_clause(svc: "Tracuu", doc: ParsedDocument) -> Clause | None:
+    """The document's header (its first recorded header part); None when ingest recorded none or
+    it states neither the number nor the date the header parse read."""
     parts = _parts(doc, "header")
     source = svc.store().source(doc.doc_id) if parts else None
     if not parts or source is None:
@@ -64,16 +64,16 @@ def header_hit(svc: "Tracuu", doc: ParsedDocument, score: float = 1.0) -> Hit | 
     h = doc.header
     if not any(x and "".join(x.split()) in squashed for x in (h.number, h.date_as_written)):
         return None  # a part recorded as header that is not this document's heading (a table's header row)
-    return svc.hit(clause, score)
+    return clause
 
 
-def signature(svc: "Tracuu", doc: ParsedDocument, score: float = 1.0) -> tuple[Hit | None, str | None]:
-    """(the hit that shows who signed, the signer's name as written; None when not written)."""
+def _signer_clause(svc: "Tracuu", doc: ParsedDocument) -> tuple[Clause | None, str | None]:
+    """(the clause that shows who signed, the signer's name as written; None when not written)."""
     sig = next((c for c in doc.clauses if c.kind == "signature"), None)
     name = (doc.header.signer.name if doc.header.signer else None) or (
         signer_of_lines(sig.text.splitlines()).name if sig is not None else None)
     if sig is not None and name and name in sig.text:
-        return svc.hit(sig, score), name
+        return sig, name
     parts = _parts(doc, "signature")
     source = svc.store().source(doc.doc_id) if parts else None
     if parts and source is not None:
@@ -83,5 +83,28 @@ def signature(svc: "Tracuu", doc: ParsedDocument, score: float = 1.0) -> tuple[H
             clause = _span_clause(doc, source, "signer", "signature", SIGNER_LABEL, start, found[1],
                                   int(parts[-1].get("page") or 1))
             if clause is not None:
-                return svc.hit(clause, score), source[found[0]:found[1]]
-    return (svc.hit(sig, score) if sig is not None else None), name
+                return clause, source[found[0]:found[1]]
+    return sig, name
+
+
+def header_hit(svc: "Tracuu", doc: ParsedDocument, score: float = 1.0) -> Hit | None:
+    """The document's header as a hit (see :func:`_header_clause`)."""
+    clause = _header_clause(svc, doc)
+    return svc.hit(clause, score) if clause is not None else None
+
+
+def signature(svc: "Tracuu", doc: ParsedDocument, score: float = 1.0) -> tuple[Hit | None, str | None]:
+    """(the hit that shows who signed, the signer's name as written; None when not written)."""
+    clause, name = _signer_clause(svc, doc)
+    return (svc.hit(clause, score) if clause is not None else None), name
+
+
+def part_clause(svc: "Tracuu", clause_id: str) -> Clause | None:
+    """A part cited by an answer, by its id ("<doc_id>:header", "<doc_id>:signer"), so that the
+    report basket and the clause page resolve it as they resolve a clause."""
+    doc_id, _, path = clause_id.rpartition(":")
+    doc = svc.store().get(doc_id) if path in ("header", "signer") and doc_id else None
+    if doc is None:
+        return None
+    clause = _header_clause(svc, doc) if path == "header" else _signer_clause(svc, doc)[0]
+    return clause if clause is not None and clause.clause_id == clause_id else None

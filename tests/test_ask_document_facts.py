@@ -142,3 +142,11 @@ def test_a_fact_the_document_does_not_state_is_not_found(kb_facts):
     out = kb_facts.ask("Kế hoạch 77/KH-UBND hết hiệu lực vào ngày nào?")
     assert out.found is False
     assert "không ghi thời điểm hết hiệu lực" in out.answer and "does not state" in out.answer
+
+
+def test_a_cited_part_resolves_like_a_clause(kb_facts):
+    """The report basket and the clause page look a citation up by its id."""
+    out = kb_facts.ask("Kế hoạch 77/KH-UBND ban hành ngày nào, do ai ký?")
+    for hit in out.citations[:2]:
+        detail = kb_facts.clause(hit.clause_id)
+        assert detail.text == hit.text and detail.citation == hit.citation
