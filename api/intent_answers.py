@@ -336,7 +336,10 @@ def document_answer(svc: "Tracuu", question: str, intent: AskIntent,
         info, citing = _referenced(svc, ref, stored, ranked, dated=bool(_ASKS_DATE & set(intent.cues)))
         if info is not None:
             documents.append(info)
-            sentences.append(_facts_sentence(info) + " Văn bản này chỉ được dẫn chiếu: toàn văn chưa được nạp"
+            # how the citing document writes it ("Chỉ thị số 39-CT/TW ngày 30 tháng 10 năm 2024 …"), quoted
+            written = next((r.text for c in citing for r in c.references if _number_matches(ref, r.number)), None)
+            sentences.append(_facts_sentence(info) + (f" Văn bản đã nạp ghi: «{written}»." if written else "")
+                             + " Văn bản này chỉ được dẫn chiếu: toàn văn chưa được nạp"
                              " vào cơ sở dữ liệu, nên không có nội dung hay người ký của nó.")
         elif citing:
             quotes = "; ".join(
