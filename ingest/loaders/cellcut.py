@@ -28,7 +28,9 @@ documents) and sit in ``ingest/data/cellrole_model.json`` under ``cut``; only fe
 are read. Without fitted weights the old fragment-by-fragment placement stays. Cost: a cell joins at
 most ``MAX_SPAN`` fragments after the task's (the task cell, always first, any prefix), about
 ``n * MAX_SPAN`` candidate cells a row of n fragments; a cell of one fragment keeps that fragment's
-reading (``bench/cellrole_cuttime.py`` times it).
+reading, and a joined cell's names are its fragments' own (``MemoGazetteer.join``: no text is
+searched twice, and no joined text at all), so the cut costs little beyond the row's own reading
+(``bench/cellrole_cuttime.py`` times it).
 """
 
 from __future__ import annotations
