@@ -111,8 +111,10 @@ class MemoGazetteer:
     A cell that joins several fragments is not searched anew (``join``): its names are its
     fragments' own, moved to where each fragment stands in the joined text. Why: the search of a
     long joined text is the cut's whole cost (a list "Các Bộ: …" is read item by item, each item
-    against every end), and a name never runs over a fragment boundary, since
-    :func:`flatcells.fragments` keeps a known name that runs over a line break in one fragment."""
+    against every end), and :func:`flatcells.fragments` already keeps a known name that runs over
+    a line break in one fragment. What is given up: a name guessed from its shape over a fragment
+    boundary is not read again; on every first-part row of the tune documents (137) the cut is the
+    same either way."""
 
     def __init__(self, g: object) -> None:
         self._g = g
