@@ -761,8 +761,12 @@ def _after_opening(t: _Text, roles: _Roles) -> _Owner | None:
     [roles].opening."""
     f = t.folded
     start = t.skip_space(0)
+    marker = _TEXT_MARKER.match(t.text, start) if not t.by_start.get(start) else None
+    if marker is not None:
+        start = marker.end()  # "(4) Sau khi được Quốc hội thông qua, các Bộ …": the marker opens nothing
     if roles.opening.match(f, start) is None:
         return None
+    inside = {k for m in t.mentions for k in range(m.start, m.end)}  # "các Bộ, cơ quan liên quan": one name
     # "Trường hợp …, thì X …": the subject after "thì" is the one, whatever commas come before it
     for mt in re.finditer(r"(?:,\s*|\s)thi\s+", f):
         if re.search(r"[.;:]\s", f[start : mt.start()]):
@@ -781,7 +785,7 @@ def _after_opening(t: _Text, roles: _Roles) -> _Owner | None:
         elif ch in ".;:" and depth == 0 and k > start:
             if ch != "." or (k + 1 < len(f) and f[k + 1].isspace()):
                 return None  # the opening ended with the sentence: no subject after it
-        elif depth == 0 and (ch == "," or (f.startswith(" thi ", k) and k > start)):
+        elif depth == 0 and (ch == "," or (f.startswith(" thi ", k) and k > start)) and k not in inside:
             after = k + (4 if ch == " " else 1)
             for word, label in ((roles.assign, "giao"), (roles.request, "đề nghị")):
                 # "Đối với …, giao Bảo hiểm xã hội Việt Nam tổ chức …", "…, yêu cầu Bộ Tài chính, …"
