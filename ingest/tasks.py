@@ -925,6 +925,30 @@ def _heading_body(t: _Text, roles: _Roles, at: int) -> _Owner | None:
     return _Owner([ref], "có trách nhiệm", start + len(body))
 
 
+def _lead_in(t: _Text, roles: _Roles) -> _Owner | None:
+    """An unnumbered paragraph that hands out the numbered points after it: "…, Thủ tướng Chính
+    phủ yêu cầu Bộ trưởng, Thủ trưởng cơ quan ngang Bộ, … thực hiện một số nhiệm vụ trọng tâm
+    sau:", "Đề nghị Thường trực Tỉnh ủy tập trung … lưu ý một số nội dung trọng tâm sau:". It ends
+    with ":" and names the one handed the work ("giao", "yêu cầu", "đề nghị": at its start, or
+    inside its last sentence after the issuer's name), or one that "có trách nhiệm"; a plain
+    subject ("Các sở đã thực hiện:") hands out nothing."""
+    if not t.text.rstrip().endswith(":"):
+        return None
+    owner = _owner(t, roles)
+    if owner is not None:
+        return owner if owner.pattern.split(" - ")[0] in ("giao", "đề nghị", "có trách nhiệm") else None
+    f = t.folded
+    last = max(f.rfind(". "), f.rfind("; "))
+    for word, label in ((roles.assign, "giao"), (roles.request, "đề nghị")):
+        for mt in word.finditer(f, last + 1):
+            pos = t.skip_space(mt.end())
+            honour = roles.honorific.match(f, pos)
+            items, end = t.list_at(honour.end() if honour is not None else pos)
+            if items:
+                return _Owner(t.refs(items), label, end)
+    return None
+
+
 def _dedupe(refs: list[AgencyRef], exclude: Iterable[AgencyRef] = ()) -> list[AgencyRef]:
     def key(r: AgencyRef) -> str:
         return r.agency_id or fold(r.full)
@@ -1831,6 +1855,31 @@ def extract_tasks(clauses: list[Clause], gazetteer: Gazetteer | None = None,
             return None
         return None
 
+    def lead_in_of(c: Clause) -> tuple[str, _Owner] | None:
+        """A numbered point with no points of its own after an unnumbered paragraph that hands
+        out the points (:func:`_lead_in`), over the earlier points of the run: the Công điện's
+        "… yêu cầu X thực hiện các nhiệm vụ sau:" (a preamble paragraph over top-level points),
+        a notice's "Đề nghị X tập trung … sau:" over its section's points."""
+        if not c.marker or c.marker[:1] in "-+•" or c.path in has_children:
+            return None
+        k = position.get(c.path, 0) - 1
+        run: list[str] = []
+        while k >= 0:
+            prev = ordered_all[k]
+            if any(prev.path.startswith(p + ".") for p in run):
+                k -= 1
+                continue  # an earlier point's own sub-points
+            if prev.parent == c.parent and prev.marker and prev.marker[:1] not in "-+•":
+                run.append(prev.path)
+                k -= 1
+                continue
+            if prev.marker or prev.path in has_children or not (
+                    prev.parent == c.parent or (c.parent is None and prev.kind == "preamble")):
+                return None
+            owner = _lead_in(_Text(prev.text, prev.path, g), roles)
+            return (prev.path, owner) if owner is not None else None
+        return None
+
     def paragraph_heading(c: Clause) -> _Owner | None:
         """An unnumbered paragraph that is a heading of names, its marker left in the text by the
         layout ("a) Sở Xây dựng", "2.3. Công an tỉnh", or just "Sở Y tế") over the lines after it."""
@@ -1870,6 +1919,9 @@ def extract_tasks(clauses: list[Clause], gazetteer: Gazetteer | None = None,
         near = sibling_heading(c)
         if near is not None:
             return near
+        handed = lead_in_of(c)
+        if handed is not None:
+            return handed
         intro = intro_of(c)
         if intro is not None and intro.path not in has_children:
             owner = carrier_of(intro.path) if _owner(_Text(intro.text, intro.path, g), roles) else None
