@@ -50,7 +50,9 @@ from tracuu.ingest.grouplead import group_lead
 from tracuu.ingest.headnames import heading_name
 from tracuu.ingest.markers import letter_follows
 from tracuu.ingest.model import Clause
+from tracuu.ingest.noticereader import in_task_section, notice_reader
 from tracuu.ingest.pipetables import body_table_rows
+from tracuu.ingest.placesubject import with_place_subjects
 from tracuu.ingest.rolelines import RoleValue, assign_role_lines, assign_time_lines, is_role_clause, read_role_line
 from tracuu.ingest.vntext import fold, nfc
 
@@ -435,6 +437,8 @@ class _Text:
         self.mentions = [m for m in found if not any(o is not m and o.start <= m.start and m.end <= o.end
                                                      and (o.end - o.start) > (m.end - m.start) for o in found)]
         self.mentions = sorted(self.mentions + _bare_ministers(self.text, self.mentions, g), key=lambda m: m.start)
+        # "Các tỉnh Nghệ An, Quảng Ngãi khẩn trương …", "Tỉnh căn cứ …": the province's committee acts
+        self.mentions = with_place_subjects(self.text, self.mentions, g)
         self.mentions = _split_capital_suffix(self.mentions, self.text, g)
         self.mentions = _shared_head_places(self.mentions, self.text, g)
         self.mentions = [_qualified(m, self.text, self.folded, self.mentions, g) for m in self.mentions]
@@ -925,6 +929,9 @@ def _heading_body(t: _Text, roles: _Roles, at: int) -> _Owner | None:
     return _Owner([ref], "có trách nhiệm", start + len(body))
 
 
+_HANDS_OUT = re.compile(r"(?:nhiem vu|noi dung|giai phap|viec)[^.;:]{0,40}\s(?:nhu\s+)?sau\s*:\s*$")
+
+
 def _lead_in(t: _Text, roles: _Roles) -> _Owner | None:
     """An unnumbered paragraph that hands out the numbered points after it: "…, Thủ tướng Chính
     phủ yêu cầu Bộ trưởng, Thủ trưởng cơ quan ngang Bộ, … thực hiện một số nhiệm vụ trọng tâm
@@ -935,9 +942,15 @@ def _lead_in(t: _Text, roles: _Roles) -> _Owner | None:
     if not t.text.rstrip().endswith(":"):
         return None
     owner = _owner(t, roles)
-    if owner is not None:
-        return owner if owner.pattern.split(" - ")[0] in ("giao", "đề nghị", "có trách nhiệm") else None
     f = t.folded
+    if owner is not None:
+        if owner.pattern.split(" - ")[0] in ("giao", "đề nghị", "có trách nhiệm"):
+            return owner
+        # "Để …, tỉnh Đắk Lắk cần tiếp tục thực hiện …, trong đó lưu ý … một số nội dung trọng
+        # tâm sau:": a subject given the points that follow (not "Các sở đã thực hiện như sau:")
+        if _HANDS_OUT.search(f) and not roles.done.match(f, t.skip_space(owner.end)):
+            return owner
+        return None
     last = max(f.rfind(". "), f.rfind("; "))
     for word, label in ((roles.assign, "giao"), (roles.request, "đề nghị")):
         for mt in word.finditer(f, last + 1):
@@ -1812,6 +1825,7 @@ def extract_tasks(clauses: list[Clause], gazetteer: Gazetteer | None = None,
     g = gazetteer or load_gazetteer()
     roles = _Roles(g)
     reader = _addressee(addressees, g)
+    notice = _addressee([w] if (w := notice_reader(clauses)) else None, g)  # "… thông báo để X … biết, thực hiện"
     by_path = {c.path: c for c in clauses}
     has_children = {c.parent for c in clauses if c.parent}
     carriers: dict[str, _Owner | None] = {}
@@ -1951,10 +1965,14 @@ def extract_tasks(clauses: list[Clause], gazetteer: Gazetteer | None = None,
     by_roles = assign_role_lines(ordered, g, skip)
     by_time = assign_time_lines(ordered, g, skip)
     heads_of_siblings: set[str] = set()
+    handing_out: set[str] = set()  # "… thực hiện một số nội dung trọng tâm sau:": its points are the tasks
     for clause in ordered:
         near = sibling_heading(clause) if clause.kind not in NON_TASK_KINDS else None
         if near is not None:
             heads_of_siblings.add(near[0])
+        handed = lead_in_of(clause) if clause.kind not in NON_TASK_KINDS else None
+        if handed is not None:
+            handing_out.add(handed[0])
     tasks: list[Task] = []
     for clause in ordered:
         if clause.kind in NON_TASK_KINDS:
@@ -1974,8 +1992,8 @@ def extract_tasks(clauses: list[Clause], gazetteer: Gazetteer | None = None,
         if not clause.marker and _TEXT_MARKER.match(clause.text) and len(clause.text.split()) <= 12 \
                 and not clause.text.rstrip().endswith((".", ";")) and not _Text(clause.text, clause.path, g).mentions:
             continue  # "IV. TỔ CHỨC THỰC HIỆN", "2.1. Trách nhiệm chung" left as paragraphs: headings
-        if clause.path in heads_of_siblings:
-            continue  # "a) Sở Xây dựng" written as a paragraph: the lines after it are the tasks
+        if clause.path in heads_of_siblings or clause.path in handing_out:
+            continue  # "a) Sở Xây dựng" written as a paragraph, or a lead-in: the lines after it are the tasks
         above = inherited(clause)
         if above is not None and not clause.marker and roles.closing.match(fold(clause.text).lstrip()):
             above = None  # "Trên đây là Kế hoạch …": the document's closing, under the last heading only by layout
@@ -1983,6 +2001,9 @@ def extract_tasks(clauses: list[Clause], gazetteer: Gazetteer | None = None,
         if not found and reader and above is None and clause.path not in has_children \
                 and clause.kind not in ("appendix_row", "doan_khong_danh_so") and _imperative(clause.text, roles):
             found = [_task_of(clause, 1, clause.text, reader, "kính gửi", [], None, -1, g, roles)]
+        if not found and notice and above is None and clause.marker and clause.path not in has_children \
+                and clause.path not in handing_out and in_task_section(clause, by_path):
+            found = [_task_of(clause, 1, clause.text, notice, "thông báo để", [], None, -1, g, roles)]
         if clause.kind == "appendix_row" and not any(t.lead for t in found):
             flat = _flat_row_task(clause, g, 1)
             found = [flat] if flat is not None else found
