@@ -1562,8 +1562,9 @@ def _reports_only(t: _Text, roles: _Roles, end: int) -> bool:
     pos = t.skip_space(_after_comma(t.folded, end))
     if roles.forwarding.match(t.folded, pos):
         return True
-    # "đã" written with its marks: the folded "da" is also "đa" ("đa dạng hóa"), which is work
-    return roles.done.match(t.folded, pos) is not None and t.text[pos : pos + 2].lower() == "đã"
+    # "đã"/"đang" written with their marks: the folded "da" is also "đa" ("đa dạng hóa") and
+    # "dang" also "đăng" ("đăng ký"), which are work
+    return roles.done.match(t.folded, pos) is not None and re.match(r"(?:đã|đang)(?!\w)", t.text[pos:].lower()) is not None
 
 
 def _later_paragraph_tasks(clause: Clause, g: Gazetteer, roles: _Roles) -> list[Task]:
