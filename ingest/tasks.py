@@ -941,8 +941,16 @@ def _lead_in(t: _Text, roles: _Roles) -> _Owner | None:
     subject ("Các sở đã thực hiện:") hands out nothing."""
     if not t.text.rstrip().endswith(":"):
         return None
-    owner = _owner(t, roles)
     f = t.folded
+    last = max(f.rfind(". "), f.rfind("; "))
+    for word, label in ((roles.assign, "giao"), (roles.request, "đề nghị")):
+        for mt in word.finditer(f, last + 1):
+            pos = t.skip_space(mt.end())
+            honour = roles.honorific.match(f, pos)
+            items, end = t.list_at(honour.end() if honour is not None else pos)
+            if items:  # "…, Thủ tướng Chính phủ yêu cầu X …": X is handed the points, not the issuer
+                return _Owner(t.refs(items), label, end)
+    owner = _owner(t, roles)
     if owner is not None:
         if owner.pattern.split(" - ")[0] in ("giao", "đề nghị", "có trách nhiệm"):
             return owner
@@ -950,15 +958,6 @@ def _lead_in(t: _Text, roles: _Roles) -> _Owner | None:
         # tâm sau:": a subject given the points that follow (not "Các sở đã thực hiện như sau:")
         if _HANDS_OUT.search(f) and not roles.done.match(f, t.skip_space(owner.end)):
             return owner
-        return None
-    last = max(f.rfind(". "), f.rfind("; "))
-    for word, label in ((roles.assign, "giao"), (roles.request, "đề nghị")):
-        for mt in word.finditer(f, last + 1):
-            pos = t.skip_space(mt.end())
-            honour = roles.honorific.match(f, pos)
-            items, end = t.list_at(honour.end() if honour is not None else pos)
-            if items:
-                return _Owner(t.refs(items), label, end)
     return None
 
 
