@@ -500,6 +500,8 @@ class Ask:
                 own = main_deadline(find_deadlines(clause.text))
                 if own is not None:
                     deadline = Deadline.of(own)
+            if not deadline:  # "2. Mục tiêu cụ thể đến năm 2035" over the point quoted: the nearest heading's time
+                deadline = deadline_pick.heading_deadline(clause.heading_chain)
         return owners, deadline
 
     def _answers(self, best, readings: list[str], question: str = "", keys: bool = True) -> bool:

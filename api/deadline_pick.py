@@ -6,16 +6,22 @@ on the task and names one the main deadline; "báo cáo tổng kết năm trư�
 third. The words just before a deadline in the clause say what it is the deadline of; the
 deadline whose words (and the words before it) share most with the question is the one asked.
 
-Pure; answers are always a deadline the extractor found in the clause, never a new one.
+A clause that states no time of its own may stand under a heading that does ("2. Mục tiêu cụ
+thể đến năm 2035" over "c) … Phấn đấu tăng thêm ít nhất 20% …"): the nearest such heading's
+time is the clause's (:func:`heading_deadline`).
+
+Pure; answers are always a deadline the extractor finds in the clause or its headings, never a
+new one.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Iterable
 
 from tracuu.index.abstain import content_terms
 from tracuu.index.query.figure_ask import asks_day, states_day
+from tracuu.ingest.deadlines import find_deadlines, main_deadline
 from tracuu.ingest.shapes import Deadline
 from tracuu.ingest.vntext import fold
 
@@ -24,24 +30,32 @@ WINDOW = 12
 
 
 def _tokens(text: str) -> list[str]:
-    """Folded words, with the commas and semicolons that separate the parts of a clause."""
-    return re.findall(r"\w+|[,;]", fold(text or ""))
+    """Folded words, with the commas and semicolons that separate the parts of a clause and the
+    full stops that end its sentences (not those inside numbers: "15.12")."""
+    return re.findall(r"\w+|[,;]|\.(?!\d)", fold(text or ""))
 
 
-def _score(question_terms: set[str], clause_tokens: list[str], deadline_text: str) -> int:
+def _score(question_terms: set[str], clause_tokens: list[str], deadline_text: str) -> tuple[int, int]:
     """Question words in the deadline and in the part of the clause just before it (back to the
-    previous comma or semicolon: "…, tổng kết năm (trước ngày 30/11 hàng năm)")."""
+    previous comma or semicolon: "…, tổng kết năm (trước ngày 30/11 hàng năm)"); then in the
+    whole sentence before it (back to the previous full stop: "Khẩn trương xây dựng … phương án
+    …, chính sách …; bảo đảm …, trước ngày 30/6", where a list of commas cuts the part short)."""
     target = _tokens(deadline_text)
     if not target:
-        return -1
+        return (-1, -1)
     n = len(target)
     for i in range(len(clause_tokens) - n + 1):
         if clause_tokens[i:i + n] == target:
             start = i
             while start > 0 and i - start < WINDOW and clause_tokens[start - 1] not in (",", ";"):
                 start -= 1
-            return len(question_terms & set(clause_tokens[start:i + n]))
-    return len(question_terms & set(target))
+            sentence = i
+            while sentence > 0 and clause_tokens[sentence - 1] != ".":
+                sentence -= 1
+            return (len(question_terms & set(clause_tokens[start:i + n])),
+                    len(question_terms & set(clause_tokens[sentence:i + n])))
+    got = len(question_terms & set(target))
+    return (got, got)
 
 
 def asked_deadline(question: str, clause_text: str, tasks: list[dict[str, Any]]) -> Deadline | None:
@@ -56,10 +70,21 @@ def asked_deadline(question: str, clause_text: str, tasks: list[dict[str, Any]])
     clause_words = _tokens(clause_text)
     day = asks_day(question)
 
-    def rank(d: dict[str, Any]) -> tuple[int, int, int]:
-        return (_score(terms, clause_words, d["text"]), int(day and states_day(d["text"])), int(d is main))
+    def rank(d: dict[str, Any]) -> tuple[int, int, int, int]:
+        part, sentence = _score(terms, clause_words, d["text"])
+        return (part, sentence, int(day and states_day(d["text"])), int(d is main))
 
     best = max(candidates, key=rank)
-    if main is not None and rank(best)[:2] <= rank(main)[:2]:
+    if main is not None and rank(best)[:3] <= rank(main)[:3]:
         return None
     return Deadline.of(best)
+
+
+def heading_deadline(headings: Iterable[str]) -> Deadline | None:
+    """The time the nearest heading of ``headings`` (outermost first, as a clause's heading
+    chain) states, as the deadline parser reads it; None when none states one."""
+    for heading in reversed(list(headings)):
+        found = main_deadline(find_deadlines(heading))
+        if found is not None:
+            return Deadline.of(found)
+    return None
