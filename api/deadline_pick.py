@@ -30,32 +30,24 @@ WINDOW = 12
 
 
 def _tokens(text: str) -> list[str]:
-    """Folded words, with the commas and semicolons that separate the parts of a clause and the
-    full stops that end its sentences (not those inside numbers: "15.12")."""
-    return re.findall(r"\w+|[,;]|\.(?!\d)", fold(text or ""))
+    """Folded words, with the commas and semicolons that separate the parts of a clause."""
+    return re.findall(r"\w+|[,;]", fold(text or ""))
 
 
-def _score(question_terms: set[str], clause_tokens: list[str], deadline_text: str) -> tuple[int, int]:
+def _score(question_terms: set[str], clause_tokens: list[str], deadline_text: str) -> int:
     """Question words in the deadline and in the part of the clause just before it (back to the
-    previous comma or semicolon: "…, tổng kết năm (trước ngày 30/11 hàng năm)"); then in the
-    whole sentence before it (back to the previous full stop: "Khẩn trương xây dựng … phương án
-    …, chính sách …; bảo đảm …, trước ngày 30/6", where a list of commas cuts the part short)."""
+    previous comma or semicolon: "…, tổng kết năm (trước ngày 30/11 hàng năm)")."""
     target = _tokens(deadline_text)
     if not target:
-        return (-1, -1)
+        return -1
     n = len(target)
     for i in range(len(clause_tokens) - n + 1):
         if clause_tokens[i:i + n] == target:
             start = i
             while start > 0 and i - start < WINDOW and clause_tokens[start - 1] not in (",", ";"):
                 start -= 1
-            sentence = i
-            while sentence > 0 and clause_tokens[sentence - 1] != ".":
-                sentence -= 1
-            return (len(question_terms & set(clause_tokens[start:i + n])),
-                    len(question_terms & set(clause_tokens[sentence:i + n])))
-    got = len(question_terms & set(target))
-    return (got, got)
+            return len(question_terms & set(clause_tokens[start:i + n]))
+    return len(question_terms & set(target))
 
 
 def asked_deadline(question: str, clause_text: str, tasks: list[dict[str, Any]]) -> Deadline | None:
@@ -70,12 +62,11 @@ def asked_deadline(question: str, clause_text: str, tasks: list[dict[str, Any]])
     clause_words = _tokens(clause_text)
     day = asks_day(question)
 
-    def rank(d: dict[str, Any]) -> tuple[int, int, int, int]:
-        part, sentence = _score(terms, clause_words, d["text"])
-        return (part, sentence, int(day and states_day(d["text"])), int(d is main))
+    def rank(d: dict[str, Any]) -> tuple[int, int, int]:
+        return (_score(terms, clause_words, d["text"]), int(day and states_day(d["text"])), int(d is main))
 
     best = max(candidates, key=rank)
-    if main is not None and rank(best)[:3] <= rank(main)[:3]:
+    if main is not None and rank(best)[:2] <= rank(main)[:2]:
         return None
     return Deadline.of(best)
 

@@ -37,11 +37,6 @@ RETRIEVAL_WEIGHT = 0.5
 #: A task answers only when its words cover at least this share of the question's information
 #: that its document's header does not already hold.
 MIN_SHARE = 0.6
-#: Weight of the share its own text covers (without its clause's other sentences and its
-#: headings), added to its score: two tasks of one clause ("Kết thúc … trước ngày 31/5. Khẩn
-#: trương xây dựng … phương án … trước ngày 30/6.") share their clause's words, and the one whose
-#: own words say what is asked is meant.
-OWN_WEIGHT = 0.25
 
 
 @dataclass(frozen=True)
@@ -110,13 +105,11 @@ def rank_tasks(
     retrieval: dict[str, float] | None = None,
     retrieval_weight: float = RETRIEVAL_WEIGHT,
     asked: Iterable[str] = (),
-    own_weight: float = OWN_WEIGHT,
 ) -> list[TaskMatch]:
     """``tasks`` by how well their words cover the question (best over its ``readings``: as
     read, abbreviations written out), plus ``retrieval_weight`` x the fused score of their clause
-    (``retrieval``: clause_id -> score; absent clauses score 0), plus ``own_weight`` x the share
-    their own text covers, best first; ties keep order. ``asked``: folded phrases that say what
-    is asked, not what about (:func:`agency_phrases`)."""
+    (``retrieval``: clause_id -> score; absent clauses score 0), best first; ties keep order.
+    ``asked``: folded phrases that say what is asked, not what about (:func:`agency_phrases`)."""
     term_sets = [t for t in (question_terms(r, asked) for r in readings if r) if t]
     if not term_sets:
         return []
@@ -126,12 +119,7 @@ def rank_tasks(
         words = words_of(task)
         header = header_of(task["doc_id"])
         best = max(share(terms, words, header, idf) for terms in term_sets)
-        own = 0.0
-        if own_weight and best:
-            mine = set(folded_syllables(task.get("text") or ""))
-            own = max(share(terms, mine, header, idf) for terms in term_sets)
-        out.append(TaskMatch(task, best, best + retrieval_weight * retrieval.get(task["clause_id"], 0.0)
-                             + own_weight * own))
+        out.append(TaskMatch(task, best, best + retrieval_weight * retrieval.get(task["clause_id"], 0.0)))
     out.sort(key=lambda m: -m.score)
     return out
 

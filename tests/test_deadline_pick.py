@@ -25,19 +25,6 @@ def test_the_main_deadline_stays_when_nothing_fits_better():
     assert asked_deadline("Ai tổng hợp báo cáo?", CLAUSE, [{"deadline": None}]) is None
 
 
-def test_the_deadline_of_the_sentence_that_says_what_is_asked_is_chosen():
-    # two sentences, two times; a list of commas cuts the words just before the second short
-    clause = ("Dừng thu phí tại các bến tạm trước ngày 15 tháng 3 năm 2027. Khẩn trương lập, thẩm định và "
-              "công bố phương án di dời, bồi thường, hỗ trợ cho các hộ kinh doanh; bảo đảm đồng bộ với tiến độ "
-              "chung, trước ngày 30 tháng 4 năm 2027.")
-    first = {"deadline": {"text": "trước ngày 15 tháng 3 năm 2027", "kind": "date"}}
-    second = {"deadline": {"text": "trước ngày 30 tháng 4 năm 2027", "kind": "date"}}
-    got = asked_deadline("Phương án di dời bồi thường hỗ trợ hộ kinh doanh phải xong khi nào?", clause, [first, second])
-    assert got.text == "trước ngày 30 tháng 4 năm 2027"
-    # the sentence that answers is the main task's: nothing to change
-    assert asked_deadline("Phương án di dời phải xong khi nào?", clause, [second, first]) is None
-
-
 def test_a_clause_without_a_time_takes_its_nearest_heading_that_states_one():
     from tracuu.api.deadline_pick import heading_deadline
 

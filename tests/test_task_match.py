@@ -206,21 +206,3 @@ class _AgencyService:
         return Hit(clause_id=clause.clause_id, doc_id=clause.doc_id, path="1", label="1", text=clause.text,
                    citation=clause.clause_id, page=1, start=0, end=1, references=[], kind="diem",
                    heading_chain=[], page_end=1, score=score)
-
-
-def test_of_two_tasks_of_one_clause_the_one_whose_own_words_answer_comes_first():
-    clause = ("Dừng thu phí tại các bến tạm trước quý I năm 2027. Lập phương án di dời các hộ kinh doanh "
-              "trước quý II năm 2027.")
-    tasks = [{"task_id": "d:9#1", "clause_id": "d:9", "doc_id": "d", "text": "Dừng thu phí tại các bến tạm trước quý I năm 2027.",
-              "lead": [{"name": "Sở Giao thông"}], "deadline": {"text": "trước quý I năm 2027"}},
-             {"task_id": "d:9#2", "clause_id": "d:9", "doc_id": "d",
-              "text": "Lập phương án di dời các hộ kinh doanh trước quý II năm 2027.",
-              "lead": [{"name": "Sở Giao thông"}], "deadline": {"text": "trước quý II năm 2027"}}]
-    bm25 = _bm25()
-    ranked = rank_tasks(["Phương án di dời hộ kinh doanh phải lập xong khi nào?"], tasks,
-                        lambda t: task_words(t, clause), lambda _doc: set(), bm25.idf)
-    assert ranked[0].share == ranked[1].share  # the clause holds the words of both
-    assert ranked[0].task["task_id"] == "d:9#2"
-    plain = rank_tasks(["Phương án di dời hộ kinh doanh phải lập xong khi nào?"], tasks,
-                       lambda t: task_words(t, clause), lambda _doc: set(), bm25.idf, own_weight=0.0)
-    assert plain[0].task["task_id"] == "d:9#1"  # without it the first task of the clause wins the tie
