@@ -71,22 +71,13 @@ def asked_deadline(question: str, clause_text: str, tasks: list[dict[str, Any]])
     return Deadline.of(best)
 
 
-#: A heading that names a part and its time ("2. Mục tiêu cụ thể đến năm 2035") has at most this
-#: many words; a longer one is a lead-in sentence ("2. Để bảo đảm tiến độ …, phấn đấu hoàn thành
-#: … trước ngày 30 tháng 11 năm 2025, các cơ quan …:"), whose time is its own goal's, not each
-#: point's.
-HEADING_WORDS = 12
-
-
 def heading_deadline(headings: Iterable[str]) -> Deadline | None:
-    """The time the nearest heading of ``headings`` (outermost first, as a clause's heading
-    chain) states, as the deadline parser reads it; None when none states one. Only a short,
-    whole heading (at most ``HEADING_WORDS`` words, not cut short with "…") is read."""
+    """The time the nearest of ``headings`` (the full texts of a clause's enclosing clauses,
+    outermost first) states, as the deadline parser reads it; None when none states one. Full
+    texts, not the heading chain: the chain cuts a long lead-in with "…", and its date with it
+    ("… trước ngày 30 tháng 11 n…")."""
     for heading in reversed(list(headings)):
-        text = (heading or "").strip()
-        if text.endswith("…") or len(text.split()) > HEADING_WORDS:
-            continue
-        found = main_deadline(find_deadlines(text))
+        found = main_deadline(find_deadlines(heading or ""))
         if found is not None:
             return Deadline.of(found)
     return None
