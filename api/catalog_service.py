@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from tracuu.api.citations import clause_citation
+from tracuu.api.doc_parts import part_clause
 from tracuu.api.errors import not_found
 from tracuu.ingest.model import Clause, ParsedDocument
 from tracuu.ingest.shapes import ClauseDetail, Document, DocumentDetail, Hit, Related
@@ -117,6 +118,8 @@ class Catalog:
 
     def clause(self, clause_id: str) -> ClauseDetail:
         clause = self.store().clause(clause_id)
+        if clause is None:
+            clause = part_clause(self, clause_id)  # a header or signature block an answer cited
         if clause is None:
             raise not_found("điều khoản", "clause", clause_id)
         out = self._hit_fields(clause, 1.0)

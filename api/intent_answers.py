@@ -20,8 +20,20 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from tracuu.api.answer import lead_names, owner, owners_of
 from tracuu.api.citations import DocumentInfo, document_name, format_date
+from tracuu.api.doc_parts import header_hit, signature
 from tracuu.api.tasks_view import ROLES, AgencyQuery, deadline_out, roles_of
-from tracuu.index.query.ask_intent import AskIntent, DocRef, agency_spans
+from tracuu.index.query.ask_intent import (
+    AskIntent,
+    DocRef,
+    agency_spans,
+    asks_effect_end,
+    document_cues,
+    document_facts,
+    names_kind,
+    title_thresholds,
+    title_words,
+    with_place_aliases,
+)
 from tracuu.index.query.places import named_places
 from tracuu.ingest.agencies import find_agencies
 from tracuu.ingest.manifest import number_key
@@ -67,13 +79,17 @@ def _number_matches(ref: DocRef, number: str | None) -> bool:
 
 
 def ingested_named(svc: "Tracuu", refs: tuple[DocRef, ...]) -> list[str]:
-    """Stored doc ids the question names by kind and number (the kind must fit when given)."""
+    """Stored doc ids the question names by kind and number (the kind must fit when given, unless
+    the full symbol is written)."""
     out = []
     for doc_id, h, file_name in svc.store().headers():  # header rows only: no clause is read
         entry = svc.manifest.by_id(doc_id)
         numbers = [h.number, entry.number if entry else None]
         for ref in refs:
-            if any(_number_matches(ref, n) for n in numbers) and _kind_matches(ref.kind, h.doc_type or (entry.doc_type if entry else None)):
+            # a full symbol ("637/TB-VPCP") names the document whatever kind word precedes it
+            # ("Thông báo kết luận 637/TB-VPCP" reads as kind "kết luận")
+            if any(_number_matches(ref, n) for n in numbers) and (
+                    "/" in ref.symbol or _kind_matches(ref.kind, h.doc_type or (entry.doc_type if entry else None))):
                 out.append(doc_id)
                 break
             if not h.number and _file_names(ref, file_name):
@@ -133,14 +149,12 @@ def _referenced(svc: "Tracuu", ref: DocRef, stored: set[str],
     return info, citing
 
 
-def _header_clauses(doc) -> list[Any]:
-    """The clauses that hold a document's own facts: the opening (title, basis) and the signature."""
-    first = [c for c in doc.clauses if c.kind not in ("recipients", "signature")][:1]
-    sign = [c for c in doc.clauses if c.kind == "signature"][:1]
-    return first + sign
+def _opening(doc) -> list[Any]:
+    """The document's first clause (its title and basis, where no header part is recorded)."""
+    return [c for c in doc.clauses if c.kind not in ("recipients", "signature")][:1]
 
 
-def _facts_sentence(doc: Document, date_as_written: str | None = None) -> str:
+def _facts_sentence(doc: Document, date_as_written: str | None = None, signer: str | None = None) -> str:
     parts = [doc.citation]
     if doc.number:
         parts.append(f"số {doc.number}")
@@ -155,41 +169,177 @@ def _facts_sentence(doc: Document, date_as_written: str | None = None) -> str:
     text += "."
     if doc.title:
         text += f" Trích yếu: «{doc.title}»."
-    signer = doc.signer or {}
-    if signer.get("name"):
-        who = ", ".join(x for x in (signer.get("capacity"), signer.get("position")) if x)
-        text += f" Người ký: {signer['name']}" + (f" ({who})" if who else "") + "."
+    s = doc.signer or {}
+    name = s.get("name") or signer
+    if name:
+        who = ", ".join(x for x in (s.get("capacity"), s.get("position")) if x)
+        text += f" Người ký: {name}" + (f" ({who})" if who else "") + "."
     return text
 
 
+#: What each fact is called when a document does not state it (vi, en).
+_FACT_NAMES = {"effect": ("ngày có hiệu lực", "when it takes effect"), "basis": ("căn cứ", "its basis"),
+               "recipients": ("nơi nhận", "its recipients"), "signer": ("người ký", "who signed it"),
+               "date": ("ngày ban hành", "its date"), "number": ("số hiệu", "its number"),
+               "issuer": ("cơ quan ban hành", "its issuer"), "kind": ("loại văn bản", "its kind"),
+               "title": ("trích yếu", "its title")}
+
+
+def _sentence_with(text: str, cues: tuple[str, ...]) -> str:
+    """The sentence of ``text`` that holds one of ``cues`` (folded), as written; else ``text``."""
+    for sentence in re.split(r"(?<=[.;])\s+", text):
+        if any(c in fold(sentence) for c in cues):
+            return sentence.strip()
+    return text
+
+
+def _effect_clauses(doc, end: bool) -> list[Any]:
+    """The clause stating when the document takes effect (or, ``end``, when it stops)."""
+    cues = ("het hieu luc", "hieu luc den") if end else document_cues("effect_clause")
+    return [c for c in doc.clauses if c.kind not in ("recipients", "signature")
+            and any(k in fold(c.text) for k in cues)][:1]
+
+
+def _basis_clauses(doc) -> list[Any]:
+    """The opening clauses that state what the document is based on or carries out."""
+    out = []
+    for c in doc.clauses:
+        if not c.path.startswith("preamble"):
+            if out or c.order > 3:
+                break
+            continue
+        if fold(c.text.lstrip(" -–")).startswith(document_cues("basis_clause")):
+            out.append(c)
+    return out
+
+
+def _own_facts(svc: "Tracuu", doc, info: Document, question: str) -> tuple[str, list[Hit], bool]:
+    """(the answer's sentence, its citations: the parts stating what is asked first, whether the
+    document states any fact asked) for an ingested document."""
+    facts = document_facts(question)
+    head = header_hit(svc, doc)
+    sign, name = signature(svc, doc)
+    about = [head] if head is not None else [svc.hit(c, 1.0) for c in _opening(doc)]
+    found: dict[str, list[Hit]] = {}
+    extra: list[str] = []
+    stated: dict[str, bool] = {"signer": bool(name), "date": bool(info.date or doc.header.date_as_written),
+                               "number": bool(info.number), "issuer": bool(info.issuer),
+                               "kind": bool(info.doc_type), "title": bool(info.title)}
+    for fact in facts:
+        if fact == "effect":
+            clauses = _effect_clauses(doc, asks_effect_end(question))
+            stated[fact] = bool(clauses)
+            found[fact] = [svc.hit(c, 1.0, info) for c in clauses]
+            extra += [f"Hiệu lực: «{_sentence_with(c.text, document_cues('effect_clause') + ('het hieu luc',))}» "
+                      f"({c.label})." for c in clauses]
+        elif fact == "basis":
+            clauses = _basis_clauses(doc)
+            stated[fact] = bool(clauses)
+            found[fact] = [svc.hit(c, 1.0, info) for c in clauses]
+            if clauses:
+                refs = [r.text for c in clauses for r in c.references]
+                extra.append("Căn cứ / thực hiện: " + ("; ".join(dict.fromkeys(refs)) if refs else
+                                                       " ".join(f"«{_short(c.text)}»" for c in clauses)) + ".")
+        elif fact == "recipients":
+            clauses = [c for c in doc.clauses if c.kind == "recipients"][:1]
+            stated[fact] = bool(clauses or doc.header.recipients or doc.header.addressees)
+            found[fact] = [svc.hit(c, 1.0, info) for c in clauses]
+            names = list(doc.header.addressees or []) + list(doc.header.recipients or [])
+            if names:
+                extra.append("Nơi nhận: " + "; ".join(names) + ".")
+        elif fact == "signer":
+            found[fact] = [sign] if sign is not None else []
+        else:
+            found[fact] = about
+    text = _facts_sentence(info, doc.header.date_as_written, name)
+    if extra:
+        text += " " + " ".join(extra)
+    missing = [f for f in facts if not stated.get(f, True)]
+    if missing and not (facts and "effect" in facts and asks_effect_end(question)):
+        vi = ", ".join(_FACT_NAMES[f][0] for f in missing)
+        en = ", ".join(_FACT_NAMES[f][1] for f in missing)
+        text += f" Văn bản không ghi {vi} (trong phần đã nạp). / The document does not state {en} (in the text ingested)."
+    elif missing:
+        text += (" Văn bản không ghi thời điểm hết hiệu lực (trong phần đã nạp). / The document does not state when it "
+                 "stops being in force (in the text ingested).")
+    hits = [h for f in facts for h in found.get(f, [])] + about + ([sign] if sign is not None else [])
+    return text, hits, not facts or len(missing) < len(facts)
+
+
+def titled_documents(svc: "Tracuu", question: str, docs: list[str] | None = None) -> list[str]:
+    """The stored documents a question asking a document's facts names by kind, place and title
+    words without a number ("Kế hoạch chuyển đổi số doanh nghiệp của Đồng Tháp do ai ký?"): those
+    whose title, issuer, kind and place hold the largest share of the question's own words, when
+    that share and count pass ``[document.titles]``, and that are of the place it names, if any;
+    at most two (else none: not told apart).
+    ``docs``: the documents the question is already scoped to, if any."""
+    kind = names_kind(question)
+    if not kind or not document_facts(question):
+        return []
+    words = title_words(question)
+    share, least = title_thresholds()
+    if len(words) < least:
+        return []
+    places = named_places(question)  # a place named is the document's own ("Nghệ An" is not "An Giang")
+    scored = []
+    for doc_id, h, file_name in svc.store().headers():
+        if docs and doc_id not in docs:
+            continue
+        if not _kind_matches(kind, h.doc_type or _file_kind(file_name)):
+            continue
+        spaced = " " + " ".join(re.findall(r"[a-z0-9]+", with_place_aliases(fold(" ".join(
+            x or "" for x in (h.title, h.issuer, h.doc_type, h.place)))))) + " "
+        if places and not any(f" {p} " in spaced for p in places):
+            continue
+        own = set(spaced.split())
+        hit = sum(1 for w in words if w in own)
+        if hit >= least and hit / len(words) >= share:
+            scored.append((hit / len(words), doc_id))
+    if not scored:
+        return []
+    best = max(s for s, _ in scored)
+    top = [d for s, d in scored if s == best]
+    return top if len(top) <= 2 else []
+
+
+def _file_kind(file_name: str | None) -> str | None:
+    """The kind a file name gives ("033-ct21-ttg-….txt": chỉ thị), for documents without a header."""
+    m = re.search(r"(?:^|[-_ ])([a-z]+)\d+(?=[-_. ]|$)", fold(file_name or ""))
+    return _kind(m.group(1)) if m and m.group(1) in KIND_ABBREVIATIONS else None
+
+
 def document_answer(svc: "Tracuu", question: str, intent: AskIntent,
-                    ranked: list[str] | None = None) -> Answer | None:
+                    ranked: list[str] | None = None, named: list[str] | None = None) -> Answer | None:
     """The facts of the documents the question names; None when it names none we know of.
     ``ranked``: clause ids by relevance to the question, to choose which citing clauses to show
-    for a document that is only referenced."""
+    for a document that is only referenced. ``named``: stored documents the question names by
+    title (``titled_documents``), answered in place of ``intent.docs``."""
     stored = set(svc.store().list_ids())
     sentences: list[str] = []
     citations: list[Hit] = []
     documents: list[Document] = []
-    for ref in intent.docs:
-        ids = ingested_named(svc, (ref,))
+    stated_any = False
+    groups = [(None, list(named))] if named else [(ref, ingested_named(svc, (ref,))) for ref in intent.docs]
+    for ref, ids in groups:
         for doc_id in ids:
             doc = svc.store().get(doc_id)
             if doc is None:
                 continue
             out = svc._info(doc, doc_id)
             documents.append(out)
-            sentences.append(_facts_sentence(out, doc.header.date_as_written))
-            heads = _header_clauses(doc)
-            if {"ai ky", "nguoi ky", "do ai"} & set(intent.cues):
-                heads.sort(key=lambda c: c.kind != "signature")  # the signer asked: the signature first
-            citations += [svc.hit(c, 1.0) for c in heads]
-        if ids:
+            text, hits, stated = _own_facts(svc, doc, out, question)
+            sentences.append(text)
+            citations += hits
+            stated_any = stated_any or stated
+        if ids or ref is None:
             continue
         info, citing = _referenced(svc, ref, stored, ranked, dated=bool(_ASKS_DATE & set(intent.cues)))
         if info is not None:
             documents.append(info)
-            sentences.append(_facts_sentence(info) + " Văn bản này chỉ được dẫn chiếu: toàn văn chưa được nạp"
+            # how the citing document writes it ("Chỉ thị số 39-CT/TW ngày 30 tháng 10 năm 2024 …"), quoted
+            written = next((r.text for c in citing for r in c.references if _number_matches(ref, r.number)), None)
+            sentences.append(_facts_sentence(info) + (f" Văn bản đã nạp ghi: «{written}»." if written else "")
+                             + " Văn bản này chỉ được dẫn chiếu: toàn văn chưa được nạp"
                              " vào cơ sở dữ liệu, nên không có nội dung hay người ký của nó.")
         elif citing:
             quotes = "; ".join(
@@ -197,9 +347,10 @@ def document_answer(svc: "Tracuu", question: str, intent: AskIntent,
             )
             sentences.append(f"Văn bản này chưa được nạp; các văn bản đã nạp chỉ nhắc đến nó: {quotes}.")
         citations += [svc.hit(c, 0.5) for c in citing]
+        stated_any = stated_any or info is not None or bool(citing)
     if not sentences:
         return None
-    return Answer(question=question, found=True, answer=" ".join(sentences), owners=[], deadline=None,
+    return Answer(question=question, found=stated_any, answer=" ".join(sentences), owners=[], deadline=None,
                   citations=_dedupe(citations), intent="document", documents=documents)
 
 

@@ -866,6 +866,8 @@ class Gazetteer:
                     if whole is not None and whole.agency_id is not None:
                         best = (end, whole)
                         break
+                if best is None and self._known_at(text[pos:limit]):
+                    break  # "các Sở: Tư pháp, Y tế và Ủy ban nhân dân các xã": a name of its own ends the list
                 end = best[0] if best else self._before_stop(text, pos, seps[0])
                 name = text[pos:end].strip()
                 if not name:
@@ -881,6 +883,11 @@ class Gazetteer:
                     break
                 pos = end + sep.end()
         return out
+
+    def _known_at(self, text: str) -> bool:
+        """``text`` opens with a name the gazetteer knows as written (its own head word included)."""
+        hits = self._scan(text)
+        return bool(hits) and hits[0][2] is not None and hits[0][4][hits[0][0]].start == 0
 
     def _before_stop(self, text: str, pos: int, end: int) -> int:
         """Where an unknown name after a shared head ends: before the first stop phrase (a verb,

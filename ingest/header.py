@@ -764,19 +764,60 @@ class Tail:
         return out
 
     def signer(self) -> Signer:
-        authorities, capacities, _ = _sig_vocab()
-        s = Signer()
-        for p in self.signature:
-            t = p.text
-            if t.startswith(authorities):
-                s.authority = s.authority or t
-            elif t.startswith(capacities):
-                s.capacity = s.capacity or t
-            elif is_name_like(t):
-                s.name = t
-            elif is_caps(t) and s.position is None:
-                s.position = t
-        return s
+        return signer_of_lines([p.text for p in self.signature])
+
+
+def signer_of_lines(lines: list[str]) -> Signer:
+    """The signer of a signature block's lines ("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Lê Trung Hồ")."""
+    authorities, capacities, _ = _sig_vocab()
+    s = Signer()
+    for t in lines:
+        if t.startswith(authorities):
+            s.authority = s.authority or t
+        elif t.startswith(capacities):
+            s.capacity = s.capacity or t
+        elif is_name_like(t):
+            s.name = t
+        elif is_caps(t) and s.position is None:
+            s.position = t
+    return s
+
+
+# Marks a text layer leaves between the signer's position and name: "[daky]", "[đã ký]",
+# "(Đã ký)", or a lone bracket of a signature image.
+_SIGN_MARK = re.compile(r"^(?:\[\s*(?:đã\s*ký|daky|ký)?\s*\]?|\((?:đã\s*ký|ký)[^)]*\))$", re.IGNORECASE)
+# A footnote opening where a layout glued the notes right under the signature: "[1] Thông báo …".
+_FOOTNOTE_START = re.compile(r"\s\[\d{1,2}\]\s")
+NAME_LOOKAHEAD = 4  # lines after a signature block searched for the signer's name
+
+
+def signer_name_after(text: str, start: int) -> tuple[int, int] | None:
+    """[a, b) of the signer's name written on the lines right after ``text[start:]``'s beginning
+    (the end of a signature block that lost its name), or None.
+
+    Why: text layers put marks between the position and the name ("[daky]", a lone "["), or a
+    footnote straight after the name ("Trương Cảnh Tuyên" / "[1] Nghị quyết …"), so the block
+    read at ingest stops before the name. Blank lines, marks and capitals lines (a position)
+    are skipped; a name is the
+    line's words up to a footnote marker, when they are a person's name (markers.is_name_like).
+    """
+    pos, seen = start, 0
+    while pos < len(text) and seen < NAME_LOOKAHEAD:
+        end = text.find("\n", pos)
+        end = len(text) if end == -1 else end
+        line = text[pos:end]
+        body = line.strip()
+        if body and not _SIGN_MARK.match(body):
+            seen += 1
+            cut = _FOOTNOTE_START.search(" " + body + " ")
+            name = body[: cut.start()].strip() if cut else body
+            if is_name_like(name):
+                a = pos + line.index(name)
+                return a, a + len(name)
+            if not is_caps(body):  # a position line ("PHÓ THỦ TƯỚNG") may come first; text ends the search
+                return None
+        pos = end + 1
+    return None
 
 
 def _continues_signature(text: str) -> bool:

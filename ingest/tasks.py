@@ -48,9 +48,12 @@ from tracuu.ingest.deadlines import Deadline, find_deadlines, heading_deadline, 
 from tracuu.ingest.flatrows import split_flat_row
 from tracuu.ingest.grouplead import group_lead
 from tracuu.ingest.headnames import heading_name
+from tracuu.ingest.kindnames import with_function
 from tracuu.ingest.markers import letter_follows
 from tracuu.ingest.model import Clause
+from tracuu.ingest.noticereader import in_task_section, notice_reader
 from tracuu.ingest.pipetables import body_table_rows
+from tracuu.ingest.placesubject import with_place_subjects
 from tracuu.ingest.rolelines import RoleValue, assign_role_lines, assign_time_lines, is_role_clause, read_role_line
 from tracuu.ingest.vntext import fold, nfc
 
@@ -59,7 +62,17 @@ NON_TASK_KINDS = frozenset({"muc", "phan", "chuong", "muc_chuong", "appendix_gro
 
 _B = r"(?<![0-9a-z])"
 _E = r"(?![0-9a-z])"
-_SEP = re.compile(r"[ \t]*(?:[,;][ \t]*(?:va[ \t]+)?|\n\s*|va[ \t]+|cung[ \t]+|hoac[ \t]+)")
+_BRACKET = re.compile(r"[ \t]*\([^()\n]{1,80}\)(?=[ \t]*(?:[,;]|va\s|cung\s|hoac\s))")
+
+
+def _after_bracket(folded: str, end: int) -> int:
+    """Past a bracket right after a list item when the list goes on after it: "Sở Tài chính (Chi
+    cục Thuế), Công an tỉnh": the bracket says which part of the item, and ends no list."""
+    mt = _BRACKET.match(folded, end)
+    return mt.end() if mt is not None else end
+
+
+_SEP = re.compile(r"[ \t]*(?:[,;]\s*(?:va\s+)?|\n\s*|va\s+|cung\s+|hoac\s+)")  # a list may wrap after its separator
 _HEADING_OF = re.compile(r"\s*(?:trach nhiem|nhiem vu)(?: cua)?\s+")
 _COMMA = re.compile(r"\s*,?\s*")  # what may stand between a name and its verb: "X chủ trì", "X, chủ trì"
 
@@ -435,10 +448,14 @@ class _Text:
         self.mentions = [m for m in found if not any(o is not m and o.start <= m.start and m.end <= o.end
                                                      and (o.end - o.start) > (m.end - m.start) for o in found)]
         self.mentions = sorted(self.mentions + _bare_ministers(self.text, self.mentions, g), key=lambda m: m.start)
+        # "Các tỉnh Nghệ An, Quảng Ngãi khẩn trương …", "Tỉnh căn cứ …": the province's committee acts
+        self.mentions = with_place_subjects(self.text, self.mentions, g)
         self.mentions = _split_capital_suffix(self.mentions, self.text, g)
         self.mentions = _shared_head_places(self.mentions, self.text, g)
         self.mentions = [_qualified(m, self.text, self.folded, self.mentions, g) for m in self.mentions]
         self.mentions = [_with_places(m, self.text, g) for m in self.mentions]
+        # "các tổ chức cung cấp dịch vụ chi trả": a vague kind narrowed by its function (ingest/kindnames.py)
+        self.mentions = [with_function(m, self.text, self.mentions, g, _run_on_res(g)[0]) for m in self.mentions]
         self.by_start = {m.start: m for m in self.mentions}
         # a head of agency stands for the agency: "Giám đốc Sở Y tế", "Chủ tịch UBND cấp xã"
         toks = tokenize(self.text)
@@ -472,7 +489,8 @@ class _Text:
             return [], pos
         items = [first]
         end = first.end
-        while (sep := _SEP.match(self.folded, end)) is not None and sep.end() in self.by_start:
+        while (sep := _SEP.match(self.folded, _after_bracket(self.folded, end))) is not None \
+                and sep.end() in self.by_start:
             nxt = self.by_start[sep.end()]
             items.append(nxt)
             end = nxt.end
@@ -518,6 +536,8 @@ class _Text:
         tries = [pos]
         adverb = roles.partner_adverb.match(f, self.skip_space(pos))
         if adverb is not None:
+            # a name that starts inside the adverb phrase ("chặt chẽ lực lượng" + "lực lượng Công an")
+            tries.extend(s for s in sorted(self.by_start) if adverb.start() < s < adverb.end())
             link = re.match(r"\s+(?:voi|cung)" + _E, f[adverb.end():])
             tries.append(adverb.end() + (link.end() if link else 0))
         verb = re.match(r",\s*((?:[^\W\d_]+\s+){1,4}?)voi\s", f[pos:])
@@ -761,8 +781,12 @@ def _after_opening(t: _Text, roles: _Roles) -> _Owner | None:
     [roles].opening."""
     f = t.folded
     start = t.skip_space(0)
+    marker = _TEXT_MARKER.match(t.text, start) if not t.by_start.get(start) else None
+    if marker is not None:
+        start = marker.end()  # "(4) Sau khi được Quốc hội thông qua, các Bộ …": the marker opens nothing
     if roles.opening.match(f, start) is None:
         return None
+    inside = {k for m in t.mentions for k in range(m.start, m.end)}  # "các Bộ, cơ quan liên quan": one name
     # "Trường hợp …, thì X …": the subject after "thì" is the one, whatever commas come before it
     for mt in re.finditer(r"(?:,\s*|\s)thi\s+", f):
         if re.search(r"[.;:]\s", f[start : mt.start()]):
@@ -781,7 +805,7 @@ def _after_opening(t: _Text, roles: _Roles) -> _Owner | None:
         elif ch in ".;:" and depth == 0 and k > start:
             if ch != "." or (k + 1 < len(f) and f[k + 1].isspace()):
                 return None  # the opening ended with the sentence: no subject after it
-        elif depth == 0 and (ch == "," or (f.startswith(" thi ", k) and k > start)):
+        elif depth == 0 and (ch == "," or (f.startswith(" thi ", k) and k > start)) and k not in inside:
             after = k + (4 if ch == " " else 1)
             for word, label in ((roles.assign, "giao"), (roles.request, "đề nghị")):
                 # "Đối với …, giao Bảo hiểm xã hội Việt Nam tổ chức …", "…, yêu cầu Bộ Tài chính, …"
@@ -919,6 +943,38 @@ def _heading_body(t: _Text, roles: _Roles, at: int) -> _Owner | None:
     start = t.text.index(body, at)
     ref = AgencyRef(body, t.g.expand_abbreviations(body), None, None, t.where, start, start + len(body))
     return _Owner([ref], "có trách nhiệm", start + len(body))
+
+
+_HANDS_OUT = re.compile(r"(?:nhiem vu|noi dung|giai phap|viec)[^.;:]{0,40}\s(?:nhu\s+)?sau\s*:\s*$")
+
+
+def _lead_in(t: _Text, roles: _Roles) -> _Owner | None:
+    """An unnumbered paragraph that hands out the numbered points after it: "…, Thủ tướng Chính
+    phủ yêu cầu Bộ trưởng, Thủ trưởng cơ quan ngang Bộ, … thực hiện một số nhiệm vụ trọng tâm
+    sau:", "Đề nghị Thường trực Tỉnh ủy tập trung … lưu ý một số nội dung trọng tâm sau:". It ends
+    with ":" and names the one handed the work ("giao", "yêu cầu", "đề nghị": at its start, or
+    inside its last sentence after the issuer's name), or one that "có trách nhiệm"; a plain
+    subject ("Các sở đã thực hiện:") hands out nothing."""
+    if not t.text.rstrip().endswith(":"):
+        return None
+    f = t.folded
+    last = max(f.rfind(". "), f.rfind("; "))
+    for word, label in ((roles.assign, "giao"), (roles.request, "đề nghị")):
+        for mt in word.finditer(f, last + 1):
+            pos = t.skip_space(mt.end())
+            honour = roles.honorific.match(f, pos)
+            items, end = t.list_at(honour.end() if honour is not None else pos)
+            if items:  # "…, Thủ tướng Chính phủ yêu cầu X …": X is handed the points, not the issuer
+                return _Owner(t.refs(items), label, end)
+    owner = _owner(t, roles)
+    if owner is not None:
+        if owner.pattern.split(" - ")[0] in ("giao", "đề nghị", "có trách nhiệm"):
+            return owner
+        # "Để …, tỉnh Đắk Lắk cần tiếp tục thực hiện …, trong đó lưu ý … một số nội dung trọng
+        # tâm sau:": a subject given the points that follow (not "Các sở đã thực hiện như sau:")
+        if _HANDS_OUT.search(f) and not roles.done.match(f, t.skip_space(owner.end)):
+            return owner
+    return None
 
 
 def _dedupe(refs: list[AgencyRef], exclude: Iterable[AgencyRef] = ()) -> list[AgencyRef]:
@@ -1521,8 +1577,9 @@ def _reports_only(t: _Text, roles: _Roles, end: int) -> bool:
     pos = t.skip_space(_after_comma(t.folded, end))
     if roles.forwarding.match(t.folded, pos):
         return True
-    # "đã" written with its marks: the folded "da" is also "đa" ("đa dạng hóa"), which is work
-    return roles.done.match(t.folded, pos) is not None and t.text[pos : pos + 2].lower() == "đã"
+    # "đã"/"đang" written with their marks: the folded "da" is also "đa" ("đa dạng hóa") and
+    # "dang" also "đăng" ("đăng ký"), which are work
+    return roles.done.match(t.folded, pos) is not None and re.match(r"(?:đã|đang)(?!\w)", t.text[pos:].lower()) is not None
 
 
 def _later_paragraph_tasks(clause: Clause, g: Gazetteer, roles: _Roles) -> list[Task]:
@@ -1784,6 +1841,7 @@ def extract_tasks(clauses: list[Clause], gazetteer: Gazetteer | None = None,
     g = gazetteer or load_gazetteer()
     roles = _Roles(g)
     reader = _addressee(addressees, g)
+    notice = _addressee([w] if (w := notice_reader(clauses)) else None, g)  # "… thông báo để X … biết, thực hiện"
     by_path = {c.path: c for c in clauses}
     has_children = {c.parent for c in clauses if c.parent}
     carriers: dict[str, _Owner | None] = {}
@@ -1827,6 +1885,31 @@ def extract_tasks(clauses: list[Clause], gazetteer: Gazetteer | None = None,
             return None
         return None
 
+    def lead_in_of(c: Clause) -> tuple[str, _Owner] | None:
+        """A numbered point with no points of its own after an unnumbered paragraph that hands
+        out the points (:func:`_lead_in`), over the earlier points of the run: the Công điện's
+        "… yêu cầu X thực hiện các nhiệm vụ sau:" (a preamble paragraph over top-level points),
+        a notice's "Đề nghị X tập trung … sau:" over its section's points."""
+        if not c.marker or c.marker[:1] in "-+•" or c.path in has_children:
+            return None
+        k = position.get(c.path, 0) - 1
+        run: list[str] = []
+        while k >= 0:
+            prev = ordered_all[k]
+            if any(prev.path.startswith(p + ".") for p in run):
+                k -= 1
+                continue  # an earlier point's own sub-points
+            if prev.parent == c.parent and prev.marker and prev.marker[:1] not in "-+•":
+                run.append(prev.path)
+                k -= 1
+                continue
+            if prev.marker or prev.path in has_children or not (
+                    prev.parent == c.parent or (c.parent is None and prev.kind == "preamble")):
+                return None
+            owner = _lead_in(_Text(prev.text, prev.path, g), roles)
+            return (prev.path, owner) if owner is not None else None
+        return None
+
     def paragraph_heading(c: Clause) -> _Owner | None:
         """An unnumbered paragraph that is a heading of names, its marker left in the text by the
         layout ("a) Sở Xây dựng", "2.3. Công an tỉnh", or just "Sở Y tế") over the lines after it."""
@@ -1866,6 +1949,9 @@ def extract_tasks(clauses: list[Clause], gazetteer: Gazetteer | None = None,
         near = sibling_heading(c)
         if near is not None:
             return near
+        handed = lead_in_of(c)
+        if handed is not None:
+            return handed
         intro = intro_of(c)
         if intro is not None and intro.path not in has_children:
             owner = carrier_of(intro.path) if _owner(_Text(intro.text, intro.path, g), roles) else None
@@ -1895,10 +1981,14 @@ def extract_tasks(clauses: list[Clause], gazetteer: Gazetteer | None = None,
     by_roles = assign_role_lines(ordered, g, skip)
     by_time = assign_time_lines(ordered, g, skip)
     heads_of_siblings: set[str] = set()
+    handing_out: set[str] = set()  # "… thực hiện một số nội dung trọng tâm sau:": its points are the tasks
     for clause in ordered:
         near = sibling_heading(clause) if clause.kind not in NON_TASK_KINDS else None
         if near is not None:
             heads_of_siblings.add(near[0])
+        handed = lead_in_of(clause) if clause.kind not in NON_TASK_KINDS else None
+        if handed is not None:
+            handing_out.add(handed[0])
     tasks: list[Task] = []
     for clause in ordered:
         if clause.kind in NON_TASK_KINDS:
@@ -1918,8 +2008,8 @@ def extract_tasks(clauses: list[Clause], gazetteer: Gazetteer | None = None,
         if not clause.marker and _TEXT_MARKER.match(clause.text) and len(clause.text.split()) <= 12 \
                 and not clause.text.rstrip().endswith((".", ";")) and not _Text(clause.text, clause.path, g).mentions:
             continue  # "IV. TỔ CHỨC THỰC HIỆN", "2.1. Trách nhiệm chung" left as paragraphs: headings
-        if clause.path in heads_of_siblings:
-            continue  # "a) Sở Xây dựng" written as a paragraph: the lines after it are the tasks
+        if clause.path in heads_of_siblings or clause.path in handing_out:
+            continue  # "a) Sở Xây dựng" written as a paragraph, or a lead-in: the lines after it are the tasks
         above = inherited(clause)
         if above is not None and not clause.marker and roles.closing.match(fold(clause.text).lstrip()):
             above = None  # "Trên đây là Kế hoạch …": the document's closing, under the last heading only by layout
@@ -1927,6 +2017,9 @@ def extract_tasks(clauses: list[Clause], gazetteer: Gazetteer | None = None,
         if not found and reader and above is None and clause.path not in has_children \
                 and clause.kind not in ("appendix_row", "doan_khong_danh_so") and _imperative(clause.text, roles):
             found = [_task_of(clause, 1, clause.text, reader, "kính gửi", [], None, -1, g, roles)]
+        if not found and notice and above is None and clause.marker and clause.path not in has_children \
+                and clause.path not in handing_out and in_task_section(clause, by_path):
+            found = [_task_of(clause, 1, clause.text, notice, "thông báo để", [], None, -1, g, roles)]
         if clause.kind == "appendix_row" and not any(t.lead for t in found):
             flat = _flat_row_task(clause, g, 1)
             found = [flat] if flat is not None else found

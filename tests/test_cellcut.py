@@ -109,3 +109,50 @@ def test_the_remembering_gazetteer_finds_what_the_gazetteer_finds():
     assert [(m.start, m.end) for m in first] == [(m.start, m.end) for m in g.find(text)]
     assert memo.find(text) is first  # searched once
     assert memo.head_word_tuples() == g.head_word_tuples()
+
+
+def test_a_joined_cell_reads_its_fragments_own_names():
+    # synthetic: a partner cell over two fragments; no name runs over the boundary between them
+    g = load_gazetteer()
+    memo = cellcut.MemoGazetteer(g)
+    parts = ["Sở Nội vụ, Sở Tài chính", "Ủy ban nhân dân tỉnh Bình Sơn."]
+    joined = memo.join(parts)
+    assert joined == " ".join(parts)
+    at = len(parts[0]) + 1
+    want = [(m.start, m.end, m.agency_id) for m in g.find(parts[0])] + \
+        [(m.start + at, m.end + at, m.agency_id) for m in g.find(parts[1])]
+    assert [(m.start, m.end, m.agency_id) for m in memo.find(joined)] == want
+    assert [(m.start, m.end, m.agency_id) for m in g.find(joined)] == want  # what a search would read
+    body = joined.rstrip(" .;,")  # what flatcells.open_end searches: remembered too
+    assert [(m.start, m.end) for m in memo.find(body)] == [(m.start, m.end) for m in g.find(body)]
+
+
+class _Searching(cellcut.MemoGazetteer):
+    """The memo without joined readings: every candidate cell's text searched anew."""
+
+    def join(self, texts):
+        return " ".join(texts)
+
+
+def test_the_cut_with_joined_readings_is_the_cut_with_searches():
+    # synthetic row: a long list of ministries in the lead cell, partners, a product and a time
+    rows = [["Rà soát quy định về phòng, chống thiên tai", "Các Bộ: Xây dựng, Y tế, Giáo dục và Đào tạo",
+             "Bộ Tài chính, các bộ, cơ quan, địa phương", "Báo cáo kết quả", "Năm 2026"],
+            ["Kiện toàn tổ giúp việc về chuyển đổi số", "Ban Chỉ đạo", "Chuyển đổi số tỉnh",
+             "Sở Nội vụ, Sở Tài chính", "Năm 2026"]]
+    kinds = ["task", "lead", "coord", "other", "time"]
+    for texts in rows:
+        g, cover, frags = _frags(texts)
+        memo = _Counting(g)
+        joined = flattable.cut_first_part(frags, kinds, memo, cover, False)
+        searched = flattable.cut_first_part(frags, kinds, _Searching(g), cover, False)
+        assert memo.joins > 0  # the joined cells were read from their fragments
+        assert joined == searched
+
+
+class _Counting(cellcut.MemoGazetteer):
+    joins = 0
+
+    def join(self, texts):
+        self.joins += 1
+        return super().join(texts)

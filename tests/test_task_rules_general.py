@@ -37,8 +37,9 @@ HEAD = "ỦY BAN NHÂN DÂN TỈNH BÌNH SƠN\n\nSố: 12/KH-UBND\n\nKẾ HOẠC
     ("Sở Công Thương phối hợp Sở Y tế, Sở Tài chính kiểm tra thị trường hàng Tết.",
      ["Sở Y tế", "Sở Tài chính"]),
     # after an adverb
+    # (the force written with its body is that body: "lực lượng Công an tỉnh" reads as Công an tỉnh)
     ("Sở Y tế chủ trì, phối hợp chặt chẽ lực lượng Công an tỉnh kiểm tra cơ sở điều trị.",
-     ["Công an tỉnh"]),
+     ["lực lượng Công an tỉnh"]),
     # after a second verb
     ("Sở Tài chính phối hợp, hỗ trợ Sở Y tế, Sở Xây dựng và các cơ quan liên quan lập dự toán.",
      ["Sở Y tế", "Sở Xây dựng", "các cơ quan liên quan"]),

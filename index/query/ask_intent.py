@@ -161,6 +161,7 @@ def classify(question: str, agency_text: str | None = None) -> AskIntent:
     base = dict(docs=docs, this_document=this_doc, date=date, agency_text=agency_text, implemented=implemented)
     if docs and not all(d.acted_on for d in docs):
         facts = _has(words, _phrases("document", "facts"))
+        facts += [f"asks:{f}" for f in document_facts(question) if f in ("effect", "basis", "recipients")]
         # "do ai ký", "cơ quan nào ban hành" ask who made the document, not who does a task
         own = _has(words, _phrases("document", "about_the_document"))
         rest = [w for w in _strip_refs(words, docs).split() if len(w) > 1]
@@ -238,3 +239,65 @@ def asks_outline(question: str) -> str | None:
     if _has(words, _phrases("outline", "chapters")):
         return "chapters"
     return "parts"
+
+
+#: The facts of a document a question may ask, in the order their parts are cited
+#: (``[document.asks]`` of the data file).
+DOCUMENT_FACTS = ("effect", "basis", "recipients", "signer", "date", "number", "issuer", "kind", "title")
+
+
+def _asks() -> dict:
+    return _data().get("document", {}).get("asks", {})
+
+
+def document_facts(question: str) -> tuple[str, ...]:
+    """The facts of a document the question asks ("signer", "date" …, ``DOCUMENT_FACTS`` order);
+    asked when it takes effect, its "when" cue asks that, not the day it was issued."""
+    words = _words(question)
+    asked = tuple(f for f in DOCUMENT_FACTS if _has(words, tuple(_asks().get(f, ()))))
+    if "effect" in asked:
+        asked = tuple(f for f in asked if f != "date")
+    return asked
+
+
+def asks_effect_end(question: str) -> bool:
+    """"… hết hiệu lực khi nào": the end of validity is asked, not the start."""
+    return bool(_has(_words(question), tuple(_asks().get("effect_end", ()))))
+
+
+def document_cues(section_key: str) -> tuple[str, ...]:
+    """Folded openings of a document's clauses of one kind (``effect_clause``, ``basis_clause``)."""
+    return tuple(_asks().get(section_key, ()))
+
+
+def names_kind(question: str) -> str | None:
+    """The kind of document the question names without a number ("kế hoạch", "quyết định" …;
+    folded, abbreviations as written: "kh", "qd"), the first one; None when it names none."""
+    words = _words(question)
+    kinds = sorted(_phrases("document", "kinds"), key=len, reverse=True)
+    found = [(words.find(f" {k} "), k) for k in kinds if f" {k} " in words and k not in ("van ban", "cong van")]
+    found += [(words.find(f" {k} "), k) for k in ("cong van",) if f" {k} " in words]
+    return min(found)[1] if found else None
+
+
+def title_words(question: str) -> list[str]:
+    """The question's own words for which document it means: folded syllables, without the cue
+    phrases of ``[document]`` and ``[document.asks]``, the kind it names first, numbers and
+    ``[document.titles] stop``."""
+    words = with_place_aliases(_words(question).strip())
+    words = f" {words} "
+    cues = [c for f in DOCUMENT_FACTS for c in _asks().get(f, ())]
+    cues += list(_phrases("document", "facts")) + list(_phrases("document", "about_the_document"))
+    for c in sorted(set(cues), key=len, reverse=True):
+        words = words.replace(f" {c} ", " ")
+    kind = names_kind(question)
+    if kind:
+        words = words.replace(f" {kind} ", " ", 1)  # the kind asked about; other kind words are title words
+    stop = set(_data().get("document", {}).get("titles", {}).get("stop", ()))
+    return [w for w in re.findall(r"[a-z0-9]+", words) if w not in stop and not w.isdigit()]
+
+
+def title_thresholds() -> tuple[float, int]:
+    """(share of the question's words, fewest words) a title must hold (``[document.titles]``)."""
+    t = _data().get("document", {}).get("titles", {})
+    return float(t.get("share", 0.75)), int(t.get("min_words", 2))

@@ -28,7 +28,9 @@ documents) and sit in ``ingest/data/cellrole_model.json`` under ``cut``; only fe
 are read. Without fitted weights the old fragment-by-fragment placement stays. Cost: a cell joins at
 most ``MAX_SPAN`` fragments after the task's (the task cell, always first, any prefix), about
 ``n * MAX_SPAN`` candidate cells a row of n fragments; a cell of one fragment keeps that fragment's
-reading (``bench/cellrole_cuttime.py`` times it).
+reading, and a joined cell's names are its fragments' own (``MemoGazetteer.join``: no text is
+searched twice, and no joined text at all), so the cut costs little beyond the row's own reading
+(``bench/cellrole_cuttime.py`` times it).
 """
 
 from __future__ import annotations
@@ -102,8 +104,17 @@ def learned_features(stats: Mapping[str, float] | None, shape: Mapping[str, floa
 
 
 class MemoGazetteer:
-    """The gazetteer with ``find`` remembered per text, for one row: a candidate cell's text is read
-    for its share of names and again for whether it ends on a whole name (same text, one search)."""
+    """The gazetteer with ``find`` remembered per text, for one row: a fragment's text is read for
+    its share of names when the row is grouped into fragments and again by the cut, and a candidate
+    cell's text for its share of names and for whether it ends on a whole name (one search each).
+
+    A cell that joins several fragments is not searched anew (``join``): its names are its
+    fragments' own, moved to where each fragment stands in the joined text. Why: the search of a
+    long joined text is the cut's whole cost (a list "Các Bộ: …" is read item by item, each item
+    against every end), and :func:`flatcells.fragments` already keeps a known name that runs over
+    a line break in one fragment. What is given up: a name guessed from its shape over a fragment
+    boundary is not read again; on every first-part row of the tune documents (137) the cut is the
+    same either way."""
 
     def __init__(self, g: object) -> None:
         self._g = g
@@ -114,6 +125,28 @@ class MemoGazetteer:
         if got is None:
             got = self._found[text] = self._g.find(text)
         return got
+
+    def join(self, texts: Sequence[str]) -> str:
+        """The text of a cell that joins fragments of ``texts`` (one space between), its names
+        remembered as the fragments' own; also for the joined text without its closing
+        punctuation (what :func:`flatcells.open_end` searches)."""
+        from dataclasses import replace
+
+        from tracuu.ingest.vntext import nfc
+
+        joined = " ".join(texts)
+        if joined in self._found or any(nfc(t) != t or not t for t in texts):
+            return joined
+        found: list = []
+        at = 0
+        for t in texts:
+            found += [replace(m, start=m.start + at, end=m.end + at) for m in self.find(t)]
+            at += len(t) + 1
+        self._found[joined] = found
+        body = joined.rstrip(" .;,")
+        if body != joined and body not in self._found:
+            self._found[body] = [m for m in found if m.end <= len(body)]
+        return joined
 
     def __getattr__(self, name: str):
         return getattr(self._g, name)
@@ -167,6 +200,8 @@ def span_features(frags: Sequence, i: int, j: int, kind: str, reader: Reader,
             merged = frags[i]
         else:
             merged = fc.Fragment([x for f in frags[i:j] for x in f.lines])
+            if isinstance(reader.g, MemoGazetteer):
+                reader.g.join([f.text for f in frags[i:j]])  # its names: the fragments' own
             if wanted("fit", "whole_name", "whole_time"):
                 _read_joined(merged, frags[i], reader)
         text = merged.text

@@ -313,7 +313,9 @@ def _row_cells(lines: list[SourceLine], roles: list[str], heads: Sequence[str], 
     cols: list[list[SourceLine]] = [[] for _ in roles]
     if not roles:
         return cols
-    g = load_gazetteer()
+    from tracuu.ingest.loaders.cellcut import MemoGazetteer
+
+    g = MemoGazetteer(load_gazetteer())  # one search a text for the row: fragments, then the cut
     cover = fc.agency_cover_with(g)
     with_level = "level" in roles
     name_at = fc.name_at_with(g)
@@ -354,7 +356,8 @@ def cut_first_part(frags: list, roles: Sequence[str], g, cover, with_level: bool
     w = weights if weights is not None else cellcut.cut_weights()
     if not w or not frags:
         return fc.place_fragments(frags, roles, first_part=True)
-    memo = cellcut.MemoGazetteer(g)  # one search per candidate cell's text
+    # one search per candidate cell's text (the row's own memo when given: fragments already read)
+    memo = g if isinstance(g, cellcut.MemoGazetteer) else cellcut.MemoGazetteer(g)
     reader = cellcut.Reader(memo, fc.agency_cover_with(memo), _opens_with_time, with_level)
     need = frozenset(f for f, v in w["weights"].items() if v)
     # a learned reading is made only where its weight is not zero (its text features are read only then)

@@ -1,0 +1,110 @@
+"""A document's own facts as citations: its header and its signature block, exact source spans.
+
+Why: a question about a document itself ("ban hành ngày nào", "số hiệu", "cơ quan nào ban
+hành", "do ai ký") is answered by lines that no clause holds: the number, place and date, kind
+and title stand in the header, which ingest records as a non-clause part with its span
+(``ParsedDocument.other_parts``). Citing the opening clause instead cites text that does not
+say the fact. These hits quote the source at the recorded span, so the cited text is the source
+text; their ids (``<doc_id>:header``, ``<doc_id>:signer``) are not clause ids of the store.
+
+The signer's name: the signature clause when it holds one; else the name written right after
+the recorded signature block (``ingest.header.signer_name_after``: text layers put "[daky]" or
+a footnote around it), quoted with the block.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from tracuu.index.catalog.store import sha256_text
+from tracuu.ingest.header import signer_name_after, signer_of_lines
+from tracuu.ingest.model import Clause, ParsedDocument, Span
+from tracuu.ingest.shapes import Hit
+
+if TYPE_CHECKING:
+    from tracuu.api.service import Tracuu
+
+HEADER_LABEL = "phần đầu"  # "Phần đầu Kế hoạch số …": the header's citation
+SIGNER_LABEL = "chữ ký"
+
+
+def _parts(doc: ParsedDocument, kind: str) -> list[dict[str, Any]]:
+    return sorted((p for p in doc.other_parts if p.get("kind") == kind), key=lambda p: int(p["start"]))
+
+
+def _span_clause(doc: ParsedDocument, source: str, path: str, kind: str, label: str, start: int, end: int,
+                 page: int) -> Clause | None:
+    """A citable piece of the source, [start, end) with its ends' spaces trimmed."""
+    while start < end and source[start].isspace():
+        start += 1
+    while end > start and source[end - 1].isspace():
+        end -= 1
+    if end <= start:
+        return None
+    text = source[start:end]
+    span = Span(start, end, page, page)
+    return Clause(clause_id=f"{doc.doc_id}:{path}", doc_id=doc.doc_id, path=path, kind=kind, label=label, marker="",
+                  text=text, heading_chain=[], parent=None, order=-1, span=span, spans=[span],
+                  text_sha256=sha256_text(text))
+
+
+def _header_clause(svc: "Tracuu", doc: ParsedDocument) -> Clause | None:
+    """The document's header (its first recorded header part); None when ingest recorded none or
+    it states neither the number nor the date the header parse read."""
+    parts = _parts(doc, "header")
+    source = svc.store().source(doc.doc_id) if parts else None
+    if not parts or source is None:
+        return None
+    p = parts[0]
+    clause = _span_clause(doc, source, "header", "header", HEADER_LABEL, int(p["start"]), int(p["end"]),
+                          int(p.get("page") or 1))
+    if clause is None:
+        return None
+    squashed = "".join(clause.text.split())
+    h = doc.header
+    if not any(x and "".join(x.split()) in squashed for x in (h.number, h.date_as_written)):
+        return None  # a part recorded as header that is not this document's heading (a table's header row)
+    return clause
+
+
+def _signer_clause(svc: "Tracuu", doc: ParsedDocument) -> tuple[Clause | None, str | None]:
+    """(the clause that shows who signed, the signer's name as written; None when not written)."""
+    sig = next((c for c in doc.clauses if c.kind == "signature"), None)
+    name = (doc.header.signer.name if doc.header.signer else None) or (
+        signer_of_lines(sig.text.splitlines()).name if sig is not None else None)
+    if sig is not None and name and name in sig.text:
+        return sig, name
+    parts = _parts(doc, "signature")
+    source = svc.store().source(doc.doc_id) if parts else None
+    if parts and source is not None:
+        found = signer_name_after(source, int(parts[-1]["end"]))
+        if found is not None:
+            start = sig.span.start if sig is not None else int(parts[-1]["start"])
+            clause = _span_clause(doc, source, "signer", "signature", SIGNER_LABEL, start, found[1],
+                                  int(parts[-1].get("page") or 1))
+            if clause is not None:
+                return clause, source[found[0]:found[1]]
+    return sig, name
+
+
+def header_hit(svc: "Tracuu", doc: ParsedDocument, score: float = 1.0) -> Hit | None:
+    """The document's header as a hit (see :func:`_header_clause`)."""
+    clause = _header_clause(svc, doc)
+    return svc.hit(clause, score) if clause is not None else None
+
+
+def signature(svc: "Tracuu", doc: ParsedDocument, score: float = 1.0) -> tuple[Hit | None, str | None]:
+    """(the hit that shows who signed, the signer's name as written; None when not written)."""
+    clause, name = _signer_clause(svc, doc)
+    return (svc.hit(clause, score) if clause is not None else None), name
+
+
+def part_clause(svc: "Tracuu", clause_id: str) -> Clause | None:
+    """A part cited by an answer, by its id ("<doc_id>:header", "<doc_id>:signer"), so that the
+    report basket and the clause page resolve it as they resolve a clause."""
+    doc_id, _, path = clause_id.rpartition(":")
+    doc = svc.store().get(doc_id) if path in ("header", "signer") and doc_id else None
+    if doc is None:
+        return None
+    clause = _header_clause(svc, doc) if path == "header" else _signer_clause(svc, doc)[0]
+    return clause if clause is not None and clause.clause_id == clause_id else None
