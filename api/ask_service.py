@@ -504,6 +504,12 @@ class Ask:
                 own = main_deadline(find_deadlines(clause.text))
                 if own is not None:
                     deadline = Deadline.of(own)
+            if not deadline:  # "2. Mục tiêu cụ thể đến năm 2035" over the point quoted: the nearest heading's time
+                above, up = [], by_path.get(clause.parent) if clause.parent else None
+                while up is not None:
+                    above.insert(0, up.text)
+                    up = by_path.get(up.parent) if up.parent else None
+                deadline = deadline_pick.heading_deadline(above)
         return owners, deadline
 
     def _answers(self, best, readings: list[str], question: str = "", keys: bool = True) -> bool:

@@ -6,16 +6,22 @@ on the task and names one the main deadline; "báo cáo tổng kết năm trư�
 third. The words just before a deadline in the clause say what it is the deadline of; the
 deadline whose words (and the words before it) share most with the question is the one asked.
 
-Pure; answers are always a deadline the extractor found in the clause, never a new one.
+A clause that states no time of its own may stand under a heading that does ("2. Mục tiêu cụ
+thể đến năm 2035" over "c) … Phấn đấu tăng thêm ít nhất 20% …"): the nearest such heading's
+time is the clause's (:func:`heading_deadline`).
+
+Pure; answers are always a deadline the extractor finds in the clause or its headings, never a
+new one.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Iterable
 
 from tracuu.index.abstain import content_terms
 from tracuu.index.query.figure_ask import asks_day, states_day
+from tracuu.ingest.deadlines import find_deadlines, main_deadline
 from tracuu.ingest.shapes import Deadline
 from tracuu.ingest.vntext import fold
 
@@ -63,3 +69,15 @@ def asked_deadline(question: str, clause_text: str, tasks: list[dict[str, Any]])
     if main is not None and rank(best)[:2] <= rank(main)[:2]:
         return None
     return Deadline.of(best)
+
+
+def heading_deadline(headings: Iterable[str]) -> Deadline | None:
+    """The time the nearest of ``headings`` (the full texts of a clause's enclosing clauses,
+    outermost first) states, as the deadline parser reads it; None when none states one. Full
+    texts, not the heading chain: the chain cuts a long lead-in with "…", and its date with it
+    ("… trước ngày 30 tháng 11 n…")."""
+    for heading in reversed(list(headings)):
+        found = main_deadline(find_deadlines(heading or ""))
+        if found is not None:
+            return Deadline.of(found)
+    return None

@@ -23,3 +23,16 @@ def test_the_deadline_of_what_the_question_names_is_chosen():
 def test_the_main_deadline_stays_when_nothing_fits_better():
     assert asked_deadline("Báo cáo 6 tháng gửi trước ngày nào?", CLAUSE, [TASK]) is None
     assert asked_deadline("Ai tổng hợp báo cáo?", CLAUSE, [{"deadline": None}]) is None
+
+
+def test_a_clause_without_a_time_takes_its_nearest_heading_that_states_one():
+    from tracuu.api.deadline_pick import heading_deadline
+
+    got = heading_deadline(["II. MỤC TIÊU", "2. Mục tiêu cụ thể đến năm 2032", "b) Đối với vùng ven biển"])
+    assert got is not None and got.text == "đến năm 2032" and got.year == 2032
+    assert heading_deadline(["II. MỤC TIÊU", "2. Mục tiêu cụ thể"]) is None
+    # a lead-in over its points is read whole, its year with it
+    lead_in = ("2. Để bảo đảm chất lượng và tiến độ của hai công trình, phấn đấu hoàn thành xây dựng trước ngày "
+               "30 tháng 11 năm 2027, các cơ quan thực hiện các việc sau:")
+    assert heading_deadline(["I. MỤC TIÊU ĐẾN NĂM 2030", lead_in]).year == 2027
+    assert heading_deadline([]) is None
