@@ -1,11 +1,12 @@
 """Who a notice of conclusions is written to: the body its closing line names.
 
 Why: a Thông báo kết luận of a meeting with one province lists that province's work as points
-with no subject ("II. MỘT SỐ NHIỆM VỤ, GIẢI PHÁP …": "2. Cần đánh giá kỹ …", "5. Rà soát, xây
-dựng kế hoạch đầu tư công …") and says at its end who is to carry it out: "Văn phòng Chính phủ
-thông báo để Ủy ban nhân dân tỉnh Sơn La và các Bộ, cơ quan liên quan biết, thực hiện./." That
-closing line is the notice's "Kính gửi": the one body it names besides the collectives ("các Bộ,
-cơ quan liên quan") is the reader, and a point of a task section that names no owner is its work
+with no subject (under a heading such as "II. NHIỆM VỤ, GIẢI PHÁP", points "2. Rà soát …",
+"3. Đẩy nhanh …") and says at its end who is to carry it out, in the closing formula "Văn phòng
+… thông báo để <the reader> và các Bộ, cơ quan liên quan biết, thực hiện" (synthetic shape; the
+tests use the made-up province "Bình Sơn"). That closing line is the notice's "Kính gửi": the
+one body it names besides the collectives ("các Bộ, cơ quan liên quan") is the reader, and a
+point of a task section that names no owner is its work
 (``ingest.tasks.extract_tasks``). The phrases are data: ``ingest/data/notice_reader.toml``.
 """
 

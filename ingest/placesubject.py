@@ -1,20 +1,20 @@
 """A province or city named as the one who acts stands for its People's Committee.
 
 Why: the Government and its Office write to provinces by their names. A notice of conclusions says
-"Các tỉnh Nghệ An, Quảng Ngãi, Cao Bằng khẩn trương hoàn thiện …", "Thành phố Hà Nội và các tỉnh
-Bắc Ninh, Gia Lai đẩy nhanh …", "Để …, tỉnh Đắk Lắk cần tiếp tục thực hiện …", and calls the
-province it worked with "Tỉnh" ("Tỉnh căn cứ các quy định hiện hành …"). The one who acts is the
+"Các tỉnh A, B, C khẩn trương hoàn thiện …", "Thành phố X và các tỉnh
+Y, Z đẩy nhanh …", "Để …, tỉnh A cần tiếp tục thực hiện …" (shapes; the tests use made-up provinces), and calls the
+province it worked with "Tỉnh" ("Tỉnh căn cứ …"). The one who acts is the
 province's People's Committee, as a head of agency stands for the agency ("Giám đốc Sở Y tế" is
 "Sở Y tế"). The gazetteer reads no body in a bare place, so these subjects were lost.
 
 Only a place that opens a subject is read: at the start of the text or of a sentence or clause
 (after "." ";" ":" or a comma), after the words that hand out work ("giao", "yêu cầu", "đề nghị"),
-or as the next item of such a list (", Gia Lai", "và các tỉnh Bắc Ninh"); and only when the list
+or as the next item of such a list (", tỉnh B", "và các tỉnh C"); and only when the list
 is followed by a lower-case word that is no place phrase and no report of what was done ("của",
 "trên", "đã", "là" …: ``[place_subjects].not_after`` in ``ingest/data/place_subjects.toml``). So
-"kiến nghị của tỉnh Đắk Lắk", "trên địa bàn tỉnh", "Tỉnh Đắk Lắk (mới) có quy mô …" and "Tỉnh đã
+"kiến nghị của tỉnh A", "trên địa bàn tỉnh", "Tỉnh A (mới) có quy mô …" and "Tỉnh đã
 hoàn thành …" stay places. A mention is shown as the committee it stands for ("Ủy ban nhân dân
-tỉnh Nghệ An"; a bare "Tỉnh": "Ủy ban nhân dân tỉnh"), as a shared head's agency is.
+tỉnh A"; a bare "Tỉnh": "Ủy ban nhân dân tỉnh"), as a shared head's agency is.
 """
 
 from __future__ import annotations
