@@ -155,14 +155,18 @@ def _opening(doc) -> list[Any]:
 
 
 def _facts_sentence(doc: Document, date_as_written: str | None = None, signer: str | None = None) -> str:
+    # the citation already names the number and date when it has them ("Kế hoạch số 214/KH-UBND
+    # ngày 12/9/2025 của …"): they are not said twice
     parts = [doc.citation]
-    if doc.number:
+    if doc.number and doc.number not in doc.citation:
         parts.append(f"số {doc.number}")
+    written = f" (ghi: «{date_as_written}»)" if date_as_written else ""
     if doc.date:
         when = f"ngày {format_date(doc.date) or doc.date}"
-        if date_as_written:
-            when += f" (ghi: «{date_as_written}»)"
-        parts.append(when)
+        if when in doc.citation:
+            parts[0] += written
+        else:
+            parts.append(when + written)
     text = ", ".join(parts)
     if doc.issuer:
         text += f", do {doc.issuer} ban hành"
