@@ -199,7 +199,7 @@ def _sentence_with(text: str, cues: tuple[str, ...]) -> str:
 
 def _effect_clauses(doc, end: bool) -> list[Any]:
     """The clause stating when the document takes effect (or, ``end``, when it stops)."""
-    cues = ("het hieu luc", "hieu luc den") if end else document_cues("effect_clause")
+    cues = document_cues("effect_end" if end else "effect_clause")
     return [c for c in doc.clauses if c.kind not in ("recipients", "signature")
             and any(k in fold(c.text) for k in cues)][:1]
 

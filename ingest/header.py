@@ -768,7 +768,7 @@ class Tail:
 
 
 def signer_of_lines(lines: list[str]) -> Signer:
-    """The signer of a signature block's lines ("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Lê Trung Hồ")."""
+    """The signer of a signature block's lines ("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Nguyễn Văn A")."""
     authorities, capacities, _ = _sig_vocab()
     s = Signer()
     for t in lines:
@@ -796,7 +796,7 @@ def signer_name_after(text: str, start: int) -> tuple[int, int] | None:
     (the end of a signature block that lost its name), or None.
 
     Why: text layers put marks between the position and the name ("[daky]", a lone "["), or a
-    footnote straight after the name ("Trương Cảnh Tuyên" / "[1] Nghị quyết …"), so the block
+    footnote straight after the name ("Nguyễn Văn A" / "[1] Nghị quyết …"), so the block
     read at ingest stops before the name. Blank lines, marks and capitals lines (a position)
     are skipped; a name is the
     line's words up to a footnote marker, when they are a person's name (markers.is_name_like).
