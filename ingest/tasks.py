@@ -448,7 +448,7 @@ class _Text:
         self.mentions = [m for m in found if not any(o is not m and o.start <= m.start and m.end <= o.end
                                                      and (o.end - o.start) > (m.end - m.start) for o in found)]
         self.mentions = sorted(self.mentions + _bare_ministers(self.text, self.mentions, g), key=lambda m: m.start)
-        # "Các tỉnh Nghệ An, Quảng Ngãi khẩn trương …", "Tỉnh căn cứ …": the province's committee acts
+        # "Các tỉnh A, B khẩn trương …", "Tỉnh căn cứ …": the province's committee acts
         self.mentions = with_place_subjects(self.text, self.mentions, g)
         self.mentions = _split_capital_suffix(self.mentions, self.text, g)
         self.mentions = _shared_head_places(self.mentions, self.text, g)
@@ -970,7 +970,7 @@ def _lead_in(t: _Text, roles: _Roles) -> _Owner | None:
     if owner is not None:
         if owner.pattern.split(" - ")[0] in ("giao", "đề nghị", "có trách nhiệm"):
             return owner
-        # "Để …, tỉnh Đắk Lắk cần tiếp tục thực hiện …, trong đó lưu ý … một số nội dung trọng
+        # "Để …, tỉnh A cần tiếp tục thực hiện …, trong đó lưu ý … một số nội dung trọng
         # tâm sau:": a subject given the points that follow (not "Các sở đã thực hiện như sau:")
         if _HANDS_OUT.search(f) and not roles.done.match(f, t.skip_space(owner.end)):
             return owner
@@ -1885,6 +1885,8 @@ def extract_tasks(clauses: list[Clause], gazetteer: Gazetteer | None = None,
             return None
         return None
 
+    lead_ins: dict[str, _Owner | None] = {}  # a lead-in paragraph's reading, by its path
+
     def lead_in_of(c: Clause) -> tuple[str, _Owner] | None:
         """A numbered point with no points of its own after an unnumbered paragraph that hands
         out the points (:func:`_lead_in`), over the earlier points of the run: the Công điện's
@@ -1906,7 +1908,9 @@ def extract_tasks(clauses: list[Clause], gazetteer: Gazetteer | None = None,
             if prev.marker or prev.path in has_children or not (
                     prev.parent == c.parent or (c.parent is None and prev.kind == "preamble")):
                 return None
-            owner = _lead_in(_Text(prev.text, prev.path, g), roles)
+            if prev.path not in lead_ins:  # read once for all the points it hands out
+                lead_ins[prev.path] = _lead_in(_Text(prev.text, prev.path, g), roles)
+            owner = lead_ins[prev.path]
             return (prev.path, owner) if owner is not None else None
         return None
 
