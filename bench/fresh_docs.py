@@ -17,10 +17,12 @@ exit status 1 unless all are ``ok``.
 With ``--raw RAW --doc SET/FILE`` it restores one document: RAW is the stored file as
 ``read_file`` returns it (pages joined exactly; a part of the file is enough when it holds the
 kept range). RAW is converted as the entry's ``conversion`` says (``none``: verbatim, NFC;
-``hard`` / ``unwrap`` / ``table``: ``bench/tvpl_convert.py``), then cut from a line equal to
-``cut.first_line`` to a line equal to ``cut.last_line`` (with its line end). A first or last line
-may occur many times (page headers, lone spaces): the span kept is the one of ``chars``
-characters whose sha256 is the recorded one. Nothing is written when no span matches.
+``hard`` / ``unwrap`` / ``table``: ``bench/tvpl_convert.py``), then cut from a line that starts
+with ``cut.first_line`` to a line that starts with ``cut.last_line`` (with its line end). The
+recorded lines are prefixes of at most 60 characters (enough to find the line; the sources keep
+no more of a real document's text than a label anchor does). A first or last line may occur many
+times (page headers, lone spaces): the span kept is the one of ``chars`` characters whose sha256
+is the recorded one. Nothing is written when no span matches.
 """
 
 from __future__ import annotations
@@ -112,15 +114,15 @@ def lines_with_ends(text: str) -> list[str]:
 
 
 def cut_text(text: str, entry: Entry) -> str | None:
-    """The span of ``text`` from a ``first_line`` line to a ``last_line`` line whose length is
+    """The span of ``text`` from a line starting with ``first_line`` to one starting with ``last_line`` whose length is
     ``chars`` and whose sha256 is the recorded one; None when there is none."""
     lines = lines_with_ends(text)
     starts = [0]
     for line in lines:
         starts.append(starts[-1] + len(line))
     bare = [line[:-1] if line.endswith("\n") else line for line in lines]
-    firsts = [i for i, b in enumerate(bare) if b == entry.first_line]
-    lasts = [j for j, b in enumerate(bare) if b == entry.last_line]
+    firsts = [i for i, b in enumerate(bare) if b.startswith(entry.first_line)]
+    lasts = [j for j, b in enumerate(bare) if b.startswith(entry.last_line)]
     for i in firsts:
         for j in lasts:
             if j < i:
