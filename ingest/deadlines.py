@@ -578,6 +578,27 @@ def _day_of_recurrence(text: str, folded: str, items: list[Deadline]) -> list[De
 _TITLE_YEAR = re.compile(_B + r"(?:(?:den het|den|trong)\s+)?nam\s+(?P<y>\d{4})\s*$")
 
 
+def time_statement(text: str) -> Deadline | None:
+    """The time of a sentence that only states a time ("Thời gian hoàn thành trước ngày 31 tháng 12
+    năm 2025.", "Đảm bảo hoàn thành trong quý I/2026."), or None when it says anything else.
+
+    Why: in hard-wrapped text such a sentence often stands on a line of its own after the work it
+    times; it is that work's deadline, not a task. Its words beside the time phrases must all be
+    [time_statement_words] of data/deadlines.toml."""
+    text = nfc(text).strip()
+    found = find_deadlines(text)
+    main = main_deadline(found)
+    if main is None:
+        return None
+    folded = fold(text)
+    for d in sorted(found, key=lambda d: d.start, reverse=True):
+        folded = folded[: d.start] + " " + folded[d.end :]
+    rest = " " + " ".join(re.findall(r"[a-z]+", folded)) + " "
+    for w in _context_words().get("time_statement_words", ()):
+        rest = re.sub(r"(?<= )" + re.escape(w) + r"(?= )", " ", rest)
+    return main if not rest.strip() else None
+
+
 def heading_deadline(text: str) -> Deadline | None:
     """The time a heading or an appendix title sets for everything under it: "PHÂN CÔNG THỰC
     HIỆN CÁC CHỈ TIÊU … ĐẾN NĂM 2030", "DANH MỤC NHIỆM VỤ NĂM 2026" (a year closing the title).

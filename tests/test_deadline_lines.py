@@ -1,0 +1,87 @@
+"""Deadlines written apart from the work they time (issue 10, h12-deadline): a sentence that only
+states a time, set on a line of its own by a hard-wrapped layout, is the time of the work above it.
+
+Every Vietnamese line here is SYNTHETIC, written for these tests (the city "Bình Sơn" and its letter
+do not exist); none is copied from a real document.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from tracuu.ingest.deadlines import time_statement
+from tracuu.ingest.loaders.txt import load_txt
+from tracuu.ingest.parser import parse_document
+from tracuu.ingest.tasks import Task, extract_tasks
+
+LETTER = """ỦY BAN NHÂN DÂN
+THÀNH PHỐ BÌNH SƠN
+Số: 901/UBND-ĐT
+V/v rà soát dữ liệu mẫu (văn bản tự soạn để kiểm thử)
+Bình Sơn, ngày 02 tháng 3 năm 2027
+Kính gửi: Sở Xây dựng; Sở Tư pháp.
+Chủ tịch Ủy ban nhân dân Thành phố có ý kiến chỉ đạo như sau:
+1. Giao Sở Xây dựng
+- Phối hợp rà soát danh mục công trình theo kế hoạch của Thành phố.
+- Tổ chức cập nhật dữ liệu công trình vào hệ thống dùng chung; bảo đảm thống nhất, đồng
+bộ và chính xác.
+Thời gian hoàn thành trước ngày 31 tháng 5 năm 2027.
+2. Giao Sở Tư pháp
+Khẩn trương rà soát các văn bản hướng dẫn về đăng ký dữ liệu mẫu đã được phê duyệt.
+Đảm bảo hoàn thành trong quý III/2027.
+3. Giao Sở Tài chính
+Bố trí kinh phí thực hiện rà soát, hoàn thành trước ngày 15/4/2027.
+Thời gian hoàn thành trong tháng 6 năm 2027.
+"""
+
+
+def _tasks(tmp_path: Path, text: str) -> list[Task]:
+    f = tmp_path / "cv.txt"
+    f.write_text(text, encoding="utf-8")
+    doc = parse_document(load_txt(f), doc_id="t", file_name=f.name, content_hash="")
+    return extract_tasks(doc.clauses, addressees=doc.header.addressees)
+
+
+def _holding(tasks: list[Task], anchor: str) -> Task:
+    hits = [t for t in tasks if anchor in t.text]
+    assert hits, f"no task holds {anchor!r}: {[t.text[:40] for t in tasks]}"
+    return min(hits, key=lambda t: len(t.text))
+
+
+@pytest.mark.parametrize("sentence,written", [
+    ("Thời gian hoàn thành trước ngày 31 tháng 12 năm 2027.", "trước ngày 31 tháng 12 năm 2027"),
+    ("Thời gian thực hiện hoàn thành xong trước ngày 05 tháng 12 năm 2027.", "trước ngày 05 tháng 12 năm 2027"),
+    ("Đảm bảo hoàn thành trong quý I/2027.", "quý I/2027"),
+    ("Hoàn thành trong năm 2027.", "trong năm 2027"),
+])
+def test_a_sentence_that_only_states_a_time(sentence: str, written: str) -> None:
+    found = time_statement(sentence)
+    assert found is not None and found.text == written
+
+
+@pytest.mark.parametrize("sentence", [
+    "Sở A báo cáo kết quả trước ngày 05/12/2027.",
+    "Trong quý I/2027 các sở rà soát danh mục.",
+    "Thời gian hoàn thành theo kế hoạch của Thành phố.",
+])
+def test_a_sentence_with_work_or_without_a_time_is_not(sentence: str) -> None:
+    assert time_statement(sentence) is None
+
+
+def test_a_time_line_times_the_work_just_above(tmp_path: Path) -> None:
+    tasks = _tasks(tmp_path, LETTER)
+    above = _holding(tasks, "Tổ chức cập nhật dữ liệu công trình")
+    assert above.deadline is not None and above.deadline.text == "trước ngày 31 tháng 5 năm 2027"
+    # the bullet before it is other work: the line does not reach back to it
+    assert _holding(tasks, "Phối hợp rà soát danh mục công trình").deadline is None
+    quarter = _holding(tasks, "Khẩn trương rà soát các văn bản hướng dẫn")
+    assert quarter.deadline is not None and quarter.deadline.text == "quý III/2027"
+    # the time line is no task of its own
+    assert not [t for t in tasks if t.text.startswith(("Thời gian hoàn thành", "Đảm bảo hoàn thành"))]
+
+
+def test_work_with_its_own_time_keeps_it(tmp_path: Path) -> None:
+    tasks = _tasks(tmp_path, LETTER)
+    own = _holding(tasks, "Bố trí kinh phí thực hiện rà soát")
+    assert own.deadline is not None and own.deadline.text == "trước ngày 15/4/2027"
