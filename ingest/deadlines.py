@@ -496,7 +496,8 @@ def find_deadlines(text: str, bare: bool = False) -> list[Deadline]:
     folded = fold(text)
     atoms = [_attach_paren(text, folded, a) for a in _atoms(text, folded, bare)
              if bare or not _in_context(text, folded, a)]
-    found = _compound(text, folded, _day_of_recurrence(text, folded, _recurrence_runs(text, folded, _select(atoms))))
+    found = _compound(text, folded, _schedules(text, folded, _day_of_recurrence(
+        text, folded, _recurrence_runs(text, folded, _select(atoms)))))
     return [_with_range_start(text, folded, d) for d in found]
 
 
@@ -572,6 +573,56 @@ def _day_of_recurrence(text: str, folded: str, items: list[Deadline]) -> list[De
             continue
         out.append(dl)
         k += 1
+    return out
+
+
+def _day_every_period(d: Deadline) -> bool:
+    """A day of every year or month with no year of its own ("trước ngày 16/6", "trước ngày 20/11
+    hằng năm", "trước ngày 16 hằng tháng"): one due day of a reporting schedule."""
+    return d.day is not None and d.year is None and d.kind in ("yearly_date", "recurring")
+
+
+def _schedule_gap(gap: str) -> bool:
+    """Between two due days of one schedule: the same sentence (no ";", ":" or full stop), brackets
+    and commas allowed ("…), 6 tháng (…"), a few words at most; not the two ends of a range ("từ ngày
+    15/11 đến ngày 15/12" is one span, due at its end)."""
+    return not re.search(r"[;:]|\.(?=\s|$)", gap) and len(gap.split()) <= 16 \
+        and not re.fullmatch(r"\s*(?:-|–)?\s*", gap)
+
+
+def _schedules(text: str, folded: str, items: list[Deadline]) -> list[Deadline]:
+    """"Định kỳ hàng tháng (trước ngày 16 hàng tháng), 6 tháng (trước ngày 16/6), tổng kết năm
+    (trước ngày 20/11 hàng năm)", "trước ngày 10 tháng 01 hàng năm báo cáo … và trước ngày 10 tháng 6
+    hàng năm": a sentence that gives a report schedule, a due day for each period, states one
+    deadline made of them all (each kept in ``parts``), not only its most specific day. Only days
+    without a year join: two dated times ("hoàn thành trước ngày 15/12/2025, báo cáo trước ngày
+    20/12/2025") stay two deadlines."""
+    out: list[Deadline] = []
+    k = 0
+    while k < len(items):
+        j = k
+        while _day_every_period(items[k]) and j + 1 < len(items) and _day_every_period(items[j + 1]) \
+                and not folded.startswith(("den ", "toi "), items[j + 1].start) \
+                and _schedule_gap(folded[items[j].end : items[j + 1].start]):
+            j += 1
+        if j == k:
+            out.append(items[k])
+            k += 1
+            continue
+        days = items[k : j + 1]
+        start, end = days[0].start, days[-1].end
+        parts = list(days)
+        before = out[-1] if out else None
+        if before is not None and before.kind == "recurring" and before.day is None \
+                and re.fullmatch(r"\s*\(?\s*", folded[before.end : start]):
+            out.pop()  # "Định kỳ hàng tháng (trước ngày 16 hàng tháng), …": the period named before its day
+            start, parts = before.start, [before] + parts
+        closing = re.match(r"\s*\)", folded[end:])
+        if closing and folded.count("(", start, end) > folded.count(")", start, end):
+            end += closing.end()
+        # its meaning is its first day, as for "A và B" (:func:`_compound`); every day stays in parts
+        out.append(replace(days[0], text=text[start:end], start=start, end=end, parts=tuple(parts)))
+        k = j + 1
     return out
 
 

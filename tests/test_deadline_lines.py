@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tracuu.ingest.deadlines import time_statement
+from tracuu.ingest.deadlines import find_deadlines, main_deadline, time_statement
 from tracuu.ingest.loaders.txt import load_txt
 from tracuu.ingest.parser import parse_document
 from tracuu.ingest.tasks import Task, extract_tasks
@@ -85,3 +85,40 @@ def test_work_with_its_own_time_keeps_it(tmp_path: Path) -> None:
     tasks = _tasks(tmp_path, LETTER)
     own = _holding(tasks, "Bố trí kinh phí thực hiện rà soát")
     assert own.deadline is not None and own.deadline.text == "trước ngày 15/4/2027"
+
+
+def _one(sentence: str):
+    found = find_deadlines(sentence)
+    main = main_deadline(found)
+    assert main is not None, sentence
+    return main
+
+
+def test_a_report_schedule_is_one_deadline_of_all_its_days() -> None:
+    sentence = ("Các sở báo cáo định kỳ hằng tháng (trước ngày 12 hằng tháng), 6 tháng (trước ngày 12/6), "
+                "tổng kết năm (trước ngày 25/11 hằng năm) hoặc khi có yêu cầu.")
+    d = _one(sentence)
+    assert d.text == ("định kỳ hằng tháng (trước ngày 12 hằng tháng), 6 tháng (trước ngày 12/6), "
+                      "tổng kết năm (trước ngày 25/11 hằng năm)")
+    assert sentence[d.start : d.end] == d.text
+    assert (None, 6, 12) in d.due_dates() and (None, 11, 25) in d.due_dates()
+
+
+def test_two_days_of_a_schedule_apart_in_one_sentence() -> None:
+    d = _one("Sở A tổng hợp báo cáo định kỳ 6 tháng trước ngày 20 tháng 6 và tổng thể hằng năm trước ngày "
+             "20 tháng 01 hằng năm gửi Ủy ban nhân dân tỉnh.")
+    assert d.text == "định kỳ 6 tháng trước ngày 20 tháng 6 và tổng thể hằng năm trước ngày 20 tháng 01 hằng năm"
+    assert d.due_dates() == [(None, 6, 20), (None, 1, 20)]
+
+
+@pytest.mark.parametrize("sentence,written", [
+    # dated times of one year stay apart: the work's own and its report's
+    ("Sở A hoàn thành trước ngày 15/12/2027, báo cáo Ủy ban nhân dân tỉnh trước ngày 20/12/2027.",
+     "trước ngày 15/12/2027"),
+    # a range is one span, due at its end
+    ("Tổ chức đợt kiểm tra từ ngày 15/11 đến ngày 15/12 hằng năm.", "từ ngày 15/11 đến ngày 15/12 hằng năm"),
+    # another sentence gives another time
+    ("Sở A báo cáo trước ngày 10/6 hằng năm. Sở B tổng kết trước ngày 10/12 hằng năm.", "trước ngày 10/6 hằng năm"),
+])
+def test_days_that_are_no_schedule(sentence: str, written: str) -> None:
+    assert _one(sentence).text == written
