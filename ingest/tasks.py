@@ -1977,6 +1977,34 @@ def extract_tasks(clauses: list[Clause], gazetteer: Gazetteer | None = None,
             if partners is None:
                 partners = partners_of(parent)
             parent = by_path[parent].parent
+        if c.path in has_children:
+            return None  # "1. Yêu cầu chung:" is a heading, its points are the work
+        top = c
+        while top.parent is not None and top.parent in by_path:
+            top = by_path[top.parent]
+        return letter_lead_in(top) if top is not c else None
+
+    def letter_lead_in(top: Clause) -> tuple[str, _Owner] | None:
+        """A letter's last preamble paragraph that hands out what follows ("UBND Thành phố yêu cầu
+        các sở, ban, ngành, UBND các xã, phường … thực hiện một số nội dung sau:"), over the points
+        of every top-level section after it that name no owner of their own ("1. Yêu cầu chung:" /
+        "1.2. Đối với …:" / "- Lựa chọn tư vấn …")."""
+        k = position.get(top.path, 0) - 1
+        while k >= 0:
+            prev = ordered_all[k]
+            if prev.parent is not None or prev.marker:
+                k -= 1
+                continue  # an earlier section, or a point of one
+            if prev.kind != "preamble" or prev.path in has_children:
+                return None
+            if prev.path not in lead_ins:
+                lead_ins[prev.path] = _lead_in(_Text(prev.text, prev.path, g), roles)
+            owner = lead_ins[prev.path]
+            # only work handed to others ("yêu cầu X", "đề nghị X", "giao X"): a plan's "UBND tỉnh ban
+            # hành Kế hoạch … như sau:" names its issuer, whose sections are aims, scope and content
+            if owner is None or owner.pattern not in ("giao", "đề nghị"):
+                return None
+            return prev.path, owner
         return None
 
     ordered = sorted(clauses, key=lambda c: c.order)

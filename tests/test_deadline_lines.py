@@ -122,3 +122,55 @@ def test_two_days_of_a_schedule_apart_in_one_sentence() -> None:
 ])
 def test_days_that_are_no_schedule(sentence: str, written: str) -> None:
     assert _one(sentence).text == written
+
+
+LEAD_IN_LETTER = """ỦY BAN NHÂN DÂN
+TỈNH BÌNH SƠN
+Số: 902/UBND-KT
+V/v triển khai nhiệm vụ mẫu (văn bản tự soạn để kiểm thử)
+Bình Sơn, ngày 05 tháng 3 năm 2027
+Kính gửi: Các sở, ban, ngành tỉnh; Ủy ban nhân dân các xã, phường.
+Ủy ban nhân dân tỉnh yêu cầu các sở, ban, ngành tỉnh, Ủy ban nhân dân các xã, phường thực hiện một số nội dung sau:
+I. NHIỆM VỤ CHUNG
+Quán triệt các quy định mới về quản lý dữ liệu mẫu trong cơ quan, đơn vị.
+II. NHIỆM VỤ CỤ THỂ
+1. Về cải cách thủ tục hành chính
+- Rà soát các thủ tục hành chính mẫu, hoàn thành trước ngày 30/6/2027.
+- Công khai kết quả giải quyết thủ tục trên cổng thông tin.
+2. Sở Tư pháp:
+- Thẩm định các văn bản hướng dẫn trước khi ban hành.
+"""
+
+PLAN = """ỦY BAN NHÂN DÂN
+TỈNH BÌNH SƠN
+Số: 903/KH-UBND
+Bình Sơn, ngày 06 tháng 3 năm 2027
+KẾ HOẠCH
+Thực hiện chương trình mẫu (văn bản tự soạn để kiểm thử)
+Ủy ban nhân dân tỉnh ban hành Kế hoạch thực hiện chương trình mẫu với nội dung như sau:
+I. MỤC ĐÍCH, YÊU CẦU
+1. Mục đích
+- Nâng cao hiệu quả quản lý dữ liệu mẫu trên địa bàn tỉnh.
+II. TỔ CHỨC THỰC HIỆN
+1. Sở Tư pháp:
+- Hướng dẫn các cơ quan triển khai Kế hoạch.
+"""
+
+
+def test_a_letters_lead_in_hands_out_the_points_of_its_sections(tmp_path: Path) -> None:
+    tasks = _tasks(tmp_path, LEAD_IN_LETTER)
+    for anchor in ("Quán triệt các quy định mới", "Rà soát các thủ tục hành chính mẫu",
+                   "Công khai kết quả giải quyết thủ tục"):
+        lead = [r.name for r in _holding(tasks, anchor).lead]
+        assert "Ủy ban nhân dân các xã, phường" in lead and len(lead) == 2, (anchor, lead)
+    assert _holding(tasks, "Rà soát các thủ tục hành chính mẫu").deadline.text == "trước ngày 30/6/2027"
+    # a point under a heading that names its own owner keeps that owner
+    assert [r.name for r in _holding(tasks, "Thẩm định các văn bản hướng dẫn").lead] == ["Sở Tư pháp"]
+    # a heading with points is no task of its own
+    assert not [t for t in tasks if t.text.startswith("Về cải cách thủ tục hành chính")]
+
+
+def test_a_plans_issuer_hands_out_nothing(tmp_path: Path) -> None:
+    tasks = _tasks(tmp_path, PLAN)
+    assert not [t for t in tasks if "Nâng cao hiệu quả quản lý dữ liệu mẫu" in t.text]
+    assert [r.name for r in _holding(tasks, "Hướng dẫn các cơ quan triển khai").lead] == ["Sở Tư pháp"]
