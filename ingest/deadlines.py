@@ -496,7 +496,8 @@ def find_deadlines(text: str, bare: bool = False) -> list[Deadline]:
     folded = fold(text)
     atoms = [_attach_paren(text, folded, a) for a in _atoms(text, folded, bare)
              if bare or not _in_context(text, folded, a)]
-    found = _compound(text, folded, _day_of_recurrence(text, folded, _recurrence_runs(text, folded, _select(atoms))))
+    found = _compound(text, folded, _schedules(text, folded, _day_of_recurrence(
+        text, folded, _recurrence_runs(text, folded, _select(atoms)))))
     return [_with_range_start(text, folded, d) for d in found]
 
 
@@ -575,7 +576,78 @@ def _day_of_recurrence(text: str, folded: str, items: list[Deadline]) -> list[De
     return out
 
 
+def _day_every_period(d: Deadline) -> bool:
+    """A day of every year or month with no year of its own ("trước ngày 16/6", "trước ngày 20/11
+    hằng năm", "trước ngày 16 hằng tháng"): one due day of a reporting schedule."""
+    return d.day is not None and d.year is None and d.kind in ("yearly_date", "recurring")
+
+
+def _schedule_gap(gap: str) -> bool:
+    """Between two due days of one schedule: the same sentence (no ";", ":" or full stop), brackets
+    and commas allowed ("…), 6 tháng (…"), a few words at most; not the two ends of a range ("từ ngày
+    15/11 đến ngày 15/12" is one span, due at its end)."""
+    return not re.search(r"[;:]|\.(?=\s|$)", gap) and len(gap.split()) <= 16 \
+        and not re.fullmatch(r"\s*(?:-|–)?\s*", gap)
+
+
+def _schedules(text: str, folded: str, items: list[Deadline]) -> list[Deadline]:
+    """"Định kỳ hàng tháng (trước ngày 16 hàng tháng), 6 tháng (trước ngày 16/6), tổng kết năm
+    (trước ngày 20/11 hàng năm)", "trước ngày 10 tháng 01 hàng năm báo cáo … và trước ngày 10 tháng 6
+    hàng năm": a sentence that gives a report schedule, a due day for each period, states one
+    deadline made of them all (each kept in ``parts``), not only its most specific day. Only days
+    without a year join: two dated times ("hoàn thành trước ngày 15/12/2025, báo cáo trước ngày
+    20/12/2025") stay two deadlines."""
+    out: list[Deadline] = []
+    k = 0
+    while k < len(items):
+        j = k
+        while _day_every_period(items[k]) and j + 1 < len(items) and _day_every_period(items[j + 1]) \
+                and not folded.startswith(("den ", "toi "), items[j + 1].start) \
+                and _schedule_gap(folded[items[j].end : items[j + 1].start]):
+            j += 1
+        if j == k:
+            out.append(items[k])
+            k += 1
+            continue
+        days = items[k : j + 1]
+        start, end = days[0].start, days[-1].end
+        parts = list(days)
+        before = out[-1] if out else None
+        if before is not None and before.kind == "recurring" and before.day is None \
+                and re.fullmatch(r"\s*\(?\s*", folded[before.end : start]):
+            out.pop()  # "Định kỳ hàng tháng (trước ngày 16 hàng tháng), …": the period named before its day
+            start, parts = before.start, [before] + parts
+        closing = re.match(r"\s*\)", folded[end:])
+        if closing and folded.count("(", start, end) > folded.count(")", start, end):
+            end += closing.end()
+        # its meaning is its first day, as for "A và B" (:func:`_compound`); every day stays in parts
+        out.append(replace(days[0], text=text[start:end], start=start, end=end, parts=tuple(parts)))
+        k = j + 1
+    return out
+
+
 _TITLE_YEAR = re.compile(_B + r"(?:(?:den het|den|trong)\s+)?nam\s+(?P<y>\d{4})\s*$")
+
+
+def time_statement(text: str) -> Deadline | None:
+    """The time of a sentence that only states a time ("Thời gian hoàn thành trước ngày 31 tháng 12
+    năm 2025.", "Đảm bảo hoàn thành trong quý I/2026."), or None when it says anything else.
+
+    Why: in hard-wrapped text such a sentence often stands on a line of its own after the work it
+    times; it is that work's deadline, not a task. Its words beside the time phrases must all be
+    [time_statement_words] of data/deadlines.toml."""
+    text = nfc(text).strip()
+    found = find_deadlines(text)
+    main = main_deadline(found)
+    if main is None:
+        return None
+    folded = fold(text)
+    for d in sorted(found, key=lambda d: d.start, reverse=True):
+        folded = folded[: d.start] + " " + folded[d.end :]
+    rest = " " + " ".join(re.findall(r"[a-z]+", folded)) + " "
+    for w in _context_words().get("time_statement_words", ()):
+        rest = re.sub(r"(?<= )" + re.escape(w) + r"(?= )", " ", rest)
+    return main if not rest.strip() else None
 
 
 def heading_deadline(text: str) -> Deadline | None:

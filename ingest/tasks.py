@@ -44,7 +44,7 @@ from typing import Any, Iterable
 
 from tracuu.ingest.agencies import AgencyMention, Gazetteer, load_gazetteer, tokenize
 from tracuu.ingest.cellrole import row_roles
-from tracuu.ingest.deadlines import Deadline, find_deadlines, heading_deadline, main_deadline, parse_deadline
+from tracuu.ingest.deadlines import Deadline, find_deadlines, heading_deadline, main_deadline, parse_deadline, time_statement
 from tracuu.ingest.flatrows import split_flat_row
 from tracuu.ingest.grouplead import group_lead
 from tracuu.ingest.headnames import heading_name
@@ -1977,6 +1977,34 @@ def extract_tasks(clauses: list[Clause], gazetteer: Gazetteer | None = None,
             if partners is None:
                 partners = partners_of(parent)
             parent = by_path[parent].parent
+        if c.path in has_children:
+            return None  # "1. Yêu cầu chung:" is a heading, its points are the work
+        top = c
+        while top.parent is not None and top.parent in by_path:
+            top = by_path[top.parent]
+        return letter_lead_in(top) if top is not c else None
+
+    def letter_lead_in(top: Clause) -> tuple[str, _Owner] | None:
+        """A letter's last preamble paragraph that hands out what follows ("UBND Thành phố yêu cầu
+        các sở, ban, ngành, UBND các xã, phường … thực hiện một số nội dung sau:"), over the points
+        of every top-level section after it that name no owner of their own ("1. Yêu cầu chung:" /
+        "1.2. Đối với …:" / "- Lựa chọn tư vấn …")."""
+        k = position.get(top.path, 0) - 1
+        while k >= 0:
+            prev = ordered_all[k]
+            if prev.parent is not None or prev.marker:
+                k -= 1
+                continue  # an earlier section, or a point of one
+            if prev.kind != "preamble" or prev.path in has_children:
+                return None
+            if prev.path not in lead_ins:
+                lead_ins[prev.path] = _lead_in(_Text(prev.text, prev.path, g), roles)
+            owner = lead_ins[prev.path]
+            # only work handed to others ("yêu cầu X", "đề nghị X", "giao X"): a plan's "UBND tỉnh ban
+            # hành Kế hoạch … như sau:" names its issuer, whose sections are aims, scope and content
+            if owner is None or owner.pattern not in ("giao", "đề nghị"):
+                return None
+            return prev.path, owner
         return None
 
     ordered = sorted(clauses, key=lambda c: c.order)
@@ -1994,7 +2022,7 @@ def extract_tasks(clauses: list[Clause], gazetteer: Gazetteer | None = None,
         if handed is not None:
             handing_out.add(handed[0])
     tasks: list[Task] = []
-    for clause in ordered:
+    for k, clause in enumerate(ordered):
         if clause.kind in NON_TASK_KINDS:
             continue
         if clause.cells or clause.path in table_rows:
@@ -2007,6 +2035,8 @@ def extract_tasks(clauses: list[Clause], gazetteer: Gazetteer | None = None,
             continue
         if is_role_clause(clause, g):
             continue  # "- Đơn vị chủ trì: Sở Tư pháp." says who does the task above it
+        if _times_work_before(clause, ordered[k - 1] if k else None, tasks):
+            continue  # "Thời gian hoàn thành trước ngày …." on a line of its own: the time of the work above
         if clause.path in has_children and carrier_of(clause.path) is not None:
             continue  # "X có trách nhiệm:" - its points are the tasks
         if not clause.marker and _TEXT_MARKER.match(clause.text) and len(clause.text.split()) <= 12 \
@@ -2038,6 +2068,34 @@ def extract_tasks(clauses: list[Clause], gazetteer: Gazetteer | None = None,
     _complete_names(tasks, by_path)
     _with_jurisdiction(tasks, jurisdiction)
     return tasks
+
+
+def _times_work_before(clause: Clause, before: Clause | None, tasks: list[Task]) -> bool:
+    """An unnumbered paragraph that only states a time ("Thời gian hoàn thành trước ngày 31 tháng
+    12 năm 2025.", "Đảm bảo hoàn thành trong quý I/2026.") right after a clause of the same point
+    that holds tasks: the layout cut the sentence off the work it times. Its time goes to those
+    tasks that state none; True when it did so (the paragraph is then no task of its own)."""
+    if clause.marker or before is None or not _same_scope(clause, before):
+        return False
+    due = time_statement(clause.text)
+    if due is None:
+        return False
+    theirs = [t for t in tasks if t.clause_id == before.clause_id]
+    if not theirs:
+        return False
+    for task in theirs:
+        if task.deadline is None:
+            task.deadline = due
+            task.deadlines = list(task.deadlines) + [due]
+            task.recurrence = task.recurrence or due.recurrence
+    return True
+
+
+def _same_scope(clause: Clause, before: Clause) -> bool:
+    """``before`` is the point ``clause`` belongs to, or another piece of the same point."""
+    if clause.parent is None:
+        return before.parent is None
+    return before.path == clause.parent or before.path.startswith(clause.parent + ".")
 
 
 def _complete_names(tasks: list[Task], by_path: dict[str, Clause]) -> None:
