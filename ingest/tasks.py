@@ -139,9 +139,20 @@ class Task:
         return asdict(self)
 
 
-def _phrase_re(phrases: Iterable[str]) -> re.Pattern[str]:
+def _phrase_re(phrases: Iterable[str], homographs: dict[str, list[str]] | None = None) -> re.Pattern[str]:
+    """Folded phrases as one regex. ``homographs`` (``[role_homographs]`` of agencies.toml): a phrase whose last
+    word folds like another word is not matched where the next word shows it is that other word
+    ("chủ trì cùng …" is a partner cue, "Chủ trì cung cấp …" is not: both fold to "cung")."""
     keys = sorted({fold(nfc(p)).strip() for p in phrases if p.strip()}, key=len, reverse=True)
-    body = "|".join(re.escape(k).replace(r"\ ", r"\s+") for k in keys) or r"(?!x)x"
+    after = {fold(nfc(w)): [fold(nfc(n)) for n in nexts] for w, nexts in (homographs or {}).items()}
+    parts = []
+    for k in keys:
+        part = re.escape(k).replace(r"\ ", r"\s+")
+        nexts = after.get(k.split()[-1])
+        if nexts:
+            part += r"(?!\s+(?:" + "|".join(re.escape(n) for n in nexts) + r")" + _E + ")"
+        parts.append(part)
+    body = "|".join(parts) or r"(?!x)x"
     return re.compile(_B + "(?:" + body + ")" + _E)
 
 
@@ -153,7 +164,7 @@ class _Roles:
         self.assign = _phrase_re(r.get("assign", []))
         self.request = _phrase_re(r.get("request", []))
         self.lead = _phrase_re(r.get("lead", []))
-        self.coordinate = _phrase_re(r.get("coordinate", []))
+        self.coordinate = _phrase_re(r.get("coordinate", []), g.role_homographs)
         self.partner_adverb = _phrase_re(r.get("partner_adverbs", []))
         self.partner_verb = re.compile(r",?\s*" + _phrase_re(r.get("partner_verbs", [])).pattern)  # "phối hợp(,) hỗ trợ X"
         self.advise = _phrase_re(r.get("advise", []))
