@@ -5,8 +5,10 @@ real document's text; the bodies named are real central bodies (names, not text)
 from __future__ import annotations
 
 import pytest
-from tracuu.ingest.agencies import load_gazetteer
-from tracuu.ingest.tasks import _Roles, _Text
+from tracuu.ingest.agencies import find_agencies, load_gazetteer
+from tracuu.ingest.tasks import _Roles, _Text, extract_tasks
+
+from task_text import names
 
 
 @pytest.fixture(scope="module")
@@ -23,3 +25,33 @@ def test_chu_tri_cung_cap_is_no_partner_cue(g) -> None:
     assert _partners("Chủ trì cung cấp thông tin liên quan đến hồ sơ tồn đọng.", g) == []
     assert _partners("Sở Y tế chủ trì cùng Sở Tài chính kiểm tra.", g) == ["Sở Tài chính"]
     assert _partners("Bộ Công an phối hợp cung ứng vật tư cho địa phương.", g) == []
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Ủy ban thường vụ Quốc hội yêu cầu Chính phủ báo cáo.", "Ủy ban thường vụ Quốc hội"),
+    ("phối hợp với Ủy ban Công tác về các tổ chức PCPNN", "Ủy ban Công tác về các tổ chức PCPNN"),
+    ("Đề nghị Trung ương Mặt trận Tổ quốc Việt Nam", "Trung ương Mặt trận Tổ quốc Việt Nam"),
+    ("Văn phòng Ban chỉ đạo phòng thủ dân sự quốc gia theo dõi sát tình hình",
+     "Văn phòng Ban chỉ đạo phòng thủ dân sự quốc gia"),
+])
+def test_central_bodies_are_read_whole(text: str, name: str) -> None:
+    assert name in [m.text for m in find_agencies(text)]
+
+
+def test_the_requested_government_owns_the_points_of_a_standing_committee_resolution() -> None:
+    # "X yêu cầu Chính phủ, Thủ tướng Chính phủ … sau đây:" + numbered points: the requested own them
+    tasks = extract_tasks(_points())
+    assert tasks and all(names(t.lead) == ["Chính phủ", "Thủ tướng Chính phủ"] for t in tasks)
+
+
+def _points():
+    from tracuu.ingest.model import Clause, Span
+    head = "Ủy ban thường vụ Quốc hội yêu cầu Chính phủ, Thủ tướng Chính phủ tập trung thực hiện các nhiệm vụ sau:"
+    pts = ["Rà soát chính sách hỗ trợ nhà ở cho hộ gia đình A.", "Hướng dẫn giải quyết hồ sơ tồn đọng."]
+    out = [Clause(clause_id="t:D2", doc_id="t", path="D2", kind="dieu", label="Điều 2", marker="", text=head,
+                  heading_chain=[], parent=None, order=0, span=Span(0, len(head), 1, 1))]
+    for i, p in enumerate(pts, 1):
+        out.append(Clause(clause_id=f"t:D2.{i}", doc_id="t", path=f"D2.{i}", kind="khoan", label=str(i),
+                          marker=f"{i}.", text=p, heading_chain=[head], parent="D2", order=i,
+                          span=Span(0, len(p), 1, 1)))
+    return out
