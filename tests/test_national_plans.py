@@ -55,3 +55,17 @@ def _points():
                           marker=f"{i}.", text=p, heading_chain=[head], parent="D2", order=i,
                           span=Span(0, len(p), 1, 1)))
     return out
+
+
+@pytest.mark.parametrize("text, name", [
+    ("12. Các cơ quan báo chí, truyền thông tiếp tục đưa tin về phong trào.", "Các cơ quan báo chí, truyền thông"),
+    ("- Bộ Giáo dục và Đào tạo và các cơ sở giáo dục, đào tạo lồng ghép nội dung A.",
+     "các cơ sở giáo dục, đào tạo"),
+])
+def test_a_kind_of_bodies_over_two_fields_is_one_collective(text: str, name: str) -> None:
+    assert name in [m.text for m in find_agencies(text)]
+
+
+def test_two_fields_do_not_swallow_a_named_body() -> None:
+    assert [m.text for m in find_agencies("phối hợp với các cơ quan báo chí, Đài Phát thanh tỉnh")][0] \
+        == "các cơ quan báo chí"
