@@ -184,6 +184,9 @@ class _Roles:
         self.forwarding = _phrase_re(r.get("forwarding", []))
         self.closing = _phrase_re(r.get("closing", []))
         self.honorific = re.compile(_phrase_re(r.get("honorifics", [])).pattern + r"\s+")
+        titles = _phrase_re(g.heads.get("titles", [])).pattern
+        # "Bí thư, Chủ tịch Ủy ban nhân dân tỉnh …": a title listed before the title of the body
+        self.title_before_title = re.compile(titles + r"[ \t]*,[ \t]*(?=" + titles + r")")
         self.verb = _phrase_re(r.get("verbs", []) + r.get("lead", []) + r.get("coordinate", [])
                                + r.get("advise", []) + r.get("direct", []) + r.get("report", []))
 
@@ -693,6 +696,9 @@ def _owner(t: _Text, roles: _Roles) -> _Owner | None:
     honour = roles.honorific.match(f, start)
     if honour is not None and not t.by_start.get(start):
         start = honour.end()  # "Đồng chí Bộ trưởng Bộ Y tế …": the title is the subject
+    listed = roles.title_before_title.match(f, start) if not t.by_start.get(start) else None
+    if listed is not None:
+        start = listed.end()  # "Các đồng chí Bí thư, Chủ tịch UBND tỉnh …": the body of the last title owns it
     prefix = None
     items: list[AgencyMention] = []
     end = start

@@ -69,3 +69,12 @@ def test_a_kind_of_bodies_over_two_fields_is_one_collective(text: str, name: str
 def test_two_fields_do_not_swallow_a_named_body() -> None:
     assert [m.text for m in find_agencies("phối hợp với các cơ quan báo chí, Đài Phát thanh tỉnh")][0] \
         == "các cơ quan báo chí"
+
+
+def test_a_title_listed_before_the_title_of_the_body_is_skipped(g) -> None:
+    # "Bí thư, Chủ tịch Ủy ban nhân dân …": the subject is the body of the last title
+    from tracuu.ingest.tasks import _owner
+    t = _Text("Các đồng chí Bí thư, Chủ tịch Ủy ban nhân dân các tỉnh A, B tiếp tục chỉ đạo khắc phục hậu quả.",
+              "x", g)
+    owner = _owner(t, _Roles(g))
+    assert owner is not None and [r.name for r in owner.lead][0].startswith("Ủy ban nhân dân các tỉnh")
