@@ -33,6 +33,7 @@ def test_chu_tri_cung_cap_is_no_partner_cue(g) -> None:
     ("Đề nghị Trung ương Mặt trận Tổ quốc Việt Nam", "Trung ương Mặt trận Tổ quốc Việt Nam"),
     ("Văn phòng Ban chỉ đạo phòng thủ dân sự quốc gia theo dõi sát tình hình",
      "Văn phòng Ban chỉ đạo phòng thủ dân sự quốc gia"),
+    ("Hội đồng Dân tộc và các Ủy ban của Quốc hội phối hợp thẩm tra", "các Ủy ban của Quốc hội"),
 ])
 def test_central_bodies_are_read_whole(text: str, name: str) -> None:
     assert name in [m.text for m in find_agencies(text)]
