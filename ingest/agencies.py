@@ -195,6 +195,8 @@ class Gazetteer:
         self.abbreviations: list[Abbreviation] = [self._abbr(row) for row in abbreviations.get("abbr", [])]
         matching = agencies.get("matching", {})
         self.roles: dict[str, list[str]] = {k: _as_list(v) for k, v in agencies.get("roles", {}).items()}
+        self.role_homographs: dict[str, list[str]] = {
+            k: _as_list(v) for k, v in agencies.get("role_homographs", {}).items()}
         self.columns: dict[str, list[str]] = {k: _as_list(v) for k, v in agencies.get("columns", {}).items()}
         self.column_cues: dict[str, list[str]] = {k: _as_list(v) for k, v in agencies.get("column_cues", {}).items()}
         self.heads: dict[str, list[str]] = {k: _as_list(v) for k, v in agencies.get("heads", {}).items()}

@@ -139,9 +139,20 @@ class Task:
         return asdict(self)
 
 
-def _phrase_re(phrases: Iterable[str]) -> re.Pattern[str]:
+def _phrase_re(phrases: Iterable[str], homographs: dict[str, list[str]] | None = None) -> re.Pattern[str]:
+    """Folded phrases as one regex. ``homographs`` (``[role_homographs]`` of agencies.toml): a phrase whose last
+    word folds like another word is not matched where the next word shows it is that other word
+    ("chủ trì cùng …" is a partner cue, "Chủ trì cung cấp …" is not: both fold to "cung")."""
     keys = sorted({fold(nfc(p)).strip() for p in phrases if p.strip()}, key=len, reverse=True)
-    body = "|".join(re.escape(k).replace(r"\ ", r"\s+") for k in keys) or r"(?!x)x"
+    after = {fold(nfc(w)): [fold(nfc(n)) for n in nexts] for w, nexts in (homographs or {}).items()}
+    parts = []
+    for k in keys:
+        part = re.escape(k).replace(r"\ ", r"\s+")
+        nexts = after.get(k.split()[-1])
+        if nexts:
+            part += r"(?!\s+(?:" + "|".join(re.escape(n) for n in nexts) + r")" + _E + ")"
+        parts.append(part)
+    body = "|".join(parts) or r"(?!x)x"
     return re.compile(_B + "(?:" + body + ")" + _E)
 
 
@@ -153,7 +164,7 @@ class _Roles:
         self.assign = _phrase_re(r.get("assign", []))
         self.request = _phrase_re(r.get("request", []))
         self.lead = _phrase_re(r.get("lead", []))
-        self.coordinate = _phrase_re(r.get("coordinate", []))
+        self.coordinate = _phrase_re(r.get("coordinate", []), g.role_homographs)
         self.partner_adverb = _phrase_re(r.get("partner_adverbs", []))
         self.partner_verb = re.compile(r",?\s*" + _phrase_re(r.get("partner_verbs", [])).pattern)  # "phối hợp(,) hỗ trợ X"
         self.advise = _phrase_re(r.get("advise", []))
@@ -173,6 +184,9 @@ class _Roles:
         self.forwarding = _phrase_re(r.get("forwarding", []))
         self.closing = _phrase_re(r.get("closing", []))
         self.honorific = re.compile(_phrase_re(r.get("honorifics", [])).pattern + r"\s+")
+        titles = _phrase_re(g.heads.get("titles", [])).pattern
+        # "Bí thư, Chủ tịch Ủy ban nhân dân tỉnh …": a title listed before the title of the body
+        self.title_before_title = re.compile(titles + r"[ \t]*,[ \t]*(?=" + titles + r")")
         self.verb = _phrase_re(r.get("verbs", []) + r.get("lead", []) + r.get("coordinate", [])
                                + r.get("advise", []) + r.get("direct", []) + r.get("report", []))
 
@@ -682,6 +696,9 @@ def _owner(t: _Text, roles: _Roles) -> _Owner | None:
     honour = roles.honorific.match(f, start)
     if honour is not None and not t.by_start.get(start):
         start = honour.end()  # "Đồng chí Bộ trưởng Bộ Y tế …": the title is the subject
+    listed = roles.title_before_title.match(f, start) if not t.by_start.get(start) else None
+    if listed is not None:
+        start = listed.end()  # "Các đồng chí Bí thư, Chủ tịch UBND tỉnh …": the body of the last title owns it
     prefix = None
     items: list[AgencyMention] = []
     end = start
