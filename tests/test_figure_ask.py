@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tracuu.index.query.figure_ask import asked_figure, states_figure
+from tracuu.index.query.figure_ask import answers_figure, asked_figure, states_figure
 
 
 def test_the_unit_after_the_cue_is_what_the_figure_counts():
@@ -44,3 +44,15 @@ def test_counting_a_documents_own_parts_is_not_a_figure_question():
     assert asked_figure("Quy chế này có mấy chương?") is None
     assert asked_figure("Kế hoạch đặt ra mấy mục tiêu?") is None
     assert asked_figure("Chiếm bao nhiêu phần trăm GRDP?").unit == "phan tram"  # "phần" begins a unit here
+
+
+def test_a_sum_of_money_is_answered_by_money_not_by_a_percentage():
+    """"Bao nhiêu tiền", "thù lao … bao nhiêu": a share of people or of anything else is no sum of money."""
+    money = asked_figure("Giáo viên trường tư ở tỉnh A được hỗ trợ bao nhiêu tiền mỗi tháng?")
+    assert states_figure("Mức hỗ trợ 800.000 đồng/người/tháng.", money)
+    assert not states_figure("Phấn đấu 100% giáo viên ở tỉnh A được bồi dưỡng.", money)
+    fee = asked_figure("Tỉnh A trả thù lao bao nhiêu cho chuyên gia?")
+    assert fee is not None and fee.unit == "thu lao"
+    assert answers_figure("Mức thù lao chuyên gia là 2 triệu đồng mỗi buổi.", fee)
+    assert not answers_figure("Áp dụng chế độ thù lao, cộng tác viên để thu hút chuyên gia tham gia.", fee)
+    assert not answers_figure("Phấn đấu có ít nhất 10% cán bộ từ nguồn thu hút chuyên gia.", fee)
