@@ -206,3 +206,61 @@ class _AgencyService:
         return Hit(clause_id=clause.clause_id, doc_id=clause.doc_id, path="1", label="1", text=clause.text,
                    citation=clause.clause_id, page=1, start=0, end=1, references=[], kind="diem",
                    heading_chain=[], page_end=1, score=score)
+
+
+def test_word_pairs_said_as_the_question_says_them_break_a_tie():
+    # made-up plan: both tasks hold every word of the question, only the second says "phương án
+    # kinh phí" and "phát triển" side by side (the first's "triển" is that of "triển khai", its
+    # "phát" that of "phát hành"); on words alone the first, listed first, would displace it
+    from tracuu.api.phrases import pair_share
+    from tracuu.api.task_match import strength
+
+    tasks = [
+        {"task_id": "e:1#1", "clause_id": "e:1", "doc_id": "e", "lead": [{"name": "Ủy ban nhân dân cấp xã"}],
+         "text": "Tham mưu phương án lồng ghép mạng lưới trường; triển khai dự toán kinh phí thực hiện, phát hành tài liệu."},
+        {"task_id": "e:2#1", "clause_id": "e:2", "doc_id": "e", "lead": [{"name": "Sở Tài chính"}],
+         "text": "Tham mưu cấp có thẩm quyền phương án kinh phí thực hiện phát triển mạng lưới trường."},
+    ]
+    idf = _bm25().idf
+    question = "Ai tham mưu phương án kinh phí thực hiện phát triển mạng lưới trường ở tỉnh A?"
+    ranked = rank_tasks([question], tasks, lambda t: task_words(t), lambda _doc: set(), idf)
+    assert ranked[0].share == ranked[1].share and ranked[0].task["task_id"] == "e:1#1"
+    apart, together = (strength(m.share, pair_share(question, m.task["text"], idf)) for m in ranked)
+    assert together > apart
+    assert strength(0.8, 0.0) == 0.8  # no pairs: the term share alone
+
+
+def test_a_clause_naming_the_asked_agency_only_as_recipient_gives_way_to_one_where_it_does_the_task():
+    # "Sở Tài chính báo cáo … bao lâu một lần?": retrieval's first clause is the sở, ngành reporting
+    # TO Sở Tài chính; the second, where Sở Tài chính itself reports, answers (made-up records)
+    from types import SimpleNamespace
+
+    from tracuu.api.ask_service import Ask
+
+    def hit(cid: str):
+        return SimpleNamespace(clause=SimpleNamespace(clause_id=cid))
+
+    tasks = {
+        "p:1": [{"task_id": "p:1#1", "clause_id": "p:1", "lead": [{"name": "Các sở, ngành"}],
+                 "reports_to": [{"name": "Sở Tài chính"}], "deadline": {"text": "hằng tháng"}}],
+        "p:2": [{"task_id": "p:2#1", "clause_id": "p:2", "lead": [{"name": "Sở Tài chính"}],
+                 "reports_to": [{"name": "Ủy ban nhân dân tỉnh"}], "deadline": {"text": "hằng quý"}}],
+        "p:3": [{"task_id": "p:3#1", "clause_id": "p:3", "lead": [{"name": "Sở Tài chính"}],
+                 "coordinators": [{"name": "Sở Y tế"}]}],
+    }
+    fake = SimpleNamespace(thresholds=SimpleNamespace(judge_top=3))
+    pool = [hit("p:1"), hit("p:2"), hit("p:3")]
+
+    def says(s):
+        return any(t.get("deadline") for t in tasks[s.clause.clause_id])
+
+    def doing(question: str, chosen, agency: str = "Sở Tài chính"):
+        return Ask._named_agency_doing(fake, agency, chosen, pool, question, tasks, says)
+
+    assert doing("Sở Tài chính báo cáo kết quả bao lâu một lần?", pool[0]).clause.clause_id == "p:2"
+    # the chosen clause already gives it the task: nothing to change
+    assert doing("Sở Tài chính báo cáo kết quả bao lâu một lần?", pool[1]) is None
+    # a question about its partner role keeps the clause naming it as partner
+    assert doing("Sở Y tế phối hợp báo cáo khi nào?", pool[2], "Sở Y tế") is None
+    # an agency the chosen clause does not name at all (the document's issuer, say) changes nothing
+    assert doing("Theo kế hoạch của Sở Y tế, báo cáo khi nào?", pool[0], "Sở Y tế") is None
