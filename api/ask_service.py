@@ -296,11 +296,6 @@ class Ask:
                                          chosen_says=not mute)
             if matched is not None:
                 scored = self._first(matched["clause_id"], scored)
-            elif named_agency:
-                doing = self._named_agency_doing(named_agency, scored[0], retrieved, q, by_clause,
-                                                 lambda s: says(s, "lead" if asked == "owner" else "deadline"))
-                if doing is not None:
-                    scored = self._first(doing.clause.clause_id, scored)
         if not found:  # a clause that passes all but the key constraints: say what the documents do say
             near = next((s for s in fused[: self.thresholds.judge_top] if self._answers(s, readings, q, keys=False)), None)
             return self._not_found(q, intent, near, self._unmet_keys(near, q) if near is not None else [])
@@ -365,37 +360,13 @@ class Ask:
         best = task_match.best_task(ranked)
         if best is None or best.task["clause_id"] == chosen or not chosen_says:
             return best.task if best is not None else None
-        # retrieval's clause stays first unless the task's wording answers strictly more of it
-        # (its words, then the question's word pairs it says side by side: api/task_match.py)
+        # retrieval's clause stays first unless the task's words answer strictly more of it
         clause = self.store().clause(chosen)
-        own = [m for m in ranked if m.task["clause_id"] == chosen]
+        own = [m.share for m in ranked if m.task["clause_id"] == chosen]
         if clause is not None:
             pseudo = {"clause_id": chosen, "doc_id": clause.doc_id, "text": ""}
-            own += self._task_ranking(readings, [pseudo], {})
-        mine = max((task_match.strength(m.share, self._pair_share(readings, m.task)) for m in own), default=0.0)
-        return best.task if task_match.strength(best.share, self._pair_share(readings, best.task)) > mine else None
-
-    def _pair_share(self, readings: list[str], task: dict[str, Any]) -> float:
-        """The share of the question's word pairs that ``task`` (its text, its clause's, its
-        headings') says side by side, its document's title left out (api/phrases.py)."""
-        clause = self.store().clause(task["clause_id"])
-        text = " ".join([task.get("text") or "", clause.text if clause else "", *(clause.heading_chain if clause else ())])
-        return phrases.pair_share(readings[0], text, self.index.keyword.idf, self._doc_context().get(task["doc_id"], ""))
-
-    def _named_agency_doing(self, agency: str, chosen, pool: list, question: str, by_clause, says) -> Any | None:
-        """For "Sở X báo cáo … khi nào" whose chosen clause names X only as the one reported to,
-        advised or gone through ("… báo cáo … gửi Sở X"), the first clause of the few retrieval
-        ranks best (``judge_top`` of ``pool``, those whether to answer is judged on) in which a
-        task gives X a doer's role and that ``says`` who / by when (its tasks or its block
-        lines'); None when the chosen clause gives X a doer's role (or none at all: X may then be
-        the document's issuer, "… theo chỉ thị của UBND tỉnh"), or when the question asks about
-        coordinating ("phối hợp"), where X's partner role is the one asked."""
-        query = AgencyQuery.of(agency)
-        roles = set().union(*(query.roles_in(t) for t in by_clause.get(chosen.clause.clause_id, [])))
-        if not roles or roles & DOERS or any(w in fold(question) for w in task_match.partner_words()):
-            return None
-        return next((s for s in pool[: self.thresholds.judge_top] if s.clause.clause_id != chosen.clause.clause_id and any(
-            query.roles_in(t) & DOERS for t in by_clause.get(s.clause.clause_id, [])) and says(s)), None)
+            own += [m.share for m in self._task_ranking(readings, [pseudo], {})]
+        return best.task if best.share > max(own, default=0.0) else None
 
     def _agency_task_relevance(self, readings: list[str], agency: str, tasks: list[dict[str, Any]],
                                ranked: list) -> dict[str, float]:

@@ -34,10 +34,6 @@ INTENTS = Path(__file__).resolve().parents[1] / "index" / "data" / "ask_intents.
 
 #: Weight of retrieval's fused score of a task's clause (in [0, 1]) added to its term share.
 RETRIEVAL_WEIGHT = 0.5
-#: Weight of the share of the question's word pairs a task says side by side (api/phrases.py)
-#: added to its term share when the best task is weighed against the clause retrieval chose
-#: (:func:`strength`).
-PAIR_WEIGHT = 0.25
 #: A task answers only when its words cover at least this share of the question's information
 #: that its document's header does not already hold.
 MIN_SHARE = 0.6
@@ -56,13 +52,6 @@ class TaskMatch:
 def _asking_phrases() -> tuple[str, ...]:
     data = tomllib.loads(INTENTS.read_text(encoding="utf-8"))
     return tuple(sorted(data.get("owner", {}).get("asking", []), key=len, reverse=True))
-
-
-@lru_cache(maxsize=1)
-def partner_words() -> tuple[str, ...]:
-    """Folded words that ask about an agency's partner role (``[owner] partner``)."""
-    data = tomllib.loads(INTENTS.read_text(encoding="utf-8"))
-    return tuple(data.get("owner", {}).get("partner", []))
 
 
 def question_terms(reading: str, also: Iterable[str] = ()) -> list[str]:
@@ -133,15 +122,6 @@ def rank_tasks(
         out.append(TaskMatch(task, best, best + retrieval_weight * retrieval.get(task["clause_id"], 0.0)))
     out.sort(key=lambda m: -m.score)
     return out
-
-
-def strength(term_share: float, pair_share: float) -> float:
-    """How well a task's own wording answers: the share of the question's terms its words hold,
-    plus ``PAIR_WEIGHT`` x the share of its word pairs it says side by side. A task holding the
-    question's words apart ("phương án …" and "… kinh phí"; the "triển" of "triển khai" for
-    "phát triển") does not then displace a clause that says them as the question does
-    ("phương án kinh phí")."""
-    return term_share + PAIR_WEIGHT * pair_share
 
 
 def best_task(matches: list[TaskMatch], min_share: float = MIN_SHARE) -> TaskMatch | None:
