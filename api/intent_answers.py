@@ -221,12 +221,13 @@ def _basis_clauses(doc) -> list[Any]:
 
 def _asked_first(clauses: list[Any], question: str, header: str) -> list[Any]:
     """``clauses`` with those holding the most of the question's words (less ``[document.titles]
-    stop`` words; the words of the document's header, which say which document rather than which
+    stop`` and ``basis_generic`` words; the words of the document's header, which say which document rather than which
     basis, count only on a tie) first, in their order otherwise: "… theo đề nghị của sở nào?" cites the "Theo đề nghị
     …" line, "… căn cứ Luật Dữ liệu nào?" the line of that law, not the first "Căn cứ"."""
     named = set(re.findall(r"[a-z0-9]+", with_place_aliases(fold(header))))
+    generic = set(document_cues("basis_generic"))
     words = [w for w in re.findall(r"[a-z0-9]+", with_place_aliases(fold(question)))
-             if w not in title_stop() and not w.isdigit()]
+             if w not in title_stop() and w not in generic and not w.isdigit()]
     if not words or len(clauses) < 2:
         return clauses
 
@@ -234,7 +235,10 @@ def _asked_first(clauses: list[Any], question: str, header: str) -> list[Any]:
         own = set(re.findall(r"[a-z0-9]+", fold(c.text)))
         return -sum(1 for w in words if w in own and w not in named), -sum(1 for w in words if w in own)
 
-    return sorted(clauses, key=held)
+    keys = [held(c) for c in clauses]
+    if not any(k[0] for k in keys):  # no line holds a word of its own of the question: their order
+        return clauses
+    return [c for _, c in sorted(zip(keys, clauses), key=lambda kc: kc[0])]
 
 
 def _own_facts(svc: "Tracuu", doc, info: Document, question: str) -> tuple[str, list[Hit], bool]:
