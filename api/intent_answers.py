@@ -312,19 +312,22 @@ def _title_scores(svc: "Tracuu", question: str, docs: list[str] | None = None) -
         return []
     places = named_places(question)  # a place named is the document's own ("Nghệ An" is not "An Giang")
     place_words = {w for p in places for w in p.split()}
+    context = svc._doc_context()
     out = []
     for doc_id, h, file_name in svc.store().headers():
         if docs and doc_id not in docs:
             continue
         if not _kind_matches(kind, h.doc_type or _file_kind(file_name)):
             continue
+        # a text kept without its header: its file name's words and places stand for its title
+        bare = context.get(doc_id, "") if not (h.issuer or h.title) else ""
         spaced = " " + " ".join(re.findall(r"[a-z0-9]+", with_place_aliases(fold(" ".join(
-            x or "" for x in (h.title, h.issuer, h.doc_type, h.place)))))) + " "
+            x or "" for x in (h.title, h.issuer, h.doc_type, h.place, bare)))))) + " "
         if places and not any(f" {p} " in spaced for p in places):
             continue
         own = set(spaced.split())
         here = place_words | set(re.findall(r"[a-z0-9]+", with_place_aliases(fold(h.place or ""))))
-        title = set(re.findall(r"[a-z0-9]+", fold(h.title or ""))) - here  # "… trên địa bàn Cần Thơ"
+        title = set(re.findall(r"[a-z0-9]+", fold(h.title or bare))) - here  # "… trên địa bàn Cần Thơ"
         hit = sum(1 for w in words if w in own)
         out.append((hit / len(words), sum(1 for w in words if w in title), hit, doc_id))
     return out
