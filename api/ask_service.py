@@ -23,7 +23,7 @@ from tracuu.index.abstain_figures import figure_not_stated
 from tracuu.index.abstain_keys import describe, unmet
 from tracuu.index.keyword import folded_syllables
 from tracuu.index.query import doc_places, doc_siblings
-from tracuu.index.query.ask_intent import asks_outline, asks_who_only, classify, with_place_aliases
+from tracuu.index.query.ask_intent import asks_outline, asks_who_only, classify, document_facts, names_kind, with_place_aliases
 from tracuu.index.query.intent import detect_intent
 from tracuu.index.retriever import ScoredClause
 from tracuu.ingest.agencies import find_agencies
@@ -91,6 +91,11 @@ class Ask:
             if answer is not None:
                 return answer
         structural = detect_intent(text)
+        structured = structural is not None and structural.kind != "clause_path"
+        if docs and not doc_ids and (structured and len(docs) > 1 or {"basis", "decides"} & set(document_facts(text))):
+            answer = self._scoped_document(q, text, intent, docs, doc_types, u)
+            if answer is not None:
+                return answer
         if structural is not None:
             clarify = None
             if docs is None and structural.kind != "clause_path" and len(self.store().list_ids()) > MAX_PER_DOCUMENT:
@@ -196,6 +201,27 @@ class Ask:
     def _home_docs(self) -> set[str]:
         """The deployment's own documents: those corpus/manifest.toml gives a file for."""
         return {e.doc_id for e in self.manifest.entries if e.file}
+
+    def _scoped_document(self, q: str, text: str, intent, docs: list[str], doc_types, u) -> Answer | None:
+        """"Kế hoạch về dân số của Cần Thơ do ai ký?", "Quyết định … triển khai Quyết định 06 căn cứ
+        Luật nào?": a question asking a document's facts that names its kind and place (or a
+        document it carries out) and a few title words, not enough to pass ``titled_documents``: the
+        facts (api/intent_answers.py: the header, the signature …) of the documents of that place
+        in the order the question tells them apart (``scoped_by_title``): the first alone when its
+        title holds more of the question's words than any other, else the first few, the answer
+        saying it could not tell them apart. None when the question names no kind of document."""
+        if not names_kind(text) or not document_facts(text):
+            return None
+        _, near = self.scored(q, k=30, doc_ids=docs, doc_types=doc_types, understood=u)
+        ordered = intent_answers.scoped_by_title(self, text, docs, list(dict.fromkeys(s.clause.doc_id for s in near)))
+        told = intent_answers.told_apart(self, text, ordered)
+        answer = intent_answers.document_answer(self, q, intent, named=ordered[:1 if told else MAX_PER_DOCUMENT])
+        if answer is not None and not told:
+            names = [document_name(d) for d in answer.documents]
+            answer.clarify = names
+            answer.answer = ("Câu hỏi không nói rõ văn bản nào trong " + str(len(docs)) + " văn bản cùng địa phương; hãy "
+                             "nêu số hiệu. Trả lời cho các văn bản gần nhất với câu hỏi:\n" + answer.answer)
+        return answer
 
     def _outline(self, q: str, asked: str, docs: list[str] | None, doc_types, u) -> Answer | None:
         """"Kế hoạch X gồm những phần lớn nào?": the top-level headings of the documents the

@@ -30,6 +30,7 @@ from tracuu.index.query.ask_intent import (
     document_cues,
     document_facts,
     names_kind,
+    title_stop,
     title_thresholds,
     title_words,
     with_place_aliases,
@@ -183,6 +184,7 @@ def _facts_sentence(doc: Document, date_as_written: str | None = None, signer: s
 
 #: What each fact is called when a document does not state it (vi, en).
 _FACT_NAMES = {"effect": ("ngày có hiệu lực", "when it takes effect"), "basis": ("căn cứ", "its basis"),
+               "decides": ("điều quyết định (Điều 1)", "what it decides (Article 1)"),
                "recipients": ("nơi nhận", "its recipients"), "signer": ("người ký", "who signed it"),
                "date": ("ngày ban hành", "its date"), "number": ("số hiệu", "its number"),
                "issuer": ("cơ quan ban hành", "its issuer"), "kind": ("loại văn bản", "its kind"),
@@ -217,6 +219,28 @@ def _basis_clauses(doc) -> list[Any]:
     return out
 
 
+def _asked_first(clauses: list[Any], question: str, header: str) -> list[Any]:
+    """``clauses`` with those holding the most of the question's words (less ``[document.titles]
+    stop`` and ``basis_generic`` words; the words of the document's header, which say which document rather than which
+    basis, count only on a tie) first, in their order otherwise: "… theo đề nghị của sở nào?" cites the "Theo đề nghị
+    …" line, "… căn cứ Luật Dữ liệu nào?" the line of that law, not the first "Căn cứ"."""
+    named = set(re.findall(r"[a-z0-9]+", with_place_aliases(fold(header))))
+    generic = set(document_cues("basis_generic"))
+    words = [w for w in re.findall(r"[a-z0-9]+", with_place_aliases(fold(question)))
+             if w not in title_stop() and w not in generic and not w.isdigit()]
+    if not words or len(clauses) < 2:
+        return clauses
+
+    def held(c) -> tuple[int, int]:  # the header's words only break ties ("Luật Năng lượng nguyên tử")
+        own = set(re.findall(r"[a-z0-9]+", fold(c.text)))
+        return -sum(1 for w in words if w in own and w not in named), -sum(1 for w in words if w in own)
+
+    keys = [held(c) for c in clauses]
+    if not any(k[0] for k in keys):  # no line holds a word of its own of the question: their order
+        return clauses
+    return [c for _, c in sorted(zip(keys, clauses), key=lambda kc: kc[0])]
+
+
 def _own_facts(svc: "Tracuu", doc, info: Document, question: str) -> tuple[str, list[Hit], bool]:
     """(the answer's sentence, its citations: the parts stating what is asked first, whether the
     document states any fact asked) for an ingested document."""
@@ -236,14 +260,21 @@ def _own_facts(svc: "Tracuu", doc, info: Document, question: str) -> tuple[str, 
             found[fact] = [svc.hit(c, 1.0, info) for c in clauses]
             extra += [f"Hiệu lực: «{_sentence_with(c.text, document_cues('effect_clause') + ('het hieu luc',))}» "
                       f"({c.label})." for c in clauses]
+        elif fact == "decides":
+            clauses = [c for c in doc.clauses if c.path == "D1"][:1]  # Điều 1 of a decision
+            stated[fact] = bool(clauses)
+            found[fact] = [svc.hit(c, 1.0, info) for c in clauses]
+            extra += [f"{c.label}: «{_short(c.text)}»." for c in clauses]
         elif fact == "basis":
-            clauses = _basis_clauses(doc)
+            clauses = _asked_first(_basis_clauses(doc), question, svc._doc_context().get(doc.doc_id, ""))
             stated[fact] = bool(clauses)
             found[fact] = [svc.hit(c, 1.0, info) for c in clauses]
             if clauses:
                 refs = [r.text for c in clauses for r in c.references]
                 extra.append("Căn cứ / thực hiện: " + ("; ".join(dict.fromkeys(refs)) if refs else
                                                        " ".join(f"«{_short(c.text)}»" for c in clauses)) + ".")
+                if clauses[0] is not _basis_clauses(doc)[0]:  # the line the question asks about, quoted
+                    extra.append(f"{clauses[0].label[:1].upper()}{clauses[0].label[1:]}: «{_short(clauses[0].text)}».")
         elif fact == "recipients":
             clauses = [c for c in doc.clauses if c.kind == "recipients"][:1]
             stated[fact] = bool(clauses or doc.header.recipients or doc.header.addressees)
@@ -270,40 +301,77 @@ def _own_facts(svc: "Tracuu", doc, info: Document, question: str) -> tuple[str, 
     return text, hits, not facts or len(missing) < len(facts)
 
 
-def titled_documents(svc: "Tracuu", question: str, docs: list[str] | None = None) -> list[str]:
-    """The stored documents a question asking a document's facts names by kind, place and title
-    words without a number ("Kế hoạch chuyển đổi số doanh nghiệp của Đồng Tháp do ai ký?"): those
-    whose title, issuer, kind and place hold the largest share of the question's own words, when
-    that share and count pass ``[document.titles]``, and that are of the place it names, if any;
-    at most two (else none: not told apart).
-    ``docs``: the documents the question is already scoped to, if any."""
+def _title_scores(svc: "Tracuu", question: str, docs: list[str] | None = None) -> list[tuple[float, int, int, str]]:
+    """(share of the question's title words that a document's title, issuer, kind and place hold,
+    how many of them, the place's words aside, its title alone holds, how many in all, doc_id) for each stored document of the
+    kind the question names and of the place it names, if any; ``docs``: only these. Empty when the
+    question names no kind or has no title words."""
     kind = names_kind(question)
-    if not kind or not document_facts(question):
-        return []
-    words = title_words(question)
-    share, least = title_thresholds()
-    if len(words) < least:
+    words = title_words(question) if kind else []
+    if not words:
         return []
     places = named_places(question)  # a place named is the document's own ("Nghệ An" is not "An Giang")
-    scored = []
+    place_words = {w for p in places for w in p.split()}
+    context = svc._doc_context()
+    out = []
     for doc_id, h, file_name in svc.store().headers():
         if docs and doc_id not in docs:
             continue
         if not _kind_matches(kind, h.doc_type or _file_kind(file_name)):
             continue
+        # a text kept without its header: its file name's words and places stand for its title
+        bare = context.get(doc_id, "") if not (h.issuer or h.title) else ""
         spaced = " " + " ".join(re.findall(r"[a-z0-9]+", with_place_aliases(fold(" ".join(
-            x or "" for x in (h.title, h.issuer, h.doc_type, h.place)))))) + " "
+            x or "" for x in (h.title, h.issuer, h.doc_type, h.place, bare)))))) + " "
         if places and not any(f" {p} " in spaced for p in places):
             continue
         own = set(spaced.split())
+        here = place_words | set(re.findall(r"[a-z0-9]+", with_place_aliases(fold(h.place or ""))))
+        title = set(re.findall(r"[a-z0-9]+", fold(h.title or bare))) - here  # "… trên địa bàn Cần Thơ"
         hit = sum(1 for w in words if w in own)
-        if hit >= least and hit / len(words) >= share:
-            scored.append((hit / len(words), doc_id))
+        out.append((hit / len(words), sum(1 for w in words if w in title), hit, doc_id))
+    return out
+
+
+def titled_documents(svc: "Tracuu", question: str, docs: list[str] | None = None) -> list[str]:
+    """The stored documents a question asking a document's facts names by kind, place and title
+    words without a number ("Kế hoạch chuyển đổi số doanh nghiệp của Đồng Tháp do ai ký?"): those
+    whose title, issuer, kind and place hold the largest share of the question's own words, when
+    that share and count pass ``[document.titles]``, and that are of the place it names, if any;
+    on a tie, those whose title alone holds the most of them (the issuer "Ủy ban nhân dân" holds
+    "dân" of "Kế hoạch về dân số" for every plan of the place); at most two (else none: not told
+    apart). ``docs``: the documents the question is already scoped to, if any."""
+    if not document_facts(question):
+        return []
+    share, least = title_thresholds()
+    scored = [(s, t) + (d,) for s, t, hit, d in _title_scores(svc, question, docs) if hit >= least and s >= share]
     if not scored:
         return []
-    best = max(s for s, _ in scored)
-    top = [d for s, d in scored if s == best]
+    best = max((s, t) for s, t, _ in scored)
+    top = [d for s, t, d in scored if (s, t) == best]
     return top if len(top) <= 2 else []
+
+
+def scoped_by_title(svc: "Tracuu", question: str, docs: list[str], retrieved: list[str]) -> list[str]:
+    """The documents ``docs`` (those of the place a question asking a document's facts names) in the
+    order the question tells them apart: of the kind it names first (the others only when none is),
+    then by the share of its title words each holds (``_title_scores``), then by ``retrieved`` (doc
+    ids, closest to the question first). "Kế hoạch về dân số của Cần Thơ do ai ký?" is one of four
+    Cần Thơ documents: answered in the order they were stored, the one meant came last."""
+    scores = {d: (s, t) for s, t, _, d in _title_scores(svc, question, docs)}
+    rank = {d: i for i, d in enumerate(retrieved)}
+    return sorted(docs, key=lambda d: (d not in scores, tuple(-x for x in scores.get(d, (0.0, 0))),
+                                       rank.get(d, len(rank))))
+
+
+def told_apart(svc: "Tracuu", question: str, ordered: list[str]) -> bool:
+    """Whether the first of ``ordered`` (``scoped_by_title``) holds more of the question's title
+    words than the second, by share or, on a tie, in its title alone."""
+    if len(ordered) < 2:
+        return bool(ordered)
+    scores = {d: (s, t) for s, t, _, d in _title_scores(svc, question, ordered[:2])}
+    first, second = (scores.get(d, (0.0, 0)) for d in ordered[:2])
+    return first > second
 
 
 def _file_kind(file_name: str | None) -> str | None:

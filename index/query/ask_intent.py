@@ -161,7 +161,7 @@ def classify(question: str, agency_text: str | None = None) -> AskIntent:
     base = dict(docs=docs, this_document=this_doc, date=date, agency_text=agency_text, implemented=implemented)
     if docs and not all(d.acted_on for d in docs):
         facts = _has(words, _phrases("document", "facts"))
-        facts += [f"asks:{f}" for f in document_facts(question) if f in ("effect", "basis", "recipients")]
+        facts += [f"asks:{f}" for f in document_facts(question) if f in ("effect", "decides", "basis", "recipients")]
         # "do ai ký", "cơ quan nào ban hành" ask who made the document, not who does a task
         own = _has(words, _phrases("document", "about_the_document"))
         rest = [w for w in _strip_refs(words, docs).split() if len(w) > 1]
@@ -243,7 +243,7 @@ def asks_outline(question: str) -> str | None:
 
 #: The facts of a document a question may ask, in the order their parts are cited
 #: (``[document.asks]`` of the data file).
-DOCUMENT_FACTS = ("effect", "basis", "recipients", "signer", "date", "number", "issuer", "kind", "title")
+DOCUMENT_FACTS = ("effect", "decides", "basis", "recipients", "signer", "date", "number", "issuer", "kind", "title")
 
 
 def _asks() -> dict:
@@ -254,7 +254,9 @@ def document_facts(question: str) -> tuple[str, ...]:
     """The facts of a document the question asks ("signer", "date" …, ``DOCUMENT_FACTS`` order);
     asked when it takes effect, its "when" cue asks that, not the day it was issued."""
     words = _words(question)
-    asked = tuple(f for f in DOCUMENT_FACTS if _has(words, tuple(_asks().get(f, ()))))
+    leads = "|".join(re.escape(w) for w in _asks().get("basis_lead", ()))
+    basis_led = bool(leads) and re.search(rf" (?:{leads})(?: \S+){{0,4}} nao ", words) is not None
+    asked = tuple(f for f in DOCUMENT_FACTS if _has(words, tuple(_asks().get(f, ()))) or (f == "basis" and basis_led))
     if "effect" in asked:
         asked = tuple(f for f in asked if f != "date")
     return asked
@@ -293,8 +295,14 @@ def title_words(question: str) -> list[str]:
     kind = names_kind(question)
     if kind:
         words = words.replace(f" {kind} ", " ", 1)  # the kind asked about; other kind words are title words
-    stop = set(_data().get("document", {}).get("titles", {}).get("stop", ()))
+    stop = title_stop()
     return [w for w in re.findall(r"[a-z0-9]+", words) if w not in stop and not w.isdigit()]
+
+
+def title_stop() -> frozenset[str]:
+    """Folded syllables that say nothing of which document (or which of its clauses) is meant
+    (``[document.titles] stop``)."""
+    return frozenset(_data().get("document", {}).get("titles", {}).get("stop", ()))
 
 
 def title_thresholds() -> tuple[float, int]:
