@@ -64,20 +64,18 @@ def run(fresh: Path, extra: Path, *args: str) -> int:
     return main(["--extra", str(extra), "--fresh-dir", str(fresh), *args])
 
 
-def test_restore_verbatim_picks_the_span_with_the_recorded_sha(fresh: Path, tmp_path: Path) -> None:
-    raw = tmp_path / "g.raw"
-    raw.write_text(GAZETTE_RAW, encoding="utf-8")
+@pytest.mark.parametrize(("raw_text", "doc", "expected"), [
+    (GAZETTE_RAW, "set-g/01-g.txt", GAZETTE_DOC),  # verbatim: the span with the recorded sha256
+    (CRAWLER_RAW, "set-c/01-c.txt", CRAWLER_DOC),  # unwrap: converted, then cut
+])
+def test_restore_writes_the_recorded_document(fresh: Path, tmp_path: Path, raw_text: str, doc: str,
+                                              expected: str) -> None:
+    raw = tmp_path / "doc.raw"
+    raw.write_text(raw_text, encoding="utf-8")
     extra = tmp_path / "extra"
-    assert run(fresh, extra, "--raw", str(raw), "--doc", "set-g/01-g.txt") == 0
-    assert (extra / "set-g" / "docs" / "01-g.txt").read_text(encoding="utf-8") == GAZETTE_DOC
-
-
-def test_restore_unwrap_converts_then_cuts(fresh: Path, tmp_path: Path) -> None:
-    raw = tmp_path / "c.raw"
-    raw.write_text(CRAWLER_RAW, encoding="utf-8")
-    extra = tmp_path / "extra"
-    assert run(fresh, extra, "--raw", str(raw), "--doc", "set-c/01-c.txt") == 0
-    assert (extra / "set-c" / "docs" / "01-c.txt").read_text(encoding="utf-8") == CRAWLER_DOC
+    assert run(fresh, extra, "--raw", str(raw), "--doc", doc) == 0
+    set_name, _, file = doc.partition("/")
+    assert (extra / set_name / "docs" / file).read_text(encoding="utf-8") == expected
 
 
 def test_restore_writes_nothing_when_a_character_differs(fresh: Path, tmp_path: Path) -> None:
