@@ -213,8 +213,7 @@ class Ask:
         if not names_kind(text) or not document_facts(text):
             return None
         _, near = self.scored(q, k=30, doc_ids=docs, doc_types=doc_types, understood=u)
-        ordered = intent_answers.scoped_by_title(self, text, docs, list(dict.fromkeys(s.clause.doc_id for s in near)))
-        told = intent_answers.told_apart(self, text, ordered)
+        ordered, told = intent_answers.scoped_by_title(self, text, docs, list(dict.fromkeys(s.clause.doc_id for s in near)))
         answer = intent_answers.document_answer(self, q, intent, named=ordered[:1 if told else MAX_PER_DOCUMENT])
         if answer is not None and not told:
             names = [document_name(d) for d in answer.documents]
@@ -504,15 +503,15 @@ class Ask:
         deadline = next((deadline_out(t) for t in tasks if t.get("deadline")), None)
         doc = self.store().get(clause.doc_id) if not owners or not deadline else None
         if doc is not None:
-            by_path = {c.path: c for c in doc.clauses}
-            parent = by_path.get(clause.parent) if clause.parent else None
-            while parent is not None and (not owners or not deadline):
+            above = _enclosing(clause, {c.path: c for c in doc.clauses})
+            for parent in above:
+                if owners and deadline:
+                    break
                 up = by_clause.get(parent.clause_id, [])
                 if not owners and any(t.get("lead") for t in up):
                     owners = owners_of(up)
                 if not deadline:
                     deadline = next((deadline_out(t) for t in up if t.get("deadline")), None)
-                parent = by_path.get(parent.parent) if parent.parent else None
             if not owners or not deadline:  # a block's heading, an indicator repeated in the appendix
                 below = task_blocks.related_tasks(doc.clauses, clause, lambda cid: by_clause.get(cid, []))
                 if not owners and any(t.get("lead") for t in below):
@@ -531,11 +530,7 @@ class Ask:
                 if own is not None:
                     deadline = Deadline.of(own)
             if not deadline:  # "2. Mục tiêu cụ thể đến năm 2035" over the point quoted: the nearest heading's time
-                above, up = [], by_path.get(clause.parent) if clause.parent else None
-                while up is not None:
-                    above.insert(0, up.text)
-                    up = by_path.get(up.parent) if up.parent else None
-                deadline = deadline_pick.heading_deadline(above)
+                deadline = deadline_pick.heading_deadline([p.text for p in reversed(above)])
         return owners, deadline
 
     def _answers(self, best, readings: list[str], question: str = "", keys: bool = True) -> bool:
@@ -677,6 +672,16 @@ class Ask:
             return None
         return Answer(question=question, found=True, answer=structural_answer(intent.kind, hits, out_docs), owners=[],
                       deadline=None, citations=hits, intent=intent.kind)
+
+
+def _enclosing(clause, by_path: dict[str, Any]) -> list[Any]:
+    """The clauses ``clause`` stands in (its parent, the parent's parent …), nearest first."""
+    out = []
+    up = by_path.get(clause.parent) if clause.parent else None
+    while up is not None:
+        out.append(up)
+        up = by_path.get(up.parent) if up.parent else None
+    return out
 
 
 def _with_intent(answer: Answer, kind: str | None) -> Answer:

@@ -266,14 +266,15 @@ def _own_facts(svc: "Tracuu", doc, info: Document, question: str) -> tuple[str, 
             found[fact] = [svc.hit(c, 1.0, info) for c in clauses]
             extra += [f"{c.label}: «{_short(c.text)}»." for c in clauses]
         elif fact == "basis":
-            clauses = _asked_first(_basis_clauses(doc), question, svc._doc_context().get(doc.doc_id, ""))
+            in_order = _basis_clauses(doc)
+            clauses = _asked_first(in_order, question, svc._doc_context().get(doc.doc_id, ""))
             stated[fact] = bool(clauses)
             found[fact] = [svc.hit(c, 1.0, info) for c in clauses]
             if clauses:
                 refs = [r.text for c in clauses for r in c.references]
                 extra.append("Căn cứ / thực hiện: " + ("; ".join(dict.fromkeys(refs)) if refs else
                                                        " ".join(f"«{_short(c.text)}»" for c in clauses)) + ".")
-                if clauses[0] is not _basis_clauses(doc)[0]:  # the line the question asks about, quoted
+                if clauses[0] is not in_order[0]:  # the line the question asks about, quoted
                     extra.append(f"{clauses[0].label[:1].upper()}{clauses[0].label[1:]}: «{_short(clauses[0].text)}».")
         elif fact == "recipients":
             clauses = [c for c in doc.clauses if c.kind == "recipients"][:1]
@@ -352,26 +353,23 @@ def titled_documents(svc: "Tracuu", question: str, docs: list[str] | None = None
     return top if len(top) <= 2 else []
 
 
-def scoped_by_title(svc: "Tracuu", question: str, docs: list[str], retrieved: list[str]) -> list[str]:
-    """The documents ``docs`` (those of the place a question asking a document's facts names) in the
-    order the question tells them apart: of the kind it names first (the others only when none is),
-    then by the share of its title words each holds (``_title_scores``), then by ``retrieved`` (doc
-    ids, closest to the question first). "Kế hoạch về dân số của Cần Thơ do ai ký?" is one of four
-    Cần Thơ documents: answered in the order they were stored, the one meant came last."""
+def scoped_by_title(svc: "Tracuu", question: str, docs: list[str], retrieved: list[str]) -> tuple[list[str], bool]:
+    """(the documents ``docs`` (those of the place a question asking a document's facts names) in
+    the order the question tells them apart, whether it tells the first from the second). Order: of
+    the kind it names first (the others only when none is), then by the share of its title words
+    each holds (``_title_scores``), then by ``retrieved`` (doc ids, closest to the question first).
+    Told apart: the first holds more of the question's title words than the second, by share or, on
+    a tie, in its title alone (one document alone is told apart). "Kế hoạch về dân số của Cần Thơ
+    do ai ký?" is one of four Cần Thơ documents: answered in the order they were stored, the one
+    meant came last."""
     scores = {d: (s, t) for s, t, _, d in _title_scores(svc, question, docs)}
     rank = {d: i for i, d in enumerate(retrieved)}
-    return sorted(docs, key=lambda d: (d not in scores, tuple(-x for x in scores.get(d, (0.0, 0))),
-                                       rank.get(d, len(rank))))
-
-
-def told_apart(svc: "Tracuu", question: str, ordered: list[str]) -> bool:
-    """Whether the first of ``ordered`` (``scoped_by_title``) holds more of the question's title
-    words than the second, by share or, on a tie, in its title alone."""
+    ordered = sorted(docs, key=lambda d: (d not in scores, tuple(-x for x in scores.get(d, (0.0, 0))),
+                                          rank.get(d, len(rank))))
     if len(ordered) < 2:
-        return bool(ordered)
-    scores = {d: (s, t) for s, t, _, d in _title_scores(svc, question, ordered[:2])}
+        return ordered, bool(ordered)
     first, second = (scores.get(d, (0.0, 0)) for d in ordered[:2])
-    return first > second
+    return ordered, first > second
 
 
 def _file_kind(file_name: str | None) -> str | None:

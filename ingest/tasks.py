@@ -1904,6 +1904,12 @@ def extract_tasks(clauses: list[Clause], gazetteer: Gazetteer | None = None,
 
     lead_ins: dict[str, _Owner | None] = {}  # a lead-in paragraph's reading, by its path
 
+    def lead_in_reading(prev: Clause) -> _Owner | None:
+        """:func:`_lead_in` of a paragraph, read once for all the points it hands out."""
+        if prev.path not in lead_ins:
+            lead_ins[prev.path] = _lead_in(_Text(prev.text, prev.path, g), roles)
+        return lead_ins[prev.path]
+
     def lead_in_of(c: Clause) -> tuple[str, _Owner] | None:
         """A numbered point with no points of its own after an unnumbered paragraph that hands
         out the points (:func:`_lead_in`), over the earlier points of the run: the Công điện's
@@ -1925,9 +1931,7 @@ def extract_tasks(clauses: list[Clause], gazetteer: Gazetteer | None = None,
             if prev.marker or prev.path in has_children or not (
                     prev.parent == c.parent or (c.parent is None and prev.kind == "preamble")):
                 return None
-            if prev.path not in lead_ins:  # read once for all the points it hands out
-                lead_ins[prev.path] = _lead_in(_Text(prev.text, prev.path, g), roles)
-            owner = lead_ins[prev.path]
+            owner = lead_in_reading(prev)
             return (prev.path, owner) if owner is not None else None
         return None
 
@@ -2014,9 +2018,7 @@ def extract_tasks(clauses: list[Clause], gazetteer: Gazetteer | None = None,
                 continue  # an earlier section, or a point of one
             if prev.kind != "preamble" or prev.path in has_children:
                 return None
-            if prev.path not in lead_ins:
-                lead_ins[prev.path] = _lead_in(_Text(prev.text, prev.path, g), roles)
-            owner = lead_ins[prev.path]
+            owner = lead_in_reading(prev)
             # only work handed to others ("yêu cầu X", "đề nghị X", "giao X"): a plan's "UBND tỉnh ban
             # hành Kế hoạch … như sau:" names its issuer, whose sections are aims, scope and content
             if owner is None or owner.pattern not in ("giao", "đề nghị"):
@@ -2094,11 +2096,9 @@ def _times_work_before(clause: Clause, before: Clause | None, tasks: list[Task])
     tasks that state none; True when it did so (the paragraph is then no task of its own)."""
     if clause.marker or before is None or not _same_scope(clause, before):
         return False
-    due = time_statement(clause.text)
-    if due is None:
-        return False
     theirs = [t for t in tasks if t.clause_id == before.clause_id]
-    if not theirs:
+    due = time_statement(clause.text) if theirs else None  # the deadline parser only where there is work to time
+    if due is None:
         return False
     for task in theirs:
         if task.deadline is None:
