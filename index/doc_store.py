@@ -34,38 +34,19 @@ import os
 import tempfile
 import threading
 import time
-from dataclasses import asdict, fields
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
 
 from tracuu.index import faults
-from tracuu.ingest.model import Clause, DocumentHeader, ParsedDocument, Signer, SourceText
+from tracuu.index.document_codec import document_from_dict
+from tracuu.ingest.model import Clause, ParsedDocument, SourceText
 
 log = logging.getLogger(__name__)
 
 SOURCE_KEY = "source_sha256"  # the extra JSON key naming the source version
 FileKey = tuple[int, int, int]  # (inode, mtime_ns, size): a replaced file always gets a new inode
-
-
-def _known(cls: type, d: dict[str, Any]) -> dict[str, Any]:
-    """Only the fields ``cls`` has: a file written by a newer tracuu (an added field) still loads.
-    What is dropped comes back at the next re-ingest, which rewrites the file."""
-    names = {f.name for f in fields(cls)}
-    return {k: v for k, v in d.items() if k in names}
-
-
-def document_from_dict(d: dict[str, Any]) -> ParsedDocument:
-    """Rebuild a :class:`ParsedDocument` from ``dataclasses.asdict`` output."""
-    d = _known(ParsedDocument, d)
-    header = _known(DocumentHeader, dict(d.get("header") or {}))
-    header["signer"] = Signer(**_known(Signer, header.get("signer") or {}))
-    header["recipients"] = list(header.get("recipients") or [])
-    d["header"] = DocumentHeader(**header)
-    d["clauses"] = [Clause.from_dict(_known(Clause, c)) for c in d.get("clauses", [])]
-    d["warnings"] = list(d.get("warnings") or [])
-    d["dropped"] = [tuple(r) for r in d.get("dropped") or []]
-    return ParsedDocument(**d)
 
 
 # Longest encoded stem: the longest file made of it ("<stem>@<16 hex>.txt", ".<stem>.<random>.json.tmp")

@@ -35,8 +35,9 @@ from typing import Any, Iterable, Sequence
 from tracuu.index import faults
 from tracuu.index.catalog.db import DB_FILE, Db, SqliteDb, open_db
 from tracuu.index.catalog.migrations import migrate, missing
+from tracuu.index.document_codec import document_from_dict, header_from_dict, known_fields
 from tracuu.index.errors import StoreUnwritable
-from tracuu.ingest.model import Clause, DocumentHeader, ParsedDocument, Signer, SourceText
+from tracuu.ingest.model import Clause, DocumentHeader, ParsedDocument, SourceText
 from tracuu.ingest.pipeline import slugify
 from tracuu.ingest.vntext import fold
 
@@ -73,30 +74,8 @@ def words(text: str) -> str:
 # -------------------------------------------------------------------- (de)serialising
 
 
-def _known(cls: type, d: dict[str, Any]) -> dict[str, Any]:
-    from dataclasses import fields
-
-    names = {f.name for f in fields(cls)}
-    return {k: v for k, v in d.items() if k in names}
-
-
-def document_from_dict(d: dict[str, Any]) -> ParsedDocument:
-    """Rebuild a :class:`ParsedDocument` from ``dataclasses.asdict`` output (unknown keys dropped)."""
-    d = _known(ParsedDocument, d)
-    header = _known(DocumentHeader, dict(d.get("header") or {}))
-    header["signer"] = Signer(**_known(Signer, header.get("signer") or {}))
-    header["recipients"] = list(header.get("recipients") or [])
-    d["header"] = DocumentHeader(**header)
-    d["clauses"] = [Clause.from_dict(_known(Clause, c)) for c in d.get("clauses", [])]
-    d["warnings"] = list(d.get("warnings") or [])
-    d["dropped"] = [tuple(r) for r in d.get("dropped") or []]
-    if isinstance(d.get("ocr_pages"), dict):  # JSON turned the int page keys into strings
-        d["ocr_pages"] = {int(k): v for k, v in d["ocr_pages"].items()}
-    return ParsedDocument(**d)
-
-
 def _clause_of(record: str) -> Clause:
-    return Clause.from_dict(_known(Clause, json.loads(record)))
+    return Clause.from_dict(known_fields(Clause, json.loads(record)))
 
 
 class CatalogStore:
@@ -417,9 +396,7 @@ class CatalogStore:
         out = []
         for doc_id, record, file_name in rows:
             try:
-                h = _known(DocumentHeader, dict(json.loads(record).get("header") or {}))
-                h["signer"] = Signer(**_known(Signer, h.get("signer") or {}))
-                out.append((doc_id, DocumentHeader(**h), file_name or ""))
+                out.append((doc_id, header_from_dict(json.loads(record).get("header") or {}), file_name or ""))
             except (TypeError, ValueError, AttributeError):
                 continue  # a damaged record: reported when the document itself is read
         return out
@@ -450,7 +427,7 @@ class CatalogStore:
         try:
             d = json.loads(row[0])
             d["text"] = row[1]
-            return Clause.from_dict(_known(Clause, d))
+            return Clause.from_dict(known_fields(Clause, d))
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             detail = f"{type(exc).__name__}: {str(exc)[:200]}"
             where = d.get("clause_id") if isinstance(d, dict) and d.get("clause_id") else "?"
