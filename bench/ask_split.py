@@ -57,6 +57,38 @@ def use_abstain_model() -> None:
     Ask.abstain_by_model = True
 
 
+
+def run_parts(svc: Any, parts: dict[str, list[dict[str, Any]]], doc_ids: Any, *, k: int, failures: bool,
+              dump: Path | None, title: str) -> None:
+    """Ask every question of each part, print the part's report of ``api.evaluation``.
+
+    Failures are listed and answers dumped for the tune part only: a check part is read as totals,
+    or it stops being a check (a rule fitted to its misses would be measured on itself)."""
+    rows: list[dict[str, Any]] = []
+    t0 = time.perf_counter()
+    for name, qs in parts.items():
+        results = []
+        for q in qs:
+            answer = svc.ask(q["question"], k=k)
+            r = judge(q, answer, doc_ids)
+            results.append(r)
+            if dump and name == "tune":
+                rows.append({"part": name, "id": q["id"], "question": q["question"], "answerable": q["answerable"],
+                             "tags": q.get("tags"), "doc": q.get("doc"), "anchors": q.get("anchors"),
+                             "owners": q.get("owners"), "deadline": q.get("deadline"), "found": r.found,
+                             "rank": r.rank, "owners_ok": r.owners_ok, "deadline_ok": r.deadline_ok,
+                             "got_owners": r.got_owners, "got_deadline": r.got_deadline, "intent": r.intent,
+                             "answer": answer.answer[:600],
+                             "top": [{"clause_id": c.clause_id, "text": c.text[:200]} for c in answer.citations[:3]]})
+        n_ans = sum(1 for q in qs if q["answerable"])
+        print(f"== {title} {name}: {len(qs)} questions ({n_ans} answerable, {len(qs) - n_ans} unanswerable)")
+        print(format_report(report_of(results, k), failures=failures and name == "tune"))
+        print()
+    print(f"({time.perf_counter() - t0:.0f} s)")
+    if dump:
+        dump.write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--data-dir", required=True, type=Path)
@@ -81,31 +113,8 @@ def main(argv: list[str] | None = None) -> int:
     parts = {"tune": [], "check": []}
     for q in questions:
         parts[part_of(q)].append(q)
-    dump = []
-    t0 = time.perf_counter()
-    for name, qs in parts.items():
-        if args.part not in ("all", name):
-            continue
-        results = []
-        for q in qs:
-            answer = svc.ask(q["question"], k=args.k)
-            r = judge(q, answer, doc_ids)
-            results.append(r)
-            if args.dump:
-                dump.append({"part": name, "id": q["id"], "question": q["question"], "answerable": q["answerable"],
-                             "tags": q.get("tags"), "doc": q.get("doc"), "anchors": q.get("anchors"),
-                             "owners": q.get("owners"), "deadline": q.get("deadline"), "found": r.found,
-                             "rank": r.rank, "owners_ok": r.owners_ok, "deadline_ok": r.deadline_ok,
-                             "got_owners": r.got_owners, "got_deadline": r.got_deadline, "intent": r.intent,
-                             "answer": answer.answer[:600],
-                             "top": [{"clause_id": c.clause_id, "text": c.text[:200]} for c in answer.citations[:3]]})
-        n_ans = sum(1 for q in qs if q["answerable"])
-        print(f"== part {name}: {len(qs)} questions ({n_ans} answerable, {len(qs) - n_ans} unanswerable)")
-        print(format_report(report_of(results, args.k), failures=args.failures))
-        print()
-    print(f"({time.perf_counter() - t0:.0f} s)")
-    if args.dump:
-        args.dump.write_text(json.dumps(dump, ensure_ascii=False, indent=1), encoding="utf-8")
+    run_parts(svc, {n: qs for n, qs in parts.items() if args.part in ("all", n)}, doc_ids, k=args.k,
+              failures=args.failures, dump=args.dump, title="part")
     return 0
 
 

@@ -17,18 +17,16 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import json
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tracuu.api.evaluation import format_report, judge, label_doc_ids, load_dev_set, report_of  # noqa: E402
+from tracuu.api.evaluation import label_doc_ids, load_dev_set  # noqa: E402
 
-from bench.ask_split import use_abstain_model  # noqa: E402
+from bench.ask_split import run_parts, use_abstain_model  # noqa: E402
 
 FRESH = ROOT / "tests" / "realdocs" / "fresh"
 ALL = FRESH / "h11-fresh.questions.jsonl"
@@ -61,33 +59,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.abstain == "model":
         use_abstain_model()
     doc_ids = label_doc_ids(svc)
-    dump = []
-    t0 = time.perf_counter()
+    parts = {}
     for name, path in PARTS.items():
         if args.part not in ("all", name):
             continue
-        qs = load_dev_set(path)
-        missing = sorted({q["doc"] for q in qs if q.get("doc") and q["doc"] not in doc_ids})
+        parts[name] = load_dev_set(path)
+        missing = sorted({q["doc"] for q in parts[name] if q.get("doc") and q["doc"] not in doc_ids})
         if missing:
             print(f"!! {len(missing)} documents of part {name} are not in {args.data_dir}: {', '.join(missing)}")
-        results = []
-        for q in qs:
-            answer = svc.ask(q["question"], k=args.k)
-            r = judge(q, answer, doc_ids)
-            results.append(r)
-            if args.dump:
-                dump.append({"part": name, "id": q["id"], "question": q["question"], "answerable": q["answerable"],
-                             "tags": q.get("tags"), "doc": q.get("doc"), "found": r.found, "rank": r.rank,
-                             "owners_ok": r.owners_ok, "deadline_ok": r.deadline_ok, "intent": r.intent,
-                             "answer": answer.answer[:400],
-                             "top": [{"clause_id": c.clause_id, "text": c.text[:160]} for c in answer.citations[:3]]})
-        n_ans = sum(1 for q in qs if q["answerable"])
-        print(f"== fresh {name}: {len(qs)} questions ({n_ans} answerable, {len(qs) - n_ans} unanswerable)")
-        print(format_report(report_of(results, args.k), failures=args.failures and name == "tune"))
-        print()
-    print(f"({time.perf_counter() - t0:.0f} s)")
-    if args.dump:
-        args.dump.write_text(json.dumps(dump, ensure_ascii=False, indent=1), encoding="utf-8")
+    run_parts(svc, parts, doc_ids, k=args.k, failures=args.failures, dump=args.dump, title="fresh")
     return 0
 
 
