@@ -141,8 +141,10 @@ def run(size: int, n_queries: int, seed: int) -> dict:
     return out
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def main_over_sizes(run_one, description: str, argv: list[str] | None = None) -> int:
+    """The command line of a benchmark that runs ``run_one(size, n_queries, seed)`` at each corpus size:
+    prints one JSON line a size as it finishes (a 100 000-clause run takes minutes), ``--out`` keeps all."""
+    ap = argparse.ArgumentParser(description=description)
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 100000])
     ap.add_argument("--queries", type=int, default=40)
     ap.add_argument("--seed", type=int, default=11)
@@ -150,11 +152,15 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     results = {}
     for size in args.sizes:
-        results[str(size)] = run(size, args.queries, args.seed)
+        results[str(size)] = run_one(size, args.queries, args.seed)
         print(json.dumps({size: results[str(size)]}, ensure_ascii=False), flush=True)
     if args.out:
         args.out.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    return main_over_sizes(run, __doc__.split("\n\n")[0], argv)
 
 
 if __name__ == "__main__":

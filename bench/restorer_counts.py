@@ -12,8 +12,6 @@ that both give the same strings.
 
 from __future__ import annotations
 
-import argparse
-import json
 import random
 import sys
 import tempfile
@@ -25,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from keyword_fts import ms, questions, synthetic_docs  # noqa: E402
+from keyword_fts import main_over_sizes, ms, questions, synthetic_docs  # noqa: E402
 from tracuu.api.service import QUESTION_PHRASES  # noqa: E402
 from tracuu.index.catalog.restorer_counts import MIGRATIONS, RestorerCounts  # noqa: E402
 from tracuu.index.query import DiacriticRestorer  # noqa: E402
@@ -82,19 +80,7 @@ def run(size: int, n_queries: int, seed: int) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 100000])
-    ap.add_argument("--queries", type=int, default=40)
-    ap.add_argument("--seed", type=int, default=11)
-    ap.add_argument("--out", type=Path)
-    args = ap.parse_args(argv)
-    results = {}
-    for size in args.sizes:
-        results[str(size)] = run(size, args.queries, args.seed)
-        print(json.dumps({size: results[str(size)]}, ensure_ascii=False), flush=True)
-    if args.out:
-        args.out.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    return 0
+    return main_over_sizes(run, __doc__.split("\n\n")[0], argv)
 
 
 if __name__ == "__main__":
