@@ -20,6 +20,8 @@ from array import array
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
+from tracuu.index.sql_lists import chunks, marks
+
 if TYPE_CHECKING:
     from tracuu.index.embedders import Embedder
 
@@ -141,11 +143,9 @@ class EmbeddingCache:
         unique = list(dict.fromkeys(hashes))
         with self._lock:
             try:
-                for i in range(0, len(unique), _CHUNK):
-                    chunk = unique[i : i + _CHUNK]
-                    marks = ",".join("?" * len(chunk))
+                for chunk in chunks(unique, _CHUNK):
                     rows = self._db.execute(
-                        f"SELECT hash, vector FROM embeddings WHERE model = ? AND hash IN ({marks})",
+                        f"SELECT hash, vector FROM embeddings WHERE model = ? AND hash IN ({marks(len(chunk))})",
                         [model, *chunk],
                     )
                     for h, blob in rows:

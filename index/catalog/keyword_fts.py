@@ -44,6 +44,7 @@ from collections import Counter
 from typing import Any, Callable, Collection, Iterable, NamedTuple, Sequence
 
 from tracuu.index.keyword import tokens
+from tracuu.index.sql_lists import chunks, marks
 
 try:  # the catalog's runner type, once h12-catalog's migrations.py is merged
     from tracuu.index.catalog.migrations import Migration  # type: ignore[import-not-found]
@@ -80,15 +81,6 @@ def _create_tables(db: Any) -> None:
 
 
 MIGRATIONS: list[Migration] = [Migration("kw_001_fts5_clauses_terms_stats", _create_tables)]
-
-
-def _chunks(items: Sequence[Any], n: int = _CHUNK) -> Iterable[Sequence[Any]]:
-    for i in range(0, len(items), n):
-        yield items[i : i + n]
-
-
-def _marks(n: int) -> str:
-    return ",".join("?" * n)
 
 
 def _fts_idf(n: int, df: int) -> float:
@@ -155,8 +147,8 @@ class FtsKeywordIndex:
 
     def _dfs(self, terms: Sequence[str]) -> dict[str, int]:
         out: dict[str, int] = {}
-        for part in _chunks(list(terms)):
-            out.update(self.db.execute(f"SELECT term, df FROM kw_term WHERE term IN ({_marks(len(part))})", part).fetchall())
+        for part in chunks(list(terms), _CHUNK):
+            out.update(self.db.execute(f"SELECT term, df FROM kw_term WHERE term IN ({marks(len(part))})", part).fetchall())
         return out
 
     def _idf(self, n: int, df: int) -> float:
@@ -223,9 +215,9 @@ class FtsKeywordIndex:
 
     def _remove_where(self, column: str, values: Sequence[str]) -> int:
         found: list[tuple[int, str]] = []
-        for part in _chunks(list(dict.fromkeys(values))):
+        for part in chunks(list(dict.fromkeys(values)), _CHUNK):
             found += self.db.execute(
-                f"SELECT id, tokens FROM kw_clause WHERE {column} IN ({_marks(len(part))})", part
+                f"SELECT id, tokens FROM kw_clause WHERE {column} IN ({marks(len(part))})", part
             ).fetchall()
         if not found:
             return 0
@@ -267,9 +259,9 @@ class FtsKeywordIndex:
         """Exact BM25 scores of the given clauses (0.0 when nothing matches): for fusion."""
         ids = list(dict.fromkeys(clause_ids))
         rows: list[tuple[str, str, int, str]] = []
-        for part in _chunks(ids):
+        for part in chunks(ids, _CHUNK):
             rows += self.db.execute(
-                f"SELECT clause_id, clause_id, length, tokens FROM kw_clause WHERE clause_id IN ({_marks(len(part))})",
+                f"SELECT clause_id, clause_id, length, tokens FROM kw_clause WHERE clause_id IN ({marks(len(part))})",
                 part,
             ).fetchall()
         if not rows:
@@ -324,9 +316,9 @@ class FtsKeywordIndex:
             m = min(len(pool), max(2 * k, self.rescore_min))  # rescored so far: a prefix of ``pool``
             while True:
                 new = [rowid for rowid, _ in pool[:m] if rowid not in scored]
-                for part in _chunks(new):
+                for part in chunks(new, _CHUNK):
                     rows = self.db.execute(
-                        f"SELECT id, clause_id, length, tokens FROM kw_clause WHERE id IN ({_marks(len(part))})", part
+                        f"SELECT id, clause_id, length, tokens FROM kw_clause WHERE id IN ({marks(len(part))})", part
                     ).fetchall()
                     scored.update(self._score_rows(rows, terms, idfs, avgdl))
                 best = sorted(scored.values(), key=lambda x: (-x[1], x[0]))[:k]
@@ -360,10 +352,10 @@ class FtsKeywordIndex:
                 "SELECT rowid, rank FROM kw_fts WHERE kw_fts MATCH ? ORDER BY rank LIMIT ?", (match, depth)
             ).fetchall()
         out: list[tuple[int, float]] = []
-        for part in _chunks(docs):
+        for part in chunks(docs, _CHUNK):
             out += self.db.execute(
                 "SELECT f.rowid, f.rank FROM kw_fts f CROSS JOIN kw_clause c ON c.id = f.rowid"
-                f" WHERE kw_fts MATCH ? AND c.doc_id IN ({_marks(len(part))}) ORDER BY f.rank LIMIT ?",
+                f" WHERE kw_fts MATCH ? AND c.doc_id IN ({marks(len(part))}) ORDER BY f.rank LIMIT ?",
                 (match, *part, depth),
             ).fetchall()
         if len(docs) > _CHUNK:

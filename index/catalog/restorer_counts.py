@@ -29,6 +29,7 @@ from typing import Any, Callable, Iterable, NamedTuple, Sequence
 
 from tracuu.index.query.restore import NUM, SYM, DiacriticRestorer, _Derived, _segments, syllable_parts
 from tracuu.index.query.syllables import candidates, split_syllable
+from tracuu.index.sql_lists import chunks, marks
 from tracuu.ingest.vntext import fold, nfc
 
 try:  # the catalog's runner type, once h12-catalog's migrations.py is merged
@@ -59,15 +60,6 @@ def _create_tables(db: Any) -> None:
 
 
 MIGRATIONS: list[Migration] = [Migration("restorer_001_counts", _create_tables)]
-
-
-def _chunks(items: Sequence[Any], n: int = _CHUNK) -> Iterable[Sequence[Any]]:
-    for i in range(0, len(items), n):
-        yield items[i : i + n]
-
-
-def _marks(n: int) -> str:
-    return ",".join("?" * n)
 
 
 def _pair_lookup(table: str, cols: tuple[str, str], value: str, n: int) -> str:
@@ -155,14 +147,14 @@ class RestorerCounts:
                     value: str = "count") -> dict[tuple[str, ...], Any]:
         out: dict[tuple[str, ...], Any] = {}
         if len(cols) == 1:
-            for part in _chunks(keys):
+            for part in chunks(keys, _CHUNK):
                 rows = self.db.execute(
-                    f"SELECT {cols[0]}, {value} FROM {table} WHERE {cols[0]} IN ({_marks(len(part))})",
+                    f"SELECT {cols[0]}, {value} FROM {table} WHERE {cols[0]} IN ({marks(len(part))})",
                     [k[0] for k in part],
                 ).fetchall()
                 out.update(((r[0],), r[1]) for r in rows)
             return out
-        for part in _chunks(keys):
+        for part in chunks(keys, _CHUNK):
             rows = self.db.execute(_pair_lookup(table, cols, value, len(part)), [x for k in part for x in k]).fetchall()
             out.update(((r[0], r[1]), r[2]) for r in rows)
         return out
@@ -210,9 +202,9 @@ class RestorerCounts:
             dt[ctx] += (after > 0) - (before > 0)
         keys = [(c,) for c in dn]
         old: dict[str, tuple[int, int]] = {}
-        for part in _chunks(keys):
+        for part in chunks(keys, _CHUNK):
             rows = self.db.execute(
-                f"SELECT ctx, n, t FROM restorer_ctx WHERE ctx IN ({_marks(len(part))})", [k[0] for k in part]
+                f"SELECT ctx, n, t FROM restorer_ctx WHERE ctx IN ({marks(len(part))})", [k[0] for k in part]
             ).fetchall()
             old.update((r[0], (r[1], r[2])) for r in rows)
         put, drop = [], []
@@ -283,9 +275,9 @@ class _QueryModel(DiacriticRestorer):
         folded = {fold(t.surface) if t.restorable else fold(t.model) for seg in segments for t in seg}
         # unigrams of every form of the folded syllables: candidates' counts and the forms table
         fl = sorted(folded)
-        for part in _chunks(fl):
+        for part in chunks(fl, _CHUNK):
             for word, count in db.execute(
-                f"SELECT word, count FROM restorer_uni WHERE folded IN ({_marks(len(part))})", part
+                f"SELECT word, count FROM restorer_uni WHERE folded IN ({marks(len(part))})", part
             ).fetchall():
                 self._uni[word] = count
         row = db.execute("SELECT count FROM restorer_agg WHERE kind = 'total' AND key = ''").fetchone()
@@ -306,9 +298,9 @@ class _QueryModel(DiacriticRestorer):
         onset: dict[str, int] = {}
         tone: dict[int, int] = {}
         for kind, keys in (("rhyme", sorted(rhymes)), ("onset", sorted(onsets))):
-            for part in _chunks(keys):
+            for part in chunks(keys, _CHUNK):
                 for key, count in db.execute(
-                    f"SELECT key, count FROM restorer_agg WHERE kind = ? AND key IN ({_marks(len(part))})",
+                    f"SELECT key, count FROM restorer_agg WHERE kind = ? AND key IN ({marks(len(part))})",
                     [kind, *part],
                 ).fetchall():
                     if kind == "rhyme":
@@ -330,14 +322,14 @@ class _QueryModel(DiacriticRestorer):
                         for u in cands[i - 2]:
                             need.setdefault(u + _SEP + v, set()).update(cands[i])
         stats: dict[str, tuple[int, int]] = {}
-        for part in _chunks(sorted(need)):
+        for part in chunks(sorted(need), _CHUNK):
             for ctx, n, t in db.execute(
-                f"SELECT ctx, n, t FROM restorer_ctx WHERE ctx IN ({_marks(len(part))})", part
+                f"SELECT ctx, n, t FROM restorer_ctx WHERE ctx IN ({marks(len(part))})", part
             ).fetchall():
                 stats[ctx] = (n, t)
         pairs = [(ctx, w) for ctx in sorted(stats) for w in sorted(need[ctx])]
         counts: dict[str, dict[str, int]] = {ctx: {} for ctx in stats}
-        for part in _chunks(pairs):
+        for part in chunks(pairs, _CHUNK):
             for ctx, word, count in db.execute(
                 _pair_lookup("restorer_ngram", ("ctx", "word"), "count", len(part)), [x for pair in part for x in pair]
             ).fetchall():
