@@ -30,3 +30,16 @@ def test_the_topic_ends_at_the_colon_the_owner_follows():
                 "giao Bộ Nội vụ chủ trì, phối hợp với các cơ quan liên quan nghiên cứu, báo cáo Chính phủ.")
     assert names(task.lead) == ["Bộ Nội vụ"]
     assert names(task.coordinators) == ["các cơ quan liên quan"]
+
+
+def test_ministries_and_bodies_written_after_one_head():
+    # "Các Bộ, cơ quan: A, B, …, Tập đoàn X": each short name takes "Bộ"; a body with its own head keeps it
+    task = _one("8. Các Bộ, cơ quan: Tài chính, Xây dựng, Công Thương, Tập đoàn Điện lực Việt Nam theo chức năng, "
+                "nhiệm vụ được giao rà soát việc thực hiện, báo cáo Thủ tướng Chính phủ.")
+    assert names(task.lead) == ["Bộ Tài chính", "Bộ Xây dựng", "Bộ Công Thương", "Tập đoàn Điện lực Việt Nam"]
+
+
+def test_corporations_written_after_one_head():
+    task = _one("9. Về phủ sóng các thôn của tỉnh Bình Sơn: đề nghị các Tập đoàn: Bưu chính Viễn thông Việt Nam, "
+                "Công nghiệp - Viễn thông Quân đội tổ chức triển khai, hoàn thành trong tháng 12 năm 2026.")
+    assert names(task.lead) == ["Tập đoàn Bưu chính Viễn thông Việt Nam", "Tập đoàn Công nghiệp - Viễn thông Quân đội"]
