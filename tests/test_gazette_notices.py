@@ -43,3 +43,10 @@ def test_corporations_written_after_one_head():
     task = _one("9. Về phủ sóng các thôn của tỉnh Bình Sơn: đề nghị các Tập đoàn: Bưu chính Viễn thông Việt Nam, "
                 "Công nghiệp - Viễn thông Quân đội tổ chức triển khai, hoàn thành trong tháng 12 năm 2026.")
     assert names(task.lead) == ["Tập đoàn Bưu chính Viễn thông Việt Nam", "Tập đoàn Công nghiệp - Viễn thông Quân đội"]
+
+
+def test_the_national_energy_group_is_one_name():
+    # its name holds a dash and no word that stops a guessed name: known, it ends before the verb
+    task = _one("3. Về mở rộng nhà máy lọc dầu Bình Sơn: giao Tập đoàn Công nghiệp - Năng lượng Quốc gia Việt Nam "
+                "làm việc cụ thể với các nhà đầu tư, báo cáo Thủ tướng Chính phủ trong tháng 12 năm 2026.")
+    assert names(task.lead) == ["Tập đoàn Công nghiệp - Năng lượng Quốc gia Việt Nam"]
