@@ -175,6 +175,7 @@ class _Roles:
         self.standing = _phrase_re(r.get("standing", []))
         self.link = {fold(nfc(w)) for w in r.get("report_link", [])}
         self.opening = _phrase_re(r.get("opening", []))
+        self.topic = _phrase_re(r.get("topic_openers", []))
         self.name_tail = _phrase_re(r.get("name_tail", []))
         self.subject_stop = _phrase_re(r.get("subject_stop", []))
         self.generic = _phrase_re(r.get("generic_subjects", []))
@@ -764,6 +765,10 @@ def _after_title(t: _Text, roles: _Roles) -> _Owner | None:
     f = t.folded
     mark = _TEXT_MARKER.match(t.text)  # "(iii) Về thủ tục …: Giao Bộ Xây dựng …": the marker is no bracket
     begin = mark.end() if mark is not None else 0
+    if roles.topic.match(f, t.skip_space(begin)):
+        topic = _after_topic(t, roles, begin)
+        if topic is not None:
+            return topic
     sep = re.compile(r"[:(]").search(f, begin)
     colon = sep.start() if sep is not None else -1
     if colon < 0 or re.search(r"[.;]\s", f[begin:colon]) or len(f[begin:colon].split()) > 25 \
@@ -771,6 +776,13 @@ def _after_title(t: _Text, roles: _Roles) -> _Owner | None:
         return None  # a title names no body: "Báo cáo UBND tỉnh (qua Sở Tài chính)" is no title
     if sep.group() == "(" and (roles.report.search(f, 0, colon) or roles.advise.search(f, 0, colon)):
         return None  # "… báo cáo cấp thẩm quyền (UBND tỉnh, các Bộ chủ trì dự án …)": who is reported to
+    return _owner_after(t, roles, colon, sep.group() == ":")
+
+
+def _owner_after(t: _Text, roles: _Roles, colon: int, is_colon: bool) -> _Owner | None:
+    """The owner written right after a title's colon (or opening bracket) at ``colon``: the list
+    handed the work ("giao", "đề nghị"), or a list followed by a role word, a verb or a duty."""
+    f = t.folded
     pos = t.skip_space(colon + 1)
     for word, label in ((roles.assign, "giao"), (roles.request, "đề nghị")):
         mt = word.match(f, pos)
@@ -785,9 +797,31 @@ def _after_title(t: _Text, roles: _Roles) -> _Owner | None:
         return _Owner(t.refs(items), "chủ trì", end)
     if roles.verb.match(f, nxt) or roles.responsible.match(f, nxt):
         return _Owner(t.refs(items), "chủ ngữ", end)
-    if re.match(r"[^\W\d_]+\s", t.text[nxt:nxt + 12]) and t.text[nxt:nxt + 1].islower() \
-            and sep.group() == ":":
+    if re.match(r"[^\W\d_]+\s", t.text[nxt:nxt + 12]) and t.text[nxt:nxt + 1].islower() and is_colon:
         return _Owner(t.refs(items), "chủ ngữ", end)  # "Về việc …: UBND Thành phố xử lý dứt điểm …"
+    return None
+
+
+def _after_topic(t: _Text, roles: _Roles, begin: int) -> _Owner | None:
+    """The owner after a topic ([roles].topic_openers): "1. Về hỗ trợ kinh phí … tại các cơ sở y tế
+    (trong đó …): Giao Bộ Tài chính chủ trì …", "8. Về hoạt động của mô hình …: tăng số lượng cấp
+    phó …: giao Bộ Nội vụ chủ trì …". A notice of conclusions restates the province's request as
+    the topic, so the topic may name bodies, hold brackets and a "; " and run long; it ends at the
+    first colon outside brackets that the owner follows (no sentence ends before it)."""
+    f = t.folded
+    depth = 0
+    for k in range(begin, len(f)):
+        ch = f[k]
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth = max(0, depth - 1)
+        elif ch == "." and depth == 0 and f[k + 1 : k + 2].isspace():
+            return None  # the sentence ended: the topic holds no colon
+        elif ch == ":" and depth == 0:
+            owner = _owner_after(t, roles, k, True)
+            if owner is not None:
+                return owner
     return None
 
 
