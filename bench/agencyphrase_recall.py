@@ -35,7 +35,9 @@ if str(ROOT) not in sys.path:
 from tracuu.ingest.agencies import load_gazetteer, tokenize  # noqa: E402
 from tracuu.ingest.agencyphrase import _phrase_at, find_phrases, load_words, phrase_end  # noqa: E402
 
-REALDOCS = ROOT.parent / "shared" / "realdocs" / "docs"
+from bench.shared_dir import SHARED  # noqa: E402
+
+REALDOCS = SHARED / "realdocs" / "docs"
 EXTRA = Path("/work/extra")
 FRESH = ROOT / "tests" / "realdocs" / "fresh"
 SETS = ("h10-crawler", "h10-gazette", "h10-hardtables", "h10-plans3")

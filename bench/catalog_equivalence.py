@@ -41,9 +41,8 @@ from tracuu.index.keyword import BM25Index  # noqa: E402
 from tracuu.index.query import DiacriticRestorer, understand  # noqa: E402
 from tracuu.ingest.vntext import fold  # noqa: E402
 
+from bench.shared_dir import SHARED  # noqa: E402
 from catalog_testdb import apply_migrations, open_test_db  # noqa: E402
-
-SHARED = ROOT.parent / "shared"
 
 
 def stored_clauses(data_dir: Path) -> list[tuple[str, list[tuple[str, str]]]]:

@@ -29,7 +29,9 @@ from tracuu.ingest.manifest import Manifest, number_key  # noqa: E402
 from tracuu.ingest.pipeline import ingest_file  # noqa: E402
 from tracuu.ingest.vntext import fold  # noqa: E402
 
-REALDOCS = ROOT.parent / "shared" / "realdocs"
+from bench.shared_dir import SHARED  # noqa: E402
+
+REALDOCS = SHARED / "realdocs"
 SPLIT_README = ROOT / "tests" / "realdocs" / "README.md"
 FACTS = ("number", "date", "issuer", "type")
 

@@ -66,7 +66,9 @@ if str(ROOT) not in sys.path:
 from tracuu.ingest.agencies import Gazetteer, load_gazetteer  # noqa: E402
 from tracuu.ingest.vntext import fold, nfc  # noqa: E402
 
-REALDOCS = ROOT.parent / "shared" / "realdocs" / "docs"
+from bench.shared_dir import SHARED  # noqa: E402
+
+REALDOCS = SHARED / "realdocs" / "docs"
 LABELS = ROOT / "tests" / "realdocs"
 SPLITS = ("tune", "heldout")
 

@@ -59,10 +59,12 @@ from tracuu.api.evaluation import (  # noqa: E402
     rank_stats,
 )
 
+from bench.shared_dir import SHARED  # noqa: E402
+
 DEV_SET = ROOT / "tests" / "eval" / "dev_set.jsonl"
 REALDOC_LABELS = ROOT / "tests" / "realdocs"
-REALDOCS = ROOT.parent / "shared" / "realdocs" / "docs"
-EXTRA = ROOT.parent / "shared" / "fixtures" / "binh-son-214-KH-UBND.docx"
+REALDOCS = SHARED / "realdocs" / "docs"
+EXTRA = SHARED / "fixtures" / "binh-son-214-KH-UBND.docx"
 SPLITS = ("tune", "heldout")
 
 
