@@ -708,6 +708,15 @@ def parse_deadline(text: str) -> Deadline | None:
     return replace(main, text=shown, start=0, end=len(shown))
 
 
+def ended_before(dl: Deadline, year: int) -> bool:
+    """A year or a span of years that ended before ``year`` (the year the document was issued):
+    "người tham gia kháng chiến trong giai đoạn 1974 - 1975", "chi phí vượt tổng mức thanh toán
+    giai đoạn năm 2019-2022" in a document of 2025 say what the work is about, never when it is due."""
+    if dl.kind not in ("year", "period") or dl.year is None:
+        return False
+    return dl.year < year and all(ended_before(p, year) for p in dl.parts)
+
+
 def main_deadline(deadlines: list[Deadline]) -> Deadline | None:
     """The deadline a task is held to: the most specific one stated, the first among equals.
 
