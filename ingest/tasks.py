@@ -44,8 +44,7 @@ from typing import Any, Iterable
 
 from tracuu.ingest.agencies import AgencyMention, Gazetteer, load_gazetteer, tokenize
 from tracuu.ingest.cellrole import row_roles
-from tracuu.ingest.deadlines import (Deadline, ended_before, find_deadlines, heading_deadline, main_deadline,
-                                     parse_deadline, time_statement)
+from tracuu.ingest.deadlines import Deadline, ended_before, find_deadlines, heading_deadline, main_deadline, parse_deadline, time_statement
 from tracuu.ingest.flatrows import split_flat_row
 from tracuu.ingest.grouplead import group_lead
 from tracuu.ingest.headnames import heading_name
