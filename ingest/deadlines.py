@@ -51,11 +51,10 @@ _QUARTER = re.compile(
 )
 # "năm 2025 - 2026", "giai đoạn 2026-2030", "năm học 2025 - 2026" (a period: due at its end)
 _PERIOD_WORDS = r"(?:nam hoc|nien khoa|nam|giai doan(?: tu nam)?|tu nam)"
-_PERIOD_PROSE = re.compile(_B + r"(?P<pre>trong|den het|den)\s+(?:(?:hai|ba|bon|nam|\d{1,2})\s+)?" + _PERIOD_WORDS
+_PERIOD_PROSE = re.compile(_B + r"(?P<pre>trong|den het|den)\s+" + _PERIOD_WORDS
                            + r"\s+(?P<y1>\d{4})\s*(?:-|–|den(?: nam)?)\s*(?P<y>\d{4})" + _E
                            + r"|" + _B + r"nam hoc\s+(?P<y1b>\d{4})\s*[-–]\s*(?P<yb>\d{4})" + _E
                            # "thực hiện năm 2025-2030", "từ năm 2026 đến năm 2030": a span of years is a period
-                           # (bare, only after a verb of doing: :func:`_names_which`)
                            + r"|" + _B + r"(?:tu\s+)?nam\s+(?P<y1c>\d{4})\s*(?:[-–]|den(?: nam)?)\s*(?P<yc>\d{4})" + _E)
 # "6 tháng đầu năm 2026", "6 tháng cuối năm 2026": due at the end of that half
 _HALF_YEAR = re.compile(_B + r"(?:trong\s+|truoc\s+)?(?:6|sau)\s+thang\s+(?P<half>dau|cuoi)\s+nam\s+(?P<y>\d{4})" + _E)
@@ -245,17 +244,6 @@ def _opens_sentence(folded: str, at: int) -> bool:
     return not before or before.endswith((".", ":", ";", "-"))
 
 
-def _names_which(folded: str, at: int) -> bool:
-    """A bare span of years ("năm 2025-2030", "năm học 2025 - 2026", no "trong"/"đến" before it)
-    says when only after a verb of doing ("thực hiện năm 2025-2030") or with "từ" ("từ năm 2026 đến
-    năm 2030"); after a noun it says which one ("nhiệm vụ năm 2013 - 2015", "tuyển sinh năm học
-    2025 - 2026") and is no deadline ([span_after_verbs] of data/deadlines.toml)."""
-    if folded.startswith("tu ", at):
-        return False
-    before = " " + " ".join(folded[max(0, at - 60) : at].split())
-    return not any(before.endswith(" " + w) for w in _context_words().get("span_after_verbs", ()))
-
-
 def _atoms(text: str, folded: str, bare: bool) -> list[Deadline]:
     """Every single deadline phrase, overlapping ones included."""
     out: list[Deadline] = []
@@ -281,8 +269,6 @@ def _atoms(text: str, folded: str, bare: bool) -> list[Deadline]:
             out.append(Deadline(text[mt.start() : mt.end()], mt.start(), mt.end(), "year", _iso(y, 12, 31),
                                 None, y))
     for mt in (_PERIOD_BARE if bare else _PERIOD_PROSE).finditer(folded):
-        if not bare and mt.group("y1") is None and _names_which(folded, mt.start()):
-            continue
         y1 = int(mt.group("y1") or mt.group("y1b") or mt.group("y1c") if not bare else mt.group("y1"))
         y = int(mt.group("y") or mt.group("yb") or mt.group("yc") if not bare else mt.group("y"))
         if 1900 <= y1 < y <= 2200:

@@ -87,18 +87,3 @@ def test_without_a_header_date_the_latest_cited_document_dates_it() -> None:
 def test_span_not_yet_ended_stays(issued: str | None) -> None:
     task = extract_tasks([_clause(_PAST)], issued=issued)[0]
     assert task.deadline is not None and task.deadline.text == "năm 2019-2022"
-
-
-# --- a bare span of years: when after a verb of doing, which one after a noun ---------------------
-
-
-@pytest.mark.parametrize("sentence, expected", [
-    ("Sở X tập trung các nội dung, nhiệm vụ năm 2024 - 2026; kịp thời báo cáo vướng mắc.", []),
-    ("Các trường hoàn thành công tác tuyển sinh năm học 2026 - 2027 theo kế hoạch chung.", []),
-    ("Sở X triển khai năm 2026-2028 trên địa bàn tỉnh A.", ["năm 2026-2028"]),
-    ("Sở X thực hiện từ năm 2026 đến năm 2028.", ["từ năm 2026 đến năm 2028"]),
-    ("Tiếp tục hỗ trợ nhà ở trong hai năm 2026 - 2027.", ["trong hai năm 2026 - 2027"]),
-    ("Tổ chức các hoạt động trong năm học 2026 - 2027.", ["trong năm học 2026 - 2027"]),
-])
-def test_bare_span_of_years(sentence: str, expected: list[str]) -> None:
-    assert texts(sentence) == expected
