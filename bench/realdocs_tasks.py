@@ -218,7 +218,7 @@ def scored_tasks(doc: Any) -> list[dict[str, Any]]:
 
     by_id = {c.clause_id: c for c in doc.clauses}
     out = []
-    for t in extract_tasks(doc.clauses, addressees=doc.header.addressees):
+    for t in extract_tasks(doc.clauses, addressees=doc.header.addressees, issued=doc.header.date):
         d = t.to_dict()
         c = by_id.get(t.clause_id)
         d["_clause_text"] = (c.marker + " " + c.text) if c and c.marker else (c.text if c else "")

@@ -40,7 +40,8 @@ _DMY_WORDS = r"(?P<d2>\d{1,2})\s+thang\s+(?P<m2>\d{1,2})(?:\s*,?\s*nam\s+(?P<y2>
 _EVERY = r"(?P<every>(?:hang|moi|tung)\s+(?:nam|quy|thang|tuan|ngay))"
 _YEARLY_SUFFIX = r"(?:\s+(?P<suf>(?:hang|moi)\s+nam))?"
 
-_DATE_PROSE = re.compile(_B + rf"(?P<pre>{_PRE})\s+(?:ngay\s+)?(?:{_DMY}|{_DMY_WORDS}){_YEARLY_SUFFIX}" + _E)
+# "khởi công dự án … vào ngày 19 tháng 12 năm 2025": the day set for the work ("vào" needs "ngày")
+_DATE_PROSE = re.compile(_B + rf"(?P<pre>{_PRE}|vao(?=\s+ngay\s))\s+(?:ngay\s+)?(?:{_DMY}|{_DMY_WORDS}){_YEARLY_SUFFIX}" + _E)
 _DATE_BARE = re.compile(_B + rf"(?:(?P<pre>{_PRE}|vao)\s+)?(?:ngay\s+)?(?:{_DMY}|{_DMY_WORDS}){_YEARLY_SUFFIX}" + _E)
 _MONTH_PROSE = re.compile(_B + rf"(?P<pre>{_PRE})\s+thang\s+(?P<m>\d{{1,2}})\s*(?:/\s*|nam\s+)(?P<y>\d{{4}})" + _E)
 _MONTH_BARE = re.compile(_B + r"(?:(?P<pre>" + _PRE + r")\s+)?thang\s+(?P<m>\d{1,2})\s*(?:/\s*|nam\s+)(?P<y>\d{4})" + _E)
@@ -72,7 +73,13 @@ _RELATIVE = re.compile(_B + r"(?:trong(?:\s+thoi\s+han)?|cham nhat(?: la)?(?:\s+
                        + r"(?=\s*,?\s*(?:ke tu|tinh tu|truoc ngay)))"
                        + r"(?:\s*,?\s*(?:ke tu|tinh tu)\s+(?:(?!\s(?:thi|phai)\s)[^,;.()]){3,80})?")
 # "vào thứ Sáu hằng tuần", "định kỳ thứ Hai hàng tuần"
-_WEEKDAY = re.compile(_B + r"(?:(?:dinh ky|vao)\s+)?thu\s+(?:hai|ba|tu|nam|sau|bay)\s+(?:hang|moi)\s+tuan" + _E)
+_WEEKDAY_WORD = r"(?:thu\s+(?:hai|ba|tu|nam|sau|bay|[2-7])|chu\s+nhat)"
+_WEEKDAYS = re.compile(_WEEKDAY_WORD + r"(?:\s*(?:,|-|va|hoac)\s*" + _WEEKDAY_WORD + r")*")
+# "vào thứ Sáu hằng tuần", "định kỳ thứ Hai hàng tuần", "vào ngày thứ Bảy hoặc Chủ nhật hàng tuần",
+# "vào 15:00 ngày Chủ nhật hàng tuần": one or more days of the week (an hour of it before)
+_CLOCK = r"\d{1,2}\s*(?::\s*\d{2}|h(?:\s*\d{2})?|gio(?:\s*\d{2})?)"
+_WEEKDAY = re.compile(_B + r"(?:(?:dinh ky|vao|truoc)\s+)?(?:" + _CLOCK + r"\s+)?(?:ngay\s+)?" + _WEEKDAYS.pattern
+                      + r"\s+(?:hang|moi)\s+tuan" + _E)
 # "trước năm 2027", "chậm nhất (vào / trong) năm 2027" as well: a year after a word of "trước"'s kin
 _YEAR_PROSE = re.compile(_B + r"(?P<pre>den het nam|den nam|trong nam|cuoi nam|truoc nam"
                          r"|cham nhat(?: la)?(?: (?:vao|trong))?(?: cuoi)? nam)\s+(?P<y>\d{4})" + _E)
@@ -230,12 +237,19 @@ def _dm_deadline(text: str, mt: re.Match[str]) -> Deadline | None:
     return Deadline(text[mt.start() : mt.end()], mt.start(), mt.end(), kind, _iso(y, m, d), recurrence, y, m, d)
 
 
+def _opens_sentence(folded: str, at: int) -> bool:
+    """"Vào ngày 15/3/2025, Sở … đã họp": a day that opens its sentence tells when something
+    happened; "khởi công … vào ngày 19/12/2025" (after the work) sets the day of the work."""
+    before = folded[:at].rstrip(" (")
+    return not before or before.endswith((".", ":", ";", "-"))
+
+
 def _atoms(text: str, folded: str, bare: bool) -> list[Deadline]:
     """Every single deadline phrase, overlapping ones included."""
     out: list[Deadline] = []
     for mt in (_DATE_BARE if bare else _DATE_PROSE).finditer(folded):
         dl = _dm_deadline(text, mt)
-        if dl is not None:
+        if dl is not None and not (not bare and mt.group("pre") == "vao" and _opens_sentence(folded, mt.start())):
             out.append(dl)
     for mt in (_MONTH_BARE if bare else _MONTH_PROSE).finditer(folded):
         m, y = int(mt.group("m")), int(mt.group("y"))
@@ -311,8 +325,6 @@ def _atoms(text: str, folded: str, bare: bool) -> list[Deadline]:
     return out
 
 
-_WEEKDAY_WORD = r"(?:thu\s+(?:hai|ba|tu|nam|sau|bay|[2-7])|chu\s+nhat)"
-_WEEKDAYS = re.compile(_WEEKDAY_WORD + r"(?:\s*(?:,|-|va|hoac)\s*" + _WEEKDAY_WORD + r")*")
 # "(đêm và sáng sớm, trước 6h sáng hàng ngày)": an hour of the day, then "hằng ngày", in brackets
 _CLOCK_BEFORE = re.compile(r"(?<![0-9a-z])\d{1,2}\s*(?:h|gio)(?:\s*\d{2})?(?:\s+(?:sang|trua|chieu|toi|dem))?\s+$")
 
@@ -694,6 +706,15 @@ def parse_deadline(text: str) -> Deadline | None:
     if len(found) > 1:
         main = replace(main, parts=tuple(found))
     return replace(main, text=shown, start=0, end=len(shown))
+
+
+def ended_before(dl: Deadline, year: int) -> bool:
+    """A year or a span of years that ended before ``year`` (the year the document was issued):
+    "người tham gia kháng chiến trong giai đoạn 1974 - 1975", "chi phí vượt tổng mức thanh toán
+    giai đoạn năm 2019-2022" in a document of 2025 say what the work is about, never when it is due."""
+    if dl.kind not in ("year", "period") or dl.year is None:
+        return False
+    return dl.year < year and all(ended_before(p, year) for p in dl.parts)
 
 
 def main_deadline(deadlines: list[Deadline]) -> Deadline | None:

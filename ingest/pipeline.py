@@ -197,7 +197,7 @@ def ingest_file(path: Path, manifest: Manifest) -> IngestOutcome:
 
         # JSON-native (tuples become lists) so a stored and a fresh parse compare equal.
         tasks = extract_tasks(doc.clauses, jurisdiction=jurisdiction_of(doc.header.issuer),
-                              addressees=doc.header.addressees)
+                              addressees=doc.header.addressees, issued=doc.header.date)
         doc.tasks = json.loads(json.dumps([t.to_dict() for t in tasks], ensure_ascii=False))
         outcome.timings["tasks_s"] = time.perf_counter() - t1 - outcome.timings["parse_s"]
 

@@ -44,7 +44,7 @@ from typing import Any, Iterable
 
 from tracuu.ingest.agencies import AgencyMention, Gazetteer, load_gazetteer, tokenize
 from tracuu.ingest.cellrole import row_roles
-from tracuu.ingest.deadlines import Deadline, find_deadlines, heading_deadline, main_deadline, parse_deadline, time_statement
+from tracuu.ingest.deadlines import Deadline, ended_before, find_deadlines, heading_deadline, main_deadline, parse_deadline, time_statement
 from tracuu.ingest.flatrows import split_flat_row
 from tracuu.ingest.grouplead import group_lead
 from tracuu.ingest.headnames import heading_name
@@ -1880,14 +1880,17 @@ def _imperative(text: str, roles: _Roles) -> bool:
 
 
 def extract_tasks(clauses: list[Clause], gazetteer: Gazetteer | None = None,
-                  jurisdiction: str | None = None, addressees: list[str] | None = None) -> list[Task]:
+                  jurisdiction: str | None = None, addressees: list[str] | None = None,
+                  issued: str | None = None) -> list[Task]:
     """The tasks of a document's clauses, in clause order.
 
     ``clauses`` should hold a whole document (points need their parent to inherit its owner);
     a clause whose parent is missing is read on its own. ``jurisdiction``: the province of the
     issuer (:func:`jurisdiction_of`), given to the provincial and local bodies the tasks name.
     ``addressees``: the "Kính gửi:" list of a công văn; when it names one agency, a point that
-    tells its reader what to do and names no owner is that agency's task.
+    tells its reader what to do and names no owner is that agency's task. ``issued``: the ISO
+    date of the document (:func:`_issued_year`); a year or span of years that ended before it is
+    no task's deadline.
     """
     g = gazetteer or load_gazetteer()
     roles = _Roles(g)
@@ -2120,7 +2123,32 @@ def extract_tasks(clauses: list[Clause], gazetteer: Gazetteer | None = None,
         tasks.extend(found)
     _complete_names(tasks, by_path)
     _with_jurisdiction(tasks, jurisdiction)
+    year = _issued_year(issued, clauses)
+    if year is not None:
+        _drop_past_times(tasks, year)
     return tasks
+
+
+def _issued_year(issued: str | None, clauses: list[Clause]) -> int | None:
+    """The year the document was issued: its header's date, else the latest year of a document it
+    cites with a date ("Chỉ thị số 14-CT/TW ngày 19 tháng 7 năm 2017"; a document cites only what
+    was issued before it, so this year is never later than its own)."""
+    if issued and issued[:4].isdigit():
+        return int(issued[:4])
+    years = [int(r.date[:4]) for c in clauses for r in c.references if r.date and r.date[:4].isdigit()]
+    return max(years, default=None)
+
+
+def _drop_past_times(tasks: list[Task], year: int) -> None:
+    """Years and spans of years that ended before the document's year are what the work is
+    about ("thanh toán chi phí giai đoạn năm 2019-2022"), not when it is due: the task is held to
+    the most specific time it states otherwise, or none."""
+    for task in tasks:
+        kept = [d for d in task.deadlines if not ended_before(d, year)]
+        if task.deadline is not None and ended_before(task.deadline, year):
+            task.deadline = main_deadline(kept)
+            task.recurrence = task.deadline.recurrence if task.deadline is not None else None
+        task.deadlines = kept
 
 
 def _times_work_before(clause: Clause, before: Clause | None, tasks: list[Task]) -> bool:
