@@ -1919,11 +1919,16 @@ def extract_tasks(clauses: list[Clause], gazetteer: Gazetteer | None = None,
             lead_ins[prev.path] = _lead_in(_Text(prev.text, prev.path, g), roles)
         return lead_ins[prev.path]
 
+    def is_point(x: Clause, c: Clause) -> bool:
+        return x.parent == c.parent and bool(x.marker) and x.marker[:1] not in "-+•"
+
     def lead_in_of(c: Clause) -> tuple[str, _Owner] | None:
         """A numbered point with no points of its own after an unnumbered paragraph that hands
         out the points (:func:`_lead_in`), over the earlier points of the run: the Công điện's
         "… yêu cầu X thực hiện các nhiệm vụ sau:" (a preamble paragraph over top-level points),
-        a notice's "Đề nghị X tập trung … sau:" over its section's points."""
+        a notice's "Đề nghị X tập trung … sau:" over its section's points, a heading of names
+        "Ủy ban nhân dân các tỉnh, thành phố:" over its points. A paragraph that goes on with the
+        point before it ("1. Chỉ đạo …" / "Việc … phải gắn với …" / "2. …") does not end the run."""
         if not c.marker or c.marker[:1] in "-+•" or c.path in has_children:
             return None
         k = position.get(c.path, 0) - 1
@@ -1933,14 +1938,21 @@ def extract_tasks(clauses: list[Clause], gazetteer: Gazetteer | None = None,
             if any(prev.path.startswith(p + ".") for p in run):
                 k -= 1
                 continue  # an earlier point's own sub-points
-            if prev.parent == c.parent and prev.marker and prev.marker[:1] not in "-+•":
+            if is_point(prev, c):
                 run.append(prev.path)
                 k -= 1
                 continue
             if prev.marker or prev.path in has_children or not (
                     prev.parent == c.parent or (c.parent is None and prev.kind == "preamble")):
                 return None
+            if k > 0 and is_point(ordered_all[k - 1], c) and not prev.text.rstrip().endswith(":") \
+                    and prev.kind not in NON_TASK_KINDS and paragraph_heading(prev) is None \
+                    and lead_in_reading(prev) is None:
+                k -= 1
+                continue  # the point before it goes on in a paragraph of its own
             owner = lead_in_reading(prev)
+            if owner is None and run and prev.text.rstrip().endswith(":"):
+                owner = paragraph_heading(prev)  # "Ủy ban nhân dân các tỉnh, thành phố:" over a), b)
             return (prev.path, owner) if owner is not None else None
         return None
 

@@ -155,3 +155,34 @@ def test_a_name_cut_by_the_text_layer_is_the_gazetteer_agency(tmp_path: Path) ->
 """
     t = _holding(_tasks(tmp_path, text), "Chủ trì xây dựng hướng dẫn")
     assert names(t.lead) == ["Bộ Y tế"] and t.lead[0].agency_id is not None
+
+
+DIRECTIVE = """Để làm tốt công tác mẫu, Thủ tướng Chính phủ yêu cầu Chủ tịch Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương:
+1. Chỉ đạo các cấp đưa nội dung mẫu vào kế hoạch hằng năm.
+Việc đưa nội dung mẫu vào kế hoạch phải gắn với điều kiện của địa phương.
+2. Chỉ đạo các cơ quan, đơn vị trên địa bàn ưu tiên thực hiện nội dung mẫu.
+3. Định kỳ hằng năm gửi báo cáo về Bộ Nội vụ.
+"""
+
+RESOLUTION = """II. NHIỆM VỤ MẪU
+1. Về nội dung mẫu
+1.1. Hỗ trợ mẫu thứ nhất
+Ủy ban nhân dân các tỉnh, thành phố:
+a) Bố trí nguồn lực thực hiện nội dung mẫu thứ nhất;
+b) Rà soát, thống kê các trường hợp cần hỗ trợ mẫu.
+1.2. Hỗ trợ mẫu thứ hai
+a) Bộ Tài chính hướng dẫn thực hiện nội dung mẫu thứ hai.
+"""
+
+
+def test_a_paragraph_that_goes_on_with_a_point_does_not_end_the_run(tmp_path: Path) -> None:
+    tasks = _tasks(tmp_path, DIRECTIVE)
+    for anchor in ("Chỉ đạo các cấp đưa nội dung mẫu", "Chỉ đạo các cơ quan, đơn vị", "Định kỳ hằng năm gửi báo cáo"):
+        assert names(_holding(tasks, anchor).lead) == ["Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương"], anchor
+
+
+def test_a_heading_of_names_owns_every_point_of_its_run(tmp_path: Path) -> None:
+    tasks = _tasks(tmp_path, RESOLUTION)
+    for anchor in ("Bố trí nguồn lực thực hiện", "Rà soát, thống kê các trường hợp"):
+        assert names(_holding(tasks, anchor).lead) == ["Ủy ban nhân dân các tỉnh, thành phố"], anchor
+    assert names(_holding(tasks, "hướng dẫn thực hiện nội dung mẫu thứ hai").lead) == ["Bộ Tài chính"]
