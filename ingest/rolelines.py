@@ -195,9 +195,8 @@ def _label_blocks(clauses: list[Clause], g: Gazetteer) -> dict[str, RoleLine]:
 
 def _names_line(text: str, g: Gazetteer) -> bool:
     """A short line that names bodies ("Bộ Quốc phòng; Bộ Tài chính.", "Các đơn vị, địa phương.")
-    and is no sentence of work nor a role line of its own."""
-    return len(text.split()) <= 30 and read_role_line(text, g) is None and not text.rstrip().endswith(":") \
-        and bool(g.find(text))
+    and is no role line of its own nor a body's work ("Sở Y tế: tổ chức …")."""
+    return len(text.split()) <= 30 and ":" not in text and read_role_line(text, g) is None and bool(g.find(text))
 
 
 def _value_span(text: str) -> tuple[str, int, int]:

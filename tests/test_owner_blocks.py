@@ -186,3 +186,18 @@ def test_a_heading_of_names_owns_every_point_of_its_run(tmp_path: Path) -> None:
     for anchor in ("Bố trí nguồn lực thực hiện", "Rà soát, thống kê các trường hợp"):
         assert names(_holding(tasks, anchor).lead) == ["Ủy ban nhân dân các tỉnh, thành phố"], anchor
     assert names(_holding(tasks, "hướng dẫn thực hiện nội dung mẫu thứ hai").lead) == ["Bộ Tài chính"]
+
+
+def test_a_label_with_a_colon_over_name_lines_and_one_over_work(tmp_path: Path) -> None:
+    text = """I. NỘI DUNG MẪU
+1. Nội dung, biện pháp
+a) Rà soát quy trình mẫu;
+2. Cơ quan chủ trì:
+- Bộ Tư pháp.
+II. NỘI DUNG MẪU KHÁC
+1. Chủ trì
+- Bộ Y tế: tổ chức tập huấn mẫu cho địa phương.
+"""
+    tasks = _tasks(tmp_path, text)
+    assert names(_holding(tasks, "Rà soát quy trình mẫu").lead) == ["Bộ Tư pháp"]
+    assert _holding(tasks, "tổ chức tập huấn mẫu")  # work under a bare "Chủ trì" stays a task
