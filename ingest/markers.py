@@ -23,7 +23,9 @@ from tracuu.ingest.vntext import fold
 LETTERS: tuple[str, ...] = tuple("a b c d đ e g h i k l m n o p q r s t u v x y".split())
 _LETTER_INDEX = {ch: i for i, ch in enumerate(LETTERS)}
 
-ROMAN_RE = re.compile(r"^(?P<num>[IVXL]{1,6})\s*[.:]\s*")
+# "IV." and, from a PDF text layer that spaced a numeral's letters, "V I." / "VII I." (the body
+# builder takes a spaced numeral only as the next one of its sequence)
+ROMAN_RE = re.compile(r"^(?P<num>[IVXL](?: ?[IVXL]){0,5})\s*[.:]\s*")
 NUMBER_RE = re.compile(r"^(?P<num>\d{1,3})\.(?!\d)\s*")
 LETTER_RE = re.compile(r"^(?P<num>[a-zđ])(?:\)\s*|\.\s+)")
 DASH_RE = re.compile(r"^[-–—•](?:\s+|(?=[^\s\d-]))")
@@ -148,9 +150,10 @@ def find_marker(text: str) -> Marker | None:
         m = rx.match(text)
         if not m or (m.end() >= len(text) and kind != "dieu"):
             continue
-        if kind == "roman" and roman_value(m.group("num")) is None:
+        num = m.group("num").replace(" ", "") if kind == "roman" else m.group("num")
+        if kind == "roman" and roman_value(num) is None:
             continue
-        return Marker(kind, text[: m.end()].rstrip(), m.group("num"), m.end())
+        return Marker(kind, text[: m.end()].rstrip(), num, m.end())
     m = DASH_RE.match(text)
     if m and m.end() < len(text):
         return Marker("dash", text[: m.end()].rstrip(), "", m.end())

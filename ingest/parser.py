@@ -220,6 +220,12 @@ class _Body:
 
     def _item(self, piece: Piece, mk: Marker, pager: Pager) -> bool:
         rest = cut(piece, mk.end, None, pager)
+        numeral = mk.written.split(maxsplit=1)[-1].rstrip(".:").strip()
+        if mk.kind == "muc_chuong" and roman_value(numeral) is not None \
+                and not any(x.kind == "chuong" for x in self.stack) and not self.last_chuong:
+            # "Mục III. ĐẨY MẠNH …" in a plan (no Chương): its Roman section, as "III." would be; the
+            # word says it is a section, so a part that starts at Mục III still opens one
+            return self._roman(Marker("roman", mk.written, numeral, mk.end), rest, any_first=True)
         if mk.kind in HEADING_KINDS:
             return self._heading(mk, rest)
         if mk.kind == "dieu":
@@ -231,29 +237,39 @@ class _Body:
             self._add("dieu", parent, f"D{n}", own_part("dieu", str(n)), mk.written, rest, path=f"{self.prefix}D{n}")
             return True
         if mk.kind == "roman":
-            v = roman_value(mk.value)
-            dieu = next((n for n in reversed(self.stack) if n.kind == "dieu"), None)
-            if dieu is not None and v == dieu.last_roman + 1 and (dieu.last_roman or self._opens_list(dieu)):
-                # "Điều 1. Phê duyệt Đề án ... với các nội dung sau:" then "I. QUAN ĐIỂM", "II. ..."
-                dieu.last_roman = v
-                self._add("muc", dieu, mk.value, own_part("muc", mk.value), mk.written, rest, level=NESTED_MUC_LEVEL)
-                return True
-            heading = self._heading_parent(_LEVEL["muc"])
-            if heading is not self.root:
-                # "PHẦN I" then "I.", "II." (numbering restarts in each Phần): P1.I, P2.I
-                if v != heading.last_roman + 1:
-                    return False
-                heading.last_roman = v
-                self._add("muc", heading, mk.value, own_part("muc", mk.value), mk.written, rest)
-                return True
-            if v != self.last_roman + 1:
-                return False
-            self.last_roman = v
-            self.stack.clear()
-            self._add("muc", self.root, mk.value, own_part("muc", mk.value), mk.written, rest)
-            return True
+            return self._roman(mk, rest)
         if mk.kind == "dotted":
             return self._dotted(mk, rest)
+        return self._numbered(mk, rest)
+
+    def _roman(self, mk: Marker, rest: Piece, any_first: bool = False) -> bool:
+        """"I.", "II." (or "Mục III."): a Mục at top level, under a Phần, or nested in an Điều."""
+        v = roman_value(mk.value)
+        if v is None:
+            return False
+        dieu = next((n for n in reversed(self.stack) if n.kind == "dieu"), None)
+        if dieu is not None and v == dieu.last_roman + 1 and (dieu.last_roman or self._opens_list(dieu)):
+            # "Điều 1. Phê duyệt Đề án ... với các nội dung sau:" then "I. QUAN ĐIỂM", "II. ..."
+            dieu.last_roman = v
+            self._add("muc", dieu, mk.value, own_part("muc", mk.value), mk.written, rest, level=NESTED_MUC_LEVEL)
+            return True
+        heading = self._heading_parent(_LEVEL["muc"])
+        if heading is not self.root:
+            # "PHẦN I" then "I.", "II." (numbering restarts in each Phần): P1.I, P2.I
+            if v != heading.last_roman + 1:
+                return False
+            heading.last_roman = v
+            self._add("muc", heading, mk.value, own_part("muc", mk.value), mk.written, rest)
+            return True
+        if v != self.last_roman + 1 and not (any_first and self.last_roman == 0):
+            return False
+        self.last_roman = v
+        self.stack.clear()
+        self._add("muc", self.root, mk.value, own_part("muc", mk.value), mk.written, rest)
+        return True
+
+    def _numbered(self, mk: Marker, rest: Piece) -> bool:
+        """khoản "1.", điểm "a)", "-" and "+" under the deepest item that can hold them."""
         if mk.kind == "number":
             n = int(mk.value)
             parent = self._container(1)

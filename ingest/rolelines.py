@@ -13,7 +13,15 @@ of role lines belongs to (:func:`assign_role_lines`):
   or ending with ":"), e.g. every bullet under "a) Nhiệm vụ:"; with none, to that heading itself
   ("2. Tổ chức tập huấn …" followed directly by "- Cơ quan chủ trì: Bộ Công an.");
 * a clause that states its task and then its roles inline ("Tổ chức … . Cơ quan chủ trì: Sở Y tế")
-  is its own target.
+  is its own target;
+* a label written as a heading of its own, without a colon, over the lines that name the bodies
+  (:func:`_label_blocks`): "2. Cơ quan chủ trì, phối hợp" / "a) Cơ quan chủ trì" / "- Bộ Quốc phòng." /
+  "- Bộ Tài chính." / "b) Cơ quan phối hợp" / "- Các bộ, ngành." after a section's items ("1. Nội
+  dung, biện pháp" / "a) …" / "b) …"), national plans' way of listing owners after the work. The
+  label and its name lines are role lines like "Cơ quan chủ trì: …": each name line is one value.
+
+A label broken by a PDF text layer ("Cơ quan chủ tr ì:", "Th ờ i gian thực hiện:") is still a label:
+a single space inside a word is allowed.
 
 The label words are data: [role_lines] in ``ingest/data/agencies.toml``.
 """
@@ -28,7 +36,8 @@ from tracuu.ingest.agencies import Gazetteer
 from tracuu.ingest.model import Clause
 from tracuu.ingest.vntext import fold, nfc
 
-__all__ = ["RoleValue", "RoleLine", "read_role_line", "assign_role_lines", "assign_time_lines", "is_role_clause"]
+__all__ = ["RoleValue", "RoleLine", "read_role_line", "assign_role_lines", "assign_time_lines", "is_role_clause",
+           "role_block_paths"]
 
 ROLES = ("lead", "coordinators", "deadline", "container", "content")
 
@@ -41,6 +50,7 @@ class RoleValue:
     start: int
     end: int
     path: str = ""
+    more: tuple["RoleValue", ...] = ()  # the further name lines under a label heading, one value each
 
 
 @dataclass
@@ -52,15 +62,34 @@ class RoleLine:
     values: dict[str, RoleValue] = field(default_factory=dict)
 
 
-def _label_re(g: Gazetteer) -> re.Pattern[str]:
+def _written(label: str) -> str:
+    """A folded label as a pattern: words apart by any space, and one stray space allowed between
+    two letters of a word (a PDF text layer's "chủ tr ì")."""
+    out: list[str] = []
+    for k, ch in enumerate(label):
+        if ch == " ":
+            out.append(r"\s+")
+            continue
+        out.append(re.escape(ch))
+        if k + 1 < len(label) and ch.isalpha() and label[k + 1].isalpha():
+            out.append(r" ?")
+    return "".join(out)
+
+
+def _role_alternatives(g: Gazetteer) -> str:
+    """``(?P<lead>…)|(?P<coordinators>…)|…``: the label words of every role, longest first."""
     data = g.role_lines
     alts: list[str] = []
     for role in ROLES:
         keys = sorted({fold(nfc(p)).strip() for p in data.get(role, [])}, key=len, reverse=True)
         if keys:
-            body = "|".join(re.escape(k).replace(r"\ ", r"\s+") for k in keys)
+            body = "|".join(_written(k) for k in keys)
             alts.append(f"(?P<{role}>{body})")
-    body = "|".join(alts) or r"(?!x)x"
+    return "|".join(alts) or r"(?!x)x"
+
+
+def _label_re(g: Gazetteer) -> re.Pattern[str]:
+    body = _role_alternatives(g)
     # at the start of the text or of a line/sentence, after an optional point letter or bullet
     return re.compile(
         r"(?:^|(?<=[.;:!?])\s+|\n)[ \t]*(?:[a-zđ]\)\s*|[-+•*]\s*)?(?:" + body + r")\s*(?:\([^)]{0,40}\)\s*)?:[ \t]*"
@@ -106,6 +135,85 @@ def read_role_line(text: str, g: Gazetteer) -> RoleLine | None:
     return out
 
 
+_BARE: dict[int, re.Pattern[str]] = {}
+
+
+def _bare_label_re(g: Gazetteer) -> re.Pattern[str]:
+    """A clause that is only a label, no colon or nothing after it: "Cơ quan chủ trì", "a) Cơ quan
+    phối hợp:", "2. Cơ quan chủ trì, phối hợp" (a label and ``[role_lines] block_suffix`` words: the
+    heading over both lists)."""
+    rx = _BARE.get(id(g))
+    if rx is None:
+        suffix = "|".join(_written(fold(nfc(w)).strip()) for w in g.role_lines.get("block_suffix", [])) or r"(?!x)x"
+        rx = _BARE[id(g)] = re.compile(
+            r"[ \t]*(?:(?:[a-zđ]|\d{1,2})[.)]\s*|[-+•*]\s*)?(?:" + _role_alternatives(g) + r")"
+            r"(?P<both>\s*(?:,|va\b|/)\s*(?:" + suffix + r"))?\s*[:.]?\s*")
+    return rx
+
+
+def _bare_label(c: Clause, g: Gazetteer) -> str | None:
+    """The role a label heading gives the lines under it ("both" for a heading over a chủ trì list
+    and a phối hợp list); None when the clause says more than a label."""
+    m = _bare_label_re(g).fullmatch(fold(nfc(c.text)))
+    if m is None or m.group("content") is not None or m.group("container") is not None:
+        return None  # "IV. TỔ CHỨC THỰC HIỆN" is a section, not a label over names
+    if m.group("both") is not None:
+        return "both"
+    return next(r for r in ROLES if m.group(r) is not None)
+
+
+def _label_blocks(clauses: list[Clause], g: Gazetteer) -> dict[str, RoleLine]:
+    """Clause path -> the role line it stands for, for the label headings and the name lines under
+    them (see the module doc). A lead or partner label counts only with lines under it; its lines
+    are its children, each a short list of names (a bracketed remark "(Văn phòng … là cơ quan …)"
+    under it is neither a value nor a task); every line must name a body the gazetteer knows, so a
+    heading over work ("2. Phối hợp" over sentences) is not read as one. A "both" heading holds the
+    two labels."""
+    kids: dict[str, list[Clause]] = {}
+    for c in clauses:
+        if c.parent:
+            kids.setdefault(c.parent, []).append(c)
+    out: dict[str, RoleLine] = {}
+    for c in clauses:
+        role = _bare_label(c, g)
+        if role is None or role == "both":
+            continue
+        lines = [k for k in kids.get(c.path, []) if k.path not in kids]
+        values = [k for k in lines if not k.text.lstrip().startswith("(")]
+        if not values or len(lines) != len(kids.get(c.path, [])) \
+                or not all(_names_line(k.text, g) for k in values):
+            continue
+        first, *rest = [RoleValue(*_value_span(k.text), path=k.path) for k in values]
+        out[c.path] = RoleLine(0, {role: RoleValue(first.text, first.start, first.end, first.path, tuple(rest))})
+        for k in lines:
+            out[k.path] = RoleLine(0, {})
+    for c in clauses:
+        if _bare_label(c, g) == "both" and any(k.path in out for k in kids.get(c.path, [])):
+            out[c.path] = RoleLine(0, {})
+    return out
+
+
+def _names_line(text: str, g: Gazetteer) -> bool:
+    """A short line that names bodies ("Bộ Quốc phòng; Bộ Tài chính.", "Các đơn vị, địa phương.")
+    and is no role line of its own nor a body's work ("Sở Y tế: tổ chức …")."""
+    return len(text.split()) <= 30 and ":" not in text and read_role_line(text, g) is None and bool(g.find(text))
+
+
+def _value_span(text: str) -> tuple[str, int, int]:
+    """A name line's value: its text without the final "." or ";" (and spaces)."""
+    a, b = 0, len(text)
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and (text[b - 1].isspace() or text[b - 1] in ".;"):
+        b -= 1
+    return text[a:b], a, b
+
+
+def role_block_paths(clauses: Iterable[Clause], g: Gazetteer) -> set[str]:
+    """The label headings and name lines of :func:`_label_blocks`: role lines, never tasks."""
+    return set(_label_blocks(list(clauses), g))
+
+
 def _is_heading(c: Clause, parents: set[str]) -> bool:
     return c.path in parents or c.text.rstrip().endswith(":")
 
@@ -116,6 +224,7 @@ def _role_groups(clauses: Iterable[Clause], g: Gazetteer,
     inline "task. Cơ quan chủ trì: …" clause is its own group, with itself as target."""
     ordered = [c for c in clauses]
     parents = {c.parent for c in ordered if c.parent}
+    blocks = _label_blocks(ordered, g)
     found: list[tuple[list[Clause], dict[str, RoleValue], Clause | None]] = []
     pending: list[Clause] = []
     heading: Clause | None = None
@@ -133,10 +242,10 @@ def _role_groups(clauses: Iterable[Clause], g: Gazetteer,
     for c in ordered:
         if c.path in skip:
             continue
-        line = read_role_line(c.text, g)
+        line = blocks.get(c.path) or read_role_line(c.text, g)
         if line is not None and line.content_end == 0:
             for role, v in line.values.items():
-                group.setdefault(role, RoleValue(v.text, v.start, v.end, c.path))
+                group.setdefault(role, RoleValue(v.text, v.start, v.end, v.path or c.path, v.more))
             continue
         if group:
             close()

@@ -54,8 +54,15 @@ from tracuu.ingest.model import Clause
 from tracuu.ingest.noticereader import in_task_section, notice_reader
 from tracuu.ingest.pipetables import body_table_rows
 from tracuu.ingest.placesubject import with_place_subjects
-from tracuu.ingest.rolelines import RoleValue, assign_role_lines, assign_time_lines, is_role_clause, read_role_line
-from tracuu.ingest.vntext import fold, nfc
+from tracuu.ingest.rolelines import (
+    RoleValue,
+    assign_role_lines,
+    assign_time_lines,
+    is_role_clause,
+    read_role_line,
+    role_block_paths,
+)
+from tracuu.ingest.vntext import fold, mend_split_syllables, nfc
 
 # Clause kinds that are structure, never a task.
 NON_TASK_KINDS = frozenset({"muc", "phan", "chuong", "muc_chuong", "appendix_group", "preamble", "recipients", "signature", "title", "header"})
@@ -1788,8 +1795,10 @@ def _role_task(clause: Clause, values: dict[str, RoleValue], g: Gazetteer, roles
         lead, coords, value_advises = said
     else:
         lead, coords, value_advises = _shift(cell_agencies(lead_v.text, lead_v.path, g), lead_v.start), [], []
-    if coord_v:
-        coords = coords + _shift(cell_agencies(coord_v.text, coord_v.path, g), coord_v.start)
+    for v in lead_v.more:  # the further name lines under a "Cơ quan chủ trì" heading
+        lead = lead + _shift(cell_agencies(v.text, v.path, g), v.start)
+    for v in (coord_v, *coord_v.more) if coord_v else ():
+        coords = coords + _shift(cell_agencies(v.text, v.path, g), v.start)
     text = clause.text
     line = read_role_line(text, g)
     if line is not None and line.content_end > 0:
@@ -1947,11 +1956,16 @@ def extract_tasks(clauses: list[Clause], gazetteer: Gazetteer | None = None,
             lead_ins[prev.path] = _lead_in(_Text(prev.text, prev.path, g), roles)
         return lead_ins[prev.path]
 
+    def is_point(x: Clause, c: Clause) -> bool:
+        return x.parent == c.parent and bool(x.marker) and x.marker[:1] not in "-+•"
+
     def lead_in_of(c: Clause) -> tuple[str, _Owner] | None:
         """A numbered point with no points of its own after an unnumbered paragraph that hands
         out the points (:func:`_lead_in`), over the earlier points of the run: the Công điện's
         "… yêu cầu X thực hiện các nhiệm vụ sau:" (a preamble paragraph over top-level points),
-        a notice's "Đề nghị X tập trung … sau:" over its section's points."""
+        a notice's "Đề nghị X tập trung … sau:" over its section's points, a heading of names
+        "Ủy ban nhân dân các tỉnh, thành phố:" over its points. A paragraph that goes on with the
+        point before it ("1. Chỉ đạo …" / "Việc … phải gắn với …" / "2. …") does not end the run."""
         if not c.marker or c.marker[:1] in "-+•" or c.path in has_children:
             return None
         k = position.get(c.path, 0) - 1
@@ -1961,14 +1975,21 @@ def extract_tasks(clauses: list[Clause], gazetteer: Gazetteer | None = None,
             if any(prev.path.startswith(p + ".") for p in run):
                 k -= 1
                 continue  # an earlier point's own sub-points
-            if prev.parent == c.parent and prev.marker and prev.marker[:1] not in "-+•":
+            if is_point(prev, c):
                 run.append(prev.path)
                 k -= 1
                 continue
             if prev.marker or prev.path in has_children or not (
                     prev.parent == c.parent or (c.parent is None and prev.kind == "preamble")):
                 return None
+            if k > 0 and is_point(ordered_all[k - 1], c) and not prev.text.rstrip().endswith(":") \
+                    and prev.kind not in NON_TASK_KINDS and paragraph_heading(prev) is None \
+                    and lead_in_reading(prev) is None:
+                k -= 1
+                continue  # the point before it goes on in a paragraph of its own
             owner = lead_in_reading(prev)
+            if owner is None and run and prev.text.rstrip().endswith(":"):
+                owner = paragraph_heading(prev)  # "Ủy ban nhân dân các tỉnh, thành phố:" over a), b)
             return (prev.path, owner) if owner is not None else None
         return None
 
@@ -2067,6 +2088,7 @@ def extract_tasks(clauses: list[Clause], gazetteer: Gazetteer | None = None,
     table_rows = body_table_rows(ordered)  # a task table in the body, kept as " | " paragraphs
     skip = {c.path for c in ordered if c.kind in NON_TASK_KINDS or c.cells or c.path in table_rows}
     by_roles = assign_role_lines(ordered, g, skip)
+    role_blocks = role_block_paths(ordered, g)  # "a) Cơ quan chủ trì" / "- Bộ Quốc phòng.": role lines
     by_time = assign_time_lines(ordered, g, skip)
     heads_of_siblings: set[str] = set()
     handing_out: set[str] = set()  # "… thực hiện một số nội dung trọng tâm sau:": its points are the tasks
@@ -2089,7 +2111,7 @@ def extract_tasks(clauses: list[Clause], gazetteer: Gazetteer | None = None,
         if clause.path in by_roles:
             tasks.append(_role_task(clause, by_roles[clause.path], g, roles))
             continue
-        if is_role_clause(clause, g):
+        if is_role_clause(clause, g) or clause.path in role_blocks:
             continue  # "- Đơn vị chủ trì: Sở Tư pháp." says who does the task above it
         if _times_work_before(clause, ordered[k - 1] if k else None, tasks):
             continue  # "Thời gian hoàn thành trước ngày …." on a line of its own: the time of the work above
@@ -2122,6 +2144,7 @@ def extract_tasks(clauses: list[Clause], gazetteer: Gazetteer | None = None,
                     task.recurrence = task.recurrence or due.recurrence
         tasks.extend(found)
     _complete_names(tasks, by_path)
+    _mend_names(tasks, g)
     _with_jurisdiction(tasks, jurisdiction)
     year = _issued_year(issued, clauses)
     if year is not None:
@@ -2149,6 +2172,27 @@ def _drop_past_times(tasks: list[Task], year: int) -> None:
             task.deadline = main_deadline(kept)
             task.recurrence = task.deadline.recurrence if task.deadline is not None else None
         task.deadlines = kept
+
+
+def _mend_names(tasks: list[Task], g: Gazetteer) -> None:
+    """A name whose syllable a PDF text layer cut in two ("Bộ Y t ế", "Ban Chỉ đạo các tỉnh, thành
+    ph ố …") is shown whole (:func:`~ingest.vntext.mend_split_syllables`), and is the gazetteer's
+    agency when the mended name is one ("Bộ Y tế"). Its offsets still point at the source."""
+    roles = ("lead", "coordinators", "advises", "reports_to", "performer", "mentions")
+
+    def mended(r: AgencyRef) -> AgencyRef:
+        name = mend_split_syllables(r.name)
+        if name == r.name:
+            return r
+        whole = [m for m in g.find(name) if m.start == 0 and m.end == len(name)]
+        if r.agency_id is None and whole:
+            m = whole[0]
+            return replace(r, name=name, full=m.full, agency_id=m.agency_id, level=m.level)
+        return replace(r, name=name, full=mend_split_syllables(r.full))
+
+    for t in tasks:
+        for role in roles:
+            setattr(t, role, [mended(r) for r in getattr(t, role)])
 
 
 def _times_work_before(clause: Clause, before: Clause | None, tasks: list[Task]) -> bool:

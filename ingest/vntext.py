@@ -58,3 +58,26 @@ def opens_with(text: str, words: tuple[str, ...]) -> bool:
     """``text`` opens with one of ``words`` as whole words (both already in the form the caller
     matches in: folded, or lower case with diacritics kept, where "nam" is no "năm")."""
     return any(text.startswith(w) and not text[len(w) : len(w) + 1].isalnum() for w in words)
+
+
+# the consonants a Vietnamese syllable can open with (folded): a token made of one of them alone is
+# no word, it is the head of a syllable a PDF text layer cut in two ("Bộ Y t ế", "thành ph ố")
+_ONSETS = frozenset("b c ch d g gh gi h k kh l m n ng ngh nh p ph q qu r s t th tr v x".split())
+_VOWELS = frozenset("aeiouy")
+
+
+def mend_split_syllables(text: str) -> str:
+    """``text`` with each syllable a PDF text layer cut after its opening consonants joined again:
+    "Bộ Y t ế" -> "Bộ Y tế", "Ban Chuyên tr ách" -> "Ban Chuyên trách". Only a lower-case token of
+    opening consonants alone followed by a token that opens with a vowel is joined, so names and
+    abbreviations ("Sở KH&CN", "TP Huế") stay as they are. For names shown to a reader, never for
+    a quoted source text."""
+    tokens = text.split(" ")
+    out: list[str] = []
+    for tok in tokens:
+        if out and tok and out[-1].islower() and fold(out[-1]) in _ONSETS and fold(tok[0]) in _VOWELS:
+            out[-1] += tok
+        else:
+            out.append(tok)
+    return " ".join(out)
+
