@@ -36,6 +36,12 @@ from tracuu.ingest.vntext import fold
 MAX_PER_DOCUMENT = 3
 #: The roles of an agency that does a task (not one that is reported to or advised).
 DOERS = frozenset({"lead", "performer"})
+#: A task of the agency a question opens with answers in place of a clause that does not give it
+#: a doer's role when its words cover at least this share of the question (half of what
+#: ``task_match.MIN_SHARE`` asks of any task: the agency named already says whose task).
+SUBJECT_SHARE = task_match.MIN_SHARE / 2
+#: How many of that agency's best tasks a deadline question tries for one that gives a time.
+SUBJECT_DEADLINE_TRIES = 3
 #: (term, document) answers of the keyword index kept between questions (bounded memory).
 TERMS_REMEMBERED = 20_000
 #: Weight of the share of the question's word pairs a clause holds side by side (api/phrases.py),
@@ -321,6 +327,11 @@ class Ask:
                                          chosen_says=not mute)
             if matched is not None:
                 scored = self._first(matched["clause_id"], scored)
+            acting = self._subject_task(readings, asked, named_agency, q, docs, retrieved, scored[0].clause,
+                                        matched if matched is not None and matched["clause_id"] == scored[0].clause.clause_id
+                                        else None, by_clause)
+            if acting is not None:
+                matched, scored = acting, self._first(acting["clause_id"], scored)
         if not found:  # a clause that passes all but the key constraints: say what the documents do say
             near = next((s for s in fused[: self.thresholds.judge_top] if self._answers(s, readings, q, keys=False)), None)
             return self._not_found(q, intent, near, self._unmet_keys(near, q) if near is not None else [])
@@ -392,6 +403,35 @@ class Ask:
             pseudo = {"clause_id": chosen, "doc_id": clause.doc_id, "text": ""}
             own += [m.share for m in self._task_ranking(readings, [pseudo], {})]
         return best.task if best.share > max(own, default=0.0) else None
+
+    def _subject_task(self, readings: list[str], kind: str, agency: str | None, question: str,
+                      docs: list[str] | None, pool: list, clause, matched: dict[str, Any] | None,
+                      by_clause) -> dict[str, Any] | None:
+        """"Sở Tài chính … báo cáo UBND Thành phố … bao lâu một lần?": the question opens with the
+        agency that acts. When the clause chosen to answer does not give that agency a doer's role
+        (it is only reported to there: "… gửi Sở Tài chính để tổng hợp", or not named at all),
+        the agency's own task whose words best cover the question (at least ``SUBJECT_SHARE``)
+        answers instead (for a deadline question, the first of its best few that gives a time, its
+        own or its clause's: :meth:`_owners_and_deadline`); None otherwise (the chosen clause stands)."""
+        if not agency or not fold(question).lstrip(" -:,.").startswith(fold(agency)):
+            return None
+        query = AgencyQuery.of(agency)
+        tasks = [matched] if matched is not None else by_clause.get(clause.clause_id, [])
+        owners, _ = self._owners_and_deadline(clause, tasks, by_clause)
+        if any(o.role == "lead" and query.names({"full": o.agency, "name": o.as_written}) for o in owners):
+            return None
+        if any(query.roles_in(t) & DOERS for t in tasks):
+            return None
+        in_play = list(docs or dict.fromkeys(s.clause.doc_id for s in pool[:3]))
+        mine = [t for d in in_play[:MAX_PER_DOCUMENT * 2] for t in self.store().tasks(d) if query.roles_in(t) & DOERS]
+        ranked = [m for m in self._task_ranking(readings, mine, {s.clause.clause_id: s.score for s in pool})
+                  if m.share >= SUBJECT_SHARE]
+        if kind == "deadline":  # "… báo cáo … bao lâu một lần?": the first of them that gives a time
+            for m in ranked[:SUBJECT_DEADLINE_TRIES]:
+                own = self.store().clause(m.task["clause_id"])
+                if own is not None and self._owners_and_deadline(own, [m.task], by_clause)[1] is not None:
+                    return m.task
+        return ranked[0].task if ranked else None
 
     def _agency_task_relevance(self, readings: list[str], agency: str, tasks: list[dict[str, Any]],
                                ranked: list) -> dict[str, float]:
