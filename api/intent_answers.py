@@ -184,6 +184,7 @@ def _facts_sentence(doc: Document, date_as_written: str | None = None, signer: s
 
 #: What each fact is called when a document does not state it (vi, en).
 _FACT_NAMES = {"effect": ("ngày có hiệu lực", "when it takes effect"), "basis": ("căn cứ", "its basis"),
+               "replaces": ("văn bản được thay thế, bãi bỏ", "what it replaces or repeals"),
                "decides": ("điều quyết định (Điều 1)", "what it decides (Article 1)"),
                "recipients": ("nơi nhận", "its recipients"), "signer": ("người ký", "who signed it"),
                "date": ("ngày ban hành", "its date"), "number": ("số hiệu", "its number"),
@@ -199,11 +200,19 @@ def _sentence_with(text: str, cues: tuple[str, ...]) -> str:
     return text
 
 
+def _clauses_saying(doc, cues: tuple[str, ...]) -> list[Any]:
+    """The body clauses holding one of ``cues`` (folded), in document order."""
+    return [c for c in doc.clauses if c.kind not in ("recipients", "signature") and any(k in fold(c.text) for k in cues)]
+
+
 def _effect_clauses(doc, end: bool) -> list[Any]:
     """The clause stating when the document takes effect (or, ``end``, when it stops)."""
-    cues = document_cues("effect_end" if end else "effect_clause")
-    return [c for c in doc.clauses if c.kind not in ("recipients", "signature")
-            and any(k in fold(c.text) for k in cues)][:1]
+    return _clauses_saying(doc, document_cues("effect_end" if end else "effect_clause"))[:1]
+
+
+def _replaced_clauses(doc) -> list[Any]:
+    """The clause stating what the document replaces or repeals ("… và thay thế Quyết định số …")."""
+    return _clauses_saying(doc, document_cues("replaces_clause"))[:1]
 
 
 def _basis_clauses(doc) -> list[Any]:
@@ -260,6 +269,12 @@ def _own_facts(svc: "Tracuu", doc, info: Document, question: str) -> tuple[str, 
             found[fact] = [svc.hit(c, 1.0, info) for c in clauses]
             extra += [f"Hiệu lực: «{_sentence_with(c.text, document_cues('effect_clause') + ('het hieu luc',))}» "
                       f"({c.label})." for c in clauses]
+        elif fact == "replaces":
+            clauses = _replaced_clauses(doc)
+            stated[fact] = bool(clauses)
+            found[fact] = [svc.hit(c, 1.0, info) for c in clauses]
+            extra += [f"Thay thế / bãi bỏ: «{_sentence_with(c.text, document_cues('replaces_clause'))}» ({c.label})."
+                      for c in clauses if c.clause_id not in {h.clause_id for h in found.get("effect", [])}]
         elif fact == "decides":
             clauses = [c for c in doc.clauses if c.path == "D1"][:1]  # Điều 1 of a decision
             stated[fact] = bool(clauses)

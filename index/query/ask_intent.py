@@ -161,7 +161,8 @@ def classify(question: str, agency_text: str | None = None) -> AskIntent:
     base = dict(docs=docs, this_document=this_doc, date=date, agency_text=agency_text, implemented=implemented)
     if docs and not all(d.acted_on for d in docs):
         facts = _has(words, _phrases("document", "facts"))
-        facts += [f"asks:{f}" for f in document_facts(question) if f in ("effect", "decides", "basis", "recipients")]
+        asked = document_facts(question)
+        facts += [f"asks:{f}" for f in asked if f in ("effect", "replaces", "decides", "basis", "recipients")]
         # "do ai ký", "cơ quan nào ban hành" ask who made the document, not who does a task
         own = _has(words, _phrases("document", "about_the_document"))
         rest = [w for w in _strip_refs(words, docs).split() if len(w) > 1]
@@ -243,7 +244,8 @@ def asks_outline(question: str) -> str | None:
 
 #: The facts of a document a question may ask, in the order their parts are cited
 #: (``[document.asks]`` of the data file).
-DOCUMENT_FACTS = ("effect", "decides", "basis", "recipients", "signer", "date", "number", "issuer", "kind", "title")
+DOCUMENT_FACTS = ("effect", "replaces", "decides", "basis", "recipients", "signer", "date", "number", "issuer", "kind",
+                  "title")
 
 
 def _asks() -> dict:
