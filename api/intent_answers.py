@@ -200,9 +200,15 @@ def _sentence_with(text: str, cues: tuple[str, ...]) -> str:
     return text
 
 
+#: A clause of at most this many words that holds an effect cue is an article's title ("Điều 73. Hiệu lực thi
+#: hành"), not the sentence that says when: the sentence is its first paragraph.
+TITLE_WORDS = 5
+
+
 def _clauses_saying(doc, cues: tuple[str, ...]) -> list[Any]:
-    """The body clauses holding one of ``cues`` (folded), in document order."""
-    return [c for c in doc.clauses if c.kind not in ("recipients", "signature") and any(k in fold(c.text) for k in cues)]
+    """The body clauses holding one of ``cues`` (folded), those that are more than an article's title first."""
+    found = [c for c in doc.clauses if c.kind not in ("recipients", "signature") and any(k in fold(c.text) for k in cues)]
+    return sorted(found, key=lambda c: len(c.text.split()) <= TITLE_WORDS)
 
 
 def _effect_clauses(doc, end: bool) -> list[Any]:
