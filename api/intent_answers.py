@@ -27,6 +27,7 @@ from tracuu.index.query.ask_intent import (
     DocRef,
     agency_spans,
     asks_effect_end,
+    basis_kind,
     document_cues,
     document_facts,
     names_kind,
@@ -250,9 +251,16 @@ def _asked_first(clauses: list[Any], question: str, header: str) -> list[Any]:
         own = set(re.findall(r"[a-z0-9]+", fold(c.text)))
         return -sum(1 for w in words if w in own and w not in named), -sum(1 for w in words if w in own)
 
-    keys = [held(c) for c in clauses]
-    if not any(k[0] for k in keys):  # no line holds a word of its own of the question: their order
-        return clauses
+    kind = basis_kind(question)
+    leads = "|".join(re.escape(w) for w in document_cues("basis_clause"))
+    cites = re.compile(rf"(?:{leads})\s+(?:vao\s+)?{re.escape(_kind(kind))}\b") if kind and leads else None
+
+    def first_kind(c) -> bool:  # "căn cứ luật nào": a line citing a law first, before a decree that names one
+        return bool(cites and cites.match(fold(c.text.lstrip(" -–"))))
+
+    keys = [(not first_kind(c),) + held(c) for c in clauses]
+    if not any(k[1] for k in keys) and not any(first_kind(c) for c in clauses):
+        return clauses  # no line holds a word of its own of the question, nor cites the kind asked: their order
     return [c for _, c in sorted(zip(keys, clauses), key=lambda kc: kc[0])]
 
 

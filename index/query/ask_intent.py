@@ -264,6 +264,18 @@ def document_facts(question: str) -> tuple[str, ...]:
     return asked
 
 
+def basis_kind(question: str) -> str | None:
+    """The kind of document a basis question asks for, folded as written ("căn cứ luật nào" -> "luat",
+    "thực hiện QĐ nào của Thủ tướng" -> "qd"); None when it names none right after a basis lead word."""
+    leads = "|".join(re.escape(w) for w in sorted(_asks().get("basis_kind_leads", ()), key=len, reverse=True))
+    kinds = "|".join(re.escape(k) for k in sorted(_phrases("document", "kinds"), key=len, reverse=True)
+                     if k not in ("van ban", "cong van"))
+    if not leads or not kinds:
+        return None
+    m = re.search(rf" (?:{leads}) (?:nhung |cac )?({kinds})(?: \S+){{0,4}} (?:nao|gi) ", _words(question))
+    return m.group(1) if m else None
+
+
 def asks_effect_end(question: str) -> bool:
     """"… hết hiệu lực khi nào": the end of validity is asked, not the start."""
     return bool(_has(_words(question), tuple(_asks().get("effect_end", ()))))
