@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from tracuu.index.catalog.store import sha256_text
 from tracuu.ingest.header import signer_name_after, signer_of_lines
+from tracuu.ingest.markers import is_caps, is_name_like
 from tracuu.ingest.model import Clause, ParsedDocument, Span
 from tracuu.ingest.shapes import Hit
 
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
 
 HEADER_LABEL = "phần đầu"  # "Phần đầu Kế hoạch số …": the header's citation
 SIGNER_LABEL = "chữ ký"
+POSITION_LINES = 3  # capitals lines above a signer's name read as the position ("KT. THỦ TƯỚNG", "PHÓ THỦ TƯỚNG")
+LOOK_ABOVE = 300  # characters of the source above a name searched for them
 
 
 def _parts(doc: ParsedDocument, kind: str) -> list[dict[str, Any]]:
@@ -84,7 +87,52 @@ def _signer_clause(svc: "Tracuu", doc: ParsedDocument) -> tuple[Clause | None, s
                                   int(parts[-1].get("page") or 1))
             if clause is not None:
                 return clause, source[found[0]:found[1]]
+    if sig is None and not name and not parts:
+        return _signer_in_body(svc, doc)
     return sig, name
+
+
+def _position_above(source: str, name_start: int) -> int | None:
+    """Where the position block right above a name starts ("KT. THỦ TƯỚNG" / "PHÓ THỦ TƯỚNG" / "[daky]"),
+    or None when the line above the name, marks and blank lines aside, is not in capitals."""
+    line_start = source.rfind("\n", 0, name_start) + 1
+    if source[line_start:name_start].strip():
+        return None  # the name does not stand alone on its line
+    top, seen, pos = None, 0, line_start - 1
+    while pos > 0 and seen < POSITION_LINES and line_start - pos < LOOK_ABOVE:
+        start = source.rfind("\n", 0, pos) + 1
+        body = source[start:pos].strip()
+        pos = start - 1
+        if not body or body[0] in "[(":  # a blank line, a "[daky]" or "(Đã ký)" mark
+            continue
+        if not is_caps(body.rstrip(" [")):
+            break
+        top, seen = start, seen + 1
+    return top
+
+
+def _signer_in_body(svc: "Tracuu", doc: ParsedDocument) -> tuple[Clause | None, str | None]:
+    """(the signature block, the name) found where ingest recorded none: a clause whose last line is a name
+    under a capitals position ("… thi hành Quyết định này./. / THỦ TƯỚNG / [ / Lê Văn A", a gazette's text
+    layer), the first such in the document; (None, None) when no clause ends so."""
+    source = svc.store().source(doc.doc_id)
+    if source is None:
+        return None, None
+    for c in doc.clauses:
+        last = c.text.rstrip().rsplit("\n", 1)[-1].strip()
+        if not is_name_like(last):
+            continue
+        at = source.rfind(last, c.span.start, c.span.end + 1)
+        top = _position_above(source, at) if at >= 0 else None
+        if top is None:
+            continue
+        block = [line.strip() for line in source[top:at].splitlines() if line.strip()]
+        if not signer_of_lines(block + [last]).name:
+            continue
+        clause = _span_clause(doc, source, "signer", "signature", SIGNER_LABEL, top, at + len(last), c.span.page_end)
+        if clause is not None:
+            return clause, last
+    return None, None
 
 
 def header_hit(svc: "Tracuu", doc: ParsedDocument, score: float = 1.0) -> Hit | None:

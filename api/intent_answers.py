@@ -27,6 +27,7 @@ from tracuu.index.query.ask_intent import (
     DocRef,
     agency_spans,
     asks_effect_end,
+    basis_kind,
     document_cues,
     document_facts,
     names_kind,
@@ -184,6 +185,7 @@ def _facts_sentence(doc: Document, date_as_written: str | None = None, signer: s
 
 #: What each fact is called when a document does not state it (vi, en).
 _FACT_NAMES = {"effect": ("ngày có hiệu lực", "when it takes effect"), "basis": ("căn cứ", "its basis"),
+               "replaces": ("văn bản được thay thế, bãi bỏ", "what it replaces or repeals"),
                "decides": ("điều quyết định (Điều 1)", "what it decides (Article 1)"),
                "recipients": ("nơi nhận", "its recipients"), "signer": ("người ký", "who signed it"),
                "date": ("ngày ban hành", "its date"), "number": ("số hiệu", "its number"),
@@ -199,11 +201,25 @@ def _sentence_with(text: str, cues: tuple[str, ...]) -> str:
     return text
 
 
+#: A clause of at most this many words that holds an effect cue is an article's title ("Điều 73. Hiệu lực thi
+#: hành"), not the sentence that says when: the sentence is its first paragraph.
+TITLE_WORDS = 5
+
+
+def _clauses_saying(doc, cues: tuple[str, ...]) -> list[Any]:
+    """The body clauses holding one of ``cues`` (folded), those that are more than an article's title first."""
+    found = [c for c in doc.clauses if c.kind not in ("recipients", "signature") and any(k in fold(c.text) for k in cues)]
+    return sorted(found, key=lambda c: len(c.text.split()) <= TITLE_WORDS)
+
+
 def _effect_clauses(doc, end: bool) -> list[Any]:
     """The clause stating when the document takes effect (or, ``end``, when it stops)."""
-    cues = document_cues("effect_end" if end else "effect_clause")
-    return [c for c in doc.clauses if c.kind not in ("recipients", "signature")
-            and any(k in fold(c.text) for k in cues)][:1]
+    return _clauses_saying(doc, document_cues("effect_end" if end else "effect_clause"))[:1]
+
+
+def _replaced_clauses(doc) -> list[Any]:
+    """The clause stating what the document replaces or repeals ("… và thay thế Quyết định số …")."""
+    return _clauses_saying(doc, document_cues("replaces_clause"))[:1]
 
 
 def _basis_clauses(doc) -> list[Any]:
@@ -235,9 +251,16 @@ def _asked_first(clauses: list[Any], question: str, header: str) -> list[Any]:
         own = set(re.findall(r"[a-z0-9]+", fold(c.text)))
         return -sum(1 for w in words if w in own and w not in named), -sum(1 for w in words if w in own)
 
-    keys = [held(c) for c in clauses]
-    if not any(k[0] for k in keys):  # no line holds a word of its own of the question: their order
-        return clauses
+    kind = basis_kind(question)
+    leads = "|".join(re.escape(w) for w in document_cues("basis_clause"))
+    cites = re.compile(rf"(?:{leads})\s+(?:vao\s+)?{re.escape(_kind(kind))}\b") if kind and leads else None
+
+    def first_kind(c) -> bool:  # "căn cứ luật nào": a line citing a law first, before a decree that names one
+        return bool(cites and cites.match(fold(c.text.lstrip(" -–"))))
+
+    keys = [(not first_kind(c),) + held(c) for c in clauses]
+    if not any(k[1] for k in keys) and not any(first_kind(c) for c in clauses):
+        return clauses  # no line holds a word of its own of the question, nor cites the kind asked: their order
     return [c for _, c in sorted(zip(keys, clauses), key=lambda kc: kc[0])]
 
 
@@ -260,6 +283,12 @@ def _own_facts(svc: "Tracuu", doc, info: Document, question: str) -> tuple[str, 
             found[fact] = [svc.hit(c, 1.0, info) for c in clauses]
             extra += [f"Hiệu lực: «{_sentence_with(c.text, document_cues('effect_clause') + ('het hieu luc',))}» "
                       f"({c.label})." for c in clauses]
+        elif fact == "replaces":
+            clauses = _replaced_clauses(doc)
+            stated[fact] = bool(clauses)
+            found[fact] = [svc.hit(c, 1.0, info) for c in clauses]
+            extra += [f"Thay thế / bãi bỏ: «{_sentence_with(c.text, document_cues('replaces_clause'))}» ({c.label})."
+                      for c in clauses if c.clause_id not in {h.clause_id for h in found.get("effect", [])}]
         elif fact == "decides":
             clauses = [c for c in doc.clauses if c.path == "D1"][:1]  # Điều 1 of a decision
             stated[fact] = bool(clauses)

@@ -161,14 +161,15 @@ def classify(question: str, agency_text: str | None = None) -> AskIntent:
     base = dict(docs=docs, this_document=this_doc, date=date, agency_text=agency_text, implemented=implemented)
     if docs and not all(d.acted_on for d in docs):
         facts = _has(words, _phrases("document", "facts"))
-        facts += [f"asks:{f}" for f in document_facts(question) if f in ("effect", "decides", "basis", "recipients")]
+        asked = document_facts(question)
+        facts += [f"asks:{f}" for f in asked if f in ("effect", "replaces", "decides", "basis", "recipients", "kind")]
         # "do ai ký", "cơ quan nào ban hành" ask who made the document, not who does a task
         own = _has(words, _phrases("document", "about_the_document"))
         rest = [w for w in _strip_refs(words, docs).split() if len(w) > 1]
         when_only = bool(facts) and set(facts) <= set(_phrases("document", "date_facts"))
         if when_only and deadline and len(rest) - sum(len(f.split()) for f in facts) >= DUE_WORDS:
             facts = []  # "… báo cáo … chậm nhất ngày nào theo Công điện 224": a task's deadline
-        if own or (facts and not (who and roles)) or len(rest) <= 2:
+        if own or set(asked) & set(OWN_FACTS) or (facts and not (who and roles)) or len(rest) <= 2:
             return AskIntent("document", cues=tuple(dict.fromkeys(facts + own)), **base)
     if agency_text and tasks_cues and not who:
         return AskIntent("agency_tasks", cues=tuple(tasks_cues), **base)
@@ -243,7 +244,11 @@ def asks_outline(question: str) -> str | None:
 
 #: The facts of a document a question may ask, in the order their parts are cited
 #: (``[document.asks]`` of the data file).
-DOCUMENT_FACTS = ("effect", "decides", "basis", "recipients", "signer", "date", "number", "issuer", "kind", "title")
+DOCUMENT_FACTS = ("effect", "replaces", "decides", "basis", "recipients", "signer", "date", "number", "issuer", "kind",
+                  "title")
+#: Facts whose cues say by themselves that the document is asked about, even beside words of an owner question
+#: ("Chỉ thị 21 gửi những cơ quan nào?": "cơ quan nào" and "gửi" read as who and a role).
+OWN_FACTS = ("effect", "replaces", "recipients", "kind")
 
 
 def _asks() -> dict:
@@ -260,6 +265,18 @@ def document_facts(question: str) -> tuple[str, ...]:
     if "effect" in asked:
         asked = tuple(f for f in asked if f != "date")
     return asked
+
+
+def basis_kind(question: str) -> str | None:
+    """The kind of document a basis question asks for, folded as written ("căn cứ luật nào" -> "luat",
+    "thực hiện QĐ nào của Thủ tướng" -> "qd"); None when it names none right after a basis lead word."""
+    leads = "|".join(re.escape(w) for w in sorted(_asks().get("basis_kind_leads", ()), key=len, reverse=True))
+    kinds = "|".join(re.escape(k) for k in sorted(_phrases("document", "kinds"), key=len, reverse=True)
+                     if k not in ("van ban", "cong van"))
+    if not leads or not kinds:
+        return None
+    m = re.search(rf" (?:{leads}) (?:nhung |cac )?({kinds})(?: \S+){{0,4}} (?:nao|gi) ", _words(question))
+    return m.group(1) if m else None
 
 
 def asks_effect_end(question: str) -> bool:
