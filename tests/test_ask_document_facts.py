@@ -13,13 +13,9 @@ import pytest
 from tracuu.index.query.ask_intent import classify, document_facts, names_kind, title_words
 from tracuu.ingest.header import signer_name_after, signer_of_lines
 
-BODY = """ỦY BAN NHÂN DÂN
-TỈNH HÒA VANG
--------
-CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
-Độc lập - Tự do - Hạnh phúc
----------------
-Số: 77/KH-UBND
+from tests.synthetic_head import HOA_VANG_HEAD
+
+BODY = HOA_VANG_HEAD + """Số: 77/KH-UBND
 Hòa Vang, ngày 03 tháng 4 năm 2026
 
 KẾ HOẠCH

@@ -13,15 +13,9 @@ from __future__ import annotations
 import pytest
 from tracuu.index.query.ask_intent import document_facts
 
-HEAD = """ỦY BAN NHÂN DÂN
-TỈNH HÒA VANG
--------
-CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
-Độc lập - Tự do - Hạnh phúc
----------------
-"""
+from tests.synthetic_head import HOA_VANG_HEAD
 
-POOR = HEAD + """Số: 31/KH-UBND
+POOR = HOA_VANG_HEAD + """Số: 31/KH-UBND
 Hòa Vang, ngày 02 tháng 3 năm 2026
 
 KẾ HOẠCH
@@ -41,7 +35,7 @@ PHÓ CHỦ TỊCH
 Lý Văn Một
 """
 
-PEOPLE = HEAD + """Số: 32/KH-UBND
+PEOPLE = HOA_VANG_HEAD + """Số: 32/KH-UBND
 Hòa Vang, ngày 09 tháng 3 năm 2026
 
 KẾ HOẠCH
@@ -61,7 +55,7 @@ PHÓ CHỦ TỊCH
 Đinh Thị Hai
 """
 
-DECISION = HEAD + """Số: 33/QĐ-UBND
+DECISION = HOA_VANG_HEAD + """Số: 33/QĐ-UBND
 Hòa Vang, ngày 16 tháng 3 năm 2026
 
 QUYẾT ĐỊNH

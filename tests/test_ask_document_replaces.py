@@ -12,13 +12,9 @@ from __future__ import annotations
 import pytest
 from tracuu.index.query.ask_intent import basis_kind, classify, document_facts
 
-BODY = """ỦY BAN NHÂN DÂN
-TỈNH HÒA VANG
--------
-CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
-Độc lập - Tự do - Hạnh phúc
----------------
-Số: 45/2026/QĐ-UBND
+from tests.synthetic_head import HOA_VANG_HEAD
+
+BODY = HOA_VANG_HEAD + """Số: 45/2026/QĐ-UBND
 Hòa Vang, ngày 09 tháng 3 năm 2026
 
 QUYẾT ĐỊNH

@@ -16,10 +16,9 @@ import pytest
 from tracuu.ingest.loaders.txt import load_txt
 from tracuu.ingest.markers import find_marker
 from tracuu.ingest.parser import parse_document
-from tracuu.ingest.tasks import Task, extract_tasks
 from tracuu.ingest.vntext import mend_split_syllables
 
-from task_text import names
+from task_text import holding, names, parse_txt_tasks
 
 PLAN = """I. TẬP HUẤN NGHIỆP VỤ MẪU
 1. Nội dung, biện pháp
@@ -43,38 +42,25 @@ b) Sơ kết việc thực hiện nội dung mẫu.
 """
 
 
-def _tasks(tmp_path: Path, text: str) -> list[Task]:
-    f = tmp_path / "kh.txt"
-    f.write_text(text, encoding="utf-8")
-    doc = parse_document(load_txt(f), doc_id="t", file_name=f.name, content_hash="")
-    return extract_tasks(doc.clauses)
-
-
-def _holding(tasks: list[Task], anchor: str) -> Task:
-    hits = [t for t in tasks if anchor in t.text]
-    assert hits, f"no task holds {anchor!r}: {[t.text[:40] for t in tasks]}"
-    return min(hits, key=lambda t: len(t.text))
-
-
 def test_owners_listed_after_the_items_own_each_item(tmp_path: Path) -> None:
-    tasks = _tasks(tmp_path, PLAN)
+    tasks = parse_txt_tasks(tmp_path, PLAN)
     for anchor in ("Tổ chức lớp tập huấn mẫu", "Biên soạn tài liệu hướng dẫn"):
-        t = _holding(tasks, anchor)
+        t = holding(tasks, anchor)
         assert names(t.lead) == ["Bộ Quốc phòng", "Bộ Tài chính", "Bộ Ngoại giao"]
         assert names(t.coordinators) == ["Các bộ, ngành liên quan"]
         assert t.deadline is not None and t.deadline.text == "Năm 2031 và hằng năm"
 
 
 def test_a_lead_heading_alone_and_a_remark_under_it(tmp_path: Path) -> None:
-    tasks = _tasks(tmp_path, PLAN)
+    tasks = parse_txt_tasks(tmp_path, PLAN)
     for anchor in ("Kiểm tra định kỳ việc thực hiện", "Sơ kết việc thực hiện nội dung mẫu"):
-        t = _holding(tasks, anchor)
+        t = holding(tasks, anchor)
         assert names(t.lead) == ["Bộ Nội vụ"] and t.coordinators == []
         assert t.deadline is not None and t.deadline.text == "Quý IV/2031"
 
 
 def test_the_label_headings_and_name_lines_are_no_tasks(tmp_path: Path) -> None:
-    tasks = _tasks(tmp_path, PLAN)
+    tasks = parse_txt_tasks(tmp_path, PLAN)
     assert not [t for t in tasks if t.text.rstrip(".").startswith(("Bộ ", "Các bộ", "Cơ quan", "(Văn phòng"))]
     assert len(tasks) == 4
 
@@ -87,9 +73,9 @@ def test_a_section_heading_over_work_is_not_a_label(tmp_path: Path) -> None:
 1. Bộ Tài chính chủ trì hướng dẫn thực hiện nội dung mẫu.
 2. Bộ Nội vụ theo dõi, tổng hợp kết quả thực hiện.
 """
-    tasks = _tasks(tmp_path, text)
-    assert names(_holding(tasks, "chủ trì hướng dẫn").lead) == ["Bộ Tài chính"]
-    assert names(_holding(tasks, "theo dõi, tổng hợp").lead) == ["Bộ Nội vụ"]
+    tasks = parse_txt_tasks(tmp_path, text)
+    assert names(holding(tasks, "chủ trì hướng dẫn").lead) == ["Bộ Tài chính"]
+    assert names(holding(tasks, "theo dõi, tổng hợp").lead) == ["Bộ Nội vụ"]
 
 
 def test_a_label_broken_by_the_text_layer_is_still_a_label(tmp_path: Path) -> None:
@@ -102,7 +88,7 @@ b) Cơ quan phối hợp
 - Các đơn vị, địa phương.
 3. Th ờ i gian thực hiện: Năm 2031.
 """
-    t = _holding(_tasks(tmp_path, text), "Bảo đảm phương tiện")
+    t = holding(parse_txt_tasks(tmp_path, text), "Bảo đảm phương tiện")
     assert names(t.lead) == ["Bộ Quốc phòng", "Bộ Tài chính"]
     assert t.deadline is not None and t.deadline.text == "Năm 2031"
 
@@ -153,7 +139,7 @@ def test_a_name_cut_by_the_text_layer_is_the_gazetteer_agency(tmp_path: Path) ->
 1. Bộ Y t ế
 - Chủ trì xây dựng hướng dẫn chuyên môn mẫu.
 """
-    t = _holding(_tasks(tmp_path, text), "Chủ trì xây dựng hướng dẫn")
+    t = holding(parse_txt_tasks(tmp_path, text), "Chủ trì xây dựng hướng dẫn")
     assert names(t.lead) == ["Bộ Y tế"] and t.lead[0].agency_id is not None
 
 
@@ -176,16 +162,16 @@ a) Bộ Tài chính hướng dẫn thực hiện nội dung mẫu thứ hai.
 
 
 def test_a_paragraph_that_goes_on_with_a_point_does_not_end_the_run(tmp_path: Path) -> None:
-    tasks = _tasks(tmp_path, DIRECTIVE)
+    tasks = parse_txt_tasks(tmp_path, DIRECTIVE)
     for anchor in ("Chỉ đạo các cấp đưa nội dung mẫu", "Chỉ đạo các cơ quan, đơn vị", "Định kỳ hằng năm gửi báo cáo"):
-        assert names(_holding(tasks, anchor).lead) == ["Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương"], anchor
+        assert names(holding(tasks, anchor).lead) == ["Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương"], anchor
 
 
 def test_a_heading_of_names_owns_every_point_of_its_run(tmp_path: Path) -> None:
-    tasks = _tasks(tmp_path, RESOLUTION)
+    tasks = parse_txt_tasks(tmp_path, RESOLUTION)
     for anchor in ("Bố trí nguồn lực thực hiện", "Rà soát, thống kê các trường hợp"):
-        assert names(_holding(tasks, anchor).lead) == ["Ủy ban nhân dân các tỉnh, thành phố"], anchor
-    assert names(_holding(tasks, "hướng dẫn thực hiện nội dung mẫu thứ hai").lead) == ["Bộ Tài chính"]
+        assert names(holding(tasks, anchor).lead) == ["Ủy ban nhân dân các tỉnh, thành phố"], anchor
+    assert names(holding(tasks, "hướng dẫn thực hiện nội dung mẫu thứ hai").lead) == ["Bộ Tài chính"]
 
 
 def test_a_label_with_a_colon_over_name_lines_and_one_over_work(tmp_path: Path) -> None:
@@ -198,6 +184,6 @@ II. NỘI DUNG MẪU KHÁC
 1. Chủ trì
 - Bộ Y tế: tổ chức tập huấn mẫu cho địa phương.
 """
-    tasks = _tasks(tmp_path, text)
-    assert names(_holding(tasks, "Rà soát quy trình mẫu").lead) == ["Bộ Tư pháp"]
-    assert _holding(tasks, "tổ chức tập huấn mẫu")  # work under a bare "Chủ trì" stays a task
+    tasks = parse_txt_tasks(tmp_path, text)
+    assert names(holding(tasks, "Rà soát quy trình mẫu").lead) == ["Bộ Tư pháp"]
+    assert holding(tasks, "tổ chức tập huấn mẫu")  # work under a bare "Chủ trì" stays a task

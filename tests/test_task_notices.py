@@ -11,25 +11,9 @@ from pathlib import Path
 
 from tracuu.ingest.agencies import load_gazetteer
 from tracuu.ingest.headnames import heading_name
-from tracuu.ingest.loaders.txt import load_txt
-from tracuu.ingest.parser import parse_document
-from tracuu.ingest.tasks import Task, extract_tasks
+from tracuu.ingest.tasks import extract_tasks
 
-from tests.task_text import _clauses, _one, names  # noqa: F401
-
-
-def _parse_txt(tmp_path: Path, text: str) -> list[Task]:
-    f = tmp_path / "doc.txt"
-    f.write_text(text, encoding="utf-8")
-    doc = parse_document(load_txt(f), doc_id="t", file_name=f.name, content_hash="")
-    return extract_tasks(doc.clauses)
-
-
-def _holding(tasks: list[Task], anchor: str) -> Task:
-    hits = [t for t in tasks if anchor in t.text]
-    assert hits, f"no task holds {anchor!r}: {[t.text[:40] for t in tasks]}"
-    return min(hits, key=lambda t: len(t.text))
-
+from tests.task_text import _clauses, _one, holding, names, parse_txt_tasks  # noqa: F401
 
 HEAD = "ỦY BAN NHÂN DÂN TỈNH BÌNH SƠN\n\nSố: 12/KH-UBND\n\nKẾ HOẠCH\n\nThử nghiệm\n\nI. MỤC ĐÍCH\n\n1. Làm thử.\n\n"
 
@@ -99,11 +83,11 @@ def test_points_under_a_collective_heading_are_its_tasks(tmp_path: Path):
         "+ Vận hành ổn định hệ thống xử lý khí thải.\n\n"
         "+ Tăng tần suất bảo dưỡng thiết bị.\n\n"
     )
-    tasks = _parse_txt(tmp_path, text)
+    tasks = parse_txt_tasks(tmp_path, text)
     owner = "Các doanh nghiệp hoạt động trong lĩnh vực vận tải, logistics trên địa bàn tỉnh"
-    assert names(_holding(tasks, "Ứng dụng nền tảng số").lead) == [owner]
-    assert names(_holding(tasks, "cung cấp dữ liệu").lead) == [owner]
-    assert names(_holding(tasks, "Vận hành ổn định").lead) == ["các cơ sở sản xuất có lượng khí thải lớn"]
+    assert names(holding(tasks, "Ứng dụng nền tảng số").lead) == [owner]
+    assert names(holding(tasks, "cung cấp dữ liệu").lead) == [owner]
+    assert names(holding(tasks, "Vận hành ổn định").lead) == ["các cơ sở sản xuất có lượng khí thải lớn"]
     assert not any(t.text.startswith("Các doanh nghiệp hoạt động") for t in tasks)  # the heading is no task
 
 
@@ -114,8 +98,8 @@ def test_closing_paragraph_inherits_no_heading(tmp_path: Path):
         "Trên đây là Kế hoạch số hóa hồ sơ công trình tỉnh Bình Sơn. Đề nghị các cơ quan, đơn vị nghiêm túc "
         "triển khai thực hiện. Định kỳ hằng năm (trước ngày 30 tháng 11) báo cáo kết quả về Sở Xây dựng.\n"
     )
-    tasks = _parse_txt(tmp_path, text)
-    closing = _holding(tasks, "Định kỳ hằng năm")
+    tasks = parse_txt_tasks(tmp_path, text)
+    closing = holding(tasks, "Định kỳ hằng năm")
     assert names(closing.lead) == ["các cơ quan, đơn vị"]
     assert closing.deadline is not None and "30 tháng 11" in closing.deadline.text
 
@@ -166,11 +150,11 @@ def test_a_file_that_is_only_an_appendix_table(tmp_path: Path):
         "2 | Lắp đặt bảng thông tin chất lượng không khí | UBND thành phố Hà Nội, Thành phố Hồ Chí Minh | "
         "Các cơ quan liên quan | Triển khai từ năm 2027\n"
     )
-    tasks = _parse_txt(tmp_path, text)
-    first = _holding(tasks, "cơ sở dữ liệu nguồn thải")
+    tasks = parse_txt_tasks(tmp_path, text)
+    first = holding(tasks, "cơ sở dữ liệu nguồn thải")
     assert names(first.lead) == ["Sở Nông nghiệp và Môi trường"]
     assert names(first.coordinators) == ["Sở Xây dựng", "Công an tỉnh"]
-    second = _holding(tasks, "bảng thông tin")
+    second = holding(tasks, "bảng thông tin")
     assert len(second.lead) == 2 and "Hồ Chí Minh" in second.lead[1].full
 
 
@@ -194,14 +178,14 @@ def test_time_lines_after_points_under_a_heading_of_names(tmp_path: Path):
         "+ Sở Công Thương: hướng dẫn kiểm kê tài sản chợ.\n\n"
         "Thời gian thực hiện: Từ tháng 11/2026 đến khi kết thúc kiểm kê.\n\n"
     )
-    tasks = _parse_txt(tmp_path, text)
-    first = _holding(tasks, "Thành lập tổ kiểm kê")
+    tasks = parse_txt_tasks(tmp_path, text)
+    first = holding(tasks, "Thành lập tổ kiểm kê")
     assert names(first.lead) == ["Ủy ban nhân dân các xã, phường"]
     assert first.deadline is not None and "15/11/2026" in first.deadline.text
-    assert "11 - 12/2026" in _holding(tasks, "Hướng dẫn các đơn vị").deadline.text
+    assert "11 - 12/2026" in holding(tasks, "Hướng dẫn các đơn vị").deadline.text
     # a time after a point's sub-items is the point's and its items'
-    assert "11/2026" in _holding(tasks, "Phối hợp hướng dẫn các địa phương").deadline.text
-    item = _holding(tasks, "hướng dẫn kiểm kê tài sản chợ")
+    assert "11/2026" in holding(tasks, "Phối hợp hướng dẫn các địa phương").deadline.text
+    item = holding(tasks, "hướng dẫn kiểm kê tài sản chợ")
     assert names(item.lead) == ["Sở Công Thương"] and "11/2026" in item.deadline.text
 
 
@@ -215,10 +199,10 @@ def test_heading_with_a_role_in_apposition_or_members_in_brackets(tmp_path: Path
         "3. Trách nhiệm của đối tượng thực hiện kiểm kê:\n\n"
         "- Chuẩn bị hồ sơ tài sản.\n\n"
     )
-    tasks = _parse_txt(tmp_path, text)
-    assert names(_holding(tasks, "Tham mưu triển khai").lead) == ["Sở Tài chính"]
-    assert [r.full for r in _holding(tasks, "Cử công chức").lead] == ["Sở Xây dựng", "Sở Công Thương"]
-    assert names(_holding(tasks, "Chuẩn bị hồ sơ").lead) == ["đối tượng thực hiện kiểm kê"]
+    tasks = parse_txt_tasks(tmp_path, text)
+    assert names(holding(tasks, "Tham mưu triển khai").lead) == ["Sở Tài chính"]
+    assert [r.full for r in holding(tasks, "Cử công chức").lead] == ["Sở Xây dựng", "Sở Công Thương"]
+    assert names(holding(tasks, "Chuẩn bị hồ sơ").lead) == ["đối tượng thực hiện kiểm kê"]
     assert not any(t.text.startswith("Sở Tài chính - Cơ quan") for t in tasks)  # the heading is no task
 
 
