@@ -162,14 +162,14 @@ def classify(question: str, agency_text: str | None = None) -> AskIntent:
     if docs and not all(d.acted_on for d in docs):
         facts = _has(words, _phrases("document", "facts"))
         asked = document_facts(question)
-        facts += [f"asks:{f}" for f in asked if f in ("effect", "replaces", "decides", "basis", "recipients", "kind")]
+        facts += [f"asks:{f}" for f in asked if f in ("effect", "replaces", "decides", "basis", "recipients")]
         # "do ai ký", "cơ quan nào ban hành" ask who made the document, not who does a task
         own = _has(words, _phrases("document", "about_the_document"))
         rest = [w for w in _strip_refs(words, docs).split() if len(w) > 1]
         when_only = bool(facts) and set(facts) <= set(_phrases("document", "date_facts"))
         if when_only and deadline and len(rest) - sum(len(f.split()) for f in facts) >= DUE_WORDS:
             facts = []  # "… báo cáo … chậm nhất ngày nào theo Công điện 224": a task's deadline
-        if own or set(asked) & set(OWN_FACTS) or (facts and not (who and roles)) or len(rest) <= 2:
+        if own or (facts and not (who and roles)) or len(rest) <= 2:
             return AskIntent("document", cues=tuple(dict.fromkeys(facts + own)), **base)
     if agency_text and tasks_cues and not who:
         return AskIntent("agency_tasks", cues=tuple(tasks_cues), **base)
@@ -246,9 +246,6 @@ def asks_outline(question: str) -> str | None:
 #: (``[document.asks]`` of the data file).
 DOCUMENT_FACTS = ("effect", "replaces", "decides", "basis", "recipients", "signer", "date", "number", "issuer", "kind",
                   "title")
-#: Facts whose cues say by themselves that the document is asked about, even beside words of an owner question
-#: ("Chỉ thị 21 gửi những cơ quan nào?": "cơ quan nào" and "gửi" read as who and a role).
-OWN_FACTS = ("effect", "replaces", "recipients", "kind")
 
 
 def _asks() -> dict:
