@@ -6,7 +6,7 @@ give its owner, partners and time on lines of their own, often nested ("b) Cơ q
 "- Đơn vị chủ trì: …" and "- Đơn vị phối hợp: …"). Those lines are not tasks; they say who does the
 task lines just before them. This module reads one clause text as such a line
 (:func:`read_role_line`) and, over a document's clauses in order, decides which clauses each group
-of role lines belongs to (:func:`assign_role_lines`):
+of role lines belongs to (:func:`read_role_lines`):
 
 * role lines in a row form a group; the clause that follows them closes it;
 * the group belongs to the content clauses since the last heading (a clause with points under it,
@@ -36,8 +36,7 @@ from tracuu.ingest.agencies import Gazetteer
 from tracuu.ingest.model import Clause
 from tracuu.ingest.vntext import fold, nfc
 
-__all__ = ["RoleValue", "RoleLine", "read_role_line", "assign_role_lines", "assign_time_lines", "is_role_clause",
-           "role_block_paths"]
+__all__ = ["RoleValue", "RoleLine", "RoleLines", "read_role_line", "read_role_lines", "is_role_clause"]
 
 ROLES = ("lead", "coordinators", "deadline", "container", "content")
 
@@ -209,22 +208,16 @@ def _value_span(text: str) -> tuple[str, int, int]:
     return text[a:b], a, b
 
 
-def role_block_paths(clauses: Iterable[Clause], g: Gazetteer) -> set[str]:
-    """The label headings and name lines of :func:`_label_blocks`: role lines, never tasks."""
-    return set(_label_blocks(list(clauses), g))
-
-
 def _is_heading(c: Clause, parents: set[str]) -> bool:
     return c.path in parents or c.text.rstrip().endswith(":")
 
 
-def _role_groups(clauses: Iterable[Clause], g: Gazetteer,
-                 skip: set[str]) -> list[tuple[list[Clause], dict[str, RoleValue], Clause | None]]:
+def _role_groups(ordered: list[Clause], g: Gazetteer, skip: set[str],
+                 blocks: dict[str, RoleLine]) -> list[tuple[list[Clause], dict[str, RoleValue], Clause | None]]:
     """Each group of role lines in a row with the clauses it belongs to (see the module doc); an
-    inline "task. Cơ quan chủ trì: …" clause is its own group, with itself as target."""
-    ordered = [c for c in clauses]
+    inline "task. Cơ quan chủ trì: …" clause is its own group, with itself as target. ``blocks``:
+    :func:`_label_blocks` of the same clauses."""
     parents = {c.parent for c in ordered if c.parent}
-    blocks = _label_blocks(ordered, g)
     found: list[tuple[list[Clause], dict[str, RoleValue], Clause | None]] = []
     pending: list[Clause] = []
     heading: Clause | None = None
@@ -261,34 +254,40 @@ def _role_groups(clauses: Iterable[Clause], g: Gazetteer,
     return found
 
 
-def assign_role_lines(clauses: Iterable[Clause], g: Gazetteer, skip: set[str]) -> dict[str, dict[str, RoleValue]]:
-    """Clause path -> the role values (lead, coordinators, deadline) its role lines give it.
+@dataclass
+class RoleLines:
+    """What a document's role lines say, read once for the whole document.
 
-    ``clauses`` in document order; ``skip`` holds paths that are never tasks nor role lines
-    (headers, signatures, table rows). The role clauses themselves are not in the result: ask
-    :func:`is_role_clause`. A group of role lines that names no lead is left out here (a time alone
-    says nothing about who): :func:`assign_time_lines` gives those.
-    """
-    out: dict[str, dict[str, RoleValue]] = {}
-    for targets, group, _above in _role_groups(clauses, g, skip):
+    ``by_task``: clause path -> the role values (lead, coordinators, deadline) its role lines give
+    it; a group that names no lead is left out (a time alone says nothing about who). ``times``:
+    clause path -> the time a role line of its own gives it when no owner is written there ("- Thành
+    lập Ban Chỉ đạo cấp xã …" / "Thời gian hoàn thành: Trước ngày 15/11/2025." under a heading of
+    names: the bullet's owner comes from the heading, its time from the line after it).
+    ``block_paths``: the label headings and name lines of :func:`_label_blocks`, role lines and never
+    tasks. The role clauses themselves are in neither map: ask :func:`is_role_clause`."""
+
+    by_task: dict[str, dict[str, RoleValue]]
+    times: dict[str, RoleValue]
+    block_paths: set[str]
+
+
+def read_role_lines(clauses: Iterable[Clause], g: Gazetteer, skip: set[str]) -> RoleLines:
+    """The role lines of ``clauses`` (document order); ``skip`` holds paths that are never tasks nor
+    role lines (headers, signatures, table rows)."""
+    ordered = list(clauses)
+    blocks = _label_blocks(ordered, g)
+    by_task: dict[str, dict[str, RoleValue]] = {}
+    times: dict[str, RoleValue] = {}
+    for targets, group, above in _role_groups(ordered, g, skip, blocks):
         if group.get("lead") is not None:
             for c in targets:
-                out[c.path] = dict(group)
-    return out
-
-
-def assign_time_lines(clauses: Iterable[Clause], g: Gazetteer, skip: set[str]) -> dict[str, RoleValue]:
-    """Clause path -> the time a role line of its own gives it when no owner is written there:
-    "- Thành lập Ban Chỉ đạo cấp xã …" / "Thời gian hoàn thành: Trước ngày 15/11/2025." under a
-    heading of names - the bullet's owner comes from the heading, its time from the line after it."""
-    out: dict[str, RoleValue] = {}
-    for targets, group, above in _role_groups(clauses, g, skip):
-        if group.get("lead") is None and group.get("deadline") is not None:
+                by_task[c.path] = dict(group)
+        elif group.get("deadline") is not None:
             # a time after a point's sub-items ("- Phối hợp hướng dẫn …: / + Sở A: … / + Sở B: … /
             # Thời gian thực hiện: …") is the point's time as well as its items'
             for c in targets + ([above] if above is not None and _has_content(above, g) else []):
-                out[c.path] = group["deadline"]
-    return out
+                times[c.path] = group["deadline"]
+    return RoleLines(by_task, times, set(blocks))
 
 
 def _has_content(c: Clause, g: Gazetteer) -> bool:

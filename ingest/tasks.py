@@ -54,14 +54,7 @@ from tracuu.ingest.model import Clause
 from tracuu.ingest.noticereader import in_task_section, notice_reader
 from tracuu.ingest.pipetables import body_table_rows
 from tracuu.ingest.placesubject import with_place_subjects
-from tracuu.ingest.rolelines import (
-    RoleValue,
-    assign_role_lines,
-    assign_time_lines,
-    is_role_clause,
-    read_role_line,
-    role_block_paths,
-)
+from tracuu.ingest.rolelines import RoleValue, is_role_clause, read_role_line, read_role_lines
 from tracuu.ingest.vntext import fold, mend_split_syllables, nfc
 
 # Clause kinds that are structure, never a task.
@@ -2087,9 +2080,8 @@ def extract_tasks(clauses: list[Clause], gazetteer: Gazetteer | None = None,
     ordered = sorted(clauses, key=lambda c: c.order)
     table_rows = body_table_rows(ordered)  # a task table in the body, kept as " | " paragraphs
     skip = {c.path for c in ordered if c.kind in NON_TASK_KINDS or c.cells or c.path in table_rows}
-    by_roles = assign_role_lines(ordered, g, skip)
-    role_blocks = role_block_paths(ordered, g)  # "a) Cơ quan chủ trì" / "- Bộ Quốc phòng.": role lines
-    by_time = assign_time_lines(ordered, g, skip)
+    role_lines = read_role_lines(ordered, g, skip)  # read once: owners, own-line times, label blocks
+    by_roles, by_time, role_blocks = role_lines.by_task, role_lines.times, role_lines.block_paths
     heads_of_siblings: set[str] = set()
     handing_out: set[str] = set()  # "… thực hiện một số nội dung trọng tâm sau:": its points are the tasks
     for clause in ordered:
