@@ -220,8 +220,8 @@ class _Body:
 
     def _item(self, piece: Piece, mk: Marker, pager: Pager) -> bool:
         rest = cut(piece, mk.end, None, pager)
-        numeral = mk.written.split(maxsplit=1)[-1].rstrip(".:").strip()
-        if mk.kind == "muc_chuong" and roman_value(numeral) is not None \
+        numeral = mk.written.split(maxsplit=1)[-1].rstrip(".:").strip() if mk.kind == "muc_chuong" else ""
+        if numeral and roman_value(numeral) is not None \
                 and not any(x.kind == "chuong" for x in self.stack) and not self.last_chuong:
             # "Mục III. ĐẨY MẠNH …" in a plan (no Chương): its Roman section, as "III." would be; the
             # word says it is a section, so a part that starts at Mục III still opens one
