@@ -57,6 +57,9 @@ from tracuu.ingest.placesubject import with_place_subjects
 from tracuu.ingest.rolelines import RoleValue, is_role_clause, read_role_line, read_role_lines
 from tracuu.ingest.vntext import fold, mend_split_syllables, nfc
 
+#: The fields of a :class:`Task` that hold agency references, each a list of :class:`AgencyRef`.
+REF_FIELDS = ("lead", "coordinators", "advises", "reports_to", "performer", "mentions")
+
 # Clause kinds that are structure, never a task.
 NON_TASK_KINDS = frozenset({"muc", "phan", "chuong", "muc_chuong", "appendix_group", "preamble", "recipients", "signature", "title", "header"})
 
@@ -1533,7 +1536,7 @@ def _shift_task(task: Task, offset: int, keep: _Owner | None) -> None:
     """Move the offsets of what ``task`` found in a part of its clause text (from ``offset`` on)
     back to the whole text; names it inherited (``keep``) are already there."""
     kept = {id(r) for r in ([*keep.lead, *keep.coordinators] if keep is not None else [])}
-    for fld in ("lead", "coordinators", "advises", "reports_to", "performer", "mentions"):
+    for fld in REF_FIELDS:
         setattr(task, fld, [r if id(r) in kept else _shift([r], offset)[0] for r in getattr(task, fld)])
     task.deadlines = [replace(d, start=d.start + offset, end=d.end + offset) for d in task.deadlines]
     if task.deadline is not None:
@@ -1652,7 +1655,7 @@ def _tasks_from(clause: Clause, at: int, g: Gazetteer, roles: _Roles) -> list[Ta
     the whole clause text (a later paragraph or sentence is where the owner is named)."""
     tasks = _clause_tasks(replace(clause, text=clause.text[at:]), None, g, roles)
     for task in tasks:
-        for fld in ("lead", "coordinators", "advises", "reports_to", "performer", "mentions"):
+        for fld in REF_FIELDS:
             setattr(task, fld, _shift(getattr(task, fld), at))
     return tasks
 
@@ -1849,7 +1852,7 @@ def _with_jurisdiction(tasks: list[Task], jurisdiction: str | None) -> None:
         return replace(r, via=via, jurisdiction=place)
 
     for t in tasks:
-        for fld in ("lead", "coordinators", "advises", "reports_to", "performer", "mentions"):
+        for fld in REF_FIELDS:
             setattr(t, fld, [scoped(r) for r in getattr(t, fld)])
 
 
@@ -2170,8 +2173,6 @@ def _mend_names(tasks: list[Task], g: Gazetteer) -> None:
     """A name whose syllable a PDF text layer cut in two ("Bộ Y t ế", "Ban Chỉ đạo các tỉnh, thành
     ph ố …") is shown whole (:func:`~ingest.vntext.mend_split_syllables`), and is the gazetteer's
     agency when the mended name is one ("Bộ Y tế"). Its offsets still point at the source."""
-    roles = ("lead", "coordinators", "advises", "reports_to", "performer", "mentions")
-
     def mended(r: AgencyRef) -> AgencyRef:
         name = mend_split_syllables(r.name)
         if name == r.name:
@@ -2183,8 +2184,8 @@ def _mend_names(tasks: list[Task], g: Gazetteer) -> None:
         return replace(r, name=name, full=mend_split_syllables(r.full))
 
     for t in tasks:
-        for role in roles:
-            setattr(t, role, [mended(r) for r in getattr(t, role)])
+        for fld in REF_FIELDS:
+            setattr(t, fld, [mended(r) for r in getattr(t, fld)])
 
 
 def _times_work_before(clause: Clause, before: Clause | None, tasks: list[Task]) -> bool:
@@ -2219,8 +2220,7 @@ def _complete_names(tasks: list[Task], by_path: dict[str, Clause]) -> None:
     elsewhere ("phối hợp với Ban Quản lý các khu công nghệ cao và khu công nghiệp …" read as
     "Ban Quản lý các khu công nghệ"): the shorter reading is grown to the whole name when the text
     there goes on with it."""
-    roles = ("lead", "coordinators", "advises", "reports_to", "performer", "mentions")
-    learned = sorted({r.name for t in tasks for role in roles for r in getattr(t, role)
+    learned = sorted({r.name for t in tasks for fld in REF_FIELDS for r in getattr(t, fld)
                       if r.agency_id is None and len(r.name.split()) >= 4 and r.name[:1].isupper()},
                      key=len, reverse=True)
     if not learned:
@@ -2238,5 +2238,5 @@ def _complete_names(tasks: list[Task], by_path: dict[str, Clause]) -> None:
         return r
 
     for t in tasks:
-        for role in roles:
-            setattr(t, role, [grown(r) for r in getattr(t, role)])
+        for fld in REF_FIELDS:
+            setattr(t, fld, [grown(r) for r in getattr(t, fld)])
