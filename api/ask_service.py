@@ -83,6 +83,11 @@ class Ask:
         asked_agency = agency or intent_answers.agency_in(self, text, q)
         intent = classify(text, asked_agency)
         docs = doc_ids or self._scope(q, intent)
+        # a document named by its full symbol, not as what another carries out ("Kế hoạch thực hiện
+        # Kết luận 210-KL/TW"), that we know nothing of: say so rather than answer from the others
+        symbols = tuple(r for r in intent.docs if "/" in r.symbol and not (r.implemented or r.acted_on))
+        if symbols and not doc_ids and not intent_answers.knows_any(self, symbols):
+            return _with_intent(intent_answers.named_but_unknown(self, q, intent), intent.kind)
         if intent.kind == "document" and not doc_ids:
             _, near = self.scored(q, k=30, doc_types=doc_types, understood=u)
             answer = intent_answers.document_answer(self, q, intent, [s.clause.clause_id for s in near])

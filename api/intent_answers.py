@@ -120,6 +120,16 @@ def implementing(svc: "Tracuu", refs: tuple[DocRef, ...]) -> list[str]:
     return out
 
 
+def knows_any(svc: "Tracuu", refs: tuple[DocRef, ...]) -> bool:
+    """Whether any of ``refs`` is a document we hold: ingested, in the manifest, or cited by an
+    ingested one. A question that names only documents we know nothing of ("Quyết định 1850/QĐ-TTg
+    giao Bộ Nội vụ những việc gì?") must not be answered from the other documents' clauses."""
+    if ingested_named(svc, refs) or implementing(svc, refs):
+        return True
+    return any(_number_matches(ref, e.number) and _kind_matches(ref.kind, e.doc_type)
+               for ref in refs for e in svc.manifest.entries)
+
+
 def _referenced(svc: "Tracuu", ref: DocRef, stored: set[str],
                 ranked: list[str] | None = None, dated: bool = False) -> tuple[DocumentInfo | None, list[Any]]:
     """A document named but not ingested: its manifest entry (if any) and the clauses citing it,

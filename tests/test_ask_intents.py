@@ -187,6 +187,16 @@ def test_an_unknown_document_is_not_found(kb):
     assert not ans.found and ans.citations == []
 
 
+@pytest.mark.parametrize("question", [
+    "Quyết định 9999/QĐ-TTg giao Ngân hàng Chính sách xã hội những nhiệm vụ gì?",  # an agency's tasks
+    "Kế hoạch số 888/KH-UBND giao sở nào chủ trì rà soát hộ nghèo?",  # who owns a task
+])
+def test_a_task_question_about_an_unknown_document_is_not_answered_from_the_others(kb, question):
+    ans = kb.ask(question)
+    assert not ans.found and ans.citations == []
+    assert "Không có văn bản nào khớp" in ans.answer
+
+
 def test_a_question_naming_a_document_is_scoped_to_it(kb_all):
     ans = kb_all.ask("Kế hoạch 214/KH-UBND do ai ký?")
     assert ans.found
