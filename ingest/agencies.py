@@ -234,6 +234,7 @@ class Gazetteer:
             key=len, reverse=True,
         )
         self._place_units = sorted({_keys(w) for w in _as_list(matching.get("place_units"))}, key=len, reverse=True)
+        self._unit_tails = sorted({_keys(w) for w in _as_list(matching.get("unit_tails"))}, key=len, reverse=True)
         suffixes = matching.get("suffixes", {})
         self._suffixes = {k: [_keys(s) for s in _as_list(v)] for k, v in suffixes.items()}
         self.entries: dict[str, AgencyEntry] = {}
@@ -573,6 +574,7 @@ class Gazetteer:
             i = end
         found.sort()
         found = self._units_of(toks, found, taken)
+        found = self._unit_tail_lists(toks, found)
         found = self._named_places(toks, found, taken)
         found = self._merge_part_of(toks, found)
         found = self._between_items(toks, found)
@@ -623,6 +625,31 @@ class Gazetteer:
                         break
             out.append((a, b, p, prov))
         return out
+
+    def _unit_tail_lists(self, toks: list[Token], found: list[tuple[int, int, _Pattern | None, tuple[int, int] | None]]
+                         ) -> list[tuple[int, int, _Pattern | None, tuple[int, int] | None]]:
+        """"Ủy ban nhân dân xã, phường và đặc khu", "Công an phường, xã, đặc khu", "UBND các xã/phường":
+        a known name that ends in a kind of local unit ([matching].unit_tails) goes on over the further
+        units written after it ("," "và" "/"): since 2025 officials list the units of the commune level
+        in any order and any number, and the list is the one body the name already is (its entry is
+        kept). A unit followed by a capitalised word names a place ("… và đặc khu Lý Sơn") and ends the
+        list before it. What was read inside the grown name (the lone "đặc khu") is dropped."""
+        grown: list[tuple[int, int, _Pattern | None, tuple[int, int] | None]] = []
+        for a, b, p, prov in found:
+            if p is not None and any(b - len(u) >= a and tuple(t.key for t in toks[b - len(u) : b]) == u
+                                     for u in self._unit_tails):
+                k = b
+                while k < len(toks) and not toks[k].newline and (toks[k].text in (",", "/") or toks[k].key == "va"):
+                    n = self._seq_at(toks, k + 1, self._unit_tails)
+                    nxt = k + 1 + n
+                    if not n or toks[k + 1].newline or (nxt < len(toks) and not toks[nxt].newline
+                                                        and toks[nxt].is_word and toks[nxt].capitalised):
+                        break
+                    k = nxt
+                b = k
+            grown.append((a, b, p, prov))
+        return [f for f in grown if not any(o is not f and o[0] <= f[0] and f[1] <= o[1] and o[1] - o[0] > f[1] - f[0]
+                                            for o in grown)]
 
     def _named_places(self, toks: list[Token], found: list[tuple[int, int, _Pattern | None, tuple[int, int] | None]],
                       taken: list[bool]) -> list[tuple[int, int, _Pattern | None, tuple[int, int] | None]]:
