@@ -39,3 +39,14 @@ def test_a_unit_before_a_place_name_is_that_place(g) -> None:
 def test_partner_list_goes_on_after_a_unit_list(g) -> None:
     assert _partners("Sở Y tế chủ trì, phối hợp với Công an phường, xã, đặc khu và các đơn vị có liên quan "
                      "kiểm tra.", g) == ["Công an phường, xã, đặc khu", "các đơn vị có liên quan"]
+
+
+@pytest.mark.parametrize("name", ["Các cơ quan thông tin, truyền thông của tỉnh", "Các cơ sở sản xuất giống, NTTS thương phẩm"])
+def test_two_fields_of_one_kind_are_one_collective(g, name: str) -> None:
+    assert _names(f"4. {name}: Xây dựng kế hoạch tuyên truyền.", g) == [name]
+
+
+def test_a_verb_after_the_comma_is_no_second_field(g) -> None:
+    for text in ("Các cơ quan thông tin, kiểm tra việc thực hiện.", "Các cơ quan thông tin, rà soát hồ sơ."):
+        names = _names(text, g)
+        assert names and "," not in names[0]
