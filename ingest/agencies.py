@@ -234,6 +234,7 @@ class Gazetteer:
             key=len, reverse=True,
         )
         self._place_units = sorted({_keys(w) for w in _as_list(matching.get("place_units"))}, key=len, reverse=True)
+        self._unit_tails = sorted({_keys(w) for w in _as_list(matching.get("unit_tails"))}, key=len, reverse=True)
         suffixes = matching.get("suffixes", {})
         self._suffixes = {k: [_keys(s) for s in _as_list(v)] for k, v in suffixes.items()}
         self.entries: dict[str, AgencyEntry] = {}
@@ -573,6 +574,7 @@ class Gazetteer:
             i = end
         found.sort()
         found = self._units_of(toks, found, taken)
+        found = self._unit_tail_lists(toks, found)
         found = self._named_places(toks, found, taken)
         found = self._merge_part_of(toks, found)
         found = self._between_items(toks, found)
@@ -623,6 +625,31 @@ class Gazetteer:
                         break
             out.append((a, b, p, prov))
         return out
+
+    def _unit_tail_lists(self, toks: list[Token], found: list[tuple[int, int, _Pattern | None, tuple[int, int] | None]]
+                         ) -> list[tuple[int, int, _Pattern | None, tuple[int, int] | None]]:
+        """"Ủy ban nhân dân xã, phường và đặc khu", "Công an phường, xã, đặc khu", "UBND các xã/phường":
+        a known name that ends in a kind of local unit ([matching].unit_tails) goes on over the further
+        units written after it ("," "và" "/"): since 2025 officials list the units of the commune level
+        in any order and any number, and the list is the one body the name already is (its entry is
+        kept). A unit followed by a capitalised word names a place ("… và đặc khu Lý Sơn") and ends the
+        list before it. What was read inside the grown name (the lone "đặc khu") is dropped."""
+        grown: list[tuple[int, int, _Pattern | None, tuple[int, int] | None]] = []
+        for a, b, p, prov in found:
+            if p is not None and any(b - len(u) >= a and tuple(t.key for t in toks[b - len(u) : b]) == u
+                                     for u in self._unit_tails):
+                k = b
+                while k < len(toks) and not toks[k].newline and (toks[k].text in (",", "/") or toks[k].key == "va"):
+                    n = self._seq_at(toks, k + 1, self._unit_tails)
+                    nxt = k + 1 + n
+                    if not n or toks[k + 1].newline or (nxt < len(toks) and not toks[nxt].newline
+                                                        and toks[nxt].is_word and toks[nxt].capitalised):
+                        break
+                    k = nxt
+                b = k
+            grown.append((a, b, p, prov))
+        return [f for f in grown if not any(o is not f and o[0] <= f[0] and f[1] <= o[1] and o[1] - o[0] > f[1] - f[0]
+                                            for o in grown)]
 
     def _named_places(self, toks: list[Token], found: list[tuple[int, int, _Pattern | None, tuple[int, int] | None]],
                       taken: list[bool]) -> list[tuple[int, int, _Pattern | None, tuple[int, int] | None]]:
@@ -700,6 +727,8 @@ class Gazetteer:
         j = more_kinds(j)
         q = self._qualifier_at(toks, j, taken)
         j += q
+        if q:
+            j += self._second_field(toks, j, taken)
         if bare and q:
             j = more_kinds(j)  # "Doanh nghiệp viễn thông, tổ chức bảo đảm …"
         if j < len(toks) and not toks[j].newline:
@@ -749,9 +778,40 @@ class Gazetteer:
             return 0
         if k + 1 < n and toks[k].text == "," and not toks[k + 1].newline:
             nxt = toks[k + 1]  # "… viễn thông, tổ chức, cá nhân": a list of bodies goes on; "cập nhật, kiểm tra" is verbs
-            if not (nxt.capitalised or nxt.key in self._collective_openers or self._seq_at(toks, k + 1, self._collective)):
+            if not (nxt.capitalised or nxt.key in self._collective_openers or self._seq_at(toks, k + 1, self._collective)
+                    or self._second_field(toks, k, taken)):
                 return 0
         return k - j
+
+    def _second_field(self, toks: list[Token], j: int, taken: list[bool]) -> int:
+        """Length of ", truyền thông" in "Các cơ quan thông tin, truyền thông của tỉnh:" and of ", NTTS
+        thương phẩm" in "Các cơ sở sản xuất giống, NTTS thương phẩm:": after the words that say which
+        bodies of a kind, a comma and a second field of the same kind (lower-case words, or an acronym
+        and lower-case words; at most four) that visibly ends the name (a colon or ";" or ".", the
+        line's end, a tail, a stop phrase). The kind is written once for both fields, so the two are
+        one collective; a verb after the comma ("cập nhật, kiểm tra") is a stop phrase or does not
+        visibly end, and a second kind of bodies is read by the list of kinds. 0 when none."""
+        n = len(toks)
+        if not (j + 1 < n and toks[j].text == "," and not toks[j + 1].newline and not taken[j + 1]):
+            return 0
+        k = j + 1
+        first = toks[k]
+        acronym = first.text.isupper() and 2 <= len(first.text) <= 6 and first.text.isalpha()
+        if not first.is_word or not (first.lower or acronym) or first.key in self._collective_openers \
+                or self._stop_at(toks, k) or self._seq_at(toks, k, self._collective) \
+                or self._seq_at(toks, k, self._collective_tails):
+            return 0
+        k += 1
+        while k < n and k - j <= 4 and not toks[k].newline and not taken[k] and toks[k].is_word and toks[k].lower \
+                and toks[k].key not in self._collective_openers and not self._stop_at(toks, k) \
+                and not self._seq_at(toks, k, self._collective_tails):
+            k += 1
+        if k - j > 4:
+            return 0
+        ends = k >= n or toks[k].newline or toks[k].text in (":", ";", ".") \
+            or bool(self._seq_at(toks, k, self._collective_tails)) \
+            or (toks[k].is_word and toks[k].lower and self._stop_at(toks, k))
+        return k - j if ends else 0
 
     def _merge_part_of(self, toks: list[Token], found: list[tuple[int, int, _Pattern | None, tuple[int, int] | None]]
                        ) -> list[tuple[int, int, _Pattern | None, tuple[int, int] | None]]:
