@@ -999,9 +999,7 @@ def _heading_body(t: _Text, roles: _Roles, at: int) -> _Owner | None:
     return _Owner([ref], "có trách nhiệm", start + len(body))
 
 
-# "… thực hiện một số nhiệm vụ, giải pháp sau:" / "… sau đây:" / "… như sau:": the paragraph's
-# last words say that the points after it are the work it hands out
-_HANDS_OUT = re.compile(r"(?:nhiem vu|noi dung|giai phap|viec)[^.;:]{0,40}\s(?:nhu\s+)?sau(?:\s+day)?\s*:\s*$")
+_HANDS_OUT = re.compile(r"(?:nhiem vu|noi dung|giai phap|viec)[^.;:]{0,40}\s(?:nhu\s+)?sau\s*:\s*$")
 
 
 def _lead_in(t: _Text, roles: _Roles) -> _Owner | None:

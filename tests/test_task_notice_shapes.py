@@ -39,16 +39,3 @@ def test_giao_deputy_prime_minister_is_a_task() -> None:
                 "cơ quan, địa phương triển khai thực hiện Công điện này.")
     assert names(task.lead) == ["các Phó Thủ tướng Chính phủ"]
 
-
-
-def test_lead_in_ending_sau_day_hands_out_the_points_after_it(tmp_path) -> None:
-    from tests.test_task_notice_prose import LEAD_IN, _holding, _parse
-
-    text = LEAD_IN.replace("tập trung thực hiện một số nội dung trọng tâm sau:",
-                           "tập trung thực hiện tốt một số nhiệm vụ, giải pháp sau đây:")
-    assert text != LEAD_IN
-    tasks, _ = _parse(tmp_path, text)
-    for anchor in ("Đẩy nhanh giải ngân", "Cải thiện môi trường"):
-        assert names(_holding(tasks, anchor).lead) == ["Ủy ban nhân dân tỉnh Cà Mau"], anchor
-    assert names(_holding(tasks, "Sở Xây dựng hướng dẫn").lead) == ["Sở Xây dựng"]
-    assert not [t for t in tasks if t.text.startswith("Để hoàn thành mục tiêu")]
