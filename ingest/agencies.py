@@ -575,6 +575,7 @@ class Gazetteer:
             i = end
         found.sort()
         found = self._units_of(toks, found, taken)
+        found = self._unit_lists(toks, found, taken)
         found = self._named_places(toks, found, taken)
         found = self._named_persons(toks, found, taken)
         found = self._merge_part_of(toks, found)
@@ -624,6 +625,29 @@ class Gazetteer:
                             and all(_same_word(t, h) for t, h in zip(got, head)):
                         a, p, prov = k, None, None
                         break
+            out.append((a, b, p, prov))
+        return out
+
+    def _unit_lists(self, toks: list[Token], found: list[tuple[int, int, _Pattern | None, tuple[int, int] | None]],
+                    taken: list[bool]) -> list[tuple[int, int, _Pattern | None, tuple[int, int] | None]]:
+        """"Ủy ban nhân dân xã, phường và đặc khu", "Công an phường, xã, đặc khu": a known name
+        ending in a unit word of [matching].place_units goes on over more unit words joined by ","
+        or "và" (the communal level written out as its kinds, in any order); the gazetteer's entry
+        stays (one level, as "Ủy ban nhân dân các xã, phường, đặc khu" already is)."""
+        out = []
+        for a, b, p, prov in found:
+            if p is not None and any(b - len(u) >= a and tuple(t.key for t in toks[b - len(u) : b]) == u
+                                     for u in self._place_units):
+                while b + 1 < len(toks) and not toks[b].newline and (toks[b].text == "," or toks[b].key == "va"):
+                    j = b + 1
+                    if toks[j].key == "va" and toks[b].text == ",":
+                        j += 1  # ", và đặc khu"
+                    n = self._seq_at(toks, j, self._place_units) if j < len(toks) and not taken[j] else 0
+                    if not n or toks[j].newline:
+                        break
+                    for x in range(b, j + n):
+                        taken[x] = True
+                    b = j + n
             out.append((a, b, p, prov))
         return out
 

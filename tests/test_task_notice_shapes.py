@@ -39,3 +39,22 @@ def test_giao_deputy_prime_minister_is_a_task() -> None:
                 "cơ quan, địa phương triển khai thực hiện Công điện này.")
     assert names(task.lead) == ["các Phó Thủ tướng Chính phủ"]
 
+
+
+def test_communal_level_written_as_its_kinds_runs_on_over_more_unit_words() -> None:
+    g = load_gazetteer()
+
+    def read(text: str) -> list[tuple[str, str | None]]:
+        return [(text[m.start:m.end], m.agency_id) for m in g.find(text)]
+
+    assert read("Chủ tịch Ủy ban nhân dân xã, phường và đặc khu xem xét, quyết định.") == [
+        ("Ủy ban nhân dân xã, phường và đặc khu", "ubnd-cap-xa")]
+    assert read("phối hợp với Công an phường, xã, đặc khu rà soát địa chỉ.") == [
+        ("Công an phường, xã, đặc khu", "cong-an-cap-xa")]
+    assert read("Ủy ban nhân dân cấp xã, phường, đặc khu chịu trách nhiệm.") == [
+        ("Ủy ban nhân dân cấp xã, phường, đặc khu", "ubnd-cap-xa")]
+    # a unit word that names a place goes on as before; "và" + another body is no unit
+    assert read("Ủy ban nhân dân các xã, phường, đặc khu Bình Sơn thực hiện.")[0][0] == \
+        "Ủy ban nhân dân các xã, phường, đặc khu Bình Sơn"
+    assert [t for t, _ in read("Sở Y tế, Ủy ban nhân dân các xã, phường và các đơn vị liên quan thực hiện.")][1] == \
+        "Ủy ban nhân dân các xã, phường"
