@@ -121,6 +121,7 @@ class AgencyEntry:
     variants: tuple[str, ...] = ()
     scoped: dict[str, str] = field(default_factory=dict)
     strict_case: bool = False
+    person: bool = False  # a person's title ("Phó Thủ tướng Chính phủ"): a name written after it is part of it
 
     def canonical(self, province: str | None = None) -> str:
         """The name, with the province filled in when the text named one."""
@@ -285,6 +286,7 @@ class Gazetteer:
             variants=tuple(nfc(v) for v in _as_list(row.get("variants"))),
             scoped=dict(row.get("scoped", {})),
             strict_case=bool(row.get("strict_case", False)),
+            person=bool(row.get("person", False)),
         )
 
     def _add(self, keys: tuple[str, ...], pattern: _Pattern) -> None:
@@ -576,6 +578,7 @@ class Gazetteer:
         found = self._units_of(toks, found, taken)
         found = self._unit_tail_lists(toks, found)
         found = self._named_places(toks, found, taken)
+        found = self._named_persons(toks, found, taken)
         found = self._merge_part_of(toks, found)
         found = self._between_items(toks, found)
         return [(a, b, p, prov, toks) for a, b, p, prov in found]
@@ -672,6 +675,29 @@ class Gazetteer:
                     or self._stop_at(toks, k)
                 # two words at least: a place is "Lý Sơn", "Cồn Cỏ"; one capitalised word after the name
                 # is as often the next cell of a flattened row ("… phường Hằng tháng")
+                if k - b >= 2 and ends:
+                    for x in range(b, k):
+                        taken[x] = True
+                    b, p, prov = k, None, None
+            out.append((a, b, p, prov))
+        return out
+
+    def _named_persons(self, toks: list[Token], found: list[tuple[int, int, _Pattern | None, tuple[int, int] | None]],
+                       taken: list[bool]) -> list[tuple[int, int, _Pattern | None, tuple[int, int] | None]]:
+        """"Giao Phó Thủ tướng Chính phủ Trần Hồng Hà trực tiếp chỉ đạo": a person's title (an entry
+        marked ``person``) then two to four capitalised words on the same line that visibly end (as
+        :meth:`_named_places` reads a place) is one person, written with the name; the whole is a
+        name the gazetteer lacks (no entry id), so two Deputy Prime Ministers stay two."""
+        out = []
+        for a, b, p, prov in found:
+            if p is not None and self.entries[p.entry_id].person:
+                k = b
+                while k < len(toks) and k - b < 4 and not taken[k] and not toks[k].newline and toks[k].is_word \
+                        and toks[k].capitalised and not toks[k].key.isdigit() and not self._head_at(toks, k) \
+                        and not self.title_at(toks, k):
+                    k += 1
+                ends = k >= len(toks) or toks[k].newline or not toks[k].is_word or toks[k].key == "va" \
+                    or not toks[k].capitalised
                 if k - b >= 2 and ends:
                     for x in range(b, k):
                         taken[x] = True
