@@ -13,8 +13,7 @@ from dataclasses import replace
 from typing import Any
 
 from tracuu.api import deadline_pick, doc_sections, intent_answers, outline, phrases, task_blocks, task_match
-from tracuu.api.answer import (alternatives_text, close_calls, compose, lower_first, not_found_answer, owners_of, prefer,
-                               section_text, structural_answer)
+from tracuu.api.answer import alternatives_text, close_calls, compose, lower_first, not_found_answer, owners_of, prefer, section_text, structural_answer
 from tracuu.api.citations import document_name
 from tracuu.api.search_service import MAX_K
 from tracuu.api.tasks_view import ROLES, AgencyQuery, deadline_out, roles_of
