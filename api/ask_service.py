@@ -339,7 +339,10 @@ class Ask:
             near = next((s for s in fused[: self.thresholds.judge_top] if self._answers(s, readings, q, keys=False)), None)
             return self._not_found(q, intent, near, self._unmet_keys(near, q) if near is not None else [])
         # a part of the document the question names ("Kế hoạch 160 có yêu cầu gì?"): its heading, then its points
-        section = self._asked_section(u.text or q, scored[0].clause.doc_id) if intent.kind is None and docs else None
+        named = scored[0].clause.doc_id if intent.kind is None else None
+        if named is not None and not docs and not self._named_by_title(u.text or q, named):
+            named = None  # a document named by number or place (``docs``), or by its kind and title words
+        section = self._asked_section(u.text or q, named) if named is not None else None
         scored = (self._section_first(section, scored) if section is not None else self._points_first(scored, readings, q))[:k]
         infos: dict[str, Document] = {}
         hits = self._hits(scored, infos)
@@ -526,6 +529,18 @@ class Ask:
         if doc is None:
             return None
         return doc_sections.asked_section(doc.clauses, question, self._doc_context().get(doc_id, ""))
+
+    def _named_by_title(self, question: str, doc_id: str) -> bool:
+        """Does the question name ``doc_id`` by its kind and title words, without its number ("Đề án
+        năng lượng nguyên tử … đối tượng đào tạo là những ai", "Luật người lao động Việt Nam đi làm
+        việc ở nước ngoài … áp dụng với đối tượng nào"): a kind of document and at least
+        ``[section] title_words`` syllables of its title."""
+        if not names_kind(question):
+            return False
+        titles = self._per_generation("doc_title_syllables", lambda: {
+            d: frozenset(folded_syllables(h.title or "")) for d, h, _ in self.store().headers()})
+        said = set(folded_syllables(question)) & titles.get(doc_id, frozenset())
+        return len(said - doc_sections.words().stop) >= doc_sections.words().title_words
 
     def _section_first(self, section: doc_sections.AskedSection, scored: list) -> list:
         """``scored`` with the section asked for first: its heading, then its points in the

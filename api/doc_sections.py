@@ -40,13 +40,14 @@ class SectionWords:
     min_words: int
     share: float
     rest_words: int
+    title_words: int
 
 
 @lru_cache(maxsize=1)
 def words() -> SectionWords:
     data = tomllib.loads(ASK_INTENTS.read_text(encoding="utf-8")).get("section", {}) if ASK_INTENTS.exists() else {}
     return SectionWords(frozenset(data.get("stop", ())), frozenset(data.get("ask", ())), int(data.get("min_words", 2)),
-                        float(data.get("share", 0.5)), int(data.get("rest_words", 2)))
+                        float(data.get("share", 0.5)), int(data.get("rest_words", 2)), int(data.get("title_words", 4)))
 
 
 @dataclass(frozen=True)
