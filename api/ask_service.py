@@ -335,14 +335,18 @@ class Ask:
                                         else None, by_clause)
             if acting is not None:
                 matched, scored = acting, self._first(acting["clause_id"], scored)
-        if not found:  # a clause that passes all but the key constraints: say what the documents do say
-            near = next((s for s in fused[: self.thresholds.judge_top] if self._answers(s, readings, q, keys=False)), None)
-            return self._not_found(q, intent, near, self._unmet_keys(near, q) if near is not None else [])
-        # a part of the document the question names ("Kế hoạch 160 có yêu cầu gì?"): its heading, then its points
-        named = scored[0].clause.doc_id if intent.kind is None else None
+        # a part of the document the question names ("Kế hoạch 160 có yêu cầu gì?"): its heading, then its points;
+        # asked as a whole, the document says it, whatever the similarity of its few words to the question
+        named = scored[0].clause.doc_id if intent.kind is None and scored else None
         if named is not None and not docs and not self._named_by_title(u.text or q, named):
             named = None  # a document named by number or place (``docs``), or by its kind and title words
         section = self._asked_section(u.text or q, named) if named is not None else None
+        if section is not None and not found and section.specific:
+            section = None  # it asks more of the part than its heading: judged as any question
+        found = found or section is not None
+        if not found:  # a clause that passes all but the key constraints: say what the documents do say
+            near = next((s for s in fused[: self.thresholds.judge_top] if self._answers(s, readings, q, keys=False)), None)
+            return self._not_found(q, intent, near, self._unmet_keys(near, q) if near is not None else [])
         scored = (self._section_first(section, scored) if section is not None else self._points_first(scored, readings, q))[:k]
         infos: dict[str, Document] = {}
         hits = self._hits(scored, infos)
