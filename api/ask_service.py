@@ -341,8 +341,6 @@ class Ask:
         if named is not None and not docs and not self._named_by_title(u.text or q, named):
             named = None  # a document named by number or place (``docs``), or by its kind and title words
         section = self._asked_section(u.text or q, named) if named is not None else None
-        if section is not None and not found and section.specific:
-            section = None  # it asks more of the part than its heading: judged as any question
         found = found or section is not None
         if not found:  # a clause that passes all but the key constraints: say what the documents do say
             near = next((s for s in fused[: self.thresholds.judge_top] if self._answers(s, readings, q, keys=False)), None)
@@ -371,7 +369,7 @@ class Ask:
                     hits = [*hits[:1], self.hit(clause, scored[0].score, infos.get(top.doc_id)), *hits[1:]][:k]
         if intent.kind == "deadline" and tasks:  # of the clause's deadlines, the one asked about
             deadline = deadline_pick.asked_deadline(q, scored[0].clause.text, tasks) or deadline
-        if section is not None and not section.specific:
+        if section is not None:
             cited = {h.clause_id for h in hits}
             text = section_text(top, [h for h in hits[1:] if h.doc_id == top.doc_id and h.clause_id in
                                       {c.clause_id for c in section.points}],
@@ -527,12 +525,15 @@ class Ask:
         return [ranked[0], *heading, *(s for s in ranked[1:] if s.clause.clause_id != top.clause_id)]
 
     def _asked_section(self, question: str, doc_id: str) -> doc_sections.AskedSection | None:
-        """The heading of ``doc_id`` the question asks for (api/doc_sections.py), the document
-        named by its header's words and places (:meth:`_doc_context`)."""
+        """The part of ``doc_id`` the question asks for as a whole (api/doc_sections.py), the
+        document named by its header's words and places (:meth:`_doc_context`); None when it asks
+        none, or asks more than a part ("Mục tiêu … về tỷ lệ trẻ em đi học": one point of it, which
+        retrieval finds as for any question)."""
         doc = self.store().get(doc_id)
         if doc is None:
             return None
-        return doc_sections.asked_section(doc.clauses, question, self._doc_context().get(doc_id, ""))
+        found = doc_sections.asked_section(doc.clauses, question, self._doc_context().get(doc_id, ""))
+        return found if found is not None and not found.specific else None
 
     def _named_by_title(self, question: str, doc_id: str) -> bool:
         """Does the question name ``doc_id`` by its kind and title words, without its number ("Đề án
@@ -548,18 +549,14 @@ class Ask:
 
     def _section_first(self, section: doc_sections.AskedSection, scored: list) -> list:
         """``scored`` with the section asked for first: its heading, then its points in the
-        document's order; when the question asks more than the part (``specific``), the clause of
-        the section retrieval ranks first comes before the heading. The rest keep their order."""
-        path, doc_id = section.heading.path, section.heading.doc_id
+        document's order. The rest keep their order."""
         top = scored[0]
         own = {s.clause.clause_id: s for s in scored}
 
         def at(clause) -> ScoredClause:
             return own.get(clause.clause_id) or ScoredClause(clause, top.score, top.dense, 0.0)
 
-        inside = [s for s in scored if s.clause.doc_id == doc_id and s.clause.path.startswith(path + ".")]
-        head = [inside[0]] if section.specific and inside else []
-        order = [*head, at(section.heading), *(at(c) for c in section.points)]
+        order = [at(section.heading), *(at(c) for c in section.points)]
         seen: set[str] = set()
         out = []
         for s in [*order, *scored]:
