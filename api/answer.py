@@ -77,6 +77,17 @@ def compose(question: str, hit: Hit, owners: list[Owner], deadline: Deadline | N
     return " ".join(parts)
 
 
+def section_text(heading: Hit, points: list[Hit], more: int = 0) -> str:
+    """A part of a document asked for as a whole ("Kế hoạch 160 có yêu cầu gì?"): its heading
+    quoted and cited, then each of its cited points quoted with its label, one a line, and how
+    many more it has."""
+    lines = [f"Theo {lower_first(heading.citation)}: {quote(heading)}"]
+    lines += [f"- {p.label}: {quote(p)}" for p in points]
+    if more > 0:
+        lines.append(f"(và {more} điểm khác của phần này)")
+    return "\n".join(lines)
+
+
 def not_found_answer(referenced: list[str]) -> str:
     text = "Không tìm thấy nội dung trả lời câu hỏi này trong các văn bản đã nạp."
     if referenced:

@@ -12,8 +12,8 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from tracuu.api import deadline_pick, intent_answers, outline, phrases, task_blocks, task_match
-from tracuu.api.answer import alternatives_text, close_calls, compose, lower_first, not_found_answer, owners_of, prefer, structural_answer
+from tracuu.api import deadline_pick, doc_sections, intent_answers, outline, phrases, task_blocks, task_match
+from tracuu.api.answer import alternatives_text, close_calls, compose, lower_first, not_found_answer, owners_of, prefer, section_text, structural_answer
 from tracuu.api.citations import document_name
 from tracuu.api.search_service import MAX_K
 from tracuu.api.tasks_view import ROLES, AgencyQuery, deadline_out, roles_of
@@ -88,6 +88,9 @@ class Ask:
         symbols = tuple(r for r in intent.docs if "/" in r.symbol and not (r.implemented or r.acted_on))
         if symbols and not doc_ids and not intent_answers.knows_any(self, symbols):
             return _with_intent(intent_answers.named_but_unknown(self, q, intent), intent.kind)
+        if intent.kind == "document" and not doc_ids and docs and not document_facts(text) and any(
+                self._asked_section(text, d) is not None for d in docs[:MAX_PER_DOCUMENT]):
+            intent = replace(intent, kind=None)  # "Kế hoạch ban hành kèm Quyết định 2820 có những nhiệm vụ trọng tâm nào?"
         if intent.kind == "document" and not doc_ids:
             _, near = self.scored(q, k=30, doc_types=doc_types, understood=u)
             answer = intent_answers.document_answer(self, q, intent, [s.clause.clause_id for s in near])
@@ -337,10 +340,17 @@ class Ask:
                                         else None, by_clause)
             if acting is not None:
                 matched, scored = acting, self._first(acting["clause_id"], scored)
+        # a part of the document the question names ("Kế hoạch 160 có yêu cầu gì?"): its heading, then its points;
+        # asked as a whole, the document says it, whatever the similarity of its few words to the question
+        named = scored[0].clause.doc_id if intent.kind is None and scored else None
+        if named is not None and not docs and not self._named_by_title(u.text or q, named):
+            named = None  # a document named by number or place (``docs``), or by its kind and title words
+        section = self._asked_section(u.text or q, named) if named is not None else None
+        found = found or section is not None
         if not found:  # a clause that passes all but the key constraints: say what the documents do say
             near = next((s for s in fused[: self.thresholds.judge_top] if self._answers(s, readings, q, keys=False)), None)
             return self._not_found(q, intent, near, self._unmet_keys(near, q) if near is not None else [])
-        scored = self._points_first(scored, readings, q)[:k]
+        scored = (self._section_first(section, scored) if section is not None else self._points_first(scored, readings, q))[:k]
         infos: dict[str, Document] = {}
         hits = self._hits(scored, infos)
         top = hits[0]
@@ -364,7 +374,13 @@ class Ask:
                     hits = [*hits[:1], self.hit(clause, scored[0].score, infos.get(top.doc_id)), *hits[1:]][:k]
         if intent.kind == "deadline" and tasks:  # of the clause's deadlines, the one asked about
             deadline = deadline_pick.asked_deadline(q, scored[0].clause.text, tasks) or deadline
-        text = compose(q, top, owners, deadline)
+        if section is not None:
+            cited = {h.clause_id for h in hits}
+            text = section_text(top, [h for h in hits[1:] if h.doc_id == top.doc_id and h.clause_id in
+                                      {c.clause_id for c in section.points}],
+                                sum(1 for c in section.points if c.clause_id not in cited))
+        else:
+            text = compose(q, top, owners, deadline)
         if top.integrity not in ("ok", "unverified"):  # tampering detected, not merely an old record
             text += (" (Lưu ý: nội dung trích dẫn không khớp bản đã lưu khi nạp; hãy đối chiếu văn bản gốc."
                      " / Note: the quoted text no longer matches what was stored at ingest; check the original.)")
@@ -512,6 +528,47 @@ class Ask:
         ranked = self._first(best.clause_id, scored)
         heading = [s for s in ranked if s.clause.clause_id == top.clause_id]
         return [ranked[0], *heading, *(s for s in ranked[1:] if s.clause.clause_id != top.clause_id)]
+
+    def _asked_section(self, question: str, doc_id: str) -> doc_sections.AskedSection | None:
+        """The part of ``doc_id`` the question asks for as a whole (api/doc_sections.py), the
+        document named by its header's words and places (:meth:`_doc_context`); None when it asks
+        none, or asks more than a part ("Mục tiêu … về tỷ lệ trẻ em đi học": one point of it, which
+        retrieval finds as for any question)."""
+        doc = self.store().get(doc_id)
+        if doc is None:
+            return None
+        found = doc_sections.asked_section(doc.clauses, question, self._doc_context().get(doc_id, ""))
+        return found if found is not None and not found.specific else None
+
+    def _named_by_title(self, question: str, doc_id: str) -> bool:
+        """Does the question name ``doc_id`` by its kind and title words, without its number ("Đề án
+        năng lượng nguyên tử … đối tượng đào tạo là những ai", "Luật người lao động Việt Nam đi làm
+        việc ở nước ngoài … áp dụng với đối tượng nào"): a kind of document and at least
+        ``[section] title_words`` syllables of its title."""
+        if not names_kind(question):
+            return False
+        titles = self._per_generation("doc_title_syllables", lambda: {
+            d: frozenset(folded_syllables(h.title or "")) for d, h, _ in self.store().headers()})
+        said = set(folded_syllables(question)) & titles.get(doc_id, frozenset())
+        return len(said - doc_sections.words().stop) >= doc_sections.words().title_words
+
+    def _section_first(self, section: doc_sections.AskedSection, scored: list) -> list:
+        """``scored`` with the section asked for first: its heading, then its points in the
+        document's order. The rest keep their order."""
+        top = scored[0]
+        own = {s.clause.clause_id: s for s in scored}
+
+        def at(clause) -> ScoredClause:
+            return own.get(clause.clause_id) or ScoredClause(clause, top.score, top.dense, 0.0)
+
+        order = [at(section.heading), *(at(c) for c in section.points)]
+        seen: set[str] = set()
+        out = []
+        for s in [*order, *scored]:
+            if s.clause.clause_id not in seen:
+                seen.add(s.clause.clause_id)
+                out.append(replace(s, score=max(s.score, top.score)) if len(out) == 0 else s)
+        return out
 
     def _first(self, clause_id: str, scored: list) -> list:
         """``scored`` with the clause ``clause_id`` first (taken from the store when retrieval
