@@ -80,7 +80,7 @@ class Ask:
         q = self._check_query(question, k)
         u = self.understand(q)
         text = u.text or q
-        asked_agency = agency or intent_answers.agency_in(self, text, q)
+        asked_agency = agency or intent_answers.agency_in(self, text, q, *u.expanded)
         intent = classify(text, asked_agency)
         docs = doc_ids or self._scope(q, intent)
         # a document named by its full symbol, not as what another carries out ("Kế hoạch thực hiện
@@ -316,7 +316,7 @@ class Ask:
         matched = None
         # the task whose own words answer it, first; "Ai đưa … vào …" asks who as an owner question does
         asked = intent.kind if intent.kind in ("owner", "deadline") else "owner" if asks_who_only(u.text or q) else None
-        named_agency = intent_answers.agency_in(self, u.text or q, q) if asked else None
+        named_agency = intent_answers.agency_in(self, u.text or q, q, *u.expanded) if asked else None
         if not found and asked and retrieved:
             # no clause judged: a task retrieval ranked lower may still say who / by when, and is
             # judged by the same rule (coverage and similarity of its clause)

@@ -25,6 +25,7 @@ from tracuu.api.tasks_view import ROLES, AgencyQuery, deadline_out, roles_of
 from tracuu.index.query.ask_intent import (
     AskIntent,
     DocRef,
+    agency_heads,
     agency_spans,
     asks_effect_end,
     basis_kind,
@@ -484,25 +485,52 @@ def _dedupe(hits: list[Hit]) -> list[Hit]:
 
 
 def agency_in(svc: "Tracuu", question: str, *readings: str) -> str | None:
-    """The agency a question names, as written: found by the gazetteer, else the longest run of
-    words starting with an agency head word ("Công an Thành phố Hà Nội") that names an agency of
-    the ingested tasks once trailing words (places) are dropped."""
-    for text in (question, *readings):
-        if not text:
-            continue
+    """The agency a question names, as written. ``readings``: the question as typed, then with
+    its abbreviations written out ("HND tỉnh" -> "Hội Nông dân tỉnh"), tried in order.
+
+    First the gazetteer's first mention that gives some ingested task a role; else the longest
+    run of words starting with an agency head word ("Công an Thành phố Hà Nội") that begins the
+    name of an agency of the ingested tasks; else the gazetteer's first mention (an agency the
+    documents give no task: the answer says so). "Liên hiệp các Hội KH&KT tỉnh" is found by the
+    gazetteer as "Hội KH&KT tỉnh", which no task names; the run "Liên hiệp các Hội Khoa học và
+    Kỹ thuật" of the written-out reading names the agency of the tasks.
+
+    A run must begin a known name or a part of it after a head word ("Mặt trận Tổ quốc" of "Ủy ban
+    Mặt trận Tổ quốc …"), not sit inside a word group: "cơ sở dữ liệu" holds the head word "sở",
+    and "sở dữ liệu" lies inside "Trung tâm … cơ sở dữ liệu …", but no agency is called "Sở dữ
+    liệu"; nor "sở hữu công nghiệp" (of "quyền sở hữu công nghiệp") an agency."""
+    texts = [t for t in (question, *readings) if t]
+    first = None
+    for text in texts:
         folded = fold(text)
         # "Thủ tướng giao Bộ Tài chính …": the one giving the task is not the one asked about
         mentions = [m for m in find_agencies(text) if (m.agency_id or len(m.text.split()) >= 2)
                     and not _GIVER.match(folded[m.end:])]
         if mentions:
-            return mentions[0].text
+            first = first or mentions[0].text
+            if svc._agency_tasks(without_place(svc, mentions[0].text)):
+                return mentions[0].text
     names = known_agency_names(svc)
-    for text in (question, *readings):
-        for start, end in agency_spans(text or ""):
+    for text in texts:
+        for start, end in agency_spans(text):
             phrase = " ".join(re.findall(r"[\w&]+", fold(text[start:end])))
-            if len(phrase.split()) >= 2 and any(f" {phrase} " in n for n in names):
+            if len(phrase.split()) >= 2 and any(_begins_name(phrase, n) for n in names):
                 return text[start:end]
-    return None
+    return first
+
+
+def _begins_name(phrase: str, name: str) -> bool:
+    """``phrase`` (folded words) begins ``name`` (folded, space-padded) or a part of it that an
+    agency head word opens: "mat tran to quoc" in "uy ban mat tran to quoc viet nam" (after the
+    head "uy ban"), not "so du lieu" in "trung tam co so du lieu" (after "co")."""
+    at = name.find(f" {phrase} ")
+    heads = agency_heads()
+    while at >= 0:
+        before = name[:at].split()
+        if not before or any(before[-len(h.split()):] == h.split() for h in heads):
+            return True
+        at = name.find(f" {phrase} ", at + 1)
+    return False
 
 
 #: Words before a place that say what kind of place it is ("tỉnh Sơn La", "TP. Cần Thơ"), folded.
@@ -604,8 +632,12 @@ def agency_tasks_answer(svc: "Tracuu", question: str, agency: str, docs: list[st
     citations.sort(key=lambda h: (h.score < 1.0, order.get(h.clause_id, len(order))))
     citations = _dedupe(citations)
     top = min(mine, key=lambda t: order.get(t["clause_id"], len(order)))
-    # the owner asked about is the agency itself, in the roles the tasks give it
+    # the owner asked about is the agency itself, in the roles the tasks give it, and the bodies
+    # its first task names to lead with it ("Đề nghị Ủy ban MTTQ tỉnh và các Đoàn thể tỉnh …",
+    # "15. Liên đoàn Lao động, Hội Nông dân, Liên minh Hợp tác xã"): they do that work together
     owners: list[Owner] = [owner(ref, role) for role, ref in roles_of(top) if query.names(ref)]
+    if any(o.role == "lead" for o in owners):
+        owners += [owner(ref, role) for role, ref in roles_of(top) if role == "lead" and not query.names(ref)]
     if "lead" in by_role and not any(o.role == "lead" for o in owners):
         ref = next(r for t in by_role["lead"][:1] for role, r in roles_of(t) if role == "lead" and query.names(r))
         owners.append(owner(ref, "lead"))
