@@ -664,11 +664,7 @@ class Gazetteer:
         for a, b, p, prov in found:
             if p is not None and any(b - len(u) >= a and tuple(t.key for t in toks[b - len(u) : b]) == u
                                      for u in self._place_units):
-                k = b
-                while k < len(toks) and k - b < 4 and not taken[k] and not toks[k].newline and toks[k].is_word \
-                        and toks[k].capitalised and not toks[k].key.isdigit() and not self._head_at(toks, k) \
-                        and not self.title_at(toks, k):
-                    k += 1
+                k = self._capitalised_run(toks, b, taken)
                 # the place must visibly end: punctuation, the line's end, "và" or a stop phrase
                 # ("UBND các xã, phường Triển khai ..." is a name and a capitalised verb)
                 ends = k >= len(toks) or toks[k].newline or not toks[k].is_word or toks[k].key == "va" \
@@ -691,11 +687,7 @@ class Gazetteer:
         out = []
         for a, b, p, prov in found:
             if p is not None and self.entries[p.entry_id].person:
-                k = b
-                while k < len(toks) and k - b < 4 and not taken[k] and not toks[k].newline and toks[k].is_word \
-                        and toks[k].capitalised and not toks[k].key.isdigit() and not self._head_at(toks, k) \
-                        and not self.title_at(toks, k):
-                    k += 1
+                k = self._capitalised_run(toks, b, taken)
                 ends = k >= len(toks) or toks[k].newline or not toks[k].is_word or toks[k].key == "va" \
                     or not toks[k].capitalised
                 if k - b >= 2 and ends:
@@ -704,6 +696,17 @@ class Gazetteer:
                     b, p, prov = k, None, None
             out.append((a, b, p, prov))
         return out
+
+    def _capitalised_run(self, toks: list[Token], b: int, taken: list[bool]) -> int:
+        """End of up to four capitalised words from ``b`` on one line, none read yet, a number, a
+        head or a title: the words a place ("Lý Sơn") or a person's name may be written in after a
+        known name. The caller decides whether the run visibly ends."""
+        k = b
+        while k < len(toks) and k - b < 4 and not taken[k] and not toks[k].newline and toks[k].is_word \
+                and toks[k].capitalised and not toks[k].key.isdigit() and not self._head_at(toks, k) \
+                and not self.title_at(toks, k):
+            k += 1
+        return k
 
     def _seq_at(self, toks: list[Token], j: int, seqs: list[tuple[str, ...]]) -> int:
         """Length of the first of ``seqs`` (folded keys) written at token ``j`` on one line, else 0."""
