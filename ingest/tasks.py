@@ -172,6 +172,7 @@ class _Roles:
         self.partner_verb = re.compile(r",?\s*" + _phrase_re(r.get("partner_verbs", [])).pattern)  # "phối hợp(,) hỗ trợ X"
         self.advise = _phrase_re(r.get("advise", []))
         self.direct = _phrase_re(r.get("direct", []))
+        self.handing = _phrase_re(r.get("handing", []))
         self.report = _phrase_re(r.get("report", []))
         self.via = _phrase_re(r.get("via", []))
         self.responsible = _phrase_re(r.get("responsible", []))
@@ -193,6 +194,10 @@ class _Roles:
         self.title_before_title = re.compile(titles + r"[ \t]*,[ \t]*(?=" + titles + r")")
         self.verb = _phrase_re(r.get("verbs", []) + r.get("lead", []) + r.get("coordinate", [])
                                + r.get("advise", []) + r.get("direct", []) + r.get("report", []))
+        self.written_verb = re.compile(r"(?<!\w)(?:" + "|".join(sorted(
+            (re.escape(" ".join(nfc(w).lower().split())) for w in r.get("verbs", []) + r.get("lead", [])
+             + r.get("coordinate", []) + r.get("advise", []) + r.get("direct", []) + r.get("report", [])),
+            key=len, reverse=True)) + r")(?!\w)")
 
 
 def _agency_of_head(m: AgencyMention, text: str, g: Gazetteer) -> AgencyMention:
@@ -538,6 +543,8 @@ class _Text:
         ("phối hợp với cơ quan thông tấn, báo chí trên địa bàn", "phối hợp cơ quan chuyên môn")."""
         out: list[AgencyMention] = []
         for mt in roles.coordinate.finditer(self.folded):
+            if self._handed_on(mt.start(), roles):
+                continue
             out.extend(self._partners_at(mt.end(), roles))
         # "X chủ trì …; Y phối hợp bố trí kinh phí", "X chủ trì, Y phối hợp": a later subject that only helps
         after_lead = [m.end() for m in roles.lead.finditer(self.folded)]
@@ -548,6 +555,24 @@ class _Text:
             if items and roles.coordinate.match(self.folded, _after_comma(self.folded, end)):
                 out.extend(m for m in items if m not in out)
         return out
+
+    def _handed_on(self, pos: int, roles: "_Roles") -> bool:
+        """Whether the "phối hợp" at ``pos`` belongs to the object of a verb that hands work on
+        ([roles].handing): "… chỉ đạo hệ thống y tế cơ sở phối hợp với các trường …", "… hoặc phân
+        công một cơ quan, đơn vị chủ trì, phối hợp với các cơ quan liên quan …". The object is a
+        few words right before it (no verb, no break of the sentence; "chủ trì," may close it),
+        and the verb is not what opens the text (there its object is the one given the work)."""
+        f = self.folded
+        lo = max((m.end() for m in re.finditer(r"[;:.\n]", f[:pos])), default=0)
+        for mt in roles.handing.finditer(f, lo, pos):
+            if not f[lo : mt.start()].strip():
+                continue  # "Chỉ đạo các đơn vị phối hợp với …" opens the text: its own reading
+            # the written words (folded, "cơ sở" would read as the verb "có")
+            between = re.sub(r"(?:,\s*)?chủ trì\s*,?\s*$", "", self.text[mt.end() : pos].lower()).strip(" ,")
+            words = between.split()
+            if 1 <= len(words) <= 10 and roles.written_verb.search(between) is None:
+                return True
+        return False
 
     def _partners_at(self, pos: int, roles: "_Roles") -> list[AgencyMention]:
         f = self.folded
@@ -567,6 +592,7 @@ class _Text:
         for at in tries:
             items, end = self.list_at(at)
             if items:
+                items, end = self._through_unknown(items, end, roles)
                 # "UBND các phường, xã và lực lượng chức năng": a kind of bodies written without
                 # "các" may close the list
                 sep = re.compile(r"[ \t]*(?:,[ \t]*)?(?:va|hoac)[ \t]+").match(f, end)
@@ -577,6 +603,58 @@ class _Text:
             if bare is not None:
                 return [bare]
         return []
+
+    def _through_unknown(self, items: list[AgencyMention], end: int,
+                         roles: "_Roles") -> tuple[list[AgencyMention], int]:
+        """A partner list that goes on past words the gazetteer does not read, to a list that closes
+        with the related bodies: "phối hợp với các sở, ngành, báo, đài và các đơn vị có liên quan",
+        "phối hợp Ban Quản lý các khu công nghệ cao và khu công nghiệp; các doanh nghiệp viễn thông
+        và các đơn vị liên quan". The unread words are one partner as written ("báo, đài"), or, when
+        "và" joins them to the name before with no mark between ("… cao và khu công nghiệp;"), the
+        rest of that name. Nothing changes when the words hold a verb or a stop word, run longer
+        than a few words, or the list after them does not end with bodies "liên quan"."""
+        line_end = self.text.find("\n", end)
+        line_end = len(self.text) if line_end < 0 else line_end
+        nxt = min((s for s in self.by_start if end < s <= line_end), default=None)
+        if nxt is None:
+            return items, end
+        gap = self.text[end:nxt]
+        lower = gap.lower()
+        if not re.search(r"(?:[,;]|\svà)\s*$", gap) or re.search(r"[.:()\n]", gap) or len(gap.split()) > 8:
+            return items, end
+        if roles.written_verb.search(lower) or self.g.roles and any(
+                re.search(r"(?<!\w)" + re.escape(" ".join(nfc(w).lower().split())) + r"(?!\w)", lower)
+                for w in self.g.roles.get("list_piece_stop", [])):
+            return items, end
+        more, more_end = self.list_at(nxt)
+        if not more or "lien quan" not in fold(more[-1].text).lower():
+            return items, end
+        body = re.match(r"^\s*(?:[,;]\s*(?:và\s+)?)?(.*?)\s*(?:[,;]\s*(?:và\s+)?|\s+và\s+)$", gap, re.S)
+        if body is None or not body.group(1).strip(" ,;"):
+            return items, end
+        words = body.group(1)
+        at = end + body.start(1)
+        out = list(items)
+        joined = re.match(r"\s+và\s+", gap)
+        if joined is not None and not re.search(r"[,;]", gap[: joined.end()]):
+            tail = re.match(r"[^,;]*", gap[joined.end():]).group()
+            if tail and tail[0].islower():  # "… cao và khu công nghiệp": the name goes on
+                last = out[-1]
+                grown = self.text[last.start : end + joined.end() + len(tail.rstrip())]
+                out[-1] = AgencyMention(grown, last.start, last.start + len(grown), None, last.level, grown,
+                                        self.g.expand_abbreviations(grown), "guess", last.province)
+                rest = gap[joined.end() + len(tail):]
+                words = re.sub(r"^\s*[,;]\s*(?:và\s+)?", "", rest)
+                words = re.sub(r"\s*(?:[,;]\s*(?:và\s+)?|\s+và\s+)$", "", words)
+                at = nxt - len(rest) + (len(rest) - len(rest.lstrip(" ,;")))
+        words = words.strip(" ,;")
+        if words:
+            if not words[0].islower() and not words[0].isupper():
+                return items, end
+            at = self.text.find(words, at)
+            out.append(AgencyMention(words, at, at + len(words), None, None, words,
+                                     self.g.expand_abbreviations(words), "guess"))
+        return out + more, more_end
 
     def _kinds_at(self, pos: int) -> AgencyMention | None:
         """A kind of bodies written without "các" ("cơ quan thông tấn, báo chí trên địa bàn Thành
@@ -1382,6 +1460,8 @@ def _groups(t: _Text, roles: _Roles, g: Gazetteer) -> list[tuple[int, int, _Owne
     lists: list[tuple[int, int]] = []
     for mt in roles.coordinate.finditer(t.folded):
         items, end = t.list_at(mt.end())
+        if items:  # read on past unread words as the partners are ("…; các doanh nghiệp … và các đơn vị liên quan")
+            items, end = t._through_unknown(items, end, roles)
         if len(items) > 1:
             lists.append((mt.end(), end))
     out: list[list[Any]] = []
