@@ -23,7 +23,7 @@ from tracuu.index.abstain_figures import figure_not_stated
 from tracuu.index.abstain_keys import describe, unmet
 from tracuu.index.keyword import folded_syllables
 from tracuu.index.query import doc_places, doc_siblings
-from tracuu.index.query.ask_intent import asks_outline, asks_who_only, classify, document_facts, names_kind, with_place_aliases
+from tracuu.index.query.ask_intent import asks_outline, asks_who_only, basis_kind, classify, document_cues, document_facts, names_kind, with_place_aliases
 from tracuu.index.query.intent import detect_intent
 from tracuu.index.retriever import ScoredClause
 from tracuu.ingest.agencies import find_agencies
@@ -48,6 +48,10 @@ TERMS_REMEMBERED = 20_000
 #: added to its coverage when choosing the clause to quote.
 PHRASE_WEIGHT = 0.5
 _NAME_WORDS = re.compile(r"[\w/-]+")
+#: The enacting line of a preamble ("Ủy ban nhân dân Thành phố ban hành Kế hoạch … với các nội dung
+#: sau:", "Thủ tướng Chính phủ ban hành Quyết định quy định …"), folded.
+_ENACTS = re.compile(r"\bban hanh (?:kem theo )?(?:ke hoach|quyet dinh|chi thi|nghi quyet|thong tu|nghi dinh|"
+                     r"quy che|quy dinh|de an|chuong trinh|phuong an)\b")
 
 
 class Ask:
@@ -313,6 +317,8 @@ class Ask:
                 context.get(s.clause.doc_id, "")) for s in scored], self.thresholds.rerank))
             if not self._answers(scored[0], readings, q, keys=False):  # the keys judged whether; this is which
                 scored = [judged, *(s for s in fused if s is not judged)]
+        if found and not document_facts(u.text or q) and basis_kind(u.text or q) is None:
+            scored = preferred(_formulas_last(scored))  # "thực hiện kết luận nào" asks a formula line
         matched = None
         # the task whose own words answer it, first; "Ai đưa … vào …" asks who as an owner question does
         asked = intent.kind if intent.kind in ("owner", "deadline") else "owner" if asks_who_only(u.text or q) else None
@@ -784,6 +790,26 @@ def _enclosing(clause, by_path: dict[str, Any]) -> list[Any]:
         out.append(up)
         up = by_path.get(up.parent) if up.parent else None
     return out
+
+
+def formula(clause) -> bool:
+    """Is ``clause`` a line of its document's preamble that only says what the document is based on,
+    carries out or enacts ("Căn cứ Luật …", "Thực hiện Nghị quyết …", "Theo đề nghị của …", "UBND
+    Thành phố ban hành Kế hoạch … với các nội dung sau:")? It repeats the document's title words, so
+    it ranks high for any question about the document's subject, yet it answers only a question
+    about the document's own facts (index/query/ask_intent.py ``document_facts``, ``basis_kind``)."""
+    if clause.kind != "preamble":
+        return False
+    folded = " ".join(re.findall(r"\w+", fold(clause.text or "")))
+    return folded.startswith(document_cues("basis_clause")) or _ENACTS.search(folded) is not None
+
+
+def _formulas_last(scored: list) -> list:
+    """``scored`` with the preamble's formula lines (:func:`formula`) after every other clause, when
+    any other is ranked: a content question is answered by what the document says, not by the line
+    that names its basis. The rest keep their order."""
+    rest = [s for s in scored if not formula(s.clause)]
+    return [*rest, *(s for s in scored if formula(s.clause))] if rest else scored
 
 
 def _with_intent(answer: Answer, kind: str | None) -> Answer:
