@@ -177,7 +177,8 @@ class Ask:
         group.sort(key=lambda d: (d not in home, d != top))
         sections = []
         for doc_id in group[:MAX_PER_DOCUMENT]:
-            mine = answer if doc_id == top else self._retrieve_answer(q, u, intent, k, [doc_id], doc_types, agency)
+            mine = answer if doc_id == top else self._retrieve_answer(q, u, intent, k, [doc_id], doc_types, agency,
+                                                                      named=bool(docs))
             if mine.found and any(c.doc_id == doc_id for c in mine.citations):
                 sections.append((doc_id, mine))
         if len(sections) < 2:
@@ -275,8 +276,11 @@ class Ask:
             return [d for d in named if d in places] or named
         return named or places
 
-    def _retrieve_answer(self, q: str, u, intent, k: int, docs, doc_types, agency) -> Answer:
-        """Retrieval, a task-aware choice of the best clause, abstention, and close calls shown."""
+    def _retrieve_answer(self, q: str, u, intent, k: int, docs, doc_types, agency, named: bool = True) -> Answer:
+        """Retrieval, a task-aware choice of the best clause, abstention, and close calls shown.
+        ``named``: ``docs`` are the documents the question (or the caller) names; False when they
+        only narrow the search to one of several alike documents (:meth:`_per_document`), which
+        does not make the question ask for a part of that document."""
         pool = max(k + 8, self.thresholds.pool)
         _, scored = self.scored(q, k=pool, doc_ids=docs, doc_types=doc_types, agency=agency, understood=u)
         # Recipients and signature answer structural questions only (routed above); as content
@@ -348,10 +352,11 @@ class Ask:
                 matched, scored = acting, self._first(acting["clause_id"], scored)
         # a part of the document the question names ("Kế hoạch 160 có yêu cầu gì?"): its heading, then its points;
         # asked as a whole, the document says it, whatever the similarity of its few words to the question
-        named = scored[0].clause.doc_id if intent.kind is None and scored else None
-        if named is not None and not docs and not self._named_by_title(u.text or q, named):
-            named = None  # a document named by number or place (``docs``), or by its kind and title words
-        section = self._asked_section(u.text or q, named) if named is not None else None
+        # not when an agency is asked ("nhiệm vụ báo cáo" of the NHCSXH branch asks its task, not the part "Nhiệm vụ")
+        part_of = scored[0].clause.doc_id if intent.kind is None and scored and agency is None else None
+        if part_of is not None and not (docs and named) and not self._named_by_title(u.text or q, part_of):
+            part_of = None  # a document named by number or place (``docs``), or by its kind and title words
+        section = self._asked_section(u.text or q, part_of) if part_of is not None else None
         found = found or section is not None
         if not found:  # a clause that passes all but the key constraints: say what the documents do say
             near = next((s for s in fused[: self.thresholds.judge_top] if self._answers(s, readings, q, keys=False)), None)
