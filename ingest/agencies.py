@@ -659,37 +659,37 @@ class Gazetteer:
         """"Ủy ban nhân dân các xã, phường, đặc khu Lý Sơn": a known name ending in a unit word of
         [matching].place_units, then two to four capitalised words (same line, none a head or a
         title) that visibly end, names that place; the name read so far would drop it. The whole is a name the
-        gazetteer lacks (no entry id)."""
-        out = []
-        for a, b, p, prov in found:
-            if p is not None and any(b - len(u) >= a and tuple(t.key for t in toks[b - len(u) : b]) == u
-                                     for u in self._place_units):
-                k = self._capitalised_run(toks, b, taken)
-                # the place must visibly end: punctuation, the line's end, "và" or a stop phrase
-                # ("UBND các xã, phường Triển khai ..." is a name and a capitalised verb)
-                ends = k >= len(toks) or toks[k].newline or not toks[k].is_word or toks[k].key == "va" \
-                    or self._stop_at(toks, k)
-                # two words at least: a place is "Lý Sơn", "Cồn Cỏ"; one capitalised word after the name
-                # is as often the next cell of a flattened row ("… phường Hằng tháng")
-                if k - b >= 2 and ends:
-                    for x in range(b, k):
-                        taken[x] = True
-                    b, p, prov = k, None, None
-            out.append((a, b, p, prov))
-        return out
+        gazetteer lacks (no entry id). The place must visibly end: punctuation, the line's end, "và" or a
+        stop phrase ("UBND các xã, phường Triển khai ..." is a name and a capitalised verb)."""
+        return self._grown_by_name(
+            toks, found, taken,
+            lambda a, b, p: any(b - len(u) >= a and tuple(t.key for t in toks[b - len(u) : b]) == u
+                                for u in self._place_units),
+            lambda k: self._stop_at(toks, k))
 
     def _named_persons(self, toks: list[Token], found: list[tuple[int, int, _Pattern | None, tuple[int, int] | None]],
                        taken: list[bool]) -> list[tuple[int, int, _Pattern | None, tuple[int, int] | None]]:
         """"Giao Phó Thủ tướng Chính phủ Trần Hồng Hà trực tiếp chỉ đạo": a person's title (an entry
         marked ``person``) then two to four capitalised words on the same line that visibly end (as
-        :meth:`_named_places` reads a place) is one person, written with the name; the whole is a
-        name the gazetteer lacks (no entry id), so two Deputy Prime Ministers stay two."""
+        :meth:`_named_places` reads a place, or before a lower-case word) is one person, written with
+        the name; the whole is a name the gazetteer lacks (no entry id), so two Deputy Prime Ministers
+        stay two."""
+        return self._grown_by_name(toks, found, taken, lambda a, b, p: self.entries[p.entry_id].person,
+                                   lambda k: not toks[k].capitalised)
+
+    def _grown_by_name(self, toks: list[Token], found: list[tuple[int, int, _Pattern | None, tuple[int, int] | None]],
+                       taken: list[bool], grows: Callable[[int, int, _Pattern], bool], ends_at: Callable[[int], bool]
+                       ) -> list[tuple[int, int, _Pattern | None, tuple[int, int] | None]]:
+        """Each known name (``grows`` says which) followed by a run of two to four capitalised words
+        (:meth:`_capitalised_run`) that visibly ends (the text's or the line's end, punctuation, "và",
+        or ``ends_at`` the word after it) takes the run in: a name the gazetteer lacks (no entry id).
+        One word is not enough: one capitalised word after a name is as often the next cell of a
+        flattened row ("… phường Hằng tháng")."""
         out = []
         for a, b, p, prov in found:
-            if p is not None and self.entries[p.entry_id].person:
+            if p is not None and grows(a, b, p):
                 k = self._capitalised_run(toks, b, taken)
-                ends = k >= len(toks) or toks[k].newline or not toks[k].is_word or toks[k].key == "va" \
-                    or not toks[k].capitalised
+                ends = k >= len(toks) or toks[k].newline or not toks[k].is_word or toks[k].key == "va" or ends_at(k)
                 if k - b >= 2 and ends:
                     for x in range(b, k):
                         taken[x] = True
