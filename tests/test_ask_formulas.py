@@ -73,33 +73,35 @@ def kb_formulas(tmp_path_factory):
     return make_text_kb(tmp_path_factory, "kb_formulas", "12-kh12-hoavien-rung-ngap-man.txt", PLAN)
 
 
+def _ask_ranked(kb, monkeypatch, first: str, rest: list[str], question: str):
+    """Ask ``question`` of the synthetic plan with retrieval faked to rank the preamble line holding
+    ``first`` at the top, then the clauses at paths ``rest``; every candidate is judged to answer.
+    Returns the plan's clauses by path, the preamble line and the answer."""
+    store = kb.store()
+    doc_id = next(d for d in store.list_ids() if "hoa-vien" in d)
+    clauses = {c.path: c for c in store.get(doc_id).clauses}
+    line = next(c for c in clauses.values() if c.kind == "preamble" and first in c.text)
+    ranking = [line, *(clauses[p] for p in rest)]
+    fake = [ScoredClause(c, 1.0 - 0.01 * i, 0.9, 0.0) for i, c in enumerate(ranking)]
+    monkeypatch.setattr(kb, "scored", lambda *a, **kw: (None, list(fake)))
+    monkeypatch.setattr(kb, "_answers", lambda *a, **kw: True)
+    return clauses, line, kb.ask(question)
+
+
 def test_a_content_question_ranked_to_a_formula_line_quotes_the_body(kb_formulas, monkeypatch):
     """Retrieval ranks the enacting line first (as the e5 model does on real plans: it repeats the
     title); the answer quotes the part that says where the money comes from (its heading or point)."""
-    store = kb_formulas.store()
-    doc_id = next(d for d in store.list_ids() if "hoa-vien" in d)
-    clauses = {c.path: c for c in store.get(doc_id).clauses}
-    enact = next(c for c in clauses.values() if c.kind == "preamble" and "ban hành Kế hoạch" in c.text)
-    ranking = [enact, clauses["II.1"], clauses["I.1"], clauses["III.1"]]
-    fake = [ScoredClause(c, 1.0 - 0.01 * i, 0.9, 0.0) for i, c in enumerate(ranking)]
-    monkeypatch.setattr(kb_formulas, "scored", lambda *a, **kw: (None, list(fake)))
-    monkeypatch.setattr(kb_formulas, "_answers", lambda *a, **kw: True)
-    answer = kb_formulas.ask("Tiền trồng rừng ngập mặn ven biển giai đoạn 2099-2100 lấy ở đâu?")
+    clauses, _, answer = _ask_ranked(kb_formulas, monkeypatch, "ban hành Kế hoạch", ["II.1", "I.1", "III.1"],
+                                     "Tiền trồng rừng ngập mặn ven biển giai đoạn 2099-2100 lấy ở đâu?")
     assert answer.found
     assert answer.citations[0].clause_id in {clauses["II"].clause_id, clauses["II.1"].clause_id}  # the section asked
 
 
 def test_a_question_asking_which_document_is_carried_out_keeps_the_formula(kb_formulas, monkeypatch):
     """"… thực hiện nghị quyết nào?" asks what the formula line says (index/query/ask_intent.py ``basis_kind``)."""
-    store = kb_formulas.store()
-    doc_id = next(d for d in store.list_ids() if "hoa-vien" in d)
-    clauses = {c.path: c for c in store.get(doc_id).clauses}
-    carried = next(c for c in clauses.values() if c.kind == "preamble" and "Nghị quyết số 7/NQ-CP" in c.text)
-    ranking = [carried, clauses["I.1"], clauses["II.1"], clauses["III.1"]]
-    fake = [ScoredClause(c, 1.0 - 0.01 * i, 0.9, 0.0) for i, c in enumerate(ranking)]
-    monkeypatch.setattr(kb_formulas, "scored", lambda *a, **kw: (None, list(fake)))
-    monkeypatch.setattr(kb_formulas, "_answers", lambda *a, **kw: True)
-    answer = kb_formulas.ask("Trồng rừng ngập mặn ven biển giai đoạn 2099-2100 thực hiện nghị quyết nào của Chính phủ?")
+    _, carried, answer = _ask_ranked(
+        kb_formulas, monkeypatch, "Nghị quyết số 7/NQ-CP", ["I.1", "II.1", "III.1"],
+        "Trồng rừng ngập mặn ven biển giai đoạn 2099-2100 thực hiện nghị quyết nào của Chính phủ?")
     assert answer.found and answer.citations[0].clause_id == carried.clause_id
 
 
