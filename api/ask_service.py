@@ -813,8 +813,9 @@ def _formulas_last(scored: list) -> list:
     """``scored`` with the preamble's formula lines (:func:`formula`) after every other clause, when
     any other is ranked: a content question is answered by what the document says, not by the line
     that names its basis. The rest keep their order."""
-    rest = [s for s in scored if not formula(s.clause)]
-    return [*rest, *(s for s in scored if formula(s.clause))] if rest else scored
+    lines = [formula(s.clause) for s in scored]
+    rest = [s for s, line in zip(scored, lines) if not line]
+    return [*rest, *(s for s, line in zip(scored, lines) if line)] if rest else scored
 
 
 def _with_intent(answer: Answer, kind: str | None) -> Answer:
