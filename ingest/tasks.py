@@ -142,6 +142,16 @@ class Task:
         return asdict(self)
 
 
+def _written_words_re(phrases: Iterable[str]) -> re.Pattern[str]:
+    """Phrases as written in lower case (not folded: "cơ sở" must not read as the verb "có sở"), each
+    a whole word sequence with its spaces exactly as listed; a pattern that never matches when there
+    are none."""
+    keys = sorted({" ".join(nfc(p).lower().split()) for p in phrases if p.strip()}, key=len, reverse=True)
+    if not keys:
+        return re.compile(r"(?!)")
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(k) for k in keys) + r")(?!\w)")
+
+
 def _phrase_re(phrases: Iterable[str], homographs: dict[str, list[str]] | None = None) -> re.Pattern[str]:
     """Folded phrases as one regex. ``homographs`` (``[role_homographs]`` of agencies.toml): a phrase whose last
     word folds like another word is not matched where the next word shows it is that other word
@@ -192,12 +202,10 @@ class _Roles:
         titles = _phrase_re(g.heads.get("titles", [])).pattern
         # "Bí thư, Chủ tịch Ủy ban nhân dân tỉnh …": a title listed before the title of the body
         self.title_before_title = re.compile(titles + r"[ \t]*,[ \t]*(?=" + titles + r")")
-        self.verb = _phrase_re(r.get("verbs", []) + r.get("lead", []) + r.get("coordinate", [])
-                               + r.get("advise", []) + r.get("direct", []) + r.get("report", []))
-        self.written_verb = re.compile(r"(?<!\w)(?:" + "|".join(sorted(
-            (re.escape(" ".join(nfc(w).lower().split())) for w in r.get("verbs", []) + r.get("lead", [])
-             + r.get("coordinate", []) + r.get("advise", []) + r.get("direct", []) + r.get("report", [])),
-            key=len, reverse=True)) + r")(?!\w)")
+        verbs = [p for k in ("verbs", "lead", "coordinate", "advise", "direct", "report") for p in r.get(k, [])]
+        self.verb = _phrase_re(verbs)
+        self.written_verb = _written_words_re(verbs)
+        self.written_list_stop = _written_words_re(r.get("list_piece_stop", []))
 
 
 def _agency_of_head(m: AgencyMention, text: str, g: Gazetteer) -> AgencyMention:
@@ -622,9 +630,7 @@ class _Text:
         lower = gap.lower()
         if not re.search(r"(?:[,;]|\svà)\s*$", gap) or re.search(r"[.:()\n]", gap) or len(gap.split()) > 8:
             return items, end
-        if roles.written_verb.search(lower) or self.g.roles and any(
-                re.search(r"(?<!\w)" + re.escape(" ".join(nfc(w).lower().split())) + r"(?!\w)", lower)
-                for w in self.g.roles.get("list_piece_stop", [])):
+        if roles.written_verb.search(lower) or roles.written_list_stop.search(lower):
             return items, end
         more, more_end = self.list_at(nxt)
         if not more or "lien quan" not in fold(more[-1].text).lower():
