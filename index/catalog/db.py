@@ -47,7 +47,35 @@ class NestedTransactions:
 
     _BEGIN = "BEGIN"
     _local: threading.local
-    conn: Any
+    _all: list[Any]
+    _all_lock: threading.Lock
+
+    def _open_connections(self) -> None:
+        """One connection per thread, all of them listed so ``close()`` reaches every one."""
+        self._local = threading.local()
+        self._all = []
+        self._all_lock = threading.Lock()
+
+    def _connect(self) -> Any:
+        raise NotImplementedError
+
+    def _stale(self, conn: Any) -> bool:
+        """Whether this thread's connection must be replaced before the next statement."""
+        return False
+
+    @property
+    def conn(self) -> Any:
+        """This thread's connection, opened on first use (or again when ``_stale`` says so)."""
+        conn = getattr(self._local, "conn", None)
+        if conn is not None and self._stale(conn):
+            conn = None
+        if conn is None:
+            conn = self._connect()
+            self._local.conn = conn
+            self._local.depth = 0
+            with self._all_lock:
+                self._all.append(conn)
+        return conn
 
     def _after_begin(self, conn: Any) -> None:
         """Run first inside a new transaction (PostgreSQL takes its writer lock here)."""
@@ -93,9 +121,7 @@ class SqliteDb(NestedTransactions):
     def __init__(self, path: Path, *, read_only: bool = False) -> None:
         self.path = Path(path)
         self.read_only = read_only
-        self._local = threading.local()
-        self._all: list[sqlite3.Connection] = []
-        self._all_lock = threading.Lock()
+        self._open_connections()
 
     # -- connections
     def _connect(self) -> sqlite3.Connection:
@@ -126,17 +152,6 @@ class SqliteDb(NestedTransactions):
                 conn.close()
                 last = exc
         raise last  # type: ignore[misc]
-
-    @property
-    def conn(self) -> sqlite3.Connection:
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = self._connect()
-            self._local.conn = conn
-            self._local.depth = 0
-            with self._all_lock:
-                self._all.append(conn)
-        return conn
 
     # -- the interface
     def execute(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> sqlite3.Cursor:

@@ -230,9 +230,7 @@ class PgDb(NestedTransactions):
         self.url = url
         self._psycopg = _psycopg()
         self._loader = _numeric_loader(self._psycopg)
-        self._local = threading.local()
-        self._all: list[Any] = []
-        self._all_lock = threading.Lock()
+        self._open_connections()
 
     # -- connections
     def _connect(self):  # type: ignore[no-untyped-def]
@@ -250,18 +248,9 @@ class PgDb(NestedTransactions):
         conn.execute("SET jit = off")
         return conn
 
-    @property
-    def conn(self):  # type: ignore[no-untyped-def]
-        conn = getattr(self._local, "conn", None)
-        if conn is not None and (conn.closed or conn.broken) and not getattr(self._local, "depth", 0):
-            conn = None  # the server went away between statements: reconnect (never mid-transaction)
-        if conn is None:
-            conn = self._connect()
-            self._local.conn = conn
-            self._local.depth = 0
-            with self._all_lock:
-                self._all.append(conn)
-        return conn
+    def _stale(self, conn: Any) -> bool:
+        """The server went away between statements: reconnect (never mid-transaction)."""
+        return bool((conn.closed or conn.broken) and not getattr(self._local, "depth", 0))
 
     # -- the interface
     def execute(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> Any:
