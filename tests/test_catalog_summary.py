@@ -12,7 +12,7 @@ import pytest
 from tracuu.index.catalog import store as store_module
 from tracuu.index.catalog.store import CatalogStore
 
-from conftest import hash_kb
+from conftest import make_kb
 
 PLAN = "kh-an-giang-ct-39"
 
@@ -62,8 +62,7 @@ def test_hits_read_summaries_never_whole_documents(tmp_path, monkeypatch):
     from tracuu.api.config import Settings
     from tracuu.api.service import Tracuu
 
-    svc = hash_kb(tmp_path / "data")
-    assert all(r.status == "ok" for r in svc.ingest(None))
+    svc = make_kb(tmp_path / "data")
     query = "tỷ lệ nợ quá hạn"
     before = [h.model_dump() for h in svc.search(query, k=10).results]
     fresh = Tracuu(Settings.from_env(data_dir=tmp_path / "data", embed_model="hash", chroma_url=""))

@@ -223,13 +223,10 @@ def test_defaults_fit_a_small_server():
 
 
 def test_a_bomb_upload_leaves_the_knowledge_base_as_it_was(tmp_path):
-    from tracuu.api.config import Settings
-    from tracuu.api.service import Tracuu
-
+    from conftest import make_kb
     from test_bad_input import snapshot
 
-    svc = Tracuu(Settings.from_env(data_dir=tmp_path / "data", embed_model="hash", chroma_url=""))
-    assert all(r.status == "ok" for r in svc.ingest(None))
+    svc = make_kb(tmp_path / "data")
     _ = svc.index  # opened before the snapshot
     before = snapshot(svc)
     bombs = [

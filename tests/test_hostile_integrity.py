@@ -17,7 +17,7 @@ import pytest
 from fastapi.testclient import TestClient
 from tracuu.api.http import create_app
 
-from conftest import hash_kb
+from conftest import hash_kb, make_kb
 
 PLAN = "kh-an-giang-ct-39"
 CLAUSE = f"{PLAN}:II.1.c"
@@ -26,9 +26,7 @@ CLAUSE = f"{PLAN}:II.1.c"
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
     data = tmp_path_factory.mktemp("integrity") / "data"
-    svc = hash_kb(data)
-    assert all(r.status == "ok" for r in svc.ingest(None))
-    svc.index.close()
+    make_kb(data).index.close()
     return data
 
 

@@ -29,7 +29,7 @@ import pytest
 from fastapi.testclient import TestClient
 from tracuu.api.http import create_app
 
-from conftest import hash_kb
+from conftest import hash_kb, make_kb
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN = "kh-an-giang-ct-39"
@@ -40,9 +40,7 @@ READ_ENDPOINTS = ["/healthz", "/api/documents", f"/api/documents/{PLAN}", "/api/
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
     data = tmp_path_factory.mktemp("store") / "data"
-    svc = hash_kb(data)
-    assert all(r.status == "ok" for r in svc.ingest(None))
-    svc.index.close()
+    make_kb(data).index.close()
     return data
 
 
