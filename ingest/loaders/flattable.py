@@ -42,6 +42,10 @@ _STT = re.compile(r"^(?:STT|TT|Số\s+TT|Số\s+thứ\s+tự)$", re.IGNORECASE)
 _STT_LINE = re.compile(r"^(?P<stt>STT|TT|Số\s+TT)\s+(?P<rest>\S.*)$", re.IGNORECASE)
 _NUM = re.compile(r"^(\d{1,3}(?:\.\d{1,2}){0,2})\.?$")  # "1", "1.2", "1.2.3"
 _ROMAN = re.compile(r"^([IVXL]{1,6})\.?$")
+# a row number written on the first line of its task cell ("3. Nghị định số …"): the text layer put the
+# STT cell and the task cell's first line on one line (most rows of the same table have "3." alone)
+_NUM_TEXT = re.compile(r"^(?P<num>\d{1,3}(?:\.\d{1,2}){0,2})\.\s+(?P<text>\S.*)$")
+_LIST_START = re.compile(r"^1[.)]\s")
 _GROUP_LINE = re.compile(r"^(?P<num>[IVXL]{1,6})[.)]\s+(?P<title>[A-ZĐÀ-Ỹ].*)$")  # "II. NHÓM NHIỆM VỤ …" on one line
 # the same without the dot ("IV Huy động và sử dụng …"): a group row only when it numbers the next group
 _GROUP_BARE = re.compile(r"^(?P<num>[IVXL]{1,6})\s+(?P<title>[A-ZĐÀ-Ỹ]\S*\s+\S.*)$")
@@ -50,8 +54,10 @@ _FURNITURE = re.compile(r"^(?:CÔNG\s+BÁO\b.*|Ký\s+bởi\s*:.*|Cơ\s+quan\s*:.
                         re.IGNORECASE)
 _PAGE_NO = re.compile(r"^\d{1,4}$")
 # what ends a table: an appendix or article heading, a signature or recipients line, and a footnote
-# ("[1] Ban Chỉ đạo …": a hard-wrapped crawler text has no blank line before the notes after a table)
-_END = re.compile(r"^(?:PH[ỤU]\s+L[ỤU]C\b|Phụ\s+lục\b|Điều\s+\d+|Chương\s+[IVXLC\d]+|(?:KT|TM|TL)\.\s|Nơi\s+nhận"
+# ("[1] Ban Chỉ đạo …": a hard-wrapped crawler text has no blank line before the notes after a table).
+# An article heading is "Điều 5. Tên điều": a cell line that opens with an article it cites ("Điều 8,
+# Điều 10, …", "Điều 53" wrapped alone, "Điều 13; khoản 2 …") ends no table.
+_END = re.compile(r"^(?:PH[ỤU]\s+L[ỤU]C\b|Phụ\s+lục\b|Điều\s+\d+[a-zđ]?\.(?:\s|$)|Chương\s+[IVXLC\d]+|(?:KT|TM|TL)\.\s|Nơi\s+nhận"
                   r"|\[\d{1,3}\]\s)", re.IGNORECASE)
 _HEADER_LINES = 24  # at most this many header lines (a wide header wrapped name by name)
 
@@ -168,10 +174,45 @@ def flat_table_runs(lines: Sequence[SourceLine]) -> list[FlatTable]:
             i += 1
             continue
         header = (i, j)
-        end = _table_end(lines, j, lambda t: bool(_NUM.match(t) or _ROMAN.match(t) or _GROUP_LINE.match(t)))
+        end = _table_end(lines, j, _row_opener())
         out.append(FlatTable(i, end, header))
         i = end
     return out
+
+
+def _row_opener() -> Callable[[str], bool]:
+    """Whether a line opens a row of a numbered flattened table: a number, Roman numeral or group
+    line of its own, or the next number written on the first line of its task cell ("3. Nghị định
+    …" after row 2); the opener keeps the last number it saw."""
+    last: list[str] = []
+
+    def opens(t: str) -> bool:
+        if _NUM.match(t) or _ROMAN.match(t) or _GROUP_LINE.match(t):
+            last[:] = [t]
+            return True
+        m = _NUM_TEXT.match(t)
+        if m and last and _next_number(last[0], m.group("num")):
+            last[:] = [m.group("num")]
+            return True
+        return False
+
+    return opens
+
+
+def _numbered_first_line(number: SourceLine | None, line: SourceLine,
+                         row_lines: Sequence[SourceLine]) -> tuple[SourceLine, SourceLine] | None:
+    """``line`` is "N. text": the next row's number and the first line of its task cell, written on
+    one line. Split into the number and the text; None when it is not the next number, or when the
+    row above numbers a list of its own inside a cell (a line of it opens "1.": "2. …" goes on it)."""
+    m = _NUM_TEXT.match(_text(line))
+    if m is None or number is None or not _next_number(_text(number), m.group("num")):
+        return None
+    if any(_LIST_START.match(_text(x)) for x in row_lines):
+        return None
+    lead = len(line.text) - len(line.text.lstrip())
+    num = SourceLine(line.start + lead, line.text[lead : lead + m.end("num") + 1], line.page)
+    at = lead + m.start("text")
+    return num, SourceLine(line.start + at, line.text[at:].rstrip(), line.page)
 
 
 def _lead_first_run(lines: Sequence[SourceLine], i: int) -> FlatTable | None:
@@ -200,12 +241,45 @@ def _table_end(lines: Sequence[SourceLine], first: int, opens_row: Callable[[str
     k = last_row = first
     while k < len(lines):
         t = _text(lines[k])
-        if t and _END.match(t) and not _STT.match(t):
+        if t and _END.match(t) and not _STT.match(t) and not _cited_appendix(lines, k):
             break
         if t and opens_row(t):
             last_row = k
         k += 1
     return _row_end(lines, last_row, k)
+
+
+_APPENDIX_LINE = re.compile(r"^Phụ\s+lục\b(?P<rest>.*)$")
+_PROVISION = re.compile(r"^(?:Điều|Điểm|Khoản|Mục|Tiểu\s+mục)\s+\S")
+
+
+def _cited_appendix(lines: Sequence[SourceLine], k: int) -> bool:
+    """``lines[k]`` ("Phụ lục I", "Phụ lục II.") is an appendix a cell cites, not the heading of
+    the next appendix: written "Phụ lục I" (not in capitals) and either ending in "." "," ";"
+    (the end of a citation), or followed by a line that opens in lower case, with an article,
+    point or clause ("Điều 7", "Khoản 2"), with an agency's name (the cell after the citation) or
+    with another "Phụ lục" line (a heading is followed by its title). Page furniture between is
+    skipped."""
+    m = _APPENDIX_LINE.match(_text(lines[k]))
+    if m is None:
+        return False
+    if re.search(r"[.,;]$", m.group("rest").strip()):
+        return True
+    nxt = ""
+    for line in lines[k + 1 : k + 12]:
+        t = _text(line)
+        if not t or _is_furniture(line) or _PAGE_NO.match(t):
+            continue
+        nxt = t
+        break
+    if not nxt:
+        return False
+    if nxt[0].islower() or _PROVISION.match(nxt) or _APPENDIX_LINE.match(nxt):
+        return True
+    from tracuu.ingest.agencies import load_gazetteer
+    from tracuu.ingest.loaders import flatcells as fc
+
+    return fc.agency_cover_with(load_gazetteer())(nxt) >= 0.5
 
 
 def _row_end(lines: Sequence[SourceLine], row: int, limit: int) -> int:
@@ -244,6 +318,51 @@ def _header_names(lines: list[SourceLine]) -> list[list[SourceLine]]:
         else:
             names.append([line])
     return names
+
+
+_HEAD_JOINERS = ("cua", "va", "cac", "ve", "de", "hoac", "cho", "voi", "trong", "theo")
+
+
+def _is_caps(text: str) -> bool:
+    return any(ch.isalpha() for ch in text) and not any(ch.islower() for ch in text)
+
+
+def _caps_names(names: list[list[SourceLine]]) -> list[list[SourceLine]]:
+    """Column names of a header in capitals wrapped line by line, each line read above as a name of
+    its own: a line goes on the name above when that name ends with "," or a joining word ("CÁC
+    NGHỊ ĐỊNH CỦA" / "THỦ TƯỚNG CHÍNH PHỦ"), when it is one word ("THẢO") or the second syllable
+    of a word the name above ends with ("CƠ QUAN CHỦ" / "TRÌ SOẠN": [column_cues]
+    header_split_words), when it qualifies the name ("CẦN SỬA ĐỔI", "SOẠN THẢO":
+    header_goes_on; "CHỦ TRÌ" after "CƠ QUAN": header_after_owner), or when the name above is
+    one or two words naming no column ("DANH SÁCH" / "VĂN BẢN")."""
+    import tomllib
+
+    from tracuu.ingest.agencies import AGENCIES_FILE
+
+    cues = tomllib.loads(AGENCIES_FILE.read_text(encoding="utf-8")).get("column_cues", {})
+    goes_on = tuple(fold(w).lower() for w in cues.get("header_goes_on", []))
+    split_words = {fold(w).lower() for w in cues.get("header_split_words", [])}
+    openers, after_owner = _header_openers()
+    every_cue = tuple(fold(w).lower() for k, v in cues.items() if isinstance(v, list) for w in v if isinstance(w, str))
+    out: list[list[SourceLine]] = []
+    for n in names:
+        text = " ".join(_text(x) for x in n)
+        if out:
+            above = " ".join(_text(x) for x in out[-1])
+            if _is_caps(text) and _is_caps(above):
+                f, fa = fold(text).lower(), fold(above).lower()
+                words, above_words = f.split(), fa.split()
+                owner = fa.startswith(("co quan", "don vi")) and not any(w in fa for w in after_owner)
+                if (fa.rstrip().endswith((",", "-", "/")) or above_words[-1] in _HEAD_JOINERS
+                        or len(words) == 1
+                        or f"{above_words[-1]} {words[0]}" in split_words
+                        or f.startswith(goes_on)
+                        or (owner and f.startswith(after_owner))
+                        or (len(above_words) <= 2 and not any(c in fa for c in every_cue if c))):
+                    out[-1] = out[-1] + n
+                    continue
+        out.append(n)
+    return out
 
 
 _SUB = ("chu tri", "phoi hop", "bat dau", "hoan thanh", "ket thuc")
@@ -300,6 +419,32 @@ def _finishes(g, texts: list[str], frag_texts: list[str], i: int, j: int) -> boo
     from tracuu.ingest.loaders.flatcells import finishes_name
 
     return finishes_name(g, texts[j], frag_texts[i])
+
+
+_CITATION = re.compile(r"^(?:[-–+•]|\d|(?:Điều|Điểm|Khoản|Mục|Tiểu\s+mục|Mẫu|Phụ\s+lục|Chương)\s)")
+
+
+def _unnamed_lead_back(cols: list[list[SourceLine]], roles: Sequence[str]) -> list[list[SourceLine]]:
+    """A lead cell that names no agency but cites provisions ("- Khoản 12 Điều 1", "Điều 39"): the
+    lines belong to the column before it (the provisions cited, or the task), and the lead cell is
+    empty (merged down from a row above, see flat_blocks). The cut filled it because an empty lead
+    cell costs more than a misplaced line."""
+    from tracuu.ingest.agencies import load_gazetteer
+    from tracuu.ingest.loaders import flatcells as fc
+
+    if "lead" not in roles:
+        return cols
+    at = roles.index("lead")
+    text = " ".join(x.text.strip() for x in cols[at]).strip()
+    if not text or not _CITATION.match(text) or fc.agency_cover_with(load_gazetteer())(text) > 0:
+        return cols
+    back = next((k for k in range(at - 1, -1, -1) if roles[k] in ("other", "task")), None)
+    if back is None:
+        return cols
+    out = [list(c) for c in cols]
+    out[back] += out[at]
+    out[at] = []
+    return out
 
 
 def _row_cells(lines: list[SourceLine], roles: list[str], heads: Sequence[str], titles: Sequence[str],
@@ -375,7 +520,7 @@ def flat_blocks(lines: Sequence[SourceLine], table: FlatTable, table_index: int,
     if table.lead_first:
         return _lead_first_blocks(lines, table, table_index)
     head_lines = list(lines[h0:h1])
-    names = _split_stt_line(head_lines[0]) + _merge_groups(_header_names(head_lines[1:]))
+    names = _split_stt_line(head_lines[0]) + _merge_groups(_caps_names(_header_names(head_lines[1:])))
     if len(names) > 1 and len(head_lines) > 1 and _STT_LINE.match(_text(head_lines[0])):
         # "STT Nhiệm vụ … Thời gian hoàn" / "thành": a lower-case line goes on the last name
         more = _header_names(head_lines[1:])
@@ -395,6 +540,7 @@ def flat_blocks(lines: Sequence[SourceLine], table: FlatTable, table_index: int,
     head_texts = [_text(x) for x in head_lines if _text(x)]
     number: SourceLine | None = None
     last_group = 0  # the value of the last group numeral ("III" -> 3): a bare "IV Title" line follows it
+    carried: list[Cell] = []  # the last lead cell of the current group: an empty one below is merged down
 
     def flush() -> None:
         nonlocal row_lines, number, breaks
@@ -418,7 +564,15 @@ def flat_blocks(lines: Sequence[SourceLine], table: FlatTable, table_index: int,
             deferred.clear()
             return
         cols = _row_cells(row_lines, roles, heads, titles, breaks) if roles else [row_lines]
+        if roles:
+            cols = _unnamed_lead_back(cols, roles)
         cells = [_cell([number])] + [_cell(c) if c else Cell("", ()) for c in cols]
+        if "lead" in roles:
+            at = 1 + roles.index("lead")
+            if cells[at].text.strip():
+                carried[:] = [cells[at]]
+            elif carried and any(c.text.strip() for c in cells[1:]):
+                cells[at] = carried[0]  # the lead cell merged down over the rows: printed once, above
         out.append(_block(cells, table_index, False, [number] + row_lines))
         out.extend(deferred)
         row_lines, number, breaks = [], None, []
@@ -461,11 +615,19 @@ def flat_blocks(lines: Sequence[SourceLine], table: FlatTable, table_index: int,
         if group is not None:  # a group row written on one line: numeral and title
             last_group = roman_value(group.group("num")) or last_group
             flush()
+            carried.clear()
             a = line.start + len(line.text) - len(line.text.lstrip())
             num_cell = _cell([SourceLine(a, group.group("num"), line.page)])
             title_at = a + group.start("title")
             title = _cell([SourceLine(title_at, line.text[title_at - line.start :].rstrip(), line.page)])
             out.append(_block([num_cell, title], table_index, False, [line]))
+            k += 1
+            continue
+        split = _numbered_first_line(number, line, row_lines) if t else None
+        if split is not None:  # "3. Nghị định số …": the next row, its number and first task line
+            flush()
+            number = split[0]
+            row_lines.append(split[1])
             k += 1
             continue
         is_row = (number is None and t.rstrip(".") in ("1", "I", "1.1")) or (number is not None and _next_row(number, t))
@@ -474,6 +636,7 @@ def flat_blocks(lines: Sequence[SourceLine], table: FlatTable, table_index: int,
             number = line
             if _ROMAN.match(t):
                 last_group = roman_value(t.rstrip(".")) or last_group
+                carried.clear()
             k += 1
             continue
         if number is not None:
@@ -625,7 +788,12 @@ def _split_stt_line(line: SourceLine) -> list[list[SourceLine]]:
 def _next_row(prev: SourceLine, cur: str) -> bool:
     """``cur`` numbers the row after ``prev``: the next integer, "1" after a Roman group, a
     sub-number ("1.2" after "1.1" or "1"), or the next Roman numeral."""
-    p = _text(prev).rstrip(".")
+    return _next_number(_text(prev), cur)
+
+
+def _next_number(prev: str, cur: str) -> bool:
+    """:func:`_next_row` on the two numbers' texts."""
+    p = prev.rstrip(".")
     c = cur.rstrip(".")
     if _ROMAN.match(c):
         return True
