@@ -91,3 +91,19 @@ def test_an_appendix_heading_still_ends_the_table(tmp_path):
     doc, tasks = _parse(tmp_path, text)
     assert len(tasks) == 5
     assert not any("BIỂU MẪU" in t.text for t in tasks)
+
+
+def test_a_bulleted_lead_cell_that_names_agencies_stays_the_lead():
+    from tracuu.ingest.loaders.flattable import _unnamed_lead_back
+    from tracuu.ingest.reflow import SourceLine
+
+    def cell(*texts: str) -> list[SourceLine]:
+        return [SourceLine(i * 40, t, 1) for i, t in enumerate(texts)]
+
+    roles = ["task", "lead", "coord"]
+    named = [cell("Lắp đặt trạm đo mẫu"), cell("- Bộ Xây dựng (trạm trung ương);", "- UBND các tỉnh (trạm địa phương)."),
+             cell("Các cơ quan liên quan")]
+    assert _unnamed_lead_back(named, roles) is named  # a bullet before the names: still a lead cell
+    cited = [cell("Sửa đổi quy định mẫu"), cell("- Khoản 2 Điều 7"), cell("")]
+    moved = _unnamed_lead_back(cited, roles)
+    assert [x.text for x in moved[0]] == ["Sửa đổi quy định mẫu", "- Khoản 2 Điều 7"] and moved[1] == []

@@ -436,7 +436,8 @@ def _unnamed_lead_back(cols: list[list[SourceLine]], roles: Sequence[str]) -> li
         return cols
     at = roles.index("lead")
     text = " ".join(x.text.strip() for x in cols[at]).strip()
-    if not text or not _CITATION.match(text) or fc.agency_cover_with(load_gazetteer())(text) > 0:
+    named = fc.agency_cover_with(load_gazetteer())(text.lstrip("-–+•* ").strip())  # "- Bộ Y tế;" names one
+    if not text or not _CITATION.match(text) or named > 0:
         return cols
     back = next((k for k in range(at - 1, -1, -1) if roles[k] in ("other", "task")), None)
     if back is None:
@@ -541,6 +542,7 @@ def flat_blocks(lines: Sequence[SourceLine], table: FlatTable, table_index: int,
     number: SourceLine | None = None
     last_group = 0  # the value of the last group numeral ("III" -> 3): a bare "IV Title" line follows it
     carried: list[Cell] = []  # the last lead cell of the current group: an empty one below is merged down
+    last_int: int | None = None  # the last whole row number ("7"): the numbering may run on past a group row
 
     def flush() -> None:
         nonlocal row_lines, number, breaks
@@ -627,16 +629,24 @@ def flat_blocks(lines: Sequence[SourceLine], table: FlatTable, table_index: int,
         if split is not None:  # "3. Nghị định số …": the next row, its number and first task line
             flush()
             number = split[0]
+            if _text(number).rstrip(".").isdigit():
+                last_int = int(_text(number).rstrip("."))
             row_lines.append(split[1])
             k += 1
             continue
         is_row = (number is None and t.rstrip(".") in ("1", "I", "1.1")) or (number is not None and _next_row(number, t))
+        if t and not is_row and _runs_on(number, last_int, t):
+            is_row = True  # "II. Title" / "4": the rows are numbered on across the groups
+        if t and is_row and _ROMAN.match(t) and not _opens_group(t, last_group, last_int, lines, k, table.end):
+            is_row = False  # "I" in a resources column ("Nguồn lực"), between row 1 and row 2: a cell
         if t and is_row:
             flush()
             number = line
             if _ROMAN.match(t):
                 last_group = roman_value(t.rstrip(".")) or last_group
                 carried.clear()
+            elif t.rstrip(".").isdigit():
+                last_int = int(t.rstrip("."))
             k += 1
             continue
         if number is not None:
@@ -783,6 +793,29 @@ def _split_stt_line(line: SourceLine) -> list[list[SourceLine]]:
     for a, b in split_header_line(m.group("rest")):
         out.append([SourceLine(line.start + rest_at + a, line.text[rest_at + a : rest_at + b], line.page)])
     return out
+
+
+def _runs_on(number: SourceLine | None, last_int: int | None, cur: str) -> bool:
+    """``cur`` is the next whole number after the last row, met right after a group row (a group
+    line "II. Title" leaves no row open; a lone "II" is the open row): the table numbers its rows
+    on across the groups ("3", "II. …", "4") instead of from 1 in each group."""
+    if last_int is None or cur.rstrip(".") != str(last_int + 1):
+        return False
+    return number is None or bool(_ROMAN.match(_text(number).rstrip(".")))
+
+
+def _opens_group(cur: str, last_group: int, last_int: int | None, lines: Sequence[SourceLine], k: int,
+                 end: int) -> bool:
+    """A lone Roman numeral opens a group row unless it is a cell: a column of resource codes ("I",
+    "II, IV") writes "I" alone in a row's last cell, so a numeral followed by the next row of the
+    same numbering (row 1 … "I" … row 2) is a cell, and so is one out of the group sequence ("I"
+    after group II) followed by the next group's numeral. A numeral out of sequence before a title
+    or a row "1" still opens a group (a second part of the table numbering its groups anew)."""
+    nxt = next((_text(x) for x in lines[k + 1 : end] if _text(x)), "").rstrip(".")
+    if last_int is not None and nxt == str(last_int + 1):
+        return False
+    in_sequence = not last_group or roman_value(cur.rstrip(".")) == last_group + 1
+    return in_sequence or not _ROMAN.match(nxt)
 
 
 def _next_row(prev: SourceLine, cur: str) -> bool:
