@@ -99,8 +99,10 @@ class Ask:
             _, near = self.scored(q, k=30, doc_types=doc_types, understood=u)
             answer = intent_answers.document_answer(self, q, intent, [s.clause.clause_id for s in near])
             return answer or intent_answers.named_but_unknown(self, q, intent)
+        # "Kế hoạch <title words> của <place> do ai ký?"; among the documents it names by number, if any
+        # ("KH 172 TPHCM …" is not the decision of that city whose title holds more of its words)
         titled = [] if doc_ids or intent.kind == "document" else intent_answers.titled_documents(
-            self, text, docs if intent.implemented else None)  # "Kế hoạch <title words> của <place> do ai ký?"
+            self, text, docs if intent.implemented or intent.docs else None)
         if titled:
             return intent_answers.document_answer(self, q, intent, named=titled)
         asked_outline = asks_outline(text)

@@ -68,6 +68,24 @@ def _kind_matches(kind: str, doc_type: str | None) -> bool:
     return not k or not doc_type or k in ("van ban", "cong van") or fold(doc_type).startswith(k)
 
 
+#: "(Về việc) ban hành (kèm theo) Kế hoạch …", "Phê duyệt Đề án …": the title of a decision that issues
+#: or approves a document of another kind, which officials name by that kind ("Kế hoạch xuất khẩu của Sơn La").
+_ISSUES = re.compile(r"^(?:ve viec\s+)?(?:ban hanh(?:\s+kem theo)?|phe duyet)\s+(?P<kind>[a-z]+\s+[a-z]+)\b")
+
+
+def _issued_kind(title: str | None) -> str | None:
+    """The kind of document a decision's title says it issues or approves (folded: "ke hoach"), or None."""
+    m = _ISSUES.match(" ".join(fold(title or "").split()))
+    return m.group("kind") if m else None
+
+
+def _kind_fits(kind: str, doc_type: str | None, title: str | None) -> bool:
+    """The kind the question names fits the document's type, or the kind of the document its title
+    says it issues (a decision "ban hành Kế hoạch …" is the plan officials name)."""
+    issued = _issued_kind(title)
+    return _kind_matches(kind, doc_type) or (issued is not None and _kind_matches(kind, issued))
+
+
 def _number_matches(ref: DocRef, number: str | None) -> bool:
     if not number:
         return False
@@ -358,7 +376,7 @@ def _title_scores(svc: "Tracuu", question: str, docs: list[str] | None = None) -
     for doc_id, h, file_name in svc.store().headers():
         if docs and doc_id not in docs:
             continue
-        if not _kind_matches(kind, h.doc_type or _file_kind(file_name)):
+        if not _kind_fits(kind, h.doc_type or _file_kind(file_name), h.title):
             continue
         # a text kept without its header: its file name's words and places stand for its title
         bare = context.get(doc_id, "") if not (h.issuer or h.title) else ""
