@@ -99,8 +99,10 @@ class Ask:
             _, near = self.scored(q, k=30, doc_types=doc_types, understood=u)
             answer = intent_answers.document_answer(self, q, intent, [s.clause.clause_id for s in near])
             return answer or intent_answers.named_but_unknown(self, q, intent)
+        # "Kế hoạch <title words> của <place> do ai ký?"; among the documents it names by number, if any
+        # ("KH 172 TPHCM …" is not the decision of that city whose title holds more of its words)
         titled = [] if doc_ids or intent.kind == "document" else intent_answers.titled_documents(
-            self, text, docs if intent.implemented else None)  # "Kế hoạch <title words> của <place> do ai ký?"
+            self, text, docs if intent.implemented or intent.docs else None)
         if titled:
             return intent_answers.document_answer(self, q, intent, named=titled)
         asked_outline = asks_outline(text)
@@ -361,7 +363,8 @@ class Ask:
         if not found:  # a clause that passes all but the key constraints: say what the documents do say
             near = next((s for s in fused[: self.thresholds.judge_top] if self._answers(s, readings, q, keys=False)), None)
             return self._not_found(q, intent, near, self._unmet_keys(near, q) if near is not None else [])
-        scored = (self._section_first(section, scored) if section is not None else self._points_first(scored, readings, q))[:k]
+        scored = (self._section_first(section, scored, u.text or q) if section is not None
+                  else self._points_first(scored, readings, q))[:k]
         infos: dict[str, Document] = {}
         hits = self._hits(scored, infos)
         top = hits[0]
@@ -387,8 +390,9 @@ class Ask:
             deadline = deadline_pick.asked_deadline(q, scored[0].clause.text, tasks) or deadline
         if section is not None:
             cited = {h.clause_id for h in hits}
-            text = section_text(top, [h for h in hits[1:] if h.doc_id == top.doc_id and h.clause_id in
-                                      {c.clause_id for c in section.points}],
+            heading = next((h for h in hits if h.clause_id == section.heading.clause_id), top)
+            text = section_text(heading, [h for h in hits if h is not heading and h.doc_id == heading.doc_id
+                                          and h.clause_id in {c.clause_id for c in section.points}],
                                 sum(1 for c in section.points if c.clause_id not in cited))
         else:
             text = compose(q, top, owners, deadline)
@@ -563,16 +567,18 @@ class Ask:
         said = set(folded_syllables(question)) & titles.get(doc_id, frozenset())
         return len(said - doc_sections.words().stop) >= doc_sections.words().title_words
 
-    def _section_first(self, section: doc_sections.AskedSection, scored: list) -> list:
+    def _section_first(self, section: doc_sections.AskedSection, scored: list, question: str = "") -> list:
         """``scored`` with the section asked for first: its heading, then its points in the
-        document's order. The rest keep their order."""
+        document's order; the point the question asks about beyond the part, when one does
+        (``doc_sections.point_asked``), before the heading. The rest keep their order."""
         top = scored[0]
         own = {s.clause.clause_id: s for s in scored}
 
         def at(clause) -> ScoredClause:
             return own.get(clause.clause_id) or ScoredClause(clause, top.score, top.dense, 0.0)
 
-        order = [at(section.heading), *(at(c) for c in section.points)]
+        point = doc_sections.point_asked(section, question, self._doc_context().get(section.heading.doc_id, ""))
+        order = [*([at(point)] if point is not None else []), at(section.heading), *(at(c) for c in section.points)]
         seen: set[str] = set()
         out = []
         for s in [*order, *scored]:

@@ -142,3 +142,22 @@ def asked_section(clauses: Iterable[Clause], question: str, naming: str) -> Aske
         if best is None or rank > best[0]:
             best = (rank, found)
     return best[1] if best else None
+
+
+def point_asked(section: AskedSection, question: str, naming: str) -> Clause | None:
+    """The one point of ``section`` the question asks about beyond the part itself ("Sơn La đặt mục
+    tiêu giá trị xuất khẩu đến năm 2030 là bao nhiêu": the point on that value, not the heading "MỤC
+    TIÊU"): the point whose words hold the most of the question's own words (neither the heading's,
+    nor the document's naming words ``naming``, nor asking words; with the numbers it says), when one point alone
+    holds the most; None when the question says nothing beyond the part ("… có mục tiêu gì?")."""
+    w = words()
+    asked = set(_sequence(question, w.stop))
+    rest = asked - set(_sequence(naming, w.stop)) - w.ask - set(_sequence(section.heading.text, w.stop))
+    if not rest:
+        return None
+    rest |= {s for s in asked if _DIGITS.match(s)}  # a year the title also says ("2026 - 2030") still tells points apart
+    held = sorted(((len(rest & set(folded_syllables(p.text or ""))), -p.order, p) for p in section.points),
+                  key=lambda x: (x[0], x[1]), reverse=True)
+    if not held or held[0][0] == 0 or (len(held) > 1 and held[1][0] == held[0][0]):
+        return None
+    return held[0][2]

@@ -68,6 +68,24 @@ def _kind_matches(kind: str, doc_type: str | None) -> bool:
     return not k or not doc_type or k in ("van ban", "cong van") or fold(doc_type).startswith(k)
 
 
+#: "(Về việc) ban hành (kèm theo) Kế hoạch …", "Phê duyệt Đề án …": the title of a decision that issues
+#: or approves a document of another kind, which officials name by that kind ("Kế hoạch xuất khẩu của Sơn La").
+_ISSUES = re.compile(r"^(?:ve viec\s+)?(?:ban hanh(?:\s+kem theo)?|phe duyet)\s+(?P<kind>[a-z]+\s+[a-z]+)\b")
+
+
+def _issued_kind(title: str | None) -> str | None:
+    """The kind of document a decision's title says it issues or approves (folded: "ke hoach"), or None."""
+    m = _ISSUES.match(" ".join(fold(title or "").split()))
+    return m.group("kind") if m else None
+
+
+def _kind_fits(kind: str, doc_type: str | None, title: str | None) -> bool:
+    """The kind the question names fits the document's type, or the kind of the document its title
+    says it issues (a decision "ban hành Kế hoạch …" is the plan officials name)."""
+    issued = _issued_kind(title)
+    return _kind_matches(kind, doc_type) or (issued is not None and _kind_matches(kind, issued))
+
+
 def _number_matches(ref: DocRef, number: str | None) -> bool:
     if not number:
         return False
@@ -342,10 +360,12 @@ def _own_facts(svc: "Tracuu", doc, info: Document, question: str) -> tuple[str, 
     return text, hits, not facts or len(missing) < len(facts)
 
 
-def _title_scores(svc: "Tracuu", question: str, docs: list[str] | None = None) -> list[tuple[float, int, int, str]]:
+def _title_scores(svc: "Tracuu", question: str, docs: list[str] | None = None,
+                  issued: bool = False) -> list[tuple[float, int, int, str]]:
     """(share of the question's title words that a document's title, issuer, kind and place hold,
     how many of them, the place's words aside, its title alone holds, how many in all, doc_id) for each stored document of the
-    kind the question names and of the place it names, if any; ``docs``: only these. Empty when the
+    kind the question names and of the place it names, if any; ``docs``: only these; ``issued``: a decision
+    issuing or approving a document of that kind counts as of that kind (``_kind_fits``). Empty when the
     question names no kind or has no title words."""
     kind = names_kind(question)
     words = title_words(question) if kind else []
@@ -358,7 +378,8 @@ def _title_scores(svc: "Tracuu", question: str, docs: list[str] | None = None) -
     for doc_id, h, file_name in svc.store().headers():
         if docs and doc_id not in docs:
             continue
-        if not _kind_matches(kind, h.doc_type or _file_kind(file_name)):
+        doc_kind = h.doc_type or _file_kind(file_name)
+        if not (_kind_fits(kind, doc_kind, h.title) if issued else _kind_matches(kind, doc_kind)):
             continue
         # a text kept without its header: its file name's words and places stand for its title
         bare = context.get(doc_id, "") if not (h.issuer or h.title) else ""
@@ -381,11 +402,18 @@ def titled_documents(svc: "Tracuu", question: str, docs: list[str] | None = None
     that share and count pass ``[document.titles]``, and that are of the place it names, if any;
     on a tie, those whose title alone holds the most of them (the issuer "Ủy ban nhân dân" holds
     "dân" of "Kế hoạch về dân số" for every plan of the place); at most two (else none: not told
-    apart). ``docs``: the documents the question is already scoped to, if any."""
+    apart). ``docs``: the documents the question is already scoped to, if any. A decision that issues or
+    approves a document of the kind named ("Về việc ban hành Kế hoạch xuất khẩu …") is taken only when no
+    document of that kind qualifies."""
     if not document_facts(question):
         return []
     share, least = title_thresholds()
-    scored = [(s, t) + (d,) for s, t, hit, d in _title_scores(svc, question, docs) if hit >= least and s >= share]
+    scored: list[tuple[float, int, str]] = []
+    for issued in (False, True):  # a decision issuing a plan stands for "Kế hoạch …" only when no plan is meant
+        scored = [(s, t) + (d,) for s, t, hit, d in _title_scores(svc, question, docs, issued)
+                  if hit >= least and s >= share]
+        if scored:
+            break
     if not scored:
         return []
     best = max((s, t) for s, t, _ in scored)

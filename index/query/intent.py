@@ -17,7 +17,8 @@ from tracuu.ingest.vntext import fold
 _CUES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("signer", ("ai ky", "nguoi ky", "ky ban hanh", "chu ky", "ky ten", "ky ke hoach", "ky quyet dinh", "ky van ban", "nguoi ky",
                 "ky thay", "ky thua lenh")),
-    ("recipients", ("noi nhan", "gui cho nhung", "gui den nhung", "gui toi nhung", "duoc gui cho", "duoc gui den", "gui nhung co quan", "co quan nao nhan")),
+    ("recipients", ("noi nhan", "gui cho nhung", "gui den nhung", "gui toi nhung", "duoc gui cho", "duoc gui den", "gui nhung co quan", "co quan nao nhan",
+                    "gui nhung ai", "gui cho ai", "gui den ai", "gui toi ai", "gui nhung noi", "gui nhung don vi")),
     ("issuer", ("co quan nao ban hanh", "ai ban hanh", "do ai ban hanh", "don vi ban hanh", "co quan ban hanh")),
     ("basis", ("thuc hien quyet dinh nao", "trien khai quyet dinh nao", "thuc hien chi thi nao", "trien khai chi thi nao",
                "thuc hien van ban nao", "trien khai van ban nao", "can cu vao dau", "can cu van ban nao", "can cu nao",
