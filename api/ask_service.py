@@ -134,6 +134,8 @@ class Ask:
                 return answer
         if intent.kind == "agency_tasks" and asked_agency:
             asked_agency = intent_answers.without_place(self, asked_agency)
+            if not doc_ids:  # "Kế hoạch giám sát giảm nghèo của Cần Thơ giao Sở Y tế làm gì": that plan only
+                docs = self._titled_scope(text, docs) or docs
             _, ranked = self.scored(q, k=MAX_K, doc_ids=docs, doc_types=doc_types, agency=asked_agency, understood=u)
             ranked = ranked if doc_ids else self._own_first(ranked)
             answer = intent_answers.agency_tasks_answer(
@@ -550,6 +552,28 @@ class Ask:
             return None
         found = doc_sections.asked_section(doc.clauses, question, self._doc_context().get(doc_id, ""))
         return found if found is not None and not found.specific else None
+
+    def _titled_scope(self, question: str, docs: list[str] | None) -> list[str]:
+        """The documents (of ``docs``, else every stored one) the question names by kind and title words
+        (:meth:`_named_by_title`), those of them saying most of the question's syllables in their title; [] when
+        it names none so. Only documents of the kind it names ("Kế hoạch …" a plan).
+
+        Why: "Kế hoạch thi hành Luật Việc làm của TP.HCM giao Sở Y tế làm gì?" was answered with the Sở Y tế's tasks
+        in another plan of the city (the place scopes the question to four plans, the Sở has tasks in one of them),
+        though the plan it names gives the Sở none: the documents of the question's place are not the document it
+        names."""
+        kind = names_kind(question)
+        if not kind:
+            return []
+        kinds = {d: h.doc_type or intent_answers._file_kind(f) for d, h, f in self.store().headers()}
+        # of the kind it names: "Dự thảo điều chỉnh chương trình phát triển nhà ở …" names no plan
+        pool = [d for d in docs or self.store().list_ids() if kinds.get(d) and intent_answers._kind_matches(kind, kinds[d])]
+        titles = self._per_generation("doc_title_syllables", lambda: {
+            d: frozenset(folded_syllables(h.title or "")) for d, h, _ in self.store().headers()})
+        said = set(folded_syllables(question)) - doc_sections.words().stop
+        named = {d: len(said & titles.get(d, frozenset())) for d in pool if self._named_by_title(question, d)}
+        best = max(named.values(), default=0)
+        return [d for d in pool if named.get(d) == best] if named else []
 
     def _named_by_title(self, question: str, doc_id: str) -> bool:
         """Does the question name ``doc_id`` by its kind and title words, without its number ("Đề án
