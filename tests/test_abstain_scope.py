@@ -1,10 +1,11 @@
 """Refusing what the documents do not say (issue 11, round h16-abstain). Synthetic: the plans below
 are made up by the tracuu team (a province "Hòa Vang" that does not exist); no real document's text.
 
-- An agency's tasks asked of a plan the question names by kind and title words are that plan's: "Kế hoạch
-  nuôi ong mật … giao Sở Y tế làm gì?" is refused when that plan gives the Sở no task, though another plan
-  of the same province does (the Sở's tasks there were quoted as the answer). Only a document of the kind
-  named is named so: "Dự thảo … chương trình phát triển …" names no plan whose title says those words.
+- An agency's tasks asked of a plan the question names by kind and title words: "Kế hoạch nuôi ong mật …
+  giao Sở Y tế làm gì?" is refused when that plan gives the Sở no task, though another plan of the same
+  province does (the Sở's tasks there were quoted as the answer). Only a document of the kind
+  named is named so ("Dự thảo … chương trình phát triển …" names no plan whose title says those words), and
+  only among the documents of the place the question names.
 """
 
 from __future__ import annotations
@@ -99,7 +100,11 @@ def test_an_agency_asked_without_a_title_keeps_every_document(kb_scope):
 
 
 def test_only_a_document_of_the_kind_named_is_named_by_title(kb_scope):
-    bees = kb_scope._titled_scope("Kế hoạch phát triển nghề nuôi ong mật giao Sở Y tế làm gì?", None)
+    both = [d for d in kb_scope.store().list_ids() if d[:3] in ("41-", "42-")]
+    bees = kb_scope._titled_scope("Kế hoạch phát triển nghề nuôi ong mật của Hòa Vang giao Sở Y tế làm gì?", both)
     assert len(bees) == 1 and bees[0].startswith("41-")
     # a programme is no plan: the words of a plan's title after "chương trình" do not name the plan
-    assert kb_scope._titled_scope("Dự thảo chương trình phát triển nghề nuôi ong mật xong thì Sở Y tế làm gì?", None) == []
+    assert kb_scope._titled_scope("Dự thảo chương trình phát triển nghề nuôi ong mật của Hòa Vang xong thì Sở Y tế làm gì?",
+                                  both) == []
+    # no place named: nothing to tell apart, the question is not scoped
+    assert kb_scope._titled_scope("Kế hoạch phát triển nghề nuôi ong mật giao Sở Y tế làm gì?", None) == []
