@@ -23,8 +23,19 @@ from tracuu.index.abstain_figures import figure_not_stated
 from tracuu.index.abstain_keys import describe, unmet
 from tracuu.index.keyword import folded_syllables
 from tracuu.index.query import doc_places, doc_siblings
-from tracuu.index.query.ask_intent import asks_outline, asks_who_only, basis_kind, classify, document_cues, document_facts, names_kind, with_place_aliases
+from tracuu.index.query.ask_intent import (
+    asks_outline,
+    asks_who_only,
+    basis_kind,
+    classify,
+    document_cues,
+    document_facts,
+    names_kind,
+    title_words,
+    with_place_aliases,
+)
 from tracuu.index.query.intent import detect_intent
+from tracuu.index.query.places import named_places
 from tracuu.index.retriever import ScoredClause
 from tracuu.ingest.agencies import find_agencies
 from tracuu.ingest.deadlines import find_deadlines, main_deadline
@@ -141,6 +152,11 @@ class Ask:
             answer = intent_answers.agency_tasks_answer(
                 self, q, asked_agency, docs, [s.clause.clause_id for s in ranked],
                 lambda tasks: self._agency_task_relevance([u.text or q, *u.expanded], asked_agency, tasks, ranked))
+            titled = [] if doc_ids or answer is None else self._titled_scope(text, docs)
+            if titled and intent_answers.agency_tasks_answer(self, q, asked_agency, titled, [s.clause.clause_id for s in ranked]) is None:
+                # "Kế hoạch giám sát giảm nghèo của Cần Thơ giao Sở Y tế làm gì?": the plan it names gives the Sở no
+                # task; another plan of the city does, which is not what is asked
+                return intent_answers.agency_without_tasks(self, q, asked_agency, titled)
             if answer is not None:
                 first = self.store().clause(answer.citations[0].clause_id) if answer.citations else None
                 if first is not None and self._missing_key_terms([u.text or q, *u.expanded], first):
@@ -554,6 +570,34 @@ class Ask:
             return None
         found = doc_sections.asked_section(doc.clauses, question, self._doc_context().get(doc_id, ""))
         return found if found is not None and not found.specific else None
+
+    def _titled_scope(self, question: str, docs: list[str] | None) -> list[str]:
+        """Of ``docs`` (the documents of the place the question names), those it names by kind and title words
+        (:meth:`_named_by_title`), the ones whose title, its places aside, holds most of its words, the words of the
+        agencies and places it names aside; [] when it names none so, or names no place. A document is of the kind
+        named when its type is, or its title says it ("Quyết định ban hành Kế hoạch …" is asked as "kế hoạch …").
+
+        Why: "Kế hoạch thi hành Luật Việc làm của TP.HCM giao Sở Y tế làm gì?" was answered with the Sở Y tế's tasks
+        in another plan of the city (the place scopes the question to four plans, the Sở has tasks in one of them),
+        though the plan it names gives the Sở none: the documents of the question's place are not the document it
+        names."""
+        kind = names_kind(question)
+        if not kind or not docs or len(docs) < 2:
+            return []
+        asked = {w for m in find_agencies(question) for w in folded_syllables(f"{m.text} {m.name}")}
+        asked |= {w for p in named_places(question) for w in p.split()}
+        said = set(title_words(question)) - asked
+        named: dict[str, int] = {}
+        for d, h, f in self.store().headers():
+            if d not in docs or not self._named_by_title(question, d):
+                continue
+            dtype = h.doc_type or intent_answers._file_kind(f)
+            of_kind = bool(dtype) and intent_answers._kind_matches(kind, dtype)
+            if not of_kind and f" {fold(kind)} " not in " " + " ".join(folded_syllables(h.title or "")) + " ":
+                continue  # of another kind than the one named
+            named[d] = len(said & doc_siblings.title_words(h.title or ""))
+        best = max(named.values(), default=0)
+        return [d for d in docs if d in named and named[d] == best] if best else []
 
     def _named_by_title(self, question: str, doc_id: str) -> bool:
         """Does the question name ``doc_id`` by its kind and title words, without its number ("Đề án
