@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Sequence
 
 import pytest
 
@@ -168,12 +169,21 @@ def make_kb(data_dir: Path, extra: list[Path] | None = None, embed_model: str = 
     return svc
 
 
+def make_texts_kb(tmp_path_factory, name: str, texts: Sequence[tuple[str, str]]):
+    """A hash-embedder knowledge base of the bundled corpus plus made-up texts, each ``(file_name,
+    body)`` saved under its name (the file name is part of what a headerless text is matched by)."""
+    src = Path(tmp_path_factory.mktemp(f"{name}_src"))
+    paths = []
+    for file_name, body in texts:
+        path = src / file_name
+        path.write_text(body, encoding="utf-8")
+        paths.append(path)
+    return make_kb(tmp_path_factory.mktemp(name), paths)
+
+
 def make_text_kb(tmp_path_factory, name: str, file_name: str, body: str):
-    """A hash-embedder knowledge base of the bundled corpus plus one made-up text ``body`` saved
-    as ``file_name`` (the file name is part of what a headerless text is matched by)."""
-    path = Path(tmp_path_factory.mktemp(f"{name}_src")) / file_name
-    path.write_text(body, encoding="utf-8")
-    return make_kb(tmp_path_factory.mktemp(name), [path])
+    """:func:`make_texts_kb` with one text."""
+    return make_texts_kb(tmp_path_factory, name, [(file_name, body)])
 
 
 @pytest.fixture(scope="session")

@@ -69,15 +69,12 @@ PHÓ CHỦ TỊCH
 
 @pytest.fixture(scope="module")
 def kb_scope(tmp_path_factory):
-    from tests.conftest import make_kb
+    from tests.conftest import make_texts_kb
 
-    src = tmp_path_factory.mktemp("kb_abstain_scope_src")
-    paths = []
-    for name, body in (("41-kh41-hoavang-ong-mat.txt", BEES), ("42-kh42-hoavang-dich-benh.txt", CATTLE)):
-        path = src / name
-        path.write_text(body, encoding="utf-8")
-        paths.append(path)
-    return make_kb(tmp_path_factory.mktemp("kb_abstain_scope"), paths)
+    return make_texts_kb(tmp_path_factory, "kb_abstain_scope", [
+        ("41-kh41-hoavang-ong-mat.txt", BEES),
+        ("42-kh42-hoavang-dich-benh.txt", CATTLE),
+    ])
 
 
 def test_an_agency_without_a_task_in_the_plan_named_by_title_is_refused(kb_scope):

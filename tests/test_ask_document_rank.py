@@ -87,16 +87,13 @@ Lý Văn Một
 
 @pytest.fixture(scope="module")
 def kb_rank(tmp_path_factory):
-    from tests.conftest import make_kb
+    from tests.conftest import make_texts_kb
 
-    src = tmp_path_factory.mktemp("kb_doc_rank_src")
-    paths = []
-    for name, body in (("31-kh31-hoavang-giam-ngheo.txt", POOR), ("32-kh32-hoavang-dan-so.txt", PEOPLE),
-                       ("33-qd33-hoavang-trong-rung.txt", DECISION)):
-        path = src / name
-        path.write_text(body, encoding="utf-8")
-        paths.append(path)
-    return make_kb(tmp_path_factory.mktemp("kb_doc_rank"), paths)
+    return make_texts_kb(tmp_path_factory, "kb_doc_rank", [
+        ("31-kh31-hoavang-giam-ngheo.txt", POOR),
+        ("32-kh32-hoavang-dan-so.txt", PEOPLE),
+        ("33-qd33-hoavang-trong-rung.txt", DECISION),
+    ])
 
 
 # --------------------------------------------------------------------------- pure

@@ -145,16 +145,13 @@ def test_the_point_a_question_asks_beyond_the_part_comes_first():
 
 @pytest.fixture(scope="module")
 def kb_named(tmp_path_factory):
-    from tests.conftest import make_kb
+    from tests.conftest import make_texts_kb
 
-    src = tmp_path_factory.mktemp("kb_named_src")
-    paths = []
-    for name, body in (("41-qd41-hoavang-che.txt", TEA), ("07-cd7-hoavang-mua-lon.txt", WIRE),
-                       ("08-kh8-hoavang-dan-so.txt", PEOPLE)):
-        path = src / name
-        path.write_text(body, encoding="utf-8")
-        paths.append(path)
-    return make_kb(tmp_path_factory.mktemp("kb_named"), paths)
+    return make_texts_kb(tmp_path_factory, "kb_named", [
+        ("41-qd41-hoavang-che.txt", TEA),
+        ("07-cd7-hoavang-mua-lon.txt", WIRE),
+        ("08-kh8-hoavang-dan-so.txt", PEOPLE),
+    ])
 
 
 def test_the_plan_a_decision_issues_is_answered_with_the_decision_header(kb_named):
