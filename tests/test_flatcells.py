@@ -7,8 +7,6 @@ Every Vietnamese line here is SYNTHETIC, written for these tests (the province "
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from tracuu.ingest.agencies import load_gazetteer
 from tracuu.ingest.loaders.flatcells import column_kinds, fragments, place_fragments
 from tracuu.ingest.loaders.txt import load_txt
@@ -16,17 +14,14 @@ from tracuu.ingest.parser import parse_document
 from tracuu.ingest.reflow import SourceLine, gazette_furniture, starts_paragraph
 from tracuu.ingest.tasks import cell_agencies, extract_tasks
 
+from table_rows import table_tasks
+
 HEAD = "ỦY BAN NHÂN DÂN TỈNH BÌNH SƠN\n\nSố: 12/KH-UBND\n\nKẾ HOẠCH\n\nThử nghiệm\n\nI. MỤC ĐÍCH\n\n1. Làm thử.\n\n"
 TABLE_HEAD = ("Phụ lục\nDANH MỤC NHIỆM VỤ\n"
               "TT \nTên nhiệm vụ \nCơ quan \nchủ trì \nCơ \nquan \nphối hợp \nKết quả \nThời \nhạn \nhoàn thành \n")
 
 
-def _rows(tmp_path: Path, text: str):
-    f = tmp_path / "doc.txt"
-    f.write_text(text, encoding="utf-8")
-    doc = parse_document(load_txt(f), doc_id="t", file_name=f.name, content_hash="")
-    tasks = [t for t in extract_tasks(doc.clauses) if t.pattern == "bảng phụ lục"]
-    return doc, sorted(tasks, key=lambda t: t.path)
+_rows = table_tasks
 
 
 def names(refs) -> list[str]:

@@ -13,11 +13,7 @@ the decisions 77-78/2031 and their subjects do not exist); none is copied from a
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from tracuu.ingest.loaders.txt import load_txt
-from tracuu.ingest.parser import parse_document
-from tracuu.ingest.tasks import extract_tasks
+from table_rows import table_tasks
 
 HEAD = ("CHÍNH PHỦ\n\nSố: 99/2031/NQ-CP\n\nNGHỊ QUYẾT\n\nThử nghiệm bảng danh mục\n\n"
         "Điều 1. Các bộ trình sửa đổi các văn bản tại Phụ lục I.\n\n")
@@ -34,12 +30,7 @@ ROWS = ("I \nNGHỊ ĐỊNH \n"
 TAIL = "Điều 2. Hiệu lực thi hành\n\nNghị quyết này có hiệu lực từ ngày ký.\n"
 
 
-def _parse(tmp_path: Path, text: str):
-    f = tmp_path / "doc.txt"
-    f.write_text(text, encoding="utf-8")
-    doc = parse_document(load_txt(f), doc_id="t", file_name=f.name, content_hash="")
-    tasks = [t for t in extract_tasks(doc.clauses) if t.pattern == "bảng phụ lục"]
-    return doc, sorted(tasks, key=lambda t: t.path)
+_parse = table_tasks
 
 
 def _lead(task) -> list[str]:

@@ -11,10 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from tracuu.ingest.loaders.leadfirst import Label, LeadRow, assign_groups, column_slots
-from tracuu.ingest.loaders.txt import load_txt
-from tracuu.ingest.parser import parse_document
 from tracuu.ingest.reflow import SourceLine
-from tracuu.ingest.tasks import extract_tasks
+
+from table_rows import table_tasks
 
 HEAD = ("ỦY BAN NHÂN DÂN TỈNH BÌNH SƠN\n\nSố: 21/KH-UBND\n\nKẾ HOẠCH\n\nThử nghiệm\n\nI. MỤC ĐÍCH\n\n"
         "1. Làm thử.\n\nPhụ lục\nNHIỆM VỤ CỦA CÁC SỞ\n")
@@ -22,10 +21,7 @@ TABLE_HEAD = "STT \nĐơn vị \nNhiệm vụ chủ trì \nĐơn vị phối h�
 
 
 def _tasks(tmp_path: Path, text: str):
-    f = tmp_path / "doc.txt"
-    f.write_text(text, encoding="utf-8")
-    doc = parse_document(load_txt(f), doc_id="t", file_name=f.name, content_hash="")
-    return {t.text: t for t in extract_tasks(doc.clauses) if t.pattern == "bảng phụ lục"}
+    return {t.text: t for t in table_tasks(tmp_path, text)[1]}
 
 
 def names(refs) -> list[str]:

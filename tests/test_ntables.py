@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tracuu.ingest.loaders.txt import load_txt
-from tracuu.ingest.parser import parse_document
-from tracuu.ingest.tasks import extract_tasks
+from table_rows import table_tasks
 
 HEAD = ("BAN CHỈ ĐẠO THỬ NGHIỆM\nSố: 34/TB-BCĐ\nKính gửi: Các sở, ngành\n"
         "1. Các sở, ngành thực hiện các nhiệm vụ tại Phụ lục kèm theo./.\n"
@@ -19,11 +17,7 @@ HEAD = ("BAN CHỈ ĐẠO THỬ NGHIỆM\nSố: 34/TB-BCĐ\nKính gửi: Các s�
 
 
 def _rows(tmp_path: Path, text: str):
-    f = tmp_path / "doc.txt"
-    f.write_text(text, encoding="utf-8")
-    doc = parse_document(load_txt(f), doc_id="t", file_name=f.name, content_hash="")
-    tasks = [t for t in extract_tasks(doc.clauses) if t.pattern == "bảng phụ lục"]
-    return {t.text: t for t in tasks}
+    return {t.text: t for t in table_tasks(tmp_path, text)[1]}
 
 
 def test_rows_numbered_on_across_group_rows_are_all_read(tmp_path):
