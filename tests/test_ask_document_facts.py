@@ -146,3 +146,25 @@ def test_a_cited_part_resolves_like_a_clause(kb_facts):
     for hit in out.citations[:2]:
         detail = kb_facts.clause(hit.clause_id)
         assert detail.text == hit.text and detail.citation == hit.citation
+
+
+def test_issuer_title_and_issuing_decision_as_officials_word_them():
+    """Synthetic wordings (round 17): "ban hành bởi ai", "cơ quan ban hành … là cơ quan nào", "nói về cái gì"
+    ask the document's own facts, not who does one of its tasks."""
+    assert document_facts("Kế hoạch 77 ban hành bởi ai?") == ("issuer",)
+    assert classify("Kế hoạch 77 ban hành bởi ai?").kind == "document"
+    assert classify("kh 77 hoa vang ban hanh boi co quan nao").kind == "document"
+    assert classify("Cơ quan ban hành kế hoạch 77 là cơ quan nào?").kind == "document"
+    assert document_facts("Kế hoạch 77 nói về cái gì?") == ("title",)
+    assert classify("Kế hoạch 77 của Hòa Vang nói về cái gì?").kind == "document"
+    assert classify("Kế hoạch 77: việc chọn loài cây được thực hiện bởi ai?").kind != "document"
+
+
+def test_a_plan_asked_who_issued_it_cites_its_header(kb_facts):
+    for q in ("Kế hoạch 77 ban hành bởi ai?", "Cơ quan ban hành kế hoạch 77 là cơ quan nào?",
+              "Kế hoạch 77 Hòa Vang nói về cái gì?"):
+        a = kb_facts.ask(q)
+        assert a.intent == "document", q
+        assert a.citations[0].clause_id.endswith(":header"), q
+        assert _is_source_text(kb_facts, a.citations[0])
+
