@@ -1330,20 +1330,18 @@ def _table_task(clause: Clause, n: int, text: str, lead: list[AgencyRef], coordi
     row); a row with no time of its own takes the one its appendix or group title sets."""
     if deadline is None:
         deadline = next((d for h in reversed(clause.heading_chain) if (d := heading_deadline(h)) is not None), None)
-    return Task(
-        task_id=f"{clause.clause_id}#{n}",
-        clause_id=clause.clause_id,
-        doc_id=clause.doc_id,
-        path=clause.path,
-        text=text,
-        pattern="bảng phụ lục",
-        lead=lead,
-        coordinators=coordinators,
-        deadline=deadline,
-        deadlines=[deadline] if deadline else [],
-        recurrence=deadline.recurrence if deadline else None,
-        **extra,
-    )
+    return _made_task(clause, n, text, "bảng phụ lục", lead, coordinators, deadline, **extra)
+
+
+def _made_task(clause: Clause, n: int, text: str, pattern: str, lead: list[AgencyRef],
+               coordinators: list[AgencyRef], deadline: Deadline | None, **extra: Any) -> Task:
+    """Task ``n`` of ``clause``: its id and place come from the clause, written here once for every
+    kind of task. ``deadlines`` defaults to the one deadline, ``recurrence`` to that deadline's."""
+    extra.setdefault("deadlines", [deadline] if deadline else [])
+    extra.setdefault("recurrence", deadline.recurrence if deadline else None)
+    return Task(task_id=f"{clause.clause_id}#{n}", clause_id=clause.clause_id, doc_id=clause.doc_id,
+                path=clause.path, text=text, pattern=pattern, lead=lead, coordinators=coordinators,
+                deadline=deadline, **extra)
 
 
 def _flat_row_task(clause: Clause, g: Gazetteer, n: int) -> Task | None:
@@ -1524,24 +1522,9 @@ def _task_of(clause: Clause, n: int, text: str, lead: list[AgencyRef], pattern: 
     coordinators = _dedupe(own or inherited_coordinators, lead + vias)
     advises = _dedupe(t.refs(t.lists_after(roles.advise)), lead)
     main, found, recurrence = _timing(t.text, g)
-    return Task(
-        task_id=f"{clause.clause_id}#{n}",
-        clause_id=clause.clause_id,
-        doc_id=clause.doc_id,
-        path=clause.path,
-        text=text,
-        pattern=pattern,
-        lead=lead,
-        coordinators=coordinators,
-        advises=advises,
-        reports_to=_dedupe(reports),
-        performer=performer,
-        mentions=_mentions(t),
-        deadline=main,
-        deadlines=found,
-        recurrence=recurrence,
-        lead_in=lead_in,
-    )
+    return _made_task(clause, n, text, pattern, lead, coordinators, main, advises=advises,
+                      reports_to=_dedupe(reports), performer=performer, mentions=_mentions(t),
+                      deadlines=found, recurrence=recurrence, lead_in=lead_in)
 
 
 def _shift(refs: list[AgencyRef], offset: int) -> list[AgencyRef]:
@@ -1893,23 +1876,11 @@ def _role_task(clause: Clause, values: dict[str, RoleValue], g: Gazetteer, roles
     if deadline is None:  # no time line: the time its own sentence states ("Nội dung: … (từ ngày 15/11 đến ngày 15/12)")
         deadline, own_times, _ = _timing(text, g)
     reports = _reports(t, roles)
-    return Task(
-        task_id=f"{clause.clause_id}#1",
-        clause_id=clause.clause_id,
-        doc_id=clause.doc_id,
-        path=clause.path,
-        text=text,
-        pattern="dòng vai trò",
-        lead=lead,
-        coordinators=_dedupe(coords, lead),
-        advises=_dedupe(value_advises + t.refs(t.lists_after(roles.advise)), lead),
-        reports_to=_dedupe(reports),
-        mentions=_mentions(t),
-        deadline=deadline,
-        deadlines=own_times or ([deadline] if deadline else []),
-        recurrence=deadline.recurrence if deadline else None,
-        lead_in=lead_v.path if lead_v.path != clause.path else None,
-    )
+    return _made_task(clause, 1, text, "dòng vai trò", lead, _dedupe(coords, lead), deadline,
+                      advises=_dedupe(value_advises + t.refs(t.lists_after(roles.advise)), lead),
+                      reports_to=_dedupe(reports), mentions=_mentions(t),
+                      deadlines=own_times or ([deadline] if deadline else []),
+                      lead_in=lead_v.path if lead_v.path != clause.path else None)
 
 
 _PROVINCE_OF = re.compile(r"(?:^|\s)(?:tỉnh|thành phố|Thành phố|TỈNH|THÀNH PHỐ)\s+(?P<name>[^\s,;].*?)\s*$")
