@@ -142,14 +142,15 @@ class Task:
         return asdict(self)
 
 
-def _written_words_re(phrases: Iterable[str]) -> re.Pattern[str]:
+def _written_words_re(phrases: Iterable[str], any_space: bool = False) -> re.Pattern[str]:
     """Phrases as written in lower case (not folded: "cơ sở" must not read as the verb "có sở"), each
-    a whole word sequence with its spaces exactly as listed; a pattern that never matches when there
-    are none."""
+    a whole word sequence with its spaces exactly as listed (``any_space``: any run of white space
+    between its words, a line end too); a pattern that never matches when there are none."""
     keys = sorted({" ".join(nfc(p).lower().split()) for p in phrases if p.strip()}, key=len, reverse=True)
     if not keys:
         return re.compile(r"(?!)")
-    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(k) for k in keys) + r")(?!\w)")
+    space = r"\s+" if any_space else r"\ "
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(k).replace(r"\ ", space) for k in keys) + r")(?!\w)")
 
 
 def _phrase_re(phrases: Iterable[str], homographs: dict[str, list[str]] | None = None) -> re.Pattern[str]:
@@ -414,15 +415,10 @@ def _run_on_res(g: Gazetteer) -> tuple[re.Pattern[str], re.Pattern[str]]:
     """What ends a run-on name (verbs, role words, adverbs of instruction) and what forbids one
     (words of scope, "và", "của"), as written in lower case (not folded)."""
     r = g.roles
-
-    def written(phrases: list[str]) -> re.Pattern[str]:
-        keys = sorted({" ".join(nfc(p).lower().split()) for p in phrases if p.strip()}, key=len, reverse=True)
-        return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(k).replace(r"\ ", r"\s+") for k in keys) + r")(?!\w)")
-
     ends = [k for k in ("verbs", "lead", "coordinate", "responsible", "subject_stop", "report", "advise",
                         "run_on_stop", "imperative_adverbs", "assign", "request")]
-    return (written([p for k in ends for p in r.get(k, [])]),
-            written(r.get("list_piece_stop", []) + ["và", "của"]))
+    return (_written_words_re([p for k in ends for p in r.get(k, [])], any_space=True),
+            _written_words_re(r.get("list_piece_stop", []) + ["và", "của"], any_space=True))
 
 
 _PLACE_WORD = re.compile(r"[^\W\d_]+")
