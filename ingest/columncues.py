@@ -15,7 +15,7 @@ from typing import Sequence
 
 from tracuu.ingest.vntext import fold
 
-__all__ = ["cue_words", "task_column", "verb_phrases"]
+__all__ = ["all_cue_words", "cue_words", "task_column", "verb_phrases"]
 
 
 @lru_cache(maxsize=1)
@@ -29,6 +29,13 @@ def _cues() -> dict[str, tuple[str, ...]]:
 def cue_words(role: str) -> tuple[str, ...]:
     """Folded, lower-case cue words of one role of [column_cues] ("task", "lead", "skip" …)."""
     return _cues().get(role, ())
+
+
+@lru_cache(maxsize=1)
+def all_cue_words() -> tuple[str, ...]:
+    """Every cue word of [column_cues], of any role, folded and lower case: a header line holding
+    none of them names no column of its own."""
+    return tuple(w for words in _cues().values() for w in words)
 
 
 def task_column(names: Sequence[str], first_words: Sequence[str] = ()) -> int | None:

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Callable, Sequence
 
+from tracuu.ingest.columncues import all_cue_words, cue_words
 from tracuu.ingest.loaders.flatcells import column_kinds
 from tracuu.ingest.model import Block, Cell
 from tracuu.ingest.reflow import SourceLine, collapse_with_offsets
@@ -83,13 +84,7 @@ def _is_furniture(line: SourceLine) -> bool:
 def _header_openers() -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Folded words that open a column name, and those that go on a column name opened by an owner
     word ("Cơ quan" + "chủ trì"): [column_cues].header_openers / header_after_owner."""
-    import tomllib
-
-    from tracuu.ingest.agencies import AGENCIES_FILE
-
-    cues = tomllib.loads(AGENCIES_FILE.read_text(encoding="utf-8")).get("column_cues", {})
-    return (tuple(fold(w) for w in cues.get("header_openers", [])),
-            tuple(fold(w) for w in cues.get("header_after_owner", [])))
+    return cue_words("header_openers"), cue_words("header_after_owner")
 
 
 def split_header_line(text: str) -> list[tuple[int, int]]:
@@ -335,15 +330,10 @@ def _caps_names(names: list[list[SourceLine]]) -> list[list[SourceLine]]:
     header_split_words), when it qualifies the name ("CẦN SỬA ĐỔI", "SOẠN THẢO":
     header_goes_on; "CHỦ TRÌ" after "CƠ QUAN": header_after_owner), or when the name above is
     one or two words naming no column ("DANH SÁCH" / "VĂN BẢN")."""
-    import tomllib
-
-    from tracuu.ingest.agencies import AGENCIES_FILE
-
-    cues = tomllib.loads(AGENCIES_FILE.read_text(encoding="utf-8")).get("column_cues", {})
-    goes_on = tuple(fold(w).lower() for w in cues.get("header_goes_on", []))
-    split_words = {fold(w).lower() for w in cues.get("header_split_words", [])}
-    openers, after_owner = _header_openers()
-    every_cue = tuple(fold(w).lower() for k, v in cues.items() if isinstance(v, list) for w in v if isinstance(w, str))
+    goes_on = cue_words("header_goes_on")
+    split_words = set(cue_words("header_split_words"))
+    after_owner = cue_words("header_after_owner")
+    every_cue = all_cue_words()
     out: list[list[SourceLine]] = []
     for n in names:
         text = " ".join(_text(x) for x in n)
@@ -436,9 +426,10 @@ def _unnamed_lead_back(cols: list[list[SourceLine]], roles: Sequence[str]) -> li
         return cols
     at = roles.index("lead")
     text = " ".join(x.text.strip() for x in cols[at]).strip()
-    named = fc.agency_cover_with(load_gazetteer())(text.lstrip("-–+•* ").strip())  # "- Bộ Y tế;" names one
-    if not text or not _CITATION.match(text) or named > 0:
+    if not text or not _CITATION.match(text):
         return cols
+    if fc.agency_cover_with(load_gazetteer())(text.lstrip("-–+•* ").strip()) > 0:
+        return cols  # it names an agency ("- Bộ Y tế;": the bullet stripped first)
     back = next((k for k in range(at - 1, -1, -1) if roles[k] in ("other", "task")), None)
     if back is None:
         return cols
