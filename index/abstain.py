@@ -116,23 +116,50 @@ def _figure_keys(fig: str) -> list[str]:
     return [o for o in out if o]
 
 
+# A day or a month written in words (folded): "ngày 15 tháng 11 năm 2025", "19 tháng 12 năm 2025",
+# "ngày 19 tháng 12", "tháng 11 năm 2025". Read as "15/11/2025", "19/12", "11/2025".
+_DAY_WORDS = re.compile(r"\b(?:(?:ngay\s+)(\d{1,2})\s+thang\s+(\d{1,2})(?:\s+nam\s+((?:19|20)\d{2}))?"
+                        r"|(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+((?:19|20)\d{2})"
+                        r"|thang\s+(\d{1,2})\s+nam\s+((?:19|20)\d{2}))\b")
+
+
+def _slash_date(m: re.Match) -> str:
+    d, mo, y = (m.group(1), m.group(2), m.group(3)) if m.group(1) else (m.group(4), m.group(5), m.group(6))
+    if d is None:
+        return f"thang {m.group(7)}/{m.group(8)}"
+    if not (1 <= int(d) <= 31 and 1 <= int(mo) <= 12):
+        return m.group(0)
+    return f"ngay {d}/{mo}" + (f"/{y}" if y else "")
+
+
+def dates_as_slashes(folded: str) -> str:
+    """Folded text with each day or month written in words written as a date ("ngay 15 thang 11
+    nam 2025" -> "ngay 15/11/2025", "thang 11 nam 2025" -> "thang 11/2025"): a question typing
+    "15/11/2025" or "19/12" asks the day a clause writes in words, and the reverse."""
+    return _DAY_WORDS.sub(_slash_date, folded)
+
+
 def missing_figures(question: str, clause_text: str) -> list[str]:
     """Figures of the question (dates, percentages, numbers) that the clause does not contain.
 
     "Mức lương cơ sở 2.340.000 đồng áp dụng từ khi nào?" against a clause without that number
-    does not answer it, however many words they share."""
+    does not answer it, however many words they share. A date counts however either writes it
+    ("19/12" and "ngày 19 tháng 12": :func:`dates_as_slashes`)."""
     # "số 214" is a document number, "cơ sở 2.340.000" is not: told apart before folding
-    q = _DOC_NUMBER.sub(" ", fold(re.sub(r"(?i)\bsố\s+\d+\S*", " ", question or "")))
+    q = dates_as_slashes(_DOC_NUMBER.sub(" ", fold(re.sub(r"(?i)\bsố\s+\d+\S*", " ", question or ""))))
     figures = [m.group(1) for m in _Q_FIGURE.finditer(q) if len(m.group(1).strip(".,")) >= 2 or m.group(2)]
     if not figures:
         return []
-    body = fold(clause_text or "")
+    body = dates_as_slashes(fold(clause_text or ""))
     numbers = set(re.findall(r"\d+(?:[.,/]\d+)*", body))
     flat = {n.replace(".", "").replace(",", "") for n in numbers}
     norm = set()
     for n in numbers:
         if "/" in n:
             norm.update(_figure_keys(n))
+            parts = n.split("/")
+            if len(parts) == 3:  # "19/12/2025" states the day "19/12" a question may type without its year
+                norm.update(_figure_keys("/".join(parts[:2])))
     missing = []
     for fig in figures:
         keys = _figure_keys(fig.strip(".,"))

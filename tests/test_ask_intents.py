@@ -270,3 +270,14 @@ def test_passages_are_cut_to_the_model_input():
                     span=Span(0, 1, 1, 1), references=[])
     text = passage_text(clause, DocMeta(doc_id="d", doc_type="Kế hoạch", number="1/KH", title="Thử"))
     assert len(text) <= PASSAGE_MAX_CHARS + 1 and text.startswith("Kế hoạch 1/KH")
+
+
+def test_a_date_typed_with_slashes_is_the_day_written_in_words():
+    # synthetic clauses: "15/11/2025" and "ngày 15 tháng 11 năm 2025" are one day, "19/12" is in "19/12/2025"
+    assert missing_figures("Ai kiểm tra trước ngày 15/11/2025?", "Giao Sở X kiểm tra trước ngày 15 tháng 11 năm 2025.") == []
+    assert missing_figures("Lễ ra mắt ngày 19/12 có những ai?", "Tổ chức lễ ra mắt vào ngày 19 tháng 12 năm 2025.") == []
+    assert missing_figures("Lễ ra mắt ngày 19/12 có những ai?", "Tổ chức lễ ra mắt vào ngày 19/12/2025.") == []
+    assert missing_figures("Báo cáo trước ngày 15 tháng 11 năm 2025?", "Báo cáo trước 15/11/2025.") == []
+    assert missing_figures("Ai kiểm tra trước ngày 15/11/2025?", "Kiểm tra trước ngày 15 tháng 12 năm 2025.") == ["15/11/2025"]
+    assert missing_figures("Báo cáo trước ngày 30/9?", "Báo cáo trước ngày 30/10/2025.") == ["30/9"]
+    assert missing_figures("Tổng kết vào tháng 11/2025?", "Tổng kết vào tháng 11 năm 2025.") == []
