@@ -106,6 +106,12 @@ class Ask:
         if intent.kind == "document" and not doc_ids and docs and not document_facts(text) and any(
                 self._asked_section(text, d) is not None for d in docs[:MAX_PER_DOCUMENT]):
             intent = replace(intent, kind=None)  # "Kế hoạch ban hành kèm Quyết định 2820 có những nhiệm vụ trọng tâm nào?"
+        if not doc_ids and not (intent.docs and intent_answers.ingested_named(self, intent.docs)):
+            # "Phụ lục … kèm theo nghị quyết nào?", "Đề án … ban hành theo quyết định nào?": the document an annex or
+            # an issued plan named by its words (a document it carries out aside) goes with
+            annexed = self._annexed(q, text, intent, doc_types, u)
+            if annexed is not None:
+                return annexed
         if intent.kind == "document" and not doc_ids:
             _, near = self.scored(q, k=30, doc_types=doc_types, understood=u)
             answer = intent_answers.document_answer(self, q, intent, [s.clause.clause_id for s in near])
@@ -258,6 +264,16 @@ class Ask:
             answer.answer = ("Câu hỏi không nói rõ văn bản nào trong " + str(len(docs)) + " văn bản cùng địa phương; hãy "
                              "nêu số hiệu. Trả lời cho các văn bản gần nhất với câu hỏi:\n" + answer.answer)
         return answer
+
+    def _annexed(self, q: str, text: str, intent, doc_types, u) -> Answer | None:
+        """The facts of the document a question means by an annex or an issued plan it describes
+        (``intent_answers.annex_scope`` over the documents retrieval ranks first); None when it asks no such fact or
+        no document qualifies."""
+        if not intent_answers.asks_by_annex(text):
+            return None
+        _, near = self.scored(q, k=30, doc_types=doc_types, understood=u)
+        named = intent_answers.annex_scope(self, text, [s.clause.doc_id for s in near])
+        return intent_answers.document_answer(self, q, intent, named=named) if named else None
 
     def _outline(self, q: str, asked: str, docs: list[str] | None, doc_types, u) -> Answer | None:
         """"Kế hoạch X gồm những phần lớn nào?": the top-level headings of the documents the

@@ -14,6 +14,7 @@ a footnote around it), quoted with the block.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from tracuu.index.catalog.store import sha256_text
@@ -26,6 +27,10 @@ if TYPE_CHECKING:
     from tracuu.api.service import Tracuu
 
 HEADER_LABEL = "phần đầu"  # "Phần đầu Kế hoạch số …": the header's citation
+ANNEX_LABEL = "phần đầu phụ lục"  # an annex's heading: "Phụ lục II / … / (Kèm theo Quyết định số … ngày …)"
+#: The line of an annex heading that says which document it goes with, as written: "(Kèm theo Quyết định số
+#: 2530/QĐ-TTg ngày 19 tháng 11 năm 2025 của Thủ tướng Chính phủ)", "(Ban hành kèm theo …)".
+_ANNEXED_TO = re.compile(r"\(?\s*(?:[Bb]an hành\s+)?[Kk]èm\s+theo\s+[^()]*?(?:\)|$)")
 SIGNER_LABEL = "chữ ký"
 POSITION_LINES = 3  # capitals lines above a signer's name read as the position ("KT. THỦ TƯỚNG", "PHÓ THỦ TƯỚNG")
 LOOK_ABOVE = 300  # characters of the source above a name searched for them
@@ -135,6 +140,31 @@ def _signer_in_body(svc: "Tracuu", doc: ParsedDocument) -> tuple[Clause | None, 
     return None, None
 
 
+def _annex_clauses(svc: "Tracuu", doc: ParsedDocument) -> list[tuple[Clause, str]]:
+    """(the heading, its "(Kèm theo … số … ngày …)" line with spaces collapsed) of each annex heading that says
+    which document the annex goes with, in source order: a text kept from an annex on (a gazette's "Phụ lục"
+    pages, a crawled annex) has no header, and that line is where it says whose annex it is."""
+    parts = _parts(doc, "appendix_heading")
+    source = svc.store().source(doc.doc_id) if parts else None
+    out: list[tuple[Clause, str]] = []
+    for p in parts if source is not None else []:
+        text = source[int(p["start"]):int(p["end"])]
+        m = _ANNEXED_TO.search(" ".join(text.split()))
+        if m is None or not re.search(r"\d", m.group(0)):
+            continue
+        path = "annex" if not out else f"annex.{len(out) + 1}"
+        clause = _span_clause(doc, source, path, "appendix_heading", ANNEX_LABEL, int(p["start"]), int(p["end"]),
+                              int(p.get("page") or 1))
+        if clause is not None:
+            out.append((clause, m.group(0).strip()))
+    return out
+
+
+def annex_hits(svc: "Tracuu", doc: ParsedDocument, score: float = 1.0) -> list[tuple[Hit, str]]:
+    """(hit, the "Kèm theo …" line) of each annex heading that names the document it goes with (``_annex_clauses``)."""
+    return [(svc.hit(c, score), line) for c, line in _annex_clauses(svc, doc)]
+
+
 def header_hit(svc: "Tracuu", doc: ParsedDocument, score: float = 1.0) -> Hit | None:
     """The document's header as a hit (see :func:`_header_clause`)."""
     clause = _header_clause(svc, doc)
@@ -151,8 +181,11 @@ def part_clause(svc: "Tracuu", clause_id: str) -> Clause | None:
     """A part cited by an answer, by its id ("<doc_id>:header", "<doc_id>:signer"), so that the
     report basket and the clause page resolve it as they resolve a clause."""
     doc_id, _, path = clause_id.rpartition(":")
-    doc = svc.store().get(doc_id) if path in ("header", "signer") and doc_id else None
+    annex = path == "annex" or path.startswith("annex.")
+    doc = svc.store().get(doc_id) if (path in ("header", "signer") or annex) and doc_id else None
     if doc is None:
         return None
+    if annex:
+        return next((c for c, _ in _annex_clauses(svc, doc) if c.clause_id == clause_id), None)
     clause = _header_clause(svc, doc) if path == "header" else _signer_clause(svc, doc)[0]
     return clause if clause is not None and clause.clause_id == clause_id else None

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from tracuu.api.answer import lead_names, owner, owners_of
 from tracuu.api.citations import DocumentInfo, document_name, format_date
-from tracuu.api.doc_parts import header_hit, signature
+from tracuu.api.doc_parts import annex_hits, header_hit, signature
 from tracuu.api.tasks_view import ROLES, AgencyQuery, deadline_out, roles_of
 from tracuu.index.query.ask_intent import (
     AskIntent,
@@ -213,7 +213,8 @@ def _facts_sentence(doc: Document, date_as_written: str | None = None, signer: s
 
 
 #: What each fact is called when a document does not state it (vi, en).
-_FACT_NAMES = {"effect": ("ngày có hiệu lực", "when it takes effect"), "basis": ("căn cứ", "its basis"),
+_FACT_NAMES = {"annexed": ("văn bản mà nó kèm theo", "what document it goes with"),
+               "effect": ("ngày có hiệu lực", "when it takes effect"), "basis": ("căn cứ", "its basis"),
                "replaces": ("văn bản được thay thế, bãi bỏ", "what it replaces or repeals"),
                "decides": ("điều quyết định (Điều 1)", "what it decides (Article 1)"),
                "recipients": ("nơi nhận", "its recipients"), "signer": ("người ký", "who signed it"),
@@ -299,14 +300,27 @@ def _own_facts(svc: "Tracuu", doc, info: Document, question: str) -> tuple[str, 
     facts = document_facts(question)
     head = header_hit(svc, doc)
     sign, name = signature(svc, doc)
-    about = [head] if head is not None else [svc.hit(c, 1.0) for c in _opening(doc)]
+    annexes = annex_hits(svc, doc)
+    # a text kept from its annex on has no header: the annex's "(Kèm theo Nghị quyết số … ngày …)" says whose it is
+    about = [head] if head is not None else [h for h, _ in annexes[:1]] or [svc.hit(c, 1.0) for c in _opening(doc)]
     found: dict[str, list[Hit]] = {}
     extra: list[str] = []
+    annexed = head is None and bool(annexes)
     stated: dict[str, bool] = {"signer": bool(name), "date": bool(info.date or doc.header.date_as_written),
                                "number": bool(info.number), "issuer": bool(info.issuer),
                                "kind": bool(info.doc_type), "title": bool(info.title)}
+    if annexed:  # the annex line states the number and date of the document it goes with
+        line = annexes[0][1]
+        stated.update(date=stated["date"] or bool(re.search(r"\bngày\s+\d", line)),
+                      number=stated["number"] or bool(re.search(r"\d+/", line)), issuer=stated["issuer"] or " của " in line)
+        if "annexed" not in facts:
+            extra.append(f"Phụ lục: «{line}».")
     for fact in facts:
-        if fact == "effect":
+        if fact == "annexed":
+            found[fact] = ([head] if head is not None else []) + [h for h, _ in annexes]
+            stated[fact] = bool(found[fact])
+            extra += [f"Kèm theo: «{line}»." for _, line in annexes[:2]]
+        elif fact == "effect":
             clauses = _effect_clauses(doc, asks_effect_end(question))
             stated[fact] = bool(clauses)
             found[fact] = [svc.hit(c, 1.0, info) for c in clauses]
@@ -419,6 +433,48 @@ def titled_documents(svc: "Tracuu", question: str, docs: list[str] | None = None
     best = max((s, t) for s, t, _ in scored)
     top = [d for s, t, d in scored if (s, t) == best]
     return top if len(top) <= 2 else []
+
+
+#: Documents retrieval ranks first that :func:`annex_scope` reads, and the share of the question's own words the one
+#: it takes must hold in its annex headings, header title or file name.
+ANNEX_CANDIDATES = 8
+ANNEX_SHARE = 0.5
+
+
+def asks_by_annex(question: str) -> bool:
+    """The question asks which document an annex or plan goes with, or another fact of a document it calls an annex."""
+    facts = document_facts(question)
+    return "annexed" in facts or bool(facts) and " phu luc " in f" {' '.join(re.findall(r'[a-z0-9]+', fold(question)))} "
+
+
+def annex_scope(svc: "Tracuu", question: str, retrieved: list[str]) -> list[str]:
+    """The document a question asking a document's facts means by an annex or an issued plan it describes without
+    naming it by number ("Phụ lục nhiệm vụ trọng tâm thực hiện Kết luận 213 kèm theo nghị quyết nào?", "Đề án đào tạo
+    nhân lực … ban hành theo quyết định nào?", "Phụ lục I … ban hành ngày nào?"): among the first
+    ``ANNEX_CANDIDATES`` documents of ``retrieved`` (doc ids, closest first) that have an annex heading naming the
+    document it goes with (or, asked which document it goes with, a header), the one whose annex headings, header
+    title and file name hold the largest share of the question's own words (``title_words``), at least
+    ``ANNEX_SHARE``; on a tie the closest. Empty when the question asks no such fact or none qualifies."""
+    if not asks_by_annex(question):
+        return []
+    asks_annex = "annexed" in document_facts(question)
+    words = title_words(question)
+    context = svc._doc_context()
+    best: tuple[float, int, str] | None = None
+    for rank, doc_id in enumerate(list(dict.fromkeys(retrieved))[:ANNEX_CANDIDATES]):
+        doc = svc.store().get(doc_id)
+        if doc is None:
+            continue
+        annexes = annex_hits(svc, doc)
+        head = header_hit(svc, doc) if asks_annex and not annexes else None
+        if not annexes and head is None:
+            continue
+        text = " ".join([h.text or "" for h, _ in annexes] + [doc.header.title or "", context.get(doc_id, "")])
+        own = set(re.findall(r"[a-z0-9]+", with_place_aliases(fold(text))))
+        share = sum(1 for w in words if w in own) / len(words) if words else 1.0
+        if best is None or share > best[0]:
+            best = (share, rank, doc_id)
+    return [best[2]] if best is not None and best[0] >= ANNEX_SHARE else []
 
 
 def scoped_by_title(svc: "Tracuu", question: str, docs: list[str], retrieved: list[str]) -> tuple[list[str], bool]:

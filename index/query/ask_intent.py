@@ -162,7 +162,7 @@ def classify(question: str, agency_text: str | None = None) -> AskIntent:
     if docs and not all(d.acted_on for d in docs):
         facts = _has(words, _phrases("document", "facts"))
         asked = document_facts(question)
-        facts += [f"asks:{f}" for f in asked if f in ("effect", "replaces", "decides", "basis", "recipients")]
+        facts += [f"asks:{f}" for f in asked if f in ("annexed", "effect", "replaces", "decides", "basis", "recipients")]
         # "do ai ký", "cơ quan nào ban hành" ask who made the document, not who does a task
         own = _has(words, _phrases("document", "about_the_document"))
         rest = [w for w in _strip_refs(words, docs).split() if len(w) > 1]
@@ -244,8 +244,8 @@ def asks_outline(question: str) -> str | None:
 
 #: The facts of a document a question may ask, in the order their parts are cited
 #: (``[document.asks]`` of the data file).
-DOCUMENT_FACTS = ("effect", "replaces", "decides", "basis", "recipients", "signer", "date", "number", "issuer", "kind",
-                  "title")
+DOCUMENT_FACTS = ("annexed", "effect", "replaces", "decides", "basis", "recipients", "signer", "date", "number", "issuer",
+                  "kind", "title")
 
 
 def _asks() -> dict:
@@ -261,6 +261,8 @@ def document_facts(question: str) -> tuple[str, ...]:
     asked = tuple(f for f in DOCUMENT_FACTS if _has(words, tuple(_asks().get(f, ()))) or (f == "basis" and basis_led))
     if "effect" in asked:
         asked = tuple(f for f in asked if f != "date")
+    if "annexed" in asked:  # "… ban hành kèm theo quyết định nào": which decision issues it, not what it decides
+        asked = tuple(f for f in asked if f != "decides")
     return asked
 
 
