@@ -147,11 +147,22 @@ class Ask:
                 return answer
         if intent.kind == "agency_tasks" and asked_agency:
             asked_agency = intent_answers.without_place(self, asked_agency)
-            _, ranked = self.scored(q, k=MAX_K, doc_ids=docs, doc_types=doc_types, agency=asked_agency, understood=u)
-            ranked = ranked if doc_ids else self._own_first(ranked)
-            answer = intent_answers.agency_tasks_answer(
-                self, q, asked_agency, docs, [s.clause.clause_id for s in ranked],
-                lambda tasks: self._agency_task_relevance([u.text or q, *u.expanded], asked_agency, tasks, ranked))
+            answer = None
+            # "NHNN được giao nhiệm vụ gì trong công điện về ổn định kinh tế vĩ mô, thúc đẩy xuất khẩu?": no number
+            # or place, but a kind of document and its title words: that document's tasks of the agency, when it
+            # gives it any (else, as before, the agency's tasks wherever retrieval finds them)
+            for scope in ([self._titled_scope(text, self.store().list_ids())] if docs is None else []) + [docs]:
+                if scope == []:
+                    continue
+                _, ranked = self.scored(q, k=MAX_K, doc_ids=scope, doc_types=doc_types, agency=asked_agency,
+                                        understood=u)
+                ranked = ranked if doc_ids else self._own_first(ranked)
+                answer = intent_answers.agency_tasks_answer(
+                    self, q, asked_agency, scope, [s.clause.clause_id for s in ranked],
+                    lambda tasks, ranked=ranked: self._agency_task_relevance([u.text or q, *u.expanded], asked_agency,
+                                                                             tasks, ranked))
+                if answer is not None:
+                    break
             titled = [] if doc_ids or answer is None else self._titled_scope(text, docs)
             if titled and intent_answers.agency_tasks_answer(self, q, asked_agency, titled, [s.clause.clause_id for s in ranked]) is None:
                 # "Kế hoạch giám sát giảm nghèo của Cần Thơ giao Sở Y tế làm gì?": the plan it names gives the Sở no
