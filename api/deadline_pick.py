@@ -44,8 +44,8 @@ def _of_words(clause_tokens: list[str], i: int, n: int) -> tuple[list[str], list
     """The words of the clause that say what the deadline at ``clause_tokens[i:i + n]`` is the
     deadline of: up to ``WINDOW`` words before it, back to the previous comma or semicolon; the
     qualifier after it ("… đối với chi phí năm 2024", to the next comma, semicolon or sentence
-    end); and, when all before it in its sentence is a deadline label ("Thời hạn hoàn thành"), the
-    sentence before. Returned as (all those words, the qualifier's alone)."""
+    end); and, when all before it in its sentence is a deadline label and nothing more ("Thời hạn
+    hoàn thành"), the sentence before. Returned as (all those words, the qualifier's alone)."""
     start, words = i, 0
     while start > 0 and words < WINDOW and clause_tokens[start - 1] not in (",", ";"):
         start -= 1
@@ -62,8 +62,8 @@ def _of_words(clause_tokens: list[str], i: int, n: int) -> tuple[list[str], list
     while opening > 0 and clause_tokens[opening - 1] != ".":
         opening -= 1
     label = " ".join(clause_tokens[opening:i])
-    if opening > 0 and label and any(label == lab or label.startswith(lab + " ") and len(label.split()) <= 6
-                                     for lab in block_labels()["deadline"]):
+    if opening > 0 and label in block_labels()["deadline"]:  # the label alone ("Thời gian báo cáo định kỳ
+        # hàng năm tính từ ngày …" says what a period is, not the deadline of the sentence before)
         before = opening - 1
         while before > 0 and clause_tokens[before - 1] != ".":
             before -= 1

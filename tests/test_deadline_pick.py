@@ -62,3 +62,15 @@ def test_a_deadline_in_a_sentence_of_its_own_is_the_deadline_of_the_sentence_bef
     got = asked_deadline("Các sở phải ban hành văn bản hướng dẫn thủ tục cấp phép xây dựng khi nào?", clause, [task])
     assert got is not None and got.text == "chậm nhất ngày 20/12/2025"
     assert asked_deadline("Sở Tài chính báo cáo phương án điều chỉnh khi nào?", clause, [task]) is None
+
+
+def test_a_sentence_that_only_opens_with_a_label_word_is_no_deadline_label():
+    """Synthetic: "Thời gian báo cáo định kỳ …" says what a period is; the sentence before keeps its deadline."""
+    clause = ("Các phòng báo cáo kết quả về Sở Công nghiệp chậm nhất ngày 17 tháng 12. Thời gian báo cáo định kỳ hàng "
+              "năm tính từ ngày 15 tháng 12 năm trước kỳ báo cáo đến ngày 14 tháng 12.")
+    period = "định kỳ hàng năm tính từ ngày 15 tháng 12 năm trước kỳ báo cáo đến ngày 14 tháng 12"
+    task = {"deadline": {"text": "chậm nhất ngày 17 tháng 12", "kind": "yearly_date"},
+            "deadlines": [{"text": "chậm nhất ngày 17 tháng 12", "kind": "yearly_date"},
+                          {"text": period, "kind": "yearly_date"}]}
+    assert asked_deadline("Hằng năm các phòng báo cáo kết quả về Sở Công nghiệp chậm nhất ngày nào?", clause,
+                          [task]) is None
