@@ -117,3 +117,7 @@ def test_a_document_named_by_kind_and_title_without_a_place_scopes_an_agency_que
     # the plan named gives the agency no task: its tasks elsewhere still answer (no refusal without a place)
     other = kb_scope.ask("Sở Công Thương có nhiệm vụ gì trong kế hoạch phòng chống dịch bệnh truyền nhiễm?")
     assert other.found and other.citations[0].doc_id.startswith("41-"), other.answer
+    # a title that shares only some of the question's title words does not name the document
+    assert kb_scope._titled_scope("Sở Y tế có nhiệm vụ gì trong kế hoạch phát triển nghề nuôi cá cảnh xuất khẩu?",
+                                  kb_scope.store().list_ids())
+    assert kb_scope._title_named("Sở Y tế có nhiệm vụ gì trong kế hoạch phát triển nghề nuôi cá cảnh xuất khẩu?") == []
