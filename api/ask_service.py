@@ -24,6 +24,7 @@ from tracuu.index.abstain_keys import describe, unmet
 from tracuu.index.keyword import folded_syllables
 from tracuu.index.query import doc_places, doc_siblings
 from tracuu.index.query.ask_intent import (
+    agency_task_cue_words,
     asks_outline,
     asks_who_only,
     basis_kind,
@@ -47,6 +48,8 @@ from tracuu.ingest.vntext import fold
 MAX_PER_DOCUMENT = 3
 #: The roles of an agency that does a task (not one that is reported to or advised).
 DOERS = frozenset({"lead", "performer"})
+#: An agency-task question names a document by its title alone when the title holds this share of its title words.
+TITLE_SHARE = 0.8
 #: A task of the agency a question opens with answers in place of a clause that does not give it
 #: a doer's role when its words cover at least this share of the question (half of what
 #: ``task_match.MIN_SHARE`` asks of any task: the agency named already says whose task).
@@ -153,11 +156,22 @@ class Ask:
                 return answer
         if intent.kind == "agency_tasks" and asked_agency:
             asked_agency = intent_answers.without_place(self, asked_agency)
-            _, ranked = self.scored(q, k=MAX_K, doc_ids=docs, doc_types=doc_types, agency=asked_agency, understood=u)
-            ranked = ranked if doc_ids else self._own_first(ranked)
-            answer = intent_answers.agency_tasks_answer(
-                self, q, asked_agency, docs, [s.clause.clause_id for s in ranked],
-                lambda tasks: self._agency_task_relevance([u.text or q, *u.expanded], asked_agency, tasks, ranked))
+            answer = None
+            # "NHNN được giao nhiệm vụ gì trong công điện về ổn định kinh tế vĩ mô, thúc đẩy xuất khẩu?": no number
+            # or place, but a kind of document and its title words: that document's tasks of the agency, when it
+            # gives it any (else, as before, the agency's tasks wherever retrieval finds them)
+            for scope in ([self._title_named(text)] if docs is None else []) + [docs]:
+                if scope == []:
+                    continue
+                _, ranked = self.scored(q, k=MAX_K, doc_ids=scope, doc_types=doc_types, agency=asked_agency,
+                                        understood=u)
+                ranked = ranked if doc_ids else self._own_first(ranked)
+                answer = intent_answers.agency_tasks_answer(
+                    self, q, asked_agency, scope, [s.clause.clause_id for s in ranked],
+                    lambda tasks, ranked=ranked: self._agency_task_relevance([u.text or q, *u.expanded], asked_agency,
+                                                                             tasks, ranked))
+                if answer is not None:
+                    break
             titled = [] if doc_ids or answer is None else self._titled_scope(text, docs)
             if titled and intent_answers.agency_tasks_answer(self, q, asked_agency, titled, [s.clause.clause_id for s in ranked]) is None:
                 # "Kế hoạch giám sát giảm nghèo của Cần Thơ giao Sở Y tế làm gì?": the plan it names gives the Sở no
@@ -614,6 +628,22 @@ class Ask:
             named[d] = len(said & doc_siblings.title_words(h.title or ""))
         best = max(named.values(), default=0)
         return [d for d in docs if d in named and named[d] == best] if best else []
+
+    def _title_named(self, question: str) -> list[str]:
+        """The documents an agency-task question names by kind and title words alone, with no number or place
+        (:meth:`_titled_scope` over every document), when their title holds at least ``TITLE_SHARE`` of the
+        question's own title words (the agencies, the words asking for tasks and the stop words aside): "NHNN được
+        giao nhiệm vụ gì trong công điện về ổn định kinh tế vĩ mô, thúc đẩy xuất khẩu?" names the Công điện of that
+        title; "… trong Đề án bồi dưỡng năng lực cho cán bộ làm công tác đối ngoại" does not name another Đề án whose
+        title shares "bồi dưỡng … năng lực" (the one meant may have no title stored). [] otherwise."""
+        scope = self._titled_scope(question, self.store().list_ids())
+        if not scope:
+            return []
+        words = doc_sections.words()
+        asked = {w for m in find_agencies(question) for w in folded_syllables(f"{m.text} {m.name}")}
+        said = set(title_words(question)) - asked - agency_task_cue_words() - words.stop - words.ask
+        titles = {d: doc_siblings.title_words(h.title or "") for d, h, _ in self.store().headers() if d in scope}
+        return [d for d in scope if said and len(said & titles.get(d, frozenset())) >= TITLE_SHARE * len(said)]
 
     def _named_by_title(self, question: str, doc_id: str) -> bool:
         """Does the question name ``doc_id`` by its kind and title words, without its number ("Đề án

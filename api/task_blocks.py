@@ -31,7 +31,8 @@ from tracuu.ingest.vntext import fold
 
 
 @lru_cache(maxsize=1)
-def _labels() -> dict[str, tuple[str, ...]]:
+def labels() -> dict[str, tuple[str, ...]]:
+    """Folded labels of a task block's lines, by kind ("owner", "deadline"), longest first."""
     data = tomllib.loads(ASK_INTENTS.read_text(encoding="utf-8")) if ASK_INTENTS.exists() else {}
     row = data.get("task_block", {})
     return {k: tuple(sorted(row.get(k, ()), key=len, reverse=True)) for k in ("owner", "deadline")}
@@ -43,8 +44,8 @@ def line_kind(text: str) -> str | None:
     head = " ".join(re.findall(r"\w+", fold((text or "").split(":", 1)[0])))
     if ":" not in (text or "") or len(head.split()) > 6:
         return None
-    for kind, labels in _labels().items():
-        if any(head == lab or head.startswith(lab + " ") for lab in labels):
+    for kind, names in labels().items():
+        if any(head == lab or head.startswith(lab + " ") for lab in names):
             return kind
     return None
 

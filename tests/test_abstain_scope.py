@@ -6,6 +6,8 @@ are made up by the tracuu team (a province "Hòa Vang" that does not exist); no 
   province does (the Sở's tasks there were quoted as the answer). Only a document of the kind
   named is named so ("Dự thảo … chương trình phát triển …" names no plan whose title says those words), and
   only among the documents of the place the question names.
+- Named by kind and title words with no place (round h18-fask): the agency's tasks of that document answer,
+  when it gives the agency any; otherwise the agency's tasks wherever retrieval finds them, as before.
 """
 
 from __future__ import annotations
@@ -105,3 +107,17 @@ def test_only_a_document_of_the_kind_named_is_named_by_title(kb_scope):
                                   both) == []
     # no place named: nothing to tell apart, the question is not scoped
     assert kb_scope._titled_scope("Kế hoạch phát triển nghề nuôi ong mật giao Sở Y tế làm gì?", None) == []
+
+
+def test_a_document_named_by_kind_and_title_without_a_place_scopes_an_agency_question(kb_scope):
+    answer = kb_scope.ask("Sở Nông nghiệp và Môi trường có nhiệm vụ gì trong kế hoạch phòng chống dịch bệnh truyền nhiễm?")
+    assert answer.found and answer.intent == "agency_tasks", answer.answer
+    assert {c.doc_id[:3] for c in answer.citations} == {"42-"}, [c.clause_id for c in answer.citations]
+    assert "tiêm phòng cho gia súc" in answer.answer
+    # the plan named gives the agency no task: its tasks elsewhere still answer (no refusal without a place)
+    other = kb_scope.ask("Sở Công Thương có nhiệm vụ gì trong kế hoạch phòng chống dịch bệnh truyền nhiễm?")
+    assert other.found and other.citations[0].doc_id.startswith("41-"), other.answer
+    # a title that shares only some of the question's title words does not name the document
+    assert kb_scope._titled_scope("Sở Y tế có nhiệm vụ gì trong kế hoạch phát triển nghề nuôi cá cảnh xuất khẩu?",
+                                  kb_scope.store().list_ids())
+    assert kb_scope._title_named("Sở Y tế có nhiệm vụ gì trong kế hoạch phát triển nghề nuôi cá cảnh xuất khẩu?") == []

@@ -36,3 +36,41 @@ def test_a_clause_without_a_time_takes_its_nearest_heading_that_states_one():
                "30 tháng 11 năm 2027, các cơ quan thực hiện các việc sau:")
     assert heading_deadline(["I. MỤC TIÊU ĐẾN NĂM 2030", lead_in]).year == 2027
     assert heading_deadline([]) is None
+
+
+def test_a_qualifier_after_a_deadline_says_what_it_is_the_deadline_of():
+    """Synthetic: two deadlines in one sentence, each followed by "đối với …"."""
+    clause = ("Đối với chi phí mua sắm năm 2023, 2024, yêu cầu Sở Công nghiệp hoàn thành thanh toán xong trước "
+              "ngày 10 tháng 3 năm 2026 đối với chi phí năm 2023, xong trước ngày 20 tháng 6 năm 2026 đối với chi "
+              "phí năm 2024.")
+    task = {"deadline": {"text": "trước ngày 10 tháng 3 năm 2026", "kind": "date"},
+            "deadlines": [{"text": "trước ngày 10 tháng 3 năm 2026", "kind": "date"},
+                          {"text": "trước ngày 20 tháng 6 năm 2026", "kind": "date"}]}
+    got = asked_deadline("Chi phí năm 2024 phải thanh toán xong trước ngày nào?", clause, [task])
+    assert got is not None and got.text == "trước ngày 20 tháng 6 năm 2026"
+    assert asked_deadline("Chi phí năm 2023 phải thanh toán xong trước ngày nào?", clause, [task]) is None
+
+
+def test_a_deadline_in_a_sentence_of_its_own_is_the_deadline_of_the_sentence_before():
+    """Synthetic: "… ban hành văn bản hướng dẫn. Thời hạn hoàn thành …. 2. Đối với … trước ngày …"."""
+    clause = ("Đối với 12 nhiệm vụ cần hướng dẫn, các sở khẩn trương ban hành văn bản hướng dẫn thủ tục cấp phép "
+              "xây dựng, bảo đảm thống nhất. Thời hạn hoàn thành chậm nhất ngày 20/12/2025. 2. Đối với 4 nhiệm "
+              "vụ cần điều chỉnh, yêu cầu Sở Tài chính xây dựng phương án, báo cáo Ban Chỉ đạo trước ngày 10/12/2025.")
+    task = {"deadline": {"text": "trước ngày 10/12/2025", "kind": "date"},
+            "deadlines": [{"text": "chậm nhất ngày 20/12/2025", "kind": "date"},
+                          {"text": "trước ngày 10/12/2025", "kind": "date"}]}
+    got = asked_deadline("Các sở phải ban hành văn bản hướng dẫn thủ tục cấp phép xây dựng khi nào?", clause, [task])
+    assert got is not None and got.text == "chậm nhất ngày 20/12/2025"
+    assert asked_deadline("Sở Tài chính báo cáo phương án điều chỉnh khi nào?", clause, [task]) is None
+
+
+def test_a_sentence_that_only_opens_with_a_label_word_is_no_deadline_label():
+    """Synthetic: "Thời gian báo cáo định kỳ …" says what a period is; the sentence before keeps its deadline."""
+    clause = ("Các phòng báo cáo kết quả về Sở Công nghiệp chậm nhất ngày 17 tháng 12. Thời gian báo cáo định kỳ hàng "
+              "năm tính từ ngày 15 tháng 12 năm trước kỳ báo cáo đến ngày 14 tháng 12.")
+    period = "định kỳ hàng năm tính từ ngày 15 tháng 12 năm trước kỳ báo cáo đến ngày 14 tháng 12"
+    task = {"deadline": {"text": "chậm nhất ngày 17 tháng 12", "kind": "yearly_date"},
+            "deadlines": [{"text": "chậm nhất ngày 17 tháng 12", "kind": "yearly_date"},
+                          {"text": period, "kind": "yearly_date"}]}
+    assert asked_deadline("Hằng năm các phòng báo cáo kết quả về Sở Công nghiệp chậm nhất ngày nào?", clause,
+                          [task]) is None

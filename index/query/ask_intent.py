@@ -182,6 +182,12 @@ def classify(question: str, agency_text: str | None = None) -> AskIntent:
     return AskIntent(None, **base)
 
 
+@lru_cache(maxsize=1)
+def agency_task_cue_words() -> frozenset[str]:
+    """The folded syllables of the ``[agency_tasks] cues`` ("nhiệm vụ gì", "được giao", "phải làm gì")."""
+    return frozenset(w for p in _phrases("agency_tasks", "cues") for w in p.split())
+
+
 def asks_who_only(question: str) -> bool:
     """The question asks who ("ai", "cơ quan nào" … of ``[owner] who``) without a role word that
     would make it an owner question ("Ai đưa nội dung … vào lớp bồi dưỡng?")."""
