@@ -75,3 +75,47 @@ def test_markdown_lines_drops_only_rules():
         lines.append(SourceLine(pos, t, 1))
         pos += len(t) + 1
     assert [x.text for x in markdown_lines(lines)] == [raw[0], raw[2]]
+
+
+def test_markdown_header_over_a_body_one_cell_a_line_is_given_back_name_by_name():
+    raw = ["| TT | Nội dung | Cơ quan chủ trì |", "| --- | --- | --- |", "Thời gian", "1", "Làm thử"]
+    lines, pos = [], 0
+    for t in raw:
+        lines.append(SourceLine(pos, t, 1))
+        pos += len(t) + 1
+    out = markdown_lines(lines)
+    assert [x.text for x in out] == ["TT", "Nội dung", "Cơ quan chủ trì", "Thời gian", "1", "Làm thử"]
+    joined = "\n".join(raw)
+    assert all(joined[x.start : x.end] == x.text for x in out)  # offsets stay exact
+
+
+def test_markdown_header_over_a_flattened_body_makes_no_task_of_each_owner_line(tmp_path):
+    """Without the header given back name by name, the body's lines were paragraphs and each owner
+    line ("Cục Thử nghiệm, Sở …") became a task of its own."""
+    text = HEAD + (
+        "PHỤ LỤC\n"
+        "| TT | Nội dung hoạt động | Cơ quan chủ trì | Cơ quan phối hợp |\n"
+        "| --- | --- | --- | --- |\n"
+        "Thời gian thực hiện\n"
+        "1\n"
+        "Tổ chức hội nghị giới thiệu quy trình mẫu.\n"
+        "Cục Thử nghiệm, Sở Nông nghiệp và Môi trường\n"
+        "Vụ Pháp chế; các đơn vị có liên quan\n"
+        "Quý III/2026\n"
+        "2\n"
+        "Tổng kết việc áp dụng quy trình mẫu.\n"
+        "Cục Thử nghiệm\n"
+        "Các đơn vị có liên quan\n"
+        "Thường xuyên\n"
+    )
+    f = tmp_path / "doc.txt"
+    f.write_text(text, encoding="utf-8")
+    rows = [b for b in load_txt(f).blocks if b.kind == "table_row"]
+    assert [c.text for c in rows[0].cells] == ["TT", "Nội dung hoạt động", "Cơ quan chủ trì", "Cơ quan phối hợp",
+                                               "Thời gian thực hiện"]
+    assert [c.text for c in rows[1].cells][:3] == ["1", "Tổ chức hội nghị giới thiệu quy trình mẫu.",
+                                                   "Cục Thử nghiệm, Sở Nông nghiệp và Môi trường"]
+    _, tasks = table_tasks(tmp_path, text)
+    one = next(t for t in tasks if t.text == "Tổ chức hội nghị giới thiệu quy trình mẫu.")
+    assert names(one.lead) == ["Cục Thử nghiệm", "Sở Nông nghiệp và Môi trường"]
+    assert one.deadline.text == "Quý III/2026"

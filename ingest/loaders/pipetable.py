@@ -17,7 +17,10 @@ outer pipes, "| 1. | Nhiệm vụ | Cục X | Vụ Y | 2025 |", and the header r
 "| --- | --- |". The outer pipes are no cell text; the rule line is no row (:func:`markdown_lines`
 leaves it out and marks the line above it as the header); a table of such rows ends at the first
 line that is not one (the "PHỤ LỤC" title between a signature table and the appendix table is no row
-of either).
+of either). When the converter kept only the header as a markdown row and wrote the body one cell
+a line ("| TT | Nội dung | Cơ quan chủ trì |", the rule, then "1", "Nội dung …", "Cục X" …), the
+header row is given back one column name a line, the shape :mod:`ingest.loaders.flattable` reads
+(read as paragraphs, each owner or time line of such a body became a task of its own).
 """
 
 from __future__ import annotations
@@ -82,8 +85,23 @@ def _is_markdown_row(line: SourceLine) -> bool:
 
 
 def markdown_lines(lines: Sequence[SourceLine]) -> list[SourceLine]:
-    """``lines`` without the rule lines ("| --- | --- |") of markdown tables: a rule is no row."""
-    return [line for line in lines if not is_markdown_rule(line.text)]
+    """``lines`` without the rule lines ("| --- | --- |") of markdown tables: a rule is no row. A
+    markdown header row whose body follows one cell a line (no pipe in the line after the rule) is
+    given back one column name a line, the header :mod:`ingest.loaders.flattable` reads."""
+    out: list[SourceLine] = []
+    n = len(lines)
+    for k, line in enumerate(lines):
+        if is_markdown_rule(line.text):
+            continue
+        nxt = lines[k + 1] if k + 1 < n else None
+        after = lines[k + 2] if k + 2 < n else None
+        if (_is_markdown_row(line) and nxt is not None and is_markdown_rule(nxt.text)
+                and after is not None and not after.blank and SEP not in after.text):
+            out.extend(SourceLine(a, line.text[a - line.start : b - line.start], line.page)
+                       for a, b in split_cells(line) if b > a)
+            continue
+        out.append(line)
+    return out
 
 
 def _is_pipe_line(line: SourceLine) -> bool:

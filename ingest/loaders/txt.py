@@ -105,7 +105,10 @@ def load_txt(path: Path) -> SourceText:
             code="empty",
         )
     paged = paginate(text)
-    paged.lines = markdown_lines(paged.lines)  # the "| --- | --- |" rule of a markdown table is no row
+    # the "| --- | --- |" rule of a markdown table is no row; a markdown header over a body written one cell
+    # a line is given back one column name a line (before the row numbers are restored: that needs the
+    # flattened table found)
+    paged.lines = markdown_lines(paged.lines)
     paged = _restore_row_numbers(text, paged)
     blocks, tables = _blocks(paged.lines, paged.double_spaced)
     warnings: list[str] = []
