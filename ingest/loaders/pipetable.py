@@ -11,6 +11,16 @@ group row the exporter wrote without separators) are one-cell rows of the same t
 line is the header row when its first cell is not a row number; a second line is a header row too
 when the first cell is not a number and the line has no task-like text (a two-row header,
 "Năm 2026 | Năm 2027 | ..."). Offsets of every cell are exact source offsets.
+
+Markdown tables (a docx or PDF converted to text by a markdown tool): every row is written between
+outer pipes, "| 1. | Nhiệm vụ | Cục X | Vụ Y | 2025 |", and the header row is followed by a rule line
+"| --- | --- |". The outer pipes are no cell text; the rule line is no row (:func:`markdown_lines`
+leaves it out and marks the line above it as the header); a table of such rows ends at the first
+line that is not one (the "PHỤ LỤC" title between a signature table and the appendix table is no row
+of either). When the converter kept only the header as a markdown row and wrote the body one cell
+a line ("| TT | Nội dung | Cơ quan chủ trì |", the rule, then "1", "Nội dung …", "Cục X" …), the
+header row is given back one column name a line, the shape :mod:`ingest.loaders.flattable` reads
+(read as paragraphs, each owner or time line of such a body became a task of its own).
 """
 
 from __future__ import annotations
@@ -21,7 +31,8 @@ from typing import Sequence
 from tracuu.ingest.model import Block, Cell
 from tracuu.ingest.reflow import SourceLine, collapse_with_offsets
 
-__all__ = ["pipe_table_runs", "row_block", "split_cells", "align_two_row_header"]
+__all__ = ["pipe_table_runs", "row_block", "split_cells", "align_two_row_header", "markdown_lines",
+           "is_markdown_rule"]
 
 SEP = " | "
 _NUMBER_CELL = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*\.?|[IVXL]{1,6}\.?|[A-Z]\.?|-|\+)$")
@@ -42,8 +53,55 @@ def split_cells(line: SourceLine) -> list[tuple[int, int]]:
             b -= 1
         out.append((line.start + a, line.start + b))
         if k < 0:
-            return out
+            break
         pos = k + len(SEP)
+    if _is_markdown_row(line):  # "| a | b |": the outer pipes are no cell text
+        trimmed = []
+        for n, (a, b) in enumerate(out):
+            if n == 0 and text[a - line.start : b - line.start].startswith("|"):
+                a += 1
+            if n == len(out) - 1 and text[a - line.start : b - line.start].endswith("|"):
+                b -= 1
+            while a < b and text[a - line.start].isspace():
+                a += 1
+            while b > a and text[b - 1 - line.start].isspace():
+                b -= 1
+            trimmed.append((a, max(a, b)))
+        out = trimmed
+    return out
+
+
+_MD_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)+\|?\s*$")
+
+
+def is_markdown_rule(text: str) -> bool:
+    """The "| --- | --- |" line under a markdown table's header row."""
+    return bool(_MD_RULE.match(text))
+
+
+def _is_markdown_row(line: SourceLine) -> bool:
+    t = line.text.strip()
+    return len(t) > 2 and t.startswith("|") and t.endswith("|") and SEP in t
+
+
+def markdown_lines(lines: Sequence[SourceLine]) -> list[SourceLine]:
+    """``lines`` without the rule lines ("| --- | --- |") of markdown tables: a rule is no row. A
+    markdown header row whose body follows one cell a line (no pipe in the line after the rule) is
+    given back one column name a line, the header :mod:`ingest.loaders.flattable` reads."""
+    out: list[SourceLine] = []
+    n = len(lines)
+    for k, line in enumerate(lines):
+        if is_markdown_rule(line.text):
+            continue
+        nxt = lines[k + 1] if k + 1 < n else None
+        after = lines[k + 2] if k + 2 < n else None
+        if (_is_markdown_row(line) and nxt is not None and is_markdown_rule(nxt.text)
+                and after is not None and not after.blank and SEP not in after.text):
+            out.extend(SourceLine(a, line.text[a - line.start : b - line.start], line.page)
+                       for a, b in split_cells(line) if b > a)
+            continue
+        out.append(line)
+    return out
 
 
 def _is_pipe_line(line: SourceLine) -> bool:
@@ -60,7 +118,8 @@ def pipe_table_runs(lines: Sequence[SourceLine]) -> list[tuple[int, int]]:
             i += 1
             continue
         j = i
-        while j < n and not lines[j].blank:
+        markdown = _is_markdown_row(lines[i])
+        while j < n and not lines[j].blank and (not markdown or _is_markdown_row(lines[j])):
             j += 1
         # a table starts at its first pipe line; a paragraph before it on the same run stays prose
         pipes = [k for k in range(i, j) if _is_pipe_line(lines[k])]

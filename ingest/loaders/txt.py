@@ -23,7 +23,13 @@ from pathlib import Path
 from tracuu.ingest.errors import IngestError
 from tracuu.ingest.loaders.files import read_source_bytes
 from tracuu.ingest.loaders.flattable import FlatTable, flat_blocks, flat_table_runs
-from tracuu.ingest.loaders.pipetable import align_two_row_header, is_header_line, pipe_table_runs, row_block
+from tracuu.ingest.loaders.pipetable import (
+    align_two_row_header,
+    is_header_line,
+    markdown_lines,
+    pipe_table_runs,
+    row_block,
+)
 from tracuu.ingest.model import Block, SourceText
 from tracuu.ingest.reflow import PagedLines, SourceLine, full_line_length, paginate, reflow
 from tracuu.ingest.vntext import nfc
@@ -98,7 +104,12 @@ def load_txt(path: Path) -> SourceText:
             f"Text file '{path.name}' is empty.",
             code="empty",
         )
-    paged = _restore_row_numbers(text, paginate(text))
+    paged = paginate(text)
+    # the "| --- | --- |" rule of a markdown table is no row; a markdown header over a body written one cell
+    # a line is given back one column name a line (before the row numbers are restored: that needs the
+    # flattened table found)
+    paged.lines = markdown_lines(paged.lines)
+    paged = _restore_row_numbers(text, paged)
     blocks, tables = _blocks(paged.lines, paged.double_spaced)
     warnings: list[str] = []
     if legacy:
