@@ -31,7 +31,7 @@ from tracuu.ingest.labels import (
     appendix_suffix,
     heading_text,
 )
-from tracuu.ingest.markers import Draft, Pager, Piece, cut, is_caps, join_all, join_pieces, roman_value
+from tracuu.ingest.markers import SUB_LETTER, Draft, Pager, Piece, cut, is_caps, join_all, join_pieces, roman_value
 from tracuu.ingest.model import Cell
 from tracuu.ingest.vntext import collapse_spaces, fold
 
@@ -42,7 +42,9 @@ _STT_NAMES = {"stt", "tt", "so tt", "so thu tu"}
 _TASK_WORDS = ("nhiem vu", "noi dung", "cong viec", "giai phap")
 _ROMAN_CELL_RE = re.compile(r"^(?P<num>[IVXL]{1,6})\s*[.:)]?\s*")
 _GROUP_RE = re.compile(r"^(?P<num>[IVXL]{1,6})\s*[.:)]\s*(?=\S)")
-_BULLET_CELL_RE = re.compile(r"^[-+•*–]$")
+# a sub-row's STT cell: a dash, or a letter "a)" "đ)" (a plan's activities lettered under a numbered
+# group row, each with its own owner and time cells)
+_BULLET_CELL_RE = re.compile(rf"^(?:[-+•*–]|{SUB_LETTER})$")
 _FURNITURE_RE = re.compile(r"^(?:CÔNG\s+BÁO\s*/.*|Ký\s+bởi\s*:.*)$", re.DOTALL)
 _ROW_RE = re.compile(r"^(?P<num>\d{1,3}(?:\.\d{1,2})*)\s*[.)]?\s+(?=\S)")
 
@@ -299,9 +301,15 @@ def parse_appendix(
                 task_k = min(_task_index(columns), len(cells) - 1)
                 sub += 1
                 num = current.path.rsplit(".", 1)[-1].rstrip("abcdefghijklmnopqrstuvwxyz") + _letter(sub)
+                own = {names[n]: cells[n].text for n in range(len(cells))}
+                if _BULLET_CELL_RE.match(first):
+                    # a cell the numbered row states and its sub-row leaves empty (merged down over
+                    # the sub-rows: an owner or a time given once, above) is the sub-row's too
+                    skip = {names[0], names[task_k]}
+                    own.update({k: v for k, v in current.cells.items()
+                                if k not in skip and v.strip() and not own.get(k, "").strip()})
                 saved = current
-                current = add_row(num, first, _cell_piece(cells[task_k], p, pager),
-                                  {names[n]: cells[n].text for n in range(len(cells))})
+                current = add_row(num, first, _cell_piece(cells[task_k], p, pager), own)
                 current.parent = saved.parent
                 current = saved if _BULLET_CELL_RE.match(first) else current
                 continue

@@ -28,6 +28,10 @@ _LETTER_INDEX = {ch: i for i, ch in enumerate(LETTERS)}
 ROMAN_RE = re.compile(r"^(?P<num>[IVXL](?: ?[IVXL]){0,5})\s*[.:]\s*")
 NUMBER_RE = re.compile(r"^(?P<num>\d{1,3})\.(?!\d)\s*")
 LETTER_RE = re.compile(r"^(?P<num>[a-zđ])(?:\)\s*|\.\s+)")
+# the mark of a lettered sub-row of a task table ("a)" "đ)" alone in its STT cell or on its line): the
+# activities of a numbered row, each with its own owner and time cells (ingest/appendix.py and
+# ingest/loaders/flattable.py read it as a sub-row, like a dash)
+SUB_LETTER = r"[a-zđ]\)"
 DASH_RE = re.compile(r"^[-–—•](?:\s+|(?=[^\s\d-]))")
 PLUS_RE = re.compile(r"^\+\s*(?=\S)")
 DIEU_RE = re.compile(r"^(?P<word>Điều|ĐIỀU)\s+(?P<num>\d{1,3})\s*[.:]?\s*")

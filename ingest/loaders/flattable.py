@@ -32,6 +32,7 @@ from typing import Callable, Sequence
 
 from tracuu.ingest.columncues import all_cue_words, cue_words
 from tracuu.ingest.loaders.flatcells import column_kinds
+from tracuu.ingest.markers import SUB_LETTER
 from tracuu.ingest.model import Block, Cell
 from tracuu.ingest.reflow import SourceLine, collapse_with_offsets
 from tracuu.ingest.vntext import fold
@@ -45,7 +46,13 @@ _NUM = re.compile(r"^(\d{1,3}(?:\.\d{1,2}){0,2})\.?$")  # "1", "1.2", "1.2.3"
 _ROMAN = re.compile(r"^([IVXL]{1,6})\.?$")
 # a row number written on the first line of its task cell ("3. Nghị định số …"): the text layer put the
 # STT cell and the task cell's first line on one line (most rows of the same table have "3." alone)
-_NUM_TEXT = re.compile(r"^(?P<num>\d{1,3}(?:\.\d{1,2}){0,2})\.\s+(?P<text>\S.*)$")
+# "3. Nghị định …", or a sub-row number with no dot after it before a capital ("2.1 Theo dõi …"); a
+# whole number with no dot is not one ("2 Điều 12; …" goes on a cited "khoản" of the line above).
+# One reading with the lettered sub-rows (``SUB_LETTER``, ``_BULLET``): a numbered or lettered sub-row of a
+# task row ("2.1", "2.1.", "a)") opens a row of its own and inherits the cells its parent row gives
+# and it does not state
+_NUM_TEXT = re.compile(r"^(?:(?P<num>\d{1,3}(?:\.\d{1,2}){0,2})\.\s+(?P<text>\S.*)"
+                       r"|(?P<sub>\d{1,3}(?:\.\d{1,2}){1,2})\s+(?P<stext>[A-ZĐÀ-Ỹ].*))$")
 _LIST_START = re.compile(r"^1[.)]\s")
 _GROUP_LINE = re.compile(r"^(?P<num>[IVXL]{1,6})[.)]\s+(?P<title>[A-ZĐÀ-Ỹ].*)$")  # "II. NHÓM NHIỆM VỤ …" on one line
 # the same without the dot ("IV Huy động và sử dụng …"): a group row only when it numbers the next group
@@ -185,13 +192,24 @@ def _row_opener() -> Callable[[str], bool]:
         if _NUM.match(t) or _ROMAN.match(t) or _GROUP_LINE.match(t):
             last[:] = [t]
             return True
-        m = _NUM_TEXT.match(t)
-        if m and last and _next_number(last[0], m.group("num")):
-            last[:] = [m.group("num")]
+        m = _num_text(t)
+        if m and last and _next_number(last[0], m[0]):
+            last[:] = [m[0]]
             return True
         return False
 
     return opens
+
+
+def _num_text(t: str) -> tuple[str, int, int] | None:
+    """A row number written on the first line of its task cell: the number, where the number (with
+    its dot) ends and where the text begins in ``t``; None for any other line."""
+    m = _NUM_TEXT.match(t)
+    if m is None:
+        return None
+    if m.group("num") is not None:
+        return m.group("num"), m.end("num") + 1, m.start("text")
+    return m.group("sub"), m.end("sub"), m.start("stext")
 
 
 def _numbered_first_line(number: SourceLine | None, line: SourceLine,
@@ -199,14 +217,14 @@ def _numbered_first_line(number: SourceLine | None, line: SourceLine,
     """``line`` is "N. text": the next row's number and the first line of its task cell, written on
     one line. Split into the number and the text; None when it is not the next number, or when the
     row above numbers a list of its own inside a cell (a line of it opens "1.": "2. …" goes on it)."""
-    m = _NUM_TEXT.match(_text(line))
-    if m is None or number is None or not _next_number(_text(number), m.group("num")):
+    m = _num_text(_text(line))
+    if m is None or number is None or not _next_number(_text(number), m[0]):
         return None
     if any(_LIST_START.match(_text(x)) for x in row_lines):
         return None
     lead = len(line.text) - len(line.text.lstrip())
-    num = SourceLine(line.start + lead, line.text[lead : lead + m.end("num") + 1], line.page)
-    at = lead + m.start("text")
+    num = SourceLine(line.start + lead, line.text[lead : lead + m[1]], line.page)
+    at = lead + m[2]
     return num, SourceLine(line.start + at, line.text[at:].rstrip(), line.page)
 
 
@@ -545,11 +563,14 @@ def flat_blocks(lines: Sequence[SourceLine], table: FlatTable, table_index: int,
             cols = _row_cells(parent, roles, heads, titles)
             cells = [_cell([number])] + [_cell(c) if c else Cell("", ()) for c in cols]
             out.append(_block(cells, table_index, False, [number] + parent))
-            prev: list[Cell] = []
+            # a cell the parent row states and its sub-rows do not is theirs too (merged over them)
+            prev: list[Cell] = cells[1:]
             for bullet, part in parts:
                 own = [_cell(c) if c else Cell("", ()) for c in _row_cells(part, roles, heads, titles)]
-                # a partner or time cell merged down over the sub-rows is written once, in the first
-                own = [c if c.text.strip() or not prev or roles[x] == "task" else prev[x] for x, c in enumerate(own)]
+                # a partner or time cell merged down over the sub-rows is written once, in the parent
+                # row or in the first sub-row
+                own = [c if c.text.strip() or x >= len(prev) or roles[x] == "task" else prev[x]
+                       for x, c in enumerate(own)]
                 out.append(_block([_cell([bullet])] + own, table_index, False, [bullet] + part))
                 prev = own
             out.extend(deferred)
@@ -709,11 +730,13 @@ def _lead_first_blocks(lines: Sequence[SourceLine], table: FlatTable, table_inde
     return [_block([_cell(n) for n in names], table_index, True, head_lines)] + [b for _, b in placed]
 
 
-_BULLET = re.compile(r"^[-+•–]$")
+# a sub-row's bullet alone on its line: a dash, or a letter "a)" "b)" (``SUB_LETTER``: the lettered
+# activities of a numbered row, each with its own owner and time cells)
+_BULLET = re.compile(rf"^(?:[-+•–]|{SUB_LETTER})$")
 
 
 def _sub_rows(lines: list[SourceLine]) -> tuple[list[SourceLine], list[tuple[SourceLine, list[SourceLine]]]] | None:
-    """A row cut into sub-rows by lines that hold only a bullet ("-"), each followed by a sub-task
+    """A row cut into sub-rows by lines that hold only a bullet ("-", "a)"), each followed by a sub-task
     of its own ("- / Công trình giao thông. / Bộ Xây dựng"): the row's own lines and, per
     sub-row, its bullet and lines. None unless two such bullets open a sub-task each (a lone "-"
     is as often an empty cell written as a dash: then the next line is a name or a time)."""
