@@ -301,15 +301,9 @@ def parse_appendix(
                 task_k = min(_task_index(columns), len(cells) - 1)
                 sub += 1
                 num = current.path.rsplit(".", 1)[-1].rstrip("abcdefghijklmnopqrstuvwxyz") + _letter(sub)
-                own = {names[n]: cells[n].text for n in range(len(cells))}
-                if _BULLET_CELL_RE.match(first):
-                    # a cell the numbered row states and its sub-row leaves empty (merged down over
-                    # the sub-rows: an owner or a time given once, above) is the sub-row's too
-                    skip = {names[0], names[task_k]}
-                    own.update({k: v for k, v in current.cells.items()
-                                if k not in skip and v.strip() and not own.get(k, "").strip()})
                 saved = current
-                current = add_row(num, first, _cell_piece(cells[task_k], p, pager), own)
+                current = add_row(num, first, _cell_piece(cells[task_k], p, pager),
+                                  {names[n]: cells[n].text for n in range(len(cells))})
                 current.parent = saved.parent
                 current = saved if _BULLET_CELL_RE.match(first) else current
                 continue

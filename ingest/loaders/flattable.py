@@ -48,9 +48,8 @@ _ROMAN = re.compile(r"^([IVXL]{1,6})\.?$")
 # STT cell and the task cell's first line on one line (most rows of the same table have "3." alone)
 # "3. Nghị định …", or a sub-row number with no dot after it before a capital ("2.1 Theo dõi …"); a
 # whole number with no dot is not one ("2 Điều 12; …" goes on a cited "khoản" of the line above).
-# One reading with the lettered sub-rows (``SUB_LETTER``, ``_BULLET``): a numbered or lettered sub-row of a
-# task row ("2.1", "2.1.", "a)") opens a row of its own and inherits the cells its parent row gives
-# and it does not state
+# One reading with the lettered sub-rows (``SUB_LETTER``, ``_BULLET``): a numbered or lettered sub-row
+# of a task row ("2.1", "2.1.", "2.1 Text", "a)") opens a row of its own
 _NUM_TEXT = re.compile(r"^(?:(?P<num>\d{1,3}(?:\.\d{1,2}){0,2})\.\s+(?P<text>\S.*)"
                        r"|(?P<sub>\d{1,3}(?:\.\d{1,2}){1,2})\s+(?P<stext>[A-ZĐÀ-Ỹ].*))$")
 _LIST_START = re.compile(r"^1[.)]\s")
@@ -563,14 +562,11 @@ def flat_blocks(lines: Sequence[SourceLine], table: FlatTable, table_index: int,
             cols = _row_cells(parent, roles, heads, titles)
             cells = [_cell([number])] + [_cell(c) if c else Cell("", ()) for c in cols]
             out.append(_block(cells, table_index, False, [number] + parent))
-            # a cell the parent row states and its sub-rows do not is theirs too (merged over them)
-            prev: list[Cell] = cells[1:]
+            prev: list[Cell] = []
             for bullet, part in parts:
                 own = [_cell(c) if c else Cell("", ()) for c in _row_cells(part, roles, heads, titles)]
-                # a partner or time cell merged down over the sub-rows is written once, in the parent
-                # row or in the first sub-row
-                own = [c if c.text.strip() or x >= len(prev) or roles[x] == "task" else prev[x]
-                       for x, c in enumerate(own)]
+                # a partner or time cell merged down over the sub-rows is written once, in the first
+                own = [c if c.text.strip() or not prev or roles[x] == "task" else prev[x] for x, c in enumerate(own)]
                 out.append(_block([_cell([bullet])] + own, table_index, False, [bullet] + part))
                 prev = own
             out.extend(deferred)
