@@ -45,8 +45,9 @@ _DATE_PROSE = re.compile(_B + rf"(?P<pre>{_PRE}|vao(?=\s+ngay\s))\s+(?:ngay\s+)?
 _DATE_BARE = re.compile(_B + rf"(?:(?P<pre>{_PRE}|vao)\s+)?(?:ngay\s+)?(?:{_DMY}|{_DMY_WORDS}){_YEARLY_SUFFIX}" + _E)
 _MONTH_PROSE = re.compile(_B + rf"(?P<pre>{_PRE})\s+thang\s+(?P<m>\d{{1,2}})\s*(?:/\s*|nam\s+)(?P<y>\d{{4}})" + _E)
 _MONTH_BARE = re.compile(_B + r"(?:(?P<pre>" + _PRE + r")\s+)?thang\s+(?P<m>\d{1,2})\s*(?:/\s*|nam\s+)(?P<y>\d{4})" + _E)
+# "trong Quý II/2025", "trong quý II năm 2026": the "trong" before a quarter is part of the deadline as written
 _QUARTER = re.compile(
-    _B + r"qu[yi]\s+(?P<q>iv|iii|ii|i|[1-4])" + _E
+    _B + r"(?:trong\s+)?qu[yi]\s+(?P<q>iv|iii|ii|i|[1-4])" + _E
     + r"(?:\s*(?:nam\s+|[/-]\s*)(?P<y>\d{4})|\s+(?P<suf>(?:hang|moi)\s+nam))?" + _E
 )
 # "năm 2025 - 2026", "giai đoạn 2026-2030", "năm học 2025 - 2026" (a period: due at its end)
@@ -89,7 +90,7 @@ _PERIODIC_N = re.compile(_B + r"dinh ky\s+(?P<n>\d{1,2}|sau|ba|mot)\s+(?:\([a-z 
 _HALF = re.compile(_B + r"(?P<n>\d{1,2}|sau|ba|mot)\s+thang\s*(?:mot lan|/\s*lan)" + _E)
 _ROMAN_Q = r"(?:iv|iii|ii|i)"
 # "Quý I, II/2026", "quý III và quý IV năm 2026", "Quý III-IV/2026": several quarters of one year
-_QUARTER_LIST = re.compile(_B + r"qu[yi]\s+(?P<qs>" + _ROMAN_Q + r"(?:\s*(?:,|-|–|va)\s*(?:qu[yi]\s+)?" + _ROMAN_Q
+_QUARTER_LIST = re.compile(_B + r"(?:trong\s+)?qu[yi]\s+(?P<qs>" + _ROMAN_Q + r"(?:\s*(?:,|-|–|va)\s*(?:qu[yi]\s+)?" + _ROMAN_Q
                            + r")+)" + _E + r"\s*(?:nam\s+|/\s*)(?P<y>\d{4})" + _E)
 # "tháng 10-12/2025", "Tháng 6 - 12/2026", "từ tháng 3 đến tháng 6 năm 2026": a span of months, due at its end
 _MONTH_SPAN = re.compile(_B + r"(?:(?P<pre>" + _PRE + r"|tu)\s+)?thang\s+(?P<m1>\d{1,2})\s*(?:-|–|den(?:\s+het)?)\s*"

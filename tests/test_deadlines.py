@@ -24,8 +24,8 @@ def one(text: str) -> Deadline:
         ("gửi trước ngày 15 tháng 12 hằng năm", "trước ngày 15 tháng 12 hằng năm", "yearly_date", None, "yearly", 12, 15),
         ("hoàn thành trước ngày 30/11/2025.", "trước ngày 30/11/2025", "date", "2025-11-30", None, 11, 30),
         ("Thời gian hoàn thành: Quý IV năm 2025.", "Quý IV năm 2025", "quarter", "2025-12-31", None, None, None),
-        ("xong trong Quý IV/2025", "Quý IV/2025", "quarter", "2025-12-31", None, None, None),
-        ("xong trong Quý 2 năm 2026", "Quý 2 năm 2026", "quarter", "2026-06-30", None, None, None),
+        ("xong trong Quý IV/2025", "trong Quý IV/2025", "quarter", "2025-12-31", None, None, None),
+        ("xong trong Quý 2 năm 2026", "trong Quý 2 năm 2026", "quarter", "2026-06-30", None, None, None),
         ("Thời gian thực hiện: hằng năm.", "hằng năm", "recurring", None, "yearly", None, None),
         ("đưa vào kế hoạch hàng năm", "hàng năm", "recurring", None, "yearly", None, None),
         ("kiểm tra định kỳ tại cơ sở", "định kỳ", "recurring", None, "periodic", None, None),
@@ -114,3 +114,15 @@ def test_due_before():
     with pytest.raises(ValueError):
         parse_day_month("40/9")
     assert due_before([yearly, dated, quarter, continuous], "30/9") == [yearly, quarter]
+
+
+@pytest.mark.parametrize("sentence, written, iso", [
+    # synthetic sentences (made up for this test, no real document's text)
+    ("Các sở chuyển dữ liệu về trung tâm của tỉnh trong Quý II/2025.", "trong Quý II/2025", "2025-06-30"),
+    ("Ban hành kế hoạch chi tiết và báo cáo Ủy ban trong quý II năm 2026.", "trong quý II năm 2026", "2026-06-30"),
+    ("Tổ chức hội thảo trong Quý III, IV/2026.", "trong Quý III, IV/2026", "2026-12-31"),
+])
+def test_trong_before_a_quarter_is_part_of_the_deadline(sentence, written, iso):
+    """"trong Quý II/2025" is the deadline as written (as "trong năm 2026" is); the due day is unchanged."""
+    d = one(sentence)
+    assert (d.text, d.kind, d.date) == (written, "quarter", iso)

@@ -95,9 +95,9 @@ def test_prose_appendix_row_items_share_head_owner_and_partners(tmp_path: Path) 
     assert a[1] == b[1] == c[1] == ["Sở Tài chính"]
     assert a[2] == b[2] == ["Sở Xây dựng", "Sở Nội vụ"]
     assert c[2] == ["Sở Tư pháp"]  # partners an item names itself replace the head's
-    assert (a[3], b[3], c[3]) == ("quý II năm 2027", "trước ngày 30 tháng 9 năm 2027", None)
+    assert (a[3], b[3], c[3]) == ("trong quý II năm 2027", "trước ngày 30 tháng 9 năm 2027", None)
     y = _at(tasks, "b) Xây dựng đề án nâng cao")
-    assert (y[1], y[2], y[3]) == (["Sở Y tế"], ["các cơ quan, địa phương"], "quý IV năm 2027")
+    assert (y[1], y[2], y[3]) == (["Sở Y tế"], ["các cơ quan, địa phương"], "trong quý IV năm 2027")
 
 
 def test_sentences_with_their_own_times_are_tasks_of_their_own(tmp_path: Path) -> None:

@@ -322,7 +322,7 @@ def test_task_table_headers(columns, want):
     ("Sở Nội vụ triển khai từ năm 2026 đến năm 2030.", "từ năm 2026 đến năm 2030", "period"),
     ("Sở Y tế hoàn thành trong 6 tháng đầu năm 2026.", "trong 6 tháng đầu năm 2026", "month"),
     ("Sở Y tế báo cáo trước ngày 15/12 hàng năm.", "trước ngày 15/12 hàng năm", "yearly_date"),
-    ("Sở Y tế hoàn thành trong quý III/2026.", "quý III/2026", "quarter"),
+    ("Sở Y tế hoàn thành trong quý III/2026.", "trong quý III/2026", "quarter"),
     ("Sở Y tế báo cáo chậm nhất là ngày 05/01/2027.", "chậm nhất là ngày 05/01/2027", "date"),
     ("Sở Y tế kiểm tra định kỳ hằng năm.", "định kỳ hằng năm", "recurring"),
     ("Sở Y tế thực hiện thường xuyên.", "thường xuyên", "continuous"),

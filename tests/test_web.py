@@ -346,7 +346,7 @@ def test_deadlines_page_and_deadline_model_agree(tmp_path):
     svc = hash_kb(tmp_path / "data")
     assert svc.ingest([tmp_path / name])[0].status == "ok"
     client = TestClient(create_app(svc))
-    q4 = [t for t in svc.tasks() if t.deadline and t.deadline.text.startswith("Quý IV hằng năm")]
+    q4 = [t for t in svc.tasks() if t.deadline and t.deadline.text.startswith("trong Quý IV hằng năm")]
     assert len(q4) == 1, [t.deadline for t in svc.tasks()]
     for before in ("31/12", "30/11", "30/6", "31/12/2031"):
         d, m, *y = (int(x) for x in before.split("/"))
