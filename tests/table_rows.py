@@ -21,3 +21,13 @@ def table_tasks(tmp_path: Path, text: str):
     doc = parse_document(load_txt(f), doc_id="t", file_name=f.name, content_hash="")
     tasks = [t for t in extract_tasks(doc.clauses) if t.pattern == "bảng phụ lục"]
     return doc, sorted(tasks, key=lambda t: t.path)
+
+
+#: A flattened appendix table's caption and header, one cell fragment a line (synthetic).
+TASK_TABLE_HEAD = ("Phụ lục\nDANH MỤC NHIỆM VỤ\n"
+                   "TT \nTên nhiệm vụ \nCơ quan \nchủ trì \nCơ \nquan \nphối hợp \nKết quả \nThời \nhạn \nhoàn thành \n")
+
+
+def names(refs) -> list[str]:
+    """The names of agency references, in order (what the table tests compare)."""
+    return [r.name for r in refs]

@@ -14,18 +14,14 @@ from tracuu.ingest.parser import parse_document
 from tracuu.ingest.reflow import SourceLine, gazette_furniture, starts_paragraph
 from tracuu.ingest.tasks import cell_agencies, extract_tasks
 
-from table_rows import table_tasks
+from table_rows import TASK_TABLE_HEAD, names, table_tasks
 
 HEAD = "ỦY BAN NHÂN DÂN TỈNH BÌNH SƠN\n\nSố: 12/KH-UBND\n\nKẾ HOẠCH\n\nThử nghiệm\n\nI. MỤC ĐÍCH\n\n1. Làm thử.\n\n"
-TABLE_HEAD = ("Phụ lục\nDANH MỤC NHIỆM VỤ\n"
-              "TT \nTên nhiệm vụ \nCơ quan \nchủ trì \nCơ \nquan \nphối hợp \nKết quả \nThời \nhạn \nhoàn thành \n")
+TABLE_HEAD = TASK_TABLE_HEAD
 
 
 _rows = table_tasks
 
-
-def names(refs) -> list[str]:
-    return [r.name for r in refs]
 
 
 def test_product_of_two_fragments_and_a_time_that_is_a_sentence(tmp_path):

@@ -13,7 +13,7 @@ from pathlib import Path
 from tracuu.ingest.loaders.leadfirst import Label, LeadRow, assign_groups, column_slots
 from tracuu.ingest.reflow import SourceLine
 
-from table_rows import table_tasks
+from table_rows import names, table_tasks
 
 HEAD = ("ỦY BAN NHÂN DÂN TỈNH BÌNH SƠN\n\nSố: 21/KH-UBND\n\nKẾ HOẠCH\n\nThử nghiệm\n\nI. MỤC ĐÍCH\n\n"
         "1. Làm thử.\n\nPhụ lục\nNHIỆM VỤ CỦA CÁC SỞ\n")
@@ -23,9 +23,6 @@ TABLE_HEAD = "STT \nĐơn vị \nNhiệm vụ chủ trì \nĐơn vị phối h�
 def _tasks(tmp_path: Path, text: str):
     return {t.text: t for t in table_tasks(tmp_path, text)[1]}
 
-
-def names(refs) -> list[str]:
-    return [r.name for r in refs]
 
 
 def test_column_slots_want_the_owner_column_first():

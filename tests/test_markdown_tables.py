@@ -11,12 +11,7 @@ from tracuu.ingest.loaders.pipetable import is_markdown_rule, markdown_lines
 from tracuu.ingest.loaders.txt import load_txt
 from tracuu.ingest.reflow import SourceLine
 
-from table_rows import table_tasks
-
-
-def names(refs) -> list[str]:
-    return [r.name for r in refs]
-
+from table_rows import names, table_tasks
 
 HEAD = ("BỘ THỬ NGHIỆM\n\nSố: 7/KH-BTN\n\nKẾ HOẠCH\n\nThử nghiệm bảng\n\nI. MỤC ĐÍCH\n\n1. Làm thử.\n"
         "II. TỔ CHỨC THỰC HIỆN\n1. Cục Thử nghiệm chủ trì theo dõi việc thực hiện Kế hoạch.\n")

@@ -8,15 +8,11 @@ Every Vietnamese line here is SYNTHETIC, written for these tests (the province "
 
 from __future__ import annotations
 
-from table_rows import table_tasks
+from table_rows import TASK_TABLE_HEAD, names, table_tasks
 
 HEAD = "ỦY BAN NHÂN DÂN TỈNH BÌNH SƠN\n\nSố: 12/KH-UBND\n\nKẾ HOẠCH\n\nThử nghiệm\n\nI. MỤC ĐÍCH\n\n1. Làm thử.\n\n"
-TABLE_HEAD = ("Phụ lục\nDANH MỤC NHIỆM VỤ\n"
-              "TT \nTên nhiệm vụ \nCơ quan \nchủ trì \nCơ \nquan \nphối hợp \nKết quả \nThời \nhạn \nhoàn thành \n")
+TABLE_HEAD = TASK_TABLE_HEAD
 
-
-def names(refs) -> list[str]:
-    return [r.name for r in refs]
 
 
 def test_a_sub_row_number_without_a_dot_on_the_task_line_opens_its_row(tmp_path):
