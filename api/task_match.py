@@ -60,7 +60,7 @@ def question_terms(reading: str, also: Iterable[str] = ()) -> list[str]:
     is "báo cáo …"), and less the words of the phrases ``also`` (folded) the question holds."""
     folded = " ".join(re.findall(r"\w+", fold(reading or "")))
     asked: set[str] = set()
-    for phrase in sorted({*_asking_phrases(), *also}, key=len, reverse=True):
+    for phrase in sorted({*_asking_phrases(), *also}, key=lambda p: (-len(p), p)):
         folded, n = re.subn(r"\b" + re.escape(phrase) + r"\b", " ", folded)
         if n:
             asked.update(phrase.split())

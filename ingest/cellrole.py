@@ -63,13 +63,13 @@ def _words() -> _Words:
     data = tomllib.loads(FLATCELLS_FILE.read_text(encoding="utf-8"))
 
     def words(key: str) -> tuple[str, ...]:
-        return tuple(sorted({fold(nfc(w)).lower() for w in data.get(key, [])}, key=len, reverse=True))
+        return tuple(sorted({fold(nfc(w)).lower() for w in data.get(key, [])}, key=lambda w: (-len(w), w)))
 
     from tracuu.ingest.columncues import verb_phrases
 
     return _Words(words("time_openers"), words("product_openers"), words("level_openers"),
                   words("partner_words"), words("lead_marks"),
-                  tuple(sorted({fold(v) for v in verb_phrases()}, key=len, reverse=True)),
+                  tuple(sorted({fold(v) for v in verb_phrases()}, key=lambda w: (-len(w), w))),
                   tuple(fold(nfc(w)).lower() for w in data.get("level_columns", [])))
 
 

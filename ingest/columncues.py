@@ -60,4 +60,4 @@ def verb_phrases() -> tuple[str, ...]:
     from tracuu.ingest.vntext import nfc
 
     words = tomllib.loads(AGENCIES_FILE.read_text(encoding="utf-8")).get("matching", {}).get("name_stop_words", [])
-    return tuple(sorted({nfc(w).lower() for w in words if len(w.split()) > 1}, key=len, reverse=True))
+    return tuple(sorted({nfc(w).lower() for w in words if len(w.split()) > 1}, key=lambda w: (-len(w), w)))

@@ -28,7 +28,7 @@ def _data() -> tuple[re.Pattern[str], tuple[str, ...], tuple[str, ...]]:
     data = tomllib.loads(_DATA.read_text(encoding="utf-8")).get("notice_reader", {})
 
     def alt(key: str) -> str:
-        keys = sorted({fold(nfc(w)).strip() for w in data.get(key, [])}, key=len, reverse=True)
+        keys = sorted({fold(nfc(w)).strip() for w in data.get(key, [])}, key=lambda w: (-len(w), w))
         return "|".join(re.escape(k).replace(r"\ ", r"\s+") for k in keys) or r"(?!x)x"
 
     closing = re.compile(r"(?:" + alt("sends") + r")\s+(?P<who>.+?)\s*(?:" + alt("ends") + r")")

@@ -36,7 +36,7 @@ def _words() -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
     data = tomllib.loads(_DATA.read_text(encoding="utf-8")).get("place_subjects", {})
 
     def folded(key: str) -> tuple[str, ...]:
-        return tuple(sorted({fold(nfc(w)).strip() for w in data.get(key, []) if w.strip()}, key=len, reverse=True))
+        return tuple(sorted({fold(nfc(w)).strip() for w in data.get(key, []) if w.strip()}, key=lambda w: (-len(w), w)))
 
     return folded("hand_out"), folded("not_after"), folded("not_before")
 

@@ -312,13 +312,26 @@ def title_words(question: str) -> list[str]:
     words = f" {words} "
     cues = [c for f in DOCUMENT_FACTS for c in _asks().get(f, ())]
     cues += list(_phrases("document", "facts")) + list(_phrases("document", "about_the_document"))
-    for c in sorted(set(cues), key=len, reverse=True):
-        words = words.replace(f" {c} ", " ")
+    words = _without_phrases(words, cues)
     kind = names_kind(question)
     if kind:
         words = words.replace(f" {kind} ", " ", 1)  # the kind asked about; other kind words are title words
     stop = title_stop()
     return [w for w in re.findall(r"[a-z0-9]+", words) if w not in stop and not w.isdigit()]
+
+
+def _without_phrases(spaced: str, phrases: list[str]) -> str:
+    """``spaced`` (" word word … ") without every word that lies in an occurrence of one of ``phrases``.
+
+    Why spans and not one replace after another: two cues of the same length that overlap ("co hieu
+    luc tu" / "hieu luc tu ngay") left a different word behind depending on which went first, and a
+    set's order changes with each process (PYTHONHASHSEED), so the same question named another
+    document from one run to the next."""
+    covered = [False] * len(spaced)
+    for phrase in set(phrases):
+        for m in re.finditer(rf"(?<= ){re.escape(phrase)}(?= )", spaced):
+            covered[m.start():m.end()] = [True] * (m.end() - m.start())
+    return "".join(" " if hide else ch for ch, hide in zip(spaced, covered))
 
 
 def title_stop() -> frozenset[str]:
