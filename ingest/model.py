@@ -189,7 +189,8 @@ class ParsedDocument:
     ocr_pages: dict[int, float] = field(default_factory=dict)  # page read by OCR -> mean word confidence (0-100)
     # Recorded non-clause parts of the source, JSON-native: {"kind", "start", "end", "page"} with kind
     # "header", "heading", "signature", "recipients", "page_number", "page_header",
-    # "signature_stamp", "appendix_heading" ... (see ingest.coverage).
+    # "signature_stamp", "table_rule" (a markdown table's "| --- |" line and pipes), "appendix_heading" ...
+    # (see ingest.coverage).
     other_parts: list[dict[str, Any]] = field(default_factory=list)
     # How much of the source is accounted for: {"chars", "covered", "percent", "uncovered": [...]}
     # (non-space characters; see ingest.coverage).

@@ -114,3 +114,27 @@ def test_markdown_header_over_a_flattened_body_makes_no_task_of_each_owner_line(
     one = next(t for t in tasks if t.text == "Tổ chức hội nghị giới thiệu quy trình mẫu.")
     assert names(one.lead) == ["Cục Thử nghiệm", "Sở Nông nghiệp và Môi trường"]
     assert one.deadline.text == "Quý III/2026"
+
+
+def test_markdown_rules_and_header_pipes_are_recorded_parts_not_lost_text(tmp_path):
+    """The rule lines and the pipes of a header given back name by name are in no clause: they are
+    recorded as "table_rule" parts, so the coverage still accounts for every character (synthetic)."""
+    doc, _ = table_tasks(tmp_path, HEAD + (
+        "PHỤ LỤC\n"
+        "| TT | Nội dung hoạt động | Cơ quan chủ trì | Cơ quan phối hợp |\n"
+        "| --- | --- | --- | --- |\n"
+        "Thời gian thực hiện\n"
+        "1\n"
+        "Tổ chức hội nghị giới thiệu quy trình mẫu.\n"
+        "Cục Thử nghiệm\n"
+        "Vụ Pháp chế\n"
+        "Quý III/2026\n"
+        "| A | B |\n"
+        "| --- | --- |\n"
+        "| 1 | Bảng thứ hai |\n"
+    ))
+    assert doc.coverage["percent"] == 100.0
+    source = (tmp_path / "doc.txt").read_text(encoding="utf-8")
+    rules = [p for p in doc.other_parts if p["kind"] == "table_rule"]
+    assert rules and all(set(source[p["start"]:p["end"]]) <= set("|- \n:") for p in rules)
+    assert not any("Đã bỏ" in w for w in doc.warnings)

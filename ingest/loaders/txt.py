@@ -108,7 +108,7 @@ def load_txt(path: Path) -> SourceText:
     # the "| --- | --- |" rule of a markdown table is no row; a markdown header over a body written one cell
     # a line is given back one column name a line (before the row numbers are restored: that needs the
     # flattened table found)
-    paged.lines = markdown_lines(paged.lines)
+    paged = _without_markdown_rules(paged)
     paged = _restore_row_numbers(text, paged)
     blocks, tables = _blocks(paged.lines, paged.double_spaced)
     warnings: list[str] = []
@@ -119,12 +119,13 @@ def load_txt(path: Path) -> SourceText:
             f"Tệp gõ bằng bảng mã {ENCODING_NAMES[legacy]}, đã chuyển sang Unicode. / "
             f"The file was typed in {ENCODING_NAMES[legacy]} and was converted to Unicode."
         )
-    if paged.dropped:
-        counts: dict[str, int] = {}
-        for kind, _, _ in paged.furniture:
+    vi = {"page_number": "dòng số trang", "page_header": "dòng đầu trang công báo", "signature_stamp": "dòng dấu chữ ký số"}
+    en = {"page_number": "page-number lines", "page_header": "gazette page-header lines", "signature_stamp": "digital-signature stamp lines"}
+    counts: dict[str, int] = {}
+    for kind, _, _ in paged.furniture:
+        if kind in vi:  # a markdown table's rule line loses nothing: not worth a warning
             counts[kind] = counts.get(kind, 0) + 1
-        vi = {"page_number": "dòng số trang", "page_header": "dòng đầu trang công báo", "signature_stamp": "dòng dấu chữ ký số"}
-        en = {"page_number": "page-number lines", "page_header": "gazette page-header lines", "signature_stamp": "digital-signature stamp lines"}
+    if counts:
         warnings.append(
             "Đã bỏ " + ", ".join(f"{n} {vi[k]}" for k, n in counts.items()) + ". / Dropped "
             + ", ".join(f"{n} {en[k]}" for k, n in counts.items()) + "."
@@ -139,6 +140,41 @@ def load_txt(path: Path) -> SourceText:
         furniture=paged.furniture,
         tables=tables,
     )
+
+
+def _without_markdown_rules(paged: PagedLines) -> PagedLines:
+    """``paged`` without the rule lines of markdown tables and with a markdown header over a body
+    written one cell a line given back one name a line (:func:`markdown_lines`); what that leaves out
+    (the "| --- |" rules, the header's pipes) is recorded as furniture of kind "table_rule", so the
+    coverage of the document still accounts for every character."""
+    kept = markdown_lines(paged.lines)
+    if len(kept) == len(paged.lines) and all(a is b for a, b in zip(kept, paged.lines)):
+        return paged
+    spans = sorted((k.start, k.start + len(k.text)) for k in kept)
+    gaps: list[tuple[int, int]] = []
+    for line in paged.lines:
+        a, b = line.start, line.start + len(line.text)
+        inside = [(x, y) for x, y in spans if x < b and y > a]
+        pos = a
+        for x, y in inside:
+            if x > pos:
+                gaps.append((pos, x))
+            pos = max(pos, y)
+        if pos < b:
+            gaps.append((pos, b))
+    gaps = [(a, b) for a, b in gaps if _text_between(paged.lines, a, b).strip()]
+    paged.lines = kept
+    paged.dropped = sorted([*paged.dropped, *gaps])
+    paged.furniture = [*paged.furniture, *(["table_rule", a, b] for a, b in gaps)]
+    return paged
+
+
+def _text_between(lines: list[SourceLine], a: int, b: int) -> str:
+    """The text of ``lines`` between source offsets ``a`` and ``b`` (within one line)."""
+    for line in lines:
+        if line.start <= a and b <= line.start + len(line.text):
+            return line.text[a - line.start : b - line.start]
+    return ""
 
 
 def _blocks(lines: list[SourceLine], double_spaced: bool) -> tuple[list[Block], int]:
