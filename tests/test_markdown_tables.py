@@ -13,6 +13,14 @@ from tracuu.ingest.reflow import SourceLine
 
 from table_rows import names, table_tasks
 
+
+def _table_rows(tmp_path, text: str):
+    """The table-row blocks of ``text`` loaded as a .txt file."""
+    f = tmp_path / "doc.txt"
+    f.write_text(text, encoding="utf-8")
+    return [b for b in load_txt(f).blocks if b.kind == "table_row"]
+
+
 HEAD = ("BỘ THỬ NGHIỆM\n\nSố: 7/KH-BTN\n\nKẾ HOẠCH\n\nThử nghiệm bảng\n\nI. MỤC ĐÍCH\n\n1. Làm thử.\n"
         "II. TỔ CHỨC THỰC HIỆN\n1. Cục Thử nghiệm chủ trì theo dõi việc thực hiện Kế hoạch.\n")
 
@@ -35,9 +43,7 @@ def test_markdown_table_rows_lose_outer_pipes_and_rule(tmp_path):
         "| 1. | Xây dựng bộ tiêu chí thử nghiệm mẫu. | Cục Thử nghiệm | Vụ Pháp chế, các đơn vị có liên quan. | Tháng 8/2026 |\n"
         "| 2. | Tổ chức tập huấn cho cán bộ cấp tỉnh. | Vụ Tổ chức cán bộ | Cục Thử nghiệm | 2026 - 2027 |\n"
     )
-    f = tmp_path / "doc.txt"
-    f.write_text(text, encoding="utf-8")
-    rows = [b for b in load_txt(f).blocks if b.kind == "table_row"]
+    rows = _table_rows(tmp_path, text)
     assert [c.text for c in rows[0].cells] == ["TT", "Nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp",
                                                "Thời gian hoàn thành"]
     assert rows[0].header_row
@@ -57,9 +63,7 @@ def test_pipe_table_without_outer_pipes_is_unchanged(tmp_path):
     text = HEAD + ("PHỤ LỤC\n"
                    "TT | Nhiệm vụ | Cơ quan chủ trì | Thời gian\n"
                    "1 | Rà soát quy chế thử nghiệm | Cục Thử nghiệm | Năm 2026\n")
-    f = tmp_path / "doc.txt"
-    f.write_text(text, encoding="utf-8")
-    rows = [b for b in load_txt(f).blocks if b.kind == "table_row"]
+    rows = _table_rows(tmp_path, text)
     assert [c.text for c in rows[1].cells] == ["1", "Rà soát quy chế thử nghiệm", "Cục Thử nghiệm", "Năm 2026"]
 
 
@@ -103,9 +107,7 @@ def test_markdown_header_over_a_flattened_body_makes_no_task_of_each_owner_line(
         "Các đơn vị có liên quan\n"
         "Thường xuyên\n"
     )
-    f = tmp_path / "doc.txt"
-    f.write_text(text, encoding="utf-8")
-    rows = [b for b in load_txt(f).blocks if b.kind == "table_row"]
+    rows = _table_rows(tmp_path, text)
     assert [c.text for c in rows[0].cells] == ["TT", "Nội dung hoạt động", "Cơ quan chủ trì", "Cơ quan phối hợp",
                                                "Thời gian thực hiện"]
     assert [c.text for c in rows[1].cells][:3] == ["1", "Tổ chức hội nghị giới thiệu quy trình mẫu.",

@@ -150,31 +150,24 @@ def _without_markdown_rules(paged: PagedLines) -> PagedLines:
     kept = markdown_lines(paged.lines)
     if len(kept) == len(paged.lines) and all(a is b for a, b in zip(kept, paged.lines)):
         return paged
-    spans = sorted((k.start, k.start + len(k.text)) for k in kept)
+    # kept lines are the original lines or pieces of them, in source order: walk both at once
     gaps: list[tuple[int, int]] = []
+    k = 0
     for line in paged.lines:
-        a, b = line.start, line.start + len(line.text)
-        inside = [(x, y) for x, y in spans if x < b and y > a]
-        pos = a
-        for x, y in inside:
-            if x > pos:
-                gaps.append((pos, x))
-            pos = max(pos, y)
-        if pos < b:
-            gaps.append((pos, b))
-    gaps = [(a, b) for a, b in gaps if _text_between(paged.lines, a, b).strip()]
+        start, end = line.start, line.start + len(line.text)
+        pos, left = start, []
+        while k < len(kept) and kept[k].start < end:
+            if kept[k].start > pos:
+                left.append((pos, kept[k].start))
+            pos = max(pos, kept[k].start + len(kept[k].text))
+            k += 1
+        if pos < end:
+            left.append((pos, end))
+        gaps += [(a, b) for a, b in left if line.text[a - start : b - start].strip()]
     paged.lines = kept
     paged.dropped = sorted([*paged.dropped, *gaps])
     paged.furniture = [*paged.furniture, *(["table_rule", a, b] for a, b in gaps)]
     return paged
-
-
-def _text_between(lines: list[SourceLine], a: int, b: int) -> str:
-    """The text of ``lines`` between source offsets ``a`` and ``b`` (within one line)."""
-    for line in lines:
-        if line.start <= a and b <= line.start + len(line.text):
-            return line.text[a - line.start : b - line.start]
-    return ""
 
 
 def _blocks(lines: list[SourceLine], double_spaced: bool) -> tuple[list[Block], int]:
