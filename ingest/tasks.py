@@ -195,6 +195,7 @@ class _Roles:
         self.subject_stop = _phrase_re(r.get("subject_stop", []))
         self.generic = _phrase_re(r.get("generic_subjects", []))
         self.done = _phrase_re(r.get("done", []))
+        self.received = _phrase_re(r.get("received", []))
         self.decision = _phrase_re(r.get("decision_openers", []))
         self.imperative_adverb = _phrase_re(r.get("imperative_adverbs", []))
         self.forwarding = _phrase_re(r.get("forwarding", []))
@@ -1694,7 +1695,7 @@ def _reports_only(t: _Text, roles: _Roles, end: int) -> bool:
     """The subject is given no work: it is said to have done something ("Các đơn vị đã hoàn
     thành …") or it only sends the document on ("Văn phòng UBND tỉnh thông báo để … biết")."""
     pos = t.skip_space(_after_comma(t.folded, end))
-    if roles.forwarding.match(t.folded, pos):
+    if roles.forwarding.match(t.folded, pos) or roles.received.match(t.folded, pos):
         return True
     # "đã"/"đang" written with their marks: the folded "da" is also "đa" ("đa dạng hóa") and
     # "dang" also "đăng" ("đăng ký"), which are work
@@ -1952,6 +1953,7 @@ def extract_tasks(clauses: list[Clause], gazetteer: Gazetteer | None = None,
     """
     g = gazetteer or load_gazetteer()
     roles = _Roles(g)
+    clauses = _bodyless_letter(clauses)
     reader = _addressee(addressees, g)
     notice = _addressee([w] if (w := notice_reader(clauses)) else None, g)  # "… thông báo để X … biết, thực hiện"
     by_path = {c.path: c for c in clauses}
@@ -2198,6 +2200,19 @@ def extract_tasks(clauses: list[Clause], gazetteer: Gazetteer | None = None,
     if year is not None:
         _drop_past_times(tasks, year)
     return tasks
+
+
+def _bodyless_letter(clauses: list[Clause]) -> list[Clause]:
+    """A text with no point, section or article the parser recognises: a short letter written in
+    unnumbered paragraphs only ("… Chủ tịch Ủy ban nhân dân tỉnh giao Sở X chủ trì, phối hợp với …
+    Báo cáo kết quả trước ngày …"), or a part of a document whose headings the parser did not
+    read. The parser keeps every paragraph as the preamble, which holds no task, so the whole text
+    yielded none; the work it hands out is in those paragraphs, which are read here as the
+    body's own unnumbered paragraphs (a recital that names no one doing anything, or "X nhận
+    được Văn bản số …", still yields no task). A document with any body clause is unchanged."""
+    if not any(c.kind == "preamble" for c in clauses) or any(c.kind not in NON_TASK_KINDS for c in clauses):
+        return clauses
+    return [replace(c, kind="doan_khong_danh_so") if c.kind == "preamble" else c for c in clauses]
 
 
 def _issued_year(issued: str | None, clauses: list[Clause]) -> int | None:
