@@ -1953,7 +1953,7 @@ def extract_tasks(clauses: list[Clause], gazetteer: Gazetteer | None = None,
     """
     g = gazetteer or load_gazetteer()
     roles = _Roles(g)
-    clauses = _bodyless_letter(clauses)
+    clauses = _bodyless_letter(clauses, g)
     reader = _addressee(addressees, g)
     notice = _addressee([w] if (w := notice_reader(clauses)) else None, g)  # "… thông báo để X … biết, thực hiện"
     by_path = {c.path: c for c in clauses}
@@ -2202,17 +2202,35 @@ def extract_tasks(clauses: list[Clause], gazetteer: Gazetteer | None = None,
     return tasks
 
 
-def _bodyless_letter(clauses: list[Clause]) -> list[Clause]:
+def _bodyless_letter(clauses: list[Clause], g: Gazetteer) -> list[Clause]:
     """A text with no point, section or article the parser recognises: a short letter written in
     unnumbered paragraphs only ("… Chủ tịch Ủy ban nhân dân tỉnh giao Sở X chủ trì, phối hợp với …
     Báo cáo kết quả trước ngày …"), or a part of a document whose headings the parser did not
     read. The parser keeps every paragraph as the preamble, which holds no task, so the whole text
     yielded none; the work it hands out is in those paragraphs, which are read here as the
     body's own unnumbered paragraphs (a recital that names no one doing anything, or "X nhận
-    được Văn bản số …", still yields no task). A document with any body clause is unchanged."""
+    được Văn bản số …", still yields no task). A sentence of names only ("Chủ tịch Ủy ban nhân dân
+    các tỉnh: A, B, C.", the address line the header did not take) stays in the preamble. A
+    document with any body clause is unchanged."""
     if not any(c.kind == "preamble" for c in clauses) or any(c.kind not in NON_TASK_KINDS for c in clauses):
         return clauses
-    return [replace(c, kind="doan_khong_danh_so") if c.kind == "preamble" else c for c in clauses]
+    return [replace(c, kind="doan_khong_danh_so") if c.kind == "preamble" and not _names_sentence(c.text, g) else c
+            for c in clauses]
+
+
+def _names_sentence(text: str, g: Gazetteer) -> bool:
+    """``text`` is one sentence ending with "." that only names bodies: besides the agencies the
+    gazetteer reads, each run of words between them and the list separators opens with a capital
+    (a place "Hưng Yên", a title "Chủ tịch") or is "và"."""
+    body = nfc(text).strip()
+    if not body.endswith(".") or ". " in body or len(body.split()) > 40:
+        return False
+    found = g.find(body)
+    if not found:
+        return False
+    rest = "".join("|" if any(m.start <= k < m.end for m in found) else ch for k, ch in enumerate(body))
+    runs = [r.split() for r in re.split(r"[|,;:.]", rest)]
+    return all(not run or run == ["và"] or (run[0][:1].isupper() and len(run) <= 4) for run in runs)
 
 
 def _issued_year(issued: str | None, clauses: list[Clause]) -> int | None:

@@ -64,3 +64,14 @@ def test_a_recital_of_what_was_received_is_no_task(tmp_path: Path) -> None:
 def test_a_letter_with_points_keeps_its_preamble_out(tmp_path: Path) -> None:
     tasks = parse_txt_tasks(tmp_path, NUMBERED)
     assert [names(t.lead) for t in tasks] == [["Sở Xây dựng"], ["Sở Công Thương"]]
+
+
+ADDRESS_LINE = HEADER + (
+    "      Chủ tịch Ủy ban nhân dân các tỉnh: Hòa Bình, Sơn La.\n"
+    "      Chủ tịch Ủy ban nhân dân tỉnh Hòa Bình khẩn trương rà soát các kho bãi, báo cáo trước ngày 15/4/2026.\n"
+) + SIGNATURE
+
+
+def test_a_sentence_of_names_only_is_no_task(tmp_path: Path) -> None:
+    tasks = parse_txt_tasks(tmp_path, ADDRESS_LINE)
+    assert [names(t.lead) for t in tasks] == [["Ủy ban nhân dân tỉnh Hòa Bình"]], [t.text for t in tasks]
