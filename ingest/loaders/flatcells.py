@@ -151,6 +151,11 @@ def time_opener_check():
 _BULLET_ITEM = re.compile(r"^[-+•–]\s+[A-ZĐÀ-Ỹ]")
 
 
+# the lines a name's tail may take in a narrow column ("ban công tác về" / "các tổ chức phi" / "chính
+# phủ nước" / "ngoài")
+_NAME_LINES = 6
+
+
 def fragments(lines: Sequence[SourceLine], name_at=None, goes_on=None) -> list[Fragment]:
     """The row's lines grouped into fragments.
 
@@ -207,7 +212,9 @@ def fragments(lines: Sequence[SourceLine], name_at=None, goes_on=None) -> list[F
             elif (t[0].islower() and not joined and not prev.endswith((",", ";"))
                   and _opens(low, cues.lower_openers) and name_at is not None and name_at(ahead)):
                 new = True
-            elif t[0].islower() and not joined and goes_on is not None and goes_on(ahead):
+            elif t[0].islower() and not joined and goes_on is not None and goes_on(
+                    " ".join(x.text.strip() for x in lines[k : k + _NAME_LINES])):
+                # a name cut by the break runs over as many short lines as its column is narrow
                 new = True
             elif (t[0].isupper() and prev.split()[-1].lower() in _PREPOSITIONS and name_at is not None
                   and name_at(ahead) > len(t.split()[0])):
@@ -294,11 +301,14 @@ _OPEN_END = 1.5  # after a page break, a fragment that goes on a cell left open
 
 
 def place_fragments(frags: Sequence[Fragment], kinds: Sequence[str], first_part: bool = True,
-                    open_ends: Sequence[float] = (), finishes=None) -> list[int]:
+                    open_ends: Sequence[float] = (), finishes=None,
+                    stay_ends: Sequence[Sequence[float]] = ()) -> list[int]:
     """The column of each fragment: the monotone assignment (column numbers never go down) with
     the best score. In the first part of a row the first fragment is the task's; in a later part
     (after a page break) a fragment fits better a column whose text was left open (``open_ends``),
-    and best the column whose name it finishes (``finishes(i, j)``)."""
+    and best the column whose name it finishes (``finishes(i, j)``); a fragment after another in
+    the same column fits it better when the one before is left open (``stay_ends[i][j]``: how open
+    fragment ``i`` ends as a cell of column ``j``, see :func:`open_end`)."""
     n, m = len(frags), len(kinds)
     if n == 0 or m == 0:
         return []
@@ -309,7 +319,14 @@ def place_fragments(frags: Sequence[Fragment], kinds: Sequence[str], first_part:
     skipped = [0.0] * (m + 1)  # cost of leaving columns 0..j-1 empty
     for j in range(m):
         skipped[j + 1] = skipped[j] - _empty_cost(kinds[j], first_part)
-    def fit_at(i: int, j: int) -> float:
+    def fit_at(i: int, j: int, entering: bool = True) -> float:
+        # a cell left open before the break is gone on by the first fragment placed in its column;
+        # a further fragment there goes on that fragment, open when the fragment is (``stay_ends``):
+        # after "Việt Nam theo hướng …, hiệu quả." the next fragment ("công tác về các tổ chức …")
+        # is no more of the task
+        if not entering:
+            open_after = stay_ends[i - 1][j] if (not first_part and i - 1 < len(stay_ends)) else 0.0
+            return fit(frags[i], kinds[j]) + _OPEN_END * open_after
         bonus = _OPEN_END * open_ends[j] if (not first_part and j < len(open_ends)) else 0.0
         if not first_part and finishes is not None and finishes(i, j):
             bonus = max(bonus, 2 * _OPEN_END)
@@ -324,15 +341,15 @@ def place_fragments(frags: Sequence[Fragment], kinds: Sequence[str], first_part:
             here = fit_at(i, j)
             # stay in column j (a further fragment of the same cell)
             stay = best[i - 1][j] - (0.0 if kinds[j] == "task" or frags[i].weak else _MERGE.get(kinds[j], 0.4))
-            cand, arg = stay, j
+            cand, arg = stay + fit_at(i, j, entering=False), j
             # move from an earlier column jj to j, leaving jj+1 .. j-1 empty
             for jj in range(j):
                 if best[i - 1][jj] == neg:
                     continue
-                s = best[i - 1][jj] + (skipped[j] - skipped[jj + 1])
+                s = best[i - 1][jj] + (skipped[j] - skipped[jj + 1]) + here
                 if s > cand:
                     cand, arg = s, jj
-            best[i][j] = cand + here - 0.01 * j  # a tie goes to the earlier column
+            best[i][j] = cand - 0.01 * j  # a tie goes to the earlier column
             back[i][j] = arg
     # columns after the last fragment's stay empty
     end = max(range(m), key=lambda j: best[n - 1][j] + (skipped[m] - skipped[j + 1]))
@@ -344,10 +361,15 @@ def place_fragments(frags: Sequence[Fragment], kinds: Sequence[str], first_part:
     return cols
 
 
+_TAIL_WORDS = 8
+
+
 def finishes_name(gazetteer, cell: str, text: str) -> bool:
     """``text`` finishes a name the gazetteer knows that ``cell`` (a column's text so far) left
     unfinished: "Các sở, ngành, Ủy ban" + "nhân dân các xã, phường"."""
-    tail = " ".join(cell.split()[-4:])
+    # the cell's last words, back to where the longest names open ("Ủy ban nhân dân các tỉnh, thành"
+    # / "phố trực thuộc trung ương": the name opens seven words before the break)
+    tail = " ".join(cell.split()[-_TAIL_WORDS:])
     if not tail or not text:
         return False
     if text.lstrip().startswith("("):
