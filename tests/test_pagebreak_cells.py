@@ -1,5 +1,5 @@
 """Flattened task-table rows (round 20, h20-gztables): the parts of a row that a gazette page break
-cut go on the cells they finish.
+cut go on the cells they finish, and a document's number after "… số" stays in its cell.
 
 Every Vietnamese line here is SYNTHETIC, written for these tests (the province "Bình Sơn", the
 "Ủy ban Thử nghiệm" and the documents numbered here do not exist); none is copied from a real
@@ -19,6 +19,30 @@ HEAD = "ỦY BAN NHÂN DÂN TỈNH BÌNH SƠN\n\nSố: 12/KH-UBND\n\nKẾ HOẠC
 
 def _lines(*texts: str) -> list[SourceLine]:
     return [SourceLine(k * 60, t, 1) for k, t in enumerate(texts)]
+
+
+def test_a_document_number_after_so_goes_on_the_line_above():
+    # synthetic: a text's name justified one word a line, its number on the next line
+    frags = fragments(_lines("Nghị", "định", "số", "77/2031/NĐ-CP", "ngày 02/3/2031", "- Điều 9"))
+    assert frags[0].text.startswith("Nghị định số 77/2031/NĐ-CP")
+    frags = fragments(_lines("Theo yêu cầu tại Nghị quyết số", "5/NQ-CP", "Thường xuyên"))
+    assert [f.text for f in frags] == ["Theo yêu cầu tại Nghị quyết số 5/NQ-CP", "Thường xuyên"]
+    # a plain number after "số" (digital) is no document's number: the next cell
+    frags = fragments(_lines("Phát triển dữ liệu số", "2026 - 2027"))
+    assert [f.text for f in frags] == ["Phát triển dữ liệu số", "2026 - 2027"]
+
+
+def test_a_table_of_texts_named_one_word_a_line(tmp_path):
+    # synthetic: STT | text | provisions | lead; the numbers on lines of their own
+    text = HEAD + (
+        "Phụ lục\nDANH MỤC VĂN BẢN CẦN SỬA ĐỔI\n"
+        "STT \nDANH SÁCH \nVĂN BẢN \nĐIỀU, KHOẢN CẦN SỬA ĐỔI \nCƠ QUAN \nCHỦ TRÌ \n"
+        "1.  Nghị \nđịnh \nsố \n71/2031/NĐ-CP \nngày 02/3/2031 \n- Điều 4 \n- Khoản 2 Điều 9 \nSở Tư pháp \n"
+        "2.  Nghị \nđịnh \nsố \n72/2031/NĐ-CP \nngày 05/3/2031 \n- Điều 7 \nSở Tư pháp \n"
+    )
+    _, rows = table_tasks(tmp_path, text)
+    texts = [t.text for t in rows]
+    assert any(t.startswith("Nghị định số 72/2031/NĐ-CP") for t in texts), texts
 
 
 def test_a_later_fragment_is_no_more_of_a_cell_its_first_fragment_closed():

@@ -149,6 +149,15 @@ def time_opener_check():
 
 # a line that opens a bulleted item ("- Ban hành quy định …") starts a fragment as a capital does
 _BULLET_ITEM = re.compile(r"^[-+•–]\s+[A-ZĐÀ-Ỹ]")
+# a document's number and symbol ("332/2025/NĐ-CP", "10/NQ-CP", "66.16/2026/NQ-CP", "178-QĐ/TW"): after a
+# line that ends with "số" it is the number that word announces ("Nghị định số" / "262/2025/NĐ-CP …"),
+# no new cell (a plain number after "số" may be a row number: "… dữ liệu số" / "1")
+_DOC_NUMBER = re.compile(r"^\d{1,4}(?:\.\d{1,3})?(?:/\d{4})?[/-][A-ZĐ]")
+
+
+def _number_goes_on(prev: str, t: str) -> bool:
+    """``t`` opens with the number of the document that ``prev`` names and ends with "số"."""
+    return bool(prev.split()) and prev.split()[-1].lower() == "số" and bool(_DOC_NUMBER.match(t))
 
 
 # the lines a name's tail may take in a narrow column ("ban công tác về" / "các tổ chức phi" / "chính
@@ -201,7 +210,8 @@ def fragments(lines: Sequence[SourceLine], name_at=None, goes_on=None) -> list[F
                     and not (_opens(low, cues.time) or _opens(low, cues.product)):
                 pass  # "Các Bộ:" / "NN&MT," / "Xây dựng,": the items of a list after a colon go on
                 # ("Bộ Tài chính" after them, the list's head word again, opens the next cell)
-            elif (t[0].isupper() or t[0].isdigit() or _BULLET_ITEM.match(t)) and not joined:
+            elif (t[0].isupper() or t[0].isdigit() or _BULLET_ITEM.match(t)) and not joined \
+                    and not _number_goes_on(prev, t):
                 new = True
                 # "Năm" / "2026": a fragment of one word cannot stand as a cell of its own
                 is_weak = len(cur) == 1 and len(prev.split()) == 1 and not prev.endswith((".", ";"))
