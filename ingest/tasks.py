@@ -355,6 +355,10 @@ def _qualified(m: AgencyMention, text: str, folded: str, mentions: list[AgencyMe
     mt = closed.match(folded, pos)
     if mt is not None:
         end = mt.end()
+        if "," in text[pos:end] and not re.search(r"[,;.:()]", text[m.end : pos]):
+            # "các bộ quản lý ngành, lĩnh vực": the comma is the qualifier's own
+            written = text[m.start : end]
+            return replace(m, text=written, end=end, full=g.expand_abbreviations(written))
     else:
         mt = open_.match(folded, pos)
         if mt is not None:

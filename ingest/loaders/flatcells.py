@@ -149,6 +149,20 @@ def time_opener_check():
 
 # a line that opens a bulleted item ("- Ban hành quy định …") starts a fragment as a capital does
 _BULLET_ITEM = re.compile(r"^[-+•–]\s+[A-ZĐÀ-Ỹ]")
+# a document's number and symbol ("332/2025/NĐ-CP", "10/NQ-CP", "66.16/2026/NQ-CP", "178-QĐ/TW"): after a
+# line that ends with "số" it is the number that word announces ("Nghị định số" / "262/2025/NĐ-CP …"),
+# no new cell (a plain number after "số" may be a row number: "… dữ liệu số" / "1")
+_DOC_NUMBER = re.compile(r"^\d{1,4}(?:\.\d{1,3})?(?:/\d{4})?[/-][A-ZĐ]")
+
+
+def _number_goes_on(prev: str, t: str) -> bool:
+    """``t`` opens with the number of the document that ``prev`` names and ends with "số"."""
+    return bool(prev.split()) and prev.split()[-1].lower() == "số" and bool(_DOC_NUMBER.match(t))
+
+
+# the lines a name's tail may take in a narrow column ("ban công tác về" / "các tổ chức phi" / "chính
+# phủ nước" / "ngoài")
+_NAME_LINES = 6
 
 
 def fragments(lines: Sequence[SourceLine], name_at=None, goes_on=None) -> list[Fragment]:
@@ -196,7 +210,8 @@ def fragments(lines: Sequence[SourceLine], name_at=None, goes_on=None) -> list[F
                     and not (_opens(low, cues.time) or _opens(low, cues.product)):
                 pass  # "Các Bộ:" / "NN&MT," / "Xây dựng,": the items of a list after a colon go on
                 # ("Bộ Tài chính" after them, the list's head word again, opens the next cell)
-            elif (t[0].isupper() or t[0].isdigit() or _BULLET_ITEM.match(t)) and not joined:
+            elif (t[0].isupper() or t[0].isdigit() or _BULLET_ITEM.match(t)) and not joined \
+                    and not _number_goes_on(prev, t):
                 new = True
                 # "Năm" / "2026": a fragment of one word cannot stand as a cell of its own
                 is_weak = len(cur) == 1 and len(prev.split()) == 1 and not prev.endswith((".", ";"))
@@ -207,7 +222,9 @@ def fragments(lines: Sequence[SourceLine], name_at=None, goes_on=None) -> list[F
             elif (t[0].islower() and not joined and not prev.endswith((",", ";"))
                   and _opens(low, cues.lower_openers) and name_at is not None and name_at(ahead)):
                 new = True
-            elif t[0].islower() and not joined and goes_on is not None and goes_on(ahead):
+            elif t[0].islower() and not joined and goes_on is not None and goes_on(
+                    " ".join(x.text.strip() for x in lines[k : k + _NAME_LINES])):
+                # a name cut by the break runs over as many short lines as its column is narrow
                 new = True
             elif (t[0].isupper() and prev.split()[-1].lower() in _PREPOSITIONS and name_at is not None
                   and name_at(ahead) > len(t.split()[0])):
@@ -294,11 +311,14 @@ _OPEN_END = 1.5  # after a page break, a fragment that goes on a cell left open
 
 
 def place_fragments(frags: Sequence[Fragment], kinds: Sequence[str], first_part: bool = True,
-                    open_ends: Sequence[float] = (), finishes=None) -> list[int]:
+                    open_ends: Sequence[float] = (), finishes=None,
+                    stay_ends: Sequence[Sequence[float]] = ()) -> list[int]:
     """The column of each fragment: the monotone assignment (column numbers never go down) with
     the best score. In the first part of a row the first fragment is the task's; in a later part
     (after a page break) a fragment fits better a column whose text was left open (``open_ends``),
-    and best the column whose name it finishes (``finishes(i, j)``)."""
+    and best the column whose name it finishes (``finishes(i, j)``); a fragment after another in
+    the same column fits it better when the one before is left open (``stay_ends[i][j]``: how open
+    fragment ``i`` ends as a cell of column ``j``, see :func:`open_end`)."""
     n, m = len(frags), len(kinds)
     if n == 0 or m == 0:
         return []
@@ -309,7 +329,14 @@ def place_fragments(frags: Sequence[Fragment], kinds: Sequence[str], first_part:
     skipped = [0.0] * (m + 1)  # cost of leaving columns 0..j-1 empty
     for j in range(m):
         skipped[j + 1] = skipped[j] - _empty_cost(kinds[j], first_part)
-    def fit_at(i: int, j: int) -> float:
+    def fit_at(i: int, j: int, entering: bool = True) -> float:
+        # a cell left open before the break is gone on by the first fragment placed in its column;
+        # a further fragment there goes on that fragment, open when the fragment is (``stay_ends``):
+        # after "Việt Nam theo hướng …, hiệu quả." the next fragment ("công tác về các tổ chức …")
+        # is no more of the task
+        if not entering:
+            open_after = stay_ends[i - 1][j] if (not first_part and i - 1 < len(stay_ends)) else 0.0
+            return fit(frags[i], kinds[j]) + _OPEN_END * open_after
         bonus = _OPEN_END * open_ends[j] if (not first_part and j < len(open_ends)) else 0.0
         if not first_part and finishes is not None and finishes(i, j):
             bonus = max(bonus, 2 * _OPEN_END)
@@ -324,15 +351,15 @@ def place_fragments(frags: Sequence[Fragment], kinds: Sequence[str], first_part:
             here = fit_at(i, j)
             # stay in column j (a further fragment of the same cell)
             stay = best[i - 1][j] - (0.0 if kinds[j] == "task" or frags[i].weak else _MERGE.get(kinds[j], 0.4))
-            cand, arg = stay, j
+            cand, arg = stay + fit_at(i, j, entering=False), j
             # move from an earlier column jj to j, leaving jj+1 .. j-1 empty
             for jj in range(j):
                 if best[i - 1][jj] == neg:
                     continue
-                s = best[i - 1][jj] + (skipped[j] - skipped[jj + 1])
+                s = best[i - 1][jj] + (skipped[j] - skipped[jj + 1]) + here
                 if s > cand:
                     cand, arg = s, jj
-            best[i][j] = cand + here - 0.01 * j  # a tie goes to the earlier column
+            best[i][j] = cand - 0.01 * j  # a tie goes to the earlier column
             back[i][j] = arg
     # columns after the last fragment's stay empty
     end = max(range(m), key=lambda j: best[n - 1][j] + (skipped[m] - skipped[j + 1]))
@@ -344,10 +371,15 @@ def place_fragments(frags: Sequence[Fragment], kinds: Sequence[str], first_part:
     return cols
 
 
+_TAIL_WORDS = 8
+
+
 def finishes_name(gazetteer, cell: str, text: str) -> bool:
     """``text`` finishes a name the gazetteer knows that ``cell`` (a column's text so far) left
     unfinished: "Các sở, ngành, Ủy ban" + "nhân dân các xã, phường"."""
-    tail = " ".join(cell.split()[-4:])
+    # the cell's last words, back to where the longest names open ("Ủy ban nhân dân các tỉnh, thành"
+    # / "phố trực thuộc trung ương": the name opens seven words before the break)
+    tail = " ".join(cell.split()[-_TAIL_WORDS:])
     if not tail or not text:
         return False
     if text.lstrip().startswith("("):

@@ -485,7 +485,9 @@ def _row_cells(lines: list[SourceLine], roles: list[str], heads: Sequence[str], 
         else:
             ends = [fc.open_end(c, kind, g) for c, kind in zip(texts, roles)]
             finishes = partial(_finishes, g, texts, [f.text for f in frags])
-            placed = fc.place_fragments(frags, roles, first_part=False, open_ends=ends, finishes=finishes)
+            stays = [[fc.open_end(f.text, kind, g) for kind in roles] for f in frags]
+            placed = fc.place_fragments(frags, roles, first_part=False, open_ends=ends, finishes=finishes,
+                                        stay_ends=stays)
         for frag, col in zip(frags, placed):
             cols[col] += frag.lines
     return cols
