@@ -875,8 +875,6 @@ class Ask:
             opening = doc_parts.opening_facts(doc) if intent.kind != "clause_path" else None
             if opening:
                 clause = doc_parts.opening_clause(opening, intent.kind) or clause
-            if clause is None and intent.kind == "signer":
-                clause = doc_parts.signer_part(self, doc)
             if clause is None and intent.kind != "clause_path":
                 clause = doc.clauses[0] if doc.clauses else None
             if clause is None:

@@ -93,8 +93,7 @@ def _signer_clause(svc: "Tracuu", doc: ParsedDocument) -> tuple[Clause | None, s
             if clause is not None:
                 return clause, source[found[0]:found[1]]
     if sig is None and not name and not parts:
-        found_in = _signer_in_body(svc, doc)
-        return found_in if found_in[1] else _signer_in_row(svc, doc)
+        return _signer_in_body(svc, doc)
     return sig, name
 
 
@@ -266,36 +265,6 @@ def opening_facts(doc: ParsedDocument) -> OpeningFacts:
     return out
 
 
-def _signer_in_row(svc: "Tracuu", doc: ParsedDocument) -> tuple[Clause | None, str | None]:
-    """(the cell, the name) of a signature written in a pipe-table row's last cell ("| *Nơi nhận:* … | KT. THỦ
-    TƯỚNG PHÓ THỦ TƯỚNG     Hoàng Trung Hải |", a docx conversion), the last such row of the source; the cell's
-    lines are the runs its wide spaces part."""
-    source = svc.store().source(doc.doc_id)
-    if source is None:
-        return None, None
-    end = len(source)
-    while end > 0:
-        start = source.rfind("\n", 0, end) + 1
-        line = source[start:end]
-        end = start - 1
-        cells = [m for m in re.finditer(r"[^|]+", line) if m.group(0).strip()] if line.lstrip().startswith("|") else []
-        if not cells:
-            continue
-        cell = cells[-1]
-        runs = [r.strip(" *") for r in re.split(r"\s{2,}", cell.group(0).strip()) if r.strip(" *")]
-        if len(runs) < 2 or not is_name_like(runs[-1]) or not is_caps(runs[-2]):
-            continue
-        if not signer_of_lines(runs).name:
-            continue
-        name_at = start + cell.start() + cell.group(0).rfind(runs[-1])
-        page = next((c.span.page_end for c in doc.clauses if c.span.start <= name_at <= c.span.end), 1)
-        clause = _span_clause(doc, source, "signer", "signature", SIGNER_LABEL, start + cell.start(),
-                              name_at + len(runs[-1]), page)
-        if clause is not None:
-            return clause, runs[-1]
-    return None, None
-
-
 def with_opening(info: Document, opening: OpeningFacts) -> Document:
     """``info`` with the number, date and issuer its opening clauses write (:func:`opening_facts`), its citation
     named again from them."""
@@ -310,8 +279,3 @@ def opening_clause(opening: OpeningFacts, kind: str) -> Clause | None:
     keys = {"issuer": ("annexed", "issuer"), "number_date": ("number", "date", "annexed")}.get(kind, ())
     return next((opening.at[k] for k in keys if k in opening.at), None)
 
-
-def signer_part(svc: "Tracuu", doc: ParsedDocument) -> Clause | None:
-    """The part that shows who signed where no clause is the signature (:func:`_signer_clause`)."""
-    clause, name = _signer_clause(svc, doc)
-    return clause if name else None

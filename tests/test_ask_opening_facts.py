@@ -2,12 +2,13 @@
 
 Synthetic: three texts made up by the tracuu team (ministries, projects, provinces and people that do not
 exist as written here). A docx conversion writes a decision's header as pipe-table rows ("| BỘ … ------- |
-CỘNG HÒA … |", "| Số: 57/QĐ-BTX | *Hà Nội, ngày 03 tháng 5 năm 2021* |") and its signature as the last cell
-of a row ("| *Nơi nhận:* … | KT. BỘ TRƯỞNG THỨ TRƯỞNG     Trần Văn Mẫu |"); a PDF text layer of a Party
+CỘNG HÒA … |", "| Số: 57/QĐ-BTX | *Hà Nội, ngày 03 tháng 5 năm 2021* |"); a PDF text layer of a Party
 programme leaves the number and the day blank ("TỈNH UỶ BẮC SƠN * Số -CTr/TU", "Bắc Sơn, ngày   tháng 6
 năm 2026"); a plan kept without the decision that issues it (a repository's note line above its layout
-header) opens with "(Kèm theo Quyết định số … Ngày … của …)". The header parse reads none of these; "ngày nào", "ai ký", "cơ quan nào ban hành" are answered
-from the lines that write them, cited first, and "… theo đề nghị của ai" from the "*Căn cứ …*" lines.
+header) opens with "(Kèm theo Quyết định số … Ngày … của …)". The header parse reads none of these;
+"ngày nào", "số", "cơ quan nào ban hành" are answered from the lines that write them, cited first, and
+"… theo đề nghị của ai" from the "*Căn cứ …*" lines. (A signature in a pipe row's last cell, "| *Nơi nhận:*
+… | KT. BỘ TRƯỞNG THỨ TRƯỞNG     Trần Văn Mẫu |", is not read: tried, it fixed one tune document only.)
 """
 
 from __future__ import annotations
@@ -81,12 +82,6 @@ def test_a_pipe_table_header_gives_the_date_and_number_cited_first(kb_opening):
     assert a.found and "03 tháng 5 năm 2021" in a.answer
     assert "Số: 57/QĐ-BTX" in a.citations[0].text
     assert "Bộ Thử nghiệm xanh" in a.answer  # the issuer: the capitals before the national motto
-
-
-def test_a_signature_in_a_pipe_rows_last_cell_names_the_signer(kb_opening):
-    a = kb_opening.ask("quyet dinh 57 qd btx do ai ky")
-    assert a.found and "Trần Văn Mẫu" in a.answer
-    assert a.citations[0].text.endswith("Trần Văn Mẫu")
 
 
 def test_the_basis_lines_in_emphasis_marks_answer_who_proposed(kb_opening):
