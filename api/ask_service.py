@@ -12,7 +12,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from tracuu.api import deadline_pick, doc_sections, intent_answers, outline, phrases, task_blocks, task_match
+from tracuu.api import deadline_pick, doc_parts, doc_sections, intent_answers, outline, phrases, task_blocks, task_match
 from tracuu.api.answer import alternatives_text, close_calls, compose, lower_first, not_found_answer, owners_of, prefer, section_text, structural_answer
 from tracuu.api.citations import document_name
 from tracuu.api.search_service import MAX_K
@@ -871,12 +871,17 @@ class Ask:
                 continue
             path = intent.path if intent.kind == "clause_path" else wanted[intent.kind]
             clause = next((c for c in doc.clauses if c.path == path), None)
+            # a header the parse did not read (a pipe-table header, a text layer): its opening clauses write it
+            opening = doc_parts.opening_facts(doc) if intent.kind != "clause_path" else None
+            if opening:
+                clause = doc_parts.opening_clause(opening, intent.kind) or clause
             if clause is None and intent.kind != "clause_path":
                 clause = doc.clauses[0] if doc.clauses else None
             if clause is None:
                 continue
             hits.append(self.hit(clause, 1.0))
-            out_docs[doc_id] = self._info(doc, doc_id)
+            info = self._info(doc, doc_id)
+            out_docs[doc_id] = doc_parts.with_opening(info, opening) if opening else info
         if not hits:
             return None
         return Answer(question=question, found=True, answer=structural_answer(intent.kind, hits, out_docs), owners=[],

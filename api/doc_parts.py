@@ -18,10 +18,10 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from tracuu.index.catalog.store import sha256_text
-from tracuu.ingest.header import signer_name_after, signer_of_lines
+from tracuu.ingest.header import issuer_case, signer_name_after, signer_of_lines
 from tracuu.ingest.markers import is_caps, is_name_like
 from tracuu.ingest.model import Clause, ParsedDocument, Span
-from tracuu.ingest.shapes import Hit
+from tracuu.ingest.shapes import Document, Hit
 
 if TYPE_CHECKING:
     from tracuu.api.service import Tracuu
@@ -189,3 +189,93 @@ def part_clause(svc: "Tracuu", clause_id: str) -> Clause | None:
         return next((c for c, _ in _annex_clauses(svc, doc) if c.clause_id == clause_id), None)
     clause = _header_clause(svc, doc) if path == "header" else _signer_clause(svc, doc)[0]
     return clause if clause is not None and clause.clause_id == clause_id else None
+
+
+# --------------------------------------------------------------------------- a header the parse did not read
+
+#: "Số: 1803/QĐ-TTg", "Số 12/KH-UBND" as a header row writes it (pipes and emphasis marks taken out)
+_NUMBER_WRITTEN = re.compile(r"\bSố\s*:?\s*(\d+[^\s/|*]*/[^\s|*,;()]+)")
+#: "Hà Nội, ngày 22 tháng 10 năm 2015", "Lào Cai, ngày tháng 8 năm 2026" (a text layer leaves the day blank)
+_DATE_WRITTEN = re.compile(r"\b(?:(?:[A-ZĐ][^\W\d_A-ZĐ]*\s+){0,3}[A-ZĐ][^\W\d_A-ZĐ]*),\s*ngày\s+"
+                           r"(?:(\d{1,2})\s+)?tháng\s+(\d{1,2})\s+năm\s+(\d{4})")
+#: the date of the decision an issued plan goes with: "(Kèm theo Quyết định số … Ngày 19 tháng 11 năm 2024 của …)"
+_ANNEX_DATE = re.compile(r"\b[Nn]gày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})")
+#: what ends the issuer's capitals at the top left: the national motto's column, a number, a rule
+_ISSUER_END = re.compile(r"\s(?:CỘNG\s+H(?:ÒA|OÀ)|ĐẢNG\s+CỘNG\s+SẢN|Số\b)|\s[-_*]{1,}(?:\s|$)")
+OPENING_CLAUSES = 4  # the opening clauses a header-less document's facts are read from
+ISSUER_CLAUSES = 2  # the issuer stands at the start of one of the first two
+
+
+class OpeningFacts:
+    """Number, date and issuer a document's opening clauses write, where its header parse read none (a docx
+    conversion's pipe-table header "| Số: 1803/QĐ-TTg | *Hà Nội, ngày 22 tháng 10 năm 2015* |", a text layer's
+    "TỈNH UỶ LÀO CAI * Số -CTr/TU"), with the clauses that write them and the "(Kèm theo Quyết định số …)" line of a
+    plan kept without the decision that issues it."""
+
+    def __init__(self) -> None:
+        self.number: str | None = None
+        self.date: str | None = None  # ISO, when the day is written
+        self.date_as_written: str | None = None
+        self.issuer: str | None = None
+        self.clauses: list[Clause] = []
+        self.annexed: list[tuple[Clause, str]] = []
+        self.at: dict[str, Clause] = {}  # "number", "date", "issuer", "annexed" -> the clause that writes it
+
+    def __bool__(self) -> bool:
+        return bool(self.number or self.date_as_written or self.issuer or self.annexed)
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.replace("|", " ").replace("*", " ").split())
+
+
+def opening_facts(doc: ParsedDocument) -> OpeningFacts:
+    """What the opening clauses (``preamble.*``) of ``doc`` write of its number, date and issuer (see
+    :class:`OpeningFacts`); empty when the header parse read any of them (they are the document's then)."""
+    out = OpeningFacts()
+    h = doc.header
+    if h.number or h.date or h.date_as_written or h.issuer:
+        return out
+    opening = [c for c in doc.clauses if c.path.startswith("preamble")][:OPENING_CLAUSES]
+    for i, c in enumerate(opening):
+        text = _plain(c.text)
+        before = len(out.at)
+        m = _NUMBER_WRITTEN.search(text)
+        if m and out.number is None:
+            out.number, out.at["number"] = m.group(1).rstrip("."), c
+        m = _DATE_WRITTEN.search(text)
+        if m and out.date_as_written is None:
+            out.date_as_written, out.at["date"] = m.group(0), c
+            if m.group(1):
+                out.date = f"{int(m.group(3)):04d}-{int(m.group(2)):02d}-{int(m.group(1)):02d}"
+        if out.issuer is None and i < ISSUER_CLAUSES:
+            top = _ISSUER_END.split(" " + text.strip(" -_") + " ", maxsplit=1)[0].strip(" -_")
+            if len(top.split()) >= 2 and is_caps(top):
+                out.issuer, out.at["issuer"] = issuer_case(top), c
+        m = _ANNEXED_TO.search(text)
+        if m and re.search(r"\d", m.group(0)) and not out.annexed:
+            out.annexed.append((c, m.group(0).strip()))
+            out.at["annexed"] = c
+            d = _ANNEX_DATE.search(m.group(0))
+            if d and out.date_as_written is None:  # the plan's date is its decision's
+                out.date_as_written, out.at["date"] = d.group(0), c
+                out.date = f"{int(d.group(3)):04d}-{int(d.group(2)):02d}-{int(d.group(1)):02d}"
+        if len(out.at) > before:
+            out.clauses.append(c)
+    return out
+
+
+def with_opening(info: Document, opening: OpeningFacts) -> Document:
+    """``info`` with the number, date and issuer its opening clauses write (:func:`opening_facts`), its citation
+    named again from them."""
+    more = {k: v for k, v in (("number", opening.number), ("date", opening.date), ("issuer", opening.issuer)) if v}
+    if not more:
+        return info
+    return Document(**{**info.model_dump(), **more, "citation": ""})
+
+
+def opening_clause(opening: OpeningFacts, kind: str) -> Clause | None:
+    """The opening clause that writes what a structural question asks ("issuer", "number_date"), if any."""
+    keys = {"issuer": ("annexed", "issuer"), "number_date": ("number", "date", "annexed")}.get(kind, ())
+    return next((opening.at[k] for k in keys if k in opening.at), None)
+

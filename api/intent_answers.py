@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from tracuu.api.answer import lead_names, owner, owners_of
 from tracuu.api.citations import DocumentInfo, document_name, format_date
-from tracuu.api.doc_parts import annex_hits, header_hit, signature
+from tracuu.api.doc_parts import annex_hits, header_hit, opening_facts, signature, with_opening
 from tracuu.api.tasks_view import ROLES, AgencyQuery, deadline_out, roles_of
 from tracuu.index.query.ask_intent import (
     AskIntent,
@@ -192,6 +192,8 @@ def _facts_sentence(doc: Document, date_as_written: str | None = None, signer: s
     if doc.number and doc.number not in doc.citation:
         parts.append(f"số {doc.number}")
     written = f" (ghi: «{date_as_written}»)" if date_as_written else ""
+    if date_as_written and not doc.date:  # a day the text leaves blank ("Lào Cai, ngày    tháng 8 năm 2026")
+        parts.append(f"ghi: «{date_as_written}»")
     if doc.date:
         when = f"ngày {format_date(doc.date) or doc.date}"
         if when in doc.citation:
@@ -252,6 +254,11 @@ def _replaced_clauses(doc) -> list[Any]:
     return _clauses_saying(doc, document_cues("replaces_clause"))[:1]
 
 
+#: the facts a header-less document's opening clauses write, and which of them (``OpeningFacts.at``) to cite first
+_OPENING_KEYS = {"date": ("date", "number", "annexed"), "number": ("number", "date", "annexed"),
+                 "issuer": ("annexed", "issuer")}
+
+
 def _basis_clauses(doc) -> list[Any]:
     """The opening clauses that state what the document is based on or carries out."""
     out = []
@@ -260,7 +267,7 @@ def _basis_clauses(doc) -> list[Any]:
             if out or c.order > 3:
                 break
             continue
-        if fold(c.text.lstrip(" -–")).startswith(document_cues("basis_clause")):
+        if fold(c.text.lstrip(" -–*_")).startswith(document_cues("basis_clause")):  # "*Căn cứ …;*": emphasis marks
             out.append(c)
     return out
 
@@ -301,17 +308,24 @@ def _own_facts(svc: "Tracuu", doc, info: Document, question: str) -> tuple[str, 
     head = header_hit(svc, doc)
     sign, name = signature(svc, doc)
     annexes = annex_hits(svc, doc)
+    written = doc.header.date_as_written
+    opening = opening_facts(doc) if head is None else None
+    if opening:  # a header the parse did not read (a pipe-table header, a text layer): what the opening clauses write
+        info = with_opening(info, opening)
+        written = written or opening.date_as_written
+        annexes = annexes or [(svc.hit(c, 1.0), line) for c, line in opening.annexed]
     # a text kept from its annex on has no header: the annex's "(Kèm theo Nghị quyết số … ngày …)" says whose it is
-    about = [head] if head is not None else [h for h, _ in annexes[:1]] or [svc.hit(c, 1.0) for c in _opening(doc)]
+    about = [head] if head is not None else [h for h, _ in annexes[:1]] or (
+        [svc.hit(c, 1.0) for c in opening.clauses] if opening else []) or [svc.hit(c, 1.0) for c in _opening(doc)]
     found: dict[str, list[Hit]] = {}
     extra: list[str] = []
     annexed = head is None and bool(annexes)
-    stated: dict[str, bool] = {"signer": bool(name), "date": bool(info.date or doc.header.date_as_written),
+    stated: dict[str, bool] = {"signer": bool(name), "date": bool(info.date or written),
                                "number": bool(info.number), "issuer": bool(info.issuer),
                                "kind": bool(info.doc_type), "title": bool(info.title)}
     if annexed:  # the annex line states the number and date of the document it goes with
         line = annexes[0][1]
-        stated.update(date=stated["date"] or bool(re.search(r"\bngày\s+\d", line)),
+        stated.update(date=stated["date"] or bool(re.search(r"\b[Nn]gày\s+\d", line)),
                       number=stated["number"] or bool(re.search(r"\d+/", line)), issuer=stated["issuer"] or " của " in line)
         if "annexed" not in facts:
             extra.append(f"Phụ lục: «{line}».")
@@ -357,9 +371,13 @@ def _own_facts(svc: "Tracuu", doc, info: Document, question: str) -> tuple[str, 
                 extra.append("Nơi nhận: " + "; ".join(names) + ".")
         elif fact == "signer":
             found[fact] = [sign] if sign is not None else []
+        elif opening and fact in _OPENING_KEYS:  # the opening clause that writes what is asked, first
+            first = next((opening.at[k] for k in _OPENING_KEYS[fact] if k in opening.at), None)
+            found[fact] = ([svc.hit(first, 1.0)] if first is not None else []) + [
+                a for a in about if first is None or a.clause_id != first.clause_id]
         else:
             found[fact] = about
-    text = _facts_sentence(info, doc.header.date_as_written, name)
+    text = _facts_sentence(info, written, name)
     if extra:
         text += " " + " ".join(extra)
     missing = [f for f in facts if not stated.get(f, True)]
