@@ -359,7 +359,8 @@ class HeaderInfo:
         return _issuer_from_lines(self.issuer_lines)
 
 
-_NUMBER_RE = re.compile(r"(?:(?<=\s)|^)(?:Số|SỐ|số)\s*:?\s*(?P<num>[^\s,;]+)")
+# "Số: 3556 /QĐ-UBND": a space the typist left before the slash is still one number
+_NUMBER_RE = re.compile(r"(?:(?<=\s)|^)(?:Số|SỐ|số)\s*:?\s*(?P<num>[^\s,;]+(?:[ \t]+/[^\s,;]+)?)")
 _RULE_RE = re.compile(r"^[\s\-–—_*=.~•]+$")
 _NOTE_STARTS = ("(Ban hành kèm theo", "(Kèm theo", "(Văn bản mẫu", "(kèm theo", "(ban hành kèm theo")
 _VV_RE = re.compile(r"^(?:V/v|V/V|v/v)\b\.?\s*")
@@ -430,7 +431,7 @@ def _read_header_piece(p: Piece, info: HeaderInfo) -> None:
     num_end = 0
     m = _NUMBER_RE.search(text)
     if m and (m.start() == 0 or m.group("num")[:1].isdigit()):
-        num = normalize_number(m.group("num").rstrip("."))
+        num = normalize_number(re.sub(r"\s+/", "/", m.group("num")).rstrip("."))
         if any(ch.isdigit() for ch in num) and info.number is None:
             info.number = num
         taken.append((m.start(), m.end()))

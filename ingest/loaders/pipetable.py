@@ -32,7 +32,7 @@ from tracuu.ingest.model import Block, Cell
 from tracuu.ingest.reflow import SourceLine, collapse_with_offsets
 
 __all__ = ["pipe_table_runs", "row_block", "split_cells", "align_two_row_header", "markdown_lines",
-           "is_markdown_rule"]
+           "is_markdown_rule", "layout_cell_lines"]
 
 SEP = " | "
 _NUMBER_CELL = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*\.?|[IVXL]{1,6}\.?|[A-Z]\.?|-|\+)$")
@@ -90,8 +90,12 @@ def markdown_lines(lines: Sequence[SourceLine]) -> list[SourceLine]:
     given back one column name a line, the header :mod:`ingest.loaders.flattable` reads."""
     out: list[SourceLine] = []
     n = len(lines)
+    layout = _layout_rows(lines)
     for k, line in enumerate(lines):
         if is_markdown_rule(line.text):
+            continue
+        if k in layout:
+            out.extend(layout_cell_lines(line))
             continue
         nxt = lines[k + 1] if k + 1 < n else None
         after = lines[k + 2] if k + 2 < n else None
@@ -101,6 +105,53 @@ def markdown_lines(lines: Sequence[SourceLine]) -> list[SourceLine]:
                        for a, b in split_cells(line) if b > a)
             continue
         out.append(line)
+    return out
+
+
+_MOTTO_RE = re.compile(r"CỘNG\s+HÒA\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM|ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM", re.IGNORECASE)
+_SIGNATURE_CELL_RE = re.compile(r"^\|[\s*]*Nơi\s+nhận\s*:", re.IGNORECASE)
+_CELL_BREAK_RE = re.compile(r"[-_=]{3,}|\s{3,}")
+
+
+def _layout_rows(lines: Sequence[SourceLine]) -> set[int]:
+    """Indexes of the rows of a markdown *layout* table: the issuer / national-motto block a docx
+    converter wrote as "| BỘ X ------- | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM … |", "| --- | --- |",
+    "| Số: 12/QĐ-BX | *Hà Nội, ngày …* |". It is the document's header, not a table of work: a
+    markdown table whose first row holds the national motto (or the Party's "ĐẢNG CỘNG SẢN VIỆT
+    NAM"), up to the first line that is not one of its rows (the rule line included). So is the
+    "| *Nơi nhận:* … | KT. BỘ TRƯỞNG THỨ TRƯỞNG     Nguyễn Văn A |" block at the end."""
+    out: set[int] = set()
+    k, n = 0, len(lines)
+    while k < n:
+        if _is_markdown_row(lines[k]) and (_MOTTO_RE.search(lines[k].text) or _SIGNATURE_CELL_RE.match(lines[k].text.strip())):
+            j = k
+            while j < n and (_is_markdown_row(lines[j]) or is_markdown_rule(lines[j].text)):
+                out.add(j)
+                j += 1
+            k = j
+        k += 1
+    return out
+
+
+def layout_cell_lines(line: SourceLine) -> list[SourceLine]:
+    """The cells of a layout-table row as lines, left to right, as a docx layout table is read: each
+    cell without its emphasis marks ("*Hà Nội, ngày …*") and cut at the rule of dashes a converter
+    keeps from the underline under an issuer or the motto ("BỘ X -------") and at a run of three or
+    more spaces, where it joined the cell's lines ("PHÓ THỦ TƯỚNG     Nguyễn Văn A")."""
+    out: list[SourceLine] = []
+    for a, b in split_cells(line):
+        cell = line.text[a - line.start : b - line.start]
+        pos = 0
+        for m in [*_CELL_BREAK_RE.finditer(cell), None]:
+            end = m.start() if m else len(cell)
+            x, y = pos, end
+            while x < y and (cell[x].isspace() or cell[x] == "*"):
+                x += 1
+            while y > x and (cell[y - 1].isspace() or cell[y - 1] == "*"):
+                y -= 1
+            if y > x:
+                out.append(SourceLine(a + x, cell[x:y], line.page))
+            pos = m.end() if m else len(cell)
     return out
 
 
