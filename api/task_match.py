@@ -108,8 +108,13 @@ def rank_tasks(
 ) -> list[TaskMatch]:
     """``tasks`` by how well their words cover the question (best over its ``readings``: as
     read, abbreviations written out), plus ``retrieval_weight`` x the fused score of their clause
-    (``retrieval``: clause_id -> score; absent clauses score 0), best first; ties keep order.
-    ``asked``: folded phrases that say what is asked, not what about (:func:`agency_phrases`)."""
+    (``retrieval``: clause_id -> score; absent clauses score 0), best first.
+    ``asked``: folded phrases that say what is asked, not what about (:func:`agency_phrases`).
+
+    Ties are broken by the share the task's own text covers (:func:`own_share`), then keep order:
+    the tasks of one clause are read with the same words (the clause's), so a clause holding two
+    numbered items, each with its agencies and its day (one task each), scored them alike and the
+    first answered a question about the second."""
     term_sets = [t for t in (question_terms(r, asked) for r in readings if r) if t]
     if not term_sets:
         return []
@@ -120,8 +125,25 @@ def rank_tasks(
         header = header_of(task["doc_id"])
         best = max(share(terms, words, header, idf) for terms in term_sets)
         out.append(TaskMatch(task, best, best + retrieval_weight * retrieval.get(task["clause_id"], 0.0)))
-    out.sort(key=lambda m: -m.score)
-    return out
+    # tied tasks of one clause stand where the first of them stood, in the order of their own share
+    first: dict[tuple[str, float], int] = {}
+    size: dict[tuple[str, float], int] = {}
+    for i, m in enumerate(out):
+        key = (m.task["clause_id"], m.score)
+        first.setdefault(key, i)
+        size[key] = size.get(key, 0) + 1
+    own = [own_share(term_sets, m.task, header_of(m.task["doc_id"]), idf)
+           if size[(m.task["clause_id"], m.score)] > 1 else 0.0 for m in out]
+    order = sorted(range(len(out)), key=lambda i: (-out[i].score, first[(out[i].task["clause_id"], out[i].score)],
+                                                   -own[i], i))
+    return [out[i] for i in order]
+
+
+def own_share(term_sets: list[list[str]], task: dict[str, Any], header: set[str], idf: Callable[[str], float]) -> float:
+    """The best share of the question's terms (over its readings) that the task's own text holds,
+    without its clause's and headings' words: which of the tasks of one clause is asked about."""
+    words = set(folded_syllables(task.get("text") or ""))
+    return max(share(terms, words, header, idf) for terms in term_sets)
 
 
 def best_task(matches: list[TaskMatch], min_share: float = MIN_SHARE) -> TaskMatch | None:

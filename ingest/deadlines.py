@@ -511,7 +511,25 @@ def find_deadlines(text: str, bare: bool = False) -> list[Deadline]:
              if bare or not _in_context(text, folded, a)]
     found = _compound(text, folded, _schedules(text, folded, _day_of_recurrence(
         text, folded, _recurrence_runs(text, folded, _select(atoms)))))
-    return [_with_range_start(text, folded, d) for d in found]
+    return [_with_on_request(text, folded, _with_range_start(text, folded, d)) for d in found]
+
+
+# "định kỳ hoặc đột xuất (theo yêu cầu)", "Hằng năm hoặc đột xuất", "… tổng kết năm (trước ngày 20/11 hàng
+# năm) hoặc khi có yêu cầu", "định kỳ hằng năm và khi có yêu cầu", "(hoặc đột xuất khi có yêu cầu)": the
+# reports asked for besides a schedule are part of it as written (its due day stays the schedule's)
+_ON_REQUEST = re.compile(
+    r"\s*(?P<open>\(\s*)?(?:hoac|va)\s+(?:khi\s+co\s+yeu\s+cau(?:\s+(?:bao\s+cao\s+)?dot\s+xuat)?"
+    r"|dot\s+xuat(?:\s+(?:theo|khi\s+co)\s+yeu\s+cau)?)(?(open)\s*\))" + _E)
+
+
+def _with_on_request(text: str, folded: str, d: Deadline) -> Deadline:
+    """A recurring deadline with the on-request reports written right after it (:data:`_ON_REQUEST`)."""
+    if d.kind not in ("recurring", "yearly_date", "continuous"):
+        return d
+    m = _ON_REQUEST.match(folded, d.end)
+    if m is None:
+        return d
+    return replace(d, text=text[d.start : m.end()], end=m.end())
 
 
 # "(từ) ngày 15 đến ngày 31 tháng 12 năm 2025", "từ ngày 01/01/2026 đến ngày 31/3/2026": the start of
@@ -574,6 +592,14 @@ def _day_of_recurrence(text: str, folded: str, items: list[Deadline]) -> list[De
     while k < len(items):
         dl = items[k]
         nxt = items[k + 1] if k + 1 < len(items) else None
+        if dl.kind == "recurring" and dl.recurrence == "periodic" and dl.day is None and nxt is not None \
+                and nxt.kind in ("date", "yearly_date", "recurring") and nxt.day is not None and nxt.year is None \
+                and re.fullmatch(r"\s+", folded[dl.end : nxt.start]):
+            # "định kỳ trước ngày 01 tháng 12 hằng năm", "Định kỳ hằng năm (trước ngày 30 tháng 11)": the
+            # "định kỳ" right before a due day of every year is part of it as written; the day is its meaning
+            out.append(replace(nxt, text=text[dl.start : nxt.end], start=dl.start))
+            k += 2
+            continue
         if dl.kind == "recurring" and dl.day is None and dl.recurrence in ("yearly", "monthly", "periodic") \
                 and nxt is not None and nxt.kind in ("date", "yearly_date") and nxt.year is None \
                 and (_same_stretch(folded[dl.end : nxt.start]) if dl.recurrence != "periodic"

@@ -30,7 +30,7 @@ def _names(refs: list[AgencyRef]) -> list[str]:
 def test_bundled_plan_owners_and_roles(kb):
     t = _task(kb, "III.1")
     assert _names(t.lead) == ["Các sở, ban, ngành", "Ủy ban nhân dân các cấp"]
-    assert t.deadline.text == "trước ngày 30/9 hàng năm" and t.recurrence == "yearly"
+    assert t.deadline.text == "trước ngày 30/9 hàng năm hoặc đột xuất khi có yêu cầu" and t.recurrence == "yearly"
 
     t = _task(kb, "III.2")
     assert [r.agency for r in t.lead] == ["Chi nhánh Ngân hàng Chính sách xã hội tỉnh"]
@@ -40,7 +40,7 @@ def test_bundled_plan_owners_and_roles(kb):
     t = _task(kb, "III.3")
     assert _names(t.lead) == ["Ủy ban Mặt trận Tổ quốc Việt Nam", "các tổ chức chính trị - xã hội nhận ủy thác tỉnh"]
     assert t.lead[0].agency_id == "uy-ban-mttq-tinh--an-giang"  # ids are scoped by province
-    assert t.deadline.text == "trước ngày 30/9 hàng năm" and (t.deadline.day, t.deadline.month) == (30, 9)
+    assert t.deadline.text == "trước ngày 30/9 hàng năm hoặc đột xuất khi có yêu cầu" and (t.deadline.day, t.deadline.month) == (30, 9)
 
     t = _task(kb, "II.1.đ")
     assert _names(t.lead) == ["Ủy ban Mặt trận Tổ quốc Việt Nam", "các tổ chức chính trị - xã hội cấp tỉnh"]

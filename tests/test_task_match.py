@@ -206,3 +206,43 @@ class _AgencyService:
         return Hit(clause_id=clause.clause_id, doc_id=clause.doc_id, path="1", label="1", text=clause.text,
                    citation=clause.clause_id, page=1, start=0, end=1, references=[], kind="diem",
                    heading_chain=[], page_end=1, score=score)
+
+
+# Made-up clause holding two tasks (its text is read for both): the one whose own words answer comes first.
+_CLAUSE = ("Đối với 40 thủ tục cần đơn giản hóa, các sở rà soát, trình tỉnh phương án, xong trước ngày 20/10/2026. "
+           "Đối với 6 thủ tục cần bãi bỏ, Sở Tư pháp dự thảo quyết định bãi bỏ, trình tỉnh trước ngày 05/11/2026.")
+_SHARED = [
+    {"task_id": "e:1#1", "clause_id": "e:1", "doc_id": "e", "lead": [{"name": "Các sở"}],
+     "text": "Đối với 40 thủ tục cần đơn giản hóa, các sở rà soát, trình tỉnh phương án, xong trước ngày 20/10/2026."},
+    {"task_id": "e:1#2", "clause_id": "e:1", "doc_id": "e", "lead": [{"name": "Sở Tư pháp"}],
+     "text": "Đối với 6 thủ tục cần bãi bỏ, Sở Tư pháp dự thảo quyết định bãi bỏ, trình tỉnh trước ngày 05/11/2026."},
+    {"task_id": "e:2#1", "clause_id": "e:2", "doc_id": "e", "lead": [{"name": "Sở Nội vụ"}],
+     "text": "Sở Nội vụ rà soát thủ tục cần bãi bỏ trong lĩnh vực công vụ."},
+]
+
+
+def _rank_shared(question: str, tasks=_SHARED):
+    bm25 = BM25Index()
+    for i, text in enumerate([_CLAUSE, *(t["text"] for t in tasks), "Cấp nước sinh hoạt cho khu dân cư."]):
+        bm25.add(f"c{i}", text)
+    return rank_tasks([question], tasks, lambda t: task_words(t, _CLAUSE if t["clause_id"] == "e:1" else ""),
+                      lambda _doc: set(), bm25.idf, {"e:1": 1.0, "e:2": 0.2})
+
+
+def test_of_the_tasks_of_one_clause_its_own_words_decide():
+    # both tasks of e:1 are read with the whole clause and tie; the second one's own text is the one asked
+    ranked = _rank_shared("Ai dự thảo quyết định bãi bỏ 6 thủ tục, trước ngày nào?")
+    assert [m.task["task_id"] for m in ranked[:2]] == ["e:1#2", "e:1#1"]
+    assert ranked[0].score == ranked[1].score
+    ranked = _rank_shared("Ai rà soát 40 thủ tục cần đơn giản hóa, trình phương án?")
+    assert ranked[0].task["task_id"] == "e:1#1"
+
+
+def test_tied_tasks_of_other_clauses_keep_their_order():
+    # a tie between clauses is not broken by the own-text share: the earlier task stays first
+    tasks = [{**_SHARED[2], "clause_id": "e:3"}, _SHARED[0], _SHARED[1]]
+    bm25 = BM25Index()
+    for i, text in enumerate([t["text"] for t in tasks]):
+        bm25.add(f"c{i}", text)
+    ranked = rank_tasks(["thủ tục"], tasks, lambda t: {"thu", "tuc"}, lambda _doc: set(), bm25.idf, {})
+    assert [m.task["task_id"] for m in ranked] == ["e:2#1", "e:1#1", "e:1#2"]
