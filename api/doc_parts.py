@@ -57,15 +57,19 @@ def _span_clause(doc: ParsedDocument, source: str, path: str, kind: str, label: 
 
 
 def _header_clause(svc: "Tracuu", doc: ParsedDocument) -> Clause | None:
-    """The document's header (its first recorded header part); None when ingest recorded none or
-    it states neither the number nor the date the header parse read."""
+    """The document's header: from its first recorded header part to the last one above the first
+    clause (a markdown layout table's header is recorded cell by cell, its "| --- |" rules between
+    them); None when ingest recorded none or it states neither the number nor the date the header
+    parse read."""
     parts = _parts(doc, "header")
     source = svc.store().source(doc.doc_id) if parts else None
     if not parts or source is None:
         return None
-    p = parts[0]
-    clause = _span_clause(doc, source, "header", "header", HEADER_LABEL, int(p["start"]), int(p["end"]),
-                          int(p.get("page") or 1))
+    body = min((c.span.start for c in doc.clauses if c.span is not None), default=None)
+    above = [p for p in parts if body is None or int(p["end"]) <= body] or parts[:1]
+    p = above[0]
+    clause = _span_clause(doc, source, "header", "header", HEADER_LABEL, int(p["start"]),
+                          max(int(q["end"]) for q in above), int(p.get("page") or 1))
     if clause is None:
         return None
     squashed = "".join(clause.text.split())

@@ -5,10 +5,11 @@ exist as written here). A docx conversion writes a decision's header as pipe-tab
 CỘNG HÒA … |", "| Số: 57/QĐ-BTX | *Hà Nội, ngày 03 tháng 5 năm 2021* |"); a PDF text layer of a Party
 programme leaves the number and the day blank ("TỈNH UỶ BẮC SƠN * Số -CTr/TU", "Bắc Sơn, ngày   tháng 6
 năm 2026"); a plan kept without the decision that issues it (a repository's note line above its layout
-header) opens with "(Kèm theo Quyết định số … Ngày … của …)". The header parse reads none of these;
+header) opens with "(Kèm theo Quyết định số … Ngày … của …)". The header parse reads none of the last two;
 "ngày nào", "số", "cơ quan nào ban hành" are answered from the lines that write them, cited first, and
-"… theo đề nghị của ai" from the "*Căn cứ …*" lines. (A signature in a pipe row's last cell, "| *Nơi nhận:*
-… | KT. BỘ TRƯỞNG THỨ TRƯỞNG     Trần Văn Mẫu |", is not read: tried, it fixed one tune document only.)
+"… theo đề nghị của ai" from the "*Căn cứ …*" lines. The pipe-table header, and the signature in a pipe
+row's last cell ("| *Nơi nhận:* … | KT. BỘ TRƯỞNG THỨ TRƯỞNG     Trần Văn Mẫu |"), are read by ingest since
+session 30 (tests/test_markdown_layout_header.py): that decision's facts come from its header, cited first.
 """
 
 from __future__ import annotations
@@ -82,6 +83,8 @@ def test_a_pipe_table_header_gives_the_date_and_number_cited_first(kb_opening):
     assert a.found and "03 tháng 5 năm 2021" in a.answer
     assert "Số: 57/QĐ-BTX" in a.citations[0].text
     assert "Bộ Thử nghiệm xanh" in a.answer  # the issuer: the capitals before the national motto
+    signed = kb_opening.ask("Quyết định 57/QĐ-BTX do ai ký?")
+    assert "Trần Văn Mẫu" in signed.answer and "Trần Văn Mẫu" in signed.citations[0].text
 
 
 def test_the_basis_lines_in_emphasis_marks_answer_who_proposed(kb_opening):

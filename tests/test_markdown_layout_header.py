@@ -52,6 +52,7 @@ def test_header_table_read_as_header(tmp_path):
     h = doc.header
     assert (h.number, h.date, h.issuer, h.doc_type) == ("12/QĐ-BTN", "2025-02-03", "Bộ Thử nghiệm", "Quyết định")
     assert h.signer.name == "Nguyễn Văn Thử"
+    assert [" ".join(c.text.split()) for c in doc.clauses if c.kind == "recipients"] == ["- Như Điều 2; - Lưu: VT."]
     assert not any(c.kind == "table_row" for c in doc.clauses)
 
 

@@ -110,7 +110,7 @@ def markdown_lines(lines: Sequence[SourceLine]) -> list[SourceLine]:
 
 _MOTTO_RE = re.compile(r"CỘNG\s+HÒA\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM|ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM", re.IGNORECASE)
 _SIGNATURE_CELL_RE = re.compile(r"^\|[\s*]*Nơi\s+nhận\s*:", re.IGNORECASE)
-_CELL_BREAK_RE = re.compile(r"[-_=]{3,}|\s{3,}")
+_CELL_BREAK_RE = re.compile(r"[-_=]{3,}|\s{3,}|\*+")
 
 
 def _layout_rows(lines: Sequence[SourceLine]) -> set[int]:
@@ -135,9 +135,10 @@ def _layout_rows(lines: Sequence[SourceLine]) -> set[int]:
 
 def layout_cell_lines(line: SourceLine) -> list[SourceLine]:
     """The cells of a layout-table row as lines, left to right, as a docx layout table is read: each
-    cell without its emphasis marks ("*Hà Nội, ngày …*") and cut at the rule of dashes a converter
-    keeps from the underline under an issuer or the motto ("BỘ X -------") and at a run of three or
-    more spaces, where it joined the cell's lines ("PHÓ THỦ TƯỚNG     Nguyễn Văn A")."""
+    cell cut at its emphasis marks ("*Hà Nội, ngày …*", "*Nơi nhận:* - Như trên; …": the marks
+    close a line of the docx), at the rule of dashes a converter keeps from the underline under an
+    issuer or the motto ("BỘ X -------") and at a run of three or more spaces, where it joined the
+    cell's lines ("PHÓ THỦ TƯỚNG     Nguyễn Văn A")."""
     out: list[SourceLine] = []
     for a, b in split_cells(line):
         cell = line.text[a - line.start : b - line.start]
