@@ -871,7 +871,7 @@ class Ask:
                 continue
             path = intent.path if intent.kind == "clause_path" else wanted[intent.kind]
             clause = next((c for c in doc.clauses if c.path == path), None)
-            # a header the parse did not read (a pipe-table header, a text layer): its opening clauses write it
+            # a header the parse did not read (a text layer leaving number and day blank): its opening clauses write it
             opening = doc_parts.opening_facts(doc) if intent.kind != "clause_path" else None
             if opening:
                 clause = doc_parts.opening_clause(opening, intent.kind) or clause

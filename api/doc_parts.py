@@ -211,10 +211,11 @@ ISSUER_CLAUSES = 2  # the issuer stands at the start of one of the first two
 
 
 class OpeningFacts:
-    """Number, date and issuer a document's opening clauses write, where its header parse read none (a docx
-    conversion's pipe-table header "| Số: 1803/QĐ-TTg | *Hà Nội, ngày 22 tháng 10 năm 2015* |", a text layer's
-    "TỈNH UỶ LÀO CAI * Số -CTr/TU"), with the clauses that write them and the "(Kèm theo Quyết định số …)" line of a
-    plan kept without the decision that issues it."""
+    """Number, date and issuer a document's opening clauses write, where its header parse read none (a text
+    layer's "TỈNH UỶ LÀO CAI * Số -CTr/TU" with the number and day left blank; a pipe-table header in a shape
+    ingest's layout-table reading misses), with the clauses that write them and the "(Kèm theo Quyết định số …)"
+    line of a plan kept without the decision that issues it. (A docx conversion's usual pipe-table header, "| Số:
+    1803/QĐ-TTg | *Hà Nội, ngày …* |", is read by ingest: ``ingest.loaders.pipetable.layout_cell_lines``.)"""
 
     def __init__(self) -> None:
         self.number: str | None = None
@@ -278,8 +279,14 @@ def with_opening(info: Document, opening: OpeningFacts) -> Document:
     return Document(**{**info.model_dump(), **more, "citation": ""})
 
 
-def opening_clause(opening: OpeningFacts, kind: str) -> Clause | None:
-    """The opening clause that writes what a structural question asks ("issuer", "number_date"), if any."""
-    keys = {"issuer": ("annexed", "issuer"), "number_date": ("number", "date", "annexed")}.get(kind, ())
-    return next((opening.at[k] for k in keys if k in opening.at), None)
+#: what is asked (a document fact, or a structural question's kind) -> the facts of :class:`OpeningFacts` whose
+#: clause answers it, best first
+_OPENING_KEYS = {"date": ("date", "number", "annexed"), "number": ("number", "date", "annexed"),
+                 "number_date": ("number", "date", "annexed"), "issuer": ("annexed", "issuer")}
+
+
+def opening_clause(opening: OpeningFacts, asked: str) -> Clause | None:
+    """The opening clause that writes what is asked ("date", "number", "issuer", a structural question's
+    "number_date"), if any."""
+    return next((opening.at[k] for k in _OPENING_KEYS.get(asked, ()) if k in opening.at), None)
 

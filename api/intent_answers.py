@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from tracuu.api.answer import lead_names, owner, owners_of
 from tracuu.api.citations import DocumentInfo, document_name, format_date
-from tracuu.api.doc_parts import annex_hits, header_hit, opening_facts, signature, with_opening
+from tracuu.api.doc_parts import annex_hits, header_hit, opening_clause, opening_facts, signature, with_opening
 from tracuu.api.tasks_view import ROLES, AgencyQuery, deadline_out, roles_of
 from tracuu.index.query.ask_intent import (
     AskIntent,
@@ -254,11 +254,6 @@ def _replaced_clauses(doc) -> list[Any]:
     return _clauses_saying(doc, document_cues("replaces_clause"))[:1]
 
 
-#: the facts a header-less document's opening clauses write, and which of them (``OpeningFacts.at``) to cite first
-_OPENING_KEYS = {"date": ("date", "number", "annexed"), "number": ("number", "date", "annexed"),
-                 "issuer": ("annexed", "issuer")}
-
-
 def _basis_clauses(doc) -> list[Any]:
     """The opening clauses that state what the document is based on or carries out."""
     out = []
@@ -310,7 +305,7 @@ def _own_facts(svc: "Tracuu", doc, info: Document, question: str) -> tuple[str, 
     annexes = annex_hits(svc, doc)
     written = doc.header.date_as_written
     opening = opening_facts(doc) if head is None else None
-    if opening:  # a header the parse did not read (a pipe-table header, a text layer): what the opening clauses write
+    if opening:  # a header the parse did not read (a text layer leaving number and day blank): what the opening clauses write
         info = with_opening(info, opening)
         written = written or opening.date_as_written
         annexes = annexes or [(svc.hit(c, 1.0), line) for c, line in opening.annexed]
@@ -371,10 +366,8 @@ def _own_facts(svc: "Tracuu", doc, info: Document, question: str) -> tuple[str, 
                 extra.append("Nơi nhận: " + "; ".join(names) + ".")
         elif fact == "signer":
             found[fact] = [sign] if sign is not None else []
-        elif opening and fact in _OPENING_KEYS:  # the opening clause that writes what is asked, first
-            first = next((opening.at[k] for k in _OPENING_KEYS[fact] if k in opening.at), None)
-            found[fact] = ([svc.hit(first, 1.0)] if first is not None else []) + [
-                a for a in about if first is None or a.clause_id != first.clause_id]
+        elif opening and (first := opening_clause(opening, fact)) is not None:  # the clause that writes it, first
+            found[fact] = [svc.hit(first, 1.0)] + [a for a in about if a.clause_id != first.clause_id]
         else:
             found[fact] = about
     text = _facts_sentence(info, written, name)

@@ -11,14 +11,12 @@ from __future__ import annotations
 from table_rows import TASK_TABLE_HEAD, names, table_tasks
 
 HEAD = "ỦY BAN NHÂN DÂN TỈNH BÌNH SƠN\n\nSố: 12/KH-UBND\n\nKẾ HOẠCH\n\nThử nghiệm\n\nI. MỤC ĐÍCH\n\n1. Làm thử.\n\n"
-TABLE_HEAD = TASK_TABLE_HEAD
-
 
 
 def test_a_sub_row_number_without_a_dot_on_the_task_line_opens_its_row(tmp_path):
     # synthetic: row 2, then its sub-rows "2.1 Theo dõi …" / "2.2 Tổng hợp …", the number and the
     # task's first line on one line with no dot after the number
-    text = HEAD + TABLE_HEAD + (
+    text = HEAD + TASK_TABLE_HEAD + (
         "1 \nRà soát quy chế thử nghiệm \nSở Tư pháp \nSở Nội vụ \nBáo cáo \nNăm 2026 \n"
         "2 \nSắp xếp các trạm thử nghiệm \nSở Nội vụ \nSở Tài chính \nĐề án \nQuý III/2026 \n"
         "2.1 Theo dõi việc sắp xếp các trạm \nthử nghiệm cấp xã \nSở Nội vụ \nỦy ban nhân dân các xã \n"
@@ -39,7 +37,7 @@ def test_a_sub_row_number_without_a_dot_on_the_task_line_opens_its_row(tmp_path)
 
 def test_a_whole_number_without_a_dot_is_no_row(tmp_path):
     # synthetic: "2 Điều 5; …" goes on the "khoản" of the line above, not a row "2"
-    text = HEAD + TABLE_HEAD + (
+    text = HEAD + TASK_TABLE_HEAD + (
         "1 \nSửa đổi khoản \n2 Điều 5 của quy chế thử nghiệm \nSở Tư pháp \nSở Nội vụ \nQuyết định \nNăm 2026 \n"
         "2 \nLập kế hoạch thử nghiệm \nSở Tài chính \nSở Nội vụ \nKế hoạch \nNăm 2027 \n"
     )
@@ -50,7 +48,7 @@ def test_a_whole_number_without_a_dot_is_no_row(tmp_path):
 def test_lettered_sub_rows_of_a_flattened_row(tmp_path):
     # synthetic: row 1 a title with its time cell; its activities lettered "a)" "b)" alone on a
     # line, each with its own lead, b) leaving the partner and time cells to a) (merged down)
-    text = HEAD + TABLE_HEAD + (
+    text = HEAD + TASK_TABLE_HEAD + (
         "1 \nPhổ biến quy chế thử nghiệm \nSở Nội vụ \nCác sở, ngành \nBáo cáo \nNăm 2026 \n"
         "a) \nTổ chức hội nghị giới thiệu quy chế. \nSở Tư pháp \nSở Nội vụ \nHội nghị \nQuý III/2026 \n"
         "b) \nBiên soạn tài liệu hướng dẫn quy chế. \nSở Tài chính \n"

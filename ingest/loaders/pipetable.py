@@ -145,10 +145,10 @@ def layout_cell_lines(line: SourceLine) -> list[SourceLine]:
         pos = 0
         for m in [*_CELL_BREAK_RE.finditer(cell), None]:
             end = m.start() if m else len(cell)
-            x, y = pos, end
-            while x < y and (cell[x].isspace() or cell[x] == "*"):
+            x, y = pos, end  # no "*" between two breaks: only spaces to trim
+            while x < y and cell[x].isspace():
                 x += 1
-            while y > x and (cell[y - 1].isspace() or cell[y - 1] == "*"):
+            while y > x and cell[y - 1].isspace():
                 y -= 1
             if y > x:
                 out.append(SourceLine(a + x, cell[x:y], line.page))
