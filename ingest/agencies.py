@@ -867,6 +867,13 @@ class Gazetteer:
                 grew = False
                 while b < n_toks and not toks[b].newline and (toks[b].text == "," or toks[b].key == "va"):
                     nxt = b + 1
+                    rel = 0 if grew or p is None or nxt in starts else self._related_after_group(toks, a, b, nxt)
+                    if rel:
+                        # "Các bộ, cơ quan ngang bộ và cơ quan, tổ chức liên quan": the related bodies
+                        # after a group the gazetteer names are a body of their own
+                        consumed.update(f[0] for f in found if nxt <= f[0] < rel)
+                        out.append((nxt, rel, None, None))
+                        break
                     if toks[b].text == "," and nxt in starts and is_group(starts[nxt][2]) \
                             and toks[nxt].key not in self._collective_openers \
                             and starts[nxt][2] is not None and not toks[nxt].text[0].isupper():
@@ -901,6 +908,35 @@ class Gazetteer:
                 continue
             out.append((a, b, p, prov))
         return out
+
+    def _related_after_group(self, toks: list[Token], a: int, b: int, j: int) -> int:
+        """End token of the related bodies written after a group the gazetteer names ("Ủy ban nhân
+        dân các tỉnh, thành phố trực thuộc trung ương, cơ quan, tổ chức khác có liên quan", "Các bộ,
+        cơ quan ngang bộ và cơ quan, tổ chức liên quan"): two or more kinds of bodies at ``j`` joined
+        by commas or "và", "khác" at most, and a tail that says "liên quan". Such a phrase names the
+        bodies concerned, not more kinds of the group, so the group does not grow by it. Only after
+        a group of three words or more ("các bộ, cơ quan, tổ chức liên quan" is one run of kinds);
+        0 when none."""
+        if sum(1 for t in toks[a:b] if t.is_word) < 3:
+            return 0
+        n_toks = len(toks)
+        n = self._seq_at(toks, j, self._collective)
+        if not n or toks[j].text[0].isupper():
+            return 0
+        k, kinds = j + n, 1
+        while k + 1 < n_toks and not toks[k].newline and (toks[k].text == "," or toks[k].key == "va"):
+            m = self._seq_at(toks, k + 1, self._collective)
+            if not m or toks[k + 1].newline:
+                break
+            k, kinds = k + 1 + m, kinds + 1
+        if kinds < 2:
+            return 0
+        if k < n_toks and not toks[k].newline and toks[k].key == "khac":
+            k += 1
+        t = self._tail_at(toks, k) if k < n_toks and not toks[k].newline else 0
+        if not t or tuple(x.key for x in toks[k : k + t])[-2:] != ("lien", "quan"):
+            return 0
+        return k + t
 
     def _mention(self, text: str, toks: list[Token], a: int, b: int, pattern: _Pattern | None,
                  prov_toks: tuple[int, int] | None, with_full: bool) -> AgencyMention:

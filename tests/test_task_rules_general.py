@@ -54,6 +54,27 @@ def test_partners_in_the_ways_officials_write_them(text, partners):
     assert names(_one(text).coordinators) == partners
 
 
+@pytest.mark.parametrize("text, partners", [
+    # after "và" (the group the gazetteer names, then the related bodies)
+    ("Bộ Nội vụ chủ trì, phối hợp với các bộ, cơ quan ngang bộ và cơ quan, tổ chức liên quan rà soát "
+     "danh mục vị trí việc làm.",
+     ["các bộ, cơ quan ngang bộ", "cơ quan, tổ chức liên quan"]),
+    # after a comma, with "khác"
+    ("Bộ Tư pháp chủ trì, phối hợp với Ủy ban nhân dân các tỉnh, thành phố trực thuộc trung ương, "
+     "cơ quan, tổ chức khác có liên quan kiểm tra việc thi hành Luật.",
+     ["Ủy ban nhân dân các tỉnh, thành phố trực thuộc trung ương", "cơ quan, tổ chức khác có liên quan"]),
+    # a run of kinds of bodies with one tail stays one name
+    ("Sở Tài chính chủ trì, phối hợp với các sở, ngành, địa phương có liên quan lập dự toán.",
+     ["các sở, ngành, địa phương có liên quan"]),
+    ("Bộ Y tế chủ trì, phối hợp với các bộ, cơ quan, tổ chức liên quan xây dựng tiêu chuẩn.",
+     ["các bộ, cơ quan, tổ chức liên quan"]),
+])
+def test_related_bodies_after_a_named_group_are_a_partner_of_their_own(text, partners):
+    """Synthetic: "cơ quan, tổ chức (khác) (có) liên quan" after a group the gazetteer names
+    (Agencies._related_after_group) is not more kinds of that group."""
+    assert names(_one(text).coordinators) == partners
+
+
 def test_partner_reading_stops_at_a_verb_and_needs_a_kind_of_body():
     t = _one("Sở Nội vụ chủ trì, phối hợp triển khai kế hoạch đào tạo cán bộ.")
     assert t.coordinators == []
