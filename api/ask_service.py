@@ -871,8 +871,8 @@ class Ask:
                 continue
             path = intent.path if intent.kind == "clause_path" else wanted[intent.kind]
             clause = next((c for c in doc.clauses if c.path == path), None)
-            # a header the parse did not read (a text layer leaving number and day blank): its opening clauses write it
-            opening = doc_parts.opening_facts(doc) if intent.kind != "clause_path" else None
+            # a header read from the opening lines (a text layer leaving number and day blank): the clause that writes it
+            opening = doc_parts.opening_lines(doc) if intent.kind != "clause_path" else None
             if opening:
                 clause = doc_parts.opening_clause(opening, intent.kind) or clause
             if clause is None and intent.kind != "clause_path":
@@ -880,8 +880,7 @@ class Ask:
             if clause is None:
                 continue
             hits.append(self.hit(clause, 1.0))
-            info = self._info(doc, doc_id)
-            out_docs[doc_id] = doc_parts.with_opening(info, opening) if opening else info
+            out_docs[doc_id] = self._info(doc, doc_id)
         if not hits:
             return None
         return Answer(question=question, found=True, answer=structural_answer(intent.kind, hits, out_docs), owners=[],

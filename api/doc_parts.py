@@ -18,19 +18,25 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from tracuu.index.catalog.store import sha256_text
-from tracuu.ingest.header import issuer_case, signer_name_after, signer_of_lines
+from tracuu.ingest.header import (
+    ANNEXED_TO,
+    ISSUER_CLAUSES,
+    OPENING_CLAUSES,
+    plain_line,
+    signer_name_after,
+    signer_of_lines,
+)
 from tracuu.ingest.markers import is_caps, is_name_like
 from tracuu.ingest.model import Clause, ParsedDocument, Span
-from tracuu.ingest.shapes import Document, Hit
+from tracuu.ingest.references import normalize_number
+from tracuu.ingest.shapes import Hit
+from tracuu.ingest.vntext import fold
 
 if TYPE_CHECKING:
     from tracuu.api.service import Tracuu
 
 HEADER_LABEL = "phần đầu"  # "Phần đầu Kế hoạch số …": the header's citation
 ANNEX_LABEL = "phần đầu phụ lục"  # an annex's heading: "Phụ lục II / … / (Kèm theo Quyết định số … ngày …)"
-#: The line of an annex heading that says which document it goes with, as written: "(Kèm theo Quyết định số
-#: 2530/QĐ-TTg ngày 19 tháng 11 năm 2025 của Thủ tướng Chính phủ)", "(Ban hành kèm theo …)".
-_ANNEXED_TO = re.compile(r"\(?\s*(?:[Bb]an hành\s+)?[Kk]èm\s+theo\s+[^()]*?(?:\)|$)")
 SIGNER_LABEL = "chữ ký"
 POSITION_LINES = 3  # capitals lines above a signer's name read as the position ("KT. THỦ TƯỚNG", "PHÓ THỦ TƯỚNG")
 LOOK_ABOVE = 300  # characters of the source above a name searched for them
@@ -153,7 +159,7 @@ def _annex_clauses(svc: "Tracuu", doc: ParsedDocument) -> list[tuple[Clause, str
     out: list[tuple[Clause, str]] = []
     for p in parts if source is not None else []:
         text = source[int(p["start"]):int(p["end"])]
-        m = _ANNEXED_TO.search(" ".join(text.split()))
+        m = ANNEXED_TO.search(" ".join(text.split()))
         if m is None or not re.search(r"\d", m.group(0)):
             continue
         path = "annex" if not out else f"annex.{len(out) + 1}"
@@ -195,98 +201,60 @@ def part_clause(svc: "Tracuu", clause_id: str) -> Clause | None:
     return clause if clause is not None and clause.clause_id == clause_id else None
 
 
-# --------------------------------------------------------------------------- a header the parse did not read
-
-#: "Số: 1803/QĐ-TTg", "Số 12/KH-UBND" as a header row writes it (pipes and emphasis marks taken out)
-_NUMBER_WRITTEN = re.compile(r"\bSố\s*:?\s*(\d+[^\s/|*]*/[^\s|*,;()]+)")
-#: "Hà Nội, ngày 22 tháng 10 năm 2015", "Lào Cai, ngày tháng 8 năm 2026" (a text layer leaves the day blank)
-_DATE_WRITTEN = re.compile(r"\b(?:(?:[A-ZĐ][^\W\d_A-ZĐ]*\s+){0,3}[A-ZĐ][^\W\d_A-ZĐ]*),\s*ngày\s+"
-                           r"(?:(\d{1,2})\s+)?tháng\s+(\d{1,2})\s+năm\s+(\d{4})")
-#: the date of the decision an issued plan goes with: "(Kèm theo Quyết định số … Ngày 19 tháng 11 năm 2024 của …)"
-_ANNEX_DATE = re.compile(r"\b[Nn]gày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})")
-#: what ends the issuer's capitals at the top left: the national motto's column, a number, a rule
-_ISSUER_END = re.compile(r"\s(?:CỘNG\s+H(?:ÒA|OÀ)|ĐẢNG\s+CỘNG\s+SẢN|Số\b)|\s[-_*]{1,}(?:\s|$)")
-OPENING_CLAUSES = 4  # the opening clauses a header-less document's facts are read from
-ISSUER_CLAUSES = 2  # the issuer stands at the start of one of the first two
+# --------------------------------------------------------------------------- a header read from the opening lines
 
 
-class OpeningFacts:
-    """Number, date and issuer a document's opening clauses write, where its header parse read none (a text
-    layer's "TỈNH UỶ LÀO CAI * Số -CTr/TU" with the number and day left blank; a pipe-table header in a shape
-    ingest's layout-table reading misses), with the clauses that write them and the "(Kèm theo Quyết định số …)"
-    line of a plan kept without the decision that issues it. (A docx conversion's usual pipe-table header, "| Số:
-    1803/QĐ-TTg | *Hà Nội, ngày …* |", is read by ingest: ``ingest.loaders.pipetable.layout_cell_lines``.)"""
+class OpeningLines:
+    """The opening clauses that write what ingest read into the header of a document that has no header block
+    (``ingest.header.opening_facts``: a text layer's "TỈNH UỶ LÀO CAI * Số -CTr/TU" / "Lào Cai, ngày  tháng 8 năm
+    2026" left in the body; a plan kept with its "(Kèm theo Quyết định số … Ngày … của …)" line under a
+    repository's note line), and that "(Kèm theo …)" line. Ingest keeps those lines as the clauses they are and
+    the header's values as written, so each is cited from the clause that holds its value (no fact is read
+    here)."""
 
     def __init__(self) -> None:
-        self.number: str | None = None
-        self.date: str | None = None  # ISO, when the day is written
-        self.date_as_written: str | None = None
-        self.issuer: str | None = None
-        self.clauses: list[Clause] = []
-        self.annexed: list[tuple[Clause, str]] = []
+        self.clauses: list[Clause] = []  # the clauses that write any of them, in order
+        self.annexed: list[tuple[Clause, str]] = []  # (the clause, its "(Kèm theo …)" line)
         self.at: dict[str, Clause] = {}  # "number", "date", "issuer", "annexed" -> the clause that writes it
 
     def __bool__(self) -> bool:
-        return bool(self.number or self.date_as_written or self.issuer or self.annexed)
+        return bool(self.at)
 
 
-def _plain(text: str) -> str:
-    return " ".join(text.replace("|", " ").replace("*", " ").split())
-
-
-def opening_facts(doc: ParsedDocument) -> OpeningFacts:
-    """What the opening clauses (``preamble.*``) of ``doc`` write of its number, date and issuer (see
-    :class:`OpeningFacts`); empty when the header parse read any of them (they are the document's then)."""
-    out = OpeningFacts()
-    h = doc.header
-    if h.number or h.date or h.date_as_written or h.issuer:
+def opening_lines(doc: ParsedDocument) -> OpeningLines:
+    """The clauses among the first :data:`OPENING_CLAUSES` of ``doc``'s ``preamble.*`` that write its header's
+    number, date as written and issuer (capitals opening one of the first :data:`ISSUER_CLAUSES`), and its first
+    "(Kèm theo …)" line; empty when a header block is recorded (that is what is cited then)."""
+    out = OpeningLines()
+    if any(p.get("kind") == "header" for p in doc.other_parts):
         return out
+    h = doc.header
     opening = [c for c in doc.clauses if c.path.startswith("preamble")][:OPENING_CLAUSES]
     for i, c in enumerate(opening):
-        text = _plain(c.text)
+        text = plain_line(c.text)
         before = len(out.at)
-        m = _NUMBER_WRITTEN.search(text)
-        if m and out.number is None:
-            out.number, out.at["number"] = m.group(1).rstrip("."), c
-        m = _DATE_WRITTEN.search(text)
-        if m and out.date_as_written is None:
-            out.date_as_written, out.at["date"] = m.group(0), c
-            if m.group(1):
-                out.date = f"{int(m.group(3)):04d}-{int(m.group(2)):02d}-{int(m.group(1)):02d}"
-        if out.issuer is None and i < ISSUER_CLAUSES:
-            top = _ISSUER_END.split(" " + text.strip(" -_") + " ", maxsplit=1)[0].strip(" -_")
-            if len(top.split()) >= 2 and is_caps(top):
-                out.issuer, out.at["issuer"] = issuer_case(top), c
-        m = _ANNEXED_TO.search(text)
+        if h.number and "number" not in out.at and normalize_number(h.number) in normalize_number(text):
+            out.at["number"] = c
+        if h.date_as_written and "date" not in out.at and h.date_as_written in text:
+            out.at["date"] = c
+        if h.issuer and "issuer" not in out.at and i < ISSUER_CLAUSES and fold(text).startswith(fold(h.issuer)):
+            out.at["issuer"] = c
+        m = ANNEXED_TO.search(text)
         if m and re.search(r"\d", m.group(0)) and not out.annexed:
             out.annexed.append((c, m.group(0).strip()))
             out.at["annexed"] = c
-            d = _ANNEX_DATE.search(m.group(0))
-            if d and out.date_as_written is None:  # the plan's date is its decision's
-                out.date_as_written, out.at["date"] = d.group(0), c
-                out.date = f"{int(d.group(3)):04d}-{int(d.group(2)):02d}-{int(d.group(1)):02d}"
         if len(out.at) > before:
             out.clauses.append(c)
     return out
 
 
-def with_opening(info: Document, opening: OpeningFacts) -> Document:
-    """``info`` with the number, date and issuer its opening clauses write (:func:`opening_facts`), its citation
-    named again from them."""
-    more = {k: v for k, v in (("number", opening.number), ("date", opening.date), ("issuer", opening.issuer)) if v}
-    if not more:
-        return info
-    return Document(**{**info.model_dump(), **more, "citation": ""})
-
-
-#: what is asked (a document fact, or a structural question's kind) -> the facts of :class:`OpeningFacts` whose
+#: what is asked (a document fact, or a structural question's kind) -> the facts of :class:`OpeningLines` whose
 #: clause answers it, best first
 _OPENING_KEYS = {"date": ("date", "number", "annexed"), "number": ("number", "date", "annexed"),
                  "number_date": ("number", "date", "annexed"), "issuer": ("annexed", "issuer")}
 
 
-def opening_clause(opening: OpeningFacts, asked: str) -> Clause | None:
+def opening_clause(opening: OpeningLines, asked: str) -> Clause | None:
     """The opening clause that writes what is asked ("date", "number", "issuer", a structural question's
     "number_date"), if any."""
     return next((opening.at[k] for k in _OPENING_KEYS.get(asked, ()) if k in opening.at), None)
-

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from tracuu.api.answer import lead_names, owner, owners_of
 from tracuu.api.citations import DocumentInfo, document_name, format_date
-from tracuu.api.doc_parts import annex_hits, header_hit, opening_clause, opening_facts, signature, with_opening
+from tracuu.api.doc_parts import annex_hits, header_hit, opening_clause, opening_lines, signature
 from tracuu.api.tasks_view import ROLES, AgencyQuery, deadline_out, roles_of
 from tracuu.index.query.ask_intent import (
     AskIntent,
@@ -304,10 +304,8 @@ def _own_facts(svc: "Tracuu", doc, info: Document, question: str) -> tuple[str, 
     sign, name = signature(svc, doc)
     annexes = annex_hits(svc, doc)
     written = doc.header.date_as_written
-    opening = opening_facts(doc) if head is None else None
-    if opening:  # a header the parse did not read (a text layer leaving number and day blank): what the opening clauses write
-        info = with_opening(info, opening)
-        written = written or opening.date_as_written
+    opening = opening_lines(doc) if head is None else None
+    if opening:  # a header read from the opening lines (no header block): the clauses that write it
         annexes = annexes or [(svc.hit(c, 1.0), line) for c, line in opening.annexed]
     # a text kept from its annex on has no header: the annex's "(Kèm theo Nghị quyết số … ngày …)" says whose it is
     about = [head] if head is not None else [h for h, _ in annexes[:1]] or (

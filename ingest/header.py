@@ -54,6 +54,7 @@ __all__ = [
     "is_note",
     "is_header_line",
     "adoption_date",
+    "opening_facts",
     "issuer_place",
 ]
 
@@ -387,6 +388,77 @@ def adoption_date(texts: list[str]) -> tuple[str, str] | None:
             if found and found[0]:
                 return found[0], found[1].group(0)
     return None
+
+
+# --------------------------------------------------------------------------- a header written in the opening lines
+#
+# A header block the scan above reads nothing from, whose facts the document's first lines still write: a Party
+# text layer whose header leaves number and day blank ("TỈNH UỶ … * Số -CTr/TU", "…, ngày   tháng 8 năm 2026")
+# and falls to the body's opening clauses, a plan kept with its "(Kèm theo Quyết định số … Ngày … của …)" line
+# under a repository's note line. :func:`opening_facts` reads them from those clauses (``preamble.*``).
+
+#: The line of a plan or an annex that says which document it goes with, as written: "(Kèm theo Quyết định số
+#: 2530/QĐ-TTg ngày 19 tháng 11 năm 2025 của Thủ tướng Chính phủ)", "(Ban hành kèm theo …)".
+ANNEXED_TO = re.compile(r"\(?\s*(?:[Bb]an hành\s+)?[Kk]èm\s+theo\s+[^()]*?(?:\)|$)")
+#: "Số: 1803/QĐ-TTg", "Số 12/KH-UBND": a number written as the document's number (capital "Số", digits, a slash)
+_NUMBER_WRITTEN = re.compile(r"\bSố\s*:?\s*(\d+[^\s/|*]*/[^\s|*,;()]+)")
+#: "Hà Nội, ngày 22 tháng 10 năm 2015", "Lào Cai, ngày tháng 8 năm 2026" (a text layer leaves the day blank)
+_DATE_WRITTEN = re.compile(r"\b(?:(?:[A-ZĐ][^\W\d_A-ZĐ]*\s+){0,3}[A-ZĐ][^\W\d_A-ZĐ]*),\s*ngày\s+"
+                           r"(?:(\d{1,2})\s+)?tháng\s+(\d{1,2})\s+năm\s+(\d{4})")
+#: the date of the decision an issued plan goes with: "(Kèm theo Quyết định số … Ngày 19 tháng 11 năm 2024 của …)"
+_ANNEX_DATE = re.compile(r"\b[Nn]gày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})")
+#: what ends the issuer's capitals at the top left: the national motto's column, a number, a rule
+_ISSUER_END = re.compile(r"\s(?:CỘNG\s+H(?:ÒA|OÀ)|ĐẢNG\s+CỘNG\s+SẢN|Số\b)|\s[-_*]{1,}(?:\s|$)")
+OPENING_CLAUSES = 4  # the opening clauses a header-less document's facts are read from
+ISSUER_CLAUSES = 2  # the issuer stands at the start of one of the first two
+
+
+def plain_line(text: str) -> str:
+    """``text`` with a pipe table's bars and emphasis marks taken out and its spaces collapsed: the form the
+    opening facts are read (and, by the answerer, found) in."""
+    return " ".join(text.replace("|", " ").replace("*", " ").split())
+
+
+def _iso(day: str, month: str, year: str) -> str:
+    return f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
+
+
+def opening_facts(texts: list[str]) -> dict[str, str]:
+    """Number, date (ISO, only when the day is written), date as written and issuer that the opening clauses
+    ``texts`` (the first :data:`OPENING_CLAUSES` of the body's ``preamble.*``, in order) write, for a document
+    whose header block gave none of them. Guards: a number only where it is written as a document number ("Số:
+    12/KH-X"); an issuer only from a line in capitals that opens one of the first :data:`ISSUER_CLAUSES`
+    clauses (up to the national motto's column, the number or a rule); a date from a "Place, ngày … tháng …
+    năm …" line, else from the "(Kèm theo Quyết định số … ngày …)" line: a plan issued with a decision is
+    dated by it. A blank day gives the date as written and no ISO date: nothing is made up.
+
+    Why the lines stay clauses and the header records no span of its own: the text of these lines is what
+    clauses were cut from (moving it to a header part would renumber and re-cut the clauses cited), and the
+    values are kept as written, spaces collapsed (:func:`plain_line`), so the answerer finds the clause that
+    writes each one from the header's value (``api.doc_parts.opening_clause``) and cites that line."""
+    out: dict[str, str] = {}
+    annexed = False
+    for i, raw in enumerate(texts[:OPENING_CLAUSES]):
+        text = plain_line(raw)
+        m = _NUMBER_WRITTEN.search(text)
+        if m and "number" not in out:
+            out["number"] = normalize_number(m.group(1).rstrip("."))
+        m = _DATE_WRITTEN.search(text)
+        if m and "date_as_written" not in out:
+            out["date_as_written"] = m.group(0)
+            if m.group(1):
+                out["date"] = _iso(m.group(1), m.group(2), m.group(3))
+        if "issuer" not in out and i < ISSUER_CLAUSES:
+            top = _ISSUER_END.split(" " + text.strip(" -_") + " ", maxsplit=1)[0].strip(" -_")
+            if len(top.split()) >= 2 and is_caps(top):
+                out["issuer"] = issuer_case(top)
+        m = ANNEXED_TO.search(text) if not annexed else None
+        if m and re.search(r"\d", m.group(0)):  # the first line saying which document the text goes with
+            annexed = True
+            d = _ANNEX_DATE.search(m.group(0))
+            if d and "date_as_written" not in out:  # the plan's date is its decision's
+                out["date_as_written"], out["date"] = d.group(0), _iso(d.group(1), d.group(2), d.group(3))
+    return out
 
 
 def is_note(text: str) -> bool:

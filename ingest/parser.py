@@ -41,6 +41,7 @@ from tracuu.ingest.header import (
     is_header_line,
     is_note,
     is_tail_start,
+    opening_facts,
     parse_tail,
     scan_header,
 )
@@ -586,6 +587,11 @@ def parse_document(source: SourceText, *, doc_id: str, file_name: str, content_h
         adopted = adoption_date([c.text for c in clauses if c.kind not in ("recipients", "signature")][-5:])
         if adopted:
             header.date, header.date_as_written = adopted
+    if not (header.number or header.date or header.date_as_written or header.issuer):
+        # a header block that gave none of them: what the opening clauses write (header.opening_facts)
+        opening = opening_facts([c.text for c in clauses if c.path.startswith("preamble")])
+        header.number, header.issuer = opening.get("number"), opening.get("issuer")
+        header.date, header.date_as_written = opening.get("date"), opening.get("date_as_written")
     return ParsedDocument(
         doc_id=doc_id,
         file_name=file_name,

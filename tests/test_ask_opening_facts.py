@@ -1,12 +1,13 @@
-"""The facts of a document whose header the parse did not read, from its opening clauses.
+"""The facts of a document whose header block gave none, read by ingest from its opening clauses, cited from them.
 
 Synthetic: three texts made up by the tracuu team (ministries, projects, provinces and people that do not
 exist as written here). A docx conversion writes a decision's header as pipe-table rows ("| BỘ … ------- |
 CỘNG HÒA … |", "| Số: 57/QĐ-BTX | *Hà Nội, ngày 03 tháng 5 năm 2021* |"); a PDF text layer of a Party
 programme leaves the number and the day blank ("TỈNH UỶ BẮC SƠN * Số -CTr/TU", "Bắc Sơn, ngày   tháng 6
 năm 2026"); a plan kept without the decision that issues it (a repository's note line above its layout
-header) opens with "(Kèm theo Quyết định số … Ngày … của …)". The header parse reads none of the last two;
-"ngày nào", "số", "cơ quan nào ban hành" are answered from the lines that write them, cited first, and
+header) opens with "(Kèm theo Quyết định số … Ngày … của …)". The header block gives none of the last two:
+ingest reads their number, date and issuer from those lines into the header (tests/test_header_opening.py);
+"ngày nào", "số", "cơ quan nào ban hành" are answered citing the lines that write them first, and
 "… theo đề nghị của ai" from the "*Căn cứ …*" lines. The pipe-table header, and the signature in a pipe
 row's last cell ("| *Nơi nhận:* … | KT. BỘ TRƯỞNG THỨ TRƯỞNG     Trần Văn Mẫu |"), are read by ingest since
 session 30 (tests/test_markdown_layout_header.py): that decision's facts come from its header, cited first.
@@ -97,11 +98,10 @@ def test_a_text_layer_with_a_blank_day_says_the_month_as_written(kb_opening):
     a = kb_opening.ask("Chương trình hành động vườn ươm cây bản địa của Tỉnh ủy Bắc Sơn do cơ quan nào ban hành?")
     assert a.found and "Tỉnh ủy Bắc Sơn" in a.answer
     assert a.citations[0].doc_id == doc and "TỈNH UỶ BẮC SƠN" in a.citations[0].text
-    from tracuu.api.doc_parts import opening_facts
-
-    facts = opening_facts(kb_opening.store().get(doc))
-    assert facts.number is None and facts.date is None  # blank in the text: never made up
-    assert facts.date_as_written == "Bắc Sơn, ngày tháng 6 năm 2026"
+    header = kb_opening.store().get(doc).header  # read by ingest from the opening lines (test_header_opening.py)
+    assert header.number is None and header.date is None  # blank in the text: never made up
+    assert header.date_as_written == "Bắc Sơn, ngày tháng 6 năm 2026" and header.issuer == "Tỉnh ủy Bắc Sơn"
+    assert any(d.issuer == "Tỉnh ủy Bắc Sơn" for d in kb_opening.documents())  # the catalog sees it too
 
 
 def test_a_plan_kept_without_its_decision_is_dated_and_issued_by_the_line_it_goes_with(kb_opening):
@@ -113,10 +113,13 @@ def test_a_plan_kept_without_its_decision_is_dated_and_issued_by_the_line_it_goe
     assert "Kèm theo Quyết định số 88/QĐ-TTg" in b.citations[0].text
 
 
-def test_a_parsed_header_is_left_as_it_is(kb_opening):
-    from tracuu.api.doc_parts import opening_facts
+def test_a_header_block_is_cited_not_the_opening_lines(kb_opening):
+    from tracuu.api.doc_parts import opening_lines
 
     for doc_id in kb_opening.store().list_ids():
         doc = kb_opening.store().get(doc_id)
-        if doc.header.number or doc.header.date or doc.header.issuer:
-            assert not opening_facts(doc)  # the bundled corpus's headers: read by the parse, untouched
+        if any(p.get("kind") == "header" for p in doc.other_parts):
+            assert not opening_lines(doc)  # the bundled corpus's headers: their block is what is cited
+    plan = kb_opening.store().get(_doc(kb_opening, "kem-qd88"))
+    lines = opening_lines(plan)  # the plan: the "(Kèm theo …)" line writes its date
+    assert lines.at["date"] is lines.at["annexed"] and "Ngày 14 tháng 2 năm 2026" in lines.at["date"].text
