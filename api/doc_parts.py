@@ -22,6 +22,7 @@ from tracuu.ingest.header import issuer_case, signer_name_after, signer_of_lines
 from tracuu.ingest.markers import is_caps, is_name_like
 from tracuu.ingest.model import Clause, ParsedDocument, Span
 from tracuu.ingest.shapes import Document, Hit
+from tracuu.ingest.vntext import fold
 
 if TYPE_CHECKING:
     from tracuu.api.service import Tracuu
@@ -193,6 +194,47 @@ def part_clause(svc: "Tracuu", clause_id: str) -> Clause | None:
         return next((c for c, _ in _annex_clauses(svc, doc) if c.clause_id == clause_id), None)
     clause = _header_clause(svc, doc) if path == "header" else _signer_clause(svc, doc)[0]
     return clause if clause is not None and clause.clause_id == clause_id else None
+
+
+# --------------------------------------------------------------------------- whom a letter is addressed to
+
+
+#: The opening of the line a letter or a công điện addresses its addressees with ("Kính gửi:", "Đồng kính gửi:"), and
+#: the end of the line a công điện's list follows ("THỦ TƯỚNG CHÍNH PHỦ điện:"), folded.
+_ADDRESSED = re.compile(r"^(?:dong\s+)?kinh\s+gui\b")
+_WIRES = re.compile(r"\bdien\s*:\s*$")
+#: A "Kính gửi:" line of at most this many words is the lead-in of the list that follows it, not an addressee.
+ADDRESS_LEAD_WORDS = 3
+
+
+def names_recipients_list(question: str) -> bool:
+    """The question names the "Nơi nhận" list itself ("nơi nhận của Thông báo 648 …")."""
+    return " noi nhan " in f" {' '.join(re.findall(r'[a-z0-9]+', fold(question)))} "
+
+
+def addressee_clauses(doc) -> list[Any]:
+    """The opening clauses that name whom the document is addressed to: a "Kính gửi: …" line, and the "- …" lines
+    after a bare "Kính gửi:" or after a công điện's "… điện:" line (its "Nơi nhận" starts "- Như trên;", these)."""
+    out: list[Any] = []
+    listing = False
+    for c in doc.clauses:
+        if not c.path.startswith("preamble"):
+            if out or c.order > 3:
+                break
+            continue
+        text = fold(c.text.strip(" *_"))
+        if _ADDRESSED.match(text):
+            listing = len(text.split()) <= ADDRESS_LEAD_WORDS + 1
+            if not listing:
+                out.append(c)
+        elif _WIRES.search(text):
+            listing = True
+        elif listing and c.text.lstrip().startswith(("-", "+", "–")):
+            out.append(c)
+        elif out or listing:
+            break
+    return out
+
 
 
 # --------------------------------------------------------------------------- a header the parse did not read

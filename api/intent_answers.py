@@ -20,7 +20,16 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from tracuu.api.answer import lead_names, owner, owners_of
 from tracuu.api.citations import DocumentInfo, document_name, format_date
-from tracuu.api.doc_parts import annex_hits, header_hit, opening_clause, opening_facts, signature, with_opening
+from tracuu.api.doc_parts import (
+    addressee_clauses,
+    annex_hits,
+    header_hit,
+    names_recipients_list,
+    opening_clause,
+    opening_facts,
+    signature,
+    with_opening,
+)
 from tracuu.api.tasks_view import ROLES, AgencyQuery, deadline_out, roles_of
 from tracuu.index.query.ask_intent import (
     AskIntent,
@@ -359,6 +368,8 @@ def _own_facts(svc: "Tracuu", doc, info: Document, question: str) -> tuple[str, 
                     extra.append(f"{clauses[0].label[:1].upper()}{clauses[0].label[1:]}: «{_short(clauses[0].text)}».")
         elif fact == "recipients":
             clauses = [c for c in doc.clauses if c.kind == "recipients"][:1]
+            if not names_recipients_list(question):  # "gửi những ai": whom it is addressed to, then its "Nơi nhận"
+                clauses = addressee_clauses(doc) + clauses
             stated[fact] = bool(clauses or doc.header.recipients or doc.header.addressees)
             found[fact] = [svc.hit(c, 1.0, info) for c in clauses]
             names = list(doc.header.addressees or []) + list(doc.header.recipients or [])
