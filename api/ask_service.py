@@ -866,6 +866,7 @@ class Ask:
         wanted = {"signer": "signature", "recipients": "recipients", "issuer": "signature", "number_date": "preamble.1", "basis": "preamble.1"}
         hits, out_docs = [], {}
         addressed: dict[str, list[Hit]] = {}
+        said: dict[str, list[str]] = {}  # the addressee lines, as written, without their "- " and ";"
         for doc_id in doc_ids:
             doc = store.get(doc_id)
             if doc is None:
@@ -885,13 +886,15 @@ class Ask:
             out_docs[doc_id] = doc_parts.with_opening(info, opening) if opening else info
             if intent.kind == "recipients" and not doc_parts.names_recipients_list(question):
                 # "gửi những ai": a letter's "Kính gửi" lines, a công điện's list after "… điện:", before its "Nơi nhận"
-                addressed[doc_id] = [self.hit(c, 1.0) for c in doc_parts.addressee_clauses(doc)]
+                lines = doc_parts.addressee_clauses(doc)
+                if lines:
+                    addressed[doc_id] = [self.hit(doc_parts.addressee_clause(self, doc) or lines[0], 1.0)]
+                    said[doc_id] = [c.text.strip(" -;.") for c in lines]
         if not hits:
             return None
         text = structural_answer(intent.kind, hits, out_docs)
-        lines = [h for hs in addressed.values() for h in hs]
-        if lines and len(hits) == 1:
-            text = "Kính gửi: " + "; ".join(h.text.strip(" -;.") for h in lines) + ". " + text
+        if said and len(hits) == 1:
+            text = "Kính gửi: " + "; ".join(x for xs in said.values() for x in xs) + ". " + text
         cited = [c for h in hits for c in addressed.get(h.doc_id, []) + [h]]
         return Answer(question=question, found=True, answer=text, owners=[],
                       deadline=None, citations=cited, intent=intent.kind)

@@ -33,6 +33,7 @@ ANNEX_LABEL = "phần đầu phụ lục"  # an annex's heading: "Phụ lục II
 #: 2530/QĐ-TTg ngày 19 tháng 11 năm 2025 của Thủ tướng Chính phủ)", "(Ban hành kèm theo …)".
 _ANNEXED_TO = re.compile(r"\(?\s*(?:[Bb]an hành\s+)?[Kk]èm\s+theo\s+[^()]*?(?:\)|$)")
 SIGNER_LABEL = "chữ ký"
+ADDRESSEES_LABEL = "phần kính gửi"  # "Phần kính gửi Công điện số …": the addressee lines cited as one part
 POSITION_LINES = 3  # capitals lines above a signer's name read as the position ("KT. THỦ TƯỚNG", "PHÓ THỦ TƯỚNG")
 LOOK_ABOVE = 300  # characters of the source above a name searched for them
 
@@ -187,9 +188,12 @@ def part_clause(svc: "Tracuu", clause_id: str) -> Clause | None:
     report basket and the clause page resolve it as they resolve a clause."""
     doc_id, _, path = clause_id.rpartition(":")
     annex = path == "annex" or path.startswith("annex.")
-    doc = svc.store().get(doc_id) if (path in ("header", "signer") or annex) and doc_id else None
+    doc = svc.store().get(doc_id) if (path in ("header", "signer", "addressees") or annex) and doc_id else None
     if doc is None:
         return None
+    if path == "addressees":
+        found = addressee_clause(svc, doc)
+        return found if found is not None and found.clause_id == clause_id else None
     if annex:
         return next((c for c, _ in _annex_clauses(svc, doc) if c.clause_id == clause_id), None)
     clause = _header_clause(svc, doc) if path == "header" else _signer_clause(svc, doc)[0]
@@ -235,6 +239,20 @@ def addressee_clauses(doc) -> list[Any]:
             break
     return out
 
+
+
+def addressee_clause(svc: "Tracuu", doc: ParsedDocument) -> Clause | None:
+    """The addressee lines (:func:`addressee_clauses`) as one citable part, from the first line to the last as the
+    source writes them ("<doc_id>:addressees"): each line holds only part of whom it is sent to. One line is cited as
+    it is; None when there is none, or the source is not stored."""
+    lines = addressee_clauses(doc)
+    if len(lines) < 2 or any(c.span is None for c in lines):
+        return lines[0] if lines else None
+    source = svc.store().source(doc.doc_id)
+    if source is None:
+        return lines[0]
+    return _span_clause(doc, source, "addressees", "preamble", ADDRESSEES_LABEL, lines[0].span.start,
+                        lines[-1].span.end, lines[0].span.page) or lines[0]
 
 
 # --------------------------------------------------------------------------- a header the parse did not read
@@ -331,4 +349,3 @@ def opening_clause(opening: OpeningFacts, asked: str) -> Clause | None:
     """The opening clause that writes what is asked ("date", "number", "issuer", a structural question's
     "number_date"), if any."""
     return next((opening.at[k] for k in _OPENING_KEYS.get(asked, ()) if k in opening.at), None)
-

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from tracuu.api.answer import lead_names, owner, owners_of
 from tracuu.api.citations import DocumentInfo, document_name, format_date
 from tracuu.api.doc_parts import (
-    addressee_clauses,
+    addressee_clause,
     annex_hits,
     header_hit,
     names_recipients_list,
@@ -384,7 +384,7 @@ def _own_facts(svc: "Tracuu", doc, info: Document, question: str) -> tuple[str, 
         elif fact == "recipients":
             clauses = [c for c in doc.clauses if c.kind == "recipients"][:1]
             if not names_recipients_list(question):  # "gửi những ai": whom it is addressed to, then its "Nơi nhận"
-                clauses = addressee_clauses(doc) + clauses
+                clauses = [c for c in (addressee_clause(svc, doc),) if c is not None] + clauses
             stated[fact] = bool(clauses or doc.header.recipients or doc.header.addressees)
             found[fact] = [svc.hit(c, 1.0, info) for c in clauses]
             names = list(doc.header.addressees or []) + list(doc.header.recipients or [])

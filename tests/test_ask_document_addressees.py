@@ -89,6 +89,7 @@ def test_a_task_sent_somewhere_is_not_the_documents_recipients():
 def test_a_cong_dien_is_sent_to_the_lines_after_dien(kb_addressed):
     a = kb_addressed.ask("Công điện 917/CĐ-TTg gửi những ai?")
     assert a.found and a.citations[0].text.startswith("- Bộ trưởng Bộ Thử nghiệm xanh")
+    assert "Chủ tịch Tập đoàn Giống cây Xanh Lam" in a.citations[0].text  # the addressee lines, cited as one part
     assert "Chủ tịch Tập đoàn Giống cây Xanh Lam" in a.answer
     assert any(c.clause_id.endswith(":recipients") for c in a.citations)
     named = kb_addressed.ask("Nơi nhận của Công điện 917/CĐ-TTg gồm những ai?")
