@@ -263,8 +263,10 @@ def _asks() -> dict:
 #: nào") asks a task's.
 def _sent_to_re() -> re.Pattern[str]:
     nouns = "|".join(re.escape(n) for n in sorted(_asks().get("recipients_nouns", ()), key=len, reverse=True)) or "$^"
+    heads = "|".join(re.escape(h) for h in sorted(_phrases("agency", "heads"), key=len, reverse=True)) or "$^"
+    # "có gửi Bộ Tư pháp không": an agency's name after "gửi" ("gửi về Sở …", "gửi kinh phí", "gửi báo cáo": a task's)
     return re.compile(rf" gui (?:cho |den |toi )?(?:nhung |cac )?(?:{nouns})(?: \S+)? nao "
-                      rf"| co (?:duoc )?gui (?:cho |den |toi )?(?:\S+ ){{1,6}}khong ")
+                      rf"| co (?:duoc )?gui (?:cho |den |toi )?(?!bao cao )(?:{heads})(?: \S+){{0,5}} khong ")
 
 
 def asks_sent_to(question: str) -> bool:
