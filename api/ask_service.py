@@ -40,7 +40,7 @@ from tracuu.index.query.places import named_places
 from tracuu.index.retriever import ScoredClause
 from tracuu.ingest.agencies import find_agencies
 from tracuu.ingest.deadlines import find_deadlines, main_deadline
-from tracuu.ingest.shapes import Answer, Deadline, Document, Owner
+from tracuu.ingest.shapes import Answer, Deadline, Document, Hit, Owner
 from tracuu.ingest.vntext import fold
 
 #: A question about "this document" is answered per document for at most this many documents;
@@ -865,6 +865,8 @@ class Ask:
         doc_ids = docs or store.list_ids()
         wanted = {"signer": "signature", "recipients": "recipients", "issuer": "signature", "number_date": "preamble.1", "basis": "preamble.1"}
         hits, out_docs = [], {}
+        addressed: dict[str, list[Hit]] = {}
+        said: dict[str, list[str]] = {}  # the addressee lines, as written, without their "- " and ";"
         for doc_id in doc_ids:
             doc = store.get(doc_id)
             if doc is None:
@@ -881,10 +883,20 @@ class Ask:
                 continue
             hits.append(self.hit(clause, 1.0))
             out_docs[doc_id] = self._info(doc, doc_id)
+            if intent.kind == "recipients" and not doc_parts.names_recipients_list(question):
+                # "gửi những ai": a letter's "Kính gửi" lines, a công điện's list after "… điện:", before its "Nơi nhận"
+                lines = doc_parts.addressee_clauses(doc)
+                if lines:
+                    addressed[doc_id] = [self.hit(doc_parts.addressee_clause(self, doc) or lines[0], 1.0)]
+                    said[doc_id] = [c.text.strip(" -;.") for c in lines]
         if not hits:
             return None
-        return Answer(question=question, found=True, answer=structural_answer(intent.kind, hits, out_docs), owners=[],
-                      deadline=None, citations=hits, intent=intent.kind)
+        text = structural_answer(intent.kind, hits, out_docs)
+        if said and len(hits) == 1:
+            text = "Kính gửi: " + "; ".join(x for xs in said.values() for x in xs) + ". " + text
+        cited = [c for h in hits for c in addressed.get(h.doc_id, []) + [h]]
+        return Answer(question=question, found=True, answer=text, owners=[],
+                      deadline=None, citations=cited, intent=intent.kind)
 
 
 def _enclosing(clause, by_path: dict[str, Any]) -> list[Any]:

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 HEADER_LABEL = "phần đầu"  # "Phần đầu Kế hoạch số …": the header's citation
 ANNEX_LABEL = "phần đầu phụ lục"  # an annex's heading: "Phụ lục II / … / (Kèm theo Quyết định số … ngày …)"
 SIGNER_LABEL = "chữ ký"
+ADDRESSEES_LABEL = "phần kính gửi"  # "Phần kính gửi Công điện số …": the addressee lines cited as one part
 POSITION_LINES = 3  # capitals lines above a signer's name read as the position ("KT. THỦ TƯỚNG", "PHÓ THỦ TƯỚNG")
 LOOK_ABOVE = 300  # characters of the source above a name searched for them
 
@@ -192,13 +193,70 @@ def part_clause(svc: "Tracuu", clause_id: str) -> Clause | None:
     report basket and the clause page resolve it as they resolve a clause."""
     doc_id, _, path = clause_id.rpartition(":")
     annex = path == "annex" or path.startswith("annex.")
-    doc = svc.store().get(doc_id) if (path in ("header", "signer") or annex) and doc_id else None
+    doc = svc.store().get(doc_id) if (path in ("header", "signer", "addressees") or annex) and doc_id else None
     if doc is None:
         return None
+    if path == "addressees":
+        found = addressee_clause(svc, doc)
+        return found if found is not None and found.clause_id == clause_id else None
     if annex:
         return next((c for c, _ in _annex_clauses(svc, doc) if c.clause_id == clause_id), None)
     clause = _header_clause(svc, doc) if path == "header" else _signer_clause(svc, doc)[0]
     return clause if clause is not None and clause.clause_id == clause_id else None
+
+
+# --------------------------------------------------------------------------- whom a letter is addressed to
+
+
+#: The opening of the line a letter or a công điện addresses its addressees with ("Kính gửi:", "Đồng kính gửi:"), and
+#: the end of the line a công điện's list follows ("THỦ TƯỚNG CHÍNH PHỦ điện:"), folded.
+_ADDRESSED = re.compile(r"^(?:dong\s+)?kinh\s+gui\b")
+_WIRES = re.compile(r"\bdien\s*:\s*$")
+#: A "Kính gửi:" line of at most this many words is the lead-in of the list that follows it, not an addressee.
+ADDRESS_LEAD_WORDS = 3
+
+
+def names_recipients_list(question: str) -> bool:
+    """The question names the "Nơi nhận" list itself ("nơi nhận của Thông báo 648 …")."""
+    return " noi nhan " in f" {' '.join(re.findall(r'[a-z0-9]+', fold(question)))} "
+
+
+def addressee_clauses(doc) -> list[Any]:
+    """The opening clauses that name whom the document is addressed to: a "Kính gửi: …" line, and the "- …" lines
+    after a bare "Kính gửi:" or after a công điện's "… điện:" line (its "Nơi nhận" starts "- Như trên;", these)."""
+    out: list[Any] = []
+    listing = False
+    for c in doc.clauses:
+        if not c.path.startswith("preamble"):
+            if out or c.order > 3:
+                break
+            continue
+        text = fold(c.text.strip(" *_"))
+        if _ADDRESSED.match(text):
+            listing = len(text.split()) <= ADDRESS_LEAD_WORDS + 1
+            if not listing:
+                out.append(c)
+        elif _WIRES.search(text):
+            listing = True
+        elif listing and c.text.lstrip().startswith(("-", "+", "–")):
+            out.append(c)
+        elif out or listing:
+            break
+    return out
+
+
+def addressee_clause(svc: "Tracuu", doc: ParsedDocument) -> Clause | None:
+    """The addressee lines (:func:`addressee_clauses`) as one citable part, from the first line to the last as the
+    source writes them ("<doc_id>:addressees"): each line holds only part of whom it is sent to. One line is cited as
+    it is; None when there is none, or the source is not stored."""
+    lines = addressee_clauses(doc)
+    if len(lines) < 2 or any(c.span is None for c in lines):
+        return lines[0] if lines else None
+    source = svc.store().source(doc.doc_id)
+    if source is None:
+        return lines[0]
+    return _span_clause(doc, source, "addressees", "preamble", ADDRESSEES_LABEL, lines[0].span.start,
+                        lines[-1].span.end, lines[0].span.page) or lines[0]
 
 
 # --------------------------------------------------------------------------- a header read from the opening lines

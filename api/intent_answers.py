@@ -20,7 +20,15 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from tracuu.api.answer import lead_names, owner, owners_of
 from tracuu.api.citations import DocumentInfo, document_name, format_date
-from tracuu.api.doc_parts import annex_hits, header_hit, opening_clause, opening_lines, signature
+from tracuu.api.doc_parts import (
+    addressee_clause,
+    annex_hits,
+    header_hit,
+    names_recipients_list,
+    opening_clause,
+    opening_lines,
+    signature,
+)
 from tracuu.api.tasks_view import ROLES, AgencyQuery, deadline_out, roles_of
 from tracuu.index.query.ask_intent import (
     AskIntent,
@@ -267,6 +275,16 @@ def _basis_clauses(doc) -> list[Any]:
     return out
 
 
+#: Folded openings of the basis line that names who proposed the document, and the question's words asking it.
+_PROPOSER_LINES = ("theo de nghi", "xet de nghi")
+_ASKS_PROPOSER = re.compile(r"\b(?:de nghi|to trinh)\b")
+
+
+def _asks_proposer(question: str) -> bool:
+    """The question asks on whose proposal the document was issued ("… theo đề nghị của cơ quan nào?")."""
+    return bool(_ASKS_PROPOSER.search(" ".join(re.findall(r"[a-z0-9]+", fold(question)))))
+
+
 def _asked_first(clauses: list[Any], question: str, header: str) -> list[Any]:
     """``clauses`` with those holding the most of the question's words (less ``[document.titles]
     stop`` and ``basis_generic`` words; the words of the document's header, which say which document rather than which
@@ -290,8 +308,13 @@ def _asked_first(clauses: list[Any], question: str, header: str) -> list[Any]:
     def first_kind(c) -> bool:  # "căn cứ luật nào": a line citing a law first, before a decree that names one
         return bool(cites and cites.match(fold(c.text.lstrip(" -–"))))
 
-    keys = [(not first_kind(c),) + held(c) for c in clauses]
-    if not any(k[1] for k in keys) and not any(first_kind(c) for c in clauses):
+    proposed = _asks_proposer(question)
+
+    def proposer(c) -> bool:  # "theo đề nghị của ai": the "Theo đề nghị …" line, whatever words the "Căn cứ" lines share
+        return proposed and fold(c.text.lstrip(" -–*_")).startswith(_PROPOSER_LINES)
+
+    keys = [(not proposer(c), not first_kind(c)) + held(c) for c in clauses]
+    if not any(k[2] for k in keys) and not any(first_kind(c) or proposer(c) for c in clauses):
         return clauses  # no line holds a word of its own of the question, nor cites the kind asked: their order
     return [c for _, c in sorted(zip(keys, clauses), key=lambda kc: kc[0])]
 
@@ -357,6 +380,8 @@ def _own_facts(svc: "Tracuu", doc, info: Document, question: str) -> tuple[str, 
                     extra.append(f"{clauses[0].label[:1].upper()}{clauses[0].label[1:]}: «{_short(clauses[0].text)}».")
         elif fact == "recipients":
             clauses = [c for c in doc.clauses if c.kind == "recipients"][:1]
+            if not names_recipients_list(question):  # "gửi những ai": whom it is addressed to, then its "Nơi nhận"
+                clauses = [c for c in (addressee_clause(svc, doc),) if c is not None] + clauses
             stated[fact] = bool(clauses or doc.header.recipients or doc.header.addressees)
             found[fact] = [svc.hit(c, 1.0, info) for c in clauses]
             names = list(doc.header.addressees or []) + list(doc.header.recipients or [])

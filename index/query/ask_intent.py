@@ -258,13 +258,30 @@ def _asks() -> dict:
     return _data().get("document", {}).get("asks", {})
 
 
+#: "gửi (cho) những tập đoàn nào", "gửi bộ nào", "có gửi Bộ Tư pháp không": whom a document is sent to, asked by the
+#: kind of addressee or by one name (``[document.asks] recipients_nouns``); a verb after "gửi" ("gửi báo cáo về sở
+#: nào") asks a task's.
+def _sent_to_re() -> re.Pattern[str]:
+    nouns = "|".join(re.escape(n) for n in sorted(_asks().get("recipients_nouns", ()), key=len, reverse=True)) or "$^"
+    heads = "|".join(re.escape(h) for h in sorted(_phrases("agency", "heads"), key=len, reverse=True)) or "$^"
+    # "có gửi Bộ Tư pháp không": an agency's name after "gửi" ("gửi về Sở …", "gửi kinh phí", "gửi báo cáo": a task's)
+    return re.compile(rf" gui (?:cho |den |toi )?(?:nhung |cac )?(?:{nouns})(?: \S+)? nao "
+                      rf"| co (?:duoc )?gui (?:cho |den |toi )?(?!bao cao )(?:{heads})(?: \S+){{0,5}} khong ")
+
+
+def asks_sent_to(question: str) -> bool:
+    """The question asks whom the document is sent to by the kind of addressee or one name (:func:`_sent_to_re`)."""
+    return _sent_to_re().search(_words(question)) is not None
+
+
 def document_facts(question: str) -> tuple[str, ...]:
     """The facts of a document the question asks ("signer", "date" …, ``DOCUMENT_FACTS`` order);
     asked when it takes effect, its "when" cue asks that, not the day it was issued."""
     words = _words(question)
     leads = "|".join(re.escape(w) for w in _asks().get("basis_lead", ()))
     basis_led = bool(leads) and re.search(rf" (?:{leads})(?: \S+){{0,4}} nao ", words) is not None
-    asked = tuple(f for f in DOCUMENT_FACTS if _has(words, tuple(_asks().get(f, ()))) or (f == "basis" and basis_led))
+    asked = tuple(f for f in DOCUMENT_FACTS if _has(words, tuple(_asks().get(f, ()))) or (f == "basis" and basis_led)
+                  or (f == "recipients" and asks_sent_to(question)))
     if "effect" in asked:
         asked = tuple(f for f in asked if f != "date")
     if "annexed" in asked:  # "… ban hành kèm theo quyết định nào": which decision issues it, not what it decides

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from tracuu.index.query.ask_intent import asks_sent_to
 from tracuu.ingest.vntext import fold
 
 # Folded cue phrases; the first group that matches wins. Order matters: "ai ky" before "ban hanh".
@@ -65,8 +66,8 @@ def detect_intent(question: str) -> StructuralIntent | None:
     for kind, cues in _CUES:
         if any(re.search(rf"\b{re.escape(c)}\b", cued) for c in cues):
             return StructuralIntent(kind)
-    if _SENT_TO.search(" ".join(re.findall(r"\w+", folded))):
-        return StructuralIntent("recipients")
+    if _SENT_TO.search(" ".join(re.findall(r"\w+", folded))) or asks_sent_to(question):
+        return StructuralIntent("recipients")  # "… gửi những tập đoàn nào", "… gửi bộ nào", "… có gửi Bộ X không"
     row = _ROW_RE.search(folded)
     if row:
         return StructuralIntent("clause_path", f"PL.{row.group('row')}")
