@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.synthetic_head import BAC_SON_PROGRAMME, PLAN_KEPT_WITH_ITS_DECISION
+
 DECISION = """| BỘ THỬ NGHIỆM XANH ------- | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc  --------------- |
 | --- | --- |
 | Số: 57/QĐ-BTX | *Hà Nội, ngày 03 tháng 5 năm 2021* |
@@ -31,39 +33,9 @@ QUYẾT ĐỊNH:
 | *Nơi nhận:* - Như Điều 2; - Lưu: VT. | KT. BỘ TRƯỞNG THỨ TRƯỞNG     Trần Văn Mẫu |
 | --- | --- |"""
 
-PROGRAMME = """TỈNH UỶ BẮC SƠN
-*
-Số         -CTr/TU
+PROGRAMME = BAC_SON_PROGRAMME
 
-ĐẢNG CỘNG SẢN VIỆT NAM
-
-Bắc Sơn, ngày        tháng 6 năm 2026
-
-CHƯƠNG TRÌNH HÀNH ĐỘNG
-thực hiện Kết luận số 91-KL/TW về phát triển vườn ươm cây bản địa
------
-
-I. MỤC ĐÍCH, YÊU CẦU
-
-1. Mục đích
-
-- Phát triển mạng lưới vườn ươm cây bản địa ở các xã vùng cao của tỉnh.
-"""
-
-PLAN = """Cơ quan phát hành: Chính phủ
-            THỦ TƯỚNG CHÍNH PHỦ             CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
-                      ____________
-                                                       Độc lập - Tự do - Hạnh phúc
-                                                       _____________________________________
-                                     KẾ HOẠCH
-                  Phát triển vườn ươm cây bản địa giai đoạn 2026 - 2030
-                        (Kèm theo Quyết định số 88/QĐ-TTg
-                  Ngày 14 tháng 2 năm 2026 của Thủ tướng Chính phủ)
-                                  _____________
-     I. MỤC TIÊU
-     1. Mục tiêu tổng quát
-     Bảo đảm đủ cây giống bản địa cho trồng rừng phòng hộ đầu nguồn.
-"""
+PLAN = PLAN_KEPT_WITH_ITS_DECISION
 
 
 @pytest.fixture(scope="module")

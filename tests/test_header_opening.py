@@ -14,42 +14,14 @@ from tracuu.ingest.header import opening_facts, plain_line
 from tracuu.ingest.loaders import load
 from tracuu.ingest.parser import parse_document
 
-BLANK = """TỈNH UỶ BẮC SƠN
-*
-Số         -CTr/TU
+from tests.synthetic_head import BAC_SON_PROGRAMME, PLAN_KEPT_WITH_ITS_DECISION
 
-ĐẢNG CỘNG SẢN VIỆT NAM
-
-Bắc Sơn, ngày        tháng 6 năm 2026
-
-CHƯƠNG TRÌNH HÀNH ĐỘNG
-thực hiện Kết luận số 91-KL/TW về phát triển vườn ươm cây bản địa
------
-
-I. MỤC ĐÍCH, YÊU CẦU
-
-1. Mục đích
-
-- Phát triển mạng lưới vườn ươm cây bản địa ở các xã vùng cao của tỉnh.
-"""
+BLANK = BAC_SON_PROGRAMME
 
 WRITTEN = BLANK.replace("BẮC SƠN", "ĐÔNG NAM").replace("Bắc Sơn, ngày        tháng", "Đông Nam, ngày 09 tháng").replace(
     "Số         -CTr/TU", "Số 15-CTr/TU")
 
-PLAN = """Cơ quan phát hành: Chính phủ
-            THỦ TƯỚNG CHÍNH PHỦ             CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
-                      ____________
-                                                       Độc lập - Tự do - Hạnh phúc
-                                                       _____________________________________
-                                     KẾ HOẠCH
-                  Phát triển vườn ươm cây bản địa giai đoạn 2026 - 2030
-                        (Kèm theo Quyết định số 88/QĐ-TTg
-                  Ngày 14 tháng 2 năm 2026 của Thủ tướng Chính phủ)
-                                  _____________
-     I. MỤC TIÊU
-     1. Mục tiêu tổng quát
-     Bảo đảm đủ cây giống bản địa cho trồng rừng phòng hộ đầu nguồn.
-"""
+PLAN = PLAN_KEPT_WITH_ITS_DECISION
 
 #: what must not be read: a note line, a reference in prose ("Kế hoạch số 12/KH-UBND"), capitals in a third
 #: clause, a "Số 3" without a symbol, a date without a year
