@@ -38,7 +38,7 @@ from tracuu.ingest.markers import (
     split_at,
 )
 from tracuu.ingest.model import Signer
-from tracuu.ingest.references import find_date, normalize_number
+from tracuu.ingest.references import find_date, iso_date, normalize_number
 from tracuu.ingest.vntext import collapse_spaces, fold
 
 __all__ = [
@@ -419,8 +419,12 @@ def plain_line(text: str) -> str:
     return " ".join(text.replace("|", " ").replace("*", " ").split())
 
 
-def _iso(day: str, month: str, year: str) -> str:
-    return f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
+def _put_date(out: dict[str, str], as_written: str, day: str | None, month: str, year: str) -> None:
+    """The date as written, and its ISO form only when the day is written and the date exists (``iso_date``)."""
+    out["date_as_written"] = as_written
+    iso = iso_date(day, month, year) if day else None
+    if iso:
+        out["date"] = iso
 
 
 def opening_facts(texts: list[str]) -> dict[str, str]:
@@ -445,9 +449,7 @@ def opening_facts(texts: list[str]) -> dict[str, str]:
             out["number"] = normalize_number(m.group(1).rstrip("."))
         m = _DATE_WRITTEN.search(text)
         if m and "date_as_written" not in out:
-            out["date_as_written"] = m.group(0)
-            if m.group(1):
-                out["date"] = _iso(m.group(1), m.group(2), m.group(3))
+            _put_date(out, m.group(0), m.group(1), m.group(2), m.group(3))
         if "issuer" not in out and i < ISSUER_CLAUSES:
             top = _ISSUER_END.split(" " + text.strip(" -_") + " ", maxsplit=1)[0].strip(" -_")
             if len(top.split()) >= 2 and is_caps(top):
@@ -457,7 +459,7 @@ def opening_facts(texts: list[str]) -> dict[str, str]:
             annexed = True
             d = _ANNEX_DATE.search(m.group(0))
             if d and "date_as_written" not in out:  # the plan's date is its decision's
-                out["date_as_written"], out["date"] = d.group(0), _iso(d.group(1), d.group(2), d.group(3))
+                _put_date(out, d.group(0), d.group(1), d.group(2), d.group(3))
     return out
 
 

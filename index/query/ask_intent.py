@@ -260,7 +260,8 @@ def _asks() -> dict:
 
 #: "gửi (cho) những tập đoàn nào", "gửi bộ nào", "có gửi Bộ Tư pháp không": whom a document is sent to, asked by the
 #: kind of addressee or by one name (``[document.asks] recipients_nouns``); a verb after "gửi" ("gửi báo cáo về sở
-#: nào") asks a task's.
+#: nào") asks a task's. Built once: every question is read with it (document facts, structural intent).
+@lru_cache(maxsize=1)
 def _sent_to_re() -> re.Pattern[str]:
     nouns = "|".join(re.escape(n) for n in sorted(_asks().get("recipients_nouns", ()), key=len, reverse=True)) or "$^"
     heads = "|".join(re.escape(h) for h in sorted(_phrases("agency", "heads"), key=len, reverse=True)) or "$^"
