@@ -867,6 +867,7 @@ class Ask:
         hits, out_docs = [], {}
         addressed: dict[str, list[Hit]] = {}
         said: dict[str, list[str]] = {}  # the addressee lines, as written, without their "- " and ";"
+        unstated: list[str] = []  # documents asked whom they are sent to that name no one (a text layer without "Nơi nhận")
         for doc_id in doc_ids:
             doc = store.get(doc_id)
             if doc is None:
@@ -877,6 +878,9 @@ class Ask:
             opening = doc_parts.opening_lines(doc) if intent.kind != "clause_path" else None
             if opening:
                 clause = doc_parts.opening_clause(opening, intent.kind) or clause
+            if clause is None and intent.kind == "recipients" and not _lists_recipients(doc):
+                unstated.append(self._info(doc, doc_id).citation)  # not the first clause as if it were the list
+                continue
             if clause is None and intent.kind != "clause_path":
                 clause = doc.clauses[0] if doc.clauses else None
             if clause is None:
@@ -889,14 +893,26 @@ class Ask:
                 if lines:
                     addressed[doc_id] = [self.hit(doc_parts.addressee_clause(self, doc) or lines[0], 1.0)]
                     said[doc_id] = [c.text.strip(" -;.") for c in lines]
-        if not hits:
+        if not hits and not unstated:
             return None
+        none_said = "; ".join(f"{name}: văn bản không ghi nơi nhận (trong phần đã nạp)" for name in unstated)
+        if not hits:  # say plainly that the text does not say, rather than cite its first clause
+            return Answer(question=question, found=False, owners=[], deadline=None, citations=[], intent=intent.kind,
+                          answer=f"{none_said}. / The document does not state its recipients (in the text ingested).")
         text = structural_answer(intent.kind, hits, out_docs)
+        if unstated:
+            text += f"\n— {none_said}."
         if said and len(hits) == 1:
             text = "Kính gửi: " + "; ".join(x for xs in said.values() for x in xs) + ". " + text
         cited = [c for h in hits for c in addressed.get(h.doc_id, []) + [h]]
         return Answer(question=question, found=True, answer=text, owners=[],
                       deadline=None, citations=cited, intent=intent.kind)
+
+
+def _lists_recipients(doc) -> bool:
+    """Does the document name whom it is sent to: a "Nơi nhận" list, or "Kính gửi" lines?"""
+    return bool(doc.header.recipients or doc.header.addressees or doc_parts.addressee_clauses(doc)
+                or any(c.kind == "recipients" for c in doc.clauses))
 
 
 def _enclosing(clause, by_path: dict[str, Any]) -> list[Any]:

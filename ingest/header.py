@@ -566,6 +566,25 @@ def _caps_title(p: Piece) -> bool:
     return len(t.split()) >= 3
 
 
+#: a rule drawn under a title (a run of underscores, dashes or equals signs) that a loader joined to it
+_TITLE_RULE_RE = re.compile(r"\s[_\-–—=*]{3,}(?=\s|$)")
+
+
+def _split_rule(title: Piece, pager: Pager) -> tuple[Piece, list[Piece]]:
+    """Cut the rule drawn under the title, and what a loader joined after it, off the title.
+
+    Why: a gazette text layer writes the rule on the line under the last title line with no blank
+    line between, so the loader makes one paragraph of both ("… tổ dân phố ______________"); the
+    rule ends the header, it is not part of the trích yếu that answers and lists show. Text after
+    the rule (the authority line "CHÍNH PHỦ" of a resolution) goes back to the body.
+    """
+    m = _TITLE_RULE_RE.search(title.text)
+    if m is None or not title.text[: m.start()].strip():
+        return title, []
+    rest = cut(title, m.end(), None, pager)
+    return cut(title, 0, m.start(), pager), [rest] if rest.text else []
+
+
 def _split_merged_title(title: Piece, pager: Pager) -> tuple[Piece, list[Piece]]:
     """Cut a note or a first body paragraph that a loader glued to the title."""
     text = title.text
@@ -644,9 +663,10 @@ def scan_header(pieces: list[Piece], start: int, pager: Pager) -> tuple[HeaderIn
         i += 1
     if title_parts:
         title = join_all(title_parts)
+        title, after_rule = _split_rule(title, pager)
         title, extra = _split_merged_title(title, pager)
         title, authority = _split_authority(title, pager)
-        extra = authority + extra
+        extra = authority + extra + after_rule
         info.title = title.text or None
         if extra:
             pieces = pieces[:i] + extra + pieces[i:]

@@ -64,13 +64,18 @@ PHÓ CHỦ TỊCH
 Trần Văn Mẫu
 """
 
+#: The decision as a text layer that leaves out its "Nơi nhận" (a gazette's body text): number 74, no recipients.
+DECISION_WITHOUT_RECIPIENTS = DECISION.replace("Số: 73/QĐ-UBND", "Số: 74/QĐ-UBND").split("Nơi nhận:")[0] + (
+    "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\nTrần Văn Mẫu\n")
+
 
 @pytest.fixture(scope="module")
 def kb_addressed(tmp_path_factory):
     from tests.conftest import make_texts_kb
 
     return make_texts_kb(tmp_path_factory, "kb_addressed", [("51-cd917-ttg-vuon-uom.txt", WIRE),
-                                                            ("52-qd73-bac-son-vuon-uom.txt", DECISION)])
+                                                            ("52-qd73-bac-son-vuon-uom.txt", DECISION),
+                                                            ("53-qd74-bac-son-vuon-uom.txt", DECISION_WITHOUT_RECIPIENTS)])
 
 
 @pytest.mark.parametrize("question", ["Thông báo 634 gửi những tập đoàn nào?", "kh 308 ha noi gui bo nao",
@@ -109,3 +114,10 @@ def test_who_proposed_is_the_proposal_line(kb_addressed):
 def test_the_period_is_the_titles(kb_addressed):
     a = kb_addressed.ask("Kế hoạch vườn ươm của Quyết định 73/QĐ-UBND thuộc giai đoạn nào?")
     assert a.found and "GIAI ĐOẠN 2027 - 2031" in a.citations[0].text
+
+
+def test_a_text_without_recipients_says_so(kb_addressed):
+    """Not the document's first clause cited as if it were the list: the text names no one, and the answer says so."""
+    a = kb_addressed.ask("Quyết định 74/QĐ-UBND gửi những ai?")
+    assert not a.found and a.citations == []
+    assert "không ghi nơi nhận" in a.answer and "74/QĐ-UBND" in a.answer
