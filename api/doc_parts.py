@@ -30,7 +30,7 @@ from tracuu.ingest.markers import is_caps, is_name_like
 from tracuu.ingest.model import Clause, ParsedDocument, Span
 from tracuu.ingest.references import normalize_number
 from tracuu.ingest.shapes import Hit
-from tracuu.ingest.vntext import fold
+from tracuu.ingest.vntext import fold, folded_words
 
 if TYPE_CHECKING:
     from tracuu.api.service import Tracuu
@@ -218,7 +218,7 @@ ADDRESS_LEAD_WORDS = 3
 
 def names_recipients_list(question: str) -> bool:
     """The question names the "Nơi nhận" list itself ("nơi nhận của Thông báo 648 …")."""
-    return " noi nhan " in f" {' '.join(re.findall(r'[a-z0-9]+', fold(question)))} "
+    return " noi nhan " in f" {folded_words(question)} "
 
 
 def addressee_clauses(doc) -> list[Any]:

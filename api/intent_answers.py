@@ -49,7 +49,7 @@ from tracuu.index.query.places import named_places
 from tracuu.ingest.agencies import find_agencies
 from tracuu.ingest.manifest import number_key
 from tracuu.ingest.shapes import Answer, Document, Hit, Owner
-from tracuu.ingest.vntext import fold
+from tracuu.ingest.vntext import fold, folded_words
 
 if TYPE_CHECKING:
     from tracuu.api.service import Tracuu
@@ -282,7 +282,7 @@ _ASKS_PROPOSER = re.compile(r"\b(?:de nghi|to trinh)\b")
 
 def _asks_proposer(question: str) -> bool:
     """The question asks on whose proposal the document was issued ("… theo đề nghị của cơ quan nào?")."""
-    return bool(_ASKS_PROPOSER.search(" ".join(re.findall(r"[a-z0-9]+", fold(question)))))
+    return bool(_ASKS_PROPOSER.search(folded_words(question)))
 
 
 def _asked_first(clauses: list[Any], question: str, header: str) -> list[Any]:
@@ -298,7 +298,7 @@ def _asked_first(clauses: list[Any], question: str, header: str) -> list[Any]:
         return clauses
 
     def held(c) -> tuple[int, int]:  # the header's words only break ties ("Luật Năng lượng nguyên tử")
-        own = set(re.findall(r"[a-z0-9]+", fold(c.text)))
+        own = set(folded_words(c.text).split())
         return -sum(1 for w in words if w in own and w not in named), -sum(1 for w in words if w in own)
 
     kind = basis_kind(question)
@@ -437,7 +437,7 @@ def _title_scores(svc: "Tracuu", question: str, docs: list[str] | None = None,
             continue
         own = set(spaced.split())
         here = place_words | set(re.findall(r"[a-z0-9]+", with_place_aliases(fold(h.place or ""))))
-        title = set(re.findall(r"[a-z0-9]+", fold(h.title or bare))) - here  # "… trên địa bàn Cần Thơ"
+        title = set(folded_words(h.title or bare).split()) - here  # "… trên địa bàn Cần Thơ"
         hit = sum(1 for w in words if w in own)
         out.append((hit / len(words), sum(1 for w in words if w in title), hit, doc_id))
     return out
@@ -478,7 +478,7 @@ ANNEX_SHARE = 0.5
 def asks_by_annex(question: str) -> bool:
     """The question asks which document an annex or plan goes with, or another fact of a document it calls an annex."""
     facts = document_facts(question)
-    return "annexed" in facts or bool(facts) and " phu luc " in f" {' '.join(re.findall(r'[a-z0-9]+', fold(question)))} "
+    return "annexed" in facts or bool(facts) and " phu luc " in f" {folded_words(question)} "
 
 
 def annex_scope(svc: "Tracuu", question: str, retrieved: list[str]) -> list[str]:

@@ -34,6 +34,12 @@ def fold(text: str) -> str:
     return "".join(out)
 
 
+def folded_words(text: str) -> str:
+    """The folded ASCII words of ``text`` (letters and digits) joined by one space: what a cue phrase is
+    looked for in (" noi nhan " in f" {folded_words(q)} "), so punctuation and line breaks do not matter."""
+    return " ".join(re.findall(r"[a-z0-9]+", fold(text)))
+
+
 def words(text: str) -> list[str]:
     """Words as written (symbols like 39-CT/TW and 1560/QĐ-TTg kept whole)."""
     return _WORD_RE.findall(nfc(text))
