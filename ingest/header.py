@@ -486,8 +486,22 @@ def is_header_line(p: Piece) -> bool:
     return is_caps(t) and len(t) <= 160 and doc_type_heading(t) is None
 
 
-def _read_header_piece(p: Piece, info: HeaderInfo) -> None:
-    """Take number, place/date, V/v title and issuer lines out of one header piece."""
+def _place_lead(text: str) -> bool:
+    """Is ``text`` the start of a place name a loader left at the end of the number's line ("Số: 172/KH-UBND
+    Thành phố Hồ Chí" above "Minh, ngày 18 tháng 11 năm 2025")? Up to six capitalised words ("phố" aside)."""
+    words = text.split()
+    return 0 < len(words) <= 6 and not is_caps(text) and all(
+        w.isalpha() and (w[0].isupper() or w == "phố") for w in words)
+
+
+def _read_header_piece(p: Piece, info: HeaderInfo, lead: str | None = None) -> str | None:
+    """Take number, place/date, V/v title and issuer lines out of one header piece.
+
+    ``lead``: the start of the place name the previous piece ended with (what this function returned for it).
+    Why: a two-column header's text layer breaks a long place name ("Thành phố Hồ Chí Minh") over two
+    lines, and the loader joins its first half to the number's line; read alone, the date line gave the
+    place "Minh" and the date as written "Minh, ngày …". Returns such a start when this piece ends with one.
+    """
     text = p.text
     vv = _VV_RE.match(text)
     if vv:  # "V/v ..." is a công văn's title; a number or date inside it is not the document's
@@ -518,10 +532,13 @@ def _read_header_piece(p: Piece, info: HeaderInfo) -> None:
         before = text[start : dm.start()]
         place = before.strip().rstrip(",").strip()
         if len(place) <= 60 and (not place or before.rstrip().endswith(",")) and not is_caps(place):
+            first = text.find(place, start) if place else dm.start()
+            written = text[first : dm.end()].strip()
+            if lead and place and start == 0:  # the place name began on the number's line
+                place, written = f"{lead} {place}", f"{lead} {written}"
             info.place = place or None
             info.date = iso
-            first = text.find(place, start) if place else dm.start()
-            info.date_as_written = text[first : dm.end()].strip()
+            info.date_as_written = written
             taken.append((first, dm.end()))
     # what is left: issuer lines (all caps), in reading order
     taken.sort()
@@ -535,6 +552,10 @@ def _read_header_piece(p: Piece, info: HeaderInfo) -> None:
         chunk = collapse_spaces(re.sub(r"[-–—_*=~•]{2,}|^\s*[*•]\s*$", " ", chunk))
         if chunk and is_caps(chunk) and not _RULE_RE.match(chunk):
             info.issuer_lines.append(chunk)
+    tail = text[num_end:].strip()
+    if num_end and not found and _place_lead(tail):
+        return tail
+    return None
 
 
 @lru_cache(maxsize=1)
@@ -622,6 +643,7 @@ def scan_header(pieces: list[Piece], start: int, pager: Pager) -> tuple[HeaderIn
     limit = min(len(pieces), start + 30)
     type_piece: Piece | None = None
     title_rest: Piece | None = None
+    lead: str | None = None  # the start of a place name left at the end of the number's line
     while i < limit:
         p = pieces[i]
         t = doc_type_heading(p.text)
@@ -637,7 +659,7 @@ def scan_header(pieces: list[Piece], start: int, pager: Pager) -> tuple[HeaderIn
             i += 1
             break
         if is_header_line(p):
-            _read_header_piece(p, info)
+            lead = _read_header_piece(p, info, lead)
             i += 1
             continue
         break
