@@ -463,19 +463,29 @@ class Ask:
         retrieval's three best clauses) whose own words best answer an owner or deadline
         question (api/task_match.py), when they answer it better than the tasks of ``chosen``
         (the clause retrieval would quote); None otherwise. A question naming an agency ("Sở
-        X phải báo cáo … khi nào") is about a task giving that agency a role, when one does.
+        X phải báo cáo … khi nào") is about a task giving that agency a role, when one of those
+        covers enough of the question; when none does, the agency is not the one asked about
+        (the body advised or reported to: "Ai tham mưu UBND tỉnh bố trí kinh phí …"; a name read
+        in a thing's name: "… từ Quỹ bảo hiểm thất nghiệp"), and every task of the document of
+        ``chosen`` is matched.
         ``chosen_says``: whether ``chosen`` (its tasks, or its block's) says who / by when; when it
         does not, the best task answers whenever it covers enough of the question."""
         in_play = list(docs or dict.fromkeys(s.clause.doc_id for s in pool[:3]))
         field = "lead" if kind == "owner" else "deadline"
         tasks = [t for d in in_play[:MAX_PER_DOCUMENT * 2] for t in self.store().tasks(d) if t.get(field)]
-        if agency:
-            query = AgencyQuery.of(agency)
-            tasks = [t for t in tasks if query.roles_in(t) & DOERS] or tasks
         if not tasks:
             return None
-        ranked = self._task_ranking(readings, tasks, {s.clause.clause_id: s.score for s in pool})
+        retrieval = {s.clause.clause_id: s.score for s in pool}
+        mine = [t for t in tasks if AgencyQuery.of(agency).roles_in(t) & DOERS] if agency else []
+        ranked = self._task_ranking(readings, mine, retrieval) if mine else []
         best = task_match.best_task(ranked)
+        if best is None:
+            if mine:  # the agency named is not the one asked about: the tasks of the document of
+                # retrieval's clause, not another document's ("… ngân hàng chính sách … cho ai vay")
+                home = self.store().clause(chosen)
+                tasks = [t for t in tasks if home is not None and t["doc_id"] == home.doc_id]
+            ranked = self._task_ranking(readings, tasks, retrieval)
+            best = task_match.best_task(ranked)
         if best is None or best.task["clause_id"] == chosen or not chosen_says:
             return best.task if best is not None else None
         # retrieval's clause stays first unless the task's words answer strictly more of it
