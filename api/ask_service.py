@@ -26,6 +26,7 @@ from tracuu.index.query import doc_places, doc_siblings
 from tracuu.index.query.ask_intent import (
     agency_task_cue_words,
     asks_outline,
+    asks_span,
     asks_who_only,
     basis_kind,
     classify,
@@ -398,6 +399,13 @@ class Ask:
                                         else None, by_clause)
             if acting is not None:
                 matched, scored = acting, self._first(acting["clause_id"], scored)
+        if found and intent.kind == "deadline" and named_agency is None and asks_span(u.text or q) and names_kind(u.text or q):
+            # "Chương trình REDD+ thực hiện đến năm nào?": until when the work of the document found runs as a whole,
+            # its one "Thời gian thực hiện: …" line (doc_parts.period_clause), not the deadline of one of its tasks
+            doc = self.store().get(scored[0].clause.doc_id)
+            period = doc_parts.period_clause(doc) if doc is not None else None
+            if period is not None:
+                matched, scored = None, self._first(period.clause_id, scored)
         # a part of the document the question names ("Kế hoạch 160 có yêu cầu gì?"): its heading, then its points;
         # asked as a whole, the document says it, whatever the similarity of its few words to the question
         # not when an agency is asked ("nhiệm vụ báo cáo" of the NHCSXH branch asks its task, not the part "Nhiệm vụ")

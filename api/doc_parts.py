@@ -316,3 +316,17 @@ def opening_clause(opening: OpeningLines, asked: str) -> Clause | None:
     """The opening clause that writes what is asked ("date", "number", "issuer", a structural question's
     "number_date"), if any."""
     return next((opening.at[k] for k in _OPENING_KEYS.get(asked, ()) if k in opening.at), None)
+
+
+# The line that states when a document's work runs: "Thời gian: từ nay đến năm 2030.", "Thời gian thực hiện: Từ năm
+# 2017 đến hết năm 2030.", "Thời gian thực hiện Dự án: 36 tháng" (folded, its list mark aside).
+_PERIOD_LINE = re.compile(r"thoi gian(?: thuc hien)?(?: (?:ke hoach|chuong trinh|de an|du an|nhiem vu))?\s*:")
+
+
+def period_clause(doc: ParsedDocument) -> Clause | None:
+    """The clause stating the period of the document's work as a whole ("Thời gian thực hiện: từ năm … đến năm …"):
+    the one clause of the document that opens so. None when there is none, or several: each then gives the time of one
+    task ("Thời gian thực hiện: Năm 2025 và các năm tiếp theo." under each task of a plan), not the document's."""
+    found = [c for c in doc.clauses if c.kind not in ("preamble", "signature", "recipients")
+             and _PERIOD_LINE.match(fold(c.text.lstrip(" -–+*•_")))]
+    return found[0] if len(found) == 1 else None

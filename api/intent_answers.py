@@ -27,6 +27,7 @@ from tracuu.api.doc_parts import (
     names_recipients_list,
     opening_clause,
     opening_lines,
+    period_clause,
     signature,
 )
 from tracuu.api.tasks_view import ROLES, AgencyQuery, deadline_out, roles_of
@@ -230,7 +231,8 @@ _FACT_NAMES = {"annexed": ("văn bản mà nó kèm theo", "what document it goe
                "recipients": ("nơi nhận", "its recipients"), "signer": ("người ký", "who signed it"),
                "date": ("ngày ban hành", "its date"), "number": ("số hiệu", "its number"),
                "issuer": ("cơ quan ban hành", "its issuer"), "kind": ("loại văn bản", "its kind"),
-               "title": ("trích yếu", "its title")}
+               "title": ("trích yếu", "its title"),
+               "period": ("thời gian thực hiện", "the period it runs")}
 
 
 def _sentence_with(text: str, cues: tuple[str, ...]) -> str:
@@ -387,6 +389,11 @@ def _own_facts(svc: "Tracuu", doc, info: Document, question: str) -> tuple[str, 
             names = list(doc.header.addressees or []) + list(doc.header.recipients or [])
             if names:
                 extra.append("Nơi nhận: " + "; ".join(names) + ".")
+        elif fact == "period":  # "thực hiện đến năm nào": its "Thời gian thực hiện: …" line, then the header (its title
+            clause = period_clause(doc)  # may name the year: "… ĐẾN NĂM 2035")
+            found[fact] = [svc.hit(clause, 1.0, info)] if clause is not None else []
+            stated[fact] = clause is not None or bool(re.search(r"\bnăm \d{4}", (info.title or "").lower()))
+            extra += [f"Thời gian: «{_short(clause.text)}» ({clause.label})." for clause in [clause] if clause is not None]
         elif fact == "signer":
             found[fact] = [sign] if sign is not None else []
         elif opening and (first := opening_clause(opening, fact)) is not None:  # the clause that writes it, first

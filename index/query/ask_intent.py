@@ -162,11 +162,14 @@ def classify(question: str, agency_text: str | None = None) -> AskIntent:
     if docs and not all(d.acted_on for d in docs):
         facts = _has(words, _phrases("document", "facts"))
         asked = document_facts(question)
-        facts += [f"asks:{f}" for f in asked if f in ("annexed", "effect", "replaces", "decides", "basis", "recipients")]
+        if "period" in asked:  # "… thực hiện đến năm nào": the time its text states, not the day it was issued
+            facts = [f for f in facts if f not in _phrases("document", "date_facts")]
+        facts += [f"asks:{f}" for f in asked
+                  if f in ("annexed", "effect", "replaces", "decides", "basis", "recipients", "period")]
         # "do ai ký", "cơ quan nào ban hành" ask who made the document, not who does a task
         own = _has(words, _phrases("document", "about_the_document"))
         rest = [w for w in _strip_refs(words, docs).split() if len(w) > 1]
-        when_only = bool(facts) and set(facts) <= set(_phrases("document", "date_facts"))
+        when_only = bool(facts) and set(facts) <= {*_phrases("document", "date_facts"), "asks:period"}
         if when_only and deadline and len(rest) - sum(len(f.split()) for f in facts) >= DUE_WORDS:
             facts = []  # "… báo cáo … chậm nhất ngày nào theo Công điện 224": a task's deadline
         if own or (facts and not (who and roles)) or len(rest) <= 2:
@@ -250,8 +253,8 @@ def asks_outline(question: str) -> str | None:
 
 #: The facts of a document a question may ask, in the order their parts are cited
 #: (``[document.asks]`` of the data file).
-DOCUMENT_FACTS = ("annexed", "effect", "replaces", "decides", "basis", "recipients", "signer", "date", "number", "issuer",
-                  "kind", "title")
+DOCUMENT_FACTS = ("annexed", "effect", "replaces", "decides", "basis", "recipients", "period", "signer", "date", "number",
+                  "issuer", "kind", "title")
 
 
 def _asks() -> dict:
@@ -275,15 +278,37 @@ def asks_sent_to(question: str) -> bool:
     return _sent_to_re().search(_words(question)) is not None
 
 
+@lru_cache(maxsize=1)
+def _span_re() -> re.Pattern[str]:
+    span = _data().get("document", {}).get("span", {})
+    bounds = "|".join(re.escape(w) for w in sorted(span.get("bounds", ()), key=len, reverse=True)) or "$^"
+    whens = "|".join(re.escape(w) for w in sorted(span.get("whens", ()), key=len, reverse=True)) or "$^"
+    return re.compile(rf" (?:{bounds}) (?:{whens}) ")
+
+
+def asks_span(question: str) -> bool:
+    """The question asks until or from when something runs ("thực hiện đến năm nào", "bắt đầu từ năm nào", "trong
+    thời gian nào"), a time the text of a document states (its "Thời gian thực hiện: …" line), not the day it was
+    issued or signed (``[document.span]``); when it takes effect ("có hiệu lực đến khi nào") or is issued or signed
+    ("ban hành từ năm nào") is still asked of the document."""
+    words = _words(question)
+    if _has(words, tuple(_data().get("document", {}).get("span", {}).get("not_with", ()))):
+        return False
+    return _span_re().search(words) is not None
+
+
 def document_facts(question: str) -> tuple[str, ...]:
     """The facts of a document the question asks ("signer", "date" …, ``DOCUMENT_FACTS`` order);
-    asked when it takes effect, its "when" cue asks that, not the day it was issued."""
+    asked when it takes effect, its "when" cue asks that, not the day it was issued; asked until or from when it runs
+    (:func:`asks_span`), its "period" (the "Thời gian thực hiện: …" line), not the day it was issued either."""
     words = _words(question)
     leads = "|".join(re.escape(w) for w in _asks().get("basis_lead", ()))
     basis_led = bool(leads) and re.search(rf" (?:{leads})(?: \S+){{0,4}} nao ", words) is not None
     asked = tuple(f for f in DOCUMENT_FACTS if _has(words, tuple(_asks().get(f, ()))) or (f == "basis" and basis_led)
                   or (f == "recipients" and asks_sent_to(question)))
-    if "effect" in asked:
+    if "effect" not in asked and asks_span(question):  # "thực hiện đến năm nào": the period its text states
+        asked = tuple(f for f in DOCUMENT_FACTS if f in asked or f == "period")
+    if "effect" in asked or "period" in asked:
         asked = tuple(f for f in asked if f != "date")
     if "annexed" in asked:  # "… ban hành kèm theo quyết định nào": which decision issues it, not what it decides
         asked = tuple(f for f in asked if f != "decides")
