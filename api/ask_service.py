@@ -484,7 +484,8 @@ class Ask:
         if not tasks:
             return None
         retrieval = {s.clause.clause_id: s.score for s in pool}
-        mine = [t for t in tasks if AgencyQuery.of(agency).roles_in(t) & DOERS] if agency else []
+        query = AgencyQuery.of(agency) if agency else None  # built once: it reads the gazetteer
+        mine = [t for t in tasks if query.roles_in(t) & DOERS] if query is not None else []
         ranked = self._task_ranking(readings, mine, retrieval) if mine else []
         best = task_match.best_task(ranked)
         if best is None:

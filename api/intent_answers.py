@@ -393,7 +393,8 @@ def _own_facts(svc: "Tracuu", doc, info: Document, question: str) -> tuple[str, 
             clause = period_clause(doc)  # may name the year: "… ĐẾN NĂM 2035")
             found[fact] = [svc.hit(clause, 1.0, info)] if clause is not None else []
             stated[fact] = clause is not None or bool(re.search(r"\bnăm \d{4}", (info.title or "").lower()))
-            extra += [f"Thời gian: «{_short(clause.text)}» ({clause.label})." for clause in [clause] if clause is not None]
+            if clause is not None:
+                extra.append(f"Thời gian: «{_short(clause.text)}» ({clause.label}).")
         elif fact == "signer":
             found[fact] = [sign] if sign is not None else []
         elif opening and (first := opening_clause(opening, fact)) is not None:  # the clause that writes it, first

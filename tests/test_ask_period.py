@@ -13,15 +13,18 @@ from __future__ import annotations
 import pytest
 from tracuu.index.query.ask_intent import asks_span, classify, document_facts
 
-PLAN = """ỦY BAN NHÂN DÂN TỈNH ĐÔNG LAM
+#: The header block both made-up plans of the province open with (their number and date filled in).
+HEAD = """ỦY BAN NHÂN DÂN TỈNH ĐÔNG LAM
 -------
 CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
 Độc lập - Tự do - Hạnh phúc
 ---------------
-Số: 64/KH-UBND
-Đông Lam, ngày 05 tháng 5 năm 2027
+Số: {number}
+Đông Lam, ngày {day}
 KẾ HOẠCH
-TRỒNG CÂY BẢN ĐỊA VEN SÔNG TRÊN ĐỊA BÀN TỈNH ĐÔNG LAM
+"""
+
+PLAN = HEAD.format(number="64/KH-UBND", day="05 tháng 5 năm 2027") + """TRỒNG CÂY BẢN ĐỊA VEN SÔNG TRÊN ĐỊA BÀN TỈNH ĐÔNG LAM
 I. MỤC ĐÍCH, YÊU CẦU
 1. Phủ xanh bờ sông bằng cây bản địa, giữ đất, giảm sạt lở.
 2. Huy động người dân ven sông cùng trồng và chăm sóc cây.
@@ -39,15 +42,7 @@ CHỦ TỊCH
 Đỗ Văn Mẫu
 """
 
-TASKS_TIMED = """ỦY BAN NHÂN DÂN TỈNH ĐÔNG LAM
--------
-CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
-Độc lập - Tự do - Hạnh phúc
----------------
-Số: 71/KH-UBND
-Đông Lam, ngày 20 tháng 6 năm 2027
-KẾ HOẠCH
-TẬP HUẤN NGHIỆP VỤ VƯỜN ƯƠM
+TASKS_TIMED = HEAD.format(number="71/KH-UBND", day="20 tháng 6 năm 2027") + """TẬP HUẤN NGHIỆP VỤ VƯỜN ƯƠM
 I. NHIỆM VỤ
 1. Tập huấn cán bộ vườn ươm
 - Cơ quan chủ trì: Sở Vườn cây.
