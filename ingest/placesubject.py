@@ -32,13 +32,37 @@ _COMMITTEE = "ubnd-tinh"
 
 
 @lru_cache(maxsize=1)
+def _data() -> dict:
+    return tomllib.loads(_DATA.read_text(encoding="utf-8")).get("place_subjects", {})
+
+
+@lru_cache(maxsize=1)
 def _words() -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
-    data = tomllib.loads(_DATA.read_text(encoding="utf-8")).get("place_subjects", {})
+    data = _data()
 
     def folded(key: str) -> tuple[str, ...]:
         return tuple(sorted({fold(nfc(w)).strip() for w in data.get(key, []) if w.strip()}, key=lambda w: (-len(w), w)))
 
     return folded("hand_out"), folded("not_after"), folded("not_before")
+
+
+@lru_cache(maxsize=1)
+def _cities() -> frozenset[str]:
+    """The centrally-run cities (``[place_subjects].cities``): one named bare in a list is a
+    "thành phố", not a "tỉnh" ("Ủy ban nhân dân các tỉnh, thành phố: A, Hải Phòng")."""
+    return frozenset(fold(nfc(c)).strip() for c in _data().get("cities", []))
+
+
+# "Ủy ban nhân dân các tỉnh:", "UBND các tỉnh, thành phố:", "Chủ tịch Ủy ban nhân dân các tỉnh, thành
+# phố trực thuộc Trung ương:" -- a collective of provinces whose colon opens the list of those meant
+_PROVINCES_COLLECTIVE = re.compile(r"\bcac (?:tinh|thanh pho)(?:\s*,\s*thanh pho)?(?: truc thuoc trung uong)?$")
+
+
+def _names_the_list(m: AgencyMention, text: str, first: int) -> bool:
+    """Whether ``m``, a collective of provinces, is written just before a colon that opens the
+    list of places starting at ``first``: the places it names are the ones who act, not all."""
+    return m.end <= first and re.fullmatch(r"\s*:\s*", text[m.end:first]) is not None \
+        and _PROVINCES_COLLECTIVE.search(fold(m.text).strip()) is not None
 
 
 @lru_cache(maxsize=4)
@@ -130,7 +154,9 @@ def with_place_subjects(text: str, mentions: list[AgencyMention], g: Gazetteer) 
             if own is not None:
                 level = own.group(1).lower()
             place = it.group()[own.end():] if own is not None else it.group()
-            out.append(mention(it.group(), it.start(), place, level))
+            # a city named bare in a list ("các tỉnh, thành phố: A, Hải Phòng") is a city
+            its_level = "thành phố" if own is None and fold(place).strip() in _cities() else level
+            out.append(mention(it.group(), it.start(), place, its_level))
             taken.append((it.start(), it.end()))
         pos = end
     for b in _BARE.finditer(text):
@@ -140,5 +166,8 @@ def with_place_subjects(text: str, mentions: list[AgencyMention], g: Gazetteer) 
             taken.append((b.start(), b.end()))
     if not out:
         return mentions
-    kept = [m for m in mentions if not (_bare_collective(m) and any(o.start <= m.start < o.end for o in out))]
+    # "Ủy ban nhân dân các tỉnh: A, B, C đẩy nhanh …": the colon list says which provinces; the
+    # collective before it gives way to their committees
+    kept = [m for m in mentions if not (_bare_collective(m) and any(o.start <= m.start < o.end for o in out))
+            and not any(_names_the_list(m, text, o.start) for o in out)]
     return sorted(kept + out, key=lambda x: x.start)

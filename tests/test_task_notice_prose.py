@@ -191,6 +191,19 @@ def test_province_subject_owns_the_task() -> None:
     assert names(task.lead) == ["Ủy ban nhân dân thành phố Đà Nẵng", "Ủy ban nhân dân tỉnh Quảng Ngãi"]
 
 
+def test_committees_of_a_colon_list_of_provinces_are_the_leads() -> None:
+    # h24-notice (synthetic sentences): "Ủy ban nhân dân các tỉnh: A, B …" names the provinces that
+    # act; the collective before the colon gives way to their committees, a bare city is a city
+    task = _one("b) Ủy ban nhân dân các tỉnh: Lai Châu, Cà Mau, Sơn La khẩn trương bàn giao mặt bằng cho dự án.")
+    assert names(task.lead) == ["Ủy ban nhân dân tỉnh Lai Châu", "Ủy ban nhân dân tỉnh Cà Mau",
+                                "Ủy ban nhân dân tỉnh Sơn La"]
+    task = _one("d) Ủy ban nhân dân các tỉnh, thành phố: Gia Lai, Cần Thơ chỉ đạo nhà thầu tăng ca thi công.")
+    assert names(task.lead) == ["Ủy ban nhân dân tỉnh Gia Lai", "Ủy ban nhân dân thành phố Cần Thơ"]
+    # no list after the collective: it stays the lead
+    task = _one("c) Ủy ban nhân dân các tỉnh, thành phố khẩn trương bàn giao mặt bằng.")
+    assert names(task.lead) == ["Ủy ban nhân dân các tỉnh, thành phố"]
+
+
 def test_subject_after_an_opening_with_a_comma_inside_a_name() -> None:
     # "các Bộ, cơ quan liên quan" is one name: its comma is no end of the opening phrase
     task = _one("2. Trên cơ sở đề nghị của các Bộ, cơ quan liên quan, Bộ Tài chính khẩn trương bố trí kinh phí.")
