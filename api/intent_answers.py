@@ -272,9 +272,23 @@ def _basis_clauses(doc) -> list[Any]:
             if out or c.order > 3:
                 break
             continue
-        if fold(c.text.lstrip(" -–*_")).startswith(document_cues("basis_clause")):  # "*Căn cứ …;*": emphasis marks
-            out.append(c)
+        if fold(c.text.lstrip(" -–*_")).startswith(document_cues("basis_clause")) or _addressed_basis(c.text):
+            out.append(c)  # "*Căn cứ …;*": emphasis marks
     return out
+
+
+_ADDRESSED = re.compile(r"^\s*kinh gui\b")
+
+
+def _addressed_basis(text: str) -> bool:
+    """A letter's opening paragraph that names its addressees, then what it carries out: "Kính gửi: Các đồng chí Bộ
+    trưởng … Thực hiện Kết luận số …" (the lines joined): a basis cue (``basis_clause``) written with a capital after
+    "Kính gửi"."""
+    folded = fold(text or "")
+    if not _ADDRESSED.match(folded) or len(folded) != len(text):
+        return False
+    return any(text[m.start()].isupper() for cue in document_cues("basis_clause")
+               for m in re.finditer(rf"(?<= ){re.escape(cue)}\b", folded))
 
 
 #: Folded openings of the basis line that names who proposed the document, and the question's words asking it.
@@ -555,7 +569,9 @@ def document_answer(svc: "Tracuu", question: str, intent: AskIntent,
     citations: list[Hit] = []
     documents: list[Document] = []
     stated_any = False
-    groups = [(None, list(named))] if named else [(ref, ingested_named(svc, (ref,))) for ref in intent.docs]
+    groups = [(None, list(named))] if named else [(ref, _kind_named_first(svc, ref, ingested_named(svc, (ref,))))
+                                                  for ref in intent.docs]
+    leads: list[Hit] = []  # each document's part that states what is asked, before any document's other parts
     for ref, ids in groups:
         for doc_id in ids:
             doc = svc.store().get(doc_id)
@@ -565,7 +581,8 @@ def document_answer(svc: "Tracuu", question: str, intent: AskIntent,
             documents.append(out)
             text, hits, stated = _own_facts(svc, doc, out, question)
             sentences.append(text)
-            citations += hits
+            leads += hits[:1]
+            citations += hits[1:]
             stated_any = stated_any or stated
         if ids or ref is None:
             continue
@@ -587,7 +604,28 @@ def document_answer(svc: "Tracuu", question: str, intent: AskIntent,
     if not sentences:
         return None
     return Answer(question=question, found=stated_any, answer=" ".join(sentences), owners=[], deadline=None,
-                  citations=_dedupe(citations), intent="document", documents=documents)
+                  citations=_dedupe(leads + citations), intent="document", documents=documents)
+
+
+def _kind_named_first(svc: "Tracuu", ref: DocRef, ids: list[str]) -> list[str]:
+    """``ids`` (the stored documents ``ref`` names by number) with those of the very kind it names first: "Công văn
+    174 của Ban Chỉ đạo …" is the công văn numbered 174 (its type, or for a text kept without its header its file
+    name's kind), before a Kế hoạch numbered 174 that "công văn", which fits any type, also names. In their order
+    otherwise; a generic kind ("văn bản") or none prefers no document."""
+    kind = _kind(ref.kind)
+    if len(ids) < 2 or not kind or kind == "van ban":
+        return ids
+    rows = {doc_id: (h.doc_type, file_name) for doc_id, h, file_name in svc.store().headers() if doc_id in ids}
+
+    def exact(doc_id: str) -> bool:
+        doc_type, file_name = rows.get(doc_id, (None, None))
+        if doc_type:
+            return fold(doc_type).startswith(kind)
+        # "h10-hardtables--01-cv174-….txt": the first kind-and-number of the name ("h10" is none)
+        return any(_kind(k) == kind for k in re.findall(r"(?:^|[-_ ])([a-z]+)\d+(?=[-_. ]|$)", fold(file_name or ""))
+                   if k in KIND_ABBREVIATIONS)
+
+    return sorted(ids, key=lambda d: not exact(d))
 
 
 def named_but_unknown(svc: "Tracuu", question: str, intent: AskIntent) -> Answer:

@@ -297,6 +297,19 @@ def asks_span(question: str) -> bool:
     return _span_re().search(words) is not None
 
 
+@lru_cache(maxsize=1)
+def _carried_re() -> re.Pattern[str]:
+    leads = "|".join(re.escape(w) for w in sorted(_asks().get("basis_carry_leads", ()), key=len, reverse=True)) or "$^"
+    kinds = "|".join(re.escape(k) for k in sorted(_phrases("document", "kinds"), key=len, reverse=True)) or "$^"
+    return re.compile(rf" (?:{leads}) (?:nhung |cac )?(?:{kinds}) nao ")
+
+
+def carried_phrases(question: str) -> list[str]:
+    """The phrases "thực hiện / triển khai <kind of document> nào" of ``question`` (folded, ``basis_carry_leads``):
+    it asks what the document carries out, whatever the kind ("thông tri", "kết luận", "công văn" …)."""
+    return [m.group(0).strip() for m in _carried_re().finditer(_words(question))]
+
+
 def document_facts(question: str) -> tuple[str, ...]:
     """The facts of a document the question asks ("signer", "date" …, ``DOCUMENT_FACTS`` order);
     asked when it takes effect, its "when" cue asks that, not the day it was issued; asked until or from when it runs
@@ -304,6 +317,7 @@ def document_facts(question: str) -> tuple[str, ...]:
     words = _words(question)
     leads = "|".join(re.escape(w) for w in _asks().get("basis_lead", ()))
     basis_led = bool(leads) and re.search(rf" (?:{leads})(?: \S+){{0,4}} nao ", words) is not None
+    basis_led = basis_led or bool(carried_phrases(question))
     asked = tuple(f for f in DOCUMENT_FACTS if _has(words, tuple(_asks().get(f, ()))) or (f == "basis" and basis_led)
                   or (f == "recipients" and asks_sent_to(question)))
     if "effect" not in asked and asks_span(question):  # "thực hiện đến năm nào": the period its text states
@@ -353,7 +367,7 @@ def title_words(question: str) -> list[str]:
     ``[document.titles] stop``."""
     words = with_place_aliases(_words(question).strip())
     words = f" {words} "
-    cues = [c for f in DOCUMENT_FACTS for c in _asks().get(f, ())]
+    cues = [c for f in DOCUMENT_FACTS for c in _asks().get(f, ())] + carried_phrases(question)
     cues += list(_phrases("document", "facts")) + list(_phrases("document", "about_the_document"))
     words = _without_phrases(words, cues)
     kind = names_kind(question)
