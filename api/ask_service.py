@@ -194,6 +194,15 @@ class Ask:
                 return intent_answers.deadline_list_answer(self, q, due, [s.clause.clause_id for s in ranked],
                                                            intent.date)
         answer = self._retrieve_answer(q, u, intent, k, docs, doc_types, agency)
+        if not answer.found and docs and not doc_ids and not intent.docs and not intent.implemented:
+            # the documents "about" a place the question names, and none answers: the place may be
+            # where the work is done, not whose document assigns it ("khởi công cao tốc TP.HCM - Trung
+            # Lương …" in a Government notice; "vùng phát thải thấp ở Hà Nội và TP HCM" in a national
+            # decision): the documents about no place (national ones) may answer; another place's may not
+            national = [d for d, places in self._doc_places().items() if not places and d not in docs]
+            wider = self._retrieve_answer(q, u, intent, k, national, doc_types, agency) if national else None
+            if wider is not None and wider.found:
+                answer, docs = wider, national
         return answer if doc_ids else self._per_document(answer, q, u, intent, k, docs, doc_types, agency)
 
     def _per_document(self, answer: Answer, q: str, u, intent, k: int, docs: list[str] | None, doc_types,

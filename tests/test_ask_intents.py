@@ -36,6 +36,11 @@ PLAN = "kh-an-giang-ct-39"
         ("Cơ quan nào chủ trì rà soát danh sách hộ nghèo?", "owner"),
         ("co quan nao chu tri ra soat ho ngheo", "owner"),
         ("Tỷ lệ nợ quá hạn phải dưới bao nhiêu?", None),
+        # synthetic (made up for round 24): "vào / trong thời gian nào" asks when a task is due
+        ("Việc kiểm kê cây xanh đô thị phải hoàn thành vào thời gian nào?", "deadline"),
+        ("chuong trinh trong cay xanh duoc thuc hien trong thoi gian nao", "deadline"),
+        # ... unless it also asks who leads: then the owner answer, which carries the deadline too
+        ("Cơ quan nào chủ trì kiểm kê cây xanh và thực hiện trong thời gian nào?", "owner"),
     ],
 )
 def test_intent_kinds(question, kind):
