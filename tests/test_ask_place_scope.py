@@ -11,38 +11,33 @@ from __future__ import annotations
 
 import pytest
 
-PROVINCE = """ỦY BAN NHÂN DÂN TỈNH ĐÔNG LAM
+
+def _plan(place: str, number: str, dated: str, title: str, tasks: str, signer: str) -> str:
+    """A made-up provincial plan: the header both plans share, their own lines between."""
+    return f"""ỦY BAN NHÂN DÂN TỈNH {place.upper()}
 -------
 CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
 Độc lập - Tự do - Hạnh phúc
 ---------------
-Số: 81/KH-UBND
-Đông Lam, ngày 02 tháng 3 năm 2027
+Số: {number}/KH-UBND
+{place}, ngày {dated}
 KẾ HOẠCH
-TRỒNG RỪNG PHÒNG HỘ VEN BIỂN TỈNH ĐÔNG LAM
+{title}
 I. NHIỆM VỤ
-1. Sở Nông nghiệp và Môi trường chủ trì trồng rừng phòng hộ ven biển, hoàn thành trước ngày 30 tháng 11 năm 2027.
-2. Ủy ban nhân dân các xã ven biển bảo vệ rừng mới trồng hằng năm.
+{tasks}
 TM. ỦY BAN NHÂN DÂN
 CHỦ TỊCH
-Đỗ Văn Mẫu
+{signer}
 """
 
-OTHER_PROVINCE = """ỦY BAN NHÂN DÂN TỈNH TÂY LAM
--------
-CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
-Độc lập - Tự do - Hạnh phúc
----------------
-Số: 44/KH-UBND
-Tây Lam, ngày 09 tháng 4 năm 2027
-KẾ HOẠCH
-NẠO VÉT KÊNH THỦY LỢI TỈNH TÂY LAM
-I. NHIỆM VỤ
-1. Sở Nông nghiệp và Môi trường chủ trì nạo vét kênh thủy lợi nội đồng, hoàn thành trước ngày 15 tháng 8 năm 2027.
-TM. ỦY BAN NHÂN DÂN
-CHỦ TỊCH
-Lê Văn Mẫu
-"""
+
+PROVINCE = _plan("Đông Lam", "81", "02 tháng 3 năm 2027", "TRỒNG RỪNG PHÒNG HỘ VEN BIỂN TỈNH ĐÔNG LAM",
+                 "1. Sở Nông nghiệp và Môi trường chủ trì trồng rừng phòng hộ ven biển, hoàn thành trước ngày 30 tháng 11"
+                 " năm 2027.\n2. Ủy ban nhân dân các xã ven biển bảo vệ rừng mới trồng hằng năm.", "Đỗ Văn Mẫu")
+
+OTHER_PROVINCE = _plan("Tây Lam", "44", "09 tháng 4 năm 2027", "NẠO VÉT KÊNH THỦY LỢI TỈNH TÂY LAM",
+                       "1. Sở Nông nghiệp và Môi trường chủ trì nạo vét kênh thủy lợi nội đồng, hoàn thành trước ngày 15"
+                       " tháng 8 năm 2027.", "Lê Văn Mẫu")
 
 NOTICE = """VĂN PHÒNG CHÍNH PHỦ
 -------

@@ -19,6 +19,7 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Iterable
 
 from tracuu.ingest.vntext import fold
 
@@ -74,6 +75,12 @@ def _words(text: str) -> str:
 
 def _has(words: str, phrases: tuple[str, ...]) -> list[str]:
     return [p for p in phrases if f" {p} " in words]
+
+
+def _alternation(phrases: Iterable[str]) -> str:
+    """The phrases as one regex alternation, longest first (so a phrase is not cut by a shorter one it starts with);
+    a pattern that matches nothing when there are none (a data file without the key)."""
+    return "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True)) or "$^"
 
 
 @lru_cache(maxsize=1)
@@ -266,8 +273,8 @@ def _asks() -> dict:
 #: nào") asks a task's. Built once: every question is read with it (document facts, structural intent).
 @lru_cache(maxsize=1)
 def _sent_to_re() -> re.Pattern[str]:
-    nouns = "|".join(re.escape(n) for n in sorted(_asks().get("recipients_nouns", ()), key=len, reverse=True)) or "$^"
-    heads = "|".join(re.escape(h) for h in sorted(_phrases("agency", "heads"), key=len, reverse=True)) or "$^"
+    nouns = _alternation(_asks().get("recipients_nouns", ()))
+    heads = _alternation(_phrases("agency", "heads"))
     # "có gửi Bộ Tư pháp không": an agency's name after "gửi" ("gửi về Sở …", "gửi kinh phí", "gửi báo cáo": a task's)
     return re.compile(rf" gui (?:cho |den |toi )?(?:nhung |cac )?(?:{nouns})(?: \S+)? nao "
                       rf"| co (?:duoc )?gui (?:cho |den |toi )?(?!bao cao )(?:{heads})(?: \S+){{0,5}} khong ")
@@ -278,11 +285,13 @@ def asks_sent_to(question: str) -> bool:
     return _sent_to_re().search(_words(question)) is not None
 
 
+def _span() -> dict:
+    return _data().get("document", {}).get("span", {})
+
+
 @lru_cache(maxsize=1)
 def _span_re() -> re.Pattern[str]:
-    span = _data().get("document", {}).get("span", {})
-    bounds = "|".join(re.escape(w) for w in sorted(span.get("bounds", ()), key=len, reverse=True)) or "$^"
-    whens = "|".join(re.escape(w) for w in sorted(span.get("whens", ()), key=len, reverse=True)) or "$^"
+    bounds, whens = _alternation(_span().get("bounds", ())), _alternation(_span().get("whens", ()))
     return re.compile(rf" (?:{bounds}) (?:{whens}) ")
 
 
@@ -292,15 +301,15 @@ def asks_span(question: str) -> bool:
     issued or signed (``[document.span]``); when it takes effect ("có hiệu lực đến khi nào") or is issued or signed
     ("ban hành từ năm nào") is still asked of the document."""
     words = _words(question)
-    if _has(words, tuple(_data().get("document", {}).get("span", {}).get("not_with", ()))):
+    if _has(words, tuple(_span().get("not_with", ()))):
         return False
     return _span_re().search(words) is not None
 
 
 @lru_cache(maxsize=1)
 def _carried_re() -> re.Pattern[str]:
-    leads = "|".join(re.escape(w) for w in sorted(_asks().get("basis_carry_leads", ()), key=len, reverse=True)) or "$^"
-    kinds = "|".join(re.escape(k) for k in sorted(_phrases("document", "kinds"), key=len, reverse=True)) or "$^"
+    leads = _alternation(_asks().get("basis_carry_leads", ()))
+    kinds = _alternation(_phrases("document", "kinds"))
     return re.compile(rf" (?:{leads}) (?:nhung |cac )?(?:{kinds}) nao ")
 
 
