@@ -33,6 +33,7 @@ from tracuu.index.query.ask_intent import (
     document_cues,
     document_facts,
     names_kind,
+    title_stop,
     title_words,
     with_place_aliases,
 )
@@ -51,6 +52,7 @@ MAX_PER_DOCUMENT = 3
 DOERS = frozenset({"lead", "performer"})
 #: An agency-task question names a document by its title alone when the title holds this share of its title words.
 TITLE_SHARE = 0.8
+TOPIC_TITLE_PAIRS = 2  # an agency-task question's topic word pairs a document's title must hold to be put first
 #: A task of the agency a question opens with answers in place of a clause that does not give it
 #: a doer's role when its words cover at least this share of the question (half of what
 #: ``task_match.MIN_SHARE`` asks of any task: the agency named already says whose task).
@@ -170,7 +172,8 @@ class Ask:
                 answer = intent_answers.agency_tasks_answer(
                     self, q, asked_agency, scope, [s.clause.clause_id for s in ranked],
                     lambda tasks, ranked=ranked: self._agency_task_relevance([u.text or q, *u.expanded], asked_agency,
-                                                                             tasks, ranked))
+                                                                             tasks, ranked),
+                    self._topic_in_title(text, asked_agency))
                 if answer is not None:
                     break
             titled = [] if doc_ids or answer is None else self._titled_scope(text, docs)
@@ -656,6 +659,33 @@ class Ask:
             named[d] = len(said & doc_siblings.title_words(h.title or ""))
         best = max(named.values(), default=0)
         return [d for d in docs if d in named and named[d] == best] if best else []
+
+    def _topic_in_title(self, question: str, agency: str) -> dict[str, int]:
+        """doc_id -> how many of an agency-task question's topic word pairs its title holds, for the documents
+        whose title holds at least ``TOPIC_TITLE_PAIRS`` of them: the pairs of adjacent syllables of the question
+        that neither the ``agency`` asked about (as written), the places it names, the words asking for tasks
+        nor stop words break ("công tác bình đẳng giới": "bình đẳng", "đẳng giới"; single syllables match
+        across unrelated words, "dữ liệu" in "dự án … vật liệu"). "Sở Y tế Thành phố có nhiệm vụ gì trong công
+        tác bình đẳng giới?" is about the plan whose title says "bình đẳng giới", not the city's population plan
+        retrieval ranks first because the Sở has more tasks there; {} when the question names no topic so. A
+        text kept without its header is read by its file name's words."""
+        words = doc_sections.words()
+        breaks = set(folded_syllables(agency)) | agency_task_cue_words() | words.stop | title_stop()
+        breaks |= {w for p in named_places(question) for w in p.split()}
+        syllables = [None if w in breaks or w.isdigit() else w for w in folded_syllables(question)]
+        asked = set(zip(syllables, syllables[1:])) - {p for p in zip(syllables, syllables[1:]) if None in p}
+        if len(asked) < TOPIC_TITLE_PAIRS:
+            return {}
+
+        def pairs(text: str) -> frozenset[tuple[str, str]]:
+            syl = folded_syllables(text)
+            return frozenset(zip(syl, syl[1:]))
+
+        titles = self._per_generation("doc_topic_pairs", lambda: {
+            d: pairs((h.title or "") if (h.issuer or h.title) else doc_places.name_words(f, d))
+            for d, h, f in self.store().headers()})
+        hits = {d: len(asked & t) for d, t in titles.items()}
+        return {d: n for d, n in hits.items() if n >= TOPIC_TITLE_PAIRS}
 
     def _title_named(self, question: str) -> list[str]:
         """The documents an agency-task question names by kind and title words alone, with no number or place

@@ -742,10 +742,13 @@ def _short(text: str) -> str:
 
 def agency_tasks_answer(svc: "Tracuu", question: str, agency: str, docs: list[str] | None,
                         ranked_clauses: list[str],
-                        relevance: Callable[[list[dict[str, Any]]], dict[str, float]] | None = None) -> Answer | None:
+                        relevance: Callable[[list[dict[str, Any]]], dict[str, float]] | None = None,
+                        topic: dict[str, int] | None = None) -> Answer | None:
     """The tasks that give ``agency`` a role, grouped by role, most relevant first: by
     ``relevance`` (task_id -> score, computed on the agency's tasks) when it scores them, else
-    by their clause's rank in ``ranked_clauses``."""
+    by their clause's rank in ``ranked_clauses``; the documents whose title holds more of the
+    question's topic words (``topic``: doc_id -> how many) before the others, when the agency has
+    tasks in one of them (it has tasks in several plans of a city; the question's topic names one)."""
     query = AgencyQuery.of(agency)
     tasks = [t for t in svc._agency_tasks(agency) if (not docs or t["doc_id"] in docs)]  # by the agency index
     roles_by_task = {t["task_id"]: query.roles_in(t) for t in tasks}
@@ -768,6 +771,12 @@ def agency_tasks_answer(svc: "Tracuu", question: str, agency: str, docs: list[st
             best[t["clause_id"]] = max(best.get(t["clause_id"], float("-inf")), score.get(t["task_id"], float("-inf")))
         ranked_clauses = sorted(best, key=lambda c: (doc_rank.get(c.split(":", 1)[0], len(doc_rank)), -best[c],
                                                      order.get(c, len(order))))
+        order = {cid: i for i, cid in enumerate(ranked_clauses)}
+    given = {t["doc_id"] for t in mine}
+    topic = {d: n for d, n in (topic or {}).items() if d in given}
+    if topic:
+        ranked_clauses = sorted(dict.fromkeys([*ranked_clauses, *(t["clause_id"] for t in mine)]),
+                                key=lambda c: (-topic.get(c.split(":", 1)[0], 0), order.get(c, len(order))))
         order = {cid: i for i, cid in enumerate(ranked_clauses)}
     by_role: dict[str, list[dict[str, Any]]] = {}
     for t in mine:
