@@ -673,16 +673,12 @@ class Ask:
         breaks = set(folded_syllables(agency)) | agency_task_cue_words() | words.stop | title_stop()
         breaks |= {w for p in named_places(question) for w in p.split()}
         syllables = [None if w in breaks or w.isdigit() else w for w in folded_syllables(question)]
-        asked = set(zip(syllables, syllables[1:])) - {p for p in zip(syllables, syllables[1:]) if None in p}
+        asked = {p for p in phrases.adjacent_pairs(syllables) if None not in p}
         if len(asked) < TOPIC_TITLE_PAIRS:
             return {}
-
-        def pairs(text: str) -> frozenset[tuple[str, str]]:
-            syl = folded_syllables(text)
-            return frozenset(zip(syl, syl[1:]))
-
         titles = self._per_generation("doc_topic_pairs", lambda: {
-            d: pairs((h.title or "") if (h.issuer or h.title) else doc_places.name_words(f, d))
+            d: phrases.adjacent_pairs(folded_syllables((h.title or "") if (h.issuer or h.title)
+                                                       else doc_places.name_words(f, d)))
             for d, h, f in self.store().headers()})
         hits = {d: len(asked & t) for d, t in titles.items()}
         return {d: n for d, n in hits.items() if n >= TOPIC_TITLE_PAIRS}

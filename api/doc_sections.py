@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable
 
+from tracuu.api.phrases import adjacent_pairs
 from tracuu.api.task_blocks import HEADING_WORDS
 from tracuu.index.keyword import folded_syllables
 from tracuu.index.query.ask_intent import DATA as ASK_INTENTS
@@ -66,10 +67,6 @@ class AskedSection:
 def _sequence(text: str, stop: frozenset[str] = frozenset()) -> list[str]:
     """Folded syllables of ``text`` in order, without ``stop`` syllables."""
     return [s for s in folded_syllables(text or "") if s not in stop]
-
-
-def _pairs(seq: list[str]) -> set[tuple[str, str]]:
-    return set(zip(seq, seq[1:]))
 
 
 def _short(text: str) -> bool:
@@ -122,15 +119,15 @@ def asked_section(clauses: Iterable[Clause], question: str, naming: str) -> Aske
     the document counts only when the question says it)."""
     w = words()
     asked_seq = _sequence(question, w.stop)
-    asked, asked_pairs = set(asked_seq), _pairs(asked_seq)
+    asked, asked_pairs = set(asked_seq), adjacent_pairs(asked_seq)
     naming_seq = _sequence(naming, w.stop)
-    named, named_pairs = set(naming_seq), _pairs(naming_seq)
+    named, named_pairs = set(naming_seq), adjacent_pairs(naming_seq)
     best: tuple[tuple[float, int, int, int], AskedSection] | None = None
     for heading, title, points in headings(clauses):
         seq = _sequence(title, w.stop)
         own = set(seq)
         numbers = {s for s in own if _DIGITS.match(s)}
-        key = {s for pair in (_pairs(seq) & asked_pairs) - named_pairs for s in pair}
+        key = {s for pair in (adjacent_pairs(seq) & asked_pairs) - named_pairs for s in pair}
         counted = own - ((named | numbers) - asked)  # a year or a naming word counts when the question says it
         said = own & asked
         share = len(said) / len(counted) if counted else 0.0

@@ -552,10 +552,20 @@ def scoped_by_title(svc: "Tracuu", question: str, docs: list[str], retrieved: li
     return ordered, first > second
 
 
+#: A kind-and-number token of a file name ("ct21" in "033-ct21-ttg-….txt"), folded.
+_NAME_KIND = re.compile(r"(?:^|[-_ ])([a-z]+)\d+(?=[-_. ]|$)")
+
+
+def _name_kinds(file_name: str | None) -> list[str | None]:
+    """Each kind-and-number token of a file name in order, as the kind it abbreviates, or None for a token that is no
+    kind ("h10" of "h10-hardtables--01-cv174-….txt")."""
+    return [_kind(k) if k in KIND_ABBREVIATIONS else None for k in _NAME_KIND.findall(fold(file_name or ""))]
+
+
 def _file_kind(file_name: str | None) -> str | None:
-    """The kind a file name gives ("033-ct21-ttg-….txt": chỉ thị), for documents without a header."""
-    m = re.search(r"(?:^|[-_ ])([a-z]+)\d+(?=[-_. ]|$)", fold(file_name or ""))
-    return _kind(m.group(1)) if m and m.group(1) in KIND_ABBREVIATIONS else None
+    """The kind a file name gives ("033-ct21-ttg-….txt": chỉ thị), for documents without a header: its first
+    kind-and-number token's."""
+    return next(iter(_name_kinds(file_name)), None)
 
 
 def document_answer(svc: "Tracuu", question: str, intent: AskIntent,
@@ -621,9 +631,7 @@ def _kind_named_first(svc: "Tracuu", ref: DocRef, ids: list[str]) -> list[str]:
         doc_type, file_name = rows.get(doc_id, (None, None))
         if doc_type:
             return fold(doc_type).startswith(kind)
-        # "h10-hardtables--01-cv174-….txt": the first kind-and-number of the name ("h10" is none)
-        return any(_kind(k) == kind for k in re.findall(r"(?:^|[-_ ])([a-z]+)\d+(?=[-_. ]|$)", fold(file_name or ""))
-                   if k in KIND_ABBREVIATIONS)
+        return kind in _name_kinds(file_name)  # any token: "h10-hardtables--01-cv174-….txt" ("h10" is none)
 
     return sorted(ids, key=lambda d: not exact(d))
 

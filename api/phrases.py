@@ -11,20 +11,23 @@ Pure; words folded, as the keyword index reads them.
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Callable, Sequence, TypeVar
 
 from tracuu.index.abstain import STOPWORDS, question_words
 from tracuu.index.keyword import folded_syllables
 
+T = TypeVar("T")
 
-def _pairs(words: list[str]) -> set[tuple[str, str]]:
-    return {(a, b) for a, b in zip(words, words[1:])}
+
+def adjacent_pairs(words: Sequence[T]) -> set[tuple[T, T]]:
+    """The pairs of neighbouring items of ``words`` (folded syllables, in order): what "side by side" means here."""
+    return set(zip(words, words[1:]))
 
 
 def question_pairs(reading: str) -> set[tuple[str, str]]:
     """Neighbouring syllables of the question (its asking words left out) that are both content words."""
     words = folded_syllables(question_words(reading))
-    return {(a, b) for a, b in _pairs(words) if a not in STOPWORDS and b not in STOPWORDS
+    return {(a, b) for a, b in adjacent_pairs(words) if a not in STOPWORDS and b not in STOPWORDS
             and not a.isdigit() and not b.isdigit()}
 
 
@@ -34,8 +37,8 @@ def pair_share(reading: str, text: str, idf: Callable[[str], float], header: str
     typed: written out, "ngân hàng chính sách xã hội" would add pairs every clause about the
     bank holds). Pairs of ``header`` (the document's title: "kế hoạch", "An Giang") say which
     document is meant, not which clause, and are left out."""
-    held = _pairs(folded_syllables(text or ""))
-    named = _pairs(folded_syllables(header or ""))
+    held = adjacent_pairs(folded_syllables(text or ""))
+    named = adjacent_pairs(folded_syllables(header or ""))
     weights = {p: idf(p[0]) + idf(p[1]) for p in question_pairs(reading) if p not in named}
     total = sum(weights.values())
     return sum(w for p, w in weights.items() if p in held) / total if total else 0.0
