@@ -209,8 +209,9 @@ def part_clause(svc: "Tracuu", clause_id: str) -> Clause | None:
 
 
 #: The opening of the line a letter or a công điện addresses its addressees with ("Kính gửi:", "Đồng kính gửi:"), and
-#: the end of the line a công điện's list follows ("THỦ TƯỚNG CHÍNH PHỦ điện:"), folded.
-_ADDRESSED = re.compile(r"^(?:dong\s+)?kinh\s+gui\b")
+#: the end of the line a công điện's list follows ("THỦ TƯỚNG CHÍNH PHỦ điện:"), folded. ``ADDRESSED`` also serves
+#: api/intent_answers.py (a "Kính gửi … Thực hiện …" paragraph read as the letter's basis).
+ADDRESSED = re.compile(r"^\s*(?:dong\s+)?kinh\s+gui\b")
 _WIRES = re.compile(r"\bdien\s*:\s*$")
 #: A "Kính gửi:" line of at most this many words is the lead-in of the list that follows it, not an addressee.
 ADDRESS_LEAD_WORDS = 3
@@ -232,7 +233,7 @@ def addressee_clauses(doc) -> list[Any]:
                 break
             continue
         text = fold(c.text.strip(" *_"))
-        if _ADDRESSED.match(text):
+        if ADDRESSED.match(text):
             listing = len(text.split()) <= ADDRESS_LEAD_WORDS + 1
             if not listing:
                 out.append(c)

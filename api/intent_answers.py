@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from tracuu.api.answer import lead_names, owner, owners_of
 from tracuu.api.citations import DocumentInfo, document_name, format_date
 from tracuu.api.doc_parts import (
+    ADDRESSED,
     addressee_clause,
     annex_hits,
     header_hit,
@@ -277,15 +278,12 @@ def _basis_clauses(doc) -> list[Any]:
     return out
 
 
-_ADDRESSED = re.compile(r"^\s*kinh gui\b")
-
-
 def _addressed_basis(text: str) -> bool:
     """A letter's opening paragraph that names its addressees, then what it carries out: "Kính gửi: Các đồng chí Bộ
     trưởng … Thực hiện Kết luận số …" (the lines joined): a basis cue (``basis_clause``) written with a capital after
     "Kính gửi"."""
     folded = fold(text or "")
-    if not _ADDRESSED.match(folded) or len(folded) != len(text):
+    if not ADDRESSED.match(folded) or len(folded) != len(text):
         return False
     return any(text[m.start()].isupper() for cue in document_cues("basis_clause")
                for m in re.finditer(rf"(?<= ){re.escape(cue)}\b", folded))

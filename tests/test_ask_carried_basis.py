@@ -145,3 +145,13 @@ def test_each_document_sharing_the_number_cites_what_is_asked_first(kb_carried):
     out = kb_carried.ask("Văn bản 77 do ai ký?")
     assert [c.kind for c in out.citations[:2]] == ["signature", "signature"]
     assert len({c.doc_id for c in out.citations[:2]}) == 2
+
+
+def test_a_kinh_gui_or_dong_kinh_gui_paragraph_carrying_out_a_conclusion_is_a_basis():
+    """Synthetic lines: one "Kính gửi"/"Đồng kính gửi" reading (api.doc_parts.ADDRESSED) serves the addressee list and
+    the basis paragraph of a letter; a plain addressee line is no basis."""
+    from tracuu.api.intent_answers import _addressed_basis
+
+    assert _addressed_basis("Kính gửi: Các sở, ban, ngành tỉnh. Thực hiện Kết luận số 99-KL/TU của Tỉnh ủy")
+    assert _addressed_basis("Đồng kính gửi: Ủy ban nhân dân các huyện. Thực hiện Kế hoạch số 12/KH-UBND")
+    assert not _addressed_basis("Kính gửi: Các sở, ban, ngành tỉnh.")
