@@ -114,6 +114,21 @@ def test_who_made_a_document_is_a_document_question():
     assert classify("Cơ quan nào chủ trì thực hiện Quyết định 77?").kind != "document"
 
 
+@pytest.mark.parametrize("question, fact", [
+    ("Kế hoạch 160/KH-UBND được ký bởi ai?", "signer"),
+    ("Quyet dinh 77 do Chu tich hay Pho Chu tich ky?", "signer"),
+    ("Ai đứng tên ký Nghị quyết 12/NQ-CP?", "signer"),
+    ("Đơn vị ban hành Kế hoạch 160/KH-UBND là gì?", "issuer"),
+])
+def test_passive_and_other_common_wordings_of_who_made_a_document(question, fact):
+    """Synthetic questions: "được ký bởi ai", "Chủ tịch hay Phó Chủ tịch ký", "đơn vị ban hành" ask the document's own
+    facts as "do ai ký" and "cơ quan nào ban hành" do."""
+    from tracuu.index.query.ask_intent import document_facts
+
+    assert classify(question).kind == "document"
+    assert fact in document_facts(question)
+
+
 def test_rerank_prefers_the_candidate_that_covers_the_question():
     hits = [_scored("I.1", 0.90), _scored("II.3", 0.77), _scored("II.4", 0.70)]
     out = rerank(hits, [0.40, 0.95, 0.50], weight=0.5)
