@@ -339,6 +339,11 @@ def _qualifier_res(g: Gazetteer) -> tuple[re.Pattern[str], re.Pattern[str], re.P
     return closed, open_, stop
 
 
+@lru_cache(maxsize=4)
+def _competence_re(g: Gazetteer) -> re.Pattern[str]:
+    return re.compile(r" " + _phrase_re(g.roles.get("competence_tails", [])).pattern)
+
+
 def _qualified(m: AgencyMention, text: str, folded: str, mentions: list[AgencyMention], g: Gazetteer) -> AgencyMention:
     """A collective name goes on with what narrows it ([roles].qualifiers_*): "UBND các xã vùng khó
     khăn", "các bộ, ngành địa phương liên quan". Only a collective ("các …" or a group entry)."""
@@ -684,6 +689,9 @@ class _Text:
         if m.agency_id is not None and self.g.entries[m.agency_id].level != "group":
             return None
         written = rest[: m.end - len(lead_in)].rstrip(" ,")
+        competent = _competence_re(self.g).match(fold(rest), len(written))
+        if competent is not None:
+            written = rest[: competent.end()]  # "cơ quan có thẩm quyền": not cut to "cơ quan"
         start = pos
         mention = AgencyMention(written, start, start + len(written), m.agency_id, m.level, m.name,
                                 self.g.expand_abbreviations(written), m.matched)

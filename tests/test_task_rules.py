@@ -572,3 +572,11 @@ def test_role_noun_as_subject_of_a_duty():
     assert names(tasks["3.1"].lead) == ["Doanh nghiệp, hợp tác xã Bình Sơn"]
     assert names(tasks["3.2"].lead) == ["các tổ chức, cá nhân có liên quan"]  # "được giao": no name of its own
 
+
+def test_competent_body_as_partner_keeps_its_competence():
+    """"phối hợp với cơ quan có thẩm quyền …": the partner is the competent body, not "cơ quan"."""
+    (task,) = extract_tasks(_clauses([
+        ("1", None, "Sở Công Thương phối hợp với cơ quan có thẩm quyền kiểm tra các cửa hàng xăng dầu."),
+    ]))
+    assert names(task.lead) == ["Sở Công Thương"]
+    assert names(task.coordinators) == ["cơ quan có thẩm quyền"]
