@@ -194,6 +194,7 @@ class _Roles:
         self.name_tail = _phrase_re(r.get("name_tail", []))
         self.subject_stop = _phrase_re(r.get("subject_stop", []))
         self.generic = _phrase_re(r.get("generic_subjects", []))
+        self.role_head = _phrase_re(r.get("role_subject_heads", []))
         self.done = _phrase_re(r.get("done", []))
         self.received = _phrase_re(r.get("received", []))
         self.decision = _phrase_re(r.get("decision_openers", []))
@@ -336,6 +337,11 @@ def _qualifier_res(g: Gazetteer) -> tuple[re.Pattern[str], re.Pattern[str], re.P
     stop = _phrase_re(r.get("verbs", []) + r.get("lead", []) + r.get("coordinate", []) + r.get("responsible", [])
                       + r.get("subject_stop", []) + r.get("report", []) + r.get("advise", []) + ["va", "cua"])
     return closed, open_, stop
+
+
+@lru_cache(maxsize=4)
+def _competence_re(g: Gazetteer) -> re.Pattern[str]:
+    return re.compile(r" " + _phrase_re(g.roles.get("competence_tails", [])).pattern)
 
 
 def _qualified(m: AgencyMention, text: str, folded: str, mentions: list[AgencyMention], g: Gazetteer) -> AgencyMention:
@@ -683,6 +689,9 @@ class _Text:
         if m.agency_id is not None and self.g.entries[m.agency_id].level != "group":
             return None
         written = rest[: m.end - len(lead_in)].rstrip(" ,")
+        competent = _competence_re(self.g).match(fold(rest), len(written))
+        if competent is not None:
+            written = rest[: competent.end()]  # "cơ quan có thẩm quyền": not cut to "cơ quan"
         start = pos
         mention = AgencyMention(written, start, start + len(written), m.agency_id, m.level, m.name,
                                 self.g.expand_abbreviations(written), m.matched)
@@ -757,7 +766,7 @@ def _generic_subject(t: _Text, roles: _Roles, start: int, heading: bool = False)
         return None
     f = t.folded
     if roles.generic.match(f, start) is None:
-        return None
+        return None if heading else _role_noun_subject(t, roles, start)
     if heading:
         if ":" in t.text:
             return None  # "Cơ quan chủ trì:" is a role label over its lines, not a heading of a name
@@ -770,6 +779,36 @@ def _generic_subject(t: _Text, roles: _Roles, start: int, heading: bool = False)
     span = t.text[start:stop].rstrip(" ,")
     words = span.split()
     if not words or len(words) > 10 or re.search(r"[;.:()]", span) or any(w[:1].isupper() for w in words[1:]):
+        return None
+    ref = AgencyRef(span, span, None, None, t.where, start, start + len(span))
+    return _Owner([ref], "có trách nhiệm", start + len(span))
+
+
+def _role_noun_subject(t: _Text, roles: _Roles, start: int) -> _Owner | None:
+    """A role noun as the subject of a duty: a head noun of [roles].role_subject_heads, capitalised
+    where the sentence starts, and the lower-case words that narrow it, up to the duty phrase:
+    "Cơ quan có thẩm quyền có trách nhiệm: …", "Nhà đầu tư có trách nhiệm: …", "Cơ quan, tổ chức,
+    doanh nghiệp có trách nhiệm phối hợp …"; a place may close it ("… doanh nghiệp Việt Nam"). The
+    role noun is the owner as written. None when the words before the duty phrase are more than a
+    name: a verb's scope or condition ([roles].subject_stop: "Cơ quan … được giao", "… khi …"), a
+    capitalised word before the place (another name), a list ending in "và"/"hoặc", punctuation
+    other than commas, or more than ten words."""
+    f = t.folded
+    if roles.role_head.match(f, start) is None:
+        return None
+    duty = roles.responsible.search(f, start)
+    if duty is None:
+        return None
+    span = t.text[start : duty.start()].rstrip(" ,")
+    words = span.split()
+    if not words or len(words) > 10 or re.search(r"[;.:()\[\]\"“”]", span):
+        return None
+    caps = len(words)
+    while caps > 1 and words[caps - 1][:1].isupper() and len(words) - caps < 3:
+        caps -= 1  # "Cơ quan, tổ chức, doanh nghiệp Việt Nam": a place closes the name
+    if any(w[:1].isupper() for w in words[1:caps]) or fold(words[caps - 1]) in ("va", "hoac"):
+        return None
+    if any(roles.subject_stop.match(f, start + m.start()) for m in re.finditer(r"(?<=\s)\S", span)):
         return None
     ref = AgencyRef(span, span, None, None, t.where, start, start + len(span))
     return _Owner([ref], "có trách nhiệm", start + len(span))

@@ -549,3 +549,34 @@ def test_bodies_named_by_their_part_in_a_procedure():
     assert names(tasks["3.a"].lead) == ["Cơ quan tiếp nhận hồ sơ đăng ký"]
     assert names(tasks["4"].lead) == ["Cơ quan phối hợp"]
     assert names(tasks["5"].lead) == ["Sở Công Thương"]
+
+
+def test_role_noun_as_subject_of_a_duty():
+    """A role noun (a body or person named by what it does, [roles].role_subject_heads) written as
+    the subject of "có trách nhiệm": as a heading over lettered duties, as the subject of a point
+    under another heading (its own subject wins), closed by a place; not when the words before the
+    duty phrase are a verb's scope ("được giao") or run into another name."""
+    tasks = _by_path(extract_tasks(_clauses([
+        ("1", None, "Cơ quan cấp phép có trách nhiệm:"),
+        ("1.a", "1", "Rà soát hồ sơ đề nghị cấp phép của các hộ kinh doanh."),
+        ("1.b", "1", "Công khai kết quả giải quyết trên cổng thông tin điện tử."),
+        ("2", None, "Nhà đầu tư có trách nhiệm:"),
+        ("2.a", "2", "Hoàn thành công trình đúng tiến độ đã cam kết."),
+        ("3", None, "Trách nhiệm của các tổ chức, cá nhân có liên quan"),
+        ("3.1", "3", "Doanh nghiệp, hợp tác xã Bình Sơn có trách nhiệm báo cáo số liệu đúng hạn."),
+        ("3.2", "3", "Người được giao quản lý kho có trách nhiệm kiểm kê hằng quý."),
+    ])))
+    assert names(tasks["1.a"].lead) == ["Cơ quan cấp phép"]
+    assert names(tasks["1.b"].lead) == ["Cơ quan cấp phép"]
+    assert names(tasks["2.a"].lead) == ["Nhà đầu tư"]
+    assert names(tasks["3.1"].lead) == ["Doanh nghiệp, hợp tác xã Bình Sơn"]
+    assert names(tasks["3.2"].lead) == ["các tổ chức, cá nhân có liên quan"]  # "được giao": no name of its own
+
+
+def test_competent_body_as_partner_keeps_its_competence():
+    """"phối hợp với cơ quan có thẩm quyền …": the partner is the competent body, not "cơ quan"."""
+    (task,) = extract_tasks(_clauses([
+        ("1", None, "Sở Công Thương phối hợp với cơ quan có thẩm quyền kiểm tra các cửa hàng xăng dầu."),
+    ]))
+    assert names(task.lead) == ["Sở Công Thương"]
+    assert names(task.coordinators) == ["cơ quan có thẩm quyền"]
