@@ -221,6 +221,14 @@ class Gazetteer:
             {_keys(w) for w in _as_list(matching.get("collective_tails"))}, key=len, reverse=True
         )
         self._collective_openers = {fold(w) for w in _as_list(matching.get("collective_openers"))}
+        # "Các cơ quan được giao nhiệm vụ tại khoản 1 Điều này": where the assignment was made
+        refs = matching.get("assignment_refs", {})
+        self._assigned_tails = {_keys(w) for w in _as_list(refs.get("tails"))}
+        self._ref_links = {nfc(w).lower() for w in _as_list(refs.get("links"))}
+        self._ref_parts = sorted({tuple(nfc(w).lower().split()) for w in _as_list(refs.get("parts"))},
+                                 key=len, reverse=True)
+        self._ref_ends = sorted({tuple(nfc(w).lower().split()) for w in _as_list(refs.get("ends"))},
+                                key=len, reverse=True)
         self._bare_not_before = {fold(w) for w in _as_list(matching.get("bare_collective_not_before"))}
         self._bare_collective = sorted(
             {_keys(w) for w in _as_list(matching.get("bare_collective_nouns"))}, key=len, reverse=True
@@ -761,7 +769,10 @@ class Gazetteer:
         if bare and q:
             j = more_kinds(j)  # "Doanh nghiệp viễn thông, tổ chức bảo đảm …"
         if j < len(toks) and not toks[j].newline:
-            j += self._tail_at(toks, j)
+            t = self._tail_at(toks, j)
+            if t and tuple(x.key for x in toks[j : j + t]) in self._assigned_tails:
+                t = self._assignment_ref(toks, j + t, taken) - j
+            j += t
         if bare and not (j < len(toks) and not toks[j].newline and toks[j].is_word and toks[j].lower
                          and self._stop_at(toks, j) and toks[j].key not in self._bare_not_before):
             return None  # with no "các", only a subject that visibly ends at its verb
@@ -812,6 +823,54 @@ class Gazetteer:
                 return 0
         return k - j
 
+    def _assignment_ref(self, toks: list[Token], j: int, taken: list[bool]) -> int:
+        """End of where the bodies were given their work, after "được giao (nhiệm vụ)": "Các cơ
+        quan được giao nhiệm vụ báo cáo tại khoản 1 Điều này", "… được giao nhiệm vụ trong Kế hoạch
+        và tại Phụ lục kèm theo": at most three lower-case words of what was given, then one or more
+        references ([matching.assignment_refs]: a link, a part of a text and its number) that end
+        by pointing at this text ("này", "kèm theo"). ``j`` when there is none: a plain "được
+        giao" keeps its end."""
+        n = len(toks)
+
+        def seq(k: int, options: list[tuple[str, ...]]) -> int:
+            for o in options:
+                got = toks[k : k + len(o)]
+                if len(got) == len(o) and all(t.text.lower() == w for t, w in zip(got, o)) \
+                        and not any(t.newline or taken[k + i] for i, t in enumerate(got)):
+                    return len(o)
+            return 0
+
+        for lead in range(4):
+            k = j + lead
+            if k >= n or any(taken[x] or toks[x].newline or not (toks[x].is_word and toks[x].lower) for x in range(j, k)):
+                return j
+            ends_at = None
+            while k < n and not toks[k].newline and toks[k].text.lower() in self._ref_links:
+                k += 1
+                parts = 0
+                while k < n:
+                    m = seq(k, self._ref_parts)
+                    if not m:
+                        break
+                    k += m
+                    parts += 1
+                    while k < n and not toks[k].newline and toks[k].is_word and (
+                            toks[k].key.isdigit() or len(toks[k].text) == 1 or _ROMAN_RE.fullmatch(toks[k].text)):
+                        k += 1  # "khoản 1", "điểm a", "mục II"
+                if not parts:
+                    break
+                e = seq(k, self._ref_ends)
+                if e:
+                    k += e
+                    ends_at = k
+                if k < n and toks[k].key == "va" and k + 1 < n and toks[k + 1].text.lower() in self._ref_links:
+                    k += 1  # "trong Kế hoạch và tại Phụ lục kèm theo"
+                    continue
+                break
+            if ends_at is not None:
+                return ends_at
+        return j
+
     def _second_field(self, toks: list[Token], j: int, taken: list[bool]) -> int:
         """Length of ", truyền thông" in "Các cơ quan thông tin, truyền thông của tỉnh:" and of ", NTTS
         thương phẩm" in "Các cơ sở sản xuất giống, NTTS thương phẩm:": after the words that say which
@@ -857,6 +916,10 @@ class Gazetteer:
             return p is None or self.entries[p.entry_id].level == "group"
 
         consumed: set[int] = set()
+        covered = [False] * n_toks  # the words of every name read: a reference runs over none
+        for fa, fb, _p, _v in found:
+            for x in range(fa, fb):
+                covered[x] = True
         for a, b, p, prov in found:
             if a in consumed:
                 continue
@@ -897,6 +960,8 @@ class Gazetteer:
                     tail = self._tail_at(toks, b) if b < n_toks and not toks[b].newline else 0
                     if not tail or b in starts:
                         break
+                    if tuple(x.key for x in toks[b : b + tail]) in self._assigned_tails:
+                        tail = self._assignment_ref(toks, b + tail, covered) - b
                     b += tail
                 if grew:
                     p = None

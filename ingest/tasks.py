@@ -376,7 +376,7 @@ def _qualified(m: AgencyMention, text: str, folded: str, mentions: list[AgencyMe
                 end += w.end()
             if end == mt.end() and len(folded[mt.start() : mt.end()].split()) == 1:
                 return m  # a one-word qualifier alone ("vùng", "thuộc") names nothing
-    if end < 0 and not re.search(r"(?:lien quan|khac)$", fold(m.text)):
+    if end < 0 and not re.search(r"(?:lien quan|khac|\bnay|kem theo)$", fold(m.text)):  # "… tại khoản 1 Điều này": closed
         end = _run_on(pos, text, folded, mentions, g)
     if end < 0 or re.search(r"[,;.:()]", text[m.end : end]):
         return m
