@@ -25,7 +25,7 @@ SUPPORTED_SUFFIXES = (".txt", ".pdf", ".docx", ".doc", ".odt")
 #: version are not loaded, parsed or OCR-ed again. Bump it whenever a change to ingest/ can
 #: change what a file parses into (clauses, header, tasks, references), so stored documents are
 #: read again at the next ingest.
-PARSER_VERSION = "2026-12-01.11"
+PARSER_VERSION = "2026-12-01.12"
 SKIPPED_FILE = Path(__file__).resolve().parent / "data" / "skipped_files.toml"
 
 
