@@ -18,7 +18,7 @@ from tracuu.api.citations import document_name
 from tracuu.api.search_service import MAX_K
 from tracuu.api.tasks_view import ROLES, AgencyQuery, deadline_out, roles_of
 from tracuu.index import abstain_model
-from tracuu.index.abstain import coverage, missing_figures, missing_key_terms, rerank
+from tracuu.index.abstain import coverage, missing_asked_things, missing_figures, missing_key_terms, rerank
 from tracuu.index.abstain_figures import figure_not_stated
 from tracuu.index.abstain_keys import describe, unmet
 from tracuu.index.keyword import folded_syllables
@@ -436,6 +436,14 @@ class Ask:
         if part_of is not None and not (docs and named) and not self._named_by_title(u.text or q, part_of):
             part_of = None  # a document named by number or place (``docs``), or by its kind and title words
         section = self._asked_section(u.text or q, part_of) if part_of is not None else None
+        if section is not None and not found:
+            # a part asked as a whole still gives no figure or contact it does not write ("Đến năm 2030 … phải có bao
+            # nhiêu doanh nghiệp công nghệ số?" of a part "Doanh nghiệp số"; "số điện thoại … của Văn phòng UBND tỉnh"
+            # of a part "Trách nhiệm Văn phòng UBND tỉnh"): the checks a clause answering passes (:meth:`_answers`)
+            said = " ".join(c.text for c in (section.heading, *section.points))
+            seen = f"{self._clause_context(section.heading)} {said}"
+            if figure_not_stated(q, said, seen) or missing_asked_things(q, seen):
+                section = None
         found = found or section is not None
         if not found:  # a clause that passes all but the key constraints: say what the documents do say
             near = next((s for s in fused[: self.thresholds.judge_top] if self._answers(s, readings, q, keys=False)), None)
