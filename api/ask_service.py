@@ -18,7 +18,7 @@ from tracuu.api.citations import document_name
 from tracuu.api.search_service import MAX_K
 from tracuu.api.tasks_view import ROLES, AgencyQuery, deadline_out, roles_of
 from tracuu.index import abstain_model
-from tracuu.index.abstain import coverage, missing_figures, missing_key_terms, rerank
+from tracuu.index.abstain import coverage, missing_asked_things, missing_figures, missing_key_terms, rerank
 from tracuu.index.abstain_figures import figure_not_stated
 from tracuu.index.abstain_keys import describe, unmet
 from tracuu.index.keyword import folded_syllables
@@ -53,6 +53,11 @@ DOERS = frozenset({"lead", "performer"})
 #: An agency-task question names a document by its title alone when the title holds this share of its title words.
 TITLE_SHARE = 0.8
 TOPIC_TITLE_PAIRS = 2  # an agency-task question's topic word pairs a document's title must hold to be put first
+#: Topic word pairs of an agency-task question a title must hold for the question to name that document's matter
+#: ("… trong sắp xếp thôn, tổ dân phố": five); an agency with no task there is not answered with its tasks
+#: elsewhere. Fewer pairs ("… trong Đề án xây dựng Trung tâm dữ liệu quốc gia" against an excerpt read by its
+#: file name, or two words a conclusion's title shares) only put a document first.
+TOPIC_NAMED_PAIRS = 4
 #: A task of the agency a question opens with answers in place of a clause that does not give it
 #: a doer's role when its words cover at least this share of the question (half of what
 #: ``task_match.MIN_SHARE`` asks of any task: the agency named already says whose task).
@@ -176,6 +181,12 @@ class Ask:
                     self._topic_in_title(text, asked_agency))
                 if answer is not None:
                     break
+            named = [d for d, n in (self._topic_in_title(text, asked_agency) if docs is None and answer is not None
+                                    else {}).items() if n >= TOPIC_NAMED_PAIRS]
+            if named and intent_answers.agency_tasks_answer(self, q, asked_agency, named, []) is None:
+                # "Bộ Ngoại giao được giao những việc gì trong sắp xếp thôn, tổ dân phố?": the plan whose title says
+                # so gives it no task; its tasks in plans on other matters are not what is asked
+                return intent_answers.agency_without_tasks(self, q, asked_agency, named)
             titled = [] if doc_ids or answer is None else self._titled_scope(text, docs)
             if titled and intent_answers.agency_tasks_answer(self, q, asked_agency, titled, [s.clause.clause_id for s in ranked]) is None:
                 # "Kế hoạch giám sát giảm nghèo của Cần Thơ giao Sở Y tế làm gì?": the plan it names gives the Sở no
@@ -425,6 +436,14 @@ class Ask:
         if part_of is not None and not (docs and named) and not self._named_by_title(u.text or q, part_of):
             part_of = None  # a document named by number or place (``docs``), or by its kind and title words
         section = self._asked_section(u.text or q, part_of) if part_of is not None else None
+        if section is not None and not found:
+            # a part asked as a whole still gives no figure or contact it does not write ("Đến năm 2030 … phải có bao
+            # nhiêu doanh nghiệp công nghệ số?" of a part "Doanh nghiệp số"; "số điện thoại … của Văn phòng UBND tỉnh"
+            # of a part "Trách nhiệm Văn phòng UBND tỉnh"): the checks a clause answering passes (:meth:`_answers`)
+            said = " ".join(c.text for c in (section.heading, *section.points))
+            seen = f"{self._clause_context(section.heading)} {said}"
+            if figure_not_stated(q, said, seen) or missing_asked_things(q, seen):
+                section = None
         found = found or section is not None
         if not found:  # a clause that passes all but the key constraints: say what the documents do say
             near = next((s for s in fused[: self.thresholds.judge_top] if self._answers(s, readings, q, keys=False)), None)

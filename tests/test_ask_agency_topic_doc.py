@@ -98,3 +98,45 @@ def test_the_titled_plan_goes_first_whatever_retrieval_ranks_first(kb_topic):
                                                kb_topic._topic_in_title(question, "Sở Y tế"))
     assert after.citations[0].doc_id == drowning
     assert [c.clause_id for c in after.citations[1:]] == [c for c in ranked if c.startswith(population)]
+
+
+
+
+# Synthetic (round 25, h27-abstain): two more made-up plans of Bắc Lam. The Sở Văn hóa, Thể thao và Du lịch has a task in the tourism
+# plan that names craft villages and OCOP products; the plan whose title is about arranging craft villages and OCOP
+# products gives it none.
+TOURISM = _plan("52", "03 tháng 7 năm 2027", "PHÁT TRIỂN DU LỊCH CỘNG ĐỒNG NĂM 2027 TRÊN ĐỊA BÀN TỈNH BẮC LAM",
+                "1. Sở Văn hóa, Thể thao và Du lịch chủ trì quảng bá du lịch cộng đồng với đối tác nước ngoài, giới thiệu các làng nghề "
+                "truyền thống đã được sắp xếp và sản phẩm OCOP của tỉnh.\n"
+                "2. Sở Tài chính bố trí kinh phí thực hiện Kế hoạch.")
+CRAFTS = _plan("58", "20 tháng 7 năm 2027", "SẮP XẾP LÀNG NGHỀ TRUYỀN THỐNG VÀ SẢN PHẨM OCOP NĂM 2027",
+               "1. Sở Công Thương chủ trì rà soát, sắp xếp làng nghề truyền thống trên địa bàn tỉnh.\n"
+               "2. Sở Nông nghiệp và Môi trường chủ trì đánh giá, phân hạng sản phẩm OCOP.")
+
+
+@pytest.fixture(scope="module")
+def kb_named(tmp_path_factory):
+    from tests.conftest import make_texts_kb
+
+    return make_texts_kb(tmp_path_factory, "kb_named", [("83-kh52-bac-lam-du-lich.txt", TOURISM),
+                                                        ("84-kh58-bac-lam-lang-nghe.txt", CRAFTS)])
+
+
+def test_no_task_in_the_plan_whose_title_names_the_topic_is_not_found(kb_named):
+    # its task in the tourism plan was listed as the answer, which is not what is asked
+    question = "Sở Văn hóa, Thể thao và Du lịch có nhiệm vụ gì trong sắp xếp làng nghề truyền thống và sản phẩm OCOP?"
+    assert kb_named._topic_in_title(question, "Sở Văn hóa, Thể thao và Du lịch").get(_doc_of(kb_named, "58"), 0) >= 4
+    answer = kb_named.ask(question)
+    assert answer.intent == "agency_tasks"
+    assert not answer.found
+
+
+def test_the_agency_with_a_task_in_the_named_plan_is_answered(kb_named):
+    answer = kb_named.ask("Sở Công Thương có nhiệm vụ gì trong sắp xếp làng nghề truyền thống và sản phẩm OCOP?")
+    assert answer.found and answer.citations[0].doc_id == _doc_of(kb_named, "58")
+
+
+def test_a_topic_no_title_names_so_keeps_the_agencys_tasks(kb_topic):
+    # "kinh phí" is in no title: the Sở Tài chính's task is answered as before
+    answer = kb_topic.ask("Sở Tài chính có nhiệm vụ gì về kinh phí?")
+    assert answer.found and answer.citations[0].doc_id == _doc_of(kb_topic, "31")
