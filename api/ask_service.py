@@ -181,8 +181,8 @@ class Ask:
                     self._topic_in_title(text, asked_agency))
                 if answer is not None:
                     break
-            named = [d for d, n in (self._topic_in_title(text, asked_agency) if docs is None and answer is not None
-                                    else {}).items() if n >= TOPIC_NAMED_PAIRS]
+            topic = self._topic_in_title(text, asked_agency) if docs is None and answer is not None else {}
+            named = [d for d, n in topic.items() if n >= TOPIC_NAMED_PAIRS]
             if named and intent_answers.agency_tasks_answer(self, q, asked_agency, named, []) is None:
                 # "Bộ Ngoại giao được giao những việc gì trong sắp xếp thôn, tổ dân phố?": the plan whose title says
                 # so gives it no task; its tasks in plans on other matters are not what is asked
