@@ -165,6 +165,7 @@ class Ask:
         if intent.kind == "agency_tasks" and asked_agency:
             asked_agency = intent_answers.without_place(self, asked_agency)
             answer = None
+            topic = self._topic_in_title(text, asked_agency)  # doc_id -> topic word pairs its title holds
             # "NHNN được giao nhiệm vụ gì trong công điện về ổn định kinh tế vĩ mô, thúc đẩy xuất khẩu?": no number
             # or place, but a kind of document and its title words: that document's tasks of the agency, when it
             # gives it any (else, as before, the agency's tasks wherever retrieval finds them)
@@ -178,11 +179,10 @@ class Ask:
                     self, q, asked_agency, scope, [s.clause.clause_id for s in ranked],
                     lambda tasks, ranked=ranked: self._agency_task_relevance([u.text or q, *u.expanded], asked_agency,
                                                                              tasks, ranked),
-                    self._topic_in_title(text, asked_agency))
+                    topic)
                 if answer is not None:
                     break
-            topic = self._topic_in_title(text, asked_agency) if docs is None and answer is not None else {}
-            named = [d for d, n in topic.items() if n >= TOPIC_NAMED_PAIRS]
+            named = [d for d, n in topic.items() if n >= TOPIC_NAMED_PAIRS] if docs is None and answer is not None else []
             if named and intent_answers.agency_tasks_answer(self, q, asked_agency, named, []) is None:
                 # "Bộ Ngoại giao được giao những việc gì trong sắp xếp thôn, tổ dân phố?": the plan whose title says
                 # so gives it no task; its tasks in plans on other matters are not what is asked
